@@ -1,0 +1,87 @@
+/**
+ * An attribute value with its OTLP type kept. Integers are int64 and held as bigint so values beyond 2^53 survive.
+ * `empty` is OTLP's AnyValue with no value set.
+ */
+export type AnyValue =
+  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'bool'; readonly value: boolean }
+  | { readonly type: 'int'; readonly value: bigint }
+  | { readonly type: 'double'; readonly value: number }
+  | { readonly type: 'bytes'; readonly value: Uint8Array }
+  | { readonly type: 'array'; readonly value: readonly AnyValue[] }
+  | { readonly type: 'kvlist'; readonly value: Attributes }
+  | { readonly type: 'empty' };
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: AnyValue;
+}
+
+/** Attributes in the order they were sent (duplicates kept, as OTLP allows them on the wire). */
+export type Attributes = readonly KeyValue[];
+
+export const str = (value: string): AnyValue => ({ type: 'string', value });
+export const int = (value: bigint | number): AnyValue => ({ type: 'int', value: BigInt(value) });
+export const dbl = (value: number): AnyValue => ({ type: 'double', value });
+export const bool = (value: boolean): AnyValue => ({ type: 'bool', value });
+
+/** The first value of `key`, or undefined. */
+export function getAttribute(attrs: Attributes, key: string): AnyValue | undefined {
+  for (const kv of attrs) if (kv.key === key) return kv.value;
+  return undefined;
+}
+
+/** The first value of `key` when it is a string. */
+export function getStringAttribute(attrs: Attributes, key: string): string | undefined {
+  const v = getAttribute(attrs, key);
+  return v?.type === 'string' ? v.value : undefined;
+}
+
+/**
+ * The value as a user would type it in a search box: strings as they are, numbers and bools in their usual text,
+ * bytes as base64, arrays and lists as JSON. Used to match `key=value` filters and to show values.
+ */
+export function anyValueToString(v: AnyValue): string {
+  switch (v.type) {
+    case 'string':
+      return v.value;
+    case 'bool':
+      return v.value ? 'true' : 'false';
+    case 'int':
+      return v.value.toString();
+    case 'double':
+      return doubleToString(v.value);
+    case 'bytes':
+      return Buffer.from(v.value).toString('base64');
+    case 'array':
+      return JSON.stringify(v.value.map(anyValueToJson));
+    case 'kvlist':
+      return JSON.stringify(Object.fromEntries(v.value.map((kv) => [kv.key, anyValueToJson(kv.value)])));
+    case 'empty':
+      return '';
+  }
+}
+
+function doubleToString(d: number): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  return String(d);
+}
+
+function anyValueToJson(v: AnyValue): unknown {
+  switch (v.type) {
+    case 'array':
+      return v.value.map(anyValueToJson);
+    case 'kvlist':
+      return Object.fromEntries(v.value.map((kv) => [kv.key, anyValueToJson(kv.value)]));
+    case 'int':
+      return Number.isSafeInteger(Number(v.value)) ? Number(v.value) : v.value.toString();
+    case 'empty':
+      return null;
+    case 'bytes':
+      return Buffer.from(v.value).toString('base64');
+    default:
+      return v.value;
+  }
+}

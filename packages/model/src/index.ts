@@ -1,0 +1,27 @@
+export type { AnyValue, Attributes, KeyValue } from './attributes.js';
+export { anyValueToString, bool, dbl, getAttribute, getStringAttribute, int, str } from './attributes.js';
+export type { SpanId, TraceId } from './ids.js';
+export {
+  bytesToHex,
+  hexToBytes,
+  isSpanId,
+  isTraceId,
+  parseSpanId,
+  parseTraceId,
+  ZERO_SPAN_ID,
+  ZERO_TRACE_ID,
+} from './ids.js';
+export type { EntityRef, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus } from './span.js';
+export { serviceName, SPAN_KIND_NAMES, SpanKind, spanDuration, StatusCode, UNKNOWN_SERVICE } from './span.js';
+export type { Micros, Millis, Nanos, UnixNanos } from './time.js';
+export {
+  microsToNanos,
+  millisToNanos,
+  NANOS_PER_MICRO,
+  NANOS_PER_MILLI,
+  nanos,
+  nanosToMicros,
+  nanosToMillis,
+  nowNanos,
+  unixNanos,
+} from './time.js';
