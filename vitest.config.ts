@@ -1,23 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against sources; the built dist/ is what `clew serve` runs.
-    alias: {
-      '@clew/model': pkg('model'),
-      '@clew/codecs': pkg('codecs'),
-      '@clew/storage': pkg('storage'),
-      '@clew/server': pkg('server'),
-    },
+    // Tests run against sources (`@clew/x` → packages/x/src/index.ts, `@clew/x/y` → packages/x/src/y.ts);
+    // the built dist/ is what `clew serve` runs.
+    alias: [
+      { find: /^@clew\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
+      { find: /^@clew\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2.ts` },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
   },
 });

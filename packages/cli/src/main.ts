@@ -1,1 +1,36 @@
-export {};
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { serve } from './serve.js';
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, not "${v}"`);
+  return n;
+};
+
+const program = new Command('clew')
+  .description('Clew: a distributed tracing backend. Follows one request through a maze of services.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run Clew with every role in one process on the embedded store')
+  .option('-c, --config <file>', 'YAML configuration file (flags override it; environment CLEW_* overrides it too)')
+  .option('-d, --data-dir <dir>', 'where spans and the write-ahead log are kept (default ./data)')
+  .option('--host <address>', 'address every listener binds to (default 127.0.0.1; 0.0.0.0 for all interfaces)')
+  .option('--retention <duration>', 'how long spans are kept, e.g. 7d, 36h (default 7d)')
+  .option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317; 0 picks a free one)', int('--otlp-grpc-port'))
+  .option('--otlp-http-port <port>', 'OTLP/HTTP port (default 4318; 0 picks a free one)', int('--otlp-http-port'))
+  .option('--query-port <port>', 'UI, Jaeger API and /metrics port (default 16686; 0 picks a free one)', int('--query-port'))
+  .option('--max-request-bytes <bytes>', 'largest export request, compressed or not (default 16777216)', int('--max-request-bytes'))
+  .option(
+    '--max-pending-spans <n>',
+    'spans accepted but not yet in the store before receivers answer 503 (default 200000)',
+    int('--max-pending-spans'),
+  )
+  .option('--memory-limit <size>', 'store (DuckDB) memory limit, e.g. 2GB (default 2GB)')
+  .addOption(
+    new Option('--log-level <level>', 'log level (default info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  )
+  .action(serve);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,78 @@
+import type { ClewConfigInput } from '@clew/server';
+import { ClewError, configFromEnv, configFromFile, mergeConfig, resolveConfig, startClew } from '@clew/server';
+import { pino } from 'pino';
+
+export interface ServeFlags {
+  config?: string;
+  dataDir?: string;
+  host?: string;
+  retention?: string;
+  otlpGrpcPort?: number;
+  otlpHttpPort?: number;
+  queryPort?: number;
+  maxRequestBytes?: number;
+  maxPendingSpans?: number;
+  memoryLimit?: string;
+  logLevel?: string;
+}
+
+function configFromFlags(f: ServeFlags): ClewConfigInput {
+  return {
+    dataDir: f.dataDir,
+    host: f.host,
+    retention: f.retention,
+    ports: { otlpGrpc: f.otlpGrpcPort, otlpHttp: f.otlpHttpPort, query: f.queryPort },
+    limits: { maxRequestBytes: f.maxRequestBytes, maxPendingSpans: f.maxPendingSpans },
+    storage: { memoryLimit: f.memoryLimit },
+    log: { level: f.logLevel as 'info' | undefined },
+  };
+}
+
+/** `clew serve`: merge flags > environment > file > defaults, start every role, stop cleanly on a signal. */
+export async function serve(flags: ServeFlags): Promise<void> {
+  let log = pino({ base: { service: 'clew' } });
+  try {
+    const file = flags.config ? await configFromFile(flags.config) : undefined;
+    const config = resolveConfig(mergeConfig(file, configFromEnv(process.env), configFromFlags(flags) as Record<string, unknown>));
+    log = pino({ level: config.log.level, base: { service: 'clew' } });
+    const clew = await startClew(config, log);
+    const a = clew.addresses;
+    log.info(
+      { addresses: a, dataDir: clew.dataDir, retention: config.retention },
+      `Clew is ready. OTLP/gRPC ${a.otlpGrpc}, OTLP/HTTP ${a.otlpHttp}, UI and Jaeger API ${a.query}, ` +
+        `metrics ${a.query}/metrics; data in ${clew.dataDir}` +
+        (config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
+          ? ' (loopback only: use --host 0.0.0.0 to accept other machines)'
+          : ''),
+    );
+    let signals = 0;
+    const shutdown = (signal: string) => {
+      if (signals++ > 0) {
+        log.warn('second signal: exiting now (accepted spans are safe in the write-ahead log)');
+        process.exit(1);
+      }
+      log.info({ signal }, 'shutting down: writing accepted spans to the store');
+      clew.stop().then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'error while stopping');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  } catch (err) {
+    if (err instanceof ClewError) {
+      log.fatal(err.message);
+    } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      log.fatal(`${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --query-port`);
+    } else {
+      log.fatal({ err }, 'Clew could not start');
+    }
+    process.exit(1);
+  }
+}

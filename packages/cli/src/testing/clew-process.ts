@@ -1,0 +1,92 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/clew.js', import.meta.url));
+
+export interface ClewProcess {
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  readonly otlpGrpc: string;
+  /** e.g. http://127.0.0.1:43121/v1/traces */
+  readonly otlpHttp: string;
+  /** e.g. http://127.0.0.1:43122 */
+  readonly query: string;
+  /** Every log line printed so far (JSON objects). */
+  readonly logs: Array<Record<string, unknown>>;
+  /** SIGTERM and wait for a clean exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: no chance to flush anything. */
+  kill(): Promise<void>;
+}
+
+/** A fresh temporary data directory, removed by the returned cleanup. */
+export async function tempDataDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'clew-test-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts the real `clew serve` (the built CLI) on free ports and waits until it says it is ready.
+ * `args` are extra flags, e.g. ['--max-pending-spans', '1000'].
+ */
+export async function startClewProcess(dataDir: string, args: string[] = []): Promise<ClewProcess> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLEW_LOG_LEVEL: process.env.CLEW_LOG_LEVEL ?? 'info' } },
+  );
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<Record<string, string>>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const rec = JSON.parse(line) as Record<string, unknown>;
+          logs.push(rec);
+          if (rec.addresses) resolve(rec.addresses as Record<string, string>);
+        } catch {
+          // not a log line
+        }
+      }
+    });
+    void exited.then((code) =>
+      reject(new Error(`clew exited with ${code} before it was ready\n${stderr}\n${JSON.stringify(logs.slice(-5))}`)),
+    );
+  });
+  const addresses = await ready;
+  return {
+    child,
+    dataDir,
+    otlpGrpc: addresses.otlpGrpc!,
+    otlpHttp: addresses.otlpHttp!,
+    query: addresses.query!,
+    logs,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export async function getJson<T = any>(url: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}

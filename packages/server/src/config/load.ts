@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { ClewError } from '../errors.js';
+import { parseConfigDuration } from './duration.js';
+import type { ClewConfig, ClewConfigInput } from './schema.js';
+import { configSchema } from './schema.js';
+
+type Plain = { [key: string]: unknown };
+
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep-merges plain objects; later sources win key by key. */
+export function mergeConfig(...sources: Array<Plain | undefined>): Plain {
+  const out: Plain = {};
+  for (const src of sources) {
+    if (!src) continue;
+    for (const [k, v] of Object.entries(src)) {
+      if (v === undefined) continue;
+      out[k] = isPlain(v) && isPlain(out[k]) ? mergeConfig(out[k] as Plain, v) : v;
+    }
+  }
+  return out;
+}
+
+/** Environment variables Clew reads, and where each lands in the configuration. */
+const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
+  CLEW_HOST: { path: ['host'], type: 'string' },
+  CLEW_DATA_DIR: { path: ['dataDir'], type: 'string' },
+  CLEW_RETENTION: { path: ['retention'], type: 'string' },
+  CLEW_OTLP_GRPC_PORT: { path: ['ports', 'otlpGrpc'], type: 'int' },
+  CLEW_OTLP_HTTP_PORT: { path: ['ports', 'otlpHttp'], type: 'int' },
+  CLEW_QUERY_PORT: { path: ['ports', 'query'], type: 'int' },
+  CLEW_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv): Plain {
+  const out: Plain = {};
+  for (const [name, { path, type }] of Object.entries(ENV)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    let node = out;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Plain;
+    node[path[path.length - 1]!] = type === 'int' ? Number(raw) : raw;
+  }
+  return out;
+}
+
+export async function configFromFile(path: string): Promise<Plain> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ClewError('CONFIG_INVALID', `cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  const parsed: unknown = parseYaml(text);
+  if (parsed == null) return {};
+  if (!isPlain(parsed)) throw new ClewError('CONFIG_INVALID', `config file ${path} must hold a mapping of keys`);
+  return parsed;
+}
+
+/**
+ * Validates a merged configuration, naming the bad key in the error.
+ * Sources merge as flags > environment > file > defaults.
+ */
+export function resolveConfig(input: ClewConfigInput | Plain): ClewConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join('.') || '(root)';
+    throw new ClewError('CONFIG_INVALID', `invalid configuration at "${key}": ${issue.message}`);
+  }
+  return result.data;
+}
+
+export function durationMs(text: string): number {
+  const ms = parseConfigDuration(text);
+  if (ms === null) throw new ClewError('CONFIG_INVALID', `not a duration: ${text}`);
+  return ms;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { parseConfigDuration } from './duration.js';
+
+const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
+  message: 'expected a duration such as 7d, 12h, 30m, 10s or 500ms',
+});
+const port = z.number().int().min(0).max(65535);
+
+/** Clew's whole configuration: one schema with defaults, validated once at start-up. */
+export const configSchema = z
+  .object({
+    /** Address every listener binds to. Clew listens on loopback unless told otherwise. */
+    host: z.string().min(1).default('127.0.0.1'),
+    dataDir: z.string().min(1).default('./data'),
+    /** How long spans are kept; whole partitions older than this are dropped. */
+    retention: duration.default('7d'),
+    ports: z
+      .object({
+        otlpGrpc: port.default(4317),
+        otlpHttp: port.default(4318),
+        query: port.default(16686),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        /** Largest request body accepted, compressed or not, in bytes (413 above it). */
+        maxRequestBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        /** Spans accepted but not yet in the store; above it receivers answer 503 with Retry-After. */
+        maxPendingSpans: z.number().int().positive().default(200_000),
+        /** Seconds clients are asked to wait before retrying when the pipeline is full. */
+        retryAfterSeconds: z.number().int().positive().default(1),
+      })
+      .strict()
+      .prefault({}),
+    storage: z
+      .object({
+        /** DuckDB memory_limit. */
+        memoryLimit: z.string().default('2GB'),
+        /** Most spans written to the store in one transaction. */
+        batchSpans: z.number().int().positive().default(50_000),
+        /** How long the writer waits to gather a larger batch when few spans are queued. */
+        batchWait: duration.default('200ms'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ClewConfig = z.infer<typeof configSchema>;
+/** What a caller may give: any part of the configuration, the rest defaulted. */
+export type ClewConfigInput = z.input<typeof configSchema>;

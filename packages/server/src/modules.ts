@@ -1,0 +1,64 @@
+/** A running role: what it offers to the modules that depend on it, and how to stop it. */
+export interface Running<T = unknown> {
+  readonly value: T;
+  stop(): Promise<void>;
+}
+
+export interface ModuleDef<Ctx> {
+  readonly deps: readonly string[];
+  start(ctx: Ctx, get: <T>(name: string) => T): Promise<Running>;
+}
+
+/** Started modules, stopped in reverse start order. */
+export interface StartedModules {
+  get<T>(name: string): T;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `targets` and everything they depend on, each after its dependencies (an explicit dependency map, so a
+ * single process runs every role and a split deployment runs a subset). A failure stops what had started.
+ */
+export async function startModules<Ctx>(
+  defs: Readonly<Record<string, ModuleDef<Ctx>>>,
+  targets: readonly string[],
+  ctx: Ctx,
+  onStarted?: (name: string) => void,
+): Promise<StartedModules> {
+  const order: string[] = [];
+  const visit = (name: string, path: string[]) => {
+    if (order.includes(name)) return;
+    if (path.includes(name)) throw new Error(`module dependency cycle: ${[...path, name].join(' -> ')}`);
+    const def = defs[name];
+    if (!def) throw new Error(`unknown module "${name}"`);
+    for (const d of def.deps) visit(d, [...path, name]);
+    order.push(name);
+  };
+  for (const t of targets) visit(t, []);
+
+  const running = new Map<string, Running>();
+  const get = <T>(name: string): T => {
+    const r = running.get(name);
+    if (!r) throw new Error(`module "${name}" is not running`);
+    return r.value as T;
+  };
+  const stopAll = async () => {
+    for (const name of [...running.keys()].reverse()) {
+      await running.get(name)!.stop();
+      running.delete(name);
+    }
+  };
+  try {
+    for (const name of order) {
+      running.set(name, await defs[name]!.start(ctx, get));
+      onStarted?.(name);
+    }
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return {
+    get,
+    stop: stopAll,
+  };
+}

@@ -1,0 +1,103 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Clew's own metrics, in a registry per server so several servers can share a process (as tests do). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'clew_process_' });
+  const spansReceived = new Counter({
+    name: 'clew_spans_received_total',
+    help: 'Spans received, by protocol.',
+    labelNames: ['protocol'] as const,
+    registers: [registry],
+  });
+  const spansAccepted = new Counter({
+    name: 'clew_spans_accepted_total',
+    help: 'Spans accepted and made durable, by protocol.',
+    labelNames: ['protocol'] as const,
+    registers: [registry],
+  });
+  const spansRefused = new Counter({
+    name: 'clew_spans_refused_total',
+    help: 'Spans refused, by reason (invalid, malformed, too_large, pipeline_full, shutting_down, write_failed).',
+    labelNames: ['protocol', 'reason'] as const,
+    registers: [registry],
+  });
+  const requestsRefused = new Counter({
+    name: 'clew_requests_refused_total',
+    help: 'Export requests refused as a whole, by protocol and reason.',
+    labelNames: ['protocol', 'reason'] as const,
+    registers: [registry],
+  });
+  const queueSpans = new Gauge({
+    name: 'clew_queue_spans',
+    help: 'Spans accepted (durable in the write-ahead log) and waiting to be written to the store.',
+    registers: [registry],
+  });
+  const storeWriteSeconds = new Histogram({
+    name: 'clew_store_write_seconds',
+    help: 'Time to write one batch of spans to the store.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const storeWrittenSpans = new Counter({
+    name: 'clew_store_spans_written_total',
+    help: 'Spans written to the store.',
+    registers: [registry],
+  });
+  const walSyncSeconds = new Histogram({
+    name: 'clew_wal_append_seconds',
+    help: 'Time from handing a request to the write-ahead log to it being durable (includes waiting for a sync).',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const storeDiskBytes = new Gauge({
+    name: 'clew_store_disk_bytes',
+    help: 'Bytes the store occupies on disk.',
+    registers: [registry],
+  });
+  const walDiskBytes = new Gauge({
+    name: 'clew_wal_disk_bytes',
+    help: 'Bytes the write-ahead log occupies on disk.',
+    registers: [registry],
+  });
+  const storePartitions = new Gauge({
+    name: 'clew_store_partitions',
+    help: 'Time partitions the store holds.',
+    registers: [registry],
+  });
+  return {
+    registry,
+    spansReceived,
+    spansAccepted,
+    spansRefused,
+    requestsRefused,
+    queueSpans,
+    storeWriteSeconds,
+    storeWrittenSpans,
+    walSyncSeconds,
+    storeDiskBytes,
+    walDiskBytes,
+    storePartitions,
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The metric label for a refusal, from an error code. */
+export function refusalReason(code: string): string {
+  switch (code) {
+    case 'MALFORMED_REQUEST':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'malformed';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'too_large';
+    case 'PIPELINE_FULL':
+      return 'pipeline_full';
+    case 'SHUTTING_DOWN':
+      return 'shutting_down';
+    case 'WRITE_FAILED':
+      return 'write_failed';
+    default:
+      return 'internal';
+  }
+}

@@ -1,0 +1,26 @@
+import type { DecodeResult } from '@clew/codecs';
+import { DecodeError, decodeOtlpJson, decodeOtlpProto } from '@clew/codecs';
+import { ClewError } from '../errors.js';
+import { PayloadFormat } from '../wal/record.js';
+
+/** Decodes a request body into spans; malformed input becomes a MALFORMED_REQUEST error saying why. */
+export function decodePayload(format: PayloadFormat, payload: Uint8Array): DecodeResult {
+  try {
+    switch (format) {
+      case PayloadFormat.OTLP_PROTO:
+        return decodeOtlpProto(payload);
+      case PayloadFormat.OTLP_JSON:
+        return decodeOtlpJson(payload);
+    }
+  } catch (err) {
+    if (err instanceof DecodeError) {
+      throw new ClewError('MALFORMED_REQUEST', `malformed ${FORMAT_NAMES[format]} request: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+const FORMAT_NAMES: Record<PayloadFormat, string> = {
+  [PayloadFormat.OTLP_PROTO]: 'OTLP protobuf',
+  [PayloadFormat.OTLP_JSON]: 'OTLP JSON',
+};

@@ -1,0 +1,92 @@
+import { encodeExportResponseProto } from '@clew/codecs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { asClewError, ClewError } from '../../errors.js';
+import type { IngestPipeline, IngestResult } from '../../pipeline/ingest.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { refusalReason } from '../../observability/metrics.js';
+import { PayloadFormat } from '../../wal/record.js';
+import { encodeRpcStatusProto, rpcStatusJson } from '../rpc-status.js';
+import { decodeBody, formatOf } from './body.js';
+
+export interface OtlpHttpOptions {
+  readonly pipeline: IngestPipeline;
+  readonly metrics: Metrics;
+  readonly maxRequestBytes: number;
+}
+
+const PROTOCOL = 'otlp_http';
+
+/**
+ * OTLP/HTTP: POST /v1/traces with protobuf or JSON bodies, gzip or not. Replies in the request's encoding, with
+ * partial_success when some spans were refused, and errors as google.rpc.Status as the OTLP spec asks.
+ * The fastify instance must be created with bodyLimit = maxRequestBytes.
+ */
+export async function otlpHttpReceiver(app: FastifyInstance, opts: OtlpHttpOptions): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const clewErr = fastifyErrorToClew(err, opts.maxRequestBytes);
+    if (clewErr.code === 'INTERNAL') req.log.error({ err }, 'OTLP/HTTP request failed');
+    opts.metrics.requestsRefused.inc({ protocol: PROTOCOL, reason: refusalReason(clewErr.code) });
+    return sendError(reply, requestFormat(req), clewErr);
+  });
+
+  app.post('/v1/traces', async (req, reply) => {
+    const format = formatOf(req.headers['content-type']);
+    const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
+    const body = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
+    const result = await opts.pipeline.ingest(PROTOCOL, format, body);
+    opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
+    return sendSuccess(reply, format, result);
+  });
+}
+
+function requestFormat(req: FastifyRequest): PayloadFormat {
+  try {
+    return formatOf(req.headers['content-type']);
+  } catch {
+    return PayloadFormat.OTLP_PROTO;
+  }
+}
+
+function sendSuccess(reply: FastifyReply, format: PayloadFormat, r: IngestResult) {
+  if (format === PayloadFormat.OTLP_PROTO) {
+    return reply
+      .header('content-type', 'application/x-protobuf')
+      .send(encodeExportResponseProto(r.rejected, r.rejectMessage));
+  }
+  const body =
+    r.rejected > 0 || r.rejectMessage
+      ? { partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: r.rejectMessage } }
+      : {};
+  return reply.header('content-type', 'application/json').send(JSON.stringify(body));
+}
+
+function sendError(reply: FastifyReply, format: PayloadFormat, err: ClewError) {
+  reply.code(err.httpStatus);
+  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+  if (format === PayloadFormat.OTLP_JSON) {
+    return reply
+      .header('content-type', 'application/json')
+      .send(JSON.stringify(rpcStatusJson(err.grpcStatus, err.message, err.retryAfterSeconds)));
+  }
+  return reply
+    .header('content-type', 'application/x-protobuf')
+    .send(encodeRpcStatusProto(err.grpcStatus, err.message, err.retryAfterSeconds));
+}
+
+/** Fastify's own errors (body too large, bad framing, unknown route) in Clew's terms. */
+function fastifyErrorToClew(err: Error & { statusCode?: number; code?: string }, maxBytes: number): ClewError {
+  if (err instanceof ClewError) return err;
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+    return new ClewError(
+      'PAYLOAD_TOO_LARGE',
+      `request body is larger than the limit of ${maxBytes} bytes; send smaller batches or raise limits.maxRequestBytes`,
+    );
+  }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ClewError('MALFORMED_REQUEST', err.message);
+  }
+  return asClewError(err);
+}

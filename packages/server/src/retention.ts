@@ -1,0 +1,30 @@
+import type { Store } from '@clew/storage';
+import { nowNanos, NANOS_PER_MILLI, type UnixNanos } from '@clew/model';
+import type { Logger } from 'pino';
+
+/** Drops whole partitions older than the retention period: now, then every `everyMs`. */
+export function startRetention(store: Store, retentionMs: number, log: Logger, everyMs = 10 * 60_000) {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= (async () => {
+      const cutoff = (nowNanos() - BigInt(retentionMs) * NANOS_PER_MILLI) as UnixNanos;
+      try {
+        const dropped = await store.dropBefore(cutoff);
+        if (dropped > 0) log.info({ partitions: dropped }, 'retention dropped old partitions');
+      } catch (err) {
+        log.error({ err }, 'retention failed; will try again');
+      } finally {
+        running = undefined;
+      }
+    })();
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Store } from '@clew/storage';
+import { openDuckDBStore } from '@clew/storage';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import type { ClewConfig } from './config/schema.js';
+import { durationMs } from './config/load.js';
+import type { Metrics } from './observability/metrics.js';
+import { createMetrics } from './observability/metrics.js';
+import type { ModuleDef, Running } from './modules.js';
+import { startModules } from './modules.js';
+import { IngestPipeline } from './pipeline/ingest.js';
+import { startHttpApp } from './http-app.js';
+import { otlpHttpReceiver } from './receivers/otlp-http/receiver.js';
+import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
+import { queryApp } from './api/query-app.js';
+import { startRetention } from './retention.js';
+import { WriteAheadLog } from './wal/wal.js';
+
+interface Ctx {
+  readonly config: ClewConfig;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly dataDir: string;
+  readonly addresses: Record<string, string>;
+}
+
+const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
+
+/** Clew's roles and what each needs. `clew serve` runs them all in one process. */
+const MODULES: Record<string, ModuleDef<Ctx>> = {
+  store: {
+    deps: [],
+    async start({ config, dataDir }) {
+      const store = await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.memoryLimit });
+      return value(store, () => store.close());
+    },
+  },
+  wal: {
+    deps: ['store'],
+    async start({ dataDir }, get) {
+      const store = get<Store>('store');
+      const opened = await WriteAheadLog.open({ dir: join(dataDir, 'wal') }, await store.lastWalPosition());
+      return value(opened, () => opened.wal.close());
+    },
+  },
+  pipeline: {
+    deps: ['store', 'wal'],
+    async start({ config, log, metrics }, get) {
+      const { wal, replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
+      const pipeline = new IngestPipeline(
+        wal,
+        get<Store>('store'),
+        {
+          maxPendingSpans: config.limits.maxPendingSpans,
+          retryAfterSeconds: config.limits.retryAfterSeconds,
+          batchSpans: config.storage.batchSpans,
+          batchWaitMs: durationMs(config.storage.batchWait),
+        },
+        metrics,
+        log,
+      );
+      if (replay.length > 0) {
+        const spans = await pipeline.replay(replay);
+        log.info({ records: replay.length, spans }, 'replayed the write-ahead log into the store');
+      }
+      pipeline.start();
+      return value(pipeline, () => pipeline.stop());
+    },
+  },
+  'otlp-http': {
+    deps: ['pipeline'],
+    async start({ config, log, metrics, addresses }, get) {
+      const app = await startHttpApp(
+        { host: config.host, port: config.ports.otlpHttp, log, bodyLimit: config.limits.maxRequestBytes },
+        (a) =>
+          a.register(otlpHttpReceiver, {
+            pipeline: get<IngestPipeline>('pipeline'),
+            metrics,
+            maxRequestBytes: config.limits.maxRequestBytes,
+          }),
+      );
+      addresses.otlpHttp = `${app.url}/v1/traces`;
+      return value(app, () => app.close());
+    },
+  },
+  'otlp-grpc': {
+    deps: ['pipeline'],
+    async start({ config, log, metrics, addresses }, get) {
+      const grpc = await startOtlpGrpc({
+        host: config.host,
+        port: config.ports.otlpGrpc,
+        pipeline: get<IngestPipeline>('pipeline'),
+        metrics,
+        maxRequestBytes: config.limits.maxRequestBytes,
+        log,
+      });
+      addresses.otlpGrpc = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${grpc.port}`;
+      return value(grpc, () => grpc.stop());
+    },
+  },
+  query: {
+    deps: ['store', 'wal'],
+    async start({ config, log, metrics, addresses }, get) {
+      const app = await startHttpApp({ host: config.host, port: config.ports.query, log }, (a) =>
+        a.register(queryApp, { store: get<Store>('store'), wal: get<{ wal: WriteAheadLog }>('wal').wal, metrics }),
+      );
+      addresses.query = app.url;
+      return value(app, () => app.close());
+    },
+  },
+  retention: {
+    deps: ['store'],
+    async start({ config, log }, get) {
+      const r = startRetention(get<Store>('store'), durationMs(config.retention), log);
+      return value(r, async () => r.stop());
+    },
+  },
+};
+
+export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'query', 'retention'] as const;
+
+export interface RunningClew {
+  /** Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), query (base URL). */
+  readonly addresses: Readonly<Record<string, string>>;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Clew with every role in this process. */
+export async function startClew(config: ClewConfig, log?: Logger): Promise<RunningClew> {
+  const logger = log ?? pino({ level: config.log.level, base: { service: 'clew' } });
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const addresses: Record<string, string> = {};
+  const ctx: Ctx = { config, log: logger, metrics: createMetrics(), dataDir, addresses };
+  const modules = await startModules(MODULES, ALL_ROLES, ctx);
+  let stopping: Promise<void> | undefined;
+  return {
+    addresses,
+    dataDir,
+    stop: () => (stopping ??= modules.stop()),
+  };
+}
