@@ -1,0 +1,97 @@
+import type { DependencyLink, Store } from '@clew/storage';
+import type { TraceId, UnixNanos } from '@clew/model';
+import type { FastifyInstance } from 'fastify';
+import { JaegerApiError, TRACE_NOT_FOUND, badRequest } from './errors.js';
+import type { JaegerDependencyLink, JaegerOperation, JaegerTrace } from './jaeger-json-types.js';
+import { parseDependencies, parseGetTrace, parseTraceSearch } from './params-v1.js';
+import type { V1ItemError } from './reply.js';
+import { queryOf, sendV1 } from './reply.js';
+import { jaegerSpanKindName, parseSpanKindParam } from './span-kind.js';
+import { toJaegerTrace } from './to-jaeger-json.js';
+import { jaegerTraceIdString } from './trace-id.js';
+
+const ZERO_TRACE_ID = '0'.repeat(32);
+
+/** Jaeger's v1 query API (cmd/query/app/http_handler.go), the one Jaeger UI and Grafana's Jaeger data source call. */
+export function registerV1Routes(app: FastifyInstance, store: Store, now: () => UnixNanos): void {
+  app.get('/api/services', async (request, reply) => {
+    const services = await store.services();
+    return sendV1(request, reply, services, { total: services.length });
+  });
+
+  app.get<{ Params: { service: string } }>('/api/services/:service/operations', async (request, reply) => {
+    const operations = await store.operations({ service: request.params.service });
+    const names = [...new Set(operations.map((o) => o.name))];
+    return sendV1(request, reply, names, { total: names.length });
+  });
+
+  app.get('/api/operations', async (request, reply) => {
+    const q = queryOf(request);
+    const service = q.get('service') ?? '';
+    if (service === '') throw badRequest("parameter 'service' is required");
+    const spanKind = parseSpanKindParam(q.get('spanKind') ?? '');
+    const operations = await store.operations({ service, ...(spanKind !== undefined && { spanKind }) });
+    const data: JaegerOperation[] = operations.map((o) => ({ name: o.name, spanKind: jaegerSpanKindName(o.spanKind) }));
+    return sendV1(request, reply, data, { total: data.length });
+  });
+
+  app.get('/api/traces', async (request, reply) => {
+    const search = parseTraceSearch(queryOf(request), now());
+    if (search.traceIds.length > 0) {
+      const window = { start: search.query.start, end: search.query.end };
+      const found = await Promise.all(search.traceIds.map((id) => loadTrace(store, id, window, search.raw)));
+      const errors: V1ItemError[] = search.traceIds
+        .filter((_id, i) => found[i] === null)
+        .map((id) => ({ msg: TRACE_NOT_FOUND, traceID: jaegerTraceIdString(id) }));
+      return sendV1(request, reply, found.filter((t) => t !== null), { errors });
+    }
+    const result = await store.findTraces(search.query);
+    const traces = await Promise.all(result.traces.map((t) => loadTrace(store, t.traceId, {}, search.raw)));
+    return sendV1(request, reply, traces.filter((t) => t !== null));
+  });
+
+  app.get<{ Params: { traceID: string } }>('/api/traces/:traceID', async (request, reply) => {
+    const { traceId, window, raw } = parseGetTrace(request.params.traceID, queryOf(request));
+    const trace = await loadTrace(store, traceId, window, raw);
+    if (trace === null) throw new JaegerApiError(404, TRACE_NOT_FOUND);
+    return sendV1(request, reply, [trace]);
+  });
+
+  app.get('/api/dependencies', async (request, reply) => {
+    const q = queryOf(request);
+    const window = parseDependencies(q, now());
+    const links = await store.dependencies(window);
+    return sendV1(request, reply, toJaegerDependencies(links, q.get('service') ?? ''));
+  });
+}
+
+async function loadTrace(
+  store: Store,
+  id: TraceId,
+  window: { start?: UnixNanos; end?: UnixNanos },
+  raw: boolean,
+): Promise<JaegerTrace | null> {
+  if (id === ZERO_TRACE_ID) return null;
+  const spans = await store.getTrace(id, window);
+  return spans.length === 0 ? null : toJaegerTrace(spans, raw);
+}
+
+/**
+ * Dependency links as Jaeger answers them: only those touching `service` when one is given, one link per
+ * (parent, child) with the call counts summed. Jaeger's order comes from a Go map, so any order is Jaeger's; Clew
+ * sorts by parent then child so that answers repeat.
+ */
+export function toJaegerDependencies(links: readonly DependencyLink[], service = ''): JaegerDependencyLink[] {
+  const counts = new Map<string, JaegerDependencyLink>();
+  for (const l of links) {
+    if (service !== '' && l.parent !== service && l.child !== service) continue;
+    const key = JSON.stringify([l.parent, l.child]);
+    const prev = counts.get(key);
+    counts.set(key, { parent: l.parent, child: l.child, callCount: (prev?.callCount ?? 0) + l.callCount });
+  }
+  return [...counts.values()].sort((a, b) => cmp(a.parent, b.parent) || cmp(a.child, b.child));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+import { encodeOtlpJson } from '@clew/codecs';
+import type { Store } from '@clew/storage';
+import type { FastifyInstance } from 'fastify';
+import { JaegerApiError } from './errors.js';
+import { parseV3FindTraces, parseV3GetTrace, parseV3Operations } from './params-v3.js';
+import { queryOf, sendV3 } from './reply.js';
+import { jaegerSpanKindName } from './span-kind.js';
+
+const ZERO_TRACE_ID = '0'.repeat(32);
+
+/** api_v3's message when a lookup or a search finds nothing (apiv3/http_gateway.go returnTraces). */
+const NO_TRACES = 'No traces found';
+
+/**
+ * Jaeger's api_v3 HTTP gateway (apiv3/http_gateway.go): traces as OTLP JSON with hex ids inside {"result": …},
+ * services and operations as proto3 JSON, errors as {"error": {"httpCode", "message"}}. Traces are returned as stored,
+ * without the v1 adjusters, so OTLP in gives the same OTLP out.
+ */
+export function registerV3Routes(app: FastifyInstance, store: Store): void {
+  app.get('/api/v3/services', async (_request, reply) => {
+    const services = await store.services();
+    return sendV3(reply, services.length > 0 ? { services } : {});
+  });
+
+  app.get('/api/v3/operations', async (request, reply) => {
+    const { service, spanKind } = parseV3Operations(queryOf(request));
+    const operations = await store.operations({ service, ...(spanKind !== undefined && { spanKind }) });
+    // api_v3 reports a span without a kind as "internal" (http_gateway.go getOperations).
+    const out = operations.map((o) => ({ name: o.name, spanKind: jaegerSpanKindName(o.spanKind) || 'internal' }));
+    return sendV3(reply, out.length > 0 ? { operations: out } : {});
+  });
+
+  app.get<{ Params: { traceId: string } }>('/api/v3/traces/:traceId', async (request, reply) => {
+    const { traceId, window } = parseV3GetTrace(request.params.traceId, queryOf(request));
+    const spans = traceId === ZERO_TRACE_ID ? [] : await store.getTrace(traceId, window);
+    if (spans.length === 0) throw new JaegerApiError(404, NO_TRACES);
+    return sendV3(reply, { result: encodeOtlpJson(spans) });
+  });
+
+  app.get('/api/v3/traces', async (request, reply) => {
+    const query = parseV3FindTraces(queryOf(request));
+    const found = await store.findTraces(query);
+    const traces = await Promise.all(found.traces.map((t) => store.getTrace(t.traceId)));
+    // Each trace keeps its own resource groups, one after another, as Jaeger combines them.
+    const resourceSpans = traces.filter((spans) => spans.length > 0).flatMap((spans) => encodeOtlpJson(spans).resourceSpans);
+    if (resourceSpans.length === 0) throw new JaegerApiError(404, NO_TRACES);
+    return sendV3(reply, { result: { resourceSpans } });
+  });
+}
