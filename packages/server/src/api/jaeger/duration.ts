@@ -36,7 +36,7 @@ export function parseGoDuration(orig: string): bigint {
     const int = /^[0-9]*/.exec(s)![0];
     s = s.slice(int.length);
     const whole = int === '' ? 0n : BigInt(int);
-    if (whole >= MAX) throw invalid(); // Go's leadingInt overflows here
+    if (whole > MAX) throw invalid(); // Go's leadingInt overflows past 2^63
     let frac = '';
     let hadFraction = false;
     if (s[0] === '.') {

@@ -51,7 +51,9 @@ function goJsonKind(v: unknown): string {
 }
 
 function goSyntaxError(text: string, e: Error): string {
-  if (text.trim() === '' || /end of JSON input|Unterminated/i.test(e.message)) return 'unexpected end of JSON input';
+  const position = /position (\d+)/.exec(e.message)?.[1];
+  const atEnd = position !== undefined && Number(position) >= text.trimEnd().length;
+  if (text.trim() === '' || atEnd || /end of JSON input|Unterminated/i.test(e.message)) return 'unexpected end of JSON input';
   const token = /Unexpected token '?(.)'?/.exec(e.message)?.[1];
   return token !== undefined ? `invalid character '${token}' looking for beginning of value` : e.message;
 }
