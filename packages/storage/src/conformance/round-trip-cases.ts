@@ -1,0 +1,41 @@
+import { expect, it } from 'vitest';
+import type { TraceId, UnixNanos } from '@clew/model';
+import { makeSpan, makeTrace } from '@clew/model/testing';
+import type { Harness } from './harness.js';
+import { NANOS_PER_DAY } from './harness.js';
+import { at, byStartThenId, searchFixture, ID } from './fixtures.js';
+import { fullSpan } from './full-span.js';
+
+export function roundTripCases(h: Harness): void {
+  it('returns a span with every field type exactly as appended', async () => {
+    const traceId = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0' as TraceId;
+    const span = fullSpan(traceId);
+    const odd = makeSpan({ traceId, startTimeUnixNano: span.startTimeUnixNano, endTimeUnixNano: (span.startTimeUnixNano - 7n) as UnixNanos });
+    await h.store.append([span, odd]);
+    const got = await h.store.getTrace(traceId);
+    expect(got.sort(byStartThenId)).toEqual([span, odd].sort(byStartThenId));
+    expect(Object.is(got.find((s) => s.spanId === span.spanId)!.attributes[10]!.value.type === 'double' &&
+      (got.find((s) => s.spanId === span.spanId)!.attributes[10]!.value as { value: number }).value, -0)).toBe(true);
+  });
+
+  it('returns [] for an unknown trace id', async () => {
+    await h.store.append(searchFixture());
+    expect(await h.store.getTrace('00000000000000000000000000abcdef' as TraceId)).toEqual([]);
+  });
+
+  it('returns the whole trace when its spans arrived in separate appends and ingest periods', async () => {
+    const spans = makeTrace(at(0), { service: 'a', name: 'root', at: 0, ms: 10, children: [{ service: 'b', name: 'child', at: 1, ms: 2 }] });
+    await h.store.append([spans[0]!]);
+    h.now = (h.now + 2n * NANOS_PER_DAY) as UnixNanos;
+    await h.store.append([spans[1]!]);
+    expect((await h.store.getTrace(spans[0]!.traceId)).sort(byStartThenId)).toEqual([...spans].sort(byStartThenId));
+  });
+
+  it('uses a time window only to narrow where to look', async () => {
+    const spans = searchFixture();
+    await h.store.append(spans);
+    const a = spans.filter((s) => s.traceId === ID.A).sort(byStartThenId);
+    expect((await h.store.getTrace(ID.A, { start: at(900), end: at(1200) })).sort(byStartThenId)).toEqual(a);
+    expect((await h.store.getTrace(ID.A, { start: at(900) })).sort(byStartThenId)).toEqual(a);
+  });
+}

@@ -1,0 +1,265 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Span, SpanKind, TraceId, UnixNanos } from '@clew/model';
+import { nowNanos } from '@clew/model';
+import type {
+  DependencyLink,
+  Operation,
+  OperationQuery,
+  Store,
+  StoreStats,
+  TimeWindow,
+  TraceQuery,
+  TraceSearchResult,
+} from '../store.js';
+import { ConnectionPool } from './connection-pool.js';
+import type { DuckDBStoreOptions } from './options.js';
+import { listPartitionFiles, PartitionClock } from './partition-files.js';
+import { attachPartition } from './partition-loader.js';
+import type { Partition } from './partition.js';
+import { dependenciesSql, operationsSql } from './catalog-sql.js';
+import { matchingSpansSql, pageSql, Params } from './search-sql.js';
+import { READ_COLUMNS, readSpan } from './span-reader.js';
+import { writeBatch } from './span-writer.js';
+import { hex32, traceIdLiteral, uint } from './sql.js';
+import { traceWords } from './trace-bloom.js';
+
+const WAL_FLOOR = 'wal-floor.json';
+
+/** The embedded store: one DuckDB file per ingest period, ATTACHed to one in-memory DuckDB instance. */
+export class DuckDBStore implements Store {
+  private readonly partitions = new Map<number, Partition>();
+  private writes: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly readers: ConnectionPool,
+    private readonly opts: DuckDBStoreOptions,
+    private readonly clock: PartitionClock,
+    private readonly now: () => UnixNanos,
+    /** Highest walPosition of partitions already dropped: positions only grow, so it is a floor. */
+    private walFloor: bigint,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const file of await listPartitionFiles(this.opts.dir)) {
+      const p = await attachPartition(this.writer, this.clock, file, -1);
+      this.partitions.set(p.period, p);
+    }
+    const every = this.opts.checkpointIntervalMs ?? 60_000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.checkpoint().catch(() => undefined), every);
+      this.timer.unref();
+    }
+  }
+
+  /** Appends run one at a time on the writer connection: a DuckDB transaction belongs to its connection. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(fn, fn);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  append(spans: readonly Span[], walPosition?: bigint): Promise<void> {
+    return this.serial(async () => {
+      this.assertOpen();
+      const p = await this.currentPartition();
+      if (spans.length === 0 && walPosition === undefined) return;
+      await writeBatch(this.writer, p, spans, walPosition);
+    });
+  }
+
+  private async currentPartition(): Promise<Partition> {
+    const period = this.clock.periodOf(this.now());
+    const known = this.partitions.get(period);
+    if (known) return known;
+    const file = join(this.opts.dir, this.clock.fileName(period));
+    const p = await attachPartition(this.writer, this.clock, file, period);
+    this.partitions.set(p.period, p);
+    return p;
+  }
+
+  async lastWalPosition(): Promise<bigint> {
+    let max = this.walFloor;
+    for (const p of this.partitions.values()) if (p.meta.wal > max) max = p.meta.wal;
+    return max;
+  }
+
+  /** Checkpoints partitions written since the last checkpoint, so that DuckDB's WAL never grows unbounded. */
+  checkpoint(): Promise<void> {
+    return this.serial(async () => {
+      for (const p of this.partitions.values()) {
+        if (!p.dirty) continue;
+        await this.writer.run(`CHECKPOINT ${p.alias}`);
+        p.dirty = false;
+      }
+    });
+  }
+
+  async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
+    const [lo, hi] = traceWords(traceId);
+    const parts: Partition[] = [];
+    const selects: string[] = [];
+    for (const p of this.partitions.values()) {
+      if (window && !p.overlaps(window.start, window.end)) continue;
+      const blocks = p.candidateBlocks(lo, hi);
+      if (blocks.length === 0) continue;
+      const i = parts.push(p) - 1;
+      // One SELECT per block: an equality on the clustered block number is what lets zone maps skip row groups.
+      for (const blk of blocks) {
+        selects.push(`SELECT ${i} AS part, ${READ_COLUMNS} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id = ${traceIdLiteral(traceId)}`);
+      }
+    }
+    if (selects.length === 0) return [];
+    const rows = await this.read(`${selects.join(' UNION ALL ')} ORDER BY start_ns, span_id`);
+    return rows.map((r) => readSpan(r.slice(1), parts[Number(r[0])]!));
+  }
+
+  async findTraces(q: TraceQuery): Promise<TraceSearchResult> {
+    const params = new Params();
+    const selects: string[] = [];
+    for (const p of this.partitions.values()) {
+      const sql = matchingSpansSql(p, q, params);
+      if (sql) selects.push(sql);
+    }
+    if (selects.length === 0) return { traces: [], total: 0 };
+    const union = selects.join(' UNION ALL ');
+    const rows = await this.read(pageSql(union, q.limit, q.offset ?? 0), params.values);
+    let total = rows.length > 0 ? Number(rows[0]![2]) : 0;
+    if (rows.length === 0 && (q.offset ?? 0) > 0) {
+      const count = await this.read(`SELECT count(DISTINCT trace_id) FROM (${union})`, params.values);
+      total = Number(count[0]![0]);
+    }
+    return {
+      traces: rows.map((r) => ({ traceId: hex32(r[0] as bigint) as TraceId, startTimeUnixNano: r[1] as UnixNanos })),
+      total,
+    };
+  }
+
+  async services(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const p of this.partitions.values()) for (const r of p.resources.values()) names.add(r.service);
+    return [...names].sort(byCodeUnit);
+  }
+
+  async operations(q: OperationQuery): Promise<Operation[]> {
+    const selects: string[] = [];
+    for (const p of this.partitions.values()) {
+      const sql = operationsSql(p, q);
+      if (sql) selects.push(sql);
+    }
+    if (selects.length === 0) return [];
+    const rows = await this.read(`SELECT DISTINCT name, kind FROM (${selects.join(' UNION ALL ')})`);
+    return rows
+      .map((r) => ({ name: r[0] as string, spanKind: Number(r[1]) as SpanKind }))
+      .sort((a, b) => byCodeUnit(a.name, b.name) || a.spanKind - b.spanKind);
+  }
+
+  async dependencies(window: TimeWindow): Promise<DependencyLink[]> {
+    const parts = [...this.partitions.values()].filter((p) => p.overlaps(window.start, window.end));
+    if (parts.length === 0) return [];
+    const rows = await this.read(dependenciesSql(parts, window));
+    return rows
+      .map((r) => ({ parent: r[0] as string, child: r[1] as string, callCount: Number(r[2]), errorCount: Number(r[3]) }))
+      .sort((a, b) => byCodeUnit(a.parent, b.parent) || byCodeUnit(a.child, b.child));
+  }
+
+  dropBefore(cutoff: UnixNanos): Promise<number> {
+    return this.serial(async () => {
+      let dropped = 0;
+      for (const p of [...this.partitions.values()]) {
+        if (p.ingestEnd > cutoff) continue;
+        // Remember the partition's walPosition before it goes, or a restart would replay what it held.
+        if (p.meta.wal > this.walFloor) await this.saveWalFloor(p.meta.wal);
+        this.partitions.delete(p.period);
+        await this.writer.run(`DETACH ${p.alias}`);
+        await rm(p.file, { force: true });
+        await rm(p.file + '.wal', { force: true });
+        dropped++;
+      }
+      return dropped;
+    });
+  }
+
+  private async saveWalFloor(wal: bigint): Promise<void> {
+    const file = join(this.opts.dir, WAL_FLOOR);
+    await writeFile(file + '.tmp', JSON.stringify({ wal: wal.toString() }), { flush: true });
+    await rename(file + '.tmp', file);
+    this.walFloor = wal;
+  }
+
+  async stats(): Promise<StoreStats> {
+    let diskBytes = 0;
+    for (const p of this.partitions.values()) diskBytes += (await sizeOf(p.file)) + (await sizeOf(p.file + '.wal'));
+    return { diskBytes, partitions: this.partitions.size };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.timer);
+    await this.checkpoint();
+    this.closed = true;
+    await this.serial(async () => {
+      this.readers.close();
+      this.writer.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the DuckDB store is closed');
+  }
+
+  private async read(sql: string, values?: Params['values']) {
+    this.assertOpen();
+    return this.readers.use(async (c) => (await c.runAndReadAll(sql, values)).getRows());
+  }
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Opens (or creates) the embedded store in `opts.dir`.
+ * @example const store = await openDuckDBStore({ dir: '.clew-data', memoryLimit: '2GB' })
+ */
+export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<DuckDBStore> {
+  await mkdir(opts.dir, { recursive: true });
+  const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? '1GB' };
+  if (opts.threads) config.threads = String(opts.threads);
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const writer = await instance.connect();
+  // Automatic checkpoints stall ingest (DESIGN §6): the store checkpoints on its own schedule instead.
+  await writer.run(`SET checkpoint_threshold = '1000GB'`);
+  const store = new DuckDBStore(
+    instance,
+    writer,
+    new ConnectionPool(instance),
+    opts,
+    new PartitionClock(opts.partitionHours ?? 24),
+    opts.now ?? nowNanos,
+    await readWalFloor(opts.dir),
+  );
+  await store.load();
+  return store;
+}
+
+async function readWalFloor(dir: string): Promise<bigint> {
+  try {
+    return BigInt((JSON.parse(await readFile(join(dir, WAL_FLOOR), 'utf8')) as { wal: string }).wal);
+  } catch {
+    return 0n;
+  }
+}

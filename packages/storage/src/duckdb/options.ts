@@ -1,0 +1,16 @@
+import type { UnixNanos } from '@clew/model';
+
+export interface DuckDBStoreOptions {
+  /** Directory holding one DuckDB file per partition (created when missing). */
+  readonly dir: string;
+  /** DuckDB's memory_limit, e.g. '1GB'. Default '1GB'. */
+  readonly memoryLimit?: string;
+  /** DuckDB worker threads; default DuckDB's (one per core). */
+  readonly threads?: number;
+  /** Clock for partitioning and retention; injectable for tests. Default: the wall clock. */
+  readonly now?: () => UnixNanos;
+  /** Length of one partition's ingest period, in hours. Default 24. */
+  readonly partitionHours?: number;
+  /** How often written partitions are checkpointed, off the append path; 0 turns the timer off. Default 60 s. */
+  readonly checkpointIntervalMs?: number;
+}

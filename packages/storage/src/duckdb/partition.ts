@@ -1,0 +1,79 @@
+import type { Resource, Scope, UnixNanos } from '@clew/model';
+import { serviceName } from '@clew/model';
+import { TraceBloom } from './trace-bloom.js';
+
+/** Spans per lookup block: about one DuckDB row group, so a block's rows sit in one or two row groups. */
+export const BLOCK_SPANS = 100_000;
+
+export interface PartitionMeta {
+  wal: bigint;
+  minStart: bigint | null;
+  maxStart: bigint | null;
+  spans: bigint;
+  blk: number;
+  blkSpans: number;
+}
+
+export interface StoredResource {
+  readonly resource: Resource;
+  readonly service: string;
+}
+
+/**
+ * One ingest period's DuckDB file, ATTACHed under `alias`, and what the store keeps in memory about it: its meta
+ * row, its resources and scopes (few, and needed to decode and to filter by service), and its trace-id blooms.
+ */
+export class Partition {
+  readonly resources = new Map<number, StoredResource>();
+  readonly resourceIds = new Map<string, number>();
+  readonly scopes = new Map<number, Scope>();
+  readonly scopeIds = new Map<string, number>();
+  readonly blooms = new Map<number, TraceBloom>();
+  dirty = false;
+
+  constructor(
+    readonly period: number,
+    readonly alias: string,
+    readonly file: string,
+    readonly ingestStart: UnixNanos,
+    readonly ingestEnd: UnixNanos,
+    public meta: PartitionMeta,
+  ) {}
+
+  addResource(id: number, resource: Resource, enc: string): void {
+    this.resources.set(id, { resource, service: serviceName(resource) });
+    this.resourceIds.set(enc, id);
+  }
+
+  addScope(id: number, scope: Scope, enc: string): void {
+    this.scopes.set(id, scope);
+    this.scopeIds.set(enc, id);
+  }
+
+  bloom(blk: number): TraceBloom {
+    let b = this.blooms.get(blk);
+    if (!b) this.blooms.set(blk, (b = new TraceBloom(BLOCK_SPANS)));
+    return b;
+  }
+
+  /** Blocks that may hold the trace. */
+  candidateBlocks(lo: number, hi: number): number[] {
+    const out: number[] = [];
+    for (const [blk, b] of this.blooms) if (b.mayContain(lo, hi)) out.push(blk);
+    return out;
+  }
+
+  /** Ids of this partition's resources that satisfy `pred`. */
+  resourceIdsWhere(pred: (r: StoredResource) => boolean): number[] {
+    const out: number[] = [];
+    for (const [id, r] of this.resources) if (pred(r)) out.push(id);
+    return out;
+  }
+
+  /** False when no span of this partition can start inside [start, end]. */
+  overlaps(start?: bigint, end?: bigint): boolean {
+    const { minStart, maxStart } = this.meta;
+    if (minStart === null || maxStart === null) return false;
+    return (start === undefined || maxStart >= start) && (end === undefined || minStart <= end);
+  }
+}

@@ -1,0 +1,63 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import { anyValueToString, StatusCode } from '@clew/model';
+import type { TraceQuery } from '../store.js';
+import type { Partition } from './partition.js';
+import { TYPED_ATTRIBUTES } from './schema.js';
+import { bigint, ubigint, uint, utinyint } from './sql.js';
+import { attributePattern } from './value-codec.js';
+
+/** Bound values shared by the per-partition pieces of one statement. */
+export class Params {
+  readonly values: DuckDBValue[] = [];
+  bind(v: string): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * `SELECT trace_id, start_ns FROM <partition> WHERE ...` for the spans of one partition that satisfy every condition
+ * of the query, or null when the partition cannot hold any (wrong time range, no resource of the service).
+ */
+export function matchingSpansSql(p: Partition, q: TraceQuery, params: Params): string | null {
+  if (!p.overlaps(q.start, q.end)) return null;
+  const where: string[] = [];
+  if (q.service !== undefined) {
+    const ids = p.resourceIdsWhere((r) => r.service === q.service);
+    if (ids.length === 0) return null;
+    where.push(inList('res_id', ids));
+  }
+  if (q.operation !== undefined) where.push(`name = ${params.bind(q.operation)}`);
+  if (q.spanKind !== undefined) where.push(`kind = ${utinyint(q.spanKind)}`);
+  if (q.start !== undefined) where.push(`start_ns >= ${ubigint(q.start)}`);
+  if (q.end !== undefined) where.push(`start_ns <= ${ubigint(q.end)}`);
+  // A span whose end is before its start has duration 0 (spanDuration), which every minimum <= 0 admits.
+  if (q.minDuration !== undefined && q.minDuration > 0n) where.push(`duration_ns >= ${bigint(q.minDuration)}`);
+  if (q.maxDuration !== undefined) where.push(`greatest(duration_ns, 0) <= ${bigint(q.maxDuration)}`);
+  for (const [key, value] of q.attributes ?? []) where.push(attributeCondition(p, key, value, params));
+  return `SELECT trace_id, start_ns FROM ${p.alias}.spans${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+}
+
+function attributeCondition(p: Partition, key: string, value: string, params: Params): string {
+  if (key === 'error' && value === 'true') return `status_code = ${utinyint(StatusCode.ERROR)}`;
+  const pat = params.bind(attributePattern(key, value));
+  const inStrings = `contains(attrs, ${pat}) OR contains(events, ${pat})`;
+  const column = TYPED_ATTRIBUTES.get(key);
+  // DuckDB evaluates OR branches only on rows the earlier ones rejected, so the typed column answers almost all.
+  let cond = column ? `${column} = ${params.bind(value)} OR (typed_spill AND (${inStrings}))` : inStrings;
+  const res = p.resourceIdsWhere((r) => r.resource.attributes.some((kv) => kv.key === key && anyValueToString(kv.value) === value));
+  if (res.length > 0) cond += ` OR ${inList('res_id', res)}`;
+  return `(${cond})`;
+}
+
+export function inList(column: string, ids: readonly number[]): string {
+  return ids.length === 1 ? `${column} = ${uint(ids[0]!)}` : `${column} IN (${ids.map(uint).join(', ')})`;
+}
+
+/** Newest first by each trace's earliest matching span, ties by trace id, with the total over all pages. */
+export function pageSql(unionOfMatches: string, limit: number, offset: number): string {
+  return `WITH m AS (${unionOfMatches}),
+    t AS (SELECT trace_id, min(start_ns) AS s FROM m GROUP BY trace_id)
+    SELECT trace_id, s, (SELECT count(*) FROM t) AS total FROM t
+    ORDER BY s DESC, trace_id ASC LIMIT ${Math.max(1, Math.trunc(limit))} OFFSET ${Math.max(0, Math.trunc(offset))}`;
+}

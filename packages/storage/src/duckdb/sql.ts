@@ -1,0 +1,13 @@
+/*
+ * Numbers go into SQL as typed literals, never as bare bound bigints: an untyped bigint parameter binds as DOUBLE,
+ * which loses precision and keeps DuckDB from pruning row groups by zone map. Strings are always bound.
+ */
+export const ubigint = (n: bigint): string => `${BigInt.asUintN(64, n)}::UBIGINT`;
+export const bigint = (n: bigint): string => `${BigInt.asIntN(64, n)}::BIGINT`;
+export const uint = (n: number): string => `${n >>> 0}::UINTEGER`;
+export const utinyint = (n: number): string => `${n & 0xff}::UTINYINT`;
+
+export const traceIdToBigInt = (hex: string): bigint => BigInt('0x' + hex);
+export const traceIdLiteral = (hex: string): string => `${traceIdToBigInt(hex)}::UHUGEINT`;
+export const hex32 = (n: bigint): string => n.toString(16).padStart(32, '0');
+export const hex16 = (n: bigint): string => n.toString(16).padStart(16, '0');
