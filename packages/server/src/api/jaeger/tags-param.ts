@@ -52,8 +52,12 @@ function goJsonKind(v: unknown): string {
 
 function goSyntaxError(text: string, e: Error): string {
   const position = /position (\d+)/.exec(e.message)?.[1];
-  const atEnd = position !== undefined && Number(position) >= text.trimEnd().length;
-  if (text.trim() === '' || atEnd || /end of JSON input|Unterminated/i.test(e.message)) return 'unexpected end of JSON input';
-  const token = /Unexpected token '?(.)'?/.exec(e.message)?.[1];
-  return token !== undefined ? `invalid character '${token}' looking for beginning of value` : e.message;
+  const at = position === undefined ? -1 : Number(position);
+  if (text.trim() === '' || at >= text.trimEnd().length || /end of JSON input|Unterminated/i.test(e.message)) {
+    return 'unexpected end of JSON input';
+  }
+  const c = at >= 0 ? text[at] : /Unexpected token '?(.)'?/.exec(e.message)?.[1];
+  if (c === undefined) return e.message;
+  const expecting = /property name/.test(e.message) ? 'beginning of object key string' : 'beginning of value';
+  return `invalid character '${c}' looking for ${expecting}`;
 }
