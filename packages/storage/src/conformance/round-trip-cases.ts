@@ -18,6 +18,16 @@ export function roundTripCases(h: Harness): void {
       (got.find((s) => s.spanId === span.spanId)!.attributes[10]!.value as { value: number }).value, -0)).toBe(true);
   });
 
+  it('finds a span by every value of a repeated attribute key, and by odd values as text', async () => {
+    const traceId = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f1' as TraceId;
+    await h.store.append([fullSpan(traceId)]);
+    for (const [k, v] of [['http.method', 'PATCH'], ['http.method', 'PUT'], ['s', 'duplicate key, kept in order'], ['i.max', '9223372036854775807'],
+      ['d.nan', 'NaN'], ['b', 'false'], ['bytes', 'AAH/Hh8='], ['exception.type', 'Boom'], ['host.id', '42']] as const) {
+      expect((await h.store.findTraces({ attributes: [[k, v]], limit: 5 })).traces.map((t) => t.traceId), `${k}=${v}`).toEqual([traceId]);
+    }
+    expect((await h.store.findTraces({ attributes: [['http.method', 'GET']], limit: 5 })).total).toBe(0);
+  });
+
   it('returns [] for an unknown trace id', async () => {
     await h.store.append(searchFixture());
     expect(await h.store.getTrace('00000000000000000000000000abcdef' as TraceId)).toEqual([]);

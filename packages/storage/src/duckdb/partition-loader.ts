@@ -11,7 +11,8 @@ import { bigint } from './sql.js';
  */
 export async function attachPartition(conn: DuckDBConnection, clock: PartitionClock, file: string, period: number): Promise<Partition> {
   const alias = `p_${Math.abs(hashString(file))}`;
-  await conn.run(`ATTACH ${quote(file)} AS ${alias}`);
+  // A storage version new enough for zstd string compression; files keep the version they were created with.
+  await conn.run(`ATTACH ${quote(file)} AS ${alias} (STORAGE_VERSION '${STORAGE_VERSION}')`);
   for (const sql of createPartitionSql(alias)) await conn.run(sql);
   let metaRows = (await conn.runAndReadAll(`SELECT period, wal, min_start, max_start, spans, blk, blk_spans FROM ${alias}.meta`)).getRows();
   if (metaRows.length === 0) {
@@ -47,6 +48,8 @@ async function rebuildBlooms(conn: DuckDBConnection, p: Partition): Promise<void
   );
   for (const [blk, lo, hi] of reader.getRows()) p.bloom(Number(blk)).add(Number(lo), Number(hi));
 }
+
+const STORAGE_VERSION = 'v1.3.0';
 
 export function quote(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;

@@ -16,7 +16,8 @@ export const SPAN_COLUMNS = [
   'res_id UINTEGER NOT NULL',
   'scope_id UINTEGER NOT NULL',
   'blk UINTEGER NOT NULL',
-  'attrs VARCHAR NOT NULL',
+  // zstd, not FSST: measured 37 vs 131 B/span for realistic attributes, and contains() scans as fast.
+  'attrs VARCHAR NOT NULL USING COMPRESSION zstd',
   'events VARCHAR',
   'rest VARCHAR',
   'a_http_method VARCHAR',

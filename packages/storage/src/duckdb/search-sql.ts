@@ -34,17 +34,29 @@ export function matchingSpansSql(p: Partition, q: TraceQuery, params: Params): s
   // A span whose end is before its start has duration 0 (spanDuration), which every minimum <= 0 admits.
   if (q.minDuration !== undefined && q.minDuration > 0n) where.push(`duration_ns >= ${bigint(q.minDuration)}`);
   if (q.maxDuration !== undefined) where.push(`greatest(duration_ns, 0) <= ${bigint(q.maxDuration)}`);
-  for (const [key, value] of q.attributes ?? []) where.push(attributeCondition(p, key, value, params));
-  return `SELECT trace_id, start_ns FROM ${p.alias}.spans${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+  const select = (conds: string[]): string =>
+    `SELECT trace_id, start_ns FROM ${p.alias}.spans${conds.length ? ' WHERE ' + conds.join(' AND ') : ''}`;
+  const attrs = q.attributes ?? [];
+  if (!attrs.some(([key]) => TYPED_ATTRIBUTES.has(key))) {
+    return select([...where, ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, true))]);
+  }
+  // Spans whose typed attributes are all in their typed columns are answered from those columns alone, without
+  // touching (and decompressing) the attribute strings; the rare others are checked in full.
+  const typedOnly = select([...where, 'NOT typed_spill', ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, false))]);
+  const spilled = select([...where, 'typed_spill', ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, true))]);
+  return `${typedOnly} UNION ALL ${spilled}`;
 }
 
-function attributeCondition(p: Partition, key: string, value: string, params: Params): string {
+/** A `key=value` filter; `spilled` says whether a typed key may also hold values outside its column. */
+function attributeCondition(p: Partition, key: string, value: string, params: Params, spilled: boolean): string {
   if (key === 'error' && value === 'true') return `status_code = ${utinyint(StatusCode.ERROR)}`;
-  const pat = params.bind(attributePattern(key, value));
-  const inStrings = `contains(attrs, ${pat}) OR contains(events, ${pat})`;
   const column = TYPED_ATTRIBUTES.get(key);
-  // DuckDB evaluates OR branches only on rows the earlier ones rejected, so the typed column answers almost all.
-  let cond = column ? `${column} = ${params.bind(value)} OR (typed_spill AND (${inStrings}))` : inStrings;
+  let cond: string;
+  if (column && !spilled) cond = `${column} = ${params.bind(value)}`;
+  else {
+    const pat = params.bind(attributePattern(key, value));
+    cond = `contains(attrs, ${pat}) OR contains(events, ${pat})`;
+  }
   const res = p.resourceIdsWhere((r) => r.resource.attributes.some((kv) => kv.key === key && anyValueToString(kv.value) === value));
   if (res.length > 0) cond += ` OR ${inList('res_id', res)}`;
   return `(${cond})`;

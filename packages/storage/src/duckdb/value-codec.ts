@@ -16,7 +16,10 @@ const ESC = '\x1b';
 /** Everything from 0x19 to 0x1f is reserved for this codec and the span codec. */
 const RESERVED = /[\x19-\x1f]/g;
 
+const HAS_RESERVED = /[\x19-\x1f]/;
+
 export function escapeText(s: string): string {
+  if (!HAS_RESERVED.test(s)) return s;
   return s.replace(RESERVED, (c) => ESC + String.fromCharCode(0x30 + c.charCodeAt(0) - 0x19));
 }
 
