@@ -1,0 +1,76 @@
+import type { AnyValue, KeyValue } from '@clew/model';
+import type { WireReader } from './wire-reader.js';
+
+/** Arrays and lists nest; beyond this it is an attack on the stack, not an attribute. */
+const MAX_VALUE_DEPTH = 64;
+
+const EMPTY: AnyValue = Object.freeze({ type: 'empty' });
+const TRUE: AnyValue = Object.freeze({ type: 'bool', value: true });
+const FALSE: AnyValue = Object.freeze({ type: 'bool', value: false });
+
+/** Reads one KeyValue message (the field whose tag was just read) and appends it to `out`. */
+export function readKeyValue(r: WireReader, wireType: number, end: number, out: KeyValue[], depth = 0): void {
+  const stop = r.enter(wireType, end, 'KeyValue');
+  let key = '';
+  let value = EMPTY;
+  while (r.pos < stop) {
+    const wt = r.tag(stop);
+    if (r.field === 1) key = r.string(wt, stop);
+    else if (r.field === 2) value = readAnyValue(r, wt, stop, depth);
+    else r.skip(wt, stop); // key_strindex (3) is for profiles only
+  }
+  r.leave();
+  out.push({ key, value });
+}
+
+/** Reads one AnyValue message. Several values set: the last wins, as in protobufjs. */
+function readAnyValue(r: WireReader, wireType: number, end: number, depth: number): AnyValue {
+  if (depth >= MAX_VALUE_DEPTH) r.fail(`attribute values nested deeper than ${MAX_VALUE_DEPTH}`);
+  const stop = r.enter(wireType, end, 'AnyValue');
+  let value = EMPTY;
+  while (r.pos < stop) {
+    const wt = r.tag(stop);
+    switch (r.field) {
+      case 1:
+        value = { type: 'string', value: r.string(wt, stop) };
+        break;
+      case 2:
+        value = r.bool(wt, stop) ? TRUE : FALSE;
+        break;
+      case 3:
+        value = { type: 'int', value: r.int64(wt, stop) };
+        break;
+      case 4:
+        value = { type: 'double', value: r.double(wt, stop) };
+        break;
+      case 5:
+        value = { type: 'array', value: readList(r, wt, stop, depth + 1, 'ArrayValue') as AnyValue[] };
+        break;
+      case 6:
+        value = { type: 'kvlist', value: readList(r, wt, stop, depth + 1, 'KeyValueList') as KeyValue[] };
+        break;
+      case 7:
+        value = { type: 'bytes', value: r.bytes(wt, stop) };
+        break;
+      default: // string_value_strindex (8) is for profiles only
+        r.skip(wt, stop);
+    }
+  }
+  r.leave();
+  return value;
+}
+
+/** ArrayValue (repeated AnyValue values = 1) or KeyValueList (repeated KeyValue values = 1). */
+function readList(r: WireReader, wireType: number, end: number, depth: number, name: 'ArrayValue' | 'KeyValueList'): AnyValue[] | KeyValue[] {
+  const stop = r.enter(wireType, end, name);
+  const values: AnyValue[] = [];
+  const pairs: KeyValue[] = [];
+  while (r.pos < stop) {
+    const wt = r.tag(stop);
+    if (r.field !== 1) r.skip(wt, stop);
+    else if (name === 'ArrayValue') values.push(readAnyValue(r, wt, stop, depth));
+    else readKeyValue(r, wt, stop, pairs, depth);
+  }
+  r.leave();
+  return name === 'ArrayValue' ? values : pairs;
+}

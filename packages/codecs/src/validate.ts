@@ -1,0 +1,41 @@
+import { ZERO_SPAN_ID, ZERO_TRACE_ID } from '@clew/model';
+import type { Span } from '@clew/model';
+import type { DecodeResult } from './decode-result.js';
+
+/**
+ * Why a span's ids are unusable, or '' when they are fine. Ids arrive as lowercase hex of whatever length the
+ * sender used, so both wire formats share this check. Refused spans are an outcome (partial_success), not an error.
+ */
+export function spanIdProblem(traceId: string, spanId: string, parentSpanId: string | null): string {
+  if (!isValidTraceId(traceId)) return 'an invalid trace_id (must be 16 bytes, not all zero)';
+  if (!isValidSpanId(spanId)) return 'an invalid span_id (must be 8 bytes, not all zero)';
+  if (parentSpanId !== null && parentSpanId.length !== 16) return 'an invalid parent_span_id (must be empty or 8 bytes)';
+  return '';
+}
+
+/** Why a link's ids are unusable, or ''. */
+export function linkIdProblem(traceId: string, spanId: string): string {
+  if (!isValidTraceId(traceId)) return 'a link with an invalid trace_id (must be 16 bytes, not all zero)';
+  if (!isValidSpanId(spanId)) return 'a link with an invalid span_id (must be 8 bytes, not all zero)';
+  return '';
+}
+
+const isValidTraceId = (hex: string): boolean => hex.length === 32 && hex !== ZERO_TRACE_ID;
+const isValidSpanId = (hex: string): boolean => hex.length === 16 && hex !== ZERO_SPAN_ID;
+
+/** Collects decoded spans and counts the refused ones, remembering the first reason. */
+export class SpanSink {
+  readonly spans: Span[] = [];
+  private rejected = 0;
+  private firstProblem = '';
+
+  reject(spanName: string, problem: string): void {
+    if (this.rejected++ === 0) this.firstProblem = `span '${spanName}' has ${problem}`;
+  }
+
+  result(): DecodeResult {
+    const n = this.rejected;
+    const rejectMessage = n === 0 ? '' : `${n} span${n === 1 ? '' : 's'} rejected: ${this.firstProblem}`;
+    return { spans: this.spans, rejected: n, rejectMessage };
+  }
+}
