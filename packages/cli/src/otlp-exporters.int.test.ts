@@ -6,7 +6,7 @@ import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClewProcess } from './testing/clew-process.js';
-import { getJson, startClewProcess, tempDataDir } from './testing/clew-process.js';
+import { getJson, startClewProcess, tempDataDir, waitForTrace } from './testing/clew-process.js';
 import { exportWith, recordSpans } from './testing/otel.js';
 
 let clew: ClewProcess;
@@ -70,9 +70,7 @@ describe.each(exporters)('%s → Clew → Jaeger APIs', (_name, makeExporter) =>
     expect(result.code).toBe(0);
 
     const traceId = spans[0]!.spanContext().traceId;
-    const v1 = await getJson(`${clew.query}/api/traces/${traceId}`);
-    expect(v1.status).toBe(200);
-    const jt = v1.body.data[0];
+    const jt = await waitForTrace(clew.query, traceId, 3);
     expect(jt.traceID).toBe(traceId);
     expect(jt.spans).toHaveLength(3);
     for (const s of spans) {
@@ -136,6 +134,7 @@ describe('finding what was sent', () => {
     expect((await exportWith(exporter, spans)).code).toBe(0);
     await exporter.shutdown();
     const traceId = spans[0]!.spanContext().traceId;
+    await waitForTrace(clew.query, traceId, 3);
 
     const services = await getJson(`${clew.query}/api/services`);
     expect(services.body.data).toContain(service);

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 
 export interface HttpAppOptions {
@@ -16,7 +16,8 @@ export async function startHttpApp(
 ): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One log line per request would dwarf everything else at ingest rates.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // Clients keep connections open between exports; let them, but do not hang forever on a silent one.
     keepAliveTimeout: 65_000,

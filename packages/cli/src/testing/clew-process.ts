@@ -90,3 +90,17 @@ export async function getJson<T = any>(url: string): Promise<{ status: number; b
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/**
+ * Reads a trace through the Jaeger API once it holds `spans` spans. Spans are acknowledged when durable in the
+ * write-ahead log and reach the store a moment later, so a read right after a write polls briefly.
+ */
+export async function waitForTrace(query: string, traceId: string, spans: number, timeoutMs = 15_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await getJson(`${query}/api/traces/${traceId}`);
+    if (res.status === 200 && res.body.data?.[0]?.spans?.length === spans) return res.body.data[0];
+    if (Date.now() > deadline) throw new Error(`trace ${traceId} did not reach ${spans} spans: ${JSON.stringify(res.body).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

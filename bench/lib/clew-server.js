@@ -1,0 +1,45 @@
+// Starts the built `clew serve` in its own process for a benchmark, on free ports, and reads its CPU time.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../packages/cli/bin/clew.js', import.meta.url));
+const TICKS_PER_SECOND = 100;
+
+export async function startServer(dataDir, args = []) {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--log-level', 'warn', ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CLEW_LOG_LEVEL: 'info' } },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const addresses = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      for (const line of buf.split('\n')) {
+        if (line.includes('"addresses"')) resolve(JSON.parse(line).addresses);
+      }
+      buf = buf.slice(buf.lastIndexOf('\n') + 1);
+    });
+    exited.then((code) => reject(new Error(`clew exited with ${code}`)));
+  });
+  return {
+    ...addresses,
+    pid: child.pid,
+    /** User + system CPU seconds the server has used so far. */
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    },
+    async metric(name) {
+      const text = await (await fetch(`${addresses.query}/metrics`)).text();
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : NaN;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

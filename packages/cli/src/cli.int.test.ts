@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startClewProcess, tempDataDir } from './testing/clew-process.js';
+
+const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
+const clew = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+const tmp = await tempDataDir();
+afterAll(() => tmp.cleanup());
+
+describe('the clew command', () => {
+  it('documents every serve flag in --help', () => {
+    const help = clew('serve', '--help');
+    expect(help.status).toBe(0);
+    for (const flag of [
+      '--config',
+      '--data-dir',
+      '--host',
+      '--retention',
+      '--otlp-grpc-port',
+      '--otlp-http-port',
+      '--query-port',
+      '--max-request-bytes',
+      '--max-pending-spans',
+      '--memory-limit',
+      '--log-level',
+    ]) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(clew('--help').stdout).toContain('serve');
+  });
+
+  it('refuses a bad setting at start-up, naming it', async () => {
+    const bad = clew('serve', '--data-dir', join(tmp.dir, 'x'), '--retention', 'forever');
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/invalid configuration at "retention": expected a duration/);
+    const file = join(tmp.dir, 'clew.yaml');
+    await writeFile(file, 'limits:\n  maxPendingSpans: -3\n');
+    const fromFile = clew('serve', '--config', file, '--data-dir', join(tmp.dir, 'y'));
+    expect(fromFile.status).toBe(1);
+    expect(fromFile.stdout).toMatch(/invalid configuration at "limits.maxPendingSpans"/);
+    const unknown = clew('serve', '--query-port', 'abc');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toMatch(/--query-port must be a whole number/);
+  });
+
+  it('listens on loopback by default, says where, and stops cleanly on SIGTERM', async () => {
+    const p = await startClewProcess(join(tmp.dir, 'run'));
+    expect(p.otlpHttp).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/);
+    expect(p.otlpGrpc).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(p.query).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const ready = p.logs.find((l) => l.addresses)!;
+    expect(String(ready.msg)).toContain(p.otlpHttp);
+    expect(String(ready.msg)).toContain('loopback only');
+    const metrics = await (await fetch(`${p.query}/metrics`)).text();
+    for (const name of [
+      'clew_spans_received_total',
+      'clew_spans_accepted_total',
+      'clew_spans_refused_total',
+      'clew_queue_spans',
+      'clew_store_write_seconds',
+      'clew_store_disk_bytes',
+    ]) {
+      expect(metrics).toContain(name);
+    }
+    expect(await p.stop()).toBe(0);
+  });
+});
