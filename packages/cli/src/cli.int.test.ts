@@ -35,12 +35,12 @@ describe('the clew command', () => {
   it('refuses a bad setting at start-up, naming it', async () => {
     const bad = clew('serve', '--data-dir', join(tmp.dir, 'x'), '--retention', 'forever');
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toMatch(/invalid configuration at "retention": expected a duration/);
+    expect(bad.stderr).toMatch(/^clew: invalid configuration at "retention": expected a duration/);
     const file = join(tmp.dir, 'clew.yaml');
     await writeFile(file, 'limits:\n  maxPendingSpans: -3\n');
     const fromFile = clew('serve', '--config', file, '--data-dir', join(tmp.dir, 'y'));
     expect(fromFile.status).toBe(1);
-    expect(fromFile.stdout).toMatch(/invalid configuration at "limits.maxPendingSpans"/);
+    expect(fromFile.stderr).toMatch(/^clew: invalid configuration at "limits.maxPendingSpans"/);
     const unknown = clew('serve', '--query-port', 'abc');
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toMatch(/--query-port must be a whole number/);

@@ -51,7 +51,7 @@ function checkoutTrace(service: string): ReadableSpan[] {
     child.addEvent('retry', { attempt: 2 });
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
     child.end();
-    const linked = tracer.startSpan('audit', { links: [{ context: root.spanContext(), attributes: { why: 'audit' } }] }, under(root));
+    const linked = tracer.startSpan('audit', { links: [{ context: child.spanContext(), attributes: { why: 'audit' } }] }, under(root));
     linked.end();
     root.end();
   });
@@ -96,6 +96,11 @@ describe.each(exporters)('%s → Clew → Jaeger APIs', (_name, makeExporter) =>
     expect(charge.tags).toContainEqual({ key: 'error', type: 'bool', value: true });
     expect(charge.logs).toHaveLength(1);
     expect(charge.logs[0].fields).toContainEqual({ key: 'event', type: 'string', value: 'retry' });
+    const audit = jt.spans.find((x: { operationName: string }) => x.operationName === 'audit');
+    expect(audit.references).toEqual([
+      { refType: 'CHILD_OF', traceID: traceId, spanID: root.spanID },
+      { refType: 'FOLLOWS_FROM', traceID: traceId, spanID: charge.spanID },
+    ]);
 
     // api_v3 returns OTLP JSON: check the exact nanosecond timestamps and typed values survive.
     const v3 = await getJson(`${clew.query}/api/v3/traces/${traceId}`);

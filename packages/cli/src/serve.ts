@@ -67,9 +67,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   } catch (err) {
     if (err instanceof ClewError) {
-      log.fatal(err.message);
+      // A configuration mistake is for the person at the terminal: plain words, not a JSON log line.
+      console.error(`clew: ${err.message}`);
     } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      log.fatal(`${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --query-port`);
+      console.error(
+        `clew: ${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --query-port`,
+      );
     } else {
       log.fatal({ err }, 'Clew could not start');
     }

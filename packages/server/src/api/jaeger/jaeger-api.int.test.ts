@@ -156,9 +156,9 @@ describe('Jaeger v1 API over the DuckDB store', () => {
 
     const bad = await get('/api/traces/not-hex');
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual([{ code: 400, msg: 'strconv.ParseUint: parsing "not-hex": invalid syntax' }]);
+    expect(bad.body.errors).toEqual([{ code: 400, msg: 'invalid trace ID (expected up to 32 hex digits): strconv.ParseUint: parsing "not-hex": invalid syntax' }]);
     const long = await get(`/api/traces/${'a'.repeat(33)}`);
-    expect(long.body.errors[0].msg).toBe(`TraceID cannot be longer than 32 hex characters: ${'a'.repeat(33)}`);
+    expect(long.body.errors[0].msg).toBe(`invalid trace ID (expected up to 32 hex digits): TraceID cannot be longer than 32 hex characters: ${'a'.repeat(33)}`);
   });
 
   it('GET /api/traces/{id} with start/end hints', async () => {

@@ -88,8 +88,8 @@ describe('GET /api/traces/{id} parameters', () => {
   });
 
   it.each([
-    ['nothex', '', 'strconv.ParseUint: parsing "nothex": invalid syntax'],
-    ['1'.repeat(33), '', `TraceID cannot be longer than 32 hex characters: ${'1'.repeat(33)}`],
+    ['nothex', '', 'invalid trace ID (expected up to 32 hex digits): strconv.ParseUint: parsing "nothex": invalid syntax'],
+    ['1'.repeat(33), '', `invalid trace ID (expected up to 32 hex digits): TraceID cannot be longer than 32 hex characters: ${'1'.repeat(33)}`],
     ['abc', 'start=soon', `unable to parse param 'start': strconv.ParseInt: parsing "soon": invalid syntax`],
   ])('%s?%s → 400', (id, query, message) => {
     expect(refusal(() => parseGetTrace(id, q(query)))).toBe(message);

@@ -65,7 +65,8 @@ export interface V1GetTrace {
 
 /** `GET /api/traces/{id}`: the id, the optional `start`/`end` hints (µs) narrowing where to look, and `raw`. */
 export function parseGetTrace(idText: string, q: URLSearchParams): V1GetTrace {
-  const traceId = goParse(() => parseJaegerTraceId(idText));
+  // Jaeger answers with the bare strconv error; naming the parameter tells the user what to fix.
+  const traceId = goParse(() => parseJaegerTraceId(idText), 'invalid trace ID (expected up to 32 hex digits): ');
   const start = parseMicros(q, 'start');
   const end = parseMicros(q, 'end');
   const raw = parseBoolParam(q, 'raw');

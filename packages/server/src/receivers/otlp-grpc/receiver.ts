@@ -45,7 +45,8 @@ export async function startOtlpGrpc(opts: OtlpGrpcOptions): Promise<{ port: numb
       opts.pipeline.ingest(PROTOCOL, PayloadFormat.OTLP_PROTO, call.request).then(
         (result) => {
           opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
-          callback(null, encodeExportResponseProto(result.rejected, result.rejectMessage));
+          const body = encodeExportResponseProto(result.rejected, result.rejectMessage);
+          callback(null, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
         },
         (err: unknown) => {
           const e = asClewError(err);

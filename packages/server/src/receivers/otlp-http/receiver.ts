@@ -60,7 +60,8 @@ function sendSuccess(reply: FastifyReply, format: PayloadFormat, r: IngestResult
     r.rejected > 0 || r.rejectMessage
       ? { partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: r.rejectMessage } }
       : {};
-  return reply.header('content-type', 'application/json').send(JSON.stringify(body));
+  // A Buffer, so the Content-Type goes out exactly as the request's (fastify appends a charset to strings).
+  return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify(body)));
 }
 
 function sendError(reply: FastifyReply, format: PayloadFormat, err: ClewError) {
@@ -69,7 +70,7 @@ function sendError(reply: FastifyReply, format: PayloadFormat, err: ClewError) {
   if (format === PayloadFormat.OTLP_JSON) {
     return reply
       .header('content-type', 'application/json')
-      .send(JSON.stringify(rpcStatusJson(err.grpcStatus, err.message, err.retryAfterSeconds)));
+      .send(Buffer.from(JSON.stringify(rpcStatusJson(err.grpcStatus, err.message, err.retryAfterSeconds))));
   }
   return reply
     .header('content-type', 'application/x-protobuf')
