@@ -17,8 +17,9 @@ describe('decodeOtlpJson', () => {
     const fromJson = decodeOtlpJson(sdkJson(recorded));
     expect(fromJson.spans).toHaveLength(9);
     expect(fromJson).toEqual(decodeOtlpProto(sdkProto(recorded)));
-    // as a string too
+    // as a string too, and with a byte order mark
     expect(decodeOtlpJson(new TextDecoder().decode(sdkJson(recorded)))).toEqual(fromJson);
+    expect(decodeOtlpJson(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), sdkJson(recorded)]))).toEqual(fromJson);
   });
 
   it('accepts snake_case keys, enum names, ids in any case, 64-bit integers as numbers or strings', () => {

@@ -17,7 +17,8 @@ const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
  * @example decodeOtlpJson('{"resourceSpans":[]}') // { spans: [], rejected: 0, rejectMessage: '' }
  */
 export function decodeOtlpJson(body: string | Uint8Array): DecodeResult {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  let text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte order mark, which JSON.parse refuses
   let doc: unknown;
   try {
     doc = JSON.parse(text);

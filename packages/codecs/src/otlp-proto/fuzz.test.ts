@@ -19,8 +19,9 @@ import { encodeOtlpProto } from './encode.js';
 const REFERENCE_IS_LAX =
   /wrong wire type|past the end of the message|truncated (varint|fixed32|fixed64|double)|overlong varint|invalid tag|invalid field number 0|end-group for field \d+ closes group|unterminated group|in EntityRef/;
 
-/** Fixed, so failures reproduce; FUZZ_SEED=n explores other cases (seeds 1–5 × 40,000 passed). */
+/** Fixed, so failures reproduce; FUZZ_SEED=n FUZZ_CASES=m explore further (seeds 1–5 × 40,000 cases passed). */
 const SEED = Number(process.env.FUZZ_SEED ?? 0xc1e3);
+const CASES = Number(process.env.FUZZ_CASES ?? 6000);
 
 /** xorshift32: deterministic and small; uniform enough to pick mutations. */
 function prng(seed: number): () => number {
@@ -149,10 +150,10 @@ describe('decodeOtlpProto on truncated and mutated input', () => {
     expect(tally.bothReject + tally.bothAccept + [...tally.laxReference.values()].reduce((a, b) => a + b, 0)).toBe(seed.length);
   });
 
-  it('6000 random mutations: same decision as the reference where it is sane, same values when both accept', () => {
+  it(`${CASES} random mutations: same decision as the reference where it is sane, same values when both accept`, () => {
     const rand = prng(SEED);
     const tally = newTally();
-    for (let i = 0; i < 6000; i++) {
+    for (let i = 0; i < CASES; i++) {
       const [name, seed] = seeds[i % seeds.length]!;
       check(mutate(seed, rand), tally, `${name} mutation ${i}`);
     }

@@ -1,6 +1,6 @@
 /** Strings up to this many bytes are cached: attribute keys, service names, span names, enum-like values. */
 const MAX_CACHED = 48;
-const SLOTS = 8192; // power of two; a direct-mapped table, so a collision just replaces the slot
+const SLOTS = 2048; // power of two; a direct-mapped table, so a collision just replaces the slot
 
 /** Reused argument lists for String.fromCharCode, one per length (faster than concatenating characters). */
 const CODES: number[][] = Array.from({ length: MAX_CACHED + 1 }, (_, n) => new Array<number>(n).fill(0));

@@ -43,6 +43,18 @@ describe('decodeOtlpProto accepts what protobuf allows', () => {
     expect(decodeOtlpProto(new Uint8Array(0))).toEqual({ spans: [], rejected: 0, rejectMessage: '' });
   });
 
+  it('a Uint8Array view at an offset into a larger buffer, Buffer or not', () => {
+    const body = request([str(5, 'name'), ld(9, str(1, 'b'), ld(2, ld(7, [1, 2, 3])))]);
+    const padded = new Uint8Array(body.length + 20).fill(0xff);
+    padded.set(body, 7);
+    const view = padded.subarray(7, 7 + body.length);
+    for (const input of [view, Buffer.from(view.buffer, view.byteOffset, view.byteLength)]) {
+      const { spans } = decodeOtlpProto(input);
+      expect(spans[0]!.name).toBe('name');
+      expect(spans[0]!.attributes[0]!.value).toEqual({ type: 'bytes', value: new Uint8Array([1, 2, 3]) });
+    }
+  });
+
   it('unknown fields and groups anywhere, as long as they are well formed', () => {
     const unknown = [...vint(99, 1), ...group(98, vint(1, 1), group(2)), ...str(97, 'x'), ...fixed32(96, 1)];
     const { spans } = decodeOtlpProto(request([unknown]));

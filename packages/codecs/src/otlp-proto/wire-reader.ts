@@ -70,34 +70,43 @@ export class WireReader {
   varint32(end: number): number {
     const buf = this.buf;
     let pos = this.pos;
-    if (pos + 10 <= end) {
-      // Fast path: no bounds checks needed for the longest legal varint.
-      let b = buf[pos++]!;
-      let v = b & 0x7f;
-      if (b < 0x80) return (this.pos = pos), v;
+    // Fast path whenever the longest legal varint fits in the buffer (not just the message: small messages end
+    // within 10 bytes of most of their tags); running past `end` is caught after.
+    if (pos + 10 > buf.length) return this.varint32Slow(end);
+    let b = buf[pos++]!;
+    let v = b & 0x7f;
+    if (b >= 0x80) {
       b = buf[pos++]!;
       v |= (b & 0x7f) << 7;
-      if (b < 0x80) return (this.pos = pos), v;
-      b = buf[pos++]!;
-      v |= (b & 0x7f) << 14;
-      if (b < 0x80) return (this.pos = pos), v;
-      b = buf[pos++]!;
-      v |= (b & 0x7f) << 21;
-      if (b < 0x80) return (this.pos = pos), v >>> 0;
-      b = buf[pos++]!;
-      v = (v | (b << 28)) >>> 0;
-      if (b < 0x80) return (this.pos = pos), v;
-      // Bytes 6..10 hold only high bits, which 32-bit fields drop; the 10th may carry only bit 63.
-      for (let i = 0; i < 5; i++) {
+      if (b >= 0x80) {
         b = buf[pos++]!;
-        if (b < 0x80) {
-          if (i === 4 && b > 1) this.fail('overlong varint');
-          return (this.pos = pos), v;
+        v |= (b & 0x7f) << 14;
+        if (b >= 0x80) {
+          b = buf[pos++]!;
+          v |= (b & 0x7f) << 21;
+          if (b >= 0x80) {
+            b = buf[pos++]!;
+            v |= b << 28;
+            if (b >= 0x80) pos = this.skipHighBytes(pos);
+          }
         }
       }
-      this.fail('overlong varint (more than 10 bytes)');
     }
-    return this.varint32Slow(end);
+    if (pos > end) this.fail('truncated varint');
+    this.pos = pos;
+    return v >>> 0;
+  }
+
+  /** Bytes 6..10 of a varint hold only bits that 32-bit fields drop; the 10th may carry only bit 63. */
+  private skipHighBytes(pos: number): number {
+    for (let i = 0; i < 5; i++) {
+      const b = this.buf[pos++]!;
+      if (b < 0x80) {
+        if (i === 4 && b > 1) this.fail('overlong varint');
+        return pos;
+      }
+    }
+    this.fail('overlong varint (more than 10 bytes)');
   }
 
   private varint32Slow(end: number): number {
@@ -146,7 +155,7 @@ export class WireReader {
   fixed32(wireType: number, end: number): number {
     this.expect(wireType, FIXED32);
     if (this.pos + 4 > end) this.fail('truncated fixed32');
-    const v = this.buf.readUInt32LE(this.pos);
+    const v = this.view.getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
@@ -154,16 +163,16 @@ export class WireReader {
   fixed64(wireType: number, end: number): bigint {
     this.expect(wireType, FIXED64);
     if (this.pos + 8 > end) this.fail('truncated fixed64');
-    const lo = this.buf.readUInt32LE(this.pos);
-    const hi = this.buf.readUInt32LE(this.pos + 4);
+    // DataView's bigint read is one allocation; assembling from two halves measured 1.5x slower.
+    const v = this.view.getBigUint64(this.pos, true);
     this.pos += 8;
-    return hi < 0x200000 ? BigInt(hi * TWO_32 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+    return v;
   }
 
   double(wireType: number, end: number): number {
     this.expect(wireType, FIXED64);
     if (this.pos + 8 > end) this.fail('truncated double');
-    const v = this.buf.readDoubleLE(this.pos);
+    const v = this.view.getFloat64(this.pos, true);
     this.pos += 8;
     return v;
   }
