@@ -10,6 +10,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type SpanDraft = Mutable<Span>;
 
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: 0, message: '' });
+// Most spans have no events or links: they share these instead of allocating two empty arrays each.
+const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
+const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 
 /**
  * Reads one Span message into `sink`, or counts it as rejected when its ids are unusable. Resource and scope are
@@ -28,9 +31,9 @@ export function readSpan(r: WireReader, wireType: number, end: number, sink: Spa
   let endTime = 0n;
   const attributes: KeyValue[] = [];
   let droppedAttributesCount = 0;
-  const events: SpanEvent[] = [];
+  let events: SpanEvent[] | null = null;
   let droppedEventsCount = 0;
-  const links: SpanLink[] = [];
+  let links: SpanLink[] | null = null;
   let droppedLinksCount = 0;
   let status = UNSET_STATUS;
   while (r.pos < stop) {
@@ -67,13 +70,13 @@ export function readSpan(r: WireReader, wireType: number, end: number, sink: Spa
         droppedAttributesCount = r.uint32(wt, stop);
         break;
       case 11:
-        events.push(readEvent(r, wt, stop));
+        (events ??= []).push(readEvent(r, wt, stop));
         break;
       case 12:
         droppedEventsCount = r.uint32(wt, stop);
         break;
       case 13:
-        links.push(readLink(r, wt, stop));
+        (links ??= []).push(readLink(r, wt, stop));
         break;
       case 14:
         droppedLinksCount = r.uint32(wt, stop);
@@ -91,7 +94,7 @@ export function readSpan(r: WireReader, wireType: number, end: number, sink: Spa
   r.leave();
   // An all-zero parent is how some SDKs say "no parent".
   const parent = parentSpanId === '' || parentSpanId === ZERO_SPAN_ID ? null : parentSpanId;
-  const problem = spanIdProblem(traceId, spanId, parent) || firstLinkProblem(links);
+  const problem = spanIdProblem(traceId, spanId, parent) || (links === null ? '' : firstLinkProblem(links));
   if (problem !== '') return sink.reject(name, problem);
   const span: SpanDraft = {
     traceId: traceId as TraceId,
@@ -105,9 +108,9 @@ export function readSpan(r: WireReader, wireType: number, end: number, sink: Spa
     endTimeUnixNano: endTime as UnixNanos,
     attributes,
     droppedAttributesCount,
-    events,
+    events: events ?? NO_EVENTS,
     droppedEventsCount,
-    links,
+    links: links ?? NO_LINKS,
     droppedLinksCount,
     status,
     resource,
