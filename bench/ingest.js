@@ -48,6 +48,7 @@ console.log(`ingest: ${fmt(spans)} spans in ${batches.length} OTLP/HTTP protobuf
 
 const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
 const server = await startServer(dir);
+console.log(server.pinned ? '  server pinned to core 0, load generator to core 1' : '  server not pinned (one core, or CLEW_BENCH_PIN=0)');
 const cpu0 = server.cpuSeconds();
 const t0 = performance.now();
 let next = 0;

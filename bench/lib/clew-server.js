@@ -1,16 +1,26 @@
 // Starts the built `clew serve` in its own process for a benchmark, on free ports, and reads its CPU time.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/bin/clew.js', import.meta.url));
 const TICKS_PER_SECOND = 100;
 
+/**
+ * With two or more cores the server is pinned to core 0 and this process (the load) to core 1, so a figure "per
+ * core" is what the server did on one core. CLEW_BENCH_PIN=0 turns that off.
+ */
+const PIN = process.env.CLEW_BENCH_PIN !== '0' && availableParallelism() >= 2;
+
 export async function startServer(dataDir, args = []) {
+  if (PIN) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+  const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN];
   const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--log-level', 'warn', ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CLEW_LOG_LEVEL: 'info' } },
+    PIN ? 'taskset' : process.execPath,
+    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', ...args],
+    // CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const addresses = await new Promise((resolve, reject) => {
@@ -26,6 +36,7 @@ export async function startServer(dataDir, args = []) {
   });
   return {
     ...addresses,
+    pinned: PIN,
     pid: child.pid,
     /** User + system CPU seconds the server has used so far. */
     cpuSeconds() {
