@@ -2,25 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
 import { credentials, makeGenericClientConstructor, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClewProcess } from './testing/clew-process.js';
-import { getJson, startClewProcess, tempDataDir, waitForTrace } from './testing/clew-process.js';
+import { describe, expect, it } from 'vitest';
+import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
 import { postProto, traceOf } from './testing/payloads.js';
 
 const LIMIT = 256 * 1024;
-let clew: ClewProcess;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  const tmp = await tempDataDir();
-  cleanup = tmp.cleanup;
-  clew = await startClewProcess(tmp.dir, ['--max-request-bytes', String(LIMIT)]);
-});
-
-afterAll(async () => {
-  await clew?.stop();
-  await cleanup?.();
-});
+const running = useClewProcess(['--max-request-bytes', String(LIMIT)]);
 
 const Status = protobuf.Root.fromJSON({
   nested: { Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } } } },
@@ -32,14 +19,14 @@ async function protoError(res: Response): Promise<{ code: number; message: strin
 }
 
 const post = (body: BodyInit, headers: Record<string, string>) =>
-  fetch(clew.otlpHttp, { method: 'POST', headers, body });
+  fetch(running().otlpHttp, { method: 'POST', headers, body });
 
 /** After every refusal the server must still take good data: the refusal cost nothing else. */
 async function expectStillIngesting() {
   const spans = traceOf(3, 'after-bad');
-  const res = await postProto(clew.otlpHttp, spans);
+  const res = await postProto(running().otlpHttp, spans);
   expect(res.status).toBe(200);
-  await waitForTrace(clew.query, spans[0]!.traceId, 3);
+  await waitForTrace(running().query, spans[0]!.traceId, 3);
 }
 
 describe('OTLP/HTTP refuses bad input with the status and message the OTLP spec asks for', () => {
@@ -94,7 +81,7 @@ describe('OTLP/HTTP refuses bad input with the status and message the OTLP spec 
     const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
     expect(Number(body.partialSuccess.rejectedSpans)).toBe(1);
     expect(body.partialSuccess.errorMessage).toMatch(/trace_id/);
-    await waitForTrace(clew.query, good[0]!.traceId, 2);
+    await waitForTrace(running().query, good[0]!.traceId, 2);
   });
 });
 
@@ -114,7 +101,7 @@ describe('OTLP/gRPC refuses bad input', () => {
       },
       'TraceService',
     );
-    const client = new Client(clew.otlpGrpc, credentials.createInsecure());
+    const client = new Client(running().otlpGrpc, credentials.createInsecure());
     const call = (body: Buffer) =>
       new Promise<ServiceError | null>((resolve) =>
         client.makeUnaryRequest(
@@ -132,7 +119,7 @@ describe('OTLP/gRPC refuses bad input', () => {
     const spans = traceOf(2, 'grpc-after-bad');
     expect(await call(Buffer.from(encodeOtlpProto(spans)))).toBeNull();
     client.close();
-    await waitForTrace(clew.query, spans[0]!.traceId, 2);
+    await waitForTrace(running().query, spans[0]!.traceId, 2);
   });
 });
 
@@ -142,7 +129,7 @@ describe('query parameters that make no sense get 400 with Jaeger’s envelope',
     ['/api/traces?service=x&minDuration=10parsecs', /duration/i],
     ['/api/traces?service=x&start=2000000&end=1000000', /end/i],
   ])('%s', async (path, message) => {
-    const res = await getJson(`${clew.query}${path}`);
+    const res = await getJson(`${running().query}${path}`);
     expect(res.status).toBe(400);
     expect(res.body.data).toBeNull();
     expect(res.body.errors[0].code).toBe(400);
@@ -150,7 +137,7 @@ describe('query parameters that make no sense get 400 with Jaeger’s envelope',
   });
 
   it('an unknown trace id → 404', async () => {
-    const res = await getJson(`${clew.query}/api/traces/${'ab'.repeat(16)}`);
+    const res = await getJson(`${running().query}/api/traces/${'ab'.repeat(16)}`);
     expect(res.status).toBe(404);
     expect(res.body.errors[0].code).toBe(404);
   });

@@ -1,23 +1,10 @@
 import { decodeOtlpJson, encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
 import type { Resource, Scope, Span, SpanId, TraceId, UnixNanos } from '@clew/model';
 import { SpanKind, StatusCode } from '@clew/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClewProcess } from './testing/clew-process.js';
-import { getJson, startClewProcess, tempDataDir, waitForTrace } from './testing/clew-process.js';
+import { describe, expect, it } from 'vitest';
+import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
 
-let clew: ClewProcess;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  const tmp = await tempDataDir();
-  cleanup = tmp.cleanup;
-  clew = await startClewProcess(tmp.dir);
-});
-
-afterAll(async () => {
-  await clew?.stop();
-  await cleanup?.();
-});
+const running = useClewProcess();
 
 const resource: Resource = {
   attributes: [
@@ -145,11 +132,11 @@ describe('nothing is lost in the round trip: OTLP in, api_v3 OTLP JSON out', () 
   ] as const)('sent as OTLP %s, every field comes back equal', async (_name, contentType, encode) => {
     const traceId = Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
     const sent = everyField(traceId);
-    const res = await fetch(clew.otlpHttp, { method: 'POST', headers: { 'content-type': contentType }, body: encode(sent) });
+    const res = await fetch(running().otlpHttp, { method: 'POST', headers: { 'content-type': contentType }, body: encode(sent) });
     expect(res.status).toBe(200);
-    await waitForTrace(clew.query, traceId, 2);
+    await waitForTrace(running().query, traceId, 2);
 
-    const v3 = await getJson(`${clew.query}/api/v3/traces/${traceId}`);
+    const v3 = await getJson(`${running().query}/api/v3/traces/${traceId}`);
     expect(v3.status).toBe(200);
     const back = decodeOtlpJson(JSON.stringify(v3.body.result));
     expect(back.rejected).toBe(0);

@@ -4,32 +4,19 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClewProcess } from './testing/clew-process.js';
-import { getJson, startClewProcess, tempDataDir, waitForTrace } from './testing/clew-process.js';
+import { describe, expect, it } from 'vitest';
+import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
 import { exportWith, recordSpans } from './testing/otel.js';
 
-let clew: ClewProcess;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  const tmp = await tempDataDir();
-  cleanup = tmp.cleanup;
-  clew = await startClewProcess(tmp.dir);
-});
-
-afterAll(async () => {
-  await clew?.stop();
-  await cleanup?.();
-});
+const running = useClewProcess();
 
 const exporters: Array<[string, () => SpanExporter]> = [
-  ['OTLP/HTTP protobuf', () => new HttpProtoExporter({ url: clew.otlpHttp })],
-  ['OTLP/HTTP protobuf + gzip', () => new HttpProtoExporter({ url: clew.otlpHttp, compression: 'gzip' as never })],
-  ['OTLP/HTTP JSON', () => new HttpJsonExporter({ url: clew.otlpHttp })],
-  ['OTLP/HTTP JSON + gzip', () => new HttpJsonExporter({ url: clew.otlpHttp, compression: 'gzip' as never })],
-  ['OTLP/gRPC', () => new GrpcExporter({ url: `http://${clew.otlpGrpc}` })],
-  ['OTLP/gRPC + gzip', () => new GrpcExporter({ url: `http://${clew.otlpGrpc}`, compression: 'gzip' as never })],
+  ['OTLP/HTTP protobuf', () => new HttpProtoExporter({ url: running().otlpHttp })],
+  ['OTLP/HTTP protobuf + gzip', () => new HttpProtoExporter({ url: running().otlpHttp, compression: 'gzip' as never })],
+  ['OTLP/HTTP JSON', () => new HttpJsonExporter({ url: running().otlpHttp })],
+  ['OTLP/HTTP JSON + gzip', () => new HttpJsonExporter({ url: running().otlpHttp, compression: 'gzip' as never })],
+  ['OTLP/gRPC', () => new GrpcExporter({ url: `http://${running().otlpGrpc}` })],
+  ['OTLP/gRPC + gzip', () => new GrpcExporter({ url: `http://${running().otlpGrpc}`, compression: 'gzip' as never })],
 ];
 
 const hrToMicros = ([s, ns]: [number, number]) => s * 1_000_000 + Math.floor(ns / 1000);
@@ -70,7 +57,7 @@ describe.each(exporters)('%s → Clew → Jaeger APIs', (_name, makeExporter) =>
     expect(result.code).toBe(0);
 
     const traceId = spans[0]!.spanContext().traceId;
-    const jt = await waitForTrace(clew.query, traceId, 3);
+    const jt = await waitForTrace(running().query, traceId, 3);
     expect(jt.traceID).toBe(traceId);
     expect(jt.spans).toHaveLength(3);
     for (const s of spans) {
@@ -103,7 +90,7 @@ describe.each(exporters)('%s → Clew → Jaeger APIs', (_name, makeExporter) =>
     ]);
 
     // api_v3 returns OTLP JSON: check the exact nanosecond timestamps and typed values survive.
-    const v3 = await getJson(`${clew.query}/api/v3/traces/${traceId}`);
+    const v3 = await getJson(`${running().query}/api/v3/traces/${traceId}`);
     expect(v3.status).toBe(200);
     const rs = v3.body.result.resourceSpans;
     const all = rs.flatMap((r: any) => r.scopeSpans.flatMap((ss: any) => ss.spans.map((sp: any) => ({ ...sp, scope: ss.scope, resource: r.resource }))));
@@ -135,15 +122,15 @@ describe('finding what was sent', () => {
   it('lists the service and its operations, and finds the trace by service, operation and tag', async () => {
     const service = `find-${Math.random().toString(36).slice(2, 8)}`;
     const spans = checkoutTrace(service);
-    const exporter = new HttpProtoExporter({ url: clew.otlpHttp });
+    const exporter = new HttpProtoExporter({ url: running().otlpHttp });
     expect((await exportWith(exporter, spans)).code).toBe(0);
     await exporter.shutdown();
     const traceId = spans[0]!.spanContext().traceId;
-    await waitForTrace(clew.query, traceId, 3);
+    await waitForTrace(running().query, traceId, 3);
 
-    const services = await getJson(`${clew.query}/api/services`);
+    const services = await getJson(`${running().query}/api/services`);
     expect(services.body.data).toContain(service);
-    const ops = await getJson(`${clew.query}/api/services/${service}/operations`);
+    const ops = await getJson(`${running().query}/api/services/${service}/operations`);
     expect([...ops.body.data].sort()).toEqual(['POST /checkout', 'audit', 'charge card']);
     const q = new URLSearchParams({
       service,
@@ -151,10 +138,10 @@ describe('finding what was sent', () => {
       tags: JSON.stringify({ 'http.request.method': 'POST' }),
       limit: '20',
     });
-    const found = await getJson(`${clew.query}/api/traces?${q}`);
+    const found = await getJson(`${running().query}/api/traces?${q}`);
     expect(found.status).toBe(200);
     expect(found.body.data.map((t: { traceID: string }) => t.traceID)).toEqual([traceId]);
-    const none = await getJson(`${clew.query}/api/traces?${new URLSearchParams({ service, tags: JSON.stringify({ 'http.request.method': 'GET' }) })}`);
+    const none = await getJson(`${running().query}/api/traces?${new URLSearchParams({ service, tags: JSON.stringify({ 'http.request.method': 'GET' }) })}`);
     expect(none.body.data).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/clew.js', import.meta.url));
 
@@ -103,4 +104,27 @@ export async function waitForTrace(query: string, traceId: string, spans: number
     if (Date.now() > deadline) throw new Error(`trace ${traceId} did not reach ${spans} spans: ${JSON.stringify(res.body).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Runs one `clew serve` for the whole test file (started before the first test, stopped and its data removed after
+ * the last) and returns a getter for it.
+ * @example const clew = useClewProcess(['--max-request-bytes', '65536']); it('…', () => fetch(clew().otlpHttp, …));
+ */
+export function useClewProcess(args: string[] = []): () => ClewProcess {
+  let clew: ClewProcess | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const tmp = await tempDataDir();
+    cleanup = tmp.cleanup;
+    clew = await startClewProcess(tmp.dir, args);
+  });
+  afterAll(async () => {
+    await clew?.stop();
+    await cleanup?.();
+  });
+  return () => {
+    if (!clew) throw new Error('clew is not running yet');
+    return clew;
+  };
 }
