@@ -39,6 +39,7 @@ describe('a flood is refused with 503 and Retry-After, memory stays bounded, not
 
       const metrics = await (await fetch(`${clew.query}/metrics`)).text();
       expect(metrics).toMatch(/clew_requests_refused_total\{protocol="otlp_http",reason="pipeline_full"\} [1-9]/);
+      expect(metrics).toContain(`clew_spans_refused_total{protocol="otlp_http",reason="pipeline_full"} ${refused * 500}`);
 
       for (const id of acked) await waitForTrace(clew.query, id, 500);
     } finally {

@@ -84,11 +84,13 @@ export class IngestPipeline {
     const result = { accepted: n, rejected: decoded.rejected, rejectMessage: decoded.rejectMessage };
     if (n === 0) return result;
     if (this.stopping) {
+      this.metrics.spansRefused.inc({ protocol, reason: 'shutting_down' }, n);
       throw new ClewError('SHUTTING_DOWN', 'Clew is shutting down; retry against another instance or later', {
         retryAfterSeconds: this.opts.retryAfterSeconds,
       });
     }
     if (this.pendingSpans + n > this.opts.maxPendingSpans) {
+      this.metrics.spansRefused.inc({ protocol, reason: 'pipeline_full' }, n);
       throw new ClewError(
         'PIPELINE_FULL',
         `ingest queue full (${this.pendingSpans} of ${this.opts.maxPendingSpans} spans waiting for the store); ` +
@@ -104,6 +106,7 @@ export class IngestPipeline {
       entry.seq = await this.wal.append(format, payload);
     } catch (err) {
       this.writer.drop(entry);
+      this.metrics.spansRefused.inc({ protocol, reason: 'write_failed' }, n);
       throw new ClewError('WRITE_FAILED', 'could not make the spans durable; retry later', {
         retryAfterSeconds: this.opts.retryAfterSeconds,
         cause: err,
