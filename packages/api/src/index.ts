@@ -1,1 +1,49 @@
-export {};
+export { API_BASE, ROUTES, traceOtlpPath, tracePath } from './routes.js';
+export type { ApiErrorBody, ApiErrorCode } from './errors.js';
+export { API_ERROR_STATUS, ApiErrorBodySchema, ApiErrorCodeSchema } from './errors.js';
+export type { ParameterProblem } from './parameter-error.js';
+export { describeParameterError } from './parameter-error.js';
+export { formatDuration, parseDuration } from './duration.js';
+export { queryString } from './query-string.js';
+export type { SpanKindName } from './query-params.js';
+export { SPAN_KIND_NAMES, SpanKindNameSchema } from './query-params.js';
+export type { Operation, OperationsQuery, OperationsQueryInput, OperationsResponse, ServicesResponse } from './services.js';
+export { OperationSchema, OperationsQuerySchema, OperationsResponseSchema, ServicesResponseSchema } from './services.js';
+export type { SearchQuery, SearchQueryInput, SearchResponse, ServiceCount, TraceRow } from './search.js';
+export {
+  SEARCH_DEFAULT_LIMIT,
+  SEARCH_MAX_LIMIT,
+  SearchQuerySchema,
+  SearchResponseSchema,
+  ServiceCountSchema,
+  TraceRowSchema,
+} from './search.js';
+export type {
+  AttributeKeysQueryInput,
+  AttributeKeysResponse,
+  AttributeValuesQueryInput,
+  AttributeValuesResponse,
+} from './autocomplete.js';
+export {
+  AttributeKeysQuerySchema,
+  AttributeKeysResponseSchema,
+  AttributeValuesQuerySchema,
+  AttributeValuesResponseSchema,
+} from './autocomplete.js';
+export type { ApiAnyValue, ApiKeyValue } from './any-value.js';
+export { ApiAnyValueSchema, ApiAttributesSchema, ApiKeyValueSchema } from './any-value.js';
+export type { ApiEvent, ApiLink, ApiResource, ApiScope, ApiSpan, ApiTrace, StatusCodeName } from './trace.js';
+export {
+  ApiEventSchema,
+  ApiLinkSchema,
+  ApiResourceSchema,
+  ApiScopeSchema,
+  ApiSpanSchema,
+  ApiTraceSchema,
+  StatusCodeNameSchema,
+} from './trace.js';
+export type { TraceQueryInput } from './trace-query.js';
+export { TraceParamsSchema, TraceQuerySchema } from './trace-query.js';
+export { fromApiAnyValue, fromApiAttributes, toApiAnyValue, toApiAttributes } from './any-value-convert.js';
+export { STATUS_CODE_NAMES, toApiTrace } from './to-api-trace.js';
+export { fromApiTrace } from './from-api-trace.js';

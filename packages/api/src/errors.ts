@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Every error code the native API answers with, and its HTTP status. */
+export const API_ERROR_STATUS = {
+  /** A query parameter or path parameter is missing or malformed; the message names it. */
+  BAD_PARAMETER: 400,
+  /** No trace has the requested id (within the window, when one was given). */
+  TRACE_NOT_FOUND: 404,
+  /** No route matches under /api/clew/v1. */
+  NOT_FOUND: 404,
+  INTERNAL: 500,
+} as const;
+
+export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'NOT_FOUND', 'INTERNAL']);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+
+/**
+ * The one error shape of the native API.
+ * @example { "error": { "code": "BAD_PARAMETER", "message": "parameter 'limit': expected an integer from 1 to 1000, got '0'", "parameter": "limit" } }
+ */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: ApiErrorCodeSchema,
+    message: z.string(),
+    /** For BAD_PARAMETER: which parameter was wrong. */
+    parameter: z.string().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;

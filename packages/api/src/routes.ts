@@ -1,0 +1,22 @@
+/** Where the native API lives on the query port (16686). Versioned so the UI and server can change apart later. */
+export const API_BASE = '/api/clew/v1';
+
+/**
+ * The native API's routes, as fastify patterns. The UI builds URLs with {@link tracePath} and friends rather than
+ * by hand, so a route that moves moves in one place.
+ */
+export const ROUTES = {
+  services: `${API_BASE}/services`,
+  operations: `${API_BASE}/operations`,
+  search: `${API_BASE}/search`,
+  trace: `${API_BASE}/traces/:traceId`,
+  traceOtlp: `${API_BASE}/traces/:traceId/otlp`,
+  attributeKeys: `${API_BASE}/attributes/keys`,
+  attributeValues: `${API_BASE}/attributes/values`,
+} as const;
+
+/** `/api/clew/v1/traces/{traceId}` */
+export const tracePath = (traceId: string): string => `${API_BASE}/traces/${encodeURIComponent(traceId)}`;
+
+/** `/api/clew/v1/traces/{traceId}/otlp`: the trace as an OTLP JSON download. */
+export const traceOtlpPath = (traceId: string): string => `${tracePath(traceId)}/otlp`;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { integerParam, optionalDuration, optionalEpochMillis, optionalSpanKind, optionalText } from './query-params.js';
+
+export const SEARCH_DEFAULT_LIMIT = 20;
+export const SEARCH_MAX_LIMIT = 1000;
+
+/** One `attr=key=value` filter: split at the first '=', so values may contain '='. */
+const attributeFilter = z.string().transform((s, ctx) => {
+  const eq = s.indexOf('=');
+  if (eq <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected key=value, got '${s}'` });
+    return z.NEVER;
+  }
+  return [s.slice(0, eq), s.slice(eq + 1)] as const;
+});
+
+/**
+ * `GET /api/clew/v1/search` query parameters. A trace matches when one of its spans meets every condition.
+ * `attr` repeats (`attr=http.route%3D/cart&attr=error%3Dtrue`); durations are human ("150ms", "1.5s"); `start`/`end`
+ * are milliseconds since the epoch and bound the matching span's start.
+ * @example SearchQuerySchema.parse({ service: 'cart', attr: ['http.response.status_code=500'], minDuration: '150ms' })
+ */
+export const SearchQuerySchema = z
+  .object({
+    service: optionalText,
+    operation: optionalText,
+    spanKind: optionalSpanKind,
+    attr: z.union([z.string().transform((s) => [s]), z.array(z.string())]).optional().pipe(z.array(attributeFilter).default([])),
+    minDuration: optionalDuration,
+    maxDuration: optionalDuration,
+    start: optionalEpochMillis,
+    end: optionalEpochMillis,
+    limit: integerParam(1, SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT),
+    offset: integerParam(0, 1_000_000, 0),
+  })
+  .superRefine((q, ctx) => {
+    if (q.minDuration !== undefined && q.maxDuration !== undefined && q.maxDuration < q.minDuration) {
+      ctx.addIssue({ code: 'custom', path: ['maxDuration'], message: 'must not be less than minDuration' });
+    }
+    if (q.start !== undefined && q.end !== undefined && q.end < q.start) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must not be before start' });
+    }
+  });
+/** What the UI sends: every parameter as text, `attr` as a list of "key=value". */
+export type SearchQueryInput = z.input<typeof SearchQuerySchema>;
+/** What the server reads: durations and times as nanoseconds (bigint), attributes as [key, value] pairs. */
+export type SearchQuery = z.output<typeof SearchQuerySchema>;
+
+export const ServiceCountSchema = z.object({
+  name: z.string(),
+  spanCount: z.number().int(),
+  errorCount: z.number().int(),
+});
+export type ServiceCount = z.infer<typeof ServiceCountSchema>;
+
+/** One search result row: enough to draw the row and the scatter plot without fetching the trace. */
+export const TraceRowSchema = z.object({
+  traceId: z.string(),
+  /** Service and name of the root span (the earliest span without a parent in the trace). */
+  rootService: z.string(),
+  rootName: z.string(),
+  /** Earliest span start and (latest end − earliest start), nanoseconds as decimal strings: exact beyond 2^53. */
+  startTimeUnixNano: z.string(),
+  durationNanos: z.string(),
+  spanCount: z.number().int(),
+  /** Spans with status ERROR. */
+  errorCount: z.number().int(),
+  /** Services touched, most spans first. */
+  services: z.array(ServiceCountSchema),
+});
+export type TraceRow = z.infer<typeof TraceRowSchema>;
+
+/** Newest first; `total` counts every matching trace, not just this page. */
+export const SearchResponseSchema = z.object({
+  traces: z.array(TraceRowSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;
