@@ -1,3 +1,30 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { RouterProvider } from 'react-router/dom';
+import { isApiError } from './api/api-error.js';
+import { router } from './app/router.js';
+import { applyStoredTheme } from './app/theme.js';
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<h1>Clew</h1>);
+applyStoredTheme();
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      refetchOnWindowFocus: false,
+      // A 4xx will not change by asking again; an unreachable server might come back.
+      retry: (count, error) => count < 2 && !(isApiError(error) && error.kind === 'response'),
+    },
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);

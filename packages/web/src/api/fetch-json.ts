@@ -1,0 +1,34 @@
+import { ApiError } from './api-error.js';
+
+/**
+ * GETs JSON from the native API. Network failures become `unreachable`; error replies carry the server's
+ * `{error:{code,message}}` so pages can tell "not found" from "server down".
+ */
+export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw new ApiError('unreachable', 0, 'unreachable', 'The Clew API could not be reached.');
+  }
+  const text = await res.text();
+  if (!res.ok) throw errorFromBody(res.status, text);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError('response', res.status, 'bad_response', `The API answered ${url} with something that is not JSON.`);
+  }
+}
+
+function errorFromBody(status: number, text: string): ApiError {
+  // A dev proxy answers 502/504 with an HTML page when the server is down: that is "unreachable", not an API error.
+  if (status === 502 || status === 504) return new ApiError('unreachable', status, 'unreachable', 'The Clew API could not be reached.');
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
+    if (body.error?.message) return new ApiError('response', status, body.error.code ?? String(status), body.error.message);
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError('response', status, String(status), text.slice(0, 200) || `HTTP ${status}`);
+}

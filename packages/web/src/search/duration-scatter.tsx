@@ -1,0 +1,82 @@
+import type { TraceRow } from '@clew/api';
+import { useEffect, useMemo, useRef } from 'react';
+import { useNavigate } from 'react-router';
+import uPlot from 'uplot';
+import { useTheme } from '../app/theme.js';
+import { scatterColumns } from './scatter-data.js';
+
+const HEIGHT = 160;
+const HIT_RADIUS_PX = 12;
+
+/** Duration over start time, one dot a trace (red when it has errors); clicking a dot opens the trace. */
+export function DurationScatter({ rows }: { rows: readonly TraceRow[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  const { theme } = useTheme();
+  const navigate = useNavigate();
+  const { ids, data } = useMemo(() => scatterColumns(rows), [rows]);
+  // The click handler is bound once per plot; it reads the current ids through a ref.
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const axis = theme === 'dark' ? '#9aa3b2' : '#5b6270';
+    const grid = theme === 'dark' ? '#2f343e' : '#e6e8ec';
+    const points = (fill: string): uPlot.Series => ({ stroke: fill, fill, paths: () => null, points: { show: true, size: 7, fill, stroke: fill } });
+    const plot = new uPlot(
+      {
+        width: el.clientWidth,
+        height: HEIGHT,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false }, points: { show: false } },
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        axes: [
+          { stroke: axis, grid: { stroke: grid } },
+          { stroke: axis, grid: { stroke: grid }, values: (_u, ticks) => ticks.map((t) => `${t}ms`), size: 60 },
+        ],
+        series: [{}, { label: 'ok', ...points('#4e79a7') }, { label: 'error', ...points('#d12d2d') }],
+      },
+      data,
+      el,
+    );
+    const onClick = () => {
+      const i = nearestPoint(plot);
+      const id = i === undefined ? undefined : idsRef.current[i];
+      if (id) navigate(`/trace/${id}`);
+    };
+    plot.over.addEventListener('click', onClick);
+    plot.over.style.cursor = 'pointer';
+    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: HEIGHT }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+    // Rebuilt when the data or theme changes: a search page plots at most a few hundred points.
+  }, [data, theme, navigate]);
+
+  return <div className="scatter" ref={box} aria-label="Trace durations over time" data-testid="scatter" />;
+}
+
+/** Index of the dot nearest the cursor within a few pixels, in either series. */
+function nearestPoint(u: uPlot): number | undefined {
+  const { left, top } = u.cursor;
+  if (left === undefined || top === undefined || left < 0) return undefined;
+  let best: number | undefined;
+  let bestD = HIT_RADIUS_PX * HIT_RADIUS_PX;
+  const xs = u.data[0];
+  for (let i = 0; i < xs.length; i++) {
+    for (const s of [1, 2]) {
+      const y = u.data[s]![i];
+      if (y == null) continue;
+      const dx = u.valToPos(xs[i]!, 'x') - left;
+      const dy = u.valToPos(y, 'y') - top;
+      if (dx * dx + dy * dy < bestD) {
+        bestD = dx * dx + dy * dy;
+        best = i;
+      }
+    }
+  }
+  return best;
+}

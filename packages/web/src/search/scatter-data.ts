@@ -1,0 +1,16 @@
+import type { TraceRow } from '@clew/api';
+import { nanosStringToMillis } from '../format/time.js';
+
+/**
+ * Search rows as uPlot columns: x in seconds (uPlot's time unit), sorted as uPlot needs, with one y column for
+ * traces without errors and one for traces with errors (null where a point belongs to the other), in milliseconds.
+ */
+export function scatterColumns(rows: readonly TraceRow[]): { ids: string[]; data: [number[], (number | null)[], (number | null)[]] } {
+  const sorted = [...rows].sort((a, b) => nanosStringToMillis(a.startTimeUnixNano) - nanosStringToMillis(b.startTimeUnixNano));
+  const ids = sorted.map((r) => r.traceId);
+  const x = sorted.map((r) => nanosStringToMillis(r.startTimeUnixNano) / 1000);
+  const ms = sorted.map((r) => Number(r.durationNanos) / 1e6);
+  const ok = sorted.map((r, i) => (r.errorCount === 0 ? ms[i]! : null));
+  const err = sorted.map((r, i) => (r.errorCount > 0 ? ms[i]! : null));
+  return { ids, data: [x, ok, err] };
+}

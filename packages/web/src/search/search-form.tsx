@@ -1,0 +1,76 @@
+import { SPAN_KIND_NAMES } from '@clew/api';
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useOperations } from '../api/use-operations.js';
+import { useServices } from '../api/use-services.js';
+import { AttributeFilters } from './attribute-filters.js';
+import type { SearchState } from './search-state.js';
+import { TimeRange } from './time-range.js';
+
+const LIMITS = [20, 50, 100, 500];
+
+/** Edits a draft of the search; submitting hands it to the page, which puts it in the URL. */
+export function SearchForm({ initial, onSubmit }: { initial: SearchState; onSubmit(next: SearchState): void }) {
+  const [draft, setDraft] = useState(initial);
+  const services = useServices();
+  const operations = useOperations(draft.service || undefined);
+  const set = (patch: Partial<SearchState>) => setDraft((d) => ({ ...d, ...patch }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit({ ...draft, offset: 0 });
+  };
+  const opNames = [...new Set(operations.data?.map((o) => o.name) ?? [])];
+
+  return (
+    <form className="search-form" onSubmit={submit} aria-label="Search traces">
+      <label>
+        Service
+        <select value={draft.service} onChange={(e) => set({ service: e.target.value, operation: '' })} aria-label="Service">
+          <option value="">All services</option>
+          {services.data?.map((s) => <option key={s}>{s}</option>)}
+          {draft.service && !services.data?.includes(draft.service) && <option>{draft.service}</option>}
+        </select>
+      </label>
+      <label>
+        Operation
+        <select value={draft.operation} onChange={(e) => set({ operation: e.target.value })} disabled={!draft.service} aria-label="Operation">
+          <option value="">All operations</option>
+          {opNames.map((o) => <option key={o}>{o}</option>)}
+          {draft.operation && !opNames.includes(draft.operation) && <option>{draft.operation}</option>}
+        </select>
+      </label>
+      <label>
+        Span kind
+        <select value={draft.spanKind} onChange={(e) => set({ spanKind: e.target.value as SearchState['spanKind'] })} aria-label="Span kind">
+          <option value="">Any kind</option>
+          {SPAN_KIND_NAMES.filter((k) => k !== 'unspecified').map((k) => <option key={k}>{k}</option>)}
+        </select>
+      </label>
+      <label className="wide">
+        Attributes
+        <AttributeFilters service={draft.service} value={draft.attrs} onChange={(attrs) => set({ attrs })} />
+      </label>
+      <label>
+        Min duration
+        <input value={draft.minDuration} placeholder="e.g. 100ms" size={8} onChange={(e) => set({ minDuration: e.target.value })} aria-label="Min duration" />
+      </label>
+      <label>
+        Max duration
+        <input value={draft.maxDuration} placeholder="e.g. 2s" size={8} onChange={(e) => set({ maxDuration: e.target.value })} aria-label="Max duration" />
+      </label>
+      <label>
+        Time range
+        <TimeRange lookback={draft.lookback} start={draft.start} end={draft.end} onChange={(r) => set(r)} />
+      </label>
+      <label>
+        Limit
+        <select value={draft.limit} onChange={(e) => set({ limit: Number(e.target.value) })} aria-label="Limit">
+          {[...new Set([...LIMITS, draft.limit])].map((n) => <option key={n} value={n}>{n}</option>)}
+        </select>
+      </label>
+      <button type="submit" className="primary">
+        Find traces
+      </button>
+    </form>
+  );
+}
