@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import { jaegerApi } from './jaeger/index.js';
+import { nativeApi } from './native/index.js';
 
 export interface QueryAppOptions {
   readonly store: Store;
@@ -13,6 +14,7 @@ export interface QueryAppOptions {
 /** The query port (16686): Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
   await app.register(jaegerApi, { store: opts.store });
+  await app.register(nativeApi, { store: opts.store });
 
   app.get('/metrics', async (_req, reply) => {
     const [stats, walBytes] = await Promise.all([opts.store.stats(), opts.wal.diskBytes()]);

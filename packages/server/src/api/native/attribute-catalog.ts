@@ -1,0 +1,104 @@
+import type { Attributes, Resource, Span } from '@clew/model';
+import { anyValueToString, serviceName } from '@clew/model';
+import { RecentMap } from './recent-map.js';
+
+export interface AttributeCatalogLimits {
+  /** Distinct keys kept; the least recently seen go first. */
+  readonly maxKeys: number;
+  /** Distinct values kept per key; the least recently seen go first. */
+  readonly maxValuesPerKey: number;
+  /** Longer values are not suggested (ids, SQL, stack traces are not what a person picks from a list). */
+  readonly maxValueLength: number;
+  /** Services remembered per key and per value, to answer `service=` filters. */
+  readonly maxServicesPerEntry: number;
+}
+
+export const DEFAULT_CATALOG_LIMITS: AttributeCatalogLimits = {
+  maxKeys: 500,
+  maxValuesPerKey: 100,
+  maxValueLength: 256,
+  maxServicesPerEntry: 64,
+};
+
+interface KeyEntry {
+  readonly services: Set<string>;
+  readonly values: RecentMap<string, Set<string>>;
+}
+
+/**
+ * Attribute keys and their recent values, for search autocomplete. The Store has no query for them, and scanning
+ * stored attributes per keystroke would cost far more than it is worth, so the catalog learns from the spans it is
+ * shown (by ingest, through {@link recordSpans}, and by the native API's reads). Bounded: at most maxKeys ×
+ * maxValuesPerKey values, so memory stays flat however many spans pass. Suggestions, not an index: a value last
+ * seen long ago may have been forgotten.
+ */
+export class AttributeCatalog {
+  private readonly keys: RecentMap<string, KeyEntry>;
+  /** Resources are shared by reference between spans; their attributes need reading once. */
+  private seenResources = new WeakSet<Resource>();
+
+  constructor(private readonly limits: AttributeCatalogLimits = DEFAULT_CATALOG_LIMITS) {
+    this.keys = new RecentMap(limits.maxKeys);
+  }
+
+  /** Learns the span, resource and event attributes of `spans`. Linear in the attributes. */
+  record(spans: readonly Span[]): void {
+    for (const span of spans) {
+      const service = serviceName(span.resource);
+      if (!this.seenResources.has(span.resource)) {
+        this.seenResources.add(span.resource);
+        this.recordAttributes(span.resource.attributes, service);
+      }
+      this.recordAttributes(span.attributes, service);
+      for (const e of span.events) this.recordAttributes(e.attributes, service);
+    }
+  }
+
+  /** Keys seen (with `service` when given) that start with `prefix`, sorted. */
+  keysOf(service?: string, prefix = ''): string[] {
+    const out: string[] = [];
+    for (const [key, entry] of this.keys.entries()) {
+      if (key.startsWith(prefix) && (service === undefined || entry.services.has(service))) out.push(key);
+    }
+    return out.sort();
+  }
+
+  /** Values of `key` seen (with `service` when given) that start with `prefix`, most recent first. */
+  valuesOf(key: string, service?: string, prefix = ''): string[] {
+    const entry = this.keys.get(key);
+    if (entry === undefined) return [];
+    const out: string[] = [];
+    for (const [value, services] of entry.values.entries()) {
+      if (value.startsWith(prefix) && (service === undefined || services.has(service))) out.push(value);
+    }
+    return out.reverse();
+  }
+
+  private recordAttributes(attrs: Attributes, service: string): void {
+    const { maxValuesPerKey, maxValueLength } = this.limits;
+    for (const kv of attrs) {
+      const entry = this.keys.touch(kv.key, () => ({ services: new Set(), values: new RecentMap(maxValuesPerKey) }));
+      this.addService(entry.services, service);
+      const t = kv.value.type;
+      if (t === 'bytes' || t === 'array' || t === 'kvlist' || t === 'empty') continue;
+      const text = anyValueToString(kv.value);
+      if (text.length > maxValueLength) continue;
+      this.addService(entry.values.touch(text, () => new Set()), service);
+    }
+  }
+
+  private addService(set: Set<string>, service: string): void {
+    if (set.size < this.limits.maxServicesPerEntry) set.add(service);
+  }
+}
+
+/** The catalog `clew serve` shares between ingest and the native API. */
+export const attributeCatalog = new AttributeCatalog();
+
+/**
+ * Teaches the shared catalog the attributes of spans just accepted, so autocomplete offers what is arriving now.
+ * @example recordSpans(decoded.spans) // in the ingest pipeline, after the spans are admitted
+ */
+export function recordSpans(spans: readonly Span[]): void {
+  attributeCatalog.record(spans);
+}

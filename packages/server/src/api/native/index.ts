@@ -1,0 +1,39 @@
+import { API_BASE } from '@clew/api';
+import type { Store } from '@clew/storage';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AttributeCatalog } from './attribute-catalog.js';
+import { attributeCatalog } from './attribute-catalog.js';
+import { NativeApiError } from './native-error.js';
+import { registerNativeRoutes } from './routes.js';
+
+export { AttributeCatalog, attributeCatalog, recordSpans } from './attribute-catalog.js';
+
+export interface NativeApiOptions {
+  readonly store: Store;
+  /** Where autocomplete suggestions come from; the process-wide catalog unless a test brings its own. */
+  readonly catalog?: AttributeCatalog;
+}
+
+/**
+ * Clew's own query API for its UI, under /api/clew/v1 (routes and shapes in @clew/api). A fastify plugin; its error
+ * handler covers its routes only, so the Jaeger API beside it keeps Jaeger's error envelopes.
+ * @example await app.register(nativeApi, { store })
+ */
+export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): Promise<void> {
+  app.setErrorHandler((err: FastifyError | NativeApiError, request, reply) => {
+    let e: NativeApiError;
+    if (err instanceof NativeApiError) e = err;
+    else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      e = new NativeApiError('BAD_PARAMETER', err.message); // fastify's own refusals: bad URL encoding and the like
+    } else {
+      request.log.error({ err }, 'native api: internal error');
+      e = new NativeApiError('INTERNAL', 'internal error');
+    }
+    return reply.code(e.status).send(e.body());
+  });
+  registerNativeRoutes(app, opts.store, opts.catalog ?? attributeCatalog);
+  // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
+  app.all(`${API_BASE}/*`, async (request) => {
+    throw new NativeApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);
+  });
+}
