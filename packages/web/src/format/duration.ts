@@ -14,5 +14,8 @@ export function formatNanos(ns: number): string {
 }
 
 function sig(v: number): string {
-  return v.toPrecision(3).replace(/\.?0+$/, '');
+  const t = v.toPrecision(3);
+  if (t.includes('e')) return String(Math.round(v)); // 999.7 rounds to "1.00e+3"; say 1000
+  // Drop trailing zeros of a fraction only: 1.50 → 1.5, but 730 stays 730.
+  return t.includes('.') ? t.replace(/\.?0+$/, '') : t;
 }

@@ -1,0 +1,88 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { MouseEvent } from 'react';
+import { useTheme } from '../../app/theme.js';
+import { formatNanos } from '../../format/duration.js';
+import type { TimeWindow } from '../time-window.js';
+import type { TraceView } from '../trace-view.js';
+import { drawFlame, FLAME_ROW } from './draw-flame.js';
+import { spanAt, spansByDepth } from './flame-rows.js';
+
+interface Props {
+  view: TraceView;
+  selected: number | undefined;
+  onSelect(span: number): void;
+}
+
+/** The trace as a flame graph on a canvas: click a box to see its span, double-click to zoom to it. */
+export function FlameGraph({ view, selected, onSelect }: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const rows = useMemo(() => spansByDepth(view), [view]);
+  const [width, setWidth] = useState(0);
+  const [zoom, setZoom] = useState<TimeWindow>({ start: 0, end: view.durationNs });
+  const [hover, setHover] = useState<{ span: number; x: number; y: number } | undefined>();
+  const { theme } = useTheme();
+  const height = rows.length * FLAME_ROW;
+
+  useEffect(() => {
+    const el = canvas.current!;
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el || width === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    el.width = width * dpr;
+    el.height = height * dpr;
+    const ctx = el.getContext('2d')!;
+    ctx.scale(dpr, dpr);
+    drawFlame(ctx, view, rows, zoom, width, selected, theme);
+  }, [view, rows, zoom, width, height, selected, theme]);
+
+  const hit = (e: MouseEvent) => {
+    const r = canvas.current!.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    const depth = Math.floor((e.clientY - r.top) / FLAME_ROW);
+    const ns = zoom.start + (x / r.width) * (zoom.end - zoom.start);
+    const span = spanAt(view, rows, depth, ns);
+    return span === undefined ? undefined : { span, x, y: e.clientY - r.top };
+  };
+
+  const zoomed = zoom.start > 0 || zoom.end < view.durationNs;
+  return (
+    <div className="flame" data-testid="flame-graph">
+      <p className="muted flame-help">
+        Click a box for its span, double-click to zoom into it.{' '}
+        {zoomed && <button type="button" onClick={() => setZoom({ start: 0, end: view.durationNs })}>Reset zoom</button>}
+      </p>
+      <div className="flame-canvas-box">
+        <canvas
+          ref={canvas}
+          style={{ width: '100%', height }}
+          onClick={(e) => {
+            const h = hit(e);
+            if (h) onSelect(h.span);
+          }}
+          onDoubleClick={(e) => {
+            const h = hit(e);
+            if (!h) return;
+            const bar = view.flame.bars[h.span]!;
+            setZoom({ start: bar.offset, end: bar.offset + Math.max(1, bar.width) });
+          }}
+          onMouseMove={(e) => setHover(hit(e))}
+          onMouseLeave={() => setHover(undefined)}
+        />
+        {hover && (
+          <div className="flame-tip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
+            <strong>{view.serviceNames[view.service[hover.span]!]}</strong>: {view.trace.spans[hover.span]!.name}
+            <div className="muted">
+              {formatNanos(view.duration[hover.span]!)} (self {formatNanos(view.selfTime[hover.span]!)})
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
