@@ -1,1 +1,13 @@
-export {};
+export type { TimedSpan, TraceJsonLike } from './timed-span.js';
+export { durationOf, timedSpansFromApi, timedSpansFromModel } from './timed-span.js';
+export type { SpanTree, TreeSpan } from './span-tree.js';
+export { buildSpanTree } from './span-tree.js';
+export type { Clipped } from './clip-to-parents.js';
+export { clipToParents } from './clip-to-parents.js';
+export type { CriticalPath, CriticalPathSection } from './critical-path.js';
+export { criticalPath } from './critical-path.js';
+export { selfTimes } from './self-time.js';
+export type { OperationStats } from './operation-stats.js';
+export { operationStats } from './operation-stats.js';
+export type { FlameBar, FlameLayout } from './flame-layout.js';
+export { flameLayout } from './flame-layout.js';
