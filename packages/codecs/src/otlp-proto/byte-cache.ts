@@ -1,11 +1,14 @@
 /**
  * A direct-mapped cache from short byte sequences to values, for things a batch repeats: strings, whole
  * attributes. A slot keeps a copy of its bytes in one arena, so a hit is confirmed by comparing bytes with bytes
- * (four at a time); a collision just replaces the slot.
+ * (four at a time); a collision just replaces the slot. Bytes are admitted on their second sighting: ids and counts
+ * that never repeat would otherwise cost a copy each and push out the values that do repeat.
  */
 export class ByteCache<T> {
   private readonly values: (T | undefined)[];
   private readonly lengths: Uint8Array;
+  /** Per slot, the hash of the last bytes that missed there: a second miss with the same hash stores them. */
+  private readonly candidates: Int32Array;
   private readonly arena: Uint8Array;
   private readonly arenaView: DataView;
 
@@ -15,41 +18,52 @@ export class ByteCache<T> {
   ) {
     this.values = new Array<T | undefined>(slots).fill(undefined);
     this.lengths = new Uint8Array(slots).fill(0xff);
+    this.candidates = new Int32Array(slots);
     this.arena = new Uint8Array(slots * maxBytes);
     this.arenaView = new DataView(this.arena.buffer);
   }
 
-  /** The slot for these bytes (len <= maxBytes). Hashes the length and the first and last four bytes only. */
-  slot(buf: Uint8Array, start: number, end: number): number {
+  /** A hash of these bytes (len <= maxBytes): the length and the first, middle and last four bytes. */
+  hash(view: DataView, start: number, end: number): number {
     const len = end - start;
     let h = Math.imul(len, 0x9e3779b1);
     if (len >= 4) {
-      h = Math.imul(h ^ (buf[start]! | (buf[start + 1]! << 8) | (buf[start + 2]! << 16) | (buf[start + 3]! << 24)), 0x85ebca6b);
-      h = Math.imul(h ^ (buf[end - 4]! | (buf[end - 3]! << 8) | (buf[end - 2]! << 16) | (buf[end - 1]! << 24)), 0xc2b2ae35);
+      h = Math.imul(h ^ view.getInt32(start, true), 0x85ebca6b);
+      h = Math.imul(h ^ view.getInt32(start + ((len - 4) >> 1), true), 0xcc9e2d51);
+      h = Math.imul(h ^ view.getInt32(end - 4, true), 0xc2b2ae35);
     } else {
-      for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x85ebca6b);
+      for (let i = start; i < end; i++) h = Math.imul(h ^ view.getUint8(i), 0x85ebca6b);
     }
-    return (h ^ (h >>> 15) ^ (h >>> 23)) & (this.slots - 1);
+    return h ^ (h >>> 15) ^ (h >>> 23);
   }
 
-  /** The value stored in `slot` for exactly these bytes, or undefined. `view` covers the same bytes as `buf`. */
-  find(slot: number, buf: Uint8Array, view: DataView, start: number, end: number): T | undefined {
+  /** The value stored for exactly these bytes, or undefined. `view` covers the same bytes as `buf`. */
+  find(hash: number, view: DataView, start: number, end: number): T | undefined {
+    const slot = hash & (this.slots - 1);
     const len = end - start;
     if (this.lengths[slot] !== len) return undefined;
-    const arena = this.arena;
     const arenaView = this.arenaView;
     const at = slot * this.maxBytes;
     let i = 0;
     while (i + 4 <= len && arenaView.getInt32(at + i) === view.getInt32(start + i)) i += 4;
-    while (i < len && arena[at + i] === buf[start + i]) i++;
+    while (i < len && arenaView.getUint8(at + i) === view.getUint8(start + i)) i++;
     return i === len ? this.values[slot] : undefined;
   }
 
-  store(slot: number, buf: Uint8Array, start: number, end: number, value: T): void {
-    // A loop, not arena.set(buf.subarray()): a Buffer's subarray goes through its species constructor, slowly.
+  /** Remembers `value` for these bytes if they missed with this hash before (see the class comment). */
+  store(hash: number, view: DataView, start: number, end: number, value: T): void {
+    const slot = hash & (this.slots - 1);
+    if (this.candidates[slot] !== hash) {
+      this.candidates[slot] = hash;
+      return;
+    }
+    const arenaView = this.arenaView;
     const at = slot * this.maxBytes;
-    for (let i = start; i < end; i++) this.arena[at + i - start] = buf[i]!;
-    this.lengths[slot] = end - start;
+    const len = end - start;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) arenaView.setInt32(at + i, view.getInt32(start + i));
+    for (; i < len; i++) arenaView.setUint8(at + i, view.getUint8(start + i));
+    this.lengths[slot] = len;
     this.values[slot] = value;
   }
 }

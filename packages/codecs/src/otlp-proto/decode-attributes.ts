@@ -1,4 +1,5 @@
 import type { AnyValue, KeyValue } from '@clew/model';
+import { ByteCache } from './byte-cache.js';
 import type { WireReader } from './wire-reader.js';
 
 /** Arrays and lists nest; beyond this it is an attack on the stack, not an attribute. */
@@ -8,9 +9,30 @@ const EMPTY: AnyValue = Object.freeze({ type: 'empty' });
 const TRUE: AnyValue = Object.freeze({ type: 'bool', value: true });
 const FALSE: AnyValue = Object.freeze({ type: 'bool', value: false });
 
+/**
+ * Whole top-level attributes, by the bytes of their KeyValue message: most of a span's attributes (methods,
+ * routes, hosts, status codes, db systems) repeat across spans and batches, and a hit skips decoding the key, the
+ * value and both allocations. The model's attributes are read-only, so spans can share one object, as they share
+ * Resources. Only scalar values are kept: bytes are a mutable Uint8Array, arrays and lists are rare.
+ */
+const attributes = new ByteCache<KeyValue>(4096, 128);
+
 /** Reads one KeyValue message (the field whose tag was just read) and appends it to `out`. */
 export function readKeyValue(r: WireReader, wireType: number, end: number, out: KeyValue[], depth = 0): void {
   const stop = r.enter(wireType, end, 'KeyValue');
+  const start = r.pos;
+  // Nested values are left out: their depth, not only their bytes, decides whether they decode.
+  const cacheable = depth === 0 && stop - start <= attributes.maxBytes;
+  const hash = cacheable ? attributes.hash(r.view, start, stop) : 0;
+  if (cacheable) {
+    const known = attributes.find(hash, r.view, start, stop);
+    if (known !== undefined) {
+      r.pos = stop;
+      r.leave();
+      out.push(known);
+      return;
+    }
+  }
   let key = '';
   let value = EMPTY;
   while (r.pos < stop) {
@@ -20,8 +42,12 @@ export function readKeyValue(r: WireReader, wireType: number, end: number, out: 
     else r.skip(wt, stop); // key_strindex (3) is for profiles only
   }
   r.leave();
-  out.push({ key, value });
+  const kv: KeyValue = { key, value };
+  if (cacheable && isScalar(value)) attributes.store(hash, r.view, start, stop, kv);
+  out.push(kv);
 }
+
+const isScalar = (v: AnyValue): boolean => v.type !== 'bytes' && v.type !== 'array' && v.type !== 'kvlist';
 
 /** Reads one AnyValue message. Several values set: the last wins, as in protobufjs. */
 function readAnyValue(r: WireReader, wireType: number, end: number, depth: number): AnyValue {

@@ -19,8 +19,8 @@ export class StringCache {
   get(buf: Buffer, view: DataView, start: number, end: number): string {
     const len = end - start;
     if (len > MAX_CACHED) return buf.toString('utf8', start, end);
-    const slot = this.cache.slot(buf, start, end);
-    const known = this.cache.find(slot, buf, view, start, end);
+    const hash = this.cache.hash(view, start, end);
+    const known = this.cache.find(hash, view, start, end);
     if (known !== undefined) return known;
     const codes = CODES[len]!;
     for (let i = 0; i < len; i++) {
@@ -29,7 +29,7 @@ export class StringCache {
       codes[i] = b;
     }
     const s = String.fromCharCode.apply(null, codes);
-    this.cache.store(slot, buf, start, end, s);
+    this.cache.store(hash, view, start, end, s);
     return s;
   }
 }

@@ -23,7 +23,8 @@ const MAX_GROUP_DEPTH = 100;
  */
 export class WireReader {
   readonly buf: Buffer;
-  private readonly view: DataView;
+  /** The same bytes as {@link buf}, for 4-byte compares and fixed-width reads. */
+  readonly view: DataView;
   pos = 0;
   /** The messages being read, outermost first, for error messages. */
   private readonly path: string[] = ['ExportTraceServiceRequest'];
