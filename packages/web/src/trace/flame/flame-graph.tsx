@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MouseEvent } from 'react';
 import { useTheme } from '../../app/theme.js';
 import { formatNanos } from '../../format/duration.js';
+import { prepareCanvas } from '../../components/prepare-canvas.js';
+import { useElementWidth } from '../../components/use-element-width.js';
 import type { TimeWindow } from '../time-window.js';
 import type { TraceView } from '../trace-view.js';
 import { drawFlame, FLAME_ROW } from './draw-flame.js';
@@ -17,28 +19,16 @@ interface Props {
 export function FlameGraph({ view, selected, onSelect }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const rows = useMemo(() => spansByDepth(view), [view]);
-  const [width, setWidth] = useState(0);
+  const width = useElementWidth(canvas);
   const [zoom, setZoom] = useState<TimeWindow>({ start: 0, end: view.durationNs });
   const [hover, setHover] = useState<{ span: number; x: number; y: number } | undefined>();
   const { theme } = useTheme();
   const height = rows.length * FLAME_ROW;
 
   useEffect(() => {
-    const el = canvas.current!;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  useEffect(() => {
     const el = canvas.current;
     if (!el || width === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    el.width = width * dpr;
-    el.height = height * dpr;
-    const ctx = el.getContext('2d')!;
-    ctx.scale(dpr, dpr);
-    drawFlame(ctx, view, rows, zoom, width, selected, theme);
+    drawFlame(prepareCanvas(el, width, height), view, rows, zoom, width, selected, theme);
   }, [view, rows, zoom, width, height, selected, theme]);
 
   const hit = (e: MouseEvent) => {

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PointerEvent } from 'react';
+import { prepareCanvas } from '../../components/prepare-canvas.js';
+import { useElementWidth } from '../../components/use-element-width.js';
 import type { TimeWindow } from '../time-window.js';
 import type { TraceView } from '../trace-view.js';
 import { drawMinimap } from './draw-minimap.js';
@@ -18,25 +20,13 @@ interface Props {
  */
 export function Minimap({ view, window: w, onWindow }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(0);
+  const width = useElementWidth(canvas);
   const [drag, setDrag] = useState<{ from: number; to: number } | undefined>();
-
-  useEffect(() => {
-    const el = canvas.current!;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   useEffect(() => {
     const el = canvas.current;
     if (!el || width === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    el.width = width * dpr;
-    el.height = HEIGHT * dpr;
-    const ctx = el.getContext('2d')!;
-    ctx.scale(dpr, dpr);
-    drawMinimap(ctx, view, width, HEIGHT);
+    drawMinimap(prepareCanvas(el, width, HEIGHT), view, width, HEIGHT);
   }, [view, width]);
 
   const toNs = (e: PointerEvent) => {

@@ -1,0 +1,142 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useClewProcess } from '../../../cli/src/testing/clew-process.js';
+import { buildFixtures } from './fixtures.js';
+import { loadTraces } from './load-traces.js';
+import { useBrowser } from './use-browser.js';
+
+// The trace page in real Chromium against a real `clew serve` holding the hand-drawn traces of fixtures.ts.
+const clew = useClewProcess();
+const browser = useBrowser();
+const fx = buildFixtures();
+
+beforeAll(async () => {
+  await loadTraces(clew(), [fx.checkout.spans, fx.email.spans]);
+});
+
+const openCheckout = async (): Promise<Page> => {
+  const page = await browser.open(`${clew().query}/trace/${fx.checkout.traceId}`);
+  await page.getByTestId('waterfall').locator('[role=treeitem]').first().waitFor();
+  return page;
+};
+const rowNames = (page: Page) => page.locator('[role=treeitem] .wf-op').allTextContents();
+const row = (page: Page, name: string) => page.locator('[role=treeitem]', { has: page.locator('.wf-op', { hasText: new RegExp(`^${name}$`) }) });
+const detailValue = (page: Page, table: string, key: string) =>
+  page.getByRole('table', { name: table }).locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${key.replace(/\./g, '\\.')}$`) }) });
+
+describe('trace page', () => {
+  it('draws every span in tree order with the trace summary', async () => {
+    const page = await openCheckout();
+    expect(await rowNames(page)).toEqual(['POST /checkout', 'place order', 'get cart', 'charge card', 'SELECT balance', 'UPDATE ledger', 'send receipt']);
+    const facts = await page.locator('.trace-facts').textContent();
+    expect(facts).toContain('7 spans');
+    expect(facts).toContain('4 services');
+    expect(facts).toContain('1 errors');
+    expect(await row(page, 'charge card').getAttribute('class')).toContain('error');
+  });
+
+  it('collapses and expands a subtree', async () => {
+    const page = await openCheckout();
+    await row(page, 'charge card').getByRole('button', { name: 'Collapse children' }).click();
+    expect(await rowNames(page)).toEqual(['POST /checkout', 'place order', 'get cart', 'charge card', 'send receipt']);
+    await row(page, 'charge card').getByRole('button', { name: 'Expand 2 children' }).click();
+    expect(await rowNames(page)).toHaveLength(7);
+    await row(page, 'POST /checkout').getByRole('button', { name: 'Collapse children' }).click();
+    expect(await rowNames(page)).toEqual(['POST /checkout']);
+  });
+
+  it('shows a selected span with typed attributes, status, events, resource and scope', async () => {
+    const page = await openCheckout();
+    await row(page, 'charge card').click();
+    const detail = page.getByTestId('span-detail');
+    await detail.waitFor();
+    expect(await detail.getByRole('heading').first().textContent()).toBe('charge card');
+    expect(await detailValue(page, 'Span attributes', 'payment.amount_cents').locator('td').allTextContents()).toEqual(['4999', 'int']);
+    expect(await detailValue(page, 'Span attributes', 'payment.card.network').locator('td').allTextContents()).toEqual(['visa', 'string']);
+    expect(await detailValue(page, 'Span attributes', 'payment.retried').locator('td').allTextContents()).toEqual(['false', 'bool']);
+    const facts = await detail.locator('dl.facts').textContent();
+    expect(facts).toContain('error — card declined');
+    expect(facts).toContain('+25ms');
+    expect(facts).toContain('55ms');
+    expect(await detail.locator('.events').textContent()).toContain('card declined: insufficient funds');
+    expect(await detailValue(page, 'Resource attributes', 'service.name').locator('td').first().textContent()).toBe('payment');
+    expect(await detail.locator('.detail-section', { hasText: 'Instrumentation scope' }).textContent()).toContain('clew-test');
+  });
+
+  it('draws the critical path through the spans that held the trace up', async () => {
+    const page = await openCheckout();
+    const onPath = async (name: string) => (await row(page, name).locator('.wf-critical').count()) > 0;
+    expect(await onPath('POST /checkout')).toBe(true);
+    expect(await onPath('charge card')).toBe(true);
+    expect(await onPath('UPDATE ledger')).toBe(true);
+    expect(await onPath('send receipt')).toBe(true);
+    expect(await onPath('SELECT balance')).toBe(false);
+    // Self time: charge card ran 55 ms, of which its children covered 30–78 ms.
+    await row(page, 'charge card').click();
+    expect(await page.getByTestId('span-detail').locator('dl.facts').textContent()).toContain('Self time7ms');
+  });
+
+  it('follows a link to the linked trace', async () => {
+    const page = await openCheckout();
+    await row(page, 'send receipt').click();
+    await page.getByRole('link', { name: new RegExp(fx.email.traceId) }).click();
+    await page.waitForURL(new RegExp(`/trace/${fx.email.traceId}`));
+    await page.getByRole('heading', { name: 'email: send receipt email' }).waitFor();
+    // The linked span arrives selected.
+    expect(await page.getByTestId('span-detail').getByRole('heading').first().textContent()).toBe('send receipt email');
+  });
+
+  it('moves through the waterfall with the keyboard', async () => {
+    const page = await openCheckout();
+    await page.getByTestId('waterfall').focus();
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowDown']) await page.keyboard.press(key);
+    expect(await page.locator('[role=treeitem][aria-selected=true] .wf-op').textContent()).toBe('charge card');
+    await page.keyboard.press('ArrowLeft'); // folds charge card
+    expect(await rowNames(page)).toHaveLength(5);
+    await page.keyboard.press('ArrowRight'); // unfolds it
+    await page.keyboard.press('ArrowRight'); // steps to its first child
+    expect(await page.locator('[role=treeitem][aria-selected=true] .wf-op').textContent()).toBe('SELECT balance');
+    await page.keyboard.press('ArrowLeft'); // back to the parent
+    expect(await page.locator('[role=treeitem][aria-selected=true] .wf-op').textContent()).toBe('charge card');
+  });
+
+  it('finds spans inside the trace and highlights them', async () => {
+    const page = await openCheckout();
+    await page.getByLabel('Find spans in this trace').fill('payment');
+    await page.getByTestId('match-count').filter({ hasText: 'of 3' }).waitFor();
+    expect(await page.locator('[role=treeitem].match .wf-op').allTextContents()).toEqual(['charge card', 'SELECT balance', 'UPDATE ledger']);
+  });
+
+  it('switches to the flame graph and selects a span from it', async () => {
+    const page = await openCheckout();
+    await page.getByRole('tab', { name: 'Flame graph' }).click();
+    await page.waitForURL(/view=flame/);
+    const canvas = page.getByTestId('flame-graph').locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    expect(box.height).toBe(4 * 20); // four levels deep
+    // Depth 2, 50 ms into the trace: charge card (25–80 ms).
+    await canvas.click({ position: { x: box.width * 0.5, y: 2 * 20 + 10 } });
+    expect(await page.getByTestId('span-detail').getByRole('heading').first().textContent()).toBe('charge card');
+  });
+
+  it('shows statistics per service and operation', async () => {
+    const page = await openCheckout();
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    const first = page.getByTestId('stats').locator('tbody tr').first();
+    // Sorted by self time, largest first: UPDATE ledger has no children, 33 ms.
+    expect((await page.getByTestId('stats').locator('tbody tr').count())).toBe(7);
+    expect(await first.locator('td').nth(1).textContent()).toBe('UPDATE ledger');
+  });
+
+  it('offers the raw trace as OTLP JSON', async () => {
+    const page = await openCheckout();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download OTLP JSON' }).click()]);
+    const body = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    expect(body.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans))).toHaveLength(7);
+  });
+
+  it('says when a trace is not found', async () => {
+    const page = await browser.open(`${clew().query}/trace/0123456789abcdef0123456789abcdef`);
+    await page.getByRole('heading', { name: 'Trace not found' }).waitFor();
+  });
+});
