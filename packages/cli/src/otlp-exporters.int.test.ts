@@ -145,3 +145,17 @@ describe('finding what was sent', () => {
     expect(none.body.data).toEqual([]);
   });
 });
+
+describe('autocomplete learns from what arrives', () => {
+  it('offers the attribute keys and values of spans just ingested', async () => {
+    const service = `auto-${Math.random().toString(36).slice(2, 8)}`;
+    const spans = checkoutTrace(service);
+    const exporter = new HttpProtoExporter({ url: running().otlpHttp });
+    expect((await exportWith(exporter, spans)).code).toBe(0);
+    await exporter.shutdown();
+    const keys = await getJson(`${running().query}/api/clew/v1/attributes/keys?service=${service}`);
+    expect(keys.body.keys).toContain('http.request.method');
+    const values = await getJson(`${running().query}/api/clew/v1/attributes/values?key=http.request.method&service=${service}`);
+    expect(values.body.values).toEqual(['POST']);
+  });
+});

@@ -14,7 +14,9 @@ import { IngestPipeline } from './pipeline/ingest.js';
 import { startHttpApp } from './http-app.js';
 import { otlpHttpReceiver } from './receivers/otlp-http/receiver.js';
 import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
+import { AttributeCatalog } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
+import { sampleSpans } from './pipeline/sample-spans.js';
 import { startRetention } from './retention.js';
 import { WriteAheadLog } from './wal/wal.js';
 
@@ -25,6 +27,9 @@ interface Ctx {
   readonly dataDir: string;
   readonly addresses: Record<string, string>;
 }
+
+/** Spans per accepted request that teach the autocomplete catalog. */
+const CATALOG_SAMPLE = 32;
 
 const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
 
@@ -45,10 +50,17 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(opened, () => opened.wal.close());
     },
   },
+  catalog: {
+    deps: [],
+    async start() {
+      return value(new AttributeCatalog());
+    },
+  },
   pipeline: {
-    deps: ['store', 'wal'],
+    deps: ['store', 'wal', 'catalog'],
     async start({ config, log, metrics }, get) {
       const { wal, replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
+      const catalog = get<AttributeCatalog>('catalog');
       const pipeline = new IngestPipeline(
         wal,
         get<Store>('store'),
@@ -57,6 +69,8 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           retryAfterSeconds: config.limits.retryAfterSeconds,
           batchSpans: config.storage.batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
+          // Autocomplete needs what keys and values arrive, not every span of every request.
+          onAccepted: (spans) => catalog.record(sampleSpans(spans, CATALOG_SAMPLE)),
         },
         metrics,
         log,
@@ -101,10 +115,15 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
     },
   },
   query: {
-    deps: ['store', 'wal'],
+    deps: ['store', 'wal', 'catalog'],
     async start({ config, log, metrics, addresses }, get) {
       const app = await startHttpApp({ host: config.host, port: config.ports.query, log }, (a) =>
-        a.register(queryApp, { store: get<Store>('store'), wal: get<{ wal: WriteAheadLog }>('wal').wal, metrics }),
+        a.register(queryApp, {
+          store: get<Store>('store'),
+          wal: get<{ wal: WriteAheadLog }>('wal').wal,
+          metrics,
+          catalog: get<AttributeCatalog>('catalog'),
+        }),
       );
       addresses.query = app.url;
       return value(app, () => app.close());

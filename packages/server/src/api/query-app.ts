@@ -7,12 +7,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import { jaegerApi } from './jaeger/index.js';
+import type { AttributeCatalog } from './native/index.js';
 import { nativeApi } from './native/index.js';
 
 export interface QueryAppOptions {
   readonly store: Store;
   readonly wal: WriteAheadLog;
   readonly metrics: Metrics;
+  readonly catalog: AttributeCatalog;
   /** The built web UI; packages/web/dist by default (the same relative path from src/api and dist/api). */
   readonly webDir?: string;
 }
@@ -22,7 +24,7 @@ const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 /** The query port (16686): the web UI, Clew's native API, Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
   await app.register(jaegerApi, { store: opts.store });
-  await app.register(nativeApi, { store: opts.store });
+  await app.register(nativeApi, { store: opts.store, catalog: opts.catalog });
 
   app.get('/metrics', async (_req, reply) => {
     const [stats, walBytes] = await Promise.all([opts.store.stats(), opts.wal.diskBytes()]);

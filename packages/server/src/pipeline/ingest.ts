@@ -19,6 +19,8 @@ export interface IngestOptions {
   readonly retryAfterSeconds: number;
   readonly batchSpans: number;
   readonly batchWaitMs: number;
+  /** Told of the spans of every accepted request (after it is durable); must be cheap, it runs on the ingest path. */
+  readonly onAccepted?: (spans: readonly Span[]) => void;
 }
 
 /**
@@ -115,6 +117,7 @@ export class IngestPipeline {
       timer();
     }
     this.writer.wake();
+    this.opts.onAccepted?.(decoded.spans);
     return result;
   }
 

@@ -91,14 +91,3 @@ export class AttributeCatalog {
     if (set.size < this.limits.maxServicesPerEntry) set.add(service);
   }
 }
-
-/** The catalog `clew serve` shares between ingest and the native API. */
-export const attributeCatalog = new AttributeCatalog();
-
-/**
- * Teaches the shared catalog the attributes of spans just accepted, so autocomplete offers what is arriving now.
- * @example recordSpans(decoded.spans) // in the ingest pipeline, after the spans are admitted
- */
-export function recordSpans(spans: readonly Span[]): void {
-  attributeCatalog.record(spans);
-}

@@ -2,16 +2,15 @@ import { API_BASE } from '@clew/api';
 import type { Store } from '@clew/storage';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AttributeCatalog } from './attribute-catalog.js';
-import { attributeCatalog } from './attribute-catalog.js';
 import { NativeApiError } from './native-error.js';
 import { registerNativeRoutes } from './routes.js';
 
-export { AttributeCatalog, attributeCatalog, recordSpans } from './attribute-catalog.js';
+export { AttributeCatalog } from './attribute-catalog.js';
 
 export interface NativeApiOptions {
   readonly store: Store;
-  /** Where autocomplete suggestions come from; the process-wide catalog unless a test brings its own. */
-  readonly catalog?: AttributeCatalog;
+  /** Where autocomplete suggestions come from: the server's catalog, which ingest feeds. */
+  readonly catalog: AttributeCatalog;
 }
 
 /**
@@ -31,7 +30,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
     }
     return reply.code(e.status).send(e.body());
   });
-  registerNativeRoutes(app, opts.store, opts.catalog ?? attributeCatalog);
+  registerNativeRoutes(app, opts.store, opts.catalog);
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
   app.all(`${API_BASE}/*`, async (request) => {
     throw new NativeApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);
