@@ -1,4 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBBlobValue, DuckDBConnection } from '@duckdb/node-api';
+import { AttrBloom } from './attr-bloom.js';
 import type { PartitionClock } from './partition-files.js';
 import { Partition } from './partition.js';
 import { createPartitionSql } from './schema.js';
@@ -37,6 +38,11 @@ export async function attachPartition(conn: DuckDBConnection, clock: PartitionCl
     p.addScope(Number(id), decodeScope(enc as string), enc as string);
   }
   await rebuildBlooms(conn, p);
+  for (const [blk, bits] of (await conn.runAndReadAll(`SELECT blk, bits FROM ${alias}.attr_blooms`)).getRows()) {
+    p.attrBlooms.set(Number(blk), AttrBloom.fromBytes((bits as DuckDBBlobValue).bytes));
+  }
+  // The attribute bloom of a block left part-full was never stored: start the next append on a fresh block.
+  if (p.meta.blkSpans > 0) p.meta = { ...p.meta, blk: p.meta.blk + 1, blkSpans: 0 };
   return p;
 }
 

@@ -1,5 +1,6 @@
 import type { Resource, Scope, UnixNanos } from '@clew/model';
 import { serviceName } from '@clew/model';
+import { AttrBloom } from './attr-bloom.js';
 import { TraceBloom } from './trace-bloom.js';
 
 /** Spans per lookup block: about one DuckDB row group, so a block's rows sit in one or two row groups. */
@@ -29,6 +30,8 @@ export class Partition {
   readonly scopes = new Map<number, Scope>();
   readonly scopeIds = new Map<string, number>();
   readonly blooms = new Map<number, TraceBloom>();
+  /** Attribute blooms of full blocks and of the block being written; a block missing here is always searched. */
+  readonly attrBlooms = new Map<number, AttrBloom>();
   dirty = false;
 
   constructor(
@@ -54,6 +57,22 @@ export class Partition {
     let b = this.blooms.get(blk);
     if (!b) this.blooms.set(blk, (b = new TraceBloom(BLOCK_SPANS)));
     return b;
+  }
+
+  attrBloom(blk: number): AttrBloom {
+    let b = this.attrBlooms.get(blk);
+    if (!b) this.attrBlooms.set(blk, (b = new AttrBloom()));
+    return b;
+  }
+
+  /** Blocks that may hold spans with every one of the attribute entries (all blocks when none is given). */
+  attrCandidateBlocks(keys: readonly Uint32Array[]): number[] {
+    const out: number[] = [];
+    for (const blk of this.blooms.keys()) {
+      const b = this.attrBlooms.get(blk);
+      if (!b || keys.every((k) => b.mayContain(k))) out.push(blk);
+    }
+    return out;
   }
 
   /** Blocks that may hold the trace. */

@@ -4,7 +4,7 @@ import type { TraceQuery } from '../store.js';
 import type { Partition } from './partition.js';
 import { TYPED_ATTRIBUTES } from './schema.js';
 import { bigint, ubigint, uint, utinyint } from './sql.js';
-import { attributePattern } from './value-codec.js';
+import { attributeKey, attributePattern } from './value-codec.js';
 
 /** Bound values shared by the per-partition pieces of one statement. */
 export class Params {
@@ -34,9 +34,18 @@ export function matchingSpansSql(p: Partition, q: TraceQuery, params: Params): s
   // A span whose end is before its start has duration 0 (spanDuration), which every minimum <= 0 admits.
   if (q.minDuration !== undefined && q.minDuration > 0n) where.push(`duration_ns >= ${bigint(q.minDuration)}`);
   if (q.maxDuration !== undefined) where.push(`greatest(duration_ns, 0) <= ${bigint(q.maxDuration)}`);
-  const select = (conds: string[]): string =>
-    `SELECT trace_id, start_ns FROM ${p.alias}.spans${conds.length ? ' WHERE ' + conds.join(' AND ') : ''}`;
   const attrs = q.attributes ?? [];
+  const blocks = attributeBlocks(p, attrs);
+  if (blocks?.length === 0) return null;
+  // One SELECT per candidate block: an equality on the clustered block number is what lets zone maps skip row
+  // groups (as for trace by id).
+  const select = (conds: string[]): string =>
+    (blocks ?? [null])
+      .map((blk) => {
+        const all = blk === null ? conds : [`blk = ${uint(blk)}`, ...conds];
+        return `SELECT trace_id, start_ns FROM ${p.alias}.spans${all.length ? ' WHERE ' + all.join(' AND ') : ''}`;
+      })
+      .join(' UNION ALL ');
   if (!attrs.some(([key]) => TYPED_ATTRIBUTES.has(key))) {
     return select([...where, ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, true))]);
   }
@@ -47,6 +56,23 @@ export function matchingSpansSql(p: Partition, q: TraceQuery, params: Params): s
   return `${typedOnly} UNION ALL ${spilled}`;
 }
 
+/**
+ * The blocks whose attribute blooms admit every pair that only a span or event attribute can satisfy, or null
+ * when that prunes nothing (no such pair, or every block is a candidate).
+ */
+function attributeBlocks(p: Partition, attrs: NonNullable<TraceQuery['attributes']>): number[] | null {
+  const keys = attrs
+    .filter(([k, v]) => !(k === 'error' && v === 'true') && matchingResources(p, k, v).length === 0)
+    .map(([k, v]) => attributeKey(k, v));
+  if (keys.length === 0) return null;
+  const blocks = p.attrCandidateBlocks(keys);
+  return blocks.length === p.blooms.size ? null : blocks;
+}
+
+function matchingResources(p: Partition, key: string, value: string): number[] {
+  return p.resourceIdsWhere((r) => r.resource.attributes.some((kv) => kv.key === key && anyValueToString(kv.value) === value));
+}
+
 /** A `key=value` filter; `spilled` says whether a typed key may also hold values outside its column. */
 function attributeCondition(p: Partition, key: string, value: string, params: Params, spilled: boolean): string {
   if (key === 'error' && value === 'true') return `status_code = ${utinyint(StatusCode.ERROR)}`;
@@ -54,10 +80,10 @@ function attributeCondition(p: Partition, key: string, value: string, params: Pa
   let cond: string;
   if (column && !spilled) cond = `${column} = ${params.bind(value)}`;
   else {
-    const pat = params.bind(attributePattern(key, value));
-    cond = `contains(attrs, ${pat}) OR contains(events, ${pat})`;
+    // Event attributes are inside `attrs` too (span-codec encodeBody).
+    cond = `contains(attrs, ${params.bind(attributePattern(key, value))})`;
   }
-  const res = p.resourceIdsWhere((r) => r.resource.attributes.some((kv) => kv.key === key && anyValueToString(kv.value) === value));
+  const res = matchingResources(p, key, value);
   if (res.length > 0) cond += ` OR ${inList('res_id', res)}`;
   return `(${cond})`;
 }

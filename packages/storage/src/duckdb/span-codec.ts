@@ -1,25 +1,63 @@
-import type { Resource, Scope, Span, SpanEvent, SpanId, SpanLink, StatusCode, TraceId, UnixNanos } from '@clew/model';
-import { decodeAttributes, encodeAttributes, escapeText, unescapeText } from './value-codec.js';
+import type { Attributes, Resource, Scope, Span, SpanEvent, SpanId, SpanLink, StatusCode, TraceId, UnixNanos } from '@clew/model';
+import type { AttrBloom } from './attr-bloom.js';
+import type { ByteWriter } from './byte-writer.js';
+import { decodeAttributes, encodeAttributes, unescapeText, writeAttributes } from './value-codec.js';
 
 /*
- * The parts of a span that are read back but rarely searched, as compact strings. Events keep their attribute
- * entries in the value codec's form so that event attributes are searchable with the same pattern as span ones.
+ * The parts of a span that are read back but not kept in typed columns, as one string per span (one native call to
+ * append it): its attributes, then its events, then what it rarely has. Events keep their attribute entries in the
+ * value codec's form so that event attributes are searchable with the same pattern as span ones; the rest is JSON,
+ * which escapes every separator, so link attributes never match a search.
  */
 const EVENT = '\x1a';
 const FIELD = '\x19';
+const REST = '\x1c';
+const B_EVENT = EVENT.charCodeAt(0);
+const B_FIELD = FIELD.charCodeAt(0);
+const B_REST = REST.charCodeAt(0);
 
-/** Events with times relative to the span start (small numbers compress well). */
-export function encodeEvents(events: readonly SpanEvent[], start: UnixNanos): string | null {
-  if (events.length === 0) return null;
-  let out = '';
-  for (const e of events) {
-    out += EVENT + (e.timeUnixNano - start).toString() + FIELD + escapeText(e.name) + FIELD;
-    out += e.droppedAttributesCount + FIELD + encodeAttributes(e.attributes);
+/** Everything of a span that has no column of its own, written as UTF-8; its attribute entries go into `bloom`. */
+export function writeBody(w: ByteWriter, s: Span, bloom?: AttrBloom): void {
+  writeAttributes(w, s.attributes, bloom);
+  for (const e of s.events) {
+    w.byte(B_EVENT);
+    w.plain((e.timeUnixNano - s.startTimeUnixNano).toString());
+    w.byte(B_FIELD);
+    w.text(e.name);
+    w.byte(B_FIELD);
+    w.plain(String(e.droppedAttributesCount));
+    w.byte(B_FIELD);
+    writeAttributes(w, e.attributes, bloom);
   }
-  return out;
+  const rest = encodeRest(s);
+  if (rest !== null) {
+    // JSON escapes every control character, so it holds no separator.
+    w.byte(B_REST);
+    w.plain(rest);
+  }
 }
 
-export function decodeEvents(s: string | null, start: UnixNanos): SpanEvent[] {
+export interface Body {
+  readonly attributes: Attributes;
+  readonly events: SpanEvent[];
+  readonly rest: RestFields;
+}
+
+export function decodeBody(body: string, start: UnixNanos): Body {
+  // The span's attributes escape every separator, so the first raw EVENT or REST ends them; events escape REST.
+  let restAt = body.indexOf(REST);
+  if (restAt < 0) restAt = body.length;
+  let eventsAt = body.indexOf(EVENT);
+  if (eventsAt < 0 || eventsAt > restAt) eventsAt = restAt;
+  return {
+    attributes: decodeAttributes(body.slice(0, eventsAt)),
+    events: decodeEvents(body.slice(eventsAt, restAt), start),
+    rest: decodeRest(restAt < body.length ? body.slice(restAt + 1) : null),
+  };
+}
+
+/** Events, with times relative to the span start (small numbers compress well). */
+function decodeEvents(s: string | null, start: UnixNanos): SpanEvent[] {
   if (!s) return [];
   return s
     .split(EVENT)
@@ -59,7 +97,13 @@ interface Rest {
   l?: [string, string, string, string, number, number][];
 }
 
-export function encodeRest(span: Span): string | null {
+function encodeRest(span: Span): string | null {
+  if (
+    span.flags === 1 && !span.traceState && !span.status.message && span.links.length === 0 &&
+    !span.droppedAttributesCount && !span.droppedEventsCount && !span.droppedLinksCount
+  ) {
+    return null;
+  }
   const r: Rest = {};
   if (span.flags !== 1) r.f = span.flags;
   if (span.traceState) r.ts = span.traceState;
@@ -70,8 +114,7 @@ export function encodeRest(span: Span): string | null {
   if (span.links.length > 0) {
     r.l = span.links.map((l) => [l.traceId, l.spanId, l.traceState, encodeAttributes(l.attributes), l.droppedAttributesCount, l.flags]);
   }
-  const json = JSON.stringify(r);
-  return json === '{}' ? null : json;
+  return JSON.stringify(r);
 }
 
 export interface RestFields {
@@ -84,7 +127,7 @@ export interface RestFields {
   readonly links: SpanLink[];
 }
 
-export function decodeRest(s: string | null): RestFields {
+function decodeRest(s: string | null): RestFields {
   const r: Rest = s ? (JSON.parse(s) as Rest) : {};
   return {
     flags: r.f ?? 1,

@@ -1,18 +1,16 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Span, SpanId, SpanKind, TraceId, UnixNanos } from '@clew/model';
 import type { Partition } from './partition.js';
-import { decodeEvents, decodeRest, statusCode } from './span-codec.js';
+import { decodeBody, statusCode } from './span-codec.js';
 import { hex16, hex32 } from './sql.js';
-import { decodeAttributes } from './value-codec.js';
 
 /** The columns readSpan expects, in order. */
-export const READ_COLUMNS =
-  'trace_id, span_id, parent_id, start_ns, duration_ns, name, kind, status_code, res_id, scope_id, attrs, events, rest';
+export const READ_COLUMNS = 'trace_id, span_id, parent_id, start_ns, duration_ns, name, kind, status_code, res_id, scope_id, attrs';
 
 /** A span back from a row of READ_COLUMNS; resource and scope come from the partition's cache. */
 export function readSpan(row: readonly DuckDBValue[], p: Partition): Span {
   const start = row[3] as UnixNanos;
-  const rest = decodeRest(row[12] as string | null);
+  const { attributes, events, rest } = decodeBody(row[10] as string, start);
   const resource = p.resources.get(Number(row[8]));
   const scope = p.scopes.get(Number(row[9]));
   if (!resource || !scope) throw new Error(`partition ${p.file} is corrupt: span refers to a missing resource or scope`);
@@ -26,9 +24,9 @@ export function readSpan(row: readonly DuckDBValue[], p: Partition): Span {
     kind: Number(row[6]) as SpanKind,
     startTimeUnixNano: start,
     endTimeUnixNano: BigInt.asUintN(64, start + (row[4] as bigint)) as UnixNanos,
-    attributes: decodeAttributes(row[10] as string),
+    attributes,
     droppedAttributesCount: rest.droppedAttributesCount,
-    events: decodeEvents(row[11] as string | null, start),
+    events,
     droppedEventsCount: rest.droppedEventsCount,
     links: rest.links,
     droppedLinksCount: rest.droppedLinksCount,

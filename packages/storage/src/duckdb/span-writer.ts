@@ -1,16 +1,15 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { blobValue } from '@duckdb/node-api';
 import type { Span } from '@clew/model';
-import { anyValueToString, serviceName } from '@clew/model';
+import { serviceName } from '@clew/model';
 import type { Partition } from './partition.js';
 import { BLOCK_SPANS } from './partition.js';
-import { TYPED_ATTRIBUTES } from './schema.js';
-import { encodeEvents, encodeRest, encodeResource, encodeScope } from './span-codec.js';
-import { traceWords } from './trace-bloom.js';
-import { encodeAttributes } from './value-codec.js';
+import { encodeResource, encodeScope } from './span-codec.js';
+import { SpanChunk } from './span-chunk.js';
 import { bigint, ubigint, uint } from './sql.js';
 
-const TYPED_COUNT = TYPED_ATTRIBUTES.size;
-const TYPED_INDEX = new Map([...TYPED_ATTRIBUTES.keys()].map((k, i) => [k, i]));
+/** One chunk serves every store: it is filled and appended without an await in between (see writeBatch). */
+const chunk = new SpanChunk();
 
 /** Encodings of resources and scopes seen before, by object: decoders share them by reference. */
 const resourceEnc = new WeakMap<object, string>();
@@ -55,6 +54,7 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
     return [s, r, sc] as const;
   });
 
+  const traces: number[] = [];
   const meta = { ...p.meta };
   const blk = meta.blk;
   await conn.run('BEGIN TRANSACTION');
@@ -65,9 +65,13 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
     for (const [id, , enc] of newScopes) await conn.run(`INSERT INTO ${p.alias}.scopes VALUES (${uint(id)}, $1)`, [enc]);
     const appender = await conn.createAppender('spans', 'main', p.alias);
     try {
-      for (const [s, r, sc] of rows) appendSpan(appender, s, r, sc, blk);
+      // The block's bloom takes the entries before the commit: if it fails, they only cost false positives.
+      const bloom = p.attrBloom(blk);
+      for (const [s, r, sc] of rows) chunk.add(appender, s, r, sc, blk, traces, bloom);
+      chunk.flush(appender);
       appender.flushSync();
     } finally {
+      chunk.discard();
       appender.closeSync();
     }
     for (const [s] of rows) {
@@ -78,6 +82,7 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
     meta.spans += BigInt(spans.length);
     meta.blkSpans += spans.length;
     if (meta.blkSpans >= BLOCK_SPANS) {
+      await conn.run(`INSERT INTO ${p.alias}.attr_blooms VALUES (${uint(blk)}, $1)`, [blobValue(p.attrBloom(blk).toBytes())]);
       meta.blk++;
       meta.blkSpans = 0;
     }
@@ -98,50 +103,5 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
   for (const [id, r, enc] of newResources) p.addResource(id, r, enc);
   for (const [id, s, enc] of newScopes) p.addScope(id, s, enc);
   const bloom = p.bloom(blk);
-  for (const [s] of rows) bloom.add(...traceWords(s.traceId));
-}
-
-let lastTraceHex = '';
-let lastTraceBig = 0n;
-
-function appendSpan(a: DuckDBAppender, s: Span, resId: number, scopeId: number, blk: number): void {
-  if (s.traceId !== lastTraceHex) {
-    lastTraceHex = s.traceId;
-    lastTraceBig = BigInt('0x' + s.traceId);
-  }
-  a.appendUHugeInt(lastTraceBig);
-  a.appendUBigInt(BigInt('0x' + s.spanId));
-  if (s.parentSpanId === null) a.appendNull();
-  else a.appendUBigInt(BigInt('0x' + s.parentSpanId));
-  a.appendUBigInt(s.startTimeUnixNano);
-  a.appendBigInt(BigInt.asIntN(64, s.endTimeUnixNano - s.startTimeUnixNano));
-  a.appendVarchar(s.name);
-  a.appendUTinyInt(s.kind);
-  a.appendUTinyInt(s.status.code);
-  a.appendUInteger(resId);
-  a.appendUInteger(scopeId);
-  a.appendUInteger(blk);
-  a.appendVarchar(encodeAttributes(s.attributes));
-  const events = encodeEvents(s.events, s.startTimeUnixNano);
-  if (events === null) a.appendNull();
-  else a.appendVarchar(events);
-  const rest = encodeRest(s);
-  if (rest === null) a.appendNull();
-  else a.appendVarchar(rest);
-  const typed: (string | undefined)[] = new Array(TYPED_COUNT);
-  let spill = false;
-  for (const kv of s.attributes) {
-    const i = TYPED_INDEX.get(kv.key);
-    if (i === undefined) continue;
-    if (typed[i] !== undefined) spill = true;
-    else typed[i] = anyValueToString(kv.value);
-  }
-  for (const e of s.events) for (const kv of e.attributes) if (TYPED_INDEX.has(kv.key)) spill = true;
-  for (let i = 0; i < TYPED_COUNT; i++) {
-    const v = typed[i];
-    if (v === undefined) a.appendNull();
-    else a.appendVarchar(v);
-  }
-  a.appendBoolean(spill);
-  a.endRow();
+  for (let i = 0; i < traces.length; i += 2) bloom.add(traces[i]!, traces[i + 1]!);
 }

@@ -17,7 +17,8 @@ export function traceWords(traceId: string): [number, number] {
   return [parseInt(traceId.slice(24, 32), 16), parseInt(traceId.slice(16, 24), 16)];
 }
 
-function mix(h: number): number {
+/** A 32-bit integer finaliser (good avalanche for hash bits). */
+export function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;

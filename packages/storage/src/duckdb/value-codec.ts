@@ -1,5 +1,8 @@
 import type { AnyValue, Attributes } from '@clew/model';
 import { anyValueToString } from '@clew/model';
+import type { AttrBloom } from './attr-bloom.js';
+import { entryKey } from './attr-bloom.js';
+import { ByteWriter } from './byte-writer.js';
 
 /*
  * Attributes as one searchable, lossless string. Each entry is
@@ -39,33 +42,75 @@ export function attributePattern(key: string, value: string): string {
   return ENTRY + escapeText(key) + KEY_END + escapeText(value) + TYPE_END;
 }
 
+/** The encoded attributes as a string (resources, scopes, links; spans write theirs with writeAttributes). */
 export function encodeAttributes(attrs: Attributes): string {
-  let out = '';
-  for (const kv of attrs) out += ENTRY + escapeText(kv.key) + KEY_END + encodeValue(kv.value);
+  const w = new ByteWriter();
+  writeAttributes(w, attrs);
+  return w.toString();
+}
+
+const B_ENTRY = ENTRY.charCodeAt(0);
+const B_KEY_END = KEY_END.charCodeAt(0);
+const B_TYPE_END = TYPE_END.charCodeAt(0);
+
+const KEY = new Uint32Array(2);
+
+/** Writes the entries; with a bloom, adds each entry (up to its TYPE_END, as attributePattern) to it. */
+export function writeAttributes(w: ByteWriter, attrs: Attributes, bloom?: AttrBloom): void {
+  for (const kv of attrs) {
+    const from = w.at;
+    w.byte(B_ENTRY);
+    w.text(kv.key);
+    w.byte(B_KEY_END);
+    const type = writeText(w, kv.value);
+    if (bloom) {
+      entryKey(w.bytes, from, w.at, KEY);
+      bloom.add(KEY);
+    }
+    w.byte(B_TYPE_END);
+    w.byte(type);
+    const v = kv.value;
+    if (v.type === 'array') w.text(encodeAttributes(v.value.map((value) => ({ key: '', value }))));
+    else if (v.type === 'kvlist') w.text(encodeAttributes(v.value));
+  }
+}
+
+/** The key of the bloom entry that a span with `key` = `value` (as text) has. */
+export function attributeKey(key: string, value: string): Uint32Array {
+  // The pattern without its closing TYPE_END: the bytes the writer hashed.
+  const pattern = Buffer.from(attributePattern(key, value).slice(0, -1), 'utf8');
+  const out = new Uint32Array(2);
+  entryKey(pattern, 0, pattern.length, out);
   return out;
 }
 
-function encodeValue(v: AnyValue): string {
+/** Writes the value's text and returns its type letter. Numbers need no escaping. */
+function writeText(w: ByteWriter, v: AnyValue): number {
   switch (v.type) {
     case 'string':
-      return escapeText(v.value) + TYPE_END + 's';
+      w.text(v.value);
+      return 0x73; // s
     case 'bool':
-      return (v.value ? 'true' : 'false') + TYPE_END + 'b';
+      w.plain(v.value ? 'true' : 'false');
+      return 0x62; // b
     case 'int':
-      return v.value.toString() + TYPE_END + 'i';
+      w.plain(v.value.toString());
+      return 0x69; // i
     case 'double':
+      w.plain(anyValueToString(v));
       // String(-0) is "0": keep the sign in the type letter.
-      return anyValueToString(v) + TYPE_END + (Object.is(v.value, -0) ? 'z' : 'd');
+      return Object.is(v.value, -0) ? 0x7a : 0x64; // z, d
     case 'bytes':
-      return anyValueToString(v) + TYPE_END + 'y';
+      w.plain(anyValueToString(v));
+      return 0x79; // y
     case 'empty':
-      return TYPE_END + 'e';
-    case 'array': {
-      const items = v.value.map((value) => ({ key: '', value }));
-      return escapeText(anyValueToString(v)) + TYPE_END + 'a' + escapeText(encodeAttributes(items));
-    }
+      return 0x65; // e
+    case 'array':
+      w.text(anyValueToString(v));
+      return 0x61; // a, a nested payload follows
     case 'kvlist':
-      return escapeText(anyValueToString(v)) + TYPE_END + 'k' + escapeText(encodeAttributes(v.value));
+      w.text(anyValueToString(v));
+      return 0x6b; // k, a nested payload follows
   }
 }
 

@@ -1,0 +1,135 @@
+import type { DuckDBAppender } from '@duckdb/node-api';
+import {
+  DuckDBBigIntType,
+  DuckDBBooleanType,
+  DuckDBDataChunk,
+  DuckDBUBigIntType,
+  DuckDBUHugeIntType,
+  DuckDBUIntegerType,
+  DuckDBUTinyIntType,
+  DuckDBVarCharType,
+} from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import type { Span } from '@clew/model';
+import { anyValueToString } from '@clew/model';
+import type { AttrBloom } from './attr-bloom.js';
+import { BigIntColumn, BigUintColumn, CHUNK_ROWS, FixedColumn, StringColumn } from './chunk-columns.js';
+import { putSpanId, putTraceId } from './hex-ids.js';
+import { TYPED_ATTRIBUTES } from './schema.js';
+import { writeBody } from './span-codec.js';
+
+const TYPED_COUNT = TYPED_ATTRIBUTES.size;
+const TYPED_INDEX = new Map([...TYPED_ATTRIBUTES.keys()].map((k, i) => [k, i]));
+
+/** The types of the `spans` columns, in table order (see SPAN_COLUMNS). */
+const TYPES = [
+  DuckDBUHugeIntType.instance,
+  DuckDBUBigIntType.instance,
+  DuckDBUBigIntType.instance,
+  DuckDBUBigIntType.instance,
+  DuckDBBigIntType.instance,
+  DuckDBVarCharType.instance,
+  DuckDBUTinyIntType.instance,
+  DuckDBUTinyIntType.instance,
+  DuckDBUIntegerType.instance,
+  DuckDBUIntegerType.instance,
+  DuckDBUIntegerType.instance,
+  DuckDBVarCharType.instance,
+  ...Array.from({ length: TYPED_COUNT }, () => DuckDBVarCharType.instance),
+  DuckDBBooleanType.instance,
+];
+
+/**
+ * Spans as rows of the `spans` table, written column-wise into a reusable data chunk and handed to an Appender
+ * 2,048 rows at a time. Not reentrant: one per writer connection.
+ */
+export class SpanChunk {
+  private readonly chunk = DuckDBDataChunk.create(TYPES);
+  private readonly traceId = new FixedColumn(16);
+  private readonly spanId = new FixedColumn(8);
+  private readonly parentId = new FixedColumn(8);
+  private readonly start = new BigUintColumn();
+  private readonly duration = new BigIntColumn();
+  private readonly name = new StringColumn();
+  private readonly kind = new FixedColumn(1);
+  private readonly status = new FixedColumn(1);
+  private readonly resId = new FixedColumn(4);
+  private readonly scopeId = new FixedColumn(4);
+  private readonly blk = new FixedColumn(4);
+  private readonly body = new StringColumn();
+  private readonly typed = Array.from({ length: TYPED_COUNT }, () => new StringColumn());
+  private readonly spill = new FixedColumn(1);
+  private readonly columns = [
+    this.traceId, this.spanId, this.parentId, this.start, this.duration, this.name, this.kind, this.status,
+    this.resId, this.scopeId, this.blk, this.body, ...this.typed, this.spill,
+  ];
+  private rows = 0;
+  private lastTrace = '';
+  private readonly typedValues: (string | undefined)[] = new Array(TYPED_COUNT);
+
+  /**
+   * Adds one span and appends the chunk when full. When the span's trace differs from the previous span's, pushes
+   * the trace id's two lowest words onto `traces` (for the trace blooms); attribute entries go into `bloom`.
+   */
+  add(a: DuckDBAppender, s: Span, resId: number, scopeId: number, blk: number, traces: number[], bloom: AttrBloom): void {
+    const r = this.rows;
+    const ids = this.traceId.u32;
+    if (r > 0 && s.traceId === this.lastTrace) ids.copyWithin(r * 4, r * 4 - 4, r * 4);
+    else {
+      putTraceId(s.traceId, ids, r * 4);
+      if (s.traceId !== this.lastTrace) traces.push(ids[r * 4]!, ids[r * 4 + 1]!);
+    }
+    this.lastTrace = s.traceId;
+    putSpanId(s.spanId, this.spanId.u32, r * 2);
+    if (s.parentSpanId === null) this.parentId.validity.setNull(r);
+    else putSpanId(s.parentSpanId, this.parentId.u32, r * 2);
+    this.start.u64[r] = s.startTimeUnixNano;
+    this.duration.i64[r] = BigInt.asIntN(64, s.endTimeUnixNano - s.startTimeUnixNano);
+    this.name.set(r, s.name);
+    this.kind.u8[r] = s.kind;
+    this.status.u8[r] = s.status.code;
+    this.resId.u32[r] = resId;
+    this.scopeId.u32[r] = scopeId;
+    this.blk.u32[r] = blk;
+    this.body.begin();
+    writeBody(this.body.writer, s, bloom);
+    this.body.end(r);
+    this.spill.u8[r] = this.typedAttributes(s) ? 1 : 0;
+    for (let i = 0; i < TYPED_COUNT; i++) this.typed[i]!.set(r, this.typedValues[i]);
+    if (++this.rows === CHUNK_ROWS) this.flush(a);
+  }
+
+  /** Fills typedValues; true when a typed key occurs twice on the span or at all in its events (a spill). */
+  private typedAttributes(s: Span): boolean {
+    const typed = this.typedValues;
+    typed.fill(undefined);
+    let spill = false;
+    for (const kv of s.attributes) {
+      const i = TYPED_INDEX.get(kv.key);
+      if (i === undefined) continue;
+      if (typed[i] !== undefined) spill = true;
+      else typed[i] = anyValueToString(kv.value);
+    }
+    for (const e of s.events) for (const kv of e.attributes) if (TYPED_INDEX.has(kv.key)) spill = true;
+    return spill;
+  }
+
+  /** Appends the rows added since the last flush. */
+  flush(a: DuckDBAppender): void {
+    const rows = this.rows;
+    if (rows === 0) return;
+    const c = this.chunk.chunk;
+    duckdb.data_chunk_reset(c);
+    duckdb.data_chunk_set_size(c, rows);
+    for (let i = 0; i < this.columns.length; i++) this.columns[i]!.flush(duckdb.data_chunk_get_vector(c, i), rows);
+    a.appendDataChunk(this.chunk);
+    this.rows = 0;
+  }
+
+  /** Forgets rows not yet appended (after a failed batch). */
+  discard(): void {
+    for (const col of this.columns) col.clear();
+    this.rows = 0;
+    this.lastTrace = '';
+  }
+}

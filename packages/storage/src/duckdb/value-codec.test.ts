@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { Attributes, TraceId } from '@clew/model';
+import { anyValueToString } from '@clew/model';
+import { fullSpan } from '../conformance/full-span.js';
+import { AttrBloom } from './attr-bloom.js';
+import { ByteWriter } from './byte-writer.js';
+import { attributeKey, attributePattern, decodeAttributes, encodeAttributes, writeAttributes } from './value-codec.js';
+
+const odd: Attributes = [
+  ...fullSpan('f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0' as TraceId).attributes,
+  { key: 'unicode ü 🚀', value: { type: 'string', value: 'ä\u{1F680}\u0000x'.repeat(9) } },
+  { key: 'lone', value: { type: 'string', value: 'a\ud800b' } },
+  { key: 'long.ascii', value: { type: 'string', value: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36' } },
+  { key: 'long.reserved', value: { type: 'string', value: 'x'.repeat(40) + '\x1e\x19' + 'y'.repeat(40) } },
+];
+
+describe('value codec', () => {
+  it('decodes what it encodes, lone surrogates becoming U+FFFD as in any UTF-8 conversion', () => {
+    const want = odd.map((kv) =>
+      kv.key === 'lone' ? { key: 'lone', value: { type: 'string' as const, value: 'a\ufffdb' } } : kv,
+    );
+    expect(decodeAttributes(encodeAttributes(odd))).toEqual(want);
+  });
+
+  it('writes each entry so that its search pattern occurs in the text and its key is in the bloom', () => {
+    const w = new ByteWriter(8);
+    const bloom = new AttrBloom();
+    writeAttributes(w, odd, bloom);
+    const text = w.toString();
+    for (const kv of odd) {
+      if (kv.key === 'lone') continue;
+      const value = anyValueToString(kv.value);
+      expect(text.includes(attributePattern(kv.key, value)), kv.key).toBe(true);
+      expect(bloom.mayContain(attributeKey(kv.key, value)), kv.key).toBe(true);
+    }
+    expect(bloom.mayContain(attributeKey('s', 'not a value'))).toBe(false);
+  });
+
+  it('keeps a bloom across a round trip through bytes', () => {
+    const bloom = new AttrBloom();
+    const key = attributeKey('customer.id', 'cust-42');
+    bloom.add(key);
+    expect(AttrBloom.fromBytes(new Uint8Array(bloom.toBytes())).mayContain(key)).toBe(true);
+  });
+});
