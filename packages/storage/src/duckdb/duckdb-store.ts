@@ -34,6 +34,7 @@ export class DuckDBStore implements Store {
   private writes: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly checkpointSpans: number;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -44,7 +45,9 @@ export class DuckDBStore implements Store {
     private readonly now: () => UnixNanos,
     /** Highest walPosition of partitions already dropped: positions only grow, so it is a floor. */
     private walFloor: bigint,
-  ) {}
+  ) {
+    this.checkpointSpans = opts.checkpointSpans ?? 250_000;
+  }
 
   async load(): Promise<void> {
     for (const file of await listPartitionFiles(this.opts.dir)) {
@@ -71,6 +74,9 @@ export class DuckDBStore implements Store {
       const p = await this.currentPartition();
       if (spans.length === 0 && walPosition === undefined) return;
       await writeBatch(this.writer, p, spans, walPosition);
+      // Queued behind this append, not awaited by it: a checkpoint holds DuckDB's commit lock for as long as it
+      // runs (measured 2.2 s for 2M rows), so it runs often and short rather than rarely and long.
+      if (p.unchecked >= this.checkpointSpans) void this.checkpoint().catch(() => undefined);
     });
   }
 
@@ -94,9 +100,9 @@ export class DuckDBStore implements Store {
   checkpoint(): Promise<void> {
     return this.serial(async () => {
       for (const p of this.partitions.values()) {
-        if (!p.dirty) continue;
+        if (p.unchecked === 0) continue;
         await this.writer.run(`CHECKPOINT ${p.alias}`);
-        p.dirty = false;
+        p.unchecked = 0;
       }
     });
   }

@@ -13,4 +13,9 @@ export interface DuckDBStoreOptions {
   readonly partitionHours?: number;
   /** How often written partitions are checkpointed, off the append path; 0 turns the timer off. Default 60 s. */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Also checkpoint once a partition has taken this many spans since its last checkpoint, so that no checkpoint
+   * (which blocks commits while it runs) has much to do. Default 250,000 (a few hundred ms of checkpoint).
+   */
+  readonly checkpointSpans?: number;
 }

@@ -32,7 +32,8 @@ export class Partition {
   readonly blooms = new Map<number, TraceBloom>();
   /** Attribute blooms of full blocks and of the block being written; a block missing here is always searched. */
   readonly attrBlooms = new Map<number, AttrBloom>();
-  dirty = false;
+  /** Spans appended since the partition was last checkpointed. */
+  unchecked = 0;
 
   constructor(
     readonly period: number,

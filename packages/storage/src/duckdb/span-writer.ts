@@ -99,7 +99,7 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
   }
   // Only now, after the commit, does the in-memory view change.
   p.meta = meta;
-  p.dirty = true;
+  p.unchecked += spans.length;
   for (const [id, r, enc] of newResources) p.addResource(id, r, enc);
   for (const [id, s, enc] of newScopes) p.addScope(id, s, enc);
   const bloom = p.bloom(blk);
