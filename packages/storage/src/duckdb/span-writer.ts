@@ -90,9 +90,9 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
     await conn.run(
       `UPDATE ${p.alias}.meta SET wal = ${ubigint(meta.wal)}, min_start = ${ubigint(meta.minStart!)},
          max_start = ${ubigint(meta.maxStart!)}, spans = ${ubigint(meta.spans)}, blk = ${uint(meta.blk)},
-         blk_spans = ${bigint(BigInt(meta.blkSpans))}`,
+         blk_spans = ${bigint(BigInt(meta.blkSpans))};
+       COMMIT`, // one call for both: each statement run costs ~0.3 ms of CPU, which small batches feel
     );
-    await conn.run('COMMIT');
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
     throw err;
