@@ -1,10 +1,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { matchPath } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { isApiError } from './api/api-error.js';
+import { traceQuery } from './api/use-trace.js';
 import { router } from './app/router.js';
 import { applyStoredTheme } from './app/theme.js';
+import { parseTraceIdInput } from './app/trace-id.js';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 
@@ -20,6 +23,11 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// A shared trace link is the slowest page to open: ask for the trace now, while React sets up the first render.
+const tracePage = matchPath('/trace/:id', window.location.pathname);
+const traceId = tracePage?.params.id && parseTraceIdInput(tracePage.params.id);
+if (traceId) void queryClient.prefetchQuery(traceQuery(traceId));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

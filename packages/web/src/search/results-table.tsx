@@ -42,13 +42,15 @@ export function ResultsTable({ rows }: { rows: readonly TraceRow[] }) {
               </td>
               <td className="num">{r.spanCount}</td>
               <td className="num">{r.errorCount > 0 ? <span className="badge error">{r.errorCount}</span> : <span className="muted">0</span>}</td>
-              <td className="services-cell">
+              <td>
+                <div className="services-cell">
                 {r.services.map((s) => (
                   <span key={s.name} className="service-chip" title={`${s.spanCount} spans, ${s.errorCount} errors`}>
                     <span className="swatch" style={{ background: serviceColor(s.name) }} />
                     {s.name} <span className="muted">{s.spanCount}</span>
                   </span>
                 ))}
+                </div>
               </td>
             </tr>
           );

@@ -39,7 +39,7 @@ export function buildTraceView(trace: ApiTrace): TraceView {
     trace,
     timed,
     tree,
-    startNs: earliestStart(trace),
+    startNs: earliestStart(trace, offset),
     durationNs,
     offset,
     duration,
@@ -71,11 +71,8 @@ function countDescendants(order: Int32Array, parent: Int32Array): Int32Array {
   return out;
 }
 
-function earliestStart(trace: ApiTrace): bigint {
-  let min: bigint | undefined;
-  for (const s of trace.spans) {
-    const t = BigInt(s.startTimeUnixNano);
-    if (min === undefined || t < min) min = t;
-  }
-  return min ?? 0n;
+/** The trace's start as epoch ns: the start of a span at offset 0 (offsets count from the earliest start). */
+function earliestStart(trace: ApiTrace, offset: Float64Array): bigint {
+  const first = offset.indexOf(0);
+  return first < 0 ? 0n : BigInt(trace.spans[first]!.startTimeUnixNano);
 }

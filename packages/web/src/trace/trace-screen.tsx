@@ -17,7 +17,11 @@ import { Waterfall } from './waterfall/waterfall.js';
 
 /** One loaded trace: header, tabs, and the timeline, flame graph or statistics, with the selected span's detail. */
 export function TraceScreen({ trace }: { trace: ApiTrace }) {
-  const view = useMemo(() => buildTraceView(trace), [trace]);
+  const view = useMemo(() => {
+    const v = buildTraceView(trace);
+    performance.mark('clew:trace-analysed');
+    return v;
+  }, [trace]);
   const [params, setParams] = useSearchParams();
   const tab = readTab(params.get('view'));
   const [selected, setSelected] = useState<number | undefined>(() => {
