@@ -18,3 +18,8 @@ export type {
   OtlpJsonSpan,
   OtlpJsonTracesData,
 } from './otlp-json/types.js';
+export { decodeZipkinJson } from './zipkin/decode-json.js';
+export { decodeZipkinProto } from './zipkin/decode-proto.js';
+export { decodeZipkinV1Json } from './zipkin/decode-json-v1.js';
+export { toZipkinSpan, toZipkinTrace, zipkinTraceId } from './zipkin/to-zipkin.js';
+export type { ZipkinJsonEndpoint, ZipkinJsonSpan } from './zipkin/json-types.js';

@@ -1,0 +1,249 @@
+import { SpanKind, StatusCode, bool, dbl, int, str } from '@clew/model';
+import type { AnyValue, KeyValue, Resource, Scope, Span, SpanEvent, SpanId, SpanLink, SpanStatus, TraceId, UnixNanos } from '@clew/model';
+import { DecodeError } from '../decode-error.js';
+import type { DecodeResult } from '../decode-result.js';
+import { SpanSink, spanIdProblem } from '../validate.js';
+import { ENDPOINT_KEY, RESOURCE_TAG_KEYS, TAG } from './resource-keys.js';
+import type { ZipkinAnnotation, ZipkinKind, ZipkinSpan } from './zipkin-span.js';
+
+const KINDS: Record<ZipkinKind, SpanKind> = {
+  '': SpanKind.UNSPECIFIED,
+  CLIENT: SpanKind.CLIENT,
+  SERVER: SpanKind.SERVER,
+  PRODUCER: SpanKind.PRODUCER,
+  CONSUMER: SpanKind.CONSUMER,
+};
+
+/**
+ * Status code names accepted in `otel.status_code`: the collector's (`STATUS_CODE_ERROR`), the specification's and
+ * OpenTelemetry JS's (`ERROR`), and pdata's String() (`Error`), which the collector's own exporter writes.
+ */
+const STATUS_NAMES: Record<string, StatusCode> = {
+  STATUS_CODE_UNSET: StatusCode.UNSET,
+  STATUS_CODE_OK: StatusCode.OK,
+  STATUS_CODE_ERROR: StatusCode.ERROR,
+  UNSET: StatusCode.UNSET,
+  OK: StatusCode.OK,
+  ERROR: StatusCode.ERROR,
+};
+
+/**
+ * Maps Zipkin v2 spans to the model as OpenTelemetry's Zipkin translator does (collector-contrib
+ * pkg/translator/zipkin/zipkinv2/to_translator.go); the departures are listed in docs/zipkin.md.
+ */
+export function zipkinToModel(zspans: readonly ZipkinSpan[]): DecodeResult {
+  const sink = new SpanSink();
+  const groups = new Groups();
+  for (const z of zspans) {
+    const span = toSpan(z, groups);
+    const problem = spanIdProblem(span.traceId, span.spanId, span.parentSpanId);
+    if (problem !== '') sink.reject(span.name, problem);
+    else sink.spans.push(span);
+  }
+  return sink.result();
+}
+
+function toSpan(z: ZipkinSpan, groups: Groups): Span {
+  const tags = new Map(z.tags);
+  const resource = groups.resource(z.localEndpoint?.serviceName ?? '', tags);
+  const scope = groups.scope(tags);
+  const traceState = take(tags, TAG.traceState) ?? '';
+  const kind = toKind(z.kind, tags);
+  const status = takeStatus(tags);
+  const links = takeLinks(tags, z.id);
+  const attributes = new Attributes();
+  for (const [key, value] of tags) if (!RESOURCE_TAG_KEYS.has(key)) attributes.put(key, str(value));
+  endpointAttributes(z, attributes);
+  let start = z.timestamp ?? 0n;
+  if (start === 0n) attributes.put(TAG.startTimeAbsent, bool(true));
+  start *= 1000n;
+  const parent = z.parentId === '' || z.parentId === z.id || /^0+$/.test(z.parentId) ? null : z.parentId;
+  return {
+    traceId: z.traceId.padStart(32, '0') as TraceId,
+    spanId: z.id as SpanId,
+    parentSpanId: parent as SpanId | null,
+    traceState,
+    flags: 0,
+    name: z.name,
+    kind,
+    startTimeUnixNano: start as UnixNanos,
+    endTimeUnixNano: (start + z.duration * 1000n) as UnixNanos,
+    attributes: attributes.list,
+    droppedAttributesCount: 0,
+    events: z.annotations.map(toEvent),
+    droppedEventsCount: 0,
+    links,
+    droppedLinksCount: 0,
+    status,
+    resource,
+    scope,
+  };
+}
+
+/** Zipkin's kind, else the `span.kind` tag the exporter writes for internal spans (removed either way). */
+function toKind(kind: ZipkinKind, tags: Map<string, string>): SpanKind {
+  if (kind !== '') return KINDS[kind];
+  return take(tags, TAG.spanKind) === 'internal' ? SpanKind.INTERNAL : SpanKind.UNSPECIFIED;
+}
+
+/**
+ * `otel.status_code` (+ `otel.status_description`) as the translator reads them; and Zipkin's own convention, an
+ * `error` tag on a failed span whose value is the message (the translator only knows `error=true`).
+ */
+function takeStatus(tags: Map<string, string>): SpanStatus {
+  let code: StatusCode = StatusCode.UNSET;
+  let message = '';
+  const codeName = take(tags, TAG.statusCode);
+  if (codeName !== undefined) {
+    code = STATUS_NAMES[codeName.toUpperCase()] ?? StatusCode.UNSET;
+    message = take(tags, TAG.statusDescription) ?? '';
+  }
+  const error = tags.get(TAG.error);
+  if (error !== undefined && error !== 'false') {
+    tags.delete(TAG.error);
+    code = StatusCode.ERROR;
+    if (message === '' && error !== 'true') message = error;
+  }
+  return { code, message };
+}
+
+/** `otlp.link.0`, `otlp.link.1`, …: "traceId|spanId|traceState|{attributes}|dropped", as the exporter writes links. */
+function takeLinks(tags: Map<string, string>, spanId: string): SpanLink[] {
+  const links: SpanLink[] = [];
+  for (let i = 0; i < 128; i++) {
+    const value = take(tags, `otlp.link.${i}`);
+    if (value === undefined) break;
+    const parts = value.split('|');
+    if (parts.length < 5) continue;
+    const where = `tag otlp.link.${i} of span ${spanId}`;
+    const [traceId, linkSpanId, traceState] = parts as [string, string, string];
+    if (!/^[0-9a-f]{32}$/i.test(traceId) || !/^[0-9a-f]{16}$/i.test(linkSpanId)) {
+      throw new DecodeError(`${where}: expected a 32-digit trace id and a 16-digit span id`);
+    }
+    links.push({
+      traceId: traceId.toLowerCase() as TraceId,
+      spanId: linkSpanId.toLowerCase() as SpanId,
+      traceState,
+      attributes: jsonAttributes(parts.slice(3, -1).join('|'), where),
+      droppedAttributesCount: dropped(parts[parts.length - 1]!, where),
+      flags: 0,
+    });
+  }
+  return links;
+}
+
+/**
+ * An annotation is an event; "name|{attributes}|dropped" (how the exporter writes an event with attributes) is
+ * unpacked. Any other value is the event's name, whole.
+ */
+function toEvent(a: ZipkinAnnotation): SpanEvent {
+  const timeUnixNano = (a.timestamp * 1000n) as UnixNanos;
+  const parts = a.value.split('|');
+  if (parts.length >= 3 && /^[0-9]+$/.test(parts[parts.length - 1]!)) {
+    try {
+      const attributes = jsonAttributes(parts.slice(1, -1).join('|'), '');
+      return { timeUnixNano, name: parts[0]!, attributes, droppedAttributesCount: Number(parts[parts.length - 1]) };
+    } catch {
+      // not the exporter's packing after all: the value is the name
+    }
+  }
+  return { timeUnixNano, name: a.value, attributes: [], droppedAttributesCount: 0 };
+}
+
+/** A JSON object of attributes as the translator reads it: strings, integers, doubles and booleans; the rest dropped. */
+function jsonAttributes(text: string, where: string): KeyValue[] {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch (e) {
+    throw new DecodeError(`${where}: attributes are not JSON: ${(e as Error).message}`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new DecodeError(`${where}: attributes are not a JSON object`);
+  const out: KeyValue[] = [];
+  for (const [key, v] of Object.entries(o)) {
+    let value: AnyValue | undefined;
+    if (typeof v === 'string') value = str(v);
+    else if (typeof v === 'boolean') value = bool(v);
+    else if (typeof v === 'number') value = Number.isInteger(v) ? int(v) : dbl(v);
+    if (value !== undefined) out.push({ key, value });
+  }
+  return out;
+}
+
+function dropped(text: string, where: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n > 0xffffffff) throw new DecodeError(`${where}: dropped attributes count "${text}" is not a uint32`);
+  return n;
+}
+
+function endpointAttributes(z: ZipkinSpan, attrs: Attributes): void {
+  const local = z.localEndpoint;
+  if (local !== undefined) {
+    if (local.ipv4 !== '') attrs.put(ENDPOINT_KEY.hostIp, str(local.ipv4));
+    if (local.ipv6 !== '') attrs.put(ENDPOINT_KEY.hostIp, str(local.ipv6));
+    if (local.port > 0) attrs.put(ENDPOINT_KEY.hostPort, int(local.port));
+  }
+  const remote = z.remoteEndpoint;
+  if (remote !== undefined) {
+    if (remote.serviceName !== '') attrs.put(ENDPOINT_KEY.peerService, str(remote.serviceName));
+    if (remote.ipv4 !== '') attrs.put(ENDPOINT_KEY.peerIp, str(remote.ipv4));
+    if (remote.ipv6 !== '') attrs.put(ENDPOINT_KEY.peerIp, str(remote.ipv6));
+    if (remote.port > 0) attrs.put(ENDPOINT_KEY.peerPort, int(remote.port));
+  }
+}
+
+/** Attributes with Go map semantics (a later put of the same key replaces the value), in first-put order. */
+class Attributes {
+  readonly list: KeyValue[] = [];
+  private readonly index = new Map<string, number>();
+
+  put(key: string, value: AnyValue): void {
+    const i = this.index.get(key);
+    if (i !== undefined) this.list[i] = { key, value };
+    else this.index.set(key, this.list.push({ key, value }) - 1);
+  }
+}
+
+function take(tags: Map<string, string>, key: string): string | undefined {
+  const v = tags.get(key);
+  if (v !== undefined) tags.delete(key);
+  return v;
+}
+
+/**
+ * One Resource per local service and resource tags, one Scope per library, shared by reference like the other
+ * decoders' (so a batch groups as the sender's did).
+ */
+class Groups {
+  private readonly resources = new Map<string, Resource>();
+  private readonly scopes = new Map<string, Scope>();
+
+  /** The span's resource; takes the resource tags out of `tags` (the library keys stay for {@link scope}). */
+  resource(serviceName: string, tags: Map<string, string>): Resource {
+    const attributes: KeyValue[] = [];
+    if (serviceName !== '') {
+      // Without a local service the translator leaves the resource empty, and the resource tags are dropped.
+      attributes.push({ key: take(tags, TAG.serviceNameSource) || 'service.name', value: str(serviceName) });
+      for (const [key, value] of tags) {
+        if (!RESOURCE_TAG_KEYS.has(key) || key === TAG.libraryName || key === TAG.libraryVersion) continue;
+        tags.delete(key);
+        const i = attributes.findIndex((kv) => kv.key === key);
+        if (i >= 0) attributes[i] = { key, value: str(value) };
+        else attributes.push({ key, value: str(value) });
+      }
+    }
+    const cacheKey = JSON.stringify(attributes.map((kv) => [kv.key, (kv.value as { value: string }).value]));
+    let r = this.resources.get(cacheKey);
+    if (r === undefined) this.resources.set(cacheKey, (r = { attributes, droppedAttributesCount: 0, entityRefs: [], schemaUrl: '' }));
+    return r;
+  }
+
+  scope(tags: Map<string, string>): Scope {
+    const name = take(tags, TAG.libraryName) ?? '';
+    const version = take(tags, TAG.libraryVersion) ?? '';
+    const cacheKey = `${name}\u0000${version}`;
+    let s = this.scopes.get(cacheKey);
+    if (s === undefined) this.scopes.set(cacheKey, (s = { name, version, attributes: [], droppedAttributesCount: 0, schemaUrl: '' }));
+    return s;
+  }
+}
