@@ -20,6 +20,13 @@ export function durabilityCases(h: Harness): void {
     expect(await reopened.lastWalPosition()).toBe(9_007_199_254_740_993n);
   });
 
+  it('records a walPosition given with no spans, even before any span', async () => {
+    await h.store.append([], 3n);
+    expect(await h.store.lastWalPosition()).toBe(3n);
+    await h.store.append(small(0), 4n);
+    expect(await (await h.reopen()).lastWalPosition()).toBe(4n);
+  });
+
   it('records neither the spans nor the walPosition of a failed append', async () => {
     await h.store.append(small(0), 1n);
     const good = small(100);

@@ -41,7 +41,7 @@ const TYPES = [
 
 /**
  * Spans as rows of the `spans` table, written column-wise into a reusable data chunk and handed to an Appender
- * 2,048 rows at a time. Not reentrant: one per writer connection.
+ * 2,048 rows at a time. Not reentrant: fill and append it without an await in between.
  */
 export class SpanChunk {
   private readonly chunk = DuckDBDataChunk.create(TYPES);

@@ -21,6 +21,9 @@ function cachedEnc<T extends object>(cache: WeakMap<object, string>, o: T, enc: 
   return s;
 }
 
+/** An empty append (only a walPosition) into a new partition leaves its time range unknown. */
+const nullable = (n: bigint | null): string => (n === null ? 'NULL' : ubigint(n));
+
 /**
  * Writes one batch into a partition inside one transaction: new resources and scopes, the spans (through the
  * Appender, which joins the connection's open transaction), and the meta row with the walPosition. Either all of
@@ -88,8 +91,8 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
     }
     if (wal !== undefined && wal > meta.wal) meta.wal = wal;
     await conn.run(
-      `UPDATE ${p.alias}.meta SET wal = ${ubigint(meta.wal)}, min_start = ${ubigint(meta.minStart!)},
-         max_start = ${ubigint(meta.maxStart!)}, spans = ${ubigint(meta.spans)}, blk = ${uint(meta.blk)},
+      `UPDATE ${p.alias}.meta SET wal = ${ubigint(meta.wal)}, min_start = ${nullable(meta.minStart)},
+         max_start = ${nullable(meta.maxStart)}, spans = ${ubigint(meta.spans)}, blk = ${uint(meta.blk)},
          blk_spans = ${bigint(BigInt(meta.blkSpans))};
        COMMIT`, // one call for both: each statement run costs ~0.3 ms of CPU, which small batches feel
     );
