@@ -18,7 +18,7 @@ export async function startServer(dataDir, args = []) {
   const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN];
   const child = spawn(
     PIN ? 'taskset' : process.execPath,
-    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', ...args],
+    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0', ...args],
     // CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

@@ -22,6 +22,7 @@ describe('the clew command', () => {
       '--otlp-grpc-port',
       '--otlp-http-port',
       '--query-port',
+      '--zipkin-port',
       '--max-request-bytes',
       '--max-pending-spans',
       '--memory-limit',
@@ -51,8 +52,10 @@ describe('the clew command', () => {
     expect(p.otlpHttp).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/);
     expect(p.otlpGrpc).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(p.query).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(p.zipkin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const ready = p.logs.find((l) => l.addresses)!;
     expect(String(ready.msg)).toContain(p.otlpHttp);
+    expect(String(ready.msg)).toContain(`Zipkin ${p.zipkin}`);
     expect(String(ready.msg)).toContain('loopback only');
     const metrics = await (await fetch(`${p.query}/metrics`)).text();
     for (const name of [

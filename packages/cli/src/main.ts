@@ -21,6 +21,7 @@ program
   .option('--otlp-grpc-port <port>', 'OTLP/gRPC port (default 4317; 0 picks a free one)', int('--otlp-grpc-port'))
   .option('--otlp-http-port <port>', 'OTLP/HTTP port (default 4318; 0 picks a free one)', int('--otlp-http-port'))
   .option('--query-port <port>', 'UI, Jaeger API and /metrics port (default 16686; 0 picks a free one)', int('--query-port'))
+  .option('--zipkin-port <port>', 'Zipkin collector and API port (default 9411; 0 picks a free one)', int('--zipkin-port'))
   .option('--max-request-bytes <bytes>', 'largest export request, compressed or not (default 16777216)', int('--max-request-bytes'))
   .option(
     '--max-pending-spans <n>',

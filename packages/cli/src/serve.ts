@@ -10,6 +10,7 @@ export interface ServeFlags {
   otlpGrpcPort?: number;
   otlpHttpPort?: number;
   queryPort?: number;
+  zipkinPort?: number;
   maxRequestBytes?: number;
   maxPendingSpans?: number;
   memoryLimit?: string;
@@ -21,7 +22,7 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
     dataDir: f.dataDir,
     host: f.host,
     retention: f.retention,
-    ports: { otlpGrpc: f.otlpGrpcPort, otlpHttp: f.otlpHttpPort, query: f.queryPort },
+    ports: { otlpGrpc: f.otlpGrpcPort, otlpHttp: f.otlpHttpPort, query: f.queryPort, zipkin: f.zipkinPort },
     limits: { maxRequestBytes: f.maxRequestBytes, maxPendingSpans: f.maxPendingSpans },
     storage: { memoryLimit: f.memoryLimit },
     log: { level: f.logLevel as 'info' | undefined },
@@ -39,7 +40,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const a = clew.addresses;
     log.info(
       { addresses: a, dataDir: clew.dataDir, retention: config.retention },
-      `Clew is ready. OTLP/gRPC ${a.otlpGrpc}, OTLP/HTTP ${a.otlpHttp}, UI and Jaeger API ${a.query}, ` +
+      `Clew is ready. OTLP/gRPC ${a.otlpGrpc}, OTLP/HTTP ${a.otlpHttp}, Zipkin ${a.zipkin}, UI and Jaeger API ${a.query}, ` +
         `metrics ${a.query}/metrics; data in ${clew.dataDir}` +
         (config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
           ? ' (loopback only: use --host 0.0.0.0 to accept other machines)'
@@ -71,7 +72,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       console.error(`clew: ${err.message}`);
     } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(
-        `clew: ${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --query-port`,
+        `clew: ${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --zipkin-port, --query-port`,
       );
     } else {
       log.fatal({ err }, 'Clew could not start');

@@ -14,6 +14,7 @@ import { IngestPipeline } from './pipeline/ingest.js';
 import { startHttpApp } from './http-app.js';
 import { otlpHttpReceiver } from './receivers/otlp-http/receiver.js';
 import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
+import { zipkinApp } from './receivers/zipkin/zipkin-app.js';
 import { AttributeCatalog } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
 import { sampleSpans } from './pipeline/sample-spans.js';
@@ -114,6 +115,24 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(grpc, () => grpc.stop());
     },
   },
+  zipkin: {
+    deps: ['pipeline', 'store', 'catalog'],
+    async start({ config, log, metrics, addresses }, get) {
+      const app = await startHttpApp(
+        { host: config.host, port: config.ports.zipkin, log, bodyLimit: config.limits.maxRequestBytes },
+        (a) =>
+          a.register(zipkinApp, {
+            pipeline: get<IngestPipeline>('pipeline'),
+            store: get<Store>('store'),
+            catalog: get<AttributeCatalog>('catalog'),
+            metrics,
+            maxRequestBytes: config.limits.maxRequestBytes,
+          }),
+      );
+      addresses.zipkin = app.url;
+      return value(app, () => app.close());
+    },
+  },
   query: {
     deps: ['store', 'wal', 'catalog'],
     async start({ config, log, metrics, addresses }, get) {
@@ -138,10 +157,10 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
 };
 
-export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'query', 'retention'] as const;
+export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'query', 'retention'] as const;
 
 export interface RunningClew {
-  /** Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), query (base URL). */
+  /** Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), zipkin and query (base URLs). */
   readonly addresses: Readonly<Record<string, string>>;
   readonly dataDir: string;
   stop(): Promise<void>;

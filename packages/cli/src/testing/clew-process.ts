@@ -16,6 +16,8 @@ export interface ClewProcess {
   readonly otlpHttp: string;
   /** e.g. http://127.0.0.1:43122 */
   readonly query: string;
+  /** Zipkin's port, e.g. http://127.0.0.1:43123 (POST /api/v2/spans, GET /api/v2/…) */
+  readonly zipkin: string;
   /** Every log line printed so far (JSON objects). */
   readonly logs: Array<Record<string, unknown>>;
   /** SIGTERM and wait for a clean exit. */
@@ -37,7 +39,7 @@ export async function tempDataDir(): Promise<{ dir: string; cleanup(): Promise<v
 export async function startClewProcess(dataDir: string, args: string[] = []): Promise<ClewProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', ...args],
+    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLEW_LOG_LEVEL: process.env.CLEW_LOG_LEVEL ?? 'info' } },
   );
   const logs: Array<Record<string, unknown>> = [];
@@ -72,6 +74,7 @@ export async function startClewProcess(dataDir: string, args: string[] = []): Pr
     otlpGrpc: addresses.otlpGrpc!,
     otlpHttp: addresses.otlpHttp!,
     query: addresses.query!,
+    zipkin: addresses.zipkin!,
     logs,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

@@ -30,6 +30,7 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
   CLEW_OTLP_GRPC_PORT: { path: ['ports', 'otlpGrpc'], type: 'int' },
   CLEW_OTLP_HTTP_PORT: { path: ['ports', 'otlpHttp'], type: 'int' },
   CLEW_QUERY_PORT: { path: ['ports', 'query'], type: 'int' },
+  CLEW_ZIPKIN_PORT: { path: ['ports', 'zipkin'], type: 'int' },
   CLEW_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

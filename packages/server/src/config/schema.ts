@@ -19,6 +19,8 @@ export const configSchema = z
         otlpGrpc: port.default(4317),
         otlpHttp: port.default(4318),
         query: port.default(16686),
+        /** Zipkin's collector and v2 query API, on Zipkin's own port. */
+        zipkin: port.default(9411),
       })
       .strict()
       .prefault({}),

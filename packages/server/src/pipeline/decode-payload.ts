@@ -1,5 +1,5 @@
 import type { DecodeResult } from '@clew/codecs';
-import { DecodeError, decodeOtlpJson, decodeOtlpProto } from '@clew/codecs';
+import { DecodeError, decodeOtlpJson, decodeOtlpProto, decodeZipkinJson, decodeZipkinProto, decodeZipkinV1Json } from '@clew/codecs';
 import { ClewError } from '../errors.js';
 import { PayloadFormat } from '../wal/record.js';
 
@@ -11,6 +11,12 @@ export function decodePayload(format: PayloadFormat, payload: Uint8Array): Decod
         return decodeOtlpProto(payload);
       case PayloadFormat.OTLP_JSON:
         return decodeOtlpJson(payload);
+      case PayloadFormat.ZIPKIN_JSON:
+        return decodeZipkinJson(payload);
+      case PayloadFormat.ZIPKIN_PROTO:
+        return decodeZipkinProto(payload);
+      case PayloadFormat.ZIPKIN_V1_JSON:
+        return decodeZipkinV1Json(payload);
     }
   } catch (err) {
     if (err instanceof DecodeError) {
@@ -23,4 +29,7 @@ export function decodePayload(format: PayloadFormat, payload: Uint8Array): Decod
 const FORMAT_NAMES: Record<PayloadFormat, string> = {
   [PayloadFormat.OTLP_PROTO]: 'OTLP protobuf',
   [PayloadFormat.OTLP_JSON]: 'OTLP JSON',
+  [PayloadFormat.ZIPKIN_JSON]: 'Zipkin JSON v2',
+  [PayloadFormat.ZIPKIN_PROTO]: 'Zipkin proto3',
+  [PayloadFormat.ZIPKIN_V1_JSON]: 'Zipkin JSON v1',
 };

@@ -8,8 +8,9 @@ import { crc32 } from 'node:zlib';
 export const HEADER_BYTES = 17;
 
 /** What the payload holds, so replay can decode it the way the receiver did. */
-export const PayloadFormat = { OTLP_PROTO: 1, OTLP_JSON: 2 } as const;
+export const PayloadFormat = { OTLP_PROTO: 1, OTLP_JSON: 2, ZIPKIN_JSON: 3, ZIPKIN_PROTO: 4, ZIPKIN_V1_JSON: 5 } as const;
 export type PayloadFormat = (typeof PayloadFormat)[keyof typeof PayloadFormat];
+const FORMATS: ReadonlySet<number> = new Set(Object.values(PayloadFormat));
 
 export interface WalRecord {
   readonly seq: bigint;
@@ -41,8 +42,8 @@ export function decodeSegment(buf: Buffer): { records: WalRecord[]; validBytes: 
     const payload = buf.subarray(off + HEADER_BYTES, end);
     if (crc32(payload, crc32(buf.subarray(off + 8, off + HEADER_BYTES))) !== sum) break;
     const format = buf.readUInt8(off + 16);
-    if (format !== PayloadFormat.OTLP_PROTO && format !== PayloadFormat.OTLP_JSON) break;
-    records.push({ seq: buf.readBigUInt64LE(off + 8), format, payload });
+    if (!FORMATS.has(format)) break;
+    records.push({ seq: buf.readBigUInt64LE(off + 8), format: format as PayloadFormat, payload });
     off = end;
   }
   return { records, validBytes: off };

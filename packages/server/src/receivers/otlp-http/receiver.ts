@@ -1,10 +1,10 @@
 import { encodeExportResponseProto } from '@clew/codecs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { asClewError, ClewError } from '../../errors.js';
+import type { ClewError } from '../../errors.js';
 import type { IngestPipeline, IngestResult } from '../../pipeline/ingest.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { refusalReason } from '../../observability/metrics.js';
 import { PayloadFormat } from '../../wal/record.js';
+import { setUpHttpReceiver } from '../http-receiver.js';
 import { encodeRpcStatusProto, rpcStatusJson } from '../rpc-status.js';
 import { decodeBody, formatOf } from './body.js';
 
@@ -22,14 +22,11 @@ const PROTOCOL = 'otlp_http';
  * The fastify instance must be created with bodyLimit = maxRequestBytes.
  */
 export async function otlpHttpReceiver(app: FastifyInstance, opts: OtlpHttpOptions): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const clewErr = fastifyErrorToClew(err, opts.maxRequestBytes);
-    if (clewErr.code === 'INTERNAL') req.log.error({ err }, 'OTLP/HTTP request failed');
-    opts.metrics.requestsRefused.inc({ protocol: PROTOCOL, reason: refusalReason(clewErr.code) });
-    return sendError(reply, requestFormat(req), clewErr);
+  setUpHttpReceiver(app, {
+    protocol: PROTOCOL,
+    metrics: opts.metrics,
+    maxRequestBytes: opts.maxRequestBytes,
+    sendError: (reply, req, err) => sendError(reply, requestFormat(req), err),
   });
 
   app.post('/v1/traces', async (req, reply) => {
@@ -75,19 +72,4 @@ function sendError(reply: FastifyReply, format: PayloadFormat, err: ClewError) {
   return reply
     .header('content-type', 'application/x-protobuf')
     .send(encodeRpcStatusProto(err.grpcStatus, err.message, err.retryAfterSeconds));
-}
-
-/** Fastify's own errors (body too large, bad framing, unknown route) in Clew's terms. */
-function fastifyErrorToClew(err: Error & { statusCode?: number; code?: string }, maxBytes: number): ClewError {
-  if (err instanceof ClewError) return err;
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
-    return new ClewError(
-      'PAYLOAD_TOO_LARGE',
-      `request body is larger than the limit of ${maxBytes} bytes; send smaller batches or raise limits.maxRequestBytes`,
-    );
-  }
-  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-    return new ClewError('MALFORMED_REQUEST', err.message);
-  }
-  return asClewError(err);
 }

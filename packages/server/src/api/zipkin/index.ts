@@ -1,0 +1,50 @@
+import type { UnixNanos } from '@clew/model';
+import { nowNanos } from '@clew/model';
+import type { Store } from '@clew/storage';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AttributeCatalog } from '../native/attribute-catalog.js';
+import { ZipkinApiError } from './errors.js';
+import { sendJson, sendText } from './reply.js';
+import { registerZipkinRoutes } from './routes.js';
+
+export interface ZipkinApiOptions {
+  readonly store: Store;
+  /** Autocomplete keys and values, and remote services seen at ingest: the server's catalog. */
+  readonly catalog: AttributeCatalog;
+  /** The clock behind default time windows; tests pin it. */
+  readonly now?: () => UnixNanos;
+}
+
+/**
+ * Zipkin's v2 query API over a Store, answering as Zipkin 3.x does so that Zipkin's UI (Lens) and tools built on
+ * the API work unchanged. Served at /api/v2 and, as zipkin-server also does for its UI, under /zipkin/api/v2.
+ * A fastify plugin; its error handler covers its routes only.
+ * @example await app.register(zipkinApi, { store, catalog })
+ */
+export async function zipkinApi(app: FastifyInstance, opts: ZipkinApiOptions): Promise<void> {
+  app.setErrorHandler((err: FastifyError | ZipkinApiError, request, reply) => {
+    if (err instanceof ZipkinApiError) return sendText(reply, err.status, err.message);
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendText(reply, err.statusCode, err.message);
+    request.log.error({ err }, 'zipkin api: internal error');
+    return sendText(reply, 500, 'internal error');
+  });
+  const deps = { store: opts.store, catalog: opts.catalog, now: opts.now ?? nowNanos };
+  registerZipkinRoutes(app, deps);
+  await app.register(async (ui) => {
+    registerZipkinRoutes(ui, deps);
+    // What Lens reads first; zipkin-server's defaults (ZipkinUiConfiguration), with search and dependencies on.
+    ui.get('/config.json', async (_request, reply) => sendJson(reply, LENS_CONFIG));
+  }, { prefix: '/zipkin' });
+}
+
+const LENS_CONFIG = {
+  environment: '',
+  queryLimit: 10,
+  defaultLookback: 900_000,
+  searchEnabled: true,
+  logsUrl: null,
+  supportUrl: null,
+  archivePostUrl: null,
+  archiveUrl: null,
+  dependency: { enabled: true, lowErrorRate: 0.5, highErrorRate: 0.75 },
+};

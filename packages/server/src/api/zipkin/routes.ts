@@ -1,0 +1,106 @@
+import type { DependencyLink, Store } from '@clew/storage';
+import type { UnixNanos } from '@clew/model';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AttributeCatalog } from '../native/attribute-catalog.js';
+import { queryOf } from '../jaeger/reply.js';
+import { ZipkinApiError, badRequest } from './errors.js';
+import { findZipkinTraces, readZipkinTrace } from './find-traces.js';
+import { JavaParams } from './java-params.js';
+import { DEFAULT_LOOKBACK_MS, parseQueryRequest } from './query-request.js';
+import { remoteServices } from './remote-services.js';
+import { sendJson, sendNames } from './reply.js';
+import { normalizeZipkinTraceId } from './trace-id.js';
+
+export interface ZipkinRouteDeps {
+  readonly store: Store;
+  readonly catalog: AttributeCatalog;
+  readonly now: () => UnixNanos;
+}
+
+/** Zipkin's v2 query API (zipkin2-api.yaml; zipkin-server's ZipkinQueryApiV2), as Zipkin 3.x answers it. */
+export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now }: ZipkinRouteDeps): void {
+  /** Zipkin counts services on every /services call to decide whether names may be cached. */
+  let serviceCount = 0;
+  const params = (request: FastifyRequest) => new JavaParams(queryOf(request));
+
+  app.get('/api/v2/services', async (_request, reply) => {
+    const services = await store.services();
+    serviceCount = services.length;
+    return sendNames(reply, services, serviceCount);
+  });
+
+  app.get('/api/v2/spans', async (request, reply) => {
+    const service = params(request).required('serviceName');
+    const names = [...new Set((await store.operations({ service })).map((o) => o.name))].sort();
+    return sendNames(reply, names, serviceCount);
+  });
+
+  app.get('/api/v2/remoteServices', async (request, reply) => {
+    const service = params(request).required('serviceName');
+    return sendNames(reply, await remoteServices(store, catalog, service, now(), DEFAULT_LOOKBACK_MS), serviceCount);
+  });
+
+  app.get('/api/v2/traces', async (request, reply) => {
+    const q = parseQueryRequest(params(request), now());
+    return sendJson(reply, await findZipkinTraces(store, q));
+  });
+
+  app.get<{ Params: { traceId: string } }>('/api/v2/trace/:traceId', async (request, reply) => {
+    const { normalized, traceId } = normalizeZipkinTraceId(request.params.traceId);
+    const trace = await readZipkinTrace(store, traceId);
+    if (trace.length === 0) throw new ZipkinApiError(404, `${normalized} not found`);
+    return sendJson(reply, trace);
+  });
+
+  app.get('/api/v2/traceMany', async (request, reply) => {
+    const text = params(request).required('traceIds');
+    if (text === '') throw badRequest('traceIds parameter is empty');
+    const ids = new Map<string, ReturnType<typeof normalizeZipkinTraceId>['traceId']>();
+    for (const raw of text.split(',')) {
+      const { normalized, traceId } = normalizeZipkinTraceId(raw);
+      if (ids.has(normalized)) throw badRequest(`redundant traceId: ${raw}`);
+      ids.set(normalized, traceId);
+    }
+    if (ids.size === 1) throw badRequest('Use /api/v2/trace/{traceId} endpoint to retrieve a single trace');
+    const traces = await Promise.all([...ids.values()].map((id) => readZipkinTrace(store, id)));
+    return sendJson(reply, traces.filter((t) => t.length > 0));
+  });
+
+  app.get('/api/v2/dependencies', async (request, reply) => {
+    const p = params(request);
+    p.required('endTs');
+    const endTs = p.long('endTs') ?? 0n;
+    const lookback = p.long('lookback') ?? DEFAULT_LOOKBACK_MS;
+    if (endTs <= 0n) throw badRequest('endTs <= 0');
+    if (lookback <= 0n) throw badRequest('lookback <= 0');
+    const end = (endTs * 1_000_000n) as UnixNanos;
+    const links = await store.dependencies({ start: (end - lookback * 1_000_000n) as UnixNanos, end });
+    return sendJson(reply, toZipkinDependencies(links));
+  });
+
+  // Zipkin answers its configured autocomplete keys; Clew has no such list and suggests the keys it has seen.
+  app.get('/api/v2/autocompleteKeys', async (_request, reply) => sendNames(reply, catalog.keysOf(), serviceCount));
+
+  app.get('/api/v2/autocompleteValues', async (request, reply) => {
+    const key = params(request).required('key');
+    return sendNames(reply, catalog.valuesOf(key).sort(), serviceCount);
+  });
+}
+
+/**
+ * Dependency links as Zipkin's DependencyLinkBytesEncoder writes them: one per (parent, child) with counts summed,
+ * `errorCount` only when there were errors. Sorted by parent then child so that answers repeat.
+ */
+export function toZipkinDependencies(links: readonly DependencyLink[]): Array<{ parent: string; child: string; callCount: number; errorCount?: number }> {
+  const merged = new Map<string, { parent: string; child: string; callCount: number; errorCount: number }>();
+  for (const l of links) {
+    const key = JSON.stringify([l.parent, l.child]);
+    const m = merged.get(key) ?? { parent: l.parent, child: l.child, callCount: 0, errorCount: 0 };
+    m.callCount += l.callCount;
+    m.errorCount += l.errorCount;
+    merged.set(key, m);
+  }
+  return [...merged.values()]
+    .sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.child < b.child ? -1 : a.child > b.child ? 1 : 0))
+    .map(({ errorCount, ...rest }) => (errorCount > 0 ? { ...rest, errorCount } : rest));
+}

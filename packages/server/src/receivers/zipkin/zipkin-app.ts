@@ -1,0 +1,34 @@
+import type { Store } from '@clew/storage';
+import type { FastifyInstance } from 'fastify';
+import type { AttributeCatalog } from '../../api/native/attribute-catalog.js';
+import { zipkinApi } from '../../api/zipkin/index.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { IngestPipeline } from '../../pipeline/ingest.js';
+import { zipkinReceiver } from './receiver.js';
+
+export interface ZipkinAppOptions {
+  readonly pipeline: IngestPipeline;
+  readonly store: Store;
+  readonly catalog: AttributeCatalog;
+  readonly metrics: Metrics;
+  readonly maxRequestBytes: number;
+}
+
+/**
+ * Port 9411, as zipkin-server: the span collector and the v2 query API in one app. Every answer allows any origin,
+ * as Zipkin's defaults do (zipkin.query.allowed-origins=*), so browser clients (zipkin-js) can post spans.
+ */
+export async function zipkinApp(app: FastifyInstance, opts: ZipkinAppOptions): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+    if (request.method === 'OPTIONS') {
+      return reply
+        .code(204)
+        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+        .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type')
+        .send();
+    }
+  });
+  await app.register(zipkinReceiver, { pipeline: opts.pipeline, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes });
+  await app.register(zipkinApi, { store: opts.store, catalog: opts.catalog });
+}
