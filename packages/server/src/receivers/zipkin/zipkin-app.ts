@@ -19,16 +19,17 @@ export interface ZipkinAppOptions {
  * as Zipkin's defaults do (zipkin.query.allowed-origins=*), so browser clients (zipkin-js) can post spans.
  */
 export async function zipkinApp(app: FastifyInstance, opts: ZipkinAppOptions): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (_request, reply) => {
     reply.header('access-control-allow-origin', '*');
-    if (request.method === 'OPTIONS') {
-      return reply
-        .code(204)
-        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
-        .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type')
-        .send();
-    }
   });
+  // Browser preflights, for any path here.
+  app.options('/*', async (request, reply) =>
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type')
+      .send(),
+  );
   await app.register(zipkinReceiver, { pipeline: opts.pipeline, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes });
   await app.register(zipkinApi, { store: opts.store, catalog: opts.catalog });
 }
