@@ -19,7 +19,7 @@ export async function startServer(dataDir, args = []) {
   const child = spawn(
     PIN ? 'taskset' : process.execPath,
     [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0', ...args],
-    // CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
+    // CLEW_BENCH_SERVER_ARGS adds flags (e.g. '--config big-batches.yaml'); CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
