@@ -218,23 +218,34 @@ class Groups {
   private readonly resources = new Map<string, Resource>();
   private readonly scopes = new Map<string, Scope>();
 
-  /** The span's resource; takes the resource tags out of `tags` (the library keys stay for {@link scope}). */
+  /**
+   * The span's resource; takes the resource tags out of `tags` (the library keys stay for {@link scope}). The cache
+   * key is built first and the attributes only on a miss: every span of a batch carries its resource as tags.
+   */
   resource(serviceName: string, tags: Map<string, string>): Resource {
-    const attributes: KeyValue[] = [];
-    if (serviceName !== '') {
-      // Without a local service the translator leaves the resource empty, and the resource tags are dropped.
-      attributes.push({ key: take(tags, TAG.serviceNameSource) || 'service.name', value: str(serviceName) });
-      for (const [key, value] of tags) {
-        if (!RESOURCE_TAG_KEYS.has(key) || key === TAG.libraryName || key === TAG.libraryVersion) continue;
-        tags.delete(key);
-        const i = attributes.findIndex((kv) => kv.key === key);
-        if (i >= 0) attributes[i] = { key, value: str(value) };
-        else attributes.push({ key, value: str(value) });
-      }
+    // Without a local service the translator leaves the resource empty, and the resource tags are dropped.
+    if (serviceName === '') return this.cached('', () => []);
+    const serviceKey = take(tags, TAG.serviceNameSource) || 'service.name';
+    let cacheKey = `${serviceKey}\u0001${serviceName}`;
+    let resourceTags: Array<[string, string]> | undefined;
+    for (const entry of tags) {
+      const key = entry[0];
+      if (!RESOURCE_TAG_KEYS.has(key) || key === TAG.libraryName || key === TAG.libraryVersion) continue;
+      cacheKey += `\u0000${key}\u0001${entry[1]}`;
+      (resourceTags ??= []).push(entry);
     }
-    const cacheKey = JSON.stringify(attributes.map((kv) => [kv.key, (kv.value as { value: string }).value]));
+    if (resourceTags !== undefined) for (const [key] of resourceTags) tags.delete(key);
+    return this.cached(cacheKey, () => {
+      const attrs = new Attributes();
+      attrs.put(serviceKey, str(serviceName));
+      for (const [key, value] of resourceTags ?? []) attrs.put(key, str(value));
+      return attrs.list;
+    });
+  }
+
+  private cached(cacheKey: string, attributes: () => KeyValue[]): Resource {
     let r = this.resources.get(cacheKey);
-    if (r === undefined) this.resources.set(cacheKey, (r = { attributes, droppedAttributesCount: 0, entityRefs: [], schemaUrl: '' }));
+    if (r === undefined) this.resources.set(cacheKey, (r = { attributes: attributes(), droppedAttributesCount: 0, entityRefs: [], schemaUrl: '' }));
     return r;
   }
 
