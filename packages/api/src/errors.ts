@@ -6,12 +6,14 @@ export const API_ERROR_STATUS = {
   BAD_PARAMETER: 400,
   /** No trace has the requested id (within the window, when one was given). */
   TRACE_NOT_FOUND: 404,
+  /** The trace has no span with the requested id. */
+  SPAN_NOT_FOUND: 404,
   /** No route matches under /api/clew/v1. */
   NOT_FOUND: 404,
   INTERNAL: 500,
 } as const;
 
-export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'NOT_FOUND', 'INTERNAL']);
+export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'INTERNAL']);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
 /**

@@ -1,4 +1,4 @@
-export { API_BASE, ROUTES, traceOtlpPath, tracePath } from './routes.js';
+export { API_BASE, ROUTES, traceOtlpPath, traceOutlinePath, tracePath, traceSearchPath, traceSpanPath } from './routes.js';
 export type { ApiErrorBody, ApiErrorCode } from './errors.js';
 export { API_ERROR_STATUS, ApiErrorBodySchema, ApiErrorCodeSchema } from './errors.js';
 export type { ParameterProblem } from './parameter-error.js';
@@ -42,8 +42,12 @@ export {
   ApiTraceSchema,
   StatusCodeNameSchema,
 } from './trace.js';
-export type { TraceQueryInput } from './trace-query.js';
-export { TraceParamsSchema, TraceQuerySchema } from './trace-query.js';
+export type { TraceQueryInput, TraceSearchQueryInput } from './trace-query.js';
+export { SpanParamsSchema, TraceParamsSchema, TraceQuerySchema, TraceSearchQuerySchema } from './trace-query.js';
+export type { ApiTraceOutline, TraceSearchResponse } from './outline.js';
+export { ApiTraceOutlineSchema, TraceSearchResponseSchema } from './outline.js';
+export { toTraceOutline } from './to-trace-outline.js';
+export { matchesWords, searchWords, spanSearchText } from './span-text.js';
 export { fromApiAnyValue, fromApiAttributes, toApiAnyValue, toApiAttributes } from './any-value-convert.js';
-export { STATUS_CODE_NAMES, toApiTrace } from './to-api-trace.js';
+export { sortSpans, STATUS_CODE_NAMES, toApiTrace } from './to-api-trace.js';
 export { fromApiTrace } from './from-api-trace.js';

@@ -11,6 +11,9 @@ export const ROUTES = {
   search: `${API_BASE}/search`,
   trace: `${API_BASE}/traces/:traceId`,
   traceOtlp: `${API_BASE}/traces/:traceId/otlp`,
+  traceOutline: `${API_BASE}/traces/:traceId/outline`,
+  traceSearch: `${API_BASE}/traces/:traceId/search`,
+  traceSpan: `${API_BASE}/traces/:traceId/spans/:spanId`,
   attributeKeys: `${API_BASE}/attributes/keys`,
   attributeValues: `${API_BASE}/attributes/values`,
 } as const;
@@ -20,3 +23,12 @@ export const tracePath = (traceId: string): string => `${API_BASE}/traces/${enco
 
 /** `/api/clew/v1/traces/{traceId}/otlp`: the trace as an OTLP JSON download. */
 export const traceOtlpPath = (traceId: string): string => `${tracePath(traceId)}/otlp`;
+
+/** `/api/clew/v1/traces/{traceId}/outline`: the columns the trace page draws (ApiTraceOutline). */
+export const traceOutlinePath = (traceId: string): string => `${tracePath(traceId)}/outline`;
+
+/** `/api/clew/v1/traces/{traceId}/search`: spans matching `q`, attributes included (add `queryString({ q })`). */
+export const traceSearchPath = (traceId: string): string => `${tracePath(traceId)}/search`;
+
+/** `/api/clew/v1/traces/{traceId}/spans/{spanId}`: one span, losslessly, with its resource and scope. */
+export const traceSpanPath = (traceId: string, spanId: string): string => `${tracePath(traceId)}/spans/${encodeURIComponent(spanId)}`;

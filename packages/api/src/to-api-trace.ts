@@ -43,6 +43,13 @@ function toApiScope(s: Scope): ApiScope {
   return { ...s, attributes: toApiAttributes(s.attributes) };
 }
 
+/** A copy of `spans` in the native API's order: by start time, then span id. Every trace answer numbers spans so. */
+export function sortSpans(spans: readonly Span[]): Span[] {
+  return [...spans].sort(
+    (a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0),
+  );
+}
+
 /**
  * A trace's spans (all of one trace id, as Store.getTrace gives them) as the native API's JSON trace, spans ordered
  * by start time then span id. Linear in the spans, plus the sort.
@@ -50,10 +57,7 @@ function toApiScope(s: Scope): ApiScope {
 export function toApiTrace(spans: readonly Span[]): ApiTrace {
   const resources = new Interner(toApiResource);
   const scopes = new Interner(toApiScope);
-  const sorted = [...spans].sort(
-    (a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0),
-  );
-  const apiSpans: ApiSpan[] = sorted.map((s) => ({
+  const apiSpans: ApiSpan[] = sortSpans(spans).map((s) => ({
     spanId: s.spanId,
     parentSpanId: s.parentSpanId,
     traceState: s.traceState,

@@ -4,13 +4,18 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AttributeCatalog } from './attribute-catalog.js';
 import { NativeApiError } from './native-error.js';
 import { registerNativeRoutes } from './routes.js';
+import { TraceCache } from './trace-cache.js';
+import { registerTracePartRoutes } from './trace-part-routes.js';
 
 export { AttributeCatalog } from './attribute-catalog.js';
+export { TraceCache } from './trace-cache.js';
 
 export interface NativeApiOptions {
   readonly store: Store;
   /** Where autocomplete suggestions come from: the server's catalog, which ingest feeds. */
   readonly catalog: AttributeCatalog;
+  /** Recently read traces for the trace page's outline, span and search routes; a 200,000-span cache by default. */
+  readonly traceCache?: TraceCache;
 }
 
 /**
@@ -31,6 +36,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
     return reply.code(e.status).send(e.body());
   });
   registerNativeRoutes(app, opts.store, opts.catalog);
+  registerTracePartRoutes(app, opts.store, opts.catalog, opts.traceCache ?? new TraceCache());
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
   app.all(`${API_BASE}/*`, async (request) => {
     throw new NativeApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);

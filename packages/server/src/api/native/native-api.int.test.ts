@@ -1,6 +1,7 @@
 import type { ApiTrace } from '@clew/api';
 import {
   ApiErrorBodySchema,
+  ApiTraceOutlineSchema,
   ApiTraceSchema,
   AttributeKeysResponseSchema,
   AttributeValuesResponseSchema,
@@ -8,6 +9,7 @@ import {
   OperationsResponseSchema,
   SearchResponseSchema,
   ServicesResponseSchema,
+  TraceSearchResponseSchema,
 } from '@clew/api';
 import { decodeOtlpJson } from '@clew/codecs';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
@@ -23,7 +25,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { AttributeCatalog } from './attribute-catalog.js';
-import { nativeApi } from './index.js';
+import { nativeApi, TraceCache } from './index.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
 const MS = 1_000_000n;
@@ -236,6 +238,75 @@ describe('trace by id', () => {
     const decoded = decodeOtlpJson(Buffer.from(res.body));
     const names = (spans: readonly Span[]) => spans.map((s) => [s.spanId, s.name, s.startTimeUnixNano]).sort();
     expect(names(decoded.spans)).toEqual(names(oldTrace));
+  });
+});
+
+describe('trace outline, span details and search', () => {
+  it('answers the columns the trace page draws, in the full trace order', async () => {
+    const o = await get(`/api/clew/v1/traces/${NEW}/outline`, ApiTraceOutlineSchema);
+    expect(o).toMatchObject({
+      traceId: NEW,
+      startTimeUnixNano: T_NEW.toString(),
+      parent: [-1, 0, 1],
+      services: ['frontend', 'cart', 'redis'],
+      service: [0, 1, 2],
+      kind: [SpanKind.SERVER, SpanKind.SERVER, SpanKind.CLIENT],
+      status: [0, 0, 0],
+      start: [0, 5e6, 6e6],
+      duration: [50e6, 20e6, 2e6],
+      eventCount: [0, 0, 0],
+      eventTime: [],
+    });
+    expect(o.name.map((n) => o.names[n])).toEqual(['GET /cart', 'getCart', 'GET']);
+    const full = await get(`/api/clew/v1/traces/${NEW}`, ApiTraceSchema);
+    expect(o.spanIds).toBe(full.spans.map((s) => s.spanId).join(''));
+    expect((await get(`/api/clew/v1/traces/${OLD}/outline`, ApiTraceOutlineSchema)).status).toEqual([0, 2]);
+  });
+
+  it('answers one span losslessly with its resource and scope', async () => {
+    const span = newTrace.find((s) => s.name === 'GET')!;
+    const one = await get(`/api/clew/v1/traces/${NEW}/spans/${span.spanId.toUpperCase()}`, ApiTraceSchema);
+    expect(one.resources.map((r) => r.serviceName)).toEqual(['redis']);
+    expect(one.spans[0]!.attributes).toEqual([{ key: 'db.system', type: 'string', value: 'redis' }]);
+    expect(fromApiTrace(one)).toEqual([span]);
+  });
+
+  it.each([
+    ['redis', [2]],
+    ['http.method=post', [0]],
+    ['CART getcart', [1]],
+    [newTrace[0]!.spanId, [0]],
+    ['nothing-like-this', []],
+    ['', []],
+  ])('finds spans matching %j, attributes included', async (q, spans) => {
+    expect(await get(`/api/clew/v1/traces/${NEW}/search?q=${encodeURIComponent(q)}`, TraceSearchResponseSchema)).toEqual({ spans });
+  });
+
+  it('answers 404 for an unknown trace or span and 400 for a malformed span id', async () => {
+    expect((await get(`/api/clew/v1/traces/${'f'.repeat(32)}/outline`, ApiErrorBodySchema, 404)).error.code).toBe('TRACE_NOT_FOUND');
+    expect(await get(`/api/clew/v1/traces/${NEW}/spans/${'f'.repeat(16)}`, ApiErrorBodySchema, 404)).toEqual({
+      error: { code: 'SPAN_NOT_FOUND', message: `span ${'f'.repeat(16)} is not in trace ${NEW}` },
+    });
+    expect((await badParameter(`/api/clew/v1/traces/${NEW}/spans/xyz`)).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'spanId' });
+  });
+
+  it('reads the store once for an outline and the details and searches after it', async () => {
+    let reads = 0;
+    const counting: Store = Object.create(store, {
+      getTrace: { value: (...args: Parameters<Store['getTrace']>) => (reads++, store.getTrace(...args)) },
+    });
+    const cached = Fastify();
+    await cached.register(nativeApi, { store: counting, catalog, traceCache: new TraceCache(10) });
+    try {
+      const ask = async (url: string) => expect((await cached.inject({ method: 'GET', url })).statusCode).toBe(200);
+      await ask(`/api/clew/v1/traces/${NEW}/outline`);
+      await ask(`/api/clew/v1/traces/${NEW}/spans/${newTrace[1]!.spanId}`);
+      await ask(`/api/clew/v1/traces/${NEW}/search?q=redis`);
+      await ask(`/api/clew/v1/traces/${NEW}/outline`);
+      expect(reads).toBe(1);
+    } finally {
+      await cached.close();
+    }
   });
 });
 
