@@ -85,7 +85,7 @@ type Draft = {
   timestamp: bigint | undefined;
   duration: bigint | undefined;
   annotations: ZipkinAnnotation[];
-  tags: Array<[string, string]>;
+  tags: Map<string, string>;
 };
 
 const draft = (kind: ZipkinKind, shared = false): Draft => ({
@@ -96,7 +96,7 @@ const draft = (kind: ZipkinKind, shared = false): Draft => ({
   timestamp: undefined,
   duration: undefined,
   annotations: [],
-  tags: [],
+  tags: new Map(),
 });
 
 /** One v1 span as one v2 span, or two when it carries both the client's and the server's annotations. */
@@ -134,7 +134,7 @@ function convertV1(v1: V1Span): ZipkinSpan[] {
       continue;
     }
     const owner = server && b.endpoint && b.endpoint.serviceName === server.localEndpoint?.serviceName && client?.localEndpoint?.serviceName !== b.endpoint.serviceName ? server : first;
-    owner.tags.push([b.key, b.value]);
+    owner.tags.set(b.key, b.value);
     owner.localEndpoint ??= b.endpoint;
   }
   return [client, server, client || server ? undefined : other]

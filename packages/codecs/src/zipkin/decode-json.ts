@@ -70,13 +70,13 @@ function readAnnotation(v: unknown, i: number): ZipkinAnnotation {
   return { timestamp: timestamp!, value: asString(a.value ?? undefined, `${where}.value`) };
 }
 
-function readTags(v: unknown): Array<[string, string]> {
-  if (v === undefined || v === null) return [];
+function readTags(v: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (v === undefined || v === null) return out;
   const o = asObject(v, '.tags');
-  const out: Array<[string, string]> = [];
   for (const key in o) {
     const value = o[key];
-    if (value !== null && value !== undefined) out.push([key, asTagValue(value, `.tags[${JSON.stringify(key)}]`)]);
+    if (value !== null && value !== undefined) out.set(key, typeof value === 'string' ? value : asTagValue(value, `.tags[${JSON.stringify(key)}]`));
   }
   return out;
 }

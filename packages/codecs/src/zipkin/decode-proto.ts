@@ -45,7 +45,7 @@ function readSpan(r: WireReader, end: number): ZipkinSpan {
   let localEndpoint: ZipkinEndpoint | undefined;
   let remoteEndpoint: ZipkinEndpoint | undefined;
   const annotations: ZipkinAnnotation[] = [];
-  const tags: Array<[string, string]> = [];
+  const tags = new Map<string, string>();
   let debug = false;
   let shared = false;
   const start = r.pos;
@@ -83,7 +83,7 @@ function readSpan(r: WireReader, end: number): ZipkinSpan {
         annotations.push(readAnnotation(r, r.enter(wt, end, 'Annotation')));
         break;
       case 11:
-        tags.push(readTag(r, r.enter(wt, end, 'TagsEntry')));
+        tags.set(...readTag(r, r.enter(wt, end, 'TagsEntry')));
         break;
       case 12:
         debug = r.bool(wt, end);

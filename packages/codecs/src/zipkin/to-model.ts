@@ -44,7 +44,7 @@ export function zipkinToModel(zspans: readonly ZipkinSpan[]): DecodeResult {
 }
 
 function toSpan(z: ZipkinSpan, groups: Groups): Span {
-  const tags = new Map(z.tags);
+  const tags = z.tags;
   const resource = groups.resource(z.localEndpoint?.serviceName ?? '', tags);
   const scope = groups.scope(tags);
   const traceState = take(tags, TAG.traceState) ?? '';
@@ -52,7 +52,8 @@ function toSpan(z: ZipkinSpan, groups: Groups): Span {
   const status = takeStatus(tags);
   const links = takeLinks(tags, z.id);
   const attributes = new Attributes();
-  for (const [key, value] of tags) if (!RESOURCE_TAG_KEYS.has(key)) attributes.put(key, str(value));
+  // Tag keys are unique, so they go in without the duplicate check the endpoint attributes need.
+  for (const [key, value] of tags) if (!RESOURCE_TAG_KEYS.has(key)) attributes.list.push({ key, value: str(value) });
   endpointAttributes(z, attributes);
   let start = z.timestamp ?? 0n;
   if (start === 0n) attributes.put(TAG.startTimeAbsent, bool(true));
@@ -195,12 +196,12 @@ function endpointAttributes(z: ZipkinSpan, attrs: Attributes): void {
 /** Attributes with Go map semantics (a later put of the same key replaces the value), in first-put order. */
 class Attributes {
   readonly list: KeyValue[] = [];
-  private readonly index = new Map<string, number>();
 
+  /** A linear search: a span has a few dozen attributes at most, and a Map per span cost more than it saved. */
   put(key: string, value: AnyValue): void {
-    const i = this.index.get(key);
-    if (i !== undefined) this.list[i] = { key, value };
-    else this.index.set(key, this.list.push({ key, value }) - 1);
+    const i = this.list.findIndex((kv) => kv.key === key);
+    if (i >= 0) this.list[i] = { key, value };
+    else this.list.push({ key, value });
   }
 }
 
@@ -216,6 +217,8 @@ function take(tags: Map<string, string>, key: string): string | undefined {
  */
 class Groups {
   private readonly resources = new Map<string, Resource>();
+  /** The last resource handed out, with the (service, resource tags) it came from. */
+  private last: { tags: Array<[string, string]>; resource: Resource } | undefined;
   private readonly scopes = new Map<string, Scope>();
 
   /**
@@ -226,21 +229,25 @@ class Groups {
     // Without a local service the translator leaves the resource empty, and the resource tags are dropped.
     if (serviceName === '') return this.cached('', () => []);
     const serviceKey = take(tags, TAG.serviceNameSource) || 'service.name';
-    let cacheKey = `${serviceKey}\u0001${serviceName}`;
-    let resourceTags: Array<[string, string]> | undefined;
+    const resourceTags: Array<[string, string]> = [serviceKey === 'service.name' ? ['', serviceName] : [serviceKey, serviceName]];
     for (const entry of tags) {
       const key = entry[0];
-      if (!RESOURCE_TAG_KEYS.has(key) || key === TAG.libraryName || key === TAG.libraryVersion) continue;
-      cacheKey += `\u0000${key}\u0001${entry[1]}`;
-      (resourceTags ??= []).push(entry);
+      if (RESOURCE_TAG_KEYS.has(key) && key !== TAG.libraryName && key !== TAG.libraryVersion) resourceTags.push(entry);
     }
-    if (resourceTags !== undefined) for (const [key] of resourceTags) tags.delete(key);
-    return this.cached(cacheKey, () => {
+    for (let i = 1; i < resourceTags.length; i++) tags.delete(resourceTags[i]![0]);
+    // Spans of a batch mostly follow others of the same service: compare with the last one before building a key.
+    const last = this.last;
+    if (last !== undefined && sameEntries(last.tags, resourceTags)) return last.resource;
+    let cacheKey = '';
+    for (const [key, value] of resourceTags) cacheKey += `${key}\u0001${value}\u0000`;
+    const resource = this.cached(cacheKey, () => {
       const attrs = new Attributes();
       attrs.put(serviceKey, str(serviceName));
-      for (const [key, value] of resourceTags ?? []) attrs.put(key, str(value));
+      for (let i = 1; i < resourceTags.length; i++) attrs.put(resourceTags[i]![0], str(resourceTags[i]![1]));
       return attrs.list;
     });
+    this.last = { tags: resourceTags, resource };
+    return resource;
   }
 
   private cached(cacheKey: string, attributes: () => KeyValue[]): Resource {
@@ -257,4 +264,10 @@ class Groups {
     if (s === undefined) this.scopes.set(cacheKey, (s = { name, version, attributes: [], droppedAttributesCount: 0, schemaUrl: '' }));
     return s;
   }
+}
+
+function sameEntries(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
 }

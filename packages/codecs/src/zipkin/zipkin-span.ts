@@ -15,8 +15,8 @@ export interface ZipkinSpan {
   readonly localEndpoint: ZipkinEndpoint | undefined;
   readonly remoteEndpoint: ZipkinEndpoint | undefined;
   readonly annotations: readonly ZipkinAnnotation[];
-  /** Tags in the order sent. */
-  readonly tags: ReadonlyArray<readonly [key: string, value: string]>;
+  /** Tags in the order sent. The mapping to the model takes them apart (it removes the tags it gives meaning to). */
+  readonly tags: Map<string, string>;
   readonly debug: boolean;
   readonly shared: boolean;
 }
