@@ -56,7 +56,7 @@ async function waitStored(query, traceId, count) {
 
 /**
  * Opens the trace once; returns ms from navigation start until rows are drawn and the list can scroll, and where
- * the time went: the trace request (waiting for the server, then the download), JSON parsing, the analysis, and
+ * the time went: the trace outline request (waiting for the server, then the download), JSON parsing, the analysis, and
  * rendering (from the app's performance marks).
  */
 async function timeToInteractive(page, url) {
@@ -71,7 +71,7 @@ async function timeToInteractive(page, url) {
     { polling: 'raf', timeout: 60_000 },
   ).then((h) => h.jsonValue());
   const parts = await page.evaluate(() => {
-    const req = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/clew/v1/traces/'));
+    const req = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/clew/v1/traces/') && e.name.endsWith('/outline'));
     const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
     return { requestStart: req.requestStart, responseStart: req.responseStart, responseEnd: req.responseEnd, bytes: req.encodedBodySize, parsed: mark('clew:trace-parsed'), analysed: mark('clew:trace-analysed') };
   });

@@ -2,7 +2,7 @@ import type { Resource, Scope, Span, SpanId, SpanKind, StatusCode, TraceId, Unix
 import { fromApiAttributes } from './any-value-convert.js';
 import { SPAN_KIND_NAMES } from './query-params.js';
 import type { ApiResource, ApiScope, ApiTrace } from './trace.js';
-import { STATUS_CODE_NAMES } from './to-api-trace.js';
+import { STATUS_CODE_NAMES } from './status-code-names.js';
 
 function fromApiResource(r: ApiResource): Resource {
   return { attributes: fromApiAttributes(r.attributes), droppedAttributesCount: r.droppedAttributesCount, entityRefs: r.entityRefs, schemaUrl: r.schemaUrl };

@@ -49,5 +49,6 @@ export { ApiTraceOutlineSchema, TraceSearchResponseSchema } from './outline.js';
 export { toTraceOutline } from './to-trace-outline.js';
 export { matchesWords, searchWords, spanSearchText } from './span-text.js';
 export { fromApiAnyValue, fromApiAttributes, toApiAnyValue, toApiAttributes } from './any-value-convert.js';
-export { sortSpans, STATUS_CODE_NAMES, toApiTrace } from './to-api-trace.js';
+export { sortSpans, toApiTrace } from './to-api-trace.js';
+export { STATUS_CODE_NAMES } from './status-code-names.js';
 export { fromApiTrace } from './from-api-trace.js';

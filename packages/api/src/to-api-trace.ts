@@ -2,9 +2,8 @@ import type { Resource, Scope, Span } from '@clew/model';
 import { serviceName, SPAN_KIND_NAMES } from '@clew/model';
 import { toApiAttributes } from './any-value-convert.js';
 import type { SpanKindName } from './query-params.js';
-import type { ApiResource, ApiScope, ApiSpan, ApiTrace, StatusCodeName } from './trace.js';
-
-export const STATUS_CODE_NAMES: readonly StatusCodeName[] = ['unset', 'ok', 'error'];
+import { STATUS_CODE_NAMES } from './status-code-names.js';
+import type { ApiResource, ApiScope, ApiSpan, ApiTrace } from './trace.js';
 
 /**
  * Interns resources or scopes: by reference first (the store and the decoders share them), then by content, so equal

@@ -51,6 +51,8 @@ describe('trace page', () => {
     const detail = page.getByTestId('span-detail');
     await detail.waitFor();
     expect(await detail.getByRole('heading').first().textContent()).toBe('charge card');
+    // Attributes, events, resource and scope come from the span's own request, after the outline drew the page.
+    await page.getByRole('table', { name: 'Span attributes' }).waitFor();
     expect(await detailValue(page, 'Span attributes', 'payment.amount_cents').locator('td').allTextContents()).toEqual(['4999', 'int']);
     expect(await detailValue(page, 'Span attributes', 'payment.card.network').locator('td').allTextContents()).toEqual(['visa', 'string']);
     expect(await detailValue(page, 'Span attributes', 'payment.retried').locator('td').allTextContents()).toEqual(['false', 'bool']);
@@ -61,6 +63,24 @@ describe('trace page', () => {
     expect(await detail.locator('.events').textContent()).toContain('card declined: insufficient funds');
     expect(await detailValue(page, 'Resource attributes', 'service.name').locator('td').first().textContent()).toBe('payment');
     expect(await detail.locator('.detail-section', { hasText: 'Instrumentation scope' }).textContent()).toContain('clew-test');
+  });
+
+  it('draws from the outline and fetches a span\'s details only when it is selected', async () => {
+    const page = await openCheckout();
+    const requested = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/api/clew/v1/traces/')));
+    const base = `/api/clew/v1/traces/${fx.checkout.traceId}`;
+    expect(await requested()).toEqual([`${base}/outline`]);
+    await row(page, 'get cart').click();
+    await page.getByRole('table', { name: 'Resource attributes' }).waitFor();
+    const getCart = fx.checkout.spans.find((s) => s.name === 'get cart')!;
+    expect(await requested()).toEqual([`${base}/outline`, `${base}/spans/${getCart.spanId}`]);
+  });
+
+  it('finds spans by attribute values the outline does not carry', async () => {
+    const page = await openCheckout();
+    await page.getByLabel('Find spans in this trace').fill('visa');
+    await page.getByTestId('match-count').filter({ hasText: 'of 1' }).waitFor();
+    expect(await page.locator('[role=treeitem].match .wf-op').allTextContents()).toEqual(['charge card']);
   });
 
   it('draws the critical path through the spans that held the trace up', async () => {

@@ -1,18 +1,18 @@
-import { buildSpanTree, criticalPath, flameLayout, selfTimes, timedSpansFromApi } from '@clew/analysis';
-import type { ApiTrace } from '@clew/api';
+import { buildSpanTree, criticalPath, flameLayout, selfTimes } from '@clew/analysis';
+import type { ApiTraceOutline } from '@clew/api';
+import { timedSpansFromOutline } from './timed-from-outline.js';
 import type { TraceView } from './trace-view.js';
 
 /** Runs the analysis once and packs what the views draw into flat arrays. Linear apart from the tree's sorting. */
-export function buildTraceView(trace: ApiTrace): TraceView {
-  const timed = timedSpansFromApi(trace);
+export function buildTraceView(outline: ApiTraceOutline): TraceView {
+  const timed = timedSpansFromOutline(outline);
   const tree = buildSpanTree(timed);
   const n = timed.length;
   const offset = new Float64Array(n);
   const duration = new Float64Array(n);
   const isError = new Uint8Array(n);
-  const service = new Int32Array(n);
   const childCount = new Int32Array(n);
-  const serviceIndex = new Map<string, number>();
+  const eventFirst = new Int32Array(n + 1);
   let durationNs = 0;
   let errorCount = 0;
   let maxDepth = 0;
@@ -25,9 +25,7 @@ export function buildTraceView(trace: ApiTrace): TraceView {
       isError[i] = 1;
       errorCount++;
     }
-    let si = serviceIndex.get(s.service);
-    if (si === undefined) serviceIndex.set(s.service, (si = serviceIndex.size));
-    service[i] = si;
+    eventFirst[i + 1] = eventFirst[i]! + outline.eventCount[i]!;
     childCount[i] = tree.children[i]!.length;
     if (tree.depth[i]! > maxDepth) maxDepth = tree.depth[i]!;
   }
@@ -36,10 +34,10 @@ export function buildTraceView(trace: ApiTrace): TraceView {
   const onCritical = new Uint8Array(n);
   for (const span of critical.bySpan.keys()) onCritical[span] = 1;
   return {
-    trace,
+    outline,
     timed,
     tree,
-    startNs: earliestStart(trace, offset),
+    startNs: BigInt(outline.startTimeUnixNano),
     durationNs,
     offset,
     duration,
@@ -50,8 +48,9 @@ export function buildTraceView(trace: ApiTrace): TraceView {
     order,
     descendants: countDescendants(order, tree.parent),
     childCount,
-    service,
-    serviceNames: [...serviceIndex.keys()],
+    service: Int32Array.from(outline.service),
+    serviceNames: outline.services,
+    eventFirst,
     isError,
     errorCount,
     critical,
@@ -69,10 +68,4 @@ function countDescendants(order: Int32Array, parent: Int32Array): Int32Array {
     if (p >= 0) out[p]! += out[i]! + 1;
   }
   return out;
-}
-
-/** The trace's start as epoch ns: the start of a span at offset 0 (offsets count from the earliest start). */
-function earliestStart(trace: ApiTrace, offset: Float64Array): bigint {
-  const first = offset.indexOf(0);
-  return first < 0 ? 0n : BigInt(trace.spans[first]!.startTimeUnixNano);
 }

@@ -8,8 +8,8 @@ import type { TraceView } from './trace-view.js';
 /** The trace at a glance: root operation, when, how long, how big, which services, and the raw download. */
 export function TraceHeader({ view }: { view: TraceView }) {
   const root = view.order.length > 0 ? view.order[0]! : -1;
-  const rootSpan = root >= 0 ? view.trace.spans[root] : undefined;
-  const id = view.trace.traceId;
+  const rootSpan = root >= 0 ? view.timed[root] : undefined;
+  const id = view.outline.traceId;
   return (
     <header className="trace-header">
       <h2>
@@ -22,7 +22,7 @@ export function TraceHeader({ view }: { view: TraceView }) {
         </span>
         <span>Started {formatTimestamp(Number(view.startNs / 1_000_000n))}</span>
         <span>Duration <strong>{formatNanos(view.durationNs)}</strong></span>
-        <span><strong>{view.trace.spans.length}</strong> spans</span>
+        <span><strong>{view.timed.length}</strong> spans</span>
         <span><strong>{view.serviceNames.length}</strong> services</span>
         <span>Depth <strong>{view.maxDepth + 1}</strong></span>
         {view.errorCount > 0 && <span className="badge error">{view.errorCount} errors</span>}

@@ -26,5 +26,5 @@ export function TracePage() {
     return <ApiErrorNotice error={trace.error} what={`trace ${traceId}`} />;
   }
   if (!trace.data) return <p className="muted loading">Loading trace {traceId}…</p>;
-  return <TraceScreen key={traceId} trace={trace.data} />;
+  return <TraceScreen key={traceId} outline={trace.data} />;
 }

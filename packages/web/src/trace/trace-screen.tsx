@@ -1,4 +1,4 @@
-import type { ApiTrace } from '@clew/api';
+import type { ApiTraceOutline } from '@clew/api';
 import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { buildTraceView } from './build-trace-view.js';
@@ -16,16 +16,16 @@ import { collapsedAncestors, visibleRows } from './visible-rows.js';
 import { Waterfall } from './waterfall/waterfall.js';
 
 /** One loaded trace: header, tabs, and the timeline, flame graph or statistics, with the selected span's detail. */
-export function TraceScreen({ trace }: { trace: ApiTrace }) {
+export function TraceScreen({ outline }: { outline: ApiTraceOutline }) {
   const view = useMemo(() => {
-    const v = buildTraceView(trace);
+    const v = buildTraceView(outline);
     performance.mark('clew:trace-analysed');
     return v;
-  }, [trace]);
+  }, [outline]);
   const [params, setParams] = useSearchParams();
   const tab = readTab(params.get('view'));
   const [selected, setSelected] = useState<number | undefined>(() => {
-    const i = trace.spans.findIndex((s) => s.spanId === params.get('span'));
+    const i = view.timed.findIndex((s) => s.spanId === params.get('span'));
     return i >= 0 ? i : undefined;
   });
   const [detailOpen, setDetailOpen] = useState(selected !== undefined);

@@ -1,13 +1,15 @@
 import type { CriticalPath, FlameLayout, SpanTree, TimedSpan } from '@clew/analysis';
-import type { ApiTrace } from '@clew/api';
+import type { ApiTraceOutline } from '@clew/api';
 
 /**
  * A trace laid out for drawing, built once per trace from @clew/analysis results. Per-span facts are flat arrays
- * indexed by the span's position in `trace.spans` (the index every analysis function answers by), so a 50,000-span
- * trace costs a few arrays rather than 50,000 objects or React states. Times are ns from the trace's earliest start.
+ * indexed by the span's position in the outline (the index every analysis function answers by, and the full trace's
+ * order), so a 50,000-span trace costs a few arrays rather than 50,000 React states. Times are ns from the trace's
+ * earliest start. What the outline leaves out (attributes, links, resources) is fetched per span when shown.
  */
 export interface TraceView {
-  readonly trace: ApiTrace;
+  readonly outline: ApiTraceOutline;
+  /** Per span: id, parent id, service and name, as the analysis takes them. */
   readonly timed: readonly TimedSpan[];
   readonly tree: SpanTree;
   /** Earliest span start, epoch ns. */
@@ -29,6 +31,8 @@ export interface TraceView {
   /** Index into `serviceNames`. */
   readonly service: Int32Array;
   readonly serviceNames: readonly string[];
+  /** Span i's events are outline.eventTime/eventName[eventFirst[i] .. eventFirst[i + 1]). */
+  readonly eventFirst: Int32Array;
   readonly isError: Uint8Array;
   readonly errorCount: number;
   readonly critical: CriticalPath;

@@ -17,7 +17,7 @@ const { view, at } = viewOf({
     { service: 't', name: 'b', at: 6, ms: 3 },
   ],
 });
-const names = (rows: Int32Array) => [...rows].map((i) => view.trace.spans[i]!.name);
+const names = (rows: Int32Array) => [...rows].map((i) => view.timed[i]!.name);
 
 describe('visibleRows', () => {
   it('lists every span in tree order when nothing is folded', () => {

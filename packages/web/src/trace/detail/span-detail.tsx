@@ -1,35 +1,42 @@
+import { STATUS_CODE_NAMES } from '@clew/api';
+import type { SpanKind } from '@clew/model';
+import { SPAN_KIND_NAMES } from '@clew/model';
 import type { ReactNode } from 'react';
+import { useSpanDetail } from '../../api/use-trace.js';
+import { ApiErrorNotice } from '../../components/api-error-notice.js';
 import { formatNanos } from '../../format/duration.js';
 import { serviceColor } from '../../format/service-colors.js';
 import type { TraceView } from '../trace-view.js';
-import { AttributeTable } from './attribute-table.js';
 import { CopyButton } from './copy-button.js';
-import { EventsList } from './events-list.js';
-import { LinksList } from './links-list.js';
+import { SpanAttributes } from './span-attributes.js';
 
-/** Everything about one span: timing, status, typed attributes, events, links, resource, scope and ids. */
+/**
+ * Everything about one span: timing, status and ids from the outline at once; typed attributes, events, links,
+ * resource and scope once the span's details arrive.
+ */
 export function SpanDetail({ view, span, onClose }: { view: TraceView; span: number; onClose(): void }) {
-  const s = view.trace.spans[span]!;
-  const resource = view.trace.resources[s.resource]!;
-  const scope = view.trace.scopes[s.scope]!;
-  const service = view.serviceNames[view.service[span]!]!;
+  const s = view.timed[span]!;
+  const traceId = view.outline.traceId;
+  const detail = useSpanDetail(traceId, s.spanId);
+  const full = detail.data?.spans[0];
+  const status = STATUS_CODE_NAMES[view.outline.status[span]!] ?? 'unset';
   const parent = view.parent[span]!;
 
   return (
     <aside className="span-detail" aria-label="Span detail" data-testid="span-detail">
       <header>
         <h3>
-          <span className="swatch" style={{ background: serviceColor(service) }} />
+          <span className="swatch" style={{ background: serviceColor(s.service) }} />
           {s.name}
         </h3>
         <button type="button" onClick={onClose} aria-label="Close span detail">×</button>
       </header>
       <dl className="facts">
-        <Fact term="Service">{service}</Fact>
-        <Fact term="Kind">{s.kind}</Fact>
+        <Fact term="Service">{s.service}</Fact>
+        <Fact term="Kind">{SPAN_KIND_NAMES[view.outline.kind[span] as SpanKind] ?? 'unspecified'}</Fact>
         <Fact term="Status">
-          <span className={s.status.code === 'error' ? 'error-text' : undefined}>{s.status.code}</span>
-          {s.status.message && <span className="status-message"> — {s.status.message}</span>}
+          <span className={status === 'error' ? 'error-text' : undefined}>{status}</span>
+          {full?.status.message && <span className="status-message"> — {full.status.message}</span>}
         </Fact>
         <Fact term="Start">+{formatNanos(view.offset[span]!)}</Fact>
         <Fact term="Duration">{formatNanos(view.duration[span]!)}</Fact>
@@ -38,30 +45,20 @@ export function SpanDetail({ view, span, onClose }: { view: TraceView; span: num
         <Fact term="Span id">
           <code>{s.spanId}</code> <CopyButton text={s.spanId} label="span id" />
         </Fact>
-        <Fact term="Parent id">{s.parentSpanId ? <><code>{s.parentSpanId}</code>{parent < 0 && <span className="muted"> (not in trace)</span>}</> : <span className="muted">root</span>}</Fact>
+        <Fact term="Parent id">
+          {parent >= 0 ? <code>{view.timed[parent]!.spanId}</code> : full?.parentSpanId ? <><code>{full.parentSpanId}</code><span className="muted"> (not in trace)</span></> : <span className="muted">{full ? 'root' : '…'}</span>}
+        </Fact>
         <Fact term="Trace id">
-          <code>{view.trace.traceId}</code> <CopyButton text={view.trace.traceId} label="trace id" />
+          <code>{traceId}</code> <CopyButton text={traceId} label="trace id" />
         </Fact>
       </dl>
-      <Section title={`Attributes (${s.attributes.length})`}>
-        <AttributeTable attributes={s.attributes} label="Span attributes" />
-        {s.droppedAttributesCount > 0 && <p className="muted">{s.droppedAttributesCount} dropped</p>}
-      </Section>
-      <Section title={`Events (${s.events.length})`}>
-        <EventsList events={s.events} spanStartNs={BigInt(s.startTimeUnixNano)} />
-      </Section>
-      <Section title={`Links (${s.links.length})`}>
-        <LinksList links={s.links} />
-      </Section>
-      <Section title="Resource">
-        <AttributeTable attributes={resource.attributes} label="Resource attributes" />
-      </Section>
-      <Section title="Instrumentation scope">
-        <p>
-          <code>{scope.name || '(unnamed)'}</code> {scope.version && <span className="muted">{scope.version}</span>}
-        </p>
-        {scope.attributes.length > 0 && <AttributeTable attributes={scope.attributes} label="Scope attributes" />}
-      </Section>
+      {detail.data ? (
+        <SpanAttributes trace={detail.data} />
+      ) : detail.isError ? (
+        <ApiErrorNotice error={detail.error} what={`span ${s.spanId}`} />
+      ) : (
+        <p className="muted loading" data-testid="span-detail-loading">Loading attributes, events and links…</p>
+      )}
     </aside>
   );
 }
@@ -72,14 +69,5 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
       <dt>{term}</dt>
       <dd>{children}</dd>
     </>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <details open className="detail-section">
-      <summary>{title}</summary>
-      {children}
-    </details>
   );
 }

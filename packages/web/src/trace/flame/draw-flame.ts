@@ -42,7 +42,7 @@ export function drawFlame(ctx: CanvasRenderingContext2D, view: TraceView, rows: 
         ctx.beginPath();
         ctx.rect(x, y, bw - 4, FLAME_ROW);
         ctx.clip();
-        ctx.fillText(`${view.serviceNames[view.service[i]!]}: ${view.trace.spans[i]!.name}`, x + 4, y + FLAME_ROW / 2);
+        ctx.fillText(`${view.serviceNames[view.service[i]!]}: ${view.timed[i]!.name}`, x + 4, y + FLAME_ROW / 2);
         ctx.restore();
       }
     }

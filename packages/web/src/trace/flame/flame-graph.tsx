@@ -66,7 +66,7 @@ export function FlameGraph({ view, selected, onSelect }: Props) {
         />
         {hover && (
           <div className="flame-tip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
-            <strong>{view.serviceNames[view.service[hover.span]!]}</strong>: {view.trace.spans[hover.span]!.name}
+            <strong>{view.serviceNames[view.service[hover.span]!]}</strong>: {view.timed[hover.span]!.name}
             <div className="muted">
               {formatNanos(view.duration[hover.span]!)} (self {formatNanos(view.selfTime[hover.span]!)})
             </div>

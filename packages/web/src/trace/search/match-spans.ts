@@ -1,29 +1,23 @@
-import type { ApiKeyValue } from '@clew/api';
+import { matchesWords, searchWords, spanSearchText } from '@clew/api';
 import type { TraceView } from '../trace-view.js';
 
 /**
  * Spans matching a search inside the trace: every word of `text` (case-insensitive) must appear in the span's
- * service, name, span id, or one of its attribute keys or values. Returns a flag per span and the matches in tree
- * order, or undefined for an empty search.
+ * service, name, span id, or (for the spans in `alsoMatching`, which the server found by their attributes) one of its
+ * attribute keys or values. Returns a flag per span and the matches in tree order, or undefined for an empty search.
  */
-export function matchSpans(view: TraceView, text: string): { flags: Uint8Array; inOrder: number[] } | undefined {
-  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+export function matchSpans(view: TraceView, text: string, alsoMatching: readonly number[] = []): { flags: Uint8Array; inOrder: number[] } | undefined {
+  const words = searchWords(text);
   if (words.length === 0) return undefined;
-  const flags = new Uint8Array(view.trace.spans.length);
+  const flags = new Uint8Array(view.timed.length);
+  for (const i of alsoMatching) if (i >= 0 && i < flags.length) flags[i] = 1;
   const inOrder: number[] = [];
   for (const i of view.order) {
-    const s = view.trace.spans[i]!;
-    const hay = `${view.serviceNames[view.service[i]!]} ${s.name} ${s.spanId} ${attributesText(s.attributes)}`.toLowerCase();
-    if (words.every((w) => hay.includes(w))) {
+    const s = view.timed[i]!;
+    if (flags[i] === 1 || matchesWords(spanSearchText(s.service, s.name, s.spanId), words)) {
       flags[i] = 1;
       inOrder.push(i);
     }
   }
   return { flags, inOrder };
-}
-
-function attributesText(attrs: readonly ApiKeyValue[]): string {
-  let out = '';
-  for (const a of attrs) out += ` ${a.key}=${'value' in a && typeof a.value !== 'object' ? a.value : ''}`;
-  return out;
 }

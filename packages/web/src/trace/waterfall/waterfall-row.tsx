@@ -26,7 +26,7 @@ interface Props {
 /** One span: tree column (indent, fold button, service and name) and its bar on the timeline. */
 export const WaterfallRow = memo(function WaterfallRow(p: Props) {
   const { view, span, window: w } = p;
-  const s = view.trace.spans[span]!;
+  const s = view.timed[span]!;
   const service = view.serviceNames[view.service[span]!]!;
   const color = serviceColor(service);
   const offset = view.offset[span]!;
@@ -81,8 +81,8 @@ export const WaterfallRow = memo(function WaterfallRow(p: Props) {
               style={{ left: `${((c.start - offset) / Math.max(1, duration)) * 100}%`, width: `${((c.end - c.start) / Math.max(1, duration)) * 100}%` }}
             />
           ))}
-          {s.events.map((e, i) => (
-            <div key={i} className="wf-event" title={e.name} style={{ left: `${((Number(BigInt(e.timeUnixNano) - view.startNs) - offset) / Math.max(1, duration)) * 100}%` }} />
+          {eventMarks(view, span).map((e, i) => (
+            <div key={i} className="wf-event" title={e.name} style={{ left: `${((e.time - offset) / Math.max(1, duration)) * 100}%` }} />
           ))}
         </div>
         <span className="wf-duration" style={left + width > 85 ? { right: `${100 - left + 0.5}%` } : { left: `${left + width + 0.5}%` }}>
@@ -92,3 +92,11 @@ export const WaterfallRow = memo(function WaterfallRow(p: Props) {
     </div>
   );
 });
+
+/** The span's events from the outline: name and time in ns from the trace start. */
+function eventMarks(view: TraceView, span: number): { name: string; time: number }[] {
+  const o = view.outline;
+  const out = [];
+  for (let k = view.eventFirst[span]!; k < view.eventFirst[span + 1]!; k++) out.push({ name: o.names[o.eventName[k]!]!, time: o.eventTime[k]! });
+  return out;
+}
