@@ -1,7 +1,7 @@
 export type { TimedSpan, TraceJsonLike } from './timed-span.js';
 export { durationOf, timedSpansFromApi, timedSpansFromModel } from './timed-span.js';
 export type { SpanTree, TreeSpan } from './span-tree.js';
-export { buildSpanTree } from './span-tree.js';
+export { buildSpanTree, spanTreeFromParents } from './span-tree.js';
 export type { Clipped } from './clip-to-parents.js';
 export { clipToParents } from './clip-to-parents.js';
 export type { CriticalPath, CriticalPathSection } from './critical-path.js';

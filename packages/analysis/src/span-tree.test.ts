@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawTrace } from './draw-trace.js';
-import { buildSpanTree } from './span-tree.js';
+import { buildSpanTree, spanTreeFromParents } from './span-tree.js';
 
 /** Span ids in the tree's depth-first order, indented by depth: the tree as a person reads it. */
 function outline(picture: string): string[] {
@@ -80,5 +80,23 @@ describe('buildSpanTree', () => {
     const tree = buildSpanTree(spans);
     expect(tree.depth[49_999]).toBe(49_999);
     expect(tree.order).toHaveLength(50_000);
+  });
+});
+
+describe('spanTreeFromParents', () => {
+  it('gives the same tree as buildSpanTree from resolved parent indexes, cycles broken alike', () => {
+    const spans = drawTrace(`
+      A C  |------|
+      B A   |---|
+      C B    |-|
+      D .  |--|
+      E D   |-|
+    `);
+    const byId = buildSpanTree(spans);
+    const byIndex = spanTreeFromParents(spans, [2, 0, 1, -1, 3]);
+    expect(byIndex.order).toEqual(byId.order);
+    expect([...byIndex.parent]).toEqual([...byId.parent]);
+    expect(byIndex.cycleBreaks).toEqual([0]);
+    expect(byIndex.orphans).toEqual([]);
   });
 });

@@ -42,6 +42,21 @@ export function buildSpanTree(spans: readonly TreeSpan[]): SpanTree {
     if (p === undefined) orphans.push(i);
     else parent[i] = p;
   });
+  return treeFromParents(spans, parent, orphans);
+}
+
+/**
+ * The span tree from parent indexes already resolved (-1 at the root level), as the native API's trace outline
+ * carries them: {@link buildSpanTree} without the id lookup. `parent` is copied; cycles are broken the same way.
+ * Orphans cannot be told from roots here, so `orphans` is empty.
+ * @example spanTreeFromParents([{ start: 0 }, { start: 1 }], [-1, 0]).order // [0, 1]
+ */
+export function spanTreeFromParents(spans: readonly { readonly start: number }[], parents: ArrayLike<number>): SpanTree {
+  return treeFromParents(spans, Int32Array.from(parents), []);
+}
+
+function treeFromParents(spans: readonly { readonly start: number }[], parent: Int32Array, orphans: number[]): SpanTree {
+  const n = spans.length;
   const cycleBreaks = breakCycles(spans, parent);
 
   const byStart = (a: number, b: number): number => spans[a]!.start - spans[b]!.start || a - b;
@@ -71,7 +86,7 @@ export function buildSpanTree(spans: readonly TreeSpan[]): SpanTree {
  * following parents from any span ends at a root or goes round one cycle; a walk stamps the spans it passes, and
  * meeting its own stamp means a cycle. Linear: no span is walked twice.
  */
-function breakCycles(spans: readonly TreeSpan[], parent: Int32Array): number[] {
+function breakCycles(spans: readonly { readonly start: number }[], parent: Int32Array): number[] {
   const stamp = new Int32Array(spans.length).fill(-1);
   const cut: number[] = [];
   for (let from = 0; from < spans.length; from++) {

@@ -1,4 +1,4 @@
-import { buildSpanTree, criticalPath, flameLayout, selfTimes } from '@clew/analysis';
+import { criticalPath, flameLayout, selfTimes, spanTreeFromParents } from '@clew/analysis';
 import type { ApiTraceOutline } from '@clew/api';
 import { timedSpansFromOutline } from './timed-from-outline.js';
 import type { TraceView } from './trace-view.js';
@@ -6,7 +6,7 @@ import type { TraceView } from './trace-view.js';
 /** Runs the analysis once and packs what the views draw into flat arrays. Linear apart from the tree's sorting. */
 export function buildTraceView(outline: ApiTraceOutline): TraceView {
   const timed = timedSpansFromOutline(outline);
-  const tree = buildSpanTree(timed);
+  const tree = spanTreeFromParents(timed, outline.parent);
   const n = timed.length;
   const offset = new Float64Array(n);
   const duration = new Float64Array(n);
