@@ -119,15 +119,22 @@ try {
     if (round === ROUNDS - 1) scroll = await scrollFrames(page);
     await page.close();
   }
-  const median = [...runs].sort((a, b) => a.tti - b.tti)[Math.floor(ROUNDS / 2)];
-  const tti = median.tti;
-  console.log(`  time to interactive: median ${tti.toFixed(0)} ms of ${ROUNDS} (${runs.map((r) => r.tti.toFixed(0)).join(', ')})   target ≤ ${TTI_TARGET_MS} ms ${tti <= TTI_TARGET_MS ? 'ok' : 'MISSED'}`);
+  // The first open reads the trace from the store; later opens of the same trace are served from the server's
+  // trace cache. Both are reported: a user opening a shared link for the first time sees the first.
   const ms = (a, b) => `${(b - a).toFixed(0)} ms`;
-  console.log(
-    `    of which: page and app load ${ms(0, median.requestStart)}, server answering the trace ${ms(median.requestStart, median.responseStart)}, ` +
-      `download of ${(median.bytes / 1e6).toFixed(1)} MB ${ms(median.responseStart, median.responseEnd)}, JSON parse ${ms(median.responseEnd, median.parsed)}, ` +
-      `analysis ${ms(median.parsed, median.analysed)}, first render ${ms(median.analysed, tti)}`,
-  );
+  const stages = (r) =>
+    `page and app load ${ms(0, r.requestStart)}, server answering the trace ${ms(r.requestStart, r.responseStart)}, ` +
+    `download of ${(r.bytes / 1e6).toFixed(1)} MB ${ms(r.responseStart, r.responseEnd)}, JSON parse ${ms(r.responseEnd, r.parsed)}, ` +
+    `analysis ${ms(r.parsed, r.analysed)}, first render ${ms(r.analysed, r.tti)}`;
+  const first = runs[0];
+  console.log(`  time to interactive, first open: ${first.tti.toFixed(0)} ms   target ≤ ${TTI_TARGET_MS} ms ${first.tti <= TTI_TARGET_MS ? 'ok' : 'MISSED'}`);
+  console.log(`    of which: ${stages(first)}`);
+  const again = runs.slice(1).sort((a, b) => a.tti - b.tti);
+  if (again.length > 0) {
+    const median = again[Math.floor(again.length / 2)];
+    console.log(`  time to interactive, opened again (server cache warm): median ${median.tti.toFixed(0)} ms of ${again.length} (${again.map((r) => r.tti.toFixed(0)).join(', ')})`);
+    console.log(`    of which: ${stages(median)}`);
+  }
   const p95 = pct(scroll.times, 0.95);
   console.log(`  scrolling ${SCROLL_FRAMES} frames to row ${scroll.reachedRow}: frame time p50 ${pct(scroll.times, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...scroll.times).toFixed(1)} ms   target p95 ≤ ${FRAME_TARGET_MS} ms ${p95 <= FRAME_TARGET_MS ? 'ok' : 'MISSED'}`);
 } finally {
