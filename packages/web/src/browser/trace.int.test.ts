@@ -143,6 +143,8 @@ describe('trace page', () => {
     const page = await openCheckout();
     await page.getByRole('tab', { name: 'Statistics' }).click();
     const first = page.getByTestId('stats').locator('tbody tr').first();
+    // The statistics view renders after the tab switch (a lazy chunk): wait for its rows before counting them.
+    await first.waitFor();
     // Sorted by self time, largest first: UPDATE ledger has no children, 33 ms.
     expect((await page.getByTestId('stats').locator('tbody tr').count())).toBe(7);
     expect(await first.locator('td').nth(1).textContent()).toBe('UPDATE ledger');
