@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOtlpProto } from '@clew/codecs';
 import { startServer } from './lib/clew-server.js';
+import { sendLoad } from './lib/send-load.js';
 import { generateTraces } from './lib/generate.js';
 
 const TOTAL = Number(process.env.CLEW_BENCH_INGEST_SPANS ?? 1_000_000);
@@ -49,30 +50,11 @@ console.log(`ingest: ${fmt(spans)} spans in ${batches.length} OTLP/HTTP protobuf
 const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
 const server = await startServer(dir);
 console.log(server.pinned ? '  server pinned to core 0, load generator to core 1' : '  server not pinned (one core, or CLEW_BENCH_PIN=0)');
-const cpu0 = server.cpuSeconds();
-const t0 = performance.now();
-let next = 0;
-let refused = 0;
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < batches.length) {
-      const b = batches[next++];
-      for (;;) {
-        const res = await fetch(server.otlpHttp, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: b.body });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-        if (res.status !== 503) throw new Error(`unexpected status ${res.status}`);
-        refused++;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  }),
+const { refused, ackSeconds, ackCpu, storeSeconds, storeCpu } = await sendLoad(
+  server,
+  batches.map((b) => b.body),
+  { url: server.otlpHttp, contentType: 'application/x-protobuf', okStatus: 200, concurrency: CONCURRENCY, spans },
 );
-const ackSeconds = (performance.now() - t0) / 1000;
-const ackCpu = server.cpuSeconds() - cpu0;
-while ((await server.metric('clew_store_spans_written_total')) < spans) await new Promise((r) => setTimeout(r, 50));
-const storeSeconds = (performance.now() - t0) / 1000;
-const storeCpu = server.cpuSeconds() - cpu0;
 await server.stop();
 const disk = await dirBytes(join(dir, 'store'));
 await rm(dir, { recursive: true, force: true });

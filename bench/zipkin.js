@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeOtlpJson, decodeZipkinJson, encodeOtlpJson, toZipkinTrace } from '@clew/codecs';
 import { startServer } from './lib/clew-server.js';
+import { sendLoad } from './lib/send-load.js';
 import { generateSpans } from './lib/generate.js';
 
 const TOTAL = Number(process.env.CLEW_BENCH_ZIPKIN_SPANS ?? 200_000);
@@ -54,30 +55,13 @@ console.log(`  decode, one core: Zipkin JSON v2 ${fmt(zipkinRate)} spans/CPU-s; 
 
 const dir = await mkdtemp(join(tmpdir(), 'clew-bench-zipkin-'));
 const server = await startServer(dir);
-const cpu0 = server.cpuSeconds();
-const t0 = performance.now();
-let next = 0;
-let refused = 0;
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < zipkin.length) {
-      const body = zipkin[next++];
-      for (;;) {
-        const res = await fetch(`${server.zipkin}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        await res.arrayBuffer();
-        if (res.status === 202) break;
-        if (res.status !== 503) throw new Error(`unexpected status ${res.status}`);
-        refused++;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-  }),
-);
-const ackSeconds = (performance.now() - t0) / 1000;
-const ackCpu = server.cpuSeconds() - cpu0;
-while ((await server.metric('clew_store_spans_written_total')) < spans.length) await new Promise((r) => setTimeout(r, 50));
-const storeSeconds = (performance.now() - t0) / 1000;
-const storeCpu = server.cpuSeconds() - cpu0;
+const { refused, ackSeconds, ackCpu, storeSeconds, storeCpu } = await sendLoad(server, zipkin, {
+  url: `${server.zipkin}/api/v2/spans`,
+  contentType: 'application/json',
+  okStatus: 202,
+  concurrency: CONCURRENCY,
+  spans: spans.length,
+});
 await server.stop();
 await rm(dir, { recursive: true, force: true });
 console.log(`  end to end (${server.pinned ? 'server pinned to core 0' : 'server not pinned'}, ${CONCURRENCY} connections):`);
