@@ -22,6 +22,10 @@ program
   .option('--otlp-http-port <port>', 'OTLP/HTTP port (default 4318; 0 picks a free one)', int('--otlp-http-port'))
   .option('--query-port <port>', 'UI, Jaeger API and /metrics port (default 16686; 0 picks a free one)', int('--query-port'))
   .option('--zipkin-port <port>', 'Zipkin collector and API port (default 9411; 0 picks a free one)', int('--zipkin-port'))
+  .option('--jaeger-http-port <port>', 'Jaeger Thrift over HTTP port (default 14268; 0 picks a free one)', int('--jaeger-http-port'))
+  .option('--jaeger-compact-port <port>', 'Jaeger agent UDP port, compact Thrift (default 6831; 0 picks a free one)', int('--jaeger-compact-port'))
+  .option('--jaeger-binary-port <port>', 'Jaeger agent UDP port, binary Thrift (default 6832; 0 picks a free one)', int('--jaeger-binary-port'))
+  .option('--tempo-port <port>', 'Tempo API port, for Grafana (default 3200; 0 picks a free one)', int('--tempo-port'))
   .option('--max-request-bytes <bytes>', 'largest export request, compressed or not (default 16777216)', int('--max-request-bytes'))
   .option(
     '--max-pending-spans <n>',

@@ -11,6 +11,10 @@ export interface ServeFlags {
   otlpHttpPort?: number;
   queryPort?: number;
   zipkinPort?: number;
+  jaegerHttpPort?: number;
+  jaegerCompactPort?: number;
+  jaegerBinaryPort?: number;
+  tempoPort?: number;
   maxRequestBytes?: number;
   maxPendingSpans?: number;
   memoryLimit?: string;
@@ -22,7 +26,16 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
     dataDir: f.dataDir,
     host: f.host,
     retention: f.retention,
-    ports: { otlpGrpc: f.otlpGrpcPort, otlpHttp: f.otlpHttpPort, query: f.queryPort, zipkin: f.zipkinPort },
+    ports: {
+      otlpGrpc: f.otlpGrpcPort,
+      otlpHttp: f.otlpHttpPort,
+      query: f.queryPort,
+      zipkin: f.zipkinPort,
+      jaegerThriftHttp: f.jaegerHttpPort,
+      jaegerCompact: f.jaegerCompactPort,
+      jaegerBinary: f.jaegerBinaryPort,
+      tempo: f.tempoPort,
+    },
     limits: { maxRequestBytes: f.maxRequestBytes, maxPendingSpans: f.maxPendingSpans },
     storage: { memoryLimit: f.memoryLimit },
     log: { level: f.logLevel as 'info' | undefined },
@@ -41,6 +54,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
     log.info(
       { addresses: a, dataDir: clew.dataDir, retention: config.retention },
       `Clew is ready. OTLP/gRPC ${a.otlpGrpc}, OTLP/HTTP ${a.otlpHttp}, Zipkin ${a.zipkin}, UI and Jaeger API ${a.query}, ` +
+        (a.jaegerThriftHttp ? `Jaeger Thrift ${a.jaegerThriftHttp} (agent UDP ${a.jaegerCompact} compact, ${a.jaegerBinary} binary), ` : '') +
+        (a.tempo ? `Tempo API ${a.tempo}, ` : '') +
         `metrics ${a.query}/metrics; data in ${clew.dataDir}` +
         (config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
           ? ' (loopback only: use --host 0.0.0.0 to accept other machines)'
@@ -72,7 +87,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       console.error(`clew: ${err.message}`);
     } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(
-        `clew: ${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --zipkin-port, --query-port`,
+        `clew: ${(err as Error).message}: is another Clew running? Choose other ports with --otlp-grpc-port, --otlp-http-port, --zipkin-port, --query-port, --jaeger-http-port, --jaeger-compact-port, --jaeger-binary-port, --tempo-port`,
       );
     } else {
       log.fatal({ err }, 'Clew could not start');

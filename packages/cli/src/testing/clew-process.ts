@@ -18,6 +18,13 @@ export interface ClewProcess {
   readonly query: string;
   /** Zipkin's port, e.g. http://127.0.0.1:43123 (POST /api/v2/spans, GET /api/v2/…) */
   readonly zipkin: string;
+  /** Jaeger Thrift over HTTP, e.g. http://127.0.0.1:43124 (POST /api/traces) */
+  readonly jaegerThriftHttp: string;
+  /** Jaeger agent UDP listeners, e.g. 127.0.0.1:43125 (compact Thrift) and 127.0.0.1:43126 (binary Thrift) */
+  readonly jaegerCompact: string;
+  readonly jaegerBinary: string;
+  /** Tempo API, e.g. http://127.0.0.1:43127 */
+  readonly tempo: string;
   /** Every log line printed so far (JSON objects). */
   readonly logs: Array<Record<string, unknown>>;
   /** SIGTERM and wait for a clean exit. */
@@ -39,7 +46,8 @@ export async function tempDataDir(): Promise<{ dir: string; cleanup(): Promise<v
 export async function startClewProcess(dataDir: string, args: string[] = []): Promise<ClewProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0', ...args],
+    [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0',
+     '--jaeger-http-port', '0', '--jaeger-compact-port', '0', '--jaeger-binary-port', '0', '--tempo-port', '0', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLEW_LOG_LEVEL: process.env.CLEW_LOG_LEVEL ?? 'info' } },
   );
   const logs: Array<Record<string, unknown>> = [];
@@ -75,6 +83,10 @@ export async function startClewProcess(dataDir: string, args: string[] = []): Pr
     otlpHttp: addresses.otlpHttp!,
     query: addresses.query!,
     zipkin: addresses.zipkin!,
+    jaegerThriftHttp: addresses.jaegerThriftHttp!,
+    jaegerCompact: addresses.jaegerCompact!,
+    jaegerBinary: addresses.jaegerBinary!,
+    tempo: addresses.tempo!,
     logs,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

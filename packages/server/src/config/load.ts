@@ -31,6 +31,10 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
   CLEW_OTLP_HTTP_PORT: { path: ['ports', 'otlpHttp'], type: 'int' },
   CLEW_QUERY_PORT: { path: ['ports', 'query'], type: 'int' },
   CLEW_ZIPKIN_PORT: { path: ['ports', 'zipkin'], type: 'int' },
+  CLEW_JAEGER_HTTP_PORT: { path: ['ports', 'jaegerThriftHttp'], type: 'int' },
+  CLEW_JAEGER_COMPACT_PORT: { path: ['ports', 'jaegerCompact'], type: 'int' },
+  CLEW_JAEGER_BINARY_PORT: { path: ['ports', 'jaegerBinary'], type: 'int' },
+  CLEW_TEMPO_PORT: { path: ['ports', 'tempo'], type: 'int' },
   CLEW_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -21,6 +21,13 @@ export const configSchema = z
         query: port.default(16686),
         /** Zipkin's collector and v2 query API, on Zipkin's own port. */
         zipkin: port.default(9411),
+        /** Jaeger collector's HTTP Thrift endpoint (POST /api/traces, application/x-thrift). */
+        jaegerThriftHttp: port.default(14268),
+        /** Jaeger agent's UDP ports: compact Thrift (what Jaeger clients send by default) and binary Thrift. */
+        jaegerCompact: port.default(6831),
+        jaegerBinary: port.default(6832),
+        /** Tempo's HTTP API, for Grafana's Tempo data source. */
+        tempo: port.default(3200),
       })
       .strict()
       .prefault({}),
