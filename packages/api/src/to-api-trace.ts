@@ -1,5 +1,5 @@
 import type { Resource, Scope, Span } from '@clew/model';
-import { serviceName, SPAN_KIND_NAMES } from '@clew/model';
+import { compareSpanOrder, serviceName, SPAN_KIND_NAMES } from '@clew/model';
 import { toApiAttributes } from './any-value-convert.js';
 import type { SpanKindName } from './query-params.js';
 import { STATUS_CODE_NAMES } from './status-code-names.js';
@@ -44,9 +44,7 @@ function toApiScope(s: Scope): ApiScope {
 
 /** A copy of `spans` in the native API's order: by start time, then span id. Every trace answer numbers spans so. */
 export function sortSpans(spans: readonly Span[]): Span[] {
-  return [...spans].sort(
-    (a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0),
-  );
+  return [...spans].sort(compareSpanOrder);
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { Span } from '@clew/model';
-import { serviceName } from '@clew/model';
+import type { SpanOutline } from '@clew/model';
 import type { ApiTraceOutline } from './outline.js';
 
 /** Numbers strings in order of first appearance: the outline's `names` and `services` tables. */
@@ -14,11 +13,11 @@ class StringTable {
 }
 
 /**
- * The outline of a trace whose spans are already in API order (by start, then span id: see {@link sortSpans}), so
+ * The outline of a trace whose spans are already in API order (by start, then span id: see compareSpanOrder), so
  * index i here is index i of `toApiTrace`. Linear, with no object per span: one map from span id to index, columns
  * filled in one pass. A repeated span id resolves to its first occurrence, as in @clew/analysis' span tree.
  */
-export function toTraceOutline(sorted: readonly Span[]): ApiTraceOutline {
+export function toTraceOutline(sorted: readonly SpanOutline[]): ApiTraceOutline {
   const n = sorted.length;
   const t0 = n > 0 ? sorted[0]!.startTimeUnixNano : 0n;
   const indexOf = new Map<string, number>();
@@ -26,7 +25,6 @@ export function toTraceOutline(sorted: readonly Span[]): ApiTraceOutline {
 
   const names = new StringTable();
   const services = new StringTable();
-  const serviceOf = new Map<object, number>(); // resources are shared by reference: service.name looked up once each
   const ids = new Array<string>(n);
   const parent = new Array<number>(n);
   const name = new Array<number>(n);
@@ -43,11 +41,9 @@ export function toTraceOutline(sorted: readonly Span[]): ApiTraceOutline {
     ids[i] = s.spanId;
     parent[i] = s.parentSpanId === null ? -1 : (indexOf.get(s.parentSpanId) ?? -1);
     name[i] = names.indexOf(s.name);
-    let si = serviceOf.get(s.resource);
-    if (si === undefined) serviceOf.set(s.resource, (si = services.indexOf(serviceName(s.resource))));
-    service[i] = si;
+    service[i] = services.indexOf(s.serviceName);
     kind[i] = s.kind;
-    status[i] = s.status.code;
+    status[i] = s.statusCode;
     start[i] = Number(s.startTimeUnixNano - t0);
     duration[i] = Number(s.endTimeUnixNano - s.startTimeUnixNano);
     eventCount[i] = s.events.length;

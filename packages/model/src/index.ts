@@ -13,6 +13,8 @@ export {
 } from './ids.js';
 export type { EntityRef, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus } from './span.js';
 export { serviceName, SPAN_KIND_NAMES, SpanKind, spanDuration, StatusCode, UNKNOWN_SERVICE } from './span.js';
+export type { SpanOutline } from './span-outline.js';
+export { compareSpanOrder, spanOutline } from './span-outline.js';
 export type { Micros, Millis, Nanos, UnixNanos } from './time.js';
 export {
   microsToNanos,

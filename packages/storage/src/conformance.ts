@@ -3,6 +3,7 @@ import { catalogCases } from './conformance/catalog-cases.js';
 import { durabilityCases } from './conformance/durability-cases.js';
 import type { OpenStore } from './conformance/harness.js';
 import { useStore } from './conformance/harness.js';
+import { outlineCases } from './conformance/outline-cases.js';
 import { roundTripCases } from './conformance/round-trip-cases.js';
 import { searchCases } from './conformance/search-cases.js';
 
@@ -17,6 +18,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
   describe(`Store conformance: ${name}`, () => {
     const h = useStore(open);
     describe('round trip', () => roundTripCases(h));
+    describe('outline', () => outlineCases(h));
     describe('search', () => searchCases(h));
     describe('catalog', () => catalogCases(h));
     describe('durability and retention', () => durabilityCases(h));

@@ -1,4 +1,4 @@
-import type { Span, SpanKind, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 
 /**
  * Find traces: a trace matches when one of its spans satisfies every condition given (service, operation, kind,
@@ -79,6 +79,11 @@ export interface Store {
   lastWalPosition(): Promise<bigint>;
   /** All spans of a trace (empty when unknown); a window, when given, narrows where to look. */
   getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]>;
+  /**
+   * The outline of every span of a trace (what a timeline draws, see SpanOutline), ordered by start then span id;
+   * empty when unknown. Cheaper than getTrace: backends skip attributes and links.
+   */
+  getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]>;
   findTraces(query: TraceQuery): Promise<TraceSearchResult>;
   /** Service names, sorted. */
   services(): Promise<string[]>;

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Span, SpanKind, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
 import type {
   DependencyLink,
@@ -21,7 +21,7 @@ import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
 import { dependenciesSql, operationsSql } from './catalog-sql.js';
 import { matchingSpansSql, pageSql, Params } from './search-sql.js';
-import { READ_COLUMNS, readSpan } from './span-reader.js';
+import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
 import { writeBatch } from './span-writer.js';
 import { hex32, traceIdLiteral, uint } from './sql.js';
 import { traceWords } from './trace-bloom.js';
@@ -108,6 +108,26 @@ export class DuckDBStore implements Store {
   }
 
   async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
+    const found = this.traceSql(traceId, window, READ_COLUMNS);
+    if (!found) return [];
+    const rows = await this.read(`${found.sql} ORDER BY start_ns, span_id`);
+    return rows.map((r) => readSpan(r.slice(1), found.parts[Number(r[0])]!));
+  }
+
+  async getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
+    const found = this.traceSql(traceId, window, OUTLINE_COLUMNS);
+    if (!found) return [];
+    // Names repeat: each travels to JavaScript once (on its first row), the rest of its rows carry its rank only.
+    const columns = await this.readColumns(
+      `SELECT * EXCLUDE (name), dense_rank() OVER (ORDER BY name) AS name_rank,
+         CASE WHEN row_number() OVER (PARTITION BY name) = 1 THEN name END AS first_name
+       FROM (${found.sql}) ORDER BY start_ns, span_id`,
+    );
+    return readOutlines(traceId, columns, found.parts);
+  }
+
+  /** One SELECT of `columns` (after the partition's index, `part`) per block that may hold the trace, unioned. */
+  private traceSql(traceId: TraceId, window: Partial<TimeWindow> | undefined, columns: string): { sql: string; parts: Partition[] } | null {
     const [lo, hi] = traceWords(traceId);
     const parts: Partition[] = [];
     const selects: string[] = [];
@@ -118,12 +138,10 @@ export class DuckDBStore implements Store {
       const i = parts.push(p) - 1;
       // One SELECT per block: an equality on the clustered block number is what lets zone maps skip row groups.
       for (const blk of blocks) {
-        selects.push(`SELECT ${i} AS part, ${READ_COLUMNS} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id = ${traceIdLiteral(traceId)}`);
+        selects.push(`SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id = ${traceIdLiteral(traceId)}`);
       }
     }
-    if (selects.length === 0) return [];
-    const rows = await this.read(`${selects.join(' UNION ALL ')} ORDER BY start_ns, span_id`);
-    return rows.map((r) => readSpan(r.slice(1), parts[Number(r[0])]!));
+    return selects.length === 0 ? null : { sql: selects.join(' UNION ALL '), parts };
   }
 
   async findTraces(q: TraceQuery): Promise<TraceSearchResult> {
@@ -224,6 +242,11 @@ export class DuckDBStore implements Store {
   private async read(sql: string, values?: Params['values']) {
     this.assertOpen();
     return this.readers.use(async (c) => (await c.runAndReadAll(sql, values)).getRows());
+  }
+
+  private async readColumns(sql: string) {
+    this.assertOpen();
+    return this.readers.use(async (c) => (await c.runAndReadAll(sql)).getColumns());
   }
 }
 

@@ -73,6 +73,22 @@ function decodeEvents(s: string | null, start: UnixNanos): SpanEvent[] {
     });
 }
 
+/** SQL for the events part of a body (from its first raw EVENT on, or NULL), so outlines skip the attributes. */
+export const EVENTS_SQL = `CASE WHEN strpos(attrs, chr(${B_EVENT})) = 0 THEN NULL ELSE substr(attrs, strpos(attrs, chr(${B_EVENT}))) END`;
+
+/** Each event's time and name from EVENTS_SQL's text, without decoding attributes. */
+export function decodeEventMarks(s: string | null, start: UnixNanos): Array<{ timeUnixNano: UnixNanos; name: string }> {
+  if (!s) return [];
+  const restAt = s.indexOf(REST);
+  return (restAt < 0 ? s : s.slice(0, restAt))
+    .split(EVENT)
+    .slice(1)
+    .map((part) => {
+      const [delta, name] = splitFields(part, 3);
+      return { timeUnixNano: (start + BigInt(delta!)) as UnixNanos, name: unescapeText(name!) };
+    });
+}
+
 /** Splits on the first n-1 FIELD separators; the last field keeps the rest (attribute text has no raw FIELD). */
 function splitFields(s: string, n: number): string[] {
   const out: string[] = [];

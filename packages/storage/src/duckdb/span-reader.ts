@@ -1,8 +1,11 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { Span, SpanId, SpanKind, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 import type { Partition } from './partition.js';
-import { decodeBody, statusCode } from './span-codec.js';
+import { decodeBody, decodeEventMarks, EVENTS_SQL, statusCode } from './span-codec.js';
 import { hex16, hex32 } from './sql.js';
+
+/** What an outline needs: no attribute text, only the events part of the body. */
+export const OUTLINE_COLUMNS = `span_id, parent_id, start_ns, duration_ns, name, kind, status_code, res_id, ${EVENTS_SQL} AS events`;
 
 /** The columns readSpan expects, in order. */
 export const READ_COLUMNS = 'trace_id, span_id, parent_id, start_ns, duration_ns, name, kind, status_code, res_id, scope_id, attrs';
@@ -34,4 +37,37 @@ export function readSpan(row: readonly DuckDBValue[], p: Partition): Span {
     resource: resource.resource,
     scope,
   };
+}
+
+/**
+ * Outlines from the columns of `SELECT part, OUTLINE_COLUMNS but name, name_rank, first_name` (see getTraceOutline): each
+ * name string arrives once, on the first row carrying it, and the other rows find it by rank.
+ */
+export function readOutlines(traceId: TraceId, c: readonly DuckDBValue[][], parts: readonly Partition[]): SpanOutline[] {
+  const [part, spanId, parentId, start, duration, kind, status, resId, events, nameRank, firstName] = c as unknown as [
+    number[], bigint[], Array<bigint | null>, bigint[], bigint[], number[], number[], number[], Array<string | null>, bigint[], Array<string | null>,
+  ];
+  const names: string[] = [];
+  firstName.forEach((n, i) => {
+    if (n !== null) names[Number(nameRank[i]) - 1] = n;
+  });
+  const out = new Array<SpanOutline>(spanId.length);
+  for (let i = 0; i < spanId.length; i++) {
+    const s = start[i] as UnixNanos;
+    const resource = parts[Number(part[i])]!.resources.get(Number(resId[i]));
+    if (!resource) throw new Error(`partition ${parts[Number(part[i])]!.file} is corrupt: span refers to a missing resource`);
+    out[i] = {
+      traceId,
+      spanId: hex16(spanId[i]!) as SpanId,
+      parentSpanId: parentId[i] === null ? null : (hex16(parentId[i]!) as SpanId),
+      startTimeUnixNano: s,
+      endTimeUnixNano: BigInt.asUintN(64, s + duration[i]!) as UnixNanos,
+      name: names[Number(nameRank[i]) - 1]!,
+      serviceName: resource.service,
+      kind: Number(kind[i]) as SpanKind,
+      statusCode: statusCode(Number(status[i])),
+      events: decodeEventMarks(events[i]!, s),
+    };
+  }
+  return out;
 }

@@ -36,7 +36,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
     return reply.code(e.status).send(e.body());
   });
   registerNativeRoutes(app, opts.store, opts.catalog);
-  registerTracePartRoutes(app, opts.store, opts.catalog, opts.traceCache ?? new TraceCache());
+  registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
   app.all(`${API_BASE}/*`, async (request) => {
     throw new NativeApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);

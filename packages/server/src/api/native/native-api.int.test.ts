@@ -1,4 +1,4 @@
-import type { ApiTrace } from '@clew/api';
+import type { ApiTrace, ApiTraceOutline, TraceSearchResponse } from '@clew/api';
 import {
   ApiErrorBodySchema,
   ApiTraceOutlineSchema,
@@ -13,8 +13,8 @@ import {
 } from '@clew/api';
 import { decodeOtlpJson } from '@clew/codecs';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
-import { int, SpanKind, str } from '@clew/model';
-import { makeTrace } from '@clew/model/testing';
+import { compareSpanOrder, int, spanOutline, SpanKind, str } from '@clew/model';
+import { makeResource, makeSpan, makeTrace } from '@clew/model/testing';
 import type { Store } from '@clew/storage';
 import { openDuckDBStore } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
@@ -290,23 +290,51 @@ describe('trace outline, span details and search', () => {
     expect((await badParameter(`/api/clew/v1/traces/${NEW}/spans/xyz`)).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'spanId' });
   });
 
-  it('reads the store once for an outline and the details and searches after it', async () => {
-    let reads = 0;
+  it('reads the outline once for the trace page, and the spans in full once for the details and searches after it', async () => {
+    const reads = { outline: 0, full: 0 };
     const counting: Store = Object.create(store, {
-      getTrace: { value: (...args: Parameters<Store['getTrace']>) => (reads++, store.getTrace(...args)) },
+      getTrace: { value: (...args: Parameters<Store['getTrace']>) => (reads.full++, store.getTrace(...args)) },
+      getTraceOutline: { value: (...args: Parameters<Store['getTraceOutline']>) => (reads.outline++, store.getTraceOutline(...args)) },
     });
     const cached = Fastify();
     await cached.register(nativeApi, { store: counting, catalog, traceCache: new TraceCache(10) });
     try {
       const ask = async (url: string) => expect((await cached.inject({ method: 'GET', url })).statusCode).toBe(200);
       await ask(`/api/clew/v1/traces/${NEW}/outline`);
+      expect(reads).toEqual({ outline: 1, full: 0 });
       await ask(`/api/clew/v1/traces/${NEW}/spans/${newTrace[1]!.spanId}`);
       await ask(`/api/clew/v1/traces/${NEW}/search?q=redis`);
       await ask(`/api/clew/v1/traces/${NEW}/outline`);
-      expect(reads).toBe(1);
+      expect(reads).toEqual({ outline: 1, full: 1 });
     } finally {
       await cached.close();
     }
+  });
+
+  it('gives search results as indexes of the outline served, even when spans arrive after it', async () => {
+    const late = makeSpan({ traceId: NEW, name: 'redis late arrival', resource: makeResource('redis'), startTimeUnixNano: (newTrace[0]!.startTimeUnixNano - 1n) as UnixNanos, endTimeUnixNano: newTrace[0]!.endTimeUnixNano });
+    /** Span ids the search finds, read through the outline served before `arrive` adds spans to the store. */
+    const searchIds = async (arrive: readonly Span[]) => {
+      let served: Span[] = [...newTrace];
+      const growing: Store = Object.create(store, {
+        getTrace: { value: async () => served },
+        getTraceOutline: { value: async () => [...served].sort(compareSpanOrder).map(spanOutline) },
+      });
+      const app = Fastify();
+      await app.register(nativeApi, { store: growing, catalog, traceCache: new TraceCache(100) });
+      try {
+        const outline = (await app.inject({ method: 'GET', url: `/api/clew/v1/traces/${NEW}/outline` })).json() as ApiTraceOutline;
+        served = [...arrive, ...newTrace];
+        const res = (await app.inject({ method: 'GET', url: `/api/clew/v1/traces/${NEW}/search?q=redis` })).json() as TraceSearchResponse;
+        return res.spans.map((i) => outline.spanIds.slice(16 * i, 16 * i + 16));
+      } finally {
+        await app.close();
+      }
+    };
+    const before = await searchIds([]);
+    expect(before.length).toBeGreaterThan(0);
+    // The late span starts first: counted, it would shift every index by one.
+    expect(await searchIds([late])).toEqual(before);
   });
 });
 

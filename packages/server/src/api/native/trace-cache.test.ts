@@ -1,4 +1,5 @@
-import type { Span, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanOutline, TraceId, UnixNanos } from '@clew/model';
+import { spanOutline } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
 import { describe, expect, it } from 'vitest';
 import { TraceCache } from './trace-cache.js';
@@ -8,25 +9,28 @@ const T0 = 1_700_000_000_000_000_000n as UnixNanos;
 const traceOf = (id: string, n: number): Span[] =>
   makeTrace(T0, { service: 's', name: 'root', at: 0, ms: 10, children: Array.from({ length: n - 1 }, (_, i) => ({ service: 's', name: `c${i}`, at: i % 10, ms: 1 })) }, id.padStart(32, '0') as TraceId);
 const id = (s: string) => s.padStart(32, '0') as TraceId;
+const outlinesOf = (spans: readonly Span[]): SpanOutline[] => spans.map(spanOutline);
+const put = (cache: TraceCache, traceId: TraceId, spans: readonly Span[], readFull = async () => spans) =>
+  cache.put(traceId, outlinesOf(spans), readFull);
 
 describe('TraceCache', () => {
   it('drops the least recently used traces once the span budget is spent', () => {
     const cache = new TraceCache(10);
-    cache.put(id('a'), traceOf('a', 4));
-    cache.put(id('b'), traceOf('b', 4));
+    put(cache, id('a'), traceOf('a', 4));
+    put(cache, id('b'), traceOf('b', 4));
     cache.get(id('a')); // a is now the most recent
-    cache.put(id('c'), traceOf('c', 4));
+    put(cache, id('c'), traceOf('c', 4));
     expect(cache.get(id('b'))).toBeUndefined();
-    expect(cache.get(id('a'))?.spans).toHaveLength(4);
+    expect(cache.get(id('a'))?.outlines).toHaveLength(4);
     expect(cache.size).toEqual({ traces: 2, spans: 8 });
   });
 
   it('keeps no trace bigger than the budget, and replaces a re-read one', () => {
     const cache = new TraceCache(10);
-    expect(cache.put(id('a'), traceOf('a', 11)).spans).toHaveLength(11);
+    expect(put(cache, id('a'), traceOf('a', 11)).outlines).toHaveLength(11);
     expect(cache.size).toEqual({ traces: 0, spans: 0 });
-    cache.put(id('b'), traceOf('b', 3));
-    cache.put(id('b'), traceOf('b', 5));
+    put(cache, id('b'), traceOf('b', 3));
+    put(cache, id('b'), traceOf('b', 5));
     expect(cache.size).toEqual({ traces: 1, spans: 5 });
   });
 
@@ -34,12 +38,28 @@ describe('TraceCache', () => {
     let now = 0;
     const cache = new TraceCache(10, () => now);
     const spans = traceOf('a', 3);
-    cache.put(id('a'), spans);
+    put(cache, id('a'), spans);
     now = 5_000;
     expect(cache.get(id('a'), 1_000)).toBeUndefined();
     const e = cache.get(id('a'))!;
-    expect(e.spans[e.indexOf(spans[2]!.spanId)]).toBe(spans[2]);
+    expect(e.outlines[e.indexOf(spans[2]!.spanId)]).toEqual(spanOutline(spans[2]!));
     expect(e.indexOf('ffffffffffffffff')).toBe(-1);
-    expect(JSON.parse(e.outlineJson).spanIds).toBe(e.spans.map((s) => s.spanId).join(''));
+    expect(JSON.parse(e.outlineJson).spanIds).toBe(e.outlines.map((s) => s.spanId).join(''));
+  });
+
+  it('reads the spans in full once, on first use, and again after a failed read', async () => {
+    const spans = traceOf('a', 3);
+    let reads = 0;
+    const e = put(new TraceCache(10), id('a'), spans, async () => {
+      if (++reads === 1) throw new Error('store unavailable');
+      return spans;
+    });
+    expect(reads).toBe(0);
+    await expect(e.full()).rejects.toThrow('store unavailable');
+    const [a, b] = await Promise.all([e.full(), e.full()]);
+    expect(a).toBe(b);
+    expect(reads).toBe(2);
+    expect(a.byId(spans[1]!.spanId)).toBe(spans[1]);
+    expect(a.byId('ffffffffffffffff')).toBeUndefined();
   });
 });

@@ -1,44 +1,72 @@
-import { sortSpans, toTraceOutline } from '@clew/api';
-import type { Span, TraceId } from '@clew/model';
+import { toTraceOutline } from '@clew/api';
+import type { Span, SpanOutline, TraceId } from '@clew/model';
 
 /** How many spans the cache holds across its traces: a few 50,000-span traces, some hundred MB of heap at most. */
 export const TRACE_CACHE_SPANS = 200_000;
 /** How long an outline read may be answered from the cache before the store is read again (spans may still arrive). */
 export const TRACE_CACHE_FRESH_MS = 30_000;
 
-/** One trace as read, in API order, with what the routes derive from it, each built on first use. */
+/** A trace's spans in full, found by span id. */
+export interface FullTrace {
+  readonly spans: readonly Span[];
+  /** The first span read with each id. */
+  byId(spanId: string): Span | undefined;
+}
+
+/**
+ * One trace as its outline was read (in API order: index i is span i of the outline served), with what the routes
+ * derive from it, each built on first use. The spans in full are read only when a route needs attributes: opening a
+ * trace reads the cheap outline, and the first click on a span reads the rest once.
+ */
 export class CachedTrace {
   private outlineMemo: string | undefined;
   private indexMemo: Map<string, number> | undefined;
-  /** Per span, what the in-trace search looks through (filled by the search route). */
+  private fullMemo: Promise<FullTrace> | undefined;
+  /** Per span of `full()`, what the in-trace search looks through (filled by the search route). */
   searchText: string[] | undefined;
 
   constructor(
-    /** By start, then span id: index i is span i of every trace answer. */
-    readonly spans: readonly Span[],
+    readonly outlines: readonly SpanOutline[],
     readonly readAt: number,
+    private readonly readFull: () => Promise<readonly Span[]>,
   ) {}
 
   /** The outline as JSON text, built and serialised once however often the trace is opened. */
   get outlineJson(): string {
-    return (this.outlineMemo ??= JSON.stringify(toTraceOutline(this.spans)));
+    return (this.outlineMemo ??= JSON.stringify(toTraceOutline(this.outlines)));
   }
 
-  /** The index of the (first) span with this id, or -1. */
+  /** The outline index of the (first) span with this id, or -1. */
   indexOf(spanId: string): number {
     if (this.indexMemo === undefined) {
       this.indexMemo = new Map();
-      this.spans.forEach((s, i) => {
+      this.outlines.forEach((s, i) => {
         if (!this.indexMemo!.has(s.spanId)) this.indexMemo!.set(s.spanId, i);
       });
     }
     return this.indexMemo.get(spanId) ?? -1;
   }
+
+  /** The spans in full, read once; a failed read is retried by the next caller. */
+  full(): Promise<FullTrace> {
+    this.fullMemo ??= this.readFull().then(
+      (spans) => {
+        const byId = new Map<string, Span>();
+        for (const s of spans) if (!byId.has(s.spanId)) byId.set(s.spanId, s);
+        return { spans, byId: (id: string) => byId.get(id) };
+      },
+      (err: unknown) => {
+        this.fullMemo = undefined;
+        throw err;
+      },
+    );
+    return this.fullMemo;
+  }
 }
 
 /**
  * Recently read traces, least recently used dropped first, bounded by their total span count, so the trace page's
- * outline and the span details and searches that follow it read the store once. A trace bigger than the whole
+ * outline and the span details and searches that follow it read the store once each. A trace bigger than the whole
  * budget is not kept.
  */
 export class TraceCache {
@@ -59,13 +87,16 @@ export class TraceCache {
     return e;
   }
 
-  /** Keeps freshly read spans (in any order) as the newest entry, dropping the oldest past the budget. */
-  put(traceId: TraceId, spans: readonly Span[]): CachedTrace {
-    const e = new CachedTrace(sortSpans(spans), this.now());
+  /**
+   * Keeps a freshly read outline (in API order) as the newest entry, dropping the oldest past the budget;
+   * `readFull` reads the same trace in full when a route first needs it.
+   */
+  put(traceId: TraceId, outlines: readonly SpanOutline[], readFull: () => Promise<readonly Span[]>): CachedTrace {
+    const e = new CachedTrace(outlines, this.now(), readFull);
     this.delete(traceId);
-    if (spans.length > this.maxSpans) return e;
+    if (outlines.length > this.maxSpans) return e;
     this.entries.set(traceId, e);
-    this.spanCount += spans.length;
+    this.spanCount += outlines.length;
     for (const [id] of this.entries) {
       if (this.spanCount <= this.maxSpans) break;
       this.delete(id);
@@ -82,6 +113,6 @@ export class TraceCache {
     const old = this.entries.get(traceId);
     if (old === undefined) return;
     this.entries.delete(traceId);
-    this.spanCount -= old.spans.length;
+    this.spanCount -= old.outlines.length;
   }
 }

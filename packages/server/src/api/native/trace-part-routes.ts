@@ -4,7 +4,6 @@ import { serviceName } from '@clew/model';
 import type { TraceId } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
-import type { AttributeCatalog } from './attribute-catalog.js';
 import { NativeApiError } from './native-error.js';
 import { parseQuery, parseWith } from './parse-params.js';
 import type { CachedTrace, TraceCache } from './trace-cache.js';
@@ -12,21 +11,21 @@ import { TRACE_CACHE_FRESH_MS } from './trace-cache.js';
 
 /**
  * The trace page's routes: the outline it draws, then span details and attribute search on demand. All three read
- * through `cache`, so opening a trace reads the store once and the clicks after it read memory.
+ * through `cache`: opening a trace reads its outline only, the first detail or search reads it in full, and the
+ * clicks after that read memory.
  */
-export function registerTracePartRoutes(app: FastifyInstance, store: Store, catalog: AttributeCatalog, cache: TraceCache): void {
-  /** The trace, from the cache when read within `maxAgeMs`, else from the store (and then cached). */
+export function registerTracePartRoutes(app: FastifyInstance, store: Store, cache: TraceCache): void {
+  /** The trace, from the cache when read within `maxAgeMs`, else its outline from the store (and then cached). */
   const cached = async (traceId: TraceId, maxAgeMs = Infinity): Promise<CachedTrace> => {
     const hit = cache.get(traceId, maxAgeMs);
     if (hit) return hit;
-    const spans = await store.getTrace(traceId);
-    if (spans.length === 0) throw new NativeApiError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
-    catalog.record(spans);
-    return cache.put(traceId, spans);
+    const outlines = await store.getTraceOutline(traceId);
+    if (outlines.length === 0) throw new NativeApiError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
+    return cache.put(traceId, outlines, () => store.getTrace(traceId));
   };
 
   // Re-read once the cached copy is older than TRACE_CACHE_FRESH_MS: a trace may still be receiving spans. The span
-  // and search routes take any cached copy, so their indexes match the outline last served.
+  // and search routes take any cached copy, so the indexes they give are those of the outline last served.
   app.get(ROUTES.traceOutline, async (request, reply) => {
     const { traceId } = parseWith(TraceParamsSchema, request.params);
     const trace = await cached(traceId, TRACE_CACHE_FRESH_MS);
@@ -35,10 +34,9 @@ export function registerTracePartRoutes(app: FastifyInstance, store: Store, cata
 
   app.get(ROUTES.traceSpan, async (request) => {
     const { traceId, spanId } = parseWith(SpanParamsSchema, request.params);
-    const trace = await cached(traceId);
-    const i = trace.indexOf(spanId);
-    if (i < 0) throw new NativeApiError('SPAN_NOT_FOUND', `span ${spanId} is not in trace ${traceId}`);
-    return toApiTrace([trace.spans[i]!]);
+    const span = (await (await cached(traceId)).full()).byId(spanId);
+    if (!span) throw new NativeApiError('SPAN_NOT_FOUND', `span ${spanId} is not in trace ${traceId}`);
+    return toApiTrace([span]);
   });
 
   app.get(ROUTES.traceSearch, async (request): Promise<TraceSearchResponse> => {
@@ -46,11 +44,15 @@ export function registerTracePartRoutes(app: FastifyInstance, store: Store, cata
     const words = searchWords(parseQuery(request, TraceSearchQuerySchema).q);
     const trace = await cached(traceId);
     if (words.length === 0) return { spans: [] };
-    trace.searchText ??= trace.spans.map((s) => spanSearchText(serviceName(s.resource), s.name, s.spanId, toApiAttributes(s.attributes)));
-    const spans: number[] = [];
+    const { spans } = await trace.full();
+    trace.searchText ??= spans.map((s) => spanSearchText(serviceName(s.resource), s.name, s.spanId, toApiAttributes(s.attributes)));
+    // By outline index: spans read in full after the outline was served (still arriving then) have none.
+    const found = new Set<number>();
     trace.searchText.forEach((text, i) => {
-      if (matchesWords(text, words)) spans.push(i);
+      if (!matchesWords(text, words)) return;
+      const at = trace.indexOf(spans[i]!.spanId);
+      if (at >= 0) found.add(at);
     });
-    return { spans };
+    return { spans: [...found].sort((a, b) => a - b) };
   });
 }
