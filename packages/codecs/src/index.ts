@@ -23,3 +23,5 @@ export { decodeZipkinProto } from './zipkin/decode-proto.js';
 export { decodeZipkinV1Json } from './zipkin/decode-json-v1.js';
 export { toZipkinSpan, toZipkinTrace, zipkinTraceId } from './zipkin/to-zipkin.js';
 export type { ZipkinJsonEndpoint, ZipkinJsonSpan } from './zipkin/json-types.js';
+export { decodeJaegerAgentMessage, decodeJaegerThriftBatch, readJaegerAgentHeader } from './jaeger/decode.js';
+export type { ThriftProtocol } from './jaeger/decode.js';
