@@ -15,6 +15,8 @@ import { startHttpApp } from './http-app.js';
 import { otlpHttpReceiver } from './receivers/otlp-http/receiver.js';
 import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
 import { zipkinApp } from './receivers/zipkin/zipkin-app.js';
+import { jaegerThriftReceiver } from './receivers/jaeger/thrift-http-receiver.js';
+import { startJaegerAgent } from './receivers/jaeger/agent.js';
 import { AttributeCatalog } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
 import { sampleSpans } from './pipeline/sample-spans.js';
@@ -133,6 +135,31 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(app, () => app.close());
     },
   },
+  'jaeger-thrift-http': {
+    deps: ['pipeline'],
+    async start({ config, log, metrics, addresses }, get) {
+      const app = await startHttpApp(
+        { host: config.host, port: config.ports.jaegerThriftHttp, log, bodyLimit: config.limits.maxRequestBytes },
+        (a) =>
+          a.register(jaegerThriftReceiver, {
+            pipeline: get<IngestPipeline>('pipeline'),
+            metrics,
+            maxRequestBytes: config.limits.maxRequestBytes,
+          }),
+      );
+      addresses.jaegerThriftHttp = app.url;
+      return value(app, () => app.close());
+    },
+  },
+  'jaeger-agent': {
+    deps: ['pipeline'],
+    async start({ config, log, metrics, addresses }, get) {
+      const agent = await startJaegerAgent({ config, log, metrics, pipeline: get<IngestPipeline>('pipeline') });
+      addresses.jaegerCompact = agent.compact;
+      addresses.jaegerBinary = agent.binary;
+      return value(agent, () => agent.stop());
+    },
+  },
   query: {
     deps: ['store', 'wal', 'catalog'],
     async start({ config, log, metrics, addresses }, get) {
@@ -157,7 +184,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
 };
 
-export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'query', 'retention'] as const;
+export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'query', 'retention'] as const;
 
 export interface RunningClew {
   /** Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), zipkin and query (base URLs). */

@@ -1,5 +1,14 @@
 import type { DecodeResult } from '@clew/codecs';
-import { DecodeError, decodeOtlpJson, decodeOtlpProto, decodeZipkinJson, decodeZipkinProto, decodeZipkinV1Json } from '@clew/codecs';
+import {
+  DecodeError,
+  decodeJaegerAgentMessage,
+  decodeJaegerThriftBatch,
+  decodeOtlpJson,
+  decodeOtlpProto,
+  decodeZipkinJson,
+  decodeZipkinProto,
+  decodeZipkinV1Json,
+} from '@clew/codecs';
 import { ClewError } from '../errors.js';
 import { PayloadFormat } from '../wal/record.js';
 
@@ -17,6 +26,12 @@ export function decodePayload(format: PayloadFormat, payload: Uint8Array): Decod
         return decodeZipkinProto(payload);
       case PayloadFormat.ZIPKIN_V1_JSON:
         return decodeZipkinV1Json(payload);
+      case PayloadFormat.JAEGER_THRIFT_BINARY:
+        return decodeJaegerThriftBatch(payload);
+      case PayloadFormat.JAEGER_AGENT_COMPACT:
+        return decodeJaegerAgentMessage(payload, 'compact');
+      case PayloadFormat.JAEGER_AGENT_BINARY:
+        return decodeJaegerAgentMessage(payload, 'binary');
     }
   } catch (err) {
     if (err instanceof DecodeError) {
@@ -32,4 +47,7 @@ const FORMAT_NAMES: Record<PayloadFormat, string> = {
   [PayloadFormat.ZIPKIN_JSON]: 'Zipkin JSON v2',
   [PayloadFormat.ZIPKIN_PROTO]: 'Zipkin proto3',
   [PayloadFormat.ZIPKIN_V1_JSON]: 'Zipkin JSON v1',
+  [PayloadFormat.JAEGER_THRIFT_BINARY]: 'Jaeger Thrift',
+  [PayloadFormat.JAEGER_AGENT_COMPACT]: 'Jaeger agent compact Thrift',
+  [PayloadFormat.JAEGER_AGENT_BINARY]: 'Jaeger agent binary Thrift',
 };

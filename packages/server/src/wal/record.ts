@@ -8,7 +8,19 @@ import { crc32 } from 'node:zlib';
 export const HEADER_BYTES = 17;
 
 /** What the payload holds, so replay can decode it the way the receiver did. */
-export const PayloadFormat = { OTLP_PROTO: 1, OTLP_JSON: 2, ZIPKIN_JSON: 3, ZIPKIN_PROTO: 4, ZIPKIN_V1_JSON: 5 } as const;
+export const PayloadFormat = {
+  OTLP_PROTO: 1,
+  OTLP_JSON: 2,
+  ZIPKIN_JSON: 3,
+  ZIPKIN_PROTO: 4,
+  ZIPKIN_V1_JSON: 5,
+  /** A jaeger.thrift Batch, binary protocol (the collector's POST /api/traces). */
+  JAEGER_THRIFT_BINARY: 6,
+  /** An Agent.emitBatch datagram, compact protocol (UDP 6831). */
+  JAEGER_AGENT_COMPACT: 7,
+  /** An Agent.emitBatch datagram, binary protocol (UDP 6832). */
+  JAEGER_AGENT_BINARY: 8,
+} as const;
 export type PayloadFormat = (typeof PayloadFormat)[keyof typeof PayloadFormat];
 const FORMATS: ReadonlySet<number> = new Set(Object.values(PayloadFormat));
 
