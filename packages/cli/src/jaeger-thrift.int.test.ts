@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { FULL_BATCH, jaegerSpan } from '../../codecs/src/testing/jaeger-batches.js';
 import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter } from '../../codecs/src/testing/jaeger-thrift-writer.js';
@@ -7,7 +6,7 @@ import type { JaegerBatch } from '../../codecs/src/jaeger/jaeger-batch.js';
 import { MessageType } from '../../codecs/src/jaeger/thrift-reader.js';
 import { useClewProcess, waitForTrace } from './testing/clew-process.js';
 import type { JaegerClient, SentSpan, SentTag } from './testing/jaeger.js';
-import { followsFrom, jaegerClient } from './testing/jaeger.js';
+import { followsFrom, jaegerClient, sendDatagram } from './testing/jaeger.js';
 import { waitForZipkinTrace } from './testing/zipkin.js';
 
 const LIMIT = 64 * 1024;
@@ -151,18 +150,6 @@ function freshBatch(): JaegerBatch {
 }
 
 const traceHex = (b: JaegerBatch) => (BigInt.asUintN(64, b.spans[0]!.traceIdHigh) * 2n ** 64n + BigInt.asUintN(64, b.spans[0]!.traceIdLow)).toString(16).padStart(32, '0');
-
-function sendDatagram(address: string, datagram: Uint8Array): Promise<void> {
-  const i = address.lastIndexOf(':');
-  const socket = createSocket('udp4');
-  return new Promise((resolve, reject) =>
-    socket.send(datagram, Number(address.slice(i + 1)), address.slice(0, i), (err) => {
-      socket.close();
-      if (err) reject(err);
-      else resolve();
-    }),
-  );
-}
 
 /** A trace read through the Jaeger API with its trace id and service blanked, to compare traces sent apart. */
 function comparable(trace: any): any {

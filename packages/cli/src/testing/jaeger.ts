@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -77,6 +78,19 @@ export function jaegerClient(serviceName: string, sender: { udp: string } | { ht
 /** An opentracing FOLLOWS_FROM reference, for startSpan's `references`. */
 export function followsFrom(context: unknown): unknown {
   return jaeger.opentracing.followsFrom(context);
+}
+
+/** Sends one datagram to a host:port (an agent port) and resolves once it is handed to the kernel. */
+export function sendDatagram(address: string, datagram: Uint8Array): Promise<void> {
+  const [host, port] = splitHostPort(address);
+  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  return new Promise((resolve, reject) =>
+    socket.send(datagram, port, host, (err) => {
+      socket.close();
+      if (err) reject(err);
+      else resolve();
+    }),
+  );
 }
 
 function splitHostPort(hostPort: string): [string, number] {
