@@ -8,6 +8,8 @@ export default defineConfig({
     // Tests run against sources (`@clew/x` → packages/x/src/index.ts, `@clew/x/y` → packages/x/src/y.ts);
     // the built dist/ is what `clew serve` runs.
     alias: [
+      // @clew/node lives in packages/sdk-node.
+      { find: /^@clew\/node$/, replacement: `${packages}sdk-node/src/index.ts` },
       { find: /^@clew\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
       { find: /^@clew\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2.ts` },
     ],

@@ -1,0 +1,52 @@
+// An Express service run under `node --import @clew/node/register`. Every route answers with the ids of the span
+// that is active while it runs, so a test can find the trace in Clew.
+import { context, propagation, trace } from '@opentelemetry/api';
+import express from 'express';
+import pino from 'pino';
+import winston from 'winston';
+import { withSpan } from '@clew/node';
+
+const pinoLogger = pino({ base: undefined });
+const winstonLogger = winston.createLogger({ format: winston.format.json(), transports: [new winston.transports.Console()] });
+
+function activeIds() {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return { traceId: ctx?.traceId, spanId: ctx?.spanId };
+}
+
+const app = express();
+
+app.get('/ids', (_req, res) => {
+  res.json(activeIds());
+});
+
+// Calls `to` with fetch, with a baggage entry, and returns what it answered.
+app.get('/forward', async (req, res) => {
+  const bag = propagation.createBaggage({ 'shop.tenant': { value: 'acme' } });
+  const answer = await context.with(propagation.setBaggage(context.active(), bag), () => fetch(String(req.query.to)));
+  res.json({ ...activeIds(), downstream: await answer.json() });
+});
+
+app.get('/reserve', async (req, res) => {
+  try {
+    const ids = await withSpan('reserve-stock', async (span) => {
+      span.setAttribute('sku', String(req.query.sku));
+      if (req.query.fail) throw new Error(`out of stock: ${req.query.sku}`);
+      return activeIds();
+    }, { attributes: { 'shop.step': 'reserve' } });
+    res.json(ids);
+  } catch (err) {
+    res.status(409).json({ ...activeIds(), error: err.message });
+  }
+});
+
+app.get('/log', (_req, res) => {
+  pinoLogger.info({ check: 'pino' }, 'log-check');
+  winstonLogger.info('log-check', { check: 'winston' });
+  res.json(activeIds());
+});
+
+const server = app.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ ready: server.address().port }));
+});
+process.on('SIGTERM', () => server.close());
