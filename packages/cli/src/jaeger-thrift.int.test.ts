@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FULL_BATCH, jaegerSpan } from '../../codecs/src/testing/jaeger-batches.js';
 import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter } from '../../codecs/src/testing/jaeger-thrift-writer.js';
@@ -133,10 +134,10 @@ describe('jaeger-client → Clew', () => {
 
 const randomI64 = (): bigint => BigInt.asIntN(64, BigInt(`0x${randomBytes(8).toString('hex')}`));
 
-/** FULL_BATCH moved to now (the store keeps recent spans) under a trace id of its own. */
-function freshBatch(): JaegerBatch {
+/** FULL_BATCH moved to `now` (the store keeps recent spans) under a trace id of its own. */
+function freshBatch(now = Date.now()): JaegerBatch {
   const traceIdHigh = randomI64();
-  const shift = BigInt(Date.now()) * 1000n - 1_700_000_000_000_000n;
+  const shift = BigInt(now) * 1000n - 1_700_000_000_000_000n;
   const retrace = (r: { traceIdHigh: bigint; traceIdLow: bigint }) => (r.traceIdHigh === FULL_BATCH.spans[0]!.traceIdHigh ? { ...r, traceIdHigh } : r);
   return {
     process: { ...FULL_BATCH.process, serviceName: uniq('jaeger-compact') },
@@ -165,8 +166,9 @@ function comparable(trace: any): any {
 
 describe('the agent ports', () => {
   it('a batch sent to the compact port (6831) reads back the same as through the binary port (6832)', async () => {
-    const viaCompact = freshBatch();
-    const viaBinary = freshBatch();
+    const now = Date.now();
+    const viaCompact = freshBatch(now);
+    const viaBinary = freshBatch(now);
     await sendDatagram(running().jaegerCompact, encodeEmitBatch(viaCompact, 'compact'));
     await sendDatagram(running().jaegerBinary, encodeEmitBatch(viaBinary, 'binary'));
     const compactTrace = await waitForTrace(running().query, traceHex(viaCompact), 3);
@@ -212,6 +214,18 @@ describe('POST /api/traces refusals, as the Jaeger collector answers them', () =
       expect([res.status, await res.text()]).toEqual([202, '']);
       await waitForTrace(running().query, traceHex(batch), 1);
     }
+  });
+
+  it('a gzipped batch (Content-Encoding: gzip): 202', async () => {
+    const batch = oneSpan();
+    const res = await fetch(`${running().jaegerThriftHttp}/api/traces`, {
+      method: 'POST',
+      body: gzipSync(encodeJaegerBatch(batch, 'binary')),
+      headers: { 'content-type': 'application/x-thrift', 'content-encoding': 'gzip' },
+    });
+    expect(res.status).toBe(202);
+    const trace = await waitForTrace(running().query, traceHex(batch), 1);
+    expect(trace.spans[0].tags).toEqual([{ key: 'k', type: 'string', value: 'v' }]);
   });
 
   it('malformed Thrift: 400 saying what and where; the next request is still taken', async () => {
