@@ -1,0 +1,164 @@
+import type { Aggregate, FieldExpr, Pipeline, ScalarExpr, SpansetExpr, Stage } from './ast.js';
+import { aggregateText } from './ast-text.js';
+import { arithmetic, evalField, isTrue } from './field-eval.js';
+import { structuralJoin, union } from './structural.js';
+import type { TraceIndex } from './trace-index.js';
+import type { Value } from './values.js';
+
+/** A spanset while a pipeline runs: span indexes into the TraceIndex (sorted) and the aggregates computed on it. */
+export interface WorkingSpanset {
+  readonly spans: readonly number[];
+  readonly aggregates: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+}
+
+/** Runs each stage on the spansets the previous one produced; the first stage sees `input`. */
+export function runPipeline(p: Pipeline, trace: TraceIndex, input: readonly WorkingSpanset[]): WorkingSpanset[] {
+  let sets = [...input];
+  for (const stage of p.stages) {
+    if (sets.length === 0) break;
+    sets = runStage(stage, trace, sets);
+  }
+  return sets;
+}
+
+function runStage(stage: Stage, trace: TraceIndex, sets: WorkingSpanset[]): WorkingSpanset[] {
+  switch (stage.type) {
+    case 'spanset':
+      return sets.flatMap((s) => evalSpanset(stage.expr, trace, s));
+    case 'scalar-filter':
+      return sets.flatMap((s) => {
+        const computed = new Map<string, number>();
+        const left = scalarValue(stage.left, trace, s, computed);
+        const right = scalarValue(stage.right, trace, s, computed);
+        if (!compareNumbers(stage.op, left, right)) return [];
+        const aggregates = [...s.aggregates.filter((a) => !computed.has(a.name))];
+        for (const [name, value] of computed) aggregates.push({ name, value });
+        return [{ spans: s.spans, aggregates }];
+      });
+    case 'by':
+      return sets.flatMap((s) => groupBy(stage.fields, trace, s));
+    case 'select':
+      // select() only names attributes to return with each span (see namedFields); spansets pass unchanged.
+      return sets;
+    case 'coalesce':
+      return [{ spans: sets.map((s) => s.spans).reduce(union), aggregates: [] }];
+  }
+}
+
+function evalSpanset(e: SpansetExpr, trace: TraceIndex, s: WorkingSpanset): WorkingSpanset[] {
+  switch (e.type) {
+    case 'filter': {
+      const filter = e.expr;
+      const spans = filter === null ? s.spans : s.spans.filter((i) => isTrue(evalField(filter, trace, i)));
+      return spans.length > 0 ? [{ spans, aggregates: s.aggregates }] : [];
+    }
+    case 'pipeline':
+      return runPipeline(e.pipeline, trace, [s]);
+    case 'spanset-op': {
+      const left = evalSpanset(e.left, trace, s);
+      const right = evalSpanset(e.right, trace, s);
+      const a = allSpans(left);
+      const b = allSpans(right);
+      let spans: number[];
+      if (e.op === '&&') spans = left.length > 0 && right.length > 0 ? union(a, b) : [];
+      else if (e.op === '||') spans = union(a, b);
+      else spans = structuralJoin(e.op, trace, a, b);
+      return spans.length > 0 ? [{ spans, aggregates: s.aggregates }] : [];
+    }
+  }
+}
+
+function allSpans(sets: readonly WorkingSpanset[]): number[] {
+  return sets.length === 0 ? [] : sets.map((s) => [...s.spans]).reduce(union);
+}
+
+function scalarValue(e: ScalarExpr, trace: TraceIndex, s: WorkingSpanset, computed: Map<string, number>): number {
+  switch (e.type) {
+    case 'static':
+      return e.value.type === 'int' || e.value.type === 'duration' ? Number(e.value.value) : e.value.type === 'float' ? e.value.value : NaN;
+    case 'aggregate': {
+      const value = aggregate(e.aggregate, trace, s);
+      computed.set(aggregateText(e.aggregate), value);
+      return value;
+    }
+    case 'binary':
+      return arithmetic(e.op, scalarValue(e.left, trace, s, computed), scalarValue(e.right, trace, s, computed));
+  }
+}
+
+/**
+ * count() counts the spans; avg/min/max/sum read the field of each span and use the numeric values (durations in
+ * nanoseconds), skipping spans where it is missing or not a number. Without any value, avg/min/max are NaN (no
+ * comparison holds) and sum is 0.
+ */
+function aggregate(a: Aggregate, trace: TraceIndex, s: WorkingSpanset): number {
+  if (a.fn === 'count' || !a.field) return s.spans.length;
+  let n = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const i of s.spans) {
+    const v = evalField(a.field, trace, i);
+    if (v.k !== 'num' || Number.isNaN(v.n)) continue;
+    n++;
+    sum += v.n;
+    if (v.n < min) min = v.n;
+    if (v.n > max) max = v.n;
+  }
+  switch (a.fn) {
+    case 'sum':
+      return sum;
+    case 'avg':
+      return n > 0 ? sum / n : NaN;
+    case 'min':
+      return n > 0 ? min : NaN;
+    case 'max':
+      return n > 0 ? max : NaN;
+  }
+}
+
+function compareNumbers(op: string, l: number, r: number): boolean {
+  switch (op) {
+    case '=':
+      return l === r;
+    case '!=':
+      return !Number.isNaN(l) && !Number.isNaN(r) && l !== r;
+    case '>':
+      return l > r;
+    case '>=':
+      return l >= r;
+    case '<':
+      return l < r;
+    case '<=':
+      return l <= r;
+    default:
+      return false;
+  }
+}
+
+/** Splits a spanset by the values of `fields`, groups in order of their first span; a missing value is a group too. */
+function groupBy(fields: readonly FieldExpr[], trace: TraceIndex, s: WorkingSpanset): WorkingSpanset[] {
+  const groups = new Map<string, number[]>();
+  for (const i of s.spans) {
+    const key = fields.map((f) => valueKey(evalField(f, trace, i))).join('\u0000');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  return [...groups.values()].map((spans) => ({ spans, aggregates: s.aggregates }));
+}
+
+function valueKey(v: Value): string {
+  switch (v.k) {
+    case 'str':
+    case 'status':
+    case 'kind':
+      return `${v.k}:${v.s}`;
+    case 'num':
+      return `num:${v.i ?? v.n}`;
+    case 'bool':
+      return `bool:${v.b}`;
+    default:
+      return v.k;
+  }
+}
