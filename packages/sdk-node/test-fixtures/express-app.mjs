@@ -2,6 +2,7 @@
 // that is active while it runs, so a test can find the trace in Clew.
 import { context, propagation, trace } from '@opentelemetry/api';
 import express from 'express';
+import http from 'node:http';
 import pino from 'pino';
 import winston from 'winston';
 import { withSpan } from '@clew/node';
@@ -11,7 +12,7 @@ const winstonLogger = winston.createLogger({ format: winston.format.json(), tran
 
 function activeIds() {
   const ctx = trace.getActiveSpan()?.spanContext();
-  return { traceId: ctx?.traceId, spanId: ctx?.spanId };
+  return { traceId: ctx?.traceId, spanId: ctx?.spanId, traceFlags: ctx?.traceFlags };
 }
 
 const app = express();
@@ -20,11 +21,24 @@ app.get('/ids', (_req, res) => {
   res.json(activeIds());
 });
 
-// Calls `to` with fetch, with a baggage entry, and returns what it answered.
+// GET with node:http, answering the parsed JSON body.
+function httpGetJson(url) {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
+}
+
+// Calls `to` (with fetch, or node:http when via=http), adding a baggage entry to what came in, and returns the answer.
 app.get('/forward', async (req, res) => {
-  const bag = propagation.createBaggage({ 'shop.tenant': { value: 'acme' } });
-  const answer = await context.with(propagation.setBaggage(context.active(), bag), () => fetch(String(req.query.to)));
-  res.json({ ...activeIds(), downstream: await answer.json() });
+  const bag = (propagation.getActiveBaggage() ?? propagation.createBaggage()).setEntry('shop.tenant', { value: 'acme' });
+  const to = String(req.query.to);
+  const downstream = await context.with(propagation.setBaggage(context.active(), bag), async () =>
+    req.query.via === 'http' ? httpGetJson(to) : (await fetch(to)).json(),
+  );
+  res.json({ ...activeIds(), downstream });
 });
 
 app.get('/reserve', async (req, res) => {
@@ -49,4 +63,3 @@ app.get('/log', (_req, res) => {
 const server = app.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ ready: server.address().port }));
 });
-process.on('SIGTERM', () => server.close());
