@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { demoCommand } from './demo.js';
 import { serve } from './serve.js';
 
 const int = (name: string) => (v: string) => {
@@ -37,5 +38,7 @@ program
     new Option('--log-level <level>', 'log level (default info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   )
   .action(serve);
+
+program.addCommand(demoCommand());
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import { PRODUCT_COUNT } from './services/catalog-seed.js';
 export interface LoadOptions {
   /** Requests per second, on average. */
   readonly rate: number;
-  /** How many distinct shoppers, default 40. */
+  /** How many distinct shoppers, default 16. */
   readonly users?: number;
 }
 
@@ -20,7 +20,7 @@ const SEARCHES = ['waterproof', 'battery', 'kettle', 'gift', 'backpak', 'headpho
 const MAX_IN_FLIGHT = 32;
 
 type Action = 'home' | 'product' | 'search' | 'add' | 'cart' | 'checkout';
-const MIX: Array<[Action, number]> = [['home', 30], ['product', 25], ['search', 8], ['add', 20], ['cart', 10], ['checkout', 7]];
+const MIX: Array<[Action, number]> = [['home', 25], ['product', 20], ['search', 8], ['add', 22], ['cart', 10], ['checkout', 15]];
 const MIX_TOTAL = MIX.reduce((s, [, w]) => s + w, 0);
 
 /**
@@ -28,7 +28,7 @@ const MIX_TOTAL = MIX.reduce((s, [, w]) => s + w, 0);
  * checkouts. Every eighth shopper buys in bulk, so their carts (and the cart service's N+1 calls) grow long.
  */
 export function startLoad(frontend: string, options: LoadOptions): LoadGenerator {
-  const users = Array.from({ length: options.users ?? 40 }, (_, i) => `shopper-${String(i + 1).padStart(2, '0')}`);
+  const users = Array.from({ length: options.users ?? 16 }, (_, i) => `shopper-${String(i + 1).padStart(2, '0')}`);
   const cartSizes = new Map<string, number>();
   const counts = { ok: 0, clientError: 0, serverError: 0, unreachable: 0 };
   const inFlight = new Set<Promise<void>>();

@@ -6,7 +6,7 @@ import { useClewProcess } from '../../cli/src/testing/clew-process.js';
 import type { Demo } from './start-demo.js';
 import { startDemo } from './start-demo.js';
 import type { JaegerSpan, TraceShape } from './testing/trace-shape.js';
-import { traceIdOf, traceWhen } from './testing/trace-shape.js';
+import { otlpSpan, traceIdOf, traceWhen } from './testing/trace-shape.js';
 
 const clew = useClewProcess();
 let demo: Demo;
@@ -180,8 +180,12 @@ describe('the demo shop, traced into Clew', () => {
     expect(moreConsumers).toEqual([]);
     expect(t.service(consumer!)).toBe('shipping');
     expect(consumer!.operationName).toBe('process order.placed');
+    // Jaeger shows the consumer under the producer by one FOLLOWS_FROM reference; OTLP keeps both the parent and the link.
     expect(t.parent(consumer!)).toBe(producer);
     expect(t.links(consumer!)).toEqual([producer!.spanID]);
+    const otlp = await otlpSpan(clew().query, res.traceId, consumer!.spanID);
+    expect(otlp?.parentSpanId).toBe(producer!.spanID);
+    expect(otlp?.links?.map((l) => [l.traceId, l.spanId])).toEqual([[res.traceId, producer!.spanID]]);
     expect(t.tag(consumer!, 'messaging.message.id')).toBe(t.tag(producer!, 'messaging.message.id'));
     expect(t.tag(consumer!, 'order.id')).toBe(res.body.orderId);
 

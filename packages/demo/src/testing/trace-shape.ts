@@ -56,9 +56,18 @@ export class TraceShape {
     return this.tag(s, 'error') === true;
   }
 
+  /**
+   * The span's parent as Jaeger UI draws it: its first reference. The OpenTelemetry → Jaeger mapping makes that
+   * FOLLOWS_FROM when a link restates the parent, as a messaging consumer's does.
+   */
   parent(s: JaegerSpan): JaegerSpan | undefined {
-    const ref = s.references.find((r) => r.refType === 'CHILD_OF');
+    const ref = s.references[0];
     return ref && this.byId.get(ref.spanID);
+  }
+
+  /** Every span's referenced parent is in the trace: nothing is still on its way from a service's exporter. */
+  complete(): boolean {
+    return this.spans.every((s) => s.references.length === 0 || this.parent(s) !== undefined);
   }
 
   children(s: JaegerSpan): JaegerSpan[] {
@@ -101,8 +110,8 @@ export class TraceShape {
 }
 
 /**
- * Polls Clew's Jaeger API for a trace until `ready` holds (the services export on their own schedules, so a trace
- * fills in over a moment), then returns it.
+ * Polls Clew's Jaeger API for a trace until it is complete and `ready` holds (the services export on their own
+ * schedules, so a trace fills in over a moment), then returns it.
  */
 export async function traceWhen(query: string, traceId: string, ready: (t: TraceShape) => boolean, timeoutMs = 30_000): Promise<TraceShape> {
   const deadline = Date.now() + timeoutMs;
@@ -112,7 +121,7 @@ export async function traceWhen(query: string, traceId: string, ready: (t: Trace
     const t = res.body?.data?.[0];
     if (res.status === 200 && t) {
       last = new TraceShape(t);
-      if (ready(last)) return last;
+      if (last.complete() && ready(last)) return last;
     }
     if (Date.now() > deadline) {
       const seen = last?.spans.map((s) => `${last!.service(s)}:${s.operationName}`).join(', ') ?? `status ${res.status}`;
@@ -128,4 +137,20 @@ export function traceIdOf(res: Response): string {
   const id = header?.split('-')[1];
   if (!id) throw new Error(`no traceresponse header in the answer (${res.status} ${res.url})`);
   return id;
+}
+
+/** A span as Clew's api_v3 returns it (OTLP JSON, every field as sent). */
+export interface OtlpJsonSpan {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  links?: Array<{ traceId: string; spanId: string }>;
+}
+
+/** One span of a trace read through Jaeger's api_v3, which keeps the parent and the links apart. */
+export async function otlpSpan(query: string, traceId: string, spanId: string): Promise<OtlpJsonSpan | undefined> {
+  const res = await getJson<{ result?: { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpJsonSpan[] }> }> } }>(
+    `${query}/api/v3/traces/${traceId}`,
+  );
+  return res.body.result?.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).find((s) => s.spanId === spanId);
 }
