@@ -6,8 +6,9 @@
 // Spans come from bench/lib/generate.js (realistic: ~10 attributes, ~450 B protobuf each) in 512-span batches.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
-import { decodeOtlpJson, decodeOtlpProto, encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
+import { decodeJaegerThriftBatch, decodeOtlpJson, decodeOtlpProto, encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
 import { generateSpans } from './lib/generate.js';
+import { encodeJaegerBatches } from './lib/jaeger-thrift.js';
 
 const require = createRequire(import.meta.url);
 const arg = (name, fallback) => {
@@ -27,6 +28,13 @@ function encodedBatches() {
   const json = batches.map((b) => Buffer.from(JSON.stringify(encodeOtlpJson(b))));
   return { spanCount: spans.length, proto, gzipped: proto.map((b) => gzipSync(b)), json };
 }
+/** The same spans as Jaeger Thrift batches (built on demand: it is the slowest encoder here). */
+encodedBatches.jaeger = () => {
+  const spans = generateSpans(TOTAL, { seed: 1 });
+  const out = [];
+  for (let i = 0; i < spans.length; i += BATCH) out.push(...encodeJaegerBatches(spans.slice(i, i + BATCH)));
+  return out;
+};
 const { spanCount, proto, gzipped, json } = encodedBatches();
 
 const bytesPerSpan = (bufs) => bufs.reduce((n, b) => n + b.length, 0) / spanCount;
@@ -64,6 +72,9 @@ const rows = [
   ['OTLP protobuf + gzip', () => measure((b) => decodeOtlpProto(gunzipSync(b)).spans.length, gzipped), 705_000],
   ['OTLP JSON', () => measure((b) => decodeOtlpJson(b).spans.length, json), 242_000],
 ];
+// Jaeger Thrift (binary, as jaeger-client sends it): no limit of its own, so beside the OTLP protobuf reader's.
+const jaegerThrift = encodedBatches.jaeger();
+rows.push(['Jaeger Thrift binary (one Batch per service)', () => measure((b) => decodeJaegerThriftBatch(b).spans.length, jaegerThrift), 1_150_000]);
 if (reference) {
   const count = (m) => m.resourceSpans.reduce((n, rs) => n + rs.scopeSpans.reduce((k, ss) => k + ss.spans.length, 0), 0);
   rows.push(['protobufjs (reference, not converted to the model)', () => measure((b) => count(reference.decode(b)), proto), 241_000]);

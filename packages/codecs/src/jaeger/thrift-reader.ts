@@ -1,4 +1,5 @@
 import { DecodeError } from '../decode-error.js';
+import { StringCache } from '../otlp-proto/string-cache.js';
 
 /** Thrift's type ids as the binary protocol writes them; the compact reader translates its own ids to these. */
 export const TType = {
@@ -25,6 +26,9 @@ export interface MessageHeader {
   readonly seqid: number;
 }
 
+/** Shared by all batches: tag keys, service and operation names repeat across them. Safe: JS runs one decode at a time. */
+const strings = new StringCache();
+
 /** Structs nested deeper than this (only unknown fields can nest at all in jaeger.thrift) are hostile input. */
 const MAX_DEPTH = 64;
 
@@ -35,6 +39,8 @@ const MAX_DEPTH = 64;
  */
 export abstract class ThriftReader {
   readonly buf: Buffer;
+  /** The same bytes as {@link buf}, for the string cache's hashing. */
+  private readonly view: DataView;
   pos = 0;
   /** Field id of the last field header read. */
   fieldId = 0;
@@ -44,6 +50,7 @@ export abstract class ThriftReader {
 
   constructor(bytes: Uint8Array) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Throws a DecodeError naming what was wrong, the byte offset and the struct being read. */
@@ -79,7 +86,7 @@ export abstract class ThriftReader {
   /** A string field's bytes as UTF-8. */
   string(): string {
     const len = this.binaryLength();
-    const s = this.buf.toString('utf8', this.pos, this.pos + len);
+    const s = strings.get(this.buf, this.view, this.pos, this.pos + len);
     this.pos += len;
     return s;
   }

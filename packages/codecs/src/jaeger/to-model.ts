@@ -76,7 +76,7 @@ function toSpan(j: JaegerSpan, resource: Resource, scopes: Map<string, Scope>): 
   const start = BigInt.asUintN(64, j.startTime);
   const end = BigInt.asUintN(64, j.startTime + j.duration);
   return {
-    traceId: (id64(j.traceIdHigh) + id64(j.traceIdLow)) as TraceId,
+    traceId: traceIdHex(j.traceIdHigh, j.traceIdLow),
     spanId: id64(j.spanId) as SpanId,
     parentSpanId: parent === 0n ? null : (id64(parent) as SpanId),
     traceState: traceState === undefined ? '' : text(traceState),
@@ -115,7 +115,7 @@ function toLinks(refs: readonly JaegerSpanRef[], parent: bigint): SpanLink[] {
   for (const ref of refs) {
     if (ref.spanId === parent && ref.refType === SpanRefType.CHILD_OF) continue;
     links.push({
-      traceId: (id64(ref.traceIdHigh) + id64(ref.traceIdLow)) as TraceId,
+      traceId: traceIdHex(ref.traceIdHigh, ref.traceIdLow),
       spanId: id64(ref.spanId) as SpanId,
       traceState: '',
       attributes: [{ key: TAG.refType, value: str(ref.refType === SpanRefType.CHILD_OF ? 'child_of' : 'follows_from') }],
@@ -237,6 +237,14 @@ function text(v: AnyValue): string {
 
 function textOr(v: AnyValue | undefined): string {
   return v === undefined ? '' : text(v);
+}
+
+/** The last trace id turned to hex: a batch's spans mostly share a few traces, and BigInt to hex is not cheap. */
+let lastTrace = { high: 0n, low: 0n, hex: '0'.repeat(32) as TraceId };
+
+function traceIdHex(high: bigint, low: bigint): TraceId {
+  if (high !== lastTrace.high || low !== lastTrace.low) lastTrace = { high, low, hex: (id64(high) + id64(low)) as TraceId };
+  return lastTrace.hex;
 }
 
 function id64(v: bigint): string {
