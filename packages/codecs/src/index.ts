@@ -4,7 +4,7 @@ export { decodeOtlpProto } from './otlp-proto/decode.js';
 export { encodeOtlpProto } from './otlp-proto/encode.js';
 export { encodeExportResponseProto } from './otlp-proto/export-response.js';
 export { decodeOtlpJson } from './otlp-json/decode.js';
-export { encodeOtlpJson } from './otlp-json/encode.js';
+export { anyValueJson, encodeOtlpJson } from './otlp-json/encode.js';
 export type {
   OtlpJsonAnyValue,
   OtlpJsonEntityRef,

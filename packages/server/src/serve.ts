@@ -19,6 +19,7 @@ import { jaegerThriftReceiver } from './receivers/jaeger/thrift-http-receiver.js
 import { startJaegerAgent } from './receivers/jaeger/agent.js';
 import { AttributeCatalog } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
+import { tempoApi } from './api/tempo/index.js';
 import { sampleSpans } from './pipeline/sample-spans.js';
 import { startRetention } from './retention.js';
 import { WriteAheadLog } from './wal/wal.js';
@@ -175,6 +176,16 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(app, () => app.close());
     },
   },
+  tempo: {
+    deps: ['store', 'catalog'],
+    async start({ config, log, addresses }, get) {
+      const app = await startHttpApp({ host: config.host, port: config.ports.tempo, log }, (a) =>
+        a.register(tempoApi, { store: get<Store>('store'), catalog: get<AttributeCatalog>('catalog') }),
+      );
+      addresses.tempo = app.url;
+      return value(app, () => app.close());
+    },
+  },
   retention: {
     deps: ['store'],
     async start({ config, log }, get) {
@@ -184,7 +195,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
 };
 
-export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'query', 'retention'] as const;
+export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'query', 'tempo', 'retention'] as const;
 
 export interface RunningClew {
   /** Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), zipkin and query (base URLs). */

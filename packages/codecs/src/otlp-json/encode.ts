@@ -102,7 +102,8 @@ function attributesJson(attrs: Attributes): OtlpJsonKeyValue[] {
   return attrs.map((kv) => ({ key: kv.key, value: anyValueJson(kv.value) }));
 }
 
-function anyValueJson(v: AnyValue): OtlpJsonAnyValue {
+/** One attribute value as OTLP/JSON (the protobuf JSON mapping of AnyValue). */
+export function anyValueJson(v: AnyValue): OtlpJsonAnyValue {
   switch (v.type) {
     case 'string':
       return { stringValue: v.value };

@@ -1,4 +1,4 @@
-import type { Attributes, Resource, Span } from '@clew/model';
+import type { AnyValue, Attributes, Resource, Span } from '@clew/model';
 import { anyValueToString, serviceName } from '@clew/model';
 import { RecentMap } from './recent-map.js';
 
@@ -20,9 +20,15 @@ export const DEFAULT_CATALOG_LIMITS: AttributeCatalogLimits = {
   maxServicesPerEntry: 64,
 };
 
+/** Where an attribute was seen: TraceQL's `span.` and `resource.` scopes, or on an event. */
+export type AttributeScope = 'span' | 'resource' | 'event';
+
 interface KeyEntry {
   readonly services: Set<string>;
   readonly values: RecentMap<string, Set<string>>;
+  readonly scopes: Set<AttributeScope>;
+  /** The type of the value last seen, which typed suggestions (TraceQL's tag values) report. */
+  type?: AnyValue['type'];
 }
 
 /**
@@ -47,10 +53,10 @@ export class AttributeCatalog {
       const service = serviceName(span.resource);
       if (!this.seenResources.has(span.resource)) {
         this.seenResources.add(span.resource);
-        this.recordAttributes(span.resource.attributes, service);
+        this.recordAttributes(span.resource.attributes, service, 'resource');
       }
-      this.recordAttributes(span.attributes, service);
-      for (const e of span.events) this.recordAttributes(e.attributes, service);
+      this.recordAttributes(span.attributes, service, 'span');
+      for (const e of span.events) this.recordAttributes(e.attributes, service, 'event');
     }
   }
 
@@ -74,11 +80,19 @@ export class AttributeCatalog {
     return out.reverse();
   }
 
-  private recordAttributes(attrs: Attributes, service: string): void {
+  /** The scopes `key` was seen in and the type of its last value, or undefined for a key not (or no longer) known. */
+  keyInfo(key: string): { readonly scopes: ReadonlySet<AttributeScope>; readonly type: AnyValue['type'] | undefined } | undefined {
+    const entry = this.keys.get(key);
+    return entry && { scopes: entry.scopes, type: entry.type };
+  }
+
+  private recordAttributes(attrs: Attributes, service: string, scope: AttributeScope): void {
     const { maxValuesPerKey, maxValueLength } = this.limits;
     for (const kv of attrs) {
-      const entry = this.keys.touch(kv.key, () => ({ services: new Set(), values: new RecentMap(maxValuesPerKey) }));
+      const entry = this.keys.touch(kv.key, () => ({ services: new Set(), values: new RecentMap(maxValuesPerKey), scopes: new Set() }));
       this.addService(entry.services, service);
+      entry.scopes.add(scope);
+      entry.type = kv.value.type;
       const t = kv.value.type;
       if (t === 'bytes' || t === 'array' || t === 'kvlist' || t === 'empty') continue;
       const text = anyValueToString(kv.value);

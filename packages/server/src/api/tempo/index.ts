@@ -1,0 +1,27 @@
+import type { Store } from '@clew/storage';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AttributeCatalog } from '../native/attribute-catalog.js';
+import { sendText, TempoApiError } from './errors.js';
+import { registerTempoRoutes } from './routes.js';
+
+export interface TempoApiOptions {
+  readonly store: Store;
+  /** Tag names and values seen at ingest: the server's catalog. */
+  readonly catalog: AttributeCatalog;
+}
+
+/**
+ * Tempo's HTTP query API over a Store (trace by id, search with TraceQL or tags, tag names and values), answering
+ * as Tempo 2.x does so that Grafana's Tempo data source works unchanged. A fastify plugin; its error handler covers
+ * its routes only.
+ * @example await app.register(tempoApi, { store, catalog })
+ */
+export async function tempoApi(app: FastifyInstance, opts: TempoApiOptions): Promise<void> {
+  app.setErrorHandler((err: FastifyError | TempoApiError, request, reply) => {
+    if (err instanceof TempoApiError) return sendText(reply, err.status, err.message);
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendText(reply, err.statusCode, err.message);
+    request.log.error({ err }, 'tempo api: internal error');
+    return sendText(reply, 500, 'internal error');
+  });
+  registerTempoRoutes(app, opts.store, opts.catalog);
+}

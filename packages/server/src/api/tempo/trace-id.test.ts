@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { TempoApiError } from './errors.js';
+import { parseTempoTraceId } from './trace-id.js';
+
+describe('parseTempoTraceId (Tempo HexStringToTraceID)', () => {
+  it.each([
+    ['0123456789abcdef0123456789abcdef', '0123456789abcdef0123456789abcdef'],
+    ['0123456789ABCDEF0123456789ABCDEF', '0123456789abcdef0123456789abcdef'],
+    ['a000000000000001', '0000000000000000a000000000000001'],
+    ['abc', '00000000000000000000000000000abc'],
+    ['00' + 'f'.repeat(32), null],
+  ])('%s → %s', (text, id) => {
+    if (id === null) expect(() => parseTempoTraceId(text)).toThrow("trace IDs can't be larger than 128 bits");
+    else expect(parseTempoTraceId(text)).toBe(id);
+  });
+
+  it.each([
+    ['f'.repeat(33), "trace IDs can't be larger than 128 bits"],
+    ['abcg', "trace IDs can only contain hex characters: invalid character 'g' at position 4"],
+    ['', "trace IDs can't be empty"],
+  ])('refuses %j with a 400: %s', (text, message) => {
+    let err: unknown;
+    try {
+      parseTempoTraceId(text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TempoApiError);
+    expect((err as TempoApiError).status).toBe(400);
+    expect((err as TempoApiError).message).toBe(message);
+  });
+});
