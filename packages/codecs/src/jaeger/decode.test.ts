@@ -181,6 +181,13 @@ describe('hostile input is refused before it allocates', () => {
     expect(() => readJaegerAgentMessage(datagram, protocol)).toThrow(new DecodeError(message));
   });
 
+  it('reads the old (non-strict) binary envelope: name length first, then type and seqid', () => {
+    const args = encodeEmitBatch(SMALL, 'binary').subarray(new ThriftWriter('binary').message('emitBatch', MessageType.ONEWAY, 0).finish().length);
+    const old = Buffer.concat([new ThriftWriter('binary').string('emitBatch').raw(MessageType.CALL).i32(9).finish(), args]);
+    const { header, batch } = readJaegerAgentMessage(old, 'binary');
+    expect([header, batch]).toEqual([{ name: 'emitBatch', type: MessageType.CALL, seqid: 9 }, SMALL]);
+  });
+
   it('refuses a method other than emitBatch, and the header alone says which', () => {
     const zipkin = new ThriftWriter('compact').message('emitZipkinBatch', MessageType.ONEWAY, 3).structBegin().structEnd().finish();
     expect(readJaegerAgentHeader(zipkin, 'compact')).toEqual({ name: 'emitZipkinBatch', type: MessageType.ONEWAY, seqid: 3 });

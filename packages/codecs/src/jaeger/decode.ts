@@ -51,7 +51,7 @@ export function readJaegerAgentHeader(datagram: Uint8Array, protocol: ThriftProt
   return readAgentHeader(reader(datagram, protocol));
 }
 
-export function unsupportedMethod(name: string): string {
+function unsupportedMethod(name: string): string {
   return `unsupported Agent method ${JSON.stringify(name)} (only emitBatch is accepted)`;
 }
 

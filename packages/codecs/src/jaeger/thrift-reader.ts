@@ -91,7 +91,7 @@ export abstract class ThriftReader {
     return s;
   }
 
-  /** A binary field's bytes (a copy: the input buffer is reused by the transport). */
+  /** A binary field's bytes (a copy: a view would keep the whole request's buffer alive with the span). */
   binary(): Uint8Array {
     const len = this.binaryLength();
     const out: Uint8Array = new Uint8Array(this.buf.subarray(this.pos, this.pos + len));
