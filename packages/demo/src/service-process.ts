@@ -74,7 +74,8 @@ export async function startServiceProcess(spec: ServiceSpec, ctx: ServiceContext
     child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      if (child.connected) child.send({ type: 'stop' } satisfies ServiceMessage);
+      // A Ctrl-C in a terminal reaches the whole process group, so the service may be on its way out already.
+      if (child.connected) child.send({ type: 'stop' } satisfies ServiceMessage, (err) => err && child.kill('SIGTERM'));
       else child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

@@ -17,7 +17,7 @@ await runService(async () => {
 
   const app = express();
   app.use(express.json());
-  app.use((_req, res, next) => {
+  app.use(function traceResponse(_req, res, next) {
     const ctx = trace.getActiveSpan()?.spanContext();
     if (ctx) res.set('traceresponse', `00-${ctx.traceId}-${ctx.spanId}-0${ctx.traceFlags & 1}`);
     next();
