@@ -6,6 +6,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { tracesUrl } from './endpoint.js';
 import { registerEsmHook } from './esm-hook.js';
+import { installShutdownHooks } from './shutdown-hooks.js';
 import { clewInstrumentations } from './instrumentations.js';
 import { diagLevel } from './log-level.js';
 import type { StartOptions } from './options.js';
@@ -63,7 +64,8 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv): Partia
 /**
  * Starts OpenTelemetry with Clew's defaults: auto-instrumentation, OTLP/HTTP protobuf export to Clew, W3C, B3 and
  * Jaeger header extraction, pino/winston log correlation. Options left out come from the `OTEL_*` environment.
- * Call it before the application imports the libraries to instrument (see `@clew/node/register`).
+ * Call it before the application imports the libraries to instrument (see `@clew/node/register`). Spans still held
+ * are flushed when the process ends (beforeExit, SIGTERM, SIGINT) or on `shutdown()`.
  * @example const sdk = start({ serviceName: 'checkout' }); … await sdk.shutdown();
  */
 export function start(options: StartOptions = {}, env: NodeJS.ProcessEnv = process.env): ClewSdk {
@@ -83,6 +85,7 @@ export function start(options: StartOptions = {}, env: NodeJS.ProcessEnv = proce
   active = {
     shutdown: () => (stopping ??= sdk.shutdown().catch((err: unknown) => diag.error('@clew/node: shutdown failed', err))),
   };
+  installShutdownHooks(active);
   return active;
 }
 

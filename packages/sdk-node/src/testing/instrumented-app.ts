@@ -24,11 +24,11 @@ export function otlpBase(otlpHttp: string): string {
 }
 
 /**
- * Runs `test-fixtures/<fixture>` under `node --import @clew/node/register` with `env` over the test's environment,
- * and waits for its `{"ready": port}` line (servers) or its exit (scripts).
+ * Runs `test-fixtures/<fixture>` under `node --import <preload>` (default `@clew/node/register`) with `env` over the
+ * test's environment, and waits for its `{"ready": port}` line (servers) or its exit (scripts).
  */
-export async function startInstrumentedApp(fixture: string, env: Record<string, string>): Promise<InstrumentedApp> {
-  const child = spawn(process.execPath, ['--import', '@clew/node/register', fixture], {
+export async function startInstrumentedApp(fixture: string, env: Record<string, string>, preload = '@clew/node/register'): Promise<InstrumentedApp> {
+  const child = spawn(process.execPath, ['--import', preload, fixture], {
     cwd: FIXTURES,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, OTEL_BSP_SCHEDULE_DELAY: '50', ...env },
