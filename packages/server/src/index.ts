@@ -2,5 +2,15 @@ export type { ClewConfig, ClewConfigInput } from './config/schema.js';
 export { configSchema } from './config/schema.js';
 export { configFromEnv, configFromFile, mergeConfig, resolveConfig } from './config/load.js';
 export { ClewError } from './errors.js';
+export type {
+  TraceQLMatchedSpan,
+  TraceQLQuery,
+  TraceQLSearchOptions,
+  TraceQLSearchResult,
+  TraceQLSpanSet,
+  TraceQLSyntaxError,
+  TraceQLTraceMatch,
+} from './query/traceql/index.js';
+export { evaluateTraceQL, MAX_INSPECTED_TRACES, parseTraceQL, searchTraceQL } from './query/traceql/index.js';
 export type { RunningClew } from './serve.js';
 export { startClew } from './serve.js';
