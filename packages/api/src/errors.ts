@@ -26,6 +26,8 @@ export const ApiErrorBodySchema = z.object({
     message: z.string(),
     /** For BAD_PARAMETER: which parameter was wrong. */
     parameter: z.string().optional(),
+    /** For a TraceQL parse error (parameter `q`): where the query went wrong; offset 0-based, line and column 1-based. */
+    position: z.object({ offset: z.number().int(), line: z.number().int(), column: z.number().int() }).optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;

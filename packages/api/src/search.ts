@@ -22,6 +22,11 @@ const attributeFilter = z.string().transform((s, ctx) => {
  */
 export const SearchQuerySchema = z
   .object({
+    /**
+     * A TraceQL query (`{ resource.service.name = "cart" } >> { status = error }`). When given, it replaces the form's
+     * conditions: only `start`, `end`, `limit` and `offset` may go with it.
+     */
+    q: optionalText,
     service: optionalText,
     operation: optionalText,
     spanKind: optionalSpanKind,
@@ -39,6 +44,10 @@ export const SearchQuerySchema = z
     }
     if (q.start !== undefined && q.end !== undefined && q.end < q.start) {
       ctx.addIssue({ code: 'custom', path: ['end'], message: 'must not be before start' });
+    }
+    if (q.q !== undefined) {
+      const formField = (['service', 'operation', 'spanKind', 'minDuration', 'maxDuration'] as const).find((k) => q[k] !== undefined) ?? (q.attr.length > 0 ? 'attr' : undefined);
+      if (formField !== undefined) ctx.addIssue({ code: 'custom', path: [formField], message: 'cannot be combined with a TraceQL query (q); write the condition in the query' });
     }
   });
 /** What the UI sends: every parameter as text, `attr` as a list of "key=value". */
@@ -70,10 +79,14 @@ export const TraceRowSchema = z.object({
 });
 export type TraceRow = z.infer<typeof TraceRowSchema>;
 
-/** Newest first; `total` counts every matching trace, not just this page. */
+/**
+ * Newest first; `total` counts every matching trace, not just this page. A TraceQL search (`q`) stops once it has
+ * found the page and one trace more, so its total can be a lower bound: `totalIsLowerBound` says so ("40+").
+ */
 export const SearchResponseSchema = z.object({
   traces: z.array(TraceRowSchema),
   total: z.number().int(),
+  totalIsLowerBound: z.boolean().optional(),
   limit: z.number().int(),
   offset: z.number().int(),
 });

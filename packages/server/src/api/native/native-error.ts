@@ -8,6 +8,8 @@ export class NativeApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly parameter?: string,
+    /** Where a TraceQL query went wrong. */
+    readonly position?: { readonly offset: number; readonly line: number; readonly column: number },
   ) {
     super(message);
   }
@@ -17,6 +19,6 @@ export class NativeApiError extends Error {
   }
 
   body(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.parameter !== undefined && { parameter: this.parameter }) } };
+    return { error: { code: this.code, message: this.message, ...(this.parameter !== undefined && { parameter: this.parameter }), ...(this.position !== undefined && { position: { ...this.position } }) } };
   }
 }

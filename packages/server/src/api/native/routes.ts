@@ -20,6 +20,7 @@ import { NativeApiError } from './native-error.js';
 import { parseQuery, parseWith } from './parse-params.js';
 import { spanKindOf, toTraceQuery } from './to-trace-query.js';
 import { traceRow } from './trace-row.js';
+import { searchTraceQLPage } from './traceql-search.js';
 
 /** Store reads in flight for one page of search results. */
 const ROW_CONCURRENCY = 8;
@@ -47,6 +48,11 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
 
   app.get(ROUTES.search, async (request): Promise<SearchResponse> => {
     const q = parseQuery(request, SearchQuerySchema);
+    if (q.q !== undefined) {
+      const page = await searchTraceQLPage(store, q.q, q);
+      const rows = await mapBounded(page.traceIds, ROW_CONCURRENCY, rowOf);
+      return { traces: rows.filter((r): r is TraceRow => r !== null), total: page.total, totalIsLowerBound: page.totalIsLowerBound, limit: q.limit, offset: q.offset };
+    }
     const found = await store.findTraces(toTraceQuery(q));
     // The Store's search answers ids and start times only; a row needs the whole trace (root, duration, counts per
     // service). So each row costs one getTrace: a page of `limit` results is `limit` trace reads, ROW_CONCURRENCY at
