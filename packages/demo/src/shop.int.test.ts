@@ -103,6 +103,7 @@ describe('the demo shop, traced into Clew', () => {
       expect(t.service(s)).toBe('catalog');
       expect(t.kind(s)).toBe('client');
       expect(t.tag(s, 'db.system.name')).toBe('duckdb');
+      expect(t.tag(s, 'db.namespace')).toBe('catalog');
       expect(t.tag(s, 'db.operation.name')).toBe('SELECT');
       expect(t.tag(s, 'db.query.text')).toMatch(/^SELECT /);
       expect(t.tag(s, 'db.statement')).toBe(t.tag(s, 'db.query.text'));

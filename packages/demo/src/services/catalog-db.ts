@@ -1,6 +1,7 @@
 import { withSpan } from '@clew/node';
 import type { DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { SpanKind } from '@opentelemetry/api';
+import { basename, extname } from 'node:path';
 
 /** One statement against the catalog database, described as the database semantic conventions name it. */
 export interface CatalogQuery {
@@ -36,7 +37,7 @@ export async function runQuery<T>(db: DuckDBInstance, file: string, q: CatalogQu
       attributes: {
         'db.system.name': 'duckdb',
         'db.system': 'duckdb',
-        'db.namespace': file,
+        'db.namespace': basename(file, extname(file)), // DuckDB names an attached database after its file
         'db.collection.name': q.collection,
         'db.operation.name': q.operation,
         'db.query.summary': `${q.operation} ${q.collection}`,
