@@ -35,11 +35,13 @@ export function evalField(e: FieldExpr, trace: TraceIndex, i: number): Value {
         case '^':
           return l.k === 'num' && r.k === 'num' ? num(arithmetic(e.op, l.n, r.n)) : NIL;
         default:
-          return bool(compare(e.op, l, r));
+          return bool(compare(e.op, l, r, isNilLiteral(e.left) || isNilLiteral(e.right)));
       }
     }
   }
 }
+
+const isNilLiteral = (e: FieldExpr): boolean => e.type === 'static' && e.value.type === 'nil';
 
 export function isTrue(v: Value): boolean {
   return v.k === 'bool' && v.b;

@@ -54,15 +54,17 @@ function regex(pattern: string): RegExp {
 }
 
 /**
- * `left op right`. A comparison with nil is a presence test (`!= nil` holds when the value is there); any other
- * comparison involving a missing value, or values of different types, is false.
+ * `left op right`. A comparison with the literal nil (`withNil`) is a presence test: `!= nil` holds when the value
+ * is there. Any other comparison involving a missing value, or values of different types, is false, so that
+ * `span.x != 1` does not hold for a span without x.
  */
-export function compare(op: ComparisonOp, left: Value, right: Value): boolean {
-  if (left.k === 'nil' || right.k === 'nil') {
+export function compare(op: ComparisonOp, left: Value, right: Value, withNil = false): boolean {
+  if (withNil) {
     if (op === '=') return left.k === right.k;
     if (op === '!=') return left.k !== right.k;
     return false;
   }
+  if (left.k === 'nil' || right.k === 'nil') return false;
   if (op === '=~' || op === '!~') {
     if (left.k !== 'str' || right.k !== 'str') return false;
     return regex(right.s).test(left.s) === (op === '=~');
