@@ -84,7 +84,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     let otlp: string;
     if (query) {
       otlp = `http://127.0.0.1:${port('--otlp-http-port', 4318)}`;
-      console.log(`Using the Clew already running at ${query}`);
+      console.log(`Using the Clew already running at ${query}; the shop sends its spans to ${otlp}`);
     } else {
       const ports = Object.fromEntries(PORTS.map(([flag, key]) => [key, flags[camel(flag)]]));
       const config = resolveConfig(

@@ -1,5 +1,5 @@
 import { withSpan } from '@clew/node';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { QueuedMessage } from '../services/queue.js';
@@ -47,7 +47,7 @@ export async function consume(
   topic: string,
   group: string,
   signal: AbortSignal,
-  handle: (body: unknown, span: { setAttribute(k: string, v: string | number): unknown }) => Promise<void>,
+  handle: (body: unknown, span: Span) => Promise<void>,
 ): Promise<void> {
   const tracer = trace.getTracer('@clew/demo');
   while (!signal.aborted) {

@@ -24,7 +24,8 @@ await runService(async () => {
   const deliver = (topic: string, m: QueuedMessage) => {
     const consumer = waiting.get(topic)?.shift();
     if (consumer) consumer(m);
-    else topics.set(topic, [...(topics.get(topic) ?? []), m]);
+    else if (topics.has(topic)) topics.get(topic)!.push(m);
+    else topics.set(topic, [m]);
   };
 
   const server = createServer((req, res) => {
@@ -49,16 +50,21 @@ await runService(async () => {
       const waitMs = Math.min(Number(url.searchParams.get('waitMs')) || 0, 30_000);
       const queue = waiting.get(topic) ?? [];
       waiting.set(topic, queue);
-      const take = (message: QueuedMessage) => (clearTimeout(timer), reply(res, 200, message));
+      const leave = () => {
+        clearTimeout(timer);
+        const i = queue.indexOf(take);
+        if (i >= 0) queue.splice(i, 1);
+      };
+      const take = (message: QueuedMessage) => {
+        leave();
+        reply(res, 200, message);
+      };
       const timer = setTimeout(() => {
-        queue.splice(queue.indexOf(take), 1);
+        leave();
         reply(res, 204);
       }, waitMs);
       queue.push(take);
-      res.on('close', () => {
-        const i = queue.indexOf(take);
-        if (i >= 0) (queue.splice(i, 1), clearTimeout(timer));
-      });
+      res.on('close', leave); // the consumer gave up: no message may go to it now
       return;
     }
     reply(res, 404, { error: `no route ${req.method} ${url.pathname}` });
