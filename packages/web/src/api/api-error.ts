@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The parameter the server refused and, for a TraceQL query, where in it the problem is. */
+    readonly detail: { readonly parameter?: string; readonly position?: { readonly offset: number; readonly line: number; readonly column: number } } = {},
   ) {
     super(message);
     this.name = 'ApiError';

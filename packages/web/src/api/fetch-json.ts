@@ -25,8 +25,11 @@ function errorFromBody(status: number, text: string): ApiError {
   // A dev proxy answers 502/504 with an HTML page when the server is down: that is "unreachable", not an API error.
   if (status === 502 || status === 504) return new ApiError('unreachable', status, 'unreachable', 'The Clew API could not be reached.');
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (body.error?.message) return new ApiError('response', status, body.error.code ?? String(status), body.error.message);
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; parameter?: string; position?: { offset: number; line: number; column: number } } };
+    if (body.error?.message) {
+      const { parameter, position } = body.error;
+      return new ApiError('response', status, body.error.code ?? String(status), body.error.message, { ...(parameter !== undefined && { parameter }), ...(position !== undefined && { position }) });
+    }
   } catch {
     // not JSON: fall through
   }

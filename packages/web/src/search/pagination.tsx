@@ -1,14 +1,18 @@
-/** "21–40 of 345" with previous and next; the total is the server's real count. */
-export function Pagination({ offset, limit, total, shown, onOffset }: { offset: number; limit: number; total: number; shown: number; onOffset(next: number): void }) {
+/**
+ * "21–40 of 345" with previous and next; the total is the server's real count, or "of 41+" when the server says it
+ * is a lower bound (a TraceQL search looks only one trace past the page).
+ */
+export function Pagination({ offset, limit, total, totalIsLowerBound = false, shown, onOffset }: { offset: number; limit: number; total: number; totalIsLowerBound?: boolean; shown: number; onOffset(next: number): void }) {
   return (
     <div className="pagination" aria-label="Pages">
       <span className="muted" data-testid="result-range">
-        {shown === 0 ? '0' : `${offset + 1}–${offset + shown}`} of {total} traces
+        {shown === 0 ? '0' : `${offset + 1}–${offset + shown}`} of {total}
+        {totalIsLowerBound ? '+' : ''} traces
       </span>
       <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
         ‹ Newer
       </button>
-      <button type="button" disabled={offset + shown >= total} onClick={() => onOffset(offset + limit)}>
+      <button type="button" disabled={offset + shown >= total && !totalIsLowerBound} onClick={() => onOffset(offset + limit)}>
         Older ›
       </button>
     </div>

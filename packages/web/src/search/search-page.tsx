@@ -22,6 +22,8 @@ export function SearchPage() {
   const services = useServices();
   const search = useSearch(query);
   const go = (next: SearchState) => setParams(writeSearchState(next));
+  // A TraceQL parse error belongs under the query box, not in a notice that replaces the results.
+  const queryProblem = search.isError && isApiError(search.error) && search.error.detail.parameter === 'q' ? { message: search.error.message, position: search.error.detail.position } : undefined;
 
   if (services.data?.length === 0) return <NoDataNotice />;
   if (services.isError && isApiError(services.error) && services.error.kind === 'unreachable') {
@@ -30,13 +32,13 @@ export function SearchPage() {
 
   return (
     <div className="search-page">
-      <SearchForm key={location.key} initial={state} onSubmit={go} />
-      {search.isError ? (
+      <SearchForm key={location.key} initial={state} onSubmit={go} queryProblem={queryProblem} />
+      {queryProblem ? null : search.isError ? (
         <ApiErrorNotice error={search.error} what="search results" />
       ) : search.data ? (
         <section className="results-section" aria-busy={search.isFetching}>
           <DurationScatter rows={search.data.traces} />
-          <Pagination offset={state.offset} limit={state.limit} total={search.data.total} shown={search.data.traces.length} onOffset={(offset) => go({ ...state, offset })} />
+          <Pagination offset={state.offset} limit={state.limit} total={search.data.total} totalIsLowerBound={search.data.totalIsLowerBound} shown={search.data.traces.length} onOffset={(offset) => go({ ...state, offset })} />
           {search.data.traces.length === 0 ? (
             <Notice title="No traces match">
               <p>Widen the time range, remove a filter, or check the service name.</p>

@@ -18,6 +18,16 @@ describe('search state in the URL', () => {
     expect([absolute.start, absolute.end]).toEqual(['1000', '2000']);
   });
 
+  it('keeps a TraceQL query in the URL and sends it instead of the form fields', () => {
+    const url = 'mode=traceql&q=%7B+status+%3D+error+%7D+%3E%3E+%7B+.db.system+%3D+%22redis%22+%7D&service=cart&limit=50';
+    const state = readSearchState(new URLSearchParams(url));
+    expect([state.mode, state.traceql]).toEqual(['traceql', '{ status = error } >> { .db.system = "redis" }']);
+    expect(writeSearchState(state).toString()).toBe(url);
+    const query = toSearchQuery(state, 1_700_000_000_000);
+    expect(query).toEqual({ q: '{ status = error } >> { .db.system = "redis" }', start: String(1_700_000_000_000 - 3600e3), end: '1700000000000', limit: '50', offset: '0' });
+    expect(toSearchQuery(readSearchState(new URLSearchParams('q=%7B%7D&service=cart')), 0)).not.toHaveProperty('q');
+  });
+
   it('falls back to the default window for an unknown one', () => {
     expect(readSearchState(new URLSearchParams('lookback=3weeks')).lookback).toBe('1h');
   });

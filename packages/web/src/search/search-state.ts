@@ -11,6 +11,9 @@ export const DEFAULT_LOOKBACK: Lookback = '1h';
  * A relative window (`lookback`) stays relative in the URL; `start`/`end` (epoch ms) are used when it is 'custom'.
  */
 export interface SearchState {
+  /** Search with the form's fields, or with a TraceQL query (`q`) that replaces them. */
+  mode: 'form' | 'traceql';
+  traceql: string;
   service: string;
   operation: string;
   spanKind: SpanKindName | '';
@@ -29,6 +32,8 @@ export function readSearchState(p: URLSearchParams): SearchState {
   const lookback = p.get('lookback') ?? DEFAULT_LOOKBACK;
   const num = (k: string) => (p.get(k) && Number.isFinite(Number(p.get(k))) ? Number(p.get(k)) : undefined);
   return {
+    mode: p.get('mode') === 'traceql' ? 'traceql' : 'form',
+    traceql: p.get('q') ?? '',
     service: p.get('service') ?? '',
     operation: p.get('operation') ?? '',
     spanKind: (p.get('spanKind') ?? '') as SpanKindName | '',
@@ -49,6 +54,8 @@ export function writeSearchState(s: SearchState): URLSearchParams {
   const set = (k: string, v: string | number | undefined, dflt?: string | number) => {
     if (v !== undefined && v !== '' && v !== dflt) p.set(k, String(v));
   };
+  set('mode', s.mode, 'form');
+  if (s.mode === 'traceql') set('q', s.traceql);
   set('service', s.service);
   set('operation', s.operation);
   set('spanKind', s.spanKind);
@@ -65,9 +72,19 @@ export function writeSearchState(s: SearchState): URLSearchParams {
   return p;
 }
 
-/** The API query for a state; a relative window is anchored at `now` (epoch ms). */
+/**
+ * The API query for a state; a relative window is anchored at `now` (epoch ms). In TraceQL mode the query replaces
+ * the form's conditions (the server refuses both at once); the window and the page still apply.
+ */
 export function toSearchQuery(s: SearchState, now: number): SearchQueryInput {
   const [start, end] = s.lookback === 'custom' ? [s.start, s.end] : [now - LOOKBACKS[s.lookback], now];
+  const page = {
+    start: start === undefined ? undefined : String(Math.floor(start)),
+    end: end === undefined ? undefined : String(Math.ceil(end)),
+    limit: String(s.limit),
+    offset: String(s.offset),
+  };
+  if (s.mode === 'traceql') return { q: s.traceql.trim() || undefined, ...page };
   return {
     service: s.service || undefined,
     operation: s.operation || undefined,
@@ -75,9 +92,6 @@ export function toSearchQuery(s: SearchState, now: number): SearchQueryInput {
     attr: s.attrs,
     minDuration: s.minDuration || undefined,
     maxDuration: s.maxDuration || undefined,
-    start: start === undefined ? undefined : String(Math.floor(start)),
-    end: end === undefined ? undefined : String(Math.ceil(end)),
-    limit: String(s.limit),
-    offset: String(s.offset),
+    ...page,
   };
 }
