@@ -2,7 +2,7 @@
 // Jaeger API, that each trace has the shape the demo promises — the fan-out, the N+1, the slow query, the retried
 // payments and the queue step — with every hop from a client span into the next service's server span.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useClewProcess } from '../../cli/src/testing/clew-process.js';
+import { getJson, useClewProcess } from '../../cli/src/testing/clew-process.js';
 import type { Demo } from './start-demo.js';
 import { startDemo } from './start-demo.js';
 import type { JaegerSpan, TraceShape } from './testing/trace-shape.js';
@@ -112,11 +112,18 @@ describe('the demo shop, traced into Clew', () => {
     expect(slowest!.operationName).toBe('SELECT reviews');
     expect(t.tag(slowest!, 'db.query.text')).toContain('jaro_winkler_similarity');
     expect(other!.operationName).toBe('SELECT categories');
+    // Found the way the README says: catalog's traces of the search operation.
+    const search = await getJson<{ data: Array<{ traceID: string }> }>(
+      `${clew().query}/api/traces?service=catalog&operation=${encodeURIComponent('GET /search')}&limit=100`,
+    );
+    expect(search.body.data.map((t) => t.traceID)).toContain(res.traceId);
     expectEveryHopLinked(t);
   });
 
   it('payment 503s are retried with backoff: failed attempts, then a success or a final failure', async () => {
     const seen = { retriedSuccess: 0, finalFailure: 0 };
+    const withErrors: string[] = [];
+    const withoutErrors: string[] = [];
     for (let i = 0; i < 40 && (seen.retriedSuccess === 0 || seen.finalFailure === 0); i++) {
       const user = `payer-${i}`;
       expect((await shop('POST', `/cart/${user}/items`, { productId: 1 + i })).status).toBe(201);
@@ -140,6 +147,7 @@ describe('the demo shop, traced into Clew', () => {
         expect(t.isError(a.client)).toBe(true);
         expect(t.isError(a.server)).toBe(true);
       }
+      (attempts.length > 1 ? withErrors : withoutErrors).push(res.traceId);
       const last = attempts[attempts.length - 1]!;
       if (res.status === 201) {
         expect(t.tag(last.client, 'http.response.status_code')).toBe(201);
@@ -159,6 +167,14 @@ describe('the demo shop, traced into Clew', () => {
     }
     expect(seen.retriedSuccess).toBeGreaterThan(0);
     expect(seen.finalFailure).toBeGreaterThan(0);
+
+    // What the README has a user do: search checkout's traces for errors, and find exactly the ones that retried.
+    const search = await getJson<{ data: Array<{ traceID: string }> }>(
+      `${clew().query}/api/traces?service=checkout&tags=${encodeURIComponent('{"error":"true"}')}&limit=200`,
+    );
+    const found = new Set(search.body.data.map((t) => t.traceID));
+    expect(withErrors.filter((id) => !found.has(id))).toEqual([]);
+    expect(withoutErrors.filter((id) => found.has(id))).toEqual([]);
   });
 
   it('order.placed is consumed later by shipping, in the same trace, linked to the producer', async () => {
