@@ -8,6 +8,8 @@ import { MessageType } from '../../codecs/src/jaeger/thrift-reader.js';
 import { useClewProcess, waitForTrace } from './testing/clew-process.js';
 import type { JaegerClient, SentSpan, SentTag } from './testing/jaeger.js';
 import { followsFrom, jaegerClient, sendDatagram } from './testing/jaeger.js';
+import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
+import { attr, searchTempo, sortedByKey, waitForTempoTrace } from './testing/tempo.js';
 import { waitForZipkinTrace } from './testing/zipkin.js';
 
 const LIMIT = 64 * 1024;
@@ -117,11 +119,82 @@ async function expectInZipkin(client: JaegerClient): Promise<void> {
   }
 }
 
+/** A tag or log field as the model types it: numbers are doubles (the Node client sends them as DOUBLE). */
+function typed({ key, type, value }: SentTag): TempoAttribute {
+  switch (type) {
+    case 'float64':
+      return attr(key, 'double', value as number);
+    case 'bool':
+      return attr(key, 'bool', value as boolean);
+    case 'binary':
+      return attr(key, 'bytes', value as string);
+    default:
+      return attr(key, 'string', value as string);
+  }
+}
+
+const KINDS: Record<string, string> = { client: 'SPAN_KIND_CLIENT', server: 'SPAN_KIND_SERVER', producer: 'SPAN_KIND_PRODUCER', consumer: 'SPAN_KIND_CONSUMER', internal: 'SPAN_KIND_INTERNAL' };
+
+/** A span jaeger-client sent, as docs/jaeger-thrift.md maps it to the model (what Tempo's JSON must show). */
+function expectedTempoSpan(client: JaegerClient, s: SentSpan): TempoSpan {
+  const kind = s.tags.find((t) => t.key === 'span.kind');
+  const failed = s.tags.some((t) => t.key === 'error' && t.value === true);
+  const parent = s.parentSpanId !== '' ? s.parentSpanId : (s.references.find((r) => r.traceId === s.traceId)?.spanId ?? null);
+  const start = BigInt(s.startTime) * 1000n;
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: parent,
+    name: s.operationName,
+    kind: typeof kind?.value === 'string' ? (KINDS[kind.value] ?? 'SPAN_KIND_UNSPECIFIED') : 'SPAN_KIND_UNSPECIFIED',
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + BigInt(s.duration) * 1000n,
+    attributes: sortedByKey(s.tags.filter((t) => t !== kind && !(t.key === 'error' && t.value === true)).map(typed)),
+    events: s.logs.map((l) => ({
+      timeUnixNano: BigInt(l.timestamp) * 1000n,
+      name: String(l.fields.find((f) => f.key === 'event')?.value ?? ''),
+      attributes: sortedByKey(l.fields.filter((f) => f.key !== 'event').map(typed)),
+    })),
+    links: s.references
+      .filter((r) => !(r.refType === 'CHILD_OF' && r.spanId === parent && r.traceId === s.traceId))
+      .map((r) => ({ traceId: r.traceId, spanId: r.spanId, attributes: [attr('opentracing.ref_type', 'string', r.refType.toLowerCase())] })),
+    status: failed ? { code: 'STATUS_CODE_ERROR', message: '' } : { code: 'STATUS_CODE_UNSET', message: '' },
+    resource: sortedByKey([attr('service.name', 'string', client.serviceName), ...expectedProcessTags(client.processTags).map(typed)]),
+    scope: { name: '', version: '' },
+  };
+}
+
+/** And through the Tempo API (OTLP JSON as Tempo writes it): every field of every span, with its type. */
+async function expectInTempo(client: JaegerClient): Promise<void> {
+  const traceId = client.sent[0]!.traceId;
+  const back = await waitForTempoTrace(running().tempo, traceId, client.sent.length);
+  for (const s of client.sent) expect(back.find((t) => t.spanId === s.spanId), s.operationName).toEqual(expectedTempoSpan(client, s));
+}
+
+/** TraceQL finds the trace by tags the client set, typed as it sent them, and shows the span that matched. */
+async function expectFoundByTraceQL(client: JaegerClient): Promise<void> {
+  const traceId = client.sent[0]!.traceId;
+  const service = `resource.service.name = "${client.serviceName}"`;
+  const charge = client.sent.find((s) => s.operationName === 'charge')!;
+  const root = client.sent.find((s) => s.operationName === 'GET /checkout')!;
+  for (const [q, spanId] of [
+    [`{ ${service} && span.peer.service = "payments" && status = error && kind = client }`, charge.spanId],
+    [`{ ${service} && span.ratio = 0.25 && span.cache.hit = false && span.http.status_code >= 200 }`, root.spanId],
+    [`{ ${service} && name = "GET /checkout" } > { span.peer.service = "payments" }`, charge.spanId],
+  ] as const) {
+    const found = await searchTempo(running().tempo, q);
+    expect(found.traces.map((t: any) => t.traceID), q).toEqual([traceId]);
+    expect(found.traces[0].rootServiceName).toBe(client.serviceName);
+    expect(found.traces[0].spanSets.flatMap((ss: any) => ss.spans.map((sp: any) => sp.spanID)), q).toEqual([spanId]);
+  }
+  expect((await searchTempo(running().tempo, `{ ${service} && span.ratio = 0.5 }`)).traces).toEqual([]);
+}
+
 describe('jaeger-client → Clew', () => {
   it.each([
     ['UDPSender, agent binary Thrift', (): { udp: string } => ({ udp: running().jaegerBinary })],
     ['HTTPSender, POST /api/traces', (): { http: string } => ({ http: running().jaegerThriftHttp })],
-  ])('%s: every span reads back through the Jaeger and Zipkin APIs', async (_, target) => {
+  ])('%s: every span reads back through the Jaeger, Zipkin and Tempo APIs', async (_, target) => {
     const client = jaegerClient(uniq('jaeger-node'), target(), { 'deployment.environment': 'test', 'build.number': 42 });
     recordTrace(client);
     await client.close();
@@ -129,6 +202,8 @@ describe('jaeger-client → Clew', () => {
     expect(client.sent).toHaveLength(4);
     await expectInJaeger(client);
     await expectInZipkin(client);
+    await expectInTempo(client);
+    await expectFoundByTraceQL(client);
   });
 });
 
