@@ -23,5 +23,7 @@ export async function tempoApi(app: FastifyInstance, opts: TempoApiOptions): Pro
     request.log.error({ err }, 'tempo api: internal error');
     return sendText(reply, 500, 'internal error');
   });
+  // Go's http.NotFound, as Tempo's router answers a path it does not serve.
+  app.setNotFoundHandler((_request, reply) => sendText(reply, 404, '404 page not found'));
   registerTempoRoutes(app, opts.store, opts.catalog);
 }

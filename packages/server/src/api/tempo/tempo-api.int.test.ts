@@ -96,6 +96,7 @@ const REQUESTS: Array<string | [string, string]> = [
   '/api/v2/search/tag/kind/values',
   '/api/v2/search/tag/http.method/values',
   ['application/protobuf', `/api/traces/${C}`],
+  '/api/metrics/query_range',
 ];
 
 interface Exchange {
@@ -144,5 +145,49 @@ describe('Tempo API: golden request/response pairs (fixtures/golden.json)', () =
     const golden = JSON.parse(await readFile(GOLDEN, 'utf8')) as Exchange[];
     expect(actual.map((e) => e.request)).toEqual(golden.map((e) => e.request));
     for (const [i, e] of actual.entries()) expect(e, e.request).toEqual(golden[i]);
+  });
+});
+
+/** The fields Tempo's API documentation and tempo.proto give each object of a search answer, with their JSON types. */
+const DOCUMENTED = {
+  trace: { traceID: 'string', rootServiceName: 'string', rootTraceName: 'string', startTimeUnixNano: 'string', durationMs: 'number', spanSet: 'object', spanSets: 'object' },
+  spanSet: { spans: 'object', matched: 'number', attributes: 'object' },
+  span: { spanID: 'string', name: 'string', startTimeUnixNano: 'string', durationNanos: 'string', attributes: 'object' },
+  metrics: { inspectedTraces: 'number', inspectedBytes: 'string', inspectedSpans: 'string', totalBlocks: 'number', completedJobs: 'number', totalJobs: 'number' },
+} as const;
+
+function expectDocumented(kind: keyof typeof DOCUMENTED, value: Record<string, unknown>, where: string): void {
+  for (const [k, v] of Object.entries(value)) expect([k, typeof v], `${where}.${k}`).toEqual([k, (DOCUMENTED[kind] as Record<string, string>)[k]]);
+}
+
+describe('Tempo API: the recorded answers have Tempo’s documented shapes', () => {
+  it('search answers use only documented fields, with their types', async () => {
+    const golden = JSON.parse(await readFile(GOLDEN, 'utf8')) as Exchange[];
+    const searches = golden.filter((e) => e.request.startsWith('/api/search') && !e.request.startsWith('/api/search/') && e.status === 200);
+    expect(searches.length).toBeGreaterThan(5);
+    for (const e of searches) {
+      const body = e.body as { traces: Array<Record<string, unknown>>; metrics: Record<string, unknown> };
+      expect(Object.keys(body).sort(), e.request).toEqual(['metrics', 'traces']);
+      expectDocumented('metrics', body.metrics, e.request);
+      for (const t of body.traces) {
+        expectDocumented('trace', t, e.request);
+        expect(t.traceID).toMatch(/^[0-9a-f]{32}$/);
+        for (const s of (t.spanSets ?? []) as Array<Record<string, unknown>>) {
+          expectDocumented('spanSet', s, e.request);
+          for (const span of s.spans as Array<Record<string, unknown>>) expectDocumented('span', span, e.request);
+        }
+      }
+    }
+  });
+
+  it('tag answers are the documented lists', async () => {
+    const golden = JSON.parse(await readFile(GOLDEN, 'utf8')) as Exchange[];
+    for (const e of golden.filter((x) => x.status === 200 && x.request.includes('/search/tag'))) {
+      const body = e.body as Record<string, unknown[]>;
+      if (e.request.startsWith('/api/search/tags')) expect(body.tagNames!.every((n) => typeof n === 'string'), e.request).toBe(true);
+      else if (e.request.startsWith('/api/v2/search/tags')) for (const s of body.scopes as Array<{ name: string; tags: string[] }>) expect(Object.keys(s), e.request).toEqual(['name', 'tags']);
+      else if (e.request.startsWith('/api/search/tag/')) expect(body.tagValues!.every((v) => typeof v === 'string'), e.request).toBe(true);
+      else for (const v of body.tagValues as object[]) expect(Object.keys(v), e.request).toEqual(['type', 'value']);
+    }
   });
 });
