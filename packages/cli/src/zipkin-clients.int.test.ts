@@ -6,6 +6,8 @@ import { toZipkinSpan } from '@opentelemetry/exporter-zipkin/build/src/transform
 import { describe, expect, it } from 'vitest';
 import { useClewProcess, waitForTrace } from './testing/clew-process.js';
 import { exportWith, recordSpans } from './testing/otel.js';
+import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
+import { attr, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
 import { recordCartTrace, waitForZipkinTrace, zipkinJsClient } from './testing/zipkin.js';
 
 const running = useClewProcess();
@@ -42,8 +44,77 @@ async function expectInJaeger(query: string, traceId: string, sent: any[]): Prom
   }
 }
 
+/** Of the tags these clients send, those semantic conventions name as resource attributes (OpenTelemetry's exporter sends the resource as tags). */
+const RESOURCE_TAGS = new Set(['service.name', 'deployment.environment', 'telemetry.sdk.language', 'telemetry.sdk.name', 'telemetry.sdk.version']);
+/** Tags that become the span's status rather than attributes. */
+const STATUS_TAGS = new Set(['otel.status_code', 'otel.status_description']);
+const KINDS: Record<string, string> = { CLIENT: 'SPAN_KIND_CLIENT', SERVER: 'SPAN_KIND_SERVER', PRODUCER: 'SPAN_KIND_PRODUCER', CONSUMER: 'SPAN_KIND_CONSUMER' };
+
+/** An endpoint's address as attributes named `net.<side>.ip` and `net.<side>.port` (an int). */
+function endpointAttributes(side: 'host' | 'peer', e: any): TempoAttribute[] {
+  if (e === undefined) return [];
+  const ip = e.ipv6 ?? e.ipv4;
+  return [...(ip === undefined ? [] : [attr(`net.${side}.ip`, 'string', ip)]), ...(e.port === undefined ? [] : [attr(`net.${side}.port`, 'int', BigInt(e.port))])];
+}
+
+/** The status a span's tags say: otel.status_code, or Zipkin's `error` tag holding the message. */
+function expectedStatus(tags: Record<string, string>): TempoSpan['status'] {
+  let code = tags['otel.status_code'] === undefined ? 'STATUS_CODE_UNSET' : `STATUS_CODE_${tags['otel.status_code'].toUpperCase()}`;
+  let message = tags['otel.status_description'] ?? '';
+  const error = tags.error;
+  if (error !== undefined && error !== 'false') {
+    code = 'STATUS_CODE_ERROR';
+    if (message === '' && error !== 'true') message = error;
+  }
+  return { code, message };
+}
+
+/** A Zipkin v2 span a client sent, as docs/zipkin.md maps it to the model (what Tempo's JSON must show). */
+function expectedTempoSpan(z: any): TempoSpan {
+  const tags: Record<string, string> = z.tags ?? {};
+  const service = z.localEndpoint?.serviceName;
+  const isError = tags.error !== undefined && tags.error !== 'false';
+  const spanTags = Object.entries(tags).filter(([k]) => !RESOURCE_TAGS.has(k) && !STATUS_TAGS.has(k) && !(k === 'error' && isError));
+  const start = BigInt(Math.trunc(z.timestamp)) * 1000n;
+  return {
+    traceId: z.traceId.padStart(32, '0'),
+    spanId: z.id,
+    parentSpanId: z.parentId ?? null,
+    name: z.name ?? '',
+    kind: KINDS[z.kind] ?? 'SPAN_KIND_UNSPECIFIED',
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + BigInt(z.duration) * 1000n,
+    attributes: sortedByKey([
+      ...spanTags.map(([k, v]) => attr(k, 'string', v)),
+      ...endpointAttributes('host', z.localEndpoint),
+      ...(z.remoteEndpoint?.serviceName === undefined ? [] : [attr('peer.service', 'string', z.remoteEndpoint.serviceName)]),
+      ...endpointAttributes('peer', z.remoteEndpoint),
+    ]),
+    events: (z.annotations ?? []).map((a: any) => ({ timeUnixNano: BigInt(a.timestamp) * 1000n, name: a.value, attributes: [] })),
+    links: [],
+    status: expectedStatus(tags),
+    // Without a local service the resource is empty, resource tags and all.
+    resource:
+      service === undefined
+        ? []
+        : sortedByKey([attr('service.name', 'string', service), ...Object.entries(tags).filter(([k]) => RESOURCE_TAGS.has(k) && k !== 'service.name').map(([k, v]) => attr(k, 'string', v))]),
+    scope: { name: '', version: '' },
+  };
+}
+
+/** Every span the client sent reads back through the Tempo API, every field with its type. */
+async function expectInTempo(traceId: string, sent: any[]): Promise<void> {
+  const back = await waitForTempoTrace(running().tempo, traceId, sent.length);
+  for (const z of sent) expect(back.find((t) => t.spanId === z.id && (z.kind !== 'SERVER' || t.kind === 'SPAN_KIND_SERVER')), z.name).toEqual(expectedTempoSpan(z));
+}
+
+/** TraceQL over /api/search finds exactly this trace, and in it exactly the span `spanId`. */
+async function expectFound(q: string, traceId: string, spanId: string): Promise<void> {
+  expect(await traceQLMatches(running().tempo, q), q).toEqual([{ traceId, spanIds: [spanId] }]);
+}
+
 describe('@opentelemetry/exporter-zipkin → Clew', () => {
-  it('exports to /api/v2/spans and every span reads back through the Zipkin and Jaeger APIs', async () => {
+  it('exports to /api/v2/spans and every span reads back through the Zipkin, Jaeger and Tempo APIs', async () => {
     const service = uniq('otel-zipkin');
     const spans: ReadableSpan[] = recordSpans(service, (tracer) => {
       const root = tracer.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes: { 'http.method': 'GET', 'http.status_code': 200 } });
@@ -77,11 +148,15 @@ describe('@opentelemetry/exporter-zipkin → Clew', () => {
       expect(back.find((b) => b.id === z.id)).toEqual(want);
     }
     await expectInJaeger(running().query, traceId, sent);
+    await expectInTempo(traceId, sent);
+    const db = sent.find((z) => z.name === 'SELECT orders');
+    await expectFound(`{ resource.service.name = "${service}" && span.db.system = "postgresql" && status = error }`, traceId, db.id);
+    await expectFound(`{ resource.service.name = "${service}" && kind = server } > { span.peer.service = "postgres" }`, traceId, db.id);
   });
 });
 
 describe.each(['v2', 'v1'] as const)('zipkin-js + zipkin-transport-http, JSON %s → Clew', (version) => {
-  it('reports a trace with server, client and local spans that reads back through the Zipkin and Jaeger APIs', async () => {
+  it('reports a trace with server, client and local spans that reads back through the Zipkin, Jaeger and Tempo APIs', async () => {
     const service = uniq(`zipkin-js-${version}`);
     const client = zipkinJsClient(running().zipkin, service, version);
     const traceId = recordCartTrace(client.tracer, service);
@@ -98,6 +173,11 @@ describe.each(['v2', 'v1'] as const)('zipkin-js + zipkin-transport-http, JSON %s
     const back = await waitForZipkinTrace(running().zipkin, traceId, 3);
     for (const z of expected) expect(back.find((b) => b.id === z.id), z.name).toEqual(expectedBack(z));
     await expectInJaeger(running().query, traceId.padStart(32, '0'), expected);
+    await expectInTempo(traceId.padStart(32, '0'), expected);
+    const root = expected.find((z) => z.name === 'get /cart');
+    const call = expected.find((z) => z.name === 'get stock');
+    await expectFound(`{ resource.service.name = "${service}" && span.http.path = "/cart" }`, traceId.padStart(32, '0'), root.id);
+    await expectFound(`{ rootServiceName = "${service}" && status = error && statusMessage = "inventory timed out" }`, traceId.padStart(32, '0'), call.id);
   });
 });
 

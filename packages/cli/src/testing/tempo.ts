@@ -111,6 +111,12 @@ export async function searchTempo(tempo: string, q: string, params: Record<strin
   return JSON.parse(text);
 }
 
+/** What a TraceQL search found: each trace (newest first) with the ids of the spans that matched in it. */
+export async function traceQLMatches(tempo: string, q: string, params: Record<string, string> = {}): Promise<Array<{ traceId: string; spanIds: string[] }>> {
+  const found = await searchTempo(tempo, q, params);
+  return (found.traces as any[]).map((t) => ({ traceId: t.traceID, spanIds: ((t.spanSets ?? []) as any[]).flatMap((ss) => (ss.spans as any[]).map((sp) => sp.spanID)) }));
+}
+
 /** Tempo writes ids as the base64 of their bytes (jsonpb's bytes); anything else is a wrong answer. */
 function idHex(b64: unknown, bytes: number): string {
   if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new Error(`id ${JSON.stringify(b64)} is not base64`);
