@@ -34,7 +34,10 @@ export function instrumentationConfig(user: InstrumentationConfigMap = {}, env: 
   return merged as InstrumentationConfigMap;
 }
 
-/** The auto-instrumentations Clew enables: http, undici/fetch, express, fastify, databases, queues, grpc, pino, winston… */
-export function clewInstrumentations(user?: InstrumentationConfigMap, env: NodeJS.ProcessEnv = process.env): Instrumentation[] {
-  return getNodeAutoInstrumentations(instrumentationConfig(user, env));
+/**
+ * The auto-instrumentations Clew enables: http, undici/fetch, express, databases, queues, grpc, pino, winston…
+ * (`getNodeAutoInstrumentations` reads OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS from `process.env` itself.)
+ */
+export function clewInstrumentations(user?: InstrumentationConfigMap): Instrumentation[] {
+  return getNodeAutoInstrumentations(instrumentationConfig(user, process.env));
 }

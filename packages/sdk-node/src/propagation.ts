@@ -32,7 +32,8 @@ export class ClewPropagator implements TextMapPropagator {
   constructor(injected: readonly PropagatorName[] = DEFAULT_INJECTED) {
     this.extractors = EXTRACTION_ORDER.map((name) => FACTORIES[name]());
     this.injectors = [...new Set(injected)].map((name) => FACTORIES[name]());
-    this.allFields = [...new Set([...this.extractors, ...this.injectors].flatMap((p) => p.fields()))];
+    // B3 is read in both encodings, so every format's headers are listed, not only the extractors' inject fields.
+    this.allFields = [...new Set(Object.values(FACTORIES).flatMap((make) => make().fields()))];
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {

@@ -50,7 +50,7 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv): Partia
   const config: Partial<NodeSDKConfiguration> = {
     resource,
     autoDetectResources: false,
-    instrumentations: clewInstrumentations(options.instrumentations, env),
+    instrumentations: clewInstrumentations(options.instrumentations),
     textMapPropagator: injected === null ? null : new ClewPropagator(injected),
     // Clew stores traces: metrics and logs are off unless their exporters are asked for by name.
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
@@ -68,7 +68,9 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv): Partia
  * are flushed when the process ends (beforeExit, SIGTERM, SIGINT) or on `shutdown()`.
  * @example const sdk = start({ serviceName: 'checkout' }); … await sdk.shutdown();
  */
-export function start(options: StartOptions = {}, env: NodeJS.ProcessEnv = process.env): ClewSdk {
+export function start(options: StartOptions = {}): ClewSdk {
+  // The OpenTelemetry SDK reads process.env itself; Clew's own settings read the same environment.
+  const env = process.env;
   if (active) {
     diag.warn('@clew/node: start() was called again; the SDK is already running');
     return active;

@@ -65,9 +65,9 @@ export async function startInstrumentedApp(fixture: string, env: Record<string, 
     url,
     lines,
     exited,
-    async get(path, headers = {}) {
+    async get<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
       const res = await fetch(`${url}${path}`, { headers });
-      return res.json();
+      return (await res.json()) as T;
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clewInstrumentations, instrumentationConfig } from './instrumentations.js';
+
+describe('instrumentationConfig', () => {
+  it('turns fs, dns and net off and keeps pino and winston from sending log records', () => {
+    expect(instrumentationConfig({}, {})).toEqual({
+      '@opentelemetry/instrumentation-fs': { enabled: false },
+      '@opentelemetry/instrumentation-dns': { enabled: false },
+      '@opentelemetry/instrumentation-net': { enabled: false },
+      '@opentelemetry/instrumentation-pino': { disableLogSending: true },
+      '@opentelemetry/instrumentation-winston': { disableLogSending: true },
+    });
+  });
+
+  it('lets the user turn one back on, or configure one, over the defaults', () => {
+    const config = instrumentationConfig(
+      { '@opentelemetry/instrumentation-dns': { enabled: true }, '@opentelemetry/instrumentation-http': { ignoreIncomingRequestHook: () => true } },
+      {},
+    );
+    expect(config['@opentelemetry/instrumentation-dns']).toEqual({ enabled: true });
+    expect(config['@opentelemetry/instrumentation-http']).toHaveProperty('ignoreIncomingRequestHook');
+    expect(config['@opentelemetry/instrumentation-fs']).toEqual({ enabled: false });
+  });
+
+  it('leaves an instrumentation named in OTEL_NODE_ENABLED_INSTRUMENTATIONS to that list', () => {
+    const config = instrumentationConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, dns' });
+    expect(config['@opentelemetry/instrumentation-dns']).toEqual({});
+    expect(config['@opentelemetry/instrumentation-net']).toEqual({ enabled: false });
+  });
+});
+
+describe('clewInstrumentations', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  const names = () => clewInstrumentations().map((i) => i.instrumentationName);
+
+  it('includes the libraries Clew promises and leaves out fs, dns and net', () => {
+    const enabled = names();
+    for (const lib of ['http', 'undici', 'express', 'pg', 'mysql2', 'redis', 'ioredis', 'mongodb', 'amqplib', 'grpc', 'pino', 'winston']) {
+      expect(enabled).toContain(`@opentelemetry/instrumentation-${lib}`);
+    }
+    for (const lib of ['fs', 'dns', 'net']) expect(enabled).not.toContain(`@opentelemetry/instrumentation-${lib}`);
+  });
+
+  it('honours OTEL_NODE_DISABLED_INSTRUMENTATIONS and OTEL_NODE_ENABLED_INSTRUMENTATIONS', () => {
+    vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', 'express');
+    expect(names()).not.toContain('@opentelemetry/instrumentation-express');
+    vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', '');
+    vi.stubEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http,dns');
+    expect(names().sort()).toEqual(['@opentelemetry/instrumentation-dns', '@opentelemetry/instrumentation-http']);
+  });
+});
