@@ -75,21 +75,29 @@ describe('an Express service and a Fastify service under --import @clew/node/reg
 });
 
 describe('shutdown', () => {
-  it('flushes held spans on SIGTERM and then ends the process by the signal', async () => {
-    // A schedule delay far beyond the test's length: only the shutdown can send these spans.
-    const app = await startInstrumentedApp('express-app.mjs', {
-      OTEL_SERVICE_NAME: 'flush-on-sigterm', OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(clew().otlpHttp), OTEL_BSP_SCHEDULE_DELAY: '600000',
-    });
+  // A schedule delay far beyond the test's length: only the shutdown can send these spans.
+  const holdSpans = (service: string, extra: Record<string, string> = {}) => ({
+    OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(clew().otlpHttp), OTEL_BSP_SCHEDULE_DELAY: '600000', ...extra,
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('flushes held spans on %s and then ends the process by the signal', async (signal) => {
+    const app = await startInstrumentedApp('express-app.mjs', holdSpans(`flush-on-${signal}`));
     const answer = await app.get('/reserve?sku=C-3');
-    expect(await app.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await app.stop(signal)).toEqual({ code: null, signal });
     const trace = await waitForSpans(clew().query, answer.traceId, [{ name: 'reserve-stock' }, { name: 'GET /reserve', kind: 'server' }]);
-    expect(serviceOf(trace, findSpan(trace, { name: 'reserve-stock' }))).toBe('flush-on-sigterm');
+    expect(serviceOf(trace, findSpan(trace, { name: 'reserve-stock' }))).toBe(`flush-on-${signal}`);
+  });
+
+  it('flushes held spans on SIGTERM and leaves ending to an application that handles the signal itself', async () => {
+    const app = await startInstrumentedApp('express-app.mjs', holdSpans('graceful', { GRACEFUL_SHUTDOWN: '1' }));
+    const answer = await app.get('/reserve?sku=D-4');
+    // The application closes its server and the process ends normally once nothing is left to do.
+    expect(await app.stop()).toEqual({ code: 0, signal: null });
+    await waitForSpans(clew().query, answer.traceId, [{ name: 'reserve-stock', service: 'graceful' }, { name: 'GET /reserve', kind: 'server' }]);
   });
 
   it('flushes held spans when a script ends on its own', async () => {
-    const app = await startInstrumentedApp('one-shot.mjs', {
-      OTEL_SERVICE_NAME: 'nightly', OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(clew().otlpHttp), OTEL_BSP_SCHEDULE_DELAY: '600000',
-    });
+    const app = await startInstrumentedApp('one-shot.mjs', holdSpans('nightly'));
     expect(await app.exited).toEqual({ code: 0, signal: null });
     const { done } = app.lines.find((l) => l.done) as { done: { traceId: string; spanId: string } };
     const trace = await waitForTrace(clew().query, done.traceId, 1);

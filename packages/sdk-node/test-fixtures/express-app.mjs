@@ -63,3 +63,6 @@ app.get('/log', (_req, res) => {
 const server = app.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ ready: server.address().port }));
 });
+
+// An application that shuts down gracefully on its own: the SDK flushes, and the process ends when the server is closed.
+if (process.env.GRACEFUL_SHUTDOWN) process.on('SIGTERM', () => server.close());

@@ -14,8 +14,8 @@ export interface InstrumentedApp {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** GET `path` and parse the JSON answer. */
   get<T = any>(path: string, headers?: Record<string, string>): Promise<T>;
-  /** SIGTERM, then wait for the exit. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGTERM), then waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** The OTLP base address (`http://host:port`) of a `clew serve` whose traces URL is `otlpHttp`. */
@@ -69,8 +69,8 @@ export async function startInstrumentedApp(fixture: string, env: Record<string, 
       const res = await fetch(`${url}${path}`, { headers });
       return (await res.json()) as T;
     },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
