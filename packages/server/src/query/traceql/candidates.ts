@@ -7,7 +7,7 @@ const PAGE_SIZES = [50, 200, 500];
 /** At most this many pushed-down conditions are compared to find the most selective. */
 const MAX_CONDITIONS = 4;
 /** A window is searched newest first in slices: the first is this fraction of it, each next one twice the last. */
-const FIRST_SLICE_FRACTION = 64n;
+const FIRST_SLICE_FRACTION = 1024n;
 
 export interface CandidateWindow {
   readonly start?: UnixNanos;
