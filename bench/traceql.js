@@ -82,7 +82,6 @@ const QUERY_SETS = [
   },
 ];
 
-const rows = [];
 for (const set of QUERY_SETS) {
   const times = [];
   let traces = 0;
@@ -99,7 +98,6 @@ for (const set of QUERY_SETS) {
     inspectedSpans += r.inspectedSpans;
   }
   const { p50, p99 } = percentiles(times);
-  rows.push({ ...set, p50, p99 });
   console.log(`${set.what}`);
   console.log(`  e.g. ${set.text(0)}`);
   console.log(
@@ -110,4 +108,3 @@ for (const set of QUERY_SETS) {
 
 await store.close();
 if (!keepDir) await rm(dir, { recursive: true, force: true });
-process.exit(rows.every((r) => r.p99 <= 500) ? 0 : 0);

@@ -144,6 +144,7 @@ const MALFORMED: Array<[query: string, message: string]> = [
   ['{ .a = "open }', 'parse error at line 1, col 8: unterminated string: expected a closing "'],
   ['{ .a = "\\q" }', 'parse error at line 1, col 9: invalid escape sequence "\\q" in string'],
   ['{ .a = 1 } & { .b = 2 }', 'parse error at line 1, col 12: unexpected character "&"'],
+  ['{ .a "x" }', 'parse error at line 1, col 6: expected one of "=", "!=", ">", ">=", "<", "<=", "=~", "!~", "&&", "||" or "}" but found the string "x"'],
   ['{ .a = 1 ; }', 'parse error at line 1, col 10: unexpected character ";"'],
   ['{ status = 200 }', 'parse error at line 1, col 10: cannot compare a status (ok, error, unset) with a number'],
   ['{ status > ok }', 'parse error at line 1, col 10: ">" does not apply to a status (ok, error, unset); use "=" or "!="'],

@@ -23,8 +23,7 @@ export async function searchTraces(store: Store, query: TraceQLQuery, options: T
   const found: TraceQLTraceMatch[] = [];
   let inspectedTraces = 0;
   let inspectedSpans = 0;
-  const candidates = candidateTraces(store, candidateConditions(query), options);
-  for await (const page of candidates) {
+  for await (const page of candidateTraces(store, candidateConditions(query), options)) {
     const ids = page.slice(0, MAX_INSPECTED_TRACES - inspectedTraces);
     for (let i = 0; i < ids.length && found.length < limit; i += FETCH_CONCURRENCY) {
       const batch = ids.slice(i, i + FETCH_CONCURRENCY);
@@ -44,7 +43,6 @@ export async function searchTraces(store: Store, query: TraceQLQuery, options: T
     }
     if (found.length >= limit || inspectedTraces >= MAX_INSPECTED_TRACES) break;
   }
-  await candidates.return(undefined);
   found.sort((a, b) => (a.startTimeUnixNano > b.startTimeUnixNano ? -1 : a.startTimeUnixNano < b.startTimeUnixNano ? 1 : a.traceId < b.traceId ? -1 : 1));
   return { traces: found, inspectedTraces, inspectedSpans };
 }

@@ -19,5 +19,6 @@ export type Token =
 
 /** How a token is named in an error message. */
 export function describeToken(t: Token): string {
-  return t.type === 'end' ? 'end of query' : JSON.stringify(t.text);
+  if (t.type === 'end') return 'end of query';
+  return t.type === 'string' ? `the string ${t.text}` : JSON.stringify(t.text);
 }
