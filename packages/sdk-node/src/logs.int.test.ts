@@ -6,21 +6,26 @@ import { otlpBase, startInstrumentedApp, waitForSpans } from './testing/instrume
 const clew = useClewProcess();
 
 let shop: InstrumentedApp;
+let cjs: InstrumentedApp;
 beforeAll(async () => {
-  shop = await startInstrumentedApp('express-app.mjs', { OTEL_SERVICE_NAME: 'shop', OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(clew().otlpHttp) });
+  const endpoint = otlpBase(clew().otlpHttp);
+  [shop, cjs] = await Promise.all([
+    startInstrumentedApp('express-app.mjs', { OTEL_SERVICE_NAME: 'shop', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }),
+    startInstrumentedApp('logs-app.cjs', { OTEL_SERVICE_NAME: 'shop-cjs', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }),
+  ]);
 });
 afterAll(async () => {
-  await shop?.stop();
+  await Promise.all([shop?.stop(), cjs?.stop()]);
 });
 
-/** The record `check` printed for the request whose active span is `spanId`. */
-async function recordOf(check: string, spanId: string): Promise<Record<string, unknown>> {
+/** The record `check` that `app` printed for the request whose active span is `spanId`. */
+async function recordOf(check: string, spanId: string, app = shop): Promise<Record<string, unknown>> {
   for (let i = 0; i < 100; i++) {
-    const rec = shop.lines.find((l) => l.check === check && l.span_id === spanId);
+    const rec = app.lines.find((l) => l.check === check && l.span_id === spanId);
     if (rec) return rec;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`no ${check} record for span ${spanId} in ${JSON.stringify(shop.lines.filter((l) => l.check === check))}`);
+  throw new Error(`no ${check} record for span ${spanId} in ${JSON.stringify(app.lines.filter((l) => l.check === check))}`);
 }
 
 it.each(['pino', 'winston'])('%s records logged inside a request carry its trace_id, span_id and trace_flags (ESM app)', async (check) => {
@@ -37,4 +42,10 @@ it.each(['pino', 'winston'])('%s records of different requests carry different t
   expect(a.traceId).not.toBe(b.traceId);
   expect((await recordOf(check, a.spanId)).trace_id).toBe(a.traceId);
   expect((await recordOf(check, b.spanId)).trace_id).toBe(b.traceId);
+});
+
+it.each(['pino', 'winston'])('%s records carry the ids in a CommonJS app too', async (check) => {
+  const answer = await cjs.get('/log');
+  expect(answer.spanId).toMatch(/^[0-9a-f]{16}$/);
+  expect(await recordOf(check, answer.spanId, cjs)).toMatchObject({ trace_id: answer.traceId, span_id: answer.spanId, trace_flags: '01' });
 });

@@ -81,7 +81,12 @@ export function start(options: StartOptions = {}): ClewSdk {
     return active;
   }
   registerEsmHook();
-  const sdk = new NodeSDK(sdkConfiguration(options, env));
+  const config = sdkConfiguration(options, env);
+  // NodeSDK installs its own console logger when OTEL_LOG_LEVEL is set, warning that it replaces one; Clew's (which
+  // also honours the logLevel option) goes back in place right after.
+  diag.disable();
+  const sdk = new NodeSDK(config);
+  setupDiagnostics(options, env);
   sdk.start();
   let stopping: Promise<void> | undefined;
   active = {
