@@ -163,6 +163,7 @@ const MALFORMED: Array<[query: string, message: string]> = [
   ['{ (.a = 1 }', 'parse error at line 1, col 11: expected ")" or an operator but found "}"'],
   ['({ .a = 1 }', 'parse error at line 1, col 12: expected ")", "|" or a spanset operator but found end of query'],
   ['{ .a = 1 }\n  && { .b = }', 'parse error at line 2, col 13: expected a value after "=" but found "}"'],
+  ['{ } | rate()', "parse error at line 1, col 7: TraceQL metrics (rate()) are not supported: Clew's TraceQL searches traces"],
   ['{ } | coalesce(1)', 'parse error at line 1, col 16: expected ")": coalesce() takes no arguments but found "1"'],
 ];
 

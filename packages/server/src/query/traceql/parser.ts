@@ -7,6 +7,19 @@ import { TraceQLParseFailure } from './syntax-error.js';
 const STRUCTURAL = new Set<string>(['>', '>>', '<', '<<', '~', '!>', '!>>', '!<', '!<<', '!~', '&>', '&>>', '&<', '&<<', '&~']);
 const AGGREGATES = new Set<string>(['count', 'avg', 'max', 'min', 'sum']);
 const SCALAR_COMPARISONS = new Set<string>(['=', '!=', '>', '>=', '<', '<=']);
+const METRICS = new Set<string>([
+  'rate',
+  'count_over_time',
+  'min_over_time',
+  'max_over_time',
+  'avg_over_time',
+  'sum_over_time',
+  'quantile_over_time',
+  'histogram_over_time',
+  'compare',
+  'topk',
+  'bottomk',
+]);
 const STAGE_START = '"{", "(", an aggregate (count(), avg(), max(), min(), sum()), by(), select() or coalesce()';
 
 /** Parses TraceQL text to its syntax tree. Throws TraceQLParseFailure where it goes wrong. */
@@ -36,6 +49,9 @@ function parseStage(c: TokenCursor): Stage {
     c.next();
     c.expect(')', '")": coalesce() takes no arguments');
     return { type: 'coalesce' };
+  }
+  if (t.type === 'ident' && METRICS.has(t.text) && c.is('(', 1)) {
+    throw new TraceQLParseFailure(t.offset, `TraceQL metrics (${t.text}()) are not supported: Clew's TraceQL searches traces`);
   }
   const after = c.previous().text === '|' && c.previous() !== t ? ' after "|"' : '';
   return c.fail(`expected ${STAGE_START}${after}`);
