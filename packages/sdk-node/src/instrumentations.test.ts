@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clewInstrumentations, instrumentationConfig } from './instrumentations.js';
 
 describe('instrumentationConfig', () => {
-  it('turns fs, dns and net off and keeps pino and winston from sending log records', () => {
+  it('turns fs, dns, net and router off and keeps pino and winston from sending log records', () => {
     expect(instrumentationConfig({}, {})).toEqual({
       '@opentelemetry/instrumentation-fs': { enabled: false },
       '@opentelemetry/instrumentation-dns': { enabled: false },
       '@opentelemetry/instrumentation-net': { enabled: false },
+      '@opentelemetry/instrumentation-router': { enabled: false },
       '@opentelemetry/instrumentation-pino': { disableLogSending: true },
       '@opentelemetry/instrumentation-winston': { disableLogSending: true },
     });
@@ -33,12 +34,12 @@ describe('clewInstrumentations', () => {
   afterEach(() => vi.unstubAllEnvs());
   const names = () => clewInstrumentations().map((i) => i.instrumentationName);
 
-  it('includes the libraries Clew promises and leaves out fs, dns and net', () => {
+  it('includes the libraries Clew promises and leaves out fs, dns, net and router', () => {
     const enabled = names();
     for (const lib of ['http', 'undici', 'express', 'pg', 'mysql2', 'redis', 'ioredis', 'mongodb', 'amqplib', 'grpc', 'pino', 'winston']) {
       expect(enabled).toContain(`@opentelemetry/instrumentation-${lib}`);
     }
-    for (const lib of ['fs', 'dns', 'net']) expect(enabled).not.toContain(`@opentelemetry/instrumentation-${lib}`);
+    for (const lib of ['fs', 'dns', 'net', 'router']) expect(enabled).not.toContain(`@opentelemetry/instrumentation-${lib}`);
   });
 
   it('honours OTEL_NODE_DISABLED_INSTRUMENTATIONS and OTEL_NODE_ENABLED_INSTRUMENTATIONS', () => {

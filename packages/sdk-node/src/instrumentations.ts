@@ -4,13 +4,16 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 
 /**
  * Clew's defaults over OpenTelemetry's: fs, dns and net make a span per file read, lookup and socket, which buries
- * the spans people look for. Pino and winston put trace_id/span_id/trace_flags into records but do not also send
- * them as OpenTelemetry log records (Clew stores traces, not logs).
+ * the spans people look for. Express 5 routes through the `router` package, so the router instrumentation doubled
+ * every Express span (`middleware - patched`, a second `request handler`); the express one alone names the route.
+ * Pino and winston put trace_id/span_id/trace_flags into records but do not also send them as OpenTelemetry log
+ * records (Clew stores traces, not logs).
  */
 const CLEW_DEFAULTS: InstrumentationConfigMap = {
   '@opentelemetry/instrumentation-fs': { enabled: false },
   '@opentelemetry/instrumentation-dns': { enabled: false },
   '@opentelemetry/instrumentation-net': { enabled: false },
+  '@opentelemetry/instrumentation-router': { enabled: false },
   '@opentelemetry/instrumentation-pino': { disableLogSending: true },
   '@opentelemetry/instrumentation-winston': { disableLogSending: true },
 };

@@ -36,7 +36,7 @@ export interface StartOptions {
   /** More resource attributes, over those of `OTEL_RESOURCE_ATTRIBUTES`. */
   resourceAttributes?: Attributes;
   /**
-   * Per-instrumentation configuration merged over Clew's defaults (fs, dns and net off; pino and winston inject
+   * Per-instrumentation configuration merged over Clew's defaults (fs, dns, net and router off; pino and winston inject
    * `trace_id`/`span_id`/`trace_flags` without sending log records), e.g.
    * `{ '@opentelemetry/instrumentation-fs': { enabled: true } }`.
    */
