@@ -1,8 +1,17 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 
-/** Every error Clew reports on purpose, with how it maps to HTTP and gRPC. */
+/**
+ * Every error Clew reports on purpose, with how it maps to HTTP and gRPC. A superset of the native API's public codes
+ * (`API_ERROR_STATUS` in @clew/api), which keep the same HTTP status here.
+ */
 export const ERROR_CODES = {
   MALFORMED_REQUEST: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  /** A query or path parameter is missing or malformed; the message names it. */
+  BAD_PARAMETER: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT },
+  TRACE_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND },
+  SPAN_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND },
+  /** No route matches. */
+  NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
   PIPELINE_FULL: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
@@ -14,16 +23,37 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** The one error type; `retryAfterSeconds` is set on errors the client should retry later. */
+/** Where in a query's text it went wrong: offset 0-based, line and column 1-based. */
+export interface TextPosition {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface ClewErrorOptions {
+  /** Set on errors the client should retry later. */
+  readonly retryAfterSeconds?: number;
+  /** For BAD_PARAMETER: which parameter was wrong, for APIs whose envelope names it. */
+  readonly parameter?: string;
+  /** For a query that does not parse: where it went wrong. */
+  readonly position?: TextPosition;
+  readonly cause?: unknown;
+}
+
+/** The one error type; each protocol's handler writes it in that protocol's envelope. */
 export class ClewError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterSeconds: number | undefined;
+  readonly parameter: string | undefined;
+  readonly position: TextPosition | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: ClewErrorOptions = {}) {
     super(message, { cause: opts.cause });
     this.name = 'ClewError';
     this.code = code;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.parameter = opts.parameter;
+    this.position = opts.position;
   }
 
   get httpStatus(): number {

@@ -1,24 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { goJsonStringify } from './go-json.js';
 
-/**
- * A request Jaeger's query service would refuse, with the status and the message it would give. Handlers throw it;
- * the plugin's error handler writes it in the envelope of the API that was called.
- */
-export class JaegerApiError extends Error {
-  override readonly name = 'JaegerApiError';
-  constructor(
-    readonly status: 400 | 404 | 500,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const badRequest = (message: string): JaegerApiError => new JaegerApiError(400, message);
-
 /** spanstore.ErrTraceNotFound's text. */
-export const TRACE_NOT_FOUND = 'trace not found';
+export const ERR_TRACE_NOT_FOUND = 'trace not found';
 
 /** v1's structuredResponse carrying one structuredError (http_handler.go handleError). */
 export function v1ErrorBody(status: number, message: string): string {

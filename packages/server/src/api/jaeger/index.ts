@@ -1,8 +1,9 @@
 import type { UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { JaegerApiError, sendGoHttpError, v1ErrorBody, v3ErrorBody } from './errors.js';
+import type { FastifyInstance } from 'fastify';
+import { apiErrorHandler } from '../error-handler.js';
+import { sendGoHttpError, v1ErrorBody, v3ErrorBody } from './errors.js';
 import { registerV1Routes } from './routes-v1.js';
 import { registerV3Routes } from './routes-v3.js';
 
@@ -18,21 +19,13 @@ export interface JaegerApiOptions {
  * @example await app.register(jaegerApi, { store })
  */
 export async function jaegerApi(app: FastifyInstance, opts: JaegerApiOptions): Promise<void> {
-  app.setErrorHandler((err: FastifyError | JaegerApiError, request, reply) => {
-    const v3 = request.url.startsWith('/api/v3/');
-    let status = 500;
-    let message = 'internal error';
-    if (err instanceof JaegerApiError) {
-      status = err.status;
-      message = err.message;
-    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      status = err.statusCode; // fastify's own refusals (bad URL encoding and the like) keep their status
-      message = err.message;
-    } else {
-      request.log.error({ err }, 'jaeger api: internal error');
-    }
-    return sendGoHttpError(reply, status, v3 ? v3ErrorBody(status, message) : v1ErrorBody(status, message));
-  });
+  app.setErrorHandler(
+    apiErrorHandler('jaeger api', (reply, err, request) => {
+      const status = err.httpStatus;
+      const body = request.url.startsWith('/api/v3/') ? v3ErrorBody(status, err.message) : v1ErrorBody(status, err.message);
+      return sendGoHttpError(reply, status, body);
+    }),
+  );
   registerV1Routes(app, opts.store, opts.now ?? nowNanos);
   registerV3Routes(app, opts.store);
 }

@@ -1,6 +1,6 @@
 import type { UnixNanos } from '@clew/model';
 import { describe, expect, it } from 'vitest';
-import { JaegerApiError } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { parseDependencies, parseGetTrace, parseTraceSearch } from './params-v1.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
@@ -10,8 +10,9 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(JaegerApiError);
-    expect((e as JaegerApiError).status).toBe(400);
+    expect(e).toBeInstanceOf(ClewError);
+    expect((e as ClewError).code).toBe('BAD_PARAMETER');
+    expect((e as ClewError).httpStatus).toBe(400);
     return (e as Error).message;
   }
   throw new Error('expected a 400');

@@ -2,7 +2,7 @@ import type { TraceQuery } from '@clew/storage';
 import type { TimeWindow } from '@clew/storage';
 import type { TraceId, UnixNanos } from '@clew/model';
 import { parseGoDuration } from './duration.js';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { GoParseError, parseGoBool, parseGoInt } from './go-strconv.js';
 import { parseTagParams } from './tags-param.js';
 import { parseJaegerTraceId } from './trace-id.js';
@@ -38,11 +38,11 @@ export function parseTraceSearch(q: URLSearchParams, now: UnixNanos): V1TraceSea
   const traceIds = q.getAll('traceID').map((id) => goParse(() => parseJaegerTraceId(id), 'cannot parse traceID param: '));
   const raw = parseBoolParam(q, 'raw');
 
-  if (traceIds.length === 0 && service === '') throw badRequest("parameter 'service' is required");
-  if (limit <= 0) throw badRequest('invalid parameter: limit must be greater than 0');
-  if (start > end) throw badRequest('invalid parameter: start time must be before end time');
+  if (traceIds.length === 0 && service === '') throw new ClewError('BAD_PARAMETER', "parameter 'service' is required");
+  if (limit <= 0) throw new ClewError('BAD_PARAMETER', 'invalid parameter: limit must be greater than 0');
+  if (start > end) throw new ClewError('BAD_PARAMETER', 'invalid parameter: start time must be before end time');
   if (minDuration !== 0n && maxDuration !== 0n && maxDuration < minDuration) {
-    throw badRequest("'maxDuration' should be greater than 'minDuration'");
+    throw new ClewError('BAD_PARAMETER', "'maxDuration' should be greater than 'minDuration'");
   }
   const query: V1TraceSearch['query'] = {
     ...(service !== '' && { service }),
@@ -82,7 +82,7 @@ export function parseDependencies(q: URLSearchParams, now: UnixNanos): TimeWindo
   const endMs = endText === '' ? now / 1_000_000n : paramInt(endText, 'endTs');
   const lookbackText = q.get('lookback') ?? '';
   const lookbackMs = lookbackText === '' ? DEFAULT_DEPENDENCIES_LOOKBACK_MS : paramInt(lookbackText, 'lookback');
-  if (lookbackMs < 0n) throw badRequest("invalid parameter: 'lookback' must not be negative");
+  if (lookbackMs < 0n) throw new ClewError('BAD_PARAMETER', "invalid parameter: 'lookback' must not be negative");
   const end = (endMs * 1_000_000n) as UnixNanos;
   return { start: (end - lookbackMs * 1_000_000n) as UnixNanos, end };
 }
@@ -112,7 +112,7 @@ export function goParse<T>(parse: () => T, prefix = ''): T {
   try {
     return parse();
   } catch (e) {
-    if (e instanceof GoParseError) throw badRequest(prefix + e.message);
+    if (e instanceof GoParseError) throw new ClewError('BAD_PARAMETER', prefix + e.message);
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JaegerApiError } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { parseV3FindTraces, parseV3GetTrace, parseV3Operations } from './params-v3.js';
 import { parseRfc3339Nano } from './rfc3339.js';
 
@@ -10,7 +10,8 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(JaegerApiError);
+    expect(e).toBeInstanceOf(ClewError);
+    expect((e as ClewError).code).toBe('BAD_PARAMETER');
     return (e as Error).message;
   }
   throw new Error('expected a 400');

@@ -1,7 +1,7 @@
 import type { SpanKind, TraceId, UnixNanos } from '@clew/model';
 import type { TimeWindow, TraceQuery } from '@clew/storage';
 import { parseGoDuration } from './duration.js';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { parseGoAtoi, parseGoBool } from './go-strconv.js';
 import { DEFAULT_LIMIT, goParse } from './params-v1.js';
 import { parseSpanKindParam } from './span-kind.js';
@@ -52,13 +52,13 @@ export function parseV3FindTraces(q: URLSearchParams): TraceQuery & { start: Uni
   let attributes: [string, string][] = [];
   if (attrs.value !== '') {
     const parsed = parseStringMap(attrs.value);
-    if (typeof parsed === 'string') throw badRequest(`malformed parameter ${attrs.name}: ${parsed}`);
+    if (typeof parsed === 'string') throw new ClewError('BAD_PARAMETER', `malformed parameter ${attrs.name}: ${parsed}`);
     attributes = [...parsed];
   }
   const min = get(q, 'query.start_time_min');
   const max = get(q, 'query.start_time_max');
   if (min.value === '' || max.value === '') {
-    throw badRequest('query.start_time_min and query.start_time_max are required');
+    throw new ClewError('BAD_PARAMETER', 'query.start_time_min and query.start_time_max are required');
   }
   const start = malformed(min.name, () => parseRfc3339Nano(min.value));
   const end = malformed(max.name, () => parseRfc3339Nano(max.value));
@@ -72,10 +72,10 @@ export function parseV3FindTraces(q: URLSearchParams): TraceQuery & { start: Uni
   const raw = get(q, 'query.raw_traces');
   if (raw.value !== '') malformed(raw.name, () => parseGoBool(raw.value));
 
-  if (start > end) throw badRequest('query.start_time_min must not be after query.start_time_max');
-  if (limit <= 0) throw badRequest('search depth must be greater than 0 and less than max traces');
+  if (start > end) throw new ClewError('BAD_PARAMETER', 'query.start_time_min must not be after query.start_time_max');
+  if (limit <= 0) throw new ClewError('BAD_PARAMETER', 'search depth must be greater than 0 and less than max traces');
   if (minDuration !== 0n && maxDuration !== 0n && maxDuration < minDuration) {
-    throw badRequest('query.duration_max must not be less than query.duration_min');
+    throw new ClewError('BAD_PARAMETER', 'query.duration_max must not be less than query.duration_min');
   }
   return {
     ...(service !== '' && { service }),

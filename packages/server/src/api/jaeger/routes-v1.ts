@@ -1,7 +1,8 @@
 import type { DependencyLink, Store } from '@clew/storage';
 import type { TraceId, UnixNanos } from '@clew/model';
 import type { FastifyInstance } from 'fastify';
-import { JaegerApiError, TRACE_NOT_FOUND, badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
+import { ERR_TRACE_NOT_FOUND } from './errors.js';
 import type { JaegerDependencyLink, JaegerOperation, JaegerTrace } from './jaeger-json-types.js';
 import { parseDependencies, parseGetTrace, parseTraceSearch } from './params-v1.js';
 import type { V1ItemError } from './reply.js';
@@ -28,7 +29,7 @@ export function registerV1Routes(app: FastifyInstance, store: Store, now: () => 
   app.get('/api/operations', async (request, reply) => {
     const q = queryOf(request);
     const service = q.get('service') ?? '';
-    if (service === '') throw badRequest("parameter 'service' is required");
+    if (service === '') throw new ClewError('BAD_PARAMETER', "parameter 'service' is required");
     const spanKind = parseSpanKindParam(q.get('spanKind') ?? '');
     const operations = await store.operations({ service, ...(spanKind !== undefined && { spanKind }) });
     const data: JaegerOperation[] = operations.map((o) => ({ name: o.name, spanKind: jaegerSpanKindName(o.spanKind) }));
@@ -42,7 +43,7 @@ export function registerV1Routes(app: FastifyInstance, store: Store, now: () => 
       const found = await Promise.all(search.traceIds.map((id) => loadTrace(store, id, window, search.raw)));
       const errors: V1ItemError[] = search.traceIds
         .filter((_id, i) => found[i] === null)
-        .map((id) => ({ msg: TRACE_NOT_FOUND, traceID: jaegerTraceIdString(id) }));
+        .map((id) => ({ msg: ERR_TRACE_NOT_FOUND, traceID: jaegerTraceIdString(id) }));
       return sendV1(request, reply, found.filter((t) => t !== null), { errors });
     }
     const result = await store.findTraces(search.query);
@@ -53,7 +54,7 @@ export function registerV1Routes(app: FastifyInstance, store: Store, now: () => 
   app.get<{ Params: { traceID: string } }>('/api/traces/:traceID', async (request, reply) => {
     const { traceId, window, raw } = parseGetTrace(request.params.traceID, queryOf(request));
     const trace = await loadTrace(store, traceId, window, raw);
-    if (trace === null) throw new JaegerApiError(404, TRACE_NOT_FOUND);
+    if (trace === null) throw new ClewError('TRACE_NOT_FOUND', ERR_TRACE_NOT_FOUND);
     return sendV1(request, reply, [trace]);
   });
 

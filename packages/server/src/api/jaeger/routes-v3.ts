@@ -1,7 +1,7 @@
 import { encodeOtlpJson } from '@clew/codecs';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
-import { JaegerApiError } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { parseV3FindTraces, parseV3GetTrace, parseV3Operations } from './params-v3.js';
 import { queryOf, sendV3 } from './reply.js';
 import { jaegerSpanKindName } from './span-kind.js';
@@ -33,7 +33,7 @@ export function registerV3Routes(app: FastifyInstance, store: Store): void {
   app.get<{ Params: { traceId: string } }>('/api/v3/traces/:traceId', async (request, reply) => {
     const { traceId, window } = parseV3GetTrace(request.params.traceId, queryOf(request));
     const spans = traceId === ZERO_TRACE_ID ? [] : await store.getTrace(traceId, window);
-    if (spans.length === 0) throw new JaegerApiError(404, NO_TRACES);
+    if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', NO_TRACES);
     return sendV3(reply, { result: encodeOtlpJson(spans) });
   });
 
@@ -43,7 +43,7 @@ export function registerV3Routes(app: FastifyInstance, store: Store): void {
     const traces = await Promise.all(found.traces.map((t) => store.getTrace(t.traceId)));
     // Each trace keeps its own resource groups, one after another, as Jaeger combines them.
     const resourceSpans = traces.filter((spans) => spans.length > 0).flatMap((spans) => encodeOtlpJson(spans).resourceSpans);
-    if (resourceSpans.length === 0) throw new JaegerApiError(404, NO_TRACES);
+    if (resourceSpans.length === 0) throw new ClewError('TRACE_NOT_FOUND', NO_TRACES);
     return sendV3(reply, { result: { resourceSpans } });
   });
 }

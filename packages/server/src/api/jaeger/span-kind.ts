@@ -1,6 +1,6 @@
 import type { SpanKind } from '@clew/model';
 import { SPAN_KIND_NAMES } from '@clew/model';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 
 const BY_NAME = new Map<string, SpanKind>(
   Object.entries(SPAN_KIND_NAMES).map(([num, name]) => [name, Number(num) as SpanKind]),
@@ -14,7 +14,7 @@ export function parseSpanKindParam(text: string): SpanKind | undefined {
   if (text === '') return undefined;
   const kind = BY_NAME.get(text);
   if (kind === undefined) {
-    throw badRequest(`unsupported span kind: '${text}' (expected one of ${[...BY_NAME.keys()].join(', ')})`);
+    throw new ClewError('BAD_PARAMETER', `unsupported span kind: '${text}' (expected one of ${[...BY_NAME.keys()].join(', ')})`);
   }
   return kind;
 }

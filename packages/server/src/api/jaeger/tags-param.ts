@@ -1,4 +1,4 @@
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 
 /**
  * Jaeger's tag filters (query_parser.go parseTags): repeated `tag=key:value` (the value may itself hold colons) and
@@ -9,12 +9,12 @@ export function parseTagParams(simpleTags: readonly string[], jsonTags: readonly
   const out = new Map<string, string>();
   for (const tag of simpleTags) {
     const parts = tag.split(':');
-    if (parts.length <= 1) throw badRequest(`malformed 'tag' parameter, expecting key:value, received: ${tag}`);
+    if (parts.length <= 1) throw new ClewError('BAD_PARAMETER', `malformed 'tag' parameter, expecting key:value, received: ${tag}`);
     out.set(parts[0]!, parts.slice(1).join(':'));
   }
   for (const tags of jsonTags) {
     const parsed = parseStringMap(tags);
-    if (typeof parsed === 'string') throw badRequest(`malformed 'tags' parameter, cannot unmarshal JSON: ${parsed}`);
+    if (typeof parsed === 'string') throw new ClewError('BAD_PARAMETER', `malformed 'tags' parameter, cannot unmarshal JSON: ${parsed}`);
     for (const [k, v] of parsed) out.set(k, v);
   }
   return out;

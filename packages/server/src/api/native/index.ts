@@ -1,8 +1,10 @@
 import { API_BASE } from '@clew/api';
 import type { Store } from '@clew/storage';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { ClewError } from '../../errors.js';
+import { apiErrorHandler } from '../error-handler.js';
 import type { AttributeCatalog } from './attribute-catalog.js';
-import { NativeApiError } from './native-error.js';
+import { nativeErrorReply } from './error-body.js';
 import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
 import { registerTracePartRoutes } from './trace-part-routes.js';
@@ -24,21 +26,16 @@ export interface NativeApiOptions {
  * @example await app.register(nativeApi, { store })
  */
 export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): Promise<void> {
-  app.setErrorHandler((err: FastifyError | NativeApiError, request, reply) => {
-    let e: NativeApiError;
-    if (err instanceof NativeApiError) e = err;
-    else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      e = new NativeApiError('BAD_PARAMETER', err.message); // fastify's own refusals: bad URL encoding and the like
-    } else {
-      request.log.error({ err }, 'native api: internal error');
-      e = new NativeApiError('INTERNAL', 'internal error');
-    }
-    return reply.code(e.status).send(e.body());
-  });
+  app.setErrorHandler(
+    apiErrorHandler('native api', (reply, err) => {
+      const { status, body } = nativeErrorReply(err);
+      return reply.code(status).send(body);
+    }),
+  );
   registerNativeRoutes(app, opts.store, opts.catalog);
   registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
   app.all(`${API_BASE}/*`, async (request) => {
-    throw new NativeApiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);
+    throw new ClewError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);
   });
 }

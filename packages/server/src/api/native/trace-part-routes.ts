@@ -4,7 +4,7 @@ import { serviceName } from '@clew/model';
 import type { TraceId } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
-import { NativeApiError } from './native-error.js';
+import { ClewError } from '../../errors.js';
 import { parseQuery, parseWith } from './parse-params.js';
 import type { CachedTrace, TraceCache } from './trace-cache.js';
 import { TRACE_CACHE_FRESH_MS } from './trace-cache.js';
@@ -20,7 +20,7 @@ export function registerTracePartRoutes(app: FastifyInstance, store: Store, cach
     const hit = cache.get(traceId, maxAgeMs);
     if (hit) return hit;
     const outlines = await store.getTraceOutline(traceId);
-    if (outlines.length === 0) throw new NativeApiError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
+    if (outlines.length === 0) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
     return cache.put(traceId, outlines, () => store.getTrace(traceId));
   };
 
@@ -35,7 +35,7 @@ export function registerTracePartRoutes(app: FastifyInstance, store: Store, cach
   app.get(ROUTES.traceSpan, async (request) => {
     const { traceId, spanId } = parseWith(SpanParamsSchema, request.params);
     const span = (await (await cached(traceId)).full()).byId(spanId);
-    if (!span) throw new NativeApiError('SPAN_NOT_FOUND', `span ${spanId} is not in trace ${traceId}`);
+    if (!span) throw new ClewError('SPAN_NOT_FOUND', `span ${spanId} is not in trace ${traceId}`);
     return toApiTrace([span]);
   });
 

@@ -2,7 +2,7 @@ import type { SearchQuery } from '@clew/api';
 import type { TraceId, UnixNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
 import { MAX_INSPECTED_TRACES, parseTraceQL, searchTraceQL } from '../../query/traceql/index.js';
-import { NativeApiError } from './native-error.js';
+import { ClewError } from '../../errors.js';
 
 /** One page of a TraceQL search: the traces' ids, newest first, and how many match as far as the search looked. */
 export interface TraceQLPage {
@@ -22,7 +22,7 @@ export async function searchTraceQLPage(store: Store, text: string, q: SearchQue
   const parsed = parseTraceQL(text);
   if (!parsed.ok) {
     const { message, offset, line, column } = parsed.error;
-    throw new NativeApiError('BAD_PARAMETER', message, 'q', { offset, line, column });
+    throw new ClewError('BAD_PARAMETER', message, { parameter: 'q', position: { offset, line, column } });
   }
   const want = q.offset + q.limit;
   const result = await searchTraceQL(store, parsed.query, {

@@ -1,7 +1,8 @@
 import type { Store } from '@clew/storage';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { apiErrorHandler } from '../error-handler.js';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
-import { sendText, TempoApiError } from './errors.js';
+import { sendText } from './reply.js';
 import { registerTempoRoutes } from './routes.js';
 
 export interface TempoApiOptions {
@@ -17,12 +18,7 @@ export interface TempoApiOptions {
  * @example await app.register(tempoApi, { store, catalog })
  */
 export async function tempoApi(app: FastifyInstance, opts: TempoApiOptions): Promise<void> {
-  app.setErrorHandler((err: FastifyError | TempoApiError, request, reply) => {
-    if (err instanceof TempoApiError) return sendText(reply, err.status, err.message);
-    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendText(reply, err.statusCode, err.message);
-    request.log.error({ err }, 'tempo api: internal error');
-    return sendText(reply, 500, 'internal error');
-  });
+  app.setErrorHandler(apiErrorHandler('tempo api', (reply, err) => sendText(reply, err.httpStatus, err.message)));
   // Go's http.NotFound, as Tempo's router answers a path it does not serve.
   app.setNotFoundHandler((_request, reply) => sendText(reply, 404, '404 page not found'));
   registerTempoRoutes(app, opts.store, opts.catalog);

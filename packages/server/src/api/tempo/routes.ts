@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { queryOf } from '../jaeger/reply.js';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
 import { parseTraceQL, searchTraceQL } from '../../query/traceql/index.js';
-import { badRequest, sendJson, sendText, TempoApiError } from './errors.js';
+import { ClewError } from '../../errors.js';
+import { sendJson, sendText } from './reply.js';
 import { searchResponseJson } from './search-response.js';
 import { parseTempoSearch, parseUnixRange, windowNanos } from './search-params.js';
 import { tagsToTraceQL } from './tags-query.js';
@@ -28,7 +29,7 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
   const readTrace = async (request: FastifyRequest<{ Params: { traceId: string } }>): Promise<Span[]> => {
     const traceId = parseTempoTraceId(request.params.traceId);
     const spans = await store.getTrace(traceId, windowNanos(parseUnixRange(queryOf(request))));
-    if (spans.length === 0) throw new TempoApiError(404, 'trace not found');
+    if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', 'trace not found');
     return spans;
   };
 
@@ -47,7 +48,7 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
   app.get('/api/search', async (request, reply) => {
     const req = parseTempoSearch(queryOf(request));
     const parsed = parseTraceQL(req.q ?? tagsToTraceQL(req.tags));
-    if (!parsed.ok) throw badRequest(parsed.error.message);
+    if (!parsed.ok) throw new ClewError('BAD_PARAMETER', parsed.error.message);
     const result = await searchTraceQL(store, parsed.query, {
       ...windowNanos(req),
       limit: req.limit,

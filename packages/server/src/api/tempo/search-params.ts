@@ -1,7 +1,7 @@
 import type { UnixNanos } from '@clew/model';
 import { parseGoDuration } from '../jaeger/duration.js';
 import { GoParseError, parseGoAtoi, parseGoInt } from '../jaeger/go-strconv.js';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { LogfmtSyntaxError, parseLogfmt } from './logfmt.js';
 
 /** Tempo's default page size and spans per spanset. */
@@ -42,7 +42,7 @@ export function parseTempoSearch(params: URLSearchParams): TempoSearchRequest {
   const minDuration = duration('minDuration', get('minDuration'));
   const maxDuration = duration('maxDuration', get('maxDuration'));
   if (minDuration !== undefined && minDuration !== 0n && maxDuration !== undefined && minDuration > maxDuration) {
-    throw badRequest('invalid maxDuration: must be greater than minDuration');
+    throw new ClewError('BAD_PARAMETER', 'invalid maxDuration: must be greater than minDuration');
   }
   const limit = positive('limit', get('limit')) ?? DEFAULT_LIMIT;
   const { start, end } = parseUnixRange(params);
@@ -69,7 +69,7 @@ export function parseUnixRange(params: URLSearchParams): { start?: number; end?:
   const start = read('start');
   const end = read('end');
   if (start !== undefined && end !== undefined && start > end) {
-    throw badRequest(`http parameter start must be before end. received start=${start} end=${end}`);
+    throw new ClewError('BAD_PARAMETER', `http parameter start must be before end. received start=${start} end=${end}`);
   }
   return { ...(start !== undefined && { start }), ...(end !== undefined && { end }) };
 }
@@ -89,12 +89,12 @@ function parseTags(text: string | undefined): Array<[string, string]> {
   try {
     pairs = parseLogfmt(text);
   } catch (e) {
-    if (e instanceof LogfmtSyntaxError) throw badRequest(`invalid tags: ${e.msg} at pos ${e.pos}`);
+    if (e instanceof LogfmtSyntaxError) throw new ClewError('BAD_PARAMETER', `invalid tags: ${e.msg} at pos ${e.pos}`);
     throw e;
   }
   const seen = new Set<string>();
   for (const [key] of pairs) {
-    if (seen.has(key)) throw badRequest(`invalid tags: tag ${key} has been set twice`);
+    if (seen.has(key)) throw new ClewError('BAD_PARAMETER', `invalid tags: tag ${key} has been set twice`);
     seen.add(key);
   }
   return pairs;
@@ -103,14 +103,14 @@ function parseTags(text: string | undefined): Array<[string, string]> {
 function duration(name: string, text: string | undefined): bigint | undefined {
   if (text === undefined) return undefined;
   const ns = goParse(name, () => parseGoDuration(text));
-  if (ns < 0n) throw badRequest(`invalid ${name}: must not be negative`);
+  if (ns < 0n) throw new ClewError('BAD_PARAMETER', `invalid ${name}: must not be negative`);
   return (ns / NANOS_PER_MILLI) * NANOS_PER_MILLI;
 }
 
 function positive(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = goParse(name, () => parseGoAtoi(text));
-  if (n <= 0) throw badRequest(`invalid ${name}: must be a positive number`);
+  if (n <= 0) throw new ClewError('BAD_PARAMETER', `invalid ${name}: must be a positive number`);
   return n;
 }
 
@@ -123,7 +123,7 @@ function goParse<T>(name: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    if (e instanceof GoParseError) throw badRequest(`invalid ${name}: ${e.message}`);
+    if (e instanceof GoParseError) throw new ClewError('BAD_PARAMETER', `invalid ${name}: ${e.message}`);
     throw e;
   }
 }

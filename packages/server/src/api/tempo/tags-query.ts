@@ -1,4 +1,4 @@
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 
 /** Tempo's well-known tags of the legacy search, and the TraceQL field each one is. */
 const WELL_KNOWN: Readonly<Record<string, string>> = {
@@ -24,7 +24,7 @@ export function tagsToTraceQL(tags: ReadonlyArray<readonly [string, string]>): s
 function condition(key: string, value: string): string {
   if (key === 'status.code' || (key === 'error' && value === 'true')) {
     const status = key === 'error' ? 'error' : STATUS_VALUES[value.toLowerCase()];
-    if (status === undefined) throw badRequest(`invalid tags: status.code must be one of error, ok, unset; got ${value}`);
+    if (status === undefined) throw new ClewError('BAD_PARAMETER', `invalid tags: status.code must be one of error, ok, unset; got ${value}`);
     return `status = ${status}`;
   }
   const field = WELL_KNOWN[key] ?? `.${quoteName(key)}`;

@@ -1,7 +1,7 @@
 import type { AnyValue } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { AttributeCatalog, AttributeScope } from '../native/attribute-catalog.js';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 
 /** TraceQL's intrinsics as Tempo lists them under the `intrinsic` scope (those Clew evaluates). */
 export const INTRINSIC_TAGS: readonly string[] = [
@@ -16,7 +16,7 @@ export type TagScope = (typeof SCOPES)[number];
 /** Tempo's `scope=` parameter: undefined (or `all`) for every scope; an unknown scope is a 400. */
 export function parseScope(text: string | null): TagScope | undefined {
   if (text === null || text === '' || text === 'all') return undefined;
-  if (!(SCOPES as readonly string[]).includes(text)) throw badRequest(`invalid scope: ${text}`);
+  if (!(SCOPES as readonly string[]).includes(text)) throw new ClewError('BAD_PARAMETER', `invalid scope: ${text}`);
   return text as TagScope;
 }
 
@@ -70,7 +70,7 @@ export async function typedTagValues(store: Store, catalog: AttributeCatalog, ta
       return []; // not kept as suggestions: free text and measurements
   }
   const scoped = /^(span|resource)?\.(.+)$/.exec(tag);
-  if (scoped === null) throw badRequest(`tag name is not valid intrinsic or scoped attribute: ${tag}`);
+  if (scoped === null) throw new ClewError('BAD_PARAMETER', `tag name is not valid intrinsic or scoped attribute: ${tag}`);
   const [, scope, key] = scoped as unknown as [string, AttributeScope | undefined, string];
   if (key === 'service.name' && scope !== 'span') return strings(await store.services());
   const info = catalog.keyInfo(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TempoApiError } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { parseTempoTraceId } from './trace-id.js';
 
 describe('parseTempoTraceId (Tempo HexStringToTraceID)', () => {
@@ -25,8 +25,9 @@ describe('parseTempoTraceId (Tempo HexStringToTraceID)', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(TempoApiError);
-    expect((err as TempoApiError).status).toBe(400);
-    expect((err as TempoApiError).message).toBe(message);
+    expect(err).toBeInstanceOf(ClewError);
+    expect((err as ClewError).code).toBe('BAD_PARAMETER');
+    expect((err as ClewError).httpStatus).toBe(400);
+    expect((err as ClewError).message).toBe(message);
   });
 });

@@ -1,20 +1,20 @@
 import type { TraceId } from '@clew/model';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 
 const HEX = /^[0-9a-fA-F]$/;
 
 /**
  * A trace id as Tempo's HexStringToTraceID reads it: hex digits only, at most 128 bits, shorter ids (64-bit ones
- * from Zipkin and Jaeger clients) left-padded with zeros. Throws a 400 TempoApiError with Tempo's text otherwise.
+ * from Zipkin and Jaeger clients) left-padded with zeros. Throws a BAD_PARAMETER ClewError with Tempo's text otherwise.
  * @example parseTempoTraceId('abc') === '00000000000000000000000000000abc'
  */
 export function parseTempoTraceId(text: string): TraceId {
-  if (text === '') throw badRequest("trace IDs can't be empty");
+  if (text === '') throw new ClewError('BAD_PARAMETER', "trace IDs can't be empty");
   const chars = [...text];
   for (const [i, c] of chars.entries()) {
-    if (!HEX.test(c)) throw badRequest(`trace IDs can only contain hex characters: invalid character '${c}' at position ${i + 1}`);
+    if (!HEX.test(c)) throw new ClewError('BAD_PARAMETER', `trace IDs can only contain hex characters: invalid character '${c}' at position ${i + 1}`);
   }
   const even = text.length % 2 === 1 ? `0${text}` : text;
-  if (even.length > 32) throw badRequest("trace IDs can't be larger than 128 bits");
+  if (even.length > 32) throw new ClewError('BAD_PARAMETER', "trace IDs can't be larger than 128 bits");
   return even.toLowerCase().padStart(32, '0') as TraceId;
 }

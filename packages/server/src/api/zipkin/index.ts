@@ -1,9 +1,9 @@
 import type { UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { apiErrorHandler } from '../error-handler.js';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
-import { ZipkinApiError } from './errors.js';
 import { sendJson, sendText } from './reply.js';
 import { registerZipkinRoutes } from './routes.js';
 
@@ -22,12 +22,7 @@ export interface ZipkinApiOptions {
  * @example await app.register(zipkinApi, { store, catalog })
  */
 export async function zipkinApi(app: FastifyInstance, opts: ZipkinApiOptions): Promise<void> {
-  app.setErrorHandler((err: FastifyError | ZipkinApiError, request, reply) => {
-    if (err instanceof ZipkinApiError) return sendText(reply, err.status, err.message);
-    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return sendText(reply, err.statusCode, err.message);
-    request.log.error({ err }, 'zipkin api: internal error');
-    return sendText(reply, 500, 'internal error');
-  });
+  app.setErrorHandler(apiErrorHandler('zipkin api', (reply, err) => sendText(reply, err.httpStatus, err.message)));
   const deps = { store: opts.store, catalog: opts.catalog, now: opts.now ?? nowNanos };
   registerZipkinRoutes(app, deps);
   await app.register(async (ui) => {

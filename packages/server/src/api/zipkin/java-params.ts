@@ -1,4 +1,4 @@
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 
 /**
  * Query parameters read as Zipkin's Armeria annotated service reads them: a missing mandatory one, or a number Java's
@@ -14,7 +14,7 @@ export class JavaParams {
 
   required(name: string): string {
     const v = this.q.get(name);
-    if (v === null) throw badRequest(`Mandatory parameter/header is missing: ${name}`);
+    if (v === null) throw new ClewError('BAD_PARAMETER', `Mandatory parameter/header is missing: ${name}`);
     return v;
   }
 
@@ -33,7 +33,7 @@ export class JavaParams {
 
 /** Long.parseLong / Integer.parseInt: an optional sign and decimal digits within range; Java's message otherwise. */
 export function parseJavaInteger(text: string, bits: 32 | 64): bigint {
-  const invalid = () => badRequest(`For input string: "${text}"`);
+  const invalid = () => new ClewError('BAD_PARAMETER', `For input string: "${text}"`);
   if (!/^[+-]?[0-9]+$/.test(text)) throw invalid();
   const v = BigInt(text);
   const max = (1n << BigInt(bits - 1)) - 1n;

@@ -1,5 +1,5 @@
 import type { UnixNanos } from '@clew/model';
-import { badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 import type { JavaParams } from './java-params.js';
 
 /** `GET /api/v2/traces` parameters after Zipkin's QueryRequest.Builder.build(): defaults filled in, checks passed. */
@@ -38,14 +38,14 @@ export function parseQueryRequest(p: JavaParams, now: UnixNanos): ZipkinQueryReq
   const endTs = p.long('endTs') ?? now / 1_000_000n;
   const lookback = p.long('lookback') ?? DEFAULT_LOOKBACK_MS;
   const limit = p.int('limit') ?? DEFAULT_LIMIT;
-  if (endTs <= 0n) throw badRequest('endTs <= 0');
-  if (limit <= 0) throw badRequest('limit <= 0');
-  if (lookback <= 0n) throw badRequest('lookback <= 0');
+  if (endTs <= 0n) throw new ClewError('BAD_PARAMETER', 'endTs <= 0');
+  if (limit <= 0) throw new ClewError('BAD_PARAMETER', 'limit <= 0');
+  if (lookback <= 0n) throw new ClewError('BAD_PARAMETER', 'lookback <= 0');
   if (minDuration !== undefined) {
-    if (minDuration <= 0n) throw badRequest('minDuration <= 0');
-    if (maxDuration !== undefined && maxDuration < minDuration) throw badRequest('maxDuration < minDuration');
+    if (minDuration <= 0n) throw new ClewError('BAD_PARAMETER', 'minDuration <= 0');
+    if (maxDuration !== undefined && maxDuration < minDuration) throw new ClewError('BAD_PARAMETER', 'maxDuration < minDuration');
   } else if (maxDuration !== undefined) {
-    throw badRequest('maxDuration is only valid with minDuration');
+    throw new ClewError('BAD_PARAMETER', 'maxDuration is only valid with minDuration');
   }
   return {
     ...(serviceName !== undefined && { serviceName }),

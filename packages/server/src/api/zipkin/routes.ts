@@ -3,7 +3,7 @@ import type { UnixNanos } from '@clew/model';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
 import { queryOf } from '../jaeger/reply.js';
-import { ZipkinApiError, badRequest } from './errors.js';
+import { ClewError } from '../../errors.js';
 import { findZipkinTraces, readZipkinTrace } from './find-traces.js';
 import { JavaParams } from './java-params.js';
 import { DEFAULT_LOOKBACK_MS, parseQueryRequest } from './query-request.js';
@@ -48,20 +48,20 @@ export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now
   app.get<{ Params: { traceId: string } }>('/api/v2/trace/:traceId', async (request, reply) => {
     const { normalized, traceId } = normalizeZipkinTraceId(request.params.traceId);
     const trace = await readZipkinTrace(store, traceId);
-    if (trace.length === 0) throw new ZipkinApiError(404, `${normalized} not found`);
+    if (trace.length === 0) throw new ClewError('TRACE_NOT_FOUND', `${normalized} not found`);
     return sendJson(reply, trace);
   });
 
   app.get('/api/v2/traceMany', async (request, reply) => {
     const text = params(request).required('traceIds');
-    if (text === '') throw badRequest('traceIds parameter is empty');
+    if (text === '') throw new ClewError('BAD_PARAMETER', 'traceIds parameter is empty');
     const ids = new Map<string, ReturnType<typeof normalizeZipkinTraceId>['traceId']>();
     for (const raw of text.split(',')) {
       const { normalized, traceId } = normalizeZipkinTraceId(raw);
-      if (ids.has(normalized)) throw badRequest(`redundant traceId: ${raw}`);
+      if (ids.has(normalized)) throw new ClewError('BAD_PARAMETER', `redundant traceId: ${raw}`);
       ids.set(normalized, traceId);
     }
-    if (ids.size === 1) throw badRequest('Use /api/v2/trace/{traceId} endpoint to retrieve a single trace');
+    if (ids.size === 1) throw new ClewError('BAD_PARAMETER', 'Use /api/v2/trace/{traceId} endpoint to retrieve a single trace');
     const traces = await Promise.all([...ids.values()].map((id) => readZipkinTrace(store, id)));
     return sendJson(reply, traces.filter((t) => t.length > 0));
   });
@@ -71,8 +71,8 @@ export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now
     p.required('endTs');
     const endTs = p.long('endTs') ?? 0n;
     const lookback = p.long('lookback') ?? DEFAULT_LOOKBACK_MS;
-    if (endTs <= 0n) throw badRequest('endTs <= 0');
-    if (lookback <= 0n) throw badRequest('lookback <= 0');
+    if (endTs <= 0n) throw new ClewError('BAD_PARAMETER', 'endTs <= 0');
+    if (lookback <= 0n) throw new ClewError('BAD_PARAMETER', 'lookback <= 0');
     const end = (endTs * 1_000_000n) as UnixNanos;
     const links = await store.dependencies({ start: (end - lookback * 1_000_000n) as UnixNanos, end });
     return sendJson(reply, toZipkinDependencies(links));
