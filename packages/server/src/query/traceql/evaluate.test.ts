@@ -334,3 +334,24 @@ describe('trace shapes', () => {
     expect(run('{ name = "a" } > { }', [a, b]).map((s) => s.spans.map((m) => m.span.name))).toEqual([['b']]);
   });
 });
+
+describe('a large trace', () => {
+  it('evaluates structural operators over 200,000 spans under one parent', () => {
+    // Span ids spelled out: makeSpanId's are unique only for a few thousand spans.
+    const spanId = (k: number): Span['spanId'] => (k + 1).toString(16).padStart(16, '0') as Span['spanId'];
+    const root = makeSpan({ name: 'root', spanId: spanId(200_000) });
+    const children = Array.from({ length: 200_000 }, (_, k) =>
+      makeSpan({
+        traceId: root.traceId,
+        spanId: spanId(k),
+        parentSpanId: root.spanId,
+        name: k % 2 ? 'odd' : 'even',
+        startTimeUnixNano: (root.startTimeUnixNano + BigInt(k)) as UnixNanos,
+      }),
+    );
+    const [set] = run('{ name = "root" } > { name = "odd" }', [root, ...children]);
+    expect(set!.matched).toBe(100_000);
+    const [siblings] = run('{ name = "even" } ~ { name = "odd" }', [root, ...children]);
+    expect(siblings!.matched).toBe(100_000);
+  });
+});

@@ -36,7 +36,8 @@ export class TraceIndex {
       const next: number[] = [];
       for (const i of q) {
         order.push(i);
-        next.push(...children[i]!);
+        // A loop, not push(...children): a span may have more children than a call takes arguments.
+        for (const c of children[i]!) next.push(c);
       }
       q = next;
     }
