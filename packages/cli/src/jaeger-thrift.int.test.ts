@@ -9,7 +9,7 @@ import { useClewProcess, waitForTrace } from './testing/clew-process.js';
 import type { JaegerClient, SentSpan, SentTag } from './testing/jaeger.js';
 import { followsFrom, jaegerClient, sendDatagram } from './testing/jaeger.js';
 import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
-import { attr, searchTempo, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
+import { attr, grafanaSearchParams, searchTempo, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
 import { waitForZipkinTrace } from './testing/zipkin.js';
 
 const LIMIT = 64 * 1024;
@@ -182,11 +182,13 @@ async function expectFoundByTraceQL(client: JaegerClient): Promise<void> {
     [`{ ${service} && span.ratio = 0.25 && span.cache.hit = false && span.http.status_code >= 200 }`, root.spanId],
     [`{ ${service} && name = "GET /checkout" } > { span.peer.service = "payments" }`, charge.spanId],
   ] as const) {
-    expect(await traceQLMatches(running().tempo, q), q).toEqual([{ traceId, spanIds: [spanId] }]);
+    expect(await traceQLMatches(running().tempo, q, grafanaSearchParams(root.startTime / 1000)), q).toEqual([{ traceId, spanIds: [spanId] }]);
   }
   const [rootMatch] = (await searchTempo(running().tempo, `{ ${service} }`)).traces;
   expect([rootMatch.traceID, rootMatch.rootServiceName, rootMatch.rootTraceName]).toEqual([traceId, client.serviceName, 'GET /checkout']);
   expect((await searchTempo(running().tempo, `{ ${service} && span.ratio = 0.5 }`)).traces).toEqual([]);
+  // Outside the time range asked for, the trace is not found.
+  expect(await traceQLMatches(running().tempo, `{ ${service} }`, grafanaSearchParams(root.startTime / 1000 - 3_600_000))).toEqual([]);
 }
 
 describe('jaeger-client → Clew', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { useClewProcess, waitForTrace } from './testing/clew-process.js';
 import { exportWith, recordSpans } from './testing/otel.js';
 import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
-import { attr, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
+import { attr, grafanaSearchParams, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
 import { recordCartTrace, waitForZipkinTrace, zipkinJsClient } from './testing/zipkin.js';
 
 const running = useClewProcess();
@@ -108,9 +108,9 @@ async function expectInTempo(traceId: string, sent: any[]): Promise<void> {
   for (const z of sent) expect(back.find((t) => t.spanId === z.id && (z.kind !== 'SERVER' || t.kind === 'SPAN_KIND_SERVER')), z.name).toEqual(expectedTempoSpan(z));
 }
 
-/** TraceQL over /api/search finds exactly this trace, and in it exactly the span `spanId`. */
+/** TraceQL over /api/search, asked as Grafana asks, finds exactly this trace, and in it exactly the span `spanId`. */
 async function expectFound(q: string, traceId: string, spanId: string): Promise<void> {
-  expect(await traceQLMatches(running().tempo, q), q).toEqual([{ traceId, spanIds: [spanId] }]);
+  expect(await traceQLMatches(running().tempo, q, grafanaSearchParams(Date.now())), q).toEqual([{ traceId, spanIds: [spanId] }]);
 }
 
 describe('@opentelemetry/exporter-zipkin → Clew', () => {

@@ -117,6 +117,15 @@ export async function traceQLMatches(tempo: string, q: string, params: Record<st
   return (found.traces as any[]).map((t) => ({ traceId: t.traceID, spanIds: ((t.spanSets ?? []) as any[]).flatMap((ss) => (ss.spans as any[]).map((sp) => sp.spanID)) }));
 }
 
+/**
+ * The parameters Grafana's Tempo data source sends with a TraceQL search: 20 traces, 3 spans a spanset, and its
+ * time picker's range in unix seconds (here five minutes either side of `aroundMs`).
+ */
+export function grafanaSearchParams(aroundMs: number): Record<string, string> {
+  const s = Math.floor(aroundMs / 1000);
+  return { limit: '20', spss: '3', start: String(s - 300), end: String(s + 300) };
+}
+
 /** Tempo writes ids as the base64 of their bytes (jsonpb's bytes); anything else is a wrong answer. */
 function idHex(b64: unknown, bytes: number): string {
   if (typeof b64 !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new Error(`id ${JSON.stringify(b64)} is not base64`);
