@@ -1,5 +1,6 @@
 import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
+import { ClewError } from '../../errors.js';
 import { apiErrorHandler } from '../error-handler.js';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
 import { sendText } from './reply.js';
@@ -20,6 +21,8 @@ export interface TempoApiOptions {
 export async function tempoApi(app: FastifyInstance, opts: TempoApiOptions): Promise<void> {
   app.setErrorHandler(apiErrorHandler('tempo api', (reply, err) => sendText(reply, err.httpStatus, err.message)));
   // Go's http.NotFound, as Tempo's router answers a path it does not serve.
-  app.setNotFoundHandler((_request, reply) => sendText(reply, 404, '404 page not found'));
+  app.setNotFoundHandler(async () => {
+    throw new ClewError('NOT_FOUND', '404 page not found');
+  });
   registerTempoRoutes(app, opts.store, opts.catalog);
 }
