@@ -4,8 +4,11 @@ import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBase
 import type { RemoteSamplingOptions, SamplingOptions } from './options.js';
 import { JaegerRemoteSampler } from './sampling/jaeger-remote-sampler.js';
 
-/** The sampler for `sampling`; every strategy follows the caller's decision (parent-based). */
-export function createSampler(sampling: SamplingOptions, serviceName: string): Sampler {
+/**
+ * The sampler for `sampling`; every strategy follows the caller's decision (parent-based). A remote sampler's
+ * `stop` (end of polling) is pushed onto `stops` for the SDK's shutdown.
+ */
+export function createSampler(sampling: SamplingOptions, serviceName: string, stops: Array<() => void> = []): Sampler {
   switch (sampling.type) {
     case 'always_on':
       return new ParentBasedSampler({ root: new AlwaysOnSampler() });
@@ -13,8 +16,11 @@ export function createSampler(sampling: SamplingOptions, serviceName: string): S
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     case 'ratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampling.ratio) });
-    case 'remote':
-      return new ParentBasedSampler({ root: new JaegerRemoteSampler({ ...sampling, serviceName }) });
+    case 'remote': {
+      const remote = new JaegerRemoteSampler({ ...sampling, serviceName });
+      stops.push(() => remote.stop());
+      return new ParentBasedSampler({ root: remote });
+    }
   }
 }
 

@@ -41,7 +41,7 @@ function serviceNameOf(options: StartOptions): string {
   return options.serviceName ?? (typeof fromEnv === 'string' ? fromEnv : 'unknown_service:node');
 }
 
-function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv): Partial<NodeSDKConfiguration> {
+function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv, stops: Array<() => void>): Partial<NodeSDKConfiguration> {
   const resource = buildResource(options);
   const envPropagators = parsePropagatorList(env.OTEL_PROPAGATORS, (m) => diag.warn(m));
   const injected = options.propagators ?? (envPropagators === undefined ? DEFAULT_INJECTED : envPropagators);
@@ -57,7 +57,7 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv): Partia
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   };
   if (!exporterFromEnv) config.traceExporter = new OTLPTraceExporter({ url: tracesUrl(options.endpoint, env) });
-  if (sampling) config.sampler = createSampler(sampling, serviceNameOf(options));
+  if (sampling) config.sampler = createSampler(sampling, serviceNameOf(options), stops);
   return config;
 }
 
@@ -81,7 +81,8 @@ export function start(options: StartOptions = {}): ClewSdk {
     return active;
   }
   registerEsmHook();
-  const config = sdkConfiguration(options, env);
+  const stops: Array<() => void> = [];
+  const config = sdkConfiguration(options, env, stops);
   // NodeSDK installs its own console logger when OTEL_LOG_LEVEL is set, warning that it replaces one; Clew's (which
   // also honours the logLevel option) goes back in place right after.
   diag.disable();
@@ -90,7 +91,13 @@ export function start(options: StartOptions = {}): ClewSdk {
   sdk.start();
   let stopping: Promise<void> | undefined;
   active = {
-    shutdown: () => (stopping ??= sdk.shutdown().catch((err: unknown) => diag.error('@clew/node: shutdown failed', err))),
+    shutdown: () => {
+      if (!stopping) {
+        for (const stop of stops) stop();
+        stopping = sdk.shutdown().catch((err: unknown) => diag.error('@clew/node: shutdown failed', err));
+      }
+      return stopping;
+    },
   };
   installShutdownHooks(active);
   return active;

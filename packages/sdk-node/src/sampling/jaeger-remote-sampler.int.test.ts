@@ -141,10 +141,26 @@ describe('JaegerRemoteSampler against a real strategies endpoint', () => {
 
   it('follows a sampled parent whatever the strategy says, through createSampler', async () => {
     const server = await strategyServer({ strategyType: 'PROBABILISTIC', probabilisticSampling: { samplingRate: 0 } });
-    const sampler = createSampler({ type: 'remote', endpoint: server.url, initialSamplingRate: 0 }, 'checkout');
+    const stops: Array<() => void> = [];
+    const sampler = createSampler({ type: 'remote', endpoint: server.url, initialSamplingRate: 0 }, 'checkout', stops);
     const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
     const r = sampler.shouldSample(parent, 'a'.repeat(32), 'GET /cart', SpanKind.SERVER, {}, []);
     expect(r.decision).toBe(SamplingDecision.RECORD_AND_SAMPLED);
     expect(kept(sampler, 50)).toBe(0);
+    // The SDK's shutdown calls these to stop the polling.
+    expect(stops).toHaveLength(1);
+    stops[0]!();
+  });
+
+  it('stops polling when stopped', async () => {
+    const server = await strategyServer({ strategyType: 'PROBABILISTIC', probabilisticSampling: { samplingRate: 1 } });
+    const sampler = await remote(server.url, { pollingIntervalMs: 10 });
+    await until(() => server.requests.length >= 3);
+    sampler.stop();
+    await sampler.settled();
+    const seen = server.requests.length;
+    // Ten polling intervals with no request.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.requests.length).toBe(seen);
   });
 });
