@@ -12,6 +12,7 @@ export interface PreparedQuery {
   readonly fields: readonly NamedField[];
 }
 
+/** Works out once what every evaluation of the query needs. */
 export function prepareQuery(query: TraceQLQuery): PreparedQuery {
   return { query, fields: namedFields(query) };
 }

@@ -43,6 +43,7 @@ export function evalField(e: FieldExpr, trace: TraceIndex, i: number): Value {
 
 const isNilLiteral = (e: FieldExpr): boolean => e.type === 'static' && e.value.type === 'nil';
 
+/** Whether a condition's value lets a span through: only a boolean true does. */
 export function isTrue(v: Value): boolean {
   return v.k === 'bool' && v.b;
 }
@@ -65,6 +66,7 @@ export function arithmetic(op: ArithmeticOp, a: number, b: number): number {
   }
 }
 
+/** A literal as an evaluation value (durations as nanoseconds). */
 export function staticValue(s: Static): Value {
   switch (s.type) {
     case 'string':

@@ -1,9 +1,8 @@
 import type { AnyValue } from '@clew/model';
-import { getAttribute, str } from '@clew/model';
+import { getAttribute, SPAN_KIND_NAMES, str } from '@clew/model';
 import type { FieldExpr, Pipeline, ScalarExpr, SpansetExpr, TraceQLQuery } from './ast.js';
 import { STATUS_TEXT } from './field-eval.js';
 import type { TraceIndex } from './trace-index.js';
-import { SPAN_KIND_NAMES } from '@clew/model';
 
 /** A field whose value is shown with each returned span. */
 export type NamedField =

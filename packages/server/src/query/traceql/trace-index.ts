@@ -62,6 +62,7 @@ export class TraceIndex {
     return this.root ? serviceName(this.root.resource) : undefined;
   }
 
+  /** Duration of span `i` in nanoseconds. */
   spanDuration(i: number): bigint {
     return spanDuration(this.spans[i]!);
   }
