@@ -28,6 +28,7 @@ describe('apiErrorOf', () => {
     ['a bug', new TypeError('cannot read properties of undefined')],
     ['a 5xx from fastify', fastifyError(500, 'reply already sent')],
     ['a thrown string', 'boom'],
+    ['undefined thrown', undefined],
   ])('%s is an internal error that says no more', (_name, thrown) => {
     expect(apiErrorOf(thrown)).toMatchObject({ code: 'INTERNAL', message: 'internal error' });
   });

@@ -13,7 +13,7 @@ const FASTIFY_REFUSALS: Readonly<Partial<Record<number, ErrorCode>>> = {
 /** A thrown value as the ClewError a query API answers with; fastify's own 4xx refusals keep their status and text. */
 export function apiErrorOf(err: unknown): ClewError {
   if (err instanceof ClewError) return err;
-  const { statusCode, message } = err as Partial<FastifyError>;
+  const { statusCode, message } = (typeof err === 'object' && err !== null ? err : {}) as Partial<FastifyError>;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof message === 'string') {
     return new ClewError(FASTIFY_REFUSALS[statusCode] ?? 'MALFORMED_REQUEST', message, { cause: err });
   }
