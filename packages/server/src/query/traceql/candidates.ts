@@ -8,17 +8,21 @@ const PAGE_SIZES = [50, 200, 500];
 const MAX_CONDITIONS = 4;
 /** A window is searched newest first in slices: the first is this fraction of it, each next one twice the last. */
 const FIRST_SLICE_FRACTION = 1024n;
+/** Without a start or an end, the newest slice is one minute wide. */
+const OPEN_FIRST_SLICE = 60_000_000_000n;
 
 export interface CandidateWindow {
   readonly start?: UnixNanos;
   readonly end?: UnixNanos;
+  /** Where an open window ends. */
+  readonly now: UnixNanos;
   /** An upper bound on trace duration, which bounds every span's too. */
   readonly maxDuration?: bigint;
 }
 
 /**
- * Yields the ids of traces that may match, newest first, each once. With a time window it walks the window in
- * slices from its end backwards, so that the store reads only the newest part of the data for a search that
+ * Yields the ids of traces that may match, newest first, each once. It walks the time window in slices from its
+ * end backwards (see timeSlices), so that the store reads only the newest part of the data for a search that
  * ends early (a scan of the whole window for an attribute kept in the generic strings costs far more than its
  * newest slice). The condition that drives the search is the one under which the store counts the fewest
  * traces in the first slice holding any (see candidateConditions for what the conditions are).
@@ -27,7 +31,7 @@ export async function* candidateTraces(store: Store, conditions: readonly SpanCo
   const choices = (conditions.length > 0 ? conditions.slice(0, MAX_CONDITIONS) : [{}]).map((c) => withMaxDuration(c, window.maxDuration));
   let driver: SpanCondition | undefined;
   const seen = new Set<TraceId>();
-  for (const slice of timeSlices(window.start, window.end)) {
+  for (const slice of timeSlices(window.start, window.end, window.now)) {
     for (let round = 0, offset = 0; ; round++) {
       const limit = PAGE_SIZES[Math.min(round, PAGE_SIZES.length - 1)]!;
       let page: TraceSearchResult;
@@ -55,19 +59,42 @@ function withMaxDuration(c: SpanCondition, maxTrace: bigint | undefined): SpanCo
   return { ...c, maxDuration: maxTrace };
 }
 
-/** Inclusive [start, end] slices of the window, newest first; the whole (open) window when it is not bounded. */
-export function* timeSlices(start: UnixNanos | undefined, end: UnixNanos | undefined): Generator<{ start?: UnixNanos; end?: UnixNanos }> {
-  if (start === undefined || end === undefined || end < start) {
-    yield { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+/**
+ * Inclusive [start, end] slices of the window, newest first, each twice as wide as the one before. A bounded window
+ * starts with 1/1024 of itself. An open one is walked back from its end, or from `now` (after a first slice for
+ * spans stamped later than now, from skewed clocks), starting with one minute, down to its start or the epoch; the
+ * store answers a slice holding no data without reading anything.
+ */
+export function* timeSlices(start: UnixNanos | undefined, end: UnixNanos | undefined, now: UnixNanos): Generator<Slice> {
+  if (start !== undefined && end !== undefined) {
+    if (end < start) {
+      yield { start, end };
+      return;
+    }
+    const width = (end - start + 1n) / FIRST_SLICE_FRACTION;
+    yield* backwards(start, end, width < 1n ? 1n : width);
     return;
   }
-  let width = (end - start + 1n) / FIRST_SLICE_FRACTION;
-  if (width < 1n) width = 1n;
-  let hi: bigint = end;
-  while (hi >= start) {
+  let hi = end;
+  if (hi === undefined) {
+    const future = start !== undefined && start > now ? start : now + 1n;
+    yield { start: future as UnixNanos };
+    if (start !== undefined && start > now) return;
+    hi = now;
+  }
+  yield* backwards(start ?? 0n, hi, OPEN_FIRST_SLICE);
+}
+
+interface Slice {
+  readonly start?: UnixNanos;
+  readonly end?: UnixNanos;
+}
+
+function* backwards(start: bigint, end: bigint, firstWidth: bigint): Generator<Slice> {
+  let width = firstWidth;
+  for (let hi = end; hi >= start; width *= 2n) {
     const lo = hi - width + 1n > start ? hi - width + 1n : start;
     yield { start: lo as UnixNanos, end: hi as UnixNanos };
     hi = lo - 1n;
-    width *= 2n;
   }
 }

@@ -1,4 +1,5 @@
 import type { TraceId, UnixNanos } from '@clew/model';
+import { nowNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { TraceQLQuery } from './ast.js';
 import { candidateTraces } from './candidates.js';
@@ -23,7 +24,7 @@ export async function searchTraces(store: Store, query: TraceQLQuery, options: T
   const found: TraceQLTraceMatch[] = [];
   let inspectedTraces = 0;
   let inspectedSpans = 0;
-  for await (const page of candidateTraces(store, candidateConditions(query), options)) {
+  for await (const page of candidateTraces(store, candidateConditions(query), { ...options, now: nowNanos() })) {
     const ids = page.slice(0, MAX_INSPECTED_TRACES - inspectedTraces);
     for (let i = 0; i < ids.length && found.length < limit; i += FETCH_CONCURRENCY) {
       const batch = ids.slice(i, i + FETCH_CONCURRENCY);
