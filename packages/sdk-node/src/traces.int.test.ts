@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClewProcess, waitForTrace } from '../../cli/src/testing/clew-process.js';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
@@ -94,6 +97,26 @@ describe('shutdown', () => {
     // The application closes its server and the process ends normally once nothing is left to do.
     expect(await app.stop()).toEqual({ code: 0, signal: null });
     await waitForSpans(clew().query, answer.traceId, [{ name: 'reserve-stock', service: 'graceful' }, { name: 'GET /reserve', kind: 'server' }]);
+  });
+
+  it('ends the process on a second signal while the flush cannot finish', async () => {
+    // A collector that accepts connections and never answers, and an export timeout longer than the test's: the
+    // flush would hang for good, so only the second signal can end the process.
+    const hole = createServer(() => {}).listen(0, '127.0.0.1');
+    await once(hole, 'listening');
+    try {
+      const app = await startInstrumentedApp('express-app.mjs', {
+        OTEL_SERVICE_NAME: 'unreachable', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(hole.address() as AddressInfo).port}`,
+        OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_EXPORTER_OTLP_TIMEOUT: '600000',
+      });
+      await app.get('/ids');
+      app.child.kill('SIGINT');
+      // The second SIGINT, once the first one's flush has reached the collector.
+      await once(hole, 'connection');
+      expect(await app.stop('SIGINT')).toEqual({ code: null, signal: 'SIGINT' });
+    } finally {
+      hole.close();
+    }
   });
 
   it('flushes held spans when a script ends on its own', async () => {
