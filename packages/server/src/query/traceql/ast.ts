@@ -15,7 +15,11 @@ export type Intrinsic =
   | 'traceDuration'
   | 'spanID'
   | 'traceID'
-  | 'parentID';
+  | 'parentID'
+  | 'childCount'
+  | 'nestedSetLeft'
+  | 'nestedSetRight'
+  | 'nestedSetParent';
 
 /** Where an attribute is looked up: `span.x`, `resource.x`, or unscoped `.x` (span first, then resource). */
 export type AttributeScope = 'span' | 'resource' | 'any';

@@ -141,6 +141,15 @@ const CASES: Array<[query: string, spanSets: string[][]]> = [
   ['{ trace:rootService = "checkout" }', []],
   ['{ traceDuration = 100ms && status = error }', [[POST]]],
   ['{ trace:duration > 100ms }', []],
+  // the tree: child counts and Tempo's nested set numbers (GET 1–12, HTTP 2–9, POST 3–8, SELECT 4–5, cache 6–7, render 10–11)
+  ['{ childCount = 2 }', [[GET, POST]]],
+  ['{ span:childCount = 0 }', [[SELECT, CACHE, RENDER]]],
+  ['{ nestedSetParent = -1 }', [[GET]]],
+  ['{ nestedSetParent = 3 }', [[SELECT, CACHE]]],
+  ['{ nestedSetLeft = 4 && nestedSetRight = 5 }', [[SELECT]]],
+  ['{ nestedSetLeft = 10 && nestedSetRight = 11 }', [[RENDER]]],
+  ['{ nestedSetLeft = 1 && nestedSetRight = 12 }', [[GET]]],
+  ['{ nestedSetRight - nestedSetLeft = 1 }', [[SELECT, CACHE, RENDER]]],
   // int attributes against ints and floats
   ['{ span.http.status_code = 500 }', [[POST]]],
   ['{ span.http.status_code = 500.0 }', [[POST]]],

@@ -112,6 +112,14 @@ function intrinsicValue(name: Intrinsic, trace: TraceIndex, i: number): Value {
       return { k: 'str', s: span.traceId };
     case 'parentID':
       return optionalString(span.parentSpanId ?? undefined);
+    case 'childCount':
+      return num(trace.childCount(i));
+    case 'nestedSetLeft':
+      return num(trace.nestedSet().left[i]!);
+    case 'nestedSetRight':
+      return num(trace.nestedSet().right[i]!);
+    case 'nestedSetParent':
+      return num(trace.nestedSet().parent[i]!);
   }
 }
 

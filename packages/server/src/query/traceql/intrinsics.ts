@@ -21,16 +21,16 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrin
   ['span:id', 'spanID'],
   ['trace:id', 'traceID'],
   ['span:parentID', 'parentID'],
+  ['childCount', 'childCount'],
+  ['span:childCount', 'childCount'],
+  ['nestedSetLeft', 'nestedSetLeft'],
+  ['nestedSetRight', 'nestedSetRight'],
+  ['nestedSetParent', 'nestedSetParent'],
 ]);
 
 /** Tempo intrinsics Clew does not evaluate: refused with a clear error rather than read as unknown. */
 export const UNSUPPORTED_INTRINSICS: ReadonlySet<string> = new Set([
-  'childCount',
-  'span:childCount',
   'parent',
-  'nestedSetLeft',
-  'nestedSetRight',
-  'nestedSetParent',
   'event:name',
   'event:timeSinceStart',
   'link:spanID',
@@ -52,6 +52,10 @@ export const INTRINSIC_TYPES: Record<Intrinsic, 'string' | 'number' | 'status' |
   spanID: 'string',
   traceID: 'string',
   parentID: 'string',
+  childCount: 'number',
+  nestedSetLeft: 'number',
+  nestedSetRight: 'number',
+  nestedSetParent: 'number',
 };
 
 export const STATUS_NAMES: ReadonlySet<string> = new Set<StatusName>(['ok', 'error', 'unset']);

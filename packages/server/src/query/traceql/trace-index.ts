@@ -14,6 +14,8 @@ export class TraceIndex {
   readonly root: Span | undefined;
   readonly start: bigint;
   readonly duration: bigint;
+  private readonly children: number[][];
+  private nested: { left: Int32Array; right: Int32Array; parent: Int32Array } | undefined;
 
   constructor(input: readonly Span[]) {
     const spans = [...input].sort((a, b) =>
@@ -23,7 +25,7 @@ export class TraceIndex {
     const byId = new Map<string, number>();
     spans.forEach((s, i) => byId.set(s.spanId, i));
     this.parent = new Int32Array(spans.length);
-    const children: number[][] = spans.map(() => []);
+    const children: number[][] = (this.children = spans.map(() => []));
     const roots: number[] = [];
     spans.forEach((s, i) => {
       const p = s.parentSpanId === null ? -1 : (byId.get(s.parentSpanId) ?? -1);
@@ -60,6 +62,44 @@ export class TraceIndex {
 
   get rootServiceName(): string | undefined {
     return this.root ? serviceName(this.root.resource) : undefined;
+  }
+
+  childCount(i: number): number {
+    return this.children[i]!.length;
+  }
+
+  /**
+   * Tempo's nested set numbering, worked out on first use: a depth-first walk from each root (children by start)
+   * numbers a span on entering (left) and on leaving (right); `parent` is the parent's left, -1 for a root. Spans
+   * caught in a parent cycle are never reached and keep 0, as Tempo leaves spans outside a complete tree.
+   */
+  nestedSet(): { readonly left: Int32Array; readonly right: Int32Array; readonly parent: Int32Array } {
+    if (this.nested) return this.nested;
+    const n = this.spans.length;
+    const left = new Int32Array(n);
+    const right = new Int32Array(n);
+    const parent = new Int32Array(n);
+    let counter = 1;
+    for (let r = 0; r < n; r++) {
+      if (this.parent[r]! >= 0) continue;
+      parent[r] = -1;
+      const stack: Array<[node: number, next: number]> = [[r, 0]];
+      left[r] = counter++;
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const kids = this.children[top[0]]!;
+        if (top[1] < kids.length) {
+          const c = kids[top[1]++]!;
+          left[c] = counter++;
+          parent[c] = left[top[0]]!;
+          stack.push([c, 0]);
+        } else {
+          right[top[0]] = counter++;
+          stack.pop();
+        }
+      }
+    }
+    return (this.nested = { left, right, parent });
   }
 
   /** Duration of span `i` in nanoseconds. */
