@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clewInstrumentations, instrumentationConfig } from './instrumentations.js';
 
@@ -31,11 +32,15 @@ describe('instrumentationConfig', () => {
 });
 
 describe('clewInstrumentations', () => {
-  afterEach(() => vi.unstubAllEnvs());
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
   const names = () => clewInstrumentations().map((i) => i.instrumentationName);
 
   it('includes the libraries Clew promises and leaves out fs, dns, net and router', () => {
     const enabled = names();
+    expect(enabled).toContain('@fastify/otel');
     for (const lib of ['http', 'undici', 'express', 'pg', 'mysql2', 'redis', 'ioredis', 'mongodb', 'amqplib', 'grpc', 'pino', 'winston']) {
       expect(enabled).toContain(`@opentelemetry/instrumentation-${lib}`);
     }
@@ -48,5 +53,30 @@ describe('clewInstrumentations', () => {
     vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', '');
     vi.stubEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http,dns');
     expect(names().sort()).toEqual(['@opentelemetry/instrumentation-dns', '@opentelemetry/instrumentation-http']);
+  });
+
+  it('turns @fastify/otel off with its key in the option, or `fastify` in the OTEL_NODE_* lists', () => {
+    expect(clewInstrumentations({ '@fastify/otel': { enabled: false } }).map((i) => i.instrumentationName)).not.toContain('@fastify/otel');
+    vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', 'express,fastify');
+    expect(names()).not.toContain('@fastify/otel');
+    expect(names()).not.toContain('@opentelemetry/instrumentation-express');
+    expect(names()).toContain('@opentelemetry/instrumentation-http');
+    vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', '');
+    vi.stubEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http,fastify');
+    expect(names().sort()).toEqual(['@fastify/otel', '@opentelemetry/instrumentation-http']);
+    vi.stubEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'fastify');
+    expect(names()).toEqual(['@fastify/otel']);
+  });
+
+  it('keeps `fastify` in the lists and `@fastify/otel` in the option from auto-instrumentations-node, which knows neither', () => {
+    const errors = vi.spyOn(diag, 'error');
+    vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', 'fastify');
+    clewInstrumentations({ '@fastify/otel': { instrumentHooks: false } });
+    vi.stubEnv('OTEL_NODE_DISABLED_INSTRUMENTATIONS', '');
+    vi.stubEnv('OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'http,fastify');
+    clewInstrumentations();
+    expect(errors).not.toHaveBeenCalled();
+    // The lists are as they were once the instrumentations are built.
+    expect(process.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS).toBe('http,fastify');
   });
 });

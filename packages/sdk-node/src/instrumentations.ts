@@ -1,6 +1,9 @@
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { FASTIFY_INSTRUMENTATION, FASTIFY_SHORT_NAME, fastifyInstrumentation } from './fastify.js';
+import { namesFromEnv } from './instrumentation-env.js';
+import type { InstrumentationOptions } from './options.js';
 
 /**
  * Clew's defaults over OpenTelemetry's: fs, dns and net make a span per file read, lookup and socket, which buries
@@ -18,14 +21,10 @@ const CLEW_DEFAULTS: InstrumentationConfigMap = {
   '@opentelemetry/instrumentation-winston': { disableLogSending: true },
 };
 
-/** The short names `OTEL_NODE_ENABLED_INSTRUMENTATIONS` uses, e.g. `dns` for `@opentelemetry/instrumentation-dns`. */
-function enabledFromEnv(env: NodeJS.ProcessEnv): Set<string> {
-  return new Set((env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
-}
-
 /** The configuration map handed to `getNodeAutoInstrumentations`: Clew's defaults, then the environment, then the user's. */
 export function instrumentationConfig(user: InstrumentationConfigMap = {}, env: NodeJS.ProcessEnv = process.env): InstrumentationConfigMap {
-  const enabled = enabledFromEnv(env);
+  // Short names, e.g. `dns` for `@opentelemetry/instrumentation-dns`.
+  const enabled = new Set(namesFromEnv(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS));
   const merged: Record<string, Record<string, unknown>> = {};
   for (const [name, config] of Object.entries(CLEW_DEFAULTS)) {
     const short = name.replace('@opentelemetry/instrumentation-', '');
@@ -37,10 +36,50 @@ export function instrumentationConfig(user: InstrumentationConfigMap = {}, env: 
   return merged as InstrumentationConfigMap;
 }
 
+/** Short names Clew's own instrumentations answer to in the `OTEL_NODE_*` lists, unknown to auto-instrumentations-node. */
+const CLEW_SHORT_NAMES = [FASTIFY_SHORT_NAME];
+
+/** Runs `fn` with `vars` set in `process.env` (undefined: unset), then puts the previous values back. */
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const assign = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  assign(vars);
+  try {
+    return fn();
+  } finally {
+    assign(saved);
+  }
+}
+
 /**
- * The auto-instrumentations Clew enables: http, undici/fetch, express, databases, queues, grpc, pino, winston…
- * (`getNodeAutoInstrumentations` reads OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS from `process.env` itself.)
+ * `getNodeAutoInstrumentations` reads OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS from `process.env` itself and
+ * reports every name it does not know as an error, so it sees the lists without Clew's own names — and is not asked
+ * at all when the enabled list names only those.
  */
-export function clewInstrumentations(user?: InstrumentationConfigMap): Instrumentation[] {
-  return getNodeAutoInstrumentations(instrumentationConfig(user, process.env));
+function autoInstrumentations(config: InstrumentationConfigMap): Instrumentation[] {
+  const theirs = (value: string | undefined) => {
+    const names = namesFromEnv(value).filter((n) => !CLEW_SHORT_NAMES.includes(n));
+    return names.length > 0 ? names.join(',') : undefined;
+  };
+  const enabled = process.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS;
+  if (namesFromEnv(enabled).length > 0 && theirs(enabled) === undefined) return [];
+  return withEnv(
+    { OTEL_NODE_ENABLED_INSTRUMENTATIONS: theirs(enabled), OTEL_NODE_DISABLED_INSTRUMENTATIONS: theirs(process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS) },
+    () => getNodeAutoInstrumentations(instrumentationConfig(config, process.env)),
+  );
+}
+
+/**
+ * The instrumentations Clew enables: OpenTelemetry's auto-instrumentations (http, undici/fetch, express, databases,
+ * queues, grpc, pino, winston…) and `@fastify/otel` for Fastify, each configured (or turned off) by its key in
+ * `user` and by the OTEL_NODE_ENABLED/DISABLED_INSTRUMENTATIONS lists (`fastify` for `@fastify/otel`).
+ */
+export function clewInstrumentations(user: InstrumentationOptions = {}): Instrumentation[] {
+  const { [FASTIFY_INSTRUMENTATION]: fastify, ...auto } = user;
+  return [...autoInstrumentations(auto), ...fastifyInstrumentation(fastify, process.env)];
 }

@@ -1,4 +1,5 @@
 import type { SpanKind, Attributes } from '@opentelemetry/api';
+import type { FastifyOtelInstrumentationOpts } from '@fastify/otel';
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 
 /** Where sampling decisions for new root spans come from. Every strategy follows the caller's decision when there is one. */
@@ -20,6 +21,9 @@ export interface RemoteSamplingOptions {
   initialSamplingRate?: number;
 }
 
+/** Per-instrumentation configuration: auto-instrumentations-node's names, and `@fastify/otel` for Fastify. */
+export type InstrumentationOptions = InstrumentationConfigMap & { '@fastify/otel'?: FastifyOtelInstrumentationOpts };
+
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 /** The propagation formats `propagators` and `OTEL_PROPAGATORS` can name. */
@@ -38,9 +42,9 @@ export interface StartOptions {
   /**
    * Per-instrumentation configuration merged over Clew's defaults (fs, dns, net and router off; pino and winston inject
    * `trace_id`/`span_id`/`trace_flags` without sending log records), e.g.
-   * `{ '@opentelemetry/instrumentation-fs': { enabled: true } }`.
+   * `{ '@opentelemetry/instrumentation-fs': { enabled: true } }` or `{ '@fastify/otel': { enabled: false } }`.
    */
-  instrumentations?: InstrumentationConfigMap;
+  instrumentations?: InstrumentationOptions;
   /** How new traces are sampled; default `OTEL_TRACES_SAMPLER`, then parent-based always-on. */
   sampling?: SamplingOptions;
   /** Formats injected into outgoing requests; default `OTEL_PROPAGATORS`, then tracecontext and baggage. */

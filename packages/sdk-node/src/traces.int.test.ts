@@ -41,14 +41,19 @@ describe('an Express service and a Fastify service under --import @clew/node/reg
     const matches = [
       { service: 'shop', kind: 'server', name: 'GET /forward' },
       { service: 'shop', kind: 'client' },
-      { service: 'stock', kind: 'server' },
+      { service: 'stock', kind: 'server', name: 'GET /ids' },
+      { service: 'stock', name: 'request' },
     ] as const;
     const trace = await waitForSpans(clew().query, answer.traceId, [...matches]);
-    const [root, client, callee] = matches.map((m) => findSpan(trace, m));
+    const [root, client, callee, fastifyRequest] = matches.map((m) => findSpan(trace, m));
     expect(parentOf(root)).toBeUndefined();
     // The callee's server span is the child of the caller's client span, which sits under the caller's handler.
     expect(parentOf(callee)).toBe(client.spanID);
     expect(parentOf(client)).toBe(answer.spanId);
+    // Below the callee's server span, Fastify's request span and the handler that answered.
+    expect(tagsOf(callee)['http.route']).toBe('/ids');
+    expect(parentOf(fastifyRequest)).toBe(callee.spanID);
+    expect(parentOf(trace.spans.find((s: any) => s.spanID === answer.downstream.spanId))).toBe(fastifyRequest.spanID);
     expect(tagsOf(client)['http.response.status_code'] ?? tagsOf(client)['http.status_code']).toBe(200);
   });
 
