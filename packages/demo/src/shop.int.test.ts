@@ -83,6 +83,13 @@ describe('the demo shop, traced into Clew', () => {
     expect(hops.every((h) => t.service(h.client) === 'cart')).toBe(true);
     expect(hops.map((h) => t.tag(h.server, 'url.path'))).toEqual(products.map((id) => `/products/${id}`));
     expect(hops.every((h) => h.server.operationName === 'GET /products/:id')).toBe(true);
+    // Under each of catalog's server spans, @fastify/otel's request span and the handler named after its function.
+    for (const h of hops) {
+      const [request, ...others] = t.children(h.server);
+      expect(others).toEqual([]);
+      expect(request!.operationName).toBe('request');
+      expect(t.children(request!).map((s) => s.operationName)).toEqual(['handler - productById']);
+    }
     // Repeated siblings under the span that prices the cart, one after the other.
     const parents = new Set(hops.map((h) => t.parent(h.client)!));
     expect(parents.size).toBe(1);

@@ -4,7 +4,6 @@ import { withSpan } from '@clew/node';
 import { fastify } from 'fastify';
 import { requiredEnv } from '../lib/env.js';
 import { callJson, HttpError } from '../lib/http-json.js';
-import { nameSpansByRoute } from '../lib/fastify-route.js';
 import { listenFastify } from '../lib/listen.js';
 import { runService } from '../lib/run-service.js';
 
@@ -27,10 +26,12 @@ await runService(async () => {
   const carts = new Map<string, Map<number, number>>();
 
   const app = fastify();
-  nameSpansByRoute(app);
-  app.get('/health', async () => ({ status: 'ok' }));
+  // Named handlers: @fastify/otel names each handler span after its function (`handler - productById`).
+  app.get('/health', async function health() {
+    return { status: 'ok' };
+  });
 
-  app.get<{ Params: { user: string } }>('/carts/:user', async (req) => {
+  app.get<{ Params: { user: string } }>('/carts/:user', async function cartWithPrices(req) {
     const items = [...(carts.get(req.params.user) ?? new Map<number, number>())];
     const lines = await withSpan(
       'price-cart',
@@ -47,13 +48,13 @@ await runService(async () => {
     return { user: req.params.user, lines, totalCents: lines.reduce((s, l) => s + l.priceCents * l.quantity, 0) };
   });
 
-  app.get<{ Params: { user: string } }>('/carts/:user/count', async (req) => {
+  app.get<{ Params: { user: string } }>('/carts/:user/count', async function itemCount(req) {
     let count = 0;
     for (const q of carts.get(req.params.user)?.values() ?? []) count += q;
     return { user: req.params.user, count };
   });
 
-  app.post<{ Params: { user: string }; Body: { productId?: number; quantity?: number } }>('/carts/:user/items', async (req, reply) => {
+  app.post<{ Params: { user: string }; Body: { productId?: number; quantity?: number } }>('/carts/:user/items', async function addItem(req, reply) {
     const productId = Number(req.body?.productId);
     const quantity = Number(req.body?.quantity ?? 1);
     if (!Number.isInteger(productId) || !Number.isInteger(quantity) || quantity < 1) {
@@ -71,7 +72,7 @@ await runService(async () => {
     return reply.code(201).send({ user: req.params.user, items: cart.size });
   });
 
-  app.delete<{ Params: { user: string } }>('/carts/:user', async (req, reply) => {
+  app.delete<{ Params: { user: string } }>('/carts/:user', async function emptyCart(req, reply) {
     carts.delete(req.params.user);
     return reply.code(204).send();
   });

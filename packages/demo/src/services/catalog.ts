@@ -3,7 +3,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fastify } from 'fastify';
 import { numberEnv, requiredEnv } from '../lib/env.js';
-import { nameSpansByRoute } from '../lib/fastify-route.js';
 import { listenFastify } from '../lib/listen.js';
 import { runService } from '../lib/run-service.js';
 import { think } from '../lib/think.js';
@@ -26,22 +25,24 @@ await runService(async () => {
   const query = <T>(q: Parameters<typeof runQuery>[2]) => runQuery<T>(db, file, q);
 
   const app = fastify();
-  nameSpansByRoute(app);
-  app.get('/health', async () => ({ status: 'ok' }));
+  // Named handlers: @fastify/otel names each handler span after its function (`handler - productById`).
+  app.get('/health', async function health() {
+    return { status: 'ok' };
+  });
 
-  app.get('/categories', async () =>
-    query({ operation: 'SELECT', collection: 'categories', sql: 'SELECT id, name FROM categories ORDER BY name' }),
-  );
+  app.get('/categories', async function categories() {
+    return query({ operation: 'SELECT', collection: 'categories', sql: 'SELECT id, name FROM categories ORDER BY name' });
+  });
 
-  app.get('/products/featured', async () =>
-    query<Product>({
+  app.get('/products/featured', async function featuredProducts() {
+    return query<Product>({
       operation: 'SELECT',
       collection: 'products',
       sql: 'SELECT id, name, price_cents FROM products WHERE featured ORDER BY id LIMIT 8',
-    }),
-  );
+    });
+  });
 
-  app.get<{ Params: { id: string } }>('/products/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/products/:id', async function productById(req, reply) {
     await think(3);
     const rows = await query<Product>({
       operation: 'SELECT',
@@ -54,7 +55,7 @@ await runService(async () => {
   });
 
   // The batch lookup the cart service could use instead of one call per item (see the README's N+1 section).
-  app.get<{ Querystring: { ids?: string } }>('/products', async (req) => {
+  app.get<{ Querystring: { ids?: string } }>('/products', async function productsByIds(req) {
     const ids = (req.query.ids ?? '').split(',').map(Number).filter(Number.isInteger);
     return query<Product>({
       operation: 'SELECT',
@@ -64,7 +65,7 @@ await runService(async () => {
     });
   });
 
-  app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
+  app.get<{ Querystring: { q?: string } }>('/search', async function search(req, reply) {
     const term = (req.query.q ?? '').trim().toLowerCase();
     if (!term) return reply.code(400).send({ error: 'q is required' });
     const hits = await query<Product & { reviews: number; rating: number }>({
