@@ -4,7 +4,7 @@ import { durabilityCases } from './conformance/durability-cases.js';
 import type { OpenStore } from './conformance/harness.js';
 import { useStore } from './conformance/harness.js';
 import { outlineCases } from './conformance/outline-cases.js';
-import { roundTripCases } from './conformance/round-trip-cases.js';
+import { batchReadCases, roundTripCases } from './conformance/round-trip-cases.js';
 import { searchCases } from './conformance/search-cases.js';
 
 export type { OpenStore } from './conformance/harness.js';
@@ -18,6 +18,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
   describe(`Store conformance: ${name}`, () => {
     const h = useStore(open);
     describe('round trip', () => roundTripCases(h));
+    describe('batch read', () => batchReadCases(h));
     describe('outline', () => outlineCases(h));
     describe('search', () => searchCases(h));
     describe('catalog', () => catalogCases(h));

@@ -84,6 +84,11 @@ export interface Store {
    * empty when unknown. Cheaper than getTrace: backends skip attributes and links.
    */
   getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]>;
+  /**
+   * Several traces at once, as getTrace reads each (every id asked for is a key; unknown ones map to []). Cheaper
+   * than one getTrace per id: backends answer in one query.
+   */
+  getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>>;
   findTraces(query: TraceQuery): Promise<TraceSearchResult>;
   /** Service names, sorted. */
   services(): Promise<string[]>;

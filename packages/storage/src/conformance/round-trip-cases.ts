@@ -49,3 +49,21 @@ export function roundTripCases(h: Harness): void {
     expect((await h.store.getTrace(ID.A, { start: at(900) })).sort(byStartThenId)).toEqual(a);
   });
 }
+
+export function batchReadCases(h: Harness): void {
+  it('reads several traces at once as getTrace reads each, unknown ids included', async () => {
+    const spans = searchFixture();
+    const later = makeTrace(at(0), { service: 'a', name: 'root', at: 0, ms: 10, children: [{ service: 'b', name: 'child', at: 1, ms: 2 }] });
+    await h.store.append([...spans, later[0]!]);
+    h.now = (h.now + 2n * NANOS_PER_DAY) as UnixNanos;
+    await h.store.append([later[1]!]);
+    const unknown = '00000000000000000000000000abcdef' as TraceId;
+    const ids = [ID.A, later[0]!.traceId, unknown, ID.B];
+    const got = await h.store.getTraces(ids);
+    expect([...got.keys()].sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(got.get(id)!.sort(byStartThenId), id).toEqual((await h.store.getTrace(id)).sort(byStartThenId));
+    expect(got.get(later[0]!.traceId)).toHaveLength(2);
+    expect(got.get(unknown)).toEqual([]);
+    expect(await h.store.getTraces([])).toEqual(new Map());
+  });
+}

@@ -126,6 +126,36 @@ export class DuckDBStore implements Store {
     return readOutlines(traceId, columns, found.parts);
   }
 
+  async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
+    const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
+    const parts: Partition[] = [];
+    const selects: string[] = [];
+    for (const p of this.partitions.values()) {
+      // Per block, the ids its bloom may hold: one SELECT per block with an IN list, as getTrace does per id.
+      const byBlock = new Map<number, string[]>();
+      for (const id of out.keys()) {
+        const [lo, hi] = traceWords(id);
+        for (const blk of p.candidateBlocks(lo, hi)) {
+          const ids = byBlock.get(blk);
+          if (ids) ids.push(traceIdLiteral(id));
+          else byBlock.set(blk, [traceIdLiteral(id)]);
+        }
+      }
+      if (byBlock.size === 0) continue;
+      const i = parts.push(p) - 1;
+      for (const [blk, ids] of byBlock) {
+        selects.push(`SELECT ${i} AS part, ${READ_COLUMNS} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id IN (${ids.join(', ')})`);
+      }
+    }
+    if (selects.length === 0) return out;
+    const rows = await this.read(`${selects.join(' UNION ALL ')} ORDER BY trace_id, start_ns, span_id`);
+    for (const r of rows) {
+      const span = readSpan(r.slice(1), parts[Number(r[0])]!);
+      out.get(span.traceId)!.push(span);
+    }
+    return out;
+  }
+
   /** One SELECT of `columns` (after the partition's index, `part`) per block that may hold the trace, unioned. */
   private traceSql(traceId: TraceId, window: Partial<TimeWindow> | undefined, columns: string): { sql: string; parts: Partition[] } | null {
     const [lo, hi] = traceWords(traceId);

@@ -10,12 +10,15 @@ import type { TraceQLSearchOptions, TraceQLSearchResult, TraceQLTraceMatch } fro
 
 /** Search stops after reading this many candidate traces, matched or not; the result says how many it read. */
 export const MAX_INSPECTED_TRACES = 1_000;
-/** Traces read from the store at once. */
-const FETCH_CONCURRENCY = 8;
+/**
+ * Most traces read from the store in one getTraces call. A batch asks for as many as are still missing, and twice
+ * the last batch while candidates keep being rejected.
+ */
+const MAX_BATCH = 64;
 
 /**
  * Finds the newest traces the query matches: candidates come newest first from the store (candidateTraces), each
- * is read in full with getTrace and evaluated, until `limit` traces match or MAX_INSPECTED_TRACES were read.
+ * is read in full (getTraces, in batches) and evaluated, until `limit` traces match or MAX_INSPECTED_TRACES were read.
  * Results are ordered by trace start, newest first, ties by trace id.
  */
 export async function searchTraces(store: Store, query: TraceQLQuery, options: TraceQLSearchOptions): Promise<TraceQLSearchResult> {
@@ -24,14 +27,16 @@ export async function searchTraces(store: Store, query: TraceQLQuery, options: T
   const found: TraceQLTraceMatch[] = [];
   let inspectedTraces = 0;
   let inspectedSpans = 0;
+  let batchSize = 0;
   for await (const page of candidateTraces(store, candidateConditions(query), { ...options, now: nowNanos() })) {
     const ids = page.slice(0, MAX_INSPECTED_TRACES - inspectedTraces);
-    for (let i = 0; i < ids.length && found.length < limit; i += FETCH_CONCURRENCY) {
-      const batch = ids.slice(i, i + FETCH_CONCURRENCY);
-      const traces = await Promise.all(batch.map((id) => store.getTrace(id)));
-      // Accepted in candidate order, not completion order, so that the same data always gives the same answer.
-      for (let k = 0; k < traces.length && found.length < limit; k++) {
-        const spans = traces[k]!;
+    for (let i = 0; i < ids.length && found.length < limit; i += batchSize) {
+      batchSize = Math.min(MAX_BATCH, Math.max(limit - found.length, batchSize * 2));
+      const batch = ids.slice(i, i + batchSize);
+      const traces = await store.getTraces(batch);
+      // Accepted in candidate order, so that the same data always gives the same answer.
+      for (let k = 0; k < batch.length && found.length < limit; k++) {
+        const spans = traces.get(batch[k]!) ?? [];
         inspectedTraces++;
         inspectedSpans += spans.length;
         if (spans.length === 0) continue;
