@@ -153,6 +153,16 @@ describe('trace by id', () => {
     ]);
   });
 
+  it('a time range that misses the trace still finds it: start/end only say where to look first', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const hourBefore = await fetchText(`/api/traces/${traceId}?start=${now - 7200}&end=${now - 3600}`, 'application/protobuf');
+    expect(hourBefore.status).toBe(200);
+    expect(fromModel(decodeOtlpProto(hourBefore.body).spans)).toEqual(sentOf(traceId));
+    const v2 = await getJson(`${tempo()}/api/v2/traces/${traceId}?start=1&end=2`);
+    expect(v2.status).toBe(200);
+    expect(v2.body).toEqual((await getJson(`${tempo()}/api/v2/traces/${traceId}`)).body);
+  });
+
   it('ids are read in either case; unknown ids are 404 and malformed ones 400, with Tempo texts', async () => {
     expect((await fetchText(`/api/traces/${traceId.toUpperCase()}`)).status).toBe(200);
     const missing = await fetchText('/api/traces/0123456789abcdef');

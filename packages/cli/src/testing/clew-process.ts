@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { readJsonLines } from './json-lines.js';
 
 const BIN = fileURLToPath(new URL('../../bin/clew.js', import.meta.url));
 
@@ -55,21 +56,9 @@ export async function startClewProcess(dataDir: string, args: string[] = []): Pr
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<Record<string, string>>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const rec = JSON.parse(line) as Record<string, unknown>;
-          logs.push(rec);
-          if (rec.addresses) resolve(rec.addresses as Record<string, string>);
-        } catch {
-          // not a log line
-        }
-      }
+    readJsonLines(child.stdout!, (rec) => {
+      logs.push(rec);
+      if (rec.addresses) resolve(rec.addresses as Record<string, string>);
     });
     void exited.then((code) =>
       reject(new Error(`clew exited with ${code} before it was ready\n${stderr}\n${JSON.stringify(logs.slice(-5))}`)),

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readJsonLines } from '../../../cli/src/testing/json-lines.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test-fixtures/', import.meta.url));
 
@@ -40,21 +41,9 @@ export async function startInstrumentedApp(fixture: string, env: Record<string, 
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const ready = new Promise<number | undefined>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const rec = JSON.parse(line) as Record<string, unknown>;
-          lines.push(rec);
-          if (typeof rec.ready === 'number') resolve(rec.ready);
-        } catch {
-          // not a JSON line
-        }
-      }
+    readJsonLines(child.stdout!, (rec) => {
+      lines.push(rec);
+      if (typeof rec.ready === 'number') resolve(rec.ready);
     });
     void exited.then(({ code }) => (code === 0 ? resolve(undefined) : reject(new Error(`${fixture} exited with ${code}\n${stderr}`))));
   });

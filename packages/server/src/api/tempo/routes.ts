@@ -28,7 +28,10 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
 
   const readTrace = async (request: FastifyRequest<{ Params: { traceId: string } }>): Promise<Span[]> => {
     const traceId = parseTempoTraceId(request.params.traceId);
-    const spans = await store.getTrace(traceId, windowNanos(parseUnixRange(queryOf(request))));
+    const window = windowNanos(parseUnixRange(queryOf(request)));
+    let spans = await store.getTrace(traceId, window);
+    // start/end only say where to look first: a stored trace outside them is still found (Tempo would answer 404).
+    if (spans.length === 0 && (window.start !== undefined || window.end !== undefined)) spans = await store.getTrace(traceId);
     if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', 'trace not found');
     return spans;
   };

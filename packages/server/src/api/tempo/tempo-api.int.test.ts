@@ -148,6 +148,25 @@ describe('Tempo API: golden request/response pairs (fixtures/golden.json)', () =
   });
 });
 
+describe('Tempo API: trace by id with a time range', () => {
+  it('finds a stored trace whatever the range: start/end only say where to look first', async () => {
+    const whole = await exchange(`/api/traces/${A}`);
+    expect(whole.status).toBe(200);
+    for (const range of ['start=1&end=2', `start=${NOW_S - 7200}&end=${NOW_S - 3600}`, `start=${NOW_S + 3600}`, `end=${NOW_S - 3600}`]) {
+      expect(await exchange(`/api/traces/${A}?${range}`), range).toEqual({ ...whole, request: `/api/traces/${A}?${range}` });
+    }
+    const v2 = await exchange(`/api/v2/traces/${A}`);
+    expect(await exchange(`/api/v2/traces/${A}?start=1&end=2`)).toEqual({ ...v2, request: `/api/v2/traces/${A}?start=1&end=2` });
+  });
+
+  it('an unknown trace is still a 404 with or without a range', async () => {
+    for (const url of ['/api/traces/ffffffffffffffff?start=1&end=2', '/api/traces/ffffffffffffffff']) {
+      const res = await exchange(url);
+      expect([res.status, res.body], url).toEqual([404, 'trace not found\n']);
+    }
+  });
+});
+
 /** The fields Tempo's API documentation and tempo.proto give each object of a search answer, with their JSON types. */
 const DOCUMENTED = {
   trace: { traceID: 'string', rootServiceName: 'string', rootTraceName: 'string', startTimeUnixNano: 'string', durationMs: 'number', spanSet: 'object', spanSets: 'object' },
