@@ -1,7 +1,9 @@
 import type { Span as OtelSpan } from '@opentelemetry/api';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { decodeOtlpProto } from '@clew/codecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
@@ -13,13 +15,31 @@ const tempo = () => running().tempo;
 const suffix = Math.random().toString(36).slice(2, 8);
 const FRONTEND = `shop-frontend-${suffix}`;
 const CATALOG = `shop-catalog-${suffix}`;
+const LEGACY = `shop-legacy-${suffix}`;
+/** A 64-bit trace id, as Jaeger and Zipkin clients make them: 16 leading zeros in its 128-bit form. */
+const LEGACY_TRACE_ID = '0'.repeat(16) + 'f' + [...Array(15)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
+/** Tempo writes search results' trace ids without leading zeros (util.TraceIDToHexString). */
+const searchId = (id: string) => id.replace(/^0+/, '');
 const under = (parent: OtelSpan) => trace.setSpan(context.active(), parent);
+
+/** One span of `service` in a trace with a chosen id, through the SDK's own id generator hook. */
+function recordWithTraceId(service: string, traceId: string, name: string): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    idGenerator: { generateTraceId: () => traceId, generateSpanId: () => '00000000000000a1' },
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  provider.getTracer('clew-int-test').startSpan(name, { kind: SpanKind.SERVER }).end();
+  return memory.getFinishedSpans();
+}
 
 /*
  * frontend  GET /products     |==========|  SERVER, http.request.method=GET
  * catalog   list products       |======|    SERVER
  * catalog   SELECT products       |==|      CLIENT, db.system=postgresql, error "timeout"
  * frontend  GET /health       |=|           SERVER (a second trace)
+ * legacy    GET /legacy       |=|           SERVER (a third trace, 64-bit id)
  */
 let spans: ReadableSpan[];
 let traceId: string;
@@ -39,7 +59,8 @@ beforeAll(async () => {
     root.end();
   });
   const health = recordSpans(FRONTEND, (tracer) => tracer.startSpan('GET /health', { kind: SpanKind.SERVER }).end());
-  spans = [...front, ...back, ...health];
+  const legacy = recordWithTraceId(LEGACY, LEGACY_TRACE_ID, 'GET /legacy');
+  spans = [...front, ...back, ...health, ...legacy];
   traceId = back[0]!.spanContext().traceId;
   healthTraceId = health[0]!.spanContext().traceId;
   const exporter = new OTLPTraceExporter({ url: running().otlpHttp });
@@ -48,6 +69,7 @@ beforeAll(async () => {
   expect(result.error ?? null).toBeNull();
   await waitForTrace(running().query, traceId, 3);
   await waitForTrace(running().query, healthTraceId, 1);
+  await waitForTrace(running().query, LEGACY_TRACE_ID, 1);
 });
 
 const fetchText = async (path: string, accept?: string) => {
@@ -180,7 +202,7 @@ describe('search', () => {
     expect(res.status).toBe(200);
     expect(res.body.traces).toHaveLength(1);
     const [t] = res.body.traces;
-    expect(t.traceID).toBe(traceId);
+    expect(t.traceID).toBe(searchId(traceId));
     expect(t.rootServiceName).toBe(FRONTEND);
     expect(t.rootTraceName).toBe('GET /products');
     const select = spans.find((s) => s.name === 'SELECT products')!;
@@ -191,12 +213,20 @@ describe('search', () => {
 
   it('pipelines and intrinsics: errors, counts, newest first', async () => {
     const errors = await search({ q: `{ status = error && resource.service.name = "${CATALOG}" }` });
-    expect(errors.body.traces.map((t: any) => t.traceID)).toEqual([traceId]);
+    expect(errors.body.traces.map((t: any) => t.traceID)).toEqual([searchId(traceId)]);
     const both = await search({ q: `{ resource.service.name = "${FRONTEND}" }` });
     // GET /health started after GET /products ended, so it comes first
-    expect(both.body.traces.map((t: any) => t.traceID)).toEqual([healthTraceId, traceId]);
+    expect(both.body.traces.map((t: any) => t.traceID)).toEqual([healthTraceId, traceId].map(searchId));
     const counted = await search({ q: `{ resource.service.name = "${CATALOG}" } | count() > 1` });
     expect(counted.body.traces[0].spanSets[0].attributes).toEqual([{ key: 'count()', value: { intValue: '2' } }]);
+  });
+
+  it('trace ids are written as Tempo writes them, without leading zeros, and open the trace as they are', async () => {
+    const res = await search({ q: `{ resource.service.name = "${LEGACY}" }` });
+    expect(res.body.traces.map((t: any) => t.traceID)).toEqual([LEGACY_TRACE_ID.slice(16)]);
+    const opened = await fetchText(`/api/traces/${res.body.traces[0].traceID}`, 'application/protobuf');
+    expect(opened.status).toBe(200);
+    expect(fromModel(decodeOtlpProto(opened.body).spans)).toEqual(sentOf(LEGACY_TRACE_ID));
   });
 
   it('a malformed query is a 400 with the parse error', async () => {
@@ -207,7 +237,7 @@ describe('search', () => {
 
   it('tag search (logfmt) with durations', async () => {
     const byService = await search({ tags: `service.name=${CATALOG} db.system=postgres` });
-    expect(byService.body.traces.map((t: any) => t.traceID)).toEqual([traceId]);
+    expect(byService.body.traces.map((t: any) => t.traceID)).toEqual([searchId(traceId)]);
     const tooShort = await search({ tags: `service.name=${FRONTEND}`, minDuration: '1h' });
     expect(tooShort.body.traces).toEqual([]);
     const bad = await fetchText('/api/search?minDuration=soon');

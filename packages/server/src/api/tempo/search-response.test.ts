@@ -9,7 +9,7 @@ const START = 1_700_000_000_000_000_000n as UnixNanos;
 const span = makeSpan({ traceId: T, spanId: 'a1a2a3a4a5a6a7a8' as SpanId, name: 'select', startTimeUnixNano: START, endTimeUnixNano: (START + 2_500_000n) as UnixNanos });
 
 describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => {
-  it('renders traces, spansets and metrics; uint64 as strings, zero values left out', () => {
+  it('renders traces, spansets and metrics; uint64 as strings, zero values left out, trace ids without leading zeros', () => {
     const json = searchResponseJson({
       traces: [
         {
@@ -53,7 +53,7 @@ describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => 
     expect(json).toEqual({
       traces: [
         {
-          traceID: T,
+          traceID: '102030405060708090a0b0c0d0e0f10',
           rootServiceName: 'cart',
           rootTraceName: 'GET /cart',
           startTimeUnixNano: '1700000000000000000',
@@ -61,7 +61,7 @@ describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => 
           spanSet,
           spanSets: [spanSet],
         },
-        { traceID: T, startTimeUnixNano: '1700000000000000000' },
+        { traceID: '102030405060708090a0b0c0d0e0f10', startTimeUnixNano: '1700000000000000000' },
       ],
       metrics: { inspectedTraces: 2, inspectedSpans: '9', completedJobs: 1, totalJobs: 1 },
     });

@@ -1,6 +1,7 @@
 import type { OtlpJsonAnyValue } from '@clew/codecs';
 import { anyValueJson } from '@clew/codecs';
 import type { TraceQLSearchResult, TraceQLSpanSet, TraceQLTraceMatch } from '../../query/traceql/index.js';
+import { tempoTraceIdHex } from './trace-id.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 
@@ -11,7 +12,7 @@ interface KeyValueJson {
 
 /**
  * tempopb.SearchResponse as Tempo's JSON writes it (jsonpb): uint64 fields as decimal strings, fields at their
- * zero value left out. Each trace carries its spansets in `spanSets` and, for Grafana versions that read only
+ * zero value left out, trace ids without leading zeros. Each trace carries its spansets in `spanSets` and, for Grafana versions that read only
  * the older field, the first of them in `spanSet`.
  */
 export function searchResponseJson(result: TraceQLSearchResult): object {
@@ -29,7 +30,7 @@ export function searchResponseJson(result: TraceQLSearchResult): object {
 function traceJson(t: TraceQLTraceMatch): object {
   const spanSets = t.spanSets.map(spanSetJson);
   return {
-    traceID: t.traceId,
+    traceID: tempoTraceIdHex(t.traceId),
     ...nonZero('rootServiceName', t.rootServiceName ?? ''),
     ...nonZero('rootTraceName', t.rootSpanName ?? ''),
     startTimeUnixNano: t.startTimeUnixNano.toString(),

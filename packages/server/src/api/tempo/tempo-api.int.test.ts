@@ -190,7 +190,8 @@ describe('Tempo API: the recorded answers have Tempo’s documented shapes', () 
       expectDocumented('metrics', body.metrics, e.request);
       for (const t of body.traces) {
         expectDocumented('trace', t, e.request);
-        expect(t.traceID).toMatch(/^[0-9a-f]{32}$/);
+        // util.TraceIDToHexString: lowercase hex, leading zeros stripped
+        expect(t.traceID).toMatch(/^[1-9a-f][0-9a-f]{0,31}$/);
         for (const s of (t.spanSets ?? []) as Array<Record<string, unknown>>) {
           expectDocumented('spanSet', s, e.request);
           for (const span of s.spans as Array<Record<string, unknown>>) expectDocumented('span', span, e.request);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClewError } from '../../errors.js';
-import { parseTempoTraceId } from './trace-id.js';
+import type { TraceId } from '@clew/model';
+import { parseTempoTraceId, tempoTraceIdHex } from './trace-id.js';
 
 describe('parseTempoTraceId (Tempo HexStringToTraceID)', () => {
   it.each([
@@ -29,5 +30,17 @@ describe('parseTempoTraceId (Tempo HexStringToTraceID)', () => {
     expect((err as ClewError).code).toBe('BAD_PARAMETER');
     expect((err as ClewError).httpStatus).toBe(400);
     expect((err as ClewError).message).toBe(message);
+  });
+});
+
+describe('tempoTraceIdHex (Tempo TraceIDToHexString)', () => {
+  it.each([
+    ['0123456789abcdef0123456789abcdef', '123456789abcdef0123456789abcdef'],
+    ['0000000000000000a000000000000001', 'a000000000000001'],
+    ['00000000000000000000000000000abc', 'abc'],
+    ['a0000000000000000000000000000001', 'a0000000000000000000000000000001'],
+  ])('%s → %s, which parseTempoTraceId reads back', (id, hex) => {
+    expect(tempoTraceIdHex(id as TraceId)).toBe(hex);
+    expect(parseTempoTraceId(hex)).toBe(id);
   });
 });

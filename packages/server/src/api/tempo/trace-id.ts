@@ -18,3 +18,12 @@ export function parseTempoTraceId(text: string): TraceId {
   if (even.length > 32) throw new ClewError('BAD_PARAMETER', "trace IDs can't be larger than 128 bits");
   return even.toLowerCase().padStart(32, '0') as TraceId;
 }
+
+/**
+ * A trace id as Tempo's TraceIDToHexString writes it in search results: lowercase hex without leading zeros, so a
+ * 64-bit id from a Zipkin or Jaeger client reads as its 16 digits. parseTempoTraceId reads it back.
+ * @example tempoTraceIdHex('0000000000000000c000000000000003' as TraceId) === 'c000000000000003'
+ */
+export function tempoTraceIdHex(traceId: TraceId): string {
+  return traceId.replace(/^0+/, '');
+}
