@@ -16,6 +16,7 @@ const suffix = Math.random().toString(36).slice(2, 8);
 const FRONTEND = `shop-frontend-${suffix}`;
 const CATALOG = `shop-catalog-${suffix}`;
 const LEGACY = `shop-legacy-${suffix}`;
+const BATCH = `shop-batch-${suffix}`;
 /** A 64-bit trace id, as Jaeger and Zipkin clients make them: 16 leading zeros in its 128-bit form. */
 const LEGACY_TRACE_ID = '0'.repeat(16) + 'f' + [...Array(15)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
 /** Tempo writes search results' trace ids without leading zeros (util.TraceIDToHexString). */
@@ -40,10 +41,13 @@ function recordWithTraceId(service: string, traceId: string, name: string): Read
  * catalog   SELECT products       |==|      CLIENT, db.system=postgresql, error "timeout"
  * frontend  GET /health       |=|           SERVER (a second trace)
  * legacy    GET /legacy       |=|           SERVER (a third trace, 64-bit id)
+ * batch     nightly export    |==========|  41 children "write chunk", the root last: sent alone, a request of 42
+ *                                            spans whose root the catalog's every-other-span sample would skip
  */
 let spans: ReadableSpan[];
 let traceId: string;
 let healthTraceId: string;
+let batchTraceId: string;
 
 beforeAll(async () => {
   let back: ReadableSpan[] = [];
@@ -70,6 +74,16 @@ beforeAll(async () => {
   await waitForTrace(running().query, traceId, 3);
   await waitForTrace(running().query, healthTraceId, 1);
   await waitForTrace(running().query, LEGACY_TRACE_ID, 1);
+  const batch = recordSpans(BATCH, (tracer) => {
+    const root = tracer.startSpan('nightly export', { kind: SpanKind.INTERNAL });
+    for (let i = 0; i < 41; i++) tracer.startSpan('write chunk', {}, under(root)).end();
+    root.end();
+  });
+  batchTraceId = batch[0]!.spanContext().traceId;
+  const batchExporter = new OTLPTraceExporter({ url: running().otlpHttp });
+  expect((await exportWith(batchExporter, batch)).error ?? null).toBeNull();
+  await batchExporter.shutdown();
+  await waitForTrace(running().query, batchTraceId, 42);
 });
 
 const fetchText = async (path: string, accept?: string) => {
@@ -266,5 +280,31 @@ describe('tags and values', () => {
     expect(rows.body.tagValues).toEqual([{ type: 'int', value: '12' }]);
     const status = await getJson(`${tempo()}/api/v2/search/tag/status/values`);
     expect(status.body.tagValues).toEqual([{ type: 'keyword', value: 'error' }, { type: 'keyword', value: 'ok' }, { type: 'keyword', value: 'unset' }]);
+  });
+
+  it('root service and span names are those seen on root spans, and each finds a trace', async () => {
+    const values = async (path: string) => ((await getJson(`${tempo()}${path}`)).body.tagValues as any[]).map((v) => (typeof v === 'string' ? v : v.value));
+    for (const path of ['/api/v2/search/tag/rootServiceName/values', '/api/v2/search/tag/trace:rootService/values', '/api/search/tag/root.service.name/values']) {
+      const services = await values(path);
+      expect(services, path).toEqual(expect.arrayContaining([FRONTEND, LEGACY, BATCH]));
+      expect(services, path).not.toContain(CATALOG); // its spans all have parents
+    }
+    for (const path of ['/api/v2/search/tag/rootName/values', '/api/search/tag/root.name/values']) {
+      const names = await values(path);
+      expect(names, path).toEqual(expect.arrayContaining(['GET /products', 'GET /health', 'GET /legacy', 'nightly export']));
+      expect(names, path).not.toContain('list products');
+      expect(names, path).not.toContain('write chunk');
+    }
+    const byRoot = await search({ q: `{ rootServiceName = "${BATCH}" && rootName = "nightly export" }`, spss: '1' });
+    expect(byRoot.body.traces.map((t: any) => t.traceID)).toEqual([searchId(batchTraceId)]);
+    const legacyTags = await search({ tags: `root.service.name=${LEGACY}` });
+    expect(legacyTags.body.traces.map((t: any) => t.traceID)).toEqual([LEGACY_TRACE_ID.slice(16)]);
+  });
+
+  it('event-scoped attributes and intrinsics Clew does not search are answered empty, as Tempo answers a valid identifier', async () => {
+    for (const path of ['/api/v2/search/tag/event.name/values', '/api/v2/search/tag/event:name/values', '/api/v2/search/tag/link.kind/values', '/api/v2/search/tag/instrumentation.x/values']) {
+      const res = await getJson(`${tempo()}${path}`);
+      expect([res.status, res.body], path).toEqual([200, { tagValues: [] }]);
+    }
   });
 });

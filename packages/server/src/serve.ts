@@ -73,8 +73,12 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           retryAfterSeconds: config.limits.retryAfterSeconds,
           batchSpans: config.storage.batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
-          // Autocomplete needs what keys and values arrive, not every span of every request.
-          onAccepted: (spans) => catalog.record(sampleSpans(spans, CATALOG_SAMPLE)),
+          // Autocomplete needs what keys and values arrive, not every span of every request; but every root, so
+          // that rootServiceName and rootName suggest only (and all) values a root has.
+          onAccepted: (spans) => {
+            catalog.record(sampleSpans(spans, CATALOG_SAMPLE));
+            catalog.recordRoots(spans);
+          },
         },
         metrics,
         log,

@@ -1,3 +1,4 @@
+import type { SpanId } from '@clew/model';
 import { str } from '@clew/model';
 import { makeResource, makeSpan } from '@clew/model/testing';
 import { describe, expect, it } from 'vitest';
@@ -30,5 +31,24 @@ describe('AttributeCatalog', () => {
     expect(c.valuesOf('http.route', undefined, '/a')).toEqual(['/a']);
     expect(c.valuesOf('db')).toEqual([]);
     expect(c.valuesOf('unknown')).toEqual([]);
+  });
+
+  it('keeps the service and name of root spans only, most recent first, long names skipped', () => {
+    const c = new AttributeCatalog(LIMITS);
+    const root = (service: string, name: string) => makeSpan({ resource: makeResource(service), name, parentSpanId: null });
+    const child = (service: string, name: string) => makeSpan({ resource: makeResource(service), name, parentSpanId: 'a1a2a3a4a5a6a7a8' as SpanId });
+    c.record([root('web', 'home'), child('db', 'SELECT'), root('api', 'list'), root('web', 'toolongname'), child('queue', 'send')]);
+    expect(c.rootValuesOf('rootServiceName')).toEqual(['web', 'api']);
+    expect(c.rootValuesOf('rootName')).toEqual(['list', 'home']);
+    c.record([root('cron', 'tick')]); // past maxValuesPerKey (2), the least recent goes
+    expect(c.rootValuesOf('rootServiceName')).toEqual(['cron', 'web']);
+    expect(c.rootValuesOf('rootName')).toEqual(['tick', 'list']);
+  });
+
+  it('recordRoots learns the roots of a batch and none of its attributes', () => {
+    const c = new AttributeCatalog(LIMITS);
+    const root = makeSpan({ resource: makeResource('web'), name: 'home', parentSpanId: null, attributes: [{ key: 'k', value: str('v') }] });
+    c.recordRoots([root, makeSpan({ resource: makeResource('db'), name: 'q', parentSpanId: 'a1a2a3a4a5a6a7a8' as SpanId })]);
+    expect([c.rootValuesOf('rootServiceName'), c.rootValuesOf('rootName'), c.keysOf()]).toEqual([['web'], ['home'], []]);
   });
 });

@@ -23,6 +23,9 @@ export const DEFAULT_CATALOG_LIMITS: AttributeCatalogLimits = {
 /** Where an attribute was seen: TraceQL's `span.` and `resource.` scopes, or on an event. */
 export type AttributeScope = 'span' | 'resource' | 'event';
 
+/** What the catalog learns of root spans: TraceQL's rootServiceName and rootName intrinsics. */
+export type RootField = 'rootServiceName' | 'rootName';
+
 interface KeyEntry {
   readonly services: Set<string>;
   readonly values: RecentMap<string, Set<string>>;
@@ -36,19 +39,23 @@ interface KeyEntry {
  * stored attributes per keystroke would cost far more than it is worth, so the catalog learns from the spans it is
  * shown (by ingest, through {@link recordSpans}, and by the native API's reads). Bounded: at most maxKeys ×
  * maxValuesPerKey values, so memory stays flat however many spans pass. Suggestions, not an index: a value last
- * seen long ago may have been forgotten.
+ * seen long ago may have been forgotten. Of root spans (no parent) it also keeps the service and span name, the
+ * maxValuesPerKey most recent of each, so that suggestions for rootServiceName and rootName are values a root has.
  */
 export class AttributeCatalog {
   private readonly keys: RecentMap<string, KeyEntry>;
   /** Resources are shared by reference between spans; their attributes need reading once. */
   private seenResources = new WeakSet<Resource>();
+  private readonly roots: Readonly<Record<RootField, RecentMap<string, true>>>;
 
   constructor(private readonly limits: AttributeCatalogLimits = DEFAULT_CATALOG_LIMITS) {
     this.keys = new RecentMap(limits.maxKeys);
+    this.roots = { rootServiceName: new RecentMap(limits.maxValuesPerKey), rootName: new RecentMap(limits.maxValuesPerKey) };
   }
 
-  /** Learns the span, resource and event attributes of `spans`. Linear in the attributes. */
+  /** Learns the span, resource and event attributes of `spans`, and the service and name of those that are roots. */
   record(spans: readonly Span[]): void {
+    this.recordRoots(spans);
     for (const span of spans) {
       const service = serviceName(span.resource);
       if (!this.seenResources.has(span.resource)) {
@@ -80,6 +87,23 @@ export class AttributeCatalog {
     return out.reverse();
   }
 
+  /**
+   * Learns only the service and name of the root spans among `spans`: cheap enough for every span of every ingest
+   * request, where attributes are learned from a sample, so that no root goes unseen.
+   */
+  recordRoots(spans: readonly Span[]): void {
+    for (const span of spans) {
+      if (span.parentSpanId !== null) continue;
+      this.recordRoot('rootServiceName', serviceName(span.resource));
+      this.recordRoot('rootName', span.name);
+    }
+  }
+
+  /** Service names (rootServiceName) or span names (rootName) seen on root spans, most recent first. */
+  rootValuesOf(field: RootField): string[] {
+    return [...this.roots[field].entries()].map(([value]) => value).reverse();
+  }
+
   /** The scopes `key` was seen in and the type of its last value, or undefined for a key not (or no longer) known. */
   keyInfo(key: string): { readonly scopes: ReadonlySet<AttributeScope>; readonly type: AnyValue['type'] | undefined } | undefined {
     const entry = this.keys.get(key);
@@ -99,6 +123,10 @@ export class AttributeCatalog {
       if (text.length > maxValueLength) continue;
       this.addService(entry.values.touch(text, () => new Set()), service);
     }
+  }
+
+  private recordRoot(field: RootField, value: string): void {
+    if (value.length <= this.limits.maxValueLength) this.roots[field].touch(value, () => true);
   }
 
   private addService(set: Set<string>, service: string): void {

@@ -2,6 +2,7 @@ import type { AnyValue } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { AttributeCatalog, AttributeScope } from '../native/attribute-catalog.js';
 import { ClewError } from '../../errors.js';
+import { INTRINSICS, UNSUPPORTED_INTRINSICS } from '../../query/traceql/intrinsics.js';
 
 /** TraceQL's intrinsics as Tempo lists them under the `intrinsic` scope (those Clew evaluates). */
 export const INTRINSIC_TAGS: readonly string[] = [
@@ -47,44 +48,64 @@ const KEYWORDS: Readonly<Record<string, readonly string[]>> = {
 const TYPE_NAMES: Partial<Record<AnyValue['type'], string>> = { string: 'string', int: 'int', double: 'float', bool: 'bool' };
 
 /**
- * Values of a TraceQL identifier (`resource.service.name`, `span.http.method`, `.region`, `name`, `status`, …)
- * with their types: intrinsics from the Store (service and span names) or their fixed keywords, attributes from
- * what the catalog has seen in that scope. Throws a 400 for text that is neither.
+ * Values of a TraceQL identifier, as Tempo's traceql.ParseIdentifier reads it (an intrinsic, `.x`, or `x` scoped
+ * by `span.`, `resource.`, `event.`, `link.` or `instrumentation.`), with their types: status and kind keywords,
+ * span names and services from the Store, root service and span names and attribute values from what the catalog
+ * has seen. Scopes Clew's TraceQL does not search (event, link, instrumentation) and intrinsics it keeps no
+ * suggestions for are answered empty; text that is no identifier at all is a 400, with Tempo's message.
  */
 export async function typedTagValues(store: Store, catalog: AttributeCatalog, tag: string): Promise<TypedTagValue[]> {
-  const intrinsic = tag.startsWith('span:') || tag.startsWith('trace:') ? tag.slice(tag.indexOf(':') + 1) : tag;
   const strings = (values: readonly string[]) => values.map((value) => ({ type: 'string', value }));
+  const intrinsic = INTRINSICS.get(tag);
   switch (intrinsic) {
     case 'status':
     case 'kind':
       return KEYWORDS[intrinsic]!.map((value) => ({ type: 'keyword', value }));
     case 'name':
-    case 'rootName':
       return strings(await spanNames(store));
+    case 'rootName':
     case 'rootServiceName':
-    case 'rootService':
-      return strings(await store.services());
-    case 'statusMessage':
-    case 'duration':
-    case 'traceDuration':
-      return []; // not kept as suggestions: free text and measurements
+      return strings(catalog.rootValuesOf(intrinsic).sort());
   }
-  const scoped = /^(span|resource)?\.(.+)$/.exec(tag);
+  if (intrinsic !== undefined || UNSUPPORTED_INTRINSICS.has(tag)) return []; // free text, measurements and ids are not suggested
+  const scoped = /^(span|resource|event|link|instrumentation)?\.(.*)$/s.exec(tag);
   if (scoped === null) throw new ClewError('BAD_PARAMETER', `tag name is not valid intrinsic or scoped attribute: ${tag}`);
-  const [, scope, key] = scoped as unknown as [string, AttributeScope | undefined, string];
+  const [, scope, key] = scoped as unknown as [string, string | undefined, string];
+  if (scope !== undefined && scope !== 'span' && scope !== 'resource') return []; // not searched by Clew's TraceQL
   if (key === 'service.name' && scope !== 'span') return strings(await store.services());
   const info = catalog.keyInfo(key);
-  if (info === undefined || (scope !== undefined && !info.scopes.has(scope))) return [];
+  if (info === undefined || !inScope(info.scopes, scope)) return [];
   const type = info.type === undefined ? undefined : TYPE_NAMES[info.type];
   if (type === undefined) return [];
   return catalog.valuesOf(key).sort().map((value) => ({ type, value }));
 }
 
-/** Plain values of a tag of the legacy search, as /api/search/tag/{tag}/values lists them. */
+/** Tempo's well-known tags of the legacy search whose values are the trace roots' (vparquet's nonTraceQLAttributes). */
+const LEGACY_ROOT_TAGS: Readonly<Record<string, 'rootServiceName' | 'rootName'>> = {
+  'root.service.name': 'rootServiceName',
+  rootServiceName: 'rootServiceName',
+  'root.name': 'rootName',
+  rootName: 'rootName',
+};
+
+/**
+ * Plain values of a tag of the legacy search, as /api/search/tag/{tag}/values lists them: `service.name` and
+ * `name` from the Store, `root.service.name` and `root.name` from the roots the catalog has seen, `status.code` its
+ * keywords, any other tag the values of that span or resource attribute.
+ */
 export async function tagValues(store: Store, catalog: AttributeCatalog, tag: string): Promise<string[]> {
   if (tag === 'service.name') return store.services();
   if (tag === 'name') return spanNames(store);
-  return catalog.valuesOf(tag).sort();
+  if (tag === 'status.code') return [...KEYWORDS.status!];
+  const root = LEGACY_ROOT_TAGS[tag];
+  if (root !== undefined) return catalog.rootValuesOf(root).sort();
+  const info = catalog.keyInfo(tag);
+  return info !== undefined && inScope(info.scopes, undefined) ? catalog.valuesOf(tag).sort() : [];
+}
+
+/** Whether a key seen in `scopes` answers a lookup in `scope`; unscoped, as in Tempo, means span or resource. */
+function inScope(scopes: ReadonlySet<AttributeScope>, scope: string | undefined): boolean {
+  return scope === undefined ? scopes.has('span') || scopes.has('resource') : scopes.has(scope as AttributeScope);
 }
 
 /** Every span name the Store knows, across services, sorted. */
