@@ -233,6 +233,9 @@ describe('search', () => {
     expect(both.body.traces.map((t: any) => t.traceID)).toEqual([healthTraceId, traceId].map(searchId));
     const counted = await search({ q: `{ resource.service.name = "${CATALOG}" } | count() > 1` });
     expect(counted.body.traces[0].spanSets[0].attributes).toEqual([{ key: 'count()', value: { intValue: '2' } }]);
+    // Tempo writes a duration aggregate as a Go duration string
+    const averaged = await search({ q: `{ resource.service.name = "${CATALOG}" } | avg(duration) > 0ms` });
+    expect(averaged.body.traces[0].spanSets[0].attributes).toEqual([{ key: 'avg(duration)', value: { stringValue: expect.stringMatching(/^[0-9]+(\.[0-9]+)?(ns|µs|ms|s)$/) } }]);
   });
 
   it('trace ids are written as Tempo writes them, without leading zeros, and open the trace as they are', async () => {

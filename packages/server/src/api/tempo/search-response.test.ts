@@ -22,7 +22,7 @@ describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => 
             {
               spans: [{ span, attributes: [{ key: 'status', value: str('error') }, { key: 'ratio', value: dbl(0.5) }] }],
               matched: 4,
-              aggregates: [{ name: 'count()', value: 4 }, { name: 'avg(duration)', value: 1.5 }],
+              aggregates: [{ name: 'count()', value: 4 }, { name: 'avg(duration)', value: 1.5 }], // 1.5 ns, truncated as Go does
             },
           ],
         },
@@ -47,7 +47,7 @@ describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => 
       matched: 4,
       attributes: [
         { key: 'count()', value: { intValue: '4' } },
-        { key: 'avg(duration)', value: { doubleValue: 1.5 } },
+        { key: 'avg(duration)', value: { stringValue: '1ns' } },
       ],
     };
     expect(json).toEqual({

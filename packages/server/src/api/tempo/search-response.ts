@@ -1,6 +1,7 @@
 import type { OtlpJsonAnyValue } from '@clew/codecs';
 import { anyValueJson } from '@clew/codecs';
 import type { TraceQLSearchResult, TraceQLSpanSet, TraceQLTraceMatch } from '../../query/traceql/index.js';
+import { aggregateValueJson } from './aggregate-value.js';
 import { tempoTraceIdHex } from './trace-id.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
@@ -40,10 +41,7 @@ function traceJson(t: TraceQLTraceMatch): object {
 }
 
 function spanSetJson(s: TraceQLSpanSet): object {
-  const aggregates: KeyValueJson[] = s.aggregates.map((a) => ({
-    key: a.name,
-    value: Number.isInteger(a.value) ? { intValue: String(a.value) } : { doubleValue: a.value },
-  }));
+  const aggregates: KeyValueJson[] = s.aggregates.map((a) => ({ key: a.name, value: aggregateValueJson(a.name, a.value) }));
   return {
     spans: s.spans.map(({ span, attributes }) => ({
       spanID: span.spanId,
