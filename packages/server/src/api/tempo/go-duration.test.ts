@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatGoDuration } from './go-duration.js';
 
-// Each expected text is what Go's time.Duration(n).String() prints.
+// Each expected text is what Go's time.Duration(n).String() prints by its algorithm (fmtFrac, fmtInt).
 describe('formatGoDuration (Go time.Duration.String)', () => {
   it.each([
     [0n, '0s'],
@@ -27,4 +27,24 @@ describe('formatGoDuration (Go time.Duration.String)', () => {
   ])('%s ns → %s', (nanos, text) => {
     expect(formatGoDuration(nanos)).toBe(text);
   });
+
+  // The cases of Go's time_test.go (TestDurationString), each also negated as that test does.
+  it.each([
+    [1n, '1ns'],
+    [1_100n, '1.1µs'],
+    [2_200_000n, '2.2ms'],
+    [3_300_000_000n, '3.3s'],
+    [245_000_000_000n, '4m5s'],
+    [245_001_000_000n, '4m5.001s'],
+    [18_367_001_000_000n, '5h6m7.001s'],
+    [480_000_000_001n, '8m0.000000001s'],
+  ])('Go time_test.go: %s ns → %s, and negated', (nanos, text) => {
+    expect([formatGoDuration(nanos), formatGoDuration(-nanos)]).toEqual([text, `-${text}`]);
+  });
+
+  it('Go time_test.go: the int64 extremes', () => {
+    expect(formatGoDuration(2n ** 63n - 1n)).toBe('2562047h47m16.854775807s');
+    expect(formatGoDuration(-(2n ** 63n))).toBe('-2562047h47m16.854775808s');
+  });
 });
+
