@@ -111,10 +111,16 @@ export async function searchTempo(tempo: string, q: string, params: Record<strin
   return JSON.parse(text);
 }
 
-/** What a TraceQL search found: each trace (newest first) with the ids of the spans that matched in it. */
+/**
+ * What a TraceQL search found: each trace (newest first, its id as 32 hex digits) with the ids of the spans that
+ * matched in it. Tempo writes search trace ids without leading zeros; one that has them fails here.
+ */
 export async function traceQLMatches(tempo: string, q: string, params: Record<string, string> = {}): Promise<Array<{ traceId: string; spanIds: string[] }>> {
   const found = await searchTempo(tempo, q, params);
-  return (found.traces as any[]).map((t) => ({ traceId: t.traceID, spanIds: ((t.spanSets ?? []) as any[]).flatMap((ss) => (ss.spans as any[]).map((sp) => sp.spanID)) }));
+  return (found.traces as any[]).map((t) => {
+    if (!/^[1-9a-f][0-9a-f]{0,31}$/.test(t.traceID)) throw new Error(`search trace id ${t.traceID} is not Tempo's hex without leading zeros`);
+    return { traceId: (t.traceID as string).padStart(32, '0'), spanIds: ((t.spanSets ?? []) as any[]).flatMap((ss) => (ss.spans as any[]).map((sp) => sp.spanID)) };
+  });
 }
 
 /**
