@@ -123,6 +123,12 @@ const CASES: Array<[query: string, spanSets: string[][]]> = [
   ['{ kind = internal }', [[CACHE, RENDER]]],
   ['{ kind != internal }', [[GET, HTTP, POST, SELECT]]],
   ['{ kind = producer || kind = consumer || kind = unspecified }', []],
+  // `&&` and `||` share one precedence, left to right: (render || GET) && server is GET alone.
+  ['{ name = "render" || name = "GET /checkout" && kind = server }', [[GET]]],
+  ['{ name = "render" || (name = "GET /checkout" && kind = server) }', [[GET, RENDER]]],
+  ['{ name = "render" } || { name = "GET /checkout" } && { kind = client }', [[GET, HTTP, SELECT, RENDER]]],
+  ['{ name = "nothing" } && { name = "render" } || { kind = client }', [[HTTP, SELECT]]],
+  ['{ name = "nothing" } && ({ name = "render" } || { kind = client })', []],
   // duration, every operator, with ns/us/ms units
   ['{ duration = 20ms }', [[SELECT, RENDER]]],
   ['{ span:duration != 20ms }', [[GET, HTTP, POST, CACHE]]],

@@ -21,18 +21,10 @@ export function parseField(c: TokenCursor): TypedField {
   return parseOr(c);
 }
 
+// Tempo's grammar gives `&&` and `||` one precedence, left-associative: `a || b && c` is `(a || b) && c`.
 function parseOr(c: TokenCursor): TypedField {
-  let left = parseAnd(c);
-  while (c.is('||')) {
-    const op = c.next();
-    left = logical(op, left, parseAnd(c));
-  }
-  return left;
-}
-
-function parseAnd(c: TokenCursor): TypedField {
   let left = parseComparison(c);
-  while (c.is('&&')) {
+  while (c.is('&&') || c.is('||')) {
     const op = c.next();
     left = logical(op, left, parseComparison(c));
   }

@@ -61,7 +61,10 @@ const VALID: Array<[query: string, pipeline: Pipeline]> = [
   ['{ span.s = "a\\"b\\n\\u00e9" }', one(filter(bin('=', span('s'), s('a"b\né'))))],
   ['{ span.s = `raw \\n` }', one(filter(bin('=', span('s'), s('raw \\n'))))],
   ['{ !(span.a = 1) }', one(filter({ type: 'unary', op: '!', operand: bin('=', span('a'), i(1)) }))],
-  ['{ span.a = 1 || span.b = 2 && span.c = 3 }', one(filter(bin('||', bin('=', span('a'), i(1)), bin('&&', bin('=', span('b'), i(2)), bin('=', span('c'), i(3))))))],
+  // `&&` and `||` share one precedence, left to right, as in Tempo's grammar.
+  ['{ span.a = 1 || span.b = 2 && span.c = 3 }', one(filter(bin('&&', bin('||', bin('=', span('a'), i(1)), bin('=', span('b'), i(2))), bin('=', span('c'), i(3)))))],
+  ['{ span.a = 1 && span.b = 2 || span.c = 3 }', one(filter(bin('||', bin('&&', bin('=', span('a'), i(1)), bin('=', span('b'), i(2))), bin('=', span('c'), i(3)))))],
+  ['{ span.a = 1 || (span.b = 2 && span.c = 3) }', one(filter(bin('||', bin('=', span('a'), i(1)), bin('&&', bin('=', span('b'), i(2)), bin('=', span('c'), i(3))))))],
   ['{ (span.a = 1 || span.b = 2) && span.c = 3 }', one(filter(bin('&&', bin('||', bin('=', span('a'), i(1)), bin('=', span('b'), i(2))), bin('=', span('c'), i(3)))))],
   ['{ span.a + span.b * 2 > 10 }', one(filter(bin('>', bin('+', span('a'), bin('*', span('b'), i(2))), i(10))))],
   ['{ duration / 2 ^ 2 % 3 - 1 > 0 }', one(filter(bin('>', bin('-', bin('%', bin('/', intr('duration'), bin('^', i(2), i(2))), i(3)), i(1)), i(0))))],
@@ -74,6 +77,10 @@ const VALID: Array<[query: string, pipeline: Pipeline]> = [
   ['{}>>{}', one(op('>>', filter(null), filter(null)))],
   ['{ .a = 1 } > { .b = 2 } > { .c = 3 }', one(op('>', op('>', filter(bin('=', any('a'), i(1))), filter(bin('=', any('b'), i(2)))), filter(bin('=', any('c'), i(3)))))],
   ['{ .a = 1 } && { .b = 2 } > { .c = 3 }', one(op('&&', filter(bin('=', any('a'), i(1))), op('>', filter(bin('=', any('b'), i(2))), filter(bin('=', any('c'), i(3))))))],
+  ['{ .a = 1 } || { .b = 2 } && { .c = 3 }', one(op('&&', op('||', filter(bin('=', any('a'), i(1))), filter(bin('=', any('b'), i(2)))), filter(bin('=', any('c'), i(3)))))],
+  ['{ .a = 1 } && { .b = 2 } || { .c = 3 }', one(op('||', op('&&', filter(bin('=', any('a'), i(1))), filter(bin('=', any('b'), i(2)))), filter(bin('=', any('c'), i(3)))))],
+  ['{ .a = 1 } || { .b = 2 } >> { .c = 3 }', one(op('||', filter(bin('=', any('a'), i(1))), op('>>', filter(bin('=', any('b'), i(2))), filter(bin('=', any('c'), i(3))))))],
+  ['{ .a = 1 } !~ { .b = 2 } && { .c = 3 } &> { .d = 4 }', one(op('&&', op('!~', filter(bin('=', any('a'), i(1))), filter(bin('=', any('b'), i(2)))), op('&>', filter(bin('=', any('c'), i(3))), filter(bin('=', any('d'), i(4))))))],
   ['({ .a = 1 } || { .b = 2 }) > { .c = 3 }', one(op('>', op('||', filter(bin('=', any('a'), i(1))), filter(bin('=', any('b'), i(2)))), filter(bin('=', any('c'), i(3)))))],
   ['{ } | count() > 2', pipe(stage(filter(null)), { type: 'scalar-filter', op: '>', left: { type: 'aggregate', aggregate: { fn: 'count' } }, right: { type: 'static', value: { type: 'int', value: 2n } } })],
   [
@@ -157,6 +164,8 @@ const MALFORMED: Array<[query: string, message: string]> = [
   ['{ duration =~ "1" }', 'parse error at line 1, col 12: "=~" matches text, not a number'],
   ['{ name =~ .a }', 'parse error at line 1, col 8: expected a string with a regular expression after "=~"'],
   ['{ name =~ "(" }', 'parse error at line 1, col 11: invalid regular expression "(": Unterminated group'],
+  // "!" binds tighter than a comparison, as in Tempo's grammar: this is (!span.a) = 1.
+  ['{ !span.a = 1 }', 'parse error at line 1, col 11: cannot compare a boolean with a number'],
   ['{ name = "a" && 1 }', 'parse error at line 1, col 14: "&&" needs true/false on both sides, not a number'],
   ['{ !duration }', 'parse error at line 1, col 3: "!" needs true/false, not a number'],
   ['{ name + 1 > 2 }', 'parse error at line 1, col 8: "+" needs numbers on both sides, not a string'],

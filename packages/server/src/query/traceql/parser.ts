@@ -57,20 +57,13 @@ function parseStage(c: TokenCursor): Stage {
   return c.fail(`expected ${STAGE_START}${after}`);
 }
 
+// As in Tempo's grammar, `&&` and `||` between spansets share one precedence, left-associative, and the
+// structural operators bind tighter: `{a} || {b} && {c} > {d}` is `({a} || {b}) && ({c} > {d})`.
 function parseSpansetOr(c: TokenCursor): SpansetExpr {
-  let left = parseSpansetAnd(c);
-  while (c.is('||')) {
-    c.next();
-    left = { type: 'spanset-op', op: '||', left, right: parseSpansetAnd(c) };
-  }
-  return left;
-}
-
-function parseSpansetAnd(c: TokenCursor): SpansetExpr {
   let left = parseStructural(c);
-  while (c.is('&&')) {
-    c.next();
-    left = { type: 'spanset-op', op: '&&', left, right: parseStructural(c) };
+  while (c.is('&&') || c.is('||')) {
+    const op = c.next().text as '&&' | '||';
+    left = { type: 'spanset-op', op, left, right: parseStructural(c) };
   }
   return left;
 }
