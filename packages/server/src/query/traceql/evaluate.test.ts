@@ -1,4 +1,4 @@
-import type { Span, UnixNanos } from '@clew/model';
+import type { AnyValue, Span, UnixNanos } from '@clew/model';
 import { dbl, int, SpanKind, str } from '@clew/model';
 import { makeSpan, makeTrace } from '@clew/model/testing';
 import { describe, expect, it } from 'vitest';
@@ -303,7 +303,36 @@ describe('aggregates', () => {
   });
 });
 
+/** Each query with the by() values of each spanset it yields, in order; a spanset without by() has none. */
+const BY_GROUPS: Array<[query: string, groups: Array<Array<{ key: string; value: AnyValue }> | undefined>]> = [
+  ['{ name = "render" }', [undefined]],
+  ['{ } | by(resource.service.name)', [[{ key: 'by(resource.service.name)', value: str('frontend') }], [{ key: 'by(resource.service.name)', value: str('checkout') }]]],
+  ['{ kind = server } | by(span.http.status_code) | count() = 1', [[{ key: 'by(span.http.status_code)', value: int(200) }], [{ key: 'by(span.http.status_code)', value: int(500) }]]],
+  ['{ kind = client } | by(kind)', [[{ key: 'by(kind)', value: str('client') }]]],
+  ['{ name = "POST /checkout" } | by(span.retry)', [[{ key: 'by(span.retry)', value: { type: 'bool', value: true } }]]],
+  ['{ name = "POST /checkout" } | by(span.ratio)', [[{ key: 'by(span.ratio)', value: dbl(0.25) }]]],
+  // a missing value is a group of its own, shown without a value
+  ['{ kind = server } | by(span.retry)', [[], [{ key: 'by(span.retry)', value: { type: 'bool', value: true } }]]],
+  [
+    '{ kind = client } | by(resource.service.name) | by(.db.system)',
+    [[{ key: 'by(resource.service.name)', value: str('frontend') }], [{ key: 'by(resource.service.name)', value: str('checkout') }, { key: 'by(.db.system)', value: str('postgresql') }]],
+  ],
+  ['{ } | by(kind) | coalesce()', [undefined]],
+];
+
+describe('by() groups', () => {
+  it.each(BY_GROUPS)('%s', (query, groups) => {
+    expect(run(query).map((s) => s.by)).toEqual(groups);
+  });
+});
+
 describe('attributes returned with each span', () => {
+  it('leaves out trace-level intrinsics named in select(), as Tempo does (the trace carries them)', () => {
+    const [set] = run('{ name = "render" } | select(traceDuration, rootName, rootServiceName, trace:id, span:id, status)');
+    expect(set!.spans.map((m) => m.attributes)).toEqual([[{ key: 'status', value: str('unset') }]]);
+  });
+
+
   it('lists what the conditions and select() name, with their values', () => {
     const [set] = run('{ span.http.status_code = 500 } | select(resource.service.name, kind, span.nope, duration)');
     expect(set!.spans.map((m) => m.attributes)).toEqual([

@@ -28,6 +28,7 @@ export function evaluateTrace(prepared: PreparedQuery, trace: TraceIndex, spansP
       spans: s.spans.slice(0, Math.max(0, spansPerSpanSet)).map((i) => ({ span: trace.spans[i]!, attributes: namedValues(prepared.fields, trace, i) })),
       matched: s.spans.length,
       aggregates: s.aggregates,
+      ...(s.by && { by: s.by }),
     }));
 }
 

@@ -1,14 +1,19 @@
+import type { AnyValue } from '@clew/model';
 import type { Aggregate, FieldExpr, Pipeline, ScalarExpr, SpansetExpr, Stage } from './ast.js';
-import { aggregateText } from './ast-text.js';
+import { aggregateText, fieldText } from './ast-text.js';
 import { arithmetic, evalField, isTrue } from './field-eval.js';
 import { structuralJoin, union } from './structural.js';
 import type { TraceIndex } from './trace-index.js';
 import type { Value } from './values.js';
 
-/** A spanset while a pipeline runs: span indexes into the TraceIndex (sorted) and the aggregates computed on it. */
+/**
+ * A spanset while a pipeline runs: span indexes into the TraceIndex (sorted), the aggregates computed on it and,
+ * once a by() stage split it, the group's value of each by() field (`by(resource.service.name)` → "cart").
+ */
 export interface WorkingSpanset {
   readonly spans: readonly number[];
   readonly aggregates: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+  readonly by?: ReadonlyArray<{ readonly key: string; readonly value: AnyValue }>;
 }
 
 /** Runs each stage on the spansets the previous one produced; the first stage sees `input`. */
@@ -33,7 +38,7 @@ function runStage(stage: Stage, trace: TraceIndex, sets: WorkingSpanset[]): Work
         if (!compareNumbers(stage.op, left, right)) return [];
         const aggregates = [...s.aggregates.filter((a) => !computed.has(a.name))];
         for (const [name, value] of computed) aggregates.push({ name, value });
-        return [{ spans: s.spans, aggregates }];
+        return [{ ...s, aggregates }];
       });
     case 'by':
       return sets.flatMap((s) => groupBy(stage.fields, trace, s));
@@ -50,7 +55,7 @@ function evalSpanset(e: SpansetExpr, trace: TraceIndex, s: WorkingSpanset): Work
     case 'filter': {
       const filter = e.expr;
       const spans = filter === null ? s.spans : s.spans.filter((i) => isTrue(evalField(filter, trace, i)));
-      return spans.length > 0 ? [{ spans, aggregates: s.aggregates }] : [];
+      return spans.length > 0 ? [{ ...s, spans }] : [];
     }
     case 'pipeline':
       return runPipeline(e.pipeline, trace, [s]);
@@ -63,7 +68,7 @@ function evalSpanset(e: SpansetExpr, trace: TraceIndex, s: WorkingSpanset): Work
       if (e.op === '&&') spans = left.length > 0 && right.length > 0 ? union(a, b) : [];
       else if (e.op === '||') spans = union(a, b);
       else spans = structuralJoin(e.op, trace, a, b);
-      return spans.length > 0 ? [{ spans, aggregates: s.aggregates }] : [];
+      return spans.length > 0 ? [{ ...s, spans }] : [];
     }
   }
 }
@@ -136,7 +141,11 @@ function compareNumbers(op: string, l: number, r: number): boolean {
   }
 }
 
-/** Splits a spanset by the values of `fields`, groups in order of their first span; a missing value is a group too. */
+/**
+ * Splits a spanset by the values of `fields`, groups in order of their first span; a missing value is a group too.
+ * Each group carries its values as Tempo shows them in the spanset's attributes, keyed `by(field)`; a missing one is
+ * left out.
+ */
 function groupBy(fields: readonly FieldExpr[], trace: TraceIndex, s: WorkingSpanset): WorkingSpanset[] {
   const groups = new Map<string, number[]>();
   for (const i of s.spans) {
@@ -145,7 +154,30 @@ function groupBy(fields: readonly FieldExpr[], trace: TraceIndex, s: WorkingSpan
     if (!g) groups.set(key, (g = []));
     g.push(i);
   }
-  return [...groups.values()].map((spans) => ({ spans, aggregates: s.aggregates }));
+  return [...groups.values()].map((spans) => {
+    const by = [...(s.by ?? [])];
+    for (const f of fields) {
+      const value = toAnyValue(evalField(f, trace, spans[0]!));
+      if (value) by.push({ key: `by(${fieldText(f)})`, value });
+    }
+    return { ...s, spans, by };
+  });
+}
+
+/** A group's value as an attribute value: ints stay ints, other numbers (durations in nanoseconds) are doubles. */
+function toAnyValue(v: Value): AnyValue | undefined {
+  switch (v.k) {
+    case 'str':
+    case 'status':
+    case 'kind':
+      return { type: 'string', value: v.s };
+    case 'num':
+      return v.i !== undefined ? { type: 'int', value: v.i } : { type: 'double', value: v.n };
+    case 'bool':
+      return { type: 'bool', value: v.b };
+    default:
+      return undefined;
+  }
 }
 
 function valueKey(v: Value): string {

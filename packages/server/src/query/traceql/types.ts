@@ -38,6 +38,8 @@ export interface TraceQLSpanSet {
   readonly matched: number;
   /** e.g. { name: 'count()', value: 3 } */
   readonly aggregates: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+  /** After a by() stage, the group's value of each field, e.g. { key: 'by(resource.service.name)', value: "cart" }. */
+  readonly by?: ReadonlyArray<{ readonly key: string; readonly value: AnyValue }>;
 }
 
 export interface TraceQLTraceMatch {
