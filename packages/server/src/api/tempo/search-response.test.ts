@@ -23,6 +23,7 @@ describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => 
               spans: [{ span, attributes: [{ key: 'status', value: str('error') }, { key: 'ratio', value: dbl(0.5) }] }],
               matched: 4,
               aggregates: [{ name: 'count()', value: 4 }, { name: 'avg(duration)', value: 1.5 }], // 1.5 ns, truncated as Go does
+              by: [{ key: 'by(resource.service.name)', value: str('cart') }],
             },
           ],
         },
@@ -46,6 +47,7 @@ describe('searchResponseJson (Tempo SearchResponse as jsonpb writes it)', () => 
       ],
       matched: 4,
       attributes: [
+        { key: 'by(resource.service.name)', value: { stringValue: 'cart' } },
         { key: 'count()', value: { intValue: '4' } },
         { key: 'avg(duration)', value: { stringValue: '1ns' } },
       ],

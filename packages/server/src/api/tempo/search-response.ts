@@ -41,7 +41,11 @@ function traceJson(t: TraceQLTraceMatch): object {
 }
 
 function spanSetJson(s: TraceQLSpanSet): object {
-  const aggregates: KeyValueJson[] = s.aggregates.map((a) => ({ key: a.name, value: aggregateValueJson(a.name, a.value) }));
+  // Tempo's spanset attributes: the by() group's values (added when by() splits), then the aggregates.
+  const aggregates: KeyValueJson[] = [
+    ...(s.by ?? []).map((b): KeyValueJson => ({ key: b.key, value: anyValueJson(b.value) })),
+    ...s.aggregates.map((a) => ({ key: a.name, value: aggregateValueJson(a.name, a.value) })),
+  ];
   return {
     spans: s.spans.map(({ span, attributes }) => ({
       spanID: span.spanId,
