@@ -4,7 +4,11 @@ import type { AttributeCatalog, AttributeScope } from '../native/attribute-catal
 import { ClewError } from '../../errors.js';
 import { INTRINSICS, UNSUPPORTED_INTRINSICS } from '../../query/traceql/intrinsics.js';
 
-/** TraceQL's intrinsics as Tempo lists them under the `intrinsic` scope (those Clew evaluates). */
+/**
+ * TraceQL's intrinsics as Tempo lists them under the `intrinsic` scope (those Clew evaluates). Like Tempo's
+ * search.GetVirtualIntrinsicValues, it leaves out intrinsics users rarely type (childCount, nestedSetLeft,
+ * nestedSetRight, nestedSetParent, span:id, trace:id, span:parentID), though queries accept them.
+ */
 export const INTRINSIC_TAGS: readonly string[] = [
   'duration', 'kind', 'name', 'rootName', 'rootServiceName', 'span:duration', 'span:kind', 'span:name', 'span:status',
   'span:statusMessage', 'status', 'statusMessage', 'trace:duration', 'trace:rootName', 'trace:rootService', 'traceDuration',
