@@ -2,6 +2,7 @@ import type { AnyValue, Span, UnixNanos } from '@clew/model';
 import { dbl, int, SpanKind, str } from '@clew/model';
 import { makeSpan, makeTrace } from '@clew/model/testing';
 import { describe, expect, it } from 'vitest';
+import type { AggregateType } from './index.js';
 import { evaluateTraceQL, parseTraceQL } from './index.js';
 
 const T0 = 1_700_000_000_000_000_000n as UnixNanos;
@@ -265,40 +266,45 @@ describe('evaluateTraceQL on a hand-drawn trace', () => {
   });
 });
 
-/** Each aggregate with the value it computes over the spanset and the comparison that keeps or drops it. */
-const AGGREGATES: Array<[query: string, name: string, value: number | null]> = [
-  ['{ resource.service.name = "checkout" } | count() = 3', 'count()', 3],
-  ['{ } | count() >= 6', 'count()', 6],
+/** Each aggregate with the value and static type it computes over the spanset, or null where the comparison drops it. */
+const AGGREGATES: Array<[query: string, name: string, value: number | null, type?: AggregateType]> = [
+  ['{ resource.service.name = "checkout" } | count() = 3', 'count()', 3, 'int'],
+  ['{ } | count() >= 6', 'count()', 6, 'int'],
   ['{ } | count() < 6', 'count()', null],
-  ['{ } | avg(duration) > 40ms', 'avg(duration)', 41_500_000],
+  ['{ } | avg(duration) > 40ms', 'avg(duration)', 41_500_000, 'duration'],
   ['{ } | avg(duration) > 42ms', 'avg(duration)', null],
-  ['{ kind = server } | max(span.http.status_code) = 500', 'max(span.http.status_code)', 500],
-  ['{ kind = server } | min(span.http.status_code) = 200', 'min(span.http.status_code)', 200],
-  ['{ kind = server } | sum(span.http.status_code) = 700', 'sum(span.http.status_code)', 700],
+  ['{ kind = server } | max(span.http.status_code) = 500', 'max(span.http.status_code)', 500, 'int'],
+  ['{ kind = server } | min(span.http.status_code) = 200', 'min(span.http.status_code)', 200, 'int'],
+  ['{ kind = server } | sum(span.http.status_code) = 700', 'sum(span.http.status_code)', 700, 'int'],
   ['{ kind = server } | sum(span.http.status_code) != 700', 'sum(span.http.status_code)', null],
-  ['{ } | sum(span.rows) < 13', 'sum(span.rows)', 12],
-  ['{ } | max(duration) <= 100ms', 'max(duration)', 100_000_000],
-  ['{ } | min(duration) = 2ms', 'min(duration)', 2_000_000],
+  ['{ } | sum(span.rows) < 13', 'sum(span.rows)', 12, 'int'],
+  ['{ } | max(duration) <= 100ms', 'max(duration)', 100_000_000, 'duration'],
+  ['{ } | min(duration) = 2ms', 'min(duration)', 2_000_000, 'duration'],
   ['{ } | avg(span.nope) > 0', 'avg(span.nope)', null],
-  ['{ } | count() / 2 = 3', 'count()', 6],
+  ['{ } | count() / 2 = 3', 'count()', 6, 'int'],
+  ['{ } | avg(span.rows) > 1', 'avg(span.rows)', 12, 'float'],
+  ['{ } | max(span.ratio) > 0', 'max(span.ratio)', 0.25, 'float'],
+  ['{ } | sum(span.ratio) > 0', 'sum(span.ratio)', 0.25, 'float'],
+  ['{ } | avg(traceDuration) = 100ms', 'avg(traceDuration)', 100_000_000, 'duration'],
+  ['{ } | max(childCount) = 2', 'max(childCount)', 2, 'int'],
 ];
 
 describe('aggregates', () => {
-  it.each(AGGREGATES)('%s', (query, name, value) => {
+  it.each(AGGREGATES)('%s', (query, name, value, type) => {
     const sets = run(query);
     if (value === null) {
       expect(sets).toEqual([]);
       return;
     }
     expect(sets).toHaveLength(1);
-    expect(sets[0]!.aggregates).toEqual([{ name, value }]);
+    expect(sets[0]!.aggregates).toEqual([{ name, value, type }]);
   });
 
   it('keeps the aggregates of every pipeline stage', () => {
     const [set] = run('{ } | count() > 1 | avg(duration) > 1ms');
     expect(set!.aggregates).toEqual([
-      { name: 'count()', value: 6 },
-      { name: 'avg(duration)', value: 41_500_000 },
+      { name: 'count()', value: 6, type: 'int' },
+      { name: 'avg(duration)', value: 41_500_000, type: 'duration' },
     ]);
   });
 });

@@ -112,14 +112,15 @@ function intrinsicValue(name: Intrinsic, trace: TraceIndex, i: number): Value {
       return { k: 'str', s: span.traceId };
     case 'parentID':
       return optionalString(span.parentSpanId ?? undefined);
+    // Ints in Tempo: kept exact so aggregates and by() report them as ints.
     case 'childCount':
-      return num(trace.childCount(i));
+      return bigNum(BigInt(trace.childCount(i)));
     case 'nestedSetLeft':
-      return num(trace.nestedSet().left[i]!);
+      return bigNum(BigInt(trace.nestedSet().left[i]!));
     case 'nestedSetRight':
-      return num(trace.nestedSet().right[i]!);
+      return bigNum(BigInt(trace.nestedSet().right[i]!));
     case 'nestedSetParent':
-      return num(trace.nestedSet().parent[i]!);
+      return bigNum(BigInt(trace.nestedSet().parent[i]!));
   }
 }
 

@@ -9,6 +9,8 @@ import type { TraceQLSearchOptions, TraceQLSearchResult, TraceQLSpanSet, TraceQL
 
 export type { TraceQLQuery } from './ast.js';
 export type {
+  AggregateType,
+  TraceQLAggregate,
   TraceQLMatchedSpan,
   TraceQLSearchOptions,
   TraceQLSearchResult,

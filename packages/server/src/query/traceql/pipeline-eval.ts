@@ -4,6 +4,7 @@ import { aggregateText, fieldText } from './ast-text.js';
 import { arithmetic, evalField, isTrue } from './field-eval.js';
 import { structuralJoin, union } from './structural.js';
 import type { TraceIndex } from './trace-index.js';
+import type { AggregateType, TraceQLAggregate } from './types.js';
 import type { Value } from './values.js';
 
 /**
@@ -12,7 +13,7 @@ import type { Value } from './values.js';
  */
 export interface WorkingSpanset {
   readonly spans: readonly number[];
-  readonly aggregates: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+  readonly aggregates: readonly TraceQLAggregate[];
   readonly by?: ReadonlyArray<{ readonly key: string; readonly value: AnyValue }>;
 }
 
@@ -32,12 +33,12 @@ function runStage(stage: Stage, trace: TraceIndex, sets: WorkingSpanset[]): Work
       return sets.flatMap((s) => evalSpanset(stage.expr, trace, s));
     case 'scalar-filter':
       return sets.flatMap((s) => {
-        const computed = new Map<string, number>();
+        const computed = new Map<string, { value: number; type: AggregateType }>();
         const left = scalarValue(stage.left, trace, s, computed);
         const right = scalarValue(stage.right, trace, s, computed);
         if (!compareNumbers(stage.op, left, right)) return [];
         const aggregates = [...s.aggregates.filter((a) => !computed.has(a.name))];
-        for (const [name, value] of computed) aggregates.push({ name, value });
+        for (const [name, { value, type }] of computed) aggregates.push({ name, value, type });
         return [{ ...s, aggregates }];
       });
     case 'by':
@@ -77,14 +78,14 @@ function allSpans(sets: readonly WorkingSpanset[]): number[] {
   return sets.length === 0 ? [] : sets.map((s) => [...s.spans]).reduce(union);
 }
 
-function scalarValue(e: ScalarExpr, trace: TraceIndex, s: WorkingSpanset, computed: Map<string, number>): number {
+function scalarValue(e: ScalarExpr, trace: TraceIndex, s: WorkingSpanset, computed: Map<string, { value: number; type: AggregateType }>): number {
   switch (e.type) {
     case 'static':
       return e.value.type === 'int' || e.value.type === 'duration' ? Number(e.value.value) : e.value.type === 'float' ? e.value.value : NaN;
     case 'aggregate': {
-      const value = aggregate(e.aggregate, trace, s);
-      computed.set(aggregateText(e.aggregate), value);
-      return value;
+      const result = aggregate(e.aggregate, trace, s);
+      computed.set(aggregateText(e.aggregate), result);
+      return result.value;
     }
     case 'binary':
       return arithmetic(e.op, scalarValue(e.left, trace, s, computed), scalarValue(e.right, trace, s, computed));
@@ -94,31 +95,37 @@ function scalarValue(e: ScalarExpr, trace: TraceIndex, s: WorkingSpanset, comput
 /**
  * count() counts the spans; avg/min/max/sum read the field of each span and use the numeric values (durations in
  * nanoseconds), skipping spans where it is missing or not a number. Without any value, avg/min/max are NaN (no
- * comparison holds) and sum is 0.
+ * comparison holds) and sum is 0. The type is Tempo's static type of the result: count() an int, an aggregate of a
+ * duration intrinsic a duration, avg() of anything else a float, min()/max() the type of the value chosen, sum()
+ * an int when every value summed is one.
  */
-function aggregate(a: Aggregate, trace: TraceIndex, s: WorkingSpanset): number {
-  if (a.fn === 'count' || !a.field) return s.spans.length;
+function aggregate(a: Aggregate, trace: TraceIndex, s: WorkingSpanset): { value: number; type: AggregateType } {
+  if (a.fn === 'count' || !a.field) return { value: s.spans.length, type: 'int' };
+  const ofDuration = a.field.type === 'intrinsic' && (a.field.name === 'duration' || a.field.name === 'traceDuration');
   let n = 0;
   let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
+  let allInts = true;
+  let min: Value & { k: 'num' } = { k: 'num', n: Infinity };
+  let max: Value & { k: 'num' } = { k: 'num', n: -Infinity };
   for (const i of s.spans) {
     const v = evalField(a.field, trace, i);
     if (v.k !== 'num' || Number.isNaN(v.n)) continue;
     n++;
     sum += v.n;
-    if (v.n < min) min = v.n;
-    if (v.n > max) max = v.n;
+    allInts &&= v.i !== undefined;
+    if (v.n < min.n) min = v;
+    if (v.n > max.n) max = v;
   }
+  const typeOf = (v: { i?: bigint }): AggregateType => (ofDuration ? 'duration' : v.i !== undefined ? 'int' : 'float');
   switch (a.fn) {
     case 'sum':
-      return sum;
+      return { value: sum, type: ofDuration ? 'duration' : allInts ? 'int' : 'float' };
     case 'avg':
-      return n > 0 ? sum / n : NaN;
+      return { value: n > 0 ? sum / n : NaN, type: ofDuration ? 'duration' : 'float' };
     case 'min':
-      return n > 0 ? min : NaN;
+      return { value: n > 0 ? min.n : NaN, type: n > 0 ? typeOf(min) : 'float' };
     case 'max':
-      return n > 0 ? max : NaN;
+      return { value: n > 0 ? max.n : NaN, type: n > 0 ? typeOf(max) : 'float' };
   }
 }
 

@@ -125,7 +125,7 @@ describe('searchTraceQL over a DuckDB store', () => {
     const [set] = r.traces[0]!.spanSets;
     expect(set!.matched).toBe(5);
     expect(set!.spans.map((m) => m.span.startTimeUnixNano)).toEqual([at(2) + 1_000_000n, at(2) + 2_000_000n]);
-    expect(set!.aggregates).toEqual([{ name: 'count()', value: 5 }]);
+    expect(set!.aggregates).toEqual([{ name: 'count()', value: 5, type: 'int' }]);
   });
 
   it('searches within a time window on span start', async () => {

@@ -31,13 +31,24 @@ export interface TraceQLMatchedSpan {
   readonly attributes: ReadonlyArray<{ readonly key: string; readonly value: AnyValue }>;
 }
 
+/** The static type of an aggregate's value, as Tempo types it: durations are in nanoseconds. */
+export type AggregateType = 'int' | 'float' | 'duration';
+
+/** An aggregate a pipeline computed on a spanset, named by its TraceQL text (`avg(duration)`). */
+export interface TraceQLAggregate {
+  readonly name: string;
+  readonly value: number;
+  /** Absent only where a result was built without the engine. */
+  readonly type?: AggregateType;
+}
+
 export interface TraceQLSpanSet {
   /** At most spansPerSpanSet, earliest first. */
   readonly spans: readonly TraceQLMatchedSpan[];
   /** How many spans the spanset really has. */
   readonly matched: number;
-  /** e.g. { name: 'count()', value: 3 } */
-  readonly aggregates: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+  /** e.g. { name: 'count()', value: 3, type: 'int' } */
+  readonly aggregates: readonly TraceQLAggregate[];
   /** After a by() stage, the group's value of each field, e.g. { key: 'by(resource.service.name)', value: "cart" }. */
   readonly by?: ReadonlyArray<{ readonly key: string; readonly value: AnyValue }>;
 }
