@@ -18,4 +18,16 @@ describe('aggregateValueJson (Tempo Static.AsAnyValue of an aggregate)', () => {
   ])('%s = %s → %j', (name, value, json) => {
     expect(aggregateValueJson(name, value)).toEqual(json);
   });
+
+  // With the engine's static type: what the name alone cannot tell.
+  it.each([
+    ['sum(span.ratio)', 3, 'float', { doubleValue: 3 }],
+    ['max(span.ratio)', 1, 'float', { doubleValue: 1 }],
+    ['max(span.cart.items)', 3, 'int', { intValue: '3' }],
+    ['max(childCount)', 2, 'int', { intValue: '2' }],
+    ['avg(duration)', 1_234_567.9, 'duration', { stringValue: '1.234567ms' }],
+    ['count()', 4, 'int', { intValue: '4' }],
+  ] as const)('%s = %s (%s) → %j', (name, value, type, json) => {
+    expect(aggregateValueJson(name, value, type)).toEqual(json);
+  });
 });

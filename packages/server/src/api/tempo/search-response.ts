@@ -44,7 +44,7 @@ function spanSetJson(s: TraceQLSpanSet): object {
   // Tempo's spanset attributes: the by() group's values (added when by() splits), then the aggregates.
   const aggregates: KeyValueJson[] = [
     ...(s.by ?? []).map((b): KeyValueJson => ({ key: b.key, value: anyValueJson(b.value) })),
-    ...s.aggregates.map((a) => ({ key: a.name, value: aggregateValueJson(a.name, a.value) })),
+    ...s.aggregates.map((a) => ({ key: a.name, value: aggregateValueJson(a.name, a.value, a.type) })),
   ];
   return {
     spans: s.spans.map(({ span, attributes }) => ({
