@@ -71,6 +71,7 @@ const REQUESTS: Array<string | [string, string]> = [
   `/api/search?q=${q('{ resource.service.name = "frontend" } >> { span.db.system = "postgresql" }')}&spss=1`,
   `/api/search?q=${q('{ resource.service.name = "cart" } | count() > 1')}`,
   `/api/search?q=${q('{ resource.service.name = "cart" } | avg(duration) > 1ms')}`,
+  `/api/search?q=${q('{ kind = server } | by(resource.service.name) | count() > 0')}&spss=1`,
   `/api/search?q=${q('{ .http.method = }')}`,
   `/api/search?tags=${q('service.name=FRONT')}`,
   `/api/search?tags=${q('http.method=post cached=true')}`,
