@@ -333,6 +333,18 @@ describe('by() groups', () => {
 });
 
 describe('attributes returned with each span', () => {
+  it('shows childCount and the nested set numbers named in select() as ints, under their own names', () => {
+    const [set] = run('{ name = "POST /checkout" } | select(childCount, nestedSetLeft, nestedSetRight, nestedSetParent)');
+    expect(set!.spans.map((m) => m.attributes)).toEqual([
+      [
+        { key: 'childCount', value: int(2) },
+        { key: 'nestedSetLeft', value: int(3) },
+        { key: 'nestedSetRight', value: int(8) },
+        { key: 'nestedSetParent', value: int(2) },
+      ],
+    ]);
+  });
+
   it('leaves out trace-level intrinsics named in select(), as Tempo does (the trace carries them)', () => {
     const [set] = run('{ name = "render" } | select(traceDuration, rootName, rootServiceName, trace:id, span:id, status)');
     expect(set!.spans.map((m) => m.attributes)).toEqual([[{ key: 'status', value: str('unset') }]]);

@@ -7,11 +7,19 @@ import type { TraceIndex } from './trace-index.js';
 /** A field whose value is shown with each returned span. */
 export type NamedField =
   | { readonly type: 'attribute'; readonly scope: 'span' | 'resource' | 'any'; readonly name: string }
-  | { readonly type: 'intrinsic'; readonly name: 'status' | 'kind' | 'statusMessage' };
+  | { readonly type: 'intrinsic'; readonly name: ShownIntrinsic };
+
+/**
+ * The intrinsics shown as span attributes, under their own name, as Tempo's search results show them. Tempo leaves
+ * out the span's name and duration (they travel with the span) and the trace-level ones (the trace carries them).
+ */
+const SHOWN_INTRINSICS = ['status', 'kind', 'statusMessage', 'childCount', 'nestedSetLeft', 'nestedSetRight', 'nestedSetParent'] as const;
+type ShownIntrinsic = (typeof SHOWN_INTRINSICS)[number];
+const isShown = (name: string): name is ShownIntrinsic => (SHOWN_INTRINSICS as readonly string[]).includes(name);
 
 /**
  * The attributes a query names in its conditions, aggregates, by() and select(), in order of appearance, each once.
- * Of the intrinsics only status, kind and statusMessage are listed: a span's name and duration travel with it.
+ * Of the intrinsics only those in SHOWN_INTRINSICS are listed.
  */
 export function namedFields(query: TraceQLQuery): NamedField[] {
   const out = new Map<string, NamedField>();
@@ -21,7 +29,7 @@ export function namedFields(query: TraceQLQuery): NamedField[] {
         out.set(`${e.scope}\u0000${e.name}`, { type: 'attribute', scope: e.scope, name: e.name });
         break;
       case 'intrinsic':
-        if (e.name === 'status' || e.name === 'kind' || e.name === 'statusMessage') out.set(e.name, { type: 'intrinsic', name: e.name });
+        if (isShown(e.name)) out.set(e.name, { type: 'intrinsic', name: e.name });
         break;
       case 'unary':
         field(e.operand);
@@ -76,11 +84,18 @@ export function namedValues(fields: readonly NamedField[], trace: TraceIndex, i:
     if (f.type === 'intrinsic') {
       if (f.name === 'status') add('status', str(STATUS_TEXT[span.status.code] ?? 'unset'));
       else if (f.name === 'kind') add('kind', str(SPAN_KIND_NAMES[span.kind] ?? 'unspecified'));
-      else add('statusMessage', str(span.status.message));
+      else if (f.name === 'statusMessage') add('statusMessage', str(span.status.message));
+      else add(f.name, intrinsicInt(f.name, trace, i));
       continue;
     }
     const own = f.scope === 'resource' ? undefined : getAttribute(span.attributes, f.name);
     add(f.name, own ?? (f.scope === 'span' ? undefined : getAttribute(span.resource.attributes, f.name)));
   }
   return out;
+}
+
+/** childCount and the nested set numbers of span `i`, as the ints Tempo shows. */
+function intrinsicInt(name: 'childCount' | 'nestedSetLeft' | 'nestedSetRight' | 'nestedSetParent', trace: TraceIndex, i: number): AnyValue {
+  const n = name === 'childCount' ? trace.childCount(i) : trace.nestedSet()[name === 'nestedSetLeft' ? 'left' : name === 'nestedSetRight' ? 'right' : 'parent'][i]!;
+  return { type: 'int', value: BigInt(n) };
 }
