@@ -1,14 +1,16 @@
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { rootRouteHook } from './express-root-route.js';
 import { clewInstrumentations, instrumentationConfig } from './instrumentations.js';
 
 describe('instrumentationConfig', () => {
-  it('turns fs, dns, net and router off and keeps pino and winston from sending log records', () => {
+  it('turns fs, dns, net and router off, names the Express home route and keeps pino and winston from sending log records', () => {
     expect(instrumentationConfig({}, {})).toEqual({
       '@opentelemetry/instrumentation-fs': { enabled: false },
       '@opentelemetry/instrumentation-dns': { enabled: false },
       '@opentelemetry/instrumentation-net': { enabled: false },
       '@opentelemetry/instrumentation-router': { enabled: false },
+      '@opentelemetry/instrumentation-express': { requestHook: rootRouteHook },
       '@opentelemetry/instrumentation-pino': { disableLogSending: true },
       '@opentelemetry/instrumentation-winston': { disableLogSending: true },
     });

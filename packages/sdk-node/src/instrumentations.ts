@@ -1,6 +1,7 @@
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { rootRouteHook } from './express-root-route.js';
 import { FASTIFY_INSTRUMENTATION, FASTIFY_SHORT_NAME, fastifyInstrumentation } from './fastify.js';
 import { namesFromEnv } from './instrumentation-env.js';
 import type { InstrumentationOptions } from './options.js';
@@ -9,6 +10,7 @@ import type { InstrumentationOptions } from './options.js';
  * Clew's defaults over OpenTelemetry's: fs, dns and net make a span per file read, lookup and socket, which buries
  * the spans people look for. Express 5 routes through the `router` package, so the router instrumentation doubled
  * every Express span (`middleware - patched`, a second `request handler`); the express one alone names the route.
+ * The express one is also told the route of the home page requested with a query string (see rootRouteHook).
  * Pino and winston put trace_id/span_id/trace_flags into records but do not also send them as OpenTelemetry log
  * records (Clew stores traces, not logs).
  */
@@ -17,6 +19,7 @@ const CLEW_DEFAULTS: InstrumentationConfigMap = {
   '@opentelemetry/instrumentation-dns': { enabled: false },
   '@opentelemetry/instrumentation-net': { enabled: false },
   '@opentelemetry/instrumentation-router': { enabled: false },
+  '@opentelemetry/instrumentation-express': { requestHook: rootRouteHook },
   '@opentelemetry/instrumentation-pino': { disableLogSending: true },
   '@opentelemetry/instrumentation-winston': { disableLogSending: true },
 };

@@ -35,6 +35,15 @@ describe('an Express service and a Fastify service under --import @clew/node/reg
     });
   });
 
+  it.each(['/', '/?user=ada', '/ids?user=ada'])('names the Express server span after its route, query string or not (%s)', async (path) => {
+    const route = path.split('?')[0];
+    const ids = await shop.get(path);
+    const trace = await waitForSpans(clew().query, ids.traceId, [{ service: 'shop', kind: 'server' }]);
+    const server = findSpan(trace, { service: 'shop', kind: 'server' });
+    expect(server.operationName).toBe(`GET ${route}`);
+    expect(tagsOf(server)['http.route']).toBe(route);
+  });
+
   it.each(['fetch', 'http'])('links the caller and the callee across the HTTP hop (%s)', async (via) => {
     const answer = await shop.get(`/forward?via=${via}&to=${encodeURIComponent(`${stock.url}/ids`)}`);
     expect(answer.downstream.traceId).toBe(answer.traceId);

@@ -21,6 +21,11 @@ app.get('/ids', (_req, res) => {
   res.json(activeIds());
 });
 
+// The home page, which people open with a query string (`/?user=ada`).
+app.get('/', (_req, res) => {
+  res.json(activeIds());
+});
+
 // GET with node:http, answering the parsed JSON body.
 function httpGetJson(url) {
   return new Promise((resolve, reject) => {
