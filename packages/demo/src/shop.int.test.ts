@@ -61,6 +61,8 @@ describe('the demo shop, traced into Clew', () => {
     expect(others).toEqual([]);
     expect(t.service(root!)).toBe('frontend');
     expect(t.kind(root!)).toBe('server');
+    // Named after its route, as the walkthrough says, though it was asked for with a query string.
+    expect(root!.operationName).toBe('GET /');
 
     const hops = ['catalog', 'cart', 'inventory'].flatMap((s) => t.callsInto(s));
     expect(hops.map((h) => t.service(h.client))).toEqual(['frontend', 'frontend', 'frontend', 'frontend']);
