@@ -20,3 +20,15 @@ export function rootRouteHook(span: Span, info: ExpressRequestInfo): void {
   rpc.route = '/';
   span.setAttribute('http.route', '/');
 }
+
+/** Clew's express config with the user's `requestHook`, if any, run after rootRouteHook rather than in its place. */
+export function expressConfig(user: ExpressConfig = {}): ExpressConfig {
+  const theirs = user.requestHook;
+  const requestHook: ExpressConfig['requestHook'] = theirs
+    ? (span, info) => {
+        rootRouteHook(span, info);
+        theirs(span, info);
+      }
+    : rootRouteHook;
+  return { ...user, requestHook };
+}

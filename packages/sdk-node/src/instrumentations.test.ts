@@ -26,6 +26,17 @@ describe('instrumentationConfig', () => {
     expect(config['@opentelemetry/instrumentation-fs']).toEqual({ enabled: false });
   });
 
+  it('runs a user\'s express requestHook after the one naming the home route, keeping the user\'s other options', () => {
+    const seen: string[] = [];
+    const config = instrumentationConfig({ '@opentelemetry/instrumentation-express': { ignoreLayersType: [], requestHook: () => void seen.push('user') } }, {});
+    const express = config['@opentelemetry/instrumentation-express']!;
+    expect(express.ignoreLayersType).toEqual([]);
+    expect(express.requestHook).not.toBe(rootRouteHook);
+    const span = { setAttribute: () => seen.push('clew') } as never;
+    express.requestHook!(span, { request: {}, route: '/ids', layerType: 'router' } as never);
+    expect(seen).toEqual(['user']);
+  });
+
   it('leaves an instrumentation named in OTEL_NODE_ENABLED_INSTRUMENTATIONS to that list', () => {
     const config = instrumentationConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, dns' });
     expect(config['@opentelemetry/instrumentation-dns']).toEqual({});

@@ -1,7 +1,7 @@
 import type { InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { rootRouteHook } from './express-root-route.js';
+import { expressConfig, rootRouteHook } from './express-root-route.js';
 import { FASTIFY_INSTRUMENTATION, FASTIFY_SHORT_NAME, fastifyInstrumentation } from './fastify.js';
 import { namesFromEnv } from './instrumentation-env.js';
 import type { InstrumentationOptions } from './options.js';
@@ -36,6 +36,9 @@ export function instrumentationConfig(user: InstrumentationConfigMap = {}, env: 
     merged[name] = enabled.has(short) ? rest : { ...config };
   }
   for (const [name, config] of Object.entries(user)) merged[name] = { ...merged[name], ...(config as Record<string, unknown>) };
+  // A user's own express requestHook runs as well as Clew's, not instead of it.
+  const express = user['@opentelemetry/instrumentation-express'];
+  if (express) merged['@opentelemetry/instrumentation-express'] = expressConfig(express) as Record<string, unknown>;
   return merged as InstrumentationConfigMap;
 }
 
