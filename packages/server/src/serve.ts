@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Store } from '@clew/storage';
 import { openDuckDBStore } from '@clew/storage';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { ClewConfig } from './config/schema.js';
@@ -36,6 +37,31 @@ interface Ctx {
 const CATALOG_SAMPLE = 32;
 
 const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
+
+type Getter = <T>(name: string) => T;
+
+/**
+ * A role that serves one Fastify app on `ports[port]` and publishes its address as `addresses[port]` (the base URL,
+ * or what `address` makes of it). Ingest apps accept bodies up to limits.maxRequestBytes.
+ */
+function httpModule(
+  deps: readonly string[],
+  port: keyof ClewConfig['ports'] & string,
+  opts: { readonly ingest: boolean },
+  setup: (app: FastifyInstance, ctx: Ctx, get: Getter) => unknown,
+  address: (url: string) => string = (url) => url,
+): ModuleDef<Ctx> {
+  return {
+    deps,
+    async start(ctx, get) {
+      const { config, log, addresses } = ctx;
+      const bodyLimit = opts.ingest ? { bodyLimit: config.limits.maxRequestBytes } : {};
+      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit }, (a) => setup(a, ctx, get));
+      addresses[port] = address(app.url);
+      return value(app, () => app.close());
+    },
+  };
+}
 
 /** Clew's roles and what each needs. `clew serve` runs them all in one process. */
 const MODULES: Record<string, ModuleDef<Ctx>> = {
@@ -91,22 +117,14 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(pipeline, () => pipeline.stop());
     },
   },
-  'otlp-http': {
-    deps: ['pipeline'],
-    async start({ config, log, metrics, addresses }, get) {
-      const app = await startHttpApp(
-        { host: config.host, port: config.ports.otlpHttp, log, bodyLimit: config.limits.maxRequestBytes },
-        (a) =>
-          a.register(otlpHttpReceiver, {
-            pipeline: get<IngestPipeline>('pipeline'),
-            metrics,
-            maxRequestBytes: config.limits.maxRequestBytes,
-          }),
-      );
-      addresses.otlpHttp = `${app.url}/v1/traces`;
-      return value(app, () => app.close());
-    },
-  },
+  'otlp-http': httpModule(
+    ['pipeline'],
+    'otlpHttp',
+    { ingest: true },
+    (a, { config, metrics }, get) =>
+      a.register(otlpHttpReceiver, { pipeline: get<IngestPipeline>('pipeline'), metrics, maxRequestBytes: config.limits.maxRequestBytes }),
+    (url) => `${url}/v1/traces`,
+  ),
   'otlp-grpc': {
     deps: ['pipeline'],
     async start({ config, log, metrics, addresses }, get) {
@@ -122,40 +140,18 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(grpc, () => grpc.stop());
     },
   },
-  zipkin: {
-    deps: ['pipeline', 'store', 'catalog'],
-    async start({ config, log, metrics, addresses }, get) {
-      const app = await startHttpApp(
-        { host: config.host, port: config.ports.zipkin, log, bodyLimit: config.limits.maxRequestBytes },
-        (a) =>
-          a.register(zipkinApp, {
-            pipeline: get<IngestPipeline>('pipeline'),
-            store: get<Store>('store'),
-            catalog: get<AttributeCatalog>('catalog'),
-            metrics,
-            maxRequestBytes: config.limits.maxRequestBytes,
-          }),
-      );
-      addresses.zipkin = app.url;
-      return value(app, () => app.close());
-    },
-  },
-  'jaeger-thrift-http': {
-    deps: ['pipeline'],
-    async start({ config, log, metrics, addresses }, get) {
-      const app = await startHttpApp(
-        { host: config.host, port: config.ports.jaegerThriftHttp, log, bodyLimit: config.limits.maxRequestBytes },
-        (a) =>
-          a.register(jaegerThriftReceiver, {
-            pipeline: get<IngestPipeline>('pipeline'),
-            metrics,
-            maxRequestBytes: config.limits.maxRequestBytes,
-          }),
-      );
-      addresses.jaegerThriftHttp = app.url;
-      return value(app, () => app.close());
-    },
-  },
+  zipkin: httpModule(['pipeline', 'store', 'catalog'], 'zipkin', { ingest: true }, (a, { config, metrics }, get) =>
+    a.register(zipkinApp, {
+      pipeline: get<IngestPipeline>('pipeline'),
+      store: get<Store>('store'),
+      catalog: get<AttributeCatalog>('catalog'),
+      metrics,
+      maxRequestBytes: config.limits.maxRequestBytes,
+    }),
+  ),
+  'jaeger-thrift-http': httpModule(['pipeline'], 'jaegerThriftHttp', { ingest: true }, (a, { config, metrics }, get) =>
+    a.register(jaegerThriftReceiver, { pipeline: get<IngestPipeline>('pipeline'), metrics, maxRequestBytes: config.limits.maxRequestBytes }),
+  ),
   'jaeger-agent': {
     deps: ['pipeline'],
     async start({ config, log, metrics, addresses }, get) {
@@ -165,31 +161,17 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: {
-    deps: ['store', 'wal', 'catalog'],
-    async start({ config, log, metrics, addresses }, get) {
-      const app = await startHttpApp({ host: config.host, port: config.ports.query, log }, (a) =>
-        a.register(queryApp, {
-          store: get<Store>('store'),
-          wal: get<{ wal: WriteAheadLog }>('wal').wal,
-          metrics,
-          catalog: get<AttributeCatalog>('catalog'),
-        }),
-      );
-      addresses.query = app.url;
-      return value(app, () => app.close());
-    },
-  },
-  tempo: {
-    deps: ['store', 'catalog'],
-    async start({ config, log, addresses }, get) {
-      const app = await startHttpApp({ host: config.host, port: config.ports.tempo, log }, (a) =>
-        a.register(tempoApi, { store: get<Store>('store'), catalog: get<AttributeCatalog>('catalog') }),
-      );
-      addresses.tempo = app.url;
-      return value(app, () => app.close());
-    },
-  },
+  query: httpModule(['store', 'wal', 'catalog'], 'query', { ingest: false }, (a, { metrics }, get) =>
+    a.register(queryApp, {
+      store: get<Store>('store'),
+      wal: get<{ wal: WriteAheadLog }>('wal').wal,
+      metrics,
+      catalog: get<AttributeCatalog>('catalog'),
+    }),
+  ),
+  tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false }, (a, _ctx, get) =>
+    a.register(tempoApi, { store: get<Store>('store'), catalog: get<AttributeCatalog>('catalog') }),
+  ),
   retention: {
     deps: ['store'],
     async start({ config, log }, get) {
