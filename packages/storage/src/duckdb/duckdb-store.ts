@@ -108,14 +108,14 @@ export class DuckDBStore implements Store {
   }
 
   async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
-    const found = this.traceSql(traceId, window, READ_COLUMNS);
+    const found = this.traceSql([traceId], window, READ_COLUMNS);
     if (!found) return [];
     const rows = await this.read(`${found.sql} ORDER BY start_ns, span_id`);
     return rows.map((r) => readSpan(r.slice(1), found.parts[Number(r[0])]!));
   }
 
   async getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    const found = this.traceSql(traceId, window, OUTLINE_COLUMNS);
+    const found = this.traceSql([traceId], window, OUTLINE_COLUMNS);
     if (!found) return [];
     // Names repeat: each travels to JavaScript once (on its first row), the rest of its rows carry its rank only.
     const columns = await this.readColumns(
@@ -128,47 +128,44 @@ export class DuckDBStore implements Store {
 
   async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
     const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
-    const parts: Partition[] = [];
-    const selects: string[] = [];
-    for (const p of this.partitions.values()) {
-      // Per block, the ids its bloom may hold: one SELECT per block with an IN list, as getTrace does per id.
-      const byBlock = new Map<number, string[]>();
-      for (const id of out.keys()) {
-        const [lo, hi] = traceWords(id);
-        for (const blk of p.candidateBlocks(lo, hi)) {
-          const ids = byBlock.get(blk);
-          if (ids) ids.push(traceIdLiteral(id));
-          else byBlock.set(blk, [traceIdLiteral(id)]);
-        }
-      }
-      if (byBlock.size === 0) continue;
-      const i = parts.push(p) - 1;
-      for (const [blk, ids] of byBlock) {
-        selects.push(`SELECT ${i} AS part, ${READ_COLUMNS} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id IN (${ids.join(', ')})`);
-      }
-    }
-    if (selects.length === 0) return out;
-    const rows = await this.read(`${selects.join(' UNION ALL ')} ORDER BY trace_id, start_ns, span_id`);
+    const found = this.traceSql([...out.keys()], undefined, READ_COLUMNS);
+    if (!found) return out;
+    const rows = await this.read(`${found.sql} ORDER BY trace_id, start_ns, span_id`);
     for (const r of rows) {
-      const span = readSpan(r.slice(1), parts[Number(r[0])]!);
+      const span = readSpan(r.slice(1), found.parts[Number(r[0])]!);
       out.get(span.traceId)!.push(span);
     }
     return out;
   }
 
-  /** One SELECT of `columns` (after the partition's index, `part`) per block that may hold the trace, unioned. */
-  private traceSql(traceId: TraceId, window: Partial<TimeWindow> | undefined, columns: string): { sql: string; parts: Partition[] } | null {
-    const [lo, hi] = traceWords(traceId);
+  /**
+   * One SELECT of `columns` (after the partition's index, `part`) per block whose bloom may hold one of the traces,
+   * with the ids it may hold, unioned. An equality on the clustered block number is what lets zone maps skip row
+   * groups.
+   */
+  private traceSql(
+    traceIds: readonly TraceId[],
+    window: Partial<TimeWindow> | undefined,
+    columns: string,
+  ): { sql: string; parts: Partition[] } | null {
+    const words = traceIds.map((id) => [traceIdLiteral(id), ...traceWords(id)] as const);
     const parts: Partition[] = [];
     const selects: string[] = [];
     for (const p of this.partitions.values()) {
       if (window && !p.overlaps(window.start, window.end)) continue;
-      const blocks = p.candidateBlocks(lo, hi);
-      if (blocks.length === 0) continue;
+      const byBlock = new Map<number, string[]>();
+      for (const [literal, lo, hi] of words) {
+        for (const blk of p.candidateBlocks(lo, hi)) {
+          const ids = byBlock.get(blk);
+          if (ids) ids.push(literal);
+          else byBlock.set(blk, [literal]);
+        }
+      }
+      if (byBlock.size === 0) continue;
       const i = parts.push(p) - 1;
-      // One SELECT per block: an equality on the clustered block number is what lets zone maps skip row groups.
-      for (const blk of blocks) {
-        selects.push(`SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id = ${traceIdLiteral(traceId)}`);
+      for (const [blk, ids] of byBlock) {
+        const match = ids.length === 1 ? `= ${ids[0]}` : `IN (${ids.join(', ')})`;
+        selects.push(`SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id ${match}`);
       }
     }
     return selects.length === 0 ? null : { sql: selects.join(' UNION ALL '), parts };
