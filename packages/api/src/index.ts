@@ -9,10 +9,25 @@ export type { SpanKindName } from './query-params.js';
 export { SPAN_KIND_NAMES, SpanKindNameSchema } from './query-params.js';
 export type { Operation, OperationsQuery, OperationsQueryInput, OperationsResponse, ServicesResponse } from './services.js';
 export { OperationSchema, OperationsQuerySchema, OperationsResponseSchema, ServicesResponseSchema } from './services.js';
-export type { SearchQuery, SearchQueryInput, SearchResponse, ServiceCount, TraceRow } from './search.js';
+export type {
+  SearchAnchor,
+  SearchPoint,
+  SearchPointsResponse,
+  SearchQuery,
+  SearchQueryInput,
+  SearchResponse,
+  SearchSort,
+  ServiceCount,
+  TraceRow,
+} from './search.js';
 export {
+  anchorText,
   SEARCH_DEFAULT_LIMIT,
   SEARCH_MAX_LIMIT,
+  SEARCH_MAX_POINTS,
+  SEARCH_SORTS,
+  SearchPointSchema,
+  SearchPointsResponseSchema,
   SearchQuerySchema,
   SearchResponseSchema,
   ServiceCountSchema,

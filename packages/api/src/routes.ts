@@ -9,6 +9,7 @@ export const ROUTES = {
   services: `${API_BASE}/services`,
   operations: `${API_BASE}/operations`,
   search: `${API_BASE}/search`,
+  searchPoints: `${API_BASE}/search/points`,
   trace: `${API_BASE}/traces/:traceId`,
   traceOtlp: `${API_BASE}/traces/:traceId/otlp`,
   traceOutline: `${API_BASE}/traces/:traceId/outline`,

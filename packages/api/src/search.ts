@@ -2,6 +2,30 @@ import { z } from 'zod';
 import { integerParam, optionalDuration, optionalEpochMillis, optionalSpanKind, optionalText } from './query-params.js';
 
 export const SEARCH_DEFAULT_LIMIT = 20;
+/** How many scatter points a search plots at most; past it a uniform sample by trace id (`pointsSampled`). */
+export const SEARCH_MAX_POINTS = 2000;
+export const SEARCH_SORTS = ['start', 'duration', 'spans'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+/** A search paging anchor: the newest trace of a first page, `<startTimeUnixNano>:<32 hex digits>`. */
+export interface SearchAnchor {
+  readonly startTimeUnixNano: bigint;
+  readonly traceId: string;
+}
+const optionalAnchor = z
+  .string()
+  .optional()
+  .transform((s, ctx): SearchAnchor | undefined => {
+    if (s === undefined || s === '') return undefined;
+    const m = /^(\d{1,20}):([0-9a-f]{32})$/.exec(s);
+    if (m === null) {
+      ctx.addIssue({ code: 'custom', message: `expected <startTimeUnixNano>:<trace id of 32 lowercase hex digits>, got '${s}'` });
+      return z.NEVER;
+    }
+    return { startTimeUnixNano: BigInt(m[1]!), traceId: m[2]! };
+  });
+/** The anchor parameter's text for a row (its start and trace id). */
+export const anchorText = (row: { startTimeUnixNano: string; traceId: string }): string => `${row.startTimeUnixNano}:${row.traceId}`;
 export const SEARCH_MAX_LIMIT = 1000;
 
 /** One `attr=key=value` filter: split at the first '=', so values may contain '='. */
@@ -37,6 +61,14 @@ export const SearchQuerySchema = z
     end: optionalEpochMillis,
     limit: integerParam(1, SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT),
     offset: integerParam(0, 1_000_000, 0),
+    /** Order of the rows: newest first (default), longest first, or most spans first; ties newest first. */
+    sort: z.enum(SEARCH_SORTS).optional().transform((s) => s ?? 'start'),
+    /**
+     * Paging anchor, `<startTimeUnixNano>:<traceId>` as a first page's `anchor` gave it: only traces at or after it
+     * in newest-first order count (those that arrived since are left out and counted in `newSinceAnchor`), so
+     * "Older ›" never repeats a row while new traces arrive.
+     */
+    anchor: optionalAnchor,
   })
   .superRefine((q, ctx) => {
     if (q.minDuration !== undefined && q.maxDuration !== undefined && q.maxDuration < q.minDuration) {
@@ -74,8 +106,13 @@ export const TraceRowSchema = z.object({
   spanCount: z.number().int(),
   /** Spans with status ERROR. */
   errorCount: z.number().int(),
-  /** Services touched, most spans first. */
+  /** Services touched, most spans first; each with its own error count. */
   services: z.array(ServiceCountSchema),
+  /**
+   * The earliest span that met the search's span conditions, when the search had any (service, operation, kind,
+   * attributes, durations): what a row shows beside the trace's duration when the match is below the root.
+   */
+  matchedSpan: z.object({ spanId: z.string(), service: z.string(), name: z.string(), durationNanos: z.string() }).optional(),
 });
 export type TraceRow = z.infer<typeof TraceRowSchema>;
 
@@ -89,5 +126,33 @@ export const SearchResponseSchema = z.object({
   totalIsLowerBound: z.boolean().optional(),
   limit: z.number().int(),
   offset: z.number().int(),
+  /**
+   * The anchor the pages of this search share: the one asked for, or (on a first page) its newest trace. Send it back
+   * with the next pages. Absent when nothing matched, and for TraceQL searches (which page by offset).
+   */
+  anchor: z.string().optional(),
+  /** With an anchor: how many matching traces arrived since, ahead of it (none are in `traces`). */
+  newSinceAnchor: z.number().int().optional(),
 });
 export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+
+/** One dot of the search scatter: a matching trace's start and duration. */
+export const SearchPointSchema = z.object({
+  traceId: z.string(),
+  startTimeUnixNano: z.string(),
+  durationNanos: z.string(),
+  spanCount: z.number().int(),
+  errorCount: z.number().int(),
+});
+export type SearchPoint = z.infer<typeof SearchPointSchema>;
+
+/**
+ * `GET /api/clew/v1/search/points` (the search's own parameters; `limit`, `offset` and `sort` are ignored): every
+ * matching trace up to SEARCH_MAX_POINTS, else a uniform sample of that many (`sampled`), with the total.
+ */
+export const SearchPointsResponseSchema = z.object({
+  points: z.array(SearchPointSchema),
+  total: z.number().int(),
+  sampled: z.boolean(),
+});
+export type SearchPointsResponse = z.infer<typeof SearchPointsResponseSchema>;
