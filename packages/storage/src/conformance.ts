@@ -6,6 +6,7 @@ import { useStore } from './conformance/harness.js';
 import { outlineCases } from './conformance/outline-cases.js';
 import { batchReadCases, roundTripCases } from './conformance/round-trip-cases.js';
 import { searchCases } from './conformance/search-cases.js';
+import { summaryCases } from './conformance/summary-cases.js';
 
 export type { OpenStore } from './conformance/harness.js';
 
@@ -21,6 +22,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
     describe('batch read', () => batchReadCases(h));
     describe('outline', () => outlineCases(h));
     describe('search', () => searchCases(h));
+    describe('summaries, sorting and paging', () => summaryCases(h));
     describe('catalog', () => catalogCases(h));
     describe('durability and retention', () => durabilityCases(h));
   });

@@ -1,4 +1,4 @@
-import type { Span, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 
 /**
  * Find traces: a trace matches when one of its spans satisfies every condition given (service, operation, kind,
@@ -24,18 +24,92 @@ export interface TraceQuery {
   /** Page size (at least 1) and how many matching traces to skip. */
   readonly limit: number;
   readonly offset?: number;
+  /**
+   * The order of the page: newest first by the earliest matching span (`start`, the default), or by the whole
+   * trace's duration or span count, largest first; ties newest first, then by trace id.
+   */
+  readonly sort?: TraceSort;
+  /**
+   * Only traces at or after this one in newest-first order (earliest matching start, then trace id) match, so that
+   * pages of one search stay put while new traces arrive; those ahead of it are counted in `newSinceAnchor`.
+   */
+  readonly anchor?: SearchAnchor;
+}
+
+export type TraceSort = 'start' | 'duration' | 'spans';
+
+export interface SearchAnchor {
+  readonly startTimeUnixNano: UnixNanos;
+  readonly traceId: TraceId;
+}
+
+/** The earliest span of a trace that met every condition of a TraceQuery (ties by span id). */
+export interface MatchedSpan {
+  readonly spanId: SpanId;
+  readonly service: string;
+  readonly name: string;
+  /** End − start; 0 when the end is before the start. */
+  readonly durationNanos: bigint;
 }
 
 export interface TraceSummary {
   readonly traceId: TraceId;
   /** Earliest start among the trace's matching spans; results are ordered by it, newest first, ties by trace id. */
   readonly startTimeUnixNano: UnixNanos;
+  readonly matched: MatchedSpan;
 }
 
 export interface TraceSearchResult {
   readonly traces: readonly TraceSummary[];
-  /** How many traces match in all, not just this page. */
+  /** How many traces match in all (at or after the anchor, when one was given), not just this page. */
   readonly total: number;
+  /** With an anchor: how many matching traces are ahead of it (newer), left out of `traces` and `total`. */
+  readonly newSinceAnchor?: number;
+}
+
+/** Per service of a trace: its spans and how many of them have status ERROR. */
+export interface ServiceSpanCount {
+  readonly name: string;
+  readonly spanCount: number;
+  readonly errorCount: number;
+}
+
+/**
+ * What a search row or a Jaeger trace summary shows of a trace, computed by the store without reading attributes.
+ */
+export interface TraceDigest {
+  readonly traceId: TraceId;
+  /**
+   * The earliest span without a parent; else (the root has not arrived) the earliest orphan, a span whose parent is
+   * not in the trace (`kind` orphan); else the earliest span (`kind` span, a trace whose spans form a cycle).
+   */
+  readonly root: { readonly service: string; readonly name: string; readonly kind: 'root' | 'orphan' | 'span' };
+  readonly startTimeUnixNano: UnixNanos;
+  /** Latest span end (which may be before the start when every span ends before it starts). */
+  readonly endTimeUnixNano: UnixNanos;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  /** Spans with a parent id that is not in the trace. */
+  readonly orphanCount: number;
+  /** By name (code-unit order). */
+  readonly services: readonly ServiceSpanCount[];
+}
+
+/** One scatter point: a matching trace's whole extent and size. */
+export interface TracePoint {
+  readonly traceId: TraceId;
+  readonly startTimeUnixNano: UnixNanos;
+  readonly endTimeUnixNano: UnixNanos;
+  readonly spanCount: number;
+  readonly errorCount: number;
+}
+
+export interface TracePoints {
+  readonly points: readonly TracePoint[];
+  /** How many traces matched; more than `points.length` when sampled. */
+  readonly total: number;
+  /** True when there were more matches than asked for and `points` is a uniform sample by trace id. */
+  readonly sampled: boolean;
 }
 
 export interface Operation {
@@ -90,6 +164,16 @@ export interface Store {
    */
   getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>>;
   findTraces(query: TraceQuery): Promise<TraceSearchResult>;
+  /**
+   * Digests of several traces in one query (every id asked for that the store holds is a key): root, extent, span,
+   * error and orphan counts, counts per service. What a page of search results shows, without reading each trace.
+   */
+  summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>>;
+  /**
+   * Every trace matching `query` (its limit, offset, sort and anchor ignored) as a point, up to `max`; past it a
+   * uniform sample of `max` chosen by a hash of the trace id (the same traces each time), newest first.
+   */
+  tracePoints(query: TraceQuery, max: number): Promise<TracePoints>;
   /** Service names, sorted. */
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Span, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
 import type {
   DependencyLink,
@@ -11,6 +11,8 @@ import type {
   Store,
   StoreStats,
   TimeWindow,
+  TraceDigest,
+  TracePoints,
   TraceQuery,
   TraceSearchResult,
 } from '../store.js';
@@ -20,10 +22,12 @@ import { listPartitionFiles, PartitionClock } from './partition-files.js';
 import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
 import { dependenciesSql, operationsSql } from './catalog-sql.js';
-import { matchingSpansSql, pageSql, Params } from './search-sql.js';
+import { digestSql, DIGEST_COLUMNS } from './digest-sql.js';
+import { mergeDigests } from './merge-digests.js';
+import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
 import { writeBatch } from './span-writer.js';
-import { hex32, traceIdLiteral, uint } from './sql.js';
+import { hex16, hex32, traceIdLiteral, uint } from './sql.js';
 import { traceWords } from './trace-bloom.js';
 
 const WAL_FLOOR = 'wal-floor.json';
@@ -172,24 +176,72 @@ export class DuckDBStore implements Store {
   }
 
   async findTraces(q: TraceQuery): Promise<TraceSearchResult> {
+    const found = this.matchesSql(q);
+    if (!found) return { traces: [], total: 0, ...(q.anchor !== undefined && { newSinceAnchor: 0 }) };
+    const rows = await this.read(pageSql(found.sql, q, found.spansOf), found.params.values);
+    const total = Number(rows[0]![0]);
+    const traces = rows
+      .filter((r) => r[2] !== null)
+      .map((r) => {
+        const part = found.parts[Number(r[4])]!;
+        const dur = r[8] as bigint;
+        return {
+          traceId: hex32(r[2] as bigint) as TraceId,
+          startTimeUnixNano: r[3] as UnixNanos,
+          matched: {
+            spanId: hex16(r[5] as bigint) as SpanId,
+            service: part.resources.get(Number(r[6]))?.service ?? '',
+            name: r[7] as string,
+            durationNanos: dur > 0n ? dur : 0n,
+          },
+        };
+      });
+    return { traces, total, ...(q.anchor !== undefined && { newSinceAnchor: Number(rows[0]![1]) - total }) };
+  }
+
+  async tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {
+    const found = this.matchesSql(q);
+    if (!found) return { points: [], total: 0, sampled: false };
+    const rows = await this.read(pointsSql(found.sql, max, found.spansOf), found.params.values);
+    const total = rows.length > 0 ? Number(rows[0]![5]) : 0;
+    const points = rows.map((r) => ({
+      traceId: hex32(r[0] as bigint) as TraceId,
+      spanCount: Number(r[1]),
+      startTimeUnixNano: r[2] as UnixNanos,
+      endTimeUnixNano: BigInt(r[3] as bigint) as UnixNanos,
+      errorCount: Number(r[4]),
+    }));
+    return { points, total, sampled: total > points.length };
+  }
+
+  /**
+   * The union of every partition's spans matching `q` (see matchingSpansSql), and `spansOf(cte)`, every span of the
+   * traces named in a CTE over the same partitions; null when no partition can hold a match.
+   */
+  private matchesSql(q: TraceQuery): { sql: string; params: Params; parts: Partition[]; spansOf: (cte: string) => string } | null {
     const params = new Params();
+    const parts: Partition[] = [];
     const selects: string[] = [];
     for (const p of this.partitions.values()) {
-      const sql = matchingSpansSql(p, q, params);
-      if (sql) selects.push(sql);
+      const sql = matchingSpansSql(p, parts.length, q, params);
+      if (sql === null) continue;
+      parts.push(p);
+      selects.push(sql);
     }
-    if (selects.length === 0) return { traces: [], total: 0 };
-    const union = selects.join(' UNION ALL ');
-    const rows = await this.read(pageSql(union, q.limit, q.offset ?? 0), params.values);
-    let total = rows.length > 0 ? Number(rows[0]![2]) : 0;
-    if (rows.length === 0 && (q.offset ?? 0) > 0) {
-      const count = await this.read(`SELECT count(DISTINCT trace_id) FROM (${union})`, params.values);
-      total = Number(count[0]![0]);
-    }
-    return {
-      traces: rows.map((r) => ({ traceId: hex32(r[0] as bigint) as TraceId, startTimeUnixNano: r[1] as UnixNanos })),
-      total,
-    };
+    if (selects.length === 0) return null;
+    const window = [...this.partitions.values()].filter((p) => p.overlaps(q.start, q.end));
+    const spansOf = (cte: string): string =>
+      window
+        .map((p) => `SELECT trace_id, start_ns, duration_ns, status_code FROM ${p.alias}.spans WHERE trace_id IN (SELECT trace_id FROM ${cte})`)
+        .join(' UNION ALL ');
+    return { sql: selects.join(' UNION ALL '), params, parts, spansOf };
+  }
+
+  async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
+    const found = this.traceSql(traceIds, undefined, DIGEST_COLUMNS);
+    if (!found) return new Map();
+    const rows = await this.read(digestSql(found.sql));
+    return mergeDigests(rows, found.parts);
   }
 
   async services(): Promise<string[]> {

@@ -3,7 +3,7 @@ import { anyValueToString, StatusCode } from '@clew/model';
 import type { TraceQuery } from '../store.js';
 import type { Partition } from './partition.js';
 import { TYPED_ATTRIBUTES } from './schema.js';
-import { bigint, ubigint, uint, utinyint } from './sql.js';
+import { bigint, traceIdLiteral, ubigint, uint, utinyint } from './sql.js';
 import { attributeKey, attributePattern } from './value-codec.js';
 
 /** Bound values shared by the per-partition pieces of one statement. */
@@ -15,11 +15,15 @@ export class Params {
   }
 }
 
+/** The columns of each matching span, after the partition's index `part` (see matchingSpansSql). */
+const MATCH_COLUMNS = 'trace_id, span_id, start_ns, duration_ns, name, res_id';
+
 /**
- * `SELECT trace_id, start_ns FROM <partition> WHERE ...` for the spans of one partition that satisfy every condition
- * of the query, or null when the partition cannot hold any (wrong time range, no resource of the service).
+ * `SELECT part, trace_id, span_id, start_ns, duration_ns, name, res_id FROM <partition> WHERE ...` for the spans of
+ * one partition (index `part` in the caller's list) that satisfy every condition of the query, or null when the
+ * partition cannot hold any (wrong time range, no resource of the service).
  */
-export function matchingSpansSql(p: Partition, q: TraceQuery, params: Params): string | null {
+export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, params: Params): string | null {
   if (!p.overlaps(q.start, q.end)) return null;
   const where: string[] = [];
   if (q.service !== undefined) {
@@ -43,7 +47,7 @@ export function matchingSpansSql(p: Partition, q: TraceQuery, params: Params): s
     (blocks ?? [null])
       .map((blk) => {
         const all = blk === null ? conds : [`blk = ${uint(blk)}`, ...conds];
-        return `SELECT trace_id, start_ns FROM ${p.alias}.spans${all.length ? ' WHERE ' + all.join(' AND ') : ''}`;
+        return `SELECT ${uint(part)} AS part, ${MATCH_COLUMNS} FROM ${p.alias}.spans${all.length ? ' WHERE ' + all.join(' AND ') : ''}`;
       })
       .join(' UNION ALL ');
   if (!attrs.some(([key]) => TYPED_ATTRIBUTES.has(key))) {
@@ -92,10 +96,61 @@ export function inList(column: string, ids: readonly number[]): string {
   return ids.length === 1 ? `${column} = ${uint(ids[0]!)}` : `${column} IN (${ids.map(uint).join(', ')})`;
 }
 
-/** Newest first by each trace's earliest matching span, ties by trace id, with the total over all pages. */
-export function pageSql(unionOfMatches: string, limit: number, offset: number): string {
-  return `WITH m AS (${unionOfMatches}),
-    t AS (SELECT trace_id, min(start_ns) AS s FROM m GROUP BY trace_id)
-    SELECT trace_id, s, (SELECT count(*) FROM t) AS total FROM t
-    ORDER BY s DESC, trace_id ASC LIMIT ${Math.max(1, Math.trunc(limit))} OFFSET ${Math.max(0, Math.trunc(offset))}`;
+/**
+ * `t`: each matching trace with its earliest matching start `s` and that span (`first`, a struct of part, span_id,
+ * res_id, name, dur); `a`: those at or after the anchor in newest-first order.
+ */
+function matchedTracesCtes(unionOfMatches: string, anchor: TraceQuery['anchor']): string {
+  const atOrAfter =
+    anchor === undefined
+      ? 'TRUE'
+      : `s < ${ubigint(anchor.startTimeUnixNano)} OR (s = ${ubigint(anchor.startTimeUnixNano)} AND trace_id >= ${traceIdLiteral(anchor.traceId)})`;
+  return `m AS (${unionOfMatches}),
+    t AS (SELECT trace_id, min(start_ns) AS s,
+      arg_min(struct_pack(part := part, span_id := span_id, res_id := res_id, name := name, dur := duration_ns), (start_ns, span_id)) AS first
+      FROM m GROUP BY trace_id),
+    a AS (SELECT * FROM t WHERE ${atOrAfter})`;
+}
+
+/**
+ * `trace_id, n, s, e, errors` per trace of the CTE named `of`, over `spansOf(of)` (every span of those traces): span
+ * count, earliest start, latest end, spans with status ERROR.
+ */
+function extentSql(spansOf: (cte: string) => string, of: string): string {
+  return `SELECT trace_id, count(*) AS n, min(start_ns) AS s, max(start_ns::HUGEINT + duration_ns) AS e,
+      count(*) FILTER (WHERE status_code = ${utinyint(StatusCode.ERROR)}) AS errors
+    FROM (${spansOf(of)}) GROUP BY trace_id`;
+}
+
+/**
+ * One page of matching traces, ordered by `q.sort` (newest first by default; by the whole trace's duration or span
+ * count, computed over `spansOf`, else), limited by the anchor. The first row holds `total` (at or after the anchor)
+ * and `everything` (all matches) even when the page is empty, the page's columns then null: trace_id, s, part,
+ * span_id, res_id, name, dur.
+ */
+export function pageSql(unionOfMatches: string, q: TraceQuery, spansOf: (cte: string) => string): string {
+  const sort = q.sort ?? 'start';
+  const limit = Math.max(1, Math.trunc(q.limit));
+  const offset = Math.max(0, Math.trunc(q.offset ?? 0));
+  const byTrace = sort === 'start' ? '' : `, x AS (${extentSql(spansOf, 'a')})`;
+  const order = sort === 'start' ? '' : 'ord DESC NULLS LAST, ';
+  const ord = sort === 'start' ? 'NULL' : sort === 'duration' ? 'x.e - x.s' : 'x.n';
+  return `WITH ${matchedTracesCtes(unionOfMatches, q.anchor)}${byTrace},
+    page AS (SELECT a.trace_id, a.s, a.first.part, a.first.span_id, a.first.res_id, a.first.name, a.first.dur, ${ord} AS ord
+      FROM a${sort === 'start' ? '' : ' LEFT JOIN x USING (trace_id)'}
+      ORDER BY ${order}a.s DESC, a.trace_id ASC LIMIT ${limit} OFFSET ${offset})
+    SELECT c.total, c.everything, page.* EXCLUDE (ord)
+    FROM (SELECT (SELECT count(*) FROM a) AS total, (SELECT count(*) FROM t) AS everything) c LEFT JOIN page ON TRUE
+    ORDER BY ${order}page.s DESC, page.trace_id ASC`;
+}
+
+/**
+ * Every matching trace's extent, or a sample of `max` of them chosen by a hash of the trace id, newest first; each
+ * row `trace_id, n, s, e, errors, total`.
+ */
+export function pointsSql(unionOfMatches: string, max: number, spansOf: (cte: string) => string): string {
+  return `WITH m AS (${unionOfMatches}), t AS (SELECT DISTINCT trace_id FROM m),
+    pick AS (SELECT trace_id FROM t ORDER BY hash(trace_id), trace_id LIMIT ${Math.max(1, Math.trunc(max))}),
+    x AS (${extentSql(spansOf, 'pick')})
+    SELECT x.*, (SELECT count(*) FROM t) AS total FROM x ORDER BY x.s DESC, x.trace_id ASC`;
 }
