@@ -65,6 +65,11 @@ export interface TraceSearchResult {
   readonly total: number;
   /** With an anchor: how many matching traces are ahead of it (newer), left out of `traces` and `total`. */
   readonly newSinceAnchor?: number;
+  /**
+   * The newest matching trace (at or after the anchor), whatever the sort: the anchor for the later pages of a
+   * search begun without one. Absent when nothing matched.
+   */
+  readonly newest?: SearchAnchor;
 }
 
 /** Per service of a trace: its spans and how many of them have status ERROR. */

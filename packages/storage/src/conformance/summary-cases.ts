@@ -84,6 +84,13 @@ export function summaryCases(h: Harness): void {
       expect(await ids({ sort })).toEqual(want);
     });
 
+    it('names the newest match as the anchor whatever the order', async () => {
+      const r = await h.store.findTraces({ sort: 'spans', limit: 1 });
+      expect(r.traces.map((t) => t.traceId)).toEqual([ID.A]);
+      expect(r.newest).toEqual({ startTimeUnixNano: at(3000), traceId: ID.C });
+      expect((await h.store.findTraces({ service: 'nope', limit: 1 })).newest).toBeUndefined();
+    });
+
     it('sorts all matches before paging', async () => {
       const pages = [await ids({ sort: 'duration', limit: 2 }), await ids({ sort: 'duration', limit: 2, offset: 2 })];
       expect(pages).toEqual([[ID.C, ID.A], [ID.D, ID.B]]);
@@ -118,7 +125,7 @@ export function summaryCases(h: Harness): void {
 
     it('reports the totals on a page past the end', async () => {
       const r = await h.store.findTraces({ limit: 2, offset: 10, anchor: { startTimeUnixNano: at(2000), traceId: ID.B } });
-      expect(r).toEqual({ traces: [], total: 2, newSinceAnchor: 2 });
+      expect(r).toEqual({ traces: [], total: 2, newSinceAnchor: 2, newest: { startTimeUnixNano: at(2000), traceId: ID.B } });
     });
   });
 

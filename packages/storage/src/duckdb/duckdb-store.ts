@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBStructValue } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
@@ -179,24 +179,29 @@ export class DuckDBStore implements Store {
     const found = this.matchesSql(q);
     if (!found) return { traces: [], total: 0, ...(q.anchor !== undefined && { newSinceAnchor: 0 }) };
     const rows = await this.read(pageSql(found.sql, q, found.spansOf), found.params.values);
-    const total = Number(rows[0]![0]);
+    const [total, everything, newest] = [Number(rows[0]![0]), Number(rows[0]![1]), rows[0]![2] as DuckDBStructValue | null];
     const traces = rows
-      .filter((r) => r[2] !== null)
+      .filter((r) => r[3] !== null)
       .map((r) => {
-        const part = found.parts[Number(r[4])]!;
-        const dur = r[8] as bigint;
+        const part = found.parts[Number(r[5])]!;
+        const dur = r[9] as bigint;
         return {
-          traceId: hex32(r[2] as bigint) as TraceId,
-          startTimeUnixNano: r[3] as UnixNanos,
+          traceId: hex32(r[3] as bigint) as TraceId,
+          startTimeUnixNano: r[4] as UnixNanos,
           matched: {
-            spanId: hex16(r[5] as bigint) as SpanId,
-            service: part.resources.get(Number(r[6]))?.service ?? '',
-            name: r[7] as string,
+            spanId: hex16(r[6] as bigint) as SpanId,
+            service: part.resources.get(Number(r[7]))?.service ?? '',
+            name: r[8] as string,
             durationNanos: dur > 0n ? dur : 0n,
           },
         };
       });
-    return { traces, total, ...(q.anchor !== undefined && { newSinceAnchor: Number(rows[0]![1]) - total }) };
+    return {
+      traces,
+      total,
+      ...(newest !== null && { newest: { startTimeUnixNano: newest.entries.s as UnixNanos, traceId: hex32(newest.entries.id as bigint) as TraceId } }),
+      ...(q.anchor !== undefined && { newSinceAnchor: everything - total }),
+    };
   }
 
   async tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {

@@ -124,9 +124,10 @@ function extentSql(spansOf: (cte: string) => string, of: string): string {
 
 /**
  * One page of matching traces, ordered by `q.sort` (newest first by default; by the whole trace's duration or span
- * count, computed over `spansOf`, else), limited by the anchor. The first row holds `total` (at or after the anchor)
- * and `everything` (all matches) even when the page is empty, the page's columns then null: trace_id, s, part,
- * span_id, res_id, name, dur.
+ * count, computed over `spansOf`, else), limited by the anchor. The first row holds `total` (at or after the anchor),
+ * `everything` (all matches) and `newest` (a struct of s and trace_id: the first trace at or after the anchor in
+ * newest-first order) even when the page is empty, the page's columns then null: trace_id, s, part, span_id,
+ * res_id, name, dur.
  */
 export function pageSql(unionOfMatches: string, q: TraceQuery, spansOf: (cte: string) => string): string {
   const sort = q.sort ?? 'start';
@@ -139,8 +140,9 @@ export function pageSql(unionOfMatches: string, q: TraceQuery, spansOf: (cte: st
     page AS (SELECT a.trace_id, a.s, a.first.part, a.first.span_id, a.first.res_id, a.first.name, a.first.dur, ${ord} AS ord
       FROM a${sort === 'start' ? '' : ' LEFT JOIN x USING (trace_id)'}
       ORDER BY ${order}a.s DESC, a.trace_id ASC LIMIT ${limit} OFFSET ${offset})
-    SELECT c.total, c.everything, page.* EXCLUDE (ord)
-    FROM (SELECT (SELECT count(*) FROM a) AS total, (SELECT count(*) FROM t) AS everything) c LEFT JOIN page ON TRUE
+    SELECT c.total, e.everything, c.newest, page.* EXCLUDE (ord)
+    FROM (SELECT count(*) AS total, first(struct_pack(s := s, id := trace_id) ORDER BY s DESC, trace_id ASC) AS newest FROM a) c,
+      (SELECT count(*) AS everything FROM t) e LEFT JOIN page ON TRUE
     ORDER BY ${order}page.s DESC, page.trace_id ASC`;
 }
 

@@ -248,7 +248,7 @@ describe('Jaeger api_v3 over the DuckDB store', () => {
   });
 
   it.each([
-    ['query.service_name=frontend', 'query.start_time_min and query.start_time_max are required'],
+    ['query.service_name=frontend', 'query.startTimeMin and query.startTimeMax are required'],
     [`${window}&query.duration_min=1y`, 'malformed parameter query.duration_min: time: unknown unit "y" in duration "1y"'],
     [`${window}&query.search_depth=many`, 'malformed parameter query.search_depth: strconv.Atoi: parsing "many": invalid syntax'],
   ])('GET /api/v3/traces?%s → 400', async (qs, message) => {

@@ -55,13 +55,14 @@ describe('GET /api/v3/traces parameters', () => {
   });
 
   it.each([
-    ['query.service_name=a', 'query.start_time_min and query.start_time_max are required'],
+    ['query.service_name=a', 'query.startTimeMin and query.startTimeMax are required'],
     [`${T0}&query.search_depth=x`, 'malformed parameter query.search_depth: strconv.Atoi: parsing "x": invalid syntax'],
     [`${T0}&query.search_depth=0`, 'search depth must be greater than 0 and less than max traces'],
     [`${T0}&query.duration_min=5`, 'malformed parameter query.duration_min: time: missing unit in duration "5"'],
     [`${T0}&query.duration_min=2s&query.duration_max=1s`, 'query.duration_max must not be less than query.duration_min'],
     [`${T0}&query.attributes={"a":true}`, 'malformed parameter query.attributes: json: cannot unmarshal boolean into Go value of type string'],
-    ['query.start_time_min=2024-05-01T02:00:00Z&query.start_time_max=2024-05-01T01:00:00Z', 'query.start_time_min must not be after query.start_time_max'],
+    ['query.start_time_min=2024-05-01T02:00:00Z&query.start_time_max=2024-05-01T01:00:00Z', 'query.startTimeMin must be before query.startTimeMax'],
+    ['query.startTimeMin=2024-05-01T01:00:00Z&query.startTimeMax=2024-05-01T01:00:00Z', 'query.startTimeMin must be before query.startTimeMax'],
     ['query.start_time_min=yesterday&query.start_time_max=2024-05-01T01:00:00Z', 'malformed parameter query.start_time_min: parsing time "yesterday"'],
   ])('%s → 400', (query, message) => {
     expect(refusal(() => parseV3FindTraces(q(query)))).toContain(message);

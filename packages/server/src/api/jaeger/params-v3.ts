@@ -41,7 +41,9 @@ export function parseV3GetTrace(idText: string, q: URLSearchParams): V3GetTrace 
 }
 
 /**
- * `GET /api/v3/traces?query.*`: both start-time bounds are required, as in Jaeger's HTTP gateway; `query.attributes`
+ * `GET /api/v3/traces?query.*` and `/api/v3/trace-summaries` (query_parser.go parseFindTracesQuery): both start-time
+ * bounds are required and the first must be before the second, as in Jaeger's HTTP gateway; without
+ * `query.service_name` every service is searched; `query.attributes`
  * is a JSON object of strings; durations use Go's syntax; `query.search_depth` (alias `query.num_traces`) defaults
  * to 100. Bounds in the wrong order and a non-positive depth are refused rather than answered with nothing.
  */
@@ -58,7 +60,8 @@ export function parseV3FindTraces(q: URLSearchParams): TraceQuery & { start: Uni
   const min = get(q, 'query.start_time_min');
   const max = get(q, 'query.start_time_max');
   if (min.value === '' || max.value === '') {
-    throw new ClewError('BAD_PARAMETER', 'query.start_time_min and query.start_time_max are required');
+    // Named as current Jaeger names them (query_parser.go: paramTimeMin, paramTimeMax), whichever form was sent.
+    throw new ClewError('BAD_PARAMETER', 'query.startTimeMin and query.startTimeMax are required');
   }
   const start = malformed(min.name, () => parseRfc3339Nano(min.value));
   const end = malformed(max.name, () => parseRfc3339Nano(max.value));
@@ -72,7 +75,7 @@ export function parseV3FindTraces(q: URLSearchParams): TraceQuery & { start: Uni
   const raw = get(q, 'query.raw_traces');
   if (raw.value !== '') malformed(raw.name, () => parseGoBool(raw.value));
 
-  if (start > end) throw new ClewError('BAD_PARAMETER', 'query.start_time_min must not be after query.start_time_max');
+  if (start >= end) throw new ClewError('BAD_PARAMETER', 'query.startTimeMin must be before query.startTimeMax');
   if (limit <= 0) throw new ClewError('BAD_PARAMETER', 'search depth must be greater than 0 and less than max traces');
   if (minDuration !== 0n && maxDuration !== 0n && maxDuration < minDuration) {
     throw new ClewError('BAD_PARAMETER', 'query.duration_max must not be less than query.duration_min');

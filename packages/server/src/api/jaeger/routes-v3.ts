@@ -5,6 +5,7 @@ import { ClewError } from '../../errors.js';
 import { parseV3FindTraces, parseV3GetTrace, parseV3Operations } from './params-v3.js';
 import { queryOf, sendV3 } from './reply.js';
 import { jaegerSpanKindName } from './span-kind.js';
+import { toV3TraceSummary } from './trace-summary.js';
 
 const ZERO_TRACE_ID = '0'.repeat(32);
 
@@ -40,10 +41,26 @@ export function registerV3Routes(app: FastifyInstance, store: Store): void {
   app.get('/api/v3/traces', async (request, reply) => {
     const query = parseV3FindTraces(queryOf(request));
     const found = await store.findTraces(query);
-    const traces = await Promise.all(found.traces.map((t) => store.getTrace(t.traceId)));
-    // Each trace keeps its own resource groups, one after another, as Jaeger combines them.
-    const resourceSpans = traces.filter((spans) => spans.length > 0).flatMap((spans) => encodeOtlpJson(spans).resourceSpans);
+    // One read for the page's traces; each keeps its own resource groups, one after another, as Jaeger combines them.
+    const read = await store.getTraces(found.traces.map((t) => t.traceId));
+    const resourceSpans = found.traces
+      .map((t) => read.get(t.traceId) ?? [])
+      .filter((spans) => spans.length > 0)
+      .flatMap((spans) => encodeOtlpJson(spans).resourceSpans);
     if (resourceSpans.length === 0) throw new ClewError('TRACE_NOT_FOUND', NO_TRACES);
     return sendV3(reply, { result: { resourceSpans } });
+  });
+
+  // The summaries Jaeger UI 2.19+ searches with: the same query, one digest per trace from one store read, and
+  // {} (not a 404) when nothing matches, as jsonpb writes an empty FindTraceSummariesResponse.
+  app.get('/api/v3/trace-summaries', async (request, reply) => {
+    const query = parseV3FindTraces(queryOf(request));
+    const found = await store.findTraces(query);
+    const digests = await store.summarizeTraces(found.traces.map((t) => t.traceId));
+    const summaries = found.traces.flatMap((t) => {
+      const d = digests.get(t.traceId);
+      return d === undefined ? [] : [toV3TraceSummary(d)];
+    });
+    return sendV3(reply, summaries.length > 0 ? { summaries } : {});
   });
 }

@@ -7,6 +7,7 @@ import {
   AttributeValuesResponseSchema,
   fromApiTrace,
   OperationsResponseSchema,
+  SearchPointsResponseSchema,
   SearchResponseSchema,
   ServicesResponseSchema,
   TraceSearchResponseSchema,
@@ -163,8 +164,12 @@ describe('search', () => {
           { name: 'frontend', spanCount: 1, errorCount: 0 },
           { name: 'redis', spanCount: 1, errorCount: 0 },
         ],
+        // The span that met the search's conditions, below the root, with its own duration.
+        matchedSpan: { spanId: newTrace.find((sp) => sp.name === 'GET')!.spanId, service: 'redis', name: 'GET', durationNanos: (2n * MS).toString() },
       },
     ]);
+    const unconditioned = await get('/api/clew/v1/search', SearchResponseSchema);
+    expect(unconditioned.traces.map((t) => t.matchedSpan)).toEqual([undefined, undefined, undefined]);
     const failed = await get('/api/clew/v1/search?attr=error%3Dtrue', SearchResponseSchema);
     expect(failed.traces.map((t) => [t.traceId, t.errorCount, t.services.find((s) => s.name === 'cart')?.errorCount])).toEqual([[OLD, 1, 1]]);
   });
@@ -187,7 +192,52 @@ describe('search', () => {
     expect(r.total).toBe(ids.length);
   });
 
+  it('sorts by duration and span count across every match, newest first by default', async () => {
+    const order = async (sort: string) => (await get(`/api/clew/v1/search?sort=${sort}`, SearchResponseSchema)).traces.map((t) => t.traceId);
+    expect(await order('start')).toEqual([NEW, MID, OLD]);
+    expect(await order('duration')).toEqual([NEW, OLD, MID]); // 50, 10, 1 ms
+    expect(await order('spans')).toEqual([NEW, OLD, MID]); // 3, 2, 1 spans
+  });
+
+  it('pages from the anchor of the first page, counting what arrived since', async () => {
+    // A store of its own: this case adds a trace the others do not expect.
+    const own = await openDuckDBStore({ dir: join(dir, 'anchor'), now: () => NOW, checkpointIntervalMs: 0 });
+    const ownApp = Fastify();
+    try {
+      await own.append([...oldTrace, ...midTrace, ...newTrace]);
+      await ownApp.register(nativeApi, { store: own, catalog: new AttributeCatalog() });
+      const search = async (query: string) => SearchResponseSchema.parse((await ownApp.inject({ method: 'GET', url: `/api/clew/v1/search?${query}` })).json());
+      const first = await search('limit=1');
+      expect(first.traces.map((t) => t.traceId)).toEqual([NEW]);
+      expect(first.anchor).toBe(`${T_NEW}:${NEW}`);
+      expect(first.newSinceAnchor).toBeUndefined();
+      await own.append(makeTrace((NOW - 5_000n * MS) as UnixNanos, { service: 'frontend', name: 'GET /late', at: 0, ms: 1 }, 'ffff0000000000000000000000000001' as TraceId));
+      const second = await search(`limit=1&offset=1&anchor=${first.anchor}`);
+      expect(second.traces.map((t) => t.traceId)).toEqual([MID]);
+      expect(second).toMatchObject({ total: 3, anchor: first.anchor, newSinceAnchor: 1 });
+      // Without the anchor, the late trace shifts the page: what the anchor is for.
+      expect((await search('limit=1&offset=1')).traces.map((t) => t.traceId)).toEqual([NEW]);
+    } finally {
+      await ownApp.close();
+      await own.close();
+    }
+  });
+
+  it('plots every match of the window as a point', async () => {
+    const r = await get('/api/clew/v1/search/points?service=cart', SearchPointsResponseSchema);
+    expect(r).toEqual({
+      total: 2,
+      sampled: false,
+      points: [
+        { traceId: NEW, startTimeUnixNano: T_NEW.toString(), durationNanos: (50n * MS).toString(), spanCount: 3, errorCount: 0 },
+        { traceId: OLD, startTimeUnixNano: T_OLD.toString(), durationNanos: (10n * MS).toString(), spanCount: 2, errorCount: 1 },
+      ],
+    });
+  });
+
   it.each([
+    ['sort=name', 'sort'],
+    ['anchor=12:abc', 'anchor'],
     ['limit=0', 'limit'],
     ['limit=5000', 'limit'],
     ['offset=x', 'offset'],

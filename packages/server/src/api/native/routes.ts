@@ -1,9 +1,19 @@
-import type { AttributeKeysResponse, AttributeValuesResponse, OperationsResponse, SearchResponse, ServicesResponse, TraceRow } from '@clew/api';
+import type {
+  AttributeKeysResponse,
+  AttributeValuesResponse,
+  OperationsResponse,
+  SearchPointsResponse,
+  SearchResponse,
+  ServicesResponse,
+  TraceRow,
+} from '@clew/api';
 import {
   AttributeKeysQuerySchema,
+  anchorText,
   AttributeValuesQuerySchema,
   OperationsQuerySchema,
   ROUTES,
+  SEARCH_MAX_POINTS,
   SearchQuerySchema,
   SPAN_KIND_NAMES,
   toApiTrace,
@@ -11,19 +21,15 @@ import {
   TraceQuerySchema,
 } from '@clew/api';
 import { encodeOtlpJson } from '@clew/codecs';
-import type { Span, TraceId, UnixNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { Span, UnixNanos } from '@clew/model';
+import type { MatchedSpan, Store, TraceDigest } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
 import type { AttributeCatalog } from './attribute-catalog.js';
-import { mapBounded } from './map-bounded.js';
 import { parseQuery, parseWith } from './parse-params.js';
-import { spanKindOf, toTraceQuery } from './to-trace-query.js';
+import { hasSpanConditions, spanKindOf, toTraceQuery } from './to-trace-query.js';
 import { traceRow } from './trace-row.js';
 import { searchTraceQLPage } from './traceql-search.js';
-
-/** Store reads in flight for one page of search results. */
-const ROW_CONCURRENCY = 8;
 
 /** The native API's routes over the Store; answers typed by @clew/api. */
 export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog: AttributeCatalog): void {
@@ -50,23 +56,45 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
     const q = parseQuery(request, SearchQuerySchema);
     if (q.q !== undefined) {
       const page = await searchTraceQLPage(store, q.q, q);
-      const rows = await mapBounded(page.traceIds, ROW_CONCURRENCY, rowOf);
-      return { traces: rows.filter((r): r is TraceRow => r !== null), total: page.total, totalIsLowerBound: page.totalIsLowerBound, limit: q.limit, offset: q.offset };
+      const digests = await store.summarizeTraces(page.traceIds);
+      const traces = page.traceIds.flatMap((id) => rowOf(digests.get(id)));
+      return { traces, total: page.total, totalIsLowerBound: page.totalIsLowerBound, limit: q.limit, offset: q.offset };
     }
-    const found = await store.findTraces(toTraceQuery(q));
-    // The Store's search answers ids and start times only; a row needs the whole trace (root, duration, counts per
-    // service). So each row costs one getTrace: a page of `limit` results is `limit` trace reads, ROW_CONCURRENCY at
-    // a time. Fine for pages of tens; a Store method answering summaries would make it one query.
-    const rows = await mapBounded(found.traces, ROW_CONCURRENCY, async (t) => rowOf(t.traceId));
-    return { traces: rows.filter((r): r is TraceRow => r !== null), total: found.total, limit: q.limit, offset: q.offset };
+    const query = toTraceQuery(q);
+    const found = await store.findTraces(query);
+    // One query for the page's rows, whatever its size. A trace retention dropped since the search has no digest and
+    // no row.
+    const digests = await store.summarizeTraces(found.traces.map((t) => t.traceId));
+    const withMatch = hasSpanConditions(query);
+    const traces = found.traces.flatMap((t) => rowOf(digests.get(t.traceId), withMatch ? t.matched : undefined));
+    const anchor = query.anchor ?? found.newest;
+    return {
+      traces,
+      total: found.total,
+      limit: q.limit,
+      offset: q.offset,
+      ...(anchor !== undefined && { anchor: anchorText({ startTimeUnixNano: anchor.startTimeUnixNano.toString(), traceId: anchor.traceId }) }),
+      ...(found.newSinceAnchor !== undefined && { newSinceAnchor: found.newSinceAnchor }),
+    };
   });
 
-  async function rowOf(traceId: TraceId): Promise<TraceRow | null> {
-    const spans = await store.getTrace(traceId);
-    catalog.record(spans);
-    // Empty only when retention dropped the trace between the search and this read; the row is left out.
-    return traceRow(spans);
-  }
+  app.get(ROUTES.searchPoints, async (request): Promise<SearchPointsResponse> => {
+    const q = parseQuery(request, SearchQuerySchema);
+    if (q.q !== undefined) {
+      throw new ClewError('BAD_PARAMETER', 'points take the form fields only; a TraceQL search plots its page of results', { parameter: 'q' });
+    }
+    const found = await store.tracePoints(toTraceQuery(q), SEARCH_MAX_POINTS);
+    const points = found.points.map((p) => ({
+      traceId: p.traceId,
+      startTimeUnixNano: p.startTimeUnixNano.toString(),
+      durationNanos: (p.endTimeUnixNano > p.startTimeUnixNano ? p.endTimeUnixNano - p.startTimeUnixNano : 0n).toString(),
+      spanCount: p.spanCount,
+      errorCount: p.errorCount,
+    }));
+    return { points, total: found.total, sampled: found.sampled };
+  });
+
+  const rowOf = (d: TraceDigest | undefined, matched?: MatchedSpan): TraceRow[] => (d === undefined ? [] : [traceRow(d, matched)]);
 
   app.get(ROUTES.trace, async (request) => toApiTrace(await loadTrace(request)));
 

@@ -1,6 +1,6 @@
 import type { SearchQuery } from '@clew/api';
 import { SPAN_KIND_NAMES } from '@clew/api';
-import type { SpanKind, UnixNanos } from '@clew/model';
+import type { SpanKind, TraceId, UnixNanos } from '@clew/model';
 import type { TraceQuery } from '@clew/storage';
 
 /** A kind's lowercase name as the model's wire number (the names are listed in wire order). */
@@ -19,5 +19,21 @@ export function toTraceQuery(q: SearchQuery): TraceQuery {
     ...(q.end !== undefined && { end: q.end as UnixNanos }),
     limit: q.limit,
     offset: q.offset,
+    sort: q.sort,
+    ...(q.anchor !== undefined && {
+      anchor: { startTimeUnixNano: q.anchor.startTimeUnixNano as UnixNanos, traceId: q.anchor.traceId as TraceId },
+    }),
   };
+}
+
+/** Whether a query says anything about the matching span (beyond the time window): then its match is worth showing. */
+export function hasSpanConditions(q: TraceQuery): boolean {
+  return (
+    q.service !== undefined ||
+    q.operation !== undefined ||
+    q.spanKind !== undefined ||
+    (q.attributes?.length ?? 0) > 0 ||
+    q.minDuration !== undefined ||
+    q.maxDuration !== undefined
+  );
 }
