@@ -15,10 +15,23 @@ interface Props {
   onSelect(span: number): void;
 }
 
+/** How a span's time relates to its parent's when it ran past it (asynchronous work), else undefined. */
+function pastParent(view: TraceView, span: number): string | undefined {
+  const p = view.parent[span]!;
+  if (p < 0) return undefined;
+  const parentEnd = view.offset[p]! + view.duration[p]!;
+  const start = view.offset[span]!;
+  const end = start + view.duration[span]!;
+  if (start >= parentEnd && end > parentEnd) return `started ${formatNanos(start - parentEnd)} after its parent ended`;
+  if (end > parentEnd) return `outlived its parent by ${formatNanos(end - parentEnd)}`;
+  return undefined;
+}
+
 /** The trace as a flame graph on a canvas: click a box to see its span, double-click to zoom to it. */
 export function FlameGraph({ view, selected, onSelect }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const rows = useMemo(() => spansByDepth(view), [view]);
+  const outliving = useMemo(() => view.flame.bars.some((b) => b.width > 0 && (!b.inside || b.inside.end - b.inside.start < b.width)), [view]);
   const width = useElementWidth(canvas);
   const [zoom, setZoom] = useState<TimeWindow>({ start: 0, end: view.durationNs });
   const [hover, setHover] = useState<{ span: number; x: number; y: number } | undefined>();
@@ -45,6 +58,7 @@ export function FlameGraph({ view, selected, onSelect }: Props) {
     <div className="flame" data-testid="flame-graph">
       <p className="muted flame-help">
         Click a box for its span, double-click to zoom into it.{' '}
+        {outliving && 'Pale, dashed boxes ran past the end of their parent (asynchronous work, such as a queue consumer). '}
         {zoomed && <button type="button" onClick={() => setZoom({ start: 0, end: view.durationNs })}>Reset zoom</button>}
       </p>
       <div className="flame-canvas-box">
@@ -70,6 +84,7 @@ export function FlameGraph({ view, selected, onSelect }: Props) {
             <div className="muted">
               {formatNanos(view.duration[hover.span]!)} (self {formatNanos(view.selfTime[hover.span]!)})
             </div>
+            {pastParent(view, hover.span) && <div className="muted">{pastParent(view, hover.span)}</div>}
           </div>
         )}
       </div>
