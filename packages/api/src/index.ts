@@ -62,6 +62,7 @@ export { SpanParamsSchema, TraceParamsSchema, TraceQuerySchema, TraceSearchQuery
 export type { ApiTraceOutline, TraceSearchResponse } from './outline.js';
 export { ApiTraceOutlineSchema, TraceSearchResponseSchema } from './outline.js';
 export { toTraceOutline } from './to-trace-outline.js';
+export type { SpanSearchExtras } from './span-text.js';
 export { matchesWords, searchWords, spanSearchText } from './span-text.js';
 export { fromApiAnyValue, fromApiAttributes, toApiAnyValue, toApiAttributes } from './any-value-convert.js';
 export { sortSpans, toApiTrace } from './to-api-trace.js';

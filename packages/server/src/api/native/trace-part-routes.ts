@@ -45,7 +45,13 @@ export function registerTracePartRoutes(app: FastifyInstance, store: Store, cach
     const trace = await cached(traceId);
     if (words.length === 0) return { spans: [] };
     const { spans } = await trace.full();
-    trace.searchText ??= spans.map((s) => spanSearchText(serviceName(s.resource), s.name, s.spanId, toApiAttributes(s.attributes)));
+    trace.searchText ??= spans.map((s) =>
+      spanSearchText(serviceName(s.resource), s.name, s.spanId, toApiAttributes(s.attributes), {
+        statusCode: s.status.code,
+        statusMessage: s.status.message,
+        events: s.events.map((e) => ({ name: e.name, attributes: toApiAttributes(e.attributes) })),
+      }),
+    );
     // By outline index: spans read in full after the outline was served (still arriving then) have none.
     const found = new Set<number>();
     trace.searchText.forEach((text, i) => {

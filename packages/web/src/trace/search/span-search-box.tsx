@@ -20,7 +20,7 @@ export function SpanSearchBox({ text, onText, count, current, onStep }: Props) {
       <input
         type="search"
         aria-label="Find spans in this trace"
-        placeholder="Find spans (name, service, attribute)…"
+        placeholder="Find spans: name, attribute, error, exception…"
         value={text}
         onChange={(e) => onText(e.target.value)}
         onKeyDown={onKeyDown}
