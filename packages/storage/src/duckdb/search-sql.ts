@@ -96,19 +96,14 @@ export function inList(column: string, ids: readonly number[]): string {
   return ids.length === 1 ? `${column} = ${uint(ids[0]!)}` : `${column} IN (${ids.map(uint).join(', ')})`;
 }
 
-/**
- * `t`: each matching trace with its earliest matching start `s` and that span (`first`, a struct of part, span_id,
- * res_id, name, dur); `a`: those at or after the anchor in newest-first order.
- */
+/** `t`: each matching trace with its earliest matching start `s`; `a`: those at or after the anchor, newest first. */
 function matchedTracesCtes(unionOfMatches: string, anchor: TraceQuery['anchor']): string {
   const atOrAfter =
     anchor === undefined
       ? 'TRUE'
       : `s < ${ubigint(anchor.startTimeUnixNano)} OR (s = ${ubigint(anchor.startTimeUnixNano)} AND trace_id >= ${traceIdLiteral(anchor.traceId)})`;
   return `m AS (${unionOfMatches}),
-    t AS (SELECT trace_id, min(start_ns) AS s,
-      arg_min(struct_pack(part := part, span_id := span_id, res_id := res_id, name := name, dur := duration_ns), (start_ns, span_id)) AS first
-      FROM m GROUP BY trace_id),
+    t AS (SELECT trace_id, min(start_ns) AS s FROM m GROUP BY trace_id),
     a AS (SELECT * FROM t WHERE ${atOrAfter})`;
 }
 
@@ -136,13 +131,19 @@ export function pageSql(unionOfMatches: string, q: TraceQuery, spansOf: (cte: st
   const byTrace = sort === 'start' ? '' : `, x AS (${extentSql(spansOf, 'a')})`;
   const order = sort === 'start' ? '' : 'ord DESC NULLS LAST, ';
   const ord = sort === 'start' ? 'NULL' : sort === 'duration' ? 'x.e - x.s' : 'x.n';
+  // The matched span (the earliest matching one, ties by span id) is looked up for the page's traces only: picking it
+  // for every match while grouping cost half as much again as the search itself.
   return `WITH ${matchedTracesCtes(unionOfMatches, q.anchor)}${byTrace},
-    page AS (SELECT a.trace_id, a.s, a.first.part, a.first.span_id, a.first.res_id, a.first.name, a.first.dur, ${ord} AS ord
+    page AS (SELECT a.trace_id, a.s, ${ord} AS ord
       FROM a${sort === 'start' ? '' : ' LEFT JOIN x USING (trace_id)'}
-      ORDER BY ${order}a.s DESC, a.trace_id ASC LIMIT ${limit} OFFSET ${offset})
-    SELECT c.total, e.everything, c.newest, page.* EXCLUDE (ord)
+      ORDER BY ${order}a.s DESC, a.trace_id ASC LIMIT ${limit} OFFSET ${offset}),
+    hit AS (SELECT m.trace_id,
+        arg_min(struct_pack(part := part, span_id := span_id, res_id := res_id, name := name, dur := duration_ns), span_id) AS first
+      FROM m JOIN page ON m.trace_id = page.trace_id AND m.start_ns = page.s GROUP BY m.trace_id)
+    SELECT c.total, e.everything, c.newest, page.trace_id, page.s, hit.first.part, hit.first.span_id, hit.first.res_id,
+      hit.first.name, hit.first.dur
     FROM (SELECT count(*) AS total, first(struct_pack(s := s, id := trace_id) ORDER BY s DESC, trace_id ASC) AS newest FROM a) c,
-      (SELECT count(*) AS everything FROM t) e LEFT JOIN page ON TRUE
+      (SELECT count(*) AS everything FROM t) e LEFT JOIN page ON TRUE LEFT JOIN hit ON hit.trace_id = page.trace_id
     ORDER BY ${order}page.s DESC, page.trace_id ASC`;
 }
 
