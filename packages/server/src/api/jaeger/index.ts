@@ -2,8 +2,11 @@ import type { UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
+import { ClewError } from '../../errors.js';
 import { apiErrorHandler } from '../error-handler.js';
 import { sendGoHttpError, v1ErrorBody, v3ErrorBody } from './errors.js';
+import { registerMetricsRoutes } from './routes-metrics.js';
+import { transformRoute } from './routes-transform.js';
 import { registerV1Routes } from './routes-v1.js';
 import { registerV3Routes } from './routes-v3.js';
 
@@ -11,7 +14,11 @@ export interface JaegerApiOptions {
   readonly store: Store;
   /** The clock behind default time windows; tests pin it. */
   readonly now?: () => UnixNanos;
+  /** Largest body `POST /api/transform` accepts (limits.maxRequestBytes); 16 MiB by default. */
+  readonly maxRequestBytes?: number;
 }
+
+const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /**
  * Jaeger's query API (v1 JSON and api_v3) over a Store, answering as Jaeger v2's query service does so that Jaeger UI
@@ -19,13 +26,20 @@ export interface JaegerApiOptions {
  * @example await app.register(jaegerApi, { store })
  */
 export async function jaegerApi(app: FastifyInstance, opts: JaegerApiOptions): Promise<void> {
-  app.setErrorHandler(
-    apiErrorHandler('jaeger api', (reply, err, request) => {
-      const status = err.httpStatus;
-      const body = request.url.startsWith('/api/v3/') ? v3ErrorBody(status, err.message) : v1ErrorBody(status, err.message);
-      return sendGoHttpError(reply, status, body);
-    }),
-  );
-  registerV1Routes(app, opts.store, opts.now ?? nowNanos);
+  const onError = apiErrorHandler('jaeger api', (reply, err, request) => {
+    const status = err.httpStatus;
+    const body = request.url.startsWith('/api/v3/') ? v3ErrorBody(status, err.message) : v1ErrorBody(status, err.message);
+    return sendGoHttpError(reply, status, body);
+  });
+  app.setErrorHandler(onError);
+  const now = opts.now ?? nowNanos;
+  registerV1Routes(app, opts.store, now);
   registerV3Routes(app, opts.store);
+  registerMetricsRoutes(app, now);
+  await app.register(transformRoute, { maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, onError });
+  // Jaeger answers unknown /api/ paths with a 404 rather than the UI's page (server.go); here in its JSON envelope.
+  // A wildcard, so every route above (and the native API's own /api/clew/v1/*) takes precedence over it.
+  app.all('/api/*', async (request) => {
+    throw new ClewError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in docs/api.md)`);
+  });
 }
