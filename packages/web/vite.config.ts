@@ -6,7 +6,9 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written beside the bundles (to decode a stack trace from a bug report) but not named in them, so
+    // browsers never ask for them; the query port refuses /assets/*.map unless started with --serve-source-maps.
+    sourcemap: 'hidden',
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       // React Query and React Router mark modules "use client" for server-component bundlers; meaningless here.

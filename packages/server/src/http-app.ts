@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -7,7 +8,18 @@ export interface HttpAppOptions {
   readonly port: number;
   readonly log: Logger;
   readonly bodyLimit?: number;
+  /**
+   * Compress replies (brotli or gzip, as the client's Accept-Encoding allows) for the ports that answer queries.
+   * Only replies: request bodies stay as sent, so a receiver's own gzip handling and its limits apply unchanged.
+   */
+  readonly compress?: boolean;
 }
+
+/**
+ * JSON, text and JavaScript replies of 1 KiB or more. Brotli at quality 4 (the plugin's default) compresses a large
+ * trace about as well as gzip -6 and faster; both are offered, br first.
+ */
+const COMPRESSION = { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false } as const;
 
 /** A listening fastify app with its plugins registered, and the URL it answers on. */
 export async function startHttpApp(
@@ -23,6 +35,8 @@ export async function startHttpApp(
     keepAliveTimeout: 65_000,
     requestTimeout: 120_000,
   }) as unknown as FastifyInstance;
+  // Before the routes: the plugin hooks every route registered after it.
+  if (opts.compress) await app.register(fastifyCompress, { ...COMPRESSION, encodings: [...COMPRESSION.encodings] });
   await setup(app);
   await app.listen({ host: opts.host, port: opts.port });
   const addr = app.server.address();

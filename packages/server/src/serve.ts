@@ -42,12 +42,13 @@ type Getter = <T>(name: string) => T;
 
 /**
  * A role that serves one Fastify app on `ports[port]` and publishes its address as `addresses[port]` (the base URL,
- * or what `address` makes of it). Ingest apps accept bodies up to limits.maxRequestBytes.
+ * or what `address` makes of it). Ingest apps accept bodies up to limits.maxRequestBytes; apps that answer queries
+ * compress their replies (see startHttpApp).
  */
 function httpModule(
   deps: readonly string[],
   port: keyof ClewConfig['ports'] & string,
-  opts: { readonly ingest: boolean },
+  opts: { readonly ingest: boolean; readonly compress?: boolean },
   setup: (app: FastifyInstance, ctx: Ctx, get: Getter) => unknown,
   address: (url: string) => string = (url) => url,
 ): ModuleDef<Ctx> {
@@ -56,7 +57,9 @@ function httpModule(
     async start(ctx, get) {
       const { config, log, addresses } = ctx;
       const bodyLimit = opts.ingest ? { bodyLimit: config.limits.maxRequestBytes } : {};
-      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit }, (a) => setup(a, ctx, get));
+      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit, compress: opts.compress ?? false }, (a) =>
+        setup(a, ctx, get),
+      );
       addresses[port] = address(app.url);
       return value(app, () => app.close());
     },
@@ -140,7 +143,9 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(grpc, () => grpc.stop());
     },
   },
-  zipkin: httpModule(['pipeline', 'store', 'catalog'], 'zipkin', { ingest: true }, (a, { config, metrics }, get) =>
+  // Zipkin's port is its collector and its query API, as in zipkin-server: the API's JSON is compressed, the
+  // collector's bodies are not touched (request decompression stays the receiver's) and its 202s are empty.
+  zipkin: httpModule(['pipeline', 'store', 'catalog'], 'zipkin', { ingest: true, compress: true }, (a, { config, metrics }, get) =>
     a.register(zipkinApp, {
       pipeline: get<IngestPipeline>('pipeline'),
       store: get<Store>('store'),
@@ -161,15 +166,17 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'wal', 'catalog'], 'query', { ingest: false }, (a, { metrics }, get) =>
+  query: httpModule(['store', 'wal', 'catalog'], 'query', { ingest: false, compress: true }, (a, { config, metrics }, get) =>
     a.register(queryApp, {
       store: get<Store>('store'),
       wal: get<{ wal: WriteAheadLog }>('wal').wal,
       metrics,
       catalog: get<AttributeCatalog>('catalog'),
+      maxRequestBytes: config.limits.maxRequestBytes,
+      serveSourceMaps: config.ui.serveSourceMaps,
     }),
   ),
-  tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false }, (a, _ctx, get) =>
+  tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true }, (a, _ctx, get) =>
     a.register(tempoApi, { store: get<Store>('store'), catalog: get<AttributeCatalog>('catalog') }),
   ),
   retention: {

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { nowNanos } from '@clew/model';
+import type { UnixNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
@@ -17,13 +19,21 @@ export interface QueryAppOptions {
   readonly catalog: AttributeCatalog;
   /** The built web UI; packages/web/dist by default (the same relative path from src/api and dist/api). */
   readonly webDir?: string;
+  /** Largest request body (limits.maxRequestBytes), for Jaeger's `POST /api/transform`. */
+  readonly maxRequestBytes?: number;
+  /** Serve the UI's source maps (`*.map`); refused with a 404 unless set (ui.serveSourceMaps). */
+  readonly serveSourceMaps?: boolean;
+  /** How long /health waits for the store before calling it unavailable; 5 s by default. */
+  readonly healthTimeoutMs?: number;
+  /** The clock behind /health's probe window; tests pin it. */
+  readonly now?: () => UnixNanos;
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** The query port (16686): the web UI, Clew's native API, Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
-  await app.register(jaegerApi, { store: opts.store });
+  await app.register(jaegerApi, { store: opts.store, ...(opts.maxRequestBytes !== undefined && { maxRequestBytes: opts.maxRequestBytes }) });
   await app.register(nativeApi, { store: opts.store, catalog: opts.catalog });
 
   app.get('/metrics', async (_req, reply) => {
@@ -34,24 +44,61 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
     return reply.header('content-type', opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', async (_request, reply) => {
+    const problem = await storeProblem(opts.store, (opts.now ?? nowNanos)(), opts.healthTimeoutMs ?? 5000);
+    if (problem === null) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable', reason: problem });
+  });
 
-  await serveWebUi(app, opts.webDir ?? WEB_DIST);
+  await serveWebUi(app, opts.webDir ?? WEB_DIST, opts.serveSourceMaps ?? false);
 }
 
-/** Paths that are never pages: a miss there (an API route, a missing hashed asset) is a 404, not index.html. */
-const NOT_UI = /^\/(api|assets|metrics|health)(\/|\?|$)/;
+/** The window /health searches: small, so the probe is cheap, and recent, so it reads the partition being written. */
+const PROBE_WINDOW_NS = 60_000_000_000n;
+
+/**
+ * Why the store cannot serve reads, or null when it can: within `timeoutMs` it must report its stats and answer a
+ * search of the last minute (a real query wherever a partition covers that minute, as on any Clew receiving spans).
+ */
+async function storeProblem(store: Store, now: UnixNanos, timeoutMs: number): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`store did not answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  const probe = (async () => {
+    await store.stats();
+    await store.findTraces({ start: (now - PROBE_WINDOW_NS) as UnixNanos, end: now, limit: 1 });
+    return null;
+  })().catch((err: unknown) => `store unreadable: ${err instanceof Error ? err.message : String(err)}`);
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Paths that are never pages: a miss there (an API route, a missing hashed asset, Zipkin's API asked of the wrong
+ * port) is a JSON 404, not index.html.
+ */
+const NOT_UI = /^\/(api|assets|metrics|health|zipkin\/api)(\/|\?|$)/;
+
+/** Said with a 404 under /zipkin/api: Zipkin's UI or a client pointed at the query port instead of Zipkin's. */
+const ZIPKIN_ELSEWHERE = "Zipkin's API is served on Clew's Zipkin port (9411 unless --zipkin-port says otherwise), not on the query port";
 
 /**
  * The built UI at `/`, as a single-page app: files from `dir` as they are (hashed assets cached for good, the rest
- * revalidated), and any other GET outside the APIs answered with index.html so that the UI's router can take deep
+ * revalidated; source maps only when `serveSourceMaps`), and any other GET outside the APIs answered with index.html so that the UI's router can take deep
  * links. When the UI was not built, those GETs get a 503 page saying how to build it, and the APIs work regardless.
  */
-async function serveWebUi(app: FastifyInstance, dir: string): Promise<void> {
+async function serveWebUi(app: FastifyInstance, dir: string, serveSourceMaps: boolean): Promise<void> {
   const index = join(dir, 'index.html');
   // Registered even when `dir` does not exist yet (the plugin only warns), so a UI built later is served as is.
   await app.register(fastifyStatic, {
     root: dir,
+    // The build keeps source maps beside the bundles without naming them in the bundles (Vite's hidden maps):
+    // there for whoever decodes a stack trace, served only when asked for with --serve-source-maps.
+    allowedPath: (path) => serveSourceMaps || !path.endsWith('.map'),
     cacheControl: false, // else `send` overwrites the header setHeaders gives
     setHeaders: (res, path) =>
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
@@ -59,7 +106,9 @@ async function serveWebUi(app: FastifyInstance, dir: string): Promise<void> {
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !NOT_UI.test(request.url);
     if (!isPage) {
-      return reply.code(404).send({ message: `Route ${request.method}:${request.url} not found`, error: 'Not Found', statusCode: 404 });
+      const where = `Route ${request.method}:${request.url} not found`;
+      const message = request.url.startsWith('/zipkin/api') ? `${where}: ${ZIPKIN_ELSEWHERE}` : where;
+      return reply.code(404).send({ message, error: 'Not Found', statusCode: 404 });
     }
     // Checked per request (a rare path) so a UI built while Clew runs is served without a restart.
     if (!existsSync(index)) return reply.code(503).type('text/html; charset=utf-8').send(UI_NOT_BUILT);

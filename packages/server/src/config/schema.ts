@@ -53,6 +53,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    ui: z
+      .object({
+        /** Serve the web UI's source maps (`/assets/*.map`); they are refused (404) unless this is set. */
+        serveSourceMaps: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
