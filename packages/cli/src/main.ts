@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from './demo.js';
+import { healthCommand } from './health.js';
 import { serve } from './serve.js';
+
+/** The same relative path from src/ and dist/. */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -10,6 +15,7 @@ const int = (name: string) => (v: string) => {
 
 const program = new Command('clew')
   .description('Clew: a distributed tracing backend. Follows one request through a maze of services.')
+  .version(version, '-V, --version', 'print the version of clew')
   .showHelpAfterError();
 
 program
@@ -34,11 +40,13 @@ program
     int('--max-pending-spans'),
   )
   .option('--memory-limit <size>', 'store (DuckDB) memory limit, e.g. 2GB (default 2GB)')
+  .option('--serve-source-maps', "serve the web UI's source maps (/assets/*.map), refused by default")
   .addOption(
     new Option('--log-level <level>', 'log level (default info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   )
   .action(serve);
 
 program.addCommand(demoCommand());
+program.addCommand(healthCommand());
 
 await program.parseAsync(process.argv);

@@ -18,6 +18,7 @@ export interface ServeFlags {
   maxRequestBytes?: number;
   maxPendingSpans?: number;
   memoryLimit?: string;
+  serveSourceMaps?: boolean;
   logLevel?: string;
 }
 
@@ -38,6 +39,7 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
     },
     limits: { maxRequestBytes: f.maxRequestBytes, maxPendingSpans: f.maxPendingSpans },
     storage: { memoryLimit: f.memoryLimit },
+    ui: { serveSourceMaps: f.serveSourceMaps },
     log: { level: f.logLevel as 'info' | undefined },
   };
 }
