@@ -9,7 +9,7 @@ import { useClewProcess, waitForTrace } from './testing/clew-process.js';
 import type { JaegerClient, SentSpan, SentTag } from './testing/jaeger.js';
 import { followsFrom, jaegerClient, sendDatagram } from './testing/jaeger.js';
 import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
-import { attr, grafanaSearchParams, searchTempo, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
+import { attr, grafanaSearchParams, searchTempo, searchTraceId, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
 import { waitForZipkinTrace } from './testing/zipkin.js';
 
 const LIMIT = 64 * 1024;
@@ -185,7 +185,7 @@ async function expectFoundByTraceQL(client: JaegerClient): Promise<void> {
     expect(await traceQLMatches(running().tempo, q, grafanaSearchParams(root.startTime / 1000)), q).toEqual([{ traceId, spanIds: [spanId] }]);
   }
   const [rootMatch] = (await searchTempo(running().tempo, `{ ${service} }`)).traces;
-  expect([rootMatch.traceID, rootMatch.rootServiceName, rootMatch.rootTraceName]).toEqual([traceId, client.serviceName, 'GET /checkout']);
+  expect([searchTraceId(rootMatch.traceID), rootMatch.rootServiceName, rootMatch.rootTraceName]).toEqual([traceId, client.serviceName, 'GET /checkout']);
   expect((await searchTempo(running().tempo, `{ ${service} && span.ratio = 0.5 }`)).traces).toEqual([]);
   // Outside the time range asked for, the trace is not found.
   expect(await traceQLMatches(running().tempo, `{ ${service} }`, grafanaSearchParams(root.startTime / 1000 - 3_600_000))).toEqual([]);

@@ -117,10 +117,23 @@ export async function searchTempo(tempo: string, q: string, params: Record<strin
  */
 export async function traceQLMatches(tempo: string, q: string, params: Record<string, string> = {}): Promise<Array<{ traceId: string; spanIds: string[] }>> {
   const found = await searchTempo(tempo, q, params);
-  return (found.traces as any[]).map((t) => {
-    if (!/^[1-9a-f][0-9a-f]{0,31}$/.test(t.traceID)) throw new Error(`search trace id ${t.traceID} is not Tempo's hex without leading zeros`);
-    return { traceId: (t.traceID as string).padStart(32, '0'), spanIds: ((t.spanSets ?? []) as any[]).flatMap((ss) => (ss.spans as any[]).map((sp) => sp.spanID)) };
-  });
+  return (found.traces as any[]).map((t) => ({
+    traceId: searchTraceId(t.traceID),
+    spanIds: ((t.spanSets ?? []) as any[]).flatMap((ss) => (ss.spans as any[]).map((sp) => sp.spanID)),
+  }));
+}
+
+/**
+ * A search result's `traceID` as 32 hex digits, to compare with the id that was sent. Tempo writes search trace ids
+ * without leading zeros (util.TraceIDToHexString), so a random id starts shorter one time in sixteen; an id written
+ * any other way fails here.
+ * @example searchTraceId('abc') === '00000000000000000000000000000abc'
+ */
+export function searchTraceId(traceID: unknown): string {
+  if (typeof traceID !== 'string' || !/^[1-9a-f][0-9a-f]{0,31}$/.test(traceID)) {
+    throw new Error(`search trace id ${JSON.stringify(traceID)} is not Tempo's hex without leading zeros`);
+  }
+  return traceID.padStart(32, '0');
 }
 
 /**
