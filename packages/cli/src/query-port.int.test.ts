@@ -85,8 +85,8 @@ describe("POST /api/transform: Jaeger UI's file upload", () => {
     // What Jaeger UI's readJsonFile does with a file holding resourceSpans: POST it as a string (text/plain).
     const res = await fetch(`${query}/api/transform`, { method: 'POST', body: JSON.stringify(JSON.parse(file)) });
     expect(res.status).toBe(200);
-    const transformed = await res.json();
-    const stored = await (await fetch(`${query}/api/traces/${traceId}?raw=true`)).json();
+    const transformed = (await res.json()) as any;
+    const stored = (await (await fetch(`${query}/api/traces/${traceId}?raw=true`)).json()) as any;
     expect(transformed).toEqual({ data: stored.data, total: 0, limit: 0, offset: 0, errors: null });
     expect(transformed.data[0].spans.map((s: any) => s.operationName).sort()).toEqual(['GET /checkout', 'charge']);
   });
@@ -94,7 +94,7 @@ describe("POST /api/transform: Jaeger UI's file upload", () => {
   it('answers a file that is not OTLP JSON with a 400 in Jaeger’s envelope, which the UI shows', async () => {
     const res = await fetch(`${running().query}/api/transform`, { method: 'POST', body: '"Bad Payload"' });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.errors[0].code).toBe(400);
     expect(body.errors[0].msg).toMatch(/^cannot unmarshal OTLP : /);
   });

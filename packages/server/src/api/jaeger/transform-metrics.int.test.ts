@@ -63,9 +63,15 @@ describe('POST /api/transform: golden pairs', () => {
 });
 
 describe('POST /api/transform: what Jaeger UI sends and what it gets back', () => {
-  it('reads the body as OTLP JSON whatever its content type, as Jaeger does (the UI posts text/plain)', async () => {
+  it('reads the body as OTLP JSON whatever its content type, as Jaeger does (the UI posts text/plain, curl -d a form)', async () => {
     const want = JSON.parse(fixture('otlp2jaeger-out.json'));
-    for (const headers of [{ 'content-type': 'text/plain;charset=UTF-8' }, { 'content-type': 'application/octet-stream' }, {}]) {
+    const variants: Record<string, string>[] = [
+      { 'content-type': 'text/plain;charset=UTF-8' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'application/octet-stream' },
+      {},
+    ];
+    for (const headers of variants) {
       const res = await post(fixture('otlp2jaeger-in.json'), headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(200);
       expect(JSON.parse(res.body)).toEqual(want);
