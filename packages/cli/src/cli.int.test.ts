@@ -26,11 +26,14 @@ describe('the clew command', () => {
       '--max-request-bytes',
       '--max-pending-spans',
       '--memory-limit',
+      '--serve-source-maps',
       '--log-level',
     ]) {
       expect(help.stdout).toContain(flag);
     }
-    expect(clew('--help').stdout).toContain('serve');
+    const top = clew('--help').stdout;
+    for (const command of ['serve', 'demo', 'health']) expect(top).toContain(command);
+    expect(top).toContain('--version');
   });
 
   it('refuses a bad setting at start-up, naming it', async () => {
