@@ -37,8 +37,20 @@ export async function jaegerApi(app: FastifyInstance, opts: JaegerApiOptions): P
   registerV3Routes(app, opts.store);
   registerMetricsRoutes(app, now);
   await app.register(transformRoute, { maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, onError });
-  // Jaeger answers unknown /api/ paths with a 404 rather than the UI's page (server.go); here in its JSON envelope.
-  // A wildcard, so every route above (and the native API's own /api/clew/v1/*) takes precedence over it.
+  await app.register(unknownApiPaths);
+}
+
+/**
+ * Jaeger answers unknown /api/ paths with a 404 rather than the UI's page (server.go); here in its JSON envelope.
+ * A wildcard, so every route above (and the native API's own /api/clew/v1/*) takes precedence over it; whatever the
+ * body's type, the answer is the 404 (no 415 first).
+ */
+async function unknownApiPaths(app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => {
+    payload.resume(); // read and dropped: nothing here wants it
+    done(null);
+  });
   app.all('/api/*', async (request) => {
     throw new ClewError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in docs/api.md)`);
   });

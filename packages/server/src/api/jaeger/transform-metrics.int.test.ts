@@ -204,6 +204,12 @@ describe('unknown paths under /api', () => {
     });
   });
 
+  it('is a 404 whatever the body, not a 415 for its type', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/nothing', headers: { 'content-type': 'application/x-protobuf' }, payload: Buffer.from([8, 1]) });
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body).errors[0].msg).toBe('no route POST /api/nothing (the routes are listed in docs/api.md)');
+  });
+
   it('is a 404 in the api_v3 envelope under /api/v3', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v3/nothing' });
     expect(res.statusCode).toBe(404);
