@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClewProcess } from '../../cli/src/testing/clew-process.js';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
 import { findSpan, otlpBase, parentOf, startInstrumentedApp, waitForSpans } from './testing/instrumented-app.js';
+import { INJECTED, PROPAGATION_CASES, resolved, startsTrace, traceHeaders } from './testing/propagation-cases.js';
 
 const clew = useClewProcess();
 
@@ -105,7 +106,8 @@ describe('outgoing requests', () => {
 
   it('start a trace of their own when nothing came in, and carry Jaeger uberctx-* baggage on as W3C baggage', async () => {
     const answer = await shop.get(`/forward?via=http&to=${encodeURIComponent(receiverUrl)}`, { 'uberctx-user': 'bob' });
-    expect(answer.downstream.traceparent).toMatch(new RegExp(`^00-${answer.traceId}-[0-9a-f]{16}-01$`));
+    // 03: sampled, and the trace id is random (W3C Trace Context Level 2).
+    expect(answer.downstream.traceparent).toMatch(new RegExp(`^00-${answer.traceId}-[0-9a-f]{16}-03$`));
     expect(answer.downstream.baggage.split(',').sort()).toEqual(['shop.tenant=acme', 'user=bob']);
   });
 
@@ -139,5 +141,28 @@ describe('outgoing requests', () => {
       expect(sent.traceparent).toBeUndefined();
       expect(sent.baggage).toBeUndefined();
     });
+  });
+});
+
+describe('with OTEL_TRACES_EXPORTER=none, a service still makes spans and sends its own ids on (every propagation case)', () => {
+  let quiet: InstrumentedApp;
+  beforeAll(async () => {
+    quiet = await startInstrumentedApp('express-app.mjs', { OTEL_SERVICE_NAME: 'no-export', OTEL_TRACES_EXPORTER: 'none', OTEL_PROPAGATORS: INJECTED.join(',') });
+  });
+  afterAll(async () => {
+    await quiet?.stop();
+  });
+
+  it.each(PROPAGATION_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const answer = await quiet.get(`/forward?to=${encodeURIComponent(receiverUrl)}`, c.incoming);
+    const sent = traceHeaders(answer.downstream);
+    // The outgoing request's span is this service's fetch client span: a new id, the same in every format.
+    const [, traceId, spanId] = String(sent.traceparent).split('-');
+    expect(spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect([S, answer.spanId]).not.toContain(spanId);
+    expect(sent).toEqual(resolved(c.outgoing, { spanId, traceId: answer.traceId }));
+    expect(answer.traceId).toBe(traceId);
+    expect(answer.traceFlags & 1).toBe(c.sampled ? 1 : 0);
+    if (startsTrace(c)) expect(Object.values(c.incoming).join(' ').toLowerCase()).not.toContain(answer.traceId);
   });
 });

@@ -1,8 +1,14 @@
-import type { Context } from '@opentelemetry/api';
-import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { B3SamplingStates } from './b3-sampling.js';
 import { ClewPropagator, parsePropagatorList } from './propagation.js';
+import { withRandomTraceIds } from './random-trace-id.js';
+import { samplerFromEnv } from './sampler.js';
+import { INJECTED, PROPAGATION_CASES, resolved, startsTrace, traceHeaders } from './testing/propagation-cases.js';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const S = '00f067aa0ba902b7';
@@ -58,6 +64,57 @@ describe('ClewPropagator.inject: what an outgoing request carries', () => {
 
   it('lists the headers of every format it reads or writes', () => {
     expect(new ClewPropagator().fields()).toEqual(expect.arrayContaining(['traceparent', 'tracestate', 'baggage', 'b3', 'x-b3-traceid', 'uber-trace-id']));
+  });
+});
+
+/**
+ * A service as @clew/node sets it up, reduced to one request: extract the incoming headers, start the server span
+ * (B3's sampling states before `sampler`, the random-trace-id flag on the tracer), inject its context downstream.
+ */
+function serve(incoming: Record<string, string>, sampler: Sampler = new ParentBasedSampler({ root: new AlwaysOnSampler() })): { span: Span; outgoing: Record<string, string> } {
+  const tracer = withRandomTraceIds(new BasicTracerProvider({ sampler: new B3SamplingStates(sampler) })).getTracer('test');
+  const propagator = new ClewPropagator([...INJECTED]);
+  const parent = propagator.extract(ROOT_CONTEXT, incoming, defaultTextMapGetter);
+  const span = tracer.startSpan('GET /', { kind: SpanKind.SERVER }, parent);
+  const outgoing: Record<string, string> = {};
+  propagator.inject(trace.setSpan(parent, span), outgoing, defaultTextMapSetter);
+  span.end();
+  return { span, outgoing };
+}
+
+describe('what a service sends downstream, and whether it samples (the propagation cases)', () => {
+  it.each(PROPAGATION_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { span, outgoing } = serve(c.incoming);
+    const ids = span.spanContext();
+    expect(traceHeaders(outgoing)).toEqual(resolved(c.outgoing, ids));
+    expect(ids.traceFlags & TraceFlags.SAMPLED).toBe(c.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
+    const sentIn = Object.values(c.incoming).join(' ').toLowerCase();
+    expect(sentIn).not.toContain(ids.spanId);
+    if (startsTrace(c)) expect(sentIn).not.toContain(ids.traceId);
+  });
+});
+
+describe('B3 sampling states before the local sampler', () => {
+  const T = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const S = '00f067aa0ba902b7';
+  it.each<[string, Record<string, string>, boolean]>([
+    // Ids without a decision: the local sampler decides, here against.
+    ['parentbased_always_off', { b3: `${T}-${S}` }, false],
+    ['parentbased_always_off', { 'x-b3-traceid': T, 'x-b3-spanid': S }, false],
+    // A decision without ids is followed as a caller's decision.
+    ['parentbased_always_off', { b3: '1' }, true],
+    ['parentbased_always_off', { b3: 'd' }, true],
+    ['parentbased_always_off', { 'x-b3-flags': '1' }, true],
+    ['parentbased_always_off', { 'x-b3-sampled': 'true' }, true],
+    ['parentbased_always_on', { 'x-b3-sampled': 'false' }, false],
+    ['parentbased_always_off', {}, false],
+    ['parentbased_always_off', { b3: `${T}-${S}-1` }, true],
+    // always_on follows no caller: neither a B3 deny without ids nor a traceparent's unsampled flag.
+    ['always_on', { b3: '0' }, true],
+    ['always_on', { traceparent: `00-${T}-${S}-00` }, true],
+  ])('%s with %j samples: %s', (name, incoming, sampled) => {
+    const { span } = serve(incoming, samplerFromEnv({ OTEL_TRACES_SAMPLER: name }, 'test'));
+    expect(span.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
   });
 });
 

@@ -24,10 +24,42 @@ export function createSampler(sampling: SamplingOptions, serviceName: string, st
   }
 }
 
+/** The samplers OpenTelemetry's SDK builds from `OTEL_TRACES_SAMPLER` (sdk-node create-from-env.ts), by name. */
+const ENV_SAMPLERS: Record<string, (ratio: () => number) => Sampler> = {
+  always_on: () => new AlwaysOnSampler(),
+  always_off: () => new AlwaysOffSampler(),
+  traceidratio: (ratio) => new TraceIdRatioBasedSampler(ratio()),
+  parentbased_always_on: () => new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+  parentbased_always_off: () => new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+  parentbased_traceidratio: (ratio) => new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio()) }),
+};
+
+function ratioFromEnv(env: NodeJS.ProcessEnv): number {
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  const ratio = arg ? Number(arg) : Number.NaN;
+  if (ratio >= 0 && ratio <= 1) return ratio;
+  diag.error(`@clew/node: OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1 for ${env.OTEL_TRACES_SAMPLER?.trim()} (it is ${JSON.stringify(arg ?? '')}); sampling every trace`);
+  return 1;
+}
+
+/**
+ * The sampler `OTEL_TRACES_SAMPLER` (and `OTEL_TRACES_SAMPLER_ARG`) names, as OpenTelemetry's SDK would build it
+ * (`always_on`, `traceidratio` … follow no caller; the `parentbased_*` ones do), plus `jaeger_remote`. Clew builds it
+ * itself so that B3SamplingStates can stand in front of it. Undefined when none is named, or an unknown one.
+ */
+export function samplerFromEnv(env: NodeJS.ProcessEnv, serviceName: string, stops: Array<() => void> = []): Sampler | undefined {
+  const name = env.OTEL_TRACES_SAMPLER?.trim();
+  if (!name) return undefined;
+  const remote = remoteSamplingFromEnv(env);
+  if (remote) return createSampler(remote, serviceName, stops);
+  if (Object.hasOwn(ENV_SAMPLERS, name)) return ENV_SAMPLERS[name](() => ratioFromEnv(env));
+  diag.error(`@clew/node: unknown OTEL_TRACES_SAMPLER "${name}" (known: ${[...Object.keys(ENV_SAMPLERS), 'jaeger_remote', 'parentbased_jaeger_remote'].join(', ')}); using parentbased_always_on`);
+  return undefined;
+}
+
 /**
  * Reads `OTEL_TRACES_SAMPLER=jaeger_remote` or `parentbased_jaeger_remote` and its
- * `OTEL_TRACES_SAMPLER_ARG` (`endpoint=…,pollingIntervalMs=…,initialSamplingRate=…`). Other samplers are left to the
- * OpenTelemetry SDK, which reads them itself; returns undefined for them.
+ * `OTEL_TRACES_SAMPLER_ARG` (`endpoint=…,pollingIntervalMs=…,initialSamplingRate=…`); undefined for other samplers.
  */
 export function remoteSamplingFromEnv(env: NodeJS.ProcessEnv): RemoteSamplingOptions | undefined {
   const name = env.OTEL_TRACES_SAMPLER?.trim();

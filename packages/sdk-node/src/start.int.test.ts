@@ -31,10 +31,16 @@ async function app(env: Record<string, string>, preload?: string): Promise<Instr
   return started;
 }
 
+/**
+ * The flags of a new trace this service did not sample: not sampled, and its trace id random (W3C Trace Context
+ * Level 2's random-trace-id flag, 0x02).
+ */
+const UNSAMPLED_NEW_TRACE = 0x02;
+
 /** Asks `/ids` until an answer's trace is not sampled: the first answers may come before the strategy is read. */
 async function untilUnsampled(shop: InstrumentedApp): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if ((await shop.get('/ids')).traceFlags === 0) return;
+    if ((await shop.get('/ids')).traceFlags === UNSAMPLED_NEW_TRACE) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('every trace is still sampled');
@@ -92,7 +98,7 @@ describe('@clew/node/register', () => {
 
   it('samples by OTEL_TRACES_SAMPLER=traceidratio with OTEL_TRACES_SAMPLER_ARG', async () => {
     const shop = await app({ OTEL_SERVICE_NAME: 'ratio', OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase(clew().otlpHttp), OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
-    expect((await shop.get('/ids')).traceFlags).toBe(0);
+    expect((await shop.get('/ids')).traceFlags).toBe(UNSAMPLED_NEW_TRACE);
   });
 
   it('does nothing when OTEL_SDK_DISABLED=true', async () => {

@@ -4,6 +4,8 @@ import { defaultResource, detectResources, envDetector, hostDetector, processDet
 import type { Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { AlwaysOnSampler, NoopSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { B3SamplingStates } from './b3-sampling.js';
 import { tracesUrl } from './endpoint.js';
 import { registerEsmHook } from './esm-hook.js';
 import { installShutdownHooks } from './shutdown-hooks.js';
@@ -11,7 +13,8 @@ import { clewInstrumentations } from './instrumentations.js';
 import { diagLevel } from './log-level.js';
 import type { StartOptions } from './options.js';
 import { ClewPropagator, DEFAULT_INJECTED, parsePropagatorList } from './propagation.js';
-import { createSampler, remoteSamplingFromEnv } from './sampler.js';
+import { markRandomTraceIds } from './random-trace-id.js';
+import { createSampler, samplerFromEnv } from './sampler.js';
 
 /** A started SDK. */
 export interface ClewSdk {
@@ -41,12 +44,29 @@ function serviceNameOf(options: StartOptions): string {
   return options.serviceName ?? (typeof fromEnv === 'string' ? fromEnv : 'unknown_service:node');
 }
 
+/**
+ * Where spans go: Clew's OTLP exporter (the default, and always when the `endpoint` option is given), nowhere
+ * (`OTEL_TRACES_EXPORTER=none`), or the exporters OpenTelemetry's SDK builds from `OTEL_TRACES_EXPORTER`.
+ */
+function traceExport(options: StartOptions, env: NodeJS.ProcessEnv): 'otlp' | 'none' | 'environment' {
+  const names = (options.endpoint ? '' : (env.OTEL_TRACES_EXPORTER ?? '')).split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0 || (names.length === 1 && names[0] === 'otlp')) return 'otlp';
+  // A leading `none` means no exporter, as OpenTelemetry's SDK reads the list; but the SDK then sets up no tracer
+  // provider at all, so no span is made and a service forwards its caller's traceparent unchanged.
+  return names[0] === 'none' ? 'none' : 'environment';
+}
+
+/** The sampler: the `sampling` option's, else `OTEL_TRACES_SAMPLER`'s, else parent-based always-on; B3's states first. */
+function sampler(options: StartOptions, env: NodeJS.ProcessEnv, stops: Array<() => void>): B3SamplingStates {
+  const chosen = options.sampling ? createSampler(options.sampling, serviceNameOf(options), stops) : samplerFromEnv(env, serviceNameOf(options), stops);
+  return new B3SamplingStates(chosen ?? new ParentBasedSampler({ root: new AlwaysOnSampler() }));
+}
+
 function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv, stops: Array<() => void>): Partial<NodeSDKConfiguration> {
   const resource = buildResource(options);
   const envPropagators = parsePropagatorList(env.OTEL_PROPAGATORS, (m) => diag.warn(m));
   const injected = options.propagators ?? (envPropagators === undefined ? DEFAULT_INJECTED : envPropagators);
-  const sampling = options.sampling ?? remoteSamplingFromEnv(env);
-  const exporterFromEnv = !options.endpoint && env.OTEL_TRACES_EXPORTER && env.OTEL_TRACES_EXPORTER.trim() !== 'otlp';
+  const exporter = traceExport(options, env);
   const config: Partial<NodeSDKConfiguration> = {
     resource,
     autoDetectResources: false,
@@ -55,9 +75,11 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv, stops: 
     // Clew stores traces: metrics and logs are off unless their exporters are asked for by name.
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
+    sampler: sampler(options, env, stops),
   };
-  if (!exporterFromEnv) config.traceExporter = new OTLPTraceExporter({ url: tracesUrl(options.endpoint, env) });
-  if (sampling) config.sampler = createSampler(sampling, serviceNameOf(options), stops);
+  if (exporter === 'otlp') config.traceExporter = new OTLPTraceExporter({ url: tracesUrl(options.endpoint, env) });
+  // Spans are still made (sampled ones go nowhere), so ids are generated and propagated as with an exporter.
+  if (exporter === 'none') config.spanProcessors = [new NoopSpanProcessor()];
   return config;
 }
 
@@ -89,6 +111,7 @@ export function start(options: StartOptions = {}): ClewSdk {
   const sdk = new NodeSDK(config);
   setupDiagnostics(options, env);
   sdk.start();
+  markRandomTraceIds();
   let stopping: Promise<void> | undefined;
   active = {
     shutdown: () => {
