@@ -1,5 +1,6 @@
 import type { Span, TraceId, UnixNanos } from '@clew/model';
 import { bool, int, SpanKind, str } from '@clew/model';
+import type { TreeNode } from '@clew/model/testing';
 import { makeTrace, makeTraceId } from '@clew/model/testing';
 
 /*
@@ -14,7 +15,8 @@ import { makeTrace, makeTraceId } from '@clew/model/testing';
  *   checkout  send receipt                                               |82 ─ 90|  ← links to the email trace
  *
  * The critical path runs back from the end through send receipt, charge card, UPDATE ledger and get cart; SELECT
- * balance is off it, because it was still running when UPDATE ledger started.
+ * balance is off it, because it was still running when UPDATE ledger started. The root's url.full is a long URL
+ * (folded in the span detail); charge card's exception event names its type.
  */
 export interface Fixtures {
   checkout: { traceId: TraceId; spans: Span[] };
@@ -42,6 +44,7 @@ export function buildFixtures(startMs = Date.now() - 60_000): Fixtures {
       attributes: [
         { key: 'http.route', value: str('/checkout') },
         { key: 'http.response.status_code', value: int(500) },
+        { key: 'url.full', value: str(LONG_URL) },
       ],
       children: [
         {
@@ -82,7 +85,10 @@ export function buildFixtures(startMs = Date.now() - 60_000): Fixtures {
           {
             timeUnixNano: (s.endTimeUnixNano - 1_000_000n) as UnixNanos,
             name: 'exception',
-            attributes: [{ key: 'exception.message', value: str('card declined: insufficient funds') }],
+            attributes: [
+              { key: 'exception.type', value: str('CardDeclinedError') },
+              { key: 'exception.message', value: str('card declined: insufficient funds') },
+            ],
             droppedAttributesCount: 0,
           },
         ],
@@ -95,4 +101,26 @@ export function buildFixtures(startMs = Date.now() - 60_000): Fixtures {
     return s;
   });
   return { checkout: { traceId: checkoutId, spans: decorated }, email: { traceId: email[0]!.traceId, spans: email } };
+}
+
+/** A URL long enough to be folded in the span detail: 40 query parameters, then a last one the test looks for. */
+export const LONG_URL = `https://shop.example/checkout?${Array.from({ length: 40 }, (_, i) => `item${i}=sku-${1000 + i}`).join('&')}&coupon=LASTPARAM`;
+
+/**
+ * A wide trace: `batch run` with 150 `item n` children one after the other, of which `item 70` and `item 140`
+ * failed, so that the errors (and any span past the first screen) have to be scrolled to.
+ */
+export function buildWideTrace(startMs = Date.now() - 120_000): { traceId: TraceId; spans: Span[] } {
+  const t0 = (BigInt(startMs) * 1_000_000n) as UnixNanos;
+  const children: TreeNode[] = Array.from({ length: 150 }, (_, i) => ({ service: 'worker', name: `item ${i}`, at: i, ms: 1, error: i === 70 || i === 140 }));
+  const spans = makeTrace(t0, { service: 'worker', name: 'batch run', at: 0, ms: 151, children });
+  return { traceId: spans[0]!.traceId, spans };
+}
+
+/** A trace with a 64-bit id (the upper half zero), as Zipkin and Jaeger clients make them. */
+export function build64BitTrace(startMs = Date.now() - 90_000): { traceId: TraceId; shortId: string; spans: Span[] } {
+  const shortId = 'c0ffee0123456789';
+  const t0 = (BigInt(startMs) * 1_000_000n) as UnixNanos;
+  const spans = makeTrace(t0, { service: 'legacy', name: 'GET /orders', at: 0, ms: 20, children: [{ service: 'legacy', name: 'load orders', at: 2, ms: 15 }] }, `${'0'.repeat(16)}${shortId}` as TraceId);
+  return { traceId: spans[0]!.traceId, shortId, spans };
 }

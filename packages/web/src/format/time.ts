@@ -1,4 +1,4 @@
-/** Epoch milliseconds as local date and time with milliseconds, e.g. "2025-11-24 16:02:11.345". */
+/** Epoch milliseconds as local date and time with milliseconds, e.g. "2025-11-24 16:02:11.345" (see zoneName). */
 export function formatTimestamp(ms: number): string {
   const d = new Date(ms);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -19,3 +19,18 @@ export function formatAgo(ms: number, now = Date.now()): string {
 export function nanosStringToMillis(ns: string): number {
   return Number(BigInt(ns) / 1_000_000n);
 }
+
+/**
+ * The zone a local time is in, as the browser names it ("CET", "PST") or, where it has no short name, as an offset
+ * ("UTC+1", "UTC+5:30"), so that a time on screen says which clock it is read on. The browser's zone and
+ * language unless given (for tests).
+ * @example `${formatTimestamp(ms)} ${zoneName(ms)}` // "2025-11-24 16:02:11.345 UTC+1"
+ */
+export function zoneName(ms: number, timeZone?: string, locale?: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(ms));
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return name === '' || name === 'GMT' ? 'UTC' : name.replace(/^GMT(?=[+-])/, 'UTC');
+}
+
+/** Local date and time with milliseconds and the zone: "2025-11-24 16:02:11.345 UTC+1". */
+export const formatTimestampWithZone = (ms: number): string => `${formatTimestamp(ms)} ${zoneName(ms)}`;

@@ -3,6 +3,7 @@ import type { SpanKind } from '@clew/model';
 import { SPAN_KIND_NAMES } from '@clew/model';
 import type { ReactNode } from 'react';
 import { useSpanDetail } from '../../api/use-trace.js';
+import { displayTraceId } from '../../app/trace-id.js';
 import { ApiErrorNotice } from '../../components/api-error-notice.js';
 import { formatNanos } from '../../format/duration.js';
 import { serviceColor } from '../../format/service-colors.js';
@@ -49,7 +50,7 @@ export function SpanDetail({ view, span, onClose }: { view: TraceView; span: num
           {parent >= 0 ? <code>{view.timed[parent]!.spanId}</code> : full?.parentSpanId ? <><code>{full.parentSpanId}</code><span className="muted"> (not in trace)</span></> : <span className="muted">{full ? 'root' : '…'}</span>}
         </Fact>
         <Fact term="Trace id">
-          <code>{traceId}</code> <CopyButton text={traceId} label="trace id" />
+          <code>{displayTraceId(traceId)}</code> <CopyButton text={displayTraceId(traceId)} label="trace id" />
         </Fact>
       </dl>
       {detail.data ? (

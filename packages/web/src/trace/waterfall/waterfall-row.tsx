@@ -1,9 +1,11 @@
 import { memo } from 'react';
 import { formatNanos } from '../../format/duration.js';
 import { serviceColor } from '../../format/service-colors.js';
+import { spanEvents } from '../span-events.js';
 import { percentIn } from '../time-window.js';
 import type { TimeWindow } from '../time-window.js';
 import type { TraceView } from '../trace-view.js';
+import { durationLabelPlace, labelWidthPx } from './duration-label.js';
 
 export const ROW_HEIGHT = 24;
 const INDENT_PX = 14;
@@ -19,6 +21,8 @@ interface Props {
   match: boolean;
   collapsed: boolean;
   showCritical: boolean;
+  /** The timeline's width in pixels (0 before layout), to place the duration label where it fits. */
+  timelinePx: number;
   onSelect(span: number): void;
   onToggle(span: number): void;
 }
@@ -81,22 +85,28 @@ export const WaterfallRow = memo(function WaterfallRow(p: Props) {
               style={{ left: `${((c.start - offset) / Math.max(1, duration)) * 100}%`, width: `${((c.end - c.start) / Math.max(1, duration)) * 100}%` }}
             />
           ))}
-          {eventMarks(view, span).map((e, i) => (
+          {spanEvents(view, span).map((e, i) => (
             <div key={i} className="wf-event" title={e.name} style={{ left: `${((e.time - offset) / Math.max(1, duration)) * 100}%` }} />
           ))}
         </div>
-        <span className="wf-duration" style={left + width > 85 ? { right: `${100 - left + 0.5}%` } : { left: `${left + width + 0.5}%` }}>
-          {formatNanos(duration)}
-        </span>
+        <DurationLabel text={formatNanos(duration)} left={left} width={width} timelinePx={p.timelinePx} />
       </div>
     </div>
   );
 });
 
-/** The span's events from the outline: name and time in ns from the trace start. */
-function eventMarks(view: TraceView, span: number): { name: string; time: number }[] {
-  const o = view.outline;
-  const out = [];
-  for (let k = view.eventFirst[span]!; k < view.eventFirst[span + 1]!; k++) out.push({ name: o.names[o.eventName[k]!]!, time: o.eventTime[k]! });
-  return out;
+/** The span's duration inside its bar when the bar is long enough, else beside it on whichever side has room. */
+function DurationLabel({ text, left, width, timelinePx }: { text: string; left: number; width: number; timelinePx: number }) {
+  const place = durationLabelPlace(left, width, timelinePx, labelWidthPx(text));
+  const style =
+    place === 'inside'
+      ? { right: `${100 - Math.min(100, left + width)}%` }
+      : place === 'before'
+        ? { right: `${100 - left}%` }
+        : { left: `${left + width}%` };
+  return (
+    <span className={`wf-duration ${place}`} style={style}>
+      {text}
+    </span>
+  );
 }
