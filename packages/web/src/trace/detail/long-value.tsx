@@ -24,9 +24,17 @@ export function LongValue({ text }: { text: string }) {
   );
 }
 
-/** An attribute key that wraps only after the dots of its namespaces (`http.` `request.` `method_original`). */
+/** Keys up to this long stay on one line; longer ones may wrap after the dots of their namespaces. */
+const KEY_WRAP_CHARS = 24;
+
+/** An attribute key: whole on one line, or, when long, wrapping only after its dots (`http.request.` `header.x-forwarded-for`). */
 export function AttributeKey({ name }: { name: string }) {
-  return <Wrapped text={name} breakAfter={KEY_BREAKS} />;
+  if (name.length <= KEY_WRAP_CHARS) return name;
+  return (
+    <span className="long-key">
+      <Wrapped text={name} breakAfter={KEY_BREAKS} />
+    </span>
+  );
 }
 
 function Wrapped({ text, breakAfter }: { text: string; breakAfter?: RegExp }) {

@@ -15,6 +15,9 @@ interface Props {
   onSelect(span: number): void;
 }
 
+/** Nearer the right edge than this, the tooltip opens to the left of the pointer so that it stays on screen. */
+const TIP_ROOM_PX = 320;
+
 /** How a span's time relates to its parent's when it ran past it (asynchronous work), else undefined. */
 function pastParent(view: TraceView, span: number): string | undefined {
   const p = view.parent[span]!;
@@ -79,7 +82,7 @@ export function FlameGraph({ view, selected, onSelect }: Props) {
           onMouseLeave={() => setHover(undefined)}
         />
         {hover && (
-          <div className="flame-tip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
+          <div className="flame-tip" style={{ top: hover.y + 12, ...(hover.x > width - TIP_ROOM_PX ? { right: width - hover.x + 12 } : { left: hover.x + 12 }) }}>
             <strong>{view.serviceNames[view.service[hover.span]!]}</strong>: {view.timed[hover.span]!.name}
             <div className="muted">
               {formatNanos(view.duration[hover.span]!)} (self {formatNanos(view.selfTime[hover.span]!)})
