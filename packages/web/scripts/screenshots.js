@@ -13,7 +13,8 @@ const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url)
 
 const dir = await mkdtemp(join(tmpdir(), 'clew-screens-'));
 const browser = await launchChromium();
-const server = await startServer(dir);
+// Every port free-picked, so that the screenshots never meet a Clew already serving on the default ports.
+const server = await startServer(dir, ['--jaeger-http-port', '0', '--jaeger-compact-port', '0', '--jaeger-binary-port', '0', '--tempo-port', '0']);
 try {
   await seedRealisticTraces(server.otlpHttp, { traces: 400, seed: 21 });
   await new Promise((r) => setTimeout(r, 1500)); // acknowledged spans reach the store a moment later

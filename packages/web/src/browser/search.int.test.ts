@@ -28,9 +28,50 @@ describe('search page', () => {
     expect(await row.textContent()).toContain('frontend: POST /checkout');
     expect(await row.locator('.badge.error').textContent()).toBe('1');
     const chips = await row.locator('.service-chip').allTextContents();
-    expect(chips.slice(0, 2)).toEqual(['payment 3', 'checkout 2']);
+    expect(chips.slice(0, 2)).toEqual(['payment 3 1 error', 'checkout 2']);
     expect(chips.slice(2).sort()).toEqual(['cart 1', 'frontend 1']);
     expect(await page.getByTestId('scatter').locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.title()).toBe('Search — Clew');
+  });
+
+  it('plots every match in the scatter, not just the page', async () => {
+    const page = await browser.open(`${clew().query}/search?limit=1`);
+    await waitForCount(rows(page), 1);
+    await page.getByTestId('scatter-caption').filter({ hasText: 'All 2 matching traces' }).waitFor();
+  });
+
+  it('shows the matching span\'s own duration when the search matched below the root', async () => {
+    const page = await browser.open(`${clew().query}/search?service=payment&operation=charge+card`);
+    await waitForCount(rows(page), 1);
+    expect(await page.getByTestId('matched-span').textContent()).toBe('charge card 55ms');
+    expect(await page.title()).toBe('Search: payment / charge card — Clew');
+    const atRoot = await browser.open(`${clew().query}/search?service=frontend&operation=POST+%2Fcheckout`);
+    await waitForCount(rows(atRoot), 1);
+    expect(await atRoot.getByTestId('matched-span').count()).toBe(0);
+  });
+
+  it('says while a search runs, and marks the results on screen as stale until it answers', async () => {
+    const page = await browser.open(`${clew().query}/search`);
+    await waitForCount(rows(page), 2);
+    expect(await page.getByTestId('search-status').count()).toBe(0);
+    // Hold the next search request until the test lets it go.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/api\/clew\/v1\/search\?/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Service', { exact: true }).selectOption('email');
+    await page.getByTestId('search-status').filter({ hasText: 'The form has changed since these results' }).waitFor();
+    expect(await page.getByTestId('results').getAttribute('class')).toContain('stale');
+    await page.getByRole('button', { name: 'Find traces' }).click();
+    await page.getByTestId('search-status').filter({ hasText: 'Searching…' }).waitFor();
+    expect(await page.getByTestId('results').getAttribute('class')).toContain('stale');
+    expect(await rows(page).count()).toBe(2); // the previous results stay up meanwhile
+    release();
+    await waitForCount(rows(page), 1);
+    await page.getByTestId('search-status').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('results').getAttribute('class')).not.toContain('stale');
   });
 
   it('searches by service through the form, keeps it in the URL, and the back button returns', async () => {

@@ -1,19 +1,30 @@
-import type { TraceRow } from '@clew/api';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import uPlot from 'uplot';
 import { useTheme } from '../app/theme.js';
+import { formatNanos } from '../format/duration.js';
+import { zoneName } from '../format/time.js';
 import { scatterColumns } from './scatter-data.js';
+import type { ScatterPoint } from './scatter-data.js';
 
 const HEIGHT = 160;
 const HIT_RADIUS_PX = 12;
 
-/** Duration over start time, one dot a trace (red when it has errors); clicking a dot opens the trace. */
-export function DurationScatter({ rows }: { rows: readonly TraceRow[] }) {
+interface Props {
+  points: readonly ScatterPoint[];
+  /** What the dots are: "every match" (of `total`, maybe a sample) or just the page of results. */
+  of: { kind: 'matches'; total: number; sampled: boolean } | { kind: 'page' };
+}
+
+/**
+ * Duration over start time, one dot a trace (red when it has errors); clicking a dot opens the trace. The caption
+ * says which traces are plotted (all matches, a sample of them, or the page) and the zone of the time axis.
+ */
+export function DurationScatter({ points, of }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const { theme } = useTheme();
   const navigate = useNavigate();
-  const { ids, data } = useMemo(() => scatterColumns(rows), [rows]);
+  const { ids, data } = useMemo(() => scatterColumns(points), [points]);
   // The click handler is bound once per plot; it reads the current ids through a ref.
   const idsRef = useRef(ids);
   idsRef.current = ids;
@@ -23,7 +34,8 @@ export function DurationScatter({ rows }: { rows: readonly TraceRow[] }) {
     if (!el) return;
     const axis = theme === 'dark' ? '#9aa3b2' : '#5b6270';
     const grid = theme === 'dark' ? '#2f343e' : '#e6e8ec';
-    const points = (fill: string): uPlot.Series => ({ stroke: fill, fill, paths: () => null, points: { show: true, size: 7, fill, stroke: fill } });
+    const size = data[0].length > 500 ? 5 : 7;
+    const dots = (fill: string): uPlot.Series => ({ stroke: fill, fill, paths: () => null, points: { show: true, size, fill, stroke: fill } });
     const plot = new uPlot(
       {
         width: el.clientWidth,
@@ -33,9 +45,9 @@ export function DurationScatter({ rows }: { rows: readonly TraceRow[] }) {
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
           { stroke: axis, grid: { stroke: grid } },
-          { stroke: axis, grid: { stroke: grid }, values: (_u, ticks) => ticks.map((t) => `${t}ms`), size: 60 },
+          { stroke: axis, grid: { stroke: grid }, values: (_u, ticks) => ticks.map((t) => formatNanos(t * 1e6)), size: 60 },
         ],
-        series: [{}, { label: 'ok', ...points('#4e79a7') }, { label: 'error', ...points('#d12d2d') }],
+        series: [{}, { label: 'ok', ...dots('#4e79a7') }, { label: 'error', ...dots('#d12d2d') }],
       },
       data,
       el,
@@ -53,10 +65,24 @@ export function DurationScatter({ rows }: { rows: readonly TraceRow[] }) {
       resize.disconnect();
       plot.destroy();
     };
-    // Rebuilt when the data or theme changes: a search page plots at most a few hundred points.
+    // Rebuilt when the data or theme changes: the server sends at most SEARCH_MAX_POINTS (2,000) points.
   }, [data, theme, navigate]);
 
-  return <div className="scatter" ref={box} aria-label="Trace durations over time" data-testid="scatter" />;
+  return (
+    <figure className="scatter-figure">
+      <figcaption className="muted" data-testid="scatter-caption">
+        {caption(points.length, of)} · duration over start time ({zoneName(Date.now())})
+      </figcaption>
+      <div className="scatter" ref={box} aria-label="Trace durations over time" data-testid="scatter" />
+    </figure>
+  );
+}
+
+function caption(shown: number, of: Props['of']): string {
+  const n = (v: number) => v.toLocaleString('en');
+  if (of.kind === 'page') return `The ${n(shown)} traces of this page`;
+  if (of.sampled) return `Showing ${n(shown)} of ${n(of.total)} matching traces, a uniform sample`;
+  return `All ${n(of.total)} matching traces`;
 }
 
 /** Index of the dot nearest the cursor within a few pixels, in either series. */

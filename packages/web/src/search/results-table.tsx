@@ -1,11 +1,16 @@
 import type { TraceRow } from '@clew/api';
 import { Link } from 'react-router';
+import { displayTraceId } from '../app/trace-id.js';
 import { formatNanos } from '../format/duration.js';
 import { serviceColor } from '../format/service-colors.js';
-import { formatAgo, formatTimestamp, nanosStringToMillis } from '../format/time.js';
+import { formatAgo, formatTimestamp, formatTimestampWithZone, nanosStringToMillis, zoneName } from '../format/time.js';
 
-/** Search results, one row a trace, with a duration bar scaled to the longest trace on the page. */
-export function ResultsTable({ rows }: { rows: readonly TraceRow[] }) {
+/**
+ * Search results, one row a trace, with a duration bar scaled to the longest trace on the page. With `showMatched`
+ * (the search asked for an operation, kind, attribute or duration), a row whose matching span is not the root shows
+ * that span's own duration too. Services with errors say how many.
+ */
+export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[]; showMatched: boolean }) {
   const longest = Math.max(1, ...rows.map((r) => Number(r.durationNanos)));
   return (
     <table className="results">
@@ -23,6 +28,7 @@ export function ResultsTable({ rows }: { rows: readonly TraceRow[] }) {
         {rows.map((r) => {
           const startMs = nanosStringToMillis(r.startTimeUnixNano);
           const ns = Number(r.durationNanos);
+          const matched = showMatched && r.matchedSpan && !(r.matchedSpan.service === r.rootService && r.matchedSpan.name === r.rootName) ? r.matchedSpan : undefined;
           return (
             <tr key={r.traceId} data-trace-id={r.traceId}>
               <td>
@@ -30,26 +36,32 @@ export function ResultsTable({ rows }: { rows: readonly TraceRow[] }) {
                   <span className="swatch" style={{ background: serviceColor(r.rootService) }} />
                   <strong>{r.rootService}</strong>: {r.rootName}
                 </Link>
-                <div className="muted mono">{r.traceId.slice(0, 16)}</div>
+                <div className="muted mono trace-id">{displayTraceId(r.traceId)}</div>
               </td>
-              <td title={formatTimestamp(startMs)}>
-                {formatTimestamp(startMs).slice(11)}
+              <td title={formatTimestampWithZone(startMs)} className="start">
+                {formatTimestamp(startMs).slice(11)} <span className="muted zone">{zoneName(startMs)}</span>
                 <div className="muted">{formatAgo(startMs)}</div>
               </td>
               <td className="num">
                 {formatNanos(ns)}
                 <div className="duration-bar" style={{ width: `${(100 * ns) / longest}%` }} />
+                {matched && (
+                  <div className="matched-span" data-testid="matched-span" title={`The matching span, ${matched.service}: ${matched.name}, took ${formatNanos(Number(matched.durationNanos))} of the trace's ${formatNanos(ns)}`}>
+                    <span className="matched-name">{matched.name}</span> {formatNanos(Number(matched.durationNanos))}
+                  </div>
+                )}
               </td>
               <td className="num">{r.spanCount}</td>
               <td className="num">{r.errorCount > 0 ? <span className="badge error">{r.errorCount}</span> : <span className="muted">0</span>}</td>
               <td>
                 <div className="services-cell">
-                {r.services.map((s) => (
-                  <span key={s.name} className="service-chip" title={`${s.spanCount} spans, ${s.errorCount} errors`}>
-                    <span className="swatch" style={{ background: serviceColor(s.name) }} />
-                    {s.name} <span className="muted">{s.spanCount}</span>
-                  </span>
-                ))}
+                  {r.services.map((s) => (
+                    <span key={s.name} className={`service-chip${s.errorCount > 0 ? ' has-errors' : ''}`} title={`${s.spanCount} spans, ${s.errorCount} errors`}>
+                      <span className="swatch" style={{ background: serviceColor(s.name) }} />
+                      {s.name} <span className="muted">{s.spanCount}</span>
+                      {s.errorCount > 0 && <span className="service-errors"> {s.errorCount} {s.errorCount === 1 ? 'error' : 'errors'}</span>}
+                    </span>
+                  ))}
                 </div>
               </td>
             </tr>

@@ -1,12 +1,15 @@
-import type { TraceRow } from '@clew/api';
+import type { SearchPoint } from '@clew/api';
 import { nanosStringToMillis } from '../format/time.js';
 
+/** What the scatter needs of a trace: a search point, or a result row (which has the same fields). */
+export type ScatterPoint = Pick<SearchPoint, 'traceId' | 'startTimeUnixNano' | 'durationNanos' | 'errorCount'>;
+
 /**
- * Search rows as uPlot columns: x in seconds (uPlot's time unit), sorted as uPlot needs, with one y column for
+ * Search points as uPlot columns: x in seconds (uPlot's time unit), sorted as uPlot needs, with one y column for
  * traces without errors and one for traces with errors (null where a point belongs to the other), in milliseconds.
  */
-export function scatterColumns(rows: readonly TraceRow[]): { ids: string[]; data: [number[], (number | null)[], (number | null)[]] } {
-  const sorted = [...rows].sort((a, b) => nanosStringToMillis(a.startTimeUnixNano) - nanosStringToMillis(b.startTimeUnixNano));
+export function scatterColumns(points: readonly ScatterPoint[]): { ids: string[]; data: [number[], (number | null)[], (number | null)[]] } {
+  const sorted = [...points].sort((a, b) => nanosStringToMillis(a.startTimeUnixNano) - nanosStringToMillis(b.startTimeUnixNano));
   const ids = sorted.map((r) => r.traceId);
   const x = sorted.map((r) => nanosStringToMillis(r.startTimeUnixNano) / 1000);
   const ms = sorted.map((r) => Number(r.durationNanos) / 1e6);

@@ -1,9 +1,10 @@
 import { SPAN_KIND_NAMES } from '@clew/api';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useOperations } from '../api/use-operations.js';
 import { useServices } from '../api/use-services.js';
 import { AttributeFilters } from './attribute-filters.js';
+import { searchIdentity } from './search-state.js';
 import type { SearchState } from './search-state.js';
 import { TimeRange } from './time-range.js';
 import { TraceQLField } from './traceql-field.js';
@@ -11,18 +12,29 @@ import type { TraceQLProblem } from './traceql-field.js';
 
 const LIMITS = [20, 50, 100, 500];
 
+interface Props {
+  initial: SearchState;
+  onSubmit(next: SearchState): void;
+  /** Told whether the draft differs from `initial`, the search whose results are showing. */
+  onChanged?(changed: boolean): void;
+  queryProblem?: TraceQLProblem | undefined;
+}
+
 /**
  * Edits a draft of the search, by fields or as a TraceQL query; submitting hands it to the page, which puts it in
- * the URL. `queryProblem` is the server's parse error for the submitted query.
+ * the URL (from the first page, without a paging anchor). `queryProblem` is the server's parse error for the
+ * submitted query.
  */
-export function SearchForm({ initial, onSubmit, queryProblem }: { initial: SearchState; onSubmit(next: SearchState): void; queryProblem?: TraceQLProblem | undefined }) {
+export function SearchForm({ initial, onSubmit, onChanged, queryProblem }: Props) {
   const [draft, setDraft] = useState(initial);
+  const changed = searchIdentity(draft) !== searchIdentity(initial);
+  useEffect(() => onChanged?.(changed), [changed, onChanged]);
   const services = useServices();
   const operations = useOperations(draft.service || undefined);
   const set = (patch: Partial<SearchState>) => setDraft((d) => ({ ...d, ...patch }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit({ ...draft, offset: 0 });
+    onSubmit({ ...draft, offset: 0, anchor: undefined });
   };
   const opNames = [...new Set(operations.data?.map((o) => o.name) ?? [])];
 

@@ -1,8 +1,9 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { isApiError } from '../api/api-error.js';
-import { useSearch } from '../api/use-search.js';
+import { useSearch, useSearchPoints } from '../api/use-search.js';
 import { useServices } from '../api/use-services.js';
+import { useDocumentTitle } from '../app/use-document-title.js';
 import { ApiErrorNotice } from '../components/api-error-notice.js';
 import { NoDataNotice } from '../components/no-data-notice.js';
 import { Notice } from '../components/notice.js';
@@ -10,17 +11,25 @@ import { DurationScatter } from './duration-scatter.js';
 import { Pagination } from './pagination.js';
 import { ResultsTable } from './results-table.js';
 import { SearchForm } from './search-form.js';
-import { readSearchState, toSearchQuery, writeSearchState } from './search-state.js';
+import { matchesBelowRoot, readSearchState, toPointsQuery, toSearchQuery, writeSearchState } from './search-state.js';
 import type { SearchState } from './search-state.js';
+import { SearchStatus } from './search-status.js';
+import { searchTitle } from './search-title.js';
+import { SortSelect } from './sort-select.js';
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const state = useMemo(() => readSearchState(params), [params]);
-  // "Last 1h" is anchored when the user searches (each navigation has its own key), not on every render.
-  const query = useMemo(() => toSearchQuery(state, Date.now()), [state, location.key]);
+  // "Last 1h" ends when the user searches (each navigation has its own key), not on every render.
+  const now = useMemo(() => Date.now(), [state, location.key]);
+  const query = useMemo(() => toSearchQuery(state, now), [state, now]);
+  const pointsQuery = useMemo(() => toPointsQuery(state, now), [state, now]);
   const services = useServices();
   const search = useSearch(query);
+  const points = useSearchPoints(pointsQuery);
+  const [formChanged, setFormChanged] = useState(false);
+  useDocumentTitle(searchTitle(state));
   const go = (next: SearchState) => setParams(writeSearchState(next));
   // A TraceQL parse error belongs under the query box, not in a notice that replaces the results.
   const queryProblem = search.isError && isApiError(search.error) && search.error.detail.parameter === 'q' ? { message: search.error.message, position: search.error.detail.position } : undefined;
@@ -30,25 +39,41 @@ export function SearchPage() {
     return <ApiErrorNotice error={services.error} what="services" />;
   }
 
+  const data = search.data;
+  // Later pages carry the first page's anchor, so rows do not shift onto them as new traces arrive.
+  const toOffset = (offset: number) => go({ ...state, offset, anchor: state.anchor ?? (search.isPlaceholderData ? undefined : data?.anchor) });
+  const stale = search.isFetching || formChanged;
   return (
     <div className="search-page">
-      <SearchForm key={location.key} initial={state} onSubmit={go} queryProblem={queryProblem} />
+      <SearchForm key={location.key} initial={state} onSubmit={go} onChanged={setFormChanged} queryProblem={queryProblem} />
       {queryProblem ? null : search.isError ? (
         <ApiErrorNotice error={search.error} what="search results" />
-      ) : search.data ? (
-        <section className="results-section" aria-busy={search.isFetching}>
-          <DurationScatter rows={search.data.traces} />
-          <Pagination offset={state.offset} limit={state.limit} total={search.data.total} totalIsLowerBound={search.data.totalIsLowerBound} shown={search.data.traces.length} onOffset={(offset) => go({ ...state, offset })} />
-          {search.data.traces.length === 0 ? (
+      ) : data ? (
+        <section className={`results-section${stale ? ' stale' : ''}`} aria-busy={search.isFetching} data-testid="results">
+          <SearchStatus
+            fetching={search.isFetching}
+            formChanged={formChanged}
+            newSince={search.isPlaceholderData ? 0 : (data.newSinceAnchor ?? 0)}
+            newestHref={`?${writeSearchState({ ...state, offset: 0, anchor: undefined })}`}
+          />
+          {pointsQuery && points.data ? (
+            <DurationScatter points={points.data.points} of={{ kind: 'matches', total: points.data.total, sampled: points.data.sampled }} />
+          ) : (
+            <DurationScatter points={data.traces} of={{ kind: 'page' }} />
+          )}
+          <Pagination offset={state.offset} limit={state.limit} total={data.total} totalIsLowerBound={data.totalIsLowerBound} shown={data.traces.length} onOffset={toOffset}>
+            {state.mode === 'form' && <SortSelect value={state.sort} onChange={(sort) => go({ ...state, sort, offset: 0, anchor: undefined })} />}
+          </Pagination>
+          {data.traces.length === 0 ? (
             <Notice title="No traces match">
               <p>Widen the time range, remove a filter, or check the service name.</p>
             </Notice>
           ) : (
-            <ResultsTable rows={search.data.traces} />
+            <ResultsTable rows={data.traces} showMatched={matchesBelowRoot(state)} />
           )}
         </section>
       ) : (
-        <p className="muted loading">Searching…</p>
+        <p className="muted loading" role="status">Searching…</p>
       )}
     </div>
   );

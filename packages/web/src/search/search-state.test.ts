@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSearchState, toSearchQuery, writeSearchState } from './search-state.js';
+import { matchesBelowRoot, readSearchState, searchIdentity, toPointsQuery, toSearchQuery, writeSearchState } from './search-state.js';
 
 describe('search state in the URL', () => {
   it('round-trips every field and leaves defaults out', () => {
@@ -31,4 +31,37 @@ describe('search state in the URL', () => {
   it('falls back to the default window for an unknown one', () => {
     expect(readSearchState(new URLSearchParams('lookback=3weeks')).lookback).toBe('1h');
   });
+
+  it('keeps the order and the paging anchor in the URL and sends them; the points leave out the page, order and anchor', () => {
+    const anchor = '1700000000000000000:4bf92f3577b34da6a3ce929d0e0e4736';
+    const url = `service=cart&offset=20&sort=duration&anchor=${encodeURIComponent(anchor)}`;
+    const state = readSearchState(new URLSearchParams(url));
+    expect([state.sort, state.anchor]).toEqual(['duration', anchor]);
+    expect(writeSearchState(state).toString()).toBe(url);
+    const now = 1_700_000_000_000;
+    expect(toSearchQuery(state, now)).toMatchObject({ service: 'cart', sort: 'duration', anchor, offset: '20', limit: '20' });
+    expect(toPointsQuery(state, now)).toEqual({ service: 'cart', attr: [], start: String(now - 3600e3), end: String(now), operation: undefined, spanKind: undefined, minDuration: undefined, maxDuration: undefined });
+    expect(toPointsQuery({ ...state, mode: 'traceql', traceql: '{ }' }, now)).toBeUndefined();
+  });
+
+  it('reads an unknown order as newest first, and leaves the order out of a TraceQL URL', () => {
+    expect(readSearchState(new URLSearchParams('sort=random')).sort).toBe('start');
+    const traceql = readSearchState(new URLSearchParams('mode=traceql&q=%7B%7D&sort=spans'));
+    expect(writeSearchState(traceql).toString()).toBe('mode=traceql&q=%7B%7D');
+    expect(toSearchQuery(traceql, 0)).not.toHaveProperty('sort');
+  });
+
+  it('tells a new search from another page or order of the same one', () => {
+    const first = readSearchState(new URLSearchParams('service=cart'));
+    expect(searchIdentity({ ...first, offset: 40, sort: 'spans', anchor: '1:4bf92f3577b34da6a3ce929d0e0e4736' })).toBe(searchIdentity(first));
+    expect(searchIdentity({ ...first, operation: 'GET /cart' })).not.toBe(searchIdentity(first));
+  });
+
+  it.each([
+    ['service=cart', false],
+    ['service=cart&operation=SELECT+products', true],
+    ['attr=db.system%3Dduckdb', true],
+    ['service=cart&minDuration=100ms', true],
+    ['mode=traceql&q=%7B%7D', false],
+  ])('with %s the matching span may be below the root: %s', (url, below) => expect(matchesBelowRoot(readSearchState(new URLSearchParams(url)))).toBe(below));
 });

@@ -1,5 +1,5 @@
-import type { SearchQueryInput, SpanKindName } from '@clew/api';
-import { SEARCH_DEFAULT_LIMIT } from '@clew/api';
+import type { SearchQueryInput, SearchSort, SpanKindName } from '@clew/api';
+import { SEARCH_DEFAULT_LIMIT, SEARCH_SORTS } from '@clew/api';
 
 /** Relative windows offered in the time picker, and their length in milliseconds. */
 export const LOOKBACKS = { '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '2d': 2 * 86400e3, '7d': 7 * 86400e3 } as const;
@@ -26,6 +26,13 @@ export interface SearchState {
   end: number | undefined;
   limit: number;
   offset: number;
+  /** Newest first ('start', the default), longest first, or most spans first. */
+  sort: SearchSort;
+  /**
+   * The first page's paging anchor (as the server gave it), sent with every later page so that traces arriving
+   * meanwhile do not push rows already seen onto the next page. Undefined on a fresh search.
+   */
+  anchor: string | undefined;
 }
 
 export function readSearchState(p: URLSearchParams): SearchState {
@@ -45,6 +52,8 @@ export function readSearchState(p: URLSearchParams): SearchState {
     end: num('end'),
     limit: num('limit') ?? SEARCH_DEFAULT_LIMIT,
     offset: num('offset') ?? 0,
+    sort: SEARCH_SORTS.find((k) => k === p.get('sort')) ?? 'start',
+    anchor: p.get('anchor') || undefined,
   };
 }
 
@@ -69,23 +78,24 @@ export function writeSearchState(s: SearchState): URLSearchParams {
   }
   set('limit', s.limit, SEARCH_DEFAULT_LIMIT);
   set('offset', s.offset, 0);
+  if (s.mode === 'form') set('sort', s.sort, 'start');
+  set('anchor', s.anchor);
   return p;
 }
 
 /**
- * The API query for a state; a relative window is anchored at `now` (epoch ms). In TraceQL mode the query replaces
+ * The API query for a state; a relative window ends at `now` (epoch ms). In TraceQL mode the query replaces
  * the form's conditions (the server refuses both at once); the window and the page still apply.
  */
 export function toSearchQuery(s: SearchState, now: number): SearchQueryInput {
   const [start, end] = s.lookback === 'custom' ? [s.start, s.end] : [now - LOOKBACKS[s.lookback], now];
-  const page = {
-    start: start === undefined ? undefined : String(Math.floor(start)),
-    end: end === undefined ? undefined : String(Math.ceil(end)),
-    limit: String(s.limit),
-    offset: String(s.offset),
-  };
+  const window = { start: start === undefined ? undefined : String(Math.floor(start)), end: end === undefined ? undefined : String(Math.ceil(end)) };
+  const page = { ...window, limit: String(s.limit), offset: String(s.offset) };
+  // TraceQL pages by offset, newest first: no sort, no anchor.
   if (s.mode === 'traceql') return { q: s.traceql.trim() || undefined, ...page };
   return {
+    ...(s.sort !== 'start' && { sort: s.sort }),
+    ...(s.anchor !== undefined && { anchor: s.anchor }),
     service: s.service || undefined,
     operation: s.operation || undefined,
     spanKind: s.spanKind || undefined,
@@ -94,4 +104,24 @@ export function toSearchQuery(s: SearchState, now: number): SearchQueryInput {
     maxDuration: s.maxDuration || undefined,
     ...page,
   };
+}
+
+/**
+ * The query for the scatter of every match in the window (`GET …/search/points`): the search's conditions and
+ * window without the page, order or anchor, so moving between pages or re-sorting does not ask again. Undefined in
+ * TraceQL mode, whose scatter shows its page.
+ */
+export function toPointsQuery(s: SearchState, now: number): SearchQueryInput | undefined {
+  if (s.mode === 'traceql') return undefined;
+  const { limit: _limit, offset: _offset, sort: _sort, anchor: _anchor, ...rest } = toSearchQuery(s, now);
+  return rest;
+}
+
+/** True when the search asks more of a span than its service, so the matching span may well not be the root. */
+export const matchesBelowRoot = (s: SearchState): boolean =>
+  s.mode === 'form' && (s.operation !== '' || s.spanKind !== '' || s.attrs.length > 0 || s.minDuration !== '' || s.maxDuration !== '');
+
+/** The search a state describes, apart from its page, order and anchor: what the form edits. */
+export function searchIdentity(s: SearchState): string {
+  return writeSearchState({ ...s, offset: 0, sort: 'start', anchor: undefined }).toString();
 }
