@@ -1,3 +1,5 @@
+import { anyValueJsonText } from './any-value-json.js';
+
 /**
  * An attribute value with its OTLP type kept. Integers are int64 and held as bigint so values beyond 2^53 survive.
  * `empty` is OTLP's AnyValue with no value set.
@@ -39,7 +41,8 @@ export function getStringAttribute(attrs: Attributes, key: string): string | und
 
 /**
  * The value as a user would type it in a search box: strings as they are, numbers and bools in their usual text,
- * bytes as base64, arrays and lists as JSON. Used to match `key=value` filters and to show values.
+ * bytes as base64, arrays and lists as JSON (keys in the order sent, int64 exact). Used to match `key=value`
+ * filters and to show values.
  */
 export function anyValueToString(v: AnyValue): string {
   switch (v.type) {
@@ -54,9 +57,8 @@ export function anyValueToString(v: AnyValue): string {
     case 'bytes':
       return Buffer.from(v.value).toString('base64');
     case 'array':
-      return JSON.stringify(v.value.map(anyValueToJson));
     case 'kvlist':
-      return JSON.stringify(Object.fromEntries(v.value.map((kv) => [kv.key, anyValueToJson(kv.value)])));
+      return anyValueJsonText(v);
     case 'empty':
       return '';
   }
@@ -67,21 +69,4 @@ function doubleToString(d: number): string {
   if (d === Infinity) return 'Infinity';
   if (d === -Infinity) return '-Infinity';
   return String(d);
-}
-
-function anyValueToJson(v: AnyValue): unknown {
-  switch (v.type) {
-    case 'array':
-      return v.value.map(anyValueToJson);
-    case 'kvlist':
-      return Object.fromEntries(v.value.map((kv) => [kv.key, anyValueToJson(kv.value)]));
-    case 'int':
-      return Number.isSafeInteger(Number(v.value)) ? Number(v.value) : v.value.toString();
-    case 'empty':
-      return null;
-    case 'bytes':
-      return Buffer.from(v.value).toString('base64');
-    default:
-      return v.value;
-  }
 }

@@ -1,5 +1,5 @@
 import type { AnyValue, KeyValue } from '@clew/model';
-import { goJsonStringify } from './go-json.js';
+import { anyValueJsonText } from '@clew/model';
 import type { JaegerKeyValue } from './jaeger-json-types.js';
 
 const JS_MAX_SAFE = (1n << 53n) - 1n;
@@ -39,34 +39,8 @@ export const stringTag = (key: string, value: string): JaegerKeyValue => ({ key,
  */
 export function pcommonAsString(v: AnyValue): string {
   try {
-    return rawJson(v);
+    return anyValueJsonText(v, { go: true, nonFinite: 'throw' });
   } catch {
     return '';
-  }
-}
-
-function rawJson(v: AnyValue): string {
-  switch (v.type) {
-    case 'string':
-      return goJsonStringify(v.value);
-    case 'bool':
-      return v.value ? 'true' : 'false';
-    case 'int':
-      return v.value.toString();
-    case 'double':
-      if (!Number.isFinite(v.value)) throw new Error('json: unsupported value');
-      return JSON.stringify(v.value);
-    case 'bytes':
-      return JSON.stringify(Buffer.from(v.value).toString('base64'));
-    case 'array':
-      return '[' + v.value.map(rawJson).join(',') + ']';
-    case 'kvlist': {
-      const byKey = new Map<string, AnyValue>();
-      for (const kv of v.value) byKey.set(kv.key, kv.value);
-      const keys = [...byKey.keys()].sort();
-      return '{' + keys.map((k) => goJsonStringify(k) + ':' + rawJson(byKey.get(k)!)).join(',') + '}';
-    }
-    case 'empty':
-      return 'null';
   }
 }
