@@ -35,6 +35,26 @@ describe('tags become attributes by type', () => {
   });
 });
 
+/**
+ * OpenTelemetry Go's Jaeger exporter before v1.3.0 sent the status as an integer tag, Go's codes.Code (Unset 0,
+ * Error 1, Ok 2: not OTLP's numbers), with `error=true` beside an Error. The translator reads only names.
+ */
+describe('otel.status_code as an integer (OpenTelemetry Go before v1.3.0)', () => {
+  it.each([
+    ['2 (codes.Ok) → OK', [tag('otel.status_code', 2)], StatusCode.OK, ''],
+    ['2 with otel.status_description', [tag('otel.status_code', 2), tag('otel.status_description', 'fine')], StatusCode.OK, 'fine'],
+    ['1 (codes.Error) → ERROR', [tag('otel.status_code', 1)], StatusCode.ERROR, ''],
+    ['1 with error=true and a description, as that exporter sent an Error', [tag('otel.status_code', 1), tag('otel.status_description', 'boom'), tag('error', true)], StatusCode.ERROR, 'boom'],
+    ['0 (codes.Unset) → unset', [tag('otel.status_code', 0)], StatusCode.UNSET, ''],
+    ['3, no code of Go\'s → unset', [tag('otel.status_code', 3)], StatusCode.UNSET, ''],
+    ['a double 2.0 is no integer → unset', [tag('otel.status_code', 2, true)], StatusCode.UNSET, ''],
+  ] as Array<[string, JaegerTag[], StatusCode, string]>)('%s; the tags removed', (_, tags, code, message) => {
+    const span = one({ tags });
+    expect(span.status).toEqual({ code, message });
+    expect(span.attributes).toEqual([]);
+  });
+});
+
 describe('span.kind', () => {
   it.each([
     ['server', SpanKind.SERVER],
@@ -67,6 +87,7 @@ describe('status', () => {
     ['otel.status_code=OK', [tag('otel.status_code', 'OK')], StatusCode.OK, '', []],
     ['otel.status_code=ERROR with a description', [tag('otel.status_code', 'ERROR'), tag('otel.status_description', 'timeout')], StatusCode.ERROR, 'timeout', []],
     ['otel.status_code=error (any case)', [tag('otel.status_code', 'error')], StatusCode.ERROR, '', []],
+    ['otel.status_code=OTHER: unset, the tag removed', [tag('otel.status_code', 'OTHER')], StatusCode.UNSET, '', []],
     ['http.status_code=500', [tag('http.status_code', 500), tag('http.status_message', 'oops')], StatusCode.ERROR, 'oops', attrs(['http.status_code', int(500)], ['http.status_message', str('oops')])],
     ['http.status_code="503" (a string)', [tag('http.status_code', '503')], StatusCode.ERROR, '', attrs(['http.status_code', str('503')])],
     ['http.status_code=200', [tag('http.status_code', 200)], StatusCode.UNSET, '', attrs(['http.status_code', int(200)])],

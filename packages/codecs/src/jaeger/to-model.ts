@@ -155,9 +155,7 @@ function takeStatus(attrs: KeyValue[], kind: SpanKind): SpanStatus {
   const codeTag = take(attrs, TAG.statusCode);
   if (codeTag !== undefined) {
     if (!found) {
-      const name = text(codeTag).toUpperCase();
-      if (name === 'OK') code = StatusCode.OK;
-      else if (name === 'ERROR') code = StatusCode.ERROR;
+      code = statusCode(codeTag);
       const desc = take(attrs, TAG.statusDescription);
       if (desc !== undefined) message = text(desc);
     }
@@ -175,6 +173,22 @@ function takeStatus(attrs: KeyValue[], kind: SpanKind): SpanStatus {
   }
   return { code, message };
 }
+
+/**
+ * `otel.status_code` as a name, `OK` or `ERROR` in any case (the specification's and every current exporter's);
+ * or as an integer, which OpenTelemetry Go's Jaeger exporter sent until v1.3.0 (opentelemetry-go#2440): Go's
+ * codes.Code, in which 1 is Error and 2 is Ok (the reverse of OTLP's numbers). The translator reads only names and
+ * leaves an integer's span unset. Anything else is unset.
+ */
+function statusCode(v: AnyValue): StatusCode {
+  if (v.type === 'int') return v.value === GO_CODE_ERROR ? StatusCode.ERROR : v.value === GO_CODE_OK ? StatusCode.OK : StatusCode.UNSET;
+  const name = text(v).toUpperCase();
+  return name === 'OK' ? StatusCode.OK : name === 'ERROR' ? StatusCode.ERROR : StatusCode.UNSET;
+}
+
+/** go.opentelemetry.io/otel/codes: Unset 0, Error 1, Ok 2. */
+const GO_CODE_ERROR = 1n;
+const GO_CODE_OK = 2n;
 
 /** The translator reads a bool `error` tag; a string "true", which some Jaeger clients send, is taken too. */
 function isTrue(v: AnyValue): boolean {
