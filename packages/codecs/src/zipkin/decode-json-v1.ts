@@ -1,8 +1,9 @@
 import type { DecodeResult } from '../decode-result.js';
 import { asArray, asObject, asString, rethrowUnder } from '../otlp-json/json-values.js';
 import type { JsonObject } from '../otlp-json/json-values.js';
-import { parseJson } from './decode-json.js';
+import { jsonBodyText, readKeepingNumberText } from './decode-json.js';
 import { asEndpoint, asMicros, asTagValue, asZipkinId } from './json-fields.js';
+import type { JsonPath } from './json-number-text.js';
 import { zipkinToModel } from './to-model.js';
 import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from './zipkin-span.js';
 
@@ -13,7 +14,14 @@ import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from '.
  * binary annotations become tags, `ca`/`sa`/`ma` the remote endpoint), then mapped like v2.
  */
 export function decodeZipkinV1Json(body: string | Uint8Array): DecodeResult {
-  const list = asArray(parseJson(body), 'the top level');
+  return zipkinToModel(readKeepingNumberText(jsonBodyText(body), readV1Spans, isBinaryAnnotationValue));
+}
+
+/** `[i].binaryAnnotations[j].value`. */
+const isBinaryAnnotationValue = (path: JsonPath): boolean => path.length === 4 && path[1] === 'binaryAnnotations' && path[3] === 'value';
+
+function readV1Spans(doc: unknown): ZipkinSpan[] {
+  const list = asArray(doc, 'the top level');
   const spans: ZipkinSpan[] = [];
   for (let i = 0; i < list.length; i++) {
     try {
@@ -22,7 +30,7 @@ export function decodeZipkinV1Json(body: string | Uint8Array): DecodeResult {
       rethrowUnder(e, `[${i}]`);
     }
   }
-  return zipkinToModel(spans);
+  return spans;
 }
 
 interface V1Annotation {

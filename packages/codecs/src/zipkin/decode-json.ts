@@ -3,6 +3,8 @@ import type { DecodeResult } from '../decode-result.js';
 import { asArray, asBool, asObject, asString, fail, rethrowUnder } from '../otlp-json/json-values.js';
 import type { JsonObject } from '../otlp-json/json-values.js';
 import { asEndpoint, asMicros, asTagValue, asZipkinId } from './json-fields.js';
+import type { JsonPath } from './json-number-text.js';
+import { NEEDS_NUMBER_TEXT, keepNumberTexts } from './json-number-text.js';
 import { zipkinToModel } from './to-model.js';
 import type { ZipkinAnnotation, ZipkinKind, ZipkinSpan } from './zipkin-span.js';
 import { ZIPKIN_KINDS } from './zipkin-span.js';
@@ -18,7 +20,11 @@ export function decodeZipkinJson(body: string | Uint8Array): DecodeResult {
 
 /** Zipkin v2 JSON as {@link ZipkinSpan}s, before mapping. */
 export function readZipkinJson(body: string | Uint8Array): ZipkinSpan[] {
-  const list = asArray(parseJson(body), 'the top level');
+  return readKeepingNumberText(jsonBodyText(body), readSpans, isTagValue);
+}
+
+function readSpans(doc: unknown): ZipkinSpan[] {
+  const list = asArray(doc, 'the top level');
   const out = new Array<ZipkinSpan>(list.length);
   for (let i = 0; i < list.length; i++) {
     try {
@@ -30,11 +36,35 @@ export function readZipkinJson(body: string | Uint8Array): ZipkinSpan[] {
   return out;
 }
 
-/** JSON.parse of a body, a leading byte order mark ignored, with a DecodeError saying why it is not JSON. */
-export function parseJson(body: string | Uint8Array): unknown {
+/** `[i].tags.key`. */
+const isTagValue = (path: JsonPath): boolean => path.length === 3 && path[1] === 'tags';
+
+/**
+ * Reads the document as JSON.parse parses it; when the reader meets a number whose text it needs (it throws
+ * NEEDS_NUMBER_TEXT), puts the source text in place of the numbers at `keepText` paths and reads it again. Clients
+ * that send tags as strings, as Zipkin asks, never pay for the walk over the text.
+ */
+export function readKeepingNumberText<T>(text: string, read: (doc: unknown) => T, keepText: (path: JsonPath) => boolean): T {
+  const doc = parseJson(text);
+  try {
+    return read(doc);
+  } catch (e) {
+    if (e !== NEEDS_NUMBER_TEXT) throw e;
+  }
+  keepNumberTexts(doc, text, keepText);
+  return read(doc);
+}
+
+/** The text of a JSON body, a leading byte order mark left out; a DecodeError when there is none. */
+export function jsonBodyText(body: string | Uint8Array): string {
   let text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new DecodeError('empty body (expected a JSON list of spans)');
+  return text;
+}
+
+/** JSON.parse with a DecodeError saying why the text is not JSON. */
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {

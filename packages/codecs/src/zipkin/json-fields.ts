@@ -1,6 +1,7 @@
 import { fail } from '../otlp-json/json-values.js';
 import type { JsonObject } from '../otlp-json/json-values.js';
 import { asObject, asString } from '../otlp-json/json-values.js';
+import { NEEDS_NUMBER_TEXT } from './json-number-text.js';
 import type { ZipkinEndpoint } from './zipkin-span.js';
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -39,9 +40,14 @@ export function asEndpoint(v: unknown, where: string): ZipkinEndpoint | undefine
   };
 }
 
-/** A tag value: a string as Zipkin requires; numbers and booleans, which some clients send, as their text. */
+/**
+ * A tag value as Zipkin keeps it: a string as sent; a boolean, which some clients send, as `true` or `false`. A
+ * number throws NEEDS_NUMBER_TEXT: its text is what Zipkin keeps, and the caller reads the document again with the
+ * numbers of tags quoted as their source text (`1.0` stays `1.0`, 9007199254740993 is not rounded).
+ */
 export function asTagValue(v: unknown, where: string): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') throw NEEDS_NUMBER_TEXT;
+  if (typeof v === 'boolean') return String(v);
   return fail(where, `expected a string tag value, not ${JSON.stringify(v)}`);
 }

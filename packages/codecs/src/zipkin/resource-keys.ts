@@ -43,6 +43,18 @@ export const TAG = {
   startTimeAbsent: 'otel.zipkin.absentField.startTime',
 } as const;
 
+/**
+ * Attributes that keep what Zipkin says and the translator drops, written only when they say something: the
+ * model has no place for Zipkin's `shared` and `debug`, and one ip attribute per endpoint (which holds the ipv6
+ * when both are sent). Like `otel.zipkin.absentField.startTime`, they become fields again in Zipkin answers.
+ */
+export const ZIPKIN_ONLY = {
+  shared: 'zipkin.shared',
+  debug: 'zipkin.debug',
+  localIpv4: 'zipkin.local_endpoint.ipv4',
+  remoteIpv4: 'zipkin.remote_endpoint.ipv4',
+} as const;
+
 /** Attribute keys the endpoints map to (semantic conventions v1.6.1, as the translator uses). */
 export const ENDPOINT_KEY = {
   hostIp: 'net.host.ip',

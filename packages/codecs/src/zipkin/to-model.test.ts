@@ -30,8 +30,15 @@ describe('Zipkin v2 → model', () => {
     ['no localEndpoint → an empty resource', {}, (s) => expect(s.resource.attributes).toEqual([])],
     ['localEndpoint ipv4 and port → net.host.ip, net.host.port (int)', { localEndpoint: { serviceName: 'a', ipv4: '10.0.0.1', port: 8080 } }, (s) =>
       expect(s.attributes).toEqual([{ key: 'net.host.ip', value: str('10.0.0.1') }, { key: 'net.host.port', value: int(8080) }])],
-    ['ipv6 wins over ipv4, as the translator writes it last', { localEndpoint: { ipv4: '10.0.0.1', ipv6: '::1' } }, (s) =>
-      expect(s.attributes).toEqual([{ key: 'net.host.ip', value: str('::1') }])],
+    ['ipv6 wins net.host.ip, as the translator writes it last; the ipv4 is kept aside', { localEndpoint: { ipv4: '10.0.0.1', ipv6: '::1' } }, (s) =>
+      expect(s.attributes).toEqual([{ key: 'net.host.ip', value: str('::1') }, { key: 'zipkin.local_endpoint.ipv4', value: str('10.0.0.1') }])],
+    ['remoteEndpoint with both addresses: net.peer.ip is the ipv6', { remoteEndpoint: { ipv4: '10.0.0.9', ipv6: '2001:db8::1' } }, (s) =>
+      expect(s.attributes).toEqual([{ key: 'net.peer.ip', value: str('2001:db8::1') }, { key: 'zipkin.remote_endpoint.ipv4', value: str('10.0.0.9') }])],
+    ['shared: true → zipkin.shared=true (the translator drops it)', { kind: 'SERVER', shared: true }, (s) =>
+      expect(s.attributes).toEqual([{ key: 'zipkin.shared', value: bool(true) }])],
+    ['debug: true → zipkin.debug=true (the translator drops it)', { debug: true }, (s) =>
+      expect(s.attributes).toEqual([{ key: 'zipkin.debug', value: bool(true) }])],
+    ['shared: false and debug: false add nothing', { shared: false, debug: false }, (s) => expect(s.attributes).toEqual([])],
     ['remoteEndpoint → peer.service, net.peer.ip, net.peer.port', { remoteEndpoint: { serviceName: 'mysql', ipv4: '10.0.0.9', port: 3306 } }, (s) =>
       expect(s.attributes).toEqual([
         { key: 'peer.service', value: str('mysql') },

@@ -3,8 +3,9 @@ import type { AnyValue, KeyValue, Resource, Scope, Span, SpanEvent, SpanId, Span
 import { DecodeError } from '../decode-error.js';
 import type { DecodeResult } from '../decode-result.js';
 import { SpanSink, spanIdProblem } from '../validate.js';
-import { ENDPOINT_KEY, RESOURCE_TAG_KEYS, TAG } from './resource-keys.js';
-import type { ZipkinAnnotation, ZipkinKind, ZipkinSpan } from './zipkin-span.js';
+import { memberNumberTexts } from './json-number-text.js';
+import { ENDPOINT_KEY, RESOURCE_TAG_KEYS, TAG, ZIPKIN_ONLY } from './resource-keys.js';
+import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from './zipkin-span.js';
 
 const KINDS: Record<ZipkinKind, SpanKind> = {
   '': SpanKind.UNSPECIFIED,
@@ -57,6 +58,8 @@ function toSpan(z: ZipkinSpan, groups: Groups): Span {
   endpointAttributes(z, attributes);
   let start = z.timestamp ?? 0n;
   if (start === 0n) attributes.put(TAG.startTimeAbsent, bool(true));
+  if (z.shared) attributes.put(ZIPKIN_ONLY.shared, bool(true));
+  if (z.debug) attributes.put(ZIPKIN_ONLY.debug, bool(true));
   start *= 1000n;
   const parent = z.parentId === '' || z.parentId === z.id || /^0+$/.test(z.parentId) ? null : z.parentId;
   return {
@@ -151,7 +154,11 @@ function toEvent(a: ZipkinAnnotation): SpanEvent {
   return { timeUnixNano, name: a.value, attributes: [], droppedAttributesCount: 0 };
 }
 
-/** A JSON object of attributes as the translator reads it: strings, integers, doubles and booleans; the rest dropped. */
+/**
+ * A JSON object of attributes as the translator reads it: strings, integers, doubles and booleans; the rest dropped.
+ * A number with an integer value is an int (1.0 too, as the translator's math.Mod test makes it); an integer
+ * literal is read exactly, so 9007199254740993 (which the translator's float64 rounds) stays itself.
+ */
 function jsonAttributes(text: string, where: string): KeyValue[] {
   let o: unknown;
   try {
@@ -160,15 +167,30 @@ function jsonAttributes(text: string, where: string): KeyValue[] {
     throw new DecodeError(`${where}: attributes are not JSON: ${(e as Error).message}`);
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new DecodeError(`${where}: attributes are not a JSON object`);
+  let numberTexts: Map<string, string> | undefined;
   const out: KeyValue[] = [];
   for (const [key, v] of Object.entries(o)) {
     let value: AnyValue | undefined;
     if (typeof v === 'string') value = str(v);
     else if (typeof v === 'boolean') value = bool(v);
-    else if (typeof v === 'number') value = Number.isInteger(v) ? int(v) : dbl(v);
+    else if (typeof v === 'number') {
+      numberTexts ??= memberNumberTexts(text);
+      value = jsonNumber(v, numberTexts.get(key));
+    }
     if (value !== undefined) out.push({ key, value });
   }
   return out;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function jsonNumber(v: number, literal: string | undefined): AnyValue {
+  if (literal !== undefined && /^-?[0-9]+$/.test(literal)) {
+    const n = BigInt(literal);
+    if (n >= INT64_MIN && n <= INT64_MAX) return int(n);
+  }
+  return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? int(v) : dbl(v);
 }
 
 function dropped(text: string, where: string): number {
@@ -180,16 +202,24 @@ function dropped(text: string, where: string): number {
 function endpointAttributes(z: ZipkinSpan, attrs: Attributes): void {
   const local = z.localEndpoint;
   if (local !== undefined) {
-    if (local.ipv4 !== '') attrs.put(ENDPOINT_KEY.hostIp, str(local.ipv4));
-    if (local.ipv6 !== '') attrs.put(ENDPOINT_KEY.hostIp, str(local.ipv6));
+    endpointIp(local, attrs, ENDPOINT_KEY.hostIp, ZIPKIN_ONLY.localIpv4);
     if (local.port > 0) attrs.put(ENDPOINT_KEY.hostPort, int(local.port));
   }
   const remote = z.remoteEndpoint;
   if (remote !== undefined) {
     if (remote.serviceName !== '') attrs.put(ENDPOINT_KEY.peerService, str(remote.serviceName));
-    if (remote.ipv4 !== '') attrs.put(ENDPOINT_KEY.peerIp, str(remote.ipv4));
-    if (remote.ipv6 !== '') attrs.put(ENDPOINT_KEY.peerIp, str(remote.ipv6));
+    endpointIp(remote, attrs, ENDPOINT_KEY.peerIp, ZIPKIN_ONLY.remoteIpv4);
     if (remote.port > 0) attrs.put(ENDPOINT_KEY.peerPort, int(remote.port));
+  }
+}
+
+/** The ip attribute holds the ipv6 when both are sent, as the translator writes it last; the ipv4 is kept aside. */
+function endpointIp(e: ZipkinEndpoint, attrs: Attributes, ipKey: string, ipv4Key: string): void {
+  if (e.ipv6 !== '') {
+    attrs.put(ipKey, str(e.ipv6));
+    if (e.ipv4 !== '') attrs.put(ipv4Key, str(e.ipv4));
+  } else if (e.ipv4 !== '') {
+    attrs.put(ipKey, str(e.ipv4));
   }
 }
 

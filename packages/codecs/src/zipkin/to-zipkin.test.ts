@@ -1,4 +1,4 @@
-import { SpanKind, StatusCode, int, str } from '@clew/model';
+import { SpanKind, StatusCode, bool, int, str } from '@clew/model';
 import type { Span, SpanId, TraceId, UnixNanos } from '@clew/model';
 import { makeResource, makeSpan } from '@clew/model/testing';
 import { describe, expect, it } from 'vitest';
@@ -70,7 +70,22 @@ describe('model → Zipkin v2 JSON', () => {
     expect(toZipkinTrace([client, server]).map((z) => z.shared)).toEqual([undefined, true]);
   });
 
+  it.each<[string, Partial<Span>, Record<string, unknown>]>([
+    ['zipkin.shared=true → shared, with no client half in the trace', { attributes: [{ key: 'zipkin.shared', value: bool(true) }] }, { shared: true, tags: undefined }],
+    ['zipkin.debug=true → debug', { attributes: [{ key: 'zipkin.debug', value: bool(true) }] }, { debug: true, tags: undefined }],
+    ['an ipv4 kept aside goes back beside the ipv6', {
+      attributes: [
+        { key: 'net.host.ip', value: str('::1') }, { key: 'zipkin.local_endpoint.ipv4', value: str('10.0.0.1') },
+        { key: 'net.peer.ip', value: str('2001:db8::1') }, { key: 'zipkin.remote_endpoint.ipv4', value: str('10.0.0.9') },
+      ],
+    }, { localEndpoint: { serviceName: 'backend', ipv4: '10.0.0.1', ipv6: '::1' }, remoteEndpoint: { ipv4: '10.0.0.9', ipv6: '2001:db8::1' }, tags: undefined }],
+  ])('%s', (_name, over, expected) => {
+    const z = toZipkinSpan(span(over)) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(expected)) expect(z[k], k).toEqual(v);
+  });
+
   it('Zipkin → model → Zipkin gives back what the client sent (a failed span gains the status tags the exporter writes)', () => {
+    // Both addresses of an endpoint, debug, and shared without the client half come back too.
     const sent = [
       {
         traceId: '5af7183fb1d4cf5f',
@@ -80,14 +95,17 @@ describe('model → Zipkin v2 JSON', () => {
         name: 'get /api',
         timestamp: 1_700_000_000_000_001,
         duration: 2500,
-        localEndpoint: { serviceName: 'frontend', ipv4: '10.1.2.3', port: 8080 },
+        localEndpoint: { serviceName: 'frontend', ipv4: '10.1.2.3', ipv6: '2001:db8::a', port: 8080 },
         remoteEndpoint: { serviceName: 'backend', ipv6: '2001:db8::c001', port: 443 },
         annotations: [{ timestamp: 1_700_000_000_000_100, value: 'ws' }],
         tags: { error: 'boom', 'http.method': 'GET' },
+        debug: true,
       },
       { traceId: '5af7183fb1d4cf5f', parentId: '0000000000000001', id: '6b221d5bc9e6496c', kind: 'SERVER', name: 'get /api', timestamp: 1_700_000_000_000_050, duration: 2000, localEndpoint: { serviceName: 'backend' }, shared: true },
+      // The server half of another shared span, whose client half is not in the trace.
+      { traceId: '5af7183fb1d4cf5f', parentId: '6b221d5bc9e6496c', id: '0000000000000007', kind: 'SERVER', name: 'get /db', timestamp: 1_700_000_000_000_060, duration: 100, localEndpoint: { serviceName: 'db' }, shared: true },
     ];
-    const expected = structuredClone(sent);
+    const expected: Array<Record<string, unknown>> = structuredClone(sent);
     expected[0]!.tags = { error: 'boom', 'http.method': 'GET', 'otel.status_code': 'ERROR', 'otel.status_description': 'boom' };
     expect(toZipkinTrace(decodeZipkinJson(JSON.stringify(sent)).spans)).toEqual(expected);
   });

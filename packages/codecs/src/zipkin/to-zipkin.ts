@@ -1,7 +1,7 @@
-import { SpanKind, StatusCode, anyValueToString, nanosToMicros } from '@clew/model';
-import type { AnyValue, Attributes, Span } from '@clew/model';
+import { SpanKind, StatusCode, anyValueJsonText, anyValueToString, nanosToMicros } from '@clew/model';
+import type { Attributes, Span } from '@clew/model';
 import type { ZipkinJsonEndpoint, ZipkinJsonSpan } from './json-types.js';
-import { ENDPOINT_KEY, TAG } from './resource-keys.js';
+import { ENDPOINT_KEY, TAG, ZIPKIN_ONLY } from './resource-keys.js';
 
 const KINDS: Partial<Record<SpanKind, ZipkinJsonSpan['kind']>> = {
   [SpanKind.CLIENT]: 'CLIENT',
@@ -17,7 +17,8 @@ const SERVICE_NAME_FALLBACKS = ['faas.name', 'k8s.deployment.name', 'process.exe
  * The spans of one trace as Zipkin v2 JSON, mapped as OpenTelemetry's Zipkin exporter does (collector-contrib
  * zipkinv2/from_translator.go): resource and scope become tags, endpoints come from `net.*`/`peer.service`, status
  * becomes `otel.status_code` and `error`, events annotations, links `otlp.link.N` tags. A server span that shares
- * its id with a client span of the trace (Zipkin's shared RPC span, as ingested) is marked `shared`.
+ * its id with a client span of the trace (Zipkin's shared RPC span, as ingested) is marked `shared`, as is a span
+ * ingested with `shared` whose client half is not there.
  */
 export function toZipkinTrace(spans: readonly Span[]): ZipkinJsonSpan[] {
   const clientIds = new Set<string>();
@@ -46,12 +47,13 @@ export function toZipkinSpan(span: Span, shared = false): ZipkinJsonSpan {
   for (const kv of span.attributes) tags.set(kv.key, anyValueToString(kv.value));
   if (span.traceState !== '') tags.set(TAG.traceState, span.traceState);
   if (span.kind === SpanKind.INTERNAL) tags.set(TAG.spanKind, 'internal');
-  const startAbsent = tags.get(TAG.startTimeAbsent) === 'true';
-  tags.delete(TAG.startTimeAbsent);
-  const localEndpoint = endpoint(tags, serviceName, ENDPOINT_KEY.hostIp, ENDPOINT_KEY.hostPort);
+  const startAbsent = takeFlag(tags, TAG.startTimeAbsent);
+  const debug = takeFlag(tags, ZIPKIN_ONLY.debug);
+  const sharedFlag = takeFlag(tags, ZIPKIN_ONLY.shared);
+  const localEndpoint = endpoint(tags, serviceName, ENDPOINT_KEY.hostIp, ZIPKIN_ONLY.localIpv4, ENDPOINT_KEY.hostPort);
   const peer = tags.get(ENDPOINT_KEY.peerService) ?? '';
   tags.delete(ENDPOINT_KEY.peerService);
-  const remoteEndpoint = endpoint(tags, peer, ENDPOINT_KEY.peerIp, ENDPOINT_KEY.peerPort);
+  const remoteEndpoint = endpoint(tags, peer, ENDPOINT_KEY.peerIp, ZIPKIN_ONLY.remoteIpv4, ENDPOINT_KEY.peerPort);
   statusTags(span, tags);
   span.links.forEach((l, i) =>
     tags.set(`otlp.link.${i}`, `${l.traceId}|${l.spanId}|${l.traceState}|${attributesJson(l.attributes)}|${l.droppedAttributesCount}`),
@@ -81,7 +83,8 @@ export function toZipkinSpan(span: Span, shared = false): ZipkinJsonSpan {
   }
   // Zipkin keeps tags in a sorted map, so its answers list them by key.
   if (tags.size > 0) out.tags = Object.fromEntries([...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  if (shared) out.shared = true;
+  if (debug) out.debug = true;
+  if (shared || sharedFlag) out.shared = true;
   return out;
 }
 
@@ -100,42 +103,38 @@ function statusTags(span: Span, tags: Map<string, string>): void {
   if (message !== '') tags.set(TAG.statusDescription, message);
 }
 
-function endpoint(tags: Map<string, string>, serviceName: string, ipKey: string, portKey: string): ZipkinJsonEndpoint | undefined {
+/** Removes a flag attribute the mapping from Zipkin adds; whether it was true. */
+function takeFlag(tags: Map<string, string>, key: string): boolean {
+  const value = tags.get(key);
+  tags.delete(key);
+  return value === 'true';
+}
+
+function endpoint(tags: Map<string, string>, serviceName: string, ipKey: string, ipv4Key: string, portKey: string): ZipkinJsonEndpoint | undefined {
   const ip = tags.get(ipKey);
+  const ipv4 = tags.get(ipv4Key);
   const portText = tags.get(portKey);
   tags.delete(ipKey);
+  tags.delete(ipv4Key);
   tags.delete(portKey);
   if (serviceName === '' && ip === undefined) return undefined;
   const e: ZipkinJsonEndpoint = {};
   if (serviceName !== '') e.serviceName = serviceName;
   if (ip !== undefined) {
-    if (ip.includes(':')) e.ipv6 = ip;
-    else e.ipv4 = ip;
+    // An ipv4 kept aside is the other address of an endpoint that had both (the ip attribute holds the ipv6).
+    if (ip.includes(':')) {
+      if (ipv4 !== undefined) e.ipv4 = ipv4;
+      e.ipv6 = ip;
+    } else {
+      e.ipv4 = ip;
+    }
   }
   const port = Number(portText);
   if (portText !== undefined && Number.isInteger(port) && port > 0 && port <= 65535) e.port = port;
   return e;
 }
 
-/** Attributes as the Go exporter marshals `AsRaw()`: a JSON object, keys sorted, typed values. */
+/** Attributes as the Go exporter marshals `AsRaw()`: a JSON object, keys sorted, typed values, int64 exact. */
 function attributesJson(attrs: Attributes): string {
-  const sorted = [...attrs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return JSON.stringify(Object.fromEntries(sorted.map((kv) => [kv.key, rawValue(kv.value)])));
-}
-
-function rawValue(v: AnyValue): unknown {
-  switch (v.type) {
-    case 'int':
-      return Number.isSafeInteger(Number(v.value)) ? Number(v.value) : v.value.toString();
-    case 'bytes':
-      return Buffer.from(v.value).toString('base64');
-    case 'array':
-      return v.value.map(rawValue);
-    case 'kvlist':
-      return Object.fromEntries(v.value.map((kv) => [kv.key, rawValue(kv.value)]));
-    case 'empty':
-      return null;
-    default:
-      return v.value;
-  }
+  return anyValueJsonText({ type: 'kvlist', value: attrs }, { go: true });
 }

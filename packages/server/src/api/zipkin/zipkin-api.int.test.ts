@@ -141,3 +141,21 @@ describe('Zipkin v2 API: golden request/response pairs (fixtures/golden.json)', 
     expect(trace).toEqual(expected);
   });
 });
+
+/**
+ * Numbers Zipkin keeps as sent: a tag sent as a JSON number is its text (zipkin-server reads it so), and integers in
+ * an annotation's packed attributes stay exact. The body is text: a JavaScript number cannot hold 9007199254740993.
+ */
+describe('Zipkin v2 API: numbers come back as sent', () => {
+  it('a tag 9007199254740993 (as py_zipkin sends it), 1.0, and an int64 in annotation JSON', async () => {
+    const C = 'c000000000000003';
+    const body = `[{"traceId":"${C}","id":"000000000000000e","kind":"SERVER","name":"get /","timestamp":${US(90_000)},"duration":300,` +
+      `"localEndpoint":{"serviceName":"frontend"},"annotations":[{"timestamp":${US(90_000, 100)},"value":"batch|{\\"ids\\":9007199254740993}|0"}],` +
+      `"tags":{"big":9007199254740993,"ratio":1.0,"text":"9007199254740993"}}]`;
+    await store.append(decodeZipkinJson(body).spans);
+    const res = await app.inject({ method: 'GET', url: `/api/v2/trace/${C}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('"tags":{"big":"9007199254740993","ratio":"1.0","text":"9007199254740993"}');
+    expect(res.body).toContain('"value":"batch|{\\"ids\\":9007199254740993}|0"');
+  });
+});
