@@ -53,12 +53,15 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
   await serveWebUi(app, opts.webDir ?? WEB_DIST, opts.serveSourceMaps ?? false);
 }
 
-/** The window /health searches: small, so the probe is cheap, and recent, so it reads the partition being written. */
-const PROBE_WINDOW_NS = 60_000_000_000n;
+/**
+ * The window /health searches: recent, so it reads the partition being written, and one second, so that a probe every
+ * few seconds on a busy Clew groups a second's spans, not a minute's.
+ */
+const PROBE_WINDOW_NS = 1_000_000_000n;
 
 /**
  * Why the store cannot serve reads, or null when it can: within `timeoutMs` it must report its stats and answer a
- * search of the last minute (a real query wherever a partition covers that minute, as on any Clew receiving spans).
+ * search of the last second (a real query wherever a partition covers that second, as on any Clew receiving spans).
  */
 async function storeProblem(store: Store, now: UnixNanos, timeoutMs: number): Promise<string | null> {
   let timer: NodeJS.Timeout | undefined;
