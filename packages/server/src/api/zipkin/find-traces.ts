@@ -29,7 +29,9 @@ export async function findZipkinTraces(store: Store, q: ZipkinQueryRequest): Pro
   const found: ZipkinJsonSpan[][] = [];
   for (let offset = 0; offset < MAX_CANDIDATES; offset += page) {
     const result = await store.findTraces({ ...base, offset });
-    const traces = await Promise.all(result.traces.map((t) => readZipkinTrace(store, t.traceId)));
+    // One read for the page's candidates.
+    const read = await store.getTraces(result.traces.map((t) => t.traceId));
+    const traces = result.traces.map((t) => zipkinTraceOf(read.get(t.traceId) ?? []));
     for (const trace of traces) {
       if (trace.length > 0 && matchesQuery(q, trace)) found.push(trace);
       if (found.length === q.limit) return found;
@@ -41,7 +43,10 @@ export async function findZipkinTraces(store: Store, q: ZipkinQueryRequest): Pro
 
 /** A trace as Zipkin JSON, spans by start time then id (the client half of a shared span first); [] when unknown. */
 export async function readZipkinTrace(store: Store, traceId: TraceId): Promise<ZipkinJsonSpan[]> {
-  const spans = await store.getTrace(traceId);
+  return zipkinTraceOf(await store.getTrace(traceId));
+}
+
+function zipkinTraceOf(spans: readonly Span[]): ZipkinJsonSpan[] {
   return toZipkinTrace([...spans].sort(byStart));
 }
 
