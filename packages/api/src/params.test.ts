@@ -19,6 +19,8 @@ describe('SearchQuerySchema', () => {
       end: '1700000060000',
       limit: '50',
       offset: '100',
+      sort: 'duration',
+      anchor: '1700000000123456789:0af7651916cd43dd8448eb211c80319c',
     });
     expect(q).toEqual({
       service: 'cart',
@@ -34,12 +36,14 @@ describe('SearchQuerySchema', () => {
       end: 1_700_000_060_000_000_000n,
       limit: 50,
       offset: 100,
+      sort: 'duration',
+      anchor: { startTimeUnixNano: 1_700_000_000_123_456_789n, traceId: '0af7651916cd43dd8448eb211c80319c' },
     });
   });
 
   it('treats empty parameters as absent and fills defaults', () => {
-    const q = SearchQuerySchema.parse({ service: '', spanKind: '', minDuration: '', limit: '' });
-    expect(q).toEqual({ attr: [], limit: 20, offset: 0 });
+    const q = SearchQuerySchema.parse({ service: '', spanKind: '', minDuration: '', limit: '', sort: '', anchor: '' });
+    expect(q).toEqual({ attr: [], limit: 20, offset: 0, sort: 'start' });
   });
 
   it('takes a single attr as a list of one', () => {
@@ -57,6 +61,8 @@ describe('SearchQuerySchema', () => {
     [{ attr: ['=v'] }, 'attr', "parameter 'attr': expected key=value, got '=v'"],
     [{ minDuration: '2s', maxDuration: '1s' }, 'maxDuration', "parameter 'maxDuration': must not be less than minDuration"],
     [{ start: '2000', end: '1000' }, 'end', "parameter 'end': must not be before start"],
+    [{ sort: 'name' }, 'sort', "parameter 'sort': expected one of start, duration, spans, got 'name'"],
+    [{ anchor: '17:0AF7651916CD43DD8448EB211C80319C' }, 'anchor', "parameter 'anchor': expected <startTimeUnixNano>:<trace id of 32 lowercase hex digits>, got '17:0AF7651916CD43DD8448EB211C80319C'"],
   ])('refuses %j naming the parameter', (input, parameter, message) => {
     const r = SearchQuerySchema.safeParse(input);
     expect(r.success).toBe(false);

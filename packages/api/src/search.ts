@@ -24,6 +24,17 @@ const optionalAnchor = z
     }
     return { startTimeUnixNano: BigInt(m[1]!), traceId: m[2]! };
   });
+/** `sort`: one of SEARCH_SORTS, `start` when absent or empty. */
+const optionalSort = z
+  .string()
+  .optional()
+  .transform((s, ctx): SearchSort => {
+    if (s === undefined || s === '') return 'start';
+    if ((SEARCH_SORTS as readonly string[]).includes(s)) return s as SearchSort;
+    ctx.addIssue({ code: 'custom', message: `expected one of ${SEARCH_SORTS.join(', ')}, got '${s}'` });
+    return z.NEVER;
+  });
+
 /** The anchor parameter's text for a row (its start and trace id). */
 export const anchorText = (row: { startTimeUnixNano: string; traceId: string }): string => `${row.startTimeUnixNano}:${row.traceId}`;
 export const SEARCH_MAX_LIMIT = 1000;
@@ -62,7 +73,7 @@ export const SearchQuerySchema = z
     limit: integerParam(1, SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT),
     offset: integerParam(0, 1_000_000, 0),
     /** Order of the rows: newest first (default), longest first, or most spans first; ties newest first. */
-    sort: z.enum(SEARCH_SORTS).optional().transform((s) => s ?? 'start'),
+    sort: optionalSort,
     /**
      * Paging anchor, `<startTimeUnixNano>:<traceId>` as a first page's `anchor` gave it: only traces at or after it
      * in newest-first order count (those that arrived since are left out and counted in `newSinceAnchor`), so
