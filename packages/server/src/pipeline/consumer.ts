@@ -1,0 +1,15 @@
+import type { Span } from '@clew/model';
+
+/**
+ * What reads every accepted span after it is durable (span metrics, the service graph, the attribute catalog,
+ * adaptive sampling's counts), as Tempo's metrics-generator `Processor` (`Name`, `PushSpans`, `Shutdown`). The store
+ * writer calls `push` with each batch it writes and the write-ahead-log position of the batch's last record, in log
+ * order, replay included: a consumer that keeps state across restarts remembers the last position it counted and
+ * skips a batch at or below it, so each span is counted once across a kill -9.
+ */
+export interface SpanConsumer {
+  readonly name: string;
+  /** Must be cheap or hand the work off: it runs on the store writer's path, once per batch. */
+  push(spans: readonly Span[], walPosition: bigint): void;
+  shutdown?(): Promise<void>;
+}
