@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { decodeSegment, encodeHeader, PayloadFormat } from './record.js';
+
+/** One record's bytes as the log writes them: header, then payload. */
+const record = (seq: bigint, format: number, payload: string): Buffer =>
+  Buffer.concat([encodeHeader(seq, format as PayloadFormat, Buffer.from(payload)), Buffer.from(payload)]);
+
+/** Hex with the spaces and comments of a hand-drawn fixture taken out. */
+const hex = (drawn: string): string => drawn.replace(/#.*$/gm, '').replace(/\s+/g, '');
+
+const read = (buf: Buffer) => {
+  const { records, validBytes } = decodeSegment(buf);
+  return { records: records.map((r) => [r.seq, r.format, Buffer.from(r.payload).toString()]), validBytes };
+};
+
+describe('encodeHeader', () => {
+  it('lays a record out as documented: length, crc32 of (seq, format, payload), seq, format, little-endian', () => {
+    expect(record(1n, PayloadFormat.OTLP_PROTO, 'abc').toString('hex')).toBe(
+      hex(`
+        03000000            # payload length 3
+        b575a992            # crc32 0x92a975b5 of the 12 bytes 01000000 00000000 01 616263
+        0100000000000000    # seq 1
+        01                  # format OTLP_PROTO
+        616263              # "abc"
+      `),
+    );
+  });
+
+  it('writes all 64 bits of the sequence number', () => {
+    expect(encodeHeader(0x0102030405060708n, PayloadFormat.OTLP_JSON, Buffer.alloc(0)).subarray(8, 16).toString('hex')).toBe('0807060504030201');
+  });
+});
+
+describe('decodeSegment', () => {
+  it.each(Object.entries(PayloadFormat))('reads back a record of format %s (%i)', (_name, format) => {
+    const buf = Buffer.concat([record(7n, format, 'payload'), record(8n, format, '')]);
+    expect(read(buf)).toEqual({ records: [[7n, format, 'payload'], [8n, format, '']], validBytes: buf.length });
+  });
+
+  it('reads an empty segment as no records', () => {
+    expect(read(Buffer.alloc(0))).toEqual({ records: [], validBytes: 0 });
+  });
+
+  it.each([0, 9, 128, 255])('stops at a record whose format byte is %i, though its checksum is right', (format) => {
+    const first = record(1n, PayloadFormat.OTLP_PROTO, 'one');
+    const buf = Buffer.concat([first, record(2n, format, 'two'), record(3n, PayloadFormat.OTLP_PROTO, 'three')]);
+    expect(read(buf)).toEqual({ records: [[1n, PayloadFormat.OTLP_PROTO, 'one']], validBytes: first.length });
+  });
+
+  const first = record(1n, PayloadFormat.OTLP_PROTO, 'one');
+  const second = record(2n, PayloadFormat.ZIPKIN_JSON, 'second');
+  const third = record(3n, PayloadFormat.OTLP_JSON, 'three');
+
+  it.each(Array.from({ length: second.length }, (_, i) => i))(
+    'stops at the second record when its byte %i is flipped, and keeps the first',
+    (at) => {
+      const damaged = Buffer.from(second);
+      damaged[at] ^= 0xff;
+      expect(read(Buffer.concat([first, damaged, third]))).toEqual({
+        records: [[1n, PayloadFormat.OTLP_PROTO, 'one']],
+        validBytes: first.length,
+      });
+    },
+  );
+
+  it.each(Array.from({ length: second.length - 1 }, (_, i) => i + 1))(
+    'stops at the last record when only %i of its bytes were written',
+    (written) => {
+      expect(read(Buffer.concat([first, second.subarray(0, written)]))).toEqual({
+        records: [[1n, PayloadFormat.OTLP_PROTO, 'one']],
+        validBytes: first.length,
+      });
+    },
+  );
+});
