@@ -9,7 +9,7 @@ export interface ModuleDef<Ctx> {
   start(ctx: Ctx, get: <T>(name: string) => T): Promise<Running>;
 }
 
-/** Started modules, stopped in reverse start order. */
+/** Started modules, stopped in reverse start order, each once (stop() answers every call with the same promise). */
 export interface StartedModules {
   get<T>(name: string): T;
   stop(): Promise<void>;
@@ -42,11 +42,20 @@ export async function startModules<Ctx>(
     if (!r) throw new Error(`module "${name}" is not running`);
     return r.value as T;
   };
+  // Every module gets its stop called once, even when one before it throws: a receiver that fails to close must
+  // not keep the pipeline from flushing or the store from closing. The first error is rethrown at the end.
   const stopAll = async () => {
+    const errors: unknown[] = [];
     for (const name of [...running.keys()].reverse()) {
-      await running.get(name)!.stop();
+      const started = running.get(name)!;
       running.delete(name);
+      try {
+        await started.stop();
+      } catch (err) {
+        errors.push(err);
+      }
     }
+    if (errors.length > 0) throw errors[0];
   };
   try {
     for (const name of order) {
@@ -54,11 +63,13 @@ export async function startModules<Ctx>(
       onStarted?.(name);
     }
   } catch (err) {
-    await stopAll();
+    // The start failure is what the caller must see (a port in use, a bad setting), not a failure to stop.
+    await stopAll().catch(() => undefined);
     throw err;
   }
+  let stopping: Promise<void> | undefined;
   return {
     get,
-    stop: stopAll,
+    stop: () => (stopping ??= stopAll()),
   };
 }
