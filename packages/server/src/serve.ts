@@ -11,7 +11,10 @@ import type { Metrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
 import type { ModuleDef, Running } from './modules.js';
 import { startModules } from './modules.js';
+import { catalogConsumer } from './pipeline/catalog-consumer.js';
+import { DeadLetters } from './pipeline/dead-letters.js';
 import { IngestPipeline } from './pipeline/ingest.js';
+import { buildProcessors } from './pipeline/processors/config.js';
 import { startHttpApp } from './http-app.js';
 import { otlpHttpReceiver } from './receivers/otlp-http/receiver.js';
 import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
@@ -21,7 +24,6 @@ import { startJaegerAgent } from './receivers/jaeger/agent.js';
 import { AttributeCatalog } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
 import { tempoApi } from './api/tempo/index.js';
-import { sampleSpans } from './pipeline/sample-spans.js';
 import { startRetention } from './retention.js';
 import { WriteAheadLog } from './wal/wal.js';
 
@@ -32,9 +34,6 @@ interface Ctx {
   readonly dataDir: string;
   readonly addresses: Record<string, string>;
 }
-
-/** Spans per accepted request that teach the autocomplete catalog. */
-const CATALOG_SAMPLE = 32;
 
 const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
 
@@ -91,9 +90,8 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   pipeline: {
     deps: ['store', 'wal', 'catalog'],
-    async start({ config, log, metrics }, get) {
+    async start({ config, log, metrics, dataDir }, get) {
       const { wal, replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
-      const catalog = get<AttributeCatalog>('catalog');
       const pipeline = new IngestPipeline(
         wal,
         get<Store>('store'),
@@ -102,12 +100,9 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           retryAfterSeconds: config.limits.retryAfterSeconds,
           batchSpans: config.storage.batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
-          // Autocomplete needs what keys and values arrive, not every span of every request; but every root, so
-          // that rootServiceName and rootName suggest only (and all) values a root has.
-          onAccepted: (spans) => {
-            catalog.record(sampleSpans(spans, CATALOG_SAMPLE));
-            catalog.recordRoots(spans);
-          },
+          processors: buildProcessors(config.pipeline.processors),
+          consumers: [catalogConsumer(get<AttributeCatalog>('catalog'))],
+          deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),
         },
         metrics,
         log,

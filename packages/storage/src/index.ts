@@ -16,6 +16,7 @@ export type {
   TraceSort,
   TraceSummary,
 } from './store.js';
+export { StoreError } from './store.js';
 export type { DuckDBStoreOptions } from './duckdb/options.js';
 export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';

@@ -148,11 +148,29 @@ export interface StoreStats {
 }
 
 /**
+ * A write the store could not make, saying whether trying again can help: `retryable` for a failing disk, memory or
+ * a closed store; not for a batch the store refuses as bad (a value it cannot hold), which no retry will take.
+ */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/**
  * Where spans live. Every backend passes the conformance suite in `conformance.ts`.
  * Writes are batched by the caller; `append` resolves only when the spans are durable.
  */
 export interface Store {
-  /** Appends spans durably. `walPosition`, when given, is recorded atomically with them (see lastWalPosition). */
+  /**
+   * Appends spans durably. `walPosition`, when given, is recorded atomically with them (see lastWalPosition). A
+   * failure rejects with a StoreError saying whether a retry can succeed; nothing of a failed append is kept.
+   */
   append(spans: readonly Span[], walPosition?: bigint): Promise<void>;
   /** The walPosition of the last successful append, or 0n for a new store. */
   lastWalPosition(): Promise<bigint>;

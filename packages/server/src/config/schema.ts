@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { processorsConfigSchema } from '../pipeline/processors/config.js';
 import { parseConfigDuration } from './duration.js';
 
 const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
@@ -50,6 +51,14 @@ export const configSchema = z
         batchSpans: z.number().int().positive().default(50_000),
         /** How long the writer waits to gather a larger batch when few spans are queued. */
         batchWait: duration.default('200ms'),
+      })
+      .strict()
+      .prefault({}),
+    /** What happens to spans between the receivers and the store (docs/configuration.md, "Pipeline"). */
+    pipeline: z
+      .object({
+        /** Run in order on every request before it is logged: limits, filter, redact, enrich, headSampling. */
+        processors: processorsConfigSchema,
       })
       .strict()
       .prefault({}),

@@ -65,8 +65,43 @@ export function createMetrics() {
     help: 'Time partitions the store holds.',
     registers: [registry],
   });
+  const processorSpans = new Counter({
+    name: 'clew_processor_spans_total',
+    help: 'Spans through each processor before the write-ahead log, by outcome: in, modified, dropped (with the reason).',
+    labelNames: ['processor', 'outcome', 'reason'] as const,
+    registers: [registry],
+  });
+  const walRecords = new Counter({
+    name: 'clew_wal_records_total',
+    help: 'Requests logged, by payload: received (the bytes as they came, no processor changed a span) or reencoded (the processed spans as OTLP protobuf).',
+    labelNames: ['payload'] as const,
+    registers: [registry],
+  });
+  const walReencodeSeconds = new Histogram({
+    name: 'clew_wal_reencode_seconds',
+    help: 'Time to encode a processed batch as OTLP protobuf for the write-ahead log.',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [registry],
+  });
+  const consumerSeconds = new Histogram({
+    name: 'clew_consumer_seconds',
+    help: 'Time each consumer takes with one written batch.',
+    labelNames: ['consumer'] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
+    registers: [registry],
+  });
+  const deadLetterSpans = new Counter({
+    name: 'clew_dead_letter_spans_total',
+    help: 'Spans the store refused as bad (not worth retrying), written to the dead-letter directory instead.',
+    registers: [registry],
+  });
   return {
     registry,
+    processorSpans,
+    walRecords,
+    walReencodeSeconds,
+    consumerSeconds,
+    deadLetterSpans,
     spansReceived,
     spansAccepted,
     spansRefused,

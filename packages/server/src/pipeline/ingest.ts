@@ -1,17 +1,29 @@
+import { encodeOtlpProto } from '@clew/codecs';
 import type { Span } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { Logger } from 'pino';
 import { ClewError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import { decodePayload } from '../receivers/decode-payload.js';
 import type { PayloadFormat } from '../wal/record.js';
+import { PayloadFormat as Format } from '../wal/record.js';
 import type { WriteAheadLog } from '../wal/wal.js';
-import { decodePayload } from './decode-payload.js';
+import type { ReceivedBatch } from './batch.js';
+import type { SpanConsumer } from './consumer.js';
+import type { ProcessorDrop } from './processors/chain.js';
+import { ProcessorChain } from './processors/chain.js';
+import type { Processor } from './processors/processor.js';
+import type { DeadLetters } from './dead-letters.js';
 import { StoreWriter } from './store-writer.js';
 
+/** The outcome of one request, as a value: what was accepted, refused one by one, and dropped by which processor. */
 export interface IngestResult {
+  /** Valid spans of the request: all of them are the client's concern no more (kept, or dropped by a processor). */
   readonly accepted: number;
   readonly rejected: number;
   readonly rejectMessage: string;
+  /** Spans processors left out on purpose (sampling, filters, limits), by processor and reason. */
+  readonly dropped: readonly ProcessorDrop[];
 }
 
 export interface IngestOptions {
@@ -19,17 +31,24 @@ export interface IngestOptions {
   readonly retryAfterSeconds: number;
   readonly batchSpans: number;
   readonly batchWaitMs: number;
-  /** Told of the spans of every accepted request (after it is durable); must be cheap, it runs on the ingest path. */
-  readonly onAccepted?: (spans: readonly Span[]) => void;
+  /** Run in order on every request before it is logged (pipeline.processors). */
+  readonly processors?: readonly Processor[];
+  /** Fed every span written, once, with its log position (replay included). */
+  readonly consumers?: readonly SpanConsumer[];
+  /** Where batches the store refuses as bad go (else the writer retries them for ever). */
+  readonly deadLetters?: DeadLetters;
 }
 
 /**
- * The ingest path every receiver shares: decode → admit (bounded) → write-ahead log → acknowledge, then the store
- * writer moves spans into the store in large batches. A request is acknowledged only once its record is durable,
- * so an acknowledged span survives kill -9: on start the log replays what the store does not hold yet.
+ * The ingest path every receiver shares: processors → admit (bounded) → write-ahead log → acknowledge; then the
+ * store writer feeds the consumers and moves spans into the store in large batches. The log holds the batch as the
+ * processors left it, so nothing they removed (a redacted secret) reaches the disk; when they changed nothing it
+ * holds the request's bytes as received, which costs no encoding. A request is acknowledged only once its record
+ * is durable, so an acknowledged span survives kill -9: on start the log replays what the store does not hold yet.
  */
 export class IngestPipeline {
   private readonly writer: StoreWriter;
+  private readonly chain: ProcessorChain;
   private pendingSpans = 0;
   private stopping = false;
 
@@ -40,18 +59,22 @@ export class IngestPipeline {
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.writer = new StoreWriter(store, wal, opts, metrics, log, (n) => {
+    this.chain = new ProcessorChain(opts.processors ?? [], metrics);
+    this.writer = new StoreWriter(store, wal, { ...opts, consumers: opts.consumers ?? [] }, metrics, log, (n) => {
       this.pendingSpans -= n;
       metrics.queueSpans.set(this.pendingSpans);
     });
   }
 
-  /** Writes records left in the log by an earlier run into the store, before anything new is accepted. */
+  /**
+   * Writes records left in the log by an earlier run into the store (and through the consumers), before anything new
+   * is accepted. Records hold processed batches, so the processors do not run again.
+   */
   async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array }>): Promise<number> {
     let batch: Span[] = [];
     let spans = 0;
     for (const [i, r] of records.entries()) {
-      let decoded: Span[];
+      let decoded: readonly Span[];
       try {
         decoded = decodePayload(r.format, r.payload).spans;
       } catch (err) {
@@ -75,22 +98,23 @@ export class IngestPipeline {
   }
 
   /**
-   * Accepts one export request. Resolves when its spans are durable; throws a ClewError when the whole request is
-   * refused (malformed, pipeline full, shutting down). Spans that fail validation are reported, not thrown.
+   * Accepts one decoded request. Resolves when what the processors kept of it is durable; throws a ClewError when the
+   * whole request is refused (pipeline full, shutting down, the log failing). Spans that failed validation are
+   * reported, not thrown.
    */
-  async ingest(protocol: string, format: PayloadFormat, payload: Uint8Array): Promise<IngestResult> {
-    const decoded = decodePayload(format, payload);
-    const n = decoded.spans.length;
-    this.metrics.spansReceived.inc({ protocol }, n + decoded.rejected);
-    if (decoded.rejected > 0) this.metrics.spansRefused.inc({ protocol, reason: 'invalid' }, decoded.rejected);
-    const result = { accepted: n, rejected: decoded.rejected, rejectMessage: decoded.rejectMessage };
-    if (n === 0) return result;
+  async ingest(batch: ReceivedBatch): Promise<IngestResult> {
+    const { protocol } = batch;
+    const n = batch.spans.length;
+    this.metrics.spansReceived.inc({ protocol }, n + batch.rejected);
+    if (batch.rejected > 0) this.metrics.spansRefused.inc({ protocol, reason: 'invalid' }, batch.rejected);
+    if (n === 0) return { accepted: 0, rejected: batch.rejected, rejectMessage: batch.rejectMessage, dropped: [] };
     if (this.stopping) {
       this.metrics.spansRefused.inc({ protocol, reason: 'shutting_down' }, n);
       throw new ClewError('SHUTTING_DOWN', 'Clew is shutting down; retry against another instance or later', {
         retryAfterSeconds: this.opts.retryAfterSeconds,
       });
     }
+    // Admitted on the received count: what the processors keep is never more, and the check is before their work.
     if (this.pendingSpans + n > this.opts.maxPendingSpans) {
       this.metrics.spansRefused.inc({ protocol, reason: 'pipeline_full' }, n);
       throw new ClewError(
@@ -100,12 +124,17 @@ export class IngestPipeline {
         { retryAfterSeconds: this.opts.retryAfterSeconds },
       );
     }
-    this.pendingSpans += n;
+    const processed = this.chain.run(batch.spans);
+    const result = { accepted: n, rejected: batch.rejected, rejectMessage: batch.rejectMessage, dropped: processed.dropped };
+    const kept = processed.spans;
+    if (kept.length === 0) return result;
+    const record = this.recordOf(processed.changed ? undefined : batch.wire, kept);
+    this.pendingSpans += kept.length;
     this.metrics.queueSpans.set(this.pendingSpans);
-    const entry = this.writer.enqueue(decoded.spans);
+    const entry = this.writer.enqueue(kept);
     const timer = this.metrics.walSyncSeconds.startTimer();
     try {
-      entry.seq = await this.wal.append(format, payload);
+      entry.seq = await this.wal.append(record.format, record.payload);
     } catch (err) {
       this.writer.drop(entry);
       this.metrics.spansRefused.inc({ protocol, reason: 'write_failed' }, n);
@@ -117,8 +146,20 @@ export class IngestPipeline {
       timer();
     }
     this.writer.wake();
-    this.opts.onAccepted?.(decoded.spans);
     return result;
+  }
+
+  /** What the log keeps: the received bytes when they still say exactly what is kept, else the kept spans re-encoded. */
+  private recordOf(wire: ReceivedBatch['wire'], kept: readonly Span[]): { format: PayloadFormat; payload: Uint8Array } {
+    if (wire !== undefined) {
+      this.metrics.walRecords.inc({ payload: 'received' });
+      return wire;
+    }
+    const end = this.metrics.walReencodeSeconds.startTimer();
+    const payload = encodeOtlpProto(kept);
+    end();
+    this.metrics.walRecords.inc({ payload: 'reencoded' });
+    return { format: Format.OTLP_PROTO, payload };
   }
 
   /** Stops admitting requests and writes everything accepted to the store. */

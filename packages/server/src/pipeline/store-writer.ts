@@ -1,8 +1,11 @@
 import type { Span } from '@clew/model';
 import type { Store } from '@clew/storage';
+import { StoreError } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import type { WriteAheadLog } from '../wal/wal.js';
+import type { SpanConsumer } from './consumer.js';
+import type { DeadLetters } from './dead-letters.js';
 
 /** Spans of one accepted request; seq is set once its log record is durable. */
 export interface QueueEntry {
@@ -14,14 +17,26 @@ export interface QueueEntry {
 export interface StoreWriterOptions {
   readonly batchSpans: number;
   readonly batchWaitMs: number;
+  /** Fed each batch before it is written, once, with its log position. */
+  readonly consumers: readonly SpanConsumer[];
+  /** Where spans the store refuses as bad go; without it such a batch is retried like any other failure. */
+  readonly deadLetters?: DeadLetters;
+  /** Waits between retries of a failed write, the last repeating; tests shorten them. */
+  readonly retryMs?: readonly number[];
 }
 
 const RETRY_MS = [100, 500, 1000, 2000, 5000];
 
+/** Whether a failed write may succeed on another try: a StoreError says; anything else is not known to be final. */
+const retryable = (err: unknown): boolean => !(err instanceof StoreError) || err.retryable;
+
 /**
  * Moves accepted spans from memory into the store in large batches, recording the log position with each batch so
  * the log can be trimmed. Entries join the queue in log order, and only a prefix of durable entries is written, so
- * the recorded position never runs ahead of a record the store does not hold.
+ * the recorded position never runs ahead of a record the store does not hold. Each batch goes through the consumers
+ * first, once. A failed write is retried with backoff while the store says a retry can help (the spans are safe in
+ * the log meanwhile, and receivers push back once the queue is full); a batch the store refuses as bad is split
+ * until the refused spans are found, and those go to the dead letters instead of blocking the writer.
  */
 export class StoreWriter {
   private queue: QueueEntry[] = [];
@@ -67,9 +82,10 @@ export class StoreWriter {
     await this.running;
   }
 
-  /** Writes spans straight to the store (used for replay, before the loop starts). */
+  /** Writes spans straight to the store, through the consumers first (used for replay, before the loop starts). */
   async writeNow(spans: readonly Span[], seq: bigint): Promise<void> {
-    await this.write(spans, seq);
+    this.feedConsumers(spans, seq);
+    await this.writeWithRetry(spans, seq);
     await this.wal.releaseThrough(seq);
   }
 
@@ -89,6 +105,7 @@ export class StoreWriter {
       }
       const { spans, seq, entries } = this.takeBatch();
       if (entries === 0) continue;
+      this.feedConsumers(spans, seq);
       await this.writeWithRetry(spans, seq);
       this.onWritten(spans.length);
       await this.wal.releaseThrough(seq);
@@ -122,21 +139,54 @@ export class StoreWriter {
     return { spans, seq, entries };
   }
 
-  private async writeWithRetry(spans: readonly Span[], seq: bigint): Promise<void> {
+  private feedConsumers(spans: readonly Span[], seq: bigint): void {
+    for (const c of this.opts.consumers) {
+      const end = this.metrics.consumerSeconds.startTimer({ consumer: c.name });
+      try {
+        c.push(spans, seq);
+      } catch (err) {
+        // A consumer's bug must not stop spans reaching the store.
+        this.log.error({ err, consumer: c.name, spans: spans.length }, 'a span consumer failed on a batch');
+      } finally {
+        end();
+      }
+    }
+  }
+
+  /** Writes a batch, retrying what may succeed later, and dead-lettering what the store refuses as bad. */
+  private async writeWithRetry(spans: readonly Span[], seq: bigint | undefined): Promise<void> {
+    const waits = this.opts.retryMs ?? RETRY_MS;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.write(spans, seq);
         return;
       } catch (err) {
+        if (!retryable(err) && this.opts.deadLetters !== undefined) return this.isolateRefused(spans, seq, err as StoreError);
         // The spans are safe in the log; keep trying (the queue fills and receivers push back meanwhile).
-        const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
+        const wait = waits[Math.min(attempt, waits.length - 1)]!;
         this.log.error({ err, spans: spans.length, attempt, retryInMs: wait }, 'store write failed; retrying');
         await new Promise((r) => setTimeout(r, wait));
       }
     }
   }
 
-  private async write(spans: readonly Span[], seq: bigint): Promise<void> {
+  /**
+   * Finds the spans of a refused batch the store will not take, by halves: each half is written on its own (the log
+   * position with the last), and a single refused span goes to the dead letters with the store's reason. The
+   * position is still recorded when the last span is refused, so the log is released past it.
+   */
+  private async isolateRefused(spans: readonly Span[], seq: bigint | undefined, err: StoreError): Promise<void> {
+    if (spans.length <= 1) {
+      await this.opts.deadLetters!.write(spans, seq ?? 0n, err.message);
+      if (seq !== undefined) await this.writeWithRetry([], seq);
+      return;
+    }
+    const half = Math.ceil(spans.length / 2);
+    await this.writeWithRetry(spans.slice(0, half), undefined);
+    await this.writeWithRetry(spans.slice(half), seq);
+  }
+
+  private async write(spans: readonly Span[], seq: bigint | undefined): Promise<void> {
     const end = this.metrics.storeWriteSeconds.startTimer();
     await this.store.append(spans, seq);
     end();

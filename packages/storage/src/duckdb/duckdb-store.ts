@@ -16,6 +16,7 @@ import type {
   TraceQuery,
   TraceSearchResult,
 } from '../store.js';
+import { StoreError } from '../store.js';
 import { ConnectionPool } from './connection-pool.js';
 import type { DuckDBStoreOptions } from './options.js';
 import { listPartitionFiles, PartitionClock } from './partition-files.js';
@@ -77,7 +78,11 @@ export class DuckDBStore implements Store {
       this.assertOpen();
       const p = await this.currentPartition();
       if (spans.length === 0 && walPosition === undefined) return;
-      await writeBatch(this.writer, p, spans, walPosition);
+      try {
+        await writeBatch(this.writer, p, spans, walPosition);
+      } catch (err) {
+        throw new StoreError(`DuckDB append of ${spans.length} spans failed: ${(err as Error).message}`, isRetryable(err), { cause: err });
+      }
       // Queued behind this append, not awaited by it: a checkpoint holds DuckDB's commit lock for as long as it
       // runs (measured 2.2 s for 2M rows), so it runs often and short rather than rarely and long.
       if (p.unchecked >= this.checkpointSpans) void this.checkpoint().catch(() => undefined);
@@ -332,6 +337,18 @@ export class DuckDBStore implements Store {
     this.assertOpen();
     return this.readers.use(async (c) => (await c.runAndReadAll(sql)).getColumns());
   }
+}
+
+/**
+ * Whether an append that failed with `err` may succeed later. DuckDB prefixes its messages with the error's type:
+ * a value the table cannot hold (conversion, invalid input, constraint, out of range) fails again, as does an
+ * exception thrown while encoding the spans (a span the model does not allow); I/O, memory and everything else may
+ * pass on a later try.
+ */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof TypeError || err instanceof RangeError) return false;
+  const message = err instanceof Error ? err.message : String(err);
+  return !/^(Conversion|Invalid Input|Constraint|Out of Range) Error\b/.test(message);
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

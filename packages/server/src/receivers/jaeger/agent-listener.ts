@@ -7,6 +7,7 @@ import { asClewError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { refusalReason } from '../../observability/metrics.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
+import { receive } from '../decode-payload.js';
 import { PayloadFormat } from '../../wal/record.js';
 import { DropLog } from './drop-log.js';
 
@@ -53,7 +54,7 @@ export async function startJaegerAgentListener(opts: JaegerAgentOptions): Promis
         refuse('unsupported_method', `Agent method "${header.name}" is not served (only emitBatch)`, from);
         return;
       }
-      const result = await opts.pipeline.ingest(protocol, format, datagram);
+      const result = await opts.pipeline.ingest(receive(protocol, format, datagram));
       opts.metrics.spansAccepted.inc({ protocol }, result.accepted);
     } catch (err) {
       if (err instanceof DecodeError) refuse('malformed', `malformed ${opts.protocol} Thrift: ${err.message}`, from);

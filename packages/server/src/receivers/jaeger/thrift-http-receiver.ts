@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ClewError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
+import { receive } from '../decode-payload.js';
 import { PayloadFormat } from '../../wal/record.js';
 import { setUpHttpReceiver } from '../http-receiver.js';
 import { decodeBody } from '../otlp-http/body.js';
@@ -31,7 +32,7 @@ export async function jaegerThriftReceiver(app: FastifyInstance, opts: JaegerThr
     const payload = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
     let accepted: number;
     try {
-      accepted = (await opts.pipeline.ingest(PROTOCOL, PayloadFormat.JAEGER_THRIFT_BINARY, payload)).accepted;
+      accepted = (await opts.pipeline.ingest(receive(PROTOCOL, PayloadFormat.JAEGER_THRIFT_BINARY, payload))).accepted;
     } catch (err) {
       // The collector's wording for a body its Thrift deserializer refuses.
       if (err instanceof ClewError && err.code === 'MALFORMED_REQUEST') throw new ClewError('MALFORMED_REQUEST', `Unable to process request body: ${err.message}`);

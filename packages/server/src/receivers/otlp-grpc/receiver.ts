@@ -4,6 +4,7 @@ import { Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { asClewError } from '../../errors.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
+import { receive } from '../decode-payload.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { refusalReason } from '../../observability/metrics.js';
 import { PayloadFormat } from '../../wal/record.js';
@@ -42,23 +43,26 @@ export async function startOtlpGrpc(opts: OtlpGrpcOptions): Promise<{ port: numb
   });
   server.addService(traceService, {
     Export(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) {
-      opts.pipeline.ingest(PROTOCOL, PayloadFormat.OTLP_PROTO, call.request).then(
-        (result) => {
-          opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
-          const body = encodeExportResponseProto(result.rejected, result.rejectMessage);
-          callback(null, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-        },
-        (err: unknown) => {
-          const e = asClewError(err);
-          if (e.code === 'INTERNAL') opts.log.error({ err }, 'OTLP/gRPC export failed');
-          opts.metrics.requestsRefused.inc({ protocol: PROTOCOL, reason: refusalReason(e.code) });
-          const metadata = new Metadata();
-          if (e.retryAfterSeconds !== undefined) {
-            metadata.set('grpc-status-details-bin', encodeRpcStatusProto(e.grpcStatus, e.message, e.retryAfterSeconds));
-          }
-          callback({ code: e.grpcStatus, details: e.message, metadata });
-        },
-      );
+      // Decoding throws for a malformed message: inside the promise, so it is answered like any refusal.
+      Promise.resolve(call.request)
+        .then((body) => opts.pipeline.ingest(receive(PROTOCOL, PayloadFormat.OTLP_PROTO, body)))
+        .then(
+          (result) => {
+            opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
+            const body = encodeExportResponseProto(result.rejected, result.rejectMessage);
+            callback(null, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+          },
+          (err: unknown) => {
+            const e = asClewError(err);
+            if (e.code === 'INTERNAL') opts.log.error({ err }, 'OTLP/gRPC export failed');
+            opts.metrics.requestsRefused.inc({ protocol: PROTOCOL, reason: refusalReason(e.code) });
+            const metadata = new Metadata();
+            if (e.retryAfterSeconds !== undefined) {
+              metadata.set('grpc-status-details-bin', encodeRpcStatusProto(e.grpcStatus, e.message, e.retryAfterSeconds));
+            }
+            callback({ code: e.grpcStatus, details: e.message, metadata });
+          },
+        );
     },
   });
   const port = await new Promise<number>((resolve, reject) =>

@@ -2,6 +2,7 @@ import { encodeExportResponseProto } from '@clew/codecs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClewError } from '../../errors.js';
 import type { IngestPipeline, IngestResult } from '../../pipeline/ingest.js';
+import { receive } from '../decode-payload.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { PayloadFormat } from '../../wal/record.js';
 import { setUpHttpReceiver } from '../http-receiver.js';
@@ -33,7 +34,7 @@ export async function otlpHttpReceiver(app: FastifyInstance, opts: OtlpHttpOptio
     const format = formatOf(req.headers['content-type']);
     const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
     const body = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
-    const result = await opts.pipeline.ingest(PROTOCOL, format, body);
+    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, body));
     opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
     return sendSuccess(reply, format, result);
   });

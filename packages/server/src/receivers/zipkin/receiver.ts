@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ClewError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
+import { receive } from '../decode-payload.js';
 import { PayloadFormat } from '../../wal/record.js';
 import { setUpHttpReceiver } from '../http-receiver.js';
 import { decodeBody } from '../otlp-http/body.js';
@@ -27,7 +28,7 @@ export async function zipkinReceiver(app: FastifyInstance, opts: ZipkinReceiverO
   const accept = async (format: PayloadFormat, body: unknown, encoding: string | undefined, reply: FastifyReply) => {
     const raw = body instanceof Buffer ? body : Buffer.alloc(0);
     const payload = await decodeBody(raw, encoding, opts.maxRequestBytes);
-    const result = await opts.pipeline.ingest(PROTOCOL, format, payload);
+    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, payload));
     opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
     return reply.code(202).send();
   };

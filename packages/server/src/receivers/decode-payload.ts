@@ -10,9 +10,19 @@ import {
   decodeZipkinV1Json,
 } from '@clew/codecs';
 import { ClewError } from '../errors.js';
+import type { ReceivedBatch } from '../pipeline/batch.js';
 import { PayloadFormat } from '../wal/record.js';
 
-/** Decodes a request body into spans; malformed input becomes a MALFORMED_REQUEST error saying why. */
+/**
+ * Decodes one request for the pipeline; malformed input throws a MALFORMED_REQUEST error saying why.
+ * @example await pipeline.ingest(receive('otlp_http', PayloadFormat.OTLP_PROTO, body))
+ */
+export function receive(protocol: string, format: PayloadFormat, payload: Uint8Array): ReceivedBatch {
+  const decoded = decodePayload(format, payload);
+  return { protocol, spans: decoded.spans, rejected: decoded.rejected, rejectMessage: decoded.rejectMessage, wire: { format, payload } };
+}
+
+/** Decodes a request body (or a write-ahead log record) into spans; malformed input becomes a MALFORMED_REQUEST error. */
 export function decodePayload(format: PayloadFormat, payload: Uint8Array): DecodeResult {
   try {
     switch (format) {

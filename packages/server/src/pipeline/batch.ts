@@ -1,0 +1,16 @@
+import type { Span } from '@clew/model';
+import type { PayloadFormat } from '../wal/record.js';
+
+/**
+ * What a receiver hands the pipeline: the spans it decoded from one request, and those it refused one by one (an
+ * all-zero trace id, say). Nothing past the receiver reads the wire format; `wire` is the request's bytes, kept only
+ * so that the write-ahead log can store them as they came when no processor changes a span (the fast path).
+ */
+export interface ReceivedBatch {
+  /** The receiving protocol, as metrics label it (`otlp_http`, `zipkin`, …). */
+  readonly protocol: string;
+  readonly spans: readonly Span[];
+  readonly rejected: number;
+  readonly rejectMessage: string;
+  readonly wire?: { readonly format: PayloadFormat; readonly payload: Uint8Array };
+}

@@ -1,0 +1,23 @@
+import type { AttributeCatalog } from '../api/native/attribute-catalog.js';
+import type { SpanConsumer } from './consumer.js';
+import { sampleSpans } from './sample-spans.js';
+
+/** At least this many spans of a batch teach the catalog, however small the batch. */
+const MIN_SAMPLE = 32;
+/** And one span in this many of a larger batch. */
+const SAMPLE_EVERY = 16;
+
+/**
+ * The autocomplete catalog as a consumer. It needs which keys and values arrive, not every span (an evenly spread
+ * sample, one in SAMPLE_EVERY), but every root, so that rootServiceName and rootName suggest only (and all) values a
+ * root has. It lives in memory, so replay simply teaches it again.
+ */
+export function catalogConsumer(catalog: AttributeCatalog): SpanConsumer {
+  return {
+    name: 'catalog',
+    push(spans) {
+      catalog.record(sampleSpans(spans, Math.max(MIN_SAMPLE, Math.ceil(spans.length / SAMPLE_EVERY))));
+      catalog.recordRoots(spans);
+    },
+  };
+}
