@@ -42,7 +42,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Plain {
   const out: Plain = {};
   for (const [name, { path, type }] of Object.entries(ENV)) {
     const raw = env[name];
-    if (raw === undefined || raw === '') continue;
+    // A blank value is no value: Number(' ') would make a port variable 0, a free port chosen at random.
+    if (raw === undefined || raw.trim() === '') continue;
     let node = out;
     for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Plain;
     node[path[path.length - 1]!] = type === 'int' ? Number(raw) : raw;
@@ -57,7 +58,13 @@ export async function configFromFile(path: string): Promise<Plain> {
   } catch (err) {
     throw new ClewError('CONFIG_INVALID', `cannot read config file ${path}: ${(err as Error).message}`);
   }
-  const parsed: unknown = parseYaml(text);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    // A ClewError, so that `clew serve` prints it as the configuration mistake it is (the message says where).
+    throw new ClewError('CONFIG_INVALID', `config file ${path} is not valid YAML: ${(err as Error).message.trimEnd()}`);
+  }
   if (parsed == null) return {};
   if (!isPlain(parsed)) throw new ClewError('CONFIG_INVALID', `config file ${path} must hold a mapping of keys`);
   return parsed;
