@@ -1,0 +1,158 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Span } from '@clew/model';
+import { makeSpan } from '@clew/model/testing';
+import type { Store } from '@clew/storage';
+import { StoreError } from '@clew/storage';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../observability/metrics.js';
+import { PayloadFormat } from '../wal/record.js';
+import { WriteAheadLog } from '../wal/wal.js';
+import type { SpanConsumer } from './consumer.js';
+import { DeadLetters } from './dead-letters.js';
+import type { StoreWriterOptions } from './store-writer.js';
+import { StoreWriter } from './store-writer.js';
+
+/**
+ * A store that records its appends and fails as told: the fault (a refused or failing write) is what these tests are
+ * about and cannot be caused in DuckDB on demand; the real store's own failures are covered by its conformance suite.
+ */
+class RecordingStore {
+  readonly appends: Array<{ names: string[]; wal: bigint | undefined }> = [];
+  /** Failures to throw before succeeding, in order. */
+  failures: StoreError[] = [];
+  /** Spans with this name make any batch holding them fail as bad. */
+  poison: string | undefined;
+
+  async append(spans: readonly Span[], wal?: bigint): Promise<void> {
+    const next = this.failures.shift();
+    if (next) throw next;
+    if (this.poison !== undefined && spans.some((s) => s.name === this.poison)) throw new StoreError(`Conversion Error: cannot store ${this.poison}`, false);
+    this.appends.push({ names: spans.map((s) => s.name), wal });
+  }
+
+  get written(): string[] {
+    return this.appends.flatMap((a) => a.names);
+  }
+}
+
+const named = (...names: string[]) => names.map((name) => makeSpan({ name }));
+
+describe('StoreWriter', () => {
+  let dir: string;
+  let wal: WriteAheadLog;
+  let store: RecordingStore;
+  let pushed: Array<{ names: string[]; seq: bigint }>;
+  let written: number;
+  const metrics = createMetrics();
+  const log = pino({ level: 'silent' });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clew-writer-'));
+    wal = (await WriteAheadLog.open({ dir: join(dir, 'wal') }, 0n)).wal;
+    store = new RecordingStore();
+    pushed = [];
+    written = 0;
+  });
+  afterEach(async () => {
+    await wal.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const consumer: SpanConsumer = { name: 'recorder', push: (spans, seq) => pushed.push({ names: spans.map((s) => s.name), seq }) };
+  const writerWith = (opts: Partial<StoreWriterOptions> = {}) =>
+    new StoreWriter(store as unknown as Store, wal, { batchSpans: 100, batchWaitMs: 1, consumers: [consumer], retryMs: [1], ...opts }, metrics, log, (n) => (written += n));
+
+  /** Enqueues spans as one request and logs it, as the pipeline does. */
+  async function accept(writer: StoreWriter, spans: Span[]) {
+    const entry = writer.enqueue(spans);
+    entry.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]));
+    writer.wake();
+    return entry;
+  }
+
+  it('writes requests in log order, each batch through the consumers first, with its log position', async () => {
+    const writer = writerWith();
+    writer.start();
+    await accept(writer, named('a', 'b'));
+    await accept(writer, named('c'));
+    await writer.stop();
+    expect(store.written).toEqual(['a', 'b', 'c']);
+    expect(pushed.flatMap((p) => p.names)).toEqual(['a', 'b', 'c']);
+    expect(store.appends.at(-1)!.wal).toBe(2n);
+    expect(pushed.at(-1)!.seq).toBe(2n);
+    expect(written).toBe(3);
+  });
+
+  it('waits for a request whose log write is pending, and skips one whose log write failed', async () => {
+    const writer = writerWith();
+    const first = writer.enqueue(named('first'));
+    const failed = writer.enqueue(named('failed'));
+    const third = writer.enqueue(named('third'));
+    writer.start();
+    third.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([3]));
+    writer.wake();
+    // Nothing before `first` is durable, so nothing can be written yet, whatever comes after it.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(store.written).toEqual([]);
+    writer.drop(failed);
+    first.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]));
+    writer.wake();
+    await writer.stop();
+    expect(store.written).toEqual(['first', 'third']);
+    expect(written).toBe(3); // the failed request's spans leave the queue's count too
+  });
+
+  it('retries a write that may succeed later, feeding the consumers only once', async () => {
+    store.failures = [new StoreError('IO Error: disk full', true), new StoreError('IO Error: disk full', true)];
+    const writer = writerWith({ deadLetters: new DeadLetters(join(dir, 'dead'), metrics, log) });
+    writer.start();
+    await accept(writer, named('a', 'b'));
+    await writer.stop();
+    expect(store.written).toEqual(['a', 'b']);
+    expect(pushed).toEqual([{ names: ['a', 'b'], seq: 1n }]);
+    expect(await readdir(dir)).not.toContain('dead');
+  });
+
+  it('dead-letters the spans the store refuses as bad, writes the rest, and still records the log position', async () => {
+    const writer = writerWith({ deadLetters: new DeadLetters(join(dir, 'dead'), metrics, log) });
+    store.poison = 'bad';
+    writer.start();
+    await accept(writer, named('a', 'bad', 'b', 'c'));
+    await accept(writer, named('d'));
+    await writer.stop();
+    expect(store.written.sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(store.appends.at(-1)!.wal).toBe(2n);
+    const files = await readdir(join(dir, 'dead'));
+    expect(files).toHaveLength(1);
+    const letter = JSON.parse(await readFile(join(dir, 'dead', files[0]!), 'utf8'));
+    expect(letter.resourceSpans[0].scopeSpans[0].spans.map((s: { name: string }) => s.name)).toEqual(['bad']);
+    expect(letter.clew.deadLetter.reason).toContain('Conversion Error: cannot store bad');
+  });
+
+  it('without a dead-letter directory, retries a refused batch rather than lose it', async () => {
+    store.failures = [new StoreError('Conversion Error: once', false)];
+    const writer = writerWith();
+    writer.start();
+    await accept(writer, named('a'));
+    await writer.stop();
+    expect(store.written).toEqual(['a']);
+  });
+
+  it('writes the replayed records through the consumers too', async () => {
+    const writer = writerWith();
+    await writer.writeNow(named('r1', 'r2'), 7n);
+    expect(pushed).toEqual([{ names: ['r1', 'r2'], seq: 7n }]);
+    expect(store.appends).toEqual([{ names: ['r1', 'r2'], wal: 7n }]);
+  });
+
+  it('keeps writing when a consumer throws', async () => {
+    const writer = writerWith({ consumers: [{ name: 'broken', push: () => { throw new Error('bug'); } }, consumer] });
+    writer.start();
+    await accept(writer, named('a'));
+    await writer.stop();
+    expect([store.written, pushed.length]).toEqual([['a'], 1]);
+  });
+});
