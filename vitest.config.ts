@@ -11,7 +11,7 @@ export default defineConfig({
       // @clew/node lives in packages/sdk-node.
       { find: /^@clew\/node$/, replacement: `${packages}sdk-node/src/index.ts` },
       { find: /^@clew\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
-      { find: /^@clew\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2.ts` },
+      { find: /^@clew\/([a-z-]+)\/([a-z0-9-]+)$/, replacement: `${packages}$1/src/$2.ts` },
     ],
   },
   test: {

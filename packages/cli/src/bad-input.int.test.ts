@@ -3,8 +3,8 @@ import { encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
 import { credentials, makeGenericClientConstructor, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
-import { postProto, traceOf } from './testing/payloads.js';
+import { getJson, useClewProcess, waitForTrace } from '@clew/testing/clew-process';
+import { postProto, traceOf } from '@clew/testing/payloads';
 
 const LIMIT = 256 * 1024;
 const running = useClewProcess(['--max-request-bytes', String(LIMIT)]);

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startClewProcess, tempDataDir } from './testing/clew-process.js';
+import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 
 const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
 const clew = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });

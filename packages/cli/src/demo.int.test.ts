@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { getJson, tempDataDir } from './testing/clew-process.js';
+import { getJson, tempDataDir } from '@clew/testing/clew-process';
 
 const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
 const SHOP = ['frontend', 'catalog', 'cart', 'checkout', 'payment', 'inventory', 'shipping'];

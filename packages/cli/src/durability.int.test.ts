@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { getJson, startClewProcess, tempDataDir } from './testing/clew-process.js';
-import { postProto, traceOf } from './testing/payloads.js';
+import { getJson, startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { postProto, traceOf } from '@clew/testing/payloads';
 
 const tmp = await tempDataDir();
 afterAll(() => tmp.cleanup());

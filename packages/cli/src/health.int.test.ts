@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useClewProcess } from './testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 
 const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
 const running = useClewProcess();

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jaegerSpan } from '../../codecs/src/testing/jaeger-batches.js';
-import { encodeEmitBatch, encodeJaegerBatch, jaegerTag } from '../../codecs/src/testing/jaeger-thrift-writer.js';
+import { jaegerSpan } from '@clew/testing/jaeger-batches';
+import { encodeEmitBatch, encodeJaegerBatch, jaegerTag } from '@clew/testing/jaeger-thrift-writer';
 import type { JaegerBatch } from '../../codecs/src/jaeger/jaeger-batch.js';
-import { startClewProcess, tempDataDir, waitForTrace } from './testing/clew-process.js';
+import { startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
 import { sendDatagram } from './testing/jaeger.js';
 
 const tmp = await tempDataDir();

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FULL_BATCH, jaegerSpan } from '../../codecs/src/testing/jaeger-batches.js';
-import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter } from '../../codecs/src/testing/jaeger-thrift-writer.js';
+import { FULL_BATCH, jaegerSpan } from '@clew/testing/jaeger-batches';
+import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter } from '@clew/testing/jaeger-thrift-writer';
 import type { JaegerBatch } from '../../codecs/src/jaeger/jaeger-batch.js';
 import { MessageType } from '../../codecs/src/jaeger/thrift-reader.js';
-import { useClewProcess, waitForTrace } from './testing/clew-process.js';
+import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import type { JaegerClient, SentSpan, SentTag } from './testing/jaeger.js';
 import { followsFrom, jaegerClient, sendDatagram } from './testing/jaeger.js';
 import type { TempoAttribute, TempoSpan } from './testing/tempo.js';

@@ -2,7 +2,7 @@ import { decodeOtlpJson, encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
 import type { Resource, Scope, Span, SpanId, TraceId, UnixNanos } from '@clew/model';
 import { SpanKind, StatusCode } from '@clew/model';
 import { describe, expect, it } from 'vitest';
-import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
+import { getJson, useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 
 const running = useClewProcess();
 

@@ -5,7 +5,7 @@ import { OTLPTraceExporter as HttpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
+import { getJson, useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
 
 const running = useClewProcess();
@@ -153,6 +153,8 @@ describe('autocomplete learns from what arrives', () => {
     const exporter = new HttpProtoExporter({ url: running().otlpHttp });
     expect((await exportWith(exporter, spans)).code).toBe(0);
     await exporter.shutdown();
+    // The catalog is a consumer: it learns a batch as the store writer takes it, before the spans are searchable.
+    await waitForTrace(running().query, spans[0]!.spanContext().traceId, 3);
     const keys = await getJson(`${running().query}/api/clew/v1/attributes/keys?service=${service}`);
     expect(keys.body.keys).toContain('http.request.method');
     const values = await getJson(`${running().query}/api/clew/v1/attributes/values?key=http.request.method&service=${service}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startClewProcess, tempDataDir, waitForTrace } from './testing/clew-process.js';
-import { postProto, traceOf } from './testing/payloads.js';
+import { startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
+import { postProto, traceOf } from '@clew/testing/payloads';
 
 const tmp = await tempDataDir();
 afterAll(() => tmp.cleanup());

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { useClewProcess, waitForTrace } from './testing/clew-process.js';
-import { postProto, traceOf } from './testing/payloads.js';
+import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
+import { postProto, traceOf } from '@clew/testing/payloads';
 
 const running = useClewProcess();
 const withMaps = useClewProcess(['--serve-source-maps']);

@@ -6,7 +6,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { decodeOtlpProto } from '@clew/codecs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getJson, useClewProcess, waitForTrace } from './testing/clew-process.js';
+import { getJson, useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
 
 const running = useClewProcess();

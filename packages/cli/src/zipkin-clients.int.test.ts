@@ -4,7 +4,7 @@ import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 // The exporter's own span mapping, the oracle of what it sent (the package has no exports map, so this resolves).
 import { toZipkinSpan } from '@opentelemetry/exporter-zipkin/build/src/transform.js';
 import { describe, expect, it } from 'vitest';
-import { useClewProcess, waitForTrace } from './testing/clew-process.js';
+import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
 import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
 import { attr, grafanaSearchParams, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';

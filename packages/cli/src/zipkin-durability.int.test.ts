@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeZipkinProto3 } from '../../codecs/src/testing/zipkin-proto3.js';
-import { startClewProcess, tempDataDir } from './testing/clew-process.js';
+import { encodeZipkinProto3 } from '@clew/testing/zipkin-proto3';
+import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { waitForZipkinTrace } from './testing/zipkin.js';
 
 const tmp = await tempDataDir();

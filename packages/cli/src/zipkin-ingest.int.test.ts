@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeZipkinProto3 } from '../../codecs/src/testing/zipkin-proto3.js';
-import { useClewProcess, waitForTrace } from './testing/clew-process.js';
+import { encodeZipkinProto3 } from '@clew/testing/zipkin-proto3';
+import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import { waitForZipkinTrace } from './testing/zipkin.js';
 
 const LIMIT = 256 * 1024;

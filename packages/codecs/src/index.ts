@@ -25,3 +25,7 @@ export { toZipkinSpan, toZipkinTrace, zipkinTraceId } from './zipkin/to-zipkin.j
 export type { ZipkinJsonEndpoint, ZipkinJsonSpan } from './zipkin/json-types.js';
 export { decodeJaegerAgentMessage, decodeJaegerThriftBatch, readJaegerAgentHeader } from './jaeger/decode.js';
 export type { ThriftProtocol } from './jaeger/decode.js';
+// jaeger.thrift's structs and Thrift's type ids: what a test needs to write Jaeger batches as clients do.
+export { SpanRefType, TagType } from './jaeger/jaeger-batch.js';
+export type { JaegerBatch, JaegerLog, JaegerProcess, JaegerSpan, JaegerSpanRef, JaegerTag } from './jaeger/jaeger-batch.js';
+export { MessageType, TType } from './jaeger/thrift-reader.js';

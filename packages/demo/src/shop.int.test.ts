@@ -2,7 +2,7 @@
 // Jaeger API, that each trace has the shape the demo promises — the fan-out, the N+1, the slow query, the retried
 // payments and the queue step — with every hop from a client span into the next service's server span.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, useClewProcess } from '../../cli/src/testing/clew-process.js';
+import { getJson, useClewProcess } from '@clew/testing/clew-process';
 import type { Demo } from './start-demo.js';
 import { startDemo } from './start-demo.js';
 import type { JaegerSpan, TraceShape } from './testing/trace-shape.js';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { useClewProcess } from '../../cli/src/testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
 import { findSpan, otlpBase, parentOf, startInstrumentedApp, tagsOf, waitForSpans } from './testing/instrumented-app.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { useClewProcess } from '../../cli/src/testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
 import { otlpBase, startInstrumentedApp, waitForSpans } from './testing/instrumented-app.js';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useClewProcess } from '../../cli/src/testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
 import { findSpan, otlpBase, parentOf, startInstrumentedApp, waitForSpans } from './testing/instrumented-app.js';
 import { INJECTED, PROPAGATION_CASES, resolved, startsTrace, traceHeaders } from './testing/propagation-cases.js';

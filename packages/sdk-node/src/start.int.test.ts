@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useClewProcess } from '../../cli/src/testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
 import { findSpan, otlpBase, startInstrumentedApp, waitForSpans } from './testing/instrumented-app.js';
 

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useClewProcess, waitForTrace } from '../../cli/src/testing/clew-process.js';
+import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import type { InstrumentedApp } from './testing/instrumented-app.js';
 import { findSpan, otlpBase, parentOf, serviceOf, startInstrumentedApp, tagsOf, waitForSpans } from './testing/instrumented-app.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../decode-error.js';
-import { FULL_BATCH, jaegerSpan } from '../testing/jaeger-batches.js';
-import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter, writeBatch } from '../testing/jaeger-thrift-writer.js';
+import { FULL_BATCH, jaegerSpan } from '@clew/testing/jaeger-batches';
+import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter, writeBatch } from '@clew/testing/jaeger-thrift-writer';
 import { thriftrwBatch, thriftrwEmitBatch } from '../testing/jaeger-thriftrw.js';
 import { decodeJaegerAgentMessage, decodeJaegerThriftBatch, readJaegerAgentHeader, readJaegerAgentMessage, readJaegerThriftBatch } from './decode.js';
 import type { ThriftProtocol } from './decode.js';

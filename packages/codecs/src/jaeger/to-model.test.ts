@@ -1,8 +1,8 @@
 import { SpanKind, StatusCode, bool, dbl, int, str } from '@clew/model';
 import type { AnyValue, KeyValue, Span } from '@clew/model';
 import { describe, expect, it } from 'vitest';
-import { FULL_BATCH, jaegerSpan } from '../testing/jaeger-batches.js';
-import { jaegerTag as tag } from '../testing/jaeger-thrift-writer.js';
+import { FULL_BATCH, jaegerSpan } from '@clew/testing/jaeger-batches';
+import { jaegerTag as tag } from '@clew/testing/jaeger-thrift-writer';
 import type { JaegerBatch, JaegerSpan, JaegerTag } from './jaeger-batch.js';
 import { SpanRefType } from './jaeger-batch.js';
 import { jaegerToModel } from './to-model.js';

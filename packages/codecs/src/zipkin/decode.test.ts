@@ -1,7 +1,7 @@
 import { SpanKind, StatusCode, int, str } from '@clew/model';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../decode-error.js';
-import { encodeZipkinProto3 } from '../testing/zipkin-proto3.js';
+import { encodeZipkinProto3 } from '@clew/testing/zipkin-proto3';
 import { decodeZipkinJson } from './decode-json.js';
 import { decodeZipkinV1Json } from './decode-json-v1.js';
 import { decodeZipkinProto } from './decode-proto.js';

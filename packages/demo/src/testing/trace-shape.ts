@@ -1,6 +1,6 @@
 // Reading a trace as the Jaeger API returns it, by the questions the demo's tests ask: which service a span belongs
 // to, its kind, its parent and children across process boundaries, its links.
-import { getJson } from '../../../cli/src/testing/clew-process.js';
+import { getJson } from '@clew/testing/clew-process';
 
 export interface JaegerTag {
   key: string;

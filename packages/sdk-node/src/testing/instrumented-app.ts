@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readJsonLines } from '../../../cli/src/testing/json-lines.js';
+import { readJsonLines } from '@clew/testing/json-lines';
 
 const FIXTURES = fileURLToPath(new URL('../../test-fixtures/', import.meta.url));
 

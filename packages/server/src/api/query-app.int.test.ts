@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace } from '../../../model/src/testing.js';
+import { makeTrace } from '@clew/model/testing';
 import { createMetrics } from '../observability/metrics.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import { AttributeCatalog } from './native/attribute-catalog.js';

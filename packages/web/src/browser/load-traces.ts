@@ -1,7 +1,7 @@
 import type { Span } from '@clew/model';
-import type { ClewProcess } from '../../../cli/src/testing/clew-process.js';
-import { waitForTrace } from '../../../cli/src/testing/clew-process.js';
-import { postProto } from '../../../cli/src/testing/payloads.js';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { waitForTrace } from '@clew/testing/clew-process';
+import { postProto } from '@clew/testing/payloads';
 
 /** Sends each trace over OTLP/HTTP protobuf and waits until the store holds all of its spans. */
 export async function loadTraces(clew: ClewProcess, traces: readonly (readonly Span[])[]): Promise<void> {

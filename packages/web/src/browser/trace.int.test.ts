@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useClewProcess } from '../../../cli/src/testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 import { build64BitTrace, buildFixtures, buildWideTrace, LONG_URL } from './fixtures.js';
 import { loadTraces } from './load-traces.js';
 import { useBrowser } from './use-browser.js';

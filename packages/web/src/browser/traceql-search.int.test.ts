@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useClewProcess } from '../../../cli/src/testing/clew-process.js';
+import { useClewProcess } from '@clew/testing/clew-process';
 import { buildFixtures } from './fixtures.js';
 import { loadTraces } from './load-traces.js';
 import { useBrowser } from './use-browser.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrace } from '../../../../model/src/testing.js';
+import { makeTrace } from '@clew/model/testing';
 import { jaegerApi } from './index.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos; // 2023-11-14T22:13:20Z

@@ -2,7 +2,7 @@ import type { Span, SpanId, TraceId, UnixNanos } from '@clew/model';
 import { bool, dbl, int, SpanKind, str, StatusCode } from '@clew/model';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeResource, makeSpan } from '../../../../model/src/testing.js';
+import { makeResource, makeSpan } from '@clew/model/testing';
 import { goJsonStringify } from './go-json.js';
 import { toJaegerDependencies } from './routes-v1.js';
 import { toJaegerTrace } from './to-jaeger-json.js';

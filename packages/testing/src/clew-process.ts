@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { readJsonLines } from './json-lines.js';
 
-const BIN = fileURLToPath(new URL('../../bin/clew.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/bin/clew.js', import.meta.url));
 
 export interface ClewProcess {
   readonly child: ChildProcess;

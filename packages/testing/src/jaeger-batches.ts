@@ -1,5 +1,5 @@
-import type { JaegerBatch, JaegerSpan } from '../jaeger/jaeger-batch.js';
-import { SpanRefType } from '../jaeger/jaeger-batch.js';
+import type { JaegerBatch, JaegerSpan } from '@clew/codecs';
+import { SpanRefType } from '@clew/codecs';
 import { jaegerTag as tag } from './jaeger-thrift-writer.js';
 
 /** A span with the required fields set and nothing else. */

@@ -1,4 +1,8 @@
+import type { IMapField } from 'protobufjs';
 import protobuf from 'protobufjs';
+
+// protobufjs reads a field with a keyType as a map, but types a message's fields as IField (without keyType).
+const TAGS: IMapField = { keyType: 'string', type: 'string', id: 11 };
 
 /**
  * zipkin.proto3 (openzipkin/zipkin-api) as protobufjs types: the reference encoder the hand-written Zipkin proto
@@ -24,7 +28,7 @@ export const zipkinProto3 = protobuf.Root.fromJSON({
                 localEndpoint: { type: 'Endpoint', id: 8 },
                 remoteEndpoint: { type: 'Endpoint', id: 9 },
                 annotations: { rule: 'repeated', type: 'Annotation', id: 10 },
-                tags: { keyType: 'string', type: 'string', id: 11 },
+                tags: TAGS,
                 debug: { type: 'bool', id: 12 },
                 shared: { type: 'bool', id: 13 },
               },

@@ -1,7 +1,5 @@
-import type { JaegerBatch, JaegerLog, JaegerProcess, JaegerSpan, JaegerSpanRef, JaegerTag } from '../jaeger/jaeger-batch.js';
-import { TagType } from '../jaeger/jaeger-batch.js';
-import type { ThriftProtocol } from '../jaeger/decode.js';
-import { MessageType, TType } from '../jaeger/thrift-reader.js';
+import type { JaegerBatch, JaegerLog, JaegerProcess, JaegerSpan, JaegerSpanRef, JaegerTag, ThriftProtocol } from '@clew/codecs';
+import { MessageType, TagType, TType } from '@clew/codecs';
 
 /**
  * A Thrift writer for tests, in the binary or compact protocol: no Node client speaks compact, so tests build
