@@ -18,6 +18,9 @@ async function protoError(res: Response): Promise<{ code: number; message: strin
   return Status.toObject(Status.decode(new Uint8Array(await res.arrayBuffer()))) as { code: number; message: string };
 }
 
+/** What fetch takes as a body (Node's types have no global BodyInit, the DOM's name for it). */
+type BodyInit = NonNullable<RequestInit['body']>;
+
 const post = (body: BodyInit, headers: Record<string, string>) =>
   fetch(running().otlpHttp, { method: 'POST', headers, body });
 

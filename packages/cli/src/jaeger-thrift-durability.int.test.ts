@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jaegerSpan } from '@clew/testing/jaeger-batches';
 import { encodeEmitBatch, encodeJaegerBatch, jaegerTag } from '@clew/testing/jaeger-thrift-writer';
-import type { JaegerBatch } from '../../codecs/src/jaeger/jaeger-batch.js';
+import type { JaegerBatch } from '@clew/codecs';
 import { startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
 import { sendDatagram } from './testing/jaeger.js';
 

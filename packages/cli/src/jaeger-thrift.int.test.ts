@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FULL_BATCH, jaegerSpan } from '@clew/testing/jaeger-batches';
 import { encodeEmitBatch, encodeJaegerBatch, jaegerTag, ThriftWriter } from '@clew/testing/jaeger-thrift-writer';
-import type { JaegerBatch } from '../../codecs/src/jaeger/jaeger-batch.js';
-import { MessageType } from '../../codecs/src/jaeger/thrift-reader.js';
+import type { JaegerBatch } from '@clew/codecs';
+import { MessageType } from '@clew/codecs';
 import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import type { JaegerClient, SentSpan, SentTag } from './testing/jaeger.js';
 import { followsFrom, jaegerClient, sendDatagram } from './testing/jaeger.js';
@@ -214,7 +214,7 @@ const randomI64 = (): bigint => BigInt.asIntN(64, BigInt(`0x${randomBytes(8).toS
 function freshBatch(now = Date.now()): JaegerBatch {
   const traceIdHigh = randomI64();
   const shift = BigInt(now) * 1000n - 1_700_000_000_000_000n;
-  const retrace = (r: { traceIdHigh: bigint; traceIdLow: bigint }) => (r.traceIdHigh === FULL_BATCH.spans[0]!.traceIdHigh ? { ...r, traceIdHigh } : r);
+  const retrace = <T extends { traceIdHigh: bigint }>(r: T): T => (r.traceIdHigh === FULL_BATCH.spans[0]!.traceIdHigh ? { ...r, traceIdHigh } : r);
   return {
     process: { ...FULL_BATCH.process, serviceName: uniq('jaeger-compact') },
     spans: FULL_BATCH.spans.map((s) => ({

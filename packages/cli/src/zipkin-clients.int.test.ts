@@ -4,7 +4,7 @@ import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 // The exporter's own span mapping, the oracle of what it sent (the package has no exports map, so this resolves).
 import { toZipkinSpan } from '@opentelemetry/exporter-zipkin/build/src/transform.js';
 import { describe, expect, it } from 'vitest';
-import { useClewProcess, waitForTrace } from '@clew/testing/clew-process';
+import { getJson, useClewProcess, waitForTrace } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
 import type { TempoAttribute, TempoSpan } from './testing/tempo.js';
 import { attr, grafanaSearchParams, sortedByKey, traceQLMatches, waitForTempoTrace } from './testing/tempo.js';
@@ -149,7 +149,7 @@ describe('@opentelemetry/exporter-zipkin → Clew', () => {
     }
     await expectInJaeger(running().query, traceId, sent);
     await expectInTempo(traceId, sent);
-    const db = sent.find((z) => z.name === 'SELECT orders');
+    const db = sent.find((z) => z.name === 'SELECT orders')!;
     await expectFound(`{ resource.service.name = "${service}" && span.db.system = "postgresql" && status = error }`, traceId, db.id);
     await expectFound(`{ resource.service.name = "${service}" && kind = server } > { span.peer.service = "postgres" }`, traceId, db.id);
   });
@@ -189,12 +189,12 @@ describe('the read API finds what the clients sent', () => {
     expect(await client.flush()).toBe(202);
     await waitForZipkinTrace(running().zipkin, traceId, 3);
     const z = running().zipkin;
-    const json = async (path: string) => (await fetch(`${z}${path}`)).json();
+    const json = async <T = unknown>(path: string) => (await getJson<T>(`${z}${path}`)).body;
     expect(await json('/api/v2/services')).toContain(service);
     expect(await json(`/api/v2/spans?serviceName=${service}`)).toEqual(['get /cart', 'get stock', 'render']);
     expect(await json(`/api/v2/remoteServices?serviceName=${service}`)).toEqual(['inventory']);
-    const found = await json(`/api/v2/traces?serviceName=${service}&annotationQuery=${encodeURIComponent('error and http.path=/cart')}`);
-    expect(found.map((t: any[]) => t[0].traceId)).toEqual([traceId]);
+    const found = await json<Array<Array<{ traceId: string }>>>(`/api/v2/traces?serviceName=${service}&annotationQuery=${encodeURIComponent('error and http.path=/cart')}`);
+    expect(found.map((t) => t[0]!.traceId)).toEqual([traceId]);
     expect(await json(`/api/v2/traces?serviceName=${service}&annotationQuery=http.path%3D/nope`)).toEqual([]);
     expect(await json(`/api/v2/traces?serviceName=${service}&minDuration=700&maxDuration=900`)).toHaveLength(1);
     expect(await json(`/api/v2/traces?serviceName=${service}&minDuration=2000`)).toEqual([]);

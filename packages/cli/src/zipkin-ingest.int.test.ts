@@ -24,6 +24,9 @@ function zspan(over: Record<string, unknown> = {}) {
   };
 }
 
+/** What fetch takes as a body (Node's types have no global BodyInit, the DOM's name for it). */
+type BodyInit = NonNullable<RequestInit['body']>;
+
 const post = (path: string, body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   fetch(`${running().zipkin}${path}`, { method: 'POST', headers, body });
 

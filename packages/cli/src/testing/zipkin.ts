@@ -1,6 +1,15 @@
+import type { EventEmitter } from 'node:events';
 import { Annotation, BatchRecorder, ExplicitContext, InetAddress, jsonEncoder, Tracer } from 'zipkin';
 import type { model } from 'zipkin';
 import { HttpLogger } from 'zipkin-transport-http';
+
+// zipkin-transport-http's index.d.ts leaves out what its src/HttpLogger.js has: the logger is an EventEmitter
+// ('success' with the response, 'error'), and processQueue posts what is queued with the fetch it is given.
+declare module 'zipkin-transport-http' {
+  interface HttpLogger extends EventEmitter {
+    processQueue(fetchImpl: (url: string, init: { method: string; body: string; headers: Record<string, string> }) => Promise<Response>): void;
+  }
+}
 
 /**
  * Reads a trace through Clew's Zipkin API once it holds `spans` spans (spans reach the store a moment after the
@@ -38,10 +47,6 @@ export function zipkinJsClient(zipkin: string, service: string, version: 'v1' | 
     endpoint: `${zipkin}/api/${version}/spans`,
     jsonEncoder: version === 'v1' ? jsonEncoder.JSON_V1 : jsonEncoder.JSON_V2,
     httpInterval: 3_600_000, // flushed by the test
-    fetchImplementation: (url: string, init: { body: string }) => {
-      posted.push(...(JSON.parse(init.body) as any[]));
-      return fetch(url, init as RequestInit);
-    },
   });
   const posted: any[] = [];
   const reportedV2: any[] = [];
@@ -58,10 +63,13 @@ export function zipkinJsClient(zipkin: string, service: string, version: 'v1' | 
     posted,
     flush: () =>
       new Promise<number>((resolve, reject) => {
-        logger.once('success', (res: { status: number }) => resolve(res.status));
+        logger.once('success', (res: Response) => resolve(res.status));
         logger.once('error', reject);
         recorder.flush();
-        (logger as unknown as { processQueue(f: unknown): void }).processQueue((logger as unknown as { fetchImplementation: unknown }).fetchImplementation);
+        logger.processQueue((url, init) => {
+          posted.push(...(JSON.parse(init.body) as any[]));
+          return fetch(url, init);
+        });
       }),
   };
 }
