@@ -5,11 +5,13 @@ import { FIXED64, VARINT } from './wire-reader.js';
 /** Writes each attribute as a KeyValue message in field `field`. */
 export function writeAttributes(w: WireWriter, field: number, attrs: Attributes): void {
   for (const kv of attrs) {
-    w.message(field, () => {
-      w.stringField(1, kv.key);
-      // Always present, even when empty, so that "no value" survives as an empty AnyValue.
-      w.message(2, () => writeAnyValue(w, kv.value));
-    });
+    const at = w.begin(field);
+    w.stringField(1, kv.key);
+    // Always present, even when empty, so that "no value" survives as an empty AnyValue.
+    const value = w.begin(2);
+    writeAnyValue(w, kv.value);
+    w.end(value);
+    w.end(at);
   }
 }
 

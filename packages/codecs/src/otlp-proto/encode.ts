@@ -1,4 +1,3 @@
-import { hexToBytes } from '@clew/model';
 import type { Resource, Scope, Span, SpanEvent, SpanLink } from '@clew/model';
 import { groupSpans } from '../group-spans.js';
 import { writeAttributes } from './encode-attributes.js';
@@ -10,14 +9,19 @@ import { WireWriter } from './wire-writer.js';
  * Scope object within it. Default values are left off the wire, as proto3 does.
  */
 export function encodeOtlpProto(spans: readonly Span[]): Uint8Array {
-  const w = new WireWriter();
+  // About 450 bytes a span on the wire for realistic spans: sized so that a batch rarely grows the buffer.
+  const w = new WireWriter(256 + spans.length * 512);
   for (const group of groupSpans(spans)) {
     w.message(1, () => {
       w.message(1, () => writeResource(w, group.resource));
       for (const sg of group.scopes) {
         w.message(2, () => {
           w.message(1, () => writeScope(w, sg.scope));
-          for (const span of sg.spans) w.message(2, () => writeSpan(w, span));
+          for (const span of sg.spans) {
+            const at = w.begin(2);
+            writeSpan(w, span);
+            w.end(at);
+          }
           w.stringField(3, sg.scope.schemaUrl);
         });
       }
@@ -48,10 +52,10 @@ function writeScope(w: WireWriter, s: Scope): void {
 }
 
 function writeSpan(w: WireWriter, s: Span): void {
-  w.bytes(1, hexToBytes(s.traceId));
-  w.bytes(2, hexToBytes(s.spanId));
+  w.hexBytes(1, s.traceId);
+  w.hexBytes(2, s.spanId);
   w.stringField(3, s.traceState);
-  if (s.parentSpanId !== null) w.bytes(4, hexToBytes(s.parentSpanId));
+  if (s.parentSpanId !== null) w.hexBytes(4, s.parentSpanId);
   w.stringField(5, s.name);
   w.uint32Field(6, s.kind);
   w.fixed64Field(7, s.startTimeUnixNano);
@@ -79,8 +83,8 @@ function writeEvent(w: WireWriter, e: SpanEvent): void {
 }
 
 function writeLink(w: WireWriter, l: SpanLink): void {
-  w.bytes(1, hexToBytes(l.traceId));
-  w.bytes(2, hexToBytes(l.spanId));
+  w.hexBytes(1, l.traceId);
+  w.hexBytes(2, l.spanId);
   w.stringField(3, l.traceState);
   writeAttributes(w, 4, l.attributes);
   w.uint32Field(5, l.droppedAttributesCount);

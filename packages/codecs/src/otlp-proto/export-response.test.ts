@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import pkg from 'otlp-transformer-0.52/build/src/generated/root.js';
 import { encodeExportResponseProto } from './export-response.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const Response = (pkg as any).opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 
 describe('encodeExportResponseProto', () => {

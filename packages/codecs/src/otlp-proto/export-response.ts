@@ -10,7 +10,10 @@ export function encodeExportResponseProto(rejectedSpans: number, errorMessage: s
   const w = new WireWriter();
   if (rejectedSpans !== 0 || errorMessage !== '') {
     w.message(1, () => {
-      if (rejectedSpans !== 0) (w.tag(1, VARINT), w.int64(BigInt(rejectedSpans)));
+      if (rejectedSpans !== 0) {
+        w.tag(1, VARINT);
+        w.int64(BigInt(rejectedSpans));
+      }
       w.stringField(2, errorMessage);
     });
   }

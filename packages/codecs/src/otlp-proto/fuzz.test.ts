@@ -35,7 +35,7 @@ function prng(seed: number): () => number {
 }
 
 function mutate(src: Uint8Array, rand: () => number): Uint8Array {
-  let b = [...src];
+  const b = [...src];
   const at = () => Math.floor(rand() * (b.length + 1));
   const steps = 1 + Math.floor(rand() * 3);
   for (let i = 0; i < steps; i++) {

@@ -274,7 +274,7 @@ export class WireReader {
         this.skipGroup(end, depth);
         return;
       case EGROUP:
-        this.fail(`unexpected end-group for field ${this.field}`);
+        return this.fail(`unexpected end-group for field ${this.field}`);
       default:
         this.fail(`invalid wire type ${wireType}`);
     }

@@ -1,6 +1,11 @@
 import { FIXED32, FIXED64, LEN, VARINT } from './wire-reader.js';
 
-const TWO_32 = 4294967296;
+/** Hex digit values by char code (-1 for anything else). */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/** Strings this short (in UTF-16 units) take at most 127 UTF-8 bytes, so their length fits one byte. */
+const ONE_BYTE_LENGTH = 42;
 
 /**
  * An appending protobuf writer over one growing buffer. A length-delimited field reserves one byte for its
@@ -8,20 +13,27 @@ const TWO_32 = 4294967296;
  * level instead of a sizing pass over the whole tree.
  */
 export class WireWriter {
-  private buf = new Uint8Array(1024);
-  private view = new DataView(this.buf.buffer);
+  private buf: Buffer;
+  private view: DataView;
   private pos = 0;
 
+  /** `sizeHint`: the bytes expected, so that a large message is not built through many doublings of the buffer. */
+  constructor(sizeHint = 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, sizeHint));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    // A copy of what was written, as a plain Uint8Array: the working buffer is larger and reused by nothing else.
+    return new Uint8Array(this.buf.subarray(0, this.pos));
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   tag(field: number, wireType: number): void {
@@ -40,6 +52,8 @@ export class WireWriter {
 
   /** An int64 as a varint, two's complement for negatives (10 bytes), exact beyond 2^53. */
   int64(v: bigint): void {
+    // Most integers are small and positive: a Number varint is far cheaper than BigInt arithmetic.
+    if (v >= 0n && v <= 0x1fffffffffffffn) return this.varint(Number(v));
     let u = BigInt.asUintN(64, v);
     this.ensure(10);
     while (u >= 0x80n) {
@@ -57,9 +71,7 @@ export class WireWriter {
 
   fixed64(v: bigint): void {
     this.ensure(8);
-    const u = BigInt.asUintN(64, v);
-    this.view.setUint32(this.pos, Number(u % BigInt(TWO_32)), true);
-    this.view.setUint32(this.pos + 4, Number(u / BigInt(TWO_32)), true);
+    this.view.setBigUint64(this.pos, BigInt.asUintN(64, v), true);
     this.pos += 8;
   }
 
@@ -77,16 +89,54 @@ export class WireWriter {
     this.pos += b.length;
   }
 
+  /** A string field, UTF-8 written straight into the buffer (no intermediate copy). */
   string(field: number, s: string): void {
-    this.bytes(field, Buffer.from(s, 'utf8'));
+    this.tag(field, LEN);
+    if (s.length <= ONE_BYTE_LENGTH) {
+      this.ensure(1 + s.length * 3);
+      const lenAt = this.pos;
+      // ASCII, the common case, copied char by char (Buffer#write costs more than the copy for short strings).
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[lenAt + 1 + i] = c;
+      }
+      const n = i === s.length ? i : this.buf.write(s, lenAt + 1, 'utf8');
+      this.buf[lenAt] = n;
+      this.pos = lenAt + 1 + n;
+      return;
+    }
+    const n = Buffer.byteLength(s, 'utf8');
+    this.varint(n);
+    this.ensure(n);
+    this.pos += this.buf.write(s, this.pos, n, 'utf8');
+  }
+
+  /** A bytes field from hex text (ids): `hex.length / 2` bytes, parsed straight into the buffer. */
+  hexBytes(field: number, hex: string): void {
+    const n = hex.length >> 1;
+    this.tag(field, LEN);
+    this.varint(n);
+    this.ensure(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos++] = (HEX[hex.charCodeAt(2 * i)]! << 4) | HEX[hex.charCodeAt(2 * i + 1)]!;
   }
 
   /** Writes field `field` as a nested message whose body `body` writes. */
   message(field: number, body: () => void): void {
+    const at = this.begin(field);
+    body();
+    this.end(at);
+  }
+
+  /** Opens a nested message in field `field`; `end` with what it returns closes it (message() without a closure). */
+  begin(field: number): number {
     this.tag(field, LEN);
     this.ensure(1);
-    const lenAt = this.pos++;
-    body();
+    return this.pos++;
+  }
+
+  end(lenAt: number): void {
     const len = this.pos - lenAt - 1;
     let extra = 0;
     for (let v = len; v >= 0x80; v = Math.floor(v / 0x80)) extra++;
