@@ -1,9 +1,11 @@
 // End-to-end ingest: OTLP/HTTP protobuf requests of 512 realistic spans into a real `clew serve`, until every
 // span is acknowledged (durable in the write-ahead log) and then written to the store. Prints spans/s per core
-// (spans over the server's own CPU seconds) and bytes per span on disk.
+// (spans over the server's own CPU seconds) and bytes per span on disk; then the same load through a realistic
+// processor chain (limits, redact with three patterns, enrich, head sampling at 1.0), and its ratio to the plain run.
 //
 //   npm run build && node bench/ingest.js            (CLEW_BENCH_INGEST_SPANS=1000000 by default)
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+//   CLEW_BENCH_INGEST_RUNS=plain node bench/ingest.js   runs only the plain one (or: processors)
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOtlpProto } from '@clew/codecs';
@@ -47,18 +49,51 @@ const { batches, bytes } = makeBatches();
 const spans = batches.reduce((n, b) => n + b.spans, 0);
 console.log(`ingest: ${fmt(spans)} spans in ${batches.length} OTLP/HTTP protobuf requests of ${BATCH}, ${(bytes / spans).toFixed(0)} B/span on the wire, ${CONCURRENCY} connections`);
 
-const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
-const server = await startServer(dir);
-console.log(server.pinned ? '  server pinned to core 0, load generator to core 1' : '  server not pinned (one core, or CLEW_BENCH_PIN=0)');
-const { refused, ackSeconds, ackCpu, storeSeconds, storeCpu } = await sendLoad(
-  server,
-  batches.map((b) => b.body),
-  { url: server.otlpHttp, contentType: 'application/x-protobuf', okStatus: 200, concurrency: CONCURRENCY, spans },
-);
-await server.stop();
-const disk = await dirBytes(join(dir, 'store'));
-await rm(dir, { recursive: true, force: true });
+/** A realistic processor chain: what a team would run in front of its store. */
+const PROCESSORS_YAML = `pipeline:
+  processors:
+    - type: limits
+      maxAttributes: 128
+      maxAttributeValueLength: 4096
+      maxSpansPerTrace: 10000
+    - type: redact
+      dropKeys: [password, http.request.header.authorization]
+      mask: [{ preset: email }, { preset: card }, { preset: bearer }]
+    - type: enrich
+      attributes: { deployment.environment: bench }
+      copyResourceAttributes: [service.version]
+    - type: headSampling
+      probability: 1.0
+`;
 
-console.log(`  acknowledged (durable in the write-ahead log): ${fmt(spans / ackSeconds)} spans/s wall, ${fmt(spans / ackCpu)} spans per server CPU-second (${refused} requests pushed back with 503)`);
-console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core`);
-console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span   target ≤ 60`);
+async function run(label, configYaml) {
+  const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
+  const args = [];
+  if (configYaml) {
+    await writeFile(join(dir, 'clew.yaml'), configYaml);
+    args.push('--config', join(dir, 'clew.yaml'));
+  }
+  const server = await startServer(join(dir, 'data'), args);
+  console.log(`\n${label}` + (server.pinned ? ' (server pinned to core 0, load generator to core 1)' : ' (server not pinned: one core, or CLEW_BENCH_PIN=0)'));
+  const { refused, ackSeconds, ackCpu, storeSeconds, storeCpu } = await sendLoad(
+    server,
+    batches.map((b) => b.body),
+    { url: server.otlpHttp, contentType: 'application/x-protobuf', okStatus: 200, concurrency: CONCURRENCY, spans },
+  );
+  const reencoded = await server.metric('clew_wal_records_total').catch(() => NaN);
+  await server.stop();
+  const disk = await dirBytes(join(dir, 'data', 'store'));
+  await rm(dir, { recursive: true, force: true });
+  console.log(`  acknowledged (durable in the write-ahead log): ${fmt(spans / ackSeconds)} spans/s wall, ${fmt(spans / ackCpu)} spans per server CPU-second (${refused} requests pushed back with 503)`);
+  console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core`);
+  console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span   target ≤ 60`);
+  if (configYaml) console.log(`  write-ahead log records: ${fmt(reencoded)} (re-encoded when a processor changed the batch)`);
+  return { perCpu: spans / storeCpu, wall: spans / storeSeconds };
+}
+
+const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,processors').split(',');
+const plain = runs.includes('plain') ? await run('plain', undefined) : undefined;
+const chain = runs.includes('processors') ? await run('processors: limits, redact (3 patterns), enrich, head sampling 1.0', PROCESSORS_YAML) : undefined;
+if (plain && chain) {
+  console.log(`\nprocessor chain / plain: ${(chain.perCpu / plain.perCpu).toFixed(2)} per server CPU-second, ${(chain.wall / plain.wall).toFixed(2)} wall   target ≥ 0.85`);
+}

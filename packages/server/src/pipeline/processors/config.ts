@@ -5,7 +5,7 @@ import { filterProcessor } from './filter.js';
 import { headSamplingProcessor } from './head-sampling.js';
 import { limitsProcessor } from './limits.js';
 import type { Processor } from './processor.js';
-import { REDACT_PRESETS, redactProcessor } from './redact.js';
+import { PRESET_HINTS, REDACT_PRESETS, redactProcessor } from './redact.js';
 
 /** A regular expression given as text, checked when the configuration is read. */
 const regex = z.string().superRefine((s, ctx) => {
@@ -125,6 +125,7 @@ export function buildProcessors(list: readonly ProcessorConfig[]): Processor[] {
           ...p,
           mask: (p.mask ?? []).map((m) => ({
             pattern: 'preset' in m ? REDACT_PRESETS[m.preset] : m.pattern,
+            ...('preset' in m && { hint: PRESET_HINTS[m.preset] }),
             replacement: m.replacement ?? ('preset' in m ? `[${m.preset}]` : DEFAULT_MASK),
             ...(m.keys !== undefined && { keys: m.keys }),
           })),

@@ -20,26 +20,33 @@ export interface EnrichOptions {
 export function enrichProcessor(opts: EnrichOptions): Processor {
   const statics: KeyValue[] = Object.entries(opts.attributes ?? {}).map(([key, value]) => ({ key, value: str(value) }));
   const copies = opts.copyResourceAttributes ?? [];
+  const has = (attrs: readonly KeyValue[], key: string): boolean => {
+    for (const kv of attrs) if (kv.key === key) return true;
+    return false;
+  };
   return {
     name: opts.name ?? 'enrich',
-    process: (spans) =>
-      mapSpans(spans, (s) => {
-        const has = new Set(s.attributes.map((kv) => kv.key));
-        const added: KeyValue[] = [];
+    process(spans) {
+      // Per batch: what each resource offers to copy, looked up once per resource object.
+      const offered = new Map<object, KeyValue[]>();
+      return mapSpans(spans, (s) => {
+        let fromResource = offered.get(s.resource);
+        if (fromResource === undefined) {
+          fromResource = copies.flatMap((key) => s.resource.attributes.find((r) => r.key === key) ?? []);
+          offered.set(s.resource, fromResource);
+        }
         let base = s.attributes;
+        let added: KeyValue[] | undefined;
         for (const kv of statics) {
-          if (!has.has(kv.key)) added.push(kv);
+          if (!has(s.attributes, kv.key)) (added ??= []).push(kv);
           else if (opts.override) {
             base = base.filter((b) => b.key !== kv.key);
-            added.push(kv);
+            (added ??= []).push(kv);
           }
         }
-        for (const key of copies) {
-          if (has.has(key)) continue;
-          const kv = s.resource.attributes.find((r) => r.key === key);
-          if (kv !== undefined) added.push(kv);
-        }
-        return added.length === 0 ? s : { ...s, attributes: [...base, ...added] };
-      }),
+        for (const kv of fromResource) if (!has(s.attributes, kv.key)) (added ??= []).push(kv);
+        return added === undefined ? s : { ...s, attributes: [...base, ...added] };
+      });
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { Attributes, Span, TraceId } from '@clew/model';
+import type { AnyValue, Attributes, Span, TraceId } from '@clew/model';
 import { mapAttributes, mapStrings } from './attribute-map.js';
 import type { Processor, ProcessorOutput } from './processor.js';
 import { mapSpans } from './processor.js';
@@ -31,7 +31,7 @@ export function limitsProcessor(opts: LimitsOptions): Processor {
   const limitAttrs = (attrs: Attributes): { attrs: Attributes; dropped: number } => {
     const kept = opts.maxAttributes !== undefined && attrs.length > opts.maxAttributes ? attrs.slice(0, opts.maxAttributes) : attrs;
     const out =
-      cut === undefined
+      cut === undefined || !kept.some((kv) => tooLong(kv.value, maxLen!))
         ? kept
         : mapAttributes(kept, (kv) => {
             const value = mapStrings(kv.value, cut);
@@ -47,7 +47,7 @@ export function limitsProcessor(opts: LimitsOptions): Processor {
     const a = limitAttrs(s.attributes);
     let eventsChanged = false;
     const eventsKept = opts.maxEvents !== undefined && s.events.length > opts.maxEvents ? s.events.slice(0, opts.maxEvents) : s.events;
-    const events = eventsKept.map((e) => {
+    const events = eventsKept.length === 0 ? eventsKept : eventsKept.map((e) => {
       const ea = limitAttrs(e.attributes);
       if (ea.attrs === e.attributes) return e;
       eventsChanged = true;
@@ -55,7 +55,7 @@ export function limitsProcessor(opts: LimitsOptions): Processor {
     });
     let linksChanged = false;
     const linksKept = opts.maxLinks !== undefined && s.links.length > opts.maxLinks ? s.links.slice(0, opts.maxLinks) : s.links;
-    const links = linksKept.map((l) => {
+    const links = linksKept.length === 0 ? linksKept : linksKept.map((l) => {
       const la = limitAttrs(l.attributes);
       if (la.attrs === l.attributes) return l;
       linksChanged = true;
@@ -103,4 +103,18 @@ export function limitsProcessor(opts: LimitsOptions): Processor {
       return { ...mapped, dropped, ...(dropped > 0 && { dropReason: 'trace_too_large' }) };
     },
   };
+}
+
+/** Whether a value holds a string longer than `max`, nested ones included (a scan that allocates nothing). */
+function tooLong(v: AnyValue, max: number): boolean {
+  switch (v.type) {
+    case 'string':
+      return v.value.length > max;
+    case 'array':
+      return v.value.some((item) => tooLong(item, max));
+    case 'kvlist':
+      return v.value.some((kv) => tooLong(kv.value, max));
+    default:
+      return false;
+  }
 }
