@@ -3,6 +3,7 @@
 // Starts a real `clew serve`, sends one trace over OTLP/HTTP protobuf, opens /trace/<id> in headless Chromium
 // (Debian's package) and prints time to interactive (navigation start → waterfall rows rendered and scrollable)
 // and the frame times while scrolling the waterfall, next to the targets.
+/* global document, requestAnimationFrame -- the functions given to page.evaluate and waitForFunction run in the page */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

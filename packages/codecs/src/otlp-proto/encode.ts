@@ -69,7 +69,10 @@ function writeSpan(w: WireWriter, s: Span): void {
   if (s.status.code !== 0 || s.status.message !== '') {
     w.message(15, () => {
       w.stringField(2, s.status.message);
-      if (s.status.code !== 0) (w.tag(3, VARINT), w.varint(s.status.code));
+      if (s.status.code !== 0) {
+        w.tag(3, VARINT);
+        w.varint(s.status.code);
+      }
     });
   }
   w.fixed32Field(16, s.flags);

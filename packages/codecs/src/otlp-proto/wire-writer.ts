@@ -153,13 +153,19 @@ export class WireWriter {
 
   // Proto3 leaves default values off the wire; these helpers do so for the scalar fields.
   uint32Field(field: number, v: number): void {
-    if (v !== 0) (this.tag(field, VARINT), this.varint(v >>> 0));
+    if (v === 0) return;
+    this.tag(field, VARINT);
+    this.varint(v >>> 0);
   }
   fixed32Field(field: number, v: number): void {
-    if (v !== 0) (this.tag(field, FIXED32), this.fixed32(v));
+    if (v === 0) return;
+    this.tag(field, FIXED32);
+    this.fixed32(v);
   }
   fixed64Field(field: number, v: bigint): void {
-    if (v !== 0n) (this.tag(field, FIXED64), this.fixed64(v));
+    if (v === 0n) return;
+    this.tag(field, FIXED64);
+    this.fixed64(v);
   }
   stringField(field: number, s: string): void {
     if (s !== '') this.string(field, s);

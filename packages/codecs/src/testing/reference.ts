@@ -30,7 +30,6 @@ const reader052 = require052('protobufjs/minimal').Reader.prototype;
 reader052.uint32 = protobuf.Reader.prototype.uint32;
 reader052.bool = protobuf.Reader.prototype.bool;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const root052 = (pkg as any).opentelemetry.proto;
 export const reference052: ProtoType = root052.collector.trace.v1.ExportTraceServiceRequest;
 
@@ -46,7 +45,6 @@ export function encodeCurrent(obj: unknown): Uint8Array {
 
 /** Decodes with a reference and converts to the model the way decodeOtlpProto should, validation included. */
 export function referenceDecode(type: ProtoType, buf: Uint8Array): DecodeResult {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const msg = type.decode(buf) as any;
   const sink = new SpanSink();
   for (const rs of msg.resourceSpans ?? []) {

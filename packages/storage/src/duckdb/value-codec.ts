@@ -17,8 +17,9 @@ const KEY_END = '\x1f';
 const TYPE_END = '\x1d';
 const ESC = '\x1b';
 /** Everything from 0x19 to 0x1f is reserved for this codec and the span codec. */
+// eslint-disable-next-line no-control-regex -- 0x19-0x1f are this codec's own separators, matched to escape them
 const RESERVED = /[\x19-\x1f]/g;
-
+// eslint-disable-next-line no-control-regex -- as RESERVED
 const HAS_RESERVED = /[\x19-\x1f]/;
 
 export function escapeText(s: string): string {

@@ -1,4 +1,4 @@
-import type { KeyValue, Span } from '@clew/model';
+import type { KeyValue } from '@clew/model';
 import { str } from '@clew/model';
 import type { Processor } from './processor.js';
 import { mapSpans } from './processor.js';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Attributes, KeyValue, Resource, Scope, Span } from '@clew/model';
+import type { Attributes, KeyValue, Resource, Scope } from '@clew/model';
 import { mapAttributes, mapStrings } from './attribute-map.js';
 import type { Processor, ProcessorOutput } from './processor.js';
 import { mapSpans, memoized } from './processor.js';
