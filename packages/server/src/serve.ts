@@ -23,6 +23,9 @@ import { jaegerThriftReceiver } from './receivers/jaeger/thrift-http-receiver.js
 import { startJaegerAgent } from './receivers/jaeger/agent.js';
 import { AttributeCatalog } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
+import { samplingRoute } from './api/jaeger/routes-sampling.js';
+import type { Sampling } from './sampling/create-sampling.js';
+import { createSampling } from './sampling/create-sampling.js';
 import { tempoApi } from './api/tempo/index.js';
 import { startRetention } from './retention.js';
 import { WriteAheadLog } from './wal/wal.js';
@@ -76,9 +79,12 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   wal: {
     deps: ['store'],
-    async start({ dataDir }, get) {
+    async start({ dataDir, log }, get) {
       const store = get<Store>('store');
       const opened = await WriteAheadLog.open({ dir: join(dataDir, 'wal') }, await store.lastWalPosition());
+      for (const d of opened.damaged) {
+        log.error(d, 'the write-ahead log holds a damaged record (a disk fault or a failed write); it is skipped and the records after it replay');
+      }
       return value(opened, () => opened.wal.close());
     },
   },
@@ -88,10 +94,19 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(new AttributeCatalog());
     },
   },
+  // Remote sampling's strategies, served on the query and Jaeger collector ports; adaptive ones learn as a consumer.
+  sampling: {
+    deps: ['wal'],
+    async start({ config }, get) {
+      const { replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
+      return value(createSampling(config.pipeline.sampling, { replayedThrough: replay.at(-1)?.seq }));
+    },
+  },
   pipeline: {
-    deps: ['store', 'wal', 'catalog'],
+    deps: ['store', 'wal', 'catalog', 'sampling'],
     async start({ config, log, metrics, dataDir }, get) {
       const { wal, replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
+      const { learner } = get<Sampling>('sampling');
       const pipeline = new IngestPipeline(
         wal,
         get<Store>('store'),
@@ -101,7 +116,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           batchSpans: config.storage.batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
           processors: buildProcessors(config.pipeline.processors),
-          consumers: [catalogConsumer(get<AttributeCatalog>('catalog'))],
+          consumers: [catalogConsumer(get<AttributeCatalog>('catalog')), ...(learner ? [learner] : [])],
           deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),
         },
         metrics,
@@ -149,8 +164,10 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       maxRequestBytes: config.limits.maxRequestBytes,
     }),
   ),
-  'jaeger-thrift-http': httpModule(['pipeline'], 'jaegerThriftHttp', { ingest: true }, (a, { config, metrics }, get) =>
-    a.register(jaegerThriftReceiver, { pipeline: get<IngestPipeline>('pipeline'), metrics, maxRequestBytes: config.limits.maxRequestBytes }),
+  'jaeger-thrift-http': httpModule(['pipeline', 'sampling'], 'jaegerThriftHttp', { ingest: true }, (a, { config, metrics }, get) =>
+    a
+      .register(samplingRoute, { strategies: get<Sampling>('sampling').strategies })
+      .register(jaegerThriftReceiver, { pipeline: get<IngestPipeline>('pipeline'), metrics, maxRequestBytes: config.limits.maxRequestBytes }),
   ),
   'jaeger-agent': {
     deps: ['pipeline'],
@@ -161,8 +178,8 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'wal', 'catalog'], 'query', { ingest: false, compress: true }, (a, { config, metrics }, get) =>
-    a.register(queryApp, {
+  query: httpModule(['store', 'wal', 'catalog', 'sampling'], 'query', { ingest: false, compress: true }, (a, { config, metrics }, get) =>
+    a.register(samplingRoute, { strategies: get<Sampling>('sampling').strategies }).register(queryApp, {
       store: get<Store>('store'),
       wal: get<{ wal: WriteAheadLog }>('wal').wal,
       metrics,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { processorsConfigSchema } from '../pipeline/processors/config.js';
+import { samplingConfigSchema } from '../sampling/config.js';
 import { parseConfigDuration } from './duration.js';
 
 const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
@@ -59,6 +60,8 @@ export const configSchema = z
       .object({
         /** Run in order on every request before it is logged: limits, filter, redact, enrich, headSampling. */
         processors: processorsConfigSchema,
+        /** Strategies served at `GET /api/sampling?service=` (Jaeger remote sampling): fixed, or adaptive. */
+        sampling: samplingConfigSchema,
       })
       .strict()
       .prefault({}),
