@@ -79,9 +79,12 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   wal: {
     deps: ['store'],
-    async start({ dataDir }, get) {
+    async start({ dataDir, log }, get) {
       const store = get<Store>('store');
       const opened = await WriteAheadLog.open({ dir: join(dataDir, 'wal') }, await store.lastWalPosition());
+      for (const d of opened.damaged) {
+        log.error(d, 'the write-ahead log holds a damaged record (a disk fault or a failed write); it is skipped and the records after it replay');
+      }
       return value(opened, () => opened.wal.close());
     },
   },

@@ -9,8 +9,8 @@ const record = (seq: bigint, format: number, payload: string): Buffer =>
 const hex = (drawn: string): string => drawn.replace(/#.*$/gm, '').replace(/\s+/g, '');
 
 const read = (buf: Buffer) => {
-  const { records, validBytes } = decodeSegment(buf);
-  return { records: records.map((r) => [r.seq, r.format, Buffer.from(r.payload).toString()]), validBytes };
+  const { records, validBytes, damaged } = decodeSegment(buf);
+  return { records: records.map((r) => [r.seq, r.format, Buffer.from(r.payload).toString()]), validBytes, damaged };
 };
 
 describe('encodeHeader', () => {
@@ -34,17 +34,22 @@ describe('encodeHeader', () => {
 describe('decodeSegment', () => {
   it.each(Object.entries(PayloadFormat))('reads back a record of format %s (%i)', (_name, format) => {
     const buf = Buffer.concat([record(7n, format, 'payload'), record(8n, format, '')]);
-    expect(read(buf)).toEqual({ records: [[7n, format, 'payload'], [8n, format, '']], validBytes: buf.length });
+    expect(read(buf)).toEqual({ records: [[7n, format, 'payload'], [8n, format, '']], validBytes: buf.length, damaged: [] });
   });
 
   it('reads an empty segment as no records', () => {
-    expect(read(Buffer.alloc(0))).toEqual({ records: [], validBytes: 0 });
+    expect(read(Buffer.alloc(0))).toEqual({ records: [], validBytes: 0, damaged: [] });
   });
 
-  it.each([0, 9, 128, 255])('stops at a record whose format byte is %i, though its checksum is right', (format) => {
+  it.each([0, 9, 128, 255])('skips a record whose format byte is %i, though its checksum is right, and reads on', (format) => {
     const first = record(1n, PayloadFormat.OTLP_PROTO, 'one');
-    const buf = Buffer.concat([first, record(2n, format, 'two'), record(3n, PayloadFormat.OTLP_PROTO, 'three')]);
-    expect(read(buf)).toEqual({ records: [[1n, PayloadFormat.OTLP_PROTO, 'one']], validBytes: first.length });
+    const bad = record(2n, format, 'two');
+    const buf = Buffer.concat([first, bad, record(3n, PayloadFormat.OTLP_PROTO, 'three')]);
+    expect(read(buf)).toEqual({
+      records: [[1n, PayloadFormat.OTLP_PROTO, 'one'], [3n, PayloadFormat.OTLP_PROTO, 'three']],
+      validBytes: buf.length,
+      damaged: [{ offset: first.length, bytes: bad.length }],
+    });
   });
 
   const first = record(1n, PayloadFormat.OTLP_PROTO, 'one');
@@ -52,16 +57,25 @@ describe('decodeSegment', () => {
   const third = record(3n, PayloadFormat.OTLP_JSON, 'three');
 
   it.each(Array.from({ length: second.length }, (_, i) => i))(
-    'stops at the second record when its byte %i is flipped, and keeps the first',
+    'skips the second record when its byte %i is flipped, and keeps the first and the third',
     (at) => {
       const damaged = Buffer.from(second);
       damaged[at] ^= 0xff;
-      expect(read(Buffer.concat([first, damaged, third]))).toEqual({
-        records: [[1n, PayloadFormat.OTLP_PROTO, 'one']],
-        validBytes: first.length,
+      const buf = Buffer.concat([first, damaged, third]);
+      expect(read(buf)).toEqual({
+        records: [[1n, PayloadFormat.OTLP_PROTO, 'one'], [3n, PayloadFormat.OTLP_JSON, 'three']],
+        validBytes: buf.length,
+        damaged: [{ offset: first.length, bytes: second.length }],
       });
     },
   );
+
+  it('does not take an older record found after damage for the next one (sequence numbers only grow)', () => {
+    const damaged = Buffer.from(second);
+    damaged[0] ^= 0xff;
+    const buf = Buffer.concat([first, damaged, record(1n, PayloadFormat.OTLP_PROTO, 'one'), third]);
+    expect(read(buf).records.map(([seq]) => seq)).toEqual([1n, 3n]);
+  });
 
   it.each(Array.from({ length: second.length - 1 }, (_, i) => i + 1))(
     'stops at the last record when only %i of its bytes were written',
@@ -69,6 +83,7 @@ describe('decodeSegment', () => {
       expect(read(Buffer.concat([first, second.subarray(0, written)]))).toEqual({
         records: [[1n, PayloadFormat.OTLP_PROTO, 'one']],
         validBytes: first.length,
+        damaged: [],
       });
     },
   );

@@ -168,42 +168,61 @@ describe('a corrupt record before the tail', () => {
     ['its sequence number', start + 8],
     ['its format byte', start + 16],
   ])(
-    'a flipped byte in %s: open replays the records before it, says nothing, and cuts the intact records after it off the file',
+    'a flipped byte in %s: open skips that record, says where, replays the intact ones after it, and never reuses their numbers',
     async (_where, at) => {
       await writeLog(FIVE.slice(0, 4));
       const bytes = await bytesOf(segment(1));
       bytes[at] ^= 0xff;
       await writeFile(join(dir, segment(1)), bytes);
 
-      const { wal, replay } = await open();
-      expect(seen(replay)).toEqual([[1, OTLP_PROTO, 'one..']]);
-      // Records 3 and 4 were acknowledged and are intact, but they are gone from the disk.
-      expect(await bytesOf(segment(1))).toEqual(recordBytes(1, OTLP_PROTO, 'one..'));
-      // Their sequence numbers are given again.
-      expect(await appendAll(wal, [[OTLP_JSON, 'next.']])).toEqual([2]);
+      const { wal, replay, damaged } = await open();
+      expect(seen(replay)).toEqual([
+        [1, OTLP_PROTO, 'one..'],
+        [3, ZIPKIN_JSON, 'three'],
+        [4, JAEGER_AGENT_COMPACT, 'four.'],
+      ]);
+      expect(damaged).toEqual([{ segment: segment(1), offset: RECORD, bytes: RECORD }]);
+      // The file is left as it was: nothing intact is cut off.
+      expect(await bytesOf(segment(1))).toEqual(bytes);
+      expect(await appendAll(wal, [[OTLP_JSON, 'next.']])).toEqual([5]);
     },
   );
 
-  it.each([0, 9, 255])('a record with format byte %i (checksum right) stops replay the same way', async (format) => {
+  it.each([0, 9, 255])('a record with format byte %i (checksum right) is skipped the same way', async (format) => {
     const first = recordBytes(1, OTLP_PROTO, 'one..');
     await writeFile(join(dir, segment(1)), Buffer.concat([first, recordBytes(2, format, 'two..'), recordBytes(3, OTLP_PROTO, 'three')]));
 
-    const { replay } = await open();
-    expect(seen(replay)).toEqual([[1, OTLP_PROTO, 'one..']]);
-    expect(await bytesOf(segment(1))).toEqual(first);
+    const { replay, damaged } = await open();
+    expect(seen(replay)).toEqual([
+      [1, OTLP_PROTO, 'one..'],
+      [3, OTLP_PROTO, 'three'],
+    ]);
+    expect(damaged).toEqual([{ segment: segment(1), offset: RECORD, bytes: RECORD }]);
   });
 
-  it('in an earlier segment: that segment is cut there, and the later segments still replay', async () => {
-    // [one.. two..] [three four.] [five.]: the third record goes bad, so the fourth is lost with it.
+  it('in an earlier segment: only the damaged record is lost, and every later one replays', async () => {
+    // [one.. two..] [three four.] [five.]: the third record goes bad.
     await writeLog(FIVE, TWO_PER_SEGMENT);
     const bytes = await bytesOf(segment(3));
     bytes[HEADER_BYTES] ^= 0xff;
     await writeFile(join(dir, segment(3)), bytes);
 
     const { wal, replay } = await open(0, TWO_PER_SEGMENT);
-    expect(seen(replay).map(([seq]) => seq)).toEqual([1, 2, 5]);
-    expect(await bytesOf(segment(3))).toEqual(Buffer.alloc(0));
+    expect(seen(replay).map(([seq]) => seq)).toEqual([1, 2, 4, 5]);
+    expect(await bytesOf(segment(3))).toEqual(bytes);
     expect(await appendAll(wal, [[OTLP_JSON, 'six..']])).toEqual([6]);
+  });
+
+  it('damage followed by a torn tail: the good records between them replay, and only the tail is cut', async () => {
+    await writeLog(FIVE.slice(0, 3));
+    const bytes = await bytesOf(segment(1));
+    bytes[HEADER_BYTES] ^= 0xff; // the first record's payload
+    const torn = Buffer.concat([bytes, recordBytes(4, OTLP_PROTO, 'four.').subarray(0, 10)]);
+    await writeFile(join(dir, segment(1)), torn);
+
+    const { replay } = await open();
+    expect(seen(replay).map(([seq]) => seq)).toEqual([2, 3]);
+    expect(await bytesOf(segment(1))).toEqual(bytes);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, stat, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PayloadFormat, WalRecord } from './record.js';
+import type { DamagedRange, PayloadFormat, WalRecord } from './record.js';
 import { decodeSegment, encodeHeader } from './record.js';
 
 export interface WalOptions {
@@ -49,18 +49,26 @@ export class WriteAheadLog {
 
   /**
    * Opens the log in `dir` and returns it with the records that follow `after` (those the store does not hold yet),
-   * in order. A torn record at the tail, left by a crash, is cut off: it was never acknowledged.
+   * in order. A torn record at the tail, left by a crash, is cut off: it was never acknowledged. A damaged record
+   * before good ones is skipped and reported in `damaged` (the file is left as it is), so the records after it still
+   * replay and their sequence numbers are never given again.
    */
-  static async open(opts: WalOptions, after: bigint): Promise<{ wal: WriteAheadLog; replay: WalRecord[] }> {
+  static async open(
+    opts: WalOptions,
+    after: bigint,
+  ): Promise<{ wal: WriteAheadLog; replay: WalRecord[]; damaged: Array<DamagedRange & { readonly segment: string }> }> {
     const wal = new WriteAheadLog(opts);
     await mkdir(wal.dir, { recursive: true });
     const names = (await readdir(wal.dir)).filter((n) => SEGMENT.test(n)).sort();
     const replay: WalRecord[] = [];
+    const damaged: Array<DamagedRange & { segment: string }> = [];
     let lastSeq = after;
     for (const name of names) {
       const path = join(wal.dir, name);
       const buf = await readFile(path);
-      const { records, validBytes } = decodeSegment(buf);
+      const decoded = decodeSegment(buf);
+      const { records, validBytes } = decoded;
+      for (const d of decoded.damaged) damaged.push({ segment: name, ...d });
       if (validBytes < buf.length) await truncate(path, validBytes);
       wal.segments.push({ firstSeq: BigInt(SEGMENT.exec(name)![1]!), path });
       for (const r of records) {
@@ -69,7 +77,7 @@ export class WriteAheadLog {
       }
     }
     wal.nextSeq = lastSeq + 1n;
-    return { wal, replay };
+    return { wal, replay, damaged };
   }
 
   /** Total bytes of the log's segments on disk. */
