@@ -15,6 +15,8 @@ import { catalogConsumer } from './pipeline/catalog-consumer.js';
 import { DeadLetters } from './pipeline/dead-letters.js';
 import { IngestPipeline } from './pipeline/ingest.js';
 import { buildProcessors } from './pipeline/processors/config.js';
+import { buildTailSampler } from './pipeline/tail/config.js';
+import { registerTailMetrics, TailStage } from './pipeline/tail-stage.js';
 import { startHttpApp } from './http-app.js';
 import { otlpHttpReceiver } from './receivers/otlp-http/receiver.js';
 import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
@@ -107,9 +109,16 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
     async start({ config, log, metrics, dataDir }, get) {
       const { wal, replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
       const { learner } = get<Sampling>('sampling');
+      const store = get<Store>('store');
+      const sampler = buildTailSampler(config.pipeline.tailSampling, {
+        now: Date.now,
+        onPolicyError: (err, policy) => log.error({ err, policy }, 'a tail sampling policy failed; the trace counts as refused by it'),
+      });
+      const tail = sampler && new TailStage(sampler, store);
+      if (tail) registerTailMetrics(metrics, tail);
       const pipeline = new IngestPipeline(
         wal,
-        get<Store>('store'),
+        store,
         {
           maxPendingSpans: config.limits.maxPendingSpans,
           retryAfterSeconds: config.limits.retryAfterSeconds,
@@ -118,6 +127,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           processors: buildProcessors(config.pipeline.processors),
           consumers: [catalogConsumer(get<AttributeCatalog>('catalog')), ...(learner ? [learner] : [])],
           deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),
+          ...(tail && { tail }),
         },
         metrics,
         log,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { processorsConfigSchema } from '../pipeline/processors/config.js';
+import { tailSamplingConfigSchema } from '../pipeline/tail/config.js';
 import { samplingConfigSchema } from '../sampling/config.js';
 import { parseConfigDuration } from './duration.js';
 
@@ -62,6 +63,8 @@ export const configSchema = z
         processors: processorsConfigSchema,
         /** Strategies served at `GET /api/sampling?service=` (Jaeger remote sampling): fixed, or adaptive. */
         sampling: samplingConfigSchema,
+        /** Tail sampling between the log and the store: off unless it lists policies. */
+        tailSampling: tailSamplingConfigSchema,
       })
       .strict()
       .prefault({}),

@@ -14,7 +14,9 @@ import type { ProcessorDrop } from './processors/chain.js';
 import { ProcessorChain } from './processors/chain.js';
 import type { Processor } from './processors/processor.js';
 import type { DeadLetters } from './dead-letters.js';
+import type { LoggedSpans } from './store-writer.js';
 import { StoreWriter } from './store-writer.js';
+import type { TailStage } from './tail-stage.js';
 
 /** The outcome of one request, as a value: what was accepted, refused one by one, and dropped by which processor. */
 export interface IngestResult {
@@ -37,6 +39,8 @@ export interface IngestOptions {
   readonly consumers?: readonly SpanConsumer[];
   /** Where batches the store refuses as bad go (else the writer retries them for ever). */
   readonly deadLetters?: DeadLetters;
+  /** Tail sampling between the consumers and the store (pipeline.tailSampling with policies). */
+  readonly tail?: TailStage;
 }
 
 /**
@@ -71,7 +75,8 @@ export class IngestPipeline {
    * is accepted. Records hold processed batches, so the processors do not run again.
    */
   async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array }>): Promise<number> {
-    let batch: Span[] = [];
+    let batch: LoggedSpans[] = [];
+    let batchSpans = 0;
     let spans = 0;
     for (const [i, r] of records.entries()) {
       let decoded: readonly Span[];
@@ -82,12 +87,14 @@ export class IngestPipeline {
         this.log.error({ err, seq: r.seq }, 'skipping a write-ahead log record that no longer decodes');
         decoded = [];
       }
-      batch.push(...decoded);
+      batch.push({ spans: decoded, seq: r.seq });
+      batchSpans += decoded.length;
       const last = i === records.length - 1;
-      if (batch.length >= this.opts.batchSpans || last) {
-        await this.writer.writeNow(batch, r.seq);
-        spans += batch.length;
+      if (batchSpans >= this.opts.batchSpans || last) {
+        await this.writer.writeNow(batch);
+        spans += batchSpans;
         batch = [];
+        batchSpans = 0;
       }
     }
     return spans;

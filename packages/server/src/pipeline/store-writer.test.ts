@@ -143,7 +143,7 @@ describe('StoreWriter', () => {
 
   it('writes the replayed records through the consumers too', async () => {
     const writer = writerWith();
-    await writer.writeNow(named('r1', 'r2'), 7n);
+    await writer.writeNow([{ spans: named('r1', 'r2'), seq: 7n }]);
     expect(pushed).toEqual([{ names: ['r1', 'r2'], seq: 7n }]);
     expect(store.appends).toEqual([{ names: ['r1', 'r2'], wal: 7n }]);
   });

@@ -6,12 +6,20 @@ import type { Metrics } from '../observability/metrics.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { SpanConsumer } from './consumer.js';
 import type { DeadLetters } from './dead-letters.js';
+import type { SamplerOutput } from './tail/tail-sampler.js';
+import type { TailStage } from './tail-stage.js';
 
 /** Spans of one accepted request; seq is set once its log record is durable. */
 export interface QueueEntry {
   readonly spans: readonly Span[];
   seq: bigint | undefined;
   dropped?: boolean;
+}
+
+/** The spans of one log record, with its position. */
+export interface LoggedSpans {
+  readonly spans: readonly Span[];
+  readonly seq: bigint;
 }
 
 export interface StoreWriterOptions {
@@ -23,6 +31,8 @@ export interface StoreWriterOptions {
   readonly deadLetters?: DeadLetters;
   /** Waits between retries of a failed write, the last repeating; tests shorten them. */
   readonly retryMs?: readonly number[];
+  /** Tail sampling between the consumers and the store: it holds traces and says what to write, and how far the log may go. */
+  readonly tail?: TailStage;
 }
 
 const RETRY_MS = [100, 500, 1000, 2000, 5000];
@@ -82,17 +92,53 @@ export class StoreWriter {
     await this.running;
   }
 
-  /** Writes spans straight to the store, through the consumers first (used for replay, before the loop starts). */
-  async writeNow(spans: readonly Span[], seq: bigint): Promise<void> {
+  /** Writes replayed records' spans, in log order, through the consumers first (before the loop starts). */
+  async writeNow(records: readonly LoggedSpans[]): Promise<void> {
+    if (records.length === 0) return;
+    const spans = records.flatMap((r) => r.spans);
+    const seq = records[records.length - 1]!.seq;
     this.feedConsumers(spans, seq);
-    await this.writeWithRetry(spans, seq);
-    await this.wal.releaseThrough(seq);
+    await this.pass(records, spans, seq, true);
+  }
+
+  /**
+   * Hands a batch on: straight to the store with its last record's position, or through tail sampling record by
+   * record (each held trace must know the first record it came from), which writes what it keeps with the position
+   * before the oldest undecided record, and nothing past it, so a restart replays every held trace.
+   */
+  private async pass(records: readonly LoggedSpans[], spans: readonly Span[], seq: bigint, replayed: boolean): Promise<void> {
+    const tail = this.opts.tail;
+    if (tail === undefined) {
+      await this.writeWithRetry(spans, seq);
+      await this.wal.releaseThrough(seq);
+      return;
+    }
+    const kept = records.flatMap((r) => tail.add(r.spans, r.seq, replayed).kept);
+    await this.writeKept({ kept, dropped: [] });
+  }
+
+  /** Position last recorded with a tail sampling write. */
+  private recorded = -1n;
+
+  /** Writes what tail sampling kept, with the position up to which every record is decided, and releases the log to it. */
+  private async writeKept(out: SamplerOutput): Promise<void> {
+    const tail = this.opts.tail!;
+    const spans = await tail.spansToStore(out.kept);
+    const position = tail.safePosition();
+    if (spans.length === 0 && position <= this.recorded) return;
+    // An empty write still records the position: a stretch of dropped traffic must release the log too.
+    await this.writeWithRetry(spans, position);
+    this.recorded = position;
+    await this.wal.releaseThrough(position);
   }
 
   private async run(): Promise<void> {
     for (;;) {
+      // Traces whose decision wait is over, every turn (at least once a second, the idle sleep).
+      if (this.opts.tail !== undefined) await this.writeKept(this.opts.tail.due());
       const ready = this.readySpans();
       if (ready === 0) {
+        // Held traces stay in the log on a stop: the next start replays them with their whole wait.
         if (this.stopped && this.queue.length === 0) return;
         await this.sleep(this.stopped ? 5 : 1000);
         continue;
@@ -103,12 +149,12 @@ export class StoreWriter {
         await this.sleep(this.opts.batchWaitMs);
         this.gathering = false;
       }
-      const { spans, seq, entries } = this.takeBatch();
-      if (entries === 0) continue;
+      const { spans, seq, records } = this.takeBatch();
+      if (records.length === 0) continue;
       this.feedConsumers(spans, seq);
-      await this.writeWithRetry(spans, seq);
+      await this.pass(records, spans, seq, false);
+      // Held by tail sampling or written: either way out of the queue (tail sampling bounds what it holds itself).
       this.onWritten(spans.length);
-      await this.wal.releaseThrough(seq);
     }
   }
 
@@ -123,10 +169,10 @@ export class StoreWriter {
     return n;
   }
 
-  private takeBatch(): { spans: Span[]; seq: bigint; entries: number } {
+  private takeBatch(): { spans: Span[]; seq: bigint; records: LoggedSpans[] } {
     const spans: Span[] = [];
+    const records: LoggedSpans[] = [];
     let seq = 0n;
-    let entries = 0;
     while (this.queue.length > 0 && spans.length < this.opts.batchSpans) {
       const e = this.queue[0]!;
       if (!e.dropped && e.seq === undefined) break;
@@ -134,9 +180,9 @@ export class StoreWriter {
       if (e.dropped) continue;
       for (const s of e.spans) spans.push(s);
       seq = e.seq!;
-      entries++;
+      records.push({ spans: e.spans, seq });
     }
-    return { spans, seq, entries };
+    return { spans, seq, records };
   }
 
   private feedConsumers(spans: readonly Span[], seq: bigint): void {
