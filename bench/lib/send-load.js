@@ -4,9 +4,10 @@
 /**
  * @param server from startServer()
  * @param bodies request bodies, sent once each
- * @param opts { url, contentType, okStatus, concurrency, spans }
+ * @param opts { url, contentType, okStatus, concurrency, spans, settled? }: `settled(server)` says when every span has
+ *   been dealt with (by default, when the store has written them all)
  */
-export async function sendLoad(server, bodies, { url, contentType, okStatus, concurrency, spans }) {
+export async function sendLoad(server, bodies, { url, contentType, okStatus, concurrency, spans, settled }) {
   const cpu0 = server.cpuSeconds();
   const t0 = performance.now();
   let next = 0;
@@ -28,7 +29,8 @@ export async function sendLoad(server, bodies, { url, contentType, okStatus, con
   );
   const ackSeconds = (performance.now() - t0) / 1000;
   const ackCpu = server.cpuSeconds() - cpu0;
-  while ((await server.metric('clew_store_spans_written_total')) < spans) await new Promise((r) => setTimeout(r, 50));
+  const done = settled ?? (async () => (await server.metric('clew_store_spans_written_total')) >= spans);
+  while (!(await done(server))) await new Promise((r) => setTimeout(r, 50));
   return {
     refused,
     ackSeconds,
