@@ -23,7 +23,7 @@ function traceOf(kind: Kind, i: number): ReadableSpan[] {
 }
 
 const traceIdOf = (spans: ReadableSpan[]) => spans[0]!.spanContext().traceId;
-const found = async (query: string, id: string) => (await getJson(`${query}/api/traces/${id}`)).status === 200;
+const stored = async (query: string, id: string) => (await getJson(`${query}/api/traces/${id}`)).status === 200;
 
 async function configure(dir: string, decisionWait: string): Promise<string[]> {
   const file = join(dir, 'clew.yaml');
@@ -104,18 +104,20 @@ describe('tail sampling with real OTLP traffic', () => {
       expect((await exportWith(exporter, failed.flat())).code).toBe(0);
       await exporter.shutdown();
       // Held for 3 s after the acknowledgement: not decided, not in the store.
-      expect(await found(clew.query, traceIdOf(failed[0]!))).toBe(false);
+      expect(await stored(clew.query, traceIdOf(failed[0]!))).toBe(false);
     } finally {
       await clew.kill();
     }
     const again = await startClewProcess(tmp.dir, args);
     try {
-      let missing = failed.map(traceIdOf);
-      for (let i = 0; i < 50 && missing.length > 0; i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        const still: string[] = [];
-        for (const id of missing) if (!(await found(again.query, id))) still.push(id);
-        missing = still;
+      // The replayed traces wait their 3 s again before they are decided: look for them all at once, for up to 30 s.
+      const want = failed.map(traceIdOf);
+      let missing = want;
+      for (const deadline = Date.now() + 30_000; missing.length > 0 && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 250));
+        const found = await getJson(`${again.query}/api/clew/v1/search?service=${SERVICE}&start=0&limit=1000`);
+        const ids = new Set(found.body.traces.map((t: { traceId: string }) => t.traceId));
+        missing = want.filter((id) => !ids.has(id));
       }
       expect(missing).toEqual([]);
       const first = await getJson(`${again.query}/api/traces/${traceIdOf(failed[0]!)}`);
@@ -124,5 +126,5 @@ describe('tail sampling with real OTLP traffic', () => {
       expect(await again.stop()).toBe(0);
       await tmp.cleanup();
     }
-  });
+  }, 90_000);
 });
