@@ -56,7 +56,8 @@ export class DuckDBStore implements Store {
 
   async load(): Promise<void> {
     for (const file of await listPartitionFiles(this.opts.dir)) {
-      const p = await attachPartition(this.writer, this.clock, file, -1);
+      // The name's period serves a file whose meta row never became durable (a crash right after it was created).
+      const p = await attachPartition(this.writer, this.clock, file, this.clock.periodOfFile(file) ?? -1);
       this.partitions.set(p.period, p);
     }
     const every = this.opts.checkpointIntervalMs ?? 60_000;

@@ -23,6 +23,17 @@ export class PartitionClock {
     return [start as UnixNanos, (start + this.periodNs) as UnixNanos];
   }
 
+  /**
+   * The period a partition file is named for (see fileName), or null for a name that is not one. A file's meta row
+   * says its period too, but a crash right after the file was created can leave it without one.
+   */
+  periodOfFile(file: string): number | null {
+    const m = /spans-(\d{4}-\d{2}-\d{2})(?:T(\d{2})-(\d{2}))?\.duckdb$/.exec(file);
+    if (m === null) return null;
+    const ms = Date.parse(`${m[1]}T${m[2] ?? '00'}:${m[3] ?? '00'}:00Z`);
+    return Number.isNaN(ms) ? null : this.periodOf((BigInt(ms) * 1_000_000n) as UnixNanos);
+  }
+
   /** e.g. spans-2026-11-24.duckdb for daily partitions, spans-2026-11-24T05-00.duckdb otherwise. */
   fileName(period: number): string {
     const iso = new Date(Number(this.bounds(period)[0] / 1_000_000n)).toISOString();

@@ -8,7 +8,8 @@ import { bigint } from './sql.js';
 
 /**
  * ATTACHes a partition file (creating its tables when new) and loads what the store keeps in memory about it.
- * `period` is only used for a new file; an existing one knows its own.
+ * `period` is only used for a file without a meta row (a new one, or one a crash left before its first commit); an
+ * existing one knows its own.
  */
 export async function attachPartition(conn: DuckDBConnection, clock: PartitionClock, file: string, period: number): Promise<Partition> {
   const alias = `p_${Math.abs(hashString(file))}`;
