@@ -40,6 +40,8 @@ export async function tempDataDir(): Promise<{ dir: string; cleanup(): Promise<v
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+const START_TIMEOUT_MS = 30_000;
+
 /**
  * Starts the real `clew serve` (the built CLI) on free ports and waits until it says it is ready.
  * `args` are extra flags, e.g. ['--max-pending-spans', '1000'].
@@ -64,7 +66,15 @@ export async function startClewProcess(dataDir: string, args: string[] = []): Pr
       reject(new Error(`clew exited with ${code} before it was ready\n${stderr}\n${JSON.stringify(logs.slice(-5))}`)),
     );
   });
-  const addresses = await ready;
+  // A start that never finishes is a failure with what the process said, not a test that hangs until its timeout.
+  let startTimer: NodeJS.Timeout | undefined;
+  const tooSlow = new Promise<never>((_resolve, reject) => {
+    startTimer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`clew did not start within ${START_TIMEOUT_MS} ms\n${stderr}\n${JSON.stringify(logs.slice(-10))}`));
+    }, START_TIMEOUT_MS);
+  });
+  const addresses = await Promise.race([ready, tooSlow]).finally(() => clearTimeout(startTimer));
   return {
     child,
     dataDir,
