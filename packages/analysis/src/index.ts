@@ -11,3 +11,5 @@ export type { OperationStats } from './operation-stats.js';
 export { operationStats } from './operation-stats.js';
 export type { FlameBar, FlameLayout } from './flame-layout.js';
 export { flameLayout } from './flame-layout.js';
+export type { ConnectionType, GraphSpan, ServiceGraphCounters, ServiceGraphEdge, ServiceGraphOptions } from './service-graph.js';
+export { DEFAULT_DATABASE_NAME_ATTRIBUTES, DEFAULT_PEER_ATTRIBUTES, ServiceGraphPairer } from './service-graph.js';

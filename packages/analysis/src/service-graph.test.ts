@@ -1,0 +1,240 @@
+import { SpanKind } from '@clew/model';
+import { describe, expect, it } from 'vitest';
+import { drawTrace } from './draw-trace.js';
+import type { GraphSpan, ServiceGraphEdge } from './service-graph.js';
+import { ServiceGraphPairer } from './service-graph.js';
+
+const { CLIENT, SERVER, PRODUCER, CONSUMER, INTERNAL } = SpanKind;
+
+/** Drawn spans of one trace, with each span's kind (and attributes) given by its id; undrawn kinds are INTERNAL. */
+function spans(
+  picture: string,
+  kinds: Record<string, SpanKind>,
+  attributes: Record<string, Record<string, string>> = {},
+  traceId = 't1',
+): GraphSpan[] {
+  return drawTrace(picture).map((s) => ({
+    ...s,
+    traceId,
+    kind: kinds[s.spanId] ?? INTERNAL,
+    attributes: attributes[s.spanId] ?? {},
+  }));
+}
+
+/** An edge as one readable line: "client -> server [type] c=… s=… failed". */
+const line = (e: ServiceGraphEdge): string =>
+  `${e.client} -> ${e.server} [${e.connectionType}] c=${e.clientDurationNanos} s=${e.serverDurationNanos}` +
+  (e.failed ? ' failed' : '') +
+  (e.virtualNode !== null ? ` virtual=${e.virtualNode}` : '');
+
+describe('ServiceGraphPairer', () => {
+  it('pairs a client span with the server span whose parent it is, within one batch', () => {
+    const trace = spans(
+      `
+      A .  web  |--------------|
+      B A  web    |----------|
+      C B  api      |------|
+      D C  api       |--|
+      `,
+      { A: SERVER, B: CLIENT, C: SERVER },
+    );
+    const pairer = new ServiceGraphPairer();
+    expect(pairer.push(trace, 0).map(line)).toEqual(['web -> api [] c=11 s=7']);
+    // A, the root server span, waits for a client that will never come.
+    expect(pairer.counters()).toMatchObject({ pending: 1, paired: 1 });
+  });
+
+  it('pairs across batches when the server span arrives first', () => {
+    const trace = spans(
+      `
+      B .  web   |----------|
+      C B  api     |------|
+      `,
+      { B: CLIENT, C: SERVER },
+    );
+    const pairer = new ServiceGraphPairer({ waitMs: 1000 });
+    expect(pairer.push([trace[1]!], 0)).toEqual([]);
+    expect(pairer.counters().pending).toBe(1);
+    const edges = pairer.push([trace[0]!], 500);
+    expect(edges.map(line)).toEqual(['web -> api [] c=11 s=7']);
+    expect(edges[0]!.traceId).toBe('t1');
+    expect(pairer.counters()).toMatchObject({ pending: 0, paired: 1 });
+  });
+
+  it('does not pair spans of different traces that share span ids', () => {
+    const pic = `
+      B .  web   |----------|
+      C B  api     |------|
+      `;
+    const kinds = { B: CLIENT, C: SERVER };
+    const pairer = new ServiceGraphPairer();
+    expect(pairer.push([spans(pic, kinds, {}, 't1')[0]!, spans(pic, kinds, {}, 't2')[1]!], 0)).toEqual([]);
+    expect(pairer.counters().pending).toBe(2);
+  });
+
+  it('pairs a producer with its consumer as a messaging_system edge', () => {
+    const trace = spans(
+      `
+      P .  orders     |--|
+      Q P  billing          |-----|
+      `,
+      { P: PRODUCER, Q: CONSUMER },
+    );
+    expect(new ServiceGraphPairer().push(trace, 0).map(line)).toEqual([
+      'orders -> billing [messaging_system] c=3 s=6',
+    ]);
+  });
+
+  it('a database call is a whole edge at once, named by db.name, with the client duration on both sides', () => {
+    const trace = spans(
+      `
+      Q .  api   |----|
+      `,
+      { Q: CLIENT },
+      { Q: { 'db.system': 'postgresql', 'db.name': 'orders' } },
+    );
+    const pairer = new ServiceGraphPairer();
+    expect(pairer.push(trace, 0).map(line)).toEqual(['api -> orders [database] c=5 s=5']);
+    expect(pairer.counters()).toMatchObject({ pending: 0, paired: 1 });
+  });
+
+  it.each([
+    ['db.system alone names the database', { 'db.system': 'redis' }, 'redis'],
+    ['db.namespace comes before db.name', { 'db.namespace': 'ns', 'db.name': 'n' }, 'ns'],
+    ['peer.service comes first', { 'db.name': 'n', 'server.address': 'db-1', 'peer.service': 'pg' }, 'pg'],
+    ['then server.address', { 'db.name': 'n', 'server.address': 'db-1', 'network.peer.address': '10.0.0.1' }, 'db-1'],
+    ['then network.peer.address with its port', { 'db.name': 'n', 'network.peer.address': '10.0.0.1', 'network.peer.port': '5432' }, '10.0.0.1:5432'],
+  ])('database naming: %s', (_, attributes, server) => {
+    const trace = spans(`Q . api |--|`, { Q: CLIENT }, { Q: attributes });
+    expect(new ServiceGraphPairer().push(trace, 0).map((e) => e.server)).toEqual([server]);
+  });
+
+  it('an unpaired client span with peer.service becomes an edge to a virtual server when its wait is over', () => {
+    const trace = spans(
+      `
+      A .  shop   |-------|
+      `,
+      { A: CLIENT },
+      { A: { 'peer.service': 'payments', 'server.address': 'pay.example.com' } },
+    );
+    const pairer = new ServiceGraphPairer({ waitMs: 1000 });
+    expect(pairer.push(trace, 0)).toEqual([]);
+    expect(pairer.expire(999)).toEqual([]);
+    expect(pairer.expire(1000).map(line)).toEqual(['shop -> payments [virtual_node] c=8 s=0 virtual=server']);
+    expect(pairer.counters()).toMatchObject({ pending: 0, virtual: 1, paired: 0 });
+  });
+
+  it('an unpaired client span with only server.address or messaging.system is counted as expired (not a Tempo peer attribute)', () => {
+    const trace = spans(
+      `
+      A .  shop   |-------|
+      B .  shop   |--|
+      `,
+      { A: CLIENT, B: PRODUCER },
+      { A: { 'server.address': 'pay.example.com' }, B: { 'messaging.system': 'kafka' } },
+    );
+    const pairer = new ServiceGraphPairer({ waitMs: 10 });
+    pairer.push(trace, 0);
+    expect(pairer.expire(10)).toEqual([]);
+    expect(pairer.counters().expiredUnpaired).toEqual({ client: 1, server: 0, producer: 1, consumer: 0 });
+  });
+
+  it('peer attributes are searched in the configured order', () => {
+    const trace = spans(`A . shop |--|`, { A: CLIENT }, { A: { 'server.address': 'pay.example.com', 'peer.service': 'payments' } });
+    const pairer = new ServiceGraphPairer({ waitMs: 0, peerAttributes: ['server.address', 'peer.service'] });
+    pairer.push(trace, 0);
+    expect(pairer.expire(0).map((e) => e.server)).toEqual(['pay.example.com']);
+  });
+
+  it('a root server span with no client becomes an edge from "user", or from its peer.service', () => {
+    const pairer = new ServiceGraphPairer({ waitMs: 10 });
+    pairer.push(spans(`A . web |-----|`, { A: SERVER }, {}, 't1'), 0);
+    pairer.push(spans(`A . web |--|`, { A: SERVER }, { A: { 'peer.service': 'mobile-app' } }, 't2'), 0);
+    expect(pairer.expire(10).map(line)).toEqual([
+      'user -> web [virtual_node] c=0 s=6 virtual=client',
+      'mobile-app -> web [virtual_node] c=0 s=3 virtual=client',
+    ]);
+  });
+
+  it('a non-root server span whose client never comes is counted as expired, not made an edge', () => {
+    const trace = spans(
+      `
+      A .  gateway  |--------|
+      B A  api        |----|
+      `,
+      { B: SERVER },
+    );
+    const pairer = new ServiceGraphPairer({ waitMs: 10 });
+    pairer.push(trace, 0);
+    expect(pairer.expire(10)).toEqual([]);
+    expect(pairer.counters().expiredUnpaired).toEqual({ client: 0, server: 1, producer: 0, consumer: 0 });
+  });
+
+  it.each([
+    [
+      'client',
+      `
+      B .  web  |------|!
+      C B  api    |--|
+      `,
+    ],
+    [
+      'server',
+      `
+      B .  web  |------|
+      C B  api    |--|!
+      `,
+    ],
+  ])('an error on the %s side fails the edge', (_, picture) => {
+    const edges = new ServiceGraphPairer().push(spans(picture, { B: CLIENT, C: SERVER }), 0);
+    expect(edges.map((e) => e.failed)).toEqual([true]);
+  });
+
+  it('ignores internal spans and spans without a service, counting the latter', () => {
+    const trace = spans(
+      `
+      A .  web  |------|
+      B A  web   |--|
+      `,
+      { A: INTERNAL, B: CLIENT },
+    ).map((s) => (s.spanId === 'B' ? { ...s, service: '' } : s));
+    const pairer = new ServiceGraphPairer();
+    expect(pairer.push(trace, 0)).toEqual([]);
+    expect(pairer.counters()).toMatchObject({ pending: 0, ignoredSpans: 1 });
+  });
+
+  it('expires in arrival order and keeps the rest waiting', () => {
+    const pairer = new ServiceGraphPairer({ waitMs: 100 });
+    pairer.push(spans(`A . web |--|`, { A: SERVER }, {}, 't1'), 0);
+    pairer.push(spans(`A . web |---|`, { A: SERVER }, {}, 't2'), 50);
+    expect(pairer.expire(100).map((e) => e.traceId)).toEqual(['t1']);
+    expect(pairer.counters().pending).toBe(1);
+    expect(pairer.expire(150).map((e) => e.traceId)).toEqual(['t2']);
+  });
+
+  it('holds at most maxItems half edges: the oldest is expired early, through the same rules, and counted', () => {
+    const pairer = new ServiceGraphPairer({ waitMs: 60_000, maxItems: 2 });
+    const roots = ['t1', 't2', 't3'].map((t) => spans(`A . web |--|`, { A: SERVER }, {}, t)[0]!);
+    expect(pairer.push(roots.slice(0, 2), 0)).toEqual([]);
+    expect(pairer.push([roots[2]!], 1).map((e) => `${e.traceId} ${line(e)}`)).toEqual([
+      't1 user -> web [virtual_node] c=0 s=3 virtual=client',
+    ]);
+    expect(pairer.counters()).toMatchObject({ pending: 2, evictedEarly: 1, virtual: 1 });
+    // Spans are taken one at a time, as Tempo does: the client half of a pair in one batch still needs a place
+    // while it waits for the server span after it, so it evicts the next oldest.
+    const pair = spans(
+      `
+      B .  web  |----|
+      C B  api   |--|
+      `,
+      { B: CLIENT, C: SERVER },
+      {},
+      't4',
+    );
+    expect(pairer.push(pair, 2).map((e) => `${e.traceId} ${line(e)}`)).toEqual([
+      't2 user -> web [virtual_node] c=0 s=3 virtual=client',
+      't4 web -> api [] c=5 s=3',
+    ]);
+    expect(pairer.counters()).toMatchObject({ pending: 1, evictedEarly: 2, paired: 1 });
+  });
+});

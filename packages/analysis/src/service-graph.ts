@@ -1,0 +1,284 @@
+import { SpanKind } from '@clew/model';
+
+/**
+ * What service-graph pairing needs of a span. Times are nanoseconds from any origin shared by the span's own start
+ * and end (only the difference is used). Attributes are string values; `resourceAttributes` are looked at before
+ * `attributes` for the database rules, as Tempo does.
+ */
+export interface GraphSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+  readonly kind: SpanKind;
+  readonly service: string;
+  readonly start: number;
+  readonly end: number;
+  readonly error: boolean;
+  readonly attributes?: Readonly<Record<string, string>>;
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
+}
+
+/** Tempo's `connection_type` label values; a plain request/response call is the empty string, as in Tempo. */
+export type ConnectionType = '' | 'messaging_system' | 'database' | 'virtual_node';
+
+/** One observed call between two services: a metric sample, not an aggregate. */
+export interface ServiceGraphEdge {
+  readonly client: string;
+  readonly server: string;
+  readonly connectionType: ConnectionType;
+  /** Either side had status ERROR. */
+  readonly failed: boolean;
+  /** 0 when there was no client span (a "user" edge). */
+  readonly clientDurationNanos: number;
+  /** 0 when there was no server span (a virtual server); the client's duration for a database call. */
+  readonly serverDurationNanos: number;
+  readonly traceId: string;
+  /** Which side is made up (Tempo's `virtual_node` label), or null when both services sent spans. */
+  readonly virtualNode: 'client' | 'server' | null;
+}
+
+export interface ServiceGraphOptions {
+  /** How long a half edge waits for its other side (Tempo's `wait`, default 10 s). */
+  readonly waitMs?: number;
+  /** Most half edges held at once (Tempo's `max_items`, default 10,000). */
+  readonly maxItems?: number;
+  /** Span attributes naming a virtual peer, first found wins (Tempo's `peer_attributes`). */
+  readonly peerAttributes?: readonly string[];
+  /** Attributes that make a client span a database call, first found names it (Tempo's `database_name_attributes`). */
+  readonly databaseNameAttributes?: readonly string[];
+}
+
+export interface ServiceGraphCounters {
+  /** Half edges waiting for their other side now. */
+  readonly pending: number;
+  /** Edges completed by a span: a client/server pair, or a database call. */
+  readonly paired: number;
+  /** Edges made at expiry with a virtual node on one side. */
+  readonly virtual: number;
+  /** Half edges that expired with nothing to name the missing side (Tempo's `expired_edges`), by the kind held. */
+  readonly expiredUnpaired: Readonly<Record<'client' | 'server' | 'producer' | 'consumer', number>>;
+  /** Half edges expired before their time because `maxItems` was reached (they still go through the expiry rules). */
+  readonly evictedEarly: number;
+  /** Client, server, producer or consumer spans without a service name, ignored as Tempo ignores them. */
+  readonly ignoredSpans: number;
+}
+
+/** Tempo's defaults (`defaultPeerAttributes`, `DatabaseNameAttributes` in servicegraphs/config.go). */
+export const DEFAULT_PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 'db.system.name'] as const;
+export const DEFAULT_DATABASE_NAME_ATTRIBUTES = ['db.namespace', 'db.name', 'db.system', 'db.system.name'] as const;
+
+interface HalfEdge {
+  readonly root: boolean;
+  readonly expiresAtMs: number;
+  traceId: string;
+  connectionType: ConnectionType;
+  client: string;
+  server: string;
+  clientDurationNanos: number;
+  serverDurationNanos: number;
+  failed: boolean;
+  peerNode: string;
+  lastKind: SpanKind;
+}
+
+const KIND_NAME = {
+  [SpanKind.CLIENT]: 'client',
+  [SpanKind.SERVER]: 'server',
+  [SpanKind.PRODUCER]: 'producer',
+  [SpanKind.CONSUMER]: 'consumer',
+} as const;
+
+/**
+ * Pairs spans into service-graph edges as Tempo's metrics-generator does (`processor/servicegraphs`): a CLIENT (or
+ * PRODUCER) span keyed by (trace id, its span id) meets the SERVER (or CONSUMER) span keyed by (trace id, its parent
+ * span id). Half edges wait `waitMs`, then either become an edge with a virtual node or are counted as expired.
+ * Streaming and pure: time is whatever `nowMs` the caller passes, so it should not go backwards.
+ * @example
+ * const pairer = new ServiceGraphPairer({ waitMs: 10_000 });
+ * const edges = pairer.push(batch, Date.now());   // pairs completed by this batch
+ * const late = pairer.expire(Date.now());         // virtual-node edges of half edges that waited too long
+ */
+export class ServiceGraphPairer {
+  private readonly waitMs: number;
+  private readonly maxItems: number;
+  private readonly peerAttributes: readonly string[];
+  private readonly databaseNameAttributes: readonly string[];
+  /** In insertion order, which is expiry order since every item waits the same time. */
+  private readonly pending = new Map<string, HalfEdge>();
+  private paired = 0;
+  private virtual = 0;
+  private evictedEarly = 0;
+  private ignoredSpans = 0;
+  private readonly expiredUnpaired = { client: 0, server: 0, producer: 0, consumer: 0 };
+
+  constructor(options: ServiceGraphOptions = {}) {
+    this.waitMs = options.waitMs ?? 10_000;
+    this.maxItems = Math.max(1, options.maxItems ?? 10_000);
+    this.peerAttributes = options.peerAttributes ?? DEFAULT_PEER_ATTRIBUTES;
+    this.databaseNameAttributes = options.databaseNameAttributes ?? DEFAULT_DATABASE_NAME_ATTRIBUTES;
+  }
+
+  /** Takes a batch of spans; returns the edges it completed (and any made by evicting early to stay in bounds). */
+  push(spans: Iterable<GraphSpan>, nowMs: number): ServiceGraphEdge[] {
+    const out: ServiceGraphEdge[] = [];
+    for (const span of spans) {
+      const isClient = span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER;
+      const isServer = span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
+      if (!isClient && !isServer) continue;
+      if (span.service === '') {
+        this.ignoredSpans++;
+        continue;
+      }
+      const parent = isClient ? span.spanId : (span.parentSpanId ?? '');
+      const key = `${span.traceId}\u0000${parent}`;
+      let edge = this.pending.get(key);
+      const isNew = edge === undefined;
+      edge ??= newHalfEdge(span.traceId, parent === '', nowMs + this.waitMs);
+      if (isClient) this.updateClient(edge, span);
+      else this.updateServer(edge, span);
+
+      if (edge.client !== '' && edge.server !== '') {
+        this.paired++;
+        out.push(toEdge(edge, null));
+        if (!isNew) this.pending.delete(key);
+      } else if (isNew) {
+        if (this.pending.size >= this.maxItems) this.evictOldest(out);
+        this.pending.set(key, edge);
+      }
+    }
+    return out;
+  }
+
+  /** Ends every half edge whose wait is over at `nowMs`; returns the virtual-node edges they make. */
+  expire(nowMs: number): ServiceGraphEdge[] {
+    const out: ServiceGraphEdge[] = [];
+    for (const [key, edge] of this.pending) {
+      if (edge.expiresAtMs > nowMs) break;
+      this.pending.delete(key);
+      this.expireOne(edge, out);
+    }
+    return out;
+  }
+
+  counters(): ServiceGraphCounters {
+    return {
+      pending: this.pending.size,
+      paired: this.paired,
+      virtual: this.virtual,
+      expiredUnpaired: { ...this.expiredUnpaired },
+      evictedEarly: this.evictedEarly,
+      ignoredSpans: this.ignoredSpans,
+    };
+  }
+
+  private updateClient(edge: HalfEdge, span: GraphSpan): void {
+    edge.lastKind = span.kind;
+    edge.connectionType = span.kind === SpanKind.PRODUCER ? 'messaging_system' : '';
+    edge.client = span.service;
+    edge.clientDurationNanos = Math.max(0, span.end - span.start);
+    edge.failed ||= span.error;
+    this.updatePeerNode(edge, span);
+    this.updateDatabase(edge, span);
+  }
+
+  private updateServer(edge: HalfEdge, span: GraphSpan): void {
+    edge.lastKind = span.kind;
+    edge.connectionType = span.kind === SpanKind.CONSUMER ? 'messaging_system' : '';
+    edge.server = span.service;
+    edge.serverDurationNanos = Math.max(0, span.end - span.start);
+    edge.failed ||= span.error;
+    this.updatePeerNode(edge, span);
+  }
+
+  private updatePeerNode(edge: HalfEdge, span: GraphSpan): void {
+    for (const name of this.peerAttributes) {
+      const value = span.attributes?.[name];
+      if (value !== undefined) {
+        edge.peerNode = value;
+        return;
+      }
+    }
+  }
+
+  /**
+   * A client span with a database name attribute is a whole edge by itself (Tempo's `upsertDatabaseRequest`): the
+   * server is named by peer.service, else server.address, else network.peer.address[:port], else the database name.
+   */
+  private updateDatabase(edge: HalfEdge, span: GraphSpan): void {
+    let dbName: string | undefined;
+    for (const name of this.databaseNameAttributes) {
+      dbName = lookup(span, name);
+      if (dbName !== undefined) break;
+    }
+    if (dbName === undefined) return;
+    edge.connectionType = 'database';
+    edge.serverDurationNanos = edge.clientDurationNanos;
+    const host = lookup(span, 'network.peer.address');
+    const port = lookup(span, 'network.peer.port');
+    edge.server =
+      lookup(span, 'peer.service') ??
+      lookup(span, 'server.address') ??
+      (host !== undefined ? (port !== undefined ? `${host}:${port}` : host) : dbName);
+  }
+
+  private evictOldest(out: ServiceGraphEdge[]): void {
+    const oldest = this.pending.entries().next();
+    if (oldest.done === true) return;
+    this.pending.delete(oldest.value[0]);
+    this.evictedEarly++;
+    this.expireOne(oldest.value[1], out);
+  }
+
+  /** Tempo's `onExpire`: a root server span was called by a "user" (or its peer); a client span with a peer names it. */
+  private expireOne(edge: HalfEdge, out: ServiceGraphEdge[]): void {
+    edge.connectionType = 'virtual_node';
+    if (edge.client === '') {
+      if (edge.root) {
+        edge.client = edge.peerNode !== '' ? edge.peerNode : 'user';
+        this.virtual++;
+        out.push(toEdge(edge, 'client'));
+        return;
+      }
+    } else if (edge.server === '' && edge.peerNode !== '') {
+      edge.server = edge.peerNode;
+      this.virtual++;
+      out.push(toEdge(edge, 'server'));
+      return;
+    }
+    const kind = KIND_NAME[edge.lastKind as keyof typeof KIND_NAME];
+    this.expiredUnpaired[kind]++;
+  }
+}
+
+function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number): HalfEdge {
+  return {
+    root,
+    expiresAtMs,
+    traceId,
+    connectionType: '',
+    client: '',
+    server: '',
+    clientDurationNanos: 0,
+    serverDurationNanos: 0,
+    failed: false,
+    peerNode: '',
+    lastKind: SpanKind.UNSPECIFIED,
+  };
+}
+
+function lookup(span: GraphSpan, name: string): string | undefined {
+  return span.resourceAttributes?.[name] ?? span.attributes?.[name];
+}
+
+function toEdge(edge: HalfEdge, virtualNode: 'client' | 'server' | null): ServiceGraphEdge {
+  return {
+    client: edge.client,
+    server: edge.server,
+    connectionType: edge.connectionType,
+    failed: edge.failed,
+    clientDurationNanos: edge.clientDurationNanos,
+    serverDurationNanos: edge.serverDurationNanos,
+    traceId: edge.traceId,
+    virtualNode,
+  };
+}
