@@ -19,3 +19,14 @@ export type { AlertEvaluation, AlertTransition, BurnRateRule, FiringSince, RuleE
 export { alertTransitions, evaluateBurnRateAlerts, nextAlertState, WORKBOOK_BURN_RATE_RULES } from './burn-rate-alerts.js';
 export type { AlertmanagerWebhookBody, Labels, WebhookAlert, WebhookAlertInput, WebhookGroup } from './slo-webhook.js';
 export { alertmanagerWebhookBody, labelSetString, labelsFingerprint, sloWebhookAlert, ZERO_TIME } from './slo-webhook.js';
+export {
+  LATENCY_RELATIVE_ACCURACY,
+  LatencyBinsBuilder,
+  latencyBinsOf,
+  latencyCount,
+  latencyCountAtOrBelow,
+  latencyKey,
+  latencyKeyValue,
+  latencyQuantile,
+  mergeLatencyBins,
+} from './latency-sketch.js';

@@ -1,4 +1,4 @@
-export { API_BASE, ROUTES, traceOtlpPath, traceOutlinePath, tracePath, traceSearchPath, traceSpanPath } from './routes.js';
+export { API_BASE, ROUTES, serviceHealthPath, traceOtlpPath, traceOutlinePath, tracePath, traceSearchPath, traceSpanPath } from './routes.js';
 export type { ApiErrorBody, ApiErrorCode } from './errors.js';
 export { API_ERROR_STATUS, ApiErrorBodySchema, ApiErrorCodeSchema } from './errors.js';
 export type { ParameterProblem } from './parameter-error.js';
@@ -68,3 +68,33 @@ export { fromApiAnyValue, fromApiAttributes, toApiAnyValue, toApiAttributes } fr
 export { sortSpans, toApiTrace } from './to-api-trace.js';
 export { STATUS_CODE_NAMES } from './status-code-names.js';
 export { fromApiTrace } from './from-api-trace.js';
+export type {
+  ErrorSummary,
+  HealthWindowInput,
+  MapEdge,
+  MapNode,
+  OperationHealth,
+  RedFigures,
+  RedPoint,
+  ServiceDetailQueryInput,
+  ServiceDetailResponse,
+  ServiceHealth,
+  ServiceMapResponse,
+  ServicesHealthResponse,
+} from './metrics.js';
+export {
+  ErrorSummarySchema,
+  HEALTH_MAX_POINTS,
+  HealthWindowSchema,
+  MAP_NODE_TYPES,
+  MapEdgeSchema,
+  MapNodeSchema,
+  OperationHealthSchema,
+  RedFiguresSchema,
+  RedPointSchema,
+  ServiceDetailQuerySchema,
+  ServiceDetailResponseSchema,
+  ServiceHealthSchema,
+  ServiceMapResponseSchema,
+  ServicesHealthResponseSchema,
+} from './metrics.js';

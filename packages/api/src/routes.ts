@@ -17,7 +17,13 @@ export const ROUTES = {
   traceSpan: `${API_BASE}/traces/:traceId/spans/:spanId`,
   attributeKeys: `${API_BASE}/attributes/keys`,
   attributeValues: `${API_BASE}/attributes/values`,
+  servicesHealth: `${API_BASE}/metrics/services`,
+  serviceHealth: `${API_BASE}/metrics/services/:service`,
+  serviceMap: `${API_BASE}/service-map`,
 } as const;
+
+/** `/api/clew/v1/metrics/services/{service}`: a service's series, operations and errors (ServiceDetailResponse). */
+export const serviceHealthPath = (service: string): string => `${API_BASE}/metrics/services/${encodeURIComponent(service)}`;
 
 /** `/api/clew/v1/traces/{traceId}` */
 export const tracePath = (traceId: string): string => `${API_BASE}/traces/${encodeURIComponent(traceId)}`;

@@ -13,6 +13,8 @@ export {
   ZERO_SPAN_ID,
   ZERO_TRACE_ID,
 } from './ids.js';
+export type { LatencyBins } from './latency-bins.js';
+export { EMPTY_LATENCY_BINS } from './latency-bins.js';
 export type { EntityRef, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus } from './span.js';
 export { serviceName, SPAN_KIND_NAMES, SpanKind, spanDuration, StatusCode, UNKNOWN_SERVICE } from './span.js';
 export type { SpanOutline } from './span-outline.js';

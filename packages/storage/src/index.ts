@@ -20,3 +20,20 @@ export { StoreError } from './store.js';
 export type { DuckDBStoreOptions } from './duckdb/options.js';
 export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';
+export type {
+  EdgeConnectionType,
+  EdgePoint,
+  EdgeQuery,
+  EdgeRow,
+  EpochMillis,
+  ErrorQuery,
+  ErrorRow,
+  ErrorTotal,
+  MetricsBatch,
+  MetricsStore,
+  SpanMetricsDimension,
+  SpanMetricsPoint,
+  SpanMetricsQuery,
+  SpanMetricsRow,
+  StoredDocument,
+} from './metrics/metrics-store.js';

@@ -1,0 +1,76 @@
+import { DDSketch } from '@datadog/sketches-js';
+import { describe, expect, it } from 'vitest';
+import {
+  LatencyBinsBuilder,
+  latencyBinsOf,
+  latencyCount,
+  latencyCountAtOrBelow,
+  latencyKey,
+  latencyQuantile,
+  mergeLatencyBins,
+} from './latency-sketch.js';
+
+/** A fixed pseudo-random sequence (no Math.random: the test must not vary between runs). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const QUANTILES = [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1];
+
+describe('latency sketch', () => {
+  it('reads the same quantiles as @datadog/sketches-js at 1% relative accuracy', () => {
+    const rnd = lcg(7);
+    const values = Array.from({ length: 5000 }, () => Math.floor(Math.exp(rnd() * 20)));
+    const lib = new DDSketch({ relativeAccuracy: 0.01 });
+    for (const v of values) lib.accept(v);
+    const bins = latencyBinsOf(values);
+    for (const q of QUANTILES) expect(latencyQuantile(bins, q)).toBeCloseTo(lib.getValueAtQuantile(q), 6);
+  });
+
+  it('keeps every quantile within 1% of the exact value', () => {
+    const rnd = lcg(11);
+    const values = Array.from({ length: 2000 }, () => 1_000 + Math.floor(rnd() * 5e9));
+    const sorted = [...values].sort((a, b) => a - b);
+    const bins = latencyBinsOf(values);
+    for (const q of QUANTILES) {
+      const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+      expect(Math.abs(latencyQuantile(bins, q) - exact) / exact).toBeLessThanOrEqual(0.01);
+    }
+  });
+
+  it('merges exactly: bins of parts merged equal bins of the whole', () => {
+    const rnd = lcg(3);
+    const values = Array.from({ length: 999 }, () => Math.floor(rnd() * 1e8));
+    const whole = latencyBinsOf(values);
+    const parts = [latencyBinsOf(values.slice(0, 100)), latencyBinsOf(values.slice(100, 600)), latencyBinsOf(values.slice(600))];
+    expect(mergeLatencyBins(parts)).toEqual(whole);
+    expect(latencyCount(whole)).toBe(999);
+  });
+
+  it('counts zero durations in the zero bin, and weights as given', () => {
+    const b = new LatencyBinsBuilder();
+    b.add(0, 2);
+    b.add(1_000_000, 0.5);
+    const bins = b.build();
+    expect(bins.zeroCount).toBe(2);
+    expect(latencyCount(bins)).toBe(2.5);
+    expect(latencyQuantile(bins, 0.5)).toBe(0);
+    expect(latencyQuantile({ keys: [], counts: [], zeroCount: 0 }, 0.5)).toBeNaN();
+  });
+
+  it('counts what is at or under a threshold, within the bin that holds the threshold', () => {
+    const ms = 1_000_000;
+    const bins = latencyBinsOf([100 * ms, 200 * ms, 499 * ms, 500 * ms, 501 * ms, 600 * ms, 0]);
+    // 499 and 501 ms are within 1% of 500 ms: they share the threshold's bin or its neighbour.
+    const good = latencyCountAtOrBelow(bins, 500 * ms);
+    expect(good).toBeGreaterThanOrEqual(5);
+    expect(good).toBeLessThanOrEqual(6);
+    expect(latencyCountAtOrBelow(bins, 50 * ms)).toBe(1);
+    expect(latencyCountAtOrBelow(bins, 10_000 * ms)).toBe(7);
+    expect(latencyKey(500 * ms)).toBeGreaterThan(latencyKey(400 * ms));
+  });
+});
