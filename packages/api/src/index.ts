@@ -1,4 +1,4 @@
-export { API_BASE, ROUTES, serviceHealthPath, traceOtlpPath, traceOutlinePath, tracePath, traceSearchPath, traceSpanPath } from './routes.js';
+export { API_BASE, ROUTES, serviceHealthPath, sloPath, traceOtlpPath, traceOutlinePath, tracePath, traceSearchPath, traceSpanPath } from './routes.js';
 export type { ApiErrorBody, ApiErrorCode } from './errors.js';
 export { API_ERROR_STATUS, ApiErrorBodySchema, ApiErrorCodeSchema } from './errors.js';
 export type { ParameterProblem } from './parameter-error.js';
@@ -98,3 +98,14 @@ export {
   ServiceMapResponseSchema,
   ServicesHealthResponseSchema,
 } from './metrics.js';
+export type { SloDefinition, SloDefinitionInput, SloDetailResponse, SlosResponse, SloView } from './slos.js';
+export {
+  BurnRateSchema,
+  SLO_WINDOW_NAMES,
+  SloAlertSchema,
+  SloDefinitionSchema,
+  SloDetailResponseSchema,
+  SloObjectiveSchema,
+  SlosResponseSchema,
+  SloViewSchema,
+} from './slos.js';

@@ -20,7 +20,12 @@ export const ROUTES = {
   servicesHealth: `${API_BASE}/metrics/services`,
   serviceHealth: `${API_BASE}/metrics/services/:service`,
   serviceMap: `${API_BASE}/service-map`,
+  slos: `${API_BASE}/slos`,
+  slo: `${API_BASE}/slos/:id`,
 } as const;
+
+/** `/api/clew/v1/slos/{id}`: GET (SloDetailResponse), PUT (a SloDefinition), DELETE. POST to `ROUTES.slos` creates. */
+export const sloPath = (id: string): string => `${API_BASE}/slos/${encodeURIComponent(id)}`;
 
 /** `/api/clew/v1/metrics/services/{service}`: a service's series, operations and errors (ServiceDetailResponse). */
 export const serviceHealthPath = (service: string): string => `${API_BASE}/metrics/services/${encodeURIComponent(service)}`;

@@ -26,7 +26,7 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
   return {
     dataDir: f.dataDir,
     host: f.host,
-    retention: f.retention,
+    retention: { spans: f.retention },
     ports: {
       otlpGrpc: f.otlpGrpcPort,
       otlpHttp: f.otlpHttpPort,

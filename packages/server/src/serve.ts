@@ -204,7 +204,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   retention: {
     deps: ['store'],
     async start({ config, log }, get) {
-      const r = startRetention(get<Store>('store'), durationMs(config.retention), log);
+      const r = startRetention(get<Store>('store'), durationMs(config.retention.spans), log);
       return value(r, async () => r.stop());
     },
   },

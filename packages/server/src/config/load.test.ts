@@ -66,7 +66,7 @@ describe('configFromEnv', () => {
   it.each<[string, string, Plain]>([
     ['CLEW_HOST', '0.0.0.0', { host: '0.0.0.0' }],
     ['CLEW_DATA_DIR', '/var/lib/clew', { dataDir: '/var/lib/clew' }],
-    ['CLEW_RETENTION', '14d', { retention: '14d' }],
+    ['CLEW_RETENTION', '14d', { retention: { spans: '14d' } }],
     ['CLEW_OTLP_GRPC_PORT', '1001', { ports: { otlpGrpc: 1001 } }],
     ['CLEW_OTLP_HTTP_PORT', '1002', { ports: { otlpHttp: 1002 } }],
     ['CLEW_QUERY_PORT', '1003', { ports: { query: 1003 } }],
@@ -166,7 +166,7 @@ describe('resolveConfig', () => {
     expect(resolveConfig({})).toMatchObject({
       host: '127.0.0.1',
       dataDir: './data',
-      retention: '7d',
+      retention: { spans: '7d', metrics: '30d' },
       ports: { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, zipkin: 9411, jaegerThriftHttp: 14268, jaegerCompact: 6831, jaegerBinary: 6832, tempo: 3200 },
       limits: { maxRequestBytes: 16 * 1024 * 1024, maxPendingSpans: 200_000, retryAfterSeconds: 1 },
       storage: { memoryLimit: '2GB', batchSpans: 50_000, batchWait: '200ms' },
@@ -181,7 +181,8 @@ describe('resolveConfig', () => {
     [{ ports: { query: 70000 } }, 'invalid configuration at "ports.query": Too big: expected number to be <=65535'],
     [{ ports: { query: '80' } }, 'invalid configuration at "ports.query": Invalid input: expected number, received string'],
     [{ ports: 5 }, 'invalid configuration at "ports": Invalid input: expected object, received number'],
-    [{ retention: '7 days' }, 'invalid configuration at "retention": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
+    [{ retention: '7 days' }, 'invalid configuration at "retention.spans": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
+    [{ retention: { metrics: 'a month' } }, 'invalid configuration at "retention.metrics": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
     [{ storage: { batchWait: 'soon' } }, 'invalid configuration at "storage.batchWait": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
     [{ log: { level: 'verbose' } }, 'invalid configuration at "log.level": Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'],
     [{ ui: { serveSourceMaps: 'yes' } }, 'invalid configuration at "ui.serveSourceMaps": Invalid input: expected boolean, received string'],

@@ -26,7 +26,7 @@ export function mergeConfig(...sources: Array<Plain | undefined>): Plain {
 const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
   CLEW_HOST: { path: ['host'], type: 'string' },
   CLEW_DATA_DIR: { path: ['dataDir'], type: 'string' },
-  CLEW_RETENTION: { path: ['retention'], type: 'string' },
+  CLEW_RETENTION: { path: ['retention', 'spans'], type: 'string' },
   CLEW_OTLP_GRPC_PORT: { path: ['ports', 'otlpGrpc'], type: 'int' },
   CLEW_OTLP_HTTP_PORT: { path: ['ports', 'otlpHttp'], type: 'int' },
   CLEW_QUERY_PORT: { path: ['ports', 'query'], type: 'int' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { processorsConfigSchema } from '../pipeline/processors/config.js';
 import { tailSamplingConfigSchema } from '../pipeline/tail/config.js';
 import { samplingConfigSchema } from '../sampling/config.js';
+import { alertingConfigSchema, slosConfigSchema } from '../slo/config.js';
 import { parseConfigDuration } from './duration.js';
 
 const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
@@ -15,8 +16,14 @@ export const configSchema = z
     /** Address every listener binds to. Clew listens on loopback unless told otherwise. */
     host: z.string().min(1).default('127.0.0.1'),
     dataDir: z.string().min(1).default('./data'),
-    /** How long spans are kept; whole partitions older than this are dropped. */
-    retention: duration.default('7d'),
+    /**
+     * How long data is kept: `spans` (whole partitions older than this are dropped) and `metrics` (the per-minute
+     * rollups behind service health and SLOs, kept longer). A single duration sets `spans` alone.
+     */
+    retention: z.preprocess(
+      (v) => (typeof v === 'string' ? { spans: v } : v),
+      z.object({ spans: duration.default('7d'), metrics: duration.default('30d') }).strict().prefault({}),
+    ),
     ports: z
       .object({
         otlpGrpc: port.default(4317),
@@ -68,6 +75,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Span metrics and the service graph, counted from every accepted span (docs/configuration.md, "Service health"). */
+    metrics: z
+      .object({
+        /** Counting on (the Services page, the service map, SLOs, the Monitor tab and TraceQL-free metrics need it). */
+        enabled: z.boolean().default(true),
+        /** Distinct operations kept per service; past it, new ones count under one overflow operation. */
+        maxOperationsPerService: z.number().int().positive().default(1000),
+        /** How often counted minutes are written (with the log position they cover). */
+        flushInterval: duration.default('10s'),
+        /** How long a client or server span waits for its other half before its edge goes to a virtual node. */
+        serviceGraphWait: duration.default('10s'),
+        /** Unpaired spans held for the service graph at most; past it the oldest expire early. */
+        serviceGraphMaxItems: z.number().int().positive().default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Service level objectives (docs/configuration.md, "SLOs"). */
+    slos: slosConfigSchema,
+    alerting: alertingConfigSchema,
     ui: z
       .object({
         /** Serve the web UI's source maps (`/assets/*.map`); they are refused (404) unless this is set. */
