@@ -8,11 +8,28 @@ describe('labelsFingerprint', () => {
   it.each([
     // Prometheus's empty-label-set signature is FNV-1a's offset basis.
     { labels: {}, fingerprint: 'cbf29ce484222325' },
+    // prometheus/common model/signature_test.go: 5799056148416392346, 5146282821936882169, 13843036195897128121.
+    { labels: { name: 'garland, briggs', fear: 'love is not enough' }, fingerprint: (5799056148416392346n).toString(16) },
+    { labels: { 'first-label': 'first-label-value' }, fingerprint: (5146282821936882169n).toString(16) },
+    {
+      labels: { 'third-label': 'third-label-value', 'first-label': 'first-label-value', 'second-label': 'second-label-value' },
+      fingerprint: (13843036195897128121n).toString(16),
+    },
   ])('$fingerprint', ({ labels, fingerprint }) => expect(labelsFingerprint(labels)).toBe(fingerprint));
 
   it('is 16 hex digits and differs with any value', () => {
     expect(labelsFingerprint({ a: '1' })).toMatch(/^[0-9a-f]{16}$/);
     expect(labelsFingerprint({ a: '1' })).not.toBe(labelsFingerprint({ a: '2' }));
+  });
+  it('orders names by their UTF-8 bytes, as Go does', () => {
+    // U+FF5E sorts after U+1F600 in UTF-16 units (0xFF5E > 0xD83D) but before it in UTF-8 (EF… < F0…).
+    const fnv = (parts: string[]) => {
+      let h = 0xcbf29ce484222325n;
+      for (const b of Buffer.from(parts.join('\xff'), 'latin1')) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return h.toString(16).padStart(16, '0');
+    };
+    const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+    expect(labelsFingerprint({ '\u{1F600}': 'a', '\uFF5E': 'b' })).toBe(fnv([latin1('\uFF5E'), 'b', latin1('\u{1F600}'), 'a', '']));
   });
   it('does not depend on key order', () => expect(labelsFingerprint({ b: '2', a: '1' })).toBe(labelsFingerprint({ a: '1', b: '2' })));
 });

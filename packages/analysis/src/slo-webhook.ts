@@ -50,7 +50,11 @@ export interface WebhookGroup {
   routeKey?: string;
 }
 
-/** Prometheus's label-set fingerprint: 64-bit FNV-1a over sorted names and values, each followed by 0xff. */
+/**
+ * Prometheus's label-set fingerprint (prometheus/common `model.labelSetToFingerprint`, which Alertmanager sends as an
+ * alert's `fingerprint`): 64-bit FNV-1a over the UTF-8 bytes of the sorted names and their values, each followed by
+ * 0xff, as 16 hex digits.
+ */
 export function labelsFingerprint(labels: Labels): string {
   let h = 0xcbf29ce484222325n;
   const add = (b: number) => {
@@ -58,13 +62,23 @@ export function labelsFingerprint(labels: Labels): string {
     h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
   };
   const utf8 = new TextEncoder();
-  for (const name of Object.keys(labels).sort()) {
-    for (const b of utf8.encode(name)) add(b);
+  // Go sorts label names byte-wise over UTF-8; JavaScript's default sort compares UTF-16 units, which orders
+  // characters past U+FFFF differently.
+  const names = Object.keys(labels).map((n) => ({ n, bytes: utf8.encode(n) }));
+  names.sort((a, b) => compareBytes(a.bytes, b.bytes));
+  for (const { n, bytes } of names) {
+    for (const b of bytes) add(b);
     add(0xff);
-    for (const b of utf8.encode(labels[name])) add(b);
+    for (const b of utf8.encode(labels[n]!)) add(b);
     add(0xff);
   }
   return h.toString(16).padStart(16, '0');
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 /** Prometheus's LabelSet.String(): `{a="1", b="2"}`, sorted by name. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { burnRate, DAY, HOUR, latencyMinuteCounts, MINUTE, SLO_WINDOWS, sloStatus } from './slo.js';
+import { latencyBinsOf } from './latency-sketch.js';
+import { burnRate, DAY, HOUR, MINUTE, SLO_WINDOWS, sloEventCounts, sloStatus } from './slo.js';
 import type { MinuteCount, SloObjective } from './slo.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -52,21 +53,21 @@ describe('burnRate', () => {
   });
 });
 
-describe('latencyMinuteCounts', () => {
-  const m = { minute: T0, bounds: [100, 250, 500], counts: [70, 20, 6, 4] };
+describe('sloEventCounts', () => {
+  // 100 spans: 70 at 100 ms, 20 at 250 ms, 6 at 500 ms, 4 at 2 s; 5 of them failed.
+  const ms = (n: number) => n * 1_000_000;
+  const latency = latencyBinsOf([...Array<number>(70).fill(ms(100)), ...Array<number>(20).fill(ms(250)), ...Array<number>(6).fill(ms(500)), ...Array<number>(4).fill(ms(2000))]);
+  const bucket = { count: 100, errors: 5, latency };
+  const latencyObjective = (thresholdMs: number): SloObjective => ({ kind: 'latency', target: 0.99, window: SLO_WINDOWS['7d'], thresholdMs });
   it.each([
     { threshold: 100, good: 70 },
     { threshold: 250, good: 90 },
+    { threshold: 300, good: 90 },
     { threshold: 500, good: 96 },
-  ])('good = requests at or under $threshold ms', ({ threshold, good }) => {
-    expect(latencyMinuteCounts([m], threshold)).toEqual({ ok: true, series: [{ minute: T0, good, total: 100 }] });
+    { threshold: 10_000, good: 100 },
+    { threshold: 50, good: 0 },
+  ])('latency: good = spans at or under $threshold ms, failed or not', ({ threshold, good }) => {
+    expect(sloEventCounts(latencyObjective(threshold), bucket)).toEqual({ good, total: 100 });
   });
-  it('refuses a threshold that is not a bucket bound, naming the bounds', () => {
-    const r = latencyMinuteCounts([m], 300);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toContain('bounds 100, 250, 500');
-  });
-  it('refuses counts that do not match the bounds', () => {
-    expect(latencyMinuteCounts([{ ...m, counts: [1, 2, 3] }], 100).ok).toBe(false);
-  });
+  it('availability: good = spans that did not fail', () => expect(sloEventCounts(objective, bucket)).toEqual({ good: 95, total: 100 }));
 });

@@ -1,3 +1,6 @@
+import type { LatencyBins } from '@clew/model';
+import { latencyCountAtOrBelow } from './latency-sketch.js';
+
 /** Milliseconds since the epoch, or a span of milliseconds. */
 export type Millis = number;
 
@@ -10,7 +13,7 @@ export const SLO_WINDOWS = { '7d': 7 * DAY, '28d': 28 * DAY, '30d': 30 * DAY } a
 
 export type SloObjective =
   | { kind: 'availability'; target: number; window: Millis }
-  /** The caller counts `good` as requests faster than `thresholdMs` (see `latencyMinuteCounts`). */
+  /** `good` counts requests at or under `thresholdMs` (see `sloEventCounts`). */
   | { kind: 'latency'; target: number; window: Millis; thresholdMs: number };
 
 /** One minute of events: the minute starting at `minute` (epoch ms, a multiple of 60 000). */
@@ -106,36 +109,21 @@ export function sloStatus(objective: SloObjective, series: readonly MinuteCount[
   };
 }
 
-/** One minute of a latency histogram: `counts[i]` requests took at most `bounds[i]` ms (and more than the bound before); the last count is over every bound. */
-export interface LatencyMinute {
-  minute: Millis;
-  bounds: readonly number[];
-  counts: readonly number[];
+/** What a span-metrics bucket holds that an SLO needs: weights of all spans and of failed ones, and their latencies. */
+export interface SpanCounts {
+  count: number;
+  errors: number;
+  latency: LatencyBins;
 }
 
-export type LatencyCountResult = { ok: true; series: MinuteCount[] } | { ok: false; reason: string };
-
 /**
- * Turns per-minute latency histograms into good/total counts for a latency SLO: good = requests at or under
- * `thresholdMs`. The threshold must be a bucket bound, otherwise good could only be guessed.
+ * Good and total events of one bucket of span metrics. Availability: good = count − errors. Latency: good = the
+ * weight at or under the threshold in the latency bins (within the bins' 1%: see `latencyCountAtOrBelow`); errors
+ * are not bad for a latency SLO, only slowness is.
  */
-export function latencyMinuteCounts(minutes: readonly LatencyMinute[], thresholdMs: number): LatencyCountResult {
-  const series: MinuteCount[] = [];
-  for (const m of minutes) {
-    const at = m.bounds.indexOf(thresholdMs);
-    if (at < 0) {
-      return { ok: false, reason: `latency threshold ${thresholdMs} ms is not a bucket bound of minute ${new Date(m.minute).toISOString()} (bounds ${m.bounds.join(', ')}); pick one of them` };
-    }
-    if (m.counts.length !== m.bounds.length + 1) {
-      return { ok: false, reason: `minute ${new Date(m.minute).toISOString()} has ${m.counts.length} counts for ${m.bounds.length} bounds; expected one more count than bounds (the last is over every bound)` };
-    }
-    let good = 0;
-    let total = 0;
-    m.counts.forEach((c, i) => {
-      total += c;
-      if (i <= at) good += c;
-    });
-    series.push({ minute: m.minute, good, total });
-  }
-  return { ok: true, series };
+export function sloEventCounts(objective: SloObjective, counts: SpanCounts): { good: number; total: number } {
+  const total = counts.count;
+  if (objective.kind === 'availability') return { good: Math.max(0, total - counts.errors), total };
+  const good = latencyCountAtOrBelow(counts.latency, objective.thresholdMs * 1_000_000);
+  return { good: Math.min(total, good), total };
 }

@@ -98,14 +98,16 @@ export {
   ServiceMapResponseSchema,
   ServicesHealthResponseSchema,
 } from './metrics.js';
-export type { SloDefinition, SloDefinitionInput, SloDetailResponse, SlosResponse, SloView } from './slos.js';
+export type { BurnRate, SloAlert, SloDefinition, SloDefinitionInput, SloDetailResponse, SloErrorCode, SloResponse, SlosResponse, SloView } from './slos.js';
 export {
   BurnRateSchema,
   SLO_WINDOW_NAMES,
   SloAlertSchema,
   SloDefinitionSchema,
   SloDetailResponseSchema,
+  SLO_ERROR_STATUS,
   SloObjectiveSchema,
+  SloResponseSchema,
   SlosResponseSchema,
   SloViewSchema,
 } from './slos.js';

@@ -42,6 +42,7 @@ export const BurnRateSchema = z.object({
   total: z.number(),
   bad: z.number(),
 });
+export type BurnRate = z.infer<typeof BurnRateSchema>;
 
 /** One rule of the workbook's alerts and whether it fires now. */
 export const SloAlertSchema = z.object({
@@ -55,6 +56,7 @@ export const SloAlertSchema = z.object({
   /** When it started firing (ms), while it fires. */
   since: z.number().nullable(),
 });
+export type SloAlert = z.infer<typeof SloAlertSchema>;
 
 /** An SLO with where it stands now. */
 export const SloViewSchema = z.object({
@@ -68,7 +70,7 @@ export const SloViewSchema = z.object({
   /** Error budget left, as a fraction of the budget (1 untouched, 0 spent, negative overspent). */
   budgetRemaining: z.number(),
   burnRates: z.array(BurnRateSchema),
-  /** 'page' or 'ticket' when a rule of that severity fires, else 'ok'. */
+  /** 'page' or 'ticket' when a rule of that severity fires, else 'ok'. Alerts fire and resolve at evaluations (alerting.evaluateEvery), so a view read between two may show burn rates past a factor before its alert fires. */
   alertState: z.enum(['ok', 'ticket', 'page']),
   alerts: z.array(SloAlertSchema),
   evaluatedAt: z.number(),
@@ -79,10 +81,25 @@ export type SloView = z.infer<typeof SloViewSchema>;
 export const SlosResponseSchema = z.object({ slos: z.array(SloViewSchema) });
 export type SlosResponse = z.infer<typeof SlosResponseSchema>;
 
-/** `GET /api/clew/v1/slos/:id`: the SLO and its SLI and remaining budget over the compliance window, per step. */
+/**
+ * `GET /api/clew/v1/slos/:id`: the SLO, and its compliance window cut into steps (one hour) for a burn-down chart.
+ * Per step: its own events and SLI (null without traffic), and the budget left from the window's start through the
+ * end of that step (1 untouched, 0 spent, negative overspent; the last point's equals the view's).
+ */
 export const SloDetailResponseSchema = z.object({
   slo: SloViewSchema,
   step: z.number(),
   series: z.array(z.object({ t: z.number(), sli: z.number().nullable(), budgetRemaining: z.number(), total: z.number(), bad: z.number() })),
 });
 export type SloDetailResponse = z.infer<typeof SloDetailResponseSchema>;
+
+/** `POST /api/clew/v1/slos` (201) and `PUT /api/clew/v1/slos/:id` (200, or 201 when it made the SLO): the SLO as stored, evaluated. */
+export const SloResponseSchema = z.object({ slo: SloViewSchema });
+export type SloResponse = z.infer<typeof SloResponseSchema>;
+
+/**
+ * Error codes the SLO routes add to the native API's (same `{error:{code,message}}` envelope), with their status:
+ * no SLO has the id; the SLO comes from the config file, so only the file can change it; an SLO with that id exists.
+ */
+export const SLO_ERROR_STATUS = { SLO_NOT_FOUND: 404, SLO_READ_ONLY: 409, SLO_EXISTS: 409 } as const;
+export type SloErrorCode = keyof typeof SLO_ERROR_STATUS;
