@@ -17,6 +17,15 @@ export class TokenCursor {
     return t;
   }
 
+  /** Where the cursor is, for reset(): lets a parser try one reading of the tokens and fall back to another. */
+  mark(): number {
+    return this.i;
+  }
+
+  reset(mark: number): void {
+    this.i = mark;
+  }
+
   /** The token just consumed. */
   previous(): Token {
     return this.tokens[Math.max(0, this.i - 1)]!;

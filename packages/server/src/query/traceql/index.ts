@@ -2,12 +2,17 @@ import type { Span } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { TraceQLQuery } from './ast.js';
 import { evaluateSpans } from './evaluate.js';
+import type { MetricsQuery } from './metrics-ast.js';
+import { parseMetricsTokens } from './metrics-parser.js';
 import { parseQuery } from './parser.js';
+import { TokenCursor } from './cursor.js';
+import { tokenize } from './lexer.js';
 import { searchTraces } from './search.js';
 import { syntaxError, TraceQLParseFailure } from './syntax-error.js';
 import type { TraceQLSearchOptions, TraceQLSearchResult, TraceQLSpanSet, TraceQLSyntaxError } from './types.js';
 
 export type { TraceQLQuery } from './ast.js';
+export type { MathOp, MetricsAggregate, MetricsField, MetricsFn, MetricsQuery, SecondStage } from './metrics-ast.js';
 export type {
   AggregateType,
   TraceQLAggregate,
@@ -27,6 +32,22 @@ export { MAX_INSPECTED_TRACES } from './search.js';
 export function parseTraceQL(text: string): { ok: true; query: TraceQLQuery } | { ok: false; error: TraceQLSyntaxError } {
   try {
     return { ok: true, query: parseQuery(text) };
+  } catch (e) {
+    if (e instanceof TraceQLParseFailure) return { ok: false, error: syntaxError(text, e.offset, e.detail) };
+    throw e;
+  }
+}
+
+/**
+ * Parses a TraceQL metrics query (a pipeline ending in a metrics function, second stages, arithmetic between them).
+ * @example parseTraceQLMetrics('{ status = error } | rate() by (resource.service.name) | topk(5)')
+ */
+export function parseTraceQLMetrics(text: string): { ok: true; query: MetricsQuery } | { ok: false; error: TraceQLSyntaxError } {
+  try {
+    const c = new TokenCursor(tokenize(text));
+    const query = parseMetricsTokens(c);
+    if (c.peek().type !== 'end') c.fail('expected a second stage ("| topk(n)", "| bottomk(n)", "> 10"), an operator or the end of the query');
+    return { ok: true, query };
   } catch (e) {
     if (e instanceof TraceQLParseFailure) return { ok: false, error: syntaxError(text, e.offset, e.detail) };
     throw e;

@@ -31,10 +31,20 @@ export function parseQuery(text: string): TraceQLQuery {
   return { pipeline };
 }
 
-function parsePipeline(c: TokenCursor): Pipeline {
+/** A pipeline of stages; with `stopAtMetrics` it ends before a `| rate()`-like metrics function (see metrics-parser). */
+export function parsePipeline(c: TokenCursor, stopAtMetrics = false): Pipeline {
   const stages: Stage[] = [parseStage(c)];
-  while (c.accept('|')) stages.push(parseStage(c));
+  while (c.is('|') && !(stopAtMetrics && isMetricsFunction(c, 1))) {
+    c.next();
+    stages.push(parseStage(c));
+  }
   return { stages };
+}
+
+/** True when a TraceQL metrics function (`rate(`, `topk(`, ...) starts `ahead` tokens from here. */
+export function isMetricsFunction(c: TokenCursor, ahead = 0): boolean {
+  const t = c.peek(ahead);
+  return t.type === 'ident' && METRICS.has(t.text) && c.is('(', ahead + 1);
 }
 
 function parseStage(c: TokenCursor): Stage {

@@ -1,0 +1,48 @@
+/**
+ * The syntax tree of a TraceQL metrics query: a spanset pipeline, a first-stage function over the spans it matches
+ * (`rate()`, `quantile_over_time(duration, .9)`), optional second stages (`topk(5)`, `> 10`), and arithmetic between
+ * such queries (`({ status = error } | rate()) / ({ } | rate())`), as Tempo's grammar (`expr.y`) has them.
+ */
+import type { ComparisonOp, FieldExpr, Pipeline } from './ast.js';
+
+export type MetricsFn =
+  | 'rate'
+  | 'count_over_time'
+  | 'min_over_time'
+  | 'max_over_time'
+  | 'sum_over_time'
+  | 'avg_over_time'
+  | 'quantile_over_time'
+  | 'histogram_over_time';
+
+/** A field a metrics function reads or groups by: an attribute or an intrinsic (Tempo's `attribute` rule). */
+export type MetricsField = Extract<FieldExpr, { type: 'attribute' } | { type: 'intrinsic' }>;
+
+export interface MetricsAggregate {
+  readonly fn: MetricsFn;
+  /** The field aggregated (absent for rate() and count_over_time()). */
+  readonly field?: MetricsField;
+  /** quantile_over_time's quantiles, as written. */
+  readonly quantiles?: readonly number[];
+  readonly by: readonly MetricsField[];
+}
+
+/** A second stage: keeps the k highest or lowest series at each step, or the points passing a comparison. */
+export type SecondStage =
+  | { readonly type: 'topk' | 'bottomk'; readonly limit: number }
+  | { readonly type: 'filter'; readonly op: Exclude<ComparisonOp, '=~' | '!~'>; readonly value: number };
+
+export type MathOp = '+' | '-' | '*' | '/';
+
+export type MetricsQuery =
+  | { readonly type: 'metrics'; readonly pipeline: Pipeline; readonly aggregate: MetricsAggregate; readonly stages: readonly SecondStage[] }
+  | { readonly type: 'math'; readonly op: MathOp; readonly left: MetricsQuery; readonly right: MetricsQuery; readonly stages: readonly SecondStage[] }
+  | {
+      readonly type: 'scalar-math';
+      readonly op: MathOp;
+      readonly scalar: number;
+      /** True for `2 * (...)`, false for `(...) * 2`. */
+      readonly scalarFirst: boolean;
+      readonly expr: MetricsQuery;
+      readonly stages: readonly SecondStage[];
+    };

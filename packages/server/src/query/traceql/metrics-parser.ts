@@ -1,0 +1,203 @@
+import type { ComparisonOp } from './ast.js';
+import type { TokenCursor } from './cursor.js';
+import { parseField } from './field-parser.js';
+import type { MathOp, MetricsAggregate, MetricsField, MetricsFn, MetricsQuery, SecondStage } from './metrics-ast.js';
+import { isMetricsFunction, parsePipeline } from './parser.js';
+import { TraceQLParseFailure } from './syntax-error.js';
+
+const FIRST_STAGE = new Set<string>([
+  'rate',
+  'count_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'avg_over_time',
+  'quantile_over_time',
+  'histogram_over_time',
+]);
+const FILTER_OPS = new Set<string>(['=', '!=', '>', '>=', '<', '<=']);
+const FIRST_STAGE_LIST = 'rate(), count_over_time(), min_over_time(), max_over_time(), sum_over_time(), avg_over_time(), quantile_over_time() or histogram_over_time()';
+
+/**
+ * Parses the tokens of a metrics query (Tempo's `root` rule without hints): `pipeline | fn() stages`, or arithmetic
+ * between parenthesised metrics pipelines and numbers, then second stages. Tempo's grammar is ambiguous at a `(`
+ * (a spanset pipeline, a metrics pipeline, a number); the parser tries each reading and reports the error of the
+ * one that got furthest.
+ */
+export function parseMetricsTokens(c: TokenCursor): MetricsQuery {
+  if (c.peek().type === 'end') c.fail('expected a metrics query such as { } | rate()');
+  const start = c.mark();
+  let first: TraceQLParseFailure | undefined;
+  try {
+    const pipeline = parsePipeline(c, true);
+    if (c.is('|') && isMetricsFunction(c, 1)) {
+      c.next();
+      const aggregate = parseAggregate(c);
+      return { type: 'metrics', pipeline, aggregate, stages: parseStages(c) };
+    }
+    c.fail(`expected "|" and a metrics function (${FIRST_STAGE_LIST})`);
+  } catch (e) {
+    if (!(e instanceof TraceQLParseFailure)) throw e;
+    first = e;
+  }
+  c.reset(start);
+  try {
+    const expr = parseSum(c);
+    if (expr.type === 'scalar') throw new TraceQLParseFailure(c.peek().offset, 'a metrics query needs a metrics pipeline such as ({ } | rate())');
+    return withStages(expr.query, parseStages(c));
+  } catch (e) {
+    if (!(e instanceof TraceQLParseFailure)) throw e;
+    throw e.offset > first!.offset ? e : first!;
+  }
+}
+
+type Operand = { type: 'scalar'; value: number } | { type: 'query'; query: MetricsQuery };
+
+function parseSum(c: TokenCursor): Operand {
+  let left = parseProduct(c);
+  while (c.is('+') || c.is('-')) {
+    const op = c.next().text as MathOp;
+    left = combine(op, left, parseProduct(c));
+  }
+  return left;
+}
+
+function parseProduct(c: TokenCursor): Operand {
+  let left = parseFactor(c);
+  while (c.is('*') || c.is('/')) {
+    const op = c.next().text as MathOp;
+    left = combine(op, left, parseFactor(c));
+  }
+  return left;
+}
+
+// Numbers fold at parse time, as Tempo's `scalar` rule does; a number beside a query scales each of its points.
+function combine(op: MathOp, left: Operand, right: Operand): Operand {
+  if (left.type === 'scalar' && right.type === 'scalar') return { type: 'scalar', value: arithmetic(op, left.value, right.value) };
+  if (left.type === 'query' && right.type === 'query') return { type: 'query', query: { type: 'math', op, left: left.query, right: right.query, stages: [] } };
+  const [scalar, query, scalarFirst] = left.type === 'scalar' ? [left.value, (right as { query: MetricsQuery }).query, true] : [(right as { value: number }).value, left.query, false];
+  return { type: 'query', query: { type: 'scalar-math', op, scalar, scalarFirst, expr: query, stages: [] } };
+}
+
+function arithmetic(op: MathOp, a: number, b: number): number {
+  return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+}
+
+function parseFactor(c: TokenCursor): Operand {
+  if (c.accept('-')) {
+    const inner = parseFactor(c);
+    if (inner.type !== 'scalar') c.fail('expected a number after "-"');
+    return { type: 'scalar', value: -inner.value };
+  }
+  const t = c.peek();
+  if (t.type === 'int' || t.type === 'float' || t.type === 'duration') {
+    c.next();
+    // Durations count in seconds here, as in the rest of TraceQL metrics.
+    return { type: 'scalar', value: t.type === 'duration' ? Number(t.value) / 1e9 : Number(t.value) };
+  }
+  if (!c.is('(')) return c.fail('expected "(" and a metrics pipeline such as ({ } | rate()), or a number');
+  const start = c.mark();
+  let first: TraceQLParseFailure | undefined;
+  try {
+    c.next();
+    const pipeline = parsePipeline(c, true);
+    if (c.is('|') && isMetricsFunction(c, 1)) {
+      c.next();
+      const aggregate = parseAggregate(c);
+      const stages = parseStages(c);
+      c.expect(')', '")" or a second stage ("| topk(n)", "| bottomk(n)", "> 10")');
+      return { type: 'query', query: { type: 'metrics', pipeline, aggregate, stages } };
+    }
+    c.fail(`expected "|" and a metrics function (${FIRST_STAGE_LIST})`);
+  } catch (e) {
+    if (!(e instanceof TraceQLParseFailure)) throw e;
+    first = e;
+  }
+  c.reset(start);
+  try {
+    c.next();
+    const inner = parseSum(c);
+    c.expect(')', '")" or an operator');
+    return inner;
+  } catch (e) {
+    if (!(e instanceof TraceQLParseFailure)) throw e;
+    throw e.offset > first!.offset ? e : first!;
+  }
+}
+
+function withStages(q: MetricsQuery, stages: SecondStage[]): MetricsQuery {
+  return stages.length === 0 ? q : { ...q, stages: [...q.stages, ...stages] };
+}
+
+function parseStages(c: TokenCursor): SecondStage[] {
+  const stages: SecondStage[] = [];
+  for (;;) {
+    if (c.is('|') && (c.is('topk', 1) || c.is('bottomk', 1))) {
+      c.next();
+      const type = c.next().text as 'topk' | 'bottomk';
+      c.expect('(');
+      const n = c.peek();
+      if (n.type !== 'int') c.fail(`expected a whole number of series, as in ${type}(5),`);
+      c.next();
+      if (n.value <= 0n) throw new TraceQLParseFailure(n.offset, `${type}() needs a limit greater than 0`);
+      c.expect(')', `")" to close ${type}(`);
+      stages.push({ type, limit: Number(n.value) });
+    } else if (c.peek().type === 'op' && FILTER_OPS.has(c.peek().text)) {
+      const op = c.next().text as Exclude<ComparisonOp, '=~' | '!~'>;
+      const value = parseSum(c);
+      if (value.type !== 'scalar') c.fail('expected a number to compare the series with');
+      stages.push({ type: 'filter', op, value: value.value });
+    } else if (c.is('|') && isMetricsFunction(c, 1)) {
+      return c.fail('expected "| topk(n)" or "| bottomk(n)": only one metrics function per pipeline', c.peek(1));
+    } else {
+      return stages;
+    }
+  }
+}
+
+function parseAggregate(c: TokenCursor): MetricsAggregate {
+  const name = c.next();
+  if (!FIRST_STAGE.has(name.text)) {
+    const why = name.text === 'compare' ? 'compare() is not supported by Clew' : `${name.text}() is a second stage: it follows a metrics function, as in | rate() | ${name.text}(5)`;
+    throw new TraceQLParseFailure(name.offset, why);
+  }
+  const fn = name.text as MetricsFn;
+  c.expect('(');
+  let field: MetricsField | undefined;
+  let quantiles: number[] | undefined;
+  if (fn === 'rate' || fn === 'count_over_time') {
+    c.expect(')', `")": ${fn}() takes no arguments`);
+  } else {
+    if (c.is(')')) c.fail(`expected a field, such as ${fn}(duration) or ${fn}(span.bytes),`);
+    field = parseMetricsField(c);
+    if (fn === 'quantile_over_time') {
+      quantiles = [];
+      c.expect(',', '"," and the quantiles, as in quantile_over_time(duration, .5, .99)');
+      do {
+        const q = c.peek();
+        if (q.type !== 'int' && q.type !== 'float') c.fail('expected a quantile such as .99');
+        c.next();
+        quantiles.push(Number(q.value));
+      } while (c.accept(','));
+    }
+    c.expect(')', `")" to close ${fn}(`);
+  }
+  const by: MetricsField[] = [];
+  if (c.is('by') && c.is('(', 1)) {
+    c.next();
+    c.next();
+    do by.push(parseMetricsField(c));
+    while (c.accept(','));
+    c.expect(')', '"," or ")" to close by(');
+    // Tempo's series keys hold at most five labels.
+    if (by.length > 5) throw new TraceQLParseFailure(name.offset, `by() groups by at most 5 fields, not ${by.length}`);
+  }
+  return { fn, ...(field && { field }), ...(quantiles && { quantiles }), by };
+}
+
+function parseMetricsField(c: TokenCursor): MetricsField {
+  const at = c.peek().offset;
+  const f = parseField(c).expr;
+  if (f.type !== 'attribute' && f.type !== 'intrinsic') throw new TraceQLParseFailure(at, 'expected an attribute or an intrinsic such as span.http.route or duration');
+  return f;
+}
