@@ -14,6 +14,8 @@ export interface GraphSpan {
   readonly start: number;
   readonly end: number;
   readonly error: boolean;
+  /** When the span started, epoch ms: the edge takes its client's (else its server's), to place it in a minute. */
+  readonly epochMs?: number;
   readonly attributes?: Readonly<Record<string, string>>;
   readonly resourceAttributes?: Readonly<Record<string, string>>;
 }
@@ -35,6 +37,8 @@ export interface ServiceGraphEdge {
   readonly traceId: string;
   /** Which side is made up (Tempo's `virtual_node` label), or null when both services sent spans. */
   readonly virtualNode: 'client' | 'server' | null;
+  /** The client span's start (else the server's), epoch ms; 0 when the spans did not say. */
+  readonly epochMs: number;
 }
 
 export interface ServiceGraphOptions {
@@ -79,6 +83,7 @@ interface HalfEdge {
   failed: boolean;
   peerNode: string;
   lastKind: SpanKind;
+  epochMs: number;
 }
 
 const KIND_NAME = {
@@ -175,6 +180,7 @@ export class ServiceGraphPairer {
     edge.lastKind = span.kind;
     edge.connectionType = span.kind === SpanKind.PRODUCER ? 'messaging_system' : '';
     edge.client = span.service;
+    if (span.epochMs !== undefined) edge.epochMs = span.epochMs;
     edge.clientDurationNanos = Math.max(0, span.end - span.start);
     edge.failed ||= span.error;
     this.updatePeerNode(edge, span);
@@ -185,6 +191,7 @@ export class ServiceGraphPairer {
     edge.lastKind = span.kind;
     edge.connectionType = span.kind === SpanKind.CONSUMER ? 'messaging_system' : '';
     edge.server = span.service;
+    if (edge.epochMs === 0 && span.epochMs !== undefined) edge.epochMs = span.epochMs;
     edge.serverDurationNanos = Math.max(0, span.end - span.start);
     edge.failed ||= span.error;
     this.updatePeerNode(edge, span);
@@ -263,6 +270,7 @@ function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number): HalfE
     failed: false,
     peerNode: '',
     lastKind: SpanKind.UNSPECIFIED,
+    epochMs: 0,
   };
 }
 
@@ -280,5 +288,6 @@ function toEdge(edge: HalfEdge, virtualNode: 'client' | 'server' | null): Servic
     serverDurationNanos: edge.serverDurationNanos,
     traceId: edge.traceId,
     virtualNode,
+    epochMs: edge.epochMs,
   };
 }

@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { nowNanos } from '@clew/model';
 import type { UnixNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
+import type { ServiceHealthQueries } from '../query/metrics/service-health.js';
+import type { PrometheusSeries } from '../span-metrics/prometheus-series.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import { jaegerApi } from './jaeger/index.js';
 import type { AttributeCatalog } from './native/index.js';
@@ -27,6 +29,13 @@ export interface QueryAppOptions {
   readonly healthTimeoutMs?: number;
   /** The clock behind /health's probe window; tests pin it. */
   readonly now?: () => UnixNanos;
+  /** The metrics rollups (service health, the Monitor tab, dependencies); without them those answer as disabled. */
+  readonly metricsStore?: MetricsStore;
+  readonly health?: ServiceHealthQueries;
+  /** Span metrics and the service graph in Tempo's Prometheus names, served at /metrics/traces. */
+  readonly prometheus?: PrometheusSeries;
+  /** More native routes (SLOs). */
+  readonly nativeRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -34,7 +43,18 @@ const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 /** The query port (16686): the web UI, Clew's native API, Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
   await app.register(jaegerApi, { store: opts.store, ...(opts.maxRequestBytes !== undefined && { maxRequestBytes: opts.maxRequestBytes }) });
-  await app.register(nativeApi, { store: opts.store, catalog: opts.catalog });
+  await app.register(nativeApi, {
+    store: opts.store,
+    catalog: opts.catalog,
+    ...(opts.health && { health: opts.health }),
+    ...(opts.nativeRoutes && { extraRoutes: opts.nativeRoutes }),
+  });
+
+  // A scrape target for a Prometheus behind Grafana's service graph and RED panels; Clew's own metrics stay on /metrics.
+  const prometheus = opts.prometheus;
+  if (prometheus) {
+    app.get('/metrics/traces', async (_req, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(prometheus.render()));
+  }
 
   app.get('/metrics', async (_req, reply) => {
     const [stats, walBytes] = await Promise.all([opts.store.stats(), opts.wal.diskBytes()]);

@@ -56,6 +56,8 @@ export const configSchema = z
       .object({
         /** DuckDB memory_limit. */
         memoryLimit: z.string().default('2GB'),
+        /** DuckDB memory_limit of the metrics rollups' database. */
+        metricsMemoryLimit: z.string().default('512MB'),
         /** Most spans written to the store in one transaction. */
         batchSpans: z.number().int().positive().default(50_000),
         /** How long the writer waits to gather a larger batch when few spans are queued. */

@@ -11,5 +11,10 @@ export interface SpanConsumer {
   readonly name: string;
   /** Must be cheap or hand the work off: it runs on the store writer's path, once per batch. */
   push(spans: readonly Span[], walPosition: bigint): void;
+  /**
+   * For a consumer that writes its state on its own schedule: the position through which that state is durable. The
+   * store writer releases the log no further, so a crash replays what the consumer had not yet written.
+   */
+  durableThrough?(): bigint;
   shutdown?(): Promise<void>;
 }

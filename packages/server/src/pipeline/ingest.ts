@@ -72,9 +72,10 @@ export class IngestPipeline {
 
   /**
    * Writes records left in the log by an earlier run into the store (and through the consumers), before anything new
-   * is accepted. Records hold processed batches, so the processors do not run again.
+   * is accepted. Records hold processed batches, so the processors do not run again. Those at or below `storeHolds`
+   * (the store's recorded position) only feed the consumers: the log kept them for a consumer that lags the store.
    */
-  async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array }>): Promise<number> {
+  async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array }>, storeHolds = -1n): Promise<number> {
     let batch: LoggedSpans[] = [];
     let batchSpans = 0;
     let spans = 0;
@@ -91,7 +92,7 @@ export class IngestPipeline {
       batchSpans += decoded.length;
       const last = i === records.length - 1;
       if (batchSpans >= this.opts.batchSpans || last) {
-        await this.writer.writeNow(batch);
+        await this.writer.writeNow(batch, storeHolds);
         spans += batchSpans;
         batch = [];
         batchSpans = 0;

@@ -92,13 +92,29 @@ export class StoreWriter {
     await this.running;
   }
 
-  /** Writes replayed records' spans, in log order, through the consumers first (before the loop starts). */
-  async writeNow(records: readonly LoggedSpans[]): Promise<void> {
+  /**
+   * Writes replayed records' spans, in log order, through the consumers first (before the loop starts). Records at or
+   * below `storeHolds` are in the store already and were kept in the log only for a consumer that had not written
+   * its counts: they go to the consumers alone (each skips what it has counted).
+   */
+  async writeNow(records: readonly LoggedSpans[], storeHolds = -1n): Promise<void> {
     if (records.length === 0) return;
     const spans = records.flatMap((r) => r.spans);
     const seq = records[records.length - 1]!.seq;
     this.feedConsumers(spans, seq);
-    await this.pass(records, spans, seq, true);
+    const toStore = records.filter((r) => r.seq > storeHolds);
+    if (toStore.length === 0) return;
+    await this.pass(toStore, toStore.length === records.length ? spans : toStore.flatMap((r) => r.spans), seq, true);
+  }
+
+  /** Releases the log through `position`, but no further than any consumer's durable state. */
+  private async releaseLog(position: bigint): Promise<void> {
+    let through = position;
+    for (const c of this.opts.consumers) {
+      const d = c.durableThrough?.();
+      if (d !== undefined && d < through) through = d;
+    }
+    await this.wal.releaseThrough(through);
   }
 
   /**
@@ -110,7 +126,7 @@ export class StoreWriter {
     const tail = this.opts.tail;
     if (tail === undefined) {
       await this.writeWithRetry(spans, seq);
-      await this.wal.releaseThrough(seq);
+      await this.releaseLog(seq);
       return;
     }
     const kept = records.flatMap((r) => tail.add(r.spans, r.seq, replayed).kept);
@@ -129,7 +145,7 @@ export class StoreWriter {
     // An empty write still records the position: a stretch of dropped traffic must release the log too.
     await this.writeWithRetry(spans, position);
     this.recorded = position;
-    await this.wal.releaseThrough(position);
+    await this.releaseLog(position);
   }
 
   private async run(): Promise<void> {

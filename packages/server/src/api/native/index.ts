@@ -5,6 +5,8 @@ import { ClewError } from '../../errors.js';
 import { apiErrorHandler } from '../error-handler.js';
 import type { AttributeCatalog } from './attribute-catalog.js';
 import { nativeErrorReply } from './error-body.js';
+import type { ServiceHealthQueries } from '../../query/metrics/service-health.js';
+import { registerHealthRoutes } from './health-routes.js';
 import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
 import { registerTracePartRoutes } from './trace-part-routes.js';
@@ -18,6 +20,10 @@ export interface NativeApiOptions {
   readonly catalog: AttributeCatalog;
   /** Recently read traces for the trace page's outline, span and search routes; a 200,000-span cache by default. */
   readonly traceCache?: TraceCache;
+  /** Service health over the metrics rollups; its routes answer only when given. */
+  readonly health?: ServiceHealthQueries;
+  /** More routes under the native API's error handling (SLOs). */
+  readonly extraRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
 }
 
 /**
@@ -34,6 +40,8 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
   );
   registerNativeRoutes(app, opts.store, opts.catalog);
   registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
+  if (opts.health) registerHealthRoutes(app, opts.health);
+  for (const register of opts.extraRoutes ?? []) await register(app);
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
   app.all(`${API_BASE}/*`, async (request) => {
     throw new ClewError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]} (the routes are listed in packages/api/README.md)`);

@@ -1,0 +1,138 @@
+import type { ErrorSummary, MapEdge, MapNode, OperationHealth, ServiceDetailResponse, ServiceHealth, ServiceMapResponse, SpanKindName } from '@clew/api';
+import { SPAN_KIND_NAMES } from '@clew/api';
+import { latencyQuantile, mergeLatencyBins } from '@clew/analysis';
+import type { SpanKind } from '@clew/model';
+import type { MetricsStore } from '@clew/storage';
+import type { HealthWindow } from './health-window.js';
+import { bucketStarts } from './health-window.js';
+import type { RedSum } from './red-figures.js';
+import { addPoint, emptySum, redFigures, redSeries } from './red-figures.js';
+
+/** Most error kinds a service page lists. */
+const TOP_ERRORS = 20;
+
+const kindOf = (name: SpanKindName): SpanKind => SPAN_KIND_NAMES.indexOf(name) as SpanKind;
+
+/**
+ * Service health over the metrics rollups: the Services page, a service's page and the service map. Every figure is
+ * read from the store (nothing from process memory), so a query node answers what the collectors counted.
+ */
+export class ServiceHealthQueries {
+  constructor(
+    private readonly store: MetricsStore,
+    /** The operation excess operations are counted under (the span-metrics consumer's). */
+    private readonly overflowOperation: string,
+  ) {}
+
+  /** Every service with spans in the window, with the figures of its spans of `kind`, a series and the window before. */
+  async services(w: HealthWindow, kind: SpanKindName): Promise<ServiceHealth[]> {
+    const k = kindOf(kind);
+    const length = w.to - w.from;
+    const [series, previous, any] = await Promise.all([
+      this.store.spanMetrics({ from: w.from, to: w.to, step: w.step, kinds: [k], groupBy: ['service'] }),
+      this.store.spanMetrics({ from: w.from - length, to: w.from, kinds: [k], groupBy: ['service'] }),
+      this.store.spanMetrics({ from: w.from, to: w.to, groupBy: ['service'] }),
+    ]);
+    const starts = bucketStarts(w);
+    const names = new Set([...any.map((p) => p.service!), ...series.map((p) => p.service!)]);
+    const byService = groupBy(series, (p) => p.service!);
+    const prevBy = new Map(previous.map((p) => [p.service!, p]));
+    return [...names].sort().map((service) => {
+      const points = byService.get(service) ?? [];
+      const sum = emptySum();
+      for (const p of points) addPoint(sum, p);
+      const prev = prevBy.get(service);
+      const prevSum = emptySum();
+      if (prev) addPoint(prevSum, prev);
+      return {
+        service,
+        figures: redFigures(sum, length / 1000),
+        previous: prev ? redFigures(prevSum, length / 1000) : null,
+        series: redSeries(points, starts, w.step),
+      };
+    });
+  }
+
+  /** A service's series (optionally of one operation), its operations with their share of its time, and its errors. */
+  async service(service: string, w: HealthWindow, kind: SpanKindName, operation: string | undefined): Promise<Omit<ServiceDetailResponse, 'from' | 'to' | 'step' | 'spanKind'>> {
+    const k = kindOf(kind);
+    const ops = operation === undefined ? {} : { operations: [operation] };
+    const [series, perOperation, errors] = await Promise.all([
+      this.store.spanMetrics({ from: w.from, to: w.to, step: w.step, services: [service], kinds: [k], ...ops, groupBy: ['service'] }),
+      this.store.spanMetrics({ from: w.from, to: w.to, services: [service], kinds: [k], groupBy: ['operation'] }),
+      this.store.topErrors({ from: w.from, to: w.to, service, ...(operation !== undefined && { operation }), limit: TOP_ERRORS }),
+    ]);
+    const seconds = (w.to - w.from) / 1000;
+    const total = perOperation.reduce((n, p) => n + p.durationSumNanos, 0);
+    const operations: OperationHealth[] = perOperation
+      .map((p) => {
+        const sum: RedSum = emptySum();
+        addPoint(sum, p);
+        return { operation: p.operation!, figures: redFigures(sum, seconds), impact: total > 0 ? p.durationSumNanos / total : 0 };
+      })
+      .sort((a, b) => b.impact - a.impact || a.operation.localeCompare(b.operation));
+    const sum = emptySum();
+    for (const p of series) addPoint(sum, p);
+    return {
+      service,
+      operation: operation ?? null,
+      figures: redFigures(sum, seconds),
+      series: redSeries(series, bucketStarts(w), w.step),
+      operations,
+      errors: errors.map((e): ErrorSummary => ({ operation: e.operation, type: e.type, message: e.message, count: e.count, lastSeen: e.lastSeen })),
+      overflowOperation: perOperation.some((p) => p.operation === this.overflowOperation) ? this.overflowOperation : null,
+    };
+  }
+
+  /**
+   * The service graph over the window: instrumented services (every service with spans) and what their edges name
+   * (databases, virtual nodes), each edge with its rate, error rate and p95 (the client's wait; the server's when
+   * no client span was seen).
+   */
+  async map(w: HealthWindow): Promise<Pick<ServiceMapResponse, 'nodes' | 'edges'>> {
+    const [edges, services] = await Promise.all([
+      this.store.edges({ from: w.from, to: w.to }),
+      this.store.spanMetrics({ from: w.from, to: w.to, groupBy: ['service'] }),
+    ]);
+    const seconds = (w.to - w.from) / 1000;
+    const instrumented = new Set(services.map((p) => p.service!));
+    const nodes = new Map<string, MapNode['type']>();
+    for (const s of instrumented) nodes.set(s, 'service');
+    const mapEdges: MapEdge[] = edges.map((e) => {
+      for (const [end, other] of [
+        [e.client, 'client'],
+        [e.server, 'server'],
+      ] as const) {
+        if (nodes.get(end) === 'service' || nodes.get(end) === 'database') continue;
+        nodes.set(end, other === 'server' && e.connectionType === 'database' ? 'database' : e.connectionType === 'messaging_system' && other === 'server' ? 'messaging' : 'virtual');
+      }
+      const bins = e.clientLatency.keys.length > 0 || e.clientLatency.zeroCount > 0 ? e.clientLatency : e.serverLatency;
+      const p95 = latencyQuantile(mergeLatencyBins([bins]), 0.95);
+      return {
+        client: e.client,
+        server: e.server,
+        connectionType: e.connectionType,
+        count: e.count,
+        rate: seconds > 0 ? e.count / seconds : 0,
+        failed: e.failed,
+        errorRate: e.count > 0 ? e.failed / e.count : null,
+        p95Ms: Number.isNaN(p95) ? null : p95 / 1e6,
+      };
+    });
+    return {
+      nodes: [...nodes].map(([id, type]) => ({ id, type })).sort((a, b) => a.id.localeCompare(b.id)),
+      edges: mapEdges.sort((a, b) => a.client.localeCompare(b.client) || a.server.localeCompare(b.server)),
+    };
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}

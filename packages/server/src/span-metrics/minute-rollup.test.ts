@@ -1,0 +1,54 @@
+import { latencyCount } from '@clew/analysis';
+import { SpanKind, StatusCode } from '@clew/model';
+import { describe, expect, it } from 'vitest';
+import { MinuteRollup } from './minute-rollup.js';
+
+const M0 = Date.UTC(2026, 11, 3, 10, 0);
+const M1 = M0 + 60_000;
+
+describe('MinuteRollup', () => {
+  it('adds spans up per minute and key, with weights, and starts over after take', () => {
+    const r = new MinuteRollup();
+    r.addSpan(M0, 'cart', 'GET /cart', SpanKind.SERVER, StatusCode.UNSET, 1, 10e6);
+    r.addSpan(M0, 'cart', 'GET /cart', SpanKind.SERVER, StatusCode.UNSET, 4, 20e6);
+    r.addSpan(M0, 'cart', 'GET /cart', SpanKind.SERVER, StatusCode.ERROR, 1, 30e6);
+    r.addSpan(M1, 'cart', 'GET /cart', SpanKind.SERVER, StatusCode.UNSET, 1, 40e6);
+    const { spans } = r.take();
+    expect(spans).toHaveLength(3);
+    const first = spans.find((s) => s.minute === M0 && s.status === StatusCode.UNSET)!;
+    expect(first.count).toBe(5);
+    expect(first.durationSumNanos).toBe(10e6 + 4 * 20e6);
+    expect(latencyCount(first.latency)).toBe(5);
+    expect(r.empty).toBe(true);
+    expect(r.take()).toEqual({ spans: [], edges: [], errors: [] });
+  });
+
+  it('counts error kinds per minute and service', () => {
+    const r = new MinuteRollup();
+    r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1);
+    r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1);
+    r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'Timeout', 'gateway timeout', 1);
+    expect(r.errorKinds(M0, 'pay')).toBe(2);
+    expect(r.take().errors.map((e) => [e.type, e.count])).toEqual([
+      ['CardDeclined', 2],
+      ['Timeout', 1],
+    ]);
+    expect(r.errorKinds(M0, 'pay')).toBe(0);
+  });
+
+  it('places an edge in the minute of its start, and leaves out the side a virtual node did not measure', () => {
+    const r = new MinuteRollup();
+    const base = { connectionType: '' as const, traceId: 't', clientDurationNanos: 5e6, serverDurationNanos: 4e6 };
+    r.addEdge({ ...base, client: 'web', server: 'cart', failed: false, virtualNode: null, epochMs: M0 + 59_999 }, 1);
+    r.addEdge({ ...base, client: 'web', server: 'cart', failed: true, virtualNode: null, epochMs: M0 + 1 }, 1);
+    r.addEdge({ ...base, client: 'user', server: 'web', clientDurationNanos: 0, failed: false, virtualNode: 'client', epochMs: M1 }, 1);
+    const { edges } = r.take();
+    const webCart = edges.find((e) => e.client === 'web')!;
+    expect(webCart).toMatchObject({ minute: M0, count: 2, failed: 1 });
+    expect(latencyCount(webCart.clientLatency)).toBe(2);
+    const user = edges.find((e) => e.client === 'user')!;
+    expect(user.minute).toBe(M1);
+    expect(latencyCount(user.clientLatency)).toBe(0);
+    expect(latencyCount(user.serverLatency)).toBe(1);
+  });
+});

@@ -1,0 +1,134 @@
+import type { ServiceGraphEdge } from '@clew/analysis';
+import { LatencyBinsBuilder } from '@clew/analysis';
+import type { SpanKind, StatusCode } from '@clew/model';
+import type { EdgeRow, ErrorRow, MetricsBatch, SpanMetricsRow } from '@clew/storage';
+
+export const MINUTE_MS = 60_000;
+
+interface SpanAcc {
+  readonly minute: number;
+  readonly service: string;
+  readonly operation: string;
+  readonly kind: SpanKind;
+  readonly status: StatusCode;
+  count: number;
+  durationSumNanos: number;
+  readonly latency: LatencyBinsBuilder;
+}
+
+interface EdgeAcc {
+  readonly minute: number;
+  readonly client: string;
+  readonly server: string;
+  readonly connectionType: EdgeRow['connectionType'];
+  count: number;
+  failed: number;
+  readonly clientLatency: LatencyBinsBuilder;
+  readonly serverLatency: LatencyBinsBuilder;
+}
+
+type ErrorAcc = { -readonly [K in keyof ErrorRow]: ErrorRow[K] };
+
+/**
+ * Per-minute span metrics, edges and errors counted since the last flush: the deltas one append writes. Keys are
+ * joined with NUL, which no name holds.
+ */
+export class MinuteRollup {
+  private spans = new Map<string, SpanAcc>();
+  private edges = new Map<string, EdgeAcc>();
+  private errors = new Map<string, ErrorAcc>();
+
+  get empty(): boolean {
+    return this.spans.size === 0 && this.edges.size === 0 && this.errors.size === 0;
+  }
+
+  /** Distinct error kinds of a minute and service counted since the last flush (the caller bounds them). */
+  errorKinds(minute: number, service: string): number {
+    return this.errorKindsBy.get(`${minute}\0${service}`) ?? 0;
+  }
+  private errorKindsBy = new Map<string, number>();
+
+  addSpan(minute: number, service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
+    const key = `${minute}\0${service}\0${operation}\0${kind}\0${status}`;
+    let acc = this.spans.get(key);
+    if (acc === undefined) {
+      acc = { minute, service, operation, kind, status, count: 0, durationSumNanos: 0, latency: new LatencyBinsBuilder() };
+      this.spans.set(key, acc);
+    }
+    acc.count += weight;
+    acc.durationSumNanos += durationNanos * weight;
+    acc.latency.add(durationNanos, weight);
+  }
+
+  addError(minute: number, service: string, operation: string, kind: SpanKind, type: string, message: string, weight: number): void {
+    const key = `${minute}\0${service}\0${operation}\0${kind}\0${type}\0${message}`;
+    const acc = this.errors.get(key);
+    if (acc !== undefined) {
+      acc.count += weight;
+      return;
+    }
+    this.errors.set(key, { minute, service, operation, kind, type, message, count: weight });
+    const k = `${minute}\0${service}`;
+    this.errorKindsBy.set(k, (this.errorKindsBy.get(k) ?? 0) + 1);
+  }
+
+  addEdge(e: ServiceGraphEdge, weight: number): void {
+    const minute = Math.floor(e.epochMs / MINUTE_MS) * MINUTE_MS;
+    const key = `${minute}\0${e.client}\0${e.server}\0${e.connectionType}`;
+    let acc = this.edges.get(key);
+    if (acc === undefined) {
+      acc = {
+        minute,
+        client: e.client,
+        server: e.server,
+        connectionType: e.connectionType,
+        count: 0,
+        failed: 0,
+        clientLatency: new LatencyBinsBuilder(),
+        serverLatency: new LatencyBinsBuilder(),
+      };
+      this.edges.set(key, acc);
+    }
+    acc.count += weight;
+    if (e.failed) acc.failed += weight;
+    // Tempo records the side that was seen: a virtual client has no client duration, a virtual server no server one.
+    if (e.virtualNode !== 'client') acc.clientLatency.add(e.clientDurationNanos, weight);
+    if (e.virtualNode !== 'server' || e.connectionType === 'database') acc.serverLatency.add(e.serverDurationNanos, weight);
+  }
+
+  /** The rows counted so far; the rollup starts empty again. */
+  take(): MetricsBatch {
+    const spans: SpanMetricsRow[] = [];
+    for (const a of this.spans.values()) {
+      spans.push({
+        minute: a.minute,
+        service: a.service,
+        operation: a.operation,
+        kind: a.kind,
+        status: a.status,
+        count: a.count,
+        durationSumNanos: a.durationSumNanos,
+        latency: a.latency.build(),
+      });
+    }
+    const edges: EdgeRow[] = [];
+    for (const a of this.edges.values()) {
+      edges.push({
+        minute: a.minute,
+        client: a.client,
+        server: a.server,
+        connectionType: a.connectionType,
+        count: a.count,
+        failed: a.failed,
+        clientLatency: a.clientLatency.build(),
+        serverLatency: a.serverLatency.build(),
+      });
+    }
+    const errors: ErrorRow[] = [...this.errors.values()];
+    this.spans = new Map();
+    this.edges = new Map();
+    this.errors = new Map();
+    this.errorKindsBy = new Map();
+    return { spans, edges, errors };
+  }
+}

@@ -1,0 +1,120 @@
+import type { ServiceGraphEdge } from '@clew/analysis';
+import type { SpanKind, StatusCode } from '@clew/model';
+
+/** Tempo's metrics-generator defaults: span latency buckets 2 ms × 2^n (14), service-graph buckets 100 ms × 2^n (8). */
+export const SPAN_LATENCY_BUCKETS = Array.from({ length: 14 }, (_, i) => 0.002 * 2 ** i);
+export const GRAPH_LATENCY_BUCKETS = Array.from({ length: 8 }, (_, i) => 0.1 * 2 ** i);
+
+const KIND_LABEL = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const STATUS_LABEL = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+
+class Histogram {
+  readonly buckets: Float64Array;
+  count = 0;
+  sum = 0;
+  constructor(private readonly bounds: readonly number[]) {
+    this.buckets = new Float64Array(bounds.length);
+  }
+  observe(seconds: number, weight: number): void {
+    this.count += weight;
+    this.sum += seconds * weight;
+    // Non-cumulative here; made cumulative when written.
+    for (let i = 0; i < this.bounds.length; i++) {
+      if (seconds <= this.bounds[i]!) {
+        this.buckets[i]! += weight;
+        return;
+      }
+    }
+  }
+  write(lines: string[], name: string, labels: string): void {
+    let cumulative = 0;
+    for (let i = 0; i < this.bounds.length; i++) {
+      cumulative += this.buckets[i]!;
+      lines.push(`${name}_bucket{${labels},le="${formatNumber(this.bounds[i]!)}"} ${formatNumber(cumulative)}`);
+    }
+    lines.push(`${name}_bucket{${labels},le="+Inf"} ${formatNumber(this.count)}`);
+    lines.push(`${name}_sum{${labels}} ${formatNumber(this.sum)}`);
+    lines.push(`${name}_count{${labels}} ${formatNumber(this.count)}`);
+  }
+}
+
+interface SpanSeries {
+  readonly labels: string;
+  calls: number;
+  readonly latency: Histogram;
+}
+
+interface EdgeSeries {
+  readonly labels: string;
+  requests: number;
+  failed: number;
+  readonly server: Histogram;
+  readonly client: Histogram;
+}
+
+/**
+ * Span metrics and the service graph as Prometheus series with Tempo's metrics-generator names and labels
+ * (`traces_spanmetrics_calls_total{service, span_name, span_kind, status_code}`, `traces_spanmetrics_latency`,
+ * `traces_service_graph_request_total{client, server, connection_type}`, `…_failed_total`,
+ * `…_request_server_seconds`, `…_request_client_seconds`), so Grafana's service graph and RED panels work from a
+ * Prometheus that scrapes Clew. Counters start at zero with the process, as Tempo's do; Prometheus takes a reset in
+ * its stride.
+ */
+export class PrometheusSeries {
+  private readonly spans = new Map<string, SpanSeries>();
+  private readonly edges = new Map<string, EdgeSeries>();
+
+  observeSpan(service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
+    const key = `${service}\0${operation}\0${kind}\0${status}`;
+    let s = this.spans.get(key);
+    if (s === undefined) {
+      const labels = `service="${escapeLabel(service)}",span_kind="${KIND_LABEL[kind] ?? kind}",span_name="${escapeLabel(operation)}",status_code="${STATUS_LABEL[status] ?? status}"`;
+      s = { labels, calls: 0, latency: new Histogram(SPAN_LATENCY_BUCKETS) };
+      this.spans.set(key, s);
+    }
+    s.calls += weight;
+    s.latency.observe(durationNanos / 1e9, weight);
+  }
+
+  observeEdge(e: ServiceGraphEdge, weight: number): void {
+    const key = `${e.client}\0${e.server}\0${e.connectionType}`;
+    let s = this.edges.get(key);
+    if (s === undefined) {
+      const labels = `client="${escapeLabel(e.client)}",connection_type="${e.connectionType}",server="${escapeLabel(e.server)}"`;
+      s = { labels, requests: 0, failed: 0, server: new Histogram(GRAPH_LATENCY_BUCKETS), client: new Histogram(GRAPH_LATENCY_BUCKETS) };
+      this.edges.set(key, s);
+    }
+    s.requests += weight;
+    if (e.failed) s.failed += weight;
+    s.server.observe(e.serverDurationNanos / 1e9, weight);
+    s.client.observe(e.clientDurationNanos / 1e9, weight);
+  }
+
+  /** The text exposition format (version 0.0.4). */
+  render(): string {
+    const lines: string[] = [];
+    const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    family('traces_spanmetrics_calls_total', 'counter', 'Spans counted, by service, span name, kind and status.');
+    for (const s of this.spans.values()) lines.push(`traces_spanmetrics_calls_total{${s.labels}} ${formatNumber(s.calls)}`);
+    family('traces_spanmetrics_latency', 'histogram', 'Span durations in seconds.');
+    for (const s of this.spans.values()) s.latency.write(lines, 'traces_spanmetrics_latency', s.labels);
+    family('traces_service_graph_request_total', 'counter', 'Requests between two nodes of the service graph.');
+    for (const s of this.edges.values()) lines.push(`traces_service_graph_request_total{${s.labels}} ${formatNumber(s.requests)}`);
+    family('traces_service_graph_request_failed_total', 'counter', 'Failed requests between two nodes of the service graph.');
+    for (const s of this.edges.values()) lines.push(`traces_service_graph_request_failed_total{${s.labels}} ${formatNumber(s.failed)}`);
+    family('traces_service_graph_request_server_seconds', 'histogram', 'Time for a request between two nodes as seen from the server.');
+    for (const s of this.edges.values()) s.server.write(lines, 'traces_service_graph_request_server_seconds', s.labels);
+    family('traces_service_graph_request_client_seconds', 'histogram', 'Time for a request between two nodes as seen from the client.');
+    for (const s of this.edges.values()) s.client.write(lines, 'traces_service_graph_request_client_seconds', s.labels);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function formatNumber(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return String(Number(n.toPrecision(15)));
+}

@@ -1,0 +1,214 @@
+import type { ServiceGraphEdge } from '@clew/analysis';
+import { ServiceGraphPairer } from '@clew/analysis';
+import type { Resource, Span } from '@clew/model';
+import { serviceName, StatusCode } from '@clew/model';
+import type { MetricsBatch, MetricsStore } from '@clew/storage';
+import type { Logger } from 'pino';
+import type { SpanConsumer } from '../pipeline/consumer.js';
+import { adjustedCount } from './adjusted-count.js';
+import { graphSpan } from './graph-span.js';
+import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
+import { PrometheusSeries } from './prometheus-series.js';
+import { spanError } from './span-error.js';
+
+/** The operation that counts a service's spans once it has more distinct operations than the limit. */
+export const OVERFLOW_OPERATION = '(other operations)';
+/** Distinct error kinds kept per service and minute in one flush; the rest count under one message. */
+const MAX_ERROR_KINDS = 100;
+const OTHER_ERRORS = '(other errors)';
+
+export interface SpanMetricsOptions {
+  readonly maxOperationsPerService: number;
+  readonly flushIntervalMs: number;
+  readonly serviceGraphWaitMs: number;
+  readonly serviceGraphMaxItems: number;
+  /** The clock for the service graph's waits; Date.now by default. */
+  readonly now?: () => number;
+}
+
+export interface SpanMetricsStats {
+  /** Per service over its operation limit, the spans counted under OVERFLOW_OPERATION. */
+  readonly overflowedServices: ReadonlyMap<string, number>;
+  readonly flushes: number;
+  readonly flushFailures: number;
+  readonly skippedReplayedSpans: number;
+}
+
+/**
+ * Span metrics and the service graph, counted from every accepted span before tail sampling (Tempo's generator
+ * processors `span-metrics` and `service-graphs`): per minute and (service, operation, kind, status) a weight, a
+ * duration sum and a latency sketch; per minute and edge the requests, failures and both sides' latencies; per
+ * minute the error kinds of each operation. What was counted is appended to the metrics store every flush interval
+ * with the log position it covers, and the store writer releases the log no further than that position
+ * (`durableThrough`), so after a kill -9 the records since the last flush replay and are counted again exactly once.
+ *
+ * Unpaired service-graph halves live in memory: a half that was counted before a restart and whose other half
+ * arrives after it becomes a virtual-node edge (or is dropped, as Tempo drops an unpaired non-root server span).
+ */
+export class SpanMetricsConsumer implements SpanConsumer {
+  readonly name = 'span-metrics';
+  readonly prometheus = new PrometheusSeries();
+  private rollup = new MinuteRollup();
+  private readonly pairer: ServiceGraphPairer;
+  private readonly operations = new Map<string, Set<string>>();
+  private readonly overflowed = new Map<string, number>();
+  private readonly services = new WeakMap<Resource, string>();
+  private readonly now: () => number;
+  /** Highest position counted (pushed); what the next flush records. */
+  private counted: bigint;
+  /** Highest position whose counts are in the store. */
+  private durable: bigint;
+  /** A batch whose append failed, to go again with the next. */
+  private unwritten: MetricsBatch[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private flushes = 0;
+  private flushFailures = 0;
+  private skipped = 0;
+
+  private constructor(
+    private readonly store: MetricsStore,
+    private readonly opts: SpanMetricsOptions,
+    private readonly log: Logger,
+    resumeAfter: bigint,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.pairer = new ServiceGraphPairer({ waitMs: opts.serviceGraphWaitMs, maxItems: opts.serviceGraphMaxItems });
+    this.counted = resumeAfter;
+    this.durable = resumeAfter;
+    this.resumedAfter = resumeAfter;
+  }
+
+  /** Opens the consumer where the store's last append left off. Call `start()` to flush on a timer. */
+  static async open(store: MetricsStore, opts: SpanMetricsOptions, log: Logger): Promise<SpanMetricsConsumer> {
+    return new SpanMetricsConsumer(store, opts, log, await store.lastPosition());
+  }
+
+  /** The position through which counts are durable: the log must keep every record after it. */
+  durableThrough(): bigint {
+    return this.durable;
+  }
+
+  /** The last position the store recorded when this consumer opened: records at or below it are not counted again. */
+  readonly resumedAfter: bigint;
+
+  stats(): SpanMetricsStats {
+    return { overflowedServices: this.overflowed, flushes: this.flushes, flushFailures: this.flushFailures, skippedReplayedSpans: this.skipped };
+  }
+
+  graphCounters(): ReturnType<ServiceGraphPairer['counters']> {
+    return this.pairer.counters();
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.opts.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  push(spans: readonly Span[], walPosition: bigint): void {
+    if (walPosition <= this.counted) {
+      this.skipped += spans.length;
+      return;
+    }
+    const rollup = this.rollup;
+    const graph = [];
+    for (const span of spans) {
+      const service = this.serviceOf(span.resource);
+      const operation = this.operationOf(service, span.name);
+      const weight = adjustedCount(span.traceState);
+      const d = span.endTimeUnixNano - span.startTimeUnixNano;
+      const duration = d > 0n ? Number(d) : 0;
+      const minute = Math.floor(Number(span.startTimeUnixNano / 1_000_000n) / MINUTE_MS) * MINUTE_MS;
+      rollup.addSpan(minute, service, operation, span.kind, span.status.code, weight, duration);
+      this.prometheus.observeSpan(service, operation, span.kind, span.status.code, weight, duration);
+      if (span.status.code === StatusCode.ERROR) {
+        const { type, message } = spanError(span);
+        if (rollup.errorKinds(minute, service) < MAX_ERROR_KINDS) rollup.addError(minute, service, operation, span.kind, type, message, weight);
+        else rollup.addError(minute, service, operation, span.kind, '', OTHER_ERRORS, weight);
+      }
+      const g = graphSpan(span, service);
+      if (g !== undefined) graph.push(g);
+    }
+    if (graph.length > 0) this.addEdges(this.pairer.push(graph, this.now()));
+    this.counted = walPosition;
+  }
+
+  /**
+   * Writes what was counted, with the position it covers; one flush at a time. A failed append is kept and written
+   * with the next, and the log is held back meanwhile.
+   */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    await this.flush();
+  }
+
+  private async flushOnce(): Promise<void> {
+    this.addEdges(this.pairer.expire(this.now()));
+    const position = this.counted;
+    if (position <= this.durable && this.rollup.empty && this.unwritten.length === 0) return;
+    const batches = [...this.unwritten, this.rollup.take()];
+    this.unwritten = [];
+    const batch: MetricsBatch = {
+      spans: batches.flatMap((b) => b.spans),
+      edges: batches.flatMap((b) => b.edges),
+      errors: batches.flatMap((b) => b.errors),
+    };
+    try {
+      await this.store.append(batch, position);
+      this.durable = position;
+      this.flushes++;
+    } catch (err) {
+      this.flushFailures++;
+      this.unwritten = [batch];
+      this.log.error({ err, rows: batch.spans.length }, 'writing span metrics failed; they are kept and written with the next flush, and the log is kept until then');
+    }
+  }
+
+  private addEdges(edges: readonly ServiceGraphEdge[]): void {
+    for (const e of edges) {
+      // Every span of an edge carried the same trace; one weight for the edge is the client's sampling (as counted).
+      this.rollup.addEdge(e, 1);
+      this.prometheus.observeEdge(e, 1);
+    }
+  }
+
+  private serviceOf(resource: Resource): string {
+    let s = this.services.get(resource);
+    if (s === undefined) {
+      s = serviceName(resource);
+      this.services.set(resource, s);
+    }
+    return s;
+  }
+
+  private operationOf(service: string, name: string): string {
+    let ops = this.operations.get(service);
+    if (ops === undefined) {
+      ops = new Set();
+      this.operations.set(service, ops);
+    }
+    if (ops.has(name)) return name;
+    if (ops.size < this.opts.maxOperationsPerService) {
+      ops.add(name);
+      return name;
+    }
+    const first = !this.overflowed.has(service);
+    this.overflowed.set(service, (this.overflowed.get(service) ?? 0) + 1);
+    if (first) {
+      this.log.warn(
+        { service, limit: this.opts.maxOperationsPerService, overflow: OVERFLOW_OPERATION },
+        `service ${service} has more than ${this.opts.maxOperationsPerService} operations; the others are counted as "${OVERFLOW_OPERATION}" (raise metrics.maxOperationsPerService, or give spans lower-cardinality names)`,
+      );
+    }
+    return OVERFLOW_OPERATION;
+  }
+}
