@@ -1,5 +1,10 @@
 import { SloDefinitionSchema } from '@clew/api';
 import { z } from 'zod';
+import { parseConfigDuration } from '../config/duration.js';
+
+const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
+  message: 'expected a duration such as 7d, 12h, 30m, 10s or 500ms',
+});
 
 /** `slos:` in the config file: SLOs defined there are listed beside those made through the API, read-only. */
 export const slosConfigSchema = z.array(SloDefinitionSchema).default([]);
@@ -14,12 +19,32 @@ export const alertingConfigSchema = z
             url: z.string().url(),
             /** Extra request headers (e.g. Authorization). */
             headers: z.record(z.string(), z.string()).default({}),
+            /** The body's `receiver`, as Alertmanager names the receiver a notification went to. */
+            receiver: z.string().min(1).default('clew'),
           })
           .strict(),
       )
       .default([]),
-    /** How often SLOs are evaluated. */
-    evaluateEvery: z.string().default('30s'),
+    /** How often SLOs are evaluated (alerts fire and resolve at evaluations). */
+    evaluateEvery: duration.refine((s) => parseConfigDuration(s)! >= 1000, { message: 'expected at least 1s' }).default('30s'),
+    /** A firing alert is sent again after this long while it keeps firing (Alertmanager's repeat_interval); 0s never. */
+    repeatInterval: duration.default('4h'),
+    /** Where the UI is reached, for each alert's generatorURL; http://<host>:<ports.query> when absent. */
+    externalUrl: z.string().url().optional(),
+    /** Each notification is tried up to maxAttempts times, waiting initialBackoff, then twice as long, up to maxBackoff. */
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(100).default(6),
+        initialBackoff: duration.default('1s'),
+        maxBackoff: duration.default('1m'),
+      })
+      .strict()
+      .prefault({}),
+    /** How long one POST to a webhook may take before it counts as failed. */
+    timeout: duration.default('10s'),
   })
   .strict()
   .prefault({});
+
+export type AlertingConfig = z.infer<typeof alertingConfigSchema>;
+export type WebhookConfig = AlertingConfig['webhooks'][number];
