@@ -14,6 +14,7 @@ import type { TagScope } from './tags.js';
 import { parseTempoTraceId } from './trace-id.js';
 import { tempoResourceSpans } from './trace-json.js';
 import { encodeTempoTrace, encodeTraceByIdResponse } from './trace-proto.js';
+import { registerTempoMetricsRoutes } from './metrics-routes.js';
 
 /** What /api/status/buildinfo answers: a Tempo 2.x version, so that Grafana turns on TraceQL and the v2 tag APIs. */
 export const TEMPO_COMPATIBLE_VERSION = '2.9.0';
@@ -81,6 +82,8 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
   app.get<{ Params: { tag: string } }>('/api/v2/search/tag/:tag/values', async (request, reply) =>
     sendJson(reply, { tagValues: await typedTagValues(store, catalog, request.params.tag) }),
   );
+
+  registerTempoMetricsRoutes(app, store);
 }
 
 /** Tempo answers protobuf when the Accept header asks for application/protobuf, JSON otherwise. */

@@ -107,6 +107,12 @@ const REQUESTS: Array<string | [string, string]> = [
   '/api/search/tag/status.code/values',
   ['application/protobuf', `/api/traces/${C}`],
   '/api/metrics/query_range',
+  `/api/metrics/query_range?q=${q('{ } | count_over_time() by (resource.service.name)')}&start=${NOW_S - 120}&end=${NOW_S}&step=30s`,
+  `/api/metrics/query_range?q=${q('{ resource.service.name = "cart" } | quantile_over_time(duration, .5, .99)')}&start=${NOW_S - 120}&end=${NOW_S}&step=1m&exemplars=2`,
+  `/api/metrics/query_range?q=${q('{ } | histogram_over_time(duration) by (kind)')}&start=${NOW_S - 120}&end=${NOW_S}&step=60`,
+  `/api/metrics/query_range?q=${q('{ } | rate() by (span.cart.items)')}&start=${NOW_S - 120}&end=${NOW_S}&step=60&exemplars=0`,
+  `/api/metrics/query_range?q=${q('{ status = error }')}`,
+  `/api/metrics/query?q=${q('{ } | count_over_time() by (kind)')}&start=${NOW_S - 120}&end=${NOW_S}`,
 ];
 
 interface Exchange {
