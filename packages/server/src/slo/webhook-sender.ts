@@ -68,8 +68,8 @@ export class WebhookSender {
       const last = attempt === maxAttempts || !result.retryable;
       this.opts.onOutcome(last ? 'gave_up' : 'error');
       if (last) {
-        const why = result.retryable ? `after ${maxAttempts} attempts (alerting.retry.maxAttempts)` : 'the receiver refused it, so it is not retried';
-        log.error({ ...what, attempt, reason: result.reason }, `alert notification not delivered: ${result.reason}; given up ${why}`);
+        const why = result.retryable ? `given up after ${maxAttempts} attempts (alerting.retry.maxAttempts)` : 'not retried, since the receiver refused the body';
+        log.error({ ...what, attempt, reason: result.reason }, `alert notification not delivered: ${result.reason}; ${why}`);
         return;
       }
       log.warn({ ...what, attempt, reason: result.reason, retryInMs: backoff }, `alert notification failed (${result.reason}); retrying in ${backoff} ms`);
