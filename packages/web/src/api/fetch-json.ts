@@ -35,3 +35,23 @@ function errorFromBody(status: number, text: string): ApiError {
   }
   return new ApiError('response', status, String(status), text.slice(0, 200) || `HTTP ${status}`);
 }
+
+/**
+ * Sends JSON to the native API (POST, PUT) or deletes (DELETE, no body) and reads the JSON reply, if any; errors
+ * become ApiErrors as with fetchJson, so a form can show the server's message and the field it names.
+ */
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<T | undefined> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError('unreachable', 0, 'unreachable', 'The Clew API could not be reached.');
+  }
+  const text = await res.text();
+  if (!res.ok) throw errorFromBody(res.status, text);
+  return text === '' ? undefined : (JSON.parse(text) as T);
+}

@@ -1,15 +1,23 @@
-import { Link, NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { JumpBox } from './jump-box.js';
 import { ThemeToggle } from './theme-toggle.js';
 
 export function Layout() {
+  // `/` and `/services/…` are both the Services section.
+  const { pathname } = useLocation();
+  const inServices = pathname === '/' || pathname.startsWith('/services');
   return (
     <div className="app">
       <header className="app-header">
-        <Link to="/search" className="brand">
+        <Link to="/" className="brand">
           Clew
         </Link>
         <nav>
+          <NavLink to="/" className={() => (inServices ? 'active' : undefined)} end>
+            Services
+          </NavLink>
+          <NavLink to="/map">Map</NavLink>
+          <NavLink to="/slos">SLOs</NavLink>
           <NavLink to="/search">Search</NavLink>
         </nav>
         <div className="spacer" />

@@ -1,13 +1,18 @@
-import { createBrowserRouter, Navigate } from 'react-router';
+import { createBrowserRouter } from 'react-router';
 import { Layout } from './layout.js';
 import { NotFoundPage } from './not-found-page.js';
 
-// Each page is its own chunk, so opening a shared trace link does not wait for the search page's chart library.
+// Each page is its own chunk, so opening a shared trace link does not wait for the health pages' chart library.
 export const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
-      { index: true, element: <Navigate to="/search" replace /> },
+      { index: true, lazy: async () => ({ Component: (await import('../health/services-page.js')).ServicesPage }) },
+      { path: 'services', lazy: async () => ({ Component: (await import('../health/services-page.js')).ServicesPage }) },
+      { path: 'services/:service', lazy: async () => ({ Component: (await import('../health/service-page.js')).ServicePage }) },
+      { path: 'map', lazy: async () => ({ Component: (await import('../map/service-map-page.js')).ServiceMapPage }) },
+      { path: 'slos', lazy: async () => ({ Component: (await import('../slo/slos-page.js')).SlosPage }) },
+      { path: 'slos/:id', lazy: async () => ({ Component: (await import('../slo/slo-page.js')).SloPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../search/search-page.js')).SearchPage }) },
       { path: 'trace/:id', lazy: async () => ({ Component: (await import('../trace/trace-page.js')).TracePage }) },
       { path: '*', element: <NotFoundPage /> },
