@@ -2,9 +2,11 @@
 // span is acknowledged (durable in the write-ahead log) and then written to the store. Prints spans/s per core
 // (spans over the server's own CPU seconds) and bytes per span on disk; then the same load through a realistic
 // processor chain (limits, redact with three patterns, enrich, head sampling at 1.0), and its ratio to the plain run.
+// The plain run counts span metrics and the service graph (on by default); the `no-metrics` run turns them off, and
+// their ratio is what counting costs.
 //
 //   npm run build && node bench/ingest.js            (CLEW_BENCH_INGEST_SPANS=1000000 by default)
-//   CLEW_BENCH_INGEST_RUNS=plain node bench/ingest.js   runs only the plain one (or: processors)
+//   CLEW_BENCH_INGEST_RUNS=plain,no-metrics node bench/ingest.js   runs only those (also: processors, tail)
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,7 +122,7 @@ async function run(label, configYaml, tail = false) {
   console.log(`  acknowledged (durable in the write-ahead log): ${fmt(spans / ackSeconds)} spans/s wall, ${fmt(spans / ackCpu)} spans per server CPU-second (${refused} requests pushed back with 503)`);
   console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core`);
   console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span   target ≤ 60`);
-  if (configYaml && !tail) console.log(`  write-ahead log records: ${fmt(reencoded)} (re-encoded when a processor changed the batch)`);
+  if (configYaml && !tail && configYaml !== NO_METRICS_YAML) console.log(`  write-ahead log records: ${fmt(reencoded)} (re-encoded when a processor changed the batch)`);
   if (tail) {
     console.log(`  (spans per server CPU-second is the figure to compare: the wall time includes the ${'2 s'} decision wait)`);
     console.log(`  held at most ${fmt(peak.held)} spans; memory per held span ≈ ${fmt((peak.rss - rss0) / Math.max(1, peak.held))} B (resident growth at that moment over the held spans)`);
@@ -128,10 +130,15 @@ async function run(label, configYaml, tail = false) {
   return { perCpu: spans / storeCpu, wall: spans / storeSeconds };
 }
 
-const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,processors,tail').split(',');
-const plain = runs.includes('plain') ? await run('plain', undefined) : undefined;
+const NO_METRICS_YAML = 'metrics:\n  enabled: false\n';
+const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail').split(',');
+const plain = runs.includes('plain') ? await run('plain (span metrics and the service graph on, the default)', undefined) : undefined;
+const noMetrics = runs.includes('no-metrics') ? await run('span metrics and the service graph off', NO_METRICS_YAML) : undefined;
 const chain = runs.includes('processors') ? await run('processors: limits, redact (3 patterns), enrich, head sampling 1.0', PROCESSORS_YAML) : undefined;
 const tailRun = runs.includes('tail') ? await run('tail sampling: error, latency > 1s, baseline 100 traces/s; decision wait 2 s', TAIL_YAML, true) : undefined;
+if (plain && noMetrics) {
+  console.log(`\nspan metrics on / off: ${(plain.perCpu / noMetrics.perCpu).toFixed(2)} per server CPU-second, ${(plain.wall / noMetrics.wall).toFixed(2)} wall   target ≥ 0.90`);
+}
 if (plain && chain) {
   console.log(`\nprocessor chain / plain: ${(chain.perCpu / plain.perCpu).toFixed(2)} per server CPU-second, ${(chain.wall / plain.wall).toFixed(2)} wall   target ≥ 0.85`);
 }

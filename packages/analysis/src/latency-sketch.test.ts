@@ -74,3 +74,16 @@ describe('latency sketch', () => {
     expect(latencyKey(500 * ms)).toBeGreaterThan(latencyKey(400 * ms));
   });
 });
+
+describe('LatencyBinsBuilder', () => {
+  it('grows on both sides without losing or moving a bin', () => {
+    const values = [1e6, 1e3, 1e12, 5e5, 2e9, 1e3, 7, 1e15];
+    const b = new LatencyBinsBuilder();
+    for (const v of values) b.add(v);
+    const bins = b.build();
+    const expected = new Map<number, number>();
+    for (const v of values) expected.set(latencyKey(v), (expected.get(latencyKey(v)) ?? 0) + 1);
+    expect(bins.keys).toEqual([...expected.keys()].sort((x, y) => x - y));
+    expect(bins.counts).toEqual(bins.keys.map((k) => expected.get(k)));
+  });
+});

@@ -24,37 +24,77 @@ export function latencyKeyValue(key: number): number {
   return Math.pow(2, key / MULTIPLIER) * (2 / (1 + GAMMA));
 }
 
-/** Accumulates durations (nanoseconds) with weights into bins. */
+/**
+ * Accumulates durations (nanoseconds) with weights into bins: a dense array over the keys seen so far (DDSketch's
+ * DenseStore), which grows to take a key outside it. Cheaper than a map per bin on the ingest path: no boxed
+ * numbers, no hashing.
+ */
 export class LatencyBinsBuilder {
-  private readonly bins = new Map<number, number>();
+  private counts: Float64Array | undefined;
+  /** Key of counts[0]. */
+  private offset = 0;
   private zero = 0;
 
   add(valueNanos: number, weight = 1): void {
-    if (valueNanos > MIN_POSITIVE) {
-      const k = latencyKey(valueNanos);
-      this.bins.set(k, (this.bins.get(k) ?? 0) + weight);
-    } else {
-      this.zero += weight;
-    }
+    if (valueNanos > MIN_POSITIVE) this.addKey(latencyKey(valueNanos), weight);
+    else this.zero += weight;
   }
 
   addBins(other: LatencyBins): void {
     this.zero += other.zeroCount;
-    for (let i = 0; i < other.keys.length; i++) {
-      const k = other.keys[i]!;
-      this.bins.set(k, (this.bins.get(k) ?? 0) + other.counts[i]!);
-    }
+    for (let i = 0; i < other.keys.length; i++) this.addKey(other.keys[i]!, other.counts[i]!);
   }
 
   get empty(): boolean {
-    return this.zero === 0 && this.bins.size === 0;
+    return this.zero === 0 && this.counts === undefined;
   }
 
   build(): LatencyBins {
-    const keys = [...this.bins.keys()].sort((a, b) => a - b);
-    return { keys, counts: keys.map((k) => this.bins.get(k)!), zeroCount: this.zero };
+    const keys: number[] = [];
+    const counts: number[] = [];
+    const c = this.counts;
+    if (c !== undefined) {
+      for (let i = 0; i < c.length; i++) {
+        if (c[i] !== 0) {
+          keys.push(i + this.offset);
+          counts.push(c[i]!);
+        }
+      }
+    }
+    return { keys, counts, zeroCount: this.zero };
+  }
+
+  private addKey(key: number, weight: number): void {
+    let c = this.counts;
+    if (c === undefined) {
+      c = this.counts = new Float64Array(INITIAL_BINS);
+      this.offset = key - INITIAL_BINS / 2;
+    }
+    let i = key - this.offset;
+    if (i < 0 || i >= c.length) {
+      c = this.grow(key);
+      i = key - this.offset;
+    }
+    c[i]! += weight;
+  }
+
+  /** Widens the array to hold `key`, with room to spare on that side. */
+  private grow(key: number): Float64Array {
+    const old = this.counts!;
+    const low = Math.min(this.offset, key);
+    const high = Math.max(this.offset + old.length - 1, key);
+    const size = Math.max(old.length * 2, high - low + 1 + INITIAL_BINS);
+    const offset = key < this.offset ? high - size + 1 : low;
+    const next = new Float64Array(size);
+    next.set(old, this.offset - offset);
+    this.counts = next;
+    this.offset = offset;
+    return next;
   }
 }
+
+/** Bins a new builder starts with; about ±0.7 of a decade around its first value at 1% accuracy. */
+const INITIAL_BINS = 64;
 
 /** Bins of a list of values: a test and benchmark convenience. */
 export function latencyBinsOf(valuesNanos: readonly number[]): LatencyBins {

@@ -26,15 +26,12 @@ function pick(attrs: Attributes): Record<string, string> | undefined {
 
 /**
  * A span as service-graph pairing sees it, or undefined for kinds that make no edge (internal, unspecified). Times
- * are the duration from 0, so they fit a number exactly; `epochMs` places the edge in its minute.
+ * are the duration from 0, so they fit a number exactly; `epochMs` (its start) places the edge in its minute.
  */
-export function graphSpan(span: Span, service: string): (GraphSpan & { readonly epochMs: number }) | undefined {
+export function graphSpan(span: Span, service: string, durationNanos: number, epochMs: number): GraphSpan | undefined {
   if (span.kind !== SpanKind.CLIENT && span.kind !== SpanKind.SERVER && span.kind !== SpanKind.PRODUCER && span.kind !== SpanKind.CONSUMER) {
     return undefined;
   }
-  const d = span.endTimeUnixNano - span.startTimeUnixNano;
-  const attributes = pick(span.attributes);
-  const resourceAttributes = pick(span.resource.attributes);
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -42,10 +39,23 @@ export function graphSpan(span: Span, service: string): (GraphSpan & { readonly 
     kind: span.kind,
     service,
     start: 0,
-    end: d > 0n ? Number(d) : 0,
+    end: durationNanos,
     error: span.status.code === StatusCode.ERROR,
-    epochMs: Number(span.startTimeUnixNano / 1_000_000n),
-    ...(attributes && { attributes }),
-    ...(resourceAttributes && { resourceAttributes }),
+    epochMs,
+    // Pairing reads attributes of client spans (databases, peers) and of root server spans (a peer naming the
+    // virtual client); a non-root server span that finds no client is dropped, so its attributes are never read.
+    attributes: span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER || span.parentSpanId === null ? pick(span.attributes) : undefined,
+    resourceAttributes: resourcePick(span.resource.attributes),
   };
+}
+
+/** A resource is shared by all its spans: what it says for the graph is worked out once. */
+const resourcePicks = new WeakMap<Attributes, Record<string, string> | null>();
+function resourcePick(attrs: Attributes): Record<string, string> | undefined {
+  let r = resourcePicks.get(attrs);
+  if (r === undefined) {
+    r = pick(attrs) ?? null;
+    resourcePicks.set(attrs, r);
+  }
+  return r ?? undefined;
 }

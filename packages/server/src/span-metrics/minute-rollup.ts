@@ -34,7 +34,8 @@ type ErrorAcc = { -readonly [K in keyof ErrorRow]: ErrorRow[K] };
  * joined with NUL, which no name holds.
  */
 export class MinuteRollup {
-  private spans = new Map<string, SpanAcc>();
+  /** minute → service → operation → accumulators by kind × 3 + status: no key text made per span. */
+  private spans = new Map<number, Map<string, Map<string, Array<SpanAcc | undefined>>>>();
   private edges = new Map<string, EdgeAcc>();
   private errors = new Map<string, ErrorAcc>();
 
@@ -49,11 +50,17 @@ export class MinuteRollup {
   private errorKindsBy = new Map<string, number>();
 
   addSpan(minute: number, service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
-    const key = `${minute}\0${service}\0${operation}\0${kind}\0${status}`;
-    let acc = this.spans.get(key);
+    let byService = this.spans.get(minute);
+    if (byService === undefined) this.spans.set(minute, (byService = new Map()));
+    let byOperation = byService.get(service);
+    if (byOperation === undefined) byService.set(service, (byOperation = new Map()));
+    let slots = byOperation.get(operation);
+    if (slots === undefined) byOperation.set(operation, (slots = []));
+    const slot = kind * 3 + status;
+    let acc = slots[slot];
     if (acc === undefined) {
       acc = { minute, service, operation, kind, status, count: 0, durationSumNanos: 0, latency: new LatencyBinsBuilder() };
-      this.spans.set(key, acc);
+      slots[slot] = acc;
     }
     acc.count += weight;
     acc.durationSumNanos += durationNanos * weight;
@@ -96,10 +103,20 @@ export class MinuteRollup {
     if (e.virtualNode !== 'server' || e.connectionType === 'database') acc.serverLatency.add(e.serverDurationNanos, weight);
   }
 
+  private *spanAccs(): Generator<SpanAcc> {
+    for (const byService of this.spans.values()) {
+      for (const byOperation of byService.values()) {
+        for (const slots of byOperation.values()) {
+          for (const acc of slots) if (acc !== undefined) yield acc;
+        }
+      }
+    }
+  }
+
   /** The rows counted so far; the rollup starts empty again. */
   take(): MetricsBatch {
     const spans: SpanMetricsRow[] = [];
-    for (const a of this.spans.values()) {
+    for (const a of this.spanAccs()) {
       spans.push({
         minute: a.minute,
         service: a.service,

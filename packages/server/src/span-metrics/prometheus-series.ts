@@ -61,16 +61,20 @@ interface EdgeSeries {
  * its stride.
  */
 export class PrometheusSeries {
-  private readonly spans = new Map<string, SpanSeries>();
+  /** service → operation → series by kind × 3 + status. */
+  private readonly spans = new Map<string, Map<string, Array<SpanSeries | undefined>>>();
   private readonly edges = new Map<string, EdgeSeries>();
 
   observeSpan(service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
-    const key = `${service}\0${operation}\0${kind}\0${status}`;
-    let s = this.spans.get(key);
+    let byOperation = this.spans.get(service);
+    if (byOperation === undefined) this.spans.set(service, (byOperation = new Map()));
+    let slots = byOperation.get(operation);
+    if (slots === undefined) byOperation.set(operation, (slots = []));
+    let s = slots[kind * 3 + status];
     if (s === undefined) {
       const labels = `service="${escapeLabel(service)}",span_kind="${KIND_LABEL[kind] ?? kind}",span_name="${escapeLabel(operation)}",status_code="${STATUS_LABEL[status] ?? status}"`;
       s = { labels, calls: 0, latency: new Histogram(SPAN_LATENCY_BUCKETS) };
-      this.spans.set(key, s);
+      slots[kind * 3 + status] = s;
     }
     s.calls += weight;
     s.latency.observe(durationNanos / 1e9, weight);
@@ -90,14 +94,21 @@ export class PrometheusSeries {
     s.client.observe(e.clientDurationNanos / 1e9, weight);
   }
 
+  private *spanSeries(): Generator<SpanSeries> {
+    for (const byOperation of this.spans.values()) {
+      for (const slots of byOperation.values()) for (const s of slots) if (s !== undefined) yield s;
+    }
+  }
+
   /** The text exposition format (version 0.0.4). */
   render(): string {
     const lines: string[] = [];
     const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     family('traces_spanmetrics_calls_total', 'counter', 'Spans counted, by service, span name, kind and status.');
-    for (const s of this.spans.values()) lines.push(`traces_spanmetrics_calls_total{${s.labels}} ${formatNumber(s.calls)}`);
+    const spans = [...this.spanSeries()];
+    for (const s of spans) lines.push(`traces_spanmetrics_calls_total{${s.labels}} ${formatNumber(s.calls)}`);
     family('traces_spanmetrics_latency', 'histogram', 'Span durations in seconds.');
-    for (const s of this.spans.values()) s.latency.write(lines, 'traces_spanmetrics_latency', s.labels);
+    for (const s of spans) s.latency.write(lines, 'traces_spanmetrics_latency', s.labels);
     family('traces_service_graph_request_total', 'counter', 'Requests between two nodes of the service graph.');
     for (const s of this.edges.values()) lines.push(`traces_service_graph_request_total{${s.labels}} ${formatNumber(s.requests)}`);
     family('traces_service_graph_request_failed_total', 'counter', 'Failed requests between two nodes of the service graph.');

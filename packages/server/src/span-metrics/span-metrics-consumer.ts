@@ -1,4 +1,4 @@
-import type { ServiceGraphEdge } from '@clew/analysis';
+import type { GraphSpan, ServiceGraphEdge } from '@clew/analysis';
 import { ServiceGraphPairer } from '@clew/analysis';
 import type { Resource, Span } from '@clew/model';
 import { serviceName, StatusCode } from '@clew/model';
@@ -16,6 +16,8 @@ export const OVERFLOW_OPERATION = '(other operations)';
 /** Distinct error kinds kept per service and minute in one flush; the rest count under one message. */
 const MAX_ERROR_KINDS = 100;
 const OTHER_ERRORS = '(other errors)';
+const NANOS_PER_MS = 1_000_000n;
+const MINUTE_NS = BigInt(MINUTE_MS) * NANOS_PER_MS;
 
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
@@ -111,14 +113,23 @@ export class SpanMetricsConsumer implements SpanConsumer {
       return;
     }
     const rollup = this.rollup;
-    const graph = [];
+    const graph: GraphSpan[] = [];
+    // Spans of a batch mostly share a minute: compare with its bounds (no BigInt made) before working one out.
+    let minute = 0;
+    let minuteStart = 1n;
+    let minuteEnd = 0n;
     for (const span of spans) {
       const service = this.serviceOf(span.resource);
       const operation = this.operationOf(service, span.name);
       const weight = adjustedCount(span.traceState);
       const d = span.endTimeUnixNano - span.startTimeUnixNano;
       const duration = d > 0n ? Number(d) : 0;
-      const minute = Math.floor(Number(span.startTimeUnixNano / 1_000_000n) / MINUTE_MS) * MINUTE_MS;
+      const start = span.startTimeUnixNano;
+      if (start < minuteStart || start >= minuteEnd) {
+        minute = Math.floor(Number(start / NANOS_PER_MS) / MINUTE_MS) * MINUTE_MS;
+        minuteStart = BigInt(minute) * NANOS_PER_MS;
+        minuteEnd = minuteStart + MINUTE_NS;
+      }
       rollup.addSpan(minute, service, operation, span.kind, span.status.code, weight, duration);
       this.prometheus.observeSpan(service, operation, span.kind, span.status.code, weight, duration);
       if (span.status.code === StatusCode.ERROR) {
@@ -126,7 +137,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
         if (rollup.errorKinds(minute, service) < MAX_ERROR_KINDS) rollup.addError(minute, service, operation, span.kind, type, message, weight);
         else rollup.addError(minute, service, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      const g = graphSpan(span, service);
+      const g = graphSpan(span, service, duration, minute);
       if (g !== undefined) graph.push(g);
     }
     if (graph.length > 0) this.addEdges(this.pairer.push(graph, this.now()));
