@@ -259,6 +259,13 @@ describe('GET /api/metrics/query_range', () => {
     }
   });
 
+  it('with (exemplars = n) overrides the parameter, false turns them off; other hints are read and ignored', async () => {
+    const count = async (q: string) => (await series(q, '&exemplars=10')).flatMap((s) => s.exemplars ?? []).length;
+    expect(await count('{ } | count_over_time() with (exemplars = 2)')).toBe(2);
+    expect(await count('{ } | count_over_time() with (exemplars = false)')).toBe(0);
+    expect(await series('{ } | count_over_time() with (sample = true)')).toEqual(await series('{ } | count_over_time()'));
+  });
+
   it('quantile exemplars carry the span duration in seconds', async () => {
     const out = await series('{ resource.service.name = "frontend" } | quantile_over_time(duration, .5)', '&exemplars=4');
     const exemplars = out.flatMap((s) => s.exemplars ?? []);

@@ -3,7 +3,8 @@ import type { Store } from '@clew/storage';
 import type { TraceQLQuery } from './ast.js';
 import { evaluateSpans } from './evaluate.js';
 import type { MetricsQuery } from './metrics-ast.js';
-import { parseMetricsTokens } from './metrics-parser.js';
+import type { HintValue } from './metrics-parser.js';
+import { parseHints, parseMetricsTokens } from './metrics-parser.js';
 import { parseQuery } from './parser.js';
 import { TokenCursor } from './cursor.js';
 import { tokenize } from './lexer.js';
@@ -13,6 +14,7 @@ import type { TraceQLSearchOptions, TraceQLSearchResult, TraceQLSpanSet, TraceQL
 
 export type { TraceQLQuery } from './ast.js';
 export type { MathOp, MetricsAggregate, MetricsField, MetricsFn, MetricsQuery, SecondStage } from './metrics-ast.js';
+export type { HintValue } from './metrics-parser.js';
 export type {
   AggregateType,
   TraceQLAggregate,
@@ -42,12 +44,15 @@ export function parseTraceQL(text: string): { ok: true; query: TraceQLQuery } | 
  * Parses a TraceQL metrics query (a pipeline ending in a metrics function, second stages, arithmetic between them).
  * @example parseTraceQLMetrics('{ status = error } | rate() by (resource.service.name) | topk(5)')
  */
-export function parseTraceQLMetrics(text: string): { ok: true; query: MetricsQuery } | { ok: false; error: TraceQLSyntaxError } {
+export function parseTraceQLMetrics(
+  text: string,
+): { ok: true; query: MetricsQuery; hints: ReadonlyMap<string, HintValue> } | { ok: false; error: TraceQLSyntaxError } {
   try {
     const c = new TokenCursor(tokenize(text));
     const query = parseMetricsTokens(c);
-    if (c.peek().type !== 'end') c.fail('expected a second stage ("| topk(n)", "| bottomk(n)", "> 10"), an operator or the end of the query');
-    return { ok: true, query };
+    const hints = parseHints(c);
+    if (c.peek().type !== 'end') c.fail('expected a second stage ("| topk(n)", "| bottomk(n)", "> 10"), an operator, with (...) or the end of the query');
+    return { ok: true, query, hints };
   } catch (e) {
     if (e instanceof TraceQLParseFailure) return { ok: false, error: syntaxError(text, e.offset, e.detail) };
     throw e;

@@ -59,6 +59,17 @@ describe('parseTraceQLMetrics', () => {
     expect(error(text)).toBe(message);
   });
 
+  it('reads query hints after the query', () => {
+    const r = parseTraceQLMetrics('{ } | rate() with (exemplars = 5, sample = true, most_recent = false, job_size = "x")');
+    expect(r.ok && [...r.hints]).toEqual([
+      ['exemplars', 5n],
+      ['sample', true],
+      ['most_recent', false],
+      ['job_size', 'x'],
+    ]);
+    expect(error('{ } | rate() with (exemplars)')).toBe('parse error at line 1, col 29: expected "=" after exemplars but found ")"');
+  });
+
   it('leaves search as it was: a metrics function is not a search', () => {
     expect(parseTraceQL('{ } | rate()').ok).toBe(false);
     expect(parseTraceQL('({ } | by(name))').ok).toBe(true);

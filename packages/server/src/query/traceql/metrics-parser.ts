@@ -155,6 +155,32 @@ function parseStages(c: TokenCursor): SecondStage[] {
   }
 }
 
+/** A query hint's value (Tempo's `static`): a string, number, duration (nanoseconds) or boolean. */
+export type HintValue = string | number | bigint | boolean;
+
+/**
+ * Query hints after the query, Tempo's `with (name = value, ...)`: read here so that queries carrying them parse;
+ * the caller decides which it honours.
+ */
+export function parseHints(c: TokenCursor): Map<string, HintValue> {
+  const hints = new Map<string, HintValue>();
+  if (!(c.is('with') && c.is('(', 1))) return hints;
+  c.next();
+  c.next();
+  do {
+    const name = c.next();
+    if (name.type !== 'ident') c.fail('expected a hint name such as exemplars', name);
+    c.expect('=', `"=" after ${name.text}`);
+    const v = c.next();
+    if (v.type === 'string' || v.type === 'float') hints.set(name.text, v.value);
+    else if (v.type === 'int' || v.type === 'duration') hints.set(name.text, v.value);
+    else if (v.type === 'ident' && (v.text === 'true' || v.text === 'false')) hints.set(name.text, v.text === 'true');
+    else c.fail('expected a value (a string, a number, a duration, true or false)', v);
+  } while (c.accept(','));
+  c.expect(')', '"," or ")" to close with(');
+  return hints;
+}
+
 function parseAggregate(c: TokenCursor): MetricsAggregate {
   const name = c.next();
   if (!FIRST_STAGE.has(name.text)) {
