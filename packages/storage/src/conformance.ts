@@ -7,6 +7,13 @@ import { outlineCases } from './conformance/outline-cases.js';
 import { batchReadCases, roundTripCases } from './conformance/round-trip-cases.js';
 import { searchCases } from './conformance/search-cases.js';
 import { summaryCases } from './conformance/summary-cases.js';
+import { documentCases } from './conformance/metrics-document-cases.js';
+import { metricsDurabilityCases } from './conformance/metrics-durability-cases.js';
+import { edgesAndErrorsCases } from './conformance/metrics-edges-errors-cases.js';
+import type { MetricsConformanceOptions } from './conformance/metrics-harness.js';
+import { useMetricsStore } from './conformance/metrics-harness.js';
+import { spanMetricsCases } from './conformance/metrics-span-cases.js';
+import { tierCases } from './conformance/metrics-tier-cases.js';
 
 export type { OpenStore } from './conformance/harness.js';
 
@@ -25,5 +32,23 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
     describe('summaries, sorting and paging', () => summaryCases(h));
     describe('catalog', () => catalogCases(h));
     describe('durability and retention', () => durabilityCases(h));
+  });
+}
+
+export type { MetricsConformanceOptions, OpenMetricsStore, SkipCases } from './conformance/metrics-harness.js';
+
+/**
+ * Registers the behaviour every MetricsStore must have, as vitest tests against the interface only: each test gets
+ * a fresh store in its own temp dir. A backend may skip cases by name with a reason, which is printed.
+ * @example describeMetricsStoreConformance('duckdb', { open: ({ dir }) => openDuckDBMetricsStore({ path: join(dir, 'm.duckdb') }) })
+ */
+export function describeMetricsStoreConformance(name: string, opts: MetricsConformanceOptions): void {
+  describe(`MetricsStore conformance: ${name}`, () => {
+    const h = useMetricsStore(opts);
+    describe('span metrics', () => spanMetricsCases(h));
+    describe('tiers and retention', () => tierCases(h));
+    describe('durability', () => metricsDurabilityCases(h));
+    describe('edges and errors', () => edgesAndErrorsCases(h));
+    describe('documents', () => documentCases(h));
   });
 }

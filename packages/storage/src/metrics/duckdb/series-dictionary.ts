@@ -1,0 +1,118 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SpanKind } from '@clew/model';
+
+/** One (service, operation, kind): rows of the operation tiers are keyed by its id (`sid`). */
+export interface Series {
+  readonly service: string;
+  readonly operation: string;
+  readonly kind: SpanKind;
+  /** Its (service, kind) series, the key of the service tiers. */
+  readonly vid: number;
+}
+
+/** One (service, kind): rows of the service tiers (operations added up) are keyed by its id (`vid`). */
+export interface ServiceSeries {
+  readonly service: string;
+  readonly kind: SpanKind;
+}
+
+const key3 = (service: string, operation: string, kind: number): string => `${kind}\u0000${service}\u0000${operation}`;
+const key2 = (service: string, kind: number): string => `${kind}\u0000${service}`;
+
+/**
+ * Series ids, all in memory (a few thousand): rows carry small integers instead of strings, filters become id
+ * lists, and grouping maps an id to its group without touching a string per row.
+ */
+export class SeriesDictionary {
+  readonly series: Series[] = [];
+  readonly services: ServiceSeries[] = [];
+  private readonly sids = new Map<string, number>();
+  private readonly vids = new Map<string, number>();
+  /** Added by `idOf` and not yet written: written in the append's transaction, then `commit`ted. */
+  private pendingSeries: number[] = [];
+  private pendingServices: number[] = [];
+
+  static async load(conn: DuckDBConnection): Promise<SeriesDictionary> {
+    const d = new SeriesDictionary();
+    for (const [vid, service, kind] of (await conn.runAndReadAll('SELECT vid, service, kind FROM services ORDER BY vid')).getRows()) {
+      d.services[Number(vid)] = { service: service as string, kind: Number(kind) as SpanKind };
+      d.vids.set(key2(service as string, Number(kind)), Number(vid));
+    }
+    const rows = (await conn.runAndReadAll('SELECT sid, service, operation, kind, vid FROM series ORDER BY sid')).getRows();
+    for (const [sid, service, operation, kind, vid] of rows) {
+      const s = { service: service as string, operation: operation as string, kind: Number(kind) as SpanKind, vid: Number(vid) };
+      d.series[Number(sid)] = s;
+      d.sids.set(key3(s.service, s.operation, s.kind), Number(sid));
+    }
+    return d;
+  }
+
+  /** The id of a series, added (pending) when new. */
+  idOf(service: string, operation: string, kind: SpanKind): number {
+    const k = key3(service, operation, kind);
+    let sid = this.sids.get(k);
+    if (sid !== undefined) return sid;
+    const k2 = key2(service, kind);
+    let vid = this.vids.get(k2);
+    if (vid === undefined) {
+      vid = this.services.push({ service, kind }) - 1;
+      this.vids.set(k2, vid);
+      this.pendingServices.push(vid);
+    }
+    sid = this.series.push({ service, operation, kind, vid }) - 1;
+    this.sids.set(k, sid);
+    this.pendingSeries.push(sid);
+    return sid;
+  }
+
+  /** Writes the pending series inside the caller's transaction. */
+  async write(conn: DuckDBConnection): Promise<void> {
+    if (this.pendingServices.length > 0) {
+      const a = await conn.createAppender('services');
+      for (const vid of this.pendingServices) {
+        const s = this.services[vid]!;
+        a.appendInteger(vid);
+        a.appendVarchar(s.service);
+        a.appendUTinyInt(s.kind);
+        a.endRow();
+      }
+      a.flushSync();
+      a.closeSync();
+    }
+    if (this.pendingSeries.length > 0) {
+      const a = await conn.createAppender('series');
+      for (const sid of this.pendingSeries) {
+        const s = this.series[sid]!;
+        a.appendInteger(sid);
+        a.appendVarchar(s.service);
+        a.appendVarchar(s.operation);
+        a.appendUTinyInt(s.kind);
+        a.appendInteger(s.vid);
+        a.endRow();
+      }
+      a.flushSync();
+      a.closeSync();
+    }
+  }
+
+  /** The pending series are durable. */
+  commit(): void {
+    this.pendingSeries = [];
+    this.pendingServices = [];
+  }
+
+  /** The append failed: forget the series it added (they are the newest ids). */
+  rollback(): void {
+    for (const sid of this.pendingSeries) {
+      const s = this.series[sid]!;
+      this.sids.delete(key3(s.service, s.operation, s.kind));
+    }
+    for (const vid of this.pendingServices) {
+      const s = this.services[vid]!;
+      this.vids.delete(key2(s.service, s.kind));
+    }
+    this.series.length -= this.pendingSeries.length;
+    this.services.length -= this.pendingServices.length;
+    this.commit();
+  }
+}

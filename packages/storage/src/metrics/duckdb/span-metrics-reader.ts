@@ -1,0 +1,138 @@
+import type { DuckDBBlobVector, DuckDBConnection } from '@duckdb/node-api';
+import type { SpanKind } from '@clew/model';
+import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
+import { BinsAccumulator } from './bins-accumulator.js';
+import { forEachChunk, idFilter } from './read-chunks.js';
+import type { SeriesDictionary } from './series-dictionary.js';
+import type { RolledTier, TierSegment } from './tier-plan.js';
+import { planSegments } from './tier-plan.js';
+
+/** A table holding rows of one tier; `byService` when its ids are service series (vid), else series (sid). */
+export interface SpanSource {
+  readonly table: string;
+  readonly byService: boolean;
+}
+
+/** The tables answering a segment, at the operation level or (operations added up) at the service level. */
+export type SourcesOf = (segment: TierSegment, serviceLevel: boolean) => SpanSource[];
+
+interface Group {
+  readonly service?: string;
+  readonly operation?: string;
+  readonly kind?: SpanKind;
+}
+
+interface Cell {
+  readonly t: number;
+  readonly group: number;
+  count: number;
+  errors: number;
+  dur: number;
+  readonly bins: BinsAccumulator;
+}
+
+const MINUTE = 60_000;
+
+/** Minutes [from, to) of a query in epoch milliseconds: a minute counts when its start is inside the window. */
+export function queryMinutes(from: number, to: number): [number, number] {
+  return [Math.ceil(from / MINUTE), Math.ceil(to / MINUTE)];
+}
+
+export function stepMinutes(step: number | undefined): number | undefined {
+  if (step === undefined) return undefined;
+  if (!(step > 0) || step % MINUTE !== 0) throw new RangeError(`span metrics step ${step} ms is not a positive whole number of minutes`);
+  return step / MINUTE;
+}
+
+/**
+ * Reads span metrics: picks the tiers (planSegments), selects their rows in one UNION ALL (one snapshot), and adds
+ * them up per bucket and group in JavaScript, where merging bins is an array index per bin.
+ */
+export async function readSpanMetrics(
+  conn: DuckDBConnection,
+  q: SpanMetricsQuery,
+  dict: SeriesDictionary,
+  tiers: readonly RolledTier[],
+  sourcesOf: SourcesOf,
+): Promise<SpanMetricsPoint[]> {
+  const [fromT, toT] = queryMinutes(q.from, q.to);
+  const stepT = stepMinutes(q.step);
+  if (toT <= fromT) return [];
+  const services = q.services && new Set(q.services);
+  const operations = q.operations && new Set(q.operations);
+  const kinds = q.kinds && new Set<number>(q.kinds);
+  const byService = q.groupBy.includes('service');
+  const byOperation = q.groupBy.includes('operation');
+  const byKind = q.groupBy.includes('kind');
+  const serviceLevel = !operations && !byOperation;
+
+  const groups: Group[] = [];
+  const groupIds = new Map<string, number>();
+  const groupOf = (service: string, operation: string, kind: SpanKind): number => {
+    const key = `${byService ? service : ''}\u0000${byOperation ? operation : ''}\u0000${byKind ? kind : ''}`;
+    let g = groupIds.get(key);
+    if (g === undefined) {
+      g = groups.push({ ...(byService && { service }), ...(byOperation && { operation }), ...(byKind && { kind }) }) - 1;
+      groupIds.set(key, g);
+    }
+    return g;
+  };
+  const sidGroup = new Int32Array(dict.series.length).fill(-1);
+  const vidGroup = new Int32Array(dict.services.length).fill(-1);
+  const sids: number[] = [];
+  const vids = new Set<number>();
+  dict.series.forEach((s, sid) => {
+    if (services && !services.has(s.service)) return;
+    if (operations && !operations.has(s.operation)) return;
+    if (kinds && !kinds.has(s.kind)) return;
+    sidGroup[sid] = groupOf(s.service, s.operation, s.kind);
+    vidGroup[s.vid] = groupOf(s.service, '', s.kind);
+    sids.push(sid);
+    vids.add(s.vid);
+  });
+  if (sids.length === 0) return [];
+  const sidList = sids.length === dict.series.length ? null : sids;
+  const vidList = vids.size === dict.services.length ? null : [...vids];
+
+  const selects: string[] = [];
+  for (const seg of planSegments(fromT, toT, stepT, tiers)) {
+    for (const src of sourcesOf(seg, serviceLevel)) {
+      selects.push(
+        `SELECT ${src.byService ? 1 : 0} AS v, t, id, count, errors, dur, bins FROM ${src.table}
+         WHERE t >= ${seg.lo} AND t < ${seg.hi}${idFilter('id', src.byService ? vidList : sidList)}`,
+      );
+    }
+  }
+  const firstBucket = stepT === undefined ? 0 : Math.floor(fromT / stepT);
+  const buckets = stepT === undefined ? 1 : Math.floor((toT - 1) / stepT) - firstBucket + 1;
+  const cells = new Map<number, Cell>();
+  await forEachChunk(conn, selects.join('\nUNION ALL\n'), [], (chunk) => {
+    const [v, t, id, count, errors, dur] = [0, 1, 2, 3, 4, 5].map((i) => chunk.getColumnVector(i));
+    const bins = chunk.getColumnVector(6) as DuckDBBlobVector;
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const rowId = id!.getItem(i) as number;
+      const group = v!.getItem(i) === 1 ? vidGroup[rowId] : sidGroup[rowId];
+      if (!(group! >= 0)) continue; // a series committed after this query was planned
+      const bucket = stepT === undefined ? 0 : Math.floor((t!.getItem(i) as number) / stepT) - firstBucket;
+      const key = group * buckets + bucket;
+      let cell = cells.get(key);
+      if (!cell) {
+        const start = stepT === undefined ? q.from : (firstBucket + bucket) * stepT * MINUTE;
+        cells.set(key, (cell = { t: start, group, count: 0, errors: 0, dur: 0, bins: new BinsAccumulator() }));
+      }
+      cell.count += count!.getItem(i) as number;
+      cell.errors += errors!.getItem(i) as number;
+      cell.dur += dur!.getItem(i) as number;
+      cell.bins.addEncoded(bins.getItemBytes(i)!);
+    }
+  });
+  return [...cells.values()]
+    .map((c) => ({ t: c.t, ...groups[c.group], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: c.bins.build() }))
+    .sort(byPoint);
+}
+
+const cmp = (a: string | number | undefined, b: string | number | undefined): number =>
+  a === b ? 0 : a === undefined ? -1 : b === undefined ? 1 : a < b ? -1 : 1;
+
+const byPoint = (a: SpanMetricsPoint, b: SpanMetricsPoint): number =>
+  a.t - b.t || cmp(a.service, b.service) || cmp(a.operation, b.operation) || cmp(a.kind, b.kind);
