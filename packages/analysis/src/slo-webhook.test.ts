@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { alertTransitions, WORKBOOK_BURN_RATE_RULES } from './burn-rate-alerts.js';
 import { DAY, MINUTE, SLO_WINDOWS } from './slo.js';
 import type { MinuteCount } from './slo.js';
+import type { Labels } from './slo-webhook.js';
 import { alertmanagerWebhookBody, labelsFingerprint, labelSetString, sloWebhookAlert, ZERO_TIME } from './slo-webhook.js';
 
 describe('labelsFingerprint', () => {
-  it.each([
+  it.each<{ labels: Labels; fingerprint: string }>([
     // Prometheus's empty-label-set signature is FNV-1a's offset basis.
     { labels: {}, fingerprint: 'cbf29ce484222325' },
     // prometheus/common model/signature_test.go: 5799056148416392346, 5146282821936882169, 13843036195897128121.
