@@ -244,6 +244,33 @@ describe('SLO alerting, end to end over a DuckDB metrics store and a real webhoo
     await evaluateAt(slos, clock, T0 + 11 * MINUTE);
     expect(receiver.received).toHaveLength(6);
   });
+
+  it('sends a firing alert again every repeatInterval, and resolves the old labels when an edit changes them', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(receiver.close);
+    const clock = { now: T0 };
+    const { slos, app } = await start({ alerting: { ...alertingTo(receiver.url), repeatInterval: '3m' } }, clock);
+    const fastOnly = { ...checkout, id: 'edited' };
+    expect((await app.inject({ method: 'POST', url: ROUTES.slos, payload: fastOnly })).statusCode).toBe(201);
+    // Three days of good traffic, then a burn that goes on: only the fast page fires within these minutes.
+    await traffic(T0 - 3 * DAY, 3 * 24 * 60, 100, 0);
+    await traffic(T0, 20, 0, 100);
+    const sent = () => receiver.received.map((r) => `${r.body.status} ${r.body.alerts[0]!.labels.operation ?? '*'} ${r.body.alerts[0]!.startsAt}`);
+    const iso = (t: number) => new Date(t).toISOString();
+
+    await evaluateAt(slos, clock, T0 + 9 * MINUTE);
+    await evaluateAt(slos, clock, T0 + 11 * MINUTE); // 2 m after it was sent: not yet
+    expect(sent()).toEqual([`firing POST /checkout ${iso(T0 + 9 * MINUTE)}`]);
+    await evaluateAt(slos, clock, T0 + 12 * MINUTE); // 3 m: again, with the same startsAt
+    await evaluateAt(slos, clock, T0 + 13 * MINUTE);
+    expect(sent()).toEqual([`firing POST /checkout ${iso(T0 + 9 * MINUTE)}`, `firing POST /checkout ${iso(T0 + 9 * MINUTE)}`]);
+
+    // Every operation of checkout instead of one: the alert under the old labels resolves, and one fires under the new.
+    const { operation: _dropped, ...everyOperation } = fastOnly;
+    expect((await app.inject({ method: 'PUT', url: sloPath('edited'), payload: everyOperation })).statusCode).toBe(200);
+    await evaluateAt(slos, clock, T0 + 14 * MINUTE);
+    expect(sent().slice(2).sort()).toEqual([`firing * ${iso(T0 + 14 * MINUTE)}`, `resolved POST /checkout ${iso(T0 + 9 * MINUTE)}`]);
+  });
 });
 
 describe('SLO routes over a DuckDB metrics store', () => {
