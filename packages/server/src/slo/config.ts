@@ -7,7 +7,16 @@ const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
 });
 
 /** `slos:` in the config file: SLOs defined there are listed beside those made through the API, read-only. */
-export const slosConfigSchema = z.array(SloDefinitionSchema).default([]);
+export const slosConfigSchema = z
+  .array(SloDefinitionSchema)
+  .superRefine((slos, ctx) => {
+    const seen = new Set<string>();
+    slos.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `another SLO has the id "${s.id}"; give each its own id` });
+      seen.add(s.id);
+    });
+  })
+  .default([]);
 
 /** Where alerts go: webhooks that take Alertmanager's v4 JSON body (as Alertmanager's own webhook_configs send it). */
 export const alertingConfigSchema = z
