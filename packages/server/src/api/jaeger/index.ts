@@ -1,6 +1,6 @@
 import type { UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { apiErrorHandler } from '../error-handler.js';
@@ -16,6 +16,11 @@ export interface JaegerApiOptions {
   readonly now?: () => UnixNanos;
   /** Largest body `POST /api/transform` accepts (limits.maxRequestBytes); 16 MiB by default. */
   readonly maxRequestBytes?: number;
+  /**
+   * The metrics rollups: the Monitor tab's `/api/metrics/*` and `/api/dependencies` read them. Without them the
+   * metrics routes answer 501 as Jaeger's disabled metrics reader does, and `/api/dependencies` answers no links.
+   */
+  readonly metricsStore?: MetricsStore;
 }
 
 const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -33,9 +38,9 @@ export async function jaegerApi(app: FastifyInstance, opts: JaegerApiOptions): P
   });
   app.setErrorHandler(onError);
   const now = opts.now ?? nowNanos;
-  registerV1Routes(app, opts.store, now);
+  registerV1Routes(app, opts.store, now, opts.metricsStore);
   registerV3Routes(app, opts.store);
-  registerMetricsRoutes(app, now);
+  registerMetricsRoutes(app, now, opts.metricsStore);
   await app.register(transformRoute, { maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, onError });
   await app.register(unknownApiPaths);
 }

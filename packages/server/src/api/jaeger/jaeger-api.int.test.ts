@@ -1,7 +1,8 @@
 import type { Span, TraceId, UnixNanos } from '@clew/model';
 import { SpanKind, str } from '@clew/model';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
+import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { pino } from 'pino';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTrace } from '@clew/model/testing';
+import { SpanMetricsConsumer } from '../../span-metrics/span-metrics-consumer.js';
 import { jaegerApi } from './index.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos; // 2023-11-14T22:13:20Z
@@ -50,21 +52,62 @@ const newTrace: Span[] = makeTrace(
   NEW,
 );
 
+/*
+ * What the dependency graph is drawn from: the service graph the span-metrics consumer pairs (client and server
+ * spans, database calls), flushed to the metrics rollups. Only the consumer sees these traces.
+ * GRAPH_OLD  frontend GET /      SERVER |==========|
+ *            frontend GET cart   CLIENT   |======|
+ *            cart     getCart    SERVER    |====|      error
+ * GRAPH_NEW  frontend GET /cart  SERVER |==========|
+ *            frontend GET cart   CLIENT   |======|
+ *            cart     getCart    SERVER    |====|
+ *            cart     GET        CLIENT     |=|        db.system=redis
+ */
+const cartCall = (error: boolean, children: Parameters<typeof makeTrace>[1][] = []): Parameters<typeof makeTrace>[1] => ({
+  service: 'frontend',
+  name: 'GET cart',
+  at: 1,
+  ms: 8,
+  kind: SpanKind.CLIENT,
+  children: [{ service: 'cart', name: 'getCart', at: 2, ms: 6, kind: SpanKind.SERVER, error, children }],
+});
+const graphSpans: Span[] = [
+  ...makeTrace(T_OLD, { service: 'frontend', name: 'GET /', at: 0, ms: 10, children: [cartCall(true)] }, 'cccc0000000000000000000000000001' as TraceId),
+  ...makeTrace(
+    T_NEW,
+    {
+      service: 'frontend',
+      name: 'GET /cart',
+      at: 0,
+      ms: 10,
+      children: [cartCall(false, [{ service: 'cart', name: 'GET', at: 3, ms: 1, kind: SpanKind.CLIENT, attributes: [{ key: 'db.system', value: str('redis') }] }])],
+    },
+    'cccc0000000000000000000000000002' as TraceId,
+  ),
+];
+
 let dir: string;
 let store: Store;
+let metricsStore: MetricsStore;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clew-jaeger-api-'));
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append([...oldTrace, ...newTrace]);
+  metricsStore = await openDuckDBMetricsStore({ path: join(dir, 'metrics', 'metrics.duckdb'), maintenanceIntervalMs: 0 });
+  const graphOptions = { maxOperationsPerService: 100, flushIntervalMs: 60_000, serviceGraphWaitMs: 10_000, serviceGraphMaxItems: 1000, now: () => Number(NOW / MS) };
+  const consumer = await SpanMetricsConsumer.open(metricsStore, graphOptions, pino({ level: 'silent' }));
+  consumer.push(graphSpans, 1n);
+  await consumer.shutdown(); // flushes what it counted
   app = Fastify();
-  await app.register(jaegerApi, { store, now: () => NOW });
+  await app.register(jaegerApi, { store, metricsStore, now: () => NOW });
   await app.ready();
 });
 
 afterAll(async () => {
   await app?.close();
+  await metricsStore?.close();
   await store?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,9 +1,10 @@
-import type { DependencyLink, Store } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
 import type { TraceId, UnixNanos } from '@clew/model';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { ERR_TRACE_NOT_FOUND } from './errors.js';
-import type { JaegerDependencyLink, JaegerOperation, JaegerTrace } from './jaeger-json-types.js';
+import { readEdgeLinks, toJaegerDependencies } from './dependencies.js';
+import type { JaegerOperation, JaegerTrace } from './jaeger-json-types.js';
 import { parseDependencies, parseGetTrace, parseTraceSearch } from './params-v1.js';
 import type { V1ItemError } from './reply.js';
 import { queryOf, sendV1 } from './reply.js';
@@ -14,7 +15,7 @@ import { jaegerTraceIdString } from './trace-id.js';
 const ZERO_TRACE_ID = '0'.repeat(32);
 
 /** Jaeger's v1 query API (cmd/query/app/http_handler.go), the one Jaeger UI and Grafana's Jaeger data source call. */
-export function registerV1Routes(app: FastifyInstance, store: Store, now: () => UnixNanos): void {
+export function registerV1Routes(app: FastifyInstance, store: Store, now: () => UnixNanos, metricsStore?: MetricsStore): void {
   app.get('/api/services', async (request, reply) => {
     const services = await store.services();
     return sendV1(request, reply, services, { total: services.length });
@@ -63,7 +64,8 @@ export function registerV1Routes(app: FastifyInstance, store: Store, now: () => 
   app.get('/api/dependencies', async (request, reply) => {
     const q = queryOf(request);
     const window = parseDependencies(q, now());
-    const links = await store.dependencies(window);
+    // The service graph's edges from the metrics rollups; none without them.
+    const links = metricsStore ? await readEdgeLinks(metricsStore, window) : [];
     return sendV1(request, reply, toJaegerDependencies(links, q.get('service') ?? ''));
   });
 }
@@ -77,24 +79,4 @@ async function loadTrace(
   if (id === ZERO_TRACE_ID) return null;
   const spans = await store.getTrace(id, window);
   return spans.length === 0 ? null : toJaegerTrace(spans, raw);
-}
-
-/**
- * Dependency links as Jaeger answers them: only those touching `service` when one is given, one link per
- * (parent, child) with the call counts summed. Jaeger's order comes from a Go map, so any order is Jaeger's; Clew
- * sorts by parent then child so that answers repeat.
- */
-export function toJaegerDependencies(links: readonly DependencyLink[], service = ''): JaegerDependencyLink[] {
-  const counts = new Map<string, JaegerDependencyLink>();
-  for (const l of links) {
-    if (service !== '' && l.parent !== service && l.child !== service) continue;
-    const key = JSON.stringify([l.parent, l.child]);
-    const prev = counts.get(key);
-    counts.set(key, { parent: l.parent, child: l.child, callCount: (prev?.callCount ?? 0) + l.callCount });
-  }
-  return [...counts.values()].sort((a, b) => cmp(a.parent, b.parent) || cmp(a.child, b.child));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

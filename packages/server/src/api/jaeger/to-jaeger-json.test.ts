@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makeResource, makeSpan } from '@clew/model/testing';
 import { goJsonStringify } from './go-json.js';
-import { toJaegerDependencies } from './routes-v1.js';
+import { toJaegerDependencies } from './dependencies.js';
 import { toJaegerTrace } from './to-jaeger-json.js';
 
 const T = 1_700_000_000_000_000_000n;

@@ -1,6 +1,6 @@
 import type { UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { apiErrorHandler } from '../error-handler.js';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
@@ -13,6 +13,8 @@ export interface ZipkinApiOptions {
   readonly catalog: AttributeCatalog;
   /** The clock behind default time windows; tests pin it. */
   readonly now?: () => UnixNanos;
+  /** The metrics rollups: `/api/v2/dependencies` reads the service graph's edges there (no links without them). */
+  readonly metricsStore?: MetricsStore;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface ZipkinApiOptions {
  */
 export async function zipkinApi(app: FastifyInstance, opts: ZipkinApiOptions): Promise<void> {
   app.setErrorHandler(apiErrorHandler('zipkin api', (reply, err) => sendText(reply, err.httpStatus, err.message)));
-  const deps = { store: opts.store, catalog: opts.catalog, now: opts.now ?? nowNanos };
+  const deps = { store: opts.store, catalog: opts.catalog, now: opts.now ?? nowNanos, ...(opts.metricsStore && { metricsStore: opts.metricsStore }) };
   registerZipkinRoutes(app, deps);
   await app.register(async (ui) => {
     registerZipkinRoutes(ui, deps);

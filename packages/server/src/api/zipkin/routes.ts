@@ -1,7 +1,9 @@
-import type { DependencyLink, Store } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
 import type { UnixNanos } from '@clew/model';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AttributeCatalog } from '../native/attribute-catalog.js';
+import type { EdgeLink } from '../jaeger/dependencies.js';
+import { readEdgeLinks } from '../jaeger/dependencies.js';
 import { queryOf } from '../jaeger/reply.js';
 import { ClewError } from '../../errors.js';
 import { findZipkinTraces, readZipkinTrace } from './find-traces.js';
@@ -15,10 +17,12 @@ export interface ZipkinRouteDeps {
   readonly store: Store;
   readonly catalog: AttributeCatalog;
   readonly now: () => UnixNanos;
+  /** The metrics rollups, whose service-graph edges `/dependencies` reads; it answers no links without them. */
+  readonly metricsStore?: MetricsStore;
 }
 
 /** Zipkin's v2 query API (zipkin2-api.yaml; zipkin-server's ZipkinQueryApiV2), as Zipkin 3.x answers it. */
-export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now }: ZipkinRouteDeps): void {
+export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now, metricsStore }: ZipkinRouteDeps): void {
   /** Zipkin counts services on every /services call to decide whether names may be cached. */
   let serviceCount = 0;
   const params = (request: FastifyRequest) => new JavaParams(queryOf(request));
@@ -74,7 +78,8 @@ export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now
     if (endTs <= 0n) throw new ClewError('BAD_PARAMETER', 'endTs <= 0');
     if (lookback <= 0n) throw new ClewError('BAD_PARAMETER', 'lookback <= 0');
     const end = (endTs * 1_000_000n) as UnixNanos;
-    const links = await store.dependencies({ start: (end - lookback * 1_000_000n) as UnixNanos, end });
+    const window = { start: (end - lookback * 1_000_000n) as UnixNanos, end };
+    const links = metricsStore ? await readEdgeLinks(metricsStore, window) : [];
     return sendJson(reply, toZipkinDependencies(links));
   });
 
@@ -89,9 +94,10 @@ export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now
 
 /**
  * Dependency links as Zipkin's DependencyLinkBytesEncoder writes them: one per (parent, child) with counts summed,
- * `errorCount` only when there were errors. Sorted by parent then child so that answers repeat.
+ * `errorCount` only when there were errors. Counts are rounded (they are weights once head sampling adjusts them;
+ * Zipkin's are whole). Sorted by parent then child so that answers repeat.
  */
-export function toZipkinDependencies(links: readonly DependencyLink[]): Array<{ parent: string; child: string; callCount: number; errorCount?: number }> {
+export function toZipkinDependencies(links: readonly EdgeLink[]): Array<{ parent: string; child: string; callCount: number; errorCount?: number }> {
   const merged = new Map<string, { parent: string; child: string; callCount: number; errorCount: number }>();
   for (const l of links) {
     const key = JSON.stringify([l.parent, l.child]);
@@ -102,5 +108,8 @@ export function toZipkinDependencies(links: readonly DependencyLink[]): Array<{ 
   }
   return [...merged.values()]
     .sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.child < b.child ? -1 : a.child > b.child ? 1 : 0))
-    .map(({ errorCount, ...rest }) => (errorCount > 0 ? { ...rest, errorCount } : rest));
+    .map(({ errorCount, callCount, ...rest }) => {
+      const errors = Math.round(errorCount);
+      return errors > 0 ? { ...rest, callCount: Math.round(callCount), errorCount: errors } : { ...rest, callCount: Math.round(callCount) };
+    });
 }

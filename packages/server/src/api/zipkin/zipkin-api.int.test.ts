@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeZipkinJson } from '@clew/codecs';
 import type { UnixNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
+import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { pino } from 'pino';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { SpanMetricsConsumer } from '../../span-metrics/span-metrics-consumer.js';
 import { zipkinApi } from './index.js';
 
 const NOW_MS = 1_700_000_000_000; // 2023-11-14T22:13:20Z
@@ -89,6 +91,7 @@ interface Exchange {
 
 let dir: string;
 let store: Store;
+let metricsStore: MetricsStore;
 let app: FastifyInstance;
 
 beforeAll(async () => {
@@ -98,13 +101,23 @@ beforeAll(async () => {
   await store.append(spans);
   const catalog = new AttributeCatalog();
   catalog.record(spans);
+  // /dependencies reads the service graph the span-metrics consumer pairs from the same spans, once it has flushed.
+  metricsStore = await openDuckDBMetricsStore({ path: join(dir, 'metrics', 'metrics.duckdb'), maintenanceIntervalMs: 0 });
+  // Its clock moves past the pairing wait before the last flush, so unpaired client spans become virtual-node edges.
+  let clock = NOW_MS;
+  const graphOptions = { maxOperationsPerService: 100, flushIntervalMs: 60_000, serviceGraphWaitMs: 10_000, serviceGraphMaxItems: 1000, now: () => clock };
+  const consumer = await SpanMetricsConsumer.open(metricsStore, graphOptions, pino({ level: 'silent' }));
+  consumer.push(spans, 1n);
+  clock += 60_000;
+  await consumer.shutdown();
   app = Fastify();
-  await app.register(zipkinApi, { store, catalog, now: () => NOW });
+  await app.register(zipkinApi, { store, catalog, metricsStore, now: () => NOW });
   await app.ready();
 });
 
 afterAll(async () => {
   await app?.close();
+  await metricsStore?.close();
   await store?.close();
   await rm(dir, { recursive: true, force: true });
 });

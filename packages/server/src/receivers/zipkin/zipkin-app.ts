@@ -1,4 +1,4 @@
-import type { Store } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import type { AttributeCatalog } from '../../api/native/attribute-catalog.js';
 import { zipkinApi } from '../../api/zipkin/index.js';
@@ -12,6 +12,8 @@ export interface ZipkinAppOptions {
   readonly catalog: AttributeCatalog;
   readonly metrics: Metrics;
   readonly maxRequestBytes: number;
+  /** The metrics rollups, for `/api/v2/dependencies` (the service graph's edges). */
+  readonly metricsStore?: MetricsStore;
 }
 
 /**
@@ -31,5 +33,5 @@ export async function zipkinApp(app: FastifyInstance, opts: ZipkinAppOptions): P
       .send(),
   );
   await app.register(zipkinReceiver, { pipeline: opts.pipeline, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes });
-  await app.register(zipkinApi, { store: opts.store, catalog: opts.catalog });
+  await app.register(zipkinApi, { store: opts.store, catalog: opts.catalog, ...(opts.metricsStore && { metricsStore: opts.metricsStore }) });
 }
