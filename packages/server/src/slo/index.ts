@@ -87,6 +87,7 @@ export async function startSlos(opts: StartSlosOptions): Promise<Slos> {
   const every = ms(alerting.evaluateEvery);
   const tick = () => {
     timer = setTimeout(() => {
+      if (stopped) return;
       void evaluateNow().then(() => {
         if (!stopped) tick();
       });
