@@ -1,5 +1,4 @@
 export type {
-  DependencyLink,
   MatchedSpan,
   Operation,
   OperationQuery,

@@ -127,15 +127,6 @@ export interface OperationQuery {
   readonly spanKind?: SpanKind;
 }
 
-/** Calls from one service to another, counted from parent/child span pairs whose services differ. */
-export interface DependencyLink {
-  readonly parent: string;
-  readonly child: string;
-  readonly callCount: number;
-  /** How many of those calls ended in a child span with status ERROR. */
-  readonly errorCount: number;
-}
-
 export interface TimeWindow {
   readonly start: UnixNanos;
   readonly end: UnixNanos;
@@ -201,7 +192,6 @@ export interface Store {
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */
   operations(query: OperationQuery): Promise<Operation[]>;
-  dependencies(window: TimeWindow): Promise<DependencyLink[]>;
   /** Drops whole partitions holding only data received before `cutoff`; returns how many were dropped. */
   dropBefore(cutoff: UnixNanos): Promise<number>;
   stats(): Promise<StoreStats>;

@@ -5,7 +5,6 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
 import type {
-  DependencyLink,
   Operation,
   OperationQuery,
   Store,
@@ -22,7 +21,7 @@ import type { DuckDBStoreOptions } from './options.js';
 import { listPartitionFiles, PartitionClock } from './partition-files.js';
 import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
-import { dependenciesSql, operationsSql } from './catalog-sql.js';
+import { operationsSql } from './catalog-sql.js';
 import { digestSql, DIGEST_COLUMNS } from './digest-sql.js';
 import { mergeDigests } from './merge-digests.js';
 import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
@@ -272,15 +271,6 @@ export class DuckDBStore implements Store {
     return rows
       .map((r) => ({ name: r[0] as string, spanKind: Number(r[1]) as SpanKind }))
       .sort((a, b) => byCodeUnit(a.name, b.name) || a.spanKind - b.spanKind);
-  }
-
-  async dependencies(window: TimeWindow): Promise<DependencyLink[]> {
-    const parts = [...this.partitions.values()].filter((p) => p.overlaps(window.start, window.end));
-    if (parts.length === 0) return [];
-    const rows = await this.read(dependenciesSql(parts, window));
-    return rows
-      .map((r) => ({ parent: r[0] as string, child: r[1] as string, callCount: Number(r[2]), errorCount: Number(r[3]) }))
-      .sort((a, b) => byCodeUnit(a.parent, b.parent) || byCodeUnit(a.child, b.child));
   }
 
   dropBefore(cutoff: UnixNanos): Promise<number> {
