@@ -96,9 +96,13 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append([...oldTrace, ...newTrace]);
   metricsStore = await openDuckDBMetricsStore({ path: join(dir, 'metrics', 'metrics.duckdb'), maintenanceIntervalMs: 0 });
-  const graphOptions = { maxOperationsPerService: 100, flushIntervalMs: 60_000, serviceGraphWaitMs: 10_000, serviceGraphMaxItems: 1000, now: () => Number(NOW / MS) };
+  // Its clock moves past the pairing wait before the last flush: the root spans' halves wait that long (they become
+  // user → frontend edges), and nothing is written before they are done.
+  let clock = Number(NOW / MS);
+  const graphOptions = { maxOperationsPerService: 100, flushIntervalMs: 60_000, serviceGraphWaitMs: 10_000, serviceGraphMaxItems: 1000, now: () => clock };
   const consumer = await SpanMetricsConsumer.open(metricsStore, graphOptions, pino({ level: 'silent' }));
   consumer.push(graphSpans, 1n);
+  clock += 60_000;
   await consumer.shutdown(); // flushes what it counted
   app = Fastify();
   await app.register(jaegerApi, { store, metricsStore, now: () => NOW });
@@ -230,6 +234,7 @@ describe('Jaeger v1 API over the DuckDB store', () => {
       data: [
         { parent: 'cart', child: 'redis', callCount: 1 },
         { parent: 'frontend', child: 'cart', callCount: 2 },
+        { parent: 'user', child: 'frontend', callCount: 2 },
       ],
       total: 0,
       limit: 0,
