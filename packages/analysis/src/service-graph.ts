@@ -16,6 +16,8 @@ export interface GraphSpan {
   readonly error: boolean;
   /** When the span started, epoch ms: the edge takes its client's (else its server's), to place it in a minute. */
   readonly epochMs?: number;
+  /** Where the span came from (a log position, say): an edge carries the lowest of its spans'. */
+  readonly position?: number;
   readonly attributes?: Readonly<Record<string, string>>;
   readonly resourceAttributes?: Readonly<Record<string, string>>;
 }
@@ -39,6 +41,8 @@ export interface ServiceGraphEdge {
   readonly virtualNode: 'client' | 'server' | null;
   /** The client span's start (else the server's), epoch ms; 0 when the spans did not say. */
   readonly epochMs: number;
+  /** The lowest `position` of the edge's spans; 0 when they did not say. */
+  readonly position: number;
 }
 
 export interface ServiceGraphOptions {
@@ -84,6 +88,7 @@ interface HalfEdge {
   peerNode: string;
   lastKind: SpanKind;
   epochMs: number;
+  position: number;
 }
 
 const KIND_NAME = {
@@ -138,7 +143,7 @@ export class ServiceGraphPairer {
       const key = `${span.traceId}\u0000${parent}`;
       let edge = this.pending.get(key);
       const isNew = edge === undefined;
-      edge ??= newHalfEdge(span.traceId, parent === '', nowMs + this.waitMs);
+      edge ??= newHalfEdge(span.traceId, parent === '', nowMs + this.waitMs, span.position ?? 0);
       if (isClient) this.updateClient(edge, span);
       else this.updateServer(edge, span);
 
@@ -163,6 +168,12 @@ export class ServiceGraphPairer {
       this.expireOne(edge, out);
     }
     return out;
+  }
+
+  /** The `position` of the oldest half edge still waiting, or undefined when none waits. */
+  oldestPendingPosition(): number | undefined {
+    const first = this.pending.values().next();
+    return first.done === true ? undefined : first.value.position;
   }
 
   counters(): ServiceGraphCounters {
@@ -257,8 +268,9 @@ export class ServiceGraphPairer {
   }
 }
 
-function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number): HalfEdge {
+function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number, position: number): HalfEdge {
   return {
+    position,
     root,
     expiresAtMs,
     traceId,
@@ -289,5 +301,6 @@ function toEdge(edge: HalfEdge, virtualNode: 'client' | 'server' | null): Servic
     traceId: edge.traceId,
     virtualNode,
     epochMs: edge.epochMs,
+    position: edge.position,
   };
 }

@@ -39,7 +39,7 @@ describe('the clew command', () => {
   it('refuses a bad setting at start-up, naming it', async () => {
     const bad = clew('serve', '--data-dir', join(tmp.dir, 'x'), '--retention', 'forever');
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^clew: invalid configuration at "retention": expected a duration/);
+    expect(bad.stderr).toMatch(/^clew: invalid configuration at "retention.spans": expected a duration/);
     const file = join(tmp.dir, 'clew.yaml');
     await writeFile(file, 'limits:\n  maxPendingSpans: -3\n');
     const fromFile = clew('serve', '--config', file, '--data-dir', join(tmp.dir, 'y'));

@@ -4,6 +4,31 @@ import { ClewError, configFromEnv, mergeConfig, resolveConfig, startClew } from 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 
+/**
+ * SLOs the demo's own Clew starts with, so the SLO page has something to show: payment's flaky card network (a
+ * fifth of charges fail) burns its budget fast, checkout's latency objective holds.
+ */
+const DEMO_SLOS = [
+  {
+    id: 'payment-charges',
+    name: 'Payment charges succeed',
+    description: '99% of charges succeed over 7 days.',
+    service: 'payment',
+    objective: { kind: 'availability' },
+    target: 0.99,
+    window: '7d',
+  },
+  {
+    id: 'checkout-latency',
+    name: 'Checkout is fast',
+    description: '99% of server spans of checkout under 1 s over 28 days.',
+    service: 'checkout',
+    objective: { kind: 'latency', thresholdMs: 1000 },
+    target: 0.99,
+    window: '28d',
+  },
+];
+
 /** The listeners a demo's own Clew opens: flag, configuration key, what it is, default port. */
 const PORTS: Array<[flag: string, key: string, what: string, port: number]> = [
   ['--query-port', 'query', 'the UI and the Jaeger API', 16686],
@@ -88,7 +113,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     } else {
       const ports = Object.fromEntries(PORTS.map(([flag, key]) => [key, flags[camel(flag)]]));
       const config = resolveConfig(
-        mergeConfig(configFromEnv(process.env), { dataDir: flags.dataDir, ports, log: { level: flags.logLevel } }),
+        mergeConfig(configFromEnv(process.env), { dataDir: flags.dataDir, ports, log: { level: flags.logLevel }, slos: DEMO_SLOS }),
       );
       clew = await startClew(config, pino({ level: config.log.level, base: { service: 'clew' } }));
       query = clew.addresses.query!;

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
+import type { MetricsStore, Store } from '@clew/storage';
+import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -30,6 +30,11 @@ import type { Sampling } from './sampling/create-sampling.js';
 import { createSampling } from './sampling/create-sampling.js';
 import { tempoApi } from './api/tempo/index.js';
 import { startRetention } from './retention.js';
+import { ServiceHealthQueries } from './query/metrics/service-health.js';
+import { registerSpanMetricsMetrics } from './span-metrics/register-metrics.js';
+import { OVERFLOW_OPERATION, SpanMetricsConsumer } from './span-metrics/span-metrics-consumer.js';
+import type { Slos } from './slo/index.js';
+import { startSlos } from './slo/index.js';
 import { WriteAheadLog } from './wal/wal.js';
 
 interface Ctx {
@@ -43,6 +48,8 @@ interface Ctx {
 const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
 
 type Getter = <T>(name: string) => T;
+
+type OpenedWal = Awaited<ReturnType<typeof WriteAheadLog.open>> & { readonly storeHolds: bigint };
 
 /**
  * A role that serves one Fastify app on `ports[port]` and publishes its address as `addresses[port]` (the base URL,
@@ -79,15 +86,55 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(store, () => store.close());
     },
   },
+  // The rollups behind service health and SLOs: their own DuckDB file, kept longer than spans (retention.metrics).
+  'metrics-store': {
+    deps: [],
+    async start({ config, dataDir }) {
+      await mkdir(join(dataDir, 'metrics'), { recursive: true });
+      const metricsStore = await openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.metricsMemoryLimit });
+      return value(metricsStore, () => metricsStore.close());
+    },
+  },
+  // Span metrics and the service graph, fed every accepted span by the store writer; undefined when metrics are off.
+  'span-metrics': {
+    deps: ['metrics-store'],
+    async start({ config, log, metrics }, get) {
+      if (!config.metrics.enabled) return value<SpanMetricsConsumer | undefined>(undefined);
+      const consumer = await SpanMetricsConsumer.open(
+        get<MetricsStore>('metrics-store'),
+        {
+          maxOperationsPerService: config.metrics.maxOperationsPerService,
+          flushIntervalMs: durationMs(config.metrics.flushInterval),
+          serviceGraphWaitMs: durationMs(config.metrics.serviceGraphWait),
+          serviceGraphMaxItems: config.metrics.serviceGraphMaxItems,
+        },
+        log,
+      );
+      registerSpanMetricsMetrics(metrics, consumer);
+      return value<SpanMetricsConsumer | undefined>(consumer, () => consumer.shutdown());
+    },
+  },
+  // SLOs over the metrics rollups: evaluated on a timer, alerts to the configured webhooks, routes on the native API.
+  slos: {
+    deps: ['metrics-store'],
+    async start({ config, log, metrics }, get) {
+      const slos = await startSlos({ metricsStore: get<MetricsStore>('metrics-store'), config, log, metrics });
+      return value(slos, () => slos.stop());
+    },
+  },
+  // Opened from the older of the store's and the span metrics' positions: records the store holds but the metrics
+  // had not written replay into the metrics alone (storeHolds).
   wal: {
-    deps: ['store'],
+    deps: ['store', 'span-metrics'],
     async start({ dataDir, log }, get) {
       const store = get<Store>('store');
-      const opened = await WriteAheadLog.open({ dir: join(dataDir, 'wal') }, await store.lastWalPosition());
+      const storeHolds = await store.lastWalPosition();
+      const counted = get<SpanMetricsConsumer | undefined>('span-metrics')?.resumedAfter ?? storeHolds;
+      const opened = await WriteAheadLog.open({ dir: join(dataDir, 'wal') }, counted < storeHolds ? counted : storeHolds);
       for (const d of opened.damaged) {
         log.error(d, 'the write-ahead log holds a damaged record (a disk fault or a failed write); it is skipped and the records after it replay');
       }
-      return value(opened, () => opened.wal.close());
+      return value({ ...opened, storeHolds }, () => opened.wal.close());
     },
   },
   catalog: {
@@ -100,14 +147,15 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   sampling: {
     deps: ['wal'],
     async start({ config }, get) {
-      const { replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
+      const { replay } = get<OpenedWal>('wal');
       return value(createSampling(config.pipeline.sampling, { replayedThrough: replay.at(-1)?.seq }));
     },
   },
   pipeline: {
-    deps: ['store', 'wal', 'catalog', 'sampling'],
+    deps: ['store', 'wal', 'catalog', 'sampling', 'span-metrics'],
     async start({ config, log, metrics, dataDir }, get) {
-      const { wal, replay } = get<Awaited<ReturnType<typeof WriteAheadLog.open>>>('wal');
+      const { wal, replay, storeHolds } = get<OpenedWal>('wal');
+      const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics');
       const { learner } = get<Sampling>('sampling');
       const store = get<Store>('store');
       const sampler = buildTailSampler(config.pipeline.tailSampling, {
@@ -125,7 +173,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           batchSpans: config.storage.batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
           processors: buildProcessors(config.pipeline.processors),
-          consumers: [catalogConsumer(get<AttributeCatalog>('catalog')), ...(learner ? [learner] : [])],
+          consumers: [catalogConsumer(get<AttributeCatalog>('catalog')), ...(learner ? [learner] : []), ...(spanMetrics ? [spanMetrics] : [])],
           deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),
           ...(tail && { tail }),
         },
@@ -133,10 +181,11 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
         log,
       );
       if (replay.length > 0) {
-        const spans = await pipeline.replay(replay);
+        const spans = await pipeline.replay(replay, storeHolds);
         log.info({ records: replay.length, spans }, 'replayed the write-ahead log into the store');
       }
       pipeline.start();
+      spanMetrics?.start();
       return value(pipeline, () => pipeline.stop());
     },
   },
@@ -165,10 +214,11 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   // Zipkin's port is its collector and its query API, as in zipkin-server: the API's JSON is compressed, the
   // collector's bodies are not touched (request decompression stays the receiver's) and its 202s are empty.
-  zipkin: httpModule(['pipeline', 'store', 'catalog'], 'zipkin', { ingest: true, compress: true }, (a, { config, metrics }, get) =>
+  zipkin: httpModule(['pipeline', 'store', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true }, (a, { config, metrics }, get) =>
     a.register(zipkinApp, {
       pipeline: get<IngestPipeline>('pipeline'),
       store: get<Store>('store'),
+      metricsStore: get<MetricsStore>('metrics-store'),
       catalog: get<AttributeCatalog>('catalog'),
       metrics,
       maxRequestBytes: config.limits.maxRequestBytes,
@@ -188,23 +238,36 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'wal', 'catalog', 'sampling'], 'query', { ingest: false, compress: true }, (a, { config, metrics }, get) =>
-    a.register(samplingRoute, { strategies: get<Sampling>('sampling').strategies }).register(queryApp, {
+  query: httpModule(['store', 'wal', 'catalog', 'sampling', 'metrics-store', 'span-metrics', 'slos'], 'query', { ingest: false, compress: true }, (a, { config, metrics }, get) => {
+    const metricsStore = get<MetricsStore>('metrics-store');
+    const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics');
+    return a.register(samplingRoute, { strategies: get<Sampling>('sampling').strategies }).register(queryApp, {
       store: get<Store>('store'),
       wal: get<{ wal: WriteAheadLog }>('wal').wal,
       metrics,
       catalog: get<AttributeCatalog>('catalog'),
       maxRequestBytes: config.limits.maxRequestBytes,
       serveSourceMaps: config.ui.serveSourceMaps,
-    }),
-  ),
+      metricsStore,
+      health: new ServiceHealthQueries(metricsStore, OVERFLOW_OPERATION),
+      ...(spanMetrics && { prometheus: spanMetrics.prometheus }),
+      nativeRoutes: [
+        async (app) => {
+          await app.register(get<Slos>('slos').routes);
+        },
+      ],
+    });
+  }),
   tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true }, (a, _ctx, get) =>
     a.register(tempoApi, { store: get<Store>('store'), catalog: get<AttributeCatalog>('catalog') }),
   ),
   retention: {
-    deps: ['store'],
+    deps: ['store', 'metrics-store'],
     async start({ config, log }, get) {
-      const r = startRetention(get<Store>('store'), durationMs(config.retention.spans), log);
+      const r = startRetention(get<Store>('store'), durationMs(config.retention.spans), log, undefined, {
+        store: get<MetricsStore>('metrics-store'),
+        retentionMs: durationMs(config.retention.metrics),
+      });
       return value(r, async () => r.stop());
     },
   },

@@ -42,7 +42,11 @@ const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** The query port (16686): the web UI, Clew's native API, Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
-  await app.register(jaegerApi, { store: opts.store, ...(opts.maxRequestBytes !== undefined && { maxRequestBytes: opts.maxRequestBytes }) });
+  await app.register(jaegerApi, {
+    store: opts.store,
+    ...(opts.maxRequestBytes !== undefined && { maxRequestBytes: opts.maxRequestBytes }),
+    ...(opts.metricsStore && { metricsStore: opts.metricsStore }),
+  });
   await app.register(nativeApi, {
     store: opts.store,
     catalog: opts.catalog,

@@ -101,7 +101,8 @@ export class StoreWriter {
     if (records.length === 0) return;
     const spans = records.flatMap((r) => r.spans);
     const seq = records[records.length - 1]!.seq;
-    this.feedConsumers(spans, seq);
+    // Record by record: a consumer may have counted through any record of this batch, and skips by position.
+    for (const r of records) this.feedConsumers(r.spans, r.seq);
     const toStore = records.filter((r) => r.seq > storeHolds);
     if (toStore.length === 0) return;
     await this.pass(toStore, toStore.length === records.length ? spans : toStore.flatMap((r) => r.spans), seq, true);

@@ -28,7 +28,7 @@ function pick(attrs: Attributes): Record<string, string> | undefined {
  * A span as service-graph pairing sees it, or undefined for kinds that make no edge (internal, unspecified). Times
  * are the duration from 0, so they fit a number exactly; `epochMs` (its start) places the edge in its minute.
  */
-export function graphSpan(span: Span, service: string, durationNanos: number, epochMs: number): GraphSpan | undefined {
+export function graphSpan(span: Span, service: string, durationNanos: number, epochMs: number, position: number): GraphSpan | undefined {
   if (span.kind !== SpanKind.CLIENT && span.kind !== SpanKind.SERVER && span.kind !== SpanKind.PRODUCER && span.kind !== SpanKind.CONSUMER) {
     return undefined;
   }
@@ -42,6 +42,7 @@ export function graphSpan(span: Span, service: string, durationNanos: number, ep
     end: durationNanos,
     error: span.status.code === StatusCode.ERROR,
     epochMs,
+    position,
     // Pairing reads attributes of client spans (databases, peers) and of root server spans (a peer naming the
     // virtual client); a non-root server span that finds no client is dropped, so its attributes are never read.
     attributes: span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER || span.parentSpanId === null ? pick(span.attributes) : undefined,

@@ -39,9 +39,9 @@ describe('MinuteRollup', () => {
   it('places an edge in the minute of its start, and leaves out the side a virtual node did not measure', () => {
     const r = new MinuteRollup();
     const base = { connectionType: '' as const, traceId: 't', clientDurationNanos: 5e6, serverDurationNanos: 4e6 };
-    r.addEdge({ ...base, client: 'web', server: 'cart', failed: false, virtualNode: null, epochMs: M0 + 59_999 }, 1);
-    r.addEdge({ ...base, client: 'web', server: 'cart', failed: true, virtualNode: null, epochMs: M0 + 1 }, 1);
-    r.addEdge({ ...base, client: 'user', server: 'web', clientDurationNanos: 0, failed: false, virtualNode: 'client', epochMs: M1 }, 1);
+    r.addEdge({ ...base, client: 'web', server: 'cart', failed: false, virtualNode: null, epochMs: M0 + 59_999, position: 1 }, 1);
+    r.addEdge({ ...base, client: 'web', server: 'cart', failed: true, virtualNode: null, epochMs: M0 + 1, position: 1 }, 1);
+    r.addEdge({ ...base, client: 'user', server: 'web', clientDurationNanos: 0, failed: false, virtualNode: 'client', epochMs: M1, position: 2 }, 1);
     const { edges } = r.take();
     const webCart = edges.find((e) => e.client === 'web')!;
     expect(webCart).toMatchObject({ minute: M0, count: 2, failed: 1 });

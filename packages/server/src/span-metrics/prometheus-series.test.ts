@@ -7,7 +7,7 @@ describe('PrometheusSeries', () => {
     const p = new PrometheusSeries();
     p.observeSpan('cart', 'GET "/cart"', SpanKind.SERVER, StatusCode.ERROR, 1, 3e6);
     p.observeSpan('cart', 'GET "/cart"', SpanKind.SERVER, StatusCode.ERROR, 1, 50e9);
-    p.observeEdge({ client: 'web', server: 'cart', connectionType: '', failed: true, clientDurationNanos: 150e6, serverDurationNanos: 120e6, traceId: 't', virtualNode: null, epochMs: 0 }, 1);
+    p.observeEdge({ client: 'web', server: 'cart', connectionType: '', failed: true, clientDurationNanos: 150e6, serverDurationNanos: 120e6, traceId: 't', virtualNode: null, epochMs: 0, position: 1 }, 1);
     const text = p.render();
     const labels = 'service="cart",span_kind="SPAN_KIND_SERVER",span_name="GET \\"/cart\\"",status_code="STATUS_CODE_ERROR"';
     expect(text).toContain(`traces_spanmetrics_calls_total{${labels}} 2`);

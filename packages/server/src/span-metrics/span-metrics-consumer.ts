@@ -19,6 +19,14 @@ const OTHER_ERRORS = '(other errors)';
 const NANOS_PER_MS = 1_000_000n;
 const MINUTE_NS = BigInt(MINUTE_MS) * NANOS_PER_MS;
 
+/** A counted stretch of the log: its rows (taken once, kept until written), where it ends, its edges' oldest span. */
+interface Segment {
+  readonly rollup: MinuteRollup;
+  batch?: MetricsBatch;
+  readonly end: bigint;
+  readonly edgesFrom: number;
+}
+
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
   readonly flushIntervalMs: number;
@@ -40,12 +48,9 @@ export interface SpanMetricsStats {
  * Span metrics and the service graph, counted from every accepted span before tail sampling (Tempo's generator
  * processors `span-metrics` and `service-graphs`): per minute and (service, operation, kind, status) a weight, a
  * duration sum and a latency sketch; per minute and edge the requests, failures and both sides' latencies; per
- * minute the error kinds of each operation. What was counted is appended to the metrics store every flush interval
- * with the log position it covers, and the store writer releases the log no further than that position
- * (`durableThrough`), so after a kill -9 the records since the last flush replay and are counted again exactly once.
- *
- * Unpaired service-graph halves live in memory: a half that was counted before a restart and whose other half
- * arrives after it becomes a virtual-node edge (or is dropped, as Tempo drops an unpaired non-root server span).
+ * minute the error kinds of each operation. What was counted is appended to the metrics store with the log position
+ * it covers (see flushOnce for which position), and the store writer releases the log no further than that position
+ * (`durableThrough`), so after a kill -9 or a restart the records since then replay and are counted exactly once.
  */
 export class SpanMetricsConsumer implements SpanConsumer {
   readonly name = 'span-metrics';
@@ -60,8 +65,10 @@ export class SpanMetricsConsumer implements SpanConsumer {
   private counted: bigint;
   /** Highest position whose counts are in the store. */
   private durable: bigint;
-  /** A batch whose append failed, to go again with the next. */
-  private unwritten: MetricsBatch[] = [];
+  /** Counted stretches of the log waiting to be written, oldest first (see flushOnce). */
+  private sealed: Segment[] = [];
+  /** Lowest log position of the spans of edges added to the current rollup. */
+  private edgesFrom = Infinity;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private flushes = 0;
@@ -114,6 +121,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
     }
     const rollup = this.rollup;
     const graph: GraphSpan[] = [];
+    const position = Number(walPosition);
     // Spans of a batch mostly share a minute: compare with its bounds (no BigInt made) before working one out.
     let minute = 0;
     let minuteStart = 1n;
@@ -137,7 +145,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
         if (rollup.errorKinds(minute, service) < MAX_ERROR_KINDS) rollup.addError(minute, service, operation, span.kind, type, message, weight);
         else rollup.addError(minute, service, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      const g = graphSpan(span, service, duration, minute);
+      const g = graphSpan(span, service, duration, minute, position);
       if (g !== undefined) graph.push(g);
     }
     if (graph.length > 0) this.addEdges(this.pairer.push(graph, this.now()));
@@ -162,31 +170,62 @@ export class SpanMetricsConsumer implements SpanConsumer {
     await this.flush();
   }
 
+  /**
+   * Seals what was counted since the last flush as a segment (its rows and the log position it ends at), then writes
+   * the longest run of oldest segments that a restart from its end position would not count differently: no edge
+   * still to be written (in a later segment) and no half edge still waiting may hold a span from at or before that
+   * position, because a replay from there would not see that span again. So the service graph, virtual-node edges
+   * included, is exact across a kill -9 and a restart; the price is that rows wait up to the service graph's wait
+   * before they are written.
+   */
   private async flushOnce(): Promise<void> {
     this.addEdges(this.pairer.expire(this.now()));
-    const position = this.counted;
-    if (position <= this.durable && this.rollup.empty && this.unwritten.length === 0) return;
-    const batches = [...this.unwritten, this.rollup.take()];
-    this.unwritten = [];
+    // Edges that expired since (with no new spans) still make a segment, ending where the last one did.
+    if (this.counted > this.sealedThrough() || !this.rollup.empty) {
+      this.sealed.push({ rollup: this.rollup, end: this.counted, edgesFrom: this.edgesFrom });
+      this.rollup = new MinuteRollup();
+      this.edgesFrom = Infinity;
+    }
+    const n = this.writable();
+    if (n === 0) return;
+    const segments = this.sealed.slice(0, n);
+    const batches = segments.map((seg) => seg.batch ?? (seg.batch = seg.rollup.take()));
     const batch: MetricsBatch = {
       spans: batches.flatMap((b) => b.spans),
       edges: batches.flatMap((b) => b.edges),
       errors: batches.flatMap((b) => b.errors),
     };
+    const position = segments[n - 1]!.end;
     try {
       await this.store.append(batch, position);
+      this.sealed.splice(0, n);
       this.durable = position;
       this.flushes++;
     } catch (err) {
+      // The segments stay, and the log with them: the next flush tries again.
       this.flushFailures++;
-      this.unwritten = [batch];
       this.log.error({ err, rows: batch.spans.length }, 'writing span metrics failed; they are kept and written with the next flush, and the log is kept until then');
     }
   }
 
+  private sealedThrough(): bigint {
+    return this.sealed.length > 0 ? this.sealed[this.sealed.length - 1]!.end : this.durable;
+  }
+
+  /** How many of the oldest sealed segments may be written now. */
+  private writable(): number {
+    let limit = this.pairer.oldestPendingPosition() ?? Infinity;
+    for (let k = this.sealed.length - 1; k >= 0; k--) {
+      const seg = this.sealed[k]!;
+      if (Number(seg.end) < limit) return k + 1;
+      limit = Math.min(limit, seg.edgesFrom);
+    }
+    return 0;
+  }
+
   private addEdges(edges: readonly ServiceGraphEdge[]): void {
     for (const e of edges) {
-      // Every span of an edge carried the same trace; one weight for the edge is the client's sampling (as counted).
+      if (e.position < this.edgesFrom) this.edgesFrom = e.position;
       this.rollup.addEdge(e, 1);
       this.prometheus.observeEdge(e, 1);
     }
