@@ -8,7 +8,7 @@ import type { ResponseSeries } from './response-series.js';
 import { responseSeries } from './response-series.js';
 import { applySecondStages } from './second-stages.js';
 import type { SeriesSet } from './series.js';
-import { scanMatchingSpans } from './scan-spans.js';
+import { MAX_METRICS_TRACES, scanMatchingSpans } from './scan-spans.js';
 
 /** A metrics query reads at most this many spans from the store; past it the answer is partial and says so. */
 export const MAX_METRICS_SPANS = 2_000_000;
@@ -75,7 +75,7 @@ export async function queryRangeTraceQL(store: Store, query: MetricsQuery, reque
     inspectedTraces,
     inspectedSpans,
     ...(truncated && {
-      partial: `the query read the first ${maxSpans} spans of the newest traces and stopped: the answer covers only part of the range; narrow the time range or the spanset filter`,
+      partial: `the query matched more than ${MAX_METRICS_TRACES} traces or ${maxSpans} spans, the most one query reads: the answer covers only part of them; narrow the time range or the spanset filter`,
     }),
   };
 }
