@@ -107,6 +107,34 @@ async function checkFigures(clew: ClewProcess): Promise<void> {
   ]);
 }
 
+/** The same figures through Jaeger's Monitor tab API and Tempo's TraceQL metrics. */
+async function checkJaegerAndTempo(clew: ClewProcess): Promise<void> {
+  // One point whose trailing window (ratePer) is the whole 20 minutes.
+  const jaeger = (metric: string, service: string, extra = '') =>
+    getJson(`${clew.query}/api/metrics/${metric}?service=${service}&endTs=${TO}&lookback=60000&step=60000&ratePer=${TO - FROM}${extra}`).then((r) => {
+      expect(r.status, metric).toBe(200);
+      const points = r.body.metrics[0].metricPoints;
+      return points[points.length - 1].gaugeValue.doubleValue as number;
+    });
+  const payment = traffic.served.payment!;
+  expect(await jaeger('calls', 'payment')).toBeCloseTo(N / ((TO - FROM) / 1000), 9);
+  expect(await jaeger('errors', 'payment')).toBeCloseTo(payment.errors / N, 9);
+  within1Percent(await jaeger('latencies', 'payment', '&quantile=0.95'), exactQuantile(payment.durationsMs, 0.95));
+
+  const tempo = async (q: string) => {
+    const r = await getJson(`${clew.tempo}/api/metrics/query_range?q=${encodeURIComponent(q)}&start=${FROM / 1000}&end=${TO / 1000}&step=60s`);
+    expect(r.status, q).toBe(200);
+    return r.body.series as Array<{ labels: Array<{ key: string; value: { stringValue?: string } }>; samples: Array<{ value: number }> }>;
+  };
+  // Steps without spans answer NaN (as Tempo's JSON writes it, a string): nothing counted.
+  const total = (series: Awaited<ReturnType<typeof tempo>>[number]) => series.samples.reduce((n, s) => n + (Number.isFinite(Number(s.value)) ? Number(s.value) : 0), 0);
+  const [all] = await tempo('{resource.service.name="payment" && kind=server} | count_over_time()');
+  expect(total(all!)).toBe(N);
+  const failed = await tempo('{kind=server && status=error} | count_over_time() by (resource.service.name)');
+  const byService = Object.fromEntries(failed.map((s) => [s.labels[0]!.value.stringValue, total(s)]));
+  expect(byService).toEqual({ payment: payment.errors, checkout: traffic.served.checkout!.errors });
+}
+
 describe('service health', () => {
   it('counts every span exactly once across a kill -9, and again after a clean restart', async () => {
     let clew = await startClew();
@@ -119,6 +147,8 @@ describe('service health', () => {
       await send(clew, N / 2, N);
       await settled(clew);
       await checkFigures(clew);
+
+      await checkJaegerAndTempo(clew);
 
       const scrape = await fetch(`${clew.query}/metrics/traces`);
       expect(scrape.status).toBe(200);
