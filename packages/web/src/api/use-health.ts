@@ -9,9 +9,13 @@ export interface LiveWindow {
   refreshMs: number;
 }
 
-/** `from`/`to` for a window ending now; the server picks the step (at most 120 points). */
+/**
+ * `from`/`to` for a window ending with the current minute: the rollups are per minute, so whole minutes make a rate
+ * over "the last hour" a count over exactly an hour, and the steps the same on every refresh within a minute. The
+ * server picks the step (at most 120 points).
+ */
 const bounds = (w: LiveWindow) => {
-  const to = Date.now();
+  const to = Math.ceil(Date.now() / 60_000) * 60_000;
   return { from: String(to - w.lengthMs), to: String(to) };
 };
 

@@ -38,6 +38,8 @@ export function useDeleteSlo() {
     mutationFn: (id: string) => sendJson<unknown>('DELETE', sloPath(id)),
     onSuccess: (_r, id) => {
       client.removeQueries({ queryKey: ['slo', id] });
+      // The list may be showing from the cache before it is read again: it should not show the SLO just deleted.
+      client.setQueryData<SlosResponse>(['slos'], (r) => r && { slos: r.slos.filter((v) => v.definition.id !== id) });
       return client.invalidateQueries({ queryKey: ['slos'] });
     },
   });

@@ -1,3 +1,4 @@
+import type { ServiceHealth } from '@clew/api';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { isApiError } from '../api/api-error.js';
@@ -23,7 +24,13 @@ export function ServicesPage() {
   const health = useServicesHealth(liveWindow(view), view.spanKind);
   const services = useServices();
   useDocumentTitle('Services');
-  const rows = useMemo(() => (health.data ? sortServices(health.data.services, sort.column, sort.dir) : []), [health.data, sort]);
+  // A service with no spans of this kind now or in the window before is listed apart (a queue worker has no server
+  // spans); one whose traffic stopped stays in the table, where its drop shows.
+  const [active, idle] = useMemo(() => {
+    const all = health.data?.services ?? [];
+    const seen = (s: ServiceHealth) => s.figures.count > 0 || (s.previous?.count ?? 0) > 0;
+    return [sortServices(all.filter(seen), sort.column, sort.dir), all.filter((s) => !seen(s)).map((s) => s.service)];
+  }, [health.data, sort]);
 
   const onSort = (column: ServiceColumn) =>
     setParams(
@@ -61,17 +68,22 @@ export function ServicesPage() {
         <p className="muted loading" role="status">
           Loading services…
         </p>
-      ) : data.services.length === 0 ? (
+      ) : active.length === 0 ? (
         <Notice title={`No ${view.spanKind} spans in the last ${view.window}`}>
           <p>Choose another span kind or a longer window, or <Link to="/search">search the traces</Link> Clew holds.</p>
         </Notice>
       ) : (
         <section className={health.isFetching ? 'stale-soft' : undefined} aria-busy={health.isFetching} data-testid="services">
-          <ServicesTable rows={rows} sort={sort} onSort={onSort} carry={carriedView(view)} />
+          <ServicesTable rows={active} sort={sort} onSort={onSort} carry={carriedView(view)} />
           <p className="muted footnote">
-            {data.services.length} services · {formatTimestamp(data.from).slice(0, 16)} to {formatTimestamp(data.to).slice(0, 16)} {zoneName(data.to)} · a point
+            {active.length} services · {formatTimestamp(data.from).slice(0, 16)} to {formatTimestamp(data.to).slice(0, 16)} {zoneName(data.to)} · a point
             every {formatStep(data.step)} · changes are against the {view.window} before; red is worse
           </p>
+          {idle.length > 0 && (
+            <p className="muted footnote" data-testid="idle-services">
+              No {view.spanKind} spans from {idle.join(', ')} in this window or the one before: choose another span kind to see {idle.length === 1 ? 'it' : 'them'}.
+            </p>
+          )}
         </section>
       )}
     </div>
