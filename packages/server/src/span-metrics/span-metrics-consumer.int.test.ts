@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Span, UnixNanos } from '@clew/model';
+import { SpanKind } from '@clew/model';
+import { makeResource, makeSpan, makeTrace } from '@clew/model/testing';
+import type { MetricsStore } from '@clew/storage';
+import { openDuckDBMetricsStore } from '@clew/storage';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OVERFLOW_OPERATION, SpanMetricsConsumer } from './span-metrics-consumer.js';
+
+const M0 = Date.UTC(2026, 11, 3, 10, 0);
+const at = (ms: number) => (BigInt(M0 + ms) * 1_000_000n) as UnixNanos;
+const log = pino({ level: 'silent' });
+
+let dir = '';
+let store: MetricsStore;
+let clock = 0;
+const open = (max = 1000) =>
+  SpanMetricsConsumer.open(store, { maxOperationsPerService: max, flushIntervalMs: 60_000, serviceGraphWaitMs: 1000, serviceGraphMaxItems: 100, now: () => clock }, log);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'clew-span-metrics-'));
+  store = await openDuckDBMetricsStore({ path: join(dir, 'metrics.duckdb') });
+  clock = 0;
+});
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const read = (groupBy: Array<'service' | 'operation'>) => store.spanMetrics({ from: M0, to: M0 + 3_600_000, groupBy });
+
+describe('SpanMetricsConsumer', () => {
+  it('counts a service past its operation limit under the overflow operation, and says so', async () => {
+    const c = await open(2);
+    const resource = makeResource('cart');
+    c.push(['a', 'b', 'c', 'd', 'a'].map((name) => makeSpan({ name, resource, startTimeUnixNano: at(0), endTimeUnixNano: at(5) })), 1n);
+    await c.flush();
+    const ops = Object.fromEntries((await read(['operation'])).map((p) => [p.operation, p.count]));
+    expect(ops).toEqual({ a: 2, b: 1, [OVERFLOW_OPERATION]: 2 });
+    expect(c.stats().overflowedServices.get('cart')).toBe(2);
+    expect(await store.lastPosition()).toBe(1n);
+  });
+
+  it("weighs a head-sampled span by its threshold's adjusted count", async () => {
+    const c = await open();
+    // th:c → T = 0xc << 52: a quarter of traces kept, each stands for 4.
+    c.push([makeSpan({ traceState: 'ot=th:c', startTimeUnixNano: at(0), endTimeUnixNano: at(1) }), makeSpan({ startTimeUnixNano: at(0), endTimeUnixNano: at(1) })], 1n);
+    await c.flush();
+    expect((await read(['service']))[0]!.count).toBe(5);
+  });
+
+  it('skips records at or below the position the store recorded: a replay counts nothing twice', async () => {
+    const first = await open();
+    first.push([makeSpan({ startTimeUnixNano: at(0), endTimeUnixNano: at(1) })], 7n);
+    await first.shutdown();
+    const again = await open();
+    expect(again.resumedAfter).toBe(7n);
+    again.push([makeSpan({ startTimeUnixNano: at(0), endTimeUnixNano: at(1) })], 7n);
+    again.push([makeSpan({ startTimeUnixNano: at(0), endTimeUnixNano: at(1) })], 8n);
+    await again.flush();
+    expect((await read(['service']))[0]!.count).toBe(2);
+    expect(again.stats().skippedReplayedSpans).toBe(1);
+  });
+
+  it('holds its position behind a half edge that waits, and writes it with the edge it makes', async () => {
+    const c = await open();
+    // A root server span: its caller is only known (as "user") once the wait is over.
+    const trace: Span[] = makeTrace(at(0), { service: 'web', name: 'GET /', at: 0, ms: 10, kind: SpanKind.SERVER });
+    c.push(trace, 3n);
+    await c.flush();
+    expect(c.durableThrough()).toBe(0n);
+    expect(await store.lastPosition()).toBe(0n);
+    clock = 1500;
+    await c.flush();
+    expect(c.durableThrough()).toBe(3n);
+    const edges = await store.edges({ from: M0, to: M0 + 60_000 });
+    expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count])).toEqual([['user', 'web', 'virtual_node', 1]]);
+    expect((await read(['service']))[0]!.count).toBe(1);
+  });
+});
