@@ -128,9 +128,9 @@ export class FirstStage {
 
   private newGroup(byValues: ReadonlyArray<LabelValue | null>, bucket: number | null): Group {
     const base: Label[] = [];
-    this.agg.by.forEach((f, k) => {
+    this.agg.byNames.forEach((name, k) => {
       const v = byValues[k];
-      if (v) base.push({ name: fieldLabel(f), value: v });
+      if (v) base.push({ name, value: v });
     });
     const labels = [...base];
     if (bucket !== null) labels.push({ name: BUCKET_LABEL, value: { type: 'double', value: bucket } });
@@ -138,7 +138,7 @@ export class FirstStage {
       // Prometheus-style series need a label: Tempo names an ungrouped series after its function, and an all-nil
       // group after its first by() field, valued nil.
       if (this.agg.by.length === 0) labels.push({ name: METRIC_NAME, value: { type: 'string', value: this.agg.fn } });
-      else labels.push({ name: fieldLabel(this.agg.by[0]!), value: NIL_LABEL });
+      else labels.push({ name: this.agg.byNames[0]!, value: NIL_LABEL });
     }
     const counting = this.agg.fn === 'rate' || this.agg.fn === 'count_over_time' || this.histogram;
     const n = this.mapper.count;

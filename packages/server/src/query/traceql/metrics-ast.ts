@@ -25,6 +25,11 @@ export interface MetricsAggregate {
   /** quantile_over_time's quantiles, as written. */
   readonly quantiles?: readonly number[];
   readonly by: readonly MetricsField[];
+  /**
+   * The series label of each by() field, as Tempo names it (Attribute.String): an attribute as written
+   * (`resource.service.name`, `.region`), an intrinsic in the form it was written (`name`, `span:name`).
+   */
+  readonly byNames: readonly string[];
 }
 
 /** A second stage: keeps the k highest or lowest series at each step, or the points passing a comparison. */

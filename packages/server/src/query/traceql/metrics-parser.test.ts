@@ -22,6 +22,11 @@ describe('parseTraceQLMetrics', () => {
     expect(parse(text)).toMatchObject({ type: 'metrics', aggregate });
   });
 
+  it('names by() labels as Tempo does: attributes as written, intrinsics in the form written', () => {
+    const q = parse('{ } | rate() by (span:name, name, resource.service.name, .region, span."a b")');
+    expect(q.type === 'metrics' && q.aggregate.byNames).toEqual(['span:name', 'name', 'resource.service.name', '.region', 'span."a b"']);
+  });
+
   it('keeps the spanset pipeline before the function, search stages included', () => {
     const q = parse('{ status = error } | by(resource.service.name) | count() > 1 | rate()');
     expect(q.type === 'metrics' && q.pipeline.stages.map((s) => s.type)).toEqual(['spanset', 'by', 'scalar-filter']);

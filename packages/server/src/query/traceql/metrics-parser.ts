@@ -1,4 +1,5 @@
 import type { ComparisonOp } from './ast.js';
+import { fieldText } from './ast-text.js';
 import type { TokenCursor } from './cursor.js';
 import { parseField } from './field-parser.js';
 import type { MathOp, MetricsAggregate, MetricsField, MetricsFn, MetricsQuery, SecondStage } from './metrics-ast.js';
@@ -195,7 +196,7 @@ function parseAggregate(c: TokenCursor): MetricsAggregate {
     c.expect(')', `")": ${fn}() takes no arguments`);
   } else {
     if (c.is(')')) c.fail(`expected a field, such as ${fn}(duration) or ${fn}(span.bytes),`);
-    field = parseMetricsField(c);
+    field = parseMetricsField(c).field;
     if (fn === 'quantile_over_time') {
       quantiles = [];
       c.expect(',', '"," and the quantiles, as in quantile_over_time(duration, .5, .99)');
@@ -209,21 +210,26 @@ function parseAggregate(c: TokenCursor): MetricsAggregate {
     c.expect(')', `")" to close ${fn}(`);
   }
   const by: MetricsField[] = [];
+  const byNames: string[] = [];
   if (c.is('by') && c.is('(', 1)) {
     c.next();
     c.next();
-    do by.push(parseMetricsField(c));
-    while (c.accept(','));
+    do {
+      const { field: f, name: n } = parseMetricsField(c);
+      by.push(f);
+      byNames.push(n);
+    } while (c.accept(','));
     c.expect(')', '"," or ")" to close by(');
     // Tempo's series keys hold at most five labels.
     if (by.length > 5) throw new TraceQLParseFailure(name.offset, `by() groups by at most 5 fields, not ${by.length}`);
   }
-  return { fn, ...(field && { field }), ...(quantiles && { quantiles }), by };
+  return { fn, ...(field && { field }), ...(quantiles && { quantiles }), by, byNames };
 }
 
-function parseMetricsField(c: TokenCursor): MetricsField {
-  const at = c.peek().offset;
+function parseMetricsField(c: TokenCursor): { field: MetricsField; name: string } {
+  const first = c.peek();
   const f = parseField(c).expr;
-  if (f.type !== 'attribute' && f.type !== 'intrinsic') throw new TraceQLParseFailure(at, 'expected an attribute or an intrinsic such as span.http.route or duration');
-  return f;
+  if (f.type !== 'attribute' && f.type !== 'intrinsic') throw new TraceQLParseFailure(first.offset, 'expected an attribute or an intrinsic such as span.http.route or duration');
+  // Clew reads `span:name` as `name`; Tempo names the series label as the query wrote it.
+  return { field: f, name: f.type === 'intrinsic' && first.type === 'ident' ? first.text : fieldText(f) };
 }
