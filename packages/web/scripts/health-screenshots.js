@@ -38,7 +38,17 @@ try {
   if (!res.ok) throw new Error(`creating the catalog SLO answered ${res.status}: ${await res.text()}`);
   console.log(`demo traffic for ${minutes} minutes…`);
   await new Promise((r) => demo.once('exit', r));
-  await new Promise((r) => setTimeout(r, 12_000)); // the last minute's metrics are flushed every 10 s
+  // Minutes are written once no call is still waiting for its other side (metrics.serviceGraphWait): with the load
+  // stopped, wait for the last ones to be written.
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const text = await (await fetch(`${server.query}/metrics`)).text();
+    const pending = Number(/clew_service_graph_pending_edges (\d+)/.exec(text)?.[1] ?? 0);
+    const flushes = Number(/clew_span_metrics_flushes_total\{outcome="ok"\} (\d+)/.exec(text)?.[1] ?? 0);
+    if ((pending === 0 && flushes > 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await new Promise((r) => setTimeout(r, 11_000)); // and one more flush (every 10 s) for what the last made
   await mkdir(OUT, { recursive: true });
   const shot = async (name, colorScheme, path, ready) => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme });
