@@ -98,6 +98,15 @@ describe('FirstStage', () => {
     expect(simple(run('{ } | avg_over_time(duration)', spans))[0]!.values).toEqual([1.5, Number.NaN, 0.5]);
   });
 
+  it('a span without the attribute restarts a sum or an average, as in Tempo; min and max pass over it', () => {
+    const withX = (x: number | undefined) => ({ ...span(1n, 5n), attributes: x === undefined ? [] : [{ key: 'x', value: { type: 'int' as const, value: BigInt(x) } }] });
+    const spans = [withX(1), withX(undefined), withX(3)];
+    expect(simple(run('{ } | sum_over_time(span.x)', spans))[0]!.values).toEqual([3, Number.NaN, Number.NaN]);
+    expect(simple(run('{ } | avg_over_time(span.x)', spans))[0]!.values).toEqual([3, Number.NaN, Number.NaN]);
+    expect(simple(run('{ } | min_over_time(span.x)', spans))[0]!.values).toEqual([1, Number.NaN, Number.NaN]);
+    expect(simple(run('{ } | max_over_time(span.x)', spans))[0]!.values).toEqual([3, Number.NaN, Number.NaN]);
+  });
+
   it('puts histogram_over_time spans in __bucket series, in seconds', () => {
     const spans = [span(1n, 3_000n), span(2n, 4_000n), span(2n, 5_000n)];
     expect(simple(run('{ } | histogram_over_time(duration)', spans))).toEqual([

@@ -15,9 +15,9 @@ interface Group {
   /** The by() values the span had, which its exemplars carry as Tempo's carry the attributes it fetched. */
   readonly byLabels: readonly Label[];
   readonly bucket: number | null;
-  /** Per interval: the count, the running min/max/sum, or (avg) the sum. */
+  /** Per interval: the count, or the running min/max/sum (NaN before the first span). */
   readonly values: number[];
-  /** avg_over_time: spans per interval. */
+  /** avg_over_time: the spans the sum holds, per interval. */
   readonly counts: number[];
   readonly exemplars: Exemplar[];
   readonly exemplarRoom: ExemplarBuckets;
@@ -60,11 +60,18 @@ export class FirstStage {
       case 'avg_over_time': {
         const v = numericValueOf(this.agg.field!, trace, i).value;
         const cur = g.values[interval]!;
-        g.counts[interval]!++;
-        // As Tempo's minOverTime/maxOverTime/sumOverTime: a span without the value (NaN) resets a sum, not a min.
+        // As Tempo's minOverTime, maxOverTime, sumOverTime and addIncrementMean: a span without the value (NaN)
+        // makes a sum or an average NaN, which the next value then replaces (what came before is lost); min and
+        // max pass over it.
         if (this.agg.fn === 'min_over_time') g.values[interval] = Number.isNaN(cur) || v < cur ? v : cur;
         else if (this.agg.fn === 'max_over_time') g.values[interval] = Number.isNaN(cur) || v > cur ? v : cur;
-        else g.values[interval] = Number.isNaN(cur) ? v : cur + v;
+        else if (Number.isNaN(cur) && !Number.isNaN(v)) {
+          g.values[interval] = v;
+          g.counts[interval] = 1;
+        } else {
+          g.values[interval] = cur + v;
+          g.counts[interval]!++;
+        }
       }
     }
   }
@@ -140,14 +147,15 @@ export class FirstStage {
       if (this.agg.by.length === 0) labels.push({ name: METRIC_NAME, value: { type: 'string', value: this.agg.fn } });
       else labels.push({ name: this.agg.byNames[0]!, value: NIL_LABEL });
     }
-    const counting = this.agg.fn === 'rate' || this.agg.fn === 'count_over_time' || this.histogram;
+    // Counts start at 0; the others at NaN, so that a step without spans has no value.
+    const fromZero = this.agg.fn === 'rate' || this.agg.fn === 'count_over_time' || this.histogram;
     const n = this.mapper.count;
     return {
       labels,
       base: bucket === null ? labels : base,
       byLabels: base,
       bucket,
-      values: new Array<number>(n).fill(counting ? 0 : this.agg.fn === 'avg_over_time' ? 0 : Number.NaN),
+      values: new Array<number>(n).fill(fromZero ? 0 : Number.NaN),
       counts: new Array<number>(n).fill(0),
       exemplars: [],
       exemplarRoom: new ExemplarBuckets(this.req.exemplars, this.req),
