@@ -1,6 +1,7 @@
 // Takes the service health screenshots in docs/screenshots/ (services, service, service-map, slo; light and dark)
 // with headless Chromium against a real `clew serve` fed by the demo shop (`clew demo`) for a while. Run after
 // `npm run build`:  node packages/web/scripts/health-screenshots.js [minutes of traffic, default 20]
+// (SHOTS=service-map,slo for only some of them)
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,10 @@ try {
   }
   await new Promise((r) => setTimeout(r, 11_000)); // and one more flush (every 10 s) for what the last made
   await mkdir(OUT, { recursive: true });
+  // SHOTS=service-map,slo takes only those (and their dark variants).
+  const only = process.env.SHOTS?.split(',');
   const shot = async (name, colorScheme, path, ready) => {
+    if (only && !only.includes(name.replace(/(-dark)?\.png$/, ''))) return;
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme });
     await page.goto(server.query + path);
     await page.locator(ready).first().waitFor();

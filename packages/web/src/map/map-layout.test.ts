@@ -29,6 +29,13 @@ describe('laying out the service map', () => {
     expect(extra.nodes.find((n) => n.id === 'cache')?.type).toBe('virtual');
   });
 
+  it('keeps a database named like a service apart from the service', () => {
+    const l = layoutMap([...nodes, { id: 'catalog', type: 'database' }], [...edges, edge('catalog', 'catalog', 'database')]);
+    expect(l.nodes.map((n) => n.key).sort()).toEqual(['catalog', 'database:catalog', 'database:duckdb', 'frontend']);
+    const x = Object.fromEntries(l.nodes.map((n) => [n.key, n.x]));
+    expect(x.catalog!).toBeLessThan(x['database:catalog']!);
+  });
+
   it('draws a path through the points', () => {
     expect(edgePath([{ x: 0, y: 0 }, { x: 10, y: 0 }])).toBe('M0.0,0.0 C1.7,0.0 8.3,0.0 10.0,0.0');
   });

@@ -1,7 +1,20 @@
 import type { MapEdge, MapNode } from '@clew/api';
 import dagre from '@dagrejs/dagre';
 
+/**
+ * A node's key in the layout: a database or queue may have the name of a service (the demo's catalog service keeps
+ * its reviews in a database named `catalog`), and is still another node.
+ */
+const nodeKey = (id: string, type: MapNode['type']): string => (type === 'service' ? id : `${type}:${id}`);
+
+/** The node an edge's end names: of the type its connection says when there is one, else whichever has the name. */
+function endKey(id: string, wanted: MapNode['type'], types: ReadonlyMap<string, MapNode['type'][]>): string {
+  const have = types.get(id) ?? [];
+  return nodeKey(id, have.includes(wanted) ? wanted : (have[0] ?? 'virtual'));
+}
+
 export interface PlacedNode extends MapNode {
+  key: string;
   x: number;
   y: number;
   width: number;
@@ -33,22 +46,41 @@ export function layoutMap(nodes: readonly MapNode[], edges: readonly MapEdge[]):
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70, edgesep: 16, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
-  const sortedNodes = [...nodes].sort((a, b) => a.id.localeCompare(b.id));
-  for (const n of sortedNodes) g.setNode(n.id, { width: Math.max(90, n.id.length * charWidth + 36), height: NODE_HEIGHT });
+  const size = (id: string) => ({ width: Math.max(90, id.length * charWidth + 36), height: NODE_HEIGHT });
+  const byKey = new Map<string, MapNode>();
+  const types = new Map<string, MapNode['type'][]>();
+  for (const n of [...nodes].sort((a, b) => a.id.localeCompare(b.id) || a.type.localeCompare(b.type))) {
+    const key = nodeKey(n.id, n.type);
+    if (byKey.has(key)) continue;
+    byKey.set(key, n);
+    types.set(n.id, [...(types.get(n.id) ?? []), n.type]);
+    g.setNode(key, size(n.id));
+  }
   const sortedEdges = [...edges].sort((a, b) => a.client.localeCompare(b.client) || a.server.localeCompare(b.server) || a.connectionType.localeCompare(b.connectionType));
+  const ends = sortedEdges.map((e) => {
+    const server = endKey(e.server, e.connectionType === 'database' ? 'database' : e.connectionType === 'virtual_node' ? 'virtual' : 'service', types);
+    const client = endKey(e.client, e.connectionType === 'virtual_node' && !types.get(e.client)?.includes('service') ? 'virtual' : 'service', types);
+    return { client, server };
+  });
   sortedEdges.forEach((e, i) => {
+    const { client, server } = ends[i]!;
     // An edge can name a node the node list lacks (a race between the two reads): draw it as a virtual one.
-    for (const id of [e.client, e.server]) if (!g.hasNode(id)) g.setNode(id, { width: Math.max(90, id.length * charWidth + 36), height: NODE_HEIGHT });
-    g.setEdge(e.client, e.server, { ...EDGE_LABEL, labelpos: 'c' }, `e${i}`);
+    for (const [key, id] of [[client, e.client], [server, e.server]] as const) {
+      if (!g.hasNode(key)) {
+        g.setNode(key, size(id));
+        byKey.set(key, { id, type: 'virtual' });
+      }
+    }
+    g.setEdge(client, server, { ...EDGE_LABEL, labelpos: 'c' }, `e${i}`);
   });
   dagre.layout(g);
-  const types = new Map(nodes.map((n) => [n.id, n.type]));
-  const placedNodes = g.nodes().map((id): PlacedNode => {
-    const n = g.node(id);
-    return { id, type: types.get(id) ?? 'virtual', x: n.x, y: n.y, width: n.width, height: n.height };
+  const placedNodes = g.nodes().map((key): PlacedNode => {
+    const n = g.node(key);
+    const node = byKey.get(key)!;
+    return { key, id: node.id, type: node.type, x: n.x, y: n.y, width: n.width, height: n.height };
   });
   const placedEdges = sortedEdges.map((e, i): PlacedEdge => {
-    const l = g.edge(e.client, e.server, `e${i}`);
+    const l = g.edge(ends[i]!.client, ends[i]!.server, `e${i}`);
     return { ...e, points: l.points ?? [], label: { x: l.x ?? 0, y: l.y ?? 0 } };
   });
   const graph = g.graph();

@@ -68,7 +68,7 @@ export function ServiceMap({ layout, onNode, onEdge }: Props) {
       })}
       {layout.nodes.map((n) => (
         <g
-          key={n.id}
+          key={n.key}
           className={`map-node ${n.type}`}
           data-node={n.id}
           data-type={n.type}
