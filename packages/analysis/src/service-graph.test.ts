@@ -44,6 +44,20 @@ describe('ServiceGraphPairer', () => {
     expect(pairer.counters()).toMatchObject({ pending: 1, paired: 1 });
   });
 
+  it('keeps two traces apart when their spans share an id', () => {
+    const picture = `
+      B .  web   |----------|
+      C B  api     |------|
+      `;
+    const one = spans(picture, { B: CLIENT, C: SERVER }, {}, 't1');
+    const two = spans(picture.replace('api', 'db '), { B: CLIENT, C: SERVER }, {}, 't2');
+    const pairer = new ServiceGraphPairer();
+    // Both client halves wait under span id B, the second under a key with its trace id.
+    expect(pairer.push([one[0]!, two[0]!], 0)).toEqual([]);
+    expect(pairer.push([two[1]!, one[1]!], 0).map((e) => `${e.traceId} ${line(e)}`)).toEqual(['t2 web -> db [] c=11 s=7', 't1 web -> api [] c=11 s=7']);
+    expect(pairer.counters().pending).toBe(0);
+  });
+
   it('pairs across batches when the server span arrives first', () => {
     const trace = spans(
       `

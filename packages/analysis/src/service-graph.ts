@@ -131,32 +131,44 @@ export class ServiceGraphPairer {
   /** Takes a batch of spans; returns the edges it completed (and any made by evicting early to stay in bounds). */
   push(spans: Iterable<GraphSpan>, nowMs: number): ServiceGraphEdge[] {
     const out: ServiceGraphEdge[] = [];
-    for (const span of spans) {
-      const isClient = span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER;
-      const isServer = span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
-      if (!isClient && !isServer) continue;
-      if (span.service === '') {
-        this.ignoredSpans++;
-        continue;
-      }
-      const parent = isClient ? span.spanId : (span.parentSpanId ?? '');
-      const key = `${span.traceId}\u0000${parent}`;
-      let edge = this.pending.get(key);
-      const isNew = edge === undefined;
-      edge ??= newHalfEdge(span.traceId, parent === '', nowMs + this.waitMs, span.position ?? 0);
-      if (isClient) this.updateClient(edge, span);
-      else this.updateServer(edge, span);
-
-      if (edge.client !== '' && edge.server !== '') {
-        this.paired++;
-        out.push(toEdge(edge, null));
-        if (!isNew) this.pending.delete(key);
-      } else if (isNew) {
-        if (this.pending.size >= this.maxItems) this.evictOldest(out);
-        this.pending.set(key, edge);
-      }
-    }
+    for (const span of spans) this.pushOne(span, nowMs, out);
     return out;
+  }
+
+  /**
+   * Takes one span, adding the edges it completes to `out`. The span is read during the call only, so a caller may
+   * pass the same object again and again with new values.
+   */
+  pushOne(span: GraphSpan, nowMs: number, out: ServiceGraphEdge[]): void {
+    const isClient = span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER;
+    const isServer = span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
+    if (!isClient && !isServer) return;
+    if (span.service === '') {
+      this.ignoredSpans++;
+      return;
+    }
+    const parent = isClient ? span.spanId : (span.parentSpanId ?? '');
+    // Keyed by the span id the two halves share (a root server span by its trace id): random 64 bits, so no text is
+    // made per span. Another trace's half under the same key moves this pair to a key with the trace id in it.
+    let key = parent !== '' ? parent : span.traceId;
+    let edge = this.pending.get(key);
+    if (edge !== undefined && edge.traceId !== span.traceId) {
+      key = `${span.traceId}\u0000${parent}`;
+      edge = this.pending.get(key);
+    }
+    const isNew = edge === undefined;
+    edge ??= newHalfEdge(span.traceId, parent === '', nowMs + this.waitMs, span.position ?? 0);
+    if (isClient) this.updateClient(edge, span);
+    else this.updateServer(edge, span);
+
+    if (edge.client !== '' && edge.server !== '') {
+      this.paired++;
+      out.push(toEdge(edge, null));
+      if (!isNew) this.pending.delete(key);
+    } else if (isNew) {
+      if (this.pending.size >= this.maxItems) this.evictOldest(out);
+      this.pending.set(key, edge);
+    }
   }
 
   /** Ends every half edge whose wait is over at `nowMs`; returns the virtual-node edges they make. */

@@ -16,6 +16,9 @@ const GRAPH_ATTRIBUTES = new Set<string>([
 function pick(attrs: Attributes): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
   for (const kv of attrs) {
+    // Every key pairing reads starts with d, m, n, p or s: most keys are passed over without a hash lookup.
+    const c = kv.key.charCodeAt(0);
+    if (c !== 100 && c !== 109 && c !== 110 && c !== 112 && c !== 115) continue;
     if (!GRAPH_ATTRIBUTES.has(kv.key)) continue;
     const v = kv.value;
     const text = v.type === 'string' ? v.value : v.type === 'int' ? v.value.toString() : v.type === 'double' || v.type === 'bool' ? String(v.value) : undefined;
@@ -24,30 +27,46 @@ function pick(attrs: Attributes): Record<string, string> | undefined {
   return out;
 }
 
+/** A GraphSpan whose fields are written in place: pairing reads a span during the call only. */
+export type ScratchGraphSpan = { -readonly [K in keyof GraphSpan]: GraphSpan[K] };
+
+export const newScratchGraphSpan = (): ScratchGraphSpan => ({
+  traceId: '',
+  spanId: '',
+  parentSpanId: null,
+  kind: SpanKind.UNSPECIFIED,
+  service: '',
+  start: 0,
+  end: 0,
+  error: false,
+  epochMs: 0,
+  position: 0,
+  attributes: undefined,
+  resourceAttributes: undefined,
+});
+
 /**
- * A span as service-graph pairing sees it, or undefined for kinds that make no edge (internal, unspecified). Times
- * are the duration from 0, so they fit a number exactly; `epochMs` (its start) places the edge in its minute.
+ * Fills `out` with a span as service-graph pairing sees it; false for kinds that make no edge (internal,
+ * unspecified). Times are the duration from 0, so they fit a number exactly; `epochMs` (its start's minute) places
+ * the edge in its minute.
  */
-export function graphSpan(span: Span, service: string, durationNanos: number, epochMs: number, position: number): GraphSpan | undefined {
-  if (span.kind !== SpanKind.CLIENT && span.kind !== SpanKind.SERVER && span.kind !== SpanKind.PRODUCER && span.kind !== SpanKind.CONSUMER) {
-    return undefined;
-  }
-  return {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId,
-    kind: span.kind,
-    service,
-    start: 0,
-    end: durationNanos,
-    error: span.status.code === StatusCode.ERROR,
-    epochMs,
-    position,
-    // Pairing reads attributes of client spans (databases, peers) and of root server spans (a peer naming the
-    // virtual client); a non-root server span that finds no client is dropped, so its attributes are never read.
-    attributes: span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER || span.parentSpanId === null ? pick(span.attributes) : undefined,
-    resourceAttributes: resourcePick(span.resource.attributes),
-  };
+export function toGraphSpan(out: ScratchGraphSpan, span: Span, service: string, durationNanos: number, epochMs: number, position: number): boolean {
+  const kind = span.kind;
+  if (kind !== SpanKind.CLIENT && kind !== SpanKind.SERVER && kind !== SpanKind.PRODUCER && kind !== SpanKind.CONSUMER) return false;
+  out.traceId = span.traceId;
+  out.spanId = span.spanId;
+  out.parentSpanId = span.parentSpanId;
+  out.kind = kind;
+  out.service = service;
+  out.end = durationNanos;
+  out.error = span.status.code === StatusCode.ERROR;
+  out.epochMs = epochMs;
+  out.position = position;
+  // Pairing reads attributes of client spans (databases, peers) and of root server spans (a peer naming the
+  // virtual client); a non-root server span that finds no client is dropped, so its attributes are never read.
+  out.attributes = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || span.parentSpanId === null ? pick(span.attributes) : undefined;
+  out.resourceAttributes = resourcePick(span.resource.attributes);
+  return true;
 }
 
 /** A resource is shared by all its spans: what it says for the graph is worked out once. */

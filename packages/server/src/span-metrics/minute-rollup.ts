@@ -4,6 +4,7 @@ import type { SpanKind, StatusCode } from '@clew/model';
 import type { EdgeRow, ErrorRow, MetricsBatch, SpanMetricsRow } from '@clew/storage';
 
 export const MINUTE_MS = 60_000;
+const CONNECTION_TYPES: ReadonlyArray<EdgeRow['connectionType']> = ['', 'messaging_system', 'database', 'virtual_node'];
 
 interface SpanAcc {
   readonly minute: number;
@@ -36,7 +37,8 @@ type ErrorAcc = { -readonly [K in keyof ErrorRow]: ErrorRow[K] };
 export class MinuteRollup {
   /** minute → service → operation → accumulators by kind × 3 + status: no key text made per span. */
   private spans = new Map<number, Map<string, Map<string, Array<SpanAcc | undefined>>>>();
-  private edges = new Map<string, EdgeAcc>();
+  /** minute → client → server → accumulators by connection type. */
+  private edges = new Map<number, Map<string, Map<string, Array<EdgeAcc | undefined>>>>();
   private errors = new Map<string, ErrorAcc>();
 
   get empty(): boolean {
@@ -81,8 +83,14 @@ export class MinuteRollup {
 
   addEdge(e: ServiceGraphEdge, weight: number): void {
     const minute = Math.floor(e.epochMs / MINUTE_MS) * MINUTE_MS;
-    const key = `${minute}\0${e.client}\0${e.server}\0${e.connectionType}`;
-    let acc = this.edges.get(key);
+    let byClient = this.edges.get(minute);
+    if (byClient === undefined) this.edges.set(minute, (byClient = new Map()));
+    let byServer = byClient.get(e.client);
+    if (byServer === undefined) byClient.set(e.client, (byServer = new Map()));
+    let slots = byServer.get(e.server);
+    if (slots === undefined) byServer.set(e.server, (slots = []));
+    const slot = CONNECTION_TYPES.indexOf(e.connectionType);
+    let acc = slots[slot];
     if (acc === undefined) {
       acc = {
         minute,
@@ -94,13 +102,21 @@ export class MinuteRollup {
         clientLatency: new LatencyBinsBuilder(),
         serverLatency: new LatencyBinsBuilder(),
       };
-      this.edges.set(key, acc);
+      slots[slot] = acc;
     }
     acc.count += weight;
     if (e.failed) acc.failed += weight;
     // Tempo records the side that was seen: a virtual client has no client duration, a virtual server no server one.
     if (e.virtualNode !== 'client') acc.clientLatency.add(e.clientDurationNanos, weight);
     if (e.virtualNode !== 'server' || e.connectionType === 'database') acc.serverLatency.add(e.serverDurationNanos, weight);
+  }
+
+  private *edgeAccs(): Generator<EdgeAcc> {
+    for (const byClient of this.edges.values()) {
+      for (const byServer of byClient.values()) {
+        for (const slots of byServer.values()) for (const acc of slots) if (acc !== undefined) yield acc;
+      }
+    }
   }
 
   private *spanAccs(): Generator<SpanAcc> {
@@ -129,7 +145,7 @@ export class MinuteRollup {
       });
     }
     const edges: EdgeRow[] = [];
-    for (const a of this.edges.values()) {
+    for (const a of this.edgeAccs()) {
       edges.push({
         minute: a.minute,
         client: a.client,

@@ -1,4 +1,4 @@
-import type { GraphSpan, ServiceGraphEdge } from '@clew/analysis';
+import type { ServiceGraphEdge } from '@clew/analysis';
 import { ServiceGraphPairer } from '@clew/analysis';
 import type { Resource, Span } from '@clew/model';
 import { serviceName, StatusCode } from '@clew/model';
@@ -6,7 +6,7 @@ import type { MetricsBatch, MetricsStore } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { SpanConsumer } from '../pipeline/consumer.js';
 import { adjustedCount } from './adjusted-count.js';
-import { graphSpan } from './graph-span.js';
+import { newScratchGraphSpan, toGraphSpan } from './graph-span.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
 import { PrometheusSeries } from './prometheus-series.js';
 import { spanError } from './span-error.js';
@@ -61,6 +61,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
   private readonly overflowed = new Map<string, number>();
   private readonly services = new WeakMap<Resource, string>();
   private readonly now: () => number;
+  private readonly scratch = newScratchGraphSpan();
   /** Highest position counted (pushed); what the next flush records. */
   private counted: bigint;
   /** Highest position whose counts are in the store. */
@@ -120,7 +121,9 @@ export class SpanMetricsConsumer implements SpanConsumer {
       return;
     }
     const rollup = this.rollup;
-    const graph: GraphSpan[] = [];
+    const graph = this.scratch;
+    const edges: ServiceGraphEdge[] = [];
+    const now = this.now();
     const position = Number(walPosition);
     // Spans of a batch mostly share a minute: compare with its bounds (no BigInt made) before working one out.
     let minute = 0;
@@ -145,10 +148,9 @@ export class SpanMetricsConsumer implements SpanConsumer {
         if (rollup.errorKinds(minute, service) < MAX_ERROR_KINDS) rollup.addError(minute, service, operation, span.kind, type, message, weight);
         else rollup.addError(minute, service, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      const g = graphSpan(span, service, duration, minute, position);
-      if (g !== undefined) graph.push(g);
+      if (toGraphSpan(graph, span, service, duration, minute, position)) this.pairer.pushOne(graph, now, edges);
     }
-    if (graph.length > 0) this.addEdges(this.pairer.push(graph, this.now()));
+    if (edges.length > 0) this.addEdges(edges);
     this.counted = walPosition;
   }
 
