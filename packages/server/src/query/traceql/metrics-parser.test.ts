@@ -50,6 +50,10 @@ describe('parseTraceQLMetrics', () => {
       expr: { type: 'scalar-math', op: '*', scalar: 100, expr: { type: 'math', op: '/', left: { type: 'metrics' }, right: { type: 'metrics' } } },
     });
     expect(parse('2 * (({ } | count_over_time()))')).toMatchObject({ type: 'scalar-math', scalar: 2, scalarFirst: true });
+    // Ints fold as ints, as in Tempo: 1/2 is 0, 1/2.0 is 0.5.
+    expect(parse('({ } | rate()) * (1 / 2)')).toMatchObject({ scalar: 0 });
+    expect(parse('({ } | rate()) * (1 / 2.0)')).toMatchObject({ scalar: 0.5 });
+    expect(parse('{ } | rate() > 1.5s').stages).toEqual([{ type: 'filter', op: '>', value: 1.5 }]);
   });
 
   it.each([
@@ -58,6 +62,8 @@ describe('parseTraceQLMetrics', () => {
     ['{ } | compare({ status = error })', 'parse error at line 1, col 7: compare() is not supported by Clew'],
     ['{ } | quantile_over_time(duration)', 'parse error at line 1, col 34: expected "," and the quantiles, as in quantile_over_time(duration, .5, .99) but found ")"'],
     ['{ } | rate() | topk(0)', 'parse error at line 1, col 21: topk() needs a limit greater than 0'],
+    ['({ } | rate()) * 1s', 'parse error at line 1, col 18: duration cannot be used as a scalar operand in metric arithmetic'],
+    ['({ } | rate()) * (1s + 1)', 'parse error at line 1, col 22: duration cannot be used in scalar arithmetic'],
     ['{ }', 'parse error at line 1, col 4: expected "|" and a metrics function (rate(), count_over_time(), min_over_time(), max_over_time(), sum_over_time(), avg_over_time(), quantile_over_time() or histogram_over_time()) but found end of query'],
     ['', 'parse error at line 1, col 1: expected a metrics query such as { } | rate() but found end of query'],
   ])('%s fails', (text, message) => {

@@ -52,13 +52,14 @@ export function parseMetricsTokens(c: TokenCursor): MetricsQuery {
   }
 }
 
-type Operand = { type: 'scalar'; value: number } | { type: 'query'; query: MetricsQuery };
+/** A number as Tempo's `scalar` rule types it: ints stay ints through folding (`1/2` is 0), durations are kept apart. */
+type Operand = { type: 'scalar'; value: number; kind: 'int' | 'float' | 'duration'; offset: number } | { type: 'query'; query: MetricsQuery };
 
 function parseSum(c: TokenCursor): Operand {
   let left = parseProduct(c);
   while (c.is('+') || c.is('-')) {
-    const op = c.next().text as MathOp;
-    left = combine(op, left, parseProduct(c));
+    const op = c.next();
+    left = combine(op.text as MathOp, op.offset, left, parseProduct(c));
   }
   return left;
 }
@@ -66,18 +67,27 @@ function parseSum(c: TokenCursor): Operand {
 function parseProduct(c: TokenCursor): Operand {
   let left = parseFactor(c);
   while (c.is('*') || c.is('/')) {
-    const op = c.next().text as MathOp;
-    left = combine(op, left, parseFactor(c));
+    const op = c.next();
+    left = combine(op.text as MathOp, op.offset, left, parseFactor(c));
   }
   return left;
 }
 
-// Numbers fold at parse time, as Tempo's `scalar` rule does; a number beside a query scales each of its points.
-function combine(op: MathOp, left: Operand, right: Operand): Operand {
-  if (left.type === 'scalar' && right.type === 'scalar') return { type: 'scalar', value: arithmetic(op, left.value, right.value) };
+// Numbers fold at parse time, as Tempo's `scalar` rule does (foldConstArith); a number beside a query scales each
+// of its points (MetricsScalarOp). Durations take part in neither.
+function combine(op: MathOp, at: number, left: Operand, right: Operand): Operand {
+  if (left.type === 'scalar' && right.type === 'scalar') {
+    if (left.kind === 'duration' || right.kind === 'duration') throw new TraceQLParseFailure(at, 'duration cannot be used in scalar arithmetic');
+    const value = arithmetic(op, left.value, right.value);
+    const ints = left.kind === 'int' && right.kind === 'int';
+    return { type: 'scalar', value: ints && Number.isFinite(value) ? Math.trunc(value) : value, kind: ints ? 'int' : 'float', offset: left.offset };
+  }
   if (left.type === 'query' && right.type === 'query') return { type: 'query', query: { type: 'math', op, left: left.query, right: right.query, stages: [] } };
-  const [scalar, query, scalarFirst] = left.type === 'scalar' ? [left.value, (right as { query: MetricsQuery }).query, true] : [(right as { value: number }).value, left.query, false];
-  return { type: 'query', query: { type: 'scalar-math', op, scalar, scalarFirst, expr: query, stages: [] } };
+  const scalarFirst = left.type === 'scalar';
+  const scalar = (scalarFirst ? left : right) as Extract<Operand, { type: 'scalar' }>;
+  const query = (scalarFirst ? right : left) as Extract<Operand, { type: 'query' }>;
+  if (scalar.kind === 'duration') throw new TraceQLParseFailure(scalar.offset, 'duration cannot be used as a scalar operand in metric arithmetic');
+  return { type: 'query', query: { type: 'scalar-math', op, scalar: scalar.value, scalarFirst, expr: query.query, stages: [] } };
 }
 
 function arithmetic(op: MathOp, a: number, b: number): number {
@@ -88,17 +98,25 @@ function parseFactor(c: TokenCursor): Operand {
   if (c.accept('-')) {
     const inner = parseFactor(c);
     if (inner.type !== 'scalar') c.fail('expected a number after "-"');
-    return { type: 'scalar', value: -inner.value };
+    return { ...inner, value: -inner.value };
   }
   const t = c.peek();
   if (t.type === 'int' || t.type === 'float' || t.type === 'duration') {
     c.next();
-    // Durations count in seconds here, as in the rest of TraceQL metrics.
-    return { type: 'scalar', value: t.type === 'duration' ? Number(t.value) / 1e9 : Number(t.value) };
+    // A duration compared with a series counts in seconds, as TraceQL metrics measure durations.
+    return { type: 'scalar', value: t.type === 'duration' ? Number(t.value) / 1e9 : Number(t.value), kind: t.type, offset: t.offset };
   }
   if (!c.is('(')) return c.fail('expected "(" and a metrics pipeline such as ({ } | rate()), or a number');
   const start = c.mark();
   let first: TraceQLParseFailure | undefined;
+  const next = c.peek(1);
+  // `(2 * 3)` and `(-1)` are numbers: no pipeline to try.
+  if (next.type === 'int' || next.type === 'float' || next.type === 'duration' || c.is('-', 1)) {
+    c.next();
+    const inner = parseSum(c);
+    c.expect(')', '")" or an operator');
+    return inner;
+  }
   try {
     c.next();
     const pipeline = parsePipeline(c, true);
