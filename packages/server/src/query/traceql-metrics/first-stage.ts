@@ -32,11 +32,14 @@ interface Group {
 export class FirstStage {
   private readonly groups = new Map<string, Group>();
   private readonly histogram: boolean;
+  /** True once a span was left out because its series would have gone past `maxSeries`. */
+  seriesLimited = false;
 
   constructor(
     private readonly agg: MetricsAggregate,
     private readonly req: RangeRequest,
     private readonly mapper: IntervalMapper,
+    private readonly maxSeries = Number.POSITIVE_INFINITY,
   ) {
     this.histogram = agg.fn === 'quantile_over_time' || agg.fn === 'histogram_over_time';
   }
@@ -127,6 +130,10 @@ export class FirstStage {
     const key = `${bucket ?? ''}\u0002${byValues.map((v) => (v ? labelsKey([{ name: '', value: v }]) : '\u0003')).join('\u0004')}`;
     let g = this.groups.get(key);
     if (!g) {
+      if (this.groups.size >= this.maxSeries) {
+        this.seriesLimited = true;
+        return undefined;
+      }
       g = this.newGroup(byValues, bucket);
       this.groups.set(key, g);
     }
@@ -156,7 +163,7 @@ export class FirstStage {
       byLabels: base,
       bucket,
       values: new Array<number>(n).fill(fromZero ? 0 : Number.NaN),
-      counts: new Array<number>(n).fill(0),
+      counts: new Array<number>(this.agg.fn === 'avg_over_time' ? n : 0).fill(0),
       exemplars: [],
       exemplarRoom: new ExemplarBuckets(this.req.exemplars, this.req),
     };

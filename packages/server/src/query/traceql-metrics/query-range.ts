@@ -12,6 +12,13 @@ import { MAX_METRICS_TRACES, scanMatchingSpans } from './scan-spans.js';
 
 /** A metrics query reads at most this many spans from the store; past it the answer is partial and says so. */
 export const MAX_METRICS_SPANS = 2_000_000;
+/**
+ * Values (series × steps) one metrics pipeline holds at most, so that a by() over an attribute with a value per
+ * span cannot exhaust memory: 10,000 series at 240 steps, fewer at more steps. Past it new series are left out and
+ * the answer is partial, as Tempo's max series limit makes it.
+ */
+export const MAX_METRICS_VALUES = 2_400_000;
+const MAX_SERIES = 10_000;
 
 export interface MetricsQueryResult {
   readonly series: readonly ResponseSeries[];
@@ -23,6 +30,7 @@ export interface MetricsQueryResult {
 
 export interface MetricsQueryOptions {
   readonly maxSpans?: number;
+  readonly maxSeries?: number;
 }
 
 /**
@@ -39,14 +47,16 @@ export async function queryRangeTraceQL(store: Store, query: MetricsQuery, reque
   const maxSpans = options.maxSpans ?? MAX_METRICS_SPANS;
   let inspectedTraces = 0;
   let inspectedSpans = 0;
+  const maxSeries = options.maxSeries ?? Math.max(1, Math.min(MAX_SERIES, Math.floor(MAX_METRICS_VALUES / Math.max(1, mapper.count))));
   // Set from inside evaluate(), which TypeScript's narrowing does not follow.
   let truncated = false as boolean;
+  let seriesLimited = false as boolean;
 
   const evaluate = async (q: MetricsQuery): Promise<SeriesSet> => {
     let set: SeriesSet;
     if (q.type === 'metrics') {
       const leafReq = { ...req, exemplars: exemplarsPerLeaf };
-      const stage = new FirstStage(q.aggregate, leafReq, mapper);
+      const stage = new FirstStage(q.aggregate, leafReq, mapper, maxSeries);
       const sampled = new Set<string>();
       const stats = await scanMatchingSpans(store, q.pipeline, req, maxSpans - inspectedSpans, (trace, matched) => {
         for (const i of matched) stage.observe(trace, i);
@@ -60,6 +70,7 @@ export async function queryRangeTraceQL(store: Store, query: MetricsQuery, reque
       inspectedTraces += stats.inspectedTraces;
       inspectedSpans += stats.inspectedSpans;
       truncated ||= stats.truncated;
+      seriesLimited ||= stage.seriesLimited;
       set = stage.result();
     } else if (q.type === 'math') {
       set = seriesMath(q.op, await evaluate(q.left), await evaluate(q.right));
@@ -70,14 +81,15 @@ export async function queryRangeTraceQL(store: Store, query: MetricsQuery, reque
   };
 
   const set = await evaluate(query);
-  return {
-    series: responseSeries(set, mapper),
-    inspectedTraces,
-    inspectedSpans,
-    ...(truncated && {
-      partial: `the query matched more than ${MAX_METRICS_TRACES} traces or ${maxSpans} spans, the most one query reads: the answer covers only part of them; narrow the time range or the spanset filter`,
-    }),
-  };
+  const partial = [
+    ...(seriesLimited
+      ? [`Response exceeds maximum series limit of ${maxSeries}, a partial response is returned. Warning: the accuracy of each individual value is not guaranteed.`]
+      : []),
+    ...(truncated
+      ? [`The query matched more than ${MAX_METRICS_TRACES} traces or ${maxSpans} spans, the most one query reads: the answer covers only part of them; narrow the time range or the spanset filter.`]
+      : []),
+  ];
+  return { series: responseSeries(set, mapper), inspectedTraces, inspectedSpans, ...(partial.length > 0 && { partial: partial.join(' ') }) };
 }
 
 function countLeaves(q: MetricsQuery): number {
