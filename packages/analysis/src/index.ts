@@ -30,3 +30,5 @@ export {
   latencyQuantile,
   mergeLatencyBins,
 } from './latency-sketch.js';
+export type { DiffNode, DiffPresence, DiffSide, DiffTraceSummary, TraceDiff } from './trace-diff.js';
+export { traceDiff } from './trace-diff.js';
