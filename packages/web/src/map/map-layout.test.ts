@@ -34,6 +34,9 @@ describe('laying out the service map', () => {
     expect(l.nodes.map((n) => n.key).sort()).toEqual(['catalog', 'database:catalog', 'database:duckdb', 'frontend']);
     const x = Object.fromEntries(l.nodes.map((n) => [n.key, n.x]));
     expect(x.catalog!).toBeLessThan(x['database:catalog']!);
+    // Also when the node list names only the service.
+    const unlisted = layoutMap(nodes, [...edges, edge('catalog', 'catalog', 'database')]);
+    expect(unlisted.nodes.find((n) => n.key === 'database:catalog')?.type).toBe('database');
   });
 
   it('draws a path through the points', () => {

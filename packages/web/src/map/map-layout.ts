@@ -10,6 +10,8 @@ const nodeKey = (id: string, type: MapNode['type']): string => (type === 'servic
 /** The node an edge's end names: of the type its connection says when there is one, else whichever has the name. */
 function endKey(id: string, wanted: MapNode['type'], types: ReadonlyMap<string, MapNode['type'][]>): string {
   const have = types.get(id) ?? [];
+  // A database the node list does not name as one (the edge says it is) is still not the service of that name.
+  if (wanted === 'database') return nodeKey(id, wanted);
   return nodeKey(id, have.includes(wanted) ? wanted : (have[0] ?? 'virtual'));
 }
 
@@ -68,7 +70,7 @@ export function layoutMap(nodes: readonly MapNode[], edges: readonly MapEdge[]):
     for (const [key, id] of [[client, e.client], [server, e.server]] as const) {
       if (!g.hasNode(key)) {
         g.setNode(key, size(id));
-        byKey.set(key, { id, type: 'virtual' });
+        byKey.set(key, { id, type: key.startsWith('database:') ? 'database' : 'virtual' });
       }
     }
     g.setEdge(client, server, { ...EDGE_LABEL, labelpos: 'c' }, `e${i}`);
