@@ -111,3 +111,14 @@ export {
   SlosResponseSchema,
   SloViewSchema,
 } from './slos.js';
+export type { ComparedTrace, CompareQueryInput, ComparisonNode, ComparisonSide, CriticalSection, TraceComparison } from './trace-diff.js';
+export {
+  COMPARE_ROUTE,
+  comparePath,
+  ComparedTraceSchema,
+  CompareQuerySchema,
+  ComparisonNodeSchema,
+  ComparisonSideSchema,
+  CriticalSectionSchema,
+  TraceComparisonSchema,
+} from './trace-diff.js';
