@@ -93,8 +93,8 @@ export function tierFixture(start: number, minutes: number): SpanMetricsRow[] {
   const ops = ['GET /', 'POST /pay', 'query'];
   let x = 12345;
   const next = (n: number): number => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x % n;
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0; // a 32-bit LCG; its high bits are the random ones
+    return (x >>> 8) % n;
   };
   for (let m = start; m < start + minutes; m++) {
     for (const service of services) {

@@ -1,64 +1,79 @@
 import type { LatencyBins } from '@clew/model';
-import { readBins } from './bins-codec.js';
+import { decodeBins } from './bins-codec.js';
+import type { BinsReader } from './bins-codec.js';
+
+/*
+ * One scratch array serves every merge: `build` runs synchronously from start to end, so no two merges share it
+ * at once. Keys within ±32768 (durations from far below a nanosecond to far beyond a year) index it directly; any
+ * other key goes to a map.
+ */
+const OFFSET = 1 << 15;
+const scratch = new Float64Array(2 * OFFSET);
+const seen = new Uint8Array(2 * OFFSET);
+const overflow = new Map<number, number>();
+let lo = Infinity;
+let hi = -Infinity;
+
+function addToScratch(key: number, count: number): void {
+  const i = key + OFFSET;
+  if (i >= 0 && i < scratch.length) {
+    scratch[i]! += count;
+    seen[i] = 1;
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  } else {
+    overflow.set(key, (overflow.get(key) ?? 0) + count);
+  }
+}
 
 /**
- * Sums latency bins exactly (counts per key), over a dense window of keys that grows as keys arrive: merging the
- * bins of thousands of rows costs an array index per bin, not a map lookup.
+ * Sums latency bins exactly (counts per key). It keeps what it is given, decoded, and merges once, in `build`,
+ * through a shared dense array: merging thousands of rows costs an array index per bin, and no allocation per group
+ * beyond the result (a per-group growing typed array spent more time allocating and collecting than merging).
  */
 export class BinsAccumulator {
-  private lo = 0;
-  private counts = new Float64Array(0);
-  private present = new Uint8Array(0);
-  zeroCount = 0;
-  private readonly addOne = (key: number, count: number): void => this.add(key, count);
-
-  add(key: number, count: number): void {
-    let i = key - this.lo;
-    if (i < 0 || i >= this.counts.length) {
-      this.grow(key);
-      i = key - this.lo;
-    }
-    this.counts[i]! += count;
-    this.present[i] = 1;
-  }
+  private readonly bins: LatencyBins[] = [];
 
   /** Adds bins encoded by `encodeBins`. */
-  addEncoded(bytes: Uint8Array): void {
-    this.zeroCount += readBins(bytes, this.addOne);
+  addEncoded(text: string): void {
+    this.bins.push(decodeBins(text));
+  }
+
+  /** Adds the next `n` bins of a concatenation. */
+  addFrom(reader: BinsReader, n: number): void {
+    for (let i = 0; i < n; i++) this.bins.push(reader.next());
   }
 
   addBins(bins: LatencyBins): void {
-    this.zeroCount += bins.zeroCount;
-    for (let i = 0; i < bins.keys.length; i++) this.add(bins.keys[i]!, bins.counts[i]!);
+    this.bins.push(bins);
   }
 
-  private grow(key: number): void {
-    if (this.counts.length === 0) {
-      this.lo = key - 8;
-      this.counts = new Float64Array(32);
-      this.present = new Uint8Array(32);
-      return;
-    }
-    const hi = this.lo + this.counts.length;
-    const lo = Math.min(this.lo, key - 16);
-    const size = Math.max(hi, key + 17) - lo;
-    const counts = new Float64Array(size);
-    const present = new Uint8Array(size);
-    counts.set(this.counts, this.lo - lo);
-    present.set(this.present, this.lo - lo);
-    this.lo = lo;
-    this.counts = counts;
-    this.present = present;
-  }
-
+  /** The sum; for a single addition, what was added (bins are read-only). */
   build(): LatencyBins {
+    if (this.bins.length === 1) return this.bins[0]!;
+    let zeroCount = 0;
+    for (const b of this.bins) {
+      zeroCount += b.zeroCount;
+      for (let i = 0; i < b.keys.length; i++) addToScratch(b.keys[i]!, b.counts[i]!);
+    }
     const keys: number[] = [];
     const counts: number[] = [];
-    for (let i = 0; i < this.counts.length; i++) {
-      if (this.present[i] === 0) continue;
-      keys.push(this.lo + i);
-      counts.push(this.counts[i]!);
+    for (let i = lo; i <= hi; i++) {
+      if (seen[i] === 0) continue;
+      keys.push(i - OFFSET);
+      counts.push(scratch[i]!);
+      scratch[i] = 0;
+      seen[i] = 0;
     }
-    return { keys, counts, zeroCount: this.zeroCount };
+    lo = Infinity;
+    hi = -Infinity;
+    if (overflow.size > 0) {
+      const all = new Map<number, number>(keys.map((k, i) => [k, counts[i]!]));
+      for (const [k, c] of overflow) all.set(k, c);
+      overflow.clear();
+      const sorted = [...all.keys()].sort((a, b) => a - b);
+      return { keys: sorted, counts: sorted.map((k) => all.get(k)!), zeroCount };
+    }
+    return { keys, counts, zeroCount };
   }
 }

@@ -1,29 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { BinsAccumulator } from './bins-accumulator.js';
-import { decodeBins, encodeBins } from './bins-codec.js';
+import { BinsReader, decodeBins, encodeBins } from './bins-codec.js';
 
 describe('latency bins codec', () => {
   it.each([
     ['empty', { keys: [], counts: [], zeroCount: 0 }],
-    ['whole counts', { keys: [-40, 0, 1, 2, 900, 2183], counts: [1, 2, 300, 1, 2 ** 40, 7], zeroCount: 3 }],
+    ['whole counts', { keys: [-40, 0, 1, 2, 900, 2183], counts: [1, 2, 300, 1, 2 ** 40, 2 ** 53 - 1], zeroCount: 3 }],
     ['fractional weights', { keys: [5, 6], counts: [0.1, 2.5], zeroCount: 0 }],
     ['fractional zero count', { keys: [5], counts: [1], zeroCount: 0.5 }],
+    ['extreme weights', { keys: [1, 2, 3], counts: [1e-300, 1.7976931348623157e308, -2], zeroCount: 0 }],
     ['large key gaps', { keys: [-35_000, 35_000], counts: [1, 1], zeroCount: 0 }],
-  ])('round-trips %s exactly', (_, bins) => {
-    expect(decodeBins(encodeBins(bins))).toEqual(bins);
+  ])('round-trips %s exactly, as printable ASCII', (_, bins) => {
+    const s = encodeBins(bins);
+    expect(s).toMatch(/^[\x21-\x7e]*$/);
+    expect(decodeBins(s)).toEqual(bins);
   });
 
-  it('stores a typical minute in about two bytes a bin', () => {
+  it('reads concatenations in sequence', () => {
+    const a = { keys: [3, 4], counts: [1, 0.5], zeroCount: 0 };
+    const b = { keys: [900], counts: [7], zeroCount: 2 };
+    const r = new BinsReader(encodeBins(a) + encodeBins(b) + encodeBins(a));
+    expect([r.next(), r.next(), r.next(), r.done]).toEqual([a, b, a, true]);
+  });
+
+  it('stores a typical minute in about two characters a bin', () => {
     const keys = Array.from({ length: 40 }, (_, i) => 1000 + i);
     expect(encodeBins({ keys, counts: keys.map((k) => k % 9), zeroCount: 0 }).length).toBeLessThan(90);
   });
 });
 
 describe('BinsAccumulator', () => {
-  it('sums counts per key, growing both ways, and keeps keys with a zero count', () => {
+  it('sums counts per key and keeps keys with a zero count', () => {
     const acc = new BinsAccumulator();
     acc.addEncoded(encodeBins({ keys: [100, 101], counts: [1, 2], zeroCount: 1 }));
     acc.addBins({ keys: [-300, 101, 5000], counts: [4, 3, 0], zeroCount: 0.5 });
     expect(acc.build()).toEqual({ keys: [-300, 100, 101, 5000], counts: [4, 1, 5, 0], zeroCount: 1.5 });
+    // The shared scratch is clean for the next merge.
+    const next = new BinsAccumulator();
+    next.addBins({ keys: [7], counts: [1], zeroCount: 0 });
+    next.addFrom(new BinsReader(encodeBins({ keys: [8], counts: [1], zeroCount: 0 })), 1);
+    expect(next.build()).toEqual({ keys: [7, 8], counts: [1, 1], zeroCount: 0 });
+  });
+
+  it('merges keys beyond the dense range', () => {
+    const acc = new BinsAccumulator();
+    acc.addBins({ keys: [-40_000, 1, 40_000], counts: [1, 2, 3], zeroCount: 0 });
+    acc.addEncoded(encodeBins({ keys: [1, 40_000], counts: [1, 1], zeroCount: 0 }));
+    expect(acc.build()).toEqual({ keys: [-40_000, 1, 40_000], counts: [1, 3, 4], zeroCount: 0 });
   });
 });

@@ -1,148 +1,120 @@
 import type { LatencyBins } from '@clew/model';
 
 /*
- * Latency bins as one BLOB per row: a flag byte, the bin count, the zero count, the keys as a zigzag varint then
- * varint gaps (consecutive keys cost one byte), and the counts as varints when every weight is a whole number
- * (the usual case), else as float64. Exact both ways. Measured against INTEGER[]/DOUBLE[] columns merged in SQL
- * (see the README): appending a list costs ~230 µs a row through the Appender, a blob ~1.4 µs.
+ * Latency bins as one short ASCII string per row, so that DuckDB can concatenate a group's rows in SQL
+ * (`string_agg`) and hand JavaScript one string per series instead of one value per row: every value DuckDB hands
+ * over as a BLOB is a separate native buffer, and those buffers, not the merging, were what a query spent its time
+ * on (see the README). Self-delimiting, so concatenations decode in sequence. Exact both ways.
+ *
+ * Layout: flags, bin count, zero count, the first key (zigzag) then the gaps between keys (consecutive keys cost
+ * one character), then the counts. Numbers are base-32 varints, one character per 5 bits ('?' + 0–31, '_' + 0–31
+ * with a continuation). Counts that are not all whole numbers are written as JavaScript's shortest exact decimal,
+ * each ended by ','.
  */
 
 const FLOAT_COUNTS = 1;
 const MAX_VARINT = 2 ** 53 - 1;
+const BASE = 0x3f; // '?'; digits run to '~' (0x7e)
+const MORE = 32;
+const END_FLOAT = 0x2c; // ','
 
 const isWhole = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= MAX_VARINT;
-
-/** A growable byte buffer, reused between rows. */
-export class ByteSink {
-  buf = new Uint8Array(256);
-  len = 0;
-  private readonly f64 = new Float64Array(1);
-  private readonly f64Bytes = new Uint8Array(this.f64.buffer);
-
-  reset(): void {
-    this.len = 0;
-  }
-
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.len++] = b;
-  }
-
-  varint(v: number): void {
-    this.room(8);
-    while (v >= 128) {
-      this.buf[this.len++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.len++] = v;
-  }
-
-  float(v: number): void {
-    this.room(8);
-    this.f64[0] = v;
-    this.buf.set(this.f64Bytes, this.len);
-    this.len += 8;
-  }
-
-  /** A copy of what was written. */
-  bytes(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
-}
-
 const zigzag = (n: number): number => (n < 0 ? -2 * n - 1 : 2 * n);
 const unzigzag = (n: number): number => (n % 2 === 1 ? -(n + 1) / 2 : n / 2);
 
-/** Writes `bins` into `sink` (after whatever it holds). */
-export function writeBins(sink: ByteSink, bins: LatencyBins): void {
+let codes: number[] = [];
+
+function varint(v: number): void {
+  while (v >= MORE) {
+    codes.push(BASE + MORE + (v % MORE));
+    v = Math.floor(v / MORE);
+  }
+  codes.push(BASE + v);
+}
+
+function float(v: number): void {
+  const s = String(v);
+  for (let i = 0; i < s.length; i++) codes.push(s.charCodeAt(i));
+  codes.push(END_FLOAT);
+}
+
+/** The encoding of `bins`. */
+export function encodeBins(bins: LatencyBins): string {
   const { keys, counts, zeroCount } = bins;
   const whole = isWhole(zeroCount) && counts.every(isWhole);
-  sink.byte(whole ? 0 : FLOAT_COUNTS);
-  sink.varint(keys.length);
-  if (whole) sink.varint(zeroCount);
-  else sink.float(zeroCount);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (i === 0) sink.varint(zigzag(k));
-    else sink.varint(k - keys[i - 1]!);
-  }
+  codes = [];
+  varint(whole ? 0 : FLOAT_COUNTS);
+  varint(keys.length);
+  if (whole) varint(zeroCount);
+  else float(zeroCount);
+  for (let i = 0; i < keys.length; i++) varint(i === 0 ? zigzag(keys[i]!) : keys[i]! - keys[i - 1]!);
   for (const c of counts) {
-    if (whole) sink.varint(c);
-    else sink.float(c);
+    if (whole) varint(c);
+    else float(c);
   }
+  let s = '';
+  for (let i = 0; i < codes.length; i += 4096) s += String.fromCharCode(...codes.slice(i, i + 4096));
+  return s;
 }
 
-const sink = new ByteSink();
+/** Reads bins encoded one after another in a string. */
+export class BinsReader {
+  pos = 0;
 
-/** The encoding of `bins` as a new byte array. */
-export function encodeBins(bins: LatencyBins): Uint8Array {
-  sink.reset();
-  writeBins(sink, bins);
-  return sink.bytes();
-}
+  constructor(private readonly s: string) {}
 
-/** Reads encoded bins, calling `add(key, count)` for each bin; returns the zero count. */
-export function readBins(bytes: Uint8Array, add: (key: number, count: number) => void): number {
-  const r = new ByteReader(bytes);
-  const flags = r.byte();
-  const n = r.varint();
-  const floats = (flags & FLOAT_COUNTS) !== 0;
-  const zero = floats ? r.float() : r.varint();
-  const keys = new Array<number>(n);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    k = i === 0 ? unzigzag(r.varint()) : k + r.varint();
-    keys[i] = k;
-  }
-  for (let i = 0; i < n; i++) add(keys[i]!, floats ? r.float() : r.varint());
-  return zero;
-}
-
-/** Decodes encoded bins. */
-export function decodeBins(bytes: Uint8Array): LatencyBins {
-  const keys: number[] = [];
-  const counts: number[] = [];
-  const zeroCount = readBins(bytes, (k, c) => {
-    keys.push(k);
-    counts.push(c);
-  });
-  return { keys, counts, zeroCount };
-}
-
-class ByteReader {
-  private pos = 0;
-  private readonly view: DataView;
-
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  get done(): boolean {
+    return this.pos >= this.s.length;
   }
 
-  byte(): number {
-    return this.bytes[this.pos++]!;
-  }
-
-  varint(): number {
+  private varint(): number {
     let v = 0;
     let scale = 1;
     for (;;) {
-      const b = this.bytes[this.pos++];
-      if (b === undefined) throw new Error('latency bins: truncated varint');
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
+      const c = this.s.charCodeAt(this.pos++) - BASE;
+      if (!(c >= 0 && c < 2 * MORE)) throw new Error(`latency bins: bad character at ${this.pos - 1}`);
+      if (c < MORE) return v + c * scale;
+      v += (c - MORE) * scale;
+      scale *= MORE;
     }
   }
 
-  float(): number {
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
+  private float(): number {
+    const end = this.s.indexOf(',', this.pos);
+    if (end < 0) throw new Error('latency bins: unterminated number');
+    const v = Number(this.s.slice(this.pos, end));
+    this.pos = end + 1;
     return v;
   }
+
+  /** A decimal number written by SQL before bins, ended by ',' or ';'. */
+  decimal(): number {
+    let end = this.pos;
+    for (let c = this.s.charCodeAt(end); c !== 0x2c && c !== 0x3b; c = this.s.charCodeAt(end)) {
+      if (Number.isNaN(c)) throw new Error('latency bins: unterminated number');
+      end++;
+    }
+    const v = Number(this.s.slice(this.pos, end));
+    this.pos = end + 1;
+    return v;
+  }
+
+  /** The next bins. */
+  next(): LatencyBins {
+    const floats = (this.varint() & FLOAT_COUNTS) !== 0;
+    const n = this.varint();
+    const zeroCount = floats ? this.float() : this.varint();
+    const keys = new Array<number>(n);
+    const counts = new Array<number>(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      k = i === 0 ? unzigzag(this.varint()) : k + this.varint();
+      keys[i] = k;
+    }
+    for (let i = 0; i < n; i++) counts[i] = floats ? this.float() : this.varint();
+    return { keys, counts, zeroCount };
+  }
 }
+
+/** Decodes one encoded bins. */
+export const decodeBins = (s: string): LatencyBins => new BinsReader(s).next();

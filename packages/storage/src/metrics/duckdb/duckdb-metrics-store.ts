@@ -22,17 +22,31 @@ import type { MetricsMeta } from './metrics-schema.js';
 import { createSchema } from './metrics-schema.js';
 import type { DuckDBMetricsStoreOptions } from './options.js';
 import { SeriesDictionary } from './series-dictionary.js';
-import type { SpanSource } from './span-metrics-reader.js';
-import { readSpanMetrics } from './span-metrics-reader.js';
+import { compactDeltas } from './compaction.js';
+import { sortDay } from './day-sort.js';
+import { rollUp } from './rollup.js';
+import { queryMinutes, readSpanMetrics, stepMinutes } from './span-metrics-reader.js';
+import type { RolledTier, TierSegment } from './tier-plan.js';
+import { planSegments } from './tier-plan.js';
 import { cellsOf } from './span-rows.js';
 import { appendCells } from './span-writer.js';
-import type { TierSegment } from './tier-plan.js';
+import { dayTable, MINUTES_PER_DAY, TierTables } from './tier-tables.js';
+
+/**
+ * Minutes a period waits after it ends before compaction and rollups treat it as complete. Later deltas are still
+ * counted exactly (they go into every tier); waiting only keeps them rare.
+ */
+const GRACE_MINUTES = 5;
+/** A minute further ahead of the wall clock than this does not move the watermark (a skewed client clock). */
+const MAX_AHEAD_MINUTES = 60;
 
 /** The metrics rollups in one DuckDB file (see the storage README's "Metrics store"). */
 export class DuckDBMetricsStore implements MetricsStore {
   private writes: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Reads running now: a table is dropped only after the reads that may have planned to use it are done. */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -40,6 +54,9 @@ export class DuckDBMetricsStore implements MetricsStore {
     private readonly readers: ConnectionPool,
     private readonly dict: SeriesDictionary,
     private meta: MetricsMeta,
+    private readonly tables: TierTables,
+    /** The latest minute appended (capped near the wall clock): periods well before it are complete. */
+    private watermark: number,
     opts: DuckDBMetricsStoreOptions,
   ) {
     const every = opts.maintenanceIntervalMs ?? 60_000;
@@ -61,11 +78,13 @@ export class DuckDBMetricsStore implements MetricsStore {
       this.assertOpen();
       const conn = this.writer;
       const wal = walPosition > this.meta.wal ? walPosition : this.meta.wal;
+      let cells: ReturnType<typeof cellsOf>;
       try {
-        const cells = cellsOf(batch.spans, this.dict);
+        cells = cellsOf(batch.spans, this.dict);
         await conn.run('BEGIN TRANSACTION');
         await this.dict.write(conn);
-        await appendCells(conn, 'span_delta', cells);
+        await appendCells(conn, 'span_delta', cells.series);
+        await appendCells(conn, 'svc_delta', cells.services);
         await appendEdges(conn, batch.edges);
         await appendErrors(conn, batch.errors);
         await conn.run(`UPDATE meta SET wal = ${ubigint(wal)}; COMMIT`);
@@ -76,6 +95,8 @@ export class DuckDBMetricsStore implements MetricsStore {
       }
       this.dict.commit();
       this.meta = { ...this.meta, wal };
+      const ahead = Math.floor(Date.now() / 60_000) + MAX_AHEAD_MINUTES;
+      for (const c of cells.services) if (c.t > this.watermark && c.t <= ahead) this.watermark = c.t;
     });
   }
 
@@ -84,11 +105,23 @@ export class DuckDBMetricsStore implements MetricsStore {
   }
 
   spanMetrics(query: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
-    return this.read((c) => readSpanMetrics(c, query, this.dict, [], (seg, serviceLevel) => this.sourcesOf(seg, serviceLevel)));
+    const tiers = this.rolledTiers();
+    return this.read((c) => readSpanMetrics(c, query, this.dict, tiers, (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel)));
   }
 
-  private sourcesOf(_seg: TierSegment, _serviceLevel: boolean): SpanSource[] {
-    return [{ table: 'span_delta', byService: false }];
+  private rolledTiers(): RolledTier[] {
+    const { floorT, rolled15, rolled60 } = this.meta;
+    return [
+      { period: 15, lo: floorT, hi: rolled15 },
+      { period: 60, lo: floorT, hi: rolled60 },
+    ];
+  }
+
+  /** What the tiers hold now and how a query's window would be read from them (for tests and benchmarks). */
+  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>): { tiers: RolledTier[]; sortedDay: number; days: number[]; plan: TierSegment[] } {
+    const tiers = this.rolledTiers();
+    const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers) : [];
+    return { tiers, sortedDay: this.meta.sortedDay, days: [...this.tables.days], plan };
   }
 
   edges(query: EdgeQuery): Promise<EdgePoint[]> {
@@ -103,17 +136,33 @@ export class DuckDBMetricsStore implements MetricsStore {
     return this.serial(async () => {
       this.assertOpen();
       const t = Math.ceil(cutoff / 60_000);
+      const whole = this.tables.days.filter((d) => (d + 1) * MINUTES_PER_DAY <= t);
+      const partial = this.tables.days.filter((d) => d * MINUTES_PER_DAY < t && (d + 1) * MINUTES_PER_DAY > t);
+      // Whole days go with their table (DuckDB reuses a dropped table's blocks; a DELETE leaves holes): queries
+      // stop planning to read them now, and the tables go once the reads already planned are done.
+      for (const d of whole) this.tables.removeDay(d);
+      await Promise.allSettled([...this.inflight]);
+      const conn = this.writer;
       let dropped = 0;
-      await this.writer.run('BEGIN TRANSACTION');
+      await conn.run('BEGIN TRANSACTION');
       try {
-        for (const table of ['span_delta', 'edge_min', 'error_min']) {
-          dropped += Number((await this.writer.run(`DELETE FROM ${table} WHERE t < ${t}`)).rowsChanged);
+        for (const d of whole) {
+          dropped += Number((await conn.runAndReadAll(`SELECT count(*) FROM ${dayTable(d)}`)).getRows()[0]![0]);
+          await conn.run(`DROP TABLE ${dayTable(d)}`);
         }
+        for (const table of ['span_delta', ...partial.map(dayTable), 'edge_min', 'error_min']) {
+          // Minute rows at the series level: the count dropBefore reports.
+          dropped += Number((await conn.run(`DELETE FROM ${table} WHERE t < ${t}`)).rowsChanged);
+        }
+        // A rolled period that starts before the cutoff goes whole; reads take its remaining minutes from the
+        // minute tiers (the plan starts each tier at the first whole period after the floor).
+        for (const table of ['svc_delta', 'svc_m1', 'span_m15', 'svc_m15', 'span_m60', 'svc_m60']) await conn.run(`DELETE FROM ${table} WHERE t < ${t}`);
         const floorT = Math.max(this.meta.floorT, t);
-        await this.writer.run(`UPDATE meta SET floor_t = ${floorT}; COMMIT`);
+        await conn.run(`UPDATE meta SET floor_t = ${floorT}; COMMIT`);
         this.meta = { ...this.meta, floorT };
       } catch (err) {
-        await this.writer.run('ROLLBACK').catch(() => undefined);
+        await conn.run('ROLLBACK').catch(() => undefined);
+        for (const d of whole) this.tables.addDay(d);
         throw err;
       }
       return dropped;
@@ -138,11 +187,26 @@ export class DuckDBMetricsStore implements MetricsStore {
     });
   }
 
-  /** Compaction, rollups and a checkpoint: run on a timer, off the append path. */
+  /**
+   * Compaction, rollups, sorting complete days, and a checkpoint: run on a timer, off the append path (each step
+   * its own transaction, queued between appends).
+   */
   maintain(): Promise<void> {
     return this.serial(async () => {
       if (this.closed) return;
-      await this.writer.run('CHECKPOINT');
+      const complete = this.watermark - GRACE_MINUTES;
+      const conn = this.writer;
+      const { newDays } = await compactDeltas(conn, this.meta, this.tables, complete);
+      for (const d of newDays) this.tables.addDay(d);
+      this.meta = await rollUp(conn, this.meta, this.tables, 15, complete);
+      this.meta = await rollUp(conn, this.meta, this.tables, 60, complete);
+      const days = this.tables.days.filter((d) => d >= this.meta.sortedDay && (d + 1) * MINUTES_PER_DAY <= complete);
+      for (const d of days) {
+        await sortDay(conn, d);
+        await conn.run(`UPDATE meta SET sorted_day = ${d + 1}`);
+        this.meta = { ...this.meta, sortedDay: d + 1 };
+      }
+      await conn.run('CHECKPOINT');
     });
   }
 
@@ -164,7 +228,10 @@ export class DuckDBMetricsStore implements MetricsStore {
 
   private read<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
-    return this.readers.use(fn);
+    const run = this.readers.use(fn);
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run)).catch(() => undefined);
+    return run;
   }
 }
 
@@ -183,7 +250,10 @@ export async function openDuckDBMetricsStore(opts: DuckDBMetricsStoreOptions): P
     await writer.run(`SET checkpoint_threshold = '1000GB'`);
     const meta = await createSchema(writer);
     const dict = await SeriesDictionary.load(writer);
-    return new DuckDBMetricsStore(instance, writer, new ConnectionPool(instance), dict, meta, opts);
+    const tables = await TierTables.load(writer);
+    const latest = (await writer.runAndReadAll('SELECT max(t) FROM (SELECT max(t) AS t FROM span_delta UNION ALL SELECT max(t) FROM svc_m1)')).getRows();
+    const watermark = Number(latest[0]![0] ?? 0);
+    return new DuckDBMetricsStore(instance, writer, new ConnectionPool(instance), dict, meta, tables, watermark, opts);
   } catch (err) {
     writer.closeSync();
     instance.closeSync();

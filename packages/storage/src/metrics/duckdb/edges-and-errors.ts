@@ -1,4 +1,4 @@
-import type { DuckDBBlobVector, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EdgeConnectionType, EdgePoint, EdgeQuery, EdgeRow, ErrorQuery, ErrorRow, ErrorTotal } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { encodeBins } from './bins-codec.js';
@@ -24,8 +24,8 @@ export async function appendEdges(conn: DuckDBConnection, rows: readonly EdgeRow
       a.appendVarchar(r.connectionType);
       a.appendDouble(r.count);
       a.appendDouble(r.failed);
-      a.appendBlob(encodeBins(r.clientLatency));
-      a.appendBlob(encodeBins(r.serverLatency));
+      a.appendVarchar(encodeBins(r.clientLatency));
+      a.appendVarchar(encodeBins(r.serverLatency));
       a.endRow();
     }
     a.flushSync();
@@ -75,8 +75,8 @@ export async function readEdges(conn: DuckDBConnection, q: EdgeQuery): Promise<E
   const sql = `SELECT t, client, server, conn, count, failed, client_bins, server_bins FROM edge_min WHERE t >= ${fromT} AND t < ${toT}${service}`;
   await forEachChunk(conn, sql, q.service === undefined ? [] : [q.service], (chunk) => {
     const [t, client, server, ct, count, failed] = [0, 1, 2, 3, 4, 5].map((i) => chunk.getColumnVector(i));
-    const cb = chunk.getColumnVector(6) as DuckDBBlobVector;
-    const sb = chunk.getColumnVector(7) as DuckDBBlobVector;
+    const cb = chunk.getColumnVector(6);
+    const sb = chunk.getColumnVector(7);
     for (let i = 0; i < chunk.rowCount; i++) {
       const start = stepT === undefined ? q.from : Math.floor((t!.getItem(i) as number) / stepT) * stepT * MINUTE;
       const c = client!.getItem(i) as string;
@@ -90,8 +90,8 @@ export async function readEdges(conn: DuckDBConnection, q: EdgeQuery): Promise<E
       }
       cell.count += count!.getItem(i) as number;
       cell.failed += failed!.getItem(i) as number;
-      cell.clientBins.addEncoded(cb.getItemBytes(i)!);
-      cell.serverBins.addEncoded(sb.getItemBytes(i)!);
+      cell.clientBins.addEncoded(cb.getItem(i) as string);
+      cell.serverBins.addEncoded(sb.getItem(i) as string);
     }
   });
   return [...cells.values()]

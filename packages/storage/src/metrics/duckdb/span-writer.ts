@@ -13,7 +13,7 @@ export async function appendCells(conn: DuckDBConnection, table: string, cells: 
       a.appendDouble(c.count);
       a.appendDouble(c.errors);
       a.appendDouble(c.dur);
-      a.appendBlob(cellBins(c));
+      a.appendVarchar(cellBins(c));
       a.endRow();
     }
     a.flushSync();

@@ -1,0 +1,205 @@
+// Metrics store benchmark: the DuckDB metrics rollups holding 7 days of per-minute span metrics of 50 services ×
+// 200 operations, filled through the public append API, then the reads the Services page, a service's page and an
+// SLO evaluation make.
+//
+//   npx tsc -b && node bench/metrics.js
+//   CLEW_BENCH_METRICS_DAYS=1 node bench/metrics.js          # a quick run
+//   CLEW_BENCH_METRICS_DIR=/tmp/clew-metrics node bench/metrics.js   # keeps the store and reuses it next time
+//
+// Density: the first CLEW_BENCH_METRICS_HOT services (default 2) have every operation in every minute; the others
+// have each operation in a given minute with probability CLEW_BENCH_METRICS_SPARSE (default 0.05). One delta per
+// series and minute (plus an error delta for ~5% of them), appended a minute at a time; maintenance (compaction,
+// rollups, day sorting, checkpoint) runs every 15 minutes of data, as the store's timer would run it.
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDuckDBMetricsStore } from '@clew/storage';
+
+const DAYS = Number(process.env.CLEW_BENCH_METRICS_DAYS ?? 7);
+const SERVICES = 50;
+const OPS = 200;
+const HOT = Number(process.env.CLEW_BENCH_METRICS_HOT ?? 2);
+const SPARSE = Number(process.env.CLEW_BENCH_METRICS_SPARSE ?? 0.05);
+const RUNS = Number(process.env.CLEW_BENCH_QUERIES ?? 60);
+const LIMIT_MS = 50;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** The data ends at 2025-11-24T00:00Z (fixed, so that runs compare); queries end 23 minutes before it. */
+const END = 1_763_942_400_000;
+const START = END - DAYS * DAY;
+const NOW = END - 23 * MINUTE;
+const SERVER = 2;
+const CLIENT = 3;
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+const service = (s) => `service-${String(s).padStart(2, '0')}`;
+const operation = (o) => `${o % 3 === 0 ? 'GET' : o % 3 === 1 ? 'POST' : 'PUT'} /api/v1/resource-${o}`;
+const kindOf = (o) => (o < 150 ? SERVER : CLIENT);
+
+// Deterministic pseudo-random numbers (a 32-bit xorshift), so that every run stores the same rows.
+let seed = 0x2545f491;
+const rand = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 4294967296;
+};
+
+/** 512 latency distributions, 3 to 30 bins around keys 700–1300 (about 30 µs to 400 ms), shared by the rows. */
+const TEMPLATES = Array.from({ length: 512 }, () => {
+  const n = 3 + Math.floor(rand() * 28);
+  const base = 700 + Math.floor(rand() * 600);
+  const keys = [];
+  const counts = [];
+  let k = base;
+  for (let i = 0; i < n; i++) {
+    k += 1 + Math.floor(rand() * 3);
+    keys.push(k);
+    counts.push(1 + Math.floor(rand() * 20));
+  }
+  const count = counts.reduce((a, b) => a + b, 0);
+  return { latency: { keys, counts, zeroCount: 0 }, count, dur: count * 2_000_000 };
+});
+
+function minuteRows(minute) {
+  const rows = [];
+  for (let s = 0; s < SERVICES; s++) {
+    for (let o = 0; o < OPS; o++) {
+      if (s >= HOT && rand() >= SPARSE) continue;
+      const t = TEMPLATES[Math.floor(rand() * TEMPLATES.length)];
+      const base = { minute, service: service(s), operation: operation(o), kind: kindOf(o) };
+      rows.push({ ...base, status: 0, count: t.count, durationSumNanos: t.dur, latency: t.latency });
+      if (rand() < 0.05) rows.push({ ...base, status: 2, count: 1, durationSumNanos: 5_000_000, latency: { keys: [1100], counts: [1], zeroCount: 0 } });
+    }
+  }
+  return rows;
+}
+
+async function sizeOf(file) {
+  let n = 0;
+  for (const f of [file, file + '.wal']) n += await stat(f).then((s) => s.size, () => 0);
+  return n;
+}
+
+const keepDir = process.env.CLEW_BENCH_METRICS_DIR;
+const dir = keepDir ?? (await mkdtemp(join(tmpdir(), 'clew-bench-metrics-')));
+await mkdir(dir, { recursive: true });
+const path = join(dir, 'metrics.duckdb');
+const doneFile = join(dir, 'metrics-bench.json');
+const open = () => openDuckDBMetricsStore({ path, memoryLimit: process.env.CLEW_BENCH_MEMORY ?? '1GB', maintenanceIntervalMs: 0 });
+
+console.log(`clew metrics benchmark: ${DAYS} days × ${SERVICES} services × ${OPS} operations of per-minute rows`);
+console.log(`  density: ${HOT} services with every operation every minute, the other ${SERVICES - HOT} with each operation in ${fmt(SPARSE * 100)}% of minutes`);
+let store;
+const done = await readFile(doneFile, 'utf8').then(JSON.parse, () => null);
+if (done) {
+  console.log(`  reusing the store in ${dir} (${fmt(done.rows)} rows, filled in ${fmt(done.seconds, 1)} s)`);
+  store = await open();
+} else {
+  store = await open();
+  const t0 = performance.now();
+  let rows = 0;
+  let appendMs = 0;
+  let maintainMs = 0;
+  let wal = 0n;
+  for (let minute = START; minute < END; minute += MINUTE) {
+    const batch = minuteRows(minute);
+    rows += batch.length;
+    const ta = performance.now();
+    await store.append({ spans: batch, edges: [], errors: [] }, ++wal);
+    appendMs += performance.now() - ta;
+    if ((minute / MINUTE) % 15 === 14) {
+      const tm = performance.now();
+      await store.maintain();
+      maintainMs += performance.now() - tm;
+    }
+    if ((minute - START) % DAY === DAY - MINUTE) {
+      const s = (performance.now() - t0) / 1000;
+      console.log(`  day ${(minute - START + MINUTE) / DAY}: ${fmt(rows)} rows, ${fmt(s, 1)} s, ${fmt((await sizeOf(path)) / 1e6, 1)} MB`);
+    }
+  }
+  await store.maintain();
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `  generated and stored ${fmt(rows)} span-metrics rows in ${fmt(seconds, 1)} s (append ${fmt(appendMs / 1000, 1)} s, maintenance ${fmt(maintainMs / 1000, 1)} s, the rest generating rows)`,
+  );
+  await writeFile(doneFile, JSON.stringify({ rows, seconds }));
+}
+await store.close();
+console.log(`  file size ${fmt((await sizeOf(path)) / 1e6, 1)} MB`);
+store = await open();
+
+function percentiles(ms) {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  return [q(0.5), q(0.99)];
+}
+
+async function time(label, fn) {
+  await fn(0); // warm-up
+  const times = [];
+  const cpu = [];
+  let points = 0;
+  for (let i = 1; i <= RUNS; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    points += await fn(i);
+    times.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const [p50, p99] = percentiles(times);
+  const [c50] = percentiles(cpu);
+  console.log(
+    `${label.padEnd(66)} ${fmt(p50, 1).padStart(7)} / ${fmt(p99, 1).padStart(6)} ms   limit ${LIMIT_MS} ms   ${fmt(c50, 1).padStart(5)} ms CPU   ${fmt(points / RUNS)} points${p99 > LIMIT_MS ? '   OVER' : ''}`,
+  );
+}
+
+const sum = (lists) => lists.reduce((n, l) => n + l.length, 0);
+/** The Services page: per service totals over the window, its series, and the previous window's totals. */
+const servicesPage = (window, step) => async (i) => {
+  const now = NOW - i * MINUTE; // a different window each run
+  const base = { kinds: [SERVER], groupBy: ['service'] };
+  return sum(
+    await Promise.all([
+      store.spanMetrics({ ...base, from: now - window, to: now }),
+      store.spanMetrics({ ...base, from: now - window, to: now, step }),
+      store.spanMetrics({ ...base, from: now - 2 * window, to: now - window }),
+    ]),
+  );
+};
+
+console.log(`\n${'query (one at a time; the page\'s calls in parallel)'.padEnd(66)} ${'p50 / p99'.padStart(16)}   (CPU: the process's, all threads, p50)`);
+const load = (await import('node:os')).loadavg()[0];
+console.log(`load average ${fmt(load, 1)} on ${(await import('node:os')).cpus().length} cores`);
+await time('(a) Services page, last 1 h: totals, 1-min series, previous 1 h', servicesPage(HOUR, MINUTE));
+await time('(a) Services page, last 24 h: totals, 15-min series, previous 24 h', servicesPage(DAY, 15 * MINUTE));
+await time('(b) one hot service, 24 h, by operation, 15-min steps', async (i) =>
+  (await store.spanMetrics({ from: NOW - i * MINUTE - DAY, to: NOW - i * MINUTE, step: 15 * MINUTE, services: [service(i % HOT)], groupBy: ['service', 'operation'] })).length,
+);
+await time('(b) one hot service, 24 h, by operation, 1-h steps', async (i) =>
+  (await store.spanMetrics({ from: NOW - i * MINUTE - DAY, to: NOW - i * MINUTE, step: HOUR, services: [service(i % HOT)], groupBy: ['service', 'operation'] })).length,
+);
+await time('(c) SLO: one hot operation, 1-min steps over 3 days + 7-day total', async (i) => {
+  const q = { services: [service(i % HOT)], operations: [operation((i * 7) % 150)], kinds: [SERVER], groupBy: [] };
+  const now = NOW - i * MINUTE;
+  return sum(
+    await Promise.all([
+      store.spanMetrics({ ...q, from: now - 3 * DAY, to: now, step: MINUTE }),
+      store.spanMetrics({ ...q, from: now - Math.min(7, DAYS) * DAY, to: now }),
+    ]),
+  );
+});
+await time('(c) SLO: one sparse operation, same', async (i) => {
+  const q = { services: [service(HOT + (i % (SERVICES - HOT)))], operations: [operation((i * 7) % 150)], kinds: [SERVER], groupBy: [] };
+  const now = NOW - i * MINUTE;
+  return sum(
+    await Promise.all([
+      store.spanMetrics({ ...q, from: now - 3 * DAY, to: now, step: MINUTE }),
+      store.spanMetrics({ ...q, from: now - Math.min(7, DAYS) * DAY, to: now }),
+    ]),
+  );
+});
+await store.close();
+if (!keepDir) await rm(dir, { recursive: true, force: true });

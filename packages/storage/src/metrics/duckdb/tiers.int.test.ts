@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { min, referenceSpanMetrics, row, tierFixture } from '../../conformance/metrics-fixtures.js';
+import type { DuckDBMetricsStore } from './duckdb-metrics-store.js';
+import { openDuckDBMetricsStore } from './duckdb-metrics-store.js';
+
+const DAY = 1440;
+const none = { spans: [], edges: [], errors: [] };
+
+describe('DuckDB metrics tiers', () => {
+  let dir = '';
+  let store: DuckDBMetricsStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clew-metrics-tiers-'));
+    store = await openDuckDBMetricsStore({ path: join(dir, 'm.duckdb'), memoryLimit: '256MB', threads: 2, maintenanceIntervalMs: 0 });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('rolls complete quarters and hours, sorts complete days, and reads hours in the middle of a window', async () => {
+    // Two days and two hours of data: the first two days complete (past the grace minutes), the rest not.
+    const rows = [...tierFixture(0, 60), ...tierFixture(DAY - 30, 60), ...tierFixture(2 * DAY, 130)];
+    await store.append({ ...none, spans: rows }, 1n);
+    await store.maintain();
+    const state = store.tierState({ from: min(10), to: min(2 * DAY + 100) });
+    // The newest minute is 2·DAY + 129: quarters and hours up to 2·DAY + 120 are complete after 5 grace minutes.
+    expect(state.tiers.map((t) => t.hi - 29_399_040)).toEqual([2 * DAY + 120, 2 * DAY + 120]);
+    expect(state.days.map((d) => d - 20_416)).toEqual([0, 1, 2]);
+    expect(state.sortedDay - 20_416).toBe(2);
+    expect(state.plan.map((s) => [s.period, s.lo - 29_399_040, s.hi - 29_399_040])).toEqual([
+      [1, 10, 15],
+      [15, 15, 60],
+      [60, 60, 2 * DAY + 60],
+      [15, 2 * DAY + 60, 2 * DAY + 90],
+      [1, 2 * DAY + 90, 2 * DAY + 100],
+    ]);
+    for (const q of [
+      { from: min(10), to: min(2 * DAY + 100), groupBy: ['service' as const] },
+      { from: min(0), to: min(3 * DAY), step: 60 * 60_000, groupBy: ['service' as const, 'operation' as const], services: ['cart'] },
+      { from: min(DAY - 17), to: min(DAY + 44), step: 60_000, groupBy: [], operations: ['query'] },
+    ]) {
+      expect(await store.spanMetrics(q)).toEqual(referenceSpanMetrics(rows, q));
+    }
+  });
+
+  it('keeps deltas for minutes within the grace period uncompacted, and reads them', async () => {
+    const rows = [row({ m: 0 }), row({ m: 10 }), row({ m: 12 })];
+    await store.append({ ...none, spans: rows }, 1n);
+    await store.maintain();
+    expect(store.tierState().days).toHaveLength(1);
+    const q = { from: min(0), to: min(20), step: 60_000, groupBy: [] };
+    expect(await store.spanMetrics(q)).toEqual(referenceSpanMetrics(rows, q));
+  });
+});
