@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { catalogCases } from './conformance/catalog-cases.js';
+import { comparisonCases } from './conformance/comparison-cases.js';
 import { durabilityCases } from './conformance/durability-cases.js';
 import type { OpenStore } from './conformance/harness.js';
 import { useStore } from './conformance/harness.js';
@@ -31,6 +32,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
     describe('search', () => searchCases(h));
     describe('summaries, sorting and paging', () => summaryCases(h));
     describe('catalog', () => catalogCases(h));
+    describe('heatmap and attribute comparison', () => comparisonCases(h));
     describe('durability and retention', () => durabilityCases(h));
   });
 }

@@ -16,6 +16,20 @@ export type {
   TraceSummary,
 } from './store.js';
 export { StoreError } from './store.js';
+export type {
+  AttributeCounts,
+  AttributeCountsQuery,
+  AttributeScope,
+  HeatmapCell,
+  HeatmapQuery,
+  KeyCounts,
+  LatencyHeatmap,
+  SideCount,
+  SpanFilter,
+  SpanSelection,
+  ValueCount,
+} from './span-comparison.js';
+export { HEATMAP_BUCKETS_PER_DOUBLING, heatmapDurationBounds, heatmapDurationBucket, sampleMarginPercent } from './span-comparison.js';
 export type { DuckDBStoreOptions } from './duckdb/options.js';
 export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';

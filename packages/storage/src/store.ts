@@ -1,4 +1,5 @@
 import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
+import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from './span-comparison.js';
 
 /**
  * Find traces: a trace matches when one of its spans satisfies every condition given (service, operation, kind,
@@ -188,6 +189,17 @@ export interface Store {
    * uniform sample of `max` chosen by a hash of the trace id (the same traces each time), newest first.
    */
   tracePoints(query: TraceQuery, max: number): Promise<TracePoints>;
+  /**
+   * Counts of every span matching the filter per (time bucket × log-scaled duration bucket), with the errors among
+   * them: the latency heatmap of a search, over all its spans rather than a page of traces. Never sampled.
+   */
+  latencyHeatmap(query: HeatmapQuery): Promise<LatencyHeatmap>;
+  /**
+   * Attribute value counts (span, resource, event attributes and intrinsics) of the selected spans and of the rest
+   * of the filtered spans in the window (the baseline), per key with its top values and distinct-value count; past
+   * `maxSpans` a uniform sample by span id, with the sample sizes and their margin stated.
+   */
+  attributeCounts(query: AttributeCountsQuery): Promise<AttributeCounts>;
   /** Service names, sorted. */
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */

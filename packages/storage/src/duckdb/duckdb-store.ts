@@ -25,6 +25,8 @@ import { operationsSql } from './catalog-sql.js';
 import { digestSql, DIGEST_COLUMNS } from './digest-sql.js';
 import { mergeDigests } from './merge-digests.js';
 import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
+import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
+import { readAttributeCounts, readHeatmap } from './span-comparison-read.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
 import { writeBatch } from './span-writer.js';
 import { hex16, hex32, traceIdLiteral, uint } from './sql.js';
@@ -252,6 +254,14 @@ export class DuckDBStore implements Store {
     if (!found) return new Map();
     const rows = await this.read(digestSql(found.sql));
     return mergeDigests(rows, found.parts);
+  }
+
+  latencyHeatmap(q: HeatmapQuery): Promise<LatencyHeatmap> {
+    return readHeatmap((sql, values) => this.read(sql, values), this.partitions.values(), q);
+  }
+
+  attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
+    return readAttributeCounts((sql, values) => this.read(sql, values), this.partitions.values(), q);
   }
 
   async services(): Promise<string[]> {

@@ -21,9 +21,9 @@ const MATCH_COLUMNS = 'trace_id, span_id, start_ns, duration_ns, name, res_id';
 /**
  * `SELECT part, trace_id, span_id, start_ns, duration_ns, name, res_id FROM <partition> WHERE ...` for the spans of
  * one partition (index `part` in the caller's list) that satisfy every condition of the query, or null when the
- * partition cannot hold any (wrong time range, no resource of the service).
+ * partition cannot hold any (wrong time range, no resource of the service). Other `columns` may be asked for.
  */
-export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, params: Params): string | null {
+export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, params: Params, columns = MATCH_COLUMNS): string | null {
   if (!p.overlaps(q.start, q.end)) return null;
   const where: string[] = [];
   if (q.service !== undefined) {
@@ -47,7 +47,7 @@ export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, para
     (blocks ?? [null])
       .map((blk) => {
         const all = blk === null ? conds : [`blk = ${uint(blk)}`, ...conds];
-        return `SELECT ${uint(part)} AS part, ${MATCH_COLUMNS} FROM ${p.alias}.spans${all.length ? ' WHERE ' + all.join(' AND ') : ''}`;
+        return `SELECT ${uint(part)} AS part, ${columns} FROM ${p.alias}.spans${all.length ? ' WHERE ' + all.join(' AND ') : ''}`;
       })
       .join(' UNION ALL ');
   if (!attrs.some(([key]) => TYPED_ATTRIBUTES.has(key))) {
