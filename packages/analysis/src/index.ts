@@ -32,3 +32,8 @@ export {
 } from './latency-sketch.js';
 export type { DiffNode, DiffPresence, DiffSide, DiffTraceSummary, TraceDiff } from './trace-diff.js';
 export { traceDiff } from './trace-diff.js';
+export type { AggregateCriticalPath, CriticalPathFlameNode, CriticalPathOperation } from './aggregate-critical-path.js';
+export { CriticalPathAggregator, flameGraphSpans } from './aggregate-critical-path.js';
+export type { NPlusOne, PatternSpan, RepeatedCall, Retry, TracePatternOptions, TracePatterns } from './trace-patterns.js';
+export { DEFAULT_N_PLUS_ONE_REPEATS, tracePatterns } from './trace-patterns.js';
+export { normalizeStatement, patternSpansFromModel } from './pattern-spans.js';
