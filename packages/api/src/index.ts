@@ -122,3 +122,23 @@ export {
   CriticalSectionSchema,
   TraceComparisonSchema,
 } from './trace-diff.js';
+export type {
+  CriticalPathOperationRow,
+  CriticalPathQuery,
+  CriticalPathQueryInput,
+  CriticalPathResponse,
+  NPlusOneFinding,
+  RetryFinding,
+  TracePatternsQueryInput,
+  TracePatternsResponse,
+} from './critical-path-aggregate.js';
+export {
+  CRITICAL_PATH_DEFAULT_WINDOW_MS,
+  CRITICAL_PATH_MAX_TRACES,
+  CRITICAL_PATH_ROUTES,
+  CriticalPathQuerySchema,
+  CriticalPathResponseSchema,
+  TracePatternsQuerySchema,
+  TracePatternsResponseSchema,
+  tracePatternsPath,
+} from './critical-path-aggregate.js';
