@@ -80,4 +80,25 @@ describe('SpanMetricsConsumer', () => {
     expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count])).toEqual([['user', 'web', 'virtual_node', 1]]);
     expect((await read(['service']))[0]!.count).toBe(1);
   });
+
+  it('keeps writing under steady traffic, each edge with the spans it came from', async () => {
+    const c = await open();
+    // A root server span every 100 ms of the clock, a flush every second, a wait of one second: there is always
+    // a half edge waiting, and each edge is made by an expiry a second after its span.
+    let position = 0n;
+    for (let t = 0; t < 10_000; t += 100) {
+      clock = t;
+      position++;
+      c.push(makeTrace(at(t), { service: 'web', name: 'GET /', at: 0, ms: 5, kind: SpanKind.SERVER }), position);
+      if (t % 1000 === 900) await c.flush();
+    }
+    const written = await store.lastPosition();
+    expect(written).toBeGreaterThanOrEqual(80n);
+    expect(written).toBeLessThan(position);
+    const [edge] = await store.edges({ from: M0, to: M0 + 60_000 });
+    const [spans] = await read(['service']);
+    // Every span written has its edge written with it.
+    expect(edge!.count).toBe(Number(written));
+    expect(spans!.count).toBe(Number(written));
+  });
 });

@@ -19,12 +19,14 @@ const OTHER_ERRORS = '(other errors)';
 const NANOS_PER_MS = 1_000_000n;
 const MINUTE_NS = BigInt(MINUTE_MS) * NANOS_PER_MS;
 
-/** A counted stretch of the log: its rows (taken once, kept until written), where it ends, its edges' oldest span. */
+/**
+ * A counted stretch of the log, the records after the segment before it through `end`: the rows of its spans and of
+ * every edge whose oldest span is in it (rows taken for a write that failed wait in `taken`).
+ */
 interface Segment {
   readonly rollup: MinuteRollup;
-  batch?: MetricsBatch;
+  taken: MetricsBatch[];
   readonly end: bigint;
-  readonly edgesFrom: number;
 }
 
 export interface SpanMetricsOptions {
@@ -68,8 +70,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
   private durable: bigint;
   /** Counted stretches of the log waiting to be written, oldest first (see flushOnce). */
   private sealed: Segment[] = [];
-  /** Lowest log position of the spans of edges added to the current rollup. */
-  private edgesFrom = Infinity;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private flushes = 0;
@@ -174,24 +174,23 @@ export class SpanMetricsConsumer implements SpanConsumer {
 
   /**
    * Seals what was counted since the last flush as a segment (its rows and the log position it ends at), then writes
-   * the longest run of oldest segments that a restart from its end position would not count differently: no edge
-   * still to be written (in a later segment) and no half edge still waiting may hold a span from at or before that
-   * position, because a replay from there would not see that span again. So the service graph, virtual-node edges
-   * included, is exact across a kill -9 and a restart; the price is that rows wait up to the service graph's wait
-   * before they are written.
+   * the oldest segments that end before every half edge still waiting. An edge is counted in the segment of its
+   * oldest span (rollupFor), so a written segment holds every edge its spans will ever make, and a restart from its
+   * end replays exactly the spans whose edges are not written: the service graph, virtual-node edges included, is
+   * exact across a kill -9 and a restart. The price: rows wait up to the service graph's wait before they are written.
    */
   private async flushOnce(): Promise<void> {
     this.addEdges(this.pairer.expire(this.now()));
     // Edges that expired since (with no new spans) still make a segment, ending where the last one did.
     if (this.counted > this.sealedThrough() || !this.rollup.empty) {
-      this.sealed.push({ rollup: this.rollup, end: this.counted, edgesFrom: this.edgesFrom });
+      this.sealed.push({ rollup: this.rollup, taken: [], end: this.counted });
       this.rollup = new MinuteRollup();
-      this.edgesFrom = Infinity;
     }
     const n = this.writable();
     if (n === 0) return;
     const segments = this.sealed.slice(0, n);
-    const batches = segments.map((seg) => seg.batch ?? (seg.batch = seg.rollup.take()));
+    for (const seg of segments) if (!seg.rollup.empty) seg.taken.push(seg.rollup.take());
+    const batches = segments.flatMap((seg) => seg.taken);
     const batch: MetricsBatch = {
       spans: batches.flatMap((b) => b.spans),
       edges: batches.flatMap((b) => b.edges),
@@ -214,21 +213,23 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return this.sealed.length > 0 ? this.sealed[this.sealed.length - 1]!.end : this.durable;
   }
 
-  /** How many of the oldest sealed segments may be written now. */
+  /** How many of the oldest sealed segments may be written now: those that end before every waiting half edge. */
   private writable(): number {
-    let limit = this.pairer.oldestPendingPosition() ?? Infinity;
-    for (let k = this.sealed.length - 1; k >= 0; k--) {
-      const seg = this.sealed[k]!;
-      if (Number(seg.end) < limit) return k + 1;
-      limit = Math.min(limit, seg.edgesFrom);
-    }
-    return 0;
+    const limit = this.pairer.oldestPendingPosition() ?? Infinity;
+    let n = 0;
+    while (n < this.sealed.length && Number(this.sealed[n]!.end) < limit) n++;
+    return n;
+  }
+
+  /** The rollup an edge is counted in: that of the segment holding its oldest span, so they are written together. */
+  private rollupFor(position: number): MinuteRollup {
+    for (const seg of this.sealed) if (position <= Number(seg.end)) return seg.rollup;
+    return this.rollup;
   }
 
   private addEdges(edges: readonly ServiceGraphEdge[]): void {
     for (const e of edges) {
-      if (e.position < this.edgesFrom) this.edgesFrom = e.position;
-      this.rollup.addEdge(e, 1);
+      this.rollupFor(e.position).addEdge(e, 1);
       this.prometheus.observeEdge(e, 1);
     }
   }
