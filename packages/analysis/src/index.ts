@@ -37,3 +37,15 @@ export { CriticalPathAggregator, flameGraphSpans } from './aggregate-critical-pa
 export type { NPlusOne, PatternSpan, RepeatedCall, Retry, TracePatternOptions, TracePatterns } from './trace-patterns.js';
 export { DEFAULT_N_PLUS_ONE_REPEATS, tracePatterns } from './trace-patterns.js';
 export { normalizeStatement, patternSpansFromModel } from './pattern-spans.js';
+export type {
+  AttributeComparison,
+  AttributeCountsInput,
+  ComparedSide,
+  ComparisonOptions,
+  KeyCountsInput,
+  RankedValue,
+  SetAsideKey,
+  SetAsideReason,
+  ValueCountsInput,
+} from './attribute-comparison.js';
+export { compareAttributes, highCardinalityReason, twoProportionZ } from './attribute-comparison.js';
