@@ -7,6 +7,7 @@ import type { AttributeCatalog } from './attribute-catalog.js';
 import { nativeErrorReply } from './error-body.js';
 import type { ServiceHealthQueries } from '../../query/metrics/service-health.js';
 import { registerCompareRoutes } from './compare-routes.js';
+import { registerCriticalPathRoutes } from './critical-path-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
@@ -42,6 +43,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
   registerNativeRoutes(app, opts.store, opts.catalog);
   registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
   registerCompareRoutes(app, opts.store);
+  registerCriticalPathRoutes(app, opts.store);
   if (opts.health) registerHealthRoutes(app, opts.health);
   for (const register of opts.extraRoutes ?? []) await register(app);
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.
