@@ -15,6 +15,7 @@ import { parseTempoTraceId } from './trace-id.js';
 import { tempoResourceSpans } from './trace-json.js';
 import { encodeTempoTrace, encodeTraceByIdResponse } from './trace-proto.js';
 import { registerTempoMetricsRoutes } from './metrics-routes.js';
+import { registerTempoTraceDiffRoutes } from './trace-diff-routes.js';
 
 /** What /api/status/buildinfo answers: a Tempo 2.x version, so that Grafana turns on TraceQL and the v2 tag APIs. */
 export const TEMPO_COMPATIBLE_VERSION = '2.9.0';
@@ -84,6 +85,7 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
   );
 
   registerTempoMetricsRoutes(app, store);
+  registerTempoTraceDiffRoutes(app, store);
 }
 
 /** Tempo answers protobuf when the Accept header asks for application/protobuf, JSON otherwise. */
