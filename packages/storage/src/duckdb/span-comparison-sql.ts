@@ -9,9 +9,7 @@ import { bigint, ubigint, utinyint } from './sql.js';
  * entry is ENTRY key KEY_END text TYPE_END …, events start at EVENT, the rare fields at REST; all of them are
  * escaped inside keys and values, so splitting on them is exact.
  */
-const ENTRY = 'chr(30)';
 const KEY_END = 'chr(31)';
-const TYPE_END = 'chr(29)';
 const EVENT = 'chr(26)';
 const REST = 'chr(28)';
 
@@ -66,20 +64,20 @@ export function fieldCountsSql(union: string, sel: string, sample: string): stri
  * events carry it.
  */
 export function attributeCountsSql(union: string, sel: string, sample: string, top: number): string {
-  // Each entry's `key KEY_END text`: the piece of an ENTRY split up to its TYPE_END. Pieces without a KEY_END are
-  // what comes before the first entry (nothing, or an event's time and name).
-  const entries = (text: string): string =>
-    `list_transform(list_filter(string_split(${text}, ${ENTRY}), x -> strpos(x, ${KEY_END}) > 0), x -> x[1:strpos(x, ${TYPE_END}) - 1])`;
+  // Each entry's `key KEY_END text`, up to its TYPE_END. A regular expression over the text measured faster than
+  // splitting it into lists (one pass, no intermediate strings); keys hold no raw EVENT, so an event's header is
+  // never taken for a key.
+  const entries = (text: string): string => `regexp_extract_all(${text}, '\\x1e([^\\x1f\\x1a]*\\x1f[^\\x1d]*)\\x1d', 1)`;
   return `WITH m AS (
       SELECT ${sel} AS sel, split_part(attrs, ${REST}, 1) AS body FROM (${union}) WHERE ${sample}),
-    p AS (SELECT sel, split_part(body, ${EVENT}, 1) AS sp, body FROM m),
+    p AS (SELECT sel, split_part(body, ${EVENT}, 1) AS sp,
+        CASE WHEN strpos(body, ${EVENT}) > 0 THEN substr(body, strpos(body, ${EVENT})) END AS ev FROM m),
     kv AS (
-      SELECT sel, unnest(list_distinct(list_concat(
-        list_transform(${entries('sp')}, x -> 's' || x),
-        list_transform(${entries(`body[length(sp) + 1:]`)}, x -> 'e' || x)))) AS e
-      FROM p),
-    g AS (SELECT e, count(*) FILTER (WHERE sel) AS s, count(*) FILTER (WHERE NOT sel) AS b FROM kv GROUP BY e),
-    k AS (SELECT e[1] AS scope, e[2:strpos(e, ${KEY_END}) - 1] AS key, e[strpos(e, ${KEY_END}) + 1:] AS value, s, b FROM g),
+      SELECT sel, 's' AS scope, unnest(${entries('sp')}) AS e FROM p
+      UNION ALL
+      SELECT sel, 'e' AS scope, unnest(list_distinct(${entries('ev')})) AS e FROM p WHERE ev IS NOT NULL),
+    g AS (SELECT scope, e, count(*) FILTER (WHERE sel) AS s, count(*) FILTER (WHERE NOT sel) AS b FROM kv GROUP BY ALL),
+    k AS (SELECT scope, split_part(e, ${KEY_END}, 1) AS key, e[strpos(e, ${KEY_END}) + 1:] AS value, s, b FROM g),
     r AS (SELECT *, count(*) OVER w AS distinct_values, sum(s) OVER w AS ks, sum(b) OVER w AS kb,
         row_number() OVER (PARTITION BY scope, key ORDER BY s DESC, value) AS rs,
         row_number() OVER (PARTITION BY scope, key ORDER BY b DESC, value) AS rb
