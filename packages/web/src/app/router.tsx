@@ -14,6 +14,7 @@ export const router = createBrowserRouter([
       { path: 'slos', lazy: async () => ({ Component: (await import('../slo/slos-page.js')).SlosPage }) },
       { path: 'slos/:id', lazy: async () => ({ Component: (await import('../slo/slo-page.js')).SloPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../search/search-page.js')).SearchPage }) },
+      { path: 'critical-path', lazy: async () => ({ Component: (await import('../critical-path/critical-path-page.js')).CriticalPathPage }) },
       { path: 'trace/:id', lazy: async () => ({ Component: (await import('../trace/trace-page.js')).TracePage }) },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -1,4 +1,5 @@
 import type { OperationHealth } from '@clew/api';
+import { Link } from 'react-router';
 import { formatFraction, formatMs, formatRate } from '../format/health.js';
 
 interface Props {
@@ -7,13 +8,15 @@ interface Props {
   /** Picks an operation for the charts, or undefined for the whole service again. */
   onSelect(operation: string | undefined): void;
   overflowOperation: string | null;
+  /** Where an operation's aggregate critical path is, when the page offers it. */
+  criticalPathHref?: (operation: string) => string;
 }
 
 /**
  * A service's operations with their figures and impact (share of the service's time), most impact first. A row
  * selects its operation; the selected row's button lets go of it.
  */
-export function OperationsTable({ operations, selected, onSelect, overflowOperation }: Props) {
+export function OperationsTable({ operations, selected, onSelect, overflowOperation, criticalPathHref }: Props) {
   const rows = [...operations].sort((a, b) => b.impact - a.impact || a.operation.localeCompare(b.operation));
   return (
     <table className="health-table operations-table">
@@ -41,6 +44,11 @@ export function OperationsTable({ operations, selected, onSelect, overflowOperat
                   {o.operation}
                 </button>
                 {o.operation === overflowOperation && <span className="badge" title="Operations past the service's limit are counted here">overflow</span>}
+                {criticalPathHref && o.operation !== overflowOperation && (
+                  <Link className="critical-path-link" to={criticalPathHref(o.operation)} onClick={(e) => e.stopPropagation()} title="Where this operation's time goes, merged over its traces in the window">
+                    critical path
+                  </Link>
+                )}
               </td>
               <td className="num">{formatRate(f.rate)}</td>
               <td className={`num${f.errors > 0 ? ' error-text' : ''}`}>{formatFraction(f.errorRate)}</td>

@@ -4,6 +4,7 @@ import { useServiceDetail } from '../api/use-health.js';
 import { useDocumentTitle } from '../app/use-document-title.js';
 import { ApiErrorNotice } from '../components/api-error-notice.js';
 import { formatFraction, formatMs, formatRate, formatStep } from '../format/health.js';
+import { criticalPathLink } from '../critical-path/critical-path-link.js';
 import { ErrorsList } from './errors-list.js';
 import { HealthControls } from './health-controls.js';
 import { carriedView, HEALTH_WINDOWS, liveWindow } from './health-view.js';
@@ -97,7 +98,7 @@ export function ServicePage() {
             {data.operations.length === 0 ? (
               <p className="muted">No operations in this window.</p>
             ) : (
-              <OperationsTable operations={data.operations} selected={operation} onSelect={select} overflowOperation={data.overflowOperation} />
+              <OperationsTable operations={data.operations} selected={operation} onSelect={select} overflowOperation={data.overflowOperation} criticalPathHref={(op) => criticalPathLink({ service, operation: op, from: data.from, to: data.to })} />
             )}
           </section>
           <section className="health-section">

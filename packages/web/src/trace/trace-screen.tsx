@@ -18,6 +18,7 @@ import { rootLabel, TraceHeader } from './trace-header.js';
 import { readTab, TraceTabs } from './trace-tabs.js';
 import { useCollapsed } from './use-collapsed.js';
 import { useSpanSelection } from './use-span-selection.js';
+import { PatternsBanner } from './patterns/patterns-banner.js';
 import { collapsedAncestors, visibleRows } from './visible-rows.js';
 import { Waterfall } from './waterfall/waterfall.js';
 
@@ -39,6 +40,7 @@ export function TraceScreen({ outline }: { outline: ApiTraceOutline }) {
   const [detailOpen, setDetailOpen] = useState(params.has('span'));
   const [timeWindow, setTimeWindow] = useState<TimeWindow>({ start: 0, end: view.durationNs });
   const [showCritical, setShowCritical] = useState(true);
+  const [patternSpans, setPatternSpans] = useState<Uint8Array | undefined>();
   const [scrollRequest, setScrollRequest] = useState(0);
   const [detailWidth, setDetailWidth] = useStoredNumber(DETAIL_WIDTH_KEY, DETAIL_WIDTH.fallback, DETAIL_WIDTH.min, DETAIL_WIDTH.max);
   const body = useRef<HTMLDivElement>(null);
@@ -84,6 +86,16 @@ export function TraceScreen({ outline }: { outline: ApiTraceOutline }) {
   return (
     <div className="trace-page">
       <TraceHeader view={view} onErrors={jumpToError} />
+      <PatternsBanner
+        view={view}
+        highlighted={patternSpans}
+        onHighlight={(flags, first) => {
+          setPatternSpans(flags);
+          if (first === undefined) return;
+          if (tab !== 'timeline') setTab('timeline');
+          reveal(first);
+        }}
+      />
       <div className="trace-toolbar">
         <TraceTabs tab={tab} onTab={setTab} />
         {tab === 'timeline' && (
@@ -116,7 +128,7 @@ export function TraceScreen({ outline }: { outline: ApiTraceOutline }) {
                 rows={rows}
                 window={timeWindow}
                 collapsed={folds.collapsed}
-                matches={search.flags}
+                matches={patternSpans ?? search.flags}
                 selected={selected}
                 scrollRequest={scrollRequest}
                 showCritical={showCritical}
