@@ -142,3 +142,27 @@ export {
   TracePatternsResponseSchema,
   tracePatternsPath,
 } from './critical-path-aggregate.js';
+export type {
+  AttributeCompareQuery,
+  AttributeCompareQueryInput,
+  AttributeCompareResponse,
+  ComparedValue,
+  HeatmapQuery,
+  HeatmapQueryInput,
+  HeatmapResponse,
+  SearchFilter,
+} from './attribute-comparison.js';
+export {
+  ATTRIBUTE_SCOPES,
+  AttributeCompareQuerySchema,
+  AttributeCompareResponseSchema,
+  COMPARE_DEFAULT_MAX_SPANS,
+  COMPARE_DEFAULT_WINDOW_MS,
+  COMPARE_MAX_SPANS,
+  ComparedValueSchema,
+  HeatmapQuerySchema,
+  HeatmapResponseSchema,
+  SEARCH_COMPARE_ROUTE,
+  SEARCH_HEATMAP_ROUTE,
+  SearchFilterSchema,
+} from './attribute-comparison.js';
