@@ -256,6 +256,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           await app.register(get<Slos>('slos').routes);
         },
       ],
+      mcp: { slos: () => get<Slos>('slos').views() },
     });
   }),
   tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true }, (a, _ctx, get) =>

@@ -7,6 +7,8 @@ import type { UnixNanos } from '@clew/model';
 import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
+import type { McpApiOptions } from '../mcp/index.js';
+import { mcpApi } from '../mcp/index.js';
 import type { ServiceHealthQueries } from '../query/metrics/service-health.js';
 import type { PrometheusSeries } from '../span-metrics/prometheus-series.js';
 import type { WriteAheadLog } from '../wal/wal.js';
@@ -36,6 +38,8 @@ export interface QueryAppOptions {
   readonly prometheus?: PrometheusSeries;
   /** More native routes (SLOs). */
   readonly nativeRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
+  /** The MCP server at /mcp for AI assistants (over the same store and health queries); off unless given. */
+  readonly mcp?: Pick<McpApiOptions, 'slos' | 'now'>;
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -53,6 +57,7 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
     ...(opts.health && { health: opts.health }),
     ...(opts.nativeRoutes && { extraRoutes: opts.nativeRoutes }),
   });
+  if (opts.mcp) await app.register(mcpApi, { ...opts.mcp, store: opts.store, ...(opts.health && { health: opts.health }) });
 
   // A scrape target for a Prometheus behind Grafana's service graph and RED panels; Clew's own metrics stay on /metrics.
   const prometheus = opts.prometheus;

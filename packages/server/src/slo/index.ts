@@ -1,3 +1,4 @@
+import type { SloView } from '@clew/api';
 import type { Millis } from '@clew/analysis';
 import type { MetricsStore } from '@clew/storage';
 import type { FastifyPluginAsync } from 'fastify';
@@ -7,9 +8,11 @@ import type { ClewConfig } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import { AlertStates } from './alert-state.js';
 import { SloAlerting } from './alerting.js';
+import { readSlo } from './evaluate.js';
 import { SloRegistry } from './registry.js';
 import { sloRoutes } from './routes.js';
 import { registerSloMetrics } from './slo-metrics.js';
+import { sloView } from './view.js';
 import { WebhookSender } from './webhook-sender.js';
 
 export interface StartSlosOptions {
@@ -26,6 +29,8 @@ export interface StartSlosOptions {
 export interface Slos {
   /** The native API's SLO routes, a fastify plugin: `await app.register(slos.routes)`. */
   readonly routes: FastifyPluginAsync;
+  /** Every SLO measured now, as the API's list answers it (read-only: the MCP server's slo_status). */
+  views(): Promise<SloView[]>;
   /** Evaluates every SLO once, now (after any evaluation under way); notifications go out in the background. */
   evaluateNow(): Promise<void>;
   /** Resolves once every queued notification was delivered or given up. */
@@ -101,6 +106,8 @@ export async function startSlos(opts: StartSlosOptions): Promise<Slos> {
 
   return {
     routes: sloRoutes({ registry, store, states, now }),
+    views: async () =>
+      Promise.all((await registry.list()).map(async (slo) => sloView(slo, await readSlo(store, slo.definition, now()), states.firingSince(slo.definition.id)))),
     evaluateNow,
     deliveriesIdle: () => sender.idle(),
     async stop() {

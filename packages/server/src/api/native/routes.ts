@@ -5,11 +5,9 @@ import type {
   SearchPointsResponse,
   SearchResponse,
   ServicesResponse,
-  TraceRow,
 } from '@clew/api';
 import {
   AttributeKeysQuerySchema,
-  anchorText,
   AttributeValuesQuerySchema,
   OperationsQuerySchema,
   ROUTES,
@@ -22,14 +20,13 @@ import {
 } from '@clew/api';
 import { encodeOtlpJson } from '@clew/codecs';
 import type { Span, UnixNanos } from '@clew/model';
-import type { MatchedSpan, Store, TraceDigest } from '@clew/storage';
+import type { Store } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
 import type { AttributeCatalog } from './attribute-catalog.js';
 import { parseQuery, parseWith } from './parse-params.js';
-import { hasSpanConditions, spanKindOf, toTraceQuery } from './to-trace-query.js';
-import { traceRow } from './trace-row.js';
-import { searchTraceQLPage } from './traceql-search.js';
+import { spanKindOf, toTraceQuery } from './to-trace-query.js';
+import { searchTraces } from './search-traces.js';
 
 /** The native API's routes over the Store; answers typed by @clew/api. */
 export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog: AttributeCatalog): void {
@@ -52,31 +49,7 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
     return { operations: ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] })) };
   });
 
-  app.get(ROUTES.search, async (request): Promise<SearchResponse> => {
-    const q = parseQuery(request, SearchQuerySchema);
-    if (q.q !== undefined) {
-      const page = await searchTraceQLPage(store, q.q, q);
-      const digests = await store.summarizeTraces(page.traceIds);
-      const traces = page.traceIds.flatMap((id) => rowOf(digests.get(id)));
-      return { traces, total: page.total, totalIsLowerBound: page.totalIsLowerBound, limit: q.limit, offset: q.offset };
-    }
-    const query = toTraceQuery(q);
-    const found = await store.findTraces(query);
-    // One query for the page's rows, whatever its size. A trace retention dropped since the search has no digest and
-    // no row.
-    const digests = await store.summarizeTraces(found.traces.map((t) => t.traceId));
-    const withMatch = hasSpanConditions(query);
-    const traces = found.traces.flatMap((t) => rowOf(digests.get(t.traceId), withMatch ? t.matched : undefined));
-    const anchor = query.anchor ?? found.newest;
-    return {
-      traces,
-      total: found.total,
-      limit: q.limit,
-      offset: q.offset,
-      ...(anchor !== undefined && { anchor: anchorText({ startTimeUnixNano: anchor.startTimeUnixNano.toString(), traceId: anchor.traceId }) }),
-      ...(found.newSinceAnchor !== undefined && { newSinceAnchor: found.newSinceAnchor }),
-    };
-  });
+  app.get(ROUTES.search, async (request): Promise<SearchResponse> => searchTraces(store, parseQuery(request, SearchQuerySchema)));
 
   app.get(ROUTES.searchPoints, async (request): Promise<SearchPointsResponse> => {
     const q = parseQuery(request, SearchQuerySchema);
@@ -93,8 +66,6 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
     }));
     return { points, total: found.total, sampled: found.sampled };
   });
-
-  const rowOf = (d: TraceDigest | undefined, matched?: MatchedSpan): TraceRow[] => (d === undefined ? [] : [traceRow(d, matched)]);
 
   app.get(ROUTES.trace, async (request) => toApiTrace(await loadTrace(request)));
 

@@ -6,6 +6,7 @@ import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { parseQuery, parseWith } from './parse-params.js';
+import { readCachedTrace } from './read-cached-trace.js';
 import type { CachedTrace, TraceCache } from './trace-cache.js';
 import { TRACE_CACHE_FRESH_MS } from './trace-cache.js';
 
@@ -15,14 +16,7 @@ import { TRACE_CACHE_FRESH_MS } from './trace-cache.js';
  * clicks after that read memory.
  */
 export function registerTracePartRoutes(app: FastifyInstance, store: Store, cache: TraceCache): void {
-  /** The trace, from the cache when read within `maxAgeMs`, else its outline from the store (and then cached). */
-  const cached = async (traceId: TraceId, maxAgeMs = Infinity): Promise<CachedTrace> => {
-    const hit = cache.get(traceId, maxAgeMs);
-    if (hit) return hit;
-    const outlines = await store.getTraceOutline(traceId);
-    if (outlines.length === 0) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
-    return cache.put(traceId, outlines, () => store.getTrace(traceId));
-  };
+  const cached = (traceId: TraceId, maxAgeMs = Infinity): Promise<CachedTrace> => readCachedTrace(store, cache, traceId, maxAgeMs);
 
   // Re-read once the cached copy is older than TRACE_CACHE_FRESH_MS: a trace may still be receiving spans. The span
   // and search routes take any cached copy, so the indexes they give are those of the outline last served.
