@@ -9,6 +9,7 @@ import type { ServiceHealthQueries } from '../../query/metrics/service-health.js
 import { registerCompareRoutes } from './compare-routes.js';
 import { registerCriticalPathRoutes } from './critical-path-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerAttributeComparisonRoutes } from './attribute-comparison-routes.js';
 import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
 import { registerTracePartRoutes } from './trace-part-routes.js';
@@ -42,6 +43,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
   );
   registerNativeRoutes(app, opts.store, opts.catalog);
   registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
+  registerAttributeComparisonRoutes(app, opts.store);
   registerCompareRoutes(app, opts.store);
   registerCriticalPathRoutes(app, opts.store);
   if (opts.health) registerHealthRoutes(app, opts.health);
