@@ -1,5 +1,7 @@
 import type { TraceRow } from '@clew/api';
+import { useState } from 'react';
 import { Link } from 'react-router';
+import { compareUrl } from '../compare/compare-path.js';
 import { displayTraceId } from '../app/trace-id.js';
 import { formatNanos } from '../format/duration.js';
 import { serviceColor } from '../format/service-colors.js';
@@ -12,10 +14,24 @@ import { formatAgo, formatTimestamp, formatTimestampWithZone, nanosStringToMilli
  */
 export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[]; showMatched: boolean }) {
   const longest = Math.max(1, ...rows.map((r) => Number(r.durationNanos)));
+  // Two traces picked for comparison, in the order picked (the first is A); a third pick replaces the older one.
+  const [picked, setPicked] = useState<readonly string[]>([]);
+  const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
   return (
+    <>
+    <div className="compare-bar" data-testid="compare-bar">
+      {picked.length === 2 ? (
+        <Link className="button-link" to={compareUrl(picked[0]!, picked[1]!)} data-testid="compare-link">
+          Compare the two selected traces
+        </Link>
+      ) : (
+        <span className="muted">Select two traces to compare them{picked.length === 1 ? ' (one selected)' : ''}.</span>
+      )}
+    </div>
     <table className="results">
       <thead>
         <tr>
+          <th className="pick" aria-label="Select to compare" />
           <th>Trace</th>
           <th>Start</th>
           <th className="num">Duration</th>
@@ -31,6 +47,9 @@ export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[];
           const matched = showMatched && r.matchedSpan && !(r.matchedSpan.service === r.rootService && r.matchedSpan.name === r.rootName) ? r.matchedSpan : undefined;
           return (
             <tr key={r.traceId} data-trace-id={r.traceId}>
+              <td className="pick">
+                <input type="checkbox" aria-label={`Select ${r.traceId} to compare`} checked={picked.includes(r.traceId)} onChange={() => toggle(r.traceId)} />
+              </td>
               <td>
                 <Link to={`/trace/${r.traceId}`} className="trace-link">
                   <span className="swatch" style={{ background: serviceColor(r.rootService) }} />
@@ -69,5 +88,6 @@ export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[];
         })}
       </tbody>
     </table>
+    </>
   );
 }
