@@ -39,12 +39,13 @@ const spanFilterFields = {
   end: optionalEpochMillis,
 };
 
-function checkBounds(q: { minDuration?: bigint; maxDuration?: bigint; start?: bigint; end?: bigint }, ctx: z.RefinementCtx, prefix = ''): void {
+function checkBounds(q: { minDuration?: bigint; maxDuration?: bigint; start?: bigint; end?: bigint }, ctx: z.RefinementCtx, sel = false): void {
+  const name = (n: string): string => (sel ? `sel${n[0]!.toUpperCase()}${n.slice(1)}` : n);
   if (q.minDuration !== undefined && q.maxDuration !== undefined && q.maxDuration < q.minDuration) {
-    ctx.addIssue({ code: 'custom', path: [`${prefix}maxDuration`], message: `must not be less than ${prefix}minDuration` });
+    ctx.addIssue({ code: 'custom', path: [name('maxDuration')], message: `must not be less than ${name('minDuration')}` });
   }
   if (q.start !== undefined && q.end !== undefined && q.end < q.start) {
-    ctx.addIssue({ code: 'custom', path: [`${prefix}end`], message: `must not be before ${prefix}start` });
+    ctx.addIssue({ code: 'custom', path: [name('end')], message: `must not be before ${name('start')}` });
   }
 }
 
@@ -106,7 +107,7 @@ export const AttributeCompareQuerySchema = z
   })
   .superRefine((q, ctx) => {
     checkBounds(q, ctx);
-    checkBounds({ minDuration: q.selMinDuration, maxDuration: q.selMaxDuration, start: q.selStart, end: q.selEnd }, ctx, 'sel');
+    checkBounds({ minDuration: q.selMinDuration, maxDuration: q.selMaxDuration, start: q.selStart, end: q.selEnd }, ctx, true);
     const band = [q.selMinDuration, q.selMaxDuration, q.selStart, q.selEnd].some((v) => v !== undefined);
     if (q.selection === 'errors' && band) {
       ctx.addIssue({ code: 'custom', path: ['selection'], message: 'errors cannot be combined with a band (selMinDuration, selMaxDuration, selStart, selEnd)' });
