@@ -115,7 +115,7 @@ describe('MCP server', () => {
   it('lists its read-only tools, each with a description and an input schema', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['critical_path', 'get_span', 'get_trace', 'list_operations', 'list_services', 'red_metrics', 'search_traces', 'service_map', 'slo_status', 'trace_diff'].sort(),
+      ['compare_attributes', 'critical_path', 'get_span', 'get_trace', 'list_operations', 'list_services', 'red_metrics', 'search_traces', 'service_map', 'slo_status', 'trace_diff'].sort(),
     );
     for (const t of tools) {
       expect(t.description!.length, t.name).toBeGreaterThan(40);
@@ -214,6 +214,24 @@ describe('MCP server', () => {
     const query = (i: number) => traffic.served.catalog!.durationsMs[i]! - 3;
     expect(diff.nodes[0]).toMatchObject({ presence: 'both', a: { count: 1, totalMs: query(fast) }, b: { count: 1, totalMs: query(slow) } });
     expect(diff.nodes[0].path).toMatch(/catalog: SELECT reviews$/);
+  });
+
+  it("names what the failing spans have that the others do not", async () => {
+    const r = await call('compare_attributes', { service: 'payment', selection: 'errors', from: FROM, to: TO });
+    expect(r.selection).toMatchObject({ spans: PAYMENT_ERRORS, counted: PAYMENT_ERRORS });
+    expect(r.baseline).toMatchObject({ spans: N - PAYMENT_ERRORS, counted: N - PAYMENT_ERRORS });
+    expect(r.values).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ scope: 'event', key: 'exception.type', value: 'CardDeclinedError', selectionPercent: 100, baselinePercent: 0, selectionCount: PAYMENT_ERRORS }),
+      ]),
+    );
+    expect(r.values[0].difference).toBe(100);
+
+    const band = await call('compare_attributes', { service: 'catalog', operation: 'SELECT reviews', selection: 'band', selectionMinDuration: '400ms', from: FROM, to: TO });
+    expect(band.selection.spans).toBe(N / 10);
+
+    const refused = await callText('compare_attributes', { selection: 'band' });
+    expect(refused).toEqual({ isError: true, text: expect.stringMatching(/^BAD_PARAMETER/) });
   });
 
   it('gives RED metrics, the service map and SLO states as the traffic made them', async () => {

@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerCompareAttributesTool } from './compare-attributes-tool.js';
 import { registerHealthTools } from './health-tools.js';
 import type { McpDeps } from './mcp-deps.js';
 import { registerSearchTools } from './search-tools.js';
@@ -9,13 +10,15 @@ const INSTRUCTIONS =
   'Clew holds distributed traces and the span metrics counted from them. To explain slowness or errors: red_metrics and ' +
   'service_map show which service and operation is slow or failing and since when; slo_status shows which objectives burn; ' +
   'search_traces finds example traces (sort=duration for the slowest); get_trace outlines one, critical_path says where its ' +
-  'time went, get_span shows a span\'s attributes, and trace_diff compares a slow trace with a fast one. Every tool only reads.';
+  'time went, get_span shows a span\'s attributes, trace_diff compares a slow trace with a fast one, and compare_attributes says ' +
+  'which attribute values the slow or failing spans have more often than the rest. Every tool only reads.';
 
 /** A new MCP server with Clew's read-only tools; one per request, as the SDK's stateless streamable HTTP server is built. */
 export function clewMcpServer(deps: McpDeps, version: string): McpServer {
   const server = new McpServer({ name: 'clew', version }, { instructions: INSTRUCTIONS });
   registerSearchTools(server, deps);
   registerTraceTools(server, deps);
+  registerCompareAttributesTool(server, deps);
   registerHealthTools(server, deps);
   return server;
 }

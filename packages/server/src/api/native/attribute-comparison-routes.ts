@@ -1,4 +1,4 @@
-import type { AttributeCompareResponse, ComparedValue, HeatmapResponse, SearchFilter } from '@clew/api';
+import type { AttributeCompareQuery, AttributeCompareResponse, ComparedValue, HeatmapResponse, SearchFilter } from '@clew/api';
 import {
   AttributeCompareQuerySchema,
   COMPARE_DEFAULT_WINDOW_MS,
@@ -77,30 +77,37 @@ export function registerAttributeComparisonRoutes(app: FastifyInstance, store: S
     };
   });
 
-  app.get(SEARCH_COMPARE_ROUTE, async (request): Promise<AttributeCompareResponse> => {
-    const q = parseQuery(request, AttributeCompareQuerySchema);
-    const filter = spanFilter(q, now());
-    const errors = q.selection === 'errors';
-    const selection: SpanSelection = errors
-      ? { errors: true }
-      : {
-          ...(q.selMinDuration !== undefined && { minDuration: q.selMinDuration }),
-          ...(q.selMaxDuration !== undefined && { maxDuration: q.selMaxDuration }),
-          ...(q.selStart !== undefined && { start: q.selStart as UnixNanos }),
-          ...(q.selEnd !== undefined && { end: q.selEnd as UnixNanos }),
-        };
-    const counts = await store.attributeCounts({ filter, selection, topValues: q.topValues, maxSpans: q.maxSpans });
-    // Errors are what the selection is made of: status = error on every selected span says nothing new.
-    const ranked = compareAttributes(counts, { limit: q.limit, ...(errors && { exclude: ['intrinsic:status'] }) });
-    return {
-      startTimeUnixNano: filter.start.toString(),
-      endTimeUnixNano: filter.end.toString(),
-      selection: counts.selection,
-      baseline: counts.baseline,
-      sampled: counts.sampled,
-      values: ranked.values.map((v): ComparedValue => ({ ...v, scope: v.scope as ComparedValue['scope'], filter: searchFilterOf(v) })),
-      setAside: ranked.setAside.map((s) => ({ ...s, scope: s.scope as ComparedValue['scope'] })),
-      omitted: ranked.omitted,
-    };
-  });
+  app.get(SEARCH_COMPARE_ROUTE, async (request): Promise<AttributeCompareResponse> =>
+    attributeComparison(store, parseQuery(request, AttributeCompareQuerySchema), now()),
+  );
+}
+
+/**
+ * The attributes over-represented in a selection of the matching spans (a duration/time band, or the errors) against
+ * the rest of the window: the search page's "what is different" panel and the MCP server's compare_attributes.
+ */
+export async function attributeComparison(store: Store, q: AttributeCompareQuery, nowMs: number): Promise<AttributeCompareResponse> {
+  const filter = spanFilter(q, nowMs);
+  const errors = q.selection === 'errors';
+  const selection: SpanSelection = errors
+    ? { errors: true }
+    : {
+        ...(q.selMinDuration !== undefined && { minDuration: q.selMinDuration }),
+        ...(q.selMaxDuration !== undefined && { maxDuration: q.selMaxDuration }),
+        ...(q.selStart !== undefined && { start: q.selStart as UnixNanos }),
+        ...(q.selEnd !== undefined && { end: q.selEnd as UnixNanos }),
+      };
+  const counts = await store.attributeCounts({ filter, selection, topValues: q.topValues, maxSpans: q.maxSpans });
+  // Errors are what the selection is made of: status = error on every selected span says nothing new.
+  const ranked = compareAttributes(counts, { limit: q.limit, ...(errors && { exclude: ['intrinsic:status'] }) });
+  return {
+    startTimeUnixNano: filter.start.toString(),
+    endTimeUnixNano: filter.end.toString(),
+    selection: counts.selection,
+    baseline: counts.baseline,
+    sampled: counts.sampled,
+    values: ranked.values.map((v): ComparedValue => ({ ...v, scope: v.scope as ComparedValue['scope'], filter: searchFilterOf(v) })),
+    setAside: ranked.setAside.map((s) => ({ ...s, scope: s.scope as ComparedValue['scope'] })),
+    omitted: ranked.omitted,
+  };
 }
