@@ -3,7 +3,7 @@
 // Starts a real `clew serve`, sends two traces over OTLP/HTTP protobuf (the same request mix, different seeds, so
 // their trees align in part), opens /compare/A...B in headless Chromium and prints the time from navigation start
 // until the aligned tree is drawn, next to the limit.
-/* global document, performance -- the functions given to page.evaluate and waitForFunction run in the page */
+/* global document -- the functions given to page.evaluate and waitForFunction run in the page */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
