@@ -189,6 +189,9 @@ describe('MCP server', () => {
 
     const missing = await callText('get_trace', { traceId: 'ab'.repeat(16) });
     expect(missing).toEqual({ isError: true, text: expect.stringMatching(/^TRACE_NOT_FOUND/) });
+    // Past a tool's own bound, the SDK refuses the call as an answer the assistant reads.
+    const tooMany = await callText('get_trace', { traceId: trace[0]!.traceId, maxSpans: 10_000 });
+    expect(tooMany).toEqual({ isError: true, text: expect.stringMatching(/maxSpans/) });
   });
 
   it("finds a trace's critical path", async () => {

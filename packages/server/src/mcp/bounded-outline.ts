@@ -38,8 +38,8 @@ const FORMAT = 'one span a line, indented by depth: <spanId> <service>: <name> (
 
 /**
  * A trace's outline bounded to `maxSpans` lines, so a 50,000-span trace fits an assistant's context. Which spans are
- * listed: the top of the tree first, then every error span with the spans above it (up to half the lines, since an
- * error is usually what was asked about), then the rest breadth first — so what is cut is the deepest, widest part,
+ * listed: the top of the tree first, then every error span with the spans above it (up to half the lines left, since
+ * an error is usually what was asked about), then the rest breadth first — so what is cut is the deepest, widest part,
  * and each listed span says how many spans under it were left out.
  */
 export function boundedOutline(t: TimedOutline, o: OutlineOptions): OutlineAnswer {
@@ -60,7 +60,9 @@ export function boundedOutline(t: TimedOutline, o: OutlineOptions): OutlineAnswe
     count += path.length;
   };
   for (const r of scopeRoots) choose(r);
-  for (const i of bfs) if (spans[i]!.error && count < o.maxSpans / 2) choose(i);
+  // Errors may take half of the lines the roots left.
+  const errorLines = count + Math.ceil((o.maxSpans - count) / 2);
+  for (const i of bfs) if (spans[i]!.error && count < errorLines) choose(i);
   for (const i of bfs) if (count < o.maxSpans) choose(i);
 
   // Spans under each span, and how many of them are listed: one pass from the leaves up.
