@@ -294,7 +294,7 @@ describe('GET /api/metrics/query_range', () => {
   it.each([
     ['{ } | rate(', 'parse error at line 1, col 12: expected ")": rate() takes no arguments but found end of query'],
     ['{ status = error }', 'not a metrics query'],
-    ['{ } | compare({ status = error })', 'parse error at line 1, col 7: compare() is not supported by Clew'],
+    ['{ } | compare({ status = error }, 0)', 'parse error at line 1, col 14: compare() top number of values must be an integer between 1 and 1000'],
   ])('refuses %s with a 400 and Tempo’s plain text', async (query, message) => {
     expect(await get(range(query))).toEqual({ status: 400, type: 'text/plain; charset=utf-8', body: `${message}\n` });
   });

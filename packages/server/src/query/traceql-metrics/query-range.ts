@@ -1,5 +1,6 @@
 import type { Store } from '@clew/storage';
 import type { MetricsQuery } from '../traceql/metrics-ast.js';
+import { CompareStage } from './compare-stage.js';
 import { FirstStage } from './first-stage.js';
 import type { RangeRequest } from './interval-mapper.js';
 import { alignRequest, intervalMapper } from './interval-mapper.js';
@@ -56,7 +57,7 @@ export async function queryRangeTraceQL(store: Store, query: MetricsQuery, reque
     let set: SeriesSet;
     if (q.type === 'metrics') {
       const leafReq = { ...req, exemplars: exemplarsPerLeaf };
-      const stage = new FirstStage(q.aggregate, leafReq, mapper, maxSeries);
+      const stage = q.aggregate.compare ? new CompareStage(q.aggregate.compare, mapper) : new FirstStage(q.aggregate, leafReq, mapper, maxSeries);
       const sampled = new Set<string>();
       const stats = await scanMatchingSpans(store, q.pipeline, req, maxSpans - inspectedSpans, (trace, matched) => {
         for (const i of matched) stage.observe(trace, i);

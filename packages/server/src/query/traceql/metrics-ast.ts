@@ -13,7 +13,20 @@ export type MetricsFn =
   | 'sum_over_time'
   | 'avg_over_time'
   | 'quantile_over_time'
-  | 'histogram_over_time';
+  | 'histogram_over_time'
+  | 'compare';
+
+/**
+ * compare()'s arguments (Tempo's newMetricsCompare): the spanset filter that picks the selection out of the spans the
+ * pipeline matched, how many values per attribute to keep, and an optional window (unix ns) the selection must start
+ * in; 0 and 0 when none was given.
+ */
+export interface CompareArgs {
+  readonly filter: FieldExpr | null;
+  readonly topN: number;
+  readonly start: bigint;
+  readonly end: bigint;
+}
 
 /** A field a metrics function reads or groups by: an attribute or an intrinsic (Tempo's `attribute` rule). */
 export type MetricsField = Extract<FieldExpr, { type: 'attribute' } | { type: 'intrinsic' }>;
@@ -30,6 +43,8 @@ export interface MetricsAggregate {
    * (`resource.service.name`, `.region`), an intrinsic in the form it was written (`name`, `span:name`).
    */
   readonly byNames: readonly string[];
+  /** compare()'s arguments, for fn 'compare' only. */
+  readonly compare?: CompareArgs;
 }
 
 /** A second stage: keeps the k highest or lowest series at each step, or the points passing a comparison. */

@@ -59,7 +59,7 @@ describe('parseTraceQLMetrics', () => {
   it.each([
     ['{ } | rate() | rate()', 'parse error at line 1, col 16: expected "| topk(n)" or "| bottomk(n)": only one metrics function per pipeline but found "rate"'],
     ['{ } | topk(5)', 'parse error at line 1, col 7: topk() is a second stage: it follows a metrics function, as in | rate() | topk(5)'],
-    ['{ } | compare({ status = error })', 'parse error at line 1, col 7: compare() is not supported by Clew'],
+    ['{ } | compare({ status = error }, 0)', 'parse error at line 1, col 14: compare() top number of values must be an integer between 1 and 1000'],
     ['{ } | quantile_over_time(duration)', 'parse error at line 1, col 34: expected "," and the quantiles, as in quantile_over_time(duration, .5, .99) but found ")"'],
     ['{ } | rate() | topk(0)', 'parse error at line 1, col 21: topk() needs a limit greater than 0'],
     ['({ } | rate()) * 1s', 'parse error at line 1, col 18: duration cannot be used as a scalar operand in metric arithmetic'],

@@ -1,5 +1,6 @@
 import type { ComparisonOp } from './ast.js';
 import { fieldText } from './ast-text.js';
+import { parseCompareArgs } from './compare-parser.js';
 import type { TokenCursor } from './cursor.js';
 import { parseField } from './field-parser.js';
 import type { MathOp, MetricsAggregate, MetricsField, MetricsFn, MetricsQuery, SecondStage } from './metrics-ast.js';
@@ -202,8 +203,9 @@ export function parseHints(c: TokenCursor): Map<string, HintValue> {
 
 function parseAggregate(c: TokenCursor): MetricsAggregate {
   const name = c.next();
+  if (name.text === 'compare') return { fn: 'compare', by: [], byNames: [], compare: parseCompareArgs(c) };
   if (!FIRST_STAGE.has(name.text)) {
-    const why = name.text === 'compare' ? 'compare() is not supported by Clew' : `${name.text}() is a second stage: it follows a metrics function, as in | rate() | ${name.text}(5)`;
+    const why = `${name.text}() is a second stage: it follows a metrics function, as in | rate() | ${name.text}(5)`;
     throw new TraceQLParseFailure(name.offset, why);
   }
   const fn = name.text as MetricsFn;
