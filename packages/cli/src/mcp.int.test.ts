@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Span, UnixNanos } from '@clew/model';
+import { str } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
 import type { TreeNode } from '@clew/model/testing';
 import type { ClewProcess } from '@clew/testing/clew-process';
@@ -43,6 +44,30 @@ const bigTrace: Span[] = makeTrace((BigInt(Date.now()) * 1_000_000n) as UnixNano
     ms: 499,
     children: Array.from({ length: ITEMS }, (_, i): TreeNode => ({ service: 'worker', name: 'import item', at: s * 500 + i, ms: 1, error: s === 42 && i === 7 })),
   })),
+});
+
+/*
+ *   shop GET /list    |0 ──────────────────────────── 30|
+ *     6 × SELECT product, one after another (an N+1)
+ *     3 × POST /pay: two failures, then a success (retries)
+ */
+const patternTrace: Span[] = makeTrace((BigInt(Date.now()) * 1_000_000n) as UnixNanos, {
+  service: 'shop',
+  name: 'GET /list',
+  at: 0,
+  ms: 30,
+  kind: 2,
+  children: [
+    ...Array.from({ length: 6 }, (_, i): TreeNode => ({
+      service: 'shop',
+      name: 'SELECT product',
+      kind: 3,
+      at: 1 + i * 2,
+      ms: 1.5,
+      attributes: [{ key: 'db.statement', value: str(`SELECT * FROM product WHERE id = ${i}`) }],
+    })),
+    ...Array.from({ length: 3 }, (_, i): TreeNode => ({ service: 'shop', name: 'POST /pay', kind: 3, at: 14 + i * 5, ms: 4, error: i < 2 })),
+  ],
 });
 
 const tmp = await tempDataDir();
@@ -95,6 +120,7 @@ beforeAll(async () => {
   );
   clew = await startClewProcess(join(tmp.dir, 'data'), ['--config', config]);
   for (const t of traffic.traces) expect((await postProto(clew.otlpHttp, t)).status).toBe(200);
+  expect((await postProto(clew.otlpHttp, patternTrace)).status).toBe(200);
   for (let i = 0; i < bigTrace.length; i += 5_000) expect((await postProto(clew.otlpHttp, bigTrace.slice(i, i + 5_000))).status).toBe(200);
   client = new Client({ name: 'clew-mcp-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${clew.query}/mcp`)));
@@ -115,7 +141,7 @@ describe('MCP server', () => {
   it('lists its read-only tools, each with a description and an input schema', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['compare_attributes', 'critical_path', 'get_span', 'get_trace', 'list_operations', 'list_services', 'red_metrics', 'search_traces', 'service_map', 'slo_status', 'trace_diff'].sort(),
+      ['compare_attributes', 'critical_path', 'endpoint_critical_path', 'get_span', 'get_trace', 'list_operations', 'list_services', 'red_metrics', 'search_traces', 'service_map', 'slo_status', 'trace_diff', 'trace_patterns'].sort(),
     );
     for (const t of tools) {
       expect(t.description!.length, t.name).toBeGreaterThan(40);
@@ -127,7 +153,7 @@ describe('MCP server', () => {
   });
 
   it('lists services and operations', async () => {
-    expect((await call('list_services')).services).toEqual([...HEALTH_SERVICES, 'batch', 'worker'].sort());
+    expect((await call('list_services')).services).toEqual([...HEALTH_SERVICES, 'batch', 'shop', 'worker'].sort());
     expect((await call('list_operations', { service: 'payment' })).operations).toEqual([{ name: 'charge', spanKind: 'server' }]);
     expect((await call('list_operations', { service: 'checkout', spanKind: 'producer' })).operations).toEqual([{ name: 'orders send', spanKind: 'producer' }]);
   });
@@ -204,6 +230,24 @@ describe('MCP server', () => {
     expect(path.byOperation[0]).toMatchObject({ service: 'catalog', name: 'SELECT reviews' });
     const total = path.byService.reduce((n: number, s: any) => n + s.ms, 0);
     expect(total).toBeCloseTo(duration, 2);
+  });
+
+  it("merges an endpoint's critical paths", async () => {
+    const front = traffic.served.frontend!.durationsMs;
+    const all = await call('endpoint_critical_path', { service: 'frontend', operation: 'GET /checkout', from: FROM, to: TO });
+    expect(all).toMatchObject({ tracesMatched: N, tracesMerged: N });
+    expect(all.totalMs).toBeCloseTo(front.reduce((a, b) => a + b, 0), 3);
+    expect(all.operations.reduce((n: number, o: any) => n + o.share, 0)).toBeCloseTo(1, 3);
+    const slow = await call('endpoint_critical_path', { service: 'frontend', operation: 'GET /checkout', minDuration: '400ms', from: FROM, to: TO });
+    expect(slow.tracesMerged).toBe(front.filter((d) => d >= 400).length);
+    expect(slow.operations[0]).toMatchObject({ service: 'catalog', name: 'SELECT reviews' });
+  });
+
+  it('finds N+1 calls and retries in a trace', async () => {
+    const r = await call('trace_patterns', { traceId: patternTrace[0]!.traceId });
+    expect(r.nPlusOne).toEqual([expect.objectContaining({ service: 'shop', name: 'SELECT product', count: 6, parentSpanId: patternTrace[0]!.spanId })]);
+    expect(r.retries).toEqual([expect.objectContaining({ service: 'shop', name: 'POST /pay', attempts: 3, failures: 2, succeeded: true })]);
+    expect((await call('trace_patterns', { traceId: traffic.traces[0]![0]!.traceId })).nPlusOne).toEqual([]);
   });
 
   it('compares a fast trace with a slow one', async () => {

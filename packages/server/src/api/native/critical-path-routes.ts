@@ -1,8 +1,8 @@
 import type { AggregateCriticalPath } from '@clew/analysis';
 import { CriticalPathAggregator, patternSpansFromModel, timedSpansFromModel, tracePatterns } from '@clew/analysis';
-import type { CriticalPathResponse, TracePatternsResponse } from '@clew/api';
+import type { CriticalPathQuery, CriticalPathResponse, TracePatternsResponse } from '@clew/api';
 import { CRITICAL_PATH_DEFAULT_WINDOW_MS, CRITICAL_PATH_ROUTES, CriticalPathQuerySchema, TraceParamsSchema, TracePatternsQuerySchema } from '@clew/api';
-import type { Span, UnixNanos } from '@clew/model';
+import type { Span, TraceId, UnixNanos } from '@clew/model';
 import { serviceName } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
@@ -28,68 +28,14 @@ interface Endpoint {
  * leaves out (statements and routes tell calls apart), and because other clients (an MCP tool) want the answer too.
  */
 export function registerCriticalPathRoutes(app: FastifyInstance, store: Store, now: () => number = Date.now): void {
-  app.get(CRITICAL_PATH_ROUTES.criticalPath, async (request): Promise<CriticalPathResponse> => {
-    const q = parseQuery(request, CriticalPathQuerySchema);
-    const end = q.to ?? BigInt(now()) * 1_000_000n;
-    const start = q.from ?? end - BigInt(CRITICAL_PATH_DEFAULT_WINDOW_MS) * 1_000_000n;
-    const endpoint: Endpoint = { service: q.service, operation: q.operation, start, end, ...(q.minDuration !== undefined && { minDuration: q.minDuration }), ...(q.maxDuration !== undefined && { maxDuration: q.maxDuration }) };
-    // tracePoints rather than findTraces pages: past the limit it answers a uniform sample by trace id (the same
-    // traces each time), where pages would take the newest only and skew the aggregate toward the window's end.
-    const found = await store.tracePoints(
-      {
-        service: q.service,
-        operation: q.operation,
-        start: start as UnixNanos,
-        end: end as UnixNanos,
-        ...(q.minDuration !== undefined && { minDuration: q.minDuration }),
-        ...(q.maxDuration !== undefined && { maxDuration: q.maxDuration }),
-        limit: 1,
-      },
-      q.limit,
-    );
-    const aggregator = new CriticalPathAggregator();
-    const ids = found.points.map((p) => p.traceId);
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const traces = await store.getTraces(ids.slice(i, i + BATCH));
-      for (const spans of traces.values()) addTrace(aggregator, spans, endpoint);
-    }
-    const result: AggregateCriticalPath = aggregator.result();
-    return {
-      service: q.service,
-      operation: q.operation,
-      from: Number(start / 1_000_000n),
-      to: Number(end / 1_000_000n),
-      matched: found.total,
-      used: result.traces,
-      sampled: found.sampled,
-      totalNs: result.totalNs,
-      operations: [...result.operations],
-      flame: [...result.flame],
-    };
-  });
+  app.get(CRITICAL_PATH_ROUTES.criticalPath, async (request): Promise<CriticalPathResponse> =>
+    endpointCriticalPath(store, parseQuery(request, CriticalPathQuerySchema), now()),
+  );
 
   app.get(CRITICAL_PATH_ROUTES.tracePatterns, async (request): Promise<TracePatternsResponse> => {
     const { traceId } = parseWith(TraceParamsSchema, request.params);
     const { minRepeats } = parseQuery(request, TracePatternsQuerySchema);
-    const spans = await store.getTrace(traceId);
-    if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
-    const found = tracePatterns(patternSpansFromModel(spans), { minRepeats });
-    const idOf = (i: number): string => spans[i]!.spanId;
-    const common = (f: (typeof found.nPlusOne)[number] | (typeof found.retries)[number]) => ({
-      parentSpanId: idOf(f.parent),
-      spanIds: f.spans.map(idOf),
-      service: f.service,
-      name: f.name,
-      ...(f.detail !== undefined && { detail: f.detail }),
-      ...(f.callee !== undefined && { callee: f.callee }),
-      totalNs: f.totalNs,
-    });
-    return {
-      traceId,
-      minRepeats,
-      nPlusOne: found.nPlusOne.map((f) => ({ ...common(f), count: f.count })),
-      retries: found.retries.map((f) => ({ ...common(f), attempts: f.attempts, failures: f.failures, succeeded: f.succeeded })),
-    };
+    return tracePatternsOf(store, traceId, minRepeats);
   });
 }
 
@@ -107,4 +53,70 @@ function addTrace(aggregator: CriticalPathAggregator, spans: readonly Span[], e:
     if (match < 0 || s.startTimeUnixNano < spans[match]!.startTimeUnixNano) match = i;
   });
   if (match >= 0) aggregator.add(timedSpansFromModel(spans), match);
+}
+
+/**
+ * The critical paths of an endpoint's traces in a window merged: which operations its time waits on (the route
+ * above and the MCP server's endpoint_critical_path).
+ */
+export async function endpointCriticalPath(store: Store, q: CriticalPathQuery, nowMs: number): Promise<CriticalPathResponse> {
+  const end = q.to ?? BigInt(nowMs) * 1_000_000n;
+  const start = q.from ?? end - BigInt(CRITICAL_PATH_DEFAULT_WINDOW_MS) * 1_000_000n;
+  const endpoint: Endpoint = { service: q.service, operation: q.operation, start, end, ...(q.minDuration !== undefined && { minDuration: q.minDuration }), ...(q.maxDuration !== undefined && { maxDuration: q.maxDuration }) };
+  // tracePoints rather than findTraces pages: past the limit it answers a uniform sample by trace id (the same
+  // traces each time), where pages would take the newest only and skew the aggregate toward the window's end.
+  const found = await store.tracePoints(
+    {
+      service: q.service,
+      operation: q.operation,
+      start: start as UnixNanos,
+      end: end as UnixNanos,
+      ...(q.minDuration !== undefined && { minDuration: q.minDuration }),
+      ...(q.maxDuration !== undefined && { maxDuration: q.maxDuration }),
+      limit: 1,
+    },
+    q.limit,
+  );
+  const aggregator = new CriticalPathAggregator();
+  const ids = found.points.map((p) => p.traceId);
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const traces = await store.getTraces(ids.slice(i, i + BATCH));
+    for (const spans of traces.values()) addTrace(aggregator, spans, endpoint);
+  }
+  const result: AggregateCriticalPath = aggregator.result();
+  return {
+    service: q.service,
+    operation: q.operation,
+    from: Number(start / 1_000_000n),
+    to: Number(end / 1_000_000n),
+    matched: found.total,
+    used: result.traces,
+    sampled: found.sampled,
+    totalNs: result.totalNs,
+    operations: [...result.operations],
+    flame: [...result.flame],
+  };
+}
+
+/** The N+1 calls and retries in one trace (the route above and the MCP server's trace_patterns); TRACE_NOT_FOUND when absent. */
+export async function tracePatternsOf(store: Store, traceId: TraceId, minRepeats: number): Promise<TracePatternsResponse> {
+  const spans = await store.getTrace(traceId);
+  if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
+  const found = tracePatterns(patternSpansFromModel(spans), { minRepeats });
+  const idOf = (i: number): string => spans[i]!.spanId;
+  const common = (f: (typeof found.nPlusOne)[number] | (typeof found.retries)[number]) => ({
+    parentSpanId: idOf(f.parent),
+    spanIds: f.spans.map(idOf),
+    service: f.service,
+    name: f.name,
+    ...(f.detail !== undefined && { detail: f.detail }),
+    ...(f.callee !== undefined && { callee: f.callee }),
+    totalNs: f.totalNs,
+  });
+  return {
+    traceId,
+    minRepeats,
+    nPlusOne: found.nPlusOne.map((f) => ({ ...common(f), count: f.count })),
+    retries: found.retries.map((f) => ({ ...common(f), attempts: f.attempts, failures: f.failures, succeeded: f.succeeded })),
+  };
 }
