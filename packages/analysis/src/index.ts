@@ -1,5 +1,5 @@
 export type { TimedSpan, TraceJsonLike } from './timed-span.js';
-export { durationOf, timedSpansFromApi, timedSpansFromModel } from './timed-span.js';
+export { durationOf, timedSpansFromApi, timedSpansFromModel, timedSpansFromOutline } from './timed-span.js';
 export type { SpanTree, TreeSpan } from './span-tree.js';
 export { buildSpanTree, spanTreeFromParents } from './span-tree.js';
 export type { Clipped } from './clip-to-parents.js';

@@ -1,4 +1,4 @@
-import type { Span } from '@clew/model';
+import type { Span, SpanOutline } from '@clew/model';
 import { serviceName, StatusCode } from '@clew/model';
 
 /**
@@ -69,3 +69,17 @@ function minOf(values: readonly bigint[]): bigint {
 
 /** A span's duration; 0 when its end is before its start (clock skew, bad instrumentation). */
 export const durationOf = (s: TimedSpan): number => Math.max(0, s.end - s.start);
+
+/** Timed spans from span outlines (what a store reads without attributes), times from the earliest start. */
+export function timedSpansFromOutline(spans: readonly SpanOutline[]): TimedSpan[] {
+  const t0 = minOf(spans.map((s) => s.startTimeUnixNano));
+  return spans.map((s) => ({
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    start: Number(s.startTimeUnixNano - t0),
+    end: Number(s.endTimeUnixNano - t0),
+    service: s.serviceName,
+    name: s.name,
+    error: s.statusCode === StatusCode.ERROR,
+  }));
+}

@@ -1,16 +1,32 @@
 import type { ComparisonNode } from '@clew/api';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { serviceColor } from '../format/service-colors.js';
 import { DiffCell, TimeCell } from './diff-cells.js';
 
 const PRESENCE_MARK = { both: '', onlyA: 'only in A', onlyB: 'only in B' } as const;
+/** Past this many rows only those near the viewport are drawn: 6,000 rows took over a second to draw at once. */
+const VIRTUAL_FROM = 400;
+const ROW_HEIGHT = 29;
 
 /**
  * The aligned tree, one row a node, indented by depth: span counts in A and B, self and total time in each, and the
  * differences (B − A) coloured. A node found in one trace only is marked so.
  */
 export function CompareTree({ nodes }: { nodes: readonly ComparisonNode[] }) {
+  const big = nodes.length > VIRTUAL_FROM;
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [offset, setOffset] = useState(0);
+  useLayoutEffect(() => {
+    if (body.current) setOffset(body.current.getBoundingClientRect().top + window.scrollY);
+  }, []);
+  const virtual = useWindowVirtualizer({ count: nodes.length, estimateSize: () => ROW_HEIGHT, overscan: 30, scrollMargin: offset, enabled: big });
+  const items = big ? virtual.getVirtualItems() : undefined;
+  const shown = items ? items.map((i) => nodes[i.index]!) : nodes;
+  const before = items && items.length > 0 ? items[0]!.start - offset : 0;
+  const after = items && items.length > 0 ? virtual.getTotalSize() - (items[items.length - 1]!.end - offset) : 0;
   return (
-    <table className="compare-tree" data-testid="compare-tree">
+    <table className="compare-tree" data-testid="compare-tree" data-nodes={nodes.length}>
       <thead>
         <tr>
           <th rowSpan={2}>Service and operation</th>
@@ -26,8 +42,9 @@ export function CompareTree({ nodes }: { nodes: readonly ComparisonNode[] }) {
           ])}
         </tr>
       </thead>
-      <tbody>
-        {nodes.map((n) => (
+      <tbody ref={body}>
+        {before > 0 && <tr style={{ height: before }} aria-hidden />}
+        {shown.map((n) => (
           <tr key={n.id} className={`presence-${n.presence}`} data-node={n.id} data-presence={n.presence} data-name={n.name}>
             <td className="node-name" style={{ paddingLeft: `${8 + 16 * n.depth}px` }}>
               <span className="swatch" style={{ background: serviceColor(n.service) }} />
@@ -45,6 +62,7 @@ export function CompareTree({ nodes }: { nodes: readonly ComparisonNode[] }) {
             <DiffCell a={n.a.totalNanos} b={n.b.totalNanos} time />
           </tr>
         ))}
+        {after > 0 && <tr style={{ height: after }} aria-hidden />}
       </tbody>
     </table>
   );
