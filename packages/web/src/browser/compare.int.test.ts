@@ -48,7 +48,9 @@ beforeAll(async () => {
 });
 
 const rowText = (page: import('playwright-core').Page) =>
-  page.locator('[data-testid=compare-tree] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent?.trim()).join(' | ')));
+  page
+    .locator('[data-testid=compare-tree] tbody tr[data-node]')
+    .evaluateAll((rows) => rows.map((r) => Array.from((r as HTMLTableRowElement).cells).slice(0, 4).map((td) => td.textContent?.trim()).join(' | ')));
 
 describe('compare page', () => {
   it('compares two traces picked in the search results', async () => {
