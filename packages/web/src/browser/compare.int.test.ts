@@ -50,7 +50,15 @@ beforeAll(async () => {
 const rowText = (page: import('playwright-core').Page) =>
   page
     .locator('[data-testid=compare-tree] tbody tr[data-node]')
-    .evaluateAll((rows) => rows.map((r) => Array.from((r as HTMLTableRowElement).cells).slice(0, 4).map((td) => td.textContent?.trim()).join(' | ')));
+    // The test's types have no DOM library: a row is read as what it is in the page, a list of cells.
+    .evaluateAll((rows) =>
+      rows.map((r) =>
+        Array.from((r as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells)
+          .slice(0, 4)
+          .map((td) => td.textContent?.trim())
+          .join(' | '),
+      ),
+    );
 
 describe('compare page', () => {
   it('compares two traces picked in the search results', async () => {
