@@ -10,7 +10,7 @@ export const SEARCH_COMPARE_ROUTE = `${API_BASE}/search/compare`;
 /** The window when none is given: the last hour. */
 export const COMPARE_DEFAULT_WINDOW_MS = 3_600_000;
 /** Spans whose attributes a comparison reads at most; past it each side is a uniform sample (see AttributeCompareResponse). */
-export const COMPARE_DEFAULT_MAX_SPANS = 50_000;
+export const COMPARE_DEFAULT_MAX_SPANS = 20_000;
 export const COMPARE_MAX_SPANS = 1_000_000;
 
 /** One `attr=key=value` filter, split at the first '=' (as the search takes it). */
@@ -90,7 +90,8 @@ export type HeatmapResponse = z.infer<typeof HeatmapResponseSchema>;
  * selection, either `selection=errors` or a brushed region of the heatmap: `selMinDuration`/`selMaxDuration`
  * (durations) and/or `selStart`/`selEnd` (ms since the epoch), all inclusive. The baseline is every other matching
  * span of the window. `topValues` values per key and side are counted (default 10), `limit` ranked values are
- * returned (default 100), at most `maxSpans` spans are read (default 50,000; a uniform sample past it).
+ * returned (default 100), at most `maxSpans` spans are read (default 20,000; a uniform sample past it, whose margin
+ * the answer states: at most ±0.98 percentage points per side at 10,000 spans, less for rarer values).
  * @example AttributeCompareQuerySchema.parse({ service: 'catalog', selMinDuration: '500ms' })
  */
 export const AttributeCompareQuerySchema = z
