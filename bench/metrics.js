@@ -9,7 +9,7 @@
 // Density: the first CLEW_BENCH_METRICS_HOT services (default 2) have every operation in every minute; the others
 // have each operation in a given minute with probability CLEW_BENCH_METRICS_SPARSE (default 0.05). One delta per
 // series and minute (plus an error delta for ~5% of them), appended a minute at a time; maintenance (compaction,
-// rollups, day sorting, checkpoint) runs every 15 minutes of data, as the store's timer would run it.
+// rollups, day sorting, checkpoint) runs every hour of data (the store's timer runs it every minute of wall time).
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +92,9 @@ const open = () => openDuckDBMetricsStore({ path, memoryLimit: process.env.CLEW_
 console.log(`clew metrics benchmark: ${DAYS} days × ${SERVICES} services × ${OPS} operations of per-minute rows`);
 console.log(`  density: ${HOT} services with every operation every minute, the other ${SERVICES - HOT} with each operation in ${fmt(SPARSE * 100)}% of minutes`);
 let store;
+let wal = 0n;
 const done = await readFile(doneFile, 'utf8').then(JSON.parse, () => null);
+let filled = done;
 if (done) {
   console.log(`  reusing the store in ${dir} (${fmt(done.rows)} rows, filled in ${fmt(done.seconds, 1)} s)`);
   store = await open();
@@ -102,14 +104,13 @@ if (done) {
   let rows = 0;
   let appendMs = 0;
   let maintainMs = 0;
-  let wal = 0n;
   for (let minute = START; minute < END; minute += MINUTE) {
     const batch = minuteRows(minute);
     rows += batch.length;
     const ta = performance.now();
     await store.append({ spans: batch, edges: [], errors: [] }, ++wal);
     appendMs += performance.now() - ta;
-    if ((minute / MINUTE) % 15 === 14) {
+    if ((minute / MINUTE) % 60 === 59) {
       const tm = performance.now();
       await store.maintain();
       maintainMs += performance.now() - tm;
@@ -124,7 +125,8 @@ if (done) {
   console.log(
     `  generated and stored ${fmt(rows)} span-metrics rows in ${fmt(seconds, 1)} s (append ${fmt(appendMs / 1000, 1)} s, maintenance ${fmt(maintainMs / 1000, 1)} s, the rest generating rows)`,
   );
-  await writeFile(doneFile, JSON.stringify({ rows, seconds }));
+  filled = { rows, seconds };
+  await writeFile(doneFile, JSON.stringify(filled));
 }
 await store.close();
 console.log(`  file size ${fmt((await sizeOf(path)) / 1e6, 1)} MB`);
@@ -201,5 +203,25 @@ await time('(c) SLO: one sparse operation, same', async (i) => {
     ]),
   );
 });
+
+// Retention: the oldest day goes (its table is dropped), then a day more is appended. DuckDB does not shrink its
+// file, but reuses the blocks a checkpoint frees: the file should not grow by a day's worth.
+if (!done || process.env.CLEW_BENCH_METRICS_RETENTION === '1') {
+  await store.maintain();
+  const before = await sizeOf(path);
+  const td = performance.now();
+  const dropped = await store.dropBefore(START + DAY);
+  await store.maintain();
+  const afterDrop = await sizeOf(path);
+  console.log(`\nretention: dropBefore(the oldest day) removed ${fmt(dropped)} minute rows in ${fmt(performance.now() - td)} ms; file ${fmt(before / 1e6, 1)} → ${fmt(afterDrop / 1e6, 1)} MB`);
+  wal = (await store.lastPosition()) + 1n;
+  for (let minute = END; minute < END + DAY; minute += MINUTE) {
+    await store.append({ spans: minuteRows(minute), edges: [], errors: [] }, wal++);
+    if ((minute / MINUTE) % 60 === 59) await store.maintain();
+  }
+  await store.maintain();
+  console.log(`  one more day appended: file ${fmt((await sizeOf(path)) / 1e6, 1)} MB (a day is about ${fmt(before / DAYS / 1e6, 1)} MB of it)`);
+  await writeFile(doneFile, JSON.stringify({ ...filled, note: 'the retention step moved this store a day on' }));
+}
 await store.close();
 if (!keepDir) await rm(dir, { recursive: true, force: true });

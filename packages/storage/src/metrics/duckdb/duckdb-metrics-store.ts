@@ -30,7 +30,7 @@ import type { RolledTier, TierSegment } from './tier-plan.js';
 import { planSegments } from './tier-plan.js';
 import { cellsOf } from './span-rows.js';
 import { appendCells } from './span-writer.js';
-import { dayTable, MINUTES_PER_DAY, TierTables } from './tier-tables.js';
+import { dayTable, MINUTES_PER_DAY, PERIODS, serviceTable, TierTables } from './tier-tables.js';
 
 /**
  * Minutes a period waits after it ends before compaction and rollups treat it as complete. Later deltas are still
@@ -121,7 +121,7 @@ export class DuckDBMetricsStore implements MetricsStore {
   tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>): { tiers: RolledTier[]; sortedDay: number; days: number[]; plan: TierSegment[] } {
     const tiers = this.rolledTiers();
     const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers) : [];
-    return { tiers, sortedDay: this.meta.sortedDay, days: [...this.tables.days], plan };
+    return { tiers, sortedDay: this.meta.sortedDay, days: this.tables.allDays(), plan };
   }
 
   edges(query: EdgeQuery): Promise<EdgePoint[]> {
@@ -136,33 +136,34 @@ export class DuckDBMetricsStore implements MetricsStore {
     return this.serial(async () => {
       this.assertOpen();
       const t = Math.ceil(cutoff / 60_000);
-      const whole = this.tables.days.filter((d) => (d + 1) * MINUTES_PER_DAY <= t);
-      const partial = this.tables.days.filter((d) => d * MINUTES_PER_DAY < t && (d + 1) * MINUTES_PER_DAY > t);
-      // Whole days go with their table (DuckDB reuses a dropped table's blocks; a DELETE leaves holes): queries
-      // stop planning to read them now, and the tables go once the reads already planned are done.
-      for (const d of whole) this.tables.removeDay(d);
+      const whole = PERIODS.flatMap((p) => this.tables.daysOf(p).filter((d) => (d + 1) * MINUTES_PER_DAY <= t).map((d) => [p, d] as const));
+      const partial = PERIODS.flatMap((p) => this.tables.daysIn(p, t - 1, t).filter((d) => (d + 1) * MINUTES_PER_DAY > t).map((d) => [p, d] as const));
+      // Whole days go with their tables (DuckDB reuses a dropped table's blocks; a DELETE leaves holes until a
+      // checkpoint): queries stop planning to read them now, and the tables go once the reads already planned are done.
+      for (const [p, d] of whole) this.tables.removeDay(p, d);
       await Promise.allSettled([...this.inflight]);
       const conn = this.writer;
       let dropped = 0;
       await conn.run('BEGIN TRANSACTION');
       try {
-        for (const d of whole) {
-          dropped += Number((await conn.runAndReadAll(`SELECT count(*) FROM ${dayTable(d)}`)).getRows()[0]![0]);
-          await conn.run(`DROP TABLE ${dayTable(d)}`);
+        for (const [p, d] of whole) {
+          // Minute rows at the series level are what dropBefore reports.
+          if (p === 1) dropped += Number((await conn.runAndReadAll(`SELECT count(*) FROM ${dayTable(p, d)}`)).getRows()[0]![0]);
+          await conn.run(`DROP TABLE ${dayTable(p, d)}`);
         }
-        for (const table of ['span_delta', ...partial.map(dayTable), 'edge_min', 'error_min']) {
-          // Minute rows at the series level: the count dropBefore reports.
+        for (const table of ['span_delta', ...partial.filter(([p]) => p === 1).map(([p, d]) => dayTable(p, d)), 'edge_min', 'error_min']) {
           dropped += Number((await conn.run(`DELETE FROM ${table} WHERE t < ${t}`)).rowsChanged);
         }
         // A rolled period that starts before the cutoff goes whole; reads take its remaining minutes from the
         // minute tiers (the plan starts each tier at the first whole period after the floor).
-        for (const table of ['svc_delta', 'svc_m1', 'span_m15', 'svc_m15', 'span_m60', 'svc_m60']) await conn.run(`DELETE FROM ${table} WHERE t < ${t}`);
+        const rest = ['svc_delta', ...PERIODS.map(serviceTable), ...partial.filter(([p]) => p !== 1).map(([p, d]) => dayTable(p, d))];
+        for (const table of rest) await conn.run(`DELETE FROM ${table} WHERE t < ${t}`);
         const floorT = Math.max(this.meta.floorT, t);
         await conn.run(`UPDATE meta SET floor_t = ${floorT}; COMMIT`);
         this.meta = { ...this.meta, floorT };
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
-        for (const d of whole) this.tables.addDay(d);
+        for (const [p, d] of whole) this.tables.addDay(p, d);
         throw err;
       }
       return dropped;
@@ -196,13 +197,13 @@ export class DuckDBMetricsStore implements MetricsStore {
       if (this.closed) return;
       const complete = this.watermark - GRACE_MINUTES;
       const conn = this.writer;
-      const { newDays } = await compactDeltas(conn, this.meta, this.tables, complete);
-      for (const d of newDays) this.tables.addDay(d);
+      const { created } = await compactDeltas(conn, this.meta, this.tables, complete);
+      for (const [p, d] of created) this.tables.addDay(p, d);
       this.meta = await rollUp(conn, this.meta, this.tables, 15, complete);
       this.meta = await rollUp(conn, this.meta, this.tables, 60, complete);
-      const days = this.tables.days.filter((d) => d >= this.meta.sortedDay && (d + 1) * MINUTES_PER_DAY <= complete);
+      const days = this.tables.allDays().filter((d) => d >= this.meta.sortedDay && (d + 1) * MINUTES_PER_DAY <= complete);
       for (const d of days) {
-        await sortDay(conn, d);
+        await sortDay(conn, this.tables, d);
         await conn.run(`UPDATE meta SET sorted_day = ${d + 1}`);
         this.meta = { ...this.meta, sortedDay: d + 1 };
       }

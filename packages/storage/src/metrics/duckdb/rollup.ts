@@ -3,7 +3,7 @@ import { CellMap, forEachGroupedRow } from './cell-map.js';
 import type { MetricsMeta } from './metrics-schema.js';
 import { appendCells } from './span-writer.js';
 import type { RolledPeriod, TierTables } from './tier-tables.js';
-import { dayTable, tierTable } from './tier-tables.js';
+import { dayTable, serviceTable } from './tier-tables.js';
 
 const floorTo = (t: number, p: number): number => Math.floor(t / p) * p;
 
@@ -31,7 +31,7 @@ export async function rollUp(
   let lo = meta[field];
   if (lo === 0) {
     // Never rolled: start at the first minute stored rather than at the epoch.
-    const first = (await conn.runAndReadAll(`SELECT min(t) FROM ${tierTable(finer, true)}`)).getRows()[0]![0];
+    const first = (await conn.runAndReadAll(`SELECT min(t) FROM ${serviceTable(finer)}`)).getRows()[0]![0];
     if (first === null) return meta;
     lo = floorTo(Math.max(Number(first), meta.floorT), period);
   }
@@ -41,20 +41,21 @@ export async function rollUp(
     const spans = new CellMap();
     const services = new CellMap();
     const range = `t >= ${lo} AND t < ${hi}`;
-    const spanSources = finer === 1 ? tables.daysIn(lo, hi).map(dayTable) : [tierTable(15, false)];
-    for (const table of spanSources) {
-      await forEachGroupedRow(conn, table, range, period, (t, id, c, e, d, n, b) => spans.add(period, t, id, c, e, d, n, b));
+    for (const day of tables.daysIn(finer, lo, hi)) {
+      await forEachGroupedRow(conn, dayTable(finer, day), range, period, (t, id, c, e, d, n, b) => spans.add(period, t, id, c, e, d, n, b));
     }
-    await forEachGroupedRow(conn, tierTable(finer, true), range, period, (t, id, c, e, d, n, b) => services.add(period, t, id, c, e, d, n, b));
+    await forEachGroupedRow(conn, serviceTable(finer), range, period, (t, id, c, e, d, n, b) => services.add(period, t, id, c, e, d, n, b));
+    let created: number[];
     await conn.run('BEGIN TRANSACTION');
     try {
-      await appendCells(conn, tierTable(period, false), spans.sorted());
-      await appendCells(conn, tierTable(period, true), services.sorted());
+      created = await tables.appendByDay(conn, period, spans.sorted());
+      await appendCells(conn, serviceTable(period), services.sorted());
       await conn.run(`UPDATE meta SET ${column} = ${hi}; COMMIT`);
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
+    for (const day of created) tables.addDay(period, day);
     m = { ...m, [field]: hi };
     lo = hi;
   }

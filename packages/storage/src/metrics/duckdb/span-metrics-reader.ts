@@ -96,7 +96,13 @@ export async function readSpanMetrics(
   const sidList = sids.length === dict.series.length ? null : sids;
   const vidList = vids.size === dict.services.length ? null : [...vids];
 
-  const selects: string[] = [];
+  // Deltas not compacted yet are in no tier, whatever their minute (a late one may fall in a rolled hour): they
+  // are read once, for the whole window, at the query's level.
+  const delta = serviceLevel ? 'svc_delta' : 'span_delta';
+  const selects = [
+    `SELECT ${serviceLevel ? 1 : 0} AS v, t, id, count, errors, dur, bins FROM ${delta}
+     WHERE t >= ${fromT} AND t < ${toT}${idFilter('id', serviceLevel ? vidList : sidList)}`,
+  ];
   for (const seg of planSegments(fromT, toT, stepT, tiers)) {
     for (const src of sourcesOf(seg, serviceLevel)) {
       selects.push(

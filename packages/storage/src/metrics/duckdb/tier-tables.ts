@@ -1,75 +1,100 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SPAN_COLUMNS } from './metrics-schema.js';
+import type { SpanCell } from './span-rows.js';
 import type { SpanSource } from './span-metrics-reader.js';
+import { appendCells } from './span-writer.js';
 import type { TierSegment } from './tier-plan.js';
 
 export const MINUTES_PER_DAY = 1440;
-/** Periods of the rolled tiers, in minutes. */
-export const ROLLED_PERIODS = [15, 60] as const;
-export type RolledPeriod = (typeof ROLLED_PERIODS)[number];
+/** Periods of the tiers, in minutes. */
+export const PERIODS = [1, 15, 60] as const;
+export type Period = (typeof PERIODS)[number];
+export type RolledPeriod = 15 | 60;
 
-/** The operation-level minute table of one UTC day (days since the epoch). */
-export const dayTable = (day: number): string => `span_m1_${day}`;
-const DAY_TABLE = /^span_m1_(\d+)$/;
+/** The series-level table of one tier for one UTC day (days since the epoch). */
+export const dayTable = (period: Period, day: number): string => `span_m${period}_${day}`;
+const DAY_TABLE = /^span_m(1|15|60)_(\d+)$/;
 
-/** Tier tables keyed by series (`span_…`) and by service series (`svc_…`). */
-export const tierTable = (period: 1 | RolledPeriod, byService: boolean): string =>
-  period === 1 ? (byService ? 'svc_m1' : 'span_delta') : `${byService ? 'svc' : 'span'}_m${period}`;
+/** The service-level table of a tier (operations added up; small, so not split by day). */
+export const serviceTable = (period: Period): string => `svc_m${period}`;
+
+const dayOf = (t: number): number => Math.floor(t / MINUTES_PER_DAY);
 
 /**
- * The span-metrics tables: appends go to `span_delta` (deltas, many rows per series and minute); compaction adds
- * them up into one table per day of minute rows per series (`span_m1_<day>`, rewritten in series order once the
- * day is complete) and one table of minute rows per service series (`svc_m1`); rollups fill the 15-minute and hour
- * tables of both levels.
+ * The span-metrics tables: appends go to `span_delta` and `svc_delta` (deltas, many rows per series and minute);
+ * compaction adds them up into minute rows, rollups into 15-minute and hour rows. At the series level each tier
+ * has one table per day (`span_m<period>_<day>`), rewritten in series order once the day is complete; at the
+ * service level one table per tier (`svc_m<period>`).
  */
 export class TierTables {
-  /** Days that have a minute table, ascending. */
-  readonly days: number[] = [];
+  private readonly days = new Map<Period, number[]>(PERIODS.map((p) => [p, []]));
 
   static async load(conn: DuckDBConnection): Promise<TierTables> {
-    const stmts = ['svc_m1', 'span_m15', 'svc_m15', 'span_m60', 'svc_m60'].map((t) => `CREATE TABLE IF NOT EXISTS ${t} (${SPAN_COLUMNS})`);
-    await conn.run(stmts.join(';\n'));
+    await conn.run(PERIODS.map((p) => `CREATE TABLE IF NOT EXISTS ${serviceTable(p)} (${SPAN_COLUMNS})`).join(';\n'));
     const tables = new TierTables();
-    const rows = (await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND table_name LIKE 'span_m1_%'`)).getRows();
+    const rows = (await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND table_name LIKE 'span_m%'`)).getRows();
     for (const [name] of rows) {
       const m = DAY_TABLE.exec(name as string);
-      if (m) tables.days.push(Number(m[1]));
+      if (m) tables.addDay(Number(m[1]) as Period, Number(m[2]));
     }
-    tables.days.sort((a, b) => a - b);
     return tables;
   }
 
-  /** Creates the day's table inside the caller's transaction; `added` tells the caller to note it after commit. */
-  async ensureDay(conn: DuckDBConnection, day: number): Promise<boolean> {
-    if (this.days.includes(day)) return false;
-    await conn.run(`CREATE TABLE IF NOT EXISTS ${dayTable(day)} (${SPAN_COLUMNS})`);
-    return true;
+  /** Days with a table of the tier, ascending. */
+  daysOf(period: Period): readonly number[] {
+    return this.days.get(period)!;
   }
 
-  addDay(day: number): void {
-    if (this.days.includes(day)) return;
-    this.days.push(day);
-    this.days.sort((a, b) => a - b);
+  /** Days with a table of any tier, ascending. */
+  allDays(): number[] {
+    return [...new Set(PERIODS.flatMap((p) => this.daysOf(p)))].sort((a, b) => a - b);
   }
 
-  removeDay(day: number): void {
-    const i = this.days.indexOf(day);
-    if (i >= 0) this.days.splice(i, 1);
+  addDay(period: Period, day: number): void {
+    const days = this.days.get(period)!;
+    if (days.includes(day)) return;
+    days.push(day);
+    days.sort((a, b) => a - b);
   }
 
-  /** Days with a table that overlap minutes [lo, hi). */
-  daysIn(lo: number, hi: number): number[] {
-    return this.days.filter((d) => (d + 1) * MINUTES_PER_DAY > lo && d * MINUTES_PER_DAY < hi);
+  removeDay(period: Period, day: number): void {
+    const days = this.days.get(period)!;
+    const i = days.indexOf(day);
+    if (i >= 0) days.splice(i, 1);
+  }
+
+  /** Days with a table of the tier that overlap minutes [lo, hi). */
+  daysIn(period: Period, lo: number, hi: number): number[] {
+    return this.daysOf(period).filter((d) => (d + 1) * MINUTES_PER_DAY > lo && d * MINUTES_PER_DAY < hi);
   }
 
   /**
-   * The tables that answer a segment. Deltas not compacted yet are in no tier, whatever their minute (a late one
-   * may fall in a rolled hour): every segment reads them too, at its level.
+   * Appends series-level cells to their days' tables of the tier, creating tables (inside the caller's
+   * transaction); returns the days created, for `addDay` once committed.
    */
+  async appendByDay(conn: DuckDBConnection, period: Period, cells: readonly SpanCell[]): Promise<number[]> {
+    const byDay = new Map<number, SpanCell[]>();
+    for (const c of cells) {
+      const day = dayOf(c.t);
+      let list = byDay.get(day);
+      if (!list) byDay.set(day, (list = []));
+      list.push(c);
+    }
+    const created: number[] = [];
+    for (const [day, list] of byDay) {
+      if (!this.daysOf(period).includes(day)) {
+        await conn.run(`CREATE TABLE IF NOT EXISTS ${dayTable(period, day)} (${SPAN_COLUMNS})`);
+        created.push(day);
+      }
+      await appendCells(conn, dayTable(period, day), list);
+    }
+    return created;
+  }
+
+  /** The tier tables that answer a segment (the deltas, in no tier, are read once for the whole window). */
   sourcesOf(seg: TierSegment, serviceLevel: boolean): SpanSource[] {
-    const delta = { table: serviceLevel ? 'svc_delta' : 'span_delta', byService: serviceLevel };
-    if (seg.period !== 1) return [delta, { table: tierTable(seg.period as RolledPeriod, serviceLevel), byService: serviceLevel }];
-    if (serviceLevel) return [delta, { table: 'svc_m1', byService: true }];
-    return [delta, ...this.daysIn(seg.lo, seg.hi).map((d) => ({ table: dayTable(d), byService: false }))];
+    const period = seg.period as Period;
+    if (serviceLevel) return [{ table: serviceTable(period), byService: true }];
+    return this.daysIn(period, seg.lo, seg.hi).map((d) => ({ table: dayTable(period, d), byService: false }));
   }
 }

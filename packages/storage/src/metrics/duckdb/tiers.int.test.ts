@@ -47,6 +47,23 @@ describe('DuckDB metrics tiers', () => {
     }
   });
 
+  it('answers queries running while maintenance compacts, rolls up, rewrites a day and drops one', async () => {
+    const rows = [...tierFixture(0, 90), ...tierFixture(DAY - 20, 40), ...tierFixture(2 * DAY, 30)];
+    await store.append({ ...none, spans: rows }, 1n);
+    const q = { from: min(0), to: min(3 * DAY), step: 60 * 60_000, groupBy: ['service' as const, 'operation' as const] };
+    const expected = referenceSpanMetrics(rows, q);
+    const reads = Array.from({ length: 12 }, () => store.spanMetrics(q));
+    const work = store.maintain();
+    reads.push(...Array.from({ length: 12 }, () => store.spanMetrics(q)));
+    await work;
+    for (const r of await Promise.all(reads)) expect(r).toEqual(expected);
+    const dropping = store.dropBefore(min(DAY));
+    const during = Array.from({ length: 6 }, () => store.spanMetrics({ ...q, from: min(2 * DAY) }));
+    await dropping;
+    const late = referenceSpanMetrics(rows, { ...q, from: min(2 * DAY) });
+    for (const r of await Promise.all(during)) expect(r).toEqual(late);
+  });
+
   it('keeps deltas for minutes within the grace period uncompacted, and reads them', async () => {
     const rows = [row({ m: 0 }), row({ m: 10 }), row({ m: 12 })];
     await store.append({ ...none, spans: rows }, 1n);
