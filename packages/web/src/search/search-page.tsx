@@ -10,6 +10,7 @@ import { Notice } from '../components/notice.js';
 import { DurationScatter } from './duration-scatter.js';
 import { Pagination } from './pagination.js';
 import { ResultsTable } from './results-table.js';
+import { SearchCharts } from './search-charts.js';
 import { SearchForm } from './search-form.js';
 import { matchesBelowRoot, readSearchState, toPointsQuery, toSearchQuery, writeSearchState } from './search-state.js';
 import type { SearchState } from './search-state.js';
@@ -56,11 +57,18 @@ export function SearchPage() {
             newSince={search.isPlaceholderData ? 0 : (data.newSinceAnchor ?? 0)}
             newestHref={`?${writeSearchState({ ...state, offset: 0, anchor: undefined })}`}
           />
-          {pointsQuery && points.data ? (
-            <DurationScatter points={points.data.points} of={{ kind: 'matches', total: points.data.total, sampled: points.data.sampled }} />
-          ) : (
-            <DurationScatter points={data.traces} of={{ kind: 'page' }} />
-          )}
+          <SearchCharts
+            state={state}
+            now={now}
+            go={go}
+            scatter={
+              pointsQuery && points.data ? (
+                <DurationScatter points={points.data.points} of={{ kind: 'matches', total: points.data.total, sampled: points.data.sampled }} />
+              ) : (
+                <DurationScatter points={data.traces} of={{ kind: 'page' }} />
+              )
+            }
+          />
           <Pagination offset={state.offset} limit={state.limit} total={data.total} totalIsLowerBound={data.totalIsLowerBound} shown={data.traces.length} onOffset={toOffset}>
             {state.mode === 'form' && <SortSelect value={state.sort} onChange={(sort) => go({ ...state, sort, offset: 0, anchor: undefined })} />}
           </Pagination>

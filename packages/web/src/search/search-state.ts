@@ -1,5 +1,7 @@
 import type { SearchQueryInput, SearchSort, SpanKindName } from '@clew/api';
 import { SEARCH_DEFAULT_LIMIT, SEARCH_SORTS } from '@clew/api';
+import { readSelection, selectionParams, writeSelection } from './selection-state.js';
+import type { Selection } from './selection-state.js';
 
 /** Relative windows offered in the time picker, and their length in milliseconds. */
 export const LOOKBACKS = { '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 24 * 3600e3, '2d': 2 * 86400e3, '7d': 7 * 86400e3 } as const;
@@ -33,6 +35,8 @@ export interface SearchState {
    * meanwhile do not push rows already seen onto the next page. Undefined on a fresh search.
    */
   anchor: string | undefined;
+  /** The heatmap region (or the errors) compared with the rest of the window; undefined when none is picked. */
+  selection: Selection | undefined;
 }
 
 export function readSearchState(p: URLSearchParams): SearchState {
@@ -54,6 +58,7 @@ export function readSearchState(p: URLSearchParams): SearchState {
     offset: num('offset') ?? 0,
     sort: SEARCH_SORTS.find((k) => k === p.get('sort')) ?? 'start',
     anchor: p.get('anchor') || undefined,
+    selection: readSelection(p),
   };
 }
 
@@ -80,6 +85,7 @@ export function writeSearchState(s: SearchState): URLSearchParams {
   set('offset', s.offset, 0);
   if (s.mode === 'form') set('sort', s.sort, 'start');
   set('anchor', s.anchor);
+  writeSelection(p, s.selection);
   return p;
 }
 
@@ -115,6 +121,31 @@ export function toPointsQuery(s: SearchState, now: number): SearchQueryInput | u
   if (s.mode === 'traceql') return undefined;
   const { limit: _limit, offset: _offset, sort: _sort, anchor: _anchor, ...rest } = toSearchQuery(s, now);
   return rest;
+}
+
+/** Heatmap time buckets across the window: cells stay about 10 px wide on a half-width chart. */
+export const HEATMAP_BUCKETS = 60;
+
+/**
+ * The span filter of the heatmap and the comparison: the search's conditions and window, on spans. Undefined in
+ * TraceQL mode, which the span routes do not take.
+ */
+export function toSpanFilterQuery(s: SearchState, now: number): Record<string, string | string[] | undefined> | undefined {
+  if (s.mode === 'traceql') return undefined;
+  const q = toSearchQuery(s, now);
+  return { service: q.service, operation: q.operation, spanKind: q.spanKind, attr: s.attrs, minDuration: q.minDuration, maxDuration: q.maxDuration, start: q.start, end: q.end };
+}
+
+/** The heatmap's query (`GET …/search/heatmap`) for a state, or undefined in TraceQL mode. */
+export function toHeatmapQuery(s: SearchState, now: number): Record<string, string | string[] | undefined> | undefined {
+  const filter = toSpanFilterQuery(s, now);
+  return filter && { ...filter, buckets: String(HEATMAP_BUCKETS) };
+}
+
+/** The comparison's query (`GET …/search/compare`), or undefined without a selection or in TraceQL mode. */
+export function toCompareQuery(s: SearchState, now: number): Record<string, string | string[] | undefined> | undefined {
+  const filter = toSpanFilterQuery(s, now);
+  return filter && s.selection ? { ...filter, ...selectionParams(s.selection) } : undefined;
 }
 
 /** True when the search asks more of a span than its service, so the matching span may well not be the root. */

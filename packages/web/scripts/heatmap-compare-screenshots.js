@@ -1,0 +1,62 @@
+// Takes docs/screenshots/heatmap-compare.png and heatmap-compare-dark.png: the search page's latency heatmap of the
+// catalog's spans with the slow band selected and what is different about it, with headless Chromium against a real
+// `clew serve` fed by the demo shop for a while. Run after `npm run build`:
+//   node packages/web/scripts/heatmap-compare-screenshots.js [minutes of traffic, default 3]
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './chromium.js';
+
+process.env.CLEW_BENCH_PIN = '0'; // read when clew-server.js loads, below
+const { startServer } = await import('../../../bench/lib/clew-server.js');
+const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+const minutes = Number(process.argv[2] ?? 3);
+const QUERY_PORT = 17_921;
+const OTLP_PORT = 17_922;
+
+const dir = await mkdtemp(join(tmpdir(), 'clew-heatmap-screens-'));
+const server = await startServer(join(dir, 'data'), ['--query-port', String(QUERY_PORT), '--otlp-http-port', String(OTLP_PORT),
+  '--jaeger-http-port', '0', '--jaeger-compact-port', '0', '--jaeger-binary-port', '0', '--tempo-port', '0']);
+const from = Date.now() - 30_000;
+const demo = spawn(process.execPath, [CLI, 'demo', '--query-port', String(QUERY_PORT), '--otlp-http-port', String(OTLP_PORT), '--duration', `${minutes}m`], { stdio: 'inherit' });
+const browser = await launchChromium();
+try {
+  console.log(`demo traffic for ${minutes} minutes…`);
+  await new Promise((r) => demo.once('exit', r));
+  await new Promise((r) => setTimeout(r, 5_000));
+  const to = Date.now();
+  await mkdir(OUT, { recursive: true });
+
+  // The slow band: from one doubling below the fastest catalog GET /search, so its reviews query is inside too.
+  const window = { start: String(from), end: String(to) };
+  const slow = await (await fetch(`${server.query}/api/clew/v1/search/heatmap?${new URLSearchParams({ service: 'catalog', operation: 'GET /search', ...window })}`)).json();
+  const fastest = slow.durationBuckets[0]?.minNanos;
+  if (!fastest) throw new Error('no catalog GET /search in the demo traffic');
+  const selMinDuration = `${Math.floor(fastest / 2 / 1e6)}ms`;
+  const search = new URLSearchParams({ service: 'catalog', lookback: 'custom', ...window, selMinDuration });
+  console.log(`/search?${search}`);
+
+  for (const [name, colorScheme] of [['heatmap-compare.png', 'light'], ['heatmap-compare-dark.png', 'dark']]) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme });
+    await page.goto(`${server.query}/search?${search}`);
+    await page.locator('[data-testid=compare-table] tbody tr').first().waitFor({ timeout: 60_000 }).catch(async (e) => {
+      console.log(await page.locator('body').innerText());
+      throw e;
+    });
+    // Hover a slow cell so the read-out under the heatmap shows what a cell holds.
+    const plot = (await page.getByTestId('heatmap-plot').boundingBox());
+    await page.mouse.move(plot.x + plot.width * 0.5, plot.y + 6);
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(OUT, name) });
+    await page.close();
+    console.log(`docs/screenshots/${name}`);
+  }
+} finally {
+  demo.kill();
+  await browser.close();
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+}
