@@ -91,7 +91,10 @@ export interface ValueCount {
 export interface KeyCounts {
   readonly scope: AttributeScope;
   readonly key: string;
-  /** Counted spans of each side that carry the key (with any value). */
+  /**
+   * Counted spans of each side that carry the key (with any value); for an event attribute, a span whose events hold
+   * two values of the key counts once per value.
+   */
   readonly selection: number;
   readonly baseline: number;
   /** Distinct values among the counted spans: exact for them, an estimate of the window's when sampled. */
