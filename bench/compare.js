@@ -110,7 +110,8 @@ await measure('store: attribute counts, errors vs the rest', 1000, async (i) =>
 );
 await store.close();
 
-const server = await startServer(dataDir);
+// Every port free-chosen: other benchmarks may be running a Clew of their own.
+const server = await startServer(dataDir, ['--jaeger-http-port', '0', '--jaeger-compact-port', '0', '--jaeger-binary-port', '0', '--tempo-port', '0']);
 const ms = (ns) => Number(ns / MS);
 const routes = [
   ['native /search/heatmap over HTTP', null, (i) => `/api/clew/v1/search/heatmap?start=${ms(start)}&end=${ms(end) - i}&buckets=60`],
