@@ -46,13 +46,15 @@ const rand = () => {
   return (seed >>> 0) / 4294967296;
 };
 
-/** 512 latency distributions, 3 to 30 bins around keys 700–1300 (about 30 µs to 400 ms), shared by the rows. */
+/**
+ * 512 shapes of a minute's latency distribution: 3 to 30 bins spread over up to ~90 keys (a factor of 6 in
+ * latency), shared by the rows and shifted to each operation's own latency (below).
+ */
 const TEMPLATES = Array.from({ length: 512 }, () => {
   const n = 3 + Math.floor(rand() * 28);
-  const base = 700 + Math.floor(rand() * 600);
   const keys = [];
   const counts = [];
-  let k = base;
+  let k = 0;
   for (let i = 0; i < n; i++) {
     k += 1 + Math.floor(rand() * 3);
     keys.push(k);
@@ -62,6 +64,9 @@ const TEMPLATES = Array.from({ length: 512 }, () => {
   return { latency: { keys, counts, zeroCount: 0 }, count, dur: count * 2_000_000 };
 });
 
+/** Each operation's latency sits at its own key, 800–1030 (about 0.3 ms to 30 ms): a service spans a factor of 100. */
+const opBase = (s, o) => 800 + ((s * 11 + o * 37) % 230);
+
 function minuteRows(minute) {
   const rows = [];
   for (let s = 0; s < SERVICES; s++) {
@@ -69,7 +74,9 @@ function minuteRows(minute) {
       if (s >= HOT && rand() >= SPARSE) continue;
       const t = TEMPLATES[Math.floor(rand() * TEMPLATES.length)];
       const base = { minute, service: service(s), operation: operation(o), kind: kindOf(o) };
-      rows.push({ ...base, status: 0, count: t.count, durationSumNanos: t.dur, latency: t.latency });
+      const shift = opBase(s, o);
+      const latency = { keys: t.latency.keys.map((k) => k + shift), counts: t.latency.counts, zeroCount: 0 };
+      rows.push({ ...base, status: 0, count: t.count, durationSumNanos: t.dur, latency });
       if (rand() < 0.05) rows.push({ ...base, status: 2, count: 1, durationSumNanos: 5_000_000, latency: { keys: [1100], counts: [1], zeroCount: 0 } });
     }
   }
@@ -177,6 +184,7 @@ const load = (await import('node:os')).loadavg()[0];
 console.log(`load average ${fmt(load, 1)} on ${(await import('node:os')).cpus().length} cores`);
 await time('(a) Services page, last 1 h: totals, 1-min series, previous 1 h', servicesPage(HOUR, MINUTE));
 await time('(a) Services page, last 24 h: totals, 15-min series, previous 24 h', servicesPage(DAY, 15 * MINUTE));
+await time('(a) Services page, last 24 h: totals, 1-h series, previous 24 h', servicesPage(DAY, HOUR));
 await time('(b) one hot service, 24 h, by operation, 15-min steps', async (i) =>
   (await store.spanMetrics({ from: NOW - i * MINUTE - DAY, to: NOW - i * MINUTE, step: 15 * MINUTE, services: [service(i % HOT)], groupBy: ['service', 'operation'] })).length,
 );
