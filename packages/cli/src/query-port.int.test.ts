@@ -100,21 +100,20 @@ describe("POST /api/transform: Jaeger UI's file upload", () => {
   });
 });
 
-describe("the Monitor tab's metrics API, with no metrics backend", () => {
-  it.each(['latencies?service=frontend&quantile=0.95', 'calls?service=frontend', 'errors?service=frontend', 'minstep'])(
-    'GET /api/metrics/%s answers 501 as Jaeger does',
-    async (path) => {
-      const res = await fetch(`${running().query}/api/metrics/${path}`);
-      expect(res.status).toBe(501);
-      expect(await res.json()).toEqual({
-        data: null,
-        total: 0,
-        limit: 0,
-        offset: 0,
-        errors: [{ code: 501, msg: 'trace metrics are currently disabled - no metrics backend configured' }],
-      });
-    },
-  );
+describe("the Monitor tab's metrics API", () => {
+  it.each([
+    ['latencies?service=nothing-here&quantile=0.95', 'service_latencies'],
+    ['calls?service=nothing-here', 'service_call_rate'],
+    ['errors?service=nothing-here', 'service_error_rate'],
+  ])('GET /api/metrics/%s answers a MetricFamily from the span metrics, empty for a service without spans', async (path, name) => {
+    const res = await fetch(`${running().query}/api/metrics/${path}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ name, type: 'GAUGE', metrics: [] });
+  });
+
+  it('GET /api/metrics/minstep is gone, as in current Jaeger', async () => {
+    expect((await fetch(`${running().query}/api/metrics/minstep`)).status).toBe(404);
+  });
 });
 
 describe('unknown API paths on the query port', () => {
