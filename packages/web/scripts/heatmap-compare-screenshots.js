@@ -1,6 +1,6 @@
 // Takes docs/screenshots/heatmap-compare.png and heatmap-compare-dark.png: the search page's latency heatmap of the
-// catalog's spans with the slow band selected and what is different about it, with headless Chromium against a real
-// `clew serve` fed by the demo shop for a while. Run after `npm run build`:
+// catalog's database calls (client spans) with the slow band selected and what is different about it, with headless
+// Chromium against a real `clew serve` fed by the demo shop for a while. Run after `npm run build`:
 //   node packages/web/scripts/heatmap-compare-screenshots.js [minutes of traffic, default 3]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -30,14 +30,20 @@ try {
   const to = Date.now();
   await mkdir(OUT, { recursive: true });
 
-  // The slow band: from one doubling below the fastest catalog GET /search, so its reviews query is inside too.
+  // The slow band: from the row of the median reviews query up, as one would brush the top of the map.
   const window = { start: String(from), end: String(to) };
-  const slow = await (await fetch(`${server.query}/api/clew/v1/search/heatmap?${new URLSearchParams({ service: 'catalog', operation: 'GET /search', ...window })}`)).json();
-  const fastest = slow.durationBuckets[0]?.minNanos;
-  if (!fastest) throw new Error('no catalog GET /search in the demo traffic');
-  const selMinDuration = `${Math.floor(fastest / 2 / 1e6)}ms`;
-  const search = new URLSearchParams({ service: 'catalog', lookback: 'custom', ...window, selMinDuration });
+  const heatmap = async (q) => (await fetch(`${server.query}/api/clew/v1/search/heatmap?${new URLSearchParams({ ...q, ...window })}`)).json();
+  const reviews = await heatmap({ service: 'catalog', operation: 'SELECT reviews' });
+  const byDuration = reviews.cells.flatMap((c) => Array(c.count).fill(c.d)).sort((a, b) => a - b);
+  const median = reviews.durationBuckets.find((b) => b.d === byDuration[Math.floor(byDuration.length / 2)]);
+  if (!median) throw new Error('no catalog SELECT reviews in the demo traffic');
+  const selMinDuration = `${Math.floor(median.minNanos / 1e6)}ms`;
+  const search = new URLSearchParams({ service: 'catalog', spanKind: 'client', lookback: 'custom', ...window, selMinDuration });
   console.log(`/search?${search}`);
+  // The busiest cell of the selected band, to hover: the read-out under the map says what a cell holds.
+  const map = await heatmap({ service: 'catalog', spanKind: 'client' });
+  const rows = map.durationBuckets.length;
+  const hot = map.cells.filter((c) => c.d >= median.d).sort((a, b) => b.count - a.count)[0];
 
   for (const [name, colorScheme] of [['heatmap-compare.png', 'light'], ['heatmap-compare-dark.png', 'dark']]) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme });
@@ -46,9 +52,9 @@ try {
       console.log(await page.locator('body').innerText());
       throw e;
     });
-    // Hover a slow cell so the read-out under the heatmap shows what a cell holds.
-    const plot = (await page.getByTestId('heatmap-plot').boundingBox());
-    await page.mouse.move(plot.x + plot.width * 0.5, plot.y + 6);
+    const plot = await page.getByTestId('heatmap-plot').boundingBox();
+    const row = hot.d - map.durationBuckets[0].d;
+    await page.mouse.move(plot.x + ((hot.t + 0.5) * plot.width) / map.timeBuckets, plot.y + ((rows - row - 0.5) * plot.height) / rows);
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(OUT, name) });
     await page.close();

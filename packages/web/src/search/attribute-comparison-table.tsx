@@ -61,18 +61,20 @@ function ValueRow({ v, onFilter }: { v: ComparedValue; onFilter(filter: NonNulla
   const label = filter?.param === 'attr' ? filter.value : filter ? `${filter.param}=${filter.value}` : '';
   return (
     <tr data-key={v.key} data-value={v.value ?? ''} data-scope={v.scope}>
-      <td>
+      <td className="attribute">
         <code>{v.key}</code> <span className="scope">{v.scope}</span>
       </td>
       <td>
         {v.value === null ? (
           <span className="muted">present (values grouped: an id)</span>
         ) : filter ? (
-          <button type="button" className="value-filter" title={`Add ${label} to the search`} onClick={() => onFilter(filter)}>
+          <button type="button" className="value-filter" title={`${v.value}\n\nClick to add ${label} to the search`} onClick={() => onFilter(filter)}>
             {v.value}
           </button>
         ) : (
-          <code>{v.value}</code>
+          <code className="value-text" title={v.value}>
+            {v.value}
+          </code>
         )}
       </td>
       <td className="num" data-testid="selection-percent" title={`${v.selectionCount.toLocaleString('en')} spans`}>

@@ -45,13 +45,15 @@ export function drawHeatmap(ctx: CanvasRenderingContext2D, map: HeatmapResponse,
   const rowY = (r: number) => top + g.plotHeight - (r + 1) * g.rowHeight;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const t of durationTicks(rows, g.rowHeight)) {
-    const y = Math.round(rowY(t.row) + g.rowHeight) + 0.5;
+  const bottom = rows[0]?.minNanos ?? 0;
+  const topNanos = rows[rows.length - 1]?.maxNanos ?? 0;
+  for (const t of durationTicks(bottom, topNanos, g.plotHeight)) {
+    const y = Math.round(top + g.plotHeight * (1 - t.at)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(left, y);
     ctx.lineTo(left + g.plotWidth, y);
     ctx.stroke();
-    ctx.fillText(t.label, left - 6, Math.min(y, top + g.plotHeight - 5));
+    ctx.fillText(t.label, left - 6, Math.max(top + 5, Math.min(y, top + g.plotHeight - 5)));
   }
   const { startNs, stepNs } = heatmapFrame(map);
   const startMs = startNs / 1e6;
@@ -64,7 +66,9 @@ export function drawHeatmap(ctx: CanvasRenderingContext2D, map: HeatmapResponse,
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + g.plotHeight);
     ctx.stroke();
-    ctx.fillText(t.label, x, top + g.plotHeight + 5);
+    // A label that would run off the canvas is left out rather than cut (the line still marks the time).
+    const half = ctx.measureText(t.label).width / 2;
+    if (x - half >= 0 && x + half <= g.width) ctx.fillText(t.label, x, top + g.plotHeight + 5);
   }
 
   let max = 0;

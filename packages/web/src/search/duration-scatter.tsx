@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import { useTheme } from '../app/theme.js';
 import { formatNanos } from '../format/duration.js';
 import { zoneName } from '../format/time.js';
+import { timeLabel } from './heatmap-axes.js';
 import { scatterColumns } from './scatter-data.js';
 import type { ScatterPoint } from './scatter-data.js';
 
@@ -44,7 +45,8 @@ export function DurationScatter({ points, of }: Props) {
         cursor: { drag: { x: false, y: false }, points: { show: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
-          { stroke: axis, grid: { stroke: grid } },
+          // One line per tick: uPlot's default second line (the date) collides with its neighbours at half width.
+          { stroke: axis, grid: { stroke: grid }, space: 70, values: (_u, ticks) => ticks.map((t) => timeLabel(t * 1000, ((ticks[1] ?? t + 60) - (ticks[0] ?? t)) * 1000)) },
           { stroke: axis, grid: { stroke: grid }, values: (_u, ticks) => ticks.map((t) => formatNanos(t * 1e6)), size: 60 },
         ],
         series: [{}, { label: 'ok', ...dots('#4e79a7') }, { label: 'error', ...dots('#d12d2d') }],

@@ -16,7 +16,8 @@ export function timeTicks(startMs: number, endMs: number, widthPx: number, minGa
   return ticks;
 }
 
-function timeLabel(ms: number, step: number): string {
+/** A time tick's label for ticks `step` ms apart: the date for days, seconds only below a minute. */
+export function timeLabel(ms: number, step: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   if (step >= 86_400_000) return `${p(d.getMonth() + 1)}-${p(d.getDate())}`;
@@ -24,10 +25,37 @@ function timeLabel(ms: number, step: number): string {
   return step < 60_000 ? `${hm}:${p(d.getSeconds())}` : hm;
 }
 
-/** Which duration rows get a label (their lower bound), about one per `minGapPx` of height, counted from the bottom. */
-export function durationTicks(rows: readonly { minNanos: number }[], rowPx: number, minGapPx = 22): { row: number; label: string }[] {
-  const every = Math.max(1, Math.ceil(minGapPx / Math.max(rowPx, 1e-9)));
-  const ticks = [];
-  for (let r = 0; r < rows.length; r += every) ticks.push({ row: r, label: formatNanos(rows[r]!.minNanos) });
-  return ticks;
+/**
+ * Duration ticks on round values (1, 2, 5 × 10^k ns) between `minNanos` and `maxNanos`, each with its height
+ * (0 at the bottom, 1 at the top) on the log scale, keeping about `minGapPx` between labels.
+ * @example durationTicks(1e6, 1e9, 200) // 1ms, 10ms, 100ms… (1, 2, 5 steps too where there is room)
+ */
+export function durationTicks(minNanos: number, maxNanos: number, heightPx: number, minGapPx = 22): { at: number; label: string }[] {
+  if (!(minNanos > 0) || !(maxNanos > minNanos) || heightPx <= 0) return [];
+  const lo = Math.log(minNanos);
+  const span = Math.log(maxNanos) - lo;
+  const roundValues = (steps: readonly number[]) => {
+    const ticks = [];
+    for (let p = 10 ** Math.floor(Math.log10(minNanos)); p <= maxNanos; p *= 10) {
+      for (const m of steps) {
+        const v = m * p;
+        if (v >= minNanos && v <= maxNanos) ticks.push({ at: (Math.log(v) - lo) / span, label: formatNanos(v) });
+      }
+    }
+    return ticks;
+  };
+  for (const steps of [[1, 2, 5], [1, 3]]) {
+    const ticks = roundValues(steps);
+    if (ticks.length > 0 && ticks.every((t, i) => i === 0 || (t.at - ticks[i - 1]!.at) * heightPx >= minGapPx)) return ticks;
+  }
+  // Powers of ten, as many as fit; inside a single row there may be none, and the bottom is labelled instead.
+  const kept = thin(roundValues([1]), heightPx, minGapPx);
+  return kept.length > 0 ? kept : [{ at: 0, label: formatNanos(minNanos) }];
+}
+
+/** Every tick far enough above the last kept one. */
+function thin<T extends { at: number }>(ticks: T[], heightPx: number, minGapPx: number): T[] {
+  const kept: T[] = [];
+  for (const t of ticks) if (kept.length === 0 || (t.at - kept[kept.length - 1]!.at) * heightPx >= minGapPx) kept.push(t);
+  return kept;
 }

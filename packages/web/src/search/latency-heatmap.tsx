@@ -69,7 +69,7 @@ export function LatencyHeatmap({ map, selection, onSelect }: Props) {
     <figure className="heatmap-figure">
       <figcaption className="muted" data-testid="heatmap-caption">
         All {map.total.toLocaleString('en')} matching spans{map.errors > 0 && <span className="error-text"> ({map.errors.toLocaleString('en')} with errors, in red)</span>} ·
-        duration (log scale) over start time ({zoneName(Date.now())}) · drag to compare a region with the rest
+        duration (log) over start time ({zoneName(Date.now())}) · drag to compare
       </figcaption>
       <div className="heatmap" ref={box} style={{ height: HEIGHT }}>
         <canvas ref={canvas} style={{ width: '100%', height: HEIGHT }} aria-hidden="true" />
