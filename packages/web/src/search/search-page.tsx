@@ -17,13 +17,14 @@ import type { SearchState } from './search-state.js';
 import { SearchStatus } from './search-status.js';
 import { searchTitle } from './search-title.js';
 import { SortSelect } from './sort-select.js';
+import { useWindowEnd } from './use-window-end.js';
 
 export function SearchPage() {
   const [params, setParams] = useSearchParams();
   const location = useLocation();
   const state = useMemo(() => readSearchState(params), [params]);
-  // "Last 1h" ends when the user searches (each navigation has its own key), not on every render.
-  const now = useMemo(() => Date.now(), [state, location.key]);
+  // "Last 1h" ends when the user searches (each navigation has its own key), not on every render, nor on a brush.
+  const now = useWindowEnd(state, location.key);
   const query = useMemo(() => toSearchQuery(state, now), [state, now]);
   const pointsQuery = useMemo(() => toPointsQuery(state, now), [state, now]);
   const services = useServices();
