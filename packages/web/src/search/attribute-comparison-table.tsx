@@ -1,9 +1,13 @@
 import type { AttributeCompareResponse, ComparedValue, SearchFilter } from '@clew/api';
+import { useState } from 'react';
 
 interface Props {
   answer: AttributeCompareResponse;
   onFilter(filter: NonNullable<SearchFilter>): void;
 }
+
+/** Rows shown before "Show all": the top of the ranking is what answers the question; the rest pushes the results down. */
+const FIRST_ROWS = 15;
 
 const pct = (v: number) => `${v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1)}%`;
 const pct1 = (v: number) => `${Number.isInteger(v) ? v : v.toFixed(1)}%`;
@@ -15,6 +19,8 @@ const pct1 = (v: number) => `${Number.isInteger(v) ? v : v.toFixed(1)}%`;
  */
 export function AttributeComparisonTable({ answer, onFilter }: Props) {
   const { values, setAside } = answer;
+  const [all, setAll] = useState(false);
+  const shown = all ? values : values.slice(0, FIRST_ROWS);
   return (
     <>
       {values.length === 0 ? (
@@ -33,11 +39,16 @@ export function AttributeComparisonTable({ answer, onFilter }: Props) {
             </tr>
           </thead>
           <tbody>
-            {values.map((v) => (
+            {shown.map((v) => (
               <ValueRow key={`${v.scope}\u0000${v.key}\u0000${v.value ?? ''}`} v={v} onFilter={onFilter} />
             ))}
           </tbody>
         </table>
+      )}
+      {shown.length < values.length && (
+        <button type="button" className="show-all" onClick={() => setAll(true)}>
+          Show all {values.length.toLocaleString('en')} values
+        </button>
       )}
       {answer.omitted > 0 && <p className="muted">{answer.omitted.toLocaleString('en')} more over-represented values not shown.</p>}
       {setAside.length > 0 && (

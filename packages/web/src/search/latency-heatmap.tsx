@@ -86,6 +86,11 @@ export function LatencyHeatmap({ map, selection, onSelect }: Props) {
             onPointerMove={onPointerMove}
             onPointerUp={onPointerUp}
             onPointerLeave={() => setHover(undefined)}
+            onLostPointerCapture={() => setDrag(undefined)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setDrag(undefined);
+            }}
+            tabIndex={-1}
           >
             {shown && (
               <div
