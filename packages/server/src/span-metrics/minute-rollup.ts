@@ -6,7 +6,7 @@ import type { EdgeRow, ErrorRow, MetricsBatch, SpanMetricsRow } from '@clew/stor
 export const MINUTE_MS = 60_000;
 const CONNECTION_TYPES: ReadonlyArray<EdgeRow['connectionType']> = ['', 'messaging_system', 'database', 'virtual_node'];
 
-interface SpanAcc {
+export interface SpanAcc {
   readonly minute: number;
   readonly service: string;
   readonly operation: string;
@@ -52,12 +52,31 @@ export class MinuteRollup {
   private errorKindsBy = new Map<string, number>();
 
   addSpan(minute: number, service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
+    this.addTo(this.slotsFor(minute, service, operation), minute, service, operation, kind, status, weight, durationNanos);
+  }
+
+  /** The accumulators of one minute, service and operation (by kind × 3 + status): a caller may keep and reuse them. */
+  slotsFor(minute: number, service: string, operation: string): Array<SpanAcc | undefined> {
     let byService = this.spans.get(minute);
     if (byService === undefined) this.spans.set(minute, (byService = new Map()));
     let byOperation = byService.get(service);
     if (byOperation === undefined) byService.set(service, (byOperation = new Map()));
     let slots = byOperation.get(operation);
     if (slots === undefined) byOperation.set(operation, (slots = []));
+    return slots;
+  }
+
+  /** Counts a span into accumulators slotsFor gave for its minute, service and operation. */
+  addTo(
+    slots: Array<SpanAcc | undefined>,
+    minute: number,
+    service: string,
+    operation: string,
+    kind: SpanKind,
+    status: StatusCode,
+    weight: number,
+    durationNanos: number,
+  ): void {
     const slot = kind * 3 + status;
     let acc = slots[slot];
     if (acc === undefined) {

@@ -38,7 +38,7 @@ class Histogram {
   }
 }
 
-interface SpanSeries {
+export interface SpanSeries {
   readonly labels: string;
   calls: number;
   readonly latency: Histogram;
@@ -66,10 +66,20 @@ export class PrometheusSeries {
   private readonly edges = new Map<string, EdgeSeries>();
 
   observeSpan(service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
+    this.observeIn(this.slotsFor(service, operation), service, operation, kind, status, weight, durationNanos);
+  }
+
+  /** The series of one service and operation (by kind × 3 + status): a caller may keep and reuse them. */
+  slotsFor(service: string, operation: string): Array<SpanSeries | undefined> {
     let byOperation = this.spans.get(service);
     if (byOperation === undefined) this.spans.set(service, (byOperation = new Map()));
     let slots = byOperation.get(operation);
     if (slots === undefined) byOperation.set(operation, (slots = []));
+    return slots;
+  }
+
+  /** Counts a span into the series slotsFor gave for its service and operation. */
+  observeIn(slots: Array<SpanSeries | undefined>, service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
     let s = slots[kind * 3 + status];
     if (s === undefined) {
       const labels = `service="${escapeLabel(service)}",span_kind="${KIND_LABEL[kind] ?? kind}",span_name="${escapeLabel(operation)}",status_code="${STATUS_LABEL[status] ?? status}"`;

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { SpanConsumer } from '../pipeline/consumer.js';
 import { adjustedCount } from './adjusted-count.js';
 import { newScratchGraphSpan, toGraphSpan } from './graph-span.js';
+import type { SpanAcc } from './minute-rollup.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
+import type { SpanSeries } from './prometheus-series.js';
 import { PrometheusSeries } from './prometheus-series.js';
 import { spanError } from './span-error.js';
 
@@ -28,6 +30,18 @@ interface Segment {
   taken: MetricsBatch[];
   readonly end: bigint;
 }
+
+/** A (service, span name)'s operation and accumulators, cached between spans (cellOf). */
+interface Cell {
+  readonly operation: string;
+  readonly prometheus: Array<SpanSeries | undefined>;
+  rollup: MinuteRollup | undefined;
+  minute: number;
+  slots: Array<SpanAcc | undefined> | undefined;
+}
+
+/** The key of a service's overflow cell among span names: NUL, which no name a span sends holds. */
+const OVERFLOW_CELL = '\u0000overflow';
 
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
@@ -60,6 +74,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
   private rollup = new MinuteRollup();
   private readonly pairer: ServiceGraphPairer;
   private readonly operations = new Map<string, Set<string>>();
+  private readonly cells = new Map<string, Map<string, Cell>>();
   private readonly overflowed = new Map<string, number>();
   private readonly services = new WeakMap<Resource, string>();
   private readonly now: () => number;
@@ -131,7 +146,8 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let minuteEnd = 0n;
     for (const span of spans) {
       const service = this.serviceOf(span.resource);
-      const operation = this.operationOf(service, span.name);
+      const cell = this.cellOf(service, span.name);
+      const operation = cell.operation;
       const weight = adjustedCount(span.traceState);
       const d = span.endTimeUnixNano - span.startTimeUnixNano;
       const duration = d > 0n ? Number(d) : 0;
@@ -141,8 +157,13 @@ export class SpanMetricsConsumer implements SpanConsumer {
         minuteStart = BigInt(minute) * NANOS_PER_MS;
         minuteEnd = minuteStart + MINUTE_NS;
       }
-      rollup.addSpan(minute, service, operation, span.kind, span.status.code, weight, duration);
-      this.prometheus.observeSpan(service, operation, span.kind, span.status.code, weight, duration);
+      if (cell.rollup !== rollup || cell.minute !== minute) {
+        cell.rollup = rollup;
+        cell.minute = minute;
+        cell.slots = rollup.slotsFor(minute, service, operation);
+      }
+      rollup.addTo(cell.slots!, minute, service, operation, span.kind, span.status.code, weight, duration);
+      this.prometheus.observeIn(cell.prometheus, service, operation, span.kind, span.status.code, weight, duration);
       if (span.status.code === StatusCode.ERROR) {
         const { type, message } = spanError(span);
         if (rollup.errorKinds(minute, service) < MAX_ERROR_KINDS) rollup.addError(minute, service, operation, span.kind, type, message, weight);
@@ -235,12 +256,38 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
 
   private serviceOf(resource: Resource): string {
+    // A batch holds its spans grouped by resource: the last one answers most lookups.
+    if (resource === this.lastResource) return this.lastService;
     let s = this.services.get(resource);
     if (s === undefined) {
       s = serviceName(resource);
       this.services.set(resource, s);
     }
+    this.lastResource = resource;
+    this.lastService = s;
     return s;
+  }
+  private lastResource: Resource | undefined;
+  private lastService = '';
+
+  /**
+   * Where a (service, span name) counts: its operation (the name, or the overflow operation past the limit) and its
+   * accumulators, kept between spans so that most spans cost two map lookups here rather than seven. Names past the
+   * limit are not kept (there may be any number of them); they share the overflow operation's cell.
+   */
+  private cellOf(service: string, name: string): Cell {
+    let byName = this.cells.get(service);
+    if (byName === undefined) this.cells.set(service, (byName = new Map()));
+    const cell = byName.get(name);
+    if (cell !== undefined) return cell;
+    const operation = this.operationOf(service, name);
+    const key = operation === name ? name : OVERFLOW_CELL;
+    let made = byName.get(key);
+    if (made === undefined) {
+      made = { operation, prometheus: this.prometheus.slotsFor(service, operation), rollup: undefined, minute: 0, slots: undefined };
+      byName.set(key, made);
+    }
+    return made;
   }
 
   private operationOf(service: string, name: string): string {
