@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CellMap, forEachGroupedRow } from './cell-map.js';
 import type { MetricsMeta } from './metrics-schema.js';
+import type { ReadLock } from './read-lock.js';
 import { appendCells } from './span-writer.js';
 import type { Period, TierTables } from './tier-tables.js';
 import { serviceTable } from './tier-tables.js';
@@ -8,15 +9,17 @@ import { serviceTable } from './tier-tables.js';
 /**
  * Adds up the deltas of minutes before `cut` into one row per series and minute (the day tables) and per service
  * series and minute (`svc_m1`), and removes them from `span_delta` and `svc_delta`, in one transaction. A delta for
- * a minute the coarser tiers already hold (a late span) goes into them too, so every tier stays exact. Returns the
- * day tables it created, for the caller to note once committed.
+ * a minute the coarser tiers already hold (a late span) goes into them too, so every tier stays exact. The commit
+ * and noting the new day tables take `lock` alone: a read planned before the commit would miss the new tables
+ * while its statement no longer sees the deltas.
  */
 export async function compactDeltas(
   conn: DuckDBConnection,
   meta: MetricsMeta,
   tables: TierTables,
   cut: number,
-): Promise<{ rows: number; created: [Period, number][] }> {
+  lock: ReadLock,
+): Promise<number> {
   const span = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap() };
   const svc = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap() };
   // Minutes retention already passed are left out (and deleted below).
@@ -38,10 +41,14 @@ export async function compactDeltas(
       for (const day of await tables.appendByDay(conn, period, span[period].sorted())) created.push([period, day]);
       await appendCells(conn, serviceTable(period), svc[period].sorted());
     }
-    await conn.run(`DELETE FROM span_delta WHERE t < ${cut}; DELETE FROM svc_delta WHERE t < ${cut}; COMMIT`);
+    await conn.run(`DELETE FROM span_delta WHERE t < ${cut}; DELETE FROM svc_delta WHERE t < ${cut}`);
+    await lock.exclusive(async () => {
+      await conn.run('COMMIT');
+      for (const [p, d] of created) tables.addDay(p, d);
+    });
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
     throw err;
   }
-  return { rows, created };
+  return rows;
 }

@@ -24,6 +24,7 @@ import type { DuckDBMetricsStoreOptions } from './options.js';
 import { SeriesDictionary } from './series-dictionary.js';
 import { compactDeltas } from './compaction.js';
 import { sortDay } from './day-sort.js';
+import { ReadLock } from './read-lock.js';
 import { rollUp } from './rollup.js';
 import { queryMinutes, readSpanMetrics, stepMinutes } from './span-metrics-reader.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
@@ -45,8 +46,12 @@ export class DuckDBMetricsStore implements MetricsStore {
   private writes: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Reads running now: a table is dropped only after the reads that may have planned to use it are done. */
-  private readonly inflight = new Set<Promise<unknown>>();
+  /**
+   * Reads share it from planning their tables to their last row; creating, swapping or dropping a table (and the
+   * checkpoint, which DuckDB refuses while reads run) takes it alone. See the README's "Reads and maintenance".
+   */
+  private readonly lock = new ReadLock();
+  private readonly afterPlan: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -59,6 +64,7 @@ export class DuckDBMetricsStore implements MetricsStore {
     private watermark: number,
     opts: DuckDBMetricsStoreOptions,
   ) {
+    this.afterPlan = opts.afterPlan;
     const every = opts.maintenanceIntervalMs ?? 60_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.maintain().catch(() => undefined), every);
@@ -105,8 +111,10 @@ export class DuckDBMetricsStore implements MetricsStore {
   }
 
   spanMetrics(query: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
-    const tiers = this.rolledTiers();
-    return this.read((c) => readSpanMetrics(c, query, this.dict, tiers, (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel)));
+    // The tiers and tables are planned inside the read lock, from the state the last change left.
+    return this.read((c) =>
+      readSpanMetrics(c, query, this.dict, this.rolledTiers(), (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel), this.afterPlan),
+    );
   }
 
   private rolledTiers(): RolledTier[] {
@@ -118,10 +126,16 @@ export class DuckDBMetricsStore implements MetricsStore {
   }
 
   /** What the tiers hold now and how a query's window would be read from them (for tests and benchmarks). */
-  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>): { tiers: RolledTier[]; sortedDay: number; days: number[]; plan: TierSegment[] } {
+  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>): {
+    tiers: RolledTier[];
+    sortedDay: number;
+    days: number[];
+    plan: TierSegment[];
+    changeWaiting: boolean;
+  } {
     const tiers = this.rolledTiers();
     const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers) : [];
-    return { tiers, sortedDay: this.meta.sortedDay, days: this.tables.allDays(), plan };
+    return { tiers, sortedDay: this.meta.sortedDay, days: this.tables.allDays(), plan, changeWaiting: this.lock.changeWaiting };
   }
 
   edges(query: EdgeQuery): Promise<EdgePoint[]> {
@@ -139,9 +153,7 @@ export class DuckDBMetricsStore implements MetricsStore {
       const whole = PERIODS.flatMap((p) => this.tables.daysOf(p).filter((d) => (d + 1) * MINUTES_PER_DAY <= t).map((d) => [p, d] as const));
       const partial = PERIODS.flatMap((p) => this.tables.daysIn(p, t - 1, t).filter((d) => (d + 1) * MINUTES_PER_DAY > t).map((d) => [p, d] as const));
       // Whole days go with their tables (DuckDB reuses a dropped table's blocks; a DELETE leaves holes until a
-      // checkpoint): queries stop planning to read them now, and the tables go once the reads already planned are done.
-      for (const [p, d] of whole) this.tables.removeDay(p, d);
-      await Promise.allSettled([...this.inflight]);
+      // checkpoint).
       const conn = this.writer;
       let dropped = 0;
       await conn.run('BEGIN TRANSACTION');
@@ -159,11 +171,16 @@ export class DuckDBMetricsStore implements MetricsStore {
         const rest = ['svc_delta', ...PERIODS.map(serviceTable), ...partial.filter(([p]) => p !== 1).map(([p, d]) => dayTable(p, d))];
         for (const table of rest) await conn.run(`DELETE FROM ${table} WHERE t < ${t}`);
         const floorT = Math.max(this.meta.floorT, t);
-        await conn.run(`UPDATE meta SET floor_t = ${floorT}; COMMIT`);
-        this.meta = { ...this.meta, floorT };
+        await conn.run(`UPDATE meta SET floor_t = ${floorT}`);
+        // The commit, the day list and the floor change together under the lock: a read planned with the dropped
+        // tables, or with the old floor (which would read a period deleted whole), finishes first.
+        await this.lock.exclusive(async () => {
+          await conn.run('COMMIT');
+          for (const [p, d] of whole) this.tables.removeDay(p, d);
+          this.meta = { ...this.meta, floorT };
+        });
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
-        for (const [p, d] of whole) this.tables.addDay(p, d);
         throw err;
       }
       return dropped;
@@ -197,17 +214,16 @@ export class DuckDBMetricsStore implements MetricsStore {
       if (this.closed) return;
       const complete = this.watermark - GRACE_MINUTES;
       const conn = this.writer;
-      const { created } = await compactDeltas(conn, this.meta, this.tables, complete);
-      for (const [p, d] of created) this.tables.addDay(p, d);
-      this.meta = await rollUp(conn, this.meta, this.tables, 15, complete);
-      this.meta = await rollUp(conn, this.meta, this.tables, 60, complete);
+      await compactDeltas(conn, this.meta, this.tables, complete, this.lock);
+      this.meta = await rollUp(conn, this.meta, this.tables, 15, complete, this.lock);
+      this.meta = await rollUp(conn, this.meta, this.tables, 60, complete, this.lock);
       const days = this.tables.allDays().filter((d) => d >= this.meta.sortedDay && (d + 1) * MINUTES_PER_DAY <= complete);
       for (const d of days) {
-        await sortDay(conn, this.tables, d);
+        await sortDay(conn, this.tables, d, this.lock);
         await conn.run(`UPDATE meta SET sorted_day = ${d + 1}`);
         this.meta = { ...this.meta, sortedDay: d + 1 };
       }
-      await conn.run('CHECKPOINT');
+      await this.lock.exclusive(() => conn.run('CHECKPOINT'));
     });
   }
 
@@ -229,10 +245,7 @@ export class DuckDBMetricsStore implements MetricsStore {
 
   private read<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const run = this.readers.use(fn);
-    this.inflight.add(run);
-    void run.finally(() => this.inflight.delete(run)).catch(() => undefined);
-    return run;
+    return this.lock.shared(() => this.readers.use(fn));
   }
 }
 

@@ -7,4 +7,9 @@ export interface DuckDBMetricsStoreOptions {
   readonly threads?: number;
   /** How often compaction, rollups and a checkpoint run, off the append path; 0 turns the timer off. Default 60 s. */
   readonly maintenanceIntervalMs?: number;
+  /**
+   * For tests: awaited by each span-metrics read between planning its tables and running its statement, to hold a
+   * read there while maintenance is asked to run.
+   */
+  readonly afterPlan?: () => Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CellMap, forEachGroupedRow } from './cell-map.js';
 import type { MetricsMeta } from './metrics-schema.js';
+import type { ReadLock } from './read-lock.js';
 import { appendCells } from './span-writer.js';
 import type { RolledPeriod, TierTables } from './tier-tables.js';
 import { dayTable, serviceTable } from './tier-tables.js';
@@ -22,6 +23,7 @@ export async function rollUp(
   tables: TierTables,
   period: RolledPeriod,
   complete: number,
+  lock: ReadLock,
 ): Promise<MetricsMeta> {
   const field = period === 15 ? 'rolled15' : 'rolled60';
   const column = period === 15 ? 'rolled_15' : 'rolled_60';
@@ -45,17 +47,21 @@ export async function rollUp(
       await forEachGroupedRow(conn, dayTable(finer, day), range, period, (t, id, c, e, d, n, b) => spans.add(period, t, id, c, e, d, n, b));
     }
     await forEachGroupedRow(conn, serviceTable(finer), range, period, (t, id, c, e, d, n, b) => services.add(period, t, id, c, e, d, n, b));
-    let created: number[];
     await conn.run('BEGIN TRANSACTION');
     try {
-      created = await tables.appendByDay(conn, period, spans.sorted());
+      const created = await tables.appendByDay(conn, period, spans.sorted());
       await appendCells(conn, serviceTable(period), services.sorted());
-      await conn.run(`UPDATE meta SET ${column} = ${hi}; COMMIT`);
+      await conn.run(`UPDATE meta SET ${column} = ${hi}`);
+      // Reads plan from `meta`, which moves after this returns, so they would not use the new rows yet; the commit
+      // still takes the lock alone, as every commit that creates a table does, so no read runs across it.
+      await lock.exclusive(async () => {
+        await conn.run('COMMIT');
+        for (const day of created) tables.addDay(period, day);
+      });
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    for (const day of created) tables.addDay(period, day);
     m = { ...m, [field]: hi };
     lo = hi;
   }

@@ -46,7 +46,8 @@ export function stepMinutes(step: number | undefined): number | undefined {
 }
 
 /**
- * Reads span metrics: picks the tiers (planSegments), selects their rows in one statement (one snapshot), adds up
+ * Reads span metrics: picks the tiers (planSegments) and tables (`sourcesOf`), selects their rows in one statement
+ * (the caller holds the store's read lock across both, so the tables planned are the tables read), adds up
  * counts per series and bucket in SQL, and merges bins and series into groups in JavaScript, where merging bins is
  * an array index per bin.
  */
@@ -56,6 +57,7 @@ export async function readSpanMetrics(
   dict: SeriesDictionary,
   tiers: readonly RolledTier[],
   sourcesOf: SourcesOf,
+  afterPlan?: () => Promise<void>,
 ): Promise<SpanMetricsPoint[]> {
   const [fromT, toT] = queryMinutes(q.from, q.to);
   const stepT = stepMinutes(q.step);
@@ -122,6 +124,7 @@ export async function readSpanMetrics(
           FROM r GROUP BY v, id, b)
     SELECT v, id, string_agg(concat(b, ',', c, ',', e, ',', d, ',', n, ';', s), '') FROM c GROUP BY v, id`;
   const cells = new Map<number, Cell>();
+  await afterPlan?.();
   await forEachChunk(conn, sql, [], (chunk) => {
     const [v, ids, text] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
     for (let i = 0; i < chunk.rowCount; i++) {
