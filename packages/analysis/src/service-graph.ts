@@ -89,6 +89,9 @@ interface HalfEdge {
   lastKind: SpanKind;
   epochMs: number;
   position: number;
+  /** Its key in `pending`, and whether it has left it (paired): the expiry queue skips those. */
+  key: string;
+  done: boolean;
 }
 
 const KIND_NAME = {
@@ -115,6 +118,13 @@ export class ServiceGraphPairer {
   private readonly databaseNameAttributes: readonly string[];
   /** In insertion order, which is expiry order since every item waits the same time. */
   private readonly pending = new Map<string, HalfEdge>();
+  /**
+   * The same half edges in arrival (so expiry) order, paired ones left in place and skipped. A Map's first entry is
+   * not a queue's head: taking it after many deletions walks over their holes, which cost more than the pairing
+   * itself under load, when the oldest is evicted for every new root span.
+   */
+  private order: HalfEdge[] = [];
+  private head = 0;
   private paired = 0;
   private virtual = 0;
   private evictedEarly = 0;
@@ -164,19 +174,23 @@ export class ServiceGraphPairer {
     if (edge.client !== '' && edge.server !== '') {
       this.paired++;
       out.push(toEdge(edge, null));
-      if (!isNew) this.pending.delete(key);
+      if (!isNew) {
+        this.pending.delete(key);
+        edge.done = true;
+      }
     } else if (isNew) {
       if (this.pending.size >= this.maxItems) this.evictOldest(out);
+      edge.key = key;
       this.pending.set(key, edge);
+      this.order.push(edge);
     }
   }
 
   /** Ends every half edge whose wait is over at `nowMs`; returns the virtual-node edges they make. */
   expire(nowMs: number): ServiceGraphEdge[] {
     const out: ServiceGraphEdge[] = [];
-    for (const [key, edge] of this.pending) {
-      if (edge.expiresAtMs > nowMs) break;
-      this.pending.delete(key);
+    for (let edge = this.oldest(); edge !== undefined && edge.expiresAtMs <= nowMs; edge = this.oldest()) {
+      this.take(edge);
       this.expireOne(edge, out);
     }
     return out;
@@ -184,8 +198,24 @@ export class ServiceGraphPairer {
 
   /** The `position` of the oldest half edge still waiting, or undefined when none waits. */
   oldestPendingPosition(): number | undefined {
-    const first = this.pending.values().next();
-    return first.done === true ? undefined : first.value.position;
+    return this.oldest()?.position;
+  }
+
+  /** The oldest half edge still waiting (paired ones at the head are dropped from the queue on the way). */
+  private oldest(): HalfEdge | undefined {
+    while (this.head < this.order.length && this.order[this.head]!.done) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return this.order[this.head];
+  }
+
+  /** Removes a waiting half edge that oldest() gave. */
+  private take(edge: HalfEdge): void {
+    this.pending.delete(edge.key);
+    edge.done = true;
+    this.head++;
   }
 
   counters(): ServiceGraphCounters {
@@ -252,11 +282,11 @@ export class ServiceGraphPairer {
   }
 
   private evictOldest(out: ServiceGraphEdge[]): void {
-    const oldest = this.pending.entries().next();
-    if (oldest.done === true) return;
-    this.pending.delete(oldest.value[0]);
+    const oldest = this.oldest();
+    if (oldest === undefined) return;
+    this.take(oldest);
     this.evictedEarly++;
-    this.expireOne(oldest.value[1], out);
+    this.expireOne(oldest, out);
   }
 
   /** Tempo's `onExpire`: a root server span was called by a "user" (or its peer); a client span with a peer names it. */
@@ -295,6 +325,8 @@ function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number, positi
     peerNode: '',
     lastKind: SpanKind.UNSPECIFIED,
     epochMs: 0,
+    key: '',
+    done: false,
   };
 }
 
