@@ -28,6 +28,8 @@ describe('the clew command', () => {
       '--memory-limit',
       '--serve-source-maps',
       '--log-level',
+      '--tls-cert',
+      '--tls-key',
     ]) {
       expect(help.stdout).toContain(flag);
     }

@@ -40,6 +40,8 @@ program
     int('--max-pending-spans'),
   )
   .option('--memory-limit <size>', 'store (DuckDB) memory limit, e.g. 2GB (default 2GB)')
+  .option('--tls-cert <file>', 'PEM certificate for TLS on every TCP listener, re-read when it changes (with --tls-key)')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
   .option('--serve-source-maps', "serve the web UI's source maps (/assets/*.map), refused by default")
   .addOption(
     new Option('--log-level <level>', 'log level (default info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

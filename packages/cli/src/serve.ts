@@ -20,6 +20,8 @@ export interface ServeFlags {
   memoryLimit?: string;
   serveSourceMaps?: boolean;
   logLevel?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 function configFromFlags(f: ServeFlags): ClewConfigInput {
@@ -41,6 +43,9 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
     storage: { memoryLimit: f.memoryLimit },
     ui: { serveSourceMaps: f.serveSourceMaps },
     log: { level: f.logLevel as 'info' | undefined },
+    // Only when a flag is given (an empty tls object would ask for TLS with no files); half a pair is left for the
+    // schema to refuse by name, hence the cast.
+    ...((f.tlsCert ?? f.tlsKey) !== undefined && { tls: { certFile: f.tlsCert, keyFile: f.tlsKey } as never }),
   };
 }
 

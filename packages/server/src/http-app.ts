@@ -1,7 +1,9 @@
 import fastifyCompress from '@fastify/compress';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import Fastify, { LogController } from 'fastify';
+import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import type { TlsFiles } from './tls/tls-files.js';
 
 export interface HttpAppOptions {
   readonly host: string;
@@ -13,6 +15,8 @@ export interface HttpAppOptions {
    * Only replies: request bodies stay as sent, so a receiver's own gzip handling and its limits apply unchanged.
    */
   readonly compress?: boolean;
+  /** Serve HTTPS with this certificate, following its reloads; plain HTTP when absent. */
+  readonly tls?: TlsFiles;
 }
 
 /**
@@ -34,13 +38,17 @@ export async function startHttpApp(
     // Clients keep connections open between exports; let them, but do not hang forever on a silent one.
     keepAliveTimeout: 65_000,
     requestTimeout: 120_000,
+    ...(opts.tls && { https: { ...opts.tls.current } }),
   }) as unknown as FastifyInstance;
   // Before the routes: the plugin hooks every route registered after it.
   if (opts.compress) await app.register(fastifyCompress, { ...COMPRESSION, encodings: [...COMPRESSION.encodings] });
   await setup(app);
+  // New connections get a reloaded certificate; open ones keep the one they shook hands with.
+  const unwatch = opts.tls?.onChange((pair) => (app.server as unknown as TlsServer).setSecureContext(pair));
+  app.addHook('onClose', async () => unwatch?.());
   await app.listen({ host: opts.host, port: opts.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return { url: `http://${host}:${port}`, app, close: () => app.close() };
+  return { url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`, app, close: () => app.close() };
 }

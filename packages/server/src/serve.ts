@@ -36,6 +36,8 @@ import { OVERFLOW_OPERATION, SpanMetricsConsumer } from './span-metrics/span-met
 import type { Slos } from './slo/index.js';
 import { startSlos } from './slo/index.js';
 import { WriteAheadLog } from './wal/wal.js';
+import { grpcServerCredentials } from './tls/grpc-credentials.js';
+import { TlsFiles } from './tls/tls-files.js';
 
 interface Ctx {
   readonly config: ClewConfig;
@@ -64,11 +66,12 @@ function httpModule(
   address: (url: string) => string = (url) => url,
 ): ModuleDef<Ctx> {
   return {
-    deps,
+    deps: [...deps, 'tls'],
     async start(ctx, get) {
       const { config, log, addresses } = ctx;
       const bodyLimit = opts.ingest ? { bodyLimit: config.limits.maxRequestBytes } : {};
-      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit, compress: opts.compress ?? false }, (a) =>
+      const tls = get<TlsFiles | undefined>('tls');
+      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit, compress: opts.compress ?? false, ...(tls && { tls }) }, (a) =>
         setup(a, ctx, get),
       );
       addresses[port] = address(app.url);
@@ -79,6 +82,15 @@ function httpModule(
 
 /** Clew's roles and what each needs. `clew serve` runs them all in one process. */
 const MODULES: Record<string, ModuleDef<Ctx>> = {
+  // The certificate every TCP listener presents, re-read when its files change; undefined when TLS is off.
+  tls: {
+    deps: [],
+    async start({ config, log }) {
+      if (!config.tls) return value<TlsFiles | undefined>(undefined);
+      const tls = TlsFiles.open({ ...config.tls, log });
+      return value<TlsFiles | undefined>(tls, async () => tls.close());
+    },
+  },
   store: {
     deps: [],
     async start({ config, dataDir }) {
@@ -198,9 +210,11 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
     (url) => `${url}/v1/traces`,
   ),
   'otlp-grpc': {
-    deps: ['pipeline'],
+    deps: ['pipeline', 'tls'],
     async start({ config, log, metrics, addresses }, get) {
+      const tls = get<TlsFiles | undefined>('tls');
       const grpc = await startOtlpGrpc({
+        ...(tls && { credentials: grpcServerCredentials(tls) }),
         host: config.host,
         port: config.ports.otlpGrpc,
         pipeline: get<IngestPipeline>('pipeline'),
@@ -277,7 +291,10 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
 export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'query', 'tempo', 'retention'] as const;
 
 export interface RunningClew {
-  /** Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), zipkin and query (base URLs). */
+  /**
+   * Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), zipkin and query (base URLs, https://
+   * when tls is configured).
+   */
   readonly addresses: Readonly<Record<string, string>>;
   readonly dataDir: string;
   stop(): Promise<void>;

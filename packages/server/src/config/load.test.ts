@@ -76,6 +76,8 @@ describe('configFromEnv', () => {
     ['CLEW_JAEGER_BINARY_PORT', '1007', { ports: { jaegerBinary: 1007 } }],
     ['CLEW_TEMPO_PORT', '1008', { ports: { tempo: 1008 } }],
     ['CLEW_LOG_LEVEL', 'debug', { log: { level: 'debug' } }],
+    ['CLEW_TLS_CERT', '/etc/clew/cert.pem', { tls: { certFile: '/etc/clew/cert.pem' } }],
+    ['CLEW_TLS_KEY', '/etc/clew/key.pem', { tls: { keyFile: '/etc/clew/key.pem' } }],
   ])('%s=%s → %j', (name, value, expected) => {
     expect(configFromEnv({ [name]: value })).toStrictEqual(expected);
   });
@@ -190,6 +192,7 @@ describe('resolveConfig', () => {
     [{ host: null }, 'invalid configuration at "host": Invalid input: expected string, received null'],
     [{ limits: { maxPending: 5 } }, 'invalid configuration at "limits": Unrecognized key: "maxPending"'],
     [{ colour: 'red' }, 'invalid configuration at "(root)": Unrecognized key: "colour"'],
+    [{ tls: { certFile: 'cert.pem' } }, 'invalid configuration at "tls.keyFile": TLS needs both tls.certFile and tls.keyFile (--tls-cert and --tls-key)'],
     [{ host: '', limits: { maxPendingSpans: 0 } }, 'invalid configuration at "host": Too small: expected string to have >=1 characters'],
   ])('%j → %s', (input, message) => {
     const err = thrown(() => resolveConfig(input));

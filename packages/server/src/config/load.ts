@@ -36,6 +36,8 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
   CLEW_JAEGER_BINARY_PORT: { path: ['ports', 'jaegerBinary'], type: 'int' },
   CLEW_TEMPO_PORT: { path: ['ports', 'tempo'], type: 'int' },
   CLEW_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+  CLEW_TLS_CERT: { path: ['tls', 'certFile'], type: 'string' },
+  CLEW_TLS_KEY: { path: ['tls', 'keyFile'], type: 'string' },
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Plain {

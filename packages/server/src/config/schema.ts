@@ -41,6 +41,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * TLS on every TCP listener (OTLP/HTTP, OTLP/gRPC, query, Zipkin, Jaeger Thrift HTTP, Tempo) from PEM files,
+     * re-read when they change (docs/configuration.md, "TLS"). Plaintext when absent.
+     */
+    tls: z
+      .object({
+        certFile: z.string({ error: 'TLS needs both tls.certFile and tls.keyFile (--tls-cert and --tls-key)' }).min(1),
+        keyFile: z.string({ error: 'TLS needs both tls.certFile and tls.keyFile (--tls-cert and --tls-key)' }).min(1),
+      })
+      .strict()
+      .optional(),
     limits: z
       .object({
         /** Largest request body accepted, compressed or not, in bytes (413 above it). */

@@ -17,6 +17,8 @@ export interface OtlpGrpcOptions {
   readonly metrics: Metrics;
   readonly maxRequestBytes: number;
   readonly log: Logger;
+  /** TLS credentials; plaintext when absent. */
+  readonly credentials?: ServerCredentials;
 }
 
 const PROTOCOL = 'otlp_grpc';
@@ -66,7 +68,7 @@ export async function startOtlpGrpc(opts: OtlpGrpcOptions): Promise<{ port: numb
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) =>
+    server.bindAsync(`${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`, opts.credentials ?? ServerCredentials.createInsecure(), (err, p) =>
       err ? reject(err) : resolve(p),
     ),
   );
