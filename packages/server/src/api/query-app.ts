@@ -15,6 +15,7 @@ import type { WriteAheadLog } from '../wal/wal.js';
 import { jaegerApi } from './jaeger/index.js';
 import type { AttributeCatalog } from './native/index.js';
 import { nativeApi } from './native/index.js';
+import { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers.js';
 
 export interface QueryAppOptions {
   readonly store: Store;
@@ -46,6 +47,7 @@ const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** The query port (16686): the web UI, Clew's native API, Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
+  securityHeaders(app); // first, so every route and plugin below inherits the hook
   await app.register(jaegerApi, {
     store: opts.store,
     ...(opts.maxRequestBytes !== undefined && { maxRequestBytes: opts.maxRequestBytes }),
@@ -143,10 +145,13 @@ async function serveWebUi(app: FastifyInstance, dir: string, serveSourceMaps: bo
       return reply.code(404).send({ message, error: 'Not Found', statusCode: 404 });
     }
     // Checked per request (a rare path) so a UI built while Clew runs is served without a restart.
-    if (!existsSync(index)) return reply.code(503).type('text/html; charset=utf-8').send(UI_NOT_BUILT);
+    if (!existsSync(index)) return reply.code(503).header('content-security-policy', NOT_BUILT_POLICY).type('text/html; charset=utf-8').send(UI_NOT_BUILT);
     return reply.sendFile('index.html', dir);
   });
 }
+
+/** The fixed page below styles its body inline; it shows no span data, so only it may. */
+const NOT_BUILT_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'unsafe-inline'");
 
 const UI_NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Clew: web UI not built</title></head>
