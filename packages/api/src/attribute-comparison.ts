@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { API_BASE } from './routes.js';
-import { integerParam, optionalDuration, optionalEpochMillis, optionalSpanKind, optionalText } from './query-params.js';
+import { SEARCH_FORM_FIELDS } from './search.js';
+import { integerParam, optionalDuration, optionalEpochMillis } from './query-params.js';
 
 /** `GET`: the latency heatmap of every span matching a search (HeatmapQuery → HeatmapResponse). */
 export const SEARCH_HEATMAP_ROUTE = `${API_BASE}/search/heatmap`;
@@ -13,31 +14,11 @@ export const COMPARE_DEFAULT_WINDOW_MS = 3_600_000;
 export const COMPARE_DEFAULT_MAX_SPANS = 20_000;
 export const COMPARE_MAX_SPANS = 1_000_000;
 
-/** One `attr=key=value` filter, split at the first '=' (as the search takes it). */
-const attributeFilter = z.string().transform((s, ctx) => {
-  const eq = s.indexOf('=');
-  if (eq <= 0) {
-    ctx.addIssue({ code: 'custom', message: `expected key=value, got '${s}'` });
-    return z.NEVER;
-  }
-  return [s.slice(0, eq), s.slice(eq + 1)] as const;
-});
-
 /**
  * The search form's conditions (as `GET /search` takes them, without TraceQL, paging or sort), on spans rather
- * than traces: a span counts when it meets every one. `start`/`end` (ms since the epoch) bound its start; the
- * last hour when absent.
+ * than traces: a span counts when it meets every one; the last hour when `start`/`end` are absent.
  */
-const spanFilterFields = {
-  service: optionalText,
-  operation: optionalText,
-  spanKind: optionalSpanKind,
-  attr: z.union([z.string().transform((s) => [s]), z.array(z.string())]).optional().pipe(z.array(attributeFilter).default([])),
-  minDuration: optionalDuration,
-  maxDuration: optionalDuration,
-  start: optionalEpochMillis,
-  end: optionalEpochMillis,
-};
+const spanFilterFields = SEARCH_FORM_FIELDS;
 
 function checkBounds(q: { minDuration?: bigint; maxDuration?: bigint; start?: bigint; end?: bigint }, ctx: z.RefinementCtx, sel = false): void {
   const name = (n: string): string => (sel ? `sel${n[0]!.toUpperCase()}${n.slice(1)}` : n);

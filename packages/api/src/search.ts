@@ -50,6 +50,21 @@ const attributeFilter = z.string().transform((s, ctx) => {
 });
 
 /**
+ * The search form's conditions, shared by every route that takes them (search, the heatmap, the comparison): `attr`
+ * repeats, durations are human, `start`/`end` are milliseconds since the epoch bounding the matching span's start.
+ */
+export const SEARCH_FORM_FIELDS = {
+  service: optionalText,
+  operation: optionalText,
+  spanKind: optionalSpanKind,
+  attr: z.union([z.string().transform((s) => [s]), z.array(z.string())]).optional().pipe(z.array(attributeFilter).default([])),
+  minDuration: optionalDuration,
+  maxDuration: optionalDuration,
+  start: optionalEpochMillis,
+  end: optionalEpochMillis,
+};
+
+/**
  * `GET /api/clew/v1/search` query parameters. A trace matches when one of its spans meets every condition.
  * `attr` repeats (`attr=http.route%3D/cart&attr=error%3Dtrue`); durations are human ("150ms", "1.5s"); `start`/`end`
  * are milliseconds since the epoch and bound the matching span's start.
@@ -62,14 +77,7 @@ export const SearchQuerySchema = z
      * conditions: only `start`, `end`, `limit` and `offset` may go with it.
      */
     q: optionalText,
-    service: optionalText,
-    operation: optionalText,
-    spanKind: optionalSpanKind,
-    attr: z.union([z.string().transform((s) => [s]), z.array(z.string())]).optional().pipe(z.array(attributeFilter).default([])),
-    minDuration: optionalDuration,
-    maxDuration: optionalDuration,
-    start: optionalEpochMillis,
-    end: optionalEpochMillis,
+    ...SEARCH_FORM_FIELDS,
     limit: integerParam(1, SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT),
     offset: integerParam(0, 1_000_000, 0),
     /** Order of the rows: newest first (default), longest first, or most spans first; ties newest first. */
