@@ -19,6 +19,8 @@ export type { EntityRef, Resource, Scope, Span, SpanEvent, SpanLink, SpanStatus 
 export { serviceName, SPAN_KIND_NAMES, SpanKind, spanDuration, StatusCode, UNKNOWN_SERVICE } from './span.js';
 export type { SpanOutline } from './span-outline.js';
 export { compareSpanOrder, spanOutline } from './span-outline.js';
+export type { Tenant } from './tenant.js';
+export { DEFAULT_TENANT, isValidTenant } from './tenant.js';
 export type { Micros, Millis, Nanos, UnixNanos } from './time.js';
 export {
   microsToNanos,
