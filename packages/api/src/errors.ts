@@ -10,10 +10,14 @@ export const API_ERROR_STATUS = {
   SPAN_NOT_FOUND: 404,
   /** No route matches under /api/clew/v1. */
   NOT_FOUND: 404,
+  /** Auth is on and the request carries no token, or one Clew does not know (`Authorization: Bearer …`). */
+  UNAUTHENTICATED: 401,
+  /** The token is known but may not do this: a write token reading, or a tenant it does not hold. */
+  FORBIDDEN: 403,
   INTERNAL: 500,
 } as const;
 
-export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'INTERNAL']);
+export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL']);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
 /**

@@ -166,3 +166,5 @@ export {
   SEARCH_HEATMAP_ROUTE,
   SearchFilterSchema,
 } from './attribute-comparison.js';
+export type { SessionResponse, TokenScope } from './session.js';
+export { SessionResponseSchema, TokenScopeSchema } from './session.js';

@@ -21,6 +21,7 @@ export const ROUTES = {
   serviceHealth: `${API_BASE}/metrics/services/:service`,
   serviceMap: `${API_BASE}/service-map`,
   slos: `${API_BASE}/slos`,
+  session: `${API_BASE}/session`,
   slo: `${API_BASE}/slos/:id`,
 } as const;
 
