@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSegment, encodeHeader, PayloadFormat } from './record.js';
+import { decodeSegment, encodeRecord, PayloadFormat } from './record.js';
 
 /** One record's bytes as the log writes them: header, then payload. */
-const record = (seq: bigint, format: number, payload: string): Buffer =>
-  Buffer.concat([encodeHeader(seq, format as PayloadFormat, Buffer.from(payload)), Buffer.from(payload)]);
+const record = (seq: bigint, format: number, payload: string, tenant?: string): Buffer =>
+  Buffer.concat(encodeRecord(seq, format as PayloadFormat, Buffer.from(payload), tenant));
 
 /** Hex with the spaces and comments of a hand-drawn fixture taken out. */
 const hex = (drawn: string): string => drawn.replace(/#.*$/gm, '').replace(/\s+/g, '');
 
 const read = (buf: Buffer) => {
   const { records, validBytes, damaged } = decodeSegment(buf);
-  return { records: records.map((r) => [r.seq, r.format, Buffer.from(r.payload).toString()]), validBytes, damaged };
+  return { records: records.map((r) => [r.seq, r.format, Buffer.from(r.payload).toString(), r.tenant]), validBytes, damaged };
 };
 
-describe('encodeHeader', () => {
+describe('encodeRecord', () => {
   it('lays a record out as documented: length, crc32 of (seq, format, payload), seq, format, little-endian', () => {
     expect(record(1n, PayloadFormat.OTLP_PROTO, 'abc').toString('hex')).toBe(
       hex(`
@@ -27,14 +27,32 @@ describe('encodeHeader', () => {
   });
 
   it('writes all 64 bits of the sequence number', () => {
-    expect(encodeHeader(0x0102030405060708n, PayloadFormat.OTLP_JSON, Buffer.alloc(0)).subarray(8, 16).toString('hex')).toBe('0807060504030201');
+    expect(encodeRecord(0x0102030405060708n, PayloadFormat.OTLP_JSON, Buffer.alloc(0))[0]!.subarray(8, 16).toString('hex')).toBe('0807060504030201');
+  });
+
+  it("puts a tenant other than the default before the payload, flagged in the format byte and under the checksum", () => {
+    expect(record(1n, PayloadFormat.OTLP_PROTO, 'abc', 'ab').toString('hex')).toBe(
+      hex(`
+        06000000            # body length 6
+        ${record(1n, PayloadFormat.OTLP_PROTO, 'abc', 'ab').subarray(4, 8).toString('hex')} # crc32, checked by reading back below
+        0100000000000000    # seq 1
+        81                  # format OTLP_PROTO with the tenant flag
+        02 6162             # tenant "ab"
+        616263              # "abc"
+      `),
+    );
+    expect(read(record(1n, PayloadFormat.OTLP_PROTO, 'abc', 'ab')).records).toEqual([[1n, PayloadFormat.OTLP_PROTO, 'abc', 'ab']]);
+  });
+
+  it('writes the default tenant as no tenant at all, as records were before tenants', () => {
+    expect(record(1n, PayloadFormat.OTLP_PROTO, 'abc', 'default')).toEqual(record(1n, PayloadFormat.OTLP_PROTO, 'abc'));
   });
 });
 
 describe('decodeSegment', () => {
   it.each(Object.entries(PayloadFormat))('reads back a record of format %s (%i)', (_name, format) => {
     const buf = Buffer.concat([record(7n, format, 'payload'), record(8n, format, '')]);
-    expect(read(buf)).toEqual({ records: [[7n, format, 'payload'], [8n, format, '']], validBytes: buf.length, damaged: [] });
+    expect(read(buf)).toEqual({ records: [[7n, format, 'payload', 'default'], [8n, format, '', 'default']], validBytes: buf.length, damaged: [] });
   });
 
   it('reads an empty segment as no records', () => {
@@ -46,7 +64,7 @@ describe('decodeSegment', () => {
     const bad = record(2n, format, 'two');
     const buf = Buffer.concat([first, bad, record(3n, PayloadFormat.OTLP_PROTO, 'three')]);
     expect(read(buf)).toEqual({
-      records: [[1n, PayloadFormat.OTLP_PROTO, 'one'], [3n, PayloadFormat.OTLP_PROTO, 'three']],
+      records: [[1n, PayloadFormat.OTLP_PROTO, 'one', 'default'], [3n, PayloadFormat.OTLP_PROTO, 'three', 'default']],
       validBytes: buf.length,
       damaged: [{ offset: first.length, bytes: bad.length }],
     });
@@ -63,7 +81,7 @@ describe('decodeSegment', () => {
       damaged[at] ^= 0xff;
       const buf = Buffer.concat([first, damaged, third]);
       expect(read(buf)).toEqual({
-        records: [[1n, PayloadFormat.OTLP_PROTO, 'one'], [3n, PayloadFormat.OTLP_JSON, 'three']],
+        records: [[1n, PayloadFormat.OTLP_PROTO, 'one', 'default'], [3n, PayloadFormat.OTLP_JSON, 'three', 'default']],
         validBytes: buf.length,
         damaged: [{ offset: first.length, bytes: second.length }],
       });
@@ -81,7 +99,7 @@ describe('decodeSegment', () => {
     'stops at the last record when only %i of its bytes were written',
     (written) => {
       expect(read(Buffer.concat([first, second.subarray(0, written)]))).toEqual({
-        records: [[1n, PayloadFormat.OTLP_PROTO, 'one']],
+        records: [[1n, PayloadFormat.OTLP_PROTO, 'one', 'default']],
         validBytes: first.length,
         damaged: [],
       });

@@ -1,9 +1,13 @@
 import { crc32 } from 'node:zlib';
+import type { Tenant } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 
 /**
  * A WAL record on disk:
- *   u32 payload length | u32 crc32 of (seq, format, payload) | u64 seq | u8 format | payload
- * Little-endian. The checksum catches a torn write at the tail after a crash.
+ *   u32 body length | u32 crc32 of (seq, format, body) | u64 seq | u8 format | body
+ * Little-endian. The checksum catches a torn write at the tail after a crash. The body is the payload, or, when the
+ * format byte has TENANT_FLAG, `u8 tenant length | tenant (UTF-8) | payload`: a record of DEFAULT_TENANT (and every
+ * record written before tenants existed) carries no tenant.
  */
 export const HEADER_BYTES = 17;
 
@@ -24,19 +28,38 @@ export const PayloadFormat = {
 export type PayloadFormat = (typeof PayloadFormat)[keyof typeof PayloadFormat];
 const FORMATS: ReadonlySet<number> = new Set(Object.values(PayloadFormat));
 
+/** Set in the format byte of a record whose body starts with its tenant. */
+const TENANT_FLAG = 0x80;
+
 export interface WalRecord {
   readonly seq: bigint;
   readonly format: PayloadFormat;
   readonly payload: Uint8Array;
+  readonly tenant: Tenant;
 }
 
-export function encodeHeader(seq: bigint, format: PayloadFormat, payload: Uint8Array): Buffer {
+/**
+ * The header and the body chunks of one record (the payload is not copied). Tenant names are at most 64 ASCII
+ * characters (isValidTenant), so their length fits the one byte.
+ */
+export function encodeRecord(seq: bigint, format: PayloadFormat, payload: Uint8Array, tenant: Tenant = DEFAULT_TENANT): Buffer[] {
+  const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const chunks = tenant === DEFAULT_TENANT ? [body] : [tenantPrefix(tenant), body];
   const h = Buffer.allocUnsafe(HEADER_BYTES);
-  h.writeUInt32LE(payload.length, 0);
+  h.writeUInt32LE(chunks.reduce((n, c) => n + c.length, 0), 0);
   h.writeBigUInt64LE(seq, 8);
-  h.writeUInt8(format, 16);
-  h.writeUInt32LE(crc32(payload, crc32(h.subarray(8, HEADER_BYTES))), 4);
-  return h;
+  h.writeUInt8(chunks.length === 1 ? format : format | TENANT_FLAG, 16);
+  let crc = crc32(h.subarray(8, HEADER_BYTES));
+  // Empty chunks are skipped: Node's crc32 answers 0 for an empty view into a larger buffer, whatever the seed.
+  for (const c of chunks) if (c.length > 0) crc = crc32(c, crc);
+  h.writeUInt32LE(crc, 4);
+  return [h, ...chunks];
+}
+
+function tenantPrefix(tenant: Tenant): Buffer {
+  const name = Buffer.from(tenant, 'utf8');
+  if (name.length > 255) throw new RangeError(`tenant name longer than 255 bytes: ${name.length}`);
+  return Buffer.concat([Buffer.of(name.length), name]);
 }
 
 /** The record at `off` when one starts there whole, with a right checksum and a known format; else null. */
@@ -45,11 +68,20 @@ function recordAt(buf: Buffer, off: number): { record: WalRecord; end: number } 
   const len = buf.readUInt32LE(off);
   const end = off + HEADER_BYTES + len;
   if (end > buf.length) return null;
-  const format = buf.readUInt8(off + 16);
+  const flags = buf.readUInt8(off + 16);
+  const format = flags & ~TENANT_FLAG;
   if (!FORMATS.has(format)) return null;
-  const payload = buf.subarray(off + HEADER_BYTES, end);
-  if (crc32(payload, crc32(buf.subarray(off + 8, off + HEADER_BYTES))) !== buf.readUInt32LE(off + 4)) return null;
-  return { record: { seq: buf.readBigUInt64LE(off + 8), format: format as PayloadFormat, payload }, end };
+  const body = buf.subarray(off + HEADER_BYTES, end);
+  const seeded = crc32(buf.subarray(off + 8, off + HEADER_BYTES));
+  if ((body.length > 0 ? crc32(body, seeded) : seeded) !== buf.readUInt32LE(off + 4)) return null;
+  let tenant = DEFAULT_TENANT;
+  let payload = body;
+  if (flags & TENANT_FLAG) {
+    if (body.length < 1 || body.length < 1 + body[0]!) return null;
+    tenant = body.toString('utf8', 1, 1 + body[0]!);
+    payload = body.subarray(1 + body[0]!);
+  }
+  return { record: { seq: buf.readBigUInt64LE(off + 8), format: format as PayloadFormat, payload, tenant }, end };
 }
 
 /** A stretch of a segment that holds no valid record, between two that do: damage, not a torn tail. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WalRecord } from './record.js';
-import { encodeHeader, HEADER_BYTES, PayloadFormat } from './record.js';
+import { encodeRecord, HEADER_BYTES, PayloadFormat } from './record.js';
 import type { WalOptions } from './wal.js';
 import { WriteAheadLog } from './wal.js';
 
@@ -14,7 +14,7 @@ type Entry = readonly [PayloadFormat, string];
 
 /** The bytes one record takes in a segment, built from the record layout (record.test.ts draws it). */
 const recordBytes = (seq: number, format: number, payload: string): Buffer =>
-  Buffer.concat([encodeHeader(BigInt(seq), format as PayloadFormat, Buffer.from(payload)), Buffer.from(payload)]);
+  Buffer.concat(encodeRecord(BigInt(seq), format as PayloadFormat, Buffer.from(payload)));
 
 /** A segment file's name: the sequence number of its first record, 20 digits. */
 const segment = (firstSeq: number) => `${String(firstSeq).padStart(20, '0')}.wal`;
@@ -80,6 +80,19 @@ describe('append and reopen', () => {
     await writeLog(FIVE);
     const { replay } = await open();
     expect(seen(replay)).toEqual(FIVE.map(([format, payload], i) => [i + 1, format, payload]));
+  });
+
+  it('gives back each record with the tenant it was appended for', async () => {
+    const { wal } = await open();
+    await wal.append(OTLP_PROTO, Buffer.from('a'), 'team-a');
+    await wal.append(OTLP_JSON, Buffer.from('b'));
+    await wal.append(ZIPKIN_JSON, Buffer.from('c'), 'team-b');
+    await wal.close();
+    expect((await open()).replay.map((r) => [Number(r.seq), r.tenant, Buffer.from(r.payload).toString()])).toEqual([
+      [1, 'team-a', 'a'],
+      [2, 'default', 'b'],
+      [3, 'team-b', 'c'],
+    ]);
   });
 
   it('writes the records one after another in a segment named by the first sequence number', async () => {

@@ -2,7 +2,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, stat, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DamagedRange, PayloadFormat, WalRecord } from './record.js';
-import { decodeSegment, encodeHeader } from './record.js';
+import type { Tenant } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
+import { decodeSegment, encodeRecord } from './record.js';
 
 export interface WalOptions {
   readonly dir: string;
@@ -89,15 +91,15 @@ export class WriteAheadLog {
 
   /**
    * Appends one record and resolves with its sequence number once it is durable.
-   * Sequence numbers are given in call order, so records are replayed in the order they were accepted.
+   * Sequence numbers are given in call order, so records are replayed in the order they were accepted, each with
+   * the tenant it was accepted for.
    */
-  append(format: PayloadFormat, payload: Uint8Array): Promise<bigint> {
+  append(format: PayloadFormat, payload: Uint8Array, tenant: Tenant = DEFAULT_TENANT): Promise<bigint> {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
     const seq = this.nextSeq++;
-    const header = encodeHeader(seq, format, payload);
-    const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const chunks = encodeRecord(seq, format, payload, tenant);
     return new Promise<bigint>((resolve, reject) => {
-      this.queue.push({ chunks: [header, body], bytes: header.length + body.length, resolve: () => resolve(seq), reject });
+      this.queue.push({ chunks, bytes: chunks.reduce((n, c) => n + c.length, 0), resolve: () => resolve(seq), reject });
       this.flushing ??= this.flushLoop();
     });
   }
