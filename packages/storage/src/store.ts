@@ -1,4 +1,4 @@
-import type { Span, SpanId, SpanKind, SpanOutline, TraceId, UnixNanos } from '@clew/model';
+import type { Span, SpanId, SpanKind, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from './span-comparison.js';
 
 /**
@@ -155,17 +155,19 @@ export class StoreError extends Error {
 }
 
 /**
- * Where spans live. Every backend passes the conformance suite in `conformance.ts`.
- * Writes are batched by the caller; `append` resolves only when the spans are durable.
+ * Consecutive spans of an append that belong to one tenant: `append(spans, pos, [{ tenant: 'a', spans: 2 },
+ * { tenant: 'b', spans: 3 }])` writes the first two spans as tenant a's and the next three as b's.
  */
-export interface Store {
-  /**
-   * Appends spans durably. `walPosition`, when given, is recorded atomically with them (see lastWalPosition). A
-   * failure rejects with a StoreError saying whether a retry can succeed; nothing of a failed append is kept.
-   */
-  append(spans: readonly Span[], walPosition?: bigint): Promise<void>;
-  /** The walPosition of the last successful append, or 0n for a new store. */
-  lastWalPosition(): Promise<bigint>;
+export interface TenantRun {
+  readonly tenant: Tenant;
+  readonly spans: number;
+}
+
+/**
+ * What the APIs read: the spans of one tenant. No method of a reader ever returns, counts or names another
+ * tenant's spans, services or operations.
+ */
+export interface SpanReader {
   /** All spans of a trace (empty when unknown); a window, when given, narrows where to look. */
   getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]>;
   /**
@@ -204,8 +206,31 @@ export interface Store {
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */
   operations(query: OperationQuery): Promise<Operation[]>;
-  /** Drops whole partitions holding only data received before `cutoff`; returns how many were dropped. */
-  dropBefore(cutoff: UnixNanos): Promise<number>;
+}
+
+/**
+ * Where spans live. Every backend passes the conformance suite in `conformance.ts`.
+ * Writes are batched by the caller; `append` resolves only when the spans are durable.
+ * A Store is itself the reader of DEFAULT_TENANT's spans (a Clew without auth); `forTenant` reads any other's.
+ */
+export interface Store extends SpanReader {
+  /**
+   * Appends spans durably, as the tenants of `tenants` (runs over `spans` in order; all DEFAULT_TENANT's when
+   * absent) in one atomic write. `walPosition`, when given, is recorded atomically with them (see
+   * lastWalPosition). A failure rejects with a StoreError saying whether a retry can succeed; nothing of a failed
+   * append is kept.
+   */
+  append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void>;
+  /** The walPosition of the last successful append, or 0n for a new store. */
+  lastWalPosition(): Promise<bigint>;
+  /** The reads of one tenant's spans (cheap: a view, not a connection). */
+  forTenant(tenant: Tenant): SpanReader;
+  /**
+   * Drops whole partitions holding only data received before `cutoff`; returns how many were dropped. With a
+   * tenant, removes only that tenant's spans received before `cutoff` (its own, shorter retention) and returns how
+   * many partitions it removed them from.
+   */
+  dropBefore(cutoff: UnixNanos, tenant?: Tenant): Promise<number>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

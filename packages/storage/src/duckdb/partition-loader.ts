@@ -38,6 +38,9 @@ export async function attachPartition(conn: DuckDBConnection, clock: PartitionCl
   for (const [id, enc] of (await conn.runAndReadAll(`SELECT id, enc FROM ${alias}.scopes`)).getRows()) {
     p.addScope(Number(id), decodeScope(enc as string), enc as string);
   }
+  for (const [tenant, resId] of (await conn.runAndReadAll(`SELECT DISTINCT tenant, res_id FROM ${alias}.spans`)).getRows()) {
+    p.addTenantResource(tenant as string, Number(resId));
+  }
   await rebuildBlooms(conn, p);
   for (const [blk, bits] of (await conn.runAndReadAll(`SELECT blk, bits FROM ${alias}.attr_blooms`)).getRows()) {
     p.attrBlooms.set(Number(blk), AttrBloom.fromBytes((bits as DuckDBBlobValue).bytes));

@@ -1,4 +1,4 @@
-import type { Resource, Scope, UnixNanos } from '@clew/model';
+import type { Resource, Scope, Tenant, UnixNanos } from '@clew/model';
 import { serviceName } from '@clew/model';
 import { AttrBloom } from './attr-bloom.js';
 import { TraceBloom } from './trace-bloom.js';
@@ -32,6 +32,11 @@ export class Partition {
   readonly blooms = new Map<number, TraceBloom>();
   /** Attribute blooms of full blocks and of the block being written; a block missing here is always searched. */
   readonly attrBlooms = new Map<number, AttrBloom>();
+  /**
+   * The resources each tenant's spans here refer to: what services() lists and a service filter picks from, and
+   * whether a tenant has any span here at all. Resources themselves are shared by the tenants.
+   */
+  readonly tenantResources = new Map<Tenant, Set<number>>();
   /** Spans appended since the partition was last checkpointed. */
   unchecked = 0;
 
@@ -52,6 +57,12 @@ export class Partition {
   addScope(id: number, scope: Scope, enc: string): void {
     this.scopes.set(id, scope);
     this.scopeIds.set(enc, id);
+  }
+
+  addTenantResource(tenant: Tenant, resId: number): void {
+    let ids = this.tenantResources.get(tenant);
+    if (!ids) this.tenantResources.set(tenant, (ids = new Set()));
+    ids.add(resId);
   }
 
   bloom(blk: number): TraceBloom {
@@ -83,11 +94,19 @@ export class Partition {
     return out;
   }
 
-  /** Ids of this partition's resources that satisfy `pred`. */
-  resourceIdsWhere(pred: (r: StoredResource) => boolean): number[] {
+  /** Ids of the resources of the tenant's spans here that satisfy `pred`. */
+  resourceIdsWhere(tenant: Tenant, pred: (r: StoredResource) => boolean): number[] {
     const out: number[] = [];
-    for (const [id, r] of this.resources) if (pred(r)) out.push(id);
-    return out;
+    for (const id of this.tenantResources.get(tenant) ?? []) {
+      const r = this.resources.get(id);
+      if (r && pred(r)) out.push(id);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Whether the tenant has spans here. */
+  holds(tenant: Tenant): boolean {
+    return this.tenantResources.has(tenant);
   }
 
   /** False when no span of this partition can start inside [start, end]. */

@@ -1,3 +1,6 @@
+import { DEFAULT_TENANT } from '@clew/model';
+import { tenantLiteral } from './sql.js';
+
 /**
  * One partition file's tables. `spans` keeps typed columns for what is searched and compact strings for the rest;
  * resources and scopes are stored once per partition and referenced by id. `meta` is a single row updated in the
@@ -26,6 +29,10 @@ export const SPAN_COLUMNS = [
   // true when a typed attribute key occurs more than once on the span or in its events: search must then also
   // look at the attribute strings.
   'typed_spill BOOLEAN NOT NULL',
+  // Whose span it is. Last, so that the column a file written before tenants gets from ALTER TABLE sits where a
+  // new file has it (the Appender writes columns by position). Nearly constant: DuckDB stores a row group of one
+  // tenant as a constant, so it costs ~0 bytes a span.
+  'tenant VARCHAR NOT NULL',
 ] as const;
 
 /** The busiest span attributes, copied into typed columns (as text) so that filtering on them is fast. */
@@ -39,6 +46,8 @@ export const TYPED_ATTRIBUTES: ReadonlyMap<string, string> = new Map([
 export function createPartitionSql(alias: string): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS ${alias}.spans (${SPAN_COLUMNS.join(', ')})`,
+    // A file written before tenants: its spans are DEFAULT_TENANT's (a new column takes no NOT NULL in DuckDB).
+    `ALTER TABLE ${alias}.spans ADD COLUMN IF NOT EXISTS tenant VARCHAR DEFAULT ${tenantLiteral(DEFAULT_TENANT)}`,
     `CREATE TABLE IF NOT EXISTS ${alias}.resources (id UINTEGER PRIMARY KEY, service VARCHAR NOT NULL, enc VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${alias}.scopes (id UINTEGER PRIMARY KEY, enc VARCHAR NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${alias}.attr_blooms (blk UINTEGER PRIMARY KEY, bits BLOB NOT NULL)`,

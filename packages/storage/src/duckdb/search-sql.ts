@@ -1,9 +1,10 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import type { Tenant } from '@clew/model';
 import { anyValueToString, StatusCode } from '@clew/model';
 import type { TraceQuery } from '../store.js';
 import type { Partition } from './partition.js';
 import { TYPED_ATTRIBUTES } from './schema.js';
-import { bigint, traceIdLiteral, ubigint, uint, utinyint } from './sql.js';
+import { bigint, tenantLiteral, traceIdLiteral, ubigint, uint, utinyint } from './sql.js';
 import { attributeKey, attributePattern } from './value-codec.js';
 
 /** Bound values shared by the per-partition pieces of one statement. */
@@ -20,14 +21,22 @@ const MATCH_COLUMNS = 'trace_id, span_id, start_ns, duration_ns, name, res_id';
 
 /**
  * `SELECT part, trace_id, span_id, start_ns, duration_ns, name, res_id FROM <partition> WHERE ...` for the spans of
- * one partition (index `part` in the caller's list) that satisfy every condition of the query, or null when the
- * partition cannot hold any (wrong time range, no resource of the service). Other `columns` may be asked for.
+ * the tenant in one partition (index `part` in the caller's list) that satisfy every condition of the query, or
+ * null when the partition cannot hold any (wrong time range, no span of the tenant, no resource of the service).
+ * Other `columns` may be asked for.
  */
-export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, params: Params, columns = MATCH_COLUMNS): string | null {
-  if (!p.overlaps(q.start, q.end)) return null;
-  const where: string[] = [];
+export function matchingSpansSql(
+  p: Partition,
+  tenant: Tenant,
+  part: number,
+  q: TraceQuery,
+  params: Params,
+  columns = MATCH_COLUMNS,
+): string | null {
+  if (!p.holds(tenant) || !p.overlaps(q.start, q.end)) return null;
+  const where: string[] = [`tenant = ${tenantLiteral(tenant)}`];
   if (q.service !== undefined) {
-    const ids = p.resourceIdsWhere((r) => r.service === q.service);
+    const ids = p.resourceIdsWhere(tenant, (r) => r.service === q.service);
     if (ids.length === 0) return null;
     where.push(inList('res_id', ids));
   }
@@ -39,7 +48,7 @@ export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, para
   if (q.minDuration !== undefined && q.minDuration > 0n) where.push(`duration_ns >= ${bigint(q.minDuration)}`);
   if (q.maxDuration !== undefined) where.push(`greatest(duration_ns, 0) <= ${bigint(q.maxDuration)}`);
   const attrs = q.attributes ?? [];
-  const blocks = attributeBlocks(p, attrs);
+  const blocks = attributeBlocks(p, tenant, attrs);
   if (blocks?.length === 0) return null;
   // One SELECT per candidate block: an equality on the clustered block number is what lets zone maps skip row
   // groups (as for trace by id).
@@ -47,16 +56,16 @@ export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, para
     (blocks ?? [null])
       .map((blk) => {
         const all = blk === null ? conds : [`blk = ${uint(blk)}`, ...conds];
-        return `SELECT ${uint(part)} AS part, ${columns} FROM ${p.alias}.spans${all.length ? ' WHERE ' + all.join(' AND ') : ''}`;
+        return `SELECT ${uint(part)} AS part, ${columns} FROM ${p.alias}.spans WHERE ${all.join(' AND ')}`;
       })
       .join(' UNION ALL ');
   if (!attrs.some(([key]) => TYPED_ATTRIBUTES.has(key))) {
-    return select([...where, ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, true))]);
+    return select([...where, ...attrs.map(([k, v]) => attributeCondition(p, tenant, k, v, params, true))]);
   }
   // Spans whose typed attributes are all in their typed columns are answered from those columns alone, without
   // touching (and decompressing) the attribute strings; the rare others are checked in full.
-  const typedOnly = select([...where, 'NOT typed_spill', ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, false))]);
-  const spilled = select([...where, 'typed_spill', ...attrs.map(([k, v]) => attributeCondition(p, k, v, params, true))]);
+  const typedOnly = select([...where, 'NOT typed_spill', ...attrs.map(([k, v]) => attributeCondition(p, tenant, k, v, params, false))]);
+  const spilled = select([...where, 'typed_spill', ...attrs.map(([k, v]) => attributeCondition(p, tenant, k, v, params, true))]);
   return `${typedOnly} UNION ALL ${spilled}`;
 }
 
@@ -64,21 +73,21 @@ export function matchingSpansSql(p: Partition, part: number, q: TraceQuery, para
  * The blocks whose attribute blooms admit every pair that only a span or event attribute can satisfy, or null
  * when that prunes nothing (no such pair, or every block is a candidate).
  */
-function attributeBlocks(p: Partition, attrs: NonNullable<TraceQuery['attributes']>): number[] | null {
+function attributeBlocks(p: Partition, tenant: Tenant, attrs: NonNullable<TraceQuery['attributes']>): number[] | null {
   const keys = attrs
-    .filter(([k, v]) => !(k === 'error' && v === 'true') && matchingResources(p, k, v).length === 0)
+    .filter(([k, v]) => !(k === 'error' && v === 'true') && matchingResources(p, tenant, k, v).length === 0)
     .map(([k, v]) => attributeKey(k, v));
   if (keys.length === 0) return null;
   const blocks = p.attrCandidateBlocks(keys);
   return blocks.length === p.blooms.size ? null : blocks;
 }
 
-function matchingResources(p: Partition, key: string, value: string): number[] {
-  return p.resourceIdsWhere((r) => r.resource.attributes.some((kv) => kv.key === key && anyValueToString(kv.value) === value));
+function matchingResources(p: Partition, tenant: Tenant, key: string, value: string): number[] {
+  return p.resourceIdsWhere(tenant, (r) => r.resource.attributes.some((kv) => kv.key === key && anyValueToString(kv.value) === value));
 }
 
 /** A `key=value` filter; `spilled` says whether a typed key may also hold values outside its column. */
-function attributeCondition(p: Partition, key: string, value: string, params: Params, spilled: boolean): string {
+function attributeCondition(p: Partition, tenant: Tenant, key: string, value: string, params: Params, spilled: boolean): string {
   if (key === 'error' && value === 'true') return `status_code = ${utinyint(StatusCode.ERROR)}`;
   const column = TYPED_ATTRIBUTES.get(key);
   let cond: string;
@@ -87,7 +96,7 @@ function attributeCondition(p: Partition, key: string, value: string, params: Pa
     // Event attributes are inside `attrs` too (span-codec encodeBody).
     cond = `contains(attrs, ${params.bind(attributePattern(key, value))})`;
   }
-  const res = matchingResources(p, key, value);
+  const res = matchingResources(p, tenant, key, value);
   if (res.length > 0) cond += ` OR ${inList('res_id', res)}`;
   return `(${cond})`;
 }

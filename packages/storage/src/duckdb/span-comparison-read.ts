@@ -1,4 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import type { Tenant } from '@clew/model';
 import { anyValueToString } from '@clew/model';
 import type {
   AttributeCounts,
@@ -30,13 +31,18 @@ type Read = (sql: string, values?: DuckDBValue[]) => Promise<DuckDBValue[][]>;
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const STATUS_NAMES = ['unset', 'ok', 'error'];
 
-/** The union of every partition's spans matching `filter` with `columns`, or null when none can hold one. */
-function unionOf(partitions: Iterable<Partition>, filter: SpanFilter, columns: string): { sql: string; params: Params; parts: Partition[] } | null {
+/** The union of every partition's spans of the tenant matching `filter` with `columns`, or null when none can hold one. */
+function unionOf(
+  partitions: Iterable<Partition>,
+  tenant: Tenant,
+  filter: SpanFilter,
+  columns: string,
+): { sql: string; params: Params; parts: Partition[] } | null {
   const params = new Params();
   const parts: Partition[] = [];
   const selects: string[] = [];
   for (const p of partitions) {
-    const sql = matchingSpansSql(p, parts.length, { ...filter, limit: 1 }, params, columns);
+    const sql = matchingSpansSql(p, tenant, parts.length, { ...filter, limit: 1 }, params, columns);
     if (sql === null) continue;
     parts.push(p);
     selects.push(sql);
@@ -44,9 +50,9 @@ function unionOf(partitions: Iterable<Partition>, filter: SpanFilter, columns: s
   return selects.length === 0 ? null : { sql: selects.join(' UNION ALL '), params, parts };
 }
 
-/** The latency heatmap of the spans matching the filter (see Store.latencyHeatmap). */
-export async function readHeatmap(read: Read, partitions: Iterable<Partition>, q: HeatmapQuery): Promise<LatencyHeatmap> {
-  const found = unionOf(partitions, q.filter, SPAN_FIELDS);
+/** The latency heatmap of the tenant's spans matching the filter (see SpanReader.latencyHeatmap). */
+export async function readHeatmap(read: Read, partitions: Iterable<Partition>, tenant: Tenant, q: HeatmapQuery): Promise<LatencyHeatmap> {
+  const found = unionOf(partitions, tenant, q.filter, SPAN_FIELDS);
   if (!found) return { cells: [], total: 0, errors: 0 };
   const step = q.step < 1n ? 1n : q.step;
   const rows = await read(heatmapSql(found.sql, q.filter.start, step), found.params.values);
@@ -75,10 +81,15 @@ function threshold(keep: number, of: number): bigint | null {
   return (TWO_64 * BigInt(Math.max(keep, 0))) / BigInt(of);
 }
 
-/** Attribute value counts of the selection and the baseline (see Store.attributeCounts). */
-export async function readAttributeCounts(read: Read, partitions: Iterable<Partition>, q: AttributeCountsQuery): Promise<AttributeCounts> {
+/** Attribute value counts of the selection and the baseline (see SpanReader.attributeCounts). */
+export async function readAttributeCounts(
+  read: Read,
+  partitions: Iterable<Partition>,
+  tenant: Tenant,
+  q: AttributeCountsQuery,
+): Promise<AttributeCounts> {
   const parts = [...partitions];
-  const found = unionOf(parts, q.filter, SPAN_FIELDS);
+  const found = unionOf(parts, tenant, q.filter, SPAN_FIELDS);
   const sel = selectionSql(q.selection);
   const empty = { spans: 0, counted: 0, marginPercent: 0 };
   if (!found) return { selection: empty, baseline: empty, sampled: false, keys: [] };
@@ -86,7 +97,7 @@ export async function readAttributeCounts(read: Read, partitions: Iterable<Parti
   for (const r of await read(sideTotalsSql(found.sql, sel), found.params.values)) totals[r[0] ? 'selection' : 'baseline'] = Number(r[1]);
   const budget = sampleBudget(totals.selection, totals.baseline, Math.max(1, q.maxSpans));
   const sample = sampleSql(sel, { selection: threshold(budget.selection, totals.selection), baseline: threshold(budget.baseline, totals.baseline) });
-  const withBody = unionOf(parts, q.filter, SPAN_FIELDS_WITH_BODY)!;
+  const withBody = unionOf(parts, tenant, q.filter, SPAN_FIELDS_WITH_BODY)!;
   const [fieldRows, attrRows] = await Promise.all([
     read(fieldCountsSql(found.sql, sel, sample), found.params.values),
     read(attributeCountsSql(withBody.sql, sel, sample, Math.max(1, q.topValues)), withBody.params.values),

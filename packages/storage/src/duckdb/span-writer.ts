@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { blobValue } from '@duckdb/node-api';
-import type { Span } from '@clew/model';
-import { serviceName } from '@clew/model';
+import type { Span, Tenant } from '@clew/model';
+import { DEFAULT_TENANT, isValidTenant, serviceName } from '@clew/model';
+import type { TenantRun } from '../store.js';
 import type { Partition } from './partition.js';
 import { BLOCK_SPANS } from './partition.js';
 import { encodeResource, encodeScope } from './span-codec.js';
@@ -25,11 +26,35 @@ function cachedEnc<T extends object>(cache: WeakMap<object, string>, o: T, enc: 
 const nullable = (n: bigint | null): string => (n === null ? 'NULL' : ubigint(n));
 
 /**
- * Writes one batch into a partition inside one transaction: new resources and scopes, the spans (through the
- * Appender, which joins the connection's open transaction), and the meta row with the walPosition. Either all of
- * it commits or none of it does.
+ * The tenant of each of `count` spans from an append's runs (all DEFAULT_TENANT's without runs). Runs that do not
+ * cover the spans exactly, or name an invalid tenant, are a caller's bug: a RangeError, which no retry fixes.
  */
-export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: readonly Span[], wal?: bigint): Promise<void> {
+export function tenantsOf(count: number, runs: readonly TenantRun[] | undefined): Tenant[] {
+  if (runs === undefined) return new Array<Tenant>(count).fill(DEFAULT_TENANT);
+  const out: Tenant[] = [];
+  for (const { tenant, spans } of runs) {
+    if (!isValidTenant(tenant)) throw new RangeError(`not a tenant name: ${JSON.stringify(tenant)}`);
+    if (!Number.isInteger(spans) || spans < 0 || out.length + spans > count) {
+      throw new RangeError(`tenant runs do not fit the ${count} spans appended (a run of ${spans} after ${out.length})`);
+    }
+    for (let i = 0; i < spans; i++) out.push(tenant);
+  }
+  if (out.length !== count) throw new RangeError(`tenant runs cover ${out.length} of the ${count} spans appended`);
+  return out;
+}
+
+/**
+ * Writes one batch into a partition inside one transaction: new resources and scopes, the spans (through the
+ * Appender, which joins the connection's open transaction) each with its tenant (`tenants[i]` is span i's), and
+ * the meta row with the walPosition. Either all of it commits or none of it does.
+ */
+export async function writeBatch(
+  conn: DuckDBConnection,
+  p: Partition,
+  spans: readonly Span[],
+  tenants: readonly Tenant[],
+  wal?: bigint,
+): Promise<void> {
   const newResources: [number, Span['resource'], string][] = [];
   const newScopes: [number, Span['scope'], string][] = [];
   const resIds = new Map<string, number>();
@@ -70,7 +95,10 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
     try {
       // The block's bloom takes the entries before the commit: if it fails, they only cost false positives.
       const bloom = p.attrBloom(blk);
-      for (const [s, r, sc] of rows) chunk.add(appender, s, r, sc, blk, traces, bloom);
+      for (let i = 0; i < rows.length; i++) {
+        const [s, r, sc] = rows[i]!;
+        chunk.add(appender, s, tenants[i]!, r, sc, blk, traces, bloom);
+      }
       chunk.flush(appender);
       appender.flushSync();
     } finally {
@@ -105,6 +133,9 @@ export async function writeBatch(conn: DuckDBConnection, p: Partition, spans: re
   p.unchecked += spans.length;
   for (const [id, r, enc] of newResources) p.addResource(id, r, enc);
   for (const [id, s, enc] of newScopes) p.addScope(id, s, enc);
+  for (let i = 0; i < rows.length; i++) {
+    if (i === 0 || tenants[i] !== tenants[i - 1] || rows[i]![1] !== rows[i - 1]![1]) p.addTenantResource(tenants[i]!, rows[i]![1]);
+  }
   const bloom = p.bloom(blk);
   for (let i = 0; i < traces.length; i += 2) bloom.add(traces[i]!, traces[i + 1]!);
 }

@@ -1,3 +1,6 @@
+import type { Tenant } from '@clew/model';
+import { isValidTenant } from '@clew/model';
+
 /*
  * Numbers go into SQL as typed literals, never as bare bound bigints: an untyped bigint parameter binds as DOUBLE,
  * which loses precision and keeps DuckDB from pruning row groups by zone map. Strings are always bound.
@@ -11,3 +14,9 @@ export const traceIdToBigInt = (hex: string): bigint => BigInt('0x' + hex);
 export const traceIdLiteral = (hex: string): string => `${traceIdToBigInt(hex)}::UHUGEINT`;
 export const hex32 = (n: bigint): string => n.toString(16).padStart(32, '0');
 export const hex16 = (n: bigint): string => n.toString(16).padStart(16, '0');
+
+/** A tenant as a SQL string literal: safe because a valid name holds only letters, digits and `_ . -`. */
+export function tenantLiteral(t: Tenant): string {
+  if (!isValidTenant(t)) throw new RangeError(`not a tenant name: ${JSON.stringify(t)} (letters, digits and _ . -, 1 to 64)`);
+  return `'${t}'`;
+}
