@@ -6,6 +6,7 @@ import { RouterProvider } from 'react-router/dom';
 import { isApiError } from './api/api-error.js';
 import { traceQuery } from './api/use-trace.js';
 import { router } from './app/router.js';
+import { TokenPrompt } from './auth/token-prompt.js';
 import { applyStoredTheme } from './app/theme.js';
 import { parseTraceIdInput } from './app/trace-id.js';
 import 'uplot/dist/uPlot.min.css';
@@ -33,6 +34,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
+      <TokenPrompt />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,13 +1,15 @@
+import { apiFetch } from './api-fetch.js';
 import { ApiError } from './api-error.js';
 
 /**
  * GETs JSON from the native API. Network failures become `unreachable`; error replies carry the server's
- * `{error:{code,message}}` so pages can tell "not found" from "server down".
+ * `{error:{code,message}}` so pages can tell "not found" from "server down". `token` checks a token before it is kept
+ * (see apiFetch).
  */
-export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+export async function fetchJson<T>(url: string, signal?: AbortSignal, token?: string): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    res = await apiFetch(url, { signal, headers: { accept: 'application/json' } }, token);
   } catch (e) {
     if (signal?.aborted) throw e;
     throw new ApiError('unreachable', 0, 'unreachable', 'The Clew API could not be reached.');
@@ -43,7 +45,7 @@ function errorFromBody(status: number, text: string): ApiError {
 export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<T | undefined> {
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await apiFetch(url, {
       method,
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),

@@ -1,4 +1,5 @@
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { SessionMenu } from '../auth/session-menu.js';
 import { JumpBox } from './jump-box.js';
 import { ThemeToggle } from './theme-toggle.js';
 
@@ -22,6 +23,7 @@ export function Layout() {
         </nav>
         <div className="spacer" />
         <JumpBox />
+        <SessionMenu />
         <ThemeToggle />
       </header>
       <main className="app-main">

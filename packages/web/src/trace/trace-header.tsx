@@ -1,4 +1,6 @@
 import { traceOtlpPath } from '@clew/api';
+import { useState } from 'react';
+import { downloadWithCredentials } from '../api/download.js';
 import { displayTraceId } from '../app/trace-id.js';
 import { formatNanos } from '../format/duration.js';
 import { serviceColor } from '../format/service-colors.js';
@@ -20,6 +22,8 @@ export function TraceHeader({ view, onErrors }: { view: TraceView; onErrors(): v
   const root = view.order[0];
   const id = view.outline.traceId;
   const shown = displayTraceId(id);
+  const [downloadError, setDownloadError] = useState<string>();
+  const fileName = `trace-${id}.otlp.json`;
   return (
     <header className="trace-header">
       <h2>
@@ -40,9 +44,22 @@ export function TraceHeader({ view, onErrors }: { view: TraceView; onErrors(): v
             {view.errorCount} {view.errorCount === 1 ? 'error' : 'errors'}
           </button>
         )}
-        <a href={traceOtlpPath(id)} download={`trace-${id}.otlp.json`} className="download">
+        <a
+          href={traceOtlpPath(id)}
+          download={fileName}
+          className="download"
+          onClick={(e) => {
+            setDownloadError(undefined);
+            if (downloadWithCredentials(traceOtlpPath(id), fileName, setDownloadError)) e.preventDefault();
+          }}
+        >
           Download OTLP JSON
         </a>
+        {downloadError !== undefined && (
+          <span className="error-text" role="alert">
+            {downloadError}
+          </span>
+        )}
       </div>
     </header>
   );
