@@ -1,4 +1,4 @@
-import type { LatencyBins, SpanKind, StatusCode } from '@clew/model';
+import type { LatencyBins, SpanKind, StatusCode, Tenant } from '@clew/model';
 
 /** Epoch milliseconds. Minutes are multiples of 60 000. */
 export type EpochMillis = number;
@@ -9,6 +9,8 @@ export type EpochMillis = number;
  * add them up. `count` is a weight (head sampling's adjusted count), not always an integer.
  */
 export interface SpanMetricsRow {
+  /** Whose spans were counted; DEFAULT_TENANT when absent. */
+  readonly tenant?: Tenant;
   readonly minute: EpochMillis;
   readonly service: string;
   readonly operation: string;
@@ -25,6 +27,8 @@ export type EdgeConnectionType = '' | 'messaging_system' | 'database' | 'virtual
 
 /** One minute of requests over one edge of the service graph (a delta, like SpanMetricsRow). */
 export interface EdgeRow {
+  /** Whose spans were counted; DEFAULT_TENANT when absent. */
+  readonly tenant?: Tenant;
   readonly minute: EpochMillis;
   readonly client: string;
   readonly server: string;
@@ -38,6 +42,8 @@ export interface EdgeRow {
 
 /** One minute of errors of one kind (exception type and message, or the status message) of an operation. */
 export interface ErrorRow {
+  /** Whose spans were counted; DEFAULT_TENANT when absent. */
+  readonly tenant?: Tenant;
   readonly minute: EpochMillis;
   readonly service: string;
   readonly operation: string;
@@ -140,20 +146,33 @@ export interface StoredDocument {
  * Exactly once across a crash: `append` records the write-ahead-log position its rows counted through, atomically
  * with them; after a restart the consumers skip every record at or below `lastPosition()`.
  */
-export interface MetricsStore {
-  append(batch: MetricsBatch, walPosition: bigint): Promise<void>;
-  /** The position recorded with the last append; 0 for an empty store. */
-  lastPosition(): Promise<bigint>;
+/**
+ * What the APIs read of one tenant's metrics and documents: no method ever returns or counts another tenant's rows.
+ */
+export interface MetricsReader {
   spanMetrics(query: SpanMetricsQuery): Promise<SpanMetricsPoint[]>;
   edges(query: EdgeQuery): Promise<EdgePoint[]>;
   topErrors(query: ErrorQuery): Promise<ErrorTotal[]>;
-  /** Deletes rows of minutes before `cutoff`; returns how many minute rows went. */
-  dropBefore(cutoff: EpochMillis): Promise<number>;
-
   /** Documents by collection ('slos', 'slo-alerts'): listed by id, put (insert or replace), deleted. */
   listDocuments(collection: string): Promise<StoredDocument[]>;
   putDocument(collection: string, doc: StoredDocument): Promise<void>;
   deleteDocument(collection: string, id: string): Promise<boolean>;
+}
 
+/**
+ * The metrics rollups. A MetricsStore is itself the reader of DEFAULT_TENANT's rows and documents; `forTenant`
+ * reads any other's. Rows name their tenant (`tenant`, DEFAULT_TENANT when absent).
+ */
+export interface MetricsStore extends MetricsReader {
+  append(batch: MetricsBatch, walPosition: bigint): Promise<void>;
+  /** The position recorded with the last append; 0 for an empty store. */
+  lastPosition(): Promise<bigint>;
+  /** The reads of one tenant's rows and documents (cheap: a view). */
+  forTenant(tenant: Tenant): MetricsReader;
+  /**
+   * Deletes rows of minutes before `cutoff`; returns how many minute rows went. With a tenant, only that tenant's
+   * rows (its own, shorter retention).
+   */
+  dropBefore(cutoff: EpochMillis, tenant?: Tenant): Promise<number>;
   close(): Promise<void>;
 }

@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { Tenant } from '@clew/model';
+import { DEFAULT_TENANT, isValidTenant } from '@clew/model';
 import type {
   EdgePoint,
   EdgeQuery,
@@ -9,6 +11,7 @@ import type {
   ErrorQuery,
   ErrorTotal,
   MetricsBatch,
+  MetricsReader,
   MetricsStore,
   SpanMetricsPoint,
   SpanMetricsQuery,
@@ -110,15 +113,44 @@ export class DuckDBMetricsStore implements MetricsStore {
     return this.meta.wal;
   }
 
+  /** DEFAULT_TENANT's span metrics; `forTenant` reads another's. */
   spanMetrics(query: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
+    return this.spanMetricsOf(DEFAULT_TENANT, query);
+  }
+
+  /**
+   * One tenant's reads. Views share the store's connections, dictionary and lock; the tenant picks the series ids
+   * and is a filter on edges, errors and documents.
+   */
+  forTenant(tenant: Tenant): MetricsReader {
+    assertTenant(tenant);
+    return {
+      spanMetrics: (query) => this.spanMetricsOf(tenant, query),
+      edges: (query) => this.read((c) => readEdges(c, tenant, query)),
+      topErrors: (query) => this.read((c) => readTopErrors(c, tenant, query)),
+      listDocuments: (collection) => this.read((c) => listDocuments(c, tenant, collection)),
+      putDocument: (collection, doc) => this.serial(async () => {
+        this.assertOpen();
+        await putDocument(this.writer, tenant, collection, doc);
+      }),
+      deleteDocument: (collection, id) => this.serial(async () => {
+        this.assertOpen();
+        return deleteDocument(this.writer, tenant, collection, id);
+      }),
+    };
+  }
+
+  private spanMetricsOf(tenant: Tenant, query: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
     // The tiers and tables are planned inside the read lock, from the state the last change left.
     return this.read((c) =>
-      readSpanMetrics(c, query, this.dict, this.rolledTiers(), (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel), this.afterPlan),
+      readSpanMetrics(c, tenant, query, this.dict, this.rolledTiers(tenant), (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel), this.afterPlan),
     );
   }
 
-  private rolledTiers(): RolledTier[] {
-    const { floorT, rolled15, rolled60 } = this.meta;
+  /** The rolled tiers as one tenant reads them: from its own floor when its retention is shorter. */
+  private rolledTiers(tenant: Tenant): RolledTier[] {
+    const { rolled15, rolled60 } = this.meta;
+    const floorT = Math.max(this.meta.floorT, this.meta.tenantFloors.get(tenant) ?? 0);
     return [
       { period: 15, lo: floorT, hi: rolled15 },
       { period: 60, lo: floorT, hi: rolled60 },
@@ -126,27 +158,31 @@ export class DuckDBMetricsStore implements MetricsStore {
   }
 
   /** What the tiers hold now and how a query's window would be read from them (for tests and benchmarks). */
-  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>): {
+  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>, tenant: Tenant = DEFAULT_TENANT): {
     tiers: RolledTier[];
     sortedDay: number;
     days: number[];
     plan: TierSegment[];
     changeWaiting: boolean;
   } {
-    const tiers = this.rolledTiers();
+    const tiers = this.rolledTiers(tenant);
     const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers) : [];
     return { tiers, sortedDay: this.meta.sortedDay, days: this.tables.allDays(), plan, changeWaiting: this.lock.changeWaiting };
   }
 
   edges(query: EdgeQuery): Promise<EdgePoint[]> {
-    return this.read((c) => readEdges(c, query));
+    return this.read((c) => readEdges(c, DEFAULT_TENANT, query));
   }
 
   topErrors(query: ErrorQuery): Promise<ErrorTotal[]> {
-    return this.read((c) => readTopErrors(c, query));
+    return this.read((c) => readTopErrors(c, DEFAULT_TENANT, query));
   }
 
-  dropBefore(cutoff: EpochMillis): Promise<number> {
+  dropBefore(cutoff: EpochMillis, tenant?: Tenant): Promise<number> {
+    if (tenant !== undefined) {
+      assertTenant(tenant);
+      return this.serial(() => this.dropTenantBefore(Math.ceil(cutoff / 60_000), tenant));
+    }
     return this.serial(async () => {
       this.assertOpen();
       const t = Math.ceil(cutoff / 60_000);
@@ -187,21 +223,61 @@ export class DuckDBMetricsStore implements MetricsStore {
     });
   }
 
+  /**
+   * One tenant's rows before minute `t`, from every table: its series' rows are found by id (the dictionary's
+   * tables say whose an id is), its edges and errors by name. Day tables stay (other tenants' rows are in them).
+   * The tenant's floor moves, not the store's: its reads take the rest of a rolled period cut here from the minute
+   * tier, as the store's do after a dropBefore of all.
+   */
+  private async dropTenantBefore(t: number, tenant: Tenant): Promise<number> {
+    this.assertOpen();
+    const conn = this.writer;
+    const bySeries = `t < ${t} AND id IN (SELECT sid FROM series WHERE tenant = $1)`;
+    const byService = `t < ${t} AND id IN (SELECT vid FROM services WHERE tenant = $1)`;
+    const before = (d: number): boolean => d * MINUTES_PER_DAY < t;
+    let dropped = 0;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      // Minute rows at the series level, edges and errors are what dropBefore reports.
+      for (const table of ['span_delta', ...this.tables.daysOf(1).filter(before).map((d) => dayTable(1, d))]) {
+        dropped += Number((await conn.run(`DELETE FROM ${table} WHERE ${bySeries}`, [tenant])).rowsChanged);
+      }
+      for (const table of ['edge_min', 'error_min']) {
+        dropped += Number((await conn.run(`DELETE FROM ${table} WHERE t < ${t} AND tenant = $1`, [tenant])).rowsChanged);
+      }
+      for (const p of [15, 60] as const) {
+        for (const d of this.tables.daysOf(p).filter(before)) await conn.run(`DELETE FROM ${dayTable(p, d)} WHERE ${bySeries}`, [tenant]);
+      }
+      for (const table of ['svc_delta', ...PERIODS.map(serviceTable)]) await conn.run(`DELETE FROM ${table} WHERE ${byService}`, [tenant]);
+      const floorT = Math.max(this.meta.tenantFloors.get(tenant) ?? 0, t);
+      await conn.run(`INSERT OR REPLACE INTO tenant_floor VALUES ($1, ${floorT})`, [tenant]);
+      // As for a dropBefore of all: a read planned with the old floor finishes before the commit.
+      await this.lock.exclusive(async () => {
+        await conn.run('COMMIT');
+        this.meta = { ...this.meta, tenantFloors: new Map(this.meta.tenantFloors).set(tenant, floorT) };
+      });
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return dropped;
+  }
+
   listDocuments(collection: string): Promise<StoredDocument[]> {
-    return this.read((c) => listDocuments(c, collection));
+    return this.read((c) => listDocuments(c, DEFAULT_TENANT, collection));
   }
 
   putDocument(collection: string, doc: StoredDocument): Promise<void> {
     return this.serial(async () => {
       this.assertOpen();
-      await putDocument(this.writer, collection, doc);
+      await putDocument(this.writer, DEFAULT_TENANT, collection, doc);
     });
   }
 
   deleteDocument(collection: string, id: string): Promise<boolean> {
     return this.serial(async () => {
       this.assertOpen();
-      return deleteDocument(this.writer, collection, id);
+      return deleteDocument(this.writer, DEFAULT_TENANT, collection, id);
     });
   }
 
@@ -247,6 +323,11 @@ export class DuckDBMetricsStore implements MetricsStore {
     this.assertOpen();
     return this.lock.shared(() => this.readers.use(fn));
   }
+}
+
+/** A tenant name reaches SQL only as a parameter; one that breaks the naming rule is a caller's bug. */
+function assertTenant(tenant: Tenant): void {
+  if (!isValidTenant(tenant)) throw new RangeError(`metrics store: ${JSON.stringify(tenant)} is not a tenant name (letters, digits, '_', '.', '-'; 1 to 64)`);
 }
 
 /**

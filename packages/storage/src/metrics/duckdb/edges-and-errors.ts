@@ -1,4 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Tenant } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import type { EdgeConnectionType, EdgePoint, EdgeQuery, EdgeRow, ErrorQuery, ErrorRow, ErrorTotal } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { encodeBins } from './bins-codec.js';
@@ -26,6 +28,7 @@ export async function appendEdges(conn: DuckDBConnection, rows: readonly EdgeRow
       a.appendDouble(r.failed);
       a.appendVarchar(encodeBins(r.clientLatency));
       a.appendVarchar(encodeBins(r.serverLatency));
+      a.appendVarchar(r.tenant ?? DEFAULT_TENANT);
       a.endRow();
     }
     a.flushSync();
@@ -46,6 +49,7 @@ export async function appendErrors(conn: DuckDBConnection, rows: readonly ErrorR
       a.appendVarchar(r.type);
       a.appendVarchar(r.message);
       a.appendDouble(r.count);
+      a.appendVarchar(r.tenant ?? DEFAULT_TENANT);
       a.endRow();
     }
     a.flushSync();
@@ -65,15 +69,16 @@ interface EdgeCell {
   serverBins: BinsAccumulator;
 }
 
-/** Edges per bucket: counts added up and bins merged in JavaScript, like span metrics. */
-export async function readEdges(conn: DuckDBConnection, q: EdgeQuery): Promise<EdgePoint[]> {
+/** A tenant's edges per bucket: counts added up and bins merged in JavaScript, like span metrics. */
+export async function readEdges(conn: DuckDBConnection, tenant: Tenant, q: EdgeQuery): Promise<EdgePoint[]> {
   const [fromT, toT] = queryMinutes(q.from, q.to);
   const stepT = stepMinutes(q.step);
   if (toT <= fromT) return [];
-  const service = q.service === undefined ? '' : ' AND (client = $1 OR server = $1)';
+  const service = q.service === undefined ? '' : ' AND (client = $2 OR server = $2)';
   const cells = new Map<string, EdgeCell>();
-  const sql = `SELECT t, client, server, conn, count, failed, client_bins, server_bins FROM edge_min WHERE t >= ${fromT} AND t < ${toT}${service}`;
-  await forEachChunk(conn, sql, q.service === undefined ? [] : [q.service], (chunk) => {
+  const sql = `SELECT t, client, server, conn, count, failed, client_bins, server_bins FROM edge_min
+    WHERE t >= ${fromT} AND t < ${toT} AND tenant = $1${service}`;
+  await forEachChunk(conn, sql, q.service === undefined ? [tenant] : [tenant, q.service], (chunk) => {
     const [t, client, server, ct, count, failed] = [0, 1, 2, 3, 4, 5].map((i) => chunk.getColumnVector(i));
     const cb = chunk.getColumnVector(6);
     const sb = chunk.getColumnVector(7);
@@ -101,16 +106,19 @@ export async function readEdges(conn: DuckDBConnection, q: EdgeQuery): Promise<E
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The most frequent errors of a service (and operation) in the window; ties go to the most recent, then by name. */
-export async function readTopErrors(conn: DuckDBConnection, q: ErrorQuery): Promise<ErrorTotal[]> {
+/**
+ * A tenant's most frequent errors of a service (and operation) in the window; ties go to the most recent, then by
+ * name.
+ */
+export async function readTopErrors(conn: DuckDBConnection, tenant: Tenant, q: ErrorQuery): Promise<ErrorTotal[]> {
   const [fromT, toT] = queryMinutes(q.from, q.to);
   if (toT <= fromT || q.limit <= 0) return [];
-  const params: string[] = [q.service];
+  const params: string[] = [q.service, tenant];
   if (q.operation !== undefined) params.push(q.operation);
   const rows = (
     await conn.runAndReadAll(
       `SELECT operation, type, message, sum(count) AS n, max(t) AS last FROM error_min
-       WHERE t >= ${fromT} AND t < ${toT} AND service = $1${q.operation === undefined ? '' : ' AND operation = $2'}
+       WHERE t >= ${fromT} AND t < ${toT} AND service = $1 AND tenant = $2${q.operation === undefined ? '' : ' AND operation = $3'}
        GROUP BY operation, type, message
        ORDER BY n DESC, last DESC, operation, type, message
        LIMIT ${Math.floor(q.limit)}`,

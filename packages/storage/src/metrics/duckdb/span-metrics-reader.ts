@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SpanKind } from '@clew/model';
+import type { SpanKind, Tenant } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { BinsReader } from './bins-codec.js';
@@ -46,13 +46,14 @@ export function stepMinutes(step: number | undefined): number | undefined {
 }
 
 /**
- * Reads span metrics: picks the tiers (planSegments) and tables (`sourcesOf`), selects their rows in one statement
- * (the caller holds the store's read lock across both, so the tables planned are the tables read), adds up
- * counts per series and bucket in SQL, and merges bins and series into groups in JavaScript, where merging bins is
- * an array index per bin.
+ * Reads one tenant's span metrics (only its series ids are read): picks the tiers (planSegments) and tables
+ * (`sourcesOf`), selects their rows in one statement (the caller holds the store's read lock across both, so the
+ * tables planned are the tables read), adds up counts per series and bucket in SQL, and merges bins and series into
+ * groups in JavaScript, where merging bins is an array index per bin.
  */
 export async function readSpanMetrics(
   conn: DuckDBConnection,
+  tenant: Tenant,
   q: SpanMetricsQuery,
   dict: SeriesDictionary,
   tiers: readonly RolledTier[],
@@ -85,15 +86,16 @@ export async function readSpanMetrics(
   const vidGroup = new Int32Array(dict.services.length).fill(-1);
   const sids: number[] = [];
   const vids = new Set<number>();
-  dict.series.forEach((s, sid) => {
-    if (services && !services.has(s.service)) return;
-    if (operations && !operations.has(s.operation)) return;
-    if (kinds && !kinds.has(s.kind)) return;
+  for (const sid of dict.seriesOf(tenant)) {
+    const s = dict.series[sid]!;
+    if (services && !services.has(s.service)) continue;
+    if (operations && !operations.has(s.operation)) continue;
+    if (kinds && !kinds.has(s.kind)) continue;
     sidGroup[sid] = groupOf(s.service, s.operation, s.kind);
     vidGroup[s.vid] = groupOf(s.service, '', s.kind);
     sids.push(sid);
     vids.add(s.vid);
-  });
+  }
   if (sids.length === 0) return [];
   const sidList = sids.length === dict.series.length ? null : sids;
   const vidList = vids.size === dict.services.length ? null : [...vids];

@@ -1,5 +1,5 @@
 import type { LatencyBins } from '@clew/model';
-import { StatusCode } from '@clew/model';
+import { DEFAULT_TENANT, StatusCode } from '@clew/model';
 import type { SpanMetricsRow } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { BinsReader, encodeBins } from './bins-codec.js';
@@ -46,7 +46,8 @@ export const cellBins = (cell: SpanCell): string =>
   cell.acc ? encodeBins(cell.acc.build()) : (cell.text ?? encodeBins(cell.bins ?? { keys: [], counts: [], zeroCount: 0 }));
 
 /**
- * A batch's span rows added up per (minute, series), and per (minute, service series): the statuses of one series
+ * A batch's span rows added up per (minute, series), and per (minute, service series), a series being one
+ * tenant's (so tenants stay apart in every tier built from these cells): the statuses of one series
  * and minute share a row, and the service-level deltas let service queries read a row per service, not one per
  * operation, for the minutes not compacted yet.
  */
@@ -66,7 +67,7 @@ export function cellsOf(rows: readonly SpanMetricsRow[], dict: SeriesDictionary)
   for (const r of rows) {
     if (r.minute % 60_000 !== 0) throw new RangeError(`span metrics row minute ${r.minute} is not a whole minute`);
     const t = r.minute / 60_000;
-    const sid = dict.idOf(r.service, r.operation, r.kind);
+    const sid = dict.idOf(r.tenant ?? DEFAULT_TENANT, r.service, r.operation, r.kind);
     add(series, t, sid, r);
     add(services, t, dict.series[sid]!.vid, r);
   }
