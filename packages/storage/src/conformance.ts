@@ -8,6 +8,7 @@ import { outlineCases } from './conformance/outline-cases.js';
 import { batchReadCases, roundTripCases } from './conformance/round-trip-cases.js';
 import { searchCases } from './conformance/search-cases.js';
 import { summaryCases } from './conformance/summary-cases.js';
+import { storeTenantCases } from './conformance/tenant-cases.js';
 import { documentCases } from './conformance/metrics-document-cases.js';
 import { metricsDurabilityCases } from './conformance/metrics-durability-cases.js';
 import { edgesAndErrorsCases } from './conformance/metrics-edges-errors-cases.js';
@@ -34,6 +35,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
     describe('catalog', () => catalogCases(h));
     describe('heatmap and attribute comparison', () => comparisonCases(h));
     describe('durability and retention', () => durabilityCases(h));
+    describe('tenants', () => storeTenantCases(h));
   });
 }
 

@@ -20,11 +20,14 @@ export interface Harness {
   now: UnixNanos;
   /** Closes the store and opens it again on the same directory. */
   reopen(): Promise<Store>;
+  /** Another store, empty, in its own temp dir on the same clock (a reference to compare with); closed afterwards. */
+  openAnother(): Promise<Store>;
 }
 
 export function useStore(open: OpenStore): Harness {
   let store: Store | undefined;
   let dir = '';
+  const others: { store: Store; dir: string }[] = [];
   const h = {
     now: NOON as UnixNanos,
     get store(): Store {
@@ -39,6 +42,12 @@ export function useStore(open: OpenStore): Harness {
       store = await open({ dir, now: () => h.now });
       return store;
     },
+    async openAnother(): Promise<Store> {
+      const other = { dir: await mkdtemp(join(tmpdir(), 'clew-store-')), store: undefined as Store | undefined };
+      other.store = await open({ dir: other.dir, now: () => h.now });
+      others.push(other as { store: Store; dir: string });
+      return other.store;
+    },
   };
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clew-store-'));
@@ -49,6 +58,10 @@ export function useStore(open: OpenStore): Harness {
     await store?.close();
     store = undefined;
     await rm(dir, { recursive: true, force: true });
+    for (const o of others.splice(0)) {
+      await o.store.close();
+      await rm(o.dir, { recursive: true, force: true });
+    }
   });
   return h;
 }

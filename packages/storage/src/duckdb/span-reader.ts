@@ -44,6 +44,8 @@ export function readSpan(row: readonly DuckDBValue[], p: Partition): Span {
  * name string arrives once, on the first row carrying it, and the other rows find it by rank.
  */
 export function readOutlines(traceId: TraceId, c: readonly DuckDBValue[][], parts: readonly Partition[]): SpanOutline[] {
+  // No row (a bloom's false positive, or another tenant's trace of the same id): DuckDB may then send no columns.
+  if (c.length === 0 || c[0]!.length === 0) return [];
   const [part, spanId, parentId, start, duration, kind, status, resId, events, nameRank, firstName] = c as unknown as [
     number[], bigint[], Array<bigint | null>, bigint[], bigint[], number[], number[], number[], Array<string | null>, bigint[], Array<string | null>,
   ];
