@@ -15,6 +15,7 @@ import { edgesAndErrorsCases } from './conformance/metrics-edges-errors-cases.js
 import type { MetricsConformanceOptions } from './conformance/metrics-harness.js';
 import { useMetricsStore } from './conformance/metrics-harness.js';
 import { spanMetricsCases } from './conformance/metrics-span-cases.js';
+import { tenantCases } from './conformance/metrics-tenant-cases.js';
 import { tierCases } from './conformance/metrics-tier-cases.js';
 
 export type { OpenStore } from './conformance/harness.js';
@@ -54,5 +55,6 @@ export function describeMetricsStoreConformance(name: string, opts: MetricsConfo
     describe('durability', () => metricsDurabilityCases(h));
     describe('edges and errors', () => edgesAndErrorsCases(h));
     describe('documents', () => documentCases(h));
+    describe('tenants', () => tenantCases(h));
   });
 }
