@@ -139,14 +139,6 @@ export interface StoredDocument {
 }
 
 /**
- * The metrics rollups: span metrics, service-graph edges and errors per minute, kept longer than spans, and the SLO
- * definitions and alert states that are evaluated over them. Narrow on purpose (append minute rows; read series and
- * tops): the query layer computes rates and quantiles from what it reads.
- *
- * Exactly once across a crash: `append` records the write-ahead-log position its rows counted through, atomically
- * with them; after a restart the consumers skip every record at or below `lastPosition()`.
- */
-/**
  * What the APIs read of one tenant's metrics and documents: no method ever returns or counts another tenant's rows.
  */
 export interface MetricsReader {
@@ -160,8 +152,15 @@ export interface MetricsReader {
 }
 
 /**
- * The metrics rollups. A MetricsStore is itself the reader of DEFAULT_TENANT's rows and documents; `forTenant`
- * reads any other's. Rows name their tenant (`tenant`, DEFAULT_TENANT when absent).
+ * The metrics rollups: span metrics, service-graph edges and errors per minute, kept longer than spans, and the SLO
+ * definitions and alert states that are evaluated over them. Narrow on purpose (append minute rows; read series and
+ * tops): the query layer computes rates and quantiles from what it reads.
+ *
+ * A MetricsStore is itself the reader of DEFAULT_TENANT's rows and documents; `forTenant` reads any other's. Rows
+ * name their tenant (`tenant`, DEFAULT_TENANT when absent).
+ *
+ * Exactly once across a crash: `append` records the write-ahead-log position its rows counted through, atomically
+ * with them; after a restart the consumers skip every record at or below `lastPosition()`.
  */
 export interface MetricsStore extends MetricsReader {
   append(batch: MetricsBatch, walPosition: bigint): Promise<void>;
