@@ -11,6 +11,22 @@ export function ApiErrorNotice({ error, what }: { error: unknown; what: string }
       </Notice>
     );
   }
+  // The token prompt is up for a 401; the page behind it says why it is empty rather than showing an error.
+  if (isApiError(error) && error.status === 401) {
+    return (
+      <Notice title={`Sign in to see ${what}`}>
+        <p>This Clew asks for an access token. Enter it in the sign-in dialog.</p>
+      </Notice>
+    );
+  }
+  if (isApiError(error) && error.status === 403) {
+    return (
+      <Notice title={`This token may not read ${what}`} tone="error">
+        <p>{error.message}</p>
+        <p className="muted">Sign out (top right) to use another token.</p>
+      </Notice>
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   return (
     <Notice title={`Could not load ${what}`} tone="error">
