@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postProto } from '@clew/testing/payloads';
@@ -128,6 +129,19 @@ describe('token prompt (auth on)', () => {
     await p.dialog.waitFor();
     expect((await kept(page)).session).toBeNull();
     expect(await page.getByTestId('tenant').count()).toBe(0);
+  });
+
+  it("downloads a trace's OTLP JSON with the token (a plain link could not send it)", async () => {
+    const page = await browser.open(`${clew().query}/trace/${checkout.traceId}`);
+    const p = prompt(page);
+    await p.dialog.waitFor();
+    await p.field.fill(READ_TOKEN);
+    await p.submit.click();
+    await page.locator('[role=treeitem]').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download OTLP JSON' }).click()]);
+    expect(download.suggestedFilename()).toBe(`trace-${checkout.traceId}.otlp.json`);
+    const body = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(body.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans))).toHaveLength(checkout.spans.length);
   });
 
   it('the session names the tenant and scope of the read token', async () => {
