@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTrace } from '@clew/model/testing';
 import { createMetrics } from '../observability/metrics.js';
 import { WriteAheadLog } from '../wal/wal.js';
-import { AttributeCatalog } from './native/attribute-catalog.js';
+import { AttributeCatalogs } from './native/attribute-catalogs.js';
 import { queryApp } from './query-app.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
@@ -30,7 +30,7 @@ async function openStore(name: string): Promise<Store> {
 
 async function app(store: Store, opts: { serveSourceMaps?: boolean } = {}): Promise<FastifyInstance> {
   const a = Fastify();
-  await a.register(queryApp, { store, wal, metrics: createMetrics(), catalog: new AttributeCatalog(), webDir: join(dir, 'web'), now: () => NOW, ...opts });
+  await a.register(queryApp, { store, wal, metrics: createMetrics(), catalogs: new AttributeCatalogs(), webDir: join(dir, 'web'), now: () => NOW, ...opts });
   await a.ready();
   apps.push(a);
   return a;

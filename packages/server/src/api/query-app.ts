@@ -13,7 +13,8 @@ import type { ServiceHealthQueries } from '../query/metrics/service-health.js';
 import type { PrometheusSeries } from '../span-metrics/prometheus-series.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import { jaegerApi } from './jaeger/index.js';
-import type { AttributeCatalog } from './native/index.js';
+import { decorateTenant } from '../auth/request-tenant.js';
+import type { AttributeCatalogs } from './native/index.js';
 import { nativeApi } from './native/index.js';
 import { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers.js';
 
@@ -21,7 +22,8 @@ export interface QueryAppOptions {
   readonly store: Store;
   readonly wal: WriteAheadLog;
   readonly metrics: Metrics;
-  readonly catalog: AttributeCatalog;
+  /** Autocomplete's catalogs, one per tenant, which ingest feeds. */
+  readonly catalogs: AttributeCatalogs;
   /** The built web UI; packages/web/dist by default (the same relative path from src/api and dist/api). */
   readonly webDir?: string;
   /** Largest request body (limits.maxRequestBytes), for Jaeger's `POST /api/transform`. */
@@ -47,6 +49,7 @@ const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** The query port (16686): the web UI, Clew's native API, Jaeger's APIs, Prometheus metrics, health. */
 export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Promise<void> {
+  decorateTenant(app);
   securityHeaders(app); // first, so every route and plugin below inherits the hook
   await app.register(jaegerApi, {
     store: opts.store,
@@ -55,7 +58,7 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
   });
   await app.register(nativeApi, {
     store: opts.store,
-    catalog: opts.catalog,
+    catalogs: opts.catalogs,
     ...(opts.health && { health: opts.health }),
     ...(opts.nativeRoutes && { extraRoutes: opts.nativeRoutes }),
   });

@@ -31,7 +31,7 @@ export function registerTraceTools(server: McpServer, deps: McpDeps): void {
   const timed = new WeakMap<CachedTrace, TimedOutline>();
   const outlineOf = async (traceIdText: string): Promise<{ trace: CachedTrace; outline: TimedOutline }> => {
     const { traceId } = parseWith(TraceParamsSchema, { traceId: traceIdText });
-    const trace = await readCachedTrace(deps.store, deps.cache, traceId, TRACE_CACHE_FRESH_MS);
+    const trace = await readCachedTrace(deps.store, deps.tenant, deps.cache, traceId, TRACE_CACHE_FRESH_MS);
     let outline = timed.get(trace);
     if (outline === undefined) timed.set(trace, (outline = timedOutline(trace.outlines)));
     return { trace, outline };

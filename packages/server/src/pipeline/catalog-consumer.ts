@@ -1,4 +1,4 @@
-import type { AttributeCatalog } from '../api/native/attribute-catalog.js';
+import type { AttributeCatalogs } from '../api/native/attribute-catalogs.js';
 import type { SpanConsumer } from './consumer.js';
 import { sampleSpans } from './sample-spans.js';
 
@@ -8,14 +8,16 @@ const MIN_SAMPLE = 32;
 const SAMPLE_EVERY = 16;
 
 /**
- * The autocomplete catalog as a consumer. It needs which keys and values arrive, not every span (an evenly spread
- * sample, one in SAMPLE_EVERY), but every root, so that rootServiceName and rootName suggest only (and all) values a
- * root has. It lives in memory, so replay simply teaches it again.
+ * The autocomplete catalogs as a consumer: each push teaches the catalog of its tenant. A catalog needs which keys
+ * and values arrive, not every span (an evenly spread sample, one in SAMPLE_EVERY), but every root, so that
+ * rootServiceName and rootName suggest only (and all) values a root has. They live in memory, so replay simply
+ * teaches them again.
  */
-export function catalogConsumer(catalog: AttributeCatalog): SpanConsumer {
+export function catalogConsumer(catalogs: AttributeCatalogs): SpanConsumer {
   return {
     name: 'catalog',
-    push(spans) {
+    push(spans, _walPosition, tenant) {
+      const catalog = catalogs.for(tenant);
       catalog.record(sampleSpans(spans, Math.max(MIN_SAMPLE, Math.ceil(spans.length / SAMPLE_EVERY))));
       catalog.recordRoots(spans);
     },

@@ -1,4 +1,5 @@
 import { SloDefinitionSchema } from '@clew/api';
+import { DEFAULT_TENANT, isValidTenant } from '@clew/model';
 import { z } from 'zod';
 import { parseConfigDuration } from '../config/duration.js';
 
@@ -6,14 +7,28 @@ const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
   message: 'expected a duration such as 7d, 12h, 30m, 10s or 500ms',
 });
 
-/** `slos:` in the config file: SLOs defined there are listed beside those made through the API, read-only. */
+/** One SLO of the config file: a definition, and whose it is (`tenant`, DEFAULT_TENANT when absent). */
+export const configuredSloSchema = SloDefinitionSchema.extend({
+  tenant: z
+    .string()
+    .refine(isValidTenant, { message: 'expected a tenant name: 1 to 64 letters, digits, "_", "." or "-"' })
+    .optional(),
+});
+
+export type ConfiguredSlo = z.infer<typeof configuredSloSchema>;
+
+/**
+ * `slos:` in the config file: SLOs defined there are listed beside those made through the API, read-only. Each
+ * belongs to its `tenant` (DEFAULT_TENANT when absent); ids are unique within a tenant.
+ */
 export const slosConfigSchema = z
-  .array(SloDefinitionSchema)
+  .array(configuredSloSchema)
   .superRefine((slos, ctx) => {
     const seen = new Set<string>();
     slos.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `another SLO has the id "${s.id}"; give each its own id` });
-      seen.add(s.id);
+      const key = `${s.tenant ?? DEFAULT_TENANT} ${s.id}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `another SLO has the id "${s.id}"; give each its own id` });
+      seen.add(key);
     });
   })
   .default([]);

@@ -3,7 +3,7 @@ import { SPAN_KIND_NAMES } from '@clew/api';
 import type { AlertEvaluation, Millis, MinuteCount, SloObjective, SloStatus, SpanCounts, WindowBurn } from '@clew/analysis';
 import { burnRate, DAY, evaluateBurnRateAlerts, HOUR, MINUTE, SLO_WINDOWS, sloEventCounts, sloStatus } from '@clew/analysis';
 import type { SpanKind } from '@clew/model';
-import type { MetricsStore } from '@clew/storage';
+import type { MetricsReader } from '@clew/storage';
 import type { StepRead } from './read-plan.js';
 import { sloReadPlan } from './read-plan.js';
 
@@ -38,7 +38,7 @@ export interface CountedBucket extends SpanCounts {
 }
 
 /** Reads an SLO's buckets (a few reads, see sloReadPlan) and measures it at `now`. */
-export async function readSlo(store: MetricsStore, definition: SloDefinition, now: Millis): Promise<SloReading> {
+export async function readSlo(store: MetricsReader, definition: SloDefinition, now: Millis): Promise<SloReading> {
   const objective = sloObjective(definition);
   const end = Math.floor(now / MINUTE) * MINUTE + MINUTE;
   const plan = sloReadPlan(end, objective.window);

@@ -1,11 +1,13 @@
 import type { SloView } from '@clew/api';
 import type { Millis } from '@clew/analysis';
+import type { Tenant } from '@clew/model';
 import type { MetricsStore } from '@clew/storage';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { parseConfigDuration } from '../config/duration.js';
 import type { ClewConfig } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
+import { metricsReaderFor } from '../query/tenant-readers.js';
 import { AlertStates } from './alert-state.js';
 import { SloAlerting } from './alerting.js';
 import { readSlo } from './evaluate.js';
@@ -29,8 +31,8 @@ export interface StartSlosOptions {
 export interface Slos {
   /** The native API's SLO routes, a fastify plugin: `await app.register(slos.routes)`. */
   readonly routes: FastifyPluginAsync;
-  /** Every SLO measured now, as the API's list answers it (read-only: the MCP server's slo_status). */
-  views(): Promise<SloView[]>;
+  /** Every SLO of the tenant measured now, as the API's list answers it (read-only: the MCP server's slo_status). */
+  views(tenant: Tenant): Promise<SloView[]>;
   /** Evaluates every SLO once, now (after any evaluation under way); notifications go out in the background. */
   evaluateNow(): Promise<void>;
   /** Resolves once every queued notification was delivered or given up. */
@@ -106,8 +108,11 @@ export async function startSlos(opts: StartSlosOptions): Promise<Slos> {
 
   return {
     routes: sloRoutes({ registry, store, states, now }),
-    views: async () =>
-      Promise.all((await registry.list()).map(async (slo) => sloView(slo, await readSlo(store, slo.definition, now()), states.firingSince(slo.definition.id)))),
+    views: async (tenant) => {
+      await states.load(tenant);
+      const metrics = metricsReaderFor(store, tenant);
+      return Promise.all((await registry.list(tenant)).map(async (slo) => sloView(slo, await readSlo(metrics, slo.definition, now()), states.firingSince(tenant, slo.definition.id))));
+    },
     evaluateNow,
     deliveriesIdle: () => sender.idle(),
     async stop() {

@@ -2,12 +2,18 @@ import type { SloDefinition } from '@clew/api';
 import type { AlertTransition, Labels, Millis, WebhookAlertInput } from '@clew/analysis';
 import { alertmanagerWebhookBody, sloWebhookAlert } from '@clew/analysis';
 import type { AlertmanagerWebhookBody } from '@clew/analysis';
+import type { Tenant } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import { windowName } from './evaluate.js';
 
-/** The labels an SLO's alert is sent under; a rule's alert is known by them (its fingerprint). */
-export function sloAlertLabels(d: SloDefinition, rule: { name: string; severity: string }): Labels {
+/**
+ * The labels an SLO's alert is sent under; a rule's alert is known by them (its fingerprint). Another tenant's than
+ * DEFAULT_TENANT's carries a `tenant` label too, as two tenants may have an SLO of the same id.
+ */
+export function sloAlertLabels(d: SloDefinition, rule: { name: string; severity: string }, tenant: Tenant): Labels {
   return {
     alertname: 'SLOBurnRate',
+    ...(tenant !== DEFAULT_TENANT && { tenant }),
     slo: d.id,
     service: d.service,
     ...(d.operation !== undefined && { operation: d.operation }),
@@ -21,8 +27,8 @@ const pct = (n: number) => `${Math.round(n * 10_000) / 100}%`;
 const times = (n: number) => `${Math.round(n * 100) / 100}×`;
 
 /** A rule starting, continuing (a repeat) or stopping to fire, as the alert a webhook receives. */
-export function transitionAlert(d: SloDefinition, t: AlertTransition, generatorURL: string): WebhookAlertInput {
-  const base = sloWebhookAlert(d.id, t, sloAlertLabels(d, t.rule));
+export function transitionAlert(d: SloDefinition, t: AlertTransition, generatorURL: string, tenant: Tenant): WebhookAlertInput {
+  const base = sloWebhookAlert(d.id, t, sloAlertLabels(d, t.rule, tenant));
   const { long, short } = t.evaluation;
   const objective = d.objective.kind === 'latency' ? `${pct(d.target)} of ${d.spanKind} spans under ${d.objective.thresholdMs} ms` : `${pct(d.target)} of ${d.spanKind} spans without error`;
   const scope = d.operation === undefined ? d.service : `${d.service} ${d.operation}`;

@@ -5,14 +5,15 @@ import type { DeliveryOutcome } from './webhook-sender.js';
 
 /**
  * The SLO gauges on Clew's `/metrics`, read from the last evaluation when scraped (an SLO deleted since is gone from
- * them), and the webhook delivery counter. Returns the counter's increment for the sender.
+ * them), and the webhook delivery counter. Returns the counter's increment for the sender. The `slo` label is the key
+ * of `lastViews` (the id, prefixed `tenant/` for another tenant's than DEFAULT_TENANT's).
  */
 export function registerSloMetrics(
   metrics: Metrics,
   source: { lastViews(): ReadonlyMap<string, SloView>; evaluationFailures(): number },
 ): (outcome: DeliveryOutcome) => void {
   const registers = [metrics.registry];
-  const views = () => [...source.lastViews().values()];
+  const views = () => [...source.lastViews()].map(([slo, view]) => ({ ...view, slo }));
   new Gauge({
     name: 'clew_slo_sli',
     help: 'Good events over all events in the SLO\'s compliance window, at the last evaluation (absent without traffic).',
@@ -20,7 +21,7 @@ export function registerSloMetrics(
     registers,
     collect() {
       this.reset();
-      for (const v of views()) if (v.sli !== null) this.set({ slo: v.definition.id }, v.sli);
+      for (const v of views()) if (v.sli !== null) this.set({ slo: v.slo }, v.sli);
     },
   });
   new Gauge({
@@ -30,7 +31,7 @@ export function registerSloMetrics(
     registers,
     collect() {
       this.reset();
-      for (const v of views()) this.set({ slo: v.definition.id }, v.definition.target);
+      for (const v of views()) this.set({ slo: v.slo }, v.definition.target);
     },
   });
   new Gauge({
@@ -40,7 +41,7 @@ export function registerSloMetrics(
     registers,
     collect() {
       this.reset();
-      for (const v of views()) this.set({ slo: v.definition.id }, v.budgetRemaining);
+      for (const v of views()) this.set({ slo: v.slo }, v.budgetRemaining);
     },
   });
   new Gauge({
@@ -50,7 +51,7 @@ export function registerSloMetrics(
     registers,
     collect() {
       this.reset();
-      for (const v of views()) for (const b of v.burnRates) this.set({ slo: v.definition.id, window: b.window }, b.burnRate);
+      for (const v of views()) for (const b of v.burnRates) this.set({ slo: v.slo, window: b.window }, b.burnRate);
     },
   });
   new Gauge({
@@ -60,7 +61,7 @@ export function registerSloMetrics(
     registers,
     collect() {
       this.reset();
-      for (const v of views()) for (const a of v.alerts) this.set({ slo: v.definition.id, rule: a.rule, severity: a.severity }, a.firing ? 1 : 0);
+      for (const v of views()) for (const a of v.alerts) this.set({ slo: v.slo, rule: a.rule, severity: a.severity }, a.firing ? 1 : 0);
     },
   });
   let failuresSeen = 0;

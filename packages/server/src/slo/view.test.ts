@@ -1,7 +1,7 @@
 import type { SloDefinition } from '@clew/api';
 import { SloDefinitionSchema, SloDetailResponseSchema, SloViewSchema } from '@clew/api';
 import { DAY, HOUR, labelsFingerprint, MINUTE, nextAlertState } from '@clew/analysis';
-import { EMPTY_LATENCY_BINS } from '@clew/model';
+import { DEFAULT_TENANT, EMPTY_LATENCY_BINS } from '@clew/model';
 import { describe, expect, it } from 'vitest';
 import { measureSlo } from './evaluate.js';
 import { notificationBody, sloAlertLabels, transitionAlert } from './notifications.js';
@@ -75,7 +75,7 @@ describe('notifications', () => {
   const [fired] = nextAlertState(new Map(), reading.alerts, B + 10 * MINUTE).transitions;
 
   it('labels the alert by SLO, service, operation, kind, severity and rule, and says what burns', () => {
-    const alert = transitionAlert(slo, fired!, 'http://clew.example:16686/slos/checkout');
+    const alert = transitionAlert(slo, fired!, 'http://clew.example:16686/slos/checkout', DEFAULT_TENANT);
     expect(alert.labels).toEqual({
       alertname: 'SLOBurnRate',
       slo: 'checkout',
@@ -99,7 +99,7 @@ describe('notifications', () => {
       startsAt: new Date(B + 10 * MINUTE).toISOString(),
       endsAt: '0001-01-01T00:00:00Z',
       generatorURL: 'http://clew.example:16686/slos/checkout',
-      fingerprint: labelsFingerprint(sloAlertLabels(slo, fired!.rule)),
+      fingerprint: labelsFingerprint(sloAlertLabels(slo, fired!.rule, DEFAULT_TENANT)),
     });
   });
 });

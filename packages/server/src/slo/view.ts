@@ -9,7 +9,7 @@ import type { RegisteredSlo } from './registry.js';
  * An SLO as the API shows it: figures from the reading, and each rule's firing state as the alerting loop last
  * recorded it (alerts fire and resolve at evaluations, so the UI shows what the webhooks were told).
  */
-export function sloView(slo: RegisteredSlo, reading: SloReading, firing: FiringSince): SloView {
+export function sloView(slo: Pick<RegisteredSlo, 'definition' | 'source'>, reading: SloReading, firing: FiringSince): SloView {
   const { status } = reading;
   const alerts = reading.alerts.rules.map(({ rule }) => {
     const since = firing.get(rule.name);

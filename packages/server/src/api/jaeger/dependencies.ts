@@ -1,4 +1,4 @@
-import type { EdgePoint, MetricsStore, TimeWindow } from '@clew/storage';
+import type { EdgePoint, MetricsReader, TimeWindow } from '@clew/storage';
 import type { JaegerDependencyLink } from './jaeger-json-types.js';
 
 const MINUTE_MS = 60_000n;
@@ -16,7 +16,7 @@ export interface EdgeLink {
  * [start, end), every connection type (plain client/server pairs, messaging, databases and virtual nodes, which
  * the dependency views draw as nodes too). `failed` counts the requests that failed.
  */
-export async function readEdgeLinks(metricsStore: MetricsStore, window: TimeWindow): Promise<EdgeLink[]> {
+export async function readEdgeLinks(metricsStore: MetricsReader, window: TimeWindow): Promise<EdgeLink[]> {
   const startMs = window.start / 1_000_000n;
   const endMs = window.end / 1_000_000n;
   const from = floorDiv(startMs, MINUTE_MS) * MINUTE_MS;

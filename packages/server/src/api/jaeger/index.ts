@@ -3,6 +3,7 @@ import { nowNanos } from '@clew/model';
 import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
+import { decorateTenant } from '../../auth/request-tenant.js';
 import { apiErrorHandler } from '../error-handler.js';
 import { sendGoHttpError, v1ErrorBody, v3ErrorBody } from './errors.js';
 import { registerMetricsRoutes } from './routes-metrics.js';
@@ -27,10 +28,12 @@ const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /**
  * Jaeger's query API (v1 JSON and api_v3) over a Store, answering as Jaeger v2's query service does so that Jaeger UI
- * and Grafana's Jaeger data source work unchanged. A fastify plugin; its error handler covers its routes only.
+ * and Grafana's Jaeger data source work unchanged. A fastify plugin; its error handler covers its routes only. Every
+ * route reads the request's tenant only (`request.tenant`).
  * @example await app.register(jaegerApi, { store })
  */
 export async function jaegerApi(app: FastifyInstance, opts: JaegerApiOptions): Promise<void> {
+  decorateTenant(app);
   const onError = apiErrorHandler('jaeger api', (reply, err, request) => {
     const status = err.httpStatus;
     const body = request.url.startsWith('/api/v3/') ? v3ErrorBody(status, err.message) : v1ErrorBody(status, err.message);

@@ -1,5 +1,5 @@
 import { SpanKind } from '@clew/model';
-import type { MetricsStore, SpanMetricsQuery } from '@clew/storage';
+import type { MetricsReader, SpanMetricsQuery } from '@clew/storage';
 import { ClewError } from '../../errors.js';
 import type { MetricFamily, MonitorMetric, PointPlan } from './metric-family.js';
 import { MINUTE_MS, metricFamily, planPoints } from './metric-family.js';
@@ -15,7 +15,7 @@ const LAST_MS = 253_402_300_799_999n;
  * One Monitor tab metric read from the span-metrics rollups: the minutes the query's windows cover are read once,
  * per service (and operation), then every point is computed from them (see metricFamily).
  */
-export async function readMonitorMetric(store: MetricsStore, metric: MonitorMetric, query: MetricsQuery): Promise<MetricFamily> {
+export async function readMonitorMetric(store: MetricsReader, metric: MonitorMetric, query: MetricsQuery): Promise<MetricFamily> {
   const plan = checkedPlan(query);
   const minutes = await store.spanMetrics(spanMetricsQueryOf(query, plan));
   return metricFamily(metric, query.groupByOperation, plan, minutes);

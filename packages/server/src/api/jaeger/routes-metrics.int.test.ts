@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { zipkinApi } from '../zipkin/index.js';
 import { jaegerApi } from './index.js';
 
@@ -73,7 +73,7 @@ beforeAll(async () => {
   await bare.register(jaegerApi, { store, now: () => NOW });
   bareBase = await bare.listen({ host: '127.0.0.1', port: 0 });
   zipkin = Fastify();
-  await zipkin.register(zipkinApi, { store, catalog: new AttributeCatalog(), metricsStore, now: () => NOW });
+  await zipkin.register(zipkinApi, { store, catalogs: new AttributeCatalogs(), metricsStore, now: () => NOW });
   zipkinBase = await zipkin.listen({ host: '127.0.0.1', port: 0 });
 });
 

@@ -1,6 +1,7 @@
 import type { UnixNanos } from '@clew/model';
 import type { MetricsStore } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { metricsReaderFor } from '../../query/tenant-readers.js';
 import { sendGoHttpError, v1ErrorBody } from './errors.js';
 import type { MonitorMetric } from './metric-family.js';
 import { metricFamilyJson } from './metric-family-json.js';
@@ -24,7 +25,7 @@ export function registerMetricsRoutes(app: FastifyInstance, now: () => UnixNanos
     const q = queryOf(request);
     const query = parseMetricsQuery(q, nowMs());
     if (!metricsStore) return sendGoHttpError(reply, 501, v1ErrorBody(501, ERR_METRICS_DISABLED));
-    const family = await readMonitorMetric(metricsStore, metric, query);
+    const family = await readMonitorMetric(metricsReaderFor(metricsStore, request.tenant), metric, query);
     const pretty = q.get('prettyPrint');
     const indent = pretty !== null && pretty !== '' && pretty !== 'false' ? '    ' : '';
     return reply.header('content-type', 'application/json').send(metricFamilyJson(family, indent));

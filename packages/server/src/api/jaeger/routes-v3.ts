@@ -1,7 +1,8 @@
 import { encodeOtlpJson } from '@clew/codecs';
-import type { Store } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
+import type { SpanReader, Store } from '@clew/storage';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 import { parseV3FindTraces, parseV3GetTrace, parseV3Operations } from './params-v3.js';
 import { queryOf, sendV3 } from './reply.js';
 import { jaegerSpanKindName } from './span-kind.js';
@@ -18,14 +19,17 @@ const NO_TRACES = 'No traces found';
  * without the v1 adjusters, so OTLP in gives the same OTLP out.
  */
 export function registerV3Routes(app: FastifyInstance, store: Store): void {
-  app.get('/api/v3/services', async (_request, reply) => {
-    const services = await store.services();
+  // Every route reads the request's tenant only.
+  const spansOf = (request: FastifyRequest): SpanReader => spanReaderFor(store, request.tenant);
+
+  app.get('/api/v3/services', async (request, reply) => {
+    const services = await spansOf(request).services();
     return sendV3(reply, services.length > 0 ? { services } : {});
   });
 
   app.get('/api/v3/operations', async (request, reply) => {
     const { service, spanKind } = parseV3Operations(queryOf(request));
-    const operations = await store.operations({ service, ...(spanKind !== undefined && { spanKind }) });
+    const operations = await spansOf(request).operations({ service, ...(spanKind !== undefined && { spanKind }) });
     // api_v3 reports a span without a kind as "internal" (http_gateway.go getOperations).
     const out = operations.map((o) => ({ name: o.name, spanKind: jaegerSpanKindName(o.spanKind) || 'internal' }));
     return sendV3(reply, out.length > 0 ? { operations: out } : {});
@@ -33,16 +37,17 @@ export function registerV3Routes(app: FastifyInstance, store: Store): void {
 
   app.get<{ Params: { traceId: string } }>('/api/v3/traces/:traceId', async (request, reply) => {
     const { traceId, window } = parseV3GetTrace(request.params.traceId, queryOf(request));
-    const spans = traceId === ZERO_TRACE_ID ? [] : await store.getTrace(traceId, window);
+    const spans = traceId === ZERO_TRACE_ID ? [] : await spansOf(request).getTrace(traceId, window);
     if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', NO_TRACES);
     return sendV3(reply, { result: encodeOtlpJson(spans) });
   });
 
   app.get('/api/v3/traces', async (request, reply) => {
     const query = parseV3FindTraces(queryOf(request));
-    const found = await store.findTraces(query);
+    const spans = spansOf(request);
+    const found = await spans.findTraces(query);
     // One read for the page's traces; each keeps its own resource groups, one after another, as Jaeger combines them.
-    const read = await store.getTraces(found.traces.map((t) => t.traceId));
+    const read = await spans.getTraces(found.traces.map((t) => t.traceId));
     const resourceSpans = found.traces
       .map((t) => read.get(t.traceId) ?? [])
       .filter((spans) => spans.length > 0)
@@ -55,8 +60,9 @@ export function registerV3Routes(app: FastifyInstance, store: Store): void {
   // {} (not a 404) when nothing matches, as jsonpb writes an empty FindTraceSummariesResponse.
   app.get('/api/v3/trace-summaries', async (request, reply) => {
     const query = parseV3FindTraces(queryOf(request));
-    const found = await store.findTraces(query);
-    const digests = await store.summarizeTraces(found.traces.map((t) => t.traceId));
+    const spans = spansOf(request);
+    const found = await spans.findTraces(query);
+    const digests = await spans.summarizeTraces(found.traces.map((t) => t.traceId));
     const summaries = found.traces.flatMap((t) => {
       const d = digests.get(t.traceId);
       return d === undefined ? [] : [toV3TraceSummary(d)];

@@ -9,9 +9,10 @@ import {
 import type { RankedValue } from '@clew/analysis';
 import { compareAttributes } from '@clew/analysis';
 import type { UnixNanos } from '@clew/model';
-import type { SpanFilter, SpanSelection, Store } from '@clew/storage';
+import type { SpanFilter, SpanReader, SpanSelection, Store } from '@clew/storage';
 import { HEATMAP_BUCKETS_PER_DOUBLING, heatmapDurationBounds } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 import { parseQuery } from './parse-params.js';
 import { spanKindOf } from './to-trace-query.js';
 
@@ -58,7 +59,7 @@ export function registerAttributeComparisonRoutes(app: FastifyInstance, store: S
     const span = filter.end - filter.start + 1n;
     const buckets = BigInt(q.buckets);
     const step = (span + buckets - 1n) / buckets;
-    const map = await store.latencyHeatmap({ filter, step });
+    const map = await spanReaderFor(store, request.tenant).latencyHeatmap({ filter, step });
     const ds = map.cells.map((c) => c.d);
     const durationBuckets = [];
     if (ds.length > 0) {
@@ -78,7 +79,7 @@ export function registerAttributeComparisonRoutes(app: FastifyInstance, store: S
   });
 
   app.get(SEARCH_COMPARE_ROUTE, async (request): Promise<AttributeCompareResponse> =>
-    attributeComparison(store, parseQuery(request, AttributeCompareQuerySchema), now()),
+    attributeComparison(spanReaderFor(store, request.tenant), parseQuery(request, AttributeCompareQuerySchema), now()),
   );
 }
 
@@ -86,7 +87,7 @@ export function registerAttributeComparisonRoutes(app: FastifyInstance, store: S
  * The attributes over-represented in a selection of the matching spans (a duration/time band, or the errors) against
  * the rest of the window: the search page's "what is different" panel and the MCP server's compare_attributes.
  */
-export async function attributeComparison(store: Store, q: AttributeCompareQuery, nowMs: number): Promise<AttributeCompareResponse> {
+export async function attributeComparison(store: SpanReader, q: AttributeCompareQuery, nowMs: number): Promise<AttributeCompareResponse> {
   const filter = spanFilter(q, nowMs);
   const errors = q.selection === 'errors';
   const selection: SpanSelection = errors

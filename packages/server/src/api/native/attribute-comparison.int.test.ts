@@ -10,7 +10,7 @@ import type { Store } from '@clew/storage';
 import { heatmapDurationBucket, openDuckDBStore } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
-import { AttributeCatalog } from './attribute-catalog.js';
+import { AttributeCatalogs } from './attribute-catalogs.js';
 import { nativeApi } from './index.js';
 
 const MS = 1_000_000n;
@@ -55,7 +55,7 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => T0 as UnixNanos, checkpointIntervalMs: 0 });
   await store.append(fixture());
   app = Fastify();
-  await app.register(nativeApi, { store, catalog: new AttributeCatalog() });
+  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

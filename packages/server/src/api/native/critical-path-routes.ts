@@ -4,9 +4,10 @@ import type { CriticalPathQuery, CriticalPathResponse, TracePatternsResponse } f
 import { CRITICAL_PATH_DEFAULT_WINDOW_MS, CRITICAL_PATH_ROUTES, CriticalPathQuerySchema, TraceParamsSchema, TracePatternsQuerySchema } from '@clew/api';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
 import { serviceName } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader, Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 import { parseQuery, parseWith } from './parse-params.js';
 
 /** Traces read per getTraces call: one call costs about as much for 256 traces as for one (see traceql-metrics). */
@@ -29,13 +30,13 @@ interface Endpoint {
  */
 export function registerCriticalPathRoutes(app: FastifyInstance, store: Store, now: () => number = Date.now): void {
   app.get(CRITICAL_PATH_ROUTES.criticalPath, async (request): Promise<CriticalPathResponse> =>
-    endpointCriticalPath(store, parseQuery(request, CriticalPathQuerySchema), now()),
+    endpointCriticalPath(spanReaderFor(store, request.tenant), parseQuery(request, CriticalPathQuerySchema), now()),
   );
 
   app.get(CRITICAL_PATH_ROUTES.tracePatterns, async (request): Promise<TracePatternsResponse> => {
     const { traceId } = parseWith(TraceParamsSchema, request.params);
     const { minRepeats } = parseQuery(request, TracePatternsQuerySchema);
-    return tracePatternsOf(store, traceId, minRepeats);
+    return tracePatternsOf(spanReaderFor(store, request.tenant), traceId, minRepeats);
   });
 }
 
@@ -59,7 +60,7 @@ function addTrace(aggregator: CriticalPathAggregator, spans: readonly Span[], e:
  * The critical paths of an endpoint's traces in a window merged: which operations its time waits on (the route
  * above and the MCP server's endpoint_critical_path).
  */
-export async function endpointCriticalPath(store: Store, q: CriticalPathQuery, nowMs: number): Promise<CriticalPathResponse> {
+export async function endpointCriticalPath(store: SpanReader, q: CriticalPathQuery, nowMs: number): Promise<CriticalPathResponse> {
   const end = q.to ?? BigInt(nowMs) * 1_000_000n;
   const start = q.from ?? end - BigInt(CRITICAL_PATH_DEFAULT_WINDOW_MS) * 1_000_000n;
   const endpoint: Endpoint = { service: q.service, operation: q.operation, start, end, ...(q.minDuration !== undefined && { minDuration: q.minDuration }), ...(q.maxDuration !== undefined && { maxDuration: q.maxDuration }) };
@@ -99,7 +100,7 @@ export async function endpointCriticalPath(store: Store, q: CriticalPathQuery, n
 }
 
 /** The N+1 calls and retries in one trace (the route above and the MCP server's trace_patterns); TRACE_NOT_FOUND when absent. */
-export async function tracePatternsOf(store: Store, traceId: TraceId, minRepeats: number): Promise<TracePatternsResponse> {
+export async function tracePatternsOf(store: SpanReader, traceId: TraceId, minRepeats: number): Promise<TracePatternsResponse> {
   const spans = await store.getTrace(traceId);
   if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
   const found = tracePatterns(patternSpansFromModel(spans), { minRepeats });

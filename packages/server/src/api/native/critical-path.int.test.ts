@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { AttributeCatalog } from './attribute-catalog.js';
+import { AttributeCatalogs } from './attribute-catalogs.js';
 import { nativeApi } from './index.js';
 
 const MS = 1_000_000n;
@@ -111,7 +111,7 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append(traces.flat());
   app = Fastify();
-  await app.register(nativeApi, { store, catalog: new AttributeCatalog() });
+  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

@@ -14,7 +14,7 @@ export function registerHealthRoutes(app: FastifyInstance, health: ServiceHealth
     const q = parseQuery(request, HealthWindowSchema);
     const w = resolveHealthWindow({ from: q.from, to: q.to, stepNanos: q.step }, now(), HEALTH_MAX_POINTS);
     const spanKind = q.spanKind ?? 'server';
-    return { ...w, spanKind, services: await health.services(w, spanKind) };
+    return { ...w, spanKind, services: await health.forTenant(request.tenant).services(w, spanKind) };
   });
 
   app.get(ROUTES.serviceHealth, async (request): Promise<ServiceDetailResponse> => {
@@ -22,12 +22,12 @@ export function registerHealthRoutes(app: FastifyInstance, health: ServiceHealth
     const q = parseQuery(request, ServiceDetailQuerySchema);
     const w = resolveHealthWindow({ from: q.from, to: q.to, stepNanos: q.step }, now(), HEALTH_MAX_POINTS);
     const spanKind = q.spanKind ?? 'server';
-    return { ...w, spanKind, ...(await health.service(service, w, spanKind, q.operation)) };
+    return { ...w, spanKind, ...(await health.forTenant(request.tenant).service(service, w, spanKind, q.operation)) };
   });
 
   app.get(ROUTES.serviceMap, async (request): Promise<ServiceMapResponse> => {
     const q = parseQuery(request, HealthWindowSchema);
     const w = resolveHealthWindow({ from: q.from, to: q.to, stepNanos: q.step }, now(), HEALTH_MAX_POINTS);
-    return { from: w.from, to: w.to, ...(await health.map(w)) };
+    return { from: w.from, to: w.to, ...(await health.forTenant(request.tenant).map(w)) };
   });
 }

@@ -3,7 +3,8 @@ import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { apiErrorHandler } from '../error-handler.js';
-import type { AttributeCatalog } from './attribute-catalog.js';
+import { decorateTenant } from '../../auth/request-tenant.js';
+import type { AttributeCatalogs } from './attribute-catalogs.js';
 import { nativeErrorReply } from './error-body.js';
 import type { ServiceHealthQueries } from '../../query/metrics/service-health.js';
 import { registerCompareRoutes } from './compare-routes.js';
@@ -15,12 +16,13 @@ import { TraceCache } from './trace-cache.js';
 import { registerTracePartRoutes } from './trace-part-routes.js';
 
 export { AttributeCatalog } from './attribute-catalog.js';
+export { AttributeCatalogs } from './attribute-catalogs.js';
 export { TraceCache } from './trace-cache.js';
 
 export interface NativeApiOptions {
   readonly store: Store;
-  /** Where autocomplete suggestions come from: the server's catalog, which ingest feeds. */
-  readonly catalog: AttributeCatalog;
+  /** Where autocomplete suggestions come from: the server's catalogs (one per tenant), which ingest feeds. */
+  readonly catalogs: AttributeCatalogs;
   /** Recently read traces for the trace page's outline, span and search routes; a 200,000-span cache by default. */
   readonly traceCache?: TraceCache;
   /** Service health over the metrics rollups; its routes answer only when given. */
@@ -31,17 +33,19 @@ export interface NativeApiOptions {
 
 /**
  * Clew's own query API for its UI, under /api/clew/v1 (routes and shapes in @clew/api). A fastify plugin; its error
- * handler covers its routes only, so the Jaeger API beside it keeps Jaeger's error envelopes.
- * @example await app.register(nativeApi, { store })
+ * handler covers its routes only, so the Jaeger API beside it keeps Jaeger's error envelopes. Every route reads the
+ * request's tenant only (`request.tenant`).
+ * @example await app.register(nativeApi, { store, catalogs })
  */
 export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): Promise<void> {
+  decorateTenant(app);
   app.setErrorHandler(
     apiErrorHandler('native api', (reply, err) => {
       const { status, body } = nativeErrorReply(err);
       return reply.code(status).send(body);
     }),
   );
-  registerNativeRoutes(app, opts.store, opts.catalog);
+  registerNativeRoutes(app, opts.store, opts.catalogs);
   registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
   registerAttributeComparisonRoutes(app, opts.store);
   registerCompareRoutes(app, opts.store);

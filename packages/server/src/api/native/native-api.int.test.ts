@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { AttributeCatalog } from './attribute-catalog.js';
+import { AttributeCatalogs } from './attribute-catalogs.js';
 import { nativeApi, TraceCache } from './index.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
@@ -88,14 +88,14 @@ const newTrace = makeTrace(
 let dir: string;
 let store: Store;
 let app: FastifyInstance;
-const catalog = new AttributeCatalog();
+const catalogs = new AttributeCatalogs();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clew-native-api-'));
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append([...oldTrace, ...midTrace, ...newTrace]);
   app = Fastify();
-  await app.register(nativeApi, { store, catalog });
+  await app.register(nativeApi, { store, catalogs });
   await app.ready();
 });
 
@@ -205,7 +205,7 @@ describe('search', () => {
     const ownApp = Fastify();
     try {
       await own.append([...oldTrace, ...midTrace, ...newTrace]);
-      await ownApp.register(nativeApi, { store: own, catalog: new AttributeCatalog() });
+      await ownApp.register(nativeApi, { store: own, catalogs: new AttributeCatalogs() });
       const search = async (query: string) => SearchResponseSchema.parse((await ownApp.inject({ method: 'GET', url: `/api/clew/v1/search?${query}` })).json());
       const first = await search('limit=1');
       expect(first.traces.map((t) => t.traceId)).toEqual([NEW]);
@@ -347,7 +347,7 @@ describe('trace outline, span details and search', () => {
       getTraceOutline: { value: (...args: Parameters<Store['getTraceOutline']>) => (reads.outline++, store.getTraceOutline(...args)) },
     });
     const cached = Fastify();
-    await cached.register(nativeApi, { store: counting, catalog, traceCache: new TraceCache(10) });
+    await cached.register(nativeApi, { store: counting, catalogs, traceCache: new TraceCache(10) });
     try {
       const ask = async (url: string) => expect((await cached.inject({ method: 'GET', url })).statusCode).toBe(200);
       await ask(`/api/clew/v1/traces/${NEW}/outline`);
@@ -371,7 +371,7 @@ describe('trace outline, span details and search', () => {
         getTraceOutline: { value: async () => [...served].sort(compareSpanOrder).map(spanOutline) },
       });
       const app = Fastify();
-      await app.register(nativeApi, { store: growing, catalog, traceCache: new TraceCache(100) });
+      await app.register(nativeApi, { store: growing, catalogs, traceCache: new TraceCache(100) });
       try {
         const outline = (await app.inject({ method: 'GET', url: `/api/clew/v1/traces/${NEW}/outline` })).json() as ApiTraceOutline;
         served = [...arrive, ...newTrace];

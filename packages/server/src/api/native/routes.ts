@@ -23,40 +23,43 @@ import type { Span, UnixNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
-import type { AttributeCatalog } from './attribute-catalog.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
+import type { AttributeCatalogs } from './attribute-catalogs.js';
 import { parseQuery, parseWith } from './parse-params.js';
 import { spanKindOf, toTraceQuery } from './to-trace-query.js';
 import { searchTraces } from './search-traces.js';
 
-/** The native API's routes over the Store; answers typed by @clew/api. */
-export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog: AttributeCatalog): void {
+/** The native API's routes over the Store, each reading the request's tenant only; answers typed by @clew/api. */
+export function registerNativeRoutes(app: FastifyInstance, store: Store, catalogs: AttributeCatalogs): void {
+  const spansOf = (request: FastifyRequest) => spanReaderFor(store, request.tenant);
+
   /** The spans of the trace named in the path, or TRACE_NOT_FOUND. */
   const loadTrace = async (request: FastifyRequest): Promise<Span[]> => {
     const { traceId } = parseWith(TraceParamsSchema, request.params);
     const { start, end } = parseQuery(request, TraceQuerySchema);
     const window = { ...(start !== undefined && { start: start as UnixNanos }), ...(end !== undefined && { end: end as UnixNanos }) };
-    const spans = await store.getTrace(traceId, window);
+    const spans = await spansOf(request).getTrace(traceId, window);
     if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
-    catalog.record(spans);
+    catalogs.for(request.tenant).record(spans);
     return spans;
   };
 
-  app.get(ROUTES.services, async (): Promise<ServicesResponse> => ({ services: await store.services() }));
+  app.get(ROUTES.services, async (request): Promise<ServicesResponse> => ({ services: await spansOf(request).services() }));
 
   app.get(ROUTES.operations, async (request): Promise<OperationsResponse> => {
     const q = parseQuery(request, OperationsQuerySchema);
-    const ops = await store.operations({ service: q.service, ...(q.spanKind !== undefined && { spanKind: spanKindOf(q.spanKind) }) });
+    const ops = await spansOf(request).operations({ service: q.service, ...(q.spanKind !== undefined && { spanKind: spanKindOf(q.spanKind) }) });
     return { operations: ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] })) };
   });
 
-  app.get(ROUTES.search, async (request): Promise<SearchResponse> => searchTraces(store, parseQuery(request, SearchQuerySchema)));
+  app.get(ROUTES.search, async (request): Promise<SearchResponse> => searchTraces(spansOf(request), parseQuery(request, SearchQuerySchema)));
 
   app.get(ROUTES.searchPoints, async (request): Promise<SearchPointsResponse> => {
     const q = parseQuery(request, SearchQuerySchema);
     if (q.q !== undefined) {
       throw new ClewError('BAD_PARAMETER', 'points take the form fields only; a TraceQL search plots its page of results', { parameter: 'q' });
     }
-    const found = await store.tracePoints(toTraceQuery(q), SEARCH_MAX_POINTS);
+    const found = await spansOf(request).tracePoints(toTraceQuery(q), SEARCH_MAX_POINTS);
     const points = found.points.map((p) => ({
       traceId: p.traceId,
       startTimeUnixNano: p.startTimeUnixNano.toString(),
@@ -79,11 +82,11 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
 
   app.get(ROUTES.attributeKeys, async (request): Promise<AttributeKeysResponse> => {
     const q = parseQuery(request, AttributeKeysQuerySchema);
-    return { keys: catalog.keysOf(q.service, q.prefix) };
+    return { keys: catalogs.for(request.tenant).keysOf(q.service, q.prefix) };
   });
 
   app.get(ROUTES.attributeValues, async (request): Promise<AttributeValuesResponse> => {
     const q = parseQuery(request, AttributeValuesQuerySchema);
-    return { key: q.key, values: catalog.valuesOf(q.key, q.service, q.prefix) };
+    return { key: q.key, values: catalogs.for(request.tenant).valuesOf(q.key, q.service, q.prefix) };
   });
 }

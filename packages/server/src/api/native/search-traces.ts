@@ -1,6 +1,6 @@
 import type { SearchQuery, SearchResponse, TraceRow } from '@clew/api';
 import { anchorText } from '@clew/api';
-import type { MatchedSpan, Store, TraceDigest } from '@clew/storage';
+import type { MatchedSpan, SpanReader, TraceDigest } from '@clew/storage';
 import { hasSpanConditions, toTraceQuery } from './to-trace-query.js';
 import { traceRow } from './trace-row.js';
 import { searchTraceQLPage } from './traceql-search.js';
@@ -9,7 +9,7 @@ import { searchTraceQLPage } from './traceql-search.js';
  * One page of a trace search, by the form's fields or by TraceQL (`q`): the native API's search route and the MCP
  * server's search tool both answer with it.
  */
-export async function searchTraces(store: Store, q: SearchQuery): Promise<SearchResponse> {
+export async function searchTraces(store: SpanReader, q: SearchQuery): Promise<SearchResponse> {
   if (q.q !== undefined) {
     const page = await searchTraceQLPage(store, q.q, q);
     const digests = await store.summarizeTraces(page.traceIds);

@@ -1,5 +1,5 @@
 import type { Span, SpanOutline, TraceId, UnixNanos } from '@clew/model';
-import { spanOutline } from '@clew/model';
+import { DEFAULT_TENANT, spanOutline } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
 import { describe, expect, it } from 'vitest';
 import { TraceCache } from './trace-cache.js';
@@ -10,18 +10,18 @@ const traceOf = (id: string, n: number): Span[] =>
   makeTrace(T0, { service: 's', name: 'root', at: 0, ms: 10, children: Array.from({ length: n - 1 }, (_, i) => ({ service: 's', name: `c${i}`, at: i % 10, ms: 1 })) }, id.padStart(32, '0') as TraceId);
 const id = (s: string) => s.padStart(32, '0') as TraceId;
 const outlinesOf = (spans: readonly Span[]): SpanOutline[] => spans.map(spanOutline);
-const put = (cache: TraceCache, traceId: TraceId, spans: readonly Span[], readFull = async () => spans) =>
-  cache.put(traceId, outlinesOf(spans), readFull);
+const put = (cache: TraceCache, traceId: TraceId, spans: readonly Span[], readFull = async () => spans, tenant = DEFAULT_TENANT) =>
+  cache.put(tenant, traceId, outlinesOf(spans), readFull);
 
 describe('TraceCache', () => {
   it('drops the least recently used traces once the span budget is spent', () => {
     const cache = new TraceCache(10);
     put(cache, id('a'), traceOf('a', 4));
     put(cache, id('b'), traceOf('b', 4));
-    cache.get(id('a')); // a is now the most recent
+    cache.get(DEFAULT_TENANT, id('a')); // a is now the most recent
     put(cache, id('c'), traceOf('c', 4));
-    expect(cache.get(id('b'))).toBeUndefined();
-    expect(cache.get(id('a'))?.outlines).toHaveLength(4);
+    expect(cache.get(DEFAULT_TENANT, id('b'))).toBeUndefined();
+    expect(cache.get(DEFAULT_TENANT, id('a'))?.outlines).toHaveLength(4);
     expect(cache.size).toEqual({ traces: 2, spans: 8 });
   });
 
@@ -40,8 +40,8 @@ describe('TraceCache', () => {
     const spans = traceOf('a', 3);
     put(cache, id('a'), spans);
     now = 5_000;
-    expect(cache.get(id('a'), 1_000)).toBeUndefined();
-    const e = cache.get(id('a'))!;
+    expect(cache.get(DEFAULT_TENANT, id('a'), 1_000)).toBeUndefined();
+    const e = cache.get(DEFAULT_TENANT, id('a'))!;
     expect(e.outlines[e.indexOf(spans[2]!.spanId)]).toEqual(spanOutline(spans[2]!));
     expect(e.indexOf('ffffffffffffffff')).toBe(-1);
     expect(JSON.parse(e.outlineJson).spanIds).toBe(e.outlines.map((s) => s.spanId).join(''));
@@ -61,5 +61,15 @@ describe('TraceCache', () => {
     expect(reads).toBe(2);
     expect(a.byId(spans[1]!.spanId)).toBe(spans[1]);
     expect(a.byId('ffffffffffffffff')).toBeUndefined();
+  });
+
+  it("keeps each tenant's copy of one trace id apart", () => {
+    const cache = new TraceCache(10);
+    put(cache, id('a'), traceOf('a', 2), undefined, 'tenant-a');
+    put(cache, id('a'), traceOf('a', 3), undefined, 'tenant-b');
+    expect(cache.get('tenant-a', id('a'))?.outlines).toHaveLength(2);
+    expect(cache.get('tenant-b', id('a'))?.outlines).toHaveLength(3);
+    expect(cache.get(DEFAULT_TENANT, id('a'))).toBeUndefined();
+    expect(cache.size).toEqual({ traces: 2, spans: 5 });
   });
 });

@@ -1,5 +1,5 @@
 import { toTraceOutline } from '@clew/api';
-import type { Span, SpanOutline, TraceId } from '@clew/model';
+import type { Span, SpanOutline, Tenant, TraceId } from '@clew/model';
 
 /** How many spans the cache holds across its traces: a few 50,000-span traces, some hundred MB of heap at most. */
 export const TRACE_CACHE_SPANS = 200_000;
@@ -67,10 +67,11 @@ export class CachedTrace {
 /**
  * Recently read traces, least recently used dropped first, bounded by their total span count, so the trace page's
  * outline and the span details and searches that follow it read the store once each. A trace bigger than the whole
- * budget is not kept.
+ * budget is not kept. Entries are the tenant's: one trace id read by two tenants is two traces, each its tenant's spans.
  */
 export class TraceCache {
-  private readonly entries = new Map<TraceId, CachedTrace>();
+  /** By cacheKey (tenant and trace id). */
+  private readonly entries = new Map<string, CachedTrace>();
   private spanCount = 0;
 
   constructor(
@@ -79,23 +80,25 @@ export class TraceCache {
   ) {}
 
   /** The cached trace, or undefined; `maxAgeMs` refuses entries read longer ago than that. Touches what it returns. */
-  get(traceId: TraceId, maxAgeMs = Infinity): CachedTrace | undefined {
-    const e = this.entries.get(traceId);
+  get(tenant: Tenant, traceId: TraceId, maxAgeMs = Infinity): CachedTrace | undefined {
+    const key = cacheKey(tenant, traceId);
+    const e = this.entries.get(key);
     if (e === undefined || this.now() - e.readAt > maxAgeMs) return undefined;
-    this.entries.delete(traceId);
-    this.entries.set(traceId, e);
+    this.entries.delete(key);
+    this.entries.set(key, e);
     return e;
   }
 
   /**
-   * Keeps a freshly read outline (in API order) as the newest entry, dropping the oldest past the budget;
-   * `readFull` reads the same trace in full when a route first needs it.
+   * Keeps a freshly read outline (in API order) of the tenant's trace as the newest entry, dropping the oldest past
+   * the budget; `readFull` reads the same trace in full when a route first needs it.
    */
-  put(traceId: TraceId, outlines: readonly SpanOutline[], readFull: () => Promise<readonly Span[]>): CachedTrace {
+  put(tenant: Tenant, traceId: TraceId, outlines: readonly SpanOutline[], readFull: () => Promise<readonly Span[]>): CachedTrace {
+    const key = cacheKey(tenant, traceId);
     const e = new CachedTrace(outlines, this.now(), readFull);
-    this.delete(traceId);
+    this.delete(key);
     if (outlines.length > this.maxSpans) return e;
-    this.entries.set(traceId, e);
+    this.entries.set(key, e);
     this.spanCount += outlines.length;
     for (const [id] of this.entries) {
       if (this.spanCount <= this.maxSpans) break;
@@ -109,10 +112,13 @@ export class TraceCache {
     return { traces: this.entries.size, spans: this.spanCount };
   }
 
-  private delete(traceId: TraceId): void {
-    const old = this.entries.get(traceId);
+  private delete(key: string): void {
+    const old = this.entries.get(key);
     if (old === undefined) return;
-    this.entries.delete(traceId);
+    this.entries.delete(key);
     this.spanCount -= old.outlines.length;
   }
 }
+
+/** Tenant names hold no space (the model's tenant name rule), so a space keeps (a, "b c") apart from ("a b", c). */
+const cacheKey = (tenant: Tenant, traceId: TraceId): string => `${tenant} ${traceId}`;

@@ -3,8 +3,9 @@ import { matchesWords, ROUTES, searchWords, SpanParamsSchema, spanSearchText, to
 import { serviceName } from '@clew/model';
 import type { TraceId } from '@clew/model';
 import type { Store } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 import { parseQuery, parseWith } from './parse-params.js';
 import { readCachedTrace } from './read-cached-trace.js';
 import type { CachedTrace, TraceCache } from './trace-cache.js';
@@ -13,22 +14,23 @@ import { TRACE_CACHE_FRESH_MS } from './trace-cache.js';
 /**
  * The trace page's routes: the outline it draws, then span details and attribute search on demand. All three read
  * through `cache`: opening a trace reads its outline only, the first detail or search reads it in full, and the
- * clicks after that read memory.
+ * clicks after that read memory. Each request reads its tenant's trace.
  */
 export function registerTracePartRoutes(app: FastifyInstance, store: Store, cache: TraceCache): void {
-  const cached = (traceId: TraceId, maxAgeMs = Infinity): Promise<CachedTrace> => readCachedTrace(store, cache, traceId, maxAgeMs);
+  const cached = (request: FastifyRequest, traceId: TraceId, maxAgeMs = Infinity): Promise<CachedTrace> =>
+    readCachedTrace(spanReaderFor(store, request.tenant), request.tenant, cache, traceId, maxAgeMs);
 
   // Re-read once the cached copy is older than TRACE_CACHE_FRESH_MS: a trace may still be receiving spans. The span
   // and search routes take any cached copy, so the indexes they give are those of the outline last served.
   app.get(ROUTES.traceOutline, async (request, reply) => {
     const { traceId } = parseWith(TraceParamsSchema, request.params);
-    const trace = await cached(traceId, TRACE_CACHE_FRESH_MS);
+    const trace = await cached(request, traceId, TRACE_CACHE_FRESH_MS);
     return reply.type('application/json').send(trace.outlineJson);
   });
 
   app.get(ROUTES.traceSpan, async (request) => {
     const { traceId, spanId } = parseWith(SpanParamsSchema, request.params);
-    const span = (await (await cached(traceId)).full()).byId(spanId);
+    const span = (await (await cached(request, traceId)).full()).byId(spanId);
     if (!span) throw new ClewError('SPAN_NOT_FOUND', `span ${spanId} is not in trace ${traceId}`);
     return toApiTrace([span]);
   });
@@ -36,7 +38,7 @@ export function registerTracePartRoutes(app: FastifyInstance, store: Store, cach
   app.get(ROUTES.traceSearch, async (request): Promise<TraceSearchResponse> => {
     const { traceId } = parseWith(TraceParamsSchema, request.params);
     const words = searchWords(parseQuery(request, TraceSearchQuerySchema).q);
-    const trace = await cached(traceId);
+    const trace = await cached(request, traceId);
     if (words.length === 0) return { spans: [] };
     const { spans } = await trace.full();
     trace.searchText ??= spans.map((s) =>

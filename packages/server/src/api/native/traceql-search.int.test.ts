@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from './attribute-catalog.js';
+import { AttributeCatalogs } from './attribute-catalogs.js';
 import { nativeApi } from './index.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append([...traces.flat(), ...health]);
   app = Fastify();
-  await app.register(nativeApi, { store, catalog: new AttributeCatalog() });
+  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
   await app.ready();
 });
 

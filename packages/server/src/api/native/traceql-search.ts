@@ -1,6 +1,6 @@
 import type { SearchQuery } from '@clew/api';
 import type { TraceId, UnixNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader } from '@clew/storage';
 import { MAX_INSPECTED_TRACES, parseTraceQL, searchTraceQL } from '../../query/traceql/index.js';
 import { ClewError } from '../../errors.js';
 
@@ -18,7 +18,7 @@ export interface TraceQLPage {
  * asks for one trace past the page instead, which is enough to know whether an older page exists.
  * A parse error is a BAD_PARAMETER on `q` carrying the position.
  */
-export async function searchTraceQLPage(store: Store, text: string, q: SearchQuery): Promise<TraceQLPage> {
+export async function searchTraceQLPage(store: SpanReader, text: string, q: SearchQuery): Promise<TraceQLPage> {
   const parsed = parseTraceQL(text);
   if (!parsed.ok) {
     const { message, offset, line, column } = parsed.error;

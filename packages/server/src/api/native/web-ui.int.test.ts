@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../observability/metrics.js';
 import { WriteAheadLog } from '../../wal/wal.js';
 import { queryApp } from '../query-app.js';
-import { AttributeCatalog } from './attribute-catalog.js';
+import { AttributeCatalogs } from './attribute-catalogs.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
 const INDEX = '<!doctype html><div id="root"></div>';
@@ -24,7 +24,7 @@ let unbuilt: FastifyInstance;
 
 async function app(webDir: string): Promise<FastifyInstance> {
   const a = Fastify();
-  await a.register(queryApp, { store, wal, metrics: createMetrics(), catalog: new AttributeCatalog(), webDir });
+  await a.register(queryApp, { store, wal, metrics: createMetrics(), catalogs: new AttributeCatalogs(), webDir });
   await a.ready();
   return a;
 }

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Span, SpanId, TraceId, UnixNanos } from '@clew/model';
-import { SpanKind, StatusCode, str } from '@clew/model';
+import { DEFAULT_TENANT, SpanKind, StatusCode, str } from '@clew/model';
 import { makeResource, makeSpan } from '@clew/model/testing';
 import type { Store } from '@clew/storage';
 import { openDuckDBStore } from '@clew/storage';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { tempoApi } from './index.js';
 
 /*
@@ -95,10 +95,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clew-tempo-metrics-'));
   store = await openDuckDBStore({ dir, now: () => (T0 + 120n * S) as UnixNanos, checkpointIntervalMs: 0 });
   await store.append(SPANS);
-  const catalog = new AttributeCatalog();
-  catalog.record(SPANS);
+  const catalogs = new AttributeCatalogs();
+  catalogs.for(DEFAULT_TENANT).record(SPANS);
   app = Fastify();
-  await app.register(tempoApi, { store, catalog });
+  await app.register(tempoApi, { store, catalogs });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

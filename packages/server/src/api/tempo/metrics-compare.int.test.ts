@@ -9,7 +9,7 @@ import { openDuckDBStore } from '@clew/storage';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { tempoApi } from './index.js';
 
 /*
@@ -57,7 +57,7 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => (T0 + 120n * S) as UnixNanos, checkpointIntervalMs: 0 });
   await store.append(SPANS);
   app = Fastify();
-  await app.register(tempoApi, { store, catalog: new AttributeCatalog() });
+  await app.register(tempoApi, { store, catalogs: new AttributeCatalogs() });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 

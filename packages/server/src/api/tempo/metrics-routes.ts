@@ -3,6 +3,7 @@ import type { Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { queryOf } from '../jaeger/reply.js';
 import { ClewError } from '../../errors.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 import { parseTraceQL, parseTraceQLMetrics } from '../../query/traceql/index.js';
 import type { HintValue, MetricsQuery } from '../../query/traceql/index.js';
 import { queryRangeTraceQL } from '../../query/traceql-metrics/index.js';
@@ -19,13 +20,13 @@ export function registerTempoMetricsRoutes(app: FastifyInstance, store: Store): 
     const req = parseQueryRangeParams(queryOf(request), nowNanos());
     const { query, hints } = parseMetrics(req.query);
     const exemplars = req.instant ? 0 : exemplarsWithHint(req.exemplars, hints.get('exemplars'));
-    const result = await queryRangeTraceQL(store, query, { ...req, exemplars });
+    const result = await queryRangeTraceQL(spanReaderFor(store, request.tenant), query, { ...req, exemplars });
     return sendJson(reply, queryRangeResponseJson(result));
   });
 
   app.get('/api/metrics/query', async (request, reply) => {
     const req = parseInstantParams(queryOf(request), nowNanos());
-    const result = await queryRangeTraceQL(store, parseMetrics(req.query).query, req);
+    const result = await queryRangeTraceQL(spanReaderFor(store, request.tenant), parseMetrics(req.query).query, req);
     return sendJson(reply, queryInstantResponseJson(result));
   });
 }

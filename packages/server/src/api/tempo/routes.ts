@@ -1,8 +1,9 @@
 import type { Span } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader, Store } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { queryOf } from '../jaeger/reply.js';
-import type { AttributeCatalog } from '../native/attribute-catalog.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
+import type { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { parseTraceQL, searchTraceQL } from '../../query/traceql/index.js';
 import { ClewError } from '../../errors.js';
 import { sendJson, sendText } from './reply.js';
@@ -20,8 +21,13 @@ import { registerTempoTraceDiffRoutes } from './trace-diff-routes.js';
 /** What /api/status/buildinfo answers: a Tempo 2.x version, so that Grafana turns on TraceQL and the v2 tag APIs. */
 export const TEMPO_COMPATIBLE_VERSION = '2.9.0';
 
-/** Tempo's query API (query-frontend routes of modules.go) over a Store, as Tempo 2.x answers it. */
-export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog: AttributeCatalog): void {
+/**
+ * Tempo's query API (query-frontend routes of modules.go) over a Store, as Tempo 2.x answers it. Every route reads
+ * the request's tenant only (the X-Scope-OrgID of Tempo's multi-tenancy, as the auth hook sets it).
+ */
+export function registerTempoRoutes(app: FastifyInstance, store: Store, catalogs: AttributeCatalogs): void {
+  const spansOf = (request: FastifyRequest): SpanReader => spanReaderFor(store, request.tenant);
+
   app.get('/api/echo', async (_request, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send('echo'));
   app.get('/ready', async (_request, reply) => sendText(reply, 200, 'ready'));
   app.get('/api/status/buildinfo', async (_request, reply) =>
@@ -31,9 +37,10 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
   const readTrace = async (request: FastifyRequest<{ Params: { traceId: string } }>): Promise<Span[]> => {
     const traceId = parseTempoTraceId(request.params.traceId);
     const window = windowNanos(parseUnixRange(queryOf(request)));
-    let spans = await store.getTrace(traceId, window);
+    const reader = spansOf(request);
+    let spans = await reader.getTrace(traceId, window);
     // start/end only say where to look first: a stored trace outside them is still found (Tempo would answer 404).
-    if (spans.length === 0 && (window.start !== undefined || window.end !== undefined)) spans = await store.getTrace(traceId);
+    if (spans.length === 0 && (window.start !== undefined || window.end !== undefined)) spans = await reader.getTrace(traceId);
     if (spans.length === 0) throw new ClewError('TRACE_NOT_FOUND', 'trace not found');
     return spans;
   };
@@ -54,7 +61,7 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
     const req = parseTempoSearch(queryOf(request));
     const parsed = parseTraceQL(req.q ?? tagsToTraceQL(req.tags));
     if (!parsed.ok) throw new ClewError('BAD_PARAMETER', parsed.error.message);
-    const result = await searchTraceQL(store, parsed.query, {
+    const result = await searchTraceQL(spansOf(request), parsed.query, {
       ...windowNanos(req),
       limit: req.limit,
       spansPerSpanSet: req.spss,
@@ -66,6 +73,7 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
 
   app.get('/api/search/tags', async (request, reply) => {
     const scope = parseScope(queryOf(request).get('scope'));
+    const catalog = catalogs.for(request.tenant);
     const names = scope === undefined ? [...new Set([...attributeKeys(catalog, 'span'), ...attributeKeys(catalog, 'resource')])].sort() : tagNamesOf(catalog, scope);
     return sendJson(reply, { tagNames: names });
   });
@@ -73,15 +81,16 @@ export function registerTempoRoutes(app: FastifyInstance, store: Store, catalog:
   app.get('/api/v2/search/tags', async (request, reply) => {
     const scope = parseScope(queryOf(request).get('scope'));
     const scopes: TagScope[] = scope === undefined ? ['span', 'resource', 'intrinsic'] : [scope];
+    const catalog = catalogs.for(request.tenant);
     return sendJson(reply, { scopes: scopes.map((name) => ({ name, tags: tagNamesOf(catalog, name) })) });
   });
 
   app.get<{ Params: { tag: string } }>('/api/search/tag/:tag/values', async (request, reply) =>
-    sendJson(reply, { tagValues: await tagValues(store, catalog, request.params.tag) }),
+    sendJson(reply, { tagValues: await tagValues(spansOf(request), catalogs.for(request.tenant), request.params.tag) }),
   );
 
   app.get<{ Params: { tag: string } }>('/api/v2/search/tag/:tag/values', async (request, reply) =>
-    sendJson(reply, { tagValues: await typedTagValues(store, catalog, request.params.tag) }),
+    sendJson(reply, { tagValues: await typedTagValues(spansOf(request), catalogs.for(request.tenant), request.params.tag) }),
   );
 
   registerTempoMetricsRoutes(app, store);

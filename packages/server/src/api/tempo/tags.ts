@@ -1,5 +1,5 @@
 import type { AnyValue } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader } from '@clew/storage';
 import type { AttributeCatalog, AttributeScope } from '../native/attribute-catalog.js';
 import { ClewError } from '../../errors.js';
 import { INTRINSICS, UNSUPPORTED_INTRINSICS } from '../../query/traceql/intrinsics.js';
@@ -58,7 +58,7 @@ const TYPE_NAMES: Partial<Record<AnyValue['type'], string>> = { string: 'string'
  * has seen. Scopes Clew's TraceQL does not search (event, link, instrumentation) and intrinsics it keeps no
  * suggestions for are answered empty; text that is no identifier at all is a 400, with Tempo's message.
  */
-export async function typedTagValues(store: Store, catalog: AttributeCatalog, tag: string): Promise<TypedTagValue[]> {
+export async function typedTagValues(store: SpanReader, catalog: AttributeCatalog, tag: string): Promise<TypedTagValue[]> {
   const strings = (values: readonly string[]) => values.map((value) => ({ type: 'string', value }));
   const intrinsic = INTRINSICS.get(tag);
   switch (intrinsic) {
@@ -97,7 +97,7 @@ const LEGACY_ROOT_TAGS: Readonly<Record<string, 'rootServiceName' | 'rootName'>>
  * `name` from the Store, `root.service.name` and `root.name` from the roots the catalog has seen, `status.code` its
  * keywords, any other tag the values of that span or resource attribute.
  */
-export async function tagValues(store: Store, catalog: AttributeCatalog, tag: string): Promise<string[]> {
+export async function tagValues(store: SpanReader, catalog: AttributeCatalog, tag: string): Promise<string[]> {
   if (tag === 'service.name') return store.services();
   if (tag === 'name') return spanNames(store);
   if (tag === 'status.code') return [...KEYWORDS.status!];
@@ -113,7 +113,7 @@ function inScope(scopes: ReadonlySet<AttributeScope>, scope: string | undefined)
 }
 
 /** Every span name the Store knows, across services, sorted. */
-async function spanNames(store: Store): Promise<string[]> {
+async function spanNames(store: SpanReader): Promise<string[]> {
   const names = new Set<string>();
   for (const service of await store.services()) for (const op of await store.operations({ service })) names.add(op.name);
   return [...names].sort();

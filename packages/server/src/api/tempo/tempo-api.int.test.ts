@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Span, SpanId, TraceId, UnixNanos } from '@clew/model';
-import { bool, int, SpanKind, StatusCode, str } from '@clew/model';
+import { bool, DEFAULT_TENANT, int, SpanKind, StatusCode, str } from '@clew/model';
 import { makeResource, makeSpan } from '@clew/model/testing';
 import type { Store } from '@clew/storage';
 import { openDuckDBStore } from '@clew/storage';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { tempoApi } from './index.js';
 
 const NOW_S = 1_700_000_000; // 2023-11-14T22:13:20Z
@@ -131,10 +131,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'clew-tempo-api-'));
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append(SPANS);
-  const catalog = new AttributeCatalog();
-  catalog.record(SPANS);
+  const catalogs = new AttributeCatalogs();
+  catalogs.for(DEFAULT_TENANT).record(SPANS);
   app = Fastify();
-  await app.register(tempoApi, { store, catalog });
+  await app.register(tempoApi, { store, catalogs });
   await app.ready();
 });
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { tempoApi } from './index.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   await store.append([...traceA, ...traceB]);
   app = Fastify();
-  await app.register(tempoApi, { store, catalog: new AttributeCatalog() });
+  await app.register(tempoApi, { store, catalogs: new AttributeCatalogs() });
   await app.ready();
 });
 

@@ -1,6 +1,7 @@
 import type { Span } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader, Store } from '@clew/storage';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 import { goJson } from './trace-diff/go-json.js';
 import type { GoValue } from './trace-diff/go-json.js';
 import { diffTraces, VERSION_TRACE_PATCH_V0 } from './trace-diff/patch.js';
@@ -32,7 +33,8 @@ export function registerTempoTraceDiffRoutes(app: FastifyInstance, store: Store)
         if (e instanceof TraceDiffRequestError) return plain(reply, 400, e.message);
         throw e;
       }
-      const [base, compare] = await Promise.all([readTrace(store, req.base), readTrace(store, req.compare)]);
+      const spans = spanReaderFor(store, request.tenant);
+      const [base, compare] = await Promise.all([readTrace(spans, req.base), readTrace(spans, req.compare)]);
       if (base.length === 0 || compare.length === 0) return plain(reply, 404, 'Not Found');
       const body: GoValue =
         req.format === VERSION_TRACE_PATCH_V0
@@ -46,12 +48,12 @@ export function registerTempoTraceDiffRoutes(app: FastifyInstance, store: Store)
 }
 
 /** A trace by id; start/end (unix seconds) say where to look first, as for Tempo's trace-by-id route. */
-async function readTrace(store: Store, side: TraceDiffSide): Promise<Span[]> {
+async function readTrace(store: SpanReader, side: TraceDiffSide): Promise<Span[]> {
   if (side.start === undefined && side.end === undefined) return store.getTrace(side.traceId);
   const spans = await store.getTrace(side.traceId, {
     ...(side.start !== undefined && { start: BigInt(side.start) * 1_000_000_000n }),
     ...(side.end !== undefined && { end: (BigInt(side.end) + 1n) * 1_000_000_000n - 1n }),
-  } as Parameters<Store['getTrace']>[1]);
+  } as Parameters<SpanReader['getTrace']>[1]);
   return spans.length > 0 ? spans : store.getTrace(side.traceId);
 }
 

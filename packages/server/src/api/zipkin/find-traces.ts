@@ -1,7 +1,7 @@
 import type { ZipkinJsonSpan } from '@clew/codecs';
 import { toZipkinTrace } from '@clew/codecs';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
-import type { Store, TraceQuery } from '@clew/storage';
+import type { SpanReader, TraceQuery } from '@clew/storage';
 import type { ZipkinQueryRequest } from './query-request.js';
 import { matchesQuery } from './query-test.js';
 
@@ -17,7 +17,7 @@ const DERIVED_TAG = /^(error|otel\.status_code|otel\.status_description|span\.ki
  * have (the service and at most one other condition), newest first, page by page; each candidate is read whole and
  * kept when Zipkin's own test (QueryRequest.test) accepts it, until `limit` traces are found.
  */
-export async function findZipkinTraces(store: Store, q: ZipkinQueryRequest): Promise<ZipkinJsonSpan[][]> {
+export async function findZipkinTraces(store: SpanReader, q: ZipkinQueryRequest): Promise<ZipkinJsonSpan[][]> {
   const page = Math.min(Math.max(q.limit * 2, 50), 500);
   const base: TraceQuery = {
     ...(q.serviceName !== undefined && { service: q.serviceName }),
@@ -42,7 +42,7 @@ export async function findZipkinTraces(store: Store, q: ZipkinQueryRequest): Pro
 }
 
 /** A trace as Zipkin JSON, spans by start time then id (the client half of a shared span first); [] when unknown. */
-export async function readZipkinTrace(store: Store, traceId: TraceId): Promise<ZipkinJsonSpan[]> {
+export async function readZipkinTrace(store: SpanReader, traceId: TraceId): Promise<ZipkinJsonSpan[]> {
   return zipkinTraceOf(await store.getTrace(traceId));
 }
 

@@ -1,7 +1,8 @@
-import type { MetricsStore, Store } from '@clew/storage';
-import type { UnixNanos } from '@clew/model';
+import type { MetricsStore, SpanReader, Store } from '@clew/storage';
+import type { Tenant, UnixNanos } from '@clew/model';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AttributeCatalog } from '../native/attribute-catalog.js';
+import { metricsReaderFor, spanReaderFor } from '../../query/tenant-readers.js';
+import type { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import type { EdgeLink } from '../jaeger/dependencies.js';
 import { readEdgeLinks } from '../jaeger/dependencies.js';
 import { queryOf } from '../jaeger/reply.js';
@@ -15,43 +16,49 @@ import { normalizeZipkinTraceId } from './trace-id.js';
 
 export interface ZipkinRouteDeps {
   readonly store: Store;
-  readonly catalog: AttributeCatalog;
+  readonly catalogs: AttributeCatalogs;
   readonly now: () => UnixNanos;
   /** The metrics rollups, whose service-graph edges `/dependencies` reads; it answers no links without them. */
   readonly metricsStore?: MetricsStore;
 }
 
-/** Zipkin's v2 query API (zipkin2-api.yaml; zipkin-server's ZipkinQueryApiV2), as Zipkin 3.x answers it. */
-export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now, metricsStore }: ZipkinRouteDeps): void {
-  /** Zipkin counts services on every /services call to decide whether names may be cached. */
-  let serviceCount = 0;
+/**
+ * Zipkin's v2 query API (zipkin2-api.yaml; zipkin-server's ZipkinQueryApiV2), as Zipkin 3.x answers it. Every route
+ * reads the request's tenant only.
+ */
+export function registerZipkinRoutes(app: FastifyInstance, { store, catalogs, now, metricsStore }: ZipkinRouteDeps): void {
+  /** Zipkin counts services on every /services call to decide whether names may be cached: here per tenant. */
+  const serviceCounts = new Map<Tenant, number>();
+  const serviceCount = (request: FastifyRequest): number => serviceCounts.get(request.tenant) ?? 0;
   const params = (request: FastifyRequest) => new JavaParams(queryOf(request));
+  const spansOf = (request: FastifyRequest): SpanReader => spanReaderFor(store, request.tenant);
 
-  app.get('/api/v2/services', async (_request, reply) => {
-    const services = await store.services();
-    serviceCount = services.length;
-    return sendNames(reply, services, serviceCount);
+  app.get('/api/v2/services', async (request, reply) => {
+    const services = await spansOf(request).services();
+    serviceCounts.set(request.tenant, services.length);
+    return sendNames(reply, services, services.length);
   });
 
   app.get('/api/v2/spans', async (request, reply) => {
     const service = params(request).required('serviceName');
-    const names = [...new Set((await store.operations({ service })).map((o) => o.name))].sort();
-    return sendNames(reply, names, serviceCount);
+    const names = [...new Set((await spansOf(request).operations({ service })).map((o) => o.name))].sort();
+    return sendNames(reply, names, serviceCount(request));
   });
 
   app.get('/api/v2/remoteServices', async (request, reply) => {
     const service = params(request).required('serviceName');
-    return sendNames(reply, await remoteServices(store, catalog, service, now(), DEFAULT_LOOKBACK_MS), serviceCount);
+    const names = await remoteServices(spansOf(request), catalogs.for(request.tenant), service, now(), DEFAULT_LOOKBACK_MS);
+    return sendNames(reply, names, serviceCount(request));
   });
 
   app.get('/api/v2/traces', async (request, reply) => {
     const q = parseQueryRequest(params(request), now());
-    return sendJson(reply, await findZipkinTraces(store, q));
+    return sendJson(reply, await findZipkinTraces(spansOf(request), q));
   });
 
   app.get<{ Params: { traceId: string } }>('/api/v2/trace/:traceId', async (request, reply) => {
     const { normalized, traceId } = normalizeZipkinTraceId(request.params.traceId);
-    const trace = await readZipkinTrace(store, traceId);
+    const trace = await readZipkinTrace(spansOf(request), traceId);
     if (trace.length === 0) throw new ClewError('TRACE_NOT_FOUND', `${normalized} not found`);
     return sendJson(reply, trace);
   });
@@ -66,7 +73,8 @@ export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now
       ids.set(normalized, traceId);
     }
     if (ids.size === 1) throw new ClewError('BAD_PARAMETER', 'Use /api/v2/trace/{traceId} endpoint to retrieve a single trace');
-    const traces = await Promise.all([...ids.values()].map((id) => readZipkinTrace(store, id)));
+    const spans = spansOf(request);
+    const traces = await Promise.all([...ids.values()].map((id) => readZipkinTrace(spans, id)));
     return sendJson(reply, traces.filter((t) => t.length > 0));
   });
 
@@ -79,16 +87,16 @@ export function registerZipkinRoutes(app: FastifyInstance, { store, catalog, now
     if (lookback <= 0n) throw new ClewError('BAD_PARAMETER', 'lookback <= 0');
     const end = (endTs * 1_000_000n) as UnixNanos;
     const window = { start: (end - lookback * 1_000_000n) as UnixNanos, end };
-    const links = metricsStore ? await readEdgeLinks(metricsStore, window) : [];
+    const links = metricsStore ? await readEdgeLinks(metricsReaderFor(metricsStore, request.tenant), window) : [];
     return sendJson(reply, toZipkinDependencies(links));
   });
 
   // Zipkin answers its configured autocomplete keys; Clew has no such list and suggests the keys it has seen.
-  app.get('/api/v2/autocompleteKeys', async (_request, reply) => sendNames(reply, catalog.keysOf(), serviceCount));
+  app.get('/api/v2/autocompleteKeys', async (request, reply) => sendNames(reply, catalogs.for(request.tenant).keysOf(), serviceCount(request)));
 
   app.get('/api/v2/autocompleteValues', async (request, reply) => {
     const key = params(request).required('key');
-    return sendNames(reply, catalog.valuesOf(key).sort(), serviceCount);
+    return sendNames(reply, catalogs.for(request.tenant).valuesOf(key).sort(), serviceCount(request));
   });
 }
 

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeZipkinJson } from '@clew/codecs';
 import type { UnixNanos } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import type { MetricsStore, Store } from '@clew/storage';
 import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
 import { pino } from 'pino';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalog } from '../native/attribute-catalog.js';
+import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { SpanMetricsConsumer } from '../../span-metrics/span-metrics-consumer.js';
 import { zipkinApi } from './index.js';
 
@@ -99,8 +100,8 @@ beforeAll(async () => {
   store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
   const { spans } = decodeZipkinJson(JSON.stringify(SENT));
   await store.append(spans);
-  const catalog = new AttributeCatalog();
-  catalog.record(spans);
+  const catalogs = new AttributeCatalogs();
+  catalogs.for(DEFAULT_TENANT).record(spans);
   // /dependencies reads the service graph the span-metrics consumer pairs from the same spans, once it has flushed.
   metricsStore = await openDuckDBMetricsStore({ path: join(dir, 'metrics', 'metrics.duckdb'), maintenanceIntervalMs: 0 });
   // Its clock moves past the pairing wait before the last flush, so unpaired client spans become virtual-node edges.
@@ -111,7 +112,7 @@ beforeAll(async () => {
   clock += 60_000;
   await consumer.shutdown();
   app = Fastify();
-  await app.register(zipkinApi, { store, catalog, metricsStore, now: () => NOW });
+  await app.register(zipkinApi, { store, catalogs, metricsStore, now: () => NOW });
   await app.ready();
 });
 

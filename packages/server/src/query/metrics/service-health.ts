@@ -1,8 +1,9 @@
 import type { ErrorSummary, MapEdge, MapNode, OperationHealth, ServiceDetailResponse, ServiceHealth, ServiceMapResponse, SpanKindName } from '@clew/api';
 import { SPAN_KIND_NAMES } from '@clew/api';
 import { latencyQuantile, mergeLatencyBins } from '@clew/analysis';
-import type { SpanKind } from '@clew/model';
-import type { MetricsStore } from '@clew/storage';
+import type { SpanKind, Tenant } from '@clew/model';
+import type { MetricsReader, MetricsStore } from '@clew/storage';
+import { metricsReaderFor } from '../tenant-readers.js';
 import type { HealthWindow } from './health-window.js';
 import { bucketStarts } from './health-window.js';
 import type { RedSum } from './red-figures.js';
@@ -15,14 +16,21 @@ const kindOf = (name: SpanKindName): SpanKind => SPAN_KIND_NAMES.indexOf(name) a
 
 /**
  * Service health over the metrics rollups: the Services page, a service's page and the service map. Every figure is
- * read from the store (nothing from process memory), so a query node answers what the collectors counted.
+ * read from the store (nothing from process memory), so a query node answers what the collectors counted. Built over
+ * the MetricsStore it reads DEFAULT_TENANT's rollups; `forTenant` gives the same queries over another tenant's.
  */
 export class ServiceHealthQueries {
   constructor(
-    private readonly store: MetricsStore,
+    private readonly metricsStore: MetricsStore,
     /** The operation excess operations are counted under (the span-metrics consumer's). */
     private readonly overflowOperation: string,
+    private readonly store: MetricsReader = metricsStore,
   ) {}
+
+  /** The same queries over the tenant's rollups only (cheap: one per request). */
+  forTenant(tenant: Tenant): ServiceHealthQueries {
+    return new ServiceHealthQueries(this.metricsStore, this.overflowOperation, metricsReaderFor(this.metricsStore, tenant));
+  }
 
   /** Every service with spans in the window, with the figures of its spans of `kind`, a series and the window before. */
   async services(w: HealthWindow, kind: SpanKindName): Promise<ServiceHealth[]> {

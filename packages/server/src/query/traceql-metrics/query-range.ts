@@ -1,4 +1,4 @@
-import type { Store } from '@clew/storage';
+import type { SpanReader } from '@clew/storage';
 import type { MetricsQuery } from '../traceql/metrics-ast.js';
 import { CompareStage } from './compare-stage.js';
 import { FirstStage } from './first-stage.js';
@@ -39,7 +39,7 @@ export interface MetricsQueryOptions {
  * /api/metrics/query_range (and, with `instant`, /api/metrics/query): the range is aligned to the step, each
  * metrics pipeline reads the spans it matches from the store, then second stages and arithmetic run on the series.
  */
-export async function queryRangeTraceQL(store: Store, query: MetricsQuery, request: RangeRequest, options: MetricsQueryOptions = {}): Promise<MetricsQueryResult> {
+export async function queryRangeTraceQL(store: SpanReader, query: MetricsQuery, request: RangeRequest, options: MetricsQueryOptions = {}): Promise<MetricsQueryResult> {
   const req = alignRequest(request);
   const mapper = intervalMapper(req);
   const leaves = countLeaves(query);

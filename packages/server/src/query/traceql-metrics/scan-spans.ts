@@ -1,5 +1,5 @@
 import type { UnixNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader } from '@clew/storage';
 import type { Pipeline } from '../traceql/ast.js';
 import { runPipeline } from '../traceql/pipeline-eval.js';
 import { candidateConditions } from '../traceql/pushdown.js';
@@ -25,7 +25,7 @@ export interface ScanStats {
  * missed (a structural query's condition may hold on a span outside the window). Stops after reading `maxSpans`.
  */
 export async function scanMatchingSpans(
-  store: Store,
+  store: SpanReader,
   pipeline: Pipeline,
   window: { readonly start: bigint; readonly end: bigint },
   maxSpans: number,

@@ -1,5 +1,5 @@
 import type { TraceId, UnixNanos } from '@clew/model';
-import type { Store, TraceSearchResult } from '@clew/storage';
+import type { SpanReader, TraceSearchResult } from '@clew/storage';
 import type { SpanCondition } from './pushdown.js';
 
 /** Candidates are read page by page within each time slice: small first pages, larger after. */
@@ -27,7 +27,7 @@ export interface CandidateWindow {
  * newest slice). The condition that drives the search is the one under which the store counts the fewest
  * traces in the first slice holding any (see candidateConditions for what the conditions are).
  */
-export async function* candidateTraces(store: Store, conditions: readonly SpanCondition[], window: CandidateWindow): AsyncGenerator<TraceId[]> {
+export async function* candidateTraces(store: SpanReader, conditions: readonly SpanCondition[], window: CandidateWindow): AsyncGenerator<TraceId[]> {
   const choices = (conditions.length > 0 ? conditions.slice(0, MAX_CONDITIONS) : [{}]).map((c) => withMaxDuration(c, window.maxDuration));
   let driver: SpanCondition | undefined;
   const seen = new Set<TraceId>();

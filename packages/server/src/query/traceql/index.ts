@@ -1,5 +1,5 @@
 import type { Span } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader } from '@clew/storage';
 import type { TraceQLQuery } from './ast.js';
 import { evaluateSpans } from './evaluate.js';
 import type { MetricsQuery } from './metrics-ast.js';
@@ -60,7 +60,7 @@ export function parseTraceQLMetrics(
 }
 
 /** Finds traces matching the query, newest first (deterministic: ties by trace id). */
-export function searchTraceQL(store: Store, query: TraceQLQuery, options: TraceQLSearchOptions): Promise<TraceQLSearchResult> {
+export function searchTraceQL(store: SpanReader, query: TraceQLQuery, options: TraceQLSearchOptions): Promise<TraceQLSearchResult> {
   return searchTraces(store, query, options);
 }
 

@@ -1,6 +1,6 @@
 import type { TraceId, UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { SpanReader } from '@clew/storage';
 import type { TraceQLQuery } from './ast.js';
 import { candidateTraces } from './candidates.js';
 import { evaluateTrace, prepareQuery } from './evaluate.js';
@@ -21,7 +21,7 @@ const MAX_BATCH = 64;
  * is read in full (getTraces, in batches) and evaluated, until `limit` traces match or MAX_INSPECTED_TRACES were read.
  * Results are ordered by trace start, newest first, ties by trace id.
  */
-export async function searchTraces(store: Store, query: TraceQLQuery, options: TraceQLSearchOptions): Promise<TraceQLSearchResult> {
+export async function searchTraces(store: SpanReader, query: TraceQLQuery, options: TraceQLSearchOptions): Promise<TraceQLSearchResult> {
   const limit = Math.max(1, Math.trunc(options.limit));
   const prepared = prepareQuery(query);
   const found: TraceQLTraceMatch[] = [];

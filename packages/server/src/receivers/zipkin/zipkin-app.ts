@@ -1,6 +1,6 @@
 import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
-import type { AttributeCatalog } from '../../api/native/attribute-catalog.js';
+import type { AttributeCatalogs } from '../../api/native/attribute-catalogs.js';
 import { zipkinApi } from '../../api/zipkin/index.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
@@ -9,7 +9,7 @@ import { zipkinReceiver } from './receiver.js';
 export interface ZipkinAppOptions {
   readonly pipeline: IngestPipeline;
   readonly store: Store;
-  readonly catalog: AttributeCatalog;
+  readonly catalogs: AttributeCatalogs;
   readonly metrics: Metrics;
   readonly maxRequestBytes: number;
   /** The metrics rollups, for `/api/v2/dependencies` (the service graph's edges). */
@@ -33,5 +33,5 @@ export async function zipkinApp(app: FastifyInstance, opts: ZipkinAppOptions): P
       .send(),
   );
   await app.register(zipkinReceiver, { pipeline: opts.pipeline, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes });
-  await app.register(zipkinApi, { store: opts.store, catalog: opts.catalog, ...(opts.metricsStore && { metricsStore: opts.metricsStore }) });
+  await app.register(zipkinApi, { store: opts.store, catalogs: opts.catalogs, ...(opts.metricsStore && { metricsStore: opts.metricsStore }) });
 }
