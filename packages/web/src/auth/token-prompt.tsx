@@ -8,7 +8,7 @@ import './auth.css';
 /**
  * The modal that asks for an access token when the API answers 401. A native `<dialog>` opened with showModal():
  * the page behind is inert, focus starts in the field and stays in the dialog. Escape does not close it, since
- * nothing behind it can load without a token.
+ * nothing behind it can load without a token (and where the browser closes it anyway, it opens again).
  */
 export function TokenPrompt() {
   const state = useSyncExternalStore(promptStore.subscribe, promptStore.getState);
@@ -33,12 +33,16 @@ export function TokenPrompt() {
     if (error !== undefined) input.current?.select();
   }, [error]);
 
+  // Chromium lets a second Escape close a modal whose cancel was prevented; while a token is still needed, reopen.
+  const reopen = () => {
+    if (promptStore.getState().kind === 'open') dialog.current?.showModal();
+  };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void submitToken(promptStore, queries, token);
   };
   return (
-    <dialog ref={dialog} className="token-prompt" aria-labelledby={ids.title} onCancel={(e) => e.preventDefault()}>
+    <dialog ref={dialog} className="token-prompt" aria-labelledby={ids.title} onCancel={(e) => e.preventDefault()} onClose={reopen}>
       <form onSubmit={onSubmit} noValidate>
         <h2 id={ids.title}>Sign in to Clew</h2>
         <p className="muted">This Clew asks for an access token. It is kept only for this browser tab and forgotten when the tab closes.</p>
