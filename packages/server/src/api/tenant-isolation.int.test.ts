@@ -110,7 +110,7 @@ beforeAll(async () => {
   consumer.push(SPANS.a, 1n, 'a');
   consumer.push(SPANS.b, 2n, 'b');
   wal = (await WriteAheadLog.open({ dir: join(dir, 'wal') }, 0n)).wal;
-  query = await tenantApp((app) => app.register(queryApp, { store, wal, metrics: createMetrics(), catalogs, webDir: join(dir, 'web') }));
+  query = await tenantApp((app) => app.register(queryApp, { store, wal, metrics: createMetrics(), catalogs, webDir: join(dir, 'web'), mcp: {} }));
   tempo = await tenantApp((app) => app.register(tempoApi, { store, catalogs }));
   zipkin = await tenantApp((app) => app.register(zipkinApi, { store, catalogs }));
 });
@@ -203,6 +203,29 @@ describe.each(['a', 'b'] as const)('tenant %s', (t) => {
     const metrics = await get(tempo, t, `/api/metrics/query_range?q=${encodeURIComponent('{ } | count_over_time() by (resource.service.name)')}&start=${START_S}&end=${END_S}&step=60s`);
     expect(metrics.status).toBe(200);
     expectOnly(t, metrics.body, ['service']);
+  });
+});
+
+/** One MCP tool call, as an assistant's client posts it to /mcp; the text of its answer. */
+async function callTool(tenant: Tenant, name: string, args: Record<string, unknown>): Promise<string> {
+  const res = await query.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { [HEADER]: tenant, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+  });
+  expect(res.statusCode).toBe(200);
+  return stringsOf((JSON.parse(res.body) as { result: unknown }).result).join('\n');
+}
+
+describe.each(['a', 'b'] as const)('MCP tools of tenant %s', (t) => {
+  it('list the tenant\'s services and read its copy of the shared trace', async () => {
+    const services = await callTool(t, 'list_services', {});
+    expect(services).toContain(OWN[t].service);
+    expect(services).not.toContain(other(t).service);
+    const trace = await callTool(t, 'get_trace', { traceId: SHARED });
+    expect(trace).toContain(OWN[t].op);
+    expect(trace).not.toContain(other(t).op);
   });
 });
 
