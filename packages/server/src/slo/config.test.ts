@@ -38,7 +38,17 @@ describe('slos and alerting configuration', () => {
     [{ slos: [{ id: 'a', name: 'A', service: 's', objective: { kind: 'latency' }, target: 0.99 }] }, 'invalid configuration at "slos.0.objective.thresholdMs": Invalid input: expected number, received undefined'],
     [{ slos: [{ id: 'a', name: 'A', service: 's', objective: { kind: 'availability' }, target: 1 }] }, 'invalid configuration at "slos.0.target": Too big: expected number to be <1'],
     [{ slos: [slo('a'), slo('b'), slo('a')] }, 'invalid configuration at "slos.2.id": another SLO has the id "a"; give each its own id'],
+    [{ slos: [{ ...slo('a'), tenant: 'acme' }, { ...slo('a'), tenant: 'acme' }] }, 'invalid configuration at "slos.1.id": another SLO has the id "a"; give each its own id'],
+    [{ slos: [{ ...slo('a'), tenant: 'no/slash' }] }, 'invalid configuration at "slos.0.tenant": expected a tenant name'],
   ])('%j → %s', (input, message) => {
     expect(() => resolveConfig(input)).toThrow(message);
+  });
+
+  it("takes an SLO's tenant, so that two tenants may use one id", () => {
+    const c = resolveConfig({ slos: [slo('a'), { ...slo('a'), tenant: 'acme' }] });
+    expect(c.slos.map((s) => [s.id, s.tenant])).toEqual([
+      ['a', undefined],
+      ['a', 'acme'],
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type { SloDetailResponse, SloResponse, SlosResponse } from '@clew/api';
 import { ROUTES, sloPath } from '@clew/api';
 import type { AlertmanagerWebhookBody } from '@clew/analysis';
 import { DAY, labelsFingerprint, latencyBinsOf, MINUTE } from '@clew/analysis';
+import type { Tenant } from '@clew/model';
 import { SpanKind, StatusCode } from '@clew/model';
 import type { MetricsStore, SpanMetricsRow } from '@clew/storage';
 import { openDuckDBMetricsStore } from '@clew/storage';
@@ -13,6 +14,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClewConfigInput } from '../config/schema.js';
 import { configSchema } from '../config/schema.js';
+import { decorateTenant } from '../auth/request-tenant.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { Slos } from './index.js';
 import { startSlos } from './index.js';
@@ -47,10 +49,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `count` minutes from `from` of checkout's POST /checkout server spans: `ok` fine and `failed` failing a minute. */
-async function traffic(from: number, count: number, ok: number, failed: number): Promise<void> {
+/**
+ * `count` minutes from `from` of checkout's POST /checkout server spans: `ok` fine and `failed` failing a minute
+ * (DEFAULT_TENANT's unless `tenant` says whose).
+ */
+async function traffic(from: number, count: number, ok: number, failed: number, tenant?: Tenant): Promise<void> {
   const spans: SpanMetricsRow[] = [];
   const row = (minute: number, status: StatusCode, n: number): SpanMetricsRow => ({
+    ...(tenant !== undefined && { tenant }),
     minute,
     service: 'checkout',
     operation: 'POST /checkout',
@@ -69,13 +75,21 @@ async function traffic(from: number, count: number, ok: number, failed: number):
   await store.append({ spans, edges: [], errors: [] }, position);
 }
 
-/** Starts the SLO module on the store with a pinned clock and no timer; returns it, its clock and its log lines. */
+/**
+ * Starts the SLO module on the store with a pinned clock and no timer; returns it, its clock and its log lines. Its
+ * app's requests are the tenant the x-test-tenant header names (the auth hook's job in `clew serve`).
+ */
 async function start(config: ClewConfigInput, clock: { now: number }) {
   const lines: { level: number; msg: string }[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
   const metrics = createMetrics();
   const slos = await startSlos({ metricsStore: store, config: configSchema.parse(config), log, metrics, now: () => clock.now, loop: false });
   const app = Fastify();
+  decorateTenant(app);
+  app.addHook('onRequest', async (request) => {
+    const named = request.headers['x-test-tenant'];
+    if (typeof named === 'string') request.tenant = named;
+  });
   await app.register(slos.routes);
   await app.ready();
   let stopped = false;
@@ -333,5 +347,42 @@ describe('SLO routes over a DuckDB metrics store', () => {
     expect((await app.inject({ method: 'DELETE', url: sloPath('checkout-latency') })).statusCode).toBe(204);
     const after = (await app.inject({ method: 'GET', url: ROUTES.slos })).json<SlosResponse>();
     expect(after.slos.map((s) => s.definition.id)).toEqual(['checkout-availability', 'put-made']);
+  });
+});
+
+describe('SLOs per tenant', () => {
+  it("each tenant lists, measures, stores and alerts on its own SLOs only, over its own span metrics", async () => {
+    const receiver = await startWebhookReceiver([]);
+    cleanups.push(receiver.close);
+    const clock = { now: T0 + 10 * MINUTE };
+    // The same id twice: DEFAULT_TENANT's from the file as it was, and acme's (the `tenant` field).
+    const { slos, app, metrics } = await start({ slos: [checkout, { ...checkout, tenant: 'acme' }], alerting: alertingTo(receiver.url) }, clock);
+    // DEFAULT_TENANT's checkout is healthy; acme's fails every request since T0.
+    await traffic(T0 - DAY, 24 * 60, 100, 0);
+    await traffic(T0 - DAY, 24 * 60, 100, 0, 'acme');
+    await traffic(T0, 10, 0, 100, 'acme');
+    const list = async (tenant?: string) =>
+      (await app.inject({ method: 'GET', url: ROUTES.slos, headers: tenant === undefined ? {} : { 'x-test-tenant': tenant } })).json<SlosResponse>().slos;
+
+    expect((await list()).map((v) => [v.definition.id, v.bad])).toEqual([['checkout-availability', 0]]);
+    expect((await list('acme')).map((v) => [v.definition.id, v.bad])).toEqual([['checkout-availability', 1000]]);
+    expect(await list('initech')).toEqual([]);
+
+    // An SLO made through the API is its tenant's alone, and found again by the evaluation loop.
+    const made = await app.inject({ method: 'POST', url: ROUTES.slos, headers: { 'x-test-tenant': 'initech' }, payload: { ...checkout, id: 'initech-checkout' } });
+    expect(made.statusCode).toBe(201);
+    expect((await list('initech')).map((v) => v.definition.id)).toEqual(['initech-checkout']);
+    expect((await list()).map((v) => v.definition.id)).toEqual(['checkout-availability']);
+    expect((await slos.views('initech')).map((v) => v.definition.id)).toEqual(['initech-checkout']);
+
+    // Only acme's burns: its page fires, under a tenant label; the gauges name it acme/….
+    await evaluateAt(slos, clock, T0 + 10 * MINUTE);
+    const firing = receiver.received.map((r) => (r.body as AlertmanagerWebhookBody).alerts[0]!);
+    expect(firing.length).toBeGreaterThan(0);
+    for (const a of firing) expect(a.labels).toMatchObject({ tenant: 'acme', slo: 'checkout-availability' });
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toContain('clew_slo_alert_firing{slo="acme/checkout-availability",rule="page-1h-5m",severity="page"} 1');
+    expect(scraped).toContain('clew_slo_alert_firing{slo="checkout-availability",rule="page-1h-5m",severity="page"} 0');
+    expect(scraped).toContain('clew_slo_objective{slo="initech/initech-checkout"} 0.99');
   });
 });
