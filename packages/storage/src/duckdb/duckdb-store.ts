@@ -28,7 +28,7 @@ import { deleteTenantSpans } from './tenant-retention.js';
 import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
 import { tenantsOf, writeBatch } from './span-writer.js';
-import { tenantLiteral } from './sql.js';
+import { checkTenant } from './sql.js';
 
 const WAL_FLOOR = 'wal-floor.json';
 
@@ -173,13 +173,13 @@ export class DuckDBStore implements Store {
   }
 
   dropBefore(cutoff: UnixNanos, tenant?: Tenant): Promise<number> {
-    const literal = tenant === undefined ? undefined : tenantLiteral(tenant);
+    if (tenant !== undefined) checkTenant(tenant);
     return this.serial(async () => {
       let dropped = 0;
       for (const p of [...this.partitions.values()]) {
         if (p.ingestEnd > cutoff) continue;
         if (tenant === undefined || (p.tenantResources.size === 1 && p.holds(tenant))) await this.dropPartition(p);
-        else if (p.holds(tenant)) await deleteTenantSpans(this.writer, p, tenant, literal!);
+        else if (p.holds(tenant)) await deleteTenantSpans(this.writer, p, tenant);
         else continue;
         dropped++;
       }

@@ -1,4 +1,5 @@
 import type { DuckDBBlobValue, DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULT_TENANT } from '@clew/model';
 import { AttrBloom } from './attr-bloom.js';
 import type { PartitionClock } from './partition-files.js';
 import { Partition } from './partition.js';
@@ -38,8 +39,15 @@ export async function attachPartition(conn: DuckDBConnection, clock: PartitionCl
   for (const [id, enc] of (await conn.runAndReadAll(`SELECT id, enc FROM ${alias}.scopes`)).getRows()) {
     p.addScope(Number(id), decodeScope(enc as string), enc as string);
   }
-  for (const [tenant, resId] of (await conn.runAndReadAll(`SELECT DISTINCT tenant, res_id FROM ${alias}.spans`)).getRows()) {
-    p.addTenantResource(tenant as string, Number(resId));
+  const names = new Map<number, string>([[0, DEFAULT_TENANT]]);
+  for (const [id, name] of (await conn.runAndReadAll(`SELECT id, name FROM ${alias}.tenants`)).getRows()) {
+    names.set(Number(id), name as string);
+    p.tenantIds.set(name as string, Number(id));
+  }
+  for (const [id, resId] of (await conn.runAndReadAll(`SELECT DISTINCT tenant_id, res_id FROM ${alias}.spans`)).getRows()) {
+    const tenant = names.get(Number(id));
+    if (tenant === undefined) throw new Error(`partition ${file} is corrupt: spans of tenant ${String(id)}, which it does not name`);
+    p.addTenantResource(tenant, Number(resId));
   }
   await rebuildBlooms(conn, p);
   for (const [blk, bits] of (await conn.runAndReadAll(`SELECT blk, bits FROM ${alias}.attr_blooms`)).getRows()) {

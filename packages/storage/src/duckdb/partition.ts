@@ -1,5 +1,5 @@
 import type { Resource, Scope, Tenant, UnixNanos } from '@clew/model';
-import { serviceName } from '@clew/model';
+import { DEFAULT_TENANT, serviceName } from '@clew/model';
 import { AttrBloom } from './attr-bloom.js';
 import { TraceBloom } from './trace-bloom.js';
 
@@ -37,6 +37,8 @@ export class Partition {
    * whether a tenant has any span here at all. Resources themselves are shared by the tenants.
    */
   readonly tenantResources = new Map<Tenant, Set<number>>();
+  /** The `tenant_id` of each tenant named in the partition (DEFAULT_TENANT is 0 in every one). */
+  readonly tenantIds = new Map<Tenant, number>([[DEFAULT_TENANT, 0]]);
   /** Spans appended since the partition was last checkpointed. */
   unchecked = 0;
 
@@ -107,6 +109,12 @@ export class Partition {
   /** Whether the tenant has spans here. */
   holds(tenant: Tenant): boolean {
     return this.tenantResources.has(tenant);
+  }
+
+  /** `tenant_id = n` for the tenant's spans here, or null when it has none. */
+  tenantCondition(tenant: Tenant): string | null {
+    const id = this.tenantIds.get(tenant);
+    return id === undefined || !this.holds(tenant) ? null : `tenant_id = ${id >>> 0}::UINTEGER`;
   }
 
   /** False when no span of this partition can start inside [start, end]. */

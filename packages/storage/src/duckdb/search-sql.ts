@@ -4,7 +4,7 @@ import { anyValueToString, StatusCode } from '@clew/model';
 import type { TraceQuery } from '../store.js';
 import type { Partition } from './partition.js';
 import { TYPED_ATTRIBUTES } from './schema.js';
-import { bigint, tenantLiteral, traceIdLiteral, ubigint, uint, utinyint } from './sql.js';
+import { bigint, traceIdLiteral, ubigint, uint, utinyint } from './sql.js';
 import { attributeKey, attributePattern } from './value-codec.js';
 
 /** Bound values shared by the per-partition pieces of one statement. */
@@ -33,8 +33,9 @@ export function matchingSpansSql(
   params: Params,
   columns = MATCH_COLUMNS,
 ): string | null {
-  if (!p.holds(tenant) || !p.overlaps(q.start, q.end)) return null;
-  const where: string[] = [`tenant = ${tenantLiteral(tenant)}`];
+  const own = p.tenantCondition(tenant);
+  if (own === null || !p.overlaps(q.start, q.end)) return null;
+  const where: string[] = [own];
   if (q.service !== undefined) {
     const ids = p.resourceIdsWhere(tenant, (r) => r.service === q.service);
     if (ids.length === 0) return null;

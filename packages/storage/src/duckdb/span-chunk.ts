@@ -10,7 +10,7 @@ import {
   DuckDBVarCharType,
 } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import type { Span, Tenant } from '@clew/model';
+import type { Span } from '@clew/model';
 import { anyValueToString } from '@clew/model';
 import type { AttrBloom } from './attr-bloom.js';
 import { BigIntColumn, BigUintColumn, CHUNK_ROWS, FixedColumn, StringColumn } from './chunk-columns.js';
@@ -37,7 +37,7 @@ const TYPES = [
   DuckDBVarCharType.instance,
   ...Array.from({ length: TYPED_COUNT }, () => DuckDBVarCharType.instance),
   DuckDBBooleanType.instance,
-  DuckDBVarCharType.instance,
+  DuckDBUIntegerType.instance,
 ];
 
 /**
@@ -60,7 +60,7 @@ export class SpanChunk {
   private readonly body = new StringColumn();
   private readonly typed = Array.from({ length: TYPED_COUNT }, () => new StringColumn());
   private readonly spill = new FixedColumn(1);
-  private readonly tenant = new StringColumn();
+  private readonly tenant = new FixedColumn(4);
   private readonly columns = [
     this.traceId, this.spanId, this.parentId, this.start, this.duration, this.name, this.kind, this.status,
     this.resId, this.scopeId, this.blk, this.body, ...this.typed, this.spill, this.tenant,
@@ -73,7 +73,7 @@ export class SpanChunk {
    * Adds one span and appends the chunk when full. When the span's trace differs from the previous span's, pushes
    * the trace id's two lowest words onto `traces` (for the trace blooms); attribute entries go into `bloom`.
    */
-  add(a: DuckDBAppender, s: Span, tenant: Tenant, resId: number, scopeId: number, blk: number, traces: number[], bloom: AttrBloom): void {
+  add(a: DuckDBAppender, s: Span, tenantId: number, resId: number, scopeId: number, blk: number, traces: number[], bloom: AttrBloom): void {
     const r = this.rows;
     const ids = this.traceId.u32;
     if (r > 0 && s.traceId === this.lastTrace) ids.copyWithin(r * 4, r * 4 - 4, r * 4);
@@ -98,7 +98,7 @@ export class SpanChunk {
     this.body.end(r);
     this.spill.u8[r] = this.typedAttributes(s) ? 1 : 0;
     for (let i = 0; i < TYPED_COUNT; i++) this.typed[i]!.set(r, this.typedValues[i]);
-    this.tenant.set(r, tenant);
+    this.tenant.u32[r] = tenantId;
     if (++this.rows === CHUNK_ROWS) this.flush(a);
   }
 

@@ -30,6 +30,7 @@ const nullable = (n: bigint | null): string => (n === null ? 'NULL' : ubigint(n)
  * cover the spans exactly, or name an invalid tenant, are a caller's bug: a RangeError, which no retry fixes.
  */
 export function tenantsOf(count: number, runs: readonly TenantRun[] | undefined): Tenant[] {
+  // The names are bound as parameters (the `tenants` table) and never written into SQL; checked all the same.
   if (runs === undefined) return new Array<Tenant>(count).fill(DEFAULT_TENANT);
   const out: Tenant[] = [];
   for (const { tenant, spans } of runs) {
@@ -82,6 +83,20 @@ export async function writeBatch(
     return [s, r, sc] as const;
   });
 
+  // Each tenant's id in this partition; ids of tenants new to it are added in the transaction.
+  const newTenants: [number, Tenant][] = [];
+  const tenantIds = new Uint32Array(spans.length);
+  let nextTenantId = Math.max(...p.tenantIds.values()) + 1;
+  for (let i = 0; i < spans.length; i++) {
+    const t = tenants[i]!;
+    if (i > 0 && t === tenants[i - 1]) tenantIds[i] = tenantIds[i - 1]!;
+    else {
+      let id = p.tenantIds.get(t) ?? newTenants.find(([, n]) => n === t)?.[0];
+      if (id === undefined) newTenants.push([(id = nextTenantId++), t]);
+      tenantIds[i] = id;
+    }
+  }
+
   const traces: number[] = [];
   const meta = { ...p.meta };
   const blk = meta.blk;
@@ -91,13 +106,14 @@ export async function writeBatch(
       await conn.run(`INSERT INTO ${p.alias}.resources VALUES (${uint(id)}, $1, $2)`, [serviceName(r), enc]);
     }
     for (const [id, , enc] of newScopes) await conn.run(`INSERT INTO ${p.alias}.scopes VALUES (${uint(id)}, $1)`, [enc]);
+    for (const [id, name] of newTenants) await conn.run(`INSERT INTO ${p.alias}.tenants VALUES (${uint(id)}, $1)`, [name]);
     const appender = await conn.createAppender('spans', 'main', p.alias);
     try {
       // The block's bloom takes the entries before the commit: if it fails, they only cost false positives.
       const bloom = p.attrBloom(blk);
       for (let i = 0; i < rows.length; i++) {
         const [s, r, sc] = rows[i]!;
-        chunk.add(appender, s, tenants[i]!, r, sc, blk, traces, bloom);
+        chunk.add(appender, s, tenantIds[i]!, r, sc, blk, traces, bloom);
       }
       chunk.flush(appender);
       appender.flushSync();
@@ -133,6 +149,7 @@ export async function writeBatch(
   p.unchecked += spans.length;
   for (const [id, r, enc] of newResources) p.addResource(id, r, enc);
   for (const [id, s, enc] of newScopes) p.addScope(id, s, enc);
+  for (const [id, name] of newTenants) p.tenantIds.set(name, id);
   for (let i = 0; i < rows.length; i++) {
     if (i === 0 || tenants[i] !== tenants[i - 1] || rows[i]![1] !== rows[i - 1]![1]) p.addTenantResource(tenants[i]!, rows[i]![1]);
   }

@@ -15,8 +15,8 @@ export const traceIdLiteral = (hex: string): string => `${traceIdToBigInt(hex)}:
 export const hex32 = (n: bigint): string => n.toString(16).padStart(32, '0');
 export const hex16 = (n: bigint): string => n.toString(16).padStart(16, '0');
 
-/** A tenant as a SQL string literal: safe because a valid name holds only letters, digits and `_ . -`. */
-export function tenantLiteral(t: Tenant): string {
+/** A tenant name isValidTenant accepts, or a RangeError (a caller's bug). */
+export function checkTenant(t: Tenant): Tenant {
   if (!isValidTenant(t)) throw new RangeError(`not a tenant name: ${JSON.stringify(t)} (letters, digits and _ . -, 1 to 64)`);
-  return `'${t}'`;
+  return t;
 }

@@ -21,11 +21,12 @@ describe('a partition file written before spans named their tenant', () => {
     const old = makeTrace(NOON, { service: 'legacy', name: 'old', at: 0, ms: 2, children: [{ service: 'db', name: 'q', at: 1, ms: 1 }] });
     await store.append(old, 1n);
     await store.close();
-    // As the file was before: the spans table without its last column.
+    // As the file was before: the spans table without its last column, and no tenants table.
     const [file] = (await readdir(dir)).filter((f) => f.endsWith('.duckdb'));
     const db = await DuckDBInstance.create(join(dir, file!));
     const conn = await db.connect();
-    await conn.run('ALTER TABLE spans DROP COLUMN tenant');
+    await conn.run('ALTER TABLE spans DROP COLUMN tenant_id');
+    await conn.run('DROP TABLE tenants');
     conn.closeSync();
     db.closeSync();
 

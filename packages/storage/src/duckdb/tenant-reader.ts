@@ -18,7 +18,7 @@ import type { Partition } from './partition.js';
 import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
 import { readAttributeCounts, readHeatmap } from './span-comparison-read.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
-import { hex16, hex32, tenantLiteral, traceIdLiteral, uint } from './sql.js';
+import { checkTenant, hex16, hex32, traceIdLiteral, uint } from './sql.js';
 import { traceWords } from './trace-bloom.js';
 
 /** What a reader needs of the store: its partitions as they are now, and queries on a reader connection. */
@@ -29,19 +29,16 @@ export interface PartitionSource {
 }
 
 /**
- * The reads of one tenant's spans: every statement filters on the `tenant` column, and partitions where the tenant
- * has no span (the in-memory `tenantResources`) are skipped before any SQL is written. Cheap to make: no state but
- * the tenant.
+ * The reads of one tenant's spans: every statement filters on the partition's `tenant_id` of the tenant, and
+ * partitions where the tenant has no span (the in-memory `tenantResources`) are skipped before any SQL is written.
+ * Cheap to make: no state but the tenant.
  */
 export class TenantReader implements SpanReader {
-  /** The tenant as a SQL literal, checked once (see tenantLiteral). */
-  private readonly literal: string;
-
   constructor(
     readonly tenant: Tenant,
     private readonly source: PartitionSource,
   ) {
-    this.literal = tenantLiteral(tenant);
+    checkTenant(tenant);
   }
 
   async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
@@ -89,8 +86,8 @@ export class TenantReader implements SpanReader {
     const parts: Partition[] = [];
     const selects: string[] = [];
     for (const p of this.source.partitions()) {
-      if (!p.holds(this.tenant)) continue;
-      if (window && !p.overlaps(window.start, window.end)) continue;
+      const own = p.tenantCondition(this.tenant);
+      if (own === null || (window && !p.overlaps(window.start, window.end))) continue;
       const byBlock = new Map<number, string[]>();
       for (const [literal, lo, hi] of words) {
         for (const blk of p.candidateBlocks(lo, hi)) {
@@ -104,7 +101,7 @@ export class TenantReader implements SpanReader {
       for (const [blk, ids] of byBlock) {
         const match = ids.length === 1 ? `= ${ids[0]}` : `IN (${ids.join(', ')})`;
         selects.push(
-          `SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id ${match} AND tenant = ${this.literal}`,
+          `SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id ${match} AND ${own}`,
         );
       }
     }
@@ -171,13 +168,16 @@ export class TenantReader implements SpanReader {
       selects.push(sql);
     }
     if (selects.length === 0) return null;
-    const window = all.filter((p) => p.holds(this.tenant) && p.overlaps(q.start, q.end));
+    const window = all.flatMap((p) => {
+      const own = p.tenantCondition(this.tenant);
+      return own !== null && p.overlaps(q.start, q.end) ? [[p, own] as const] : [];
+    });
     const spansOf = (cte: string): string =>
       window
         .map(
-          (p) =>
+          ([p, own]) =>
             `SELECT trace_id, start_ns, duration_ns, status_code FROM ${p.alias}.spans
-             WHERE tenant = ${this.literal} AND trace_id IN (SELECT trace_id FROM ${cte})`,
+             WHERE ${own} AND trace_id IN (SELECT trace_id FROM ${cte})`,
         )
         .join(' UNION ALL ');
     return { sql: selects.join(' UNION ALL '), params, parts, spansOf };
