@@ -1,4 +1,4 @@
-import type { Span } from '@clew/model';
+import type { Span, Tenant } from '@clew/model';
 import type { PayloadFormat } from '../wal/record.js';
 
 /**
@@ -9,6 +9,8 @@ import type { PayloadFormat } from '../wal/record.js';
 export interface ReceivedBatch {
   /** The receiving protocol, as metrics label it (`otlp_http`, `zipkin`, …). */
   readonly protocol: string;
+  /** Whose spans these are (the request's token's tenant; DEFAULT_TENANT without auth). */
+  readonly tenant: Tenant;
   readonly spans: readonly Span[];
   readonly rejected: number;
   readonly rejectMessage: string;

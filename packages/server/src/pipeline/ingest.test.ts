@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOtlpProto } from '@clew/codecs';
 import type { Span } from '@clew/model';
-import { str } from '@clew/model';
+import { DEFAULT_TENANT, str } from '@clew/model';
 import { makeSpan } from '@clew/model/testing';
 import type { Store } from '@clew/storage';
 import { openDuckDBStore } from '@clew/storage';
@@ -41,7 +41,7 @@ describe('IngestPipeline', () => {
 
   const pipelineWith = (processors: Processor[]) =>
     new IngestPipeline(wal, store, { maxPendingSpans: 10_000, retryAfterSeconds: 1, batchSpans: 1000, batchWaitMs: 1, processors }, metrics, log);
-  const request = (spans: Span[]) => receive('otlp_http', PayloadFormat.OTLP_PROTO, encodeOtlpProto(spans));
+  const request = (spans: Span[]) => receive('otlp_http', PayloadFormat.OTLP_PROTO, encodeOtlpProto(spans), DEFAULT_TENANT);
   /** Every byte of the write-ahead log's segments, as text. */
   const walText = async () => (await Promise.all((await readdir(join(dir, 'wal'))).map((f) => readFile(join(dir, 'wal', f), 'latin1')))).join('');
   const walRecords = async (payload: string) => (await metrics.walRecords.get()).values.find((v) => v.labels.payload === payload)?.value ?? 0;

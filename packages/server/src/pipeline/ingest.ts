@@ -1,6 +1,7 @@
 import { encodeOtlpProto } from '@clew/codecs';
-import type { Span } from '@clew/model';
+import type { Span, Tenant } from '@clew/model';
 import type { Store } from '@clew/storage';
+import type { TenantLimits } from '../auth/tenant-limits.js';
 import type { Logger } from 'pino';
 import { ClewError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -41,6 +42,8 @@ export interface IngestOptions {
   readonly deadLetters?: DeadLetters;
   /** Tail sampling between the consumers and the store (pipeline.tailSampling with policies). */
   readonly tail?: TailStage;
+  /** Per-tenant limits (the `tenants` section): a tenant over its ingest rate is refused with 429. */
+  readonly tenantLimits?: TenantLimits;
 }
 
 /**
@@ -75,7 +78,7 @@ export class IngestPipeline {
    * is accepted. Records hold processed batches, so the processors do not run again. Those at or below `storeHolds`
    * (the store's recorded position) only feed the consumers: the log kept them for a consumer that lags the store.
    */
-  async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array }>, storeHolds = -1n): Promise<number> {
+  async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array; tenant: Tenant }>, storeHolds = -1n): Promise<number> {
     let batch: LoggedSpans[] = [];
     let batchSpans = 0;
     let spans = 0;
@@ -88,7 +91,7 @@ export class IngestPipeline {
         this.log.error({ err, seq: r.seq }, 'skipping a write-ahead log record that no longer decodes');
         decoded = [];
       }
-      batch.push({ spans: decoded, seq: r.seq });
+      batch.push({ spans: decoded, seq: r.seq, tenant: r.tenant });
       batchSpans += decoded.length;
       const last = i === records.length - 1;
       if (batchSpans >= this.opts.batchSpans || last) {
@@ -111,7 +114,7 @@ export class IngestPipeline {
    * reported, not thrown.
    */
   async ingest(batch: ReceivedBatch): Promise<IngestResult> {
-    const { protocol } = batch;
+    const { protocol, tenant } = batch;
     const n = batch.spans.length;
     this.metrics.spansReceived.inc({ protocol }, n + batch.rejected);
     if (batch.rejected > 0) this.metrics.spansRefused.inc({ protocol, reason: 'invalid' }, batch.rejected);
@@ -121,6 +124,13 @@ export class IngestPipeline {
       throw new ClewError('SHUTTING_DOWN', 'Clew is shutting down; retry against another instance or later', {
         retryAfterSeconds: this.opts.retryAfterSeconds,
       });
+    }
+    // The tenant's own rate first: a tenant over it is refused without taking room from the others.
+    try {
+      this.opts.tenantLimits?.admitSpans(tenant, n);
+    } catch (err) {
+      this.metrics.spansRefused.inc({ protocol, reason: 'rate_limited' }, n);
+      throw err;
     }
     // Admitted on the received count: what the processors keep is never more, and the check is before their work.
     if (this.pendingSpans + n > this.opts.maxPendingSpans) {
@@ -139,10 +149,10 @@ export class IngestPipeline {
     const record = this.recordOf(processed.changed ? undefined : batch.wire, kept);
     this.pendingSpans += kept.length;
     this.metrics.queueSpans.set(this.pendingSpans);
-    const entry = this.writer.enqueue(kept);
+    const entry = this.writer.enqueue(kept, tenant);
     const timer = this.metrics.walSyncSeconds.startTimer();
     try {
-      entry.seq = await this.wal.append(record.format, record.payload);
+      entry.seq = await this.wal.append(record.format, record.payload, tenant);
     } catch (err) {
       this.writer.drop(entry);
       this.metrics.spansRefused.inc({ protocol, reason: 'write_failed' }, n);
@@ -154,6 +164,7 @@ export class IngestPipeline {
       timer();
     }
     this.writer.wake();
+    this.metrics.tenantSpansAccepted.inc({ tenant }, n);
     return result;
   }
 

@@ -2,8 +2,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Span } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import { makeSpan } from '@clew/model/testing';
-import type { Store } from '@clew/storage';
+import type { Store, TenantRun } from '@clew/storage';
 import { StoreError } from '@clew/storage';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,17 +21,17 @@ import { StoreWriter } from './store-writer.js';
  * about and cannot be caused in DuckDB on demand; the real store's own failures are covered by its conformance suite.
  */
 class RecordingStore {
-  readonly appends: Array<{ names: string[]; wal: bigint | undefined }> = [];
+  readonly appends: Array<{ names: string[]; wal: bigint | undefined; runs?: readonly TenantRun[] }> = [];
   /** Failures to throw before succeeding, in order. */
   failures: StoreError[] = [];
   /** Spans with this name make any batch holding them fail as bad. */
   poison: string | undefined;
 
-  async append(spans: readonly Span[], wal?: bigint): Promise<void> {
+  async append(spans: readonly Span[], wal?: bigint, runs?: readonly TenantRun[]): Promise<void> {
     const next = this.failures.shift();
     if (next) throw next;
     if (this.poison !== undefined && spans.some((s) => s.name === this.poison)) throw new StoreError(`Conversion Error: cannot store ${this.poison}`, false);
-    this.appends.push({ names: spans.map((s) => s.name), wal });
+    this.appends.push({ names: spans.map((s) => s.name), wal, ...(runs !== undefined && runs.some((r) => r.tenant !== DEFAULT_TENANT) && { runs }) });
   }
 
   get written(): string[] {
@@ -44,7 +45,7 @@ describe('StoreWriter', () => {
   let dir: string;
   let wal: WriteAheadLog;
   let store: RecordingStore;
-  let pushed: Array<{ names: string[]; seq: bigint }>;
+  let pushed: Array<{ names: string[]; seq: bigint; tenant: string }>;
   let written: number;
   const metrics = createMetrics();
   const log = pino({ level: 'silent' });
@@ -61,14 +62,14 @@ describe('StoreWriter', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const consumer: SpanConsumer = { name: 'recorder', push: (spans, seq) => pushed.push({ names: spans.map((s) => s.name), seq }) };
+  const consumer: SpanConsumer = { name: 'recorder', push: (spans, seq, tenant) => pushed.push({ names: spans.map((s) => s.name), seq, tenant }) };
   const writerWith = (opts: Partial<StoreWriterOptions> = {}) =>
     new StoreWriter(store as unknown as Store, wal, { batchSpans: 100, batchWaitMs: 1, consumers: [consumer], retryMs: [1], ...opts }, metrics, log, (n) => (written += n));
 
   /** Enqueues spans as one request and logs it, as the pipeline does. */
-  async function accept(writer: StoreWriter, spans: Span[]) {
-    const entry = writer.enqueue(spans);
-    entry.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]));
+  async function accept(writer: StoreWriter, spans: Span[], tenant = DEFAULT_TENANT) {
+    const entry = writer.enqueue(spans, tenant);
+    entry.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]), tenant);
     writer.wake();
     return entry;
   }
@@ -86,11 +87,37 @@ describe('StoreWriter', () => {
     expect(written).toBe(3);
   });
 
+  it("writes several tenants' records in one append with their runs, and feeds the consumers one push per run", async () => {
+    const writer = writerWith({ batchWaitMs: 50 });
+    await accept(writer, named('a1'), 'a');
+    await accept(writer, named('a2', 'a3'), 'a');
+    await accept(writer, named('b1'), 'b');
+    await accept(writer, named('d1'));
+    writer.start();
+    await writer.stop();
+    expect(store.appends).toEqual([
+      {
+        names: ['a1', 'a2', 'a3', 'b1', 'd1'],
+        wal: 4n,
+        runs: [
+          { tenant: 'a', spans: 3 },
+          { tenant: 'b', spans: 1 },
+          { tenant: DEFAULT_TENANT, spans: 1 },
+        ],
+      },
+    ]);
+    expect(pushed).toEqual([
+      { names: ['a1', 'a2', 'a3'], seq: 2n, tenant: 'a' },
+      { names: ['b1'], seq: 3n, tenant: 'b' },
+      { names: ['d1'], seq: 4n, tenant: DEFAULT_TENANT },
+    ]);
+  });
+
   it('waits for a request whose log write is pending, and skips one whose log write failed', async () => {
     const writer = writerWith();
-    const first = writer.enqueue(named('first'));
-    const failed = writer.enqueue(named('failed'));
-    const third = writer.enqueue(named('third'));
+    const first = writer.enqueue(named('first'), DEFAULT_TENANT);
+    const failed = writer.enqueue(named('failed'), DEFAULT_TENANT);
+    const third = writer.enqueue(named('third'), DEFAULT_TENANT);
     writer.start();
     third.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([3]));
     writer.wake();
@@ -112,7 +139,7 @@ describe('StoreWriter', () => {
     await accept(writer, named('a', 'b'));
     await writer.stop();
     expect(store.written).toEqual(['a', 'b']);
-    expect(pushed).toEqual([{ names: ['a', 'b'], seq: 1n }]);
+    expect(pushed).toEqual([{ names: ['a', 'b'], seq: 1n, tenant: DEFAULT_TENANT }]);
     expect(await readdir(dir)).not.toContain('dead');
   });
 
@@ -143,8 +170,8 @@ describe('StoreWriter', () => {
 
   it('writes the replayed records through the consumers too', async () => {
     const writer = writerWith();
-    await writer.writeNow([{ spans: named('r1', 'r2'), seq: 7n }]);
-    expect(pushed).toEqual([{ names: ['r1', 'r2'], seq: 7n }]);
+    await writer.writeNow([{ spans: named('r1', 'r2'), seq: 7n, tenant: DEFAULT_TENANT }]);
+    expect(pushed).toEqual([{ names: ['r1', 'r2'], seq: 7n, tenant: DEFAULT_TENANT }]);
     expect(store.appends).toEqual([{ names: ['r1', 'r2'], wal: 7n }]);
   });
 

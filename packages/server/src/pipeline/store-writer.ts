@@ -1,5 +1,5 @@
-import type { Span } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { Span, Tenant } from '@clew/model';
+import type { Store, TenantRun } from '@clew/storage';
 import { StoreError } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
@@ -8,10 +8,12 @@ import type { SpanConsumer } from './consumer.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { SamplerOutput } from './tail/tail-sampler.js';
 import type { TailStage } from './tail-stage.js';
+import { runsBetween, TenantSpans } from './tenant-runs.js';
 
 /** Spans of one accepted request; seq is set once its log record is durable. */
 export interface QueueEntry {
   readonly spans: readonly Span[];
+  readonly tenant: Tenant;
   seq: bigint | undefined;
   dropped?: boolean;
 }
@@ -20,6 +22,7 @@ export interface QueueEntry {
 export interface LoggedSpans {
   readonly spans: readonly Span[];
   readonly seq: bigint;
+  readonly tenant: Tenant;
 }
 
 export interface StoreWriterOptions {
@@ -65,8 +68,8 @@ export class StoreWriter {
     private readonly onWritten: (spans: number) => void,
   ) {}
 
-  enqueue(spans: readonly Span[]): QueueEntry {
-    const entry: QueueEntry = { spans, seq: undefined };
+  enqueue(spans: readonly Span[], tenant: Tenant): QueueEntry {
+    const entry: QueueEntry = { spans, tenant, seq: undefined };
     this.queue.push(entry);
     return entry;
   }
@@ -99,13 +102,12 @@ export class StoreWriter {
    */
   async writeNow(records: readonly LoggedSpans[], storeHolds = -1n): Promise<void> {
     if (records.length === 0) return;
-    const spans = records.flatMap((r) => r.spans);
     const seq = records[records.length - 1]!.seq;
     // Record by record: a consumer may have counted through any record of this batch, and skips by position.
-    for (const r of records) this.feedConsumers(r.spans, r.seq);
+    for (const r of records) this.feedConsumers(r.spans, r.seq, r.tenant);
     const toStore = records.filter((r) => r.seq > storeHolds);
     if (toStore.length === 0) return;
-    await this.pass(toStore, toStore.length === records.length ? spans : toStore.flatMap((r) => r.spans), seq, true);
+    await this.pass(toStore, seq, true);
   }
 
   /** Releases the log through `position`, but no further than any consumer's durable state. */
@@ -123,14 +125,16 @@ export class StoreWriter {
    * record (each held trace must know the first record it came from), which writes what it keeps with the position
    * before the oldest undecided record, and nothing past it, so a restart replays every held trace.
    */
-  private async pass(records: readonly LoggedSpans[], spans: readonly Span[], seq: bigint, replayed: boolean): Promise<void> {
+  private async pass(records: readonly LoggedSpans[], seq: bigint, replayed: boolean): Promise<void> {
     const tail = this.opts.tail;
     if (tail === undefined) {
-      await this.writeWithRetry(spans, seq);
+      const batch = new TenantSpans();
+      for (const r of records) batch.add(r.tenant, r.spans);
+      await this.writeWithRetry(batch.spans, seq, batch.runs);
       await this.releaseLog(seq);
       return;
     }
-    const kept = records.flatMap((r) => tail.add(r.spans, r.seq, replayed).kept);
+    const kept = records.flatMap((r) => tail.add(r.spans, r.seq, replayed, r.tenant).kept);
     await this.writeKept({ kept, dropped: [] });
   }
 
@@ -140,11 +144,11 @@ export class StoreWriter {
   /** Writes what tail sampling kept, with the position up to which every record is decided, and releases the log to it. */
   private async writeKept(out: SamplerOutput): Promise<void> {
     const tail = this.opts.tail!;
-    const spans = await tail.spansToStore(out.kept);
+    const { spans, runs } = await tail.spansToStore(out.kept);
     const position = tail.safePosition();
     if (spans.length === 0 && position <= this.recorded) return;
     // An empty write still records the position: a stretch of dropped traffic must release the log too.
-    await this.writeWithRetry(spans, position);
+    await this.writeWithRetry(spans, position, runs);
     this.recorded = position;
     await this.releaseLog(position);
   }
@@ -168,8 +172,8 @@ export class StoreWriter {
       }
       const { spans, seq, records } = this.takeBatch();
       if (records.length === 0) continue;
-      this.feedConsumers(spans, seq);
-      await this.pass(records, spans, seq, false);
+      this.feedRuns(records);
+      await this.pass(records, seq, false);
       // Held by tail sampling or written: either way out of the queue (tail sampling bounds what it holds itself).
       this.onWritten(spans.length);
     }
@@ -197,16 +201,27 @@ export class StoreWriter {
       if (e.dropped) continue;
       for (const s of e.spans) spans.push(s);
       seq = e.seq!;
-      records.push({ spans: e.spans, seq });
+      records.push({ spans: e.spans, seq, tenant: e.tenant });
     }
     return { spans, seq, records };
   }
 
-  private feedConsumers(spans: readonly Span[], seq: bigint): void {
+  /** Feeds a batch to the consumers, one push per run of records of one tenant (a single push when all are one's). */
+  private feedRuns(records: readonly LoggedSpans[]): void {
+    let from = 0;
+    for (let i = 1; i <= records.length; i++) {
+      if (i < records.length && records[i]!.tenant === records[from]!.tenant) continue;
+      const run = records.slice(from, i);
+      this.feedConsumers(run.length === 1 ? run[0]!.spans : run.flatMap((r) => r.spans), run.at(-1)!.seq, run[0]!.tenant);
+      from = i;
+    }
+  }
+
+  private feedConsumers(spans: readonly Span[], seq: bigint, tenant: Tenant): void {
     for (const c of this.opts.consumers) {
       const end = this.metrics.consumerSeconds.startTimer({ consumer: c.name });
       try {
-        c.push(spans, seq);
+        c.push(spans, seq, tenant);
       } catch (err) {
         // A consumer's bug must not stop spans reaching the store.
         this.log.error({ err, consumer: c.name, spans: spans.length }, 'a span consumer failed on a batch');
@@ -217,14 +232,14 @@ export class StoreWriter {
   }
 
   /** Writes a batch, retrying what may succeed later, and dead-lettering what the store refuses as bad. */
-  private async writeWithRetry(spans: readonly Span[], seq: bigint | undefined): Promise<void> {
+  private async writeWithRetry(spans: readonly Span[], seq: bigint | undefined, runs: readonly TenantRun[]): Promise<void> {
     const waits = this.opts.retryMs ?? RETRY_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.write(spans, seq);
+        await this.write(spans, seq, runs);
         return;
       } catch (err) {
-        if (!retryable(err) && this.opts.deadLetters !== undefined) return this.isolateRefused(spans, seq, err as StoreError);
+        if (!retryable(err) && this.opts.deadLetters !== undefined) return this.isolateRefused(spans, seq, runs, err as StoreError);
         // The spans are safe in the log; keep trying (the queue fills and receivers push back meanwhile).
         const wait = waits[Math.min(attempt, waits.length - 1)]!;
         this.log.error({ err, spans: spans.length, attempt, retryInMs: wait }, 'store write failed; retrying');
@@ -238,20 +253,20 @@ export class StoreWriter {
    * position with the last), and a single refused span goes to the dead letters with the store's reason. The
    * position is still recorded when the last span is refused, so the log is released past it.
    */
-  private async isolateRefused(spans: readonly Span[], seq: bigint | undefined, err: StoreError): Promise<void> {
+  private async isolateRefused(spans: readonly Span[], seq: bigint | undefined, runs: readonly TenantRun[], err: StoreError): Promise<void> {
     if (spans.length <= 1) {
       await this.opts.deadLetters!.write(spans, seq ?? 0n, err.message);
-      if (seq !== undefined) await this.writeWithRetry([], seq);
+      if (seq !== undefined) await this.writeWithRetry([], seq, []);
       return;
     }
     const half = Math.ceil(spans.length / 2);
-    await this.writeWithRetry(spans.slice(0, half), undefined);
-    await this.writeWithRetry(spans.slice(half), seq);
+    await this.writeWithRetry(spans.slice(0, half), undefined, runsBetween(runs, 0, half));
+    await this.writeWithRetry(spans.slice(half), seq, runsBetween(runs, half, spans.length));
   }
 
-  private async write(spans: readonly Span[], seq: bigint | undefined): Promise<void> {
+  private async write(spans: readonly Span[], seq: bigint | undefined, runs: readonly TenantRun[]): Promise<void> {
     const end = this.metrics.storeWriteSeconds.startTimer();
-    await this.store.append(spans, seq);
+    await this.store.append(spans, seq, runs);
     end();
     this.metrics.storeWrittenSpans.inc(spans.length);
   }

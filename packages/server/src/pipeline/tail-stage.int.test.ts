@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOtlpProto } from '@clew/codecs';
 import type { Span, TraceId } from '@clew/model';
-import { StatusCode } from '@clew/model';
+import { DEFAULT_TENANT, StatusCode } from '@clew/model';
 import { makeSpan } from '@clew/model/testing';
 import type { Store } from '@clew/storage';
 import { openDuckDBStore } from '@clew/storage';
@@ -55,7 +55,7 @@ describe('tail sampling between the log and the store', () => {
     await pipeline.replay(opened.replay);
     return { pipeline, metrics, tail, wal: opened.wal };
   }
-  const send = (p: IngestPipeline, spans: Span[]) => p.ingest(receive('otlp_http', PayloadFormat.OTLP_PROTO, encodeOtlpProto(spans)));
+  const send = (p: IngestPipeline, spans: Span[]) => p.ingest(receive('otlp_http', PayloadFormat.OTLP_PROTO, encodeOtlpProto(spans), DEFAULT_TENANT));
   const stored = async (n: number) => (await store.getTrace(id(n))).length;
   /**
    * Waits (polling, up to 10 s) until `done` holds: the store writer hands records to the sampler and asks it for what

@@ -1,7 +1,8 @@
-import type { Span, TraceId } from '@clew/model';
+import type { Span, Tenant, TraceId } from '@clew/model';
 import type { Store } from '@clew/storage';
 import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '../observability/metrics.js';
+import { TenantSpans } from './tenant-runs.js';
 import type { KeptTrace, SamplerOutput, TailSampler, TailSamplerStats } from './tail/tail-sampler.js';
 
 /**
@@ -22,11 +23,14 @@ export class TailStage {
     private readonly store: Store,
   ) {}
 
-  /** Spans of one batch of records (the last at `seq`); returns what was decided at once (late spans, early decisions). */
-  add(spans: readonly Span[], seq: bigint, replayed: boolean): SamplerOutput {
+  /**
+   * Spans of one record, or of a run of records of one tenant (the last at `seq`); returns what was decided at once
+   * (late spans, early decisions).
+   */
+  add(spans: readonly Span[], seq: bigint, replayed: boolean, tenant: Tenant): SamplerOutput {
     this.lastAdded = seq;
     if (replayed) this.replayedThrough = seq;
-    return this.sampler.add(spans, seq);
+    return this.sampler.add(spans, seq, tenant);
   }
 
   /** Traces whose decision wait is over. */
@@ -43,19 +47,23 @@ export class TailStage {
     return (this.sampler.oldestUndecidedPosition() ?? this.lastAdded + 1n) - 1n;
   }
 
-  /** The spans to store for what was kept, without those a replayed record's trace already has in the store. */
-  async spansToStore(kept: readonly KeptTrace[]): Promise<Span[]> {
-    const fresh: Span[] = [];
-    const maybeStored: KeptTrace[] = [];
+  /**
+   * The spans to store for what was kept, with whose they are, without those a replayed record's trace already has
+   * in the store (looked up in its own tenant's spans).
+   */
+  async spansToStore(kept: readonly KeptTrace[]): Promise<TenantSpans> {
+    const fresh = new TenantSpans();
+    const maybeStored = new Map<Tenant, KeptTrace[]>();
     for (const k of kept) {
-      if (k.firstPosition <= this.replayedThrough) maybeStored.push(k);
-      else for (const s of k.spans) fresh.push(s);
+      if (k.firstPosition > this.replayedThrough) fresh.add(k.tenant, k.spans);
+      else maybeStored.set(k.tenant, [...(maybeStored.get(k.tenant) ?? []), k]);
     }
-    if (maybeStored.length === 0) return fresh;
-    const stored = await this.store.getTraces(maybeStored.map((k) => k.traceId));
-    for (const k of maybeStored) {
-      const have = new Set((stored.get(k.traceId as TraceId) ?? []).map((s) => s.spanId));
-      for (const s of k.spans) if (!have.has(s.spanId)) fresh.push(s);
+    for (const [tenant, traces] of maybeStored) {
+      const stored = await this.store.forTenant(tenant).getTraces(traces.map((k) => k.traceId));
+      for (const k of traces) {
+        const have = new Set((stored.get(k.traceId as TraceId) ?? []).map((s) => s.spanId));
+        fresh.add(tenant, k.spans.filter((s) => !have.has(s.spanId)));
+      }
     }
     return fresh;
   }

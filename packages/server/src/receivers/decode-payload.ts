@@ -9,17 +9,18 @@ import {
   decodeZipkinProto,
   decodeZipkinV1Json,
 } from '@clew/codecs';
+import type { Tenant } from '@clew/model';
 import { ClewError } from '../errors.js';
 import type { ReceivedBatch } from '../pipeline/batch.js';
 import { PayloadFormat } from '../wal/record.js';
 
 /**
  * Decodes one request for the pipeline; malformed input throws a MALFORMED_REQUEST error saying why.
- * @example await pipeline.ingest(receive('otlp_http', PayloadFormat.OTLP_PROTO, body))
+ * @example await pipeline.ingest(receive('otlp_http', PayloadFormat.OTLP_PROTO, body, request.tenant))
  */
-export function receive(protocol: string, format: PayloadFormat, payload: Uint8Array): ReceivedBatch {
+export function receive(protocol: string, format: PayloadFormat, payload: Uint8Array, tenant: Tenant): ReceivedBatch {
   const decoded = decodePayload(format, payload);
-  return { protocol, spans: decoded.spans, rejected: decoded.rejected, rejectMessage: decoded.rejectMessage, wire: { format, payload } };
+  return { protocol, tenant, spans: decoded.spans, rejected: decoded.rejected, rejectMessage: decoded.rejectMessage, wire: { format, payload } };
 }
 
 /** Decodes a request body (or a write-ahead log record) into spans; malformed input becomes a MALFORMED_REQUEST error. */

@@ -1,6 +1,7 @@
-import type { Span } from '@clew/model';
-import { getAttribute, getStringAttribute, serviceName } from '@clew/model';
+import type { Span, Tenant } from '@clew/model';
+import { DEFAULT_TENANT, getAttribute, getStringAttribute, serviceName } from '@clew/model';
 import type { SpanConsumer } from '../pipeline/consumer.js';
+import { tenantKey } from '../span-metrics/tenant-key.js';
 import type { CalculatorOptions } from './adaptive-calculator.js';
 import { floatEquals, INCREASE_CAP, nextProbability } from './adaptive-calculator.js';
 import type { StrategyProvider, StrategyResponse } from './strategy-response.js';
@@ -81,15 +82,15 @@ export class AdaptiveSampling implements SpanConsumer, StrategyProvider {
     this.intervalEnd = now() + options.calculationIntervalMs;
   }
 
-  push(spans: readonly Span[], walPosition: bigint): void {
+  push(spans: readonly Span[], walPosition: bigint, tenant: Tenant = DEFAULT_TENANT): void {
     if (this.options.replayedThrough !== undefined && walPosition <= this.options.replayedThrough) return;
     this.advance();
-    for (const span of spans) if (span.parentSpanId === null) this.record(span);
+    for (const span of spans) if (span.parentSpanId === null) this.record(span, tenant);
   }
 
-  strategyFor(service: string): StrategyResponse {
+  strategyFor(service: string, tenant: Tenant = DEFAULT_TENANT): StrategyResponse {
     this.advance();
-    const learned = this.learned.get(service);
+    const learned = this.learned.get(tenantKey(tenant, service));
     const operations = learned ? [...learned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
     return {
       strategyType: 'PROBABILISTIC',
@@ -103,13 +104,14 @@ export class AdaptiveSampling implements SpanConsumer, StrategyProvider {
   }
 
   /** The probability learned for an operation, or undefined while it has none (it is served the initial one). */
-  probabilityOf(service: string, operation: string): number | undefined {
+  probabilityOf(service: string, operation: string, tenant: Tenant = DEFAULT_TENANT): number | undefined {
     this.advance();
-    return this.learned.get(service)?.get(operation)?.probability;
+    return this.learned.get(tenantKey(tenant, service))?.get(operation)?.probability;
   }
 
-  private record(span: Span): void {
-    const service = serviceName(span.resource);
+  /** Counts are keyed by tenantKey(tenant, service): each tenant learns its own probabilities. */
+  private record(span: Span, tenant: Tenant): void {
+    const service = tenantKey(tenant, serviceName(span.resource));
     if (span.name === '') return;
     const type = getStringAttribute(span.attributes, 'sampler.type');
     const param = type === undefined ? undefined : samplerParam(span);

@@ -1,3 +1,4 @@
+import type { Tenant } from '@clew/model';
 import { goHtmlSafe } from '@clew/model';
 
 /** Jaeger's `api_v2.SamplingStrategyType` (proto/api_v2/sampling.proto), by name as its JSON writes it. */
@@ -27,7 +28,8 @@ export interface StrategyResponse {
 
 /** Where strategies come from: the configuration, or what adaptive sampling has learned. */
 export interface StrategyProvider {
-  strategyFor(service: string): StrategyResponse;
+  /** The strategy of a tenant's service (adaptive strategies are learned per tenant; configured ones are everyone's). */
+  strategyFor(service: string, tenant?: Tenant): StrategyResponse;
 }
 
 export const probabilistic = (samplingRate: number): StrategyResponse => ({ strategyType: 'PROBABILISTIC', probabilisticSampling: { samplingRate } });

@@ -20,11 +20,11 @@ export function registerSpanMetricsMetrics(metrics: Metrics, consumer: SpanMetri
   });
   new Gauge({
     name: 'clew_span_metrics_overflow_spans',
-    help: 'Spans counted under the overflow operation since start, per service over metrics.maxOperationsPerService.',
-    labelNames: ['service'] as const,
+    help: 'Spans counted under the overflow operation since start, per tenant and service over its operation limit (metrics.maxOperationsPerService).',
+    labelNames: ['tenant', 'service'] as const,
     registers,
     collect() {
-      for (const [service, n] of consumer.stats().overflowedServices) this.set({ service }, n);
+      for (const [tenant, services] of consumer.stats().overflowedServices) for (const [service, n] of services) this.set({ tenant, service }, n);
     },
   });
   new Gauge({

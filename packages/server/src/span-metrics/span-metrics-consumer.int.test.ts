@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Span, UnixNanos } from '@clew/model';
-import { SpanKind } from '@clew/model';
+import { DEFAULT_TENANT, SpanKind } from '@clew/model';
 import { makeResource, makeSpan, makeTrace } from '@clew/model/testing';
 import type { MetricsStore } from '@clew/storage';
 import { openDuckDBMetricsStore } from '@clew/storage';
@@ -40,8 +40,30 @@ describe('SpanMetricsConsumer', () => {
     await c.flush();
     const ops = Object.fromEntries((await read(['operation'])).map((p) => [p.operation, p.count]));
     expect(ops).toEqual({ a: 2, b: 1, [OVERFLOW_OPERATION]: 2 });
-    expect(c.stats().overflowedServices.get('cart')).toBe(2);
+    expect(c.stats().overflowedServices.get(DEFAULT_TENANT)?.get('cart')).toBe(2);
     expect(await store.lastPosition()).toBe(1n);
+  });
+
+  it("counts each tenant's spans, edges and errors as its own, though services and trace ids are the same", async () => {
+    const c = await open(1);
+    const trace = makeTrace(at(0), { service: 'web', name: 'GET /', at: 0, ms: 10, kind: SpanKind.SERVER });
+    c.push(trace, 1n, 'a');
+    // The same spans again (same trace and span ids) for b, and a second operation that only b's limit overflows.
+    c.push([...trace, makeSpan({ name: 'other', resource: makeResource('web'), startTimeUnixNano: at(0), endTimeUnixNano: at(1) })], 2n, 'b');
+    clock = 1500;
+    await c.flush();
+    const a = await store.forTenant('a').spanMetrics({ from: M0, to: M0 + 3_600_000, groupBy: ['service', 'operation'] });
+    const b = await store.forTenant('b').spanMetrics({ from: M0, to: M0 + 3_600_000, groupBy: ['service', 'operation'] });
+    expect(a.map((p) => [p.service, p.operation, p.count])).toEqual([['web', 'GET /', 1]]);
+    expect(b.map((p) => [p.service, p.operation, p.count]).sort()).toEqual([['web', OVERFLOW_OPERATION, 1], ['web', 'GET /', 1]]);
+    expect(await read(['service'])).toEqual([]);
+    for (const tenant of ['a', 'b']) {
+      const edges = await store.forTenant(tenant).edges({ from: M0, to: M0 + 60_000 });
+      expect(edges.map((e) => [e.client, e.server, e.count])).toEqual([['user', 'web', 1]]);
+    }
+    expect(c.stats().overflowedServices).toEqual(new Map([['b', new Map([['web', 1]])]]));
+    expect(c.prometheusOf('a').render()).toContain('service="web"');
+    expect(c.prometheusOf('c').render()).not.toContain('service="web"');
   });
 
   it("weighs a head-sampled span by its threshold's adjusted count", async () => {

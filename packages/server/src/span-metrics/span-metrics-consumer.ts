@@ -1,7 +1,7 @@
-import type { ServiceGraphEdge } from '@clew/analysis';
+import type { ServiceGraphCounters, ServiceGraphEdge } from '@clew/analysis';
 import { ServiceGraphPairer } from '@clew/analysis';
-import type { Resource, Span } from '@clew/model';
-import { serviceName, StatusCode } from '@clew/model';
+import type { Resource, Span, Tenant } from '@clew/model';
+import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
 import type { MetricsBatch, MetricsStore } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { SpanConsumer } from '../pipeline/consumer.js';
@@ -12,6 +12,7 @@ import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
 import type { SpanSeries } from './prometheus-series.js';
 import { PrometheusSeries } from './prometheus-series.js';
 import { spanError } from './span-error.js';
+import { tenantKey, withTenants } from './tenant-key.js';
 
 /** The operation that counts a service's spans once it has more distinct operations than the limit. */
 export const OVERFLOW_OPERATION = '(other operations)';
@@ -45,6 +46,8 @@ const OVERFLOW_CELL = '\u0000overflow';
 
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
+  /** A tenant's own operation limit (tenants.<name>.maxOperationsPerService), when it has one. */
+  readonly maxOperationsOf?: (tenant: Tenant) => number | undefined;
   readonly flushIntervalMs: number;
   readonly serviceGraphWaitMs: number;
   readonly serviceGraphMaxItems: number;
@@ -53,8 +56,8 @@ export interface SpanMetricsOptions {
 }
 
 export interface SpanMetricsStats {
-  /** Per service over its operation limit, the spans counted under OVERFLOW_OPERATION. */
-  readonly overflowedServices: ReadonlyMap<string, number>;
+  /** Per tenant and service over its operation limit, the spans counted under OVERFLOW_OPERATION. */
+  readonly overflowedServices: ReadonlyMap<Tenant, ReadonlyMap<string, number>>;
   readonly flushes: number;
   readonly flushFailures: number;
   readonly skippedReplayedSpans: number;
@@ -70,13 +73,16 @@ export interface SpanMetricsStats {
  */
 export class SpanMetricsConsumer implements SpanConsumer {
   readonly name = 'span-metrics';
-  readonly prometheus = new PrometheusSeries();
+  /** Each tenant's series in Tempo's names (the scrape target /metrics/traces answers a tenant its own). */
+  private readonly prometheusByTenant = new Map<Tenant, PrometheusSeries>();
   private rollup = new MinuteRollup();
-  private readonly pairer: ServiceGraphPairer;
+  /** A pairer per tenant: one tenant's spans never pair with another's, and its edges are known to be its own. */
+  private readonly pairers = new Map<Tenant, ServiceGraphPairer>();
+  /** Keyed by tenantKey(tenant, service): rollups, cells and limits never mix tenants. */
   private readonly operations = new Map<string, Set<string>>();
   private readonly cells = new Map<string, Map<string, Cell>>();
-  private readonly overflowed = new Map<string, number>();
-  private readonly services = new WeakMap<Resource, string>();
+  private readonly overflowed = new Map<Tenant, Map<string, number>>();
+  private readonly services = new WeakMap<Resource, ServiceOf>();
   private readonly now: () => number;
   private readonly scratch = newScratchGraphSpan();
   /** Highest position counted (pushed); what the next flush records. */
@@ -98,7 +104,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
     resumeAfter: bigint,
   ) {
     this.now = opts.now ?? Date.now;
-    this.pairer = new ServiceGraphPairer({ waitMs: opts.serviceGraphWaitMs, maxItems: opts.serviceGraphMaxItems });
     this.counted = resumeAfter;
     this.durable = resumeAfter;
     this.resumedAfter = resumeAfter;
@@ -121,8 +126,52 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return { overflowedServices: this.overflowed, flushes: this.flushes, flushFailures: this.flushFailures, skippedReplayedSpans: this.skipped };
   }
 
-  graphCounters(): ReturnType<ServiceGraphPairer['counters']> {
-    return this.pairer.counters();
+  /** The service graph's counters, summed over the tenants. */
+  graphCounters(): ServiceGraphCounters {
+    let sum: ServiceGraphCounters = {
+      pending: 0,
+      paired: 0,
+      virtual: 0,
+      expiredUnpaired: { client: 0, server: 0, producer: 0, consumer: 0 },
+      evictedEarly: 0,
+      ignoredSpans: 0,
+    };
+    for (const p of this.pairers.values()) {
+      const c = p.counters();
+      const e = sum.expiredUnpaired;
+      sum = {
+        pending: sum.pending + c.pending,
+        paired: sum.paired + c.paired,
+        virtual: sum.virtual + c.virtual,
+        expiredUnpaired: {
+          client: e.client + c.expiredUnpaired.client,
+          server: e.server + c.expiredUnpaired.server,
+          producer: e.producer + c.expiredUnpaired.producer,
+          consumer: e.consumer + c.expiredUnpaired.consumer,
+        },
+        evictedEarly: sum.evictedEarly + c.evictedEarly,
+        ignoredSpans: sum.ignoredSpans + c.ignoredSpans,
+      };
+    }
+    return sum;
+  }
+
+  /** A tenant's span metrics and service graph as Prometheus series. */
+  prometheusOf(tenant: Tenant): PrometheusSeries {
+    let p = this.prometheusByTenant.get(tenant);
+    if (p === undefined) this.prometheusByTenant.set(tenant, (p = new PrometheusSeries()));
+    return p;
+  }
+
+  /** The default tenant's series. */
+  get prometheus(): PrometheusSeries {
+    return this.prometheusOf(DEFAULT_TENANT);
+  }
+
+  private pairerOf(tenant: Tenant): ServiceGraphPairer {
+    let p = this.pairers.get(tenant);
+    if (p === undefined) this.pairers.set(tenant, (p = new ServiceGraphPairer({ waitMs: this.opts.serviceGraphWaitMs, maxItems: this.opts.serviceGraphMaxItems })));
+    return p;
   }
 
   start(): void {
@@ -130,13 +179,15 @@ export class SpanMetricsConsumer implements SpanConsumer {
     this.timer.unref();
   }
 
-  push(spans: readonly Span[], walPosition: bigint): void {
+  push(spans: readonly Span[], walPosition: bigint, tenant: Tenant = DEFAULT_TENANT): void {
     if (walPosition <= this.counted) {
       this.skipped += spans.length;
       return;
     }
     const rollup = this.rollup;
     const graph = this.scratch;
+    const pairer = this.pairerOf(tenant);
+    const prometheus = this.prometheusOf(tenant);
     const edges: ServiceGraphEdge[] = [];
     const now = this.now();
     const position = Number(walPosition);
@@ -145,8 +196,8 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let minuteStart = 1n;
     let minuteEnd = 0n;
     for (const span of spans) {
-      const service = this.serviceOf(span.resource);
-      const cell = this.cellOf(service, span.name);
+      const { service, key } = this.serviceOf(span.resource, tenant);
+      const cell = this.cellOf(tenant, service, key, span.name);
       const operation = cell.operation;
       const weight = adjustedCount(span.traceState);
       const d = span.endTimeUnixNano - span.startTimeUnixNano;
@@ -160,18 +211,18 @@ export class SpanMetricsConsumer implements SpanConsumer {
       if (cell.rollup !== rollup || cell.minute !== minute) {
         cell.rollup = rollup;
         cell.minute = minute;
-        cell.slots = rollup.slotsFor(minute, service, operation);
+        cell.slots = rollup.slotsFor(minute, key, operation);
       }
-      rollup.addTo(cell.slots!, minute, service, operation, span.kind, span.status.code, weight, duration);
-      this.prometheus.observeIn(cell.prometheus, service, operation, span.kind, span.status.code, weight, duration);
+      rollup.addTo(cell.slots!, minute, key, operation, span.kind, span.status.code, weight, duration);
+      prometheus.observeIn(cell.prometheus, service, operation, span.kind, span.status.code, weight, duration);
       if (span.status.code === StatusCode.ERROR) {
         const { type, message } = spanError(span);
-        if (rollup.errorKinds(minute, service) < MAX_ERROR_KINDS) rollup.addError(minute, service, operation, span.kind, type, message, weight);
-        else rollup.addError(minute, service, operation, span.kind, '', OTHER_ERRORS, weight);
+        if (rollup.errorKinds(minute, key) < MAX_ERROR_KINDS) rollup.addError(minute, key, operation, span.kind, type, message, weight);
+        else rollup.addError(minute, key, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      if (toGraphSpan(graph, span, service, duration, minute, position)) this.pairer.pushOne(graph, now, edges);
+      if (toGraphSpan(graph, span, service, duration, minute, position)) pairer.pushOne(graph, now, edges);
     }
-    if (edges.length > 0) this.addEdges(edges);
+    if (edges.length > 0) this.addEdges(tenant, edges);
     this.counted = walPosition;
   }
 
@@ -201,7 +252,8 @@ export class SpanMetricsConsumer implements SpanConsumer {
    * exact across a kill -9 and a restart. The price: rows wait up to the service graph's wait before they are written.
    */
   private async flushOnce(): Promise<void> {
-    this.addEdges(this.pairer.expire(this.now()));
+    const now = this.now();
+    for (const [tenant, pairer] of this.pairers) this.addEdges(tenant, pairer.expire(now));
     // Edges that expired since (with no new spans) still make a segment, ending where the last one did.
     if (this.counted > this.sealedThrough() || !this.rollup.empty) {
       this.sealed.push({ rollup: this.rollup, taken: [], end: this.counted });
@@ -212,11 +264,11 @@ export class SpanMetricsConsumer implements SpanConsumer {
     const segments = this.sealed.slice(0, n);
     for (const seg of segments) if (!seg.rollup.empty) seg.taken.push(seg.rollup.take());
     const batches = segments.flatMap((seg) => seg.taken);
-    const batch: MetricsBatch = {
+    const batch: MetricsBatch = withTenants({
       spans: batches.flatMap((b) => b.spans),
       edges: batches.flatMap((b) => b.edges),
       errors: batches.flatMap((b) => b.errors),
-    };
+    });
     const position = segments[n - 1]!.end;
     try {
       await this.store.append(batch, position);
@@ -236,7 +288,8 @@ export class SpanMetricsConsumer implements SpanConsumer {
 
   /** How many of the oldest sealed segments may be written now: those that end before every waiting half edge. */
   private writable(): number {
-    const limit = this.pairer.oldestPendingPosition() ?? Infinity;
+    let limit = Infinity;
+    for (const p of this.pairers.values()) limit = Math.min(limit, p.oldestPendingPosition() ?? Infinity);
     let n = 0;
     while (n < this.sealed.length && Number(this.sealed[n]!.end) < limit) n++;
     return n;
@@ -248,19 +301,26 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return this.rollup;
   }
 
-  private addEdges(edges: readonly ServiceGraphEdge[]): void {
+  /** Edges of one tenant: counted under its keys (withTenants splits them again on the way to the store). */
+  private addEdges(tenant: Tenant, edges: readonly ServiceGraphEdge[]): void {
+    const prometheus = this.prometheusOf(tenant);
     for (const e of edges) {
-      this.rollupFor(e.position).addEdge(e, 1);
-      this.prometheus.observeEdge(e, 1);
+      this.rollupFor(e.position).addEdge({ ...e, client: tenantKey(tenant, e.client), server: tenantKey(tenant, e.server) }, 1);
+      prometheus.observeEdge(e, 1);
     }
   }
 
-  private serviceOf(resource: Resource): string {
+  /**
+   * The service of a resource and its key among tenants. A resource object comes from one request, so from one
+   * tenant: the pair is cached on it.
+   */
+  private serviceOf(resource: Resource, tenant: Tenant): ServiceOf {
     // A batch holds its spans grouped by resource: the last one answers most lookups.
-    if (resource === this.lastResource) return this.lastService;
+    if (resource === this.lastResource && this.lastService.tenant === tenant) return this.lastService;
     let s = this.services.get(resource);
-    if (s === undefined) {
-      s = serviceName(resource);
+    if (s === undefined || s.tenant !== tenant) {
+      const service = serviceName(resource);
+      s = { tenant, service, key: tenantKey(tenant, service) };
       this.services.set(resource, s);
     }
     this.lastResource = resource;
@@ -268,47 +328,57 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return s;
   }
   private lastResource: Resource | undefined;
-  private lastService = '';
+  private lastService: ServiceOf = { tenant: '', service: '', key: '' };
 
   /**
    * Where a (service, span name) counts: its operation (the name, or the overflow operation past the limit) and its
    * accumulators, kept between spans so that most spans cost two map lookups here rather than seven. Names past the
    * limit are not kept (there may be any number of them); they share the overflow operation's cell.
    */
-  private cellOf(service: string, name: string): Cell {
-    let byName = this.cells.get(service);
-    if (byName === undefined) this.cells.set(service, (byName = new Map()));
+  private cellOf(tenant: Tenant, service: string, serviceKey: string, name: string): Cell {
+    let byName = this.cells.get(serviceKey);
+    if (byName === undefined) this.cells.set(serviceKey, (byName = new Map()));
     const cell = byName.get(name);
     if (cell !== undefined) return cell;
-    const operation = this.operationOf(service, name);
+    const operation = this.operationOf(tenant, service, serviceKey, name);
     const key = operation === name ? name : OVERFLOW_CELL;
     let made = byName.get(key);
     if (made === undefined) {
-      made = { operation, prometheus: this.prometheus.slotsFor(service, operation), rollup: undefined, minute: 0, slots: undefined };
+      made = { operation, prometheus: this.prometheusOf(tenant).slotsFor(service, operation), rollup: undefined, minute: 0, slots: undefined };
       byName.set(key, made);
     }
     return made;
   }
 
-  private operationOf(service: string, name: string): string {
-    let ops = this.operations.get(service);
+  private operationOf(tenant: Tenant, service: string, serviceKey: string, name: string): string {
+    let ops = this.operations.get(serviceKey);
     if (ops === undefined) {
       ops = new Set();
-      this.operations.set(service, ops);
+      this.operations.set(serviceKey, ops);
     }
     if (ops.has(name)) return name;
-    if (ops.size < this.opts.maxOperationsPerService) {
+    const limit = this.opts.maxOperationsOf?.(tenant) ?? this.opts.maxOperationsPerService;
+    if (ops.size < limit) {
       ops.add(name);
       return name;
     }
-    const first = !this.overflowed.has(service);
-    this.overflowed.set(service, (this.overflowed.get(service) ?? 0) + 1);
+    let byService = this.overflowed.get(tenant);
+    if (byService === undefined) this.overflowed.set(tenant, (byService = new Map()));
+    const first = !byService.has(service);
+    byService.set(service, (byService.get(service) ?? 0) + 1);
     if (first) {
       this.log.warn(
-        { service, limit: this.opts.maxOperationsPerService, overflow: OVERFLOW_OPERATION },
-        `service ${service} has more than ${this.opts.maxOperationsPerService} operations; the others are counted as "${OVERFLOW_OPERATION}" (raise metrics.maxOperationsPerService, or give spans lower-cardinality names)`,
+        { tenant, service, limit, overflow: OVERFLOW_OPERATION },
+        `service ${service} (tenant ${tenant}) has more than ${limit} operations; the others are counted as "${OVERFLOW_OPERATION}" (raise metrics.maxOperationsPerService or the tenant's own limit, or give spans lower-cardinality names)`,
       );
     }
     return OVERFLOW_OPERATION;
   }
+}
+
+/** A resource's service, and its key among tenants' (tenantKey). */
+interface ServiceOf {
+  readonly tenant: Tenant;
+  readonly service: string;
+  readonly key: string;
 }

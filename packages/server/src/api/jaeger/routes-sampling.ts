@@ -19,6 +19,6 @@ export async function samplingRoute(app: FastifyInstance, opts: SamplingRouteOpt
     const service = (request.query as Record<string, string | string[] | undefined>).service;
     if (typeof service !== 'string') return sendGoHttpError(reply, 400, "'service' parameter must be provided once");
     // As bytes, so that fastify adds no charset to Jaeger's bare `application/json`.
-    return reply.header('content-type', 'application/json').send(Buffer.from(strategyResponseJson(opts.strategies.strategyFor(service))));
+    return reply.header('content-type', 'application/json').send(Buffer.from(strategyResponseJson(opts.strategies.strategyFor(service, request.tenant))));
   });
 }

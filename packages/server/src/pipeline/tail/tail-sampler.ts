@@ -1,4 +1,5 @@
-import type { Span, TraceId } from '@clew/model';
+import type { Span, Tenant, TraceId } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import { BoundedMap } from './bounded-map.js';
 import type { Decision, Policy, PolicyContext } from './policies.js';
 
@@ -22,6 +23,8 @@ export interface TailSamplerOptions {
 /** Spans to store: a whole trace at its decision, or late spans that followed a decision made earlier. */
 export interface KeptTrace {
   readonly traceId: TraceId;
+  /** Whose trace it is: one trace id in two tenants is two traces, held and decided apart. */
+  readonly tenant: Tenant;
   readonly spans: readonly Span[];
   /**
    * The smallest log position these spans came from. After a restart, spans from records at or below the last
@@ -92,8 +95,15 @@ export interface TailSamplerStats {
   readonly policies: readonly Readonly<PolicyCounts>[];
 }
 
+/** A trace id within its tenant: the trace id itself for the default tenant, else tenant and id. */
+type TraceKey = string;
+
+const traceKey = (tenant: Tenant, traceId: TraceId): TraceKey => (tenant === DEFAULT_TENANT ? traceId : `${tenant}/${traceId}`);
+
 interface HeldTrace {
+  readonly key: TraceKey;
   readonly traceId: TraceId;
+  readonly tenant: Tenant;
   readonly spans: Span[];
   readonly firstSeen: number;
   lastSeen: number;
@@ -115,10 +125,10 @@ type Cause = 'wait' | 'maxWait' | 'early';
  */
 export class TailSampler {
   /** Held traces in the order their first span arrived (so by log position too). */
-  private readonly byFirst = new Map<TraceId, HeldTrace>();
+  private readonly byFirst = new Map<TraceKey, HeldTrace>();
   /** The same traces in the order their last span arrived. */
-  private readonly byLast = new Map<TraceId, HeldTrace>();
-  private readonly decisions: BoundedMap<TraceId, Decision>;
+  private readonly byLast = new Map<TraceKey, HeldTrace>();
+  private readonly decisions: BoundedMap<TraceKey, Decision>;
   private readonly learners: readonly Policy[];
   private held = 0;
   private lastPosition: bigint | undefined;
@@ -161,8 +171,9 @@ export class TailSampler {
    * earlier follow that decision and come back at once, kept or counted as dropped; the others are held. When the
    * held spans pass maxSpans, the traces that arrived first are decided now, and come back too.
    * Positions must not go back: the log hands records over in order (a fresh sampler starts again from any position).
+   * Every span of one call is `tenant`'s.
    */
-  add(spans: readonly Span[], walPosition: bigint): SamplerOutput {
+  add(spans: readonly Span[], walPosition: bigint, tenant: Tenant = DEFAULT_TENANT): SamplerOutput {
     if (this.lastPosition !== undefined && walPosition < this.lastPosition) {
       throw new RangeError(`log positions must not go back: ${walPosition} after ${this.lastPosition}`);
     }
@@ -171,24 +182,25 @@ export class TailSampler {
     const out = new Output();
     this.totals.spansIn += spans.length;
     for (const [traceId, group] of groupByTrace(spans)) {
-      const held = this.byFirst.get(traceId);
+      const key = traceKey(tenant, traceId);
+      const held = this.byFirst.get(key);
       if (held !== undefined) {
         for (const s of group) held.spans.push(s);
         held.lastSeen = now;
-        this.byLast.delete(traceId);
-        this.byLast.set(traceId, held);
+        this.byLast.delete(key);
+        this.byLast.set(key, held);
         this.held += group.length;
         continue;
       }
-      const decided = this.decisions.get(traceId);
+      const decided = this.decisions.get(key);
       if (decided !== undefined) {
-        this.late(traceId, group, walPosition, decided, out);
+        this.late(traceId, tenant, group, walPosition, decided, out);
         continue;
       }
       // New, or decided so long ago that the decision was forgotten: held as a trace of its own.
-      const trace: HeldTrace = { traceId, spans: group, firstSeen: now, lastSeen: now, firstPosition: walPosition };
-      this.byFirst.set(traceId, trace);
-      this.byLast.set(traceId, trace);
+      const trace: HeldTrace = { key, traceId, tenant, spans: group, firstSeen: now, lastSeen: now, firstPosition: walPosition };
+      this.byFirst.set(key, trace);
+      this.byLast.set(key, trace);
       this.held += group.length;
     }
     for (const oldest of this.byFirst.values()) {
@@ -243,9 +255,9 @@ export class TailSampler {
     return this.lastNow;
   }
 
-  private late(traceId: TraceId, spans: Span[], walPosition: bigint, d: Decision, out: Output): void {
+  private late(traceId: TraceId, tenant: Tenant, spans: Span[], walPosition: bigint, d: Decision, out: Output): void {
     if (d.keep) {
-      out.keep({ traceId, spans, firstPosition: walPosition, policy: d.policy, late: true });
+      out.keep({ traceId, tenant, spans, firstPosition: walPosition, policy: d.policy, late: true });
       this.totals.lateKeptSpans += spans.length;
       this.countKept(d, 0, spans.length);
     } else {
@@ -256,8 +268,8 @@ export class TailSampler {
   }
 
   private decide(trace: HeldTrace, now: number, cause: Cause, out: Output): void {
-    this.byFirst.delete(trace.traceId);
-    this.byLast.delete(trace.traceId);
+    this.byFirst.delete(trace.key);
+    this.byLast.delete(trace.key);
     const n = trace.spans.length;
     this.held -= n;
     if (cause === 'early') {
@@ -273,9 +285,9 @@ export class TailSampler {
         this.policyFailed(err, p.name);
       }
     }
-    this.decisions.set(trace.traceId, d);
+    this.decisions.set(trace.key, d);
     if (d.keep) {
-      out.keep({ traceId: trace.traceId, spans: trace.spans, firstPosition: trace.firstPosition, policy: d.policy, late: false });
+      out.keep({ traceId: trace.traceId, tenant: trace.tenant, spans: trace.spans, firstPosition: trace.firstPosition, policy: d.policy, late: false });
       this.countKept(d, 1, n);
     } else {
       out.drop(d, 1, n);

@@ -16,11 +16,26 @@ export class TokenBucket {
     this.tokens = burst;
   }
 
-  take(now: number): boolean {
+  /**
+   * Spends `n` tokens when there are that many (or, for more than `burst`, a full bucket: the rest is a debt later
+   * takes wait for, so a large request is let through rather than refused for ever).
+   */
+  take(now: number, n = 1): boolean {
+    this.refill(now);
+    if (this.tokens < Math.min(n, this.burst)) return false;
+    this.tokens -= n;
+    return true;
+  }
+
+  /** Milliseconds from `now` until a take of `n` would succeed (0 when it would now). */
+  waitMs(now: number, n = 1): number {
+    this.refill(now);
+    const short = Math.min(n, this.burst) - this.tokens;
+    return short <= 0 ? 0 : (short / this.rate) * 1000;
+  }
+
+  private refill(now: number): void {
     if (this.last !== undefined && now > this.last) this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     if (this.last === undefined || now > this.last) this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }

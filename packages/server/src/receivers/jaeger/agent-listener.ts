@@ -1,3 +1,4 @@
+import type { Tenant } from '@clew/model';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import type { ThriftProtocol } from '@clew/codecs';
@@ -15,6 +16,8 @@ export interface JaegerAgentOptions {
   readonly host: string;
   readonly port: number;
   readonly protocol: ThriftProtocol;
+  /** Whose spans the datagrams carry (UDP has no credentials: auth.agentTenant, or DEFAULT_TENANT without auth). */
+  readonly tenant: Tenant;
   readonly pipeline: IngestPipeline;
   readonly metrics: Metrics;
   readonly log: Logger;
@@ -54,7 +57,7 @@ export async function startJaegerAgentListener(opts: JaegerAgentOptions): Promis
         refuse('unsupported_method', `Agent method "${header.name}" is not served (only emitBatch)`, from);
         return;
       }
-      const result = await opts.pipeline.ingest(receive(protocol, format, datagram));
+      const result = await opts.pipeline.ingest(receive(protocol, format, datagram, opts.tenant));
       opts.metrics.spansAccepted.inc({ protocol }, result.accepted);
     } catch (err) {
       if (err instanceof DecodeError) refuse('malformed', `malformed ${opts.protocol} Thrift: ${err.message}`, from);

@@ -1,3 +1,4 @@
+import type { Tenant } from '@clew/model';
 import type { Logger } from 'pino';
 import type { ClewConfig } from '../../config/schema.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -13,7 +14,7 @@ export interface JaegerAgent {
 }
 
 /** The Jaeger agent's two UDP ports, both or neither: one that fails to bind closes the other. */
-export async function startJaegerAgent(opts: { config: ClewConfig; log: Logger; metrics: Metrics; pipeline: IngestPipeline }): Promise<JaegerAgent> {
+export async function startJaegerAgent(opts: { config: ClewConfig; log: Logger; metrics: Metrics; pipeline: IngestPipeline; tenant: Tenant }): Promise<JaegerAgent> {
   const { config, ...rest } = opts;
   const compact = await startJaegerAgentListener({ ...rest, host: config.host, port: config.ports.jaegerCompact, protocol: 'compact' });
   let binary: JaegerAgentListener;

@@ -32,7 +32,7 @@ export async function jaegerThriftReceiver(app: FastifyInstance, opts: JaegerThr
     const payload = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
     let accepted: number;
     try {
-      accepted = (await opts.pipeline.ingest(receive(PROTOCOL, PayloadFormat.JAEGER_THRIFT_BINARY, payload))).accepted;
+      accepted = (await opts.pipeline.ingest(receive(PROTOCOL, PayloadFormat.JAEGER_THRIFT_BINARY, payload, req.tenant))).accepted;
     } catch (err) {
       // The collector's wording for a body its Thrift deserializer refuses.
       if (err instanceof ClewError && err.code === 'MALFORMED_REQUEST') throw new ClewError('MALFORMED_REQUEST', `Unable to process request body: ${err.message}`);

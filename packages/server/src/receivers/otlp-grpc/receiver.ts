@@ -2,6 +2,9 @@ import { encodeExportResponseProto } from '@clew/codecs';
 import type { sendUnaryData, ServerUnaryCall, ServiceDefinition } from '@grpc/grpc-js';
 import { Metadata, Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { DEFAULT_TENANT } from '@clew/model';
+import type { Authenticator } from '../../auth/authenticator.js';
+import type { TenantLimits } from '../../auth/tenant-limits.js';
 import { asClewError } from '../../errors.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
 import { receive } from '../decode-payload.js';
@@ -19,6 +22,9 @@ export interface OtlpGrpcOptions {
   readonly log: Logger;
   /** TLS credentials; plaintext when absent. */
   readonly credentials?: ServerCredentials;
+  /** Checks the `authorization` metadata (as the OTel SDK sends OTEL_EXPORTER_OTLP_HEADERS); off when absent. */
+  readonly authenticator?: Authenticator | undefined;
+  readonly tenantLimits?: TenantLimits | undefined;
 }
 
 const PROTOCOL = 'otlp_grpc';
@@ -37,6 +43,12 @@ const traceService: ServiceDefinition = {
   },
 };
 
+/** A metadata value as text (binary `-bin` keys are not credentials). */
+function first(metadata: Metadata, key: string): string | undefined {
+  const v = metadata.get(key)[0];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** OTLP/gRPC on its own port; grpc-js undoes gzip message compression before the handler sees the bytes. */
 export async function startOtlpGrpc(opts: OtlpGrpcOptions): Promise<{ port: number; stop(): Promise<void> }> {
   const server = new Server({
@@ -47,7 +59,11 @@ export async function startOtlpGrpc(opts: OtlpGrpcOptions): Promise<{ port: numb
     Export(call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) {
       // Decoding throws for a malformed message: inside the promise, so it is answered like any refusal.
       Promise.resolve(call.request)
-        .then((body) => opts.pipeline.ingest(receive(PROTOCOL, PayloadFormat.OTLP_PROTO, body)))
+        .then((body) => {
+          const tenant = opts.authenticator ? opts.authenticator.authenticate(first(call.metadata, 'authorization'), first(call.metadata, 'x-scope-orgid'), 'write').tenant : DEFAULT_TENANT;
+          opts.tenantLimits?.checkRequestBytes(tenant, body.length);
+          return opts.pipeline.ingest(receive(PROTOCOL, PayloadFormat.OTLP_PROTO, body, tenant));
+        })
         .then(
           (result) => {
             opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);

@@ -34,7 +34,7 @@ export async function otlpHttpReceiver(app: FastifyInstance, opts: OtlpHttpOptio
     const format = formatOf(req.headers['content-type']);
     const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
     const body = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
-    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, body));
+    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, body, req.tenant));
     opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
     return sendSuccess(reply, format, result);
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { IngestPipeline } from '../../pipeline/ingest.js';
@@ -25,22 +25,22 @@ const PROTOCOL = 'zipkin';
 export async function zipkinReceiver(app: FastifyInstance, opts: ZipkinReceiverOptions): Promise<void> {
   setUpHttpReceiver(app, { protocol: PROTOCOL, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes, sendError: (reply, _req, err) => sendError(reply, err) });
 
-  const accept = async (format: PayloadFormat, body: unknown, encoding: string | undefined, reply: FastifyReply) => {
-    const raw = body instanceof Buffer ? body : Buffer.alloc(0);
-    const payload = await decodeBody(raw, encoding, opts.maxRequestBytes);
-    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, payload));
+  const accept = async (format: PayloadFormat, req: FastifyRequest, reply: FastifyReply) => {
+    const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
+    const payload = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
+    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, payload, req.tenant));
     opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
     return reply.code(202).send();
   };
 
   app.post('/api/v2/spans', async (req, reply) =>
-    accept(isProtobuf(req.headers['content-type']) ? PayloadFormat.ZIPKIN_PROTO : PayloadFormat.ZIPKIN_JSON, req.body, req.headers['content-encoding'], reply),
+    accept(isProtobuf(req.headers['content-type']) ? PayloadFormat.ZIPKIN_PROTO : PayloadFormat.ZIPKIN_JSON, req, reply),
   );
   app.post('/api/v1/spans', async (req, reply) => {
     if (mediaType(req.headers['content-type']) === 'application/x-thrift') {
       throw new ClewError('UNSUPPORTED_MEDIA_TYPE', 'Zipkin v1 Thrift is not supported; send Zipkin v1 JSON here, or v2 JSON or proto3 to /api/v2/spans');
     }
-    return accept(PayloadFormat.ZIPKIN_V1_JSON, req.body, req.headers['content-encoding'], reply);
+    return accept(PayloadFormat.ZIPKIN_V1_JSON, req, reply);
   });
 }
 
