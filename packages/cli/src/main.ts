@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from './demo.js';
 import { healthCommand } from './health.js';
 import { serve } from './serve.js';
+import { tokenCommand } from './token.js';
 
 /** The same relative path from src/ and dist/. */
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,5 +51,6 @@ program
 
 program.addCommand(demoCommand());
 program.addCommand(healthCommand());
+program.addCommand(tokenCommand());
 
 await program.parseAsync(process.argv);

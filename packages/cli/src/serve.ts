@@ -1,5 +1,5 @@
 import type { ClewConfigInput } from '@clew/server';
-import { ClewError, configFromEnv, configFromFile, mergeConfig, resolveConfig, startClew } from '@clew/server';
+import { ClewError, configFromEnv, configFromFile, mergeConfig, resolveConfig, REDACT, startClew } from '@clew/server';
 import { pino } from 'pino';
 
 export interface ServeFlags {
@@ -55,7 +55,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   try {
     const file = flags.config ? await configFromFile(flags.config) : undefined;
     const config = resolveConfig(mergeConfig(file, configFromEnv(process.env), configFromFlags(flags) as Record<string, unknown>));
-    log = pino({ level: config.log.level, base: { service: 'clew' } });
+    log = pino({ level: config.log.level, base: { service: 'clew' }, redact: REDACT });
     const clew = await startClew(config, log);
     const a = clew.addresses;
     log.info(

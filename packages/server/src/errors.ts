@@ -14,6 +14,12 @@ export const ERROR_CODES = {
   NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
+  /** Auth is on and the request has no token, or one Clew does not know. */
+  UNAUTHENTICATED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED },
+  /** The token is known but may not do this (its scope, or a tenant it does not hold). */
+  FORBIDDEN: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED },
+  /** A tenant's limit (its ingest rate) is spent for now; retry after the delay given. */
+  RATE_LIMITED: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED },
   PIPELINE_FULL: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   SHUTTING_DOWN: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
   WRITE_FAILED: { http: 503, grpc: GrpcStatus.UNAVAILABLE },
@@ -58,6 +64,11 @@ export class ClewError extends Error {
 
   get httpStatus(): number {
     return ERROR_CODES[this.code].http;
+  }
+
+  /** What fastify's own error handler answers with, where no API's handler covers a route (MCP, the UI). */
+  get statusCode(): number {
+    return this.httpStatus;
   }
 
   get grpcStatus(): GrpcStatus {

@@ -3,6 +3,9 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import Fastify, { LogController } from 'fastify';
 import type { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import type { HttpAuthOptions } from './auth/http-auth.js';
+import { httpAuth } from './auth/http-auth.js';
+import { decorateTenant } from './auth/request-tenant.js';
 import type { TlsFiles } from './tls/tls-files.js';
 
 export interface HttpAppOptions {
@@ -17,6 +20,8 @@ export interface HttpAppOptions {
   readonly compress?: boolean;
   /** Serve HTTPS with this certificate, following its reloads; plain HTTP when absent. */
   readonly tls?: TlsFiles;
+  /** Who may do what on this listener (tokens and tenants); every request is the default tenant's when absent. */
+  readonly auth?: HttpAuthOptions;
 }
 
 /**
@@ -40,6 +45,8 @@ export async function startHttpApp(
     requestTimeout: 120_000,
     ...(opts.tls && { https: { ...opts.tls.current } }),
   }) as unknown as FastifyInstance;
+  decorateTenant(app);
+  if (opts.auth) httpAuth(app, opts.auth);
   // Before the routes: the plugin hooks every route registered after it.
   if (opts.compress) await app.register(fastifyCompress, { ...COMPRESSION, encodings: [...COMPRESSION.encodings] });
   await setup(app);

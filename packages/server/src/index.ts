@@ -13,4 +13,5 @@ export type {
 } from './query/traceql/index.js';
 export { evaluateTraceQL, MAX_INSPECTED_TRACES, parseTraceQL, searchTraceQL } from './query/traceql/index.js';
 export type { RunningClew } from './serve.js';
-export { startClew } from './serve.js';
+export { REDACT, startClew } from './serve.js';
+export { createToken, hashToken } from './auth/tokens.js';

@@ -23,7 +23,7 @@ import { startOtlpGrpc } from './receivers/otlp-grpc/receiver.js';
 import { zipkinApp } from './receivers/zipkin/zipkin-app.js';
 import { jaegerThriftReceiver } from './receivers/jaeger/thrift-http-receiver.js';
 import { startJaegerAgent } from './receivers/jaeger/agent.js';
-import { AttributeCatalog } from './api/native/index.js';
+import { AttributeCatalogs } from './api/native/index.js';
 import { queryApp } from './api/query-app.js';
 import { samplingRoute } from './api/jaeger/routes-sampling.js';
 import type { Sampling } from './sampling/create-sampling.js';
@@ -37,6 +37,13 @@ import type { Slos } from './slo/index.js';
 import { startSlos } from './slo/index.js';
 import { WriteAheadLog } from './wal/wal.js';
 import { grpcServerCredentials } from './tls/grpc-credentials.js';
+import { DEFAULT_TENANT } from '@clew/model';
+import type { Tenant } from '@clew/model';
+import { Authenticator } from './auth/authenticator.js';
+import type { NeedOf } from './auth/http-auth.js';
+import { NEEDS } from './auth/http-auth.js';
+import { TenantLimits } from './auth/tenant-limits.js';
+import { sessionRoute } from './auth/session-route.js';
 import { TlsFiles } from './tls/tls-files.js';
 
 interface Ctx {
@@ -45,6 +52,9 @@ interface Ctx {
   readonly metrics: Metrics;
   readonly dataDir: string;
   readonly addresses: Record<string, string>;
+  /** Checks tokens (auth.tokens); undefined when auth is off and everything is the default tenant's. */
+  readonly authenticator: Authenticator | undefined;
+  readonly tenantLimits: TenantLimits;
 }
 
 const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
@@ -61,7 +71,7 @@ type OpenedWal = Awaited<ReturnType<typeof WriteAheadLog.open>> & { readonly sto
 function httpModule(
   deps: readonly string[],
   port: keyof ClewConfig['ports'] & string,
-  opts: { readonly ingest: boolean; readonly compress?: boolean },
+  opts: { readonly ingest: boolean; readonly compress?: boolean; readonly need: NeedOf },
   setup: (app: FastifyInstance, ctx: Ctx, get: Getter) => unknown,
   address: (url: string) => string = (url) => url,
 ): ModuleDef<Ctx> {
@@ -71,7 +81,8 @@ function httpModule(
       const { config, log, addresses } = ctx;
       const bodyLimit = opts.ingest ? { bodyLimit: config.limits.maxRequestBytes } : {};
       const tls = get<TlsFiles | undefined>('tls');
-      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit, compress: opts.compress ?? false, ...(tls && { tls }) }, (a) =>
+      const auth = { authenticator: ctx.authenticator, need: opts.need, limits: ctx.tenantLimits };
+      const app = await startHttpApp({ host: config.host, port: config.ports[port], log, ...bodyLimit, compress: opts.compress ?? false, auth, ...(tls && { tls }) }, (a) =>
         setup(a, ctx, get),
       );
       addresses[port] = address(app.url);
@@ -110,12 +121,13 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   // Span metrics and the service graph, fed every accepted span by the store writer; undefined when metrics are off.
   'span-metrics': {
     deps: ['metrics-store'],
-    async start({ config, log, metrics }, get) {
+    async start({ config, log, metrics, tenantLimits }, get) {
       if (!config.metrics.enabled) return value<SpanMetricsConsumer | undefined>(undefined);
       const consumer = await SpanMetricsConsumer.open(
         get<MetricsStore>('metrics-store'),
         {
           maxOperationsPerService: config.metrics.maxOperationsPerService,
+          maxOperationsOf: (tenant) => tenantLimits.of(tenant).maxOperationsPerService,
           flushIntervalMs: durationMs(config.metrics.flushInterval),
           serviceGraphWaitMs: durationMs(config.metrics.serviceGraphWait),
           serviceGraphMaxItems: config.metrics.serviceGraphMaxItems,
@@ -152,7 +164,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   catalog: {
     deps: [],
     async start() {
-      return value(new AttributeCatalog());
+      return value(new AttributeCatalogs());
     },
   },
   // Remote sampling's strategies, served on the query and Jaeger collector ports; adaptive ones learn as a consumer.
@@ -165,7 +177,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   pipeline: {
     deps: ['store', 'wal', 'catalog', 'sampling', 'span-metrics'],
-    async start({ config, log, metrics, dataDir }, get) {
+    async start({ config, log, metrics, dataDir, tenantLimits }, get) {
       const { wal, replay, storeHolds } = get<OpenedWal>('wal');
       const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics');
       const { learner } = get<Sampling>('sampling');
@@ -185,8 +197,9 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           batchSpans: config.storage.batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
           processors: buildProcessors(config.pipeline.processors),
-          consumers: [catalogConsumer(get<AttributeCatalog>('catalog')), ...(learner ? [learner] : []), ...(spanMetrics ? [spanMetrics] : [])],
+          consumers: [catalogConsumer(get<AttributeCatalogs>('catalog')), ...(learner ? [learner] : []), ...(spanMetrics ? [spanMetrics] : [])],
           deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),
+          tenantLimits,
           ...(tail && { tail }),
         },
         metrics,
@@ -204,16 +217,18 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   'otlp-http': httpModule(
     ['pipeline'],
     'otlpHttp',
-    { ingest: true },
+    { ingest: true, need: NEEDS.otlpHttp },
     (a, { config, metrics }, get) =>
       a.register(otlpHttpReceiver, { pipeline: get<IngestPipeline>('pipeline'), metrics, maxRequestBytes: config.limits.maxRequestBytes }),
     (url) => `${url}/v1/traces`,
   ),
   'otlp-grpc': {
     deps: ['pipeline', 'tls'],
-    async start({ config, log, metrics, addresses }, get) {
+    async start({ config, log, metrics, addresses, authenticator, tenantLimits }, get) {
       const tls = get<TlsFiles | undefined>('tls');
       const grpc = await startOtlpGrpc({
+        authenticator,
+        tenantLimits,
         ...(tls && { credentials: grpcServerCredentials(tls) }),
         host: config.host,
         port: config.ports.otlpGrpc,
@@ -228,17 +243,17 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   // Zipkin's port is its collector and its query API, as in zipkin-server: the API's JSON is compressed, the
   // collector's bodies are not touched (request decompression stays the receiver's) and its 202s are empty.
-  zipkin: httpModule(['pipeline', 'store', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true }, (a, { config, metrics }, get) =>
+  zipkin: httpModule(['pipeline', 'store', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true, need: NEEDS.zipkin }, (a, { config, metrics }, get) =>
     a.register(zipkinApp, {
       pipeline: get<IngestPipeline>('pipeline'),
       store: get<Store>('store'),
       metricsStore: get<MetricsStore>('metrics-store'),
-      catalog: get<AttributeCatalog>('catalog'),
+      catalogs: get<AttributeCatalogs>('catalog'),
       metrics,
       maxRequestBytes: config.limits.maxRequestBytes,
     }),
   ),
-  'jaeger-thrift-http': httpModule(['pipeline', 'sampling'], 'jaegerThriftHttp', { ingest: true }, (a, { config, metrics }, get) =>
+  'jaeger-thrift-http': httpModule(['pipeline', 'sampling'], 'jaegerThriftHttp', { ingest: true, need: NEEDS.jaegerThriftHttp }, (a, { config, metrics }, get) =>
     a
       .register(samplingRoute, { strategies: get<Sampling>('sampling').strategies })
       .register(jaegerThriftReceiver, { pipeline: get<IngestPipeline>('pipeline'), metrics, maxRequestBytes: config.limits.maxRequestBytes }),
@@ -246,47 +261,75 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   'jaeger-agent': {
     deps: ['pipeline'],
     async start({ config, log, metrics, addresses }, get) {
-      const agent = await startJaegerAgent({ config, log, metrics, pipeline: get<IngestPipeline>('pipeline') });
+      // UDP carries no credentials: with auth on, the agent's ports stay closed unless auth.agentTenant owns them.
+      if (config.auth && config.auth.agentTenant === undefined) {
+        log.info('auth is on and auth.agentTenant is not set: the Jaeger agent UDP ports are not opened');
+        return value(undefined);
+      }
+      const tenant = config.auth?.agentTenant ?? DEFAULT_TENANT;
+      const agent = await startJaegerAgent({ config, log, metrics, pipeline: get<IngestPipeline>('pipeline'), tenant });
       addresses.jaegerCompact = agent.compact;
       addresses.jaegerBinary = agent.binary;
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'wal', 'catalog', 'sampling', 'metrics-store', 'span-metrics', 'slos'], 'query', { ingest: false, compress: true }, (a, { config, metrics }, get) => {
+  query: httpModule(['store', 'wal', 'catalog', 'sampling', 'metrics-store', 'span-metrics', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator }, get) => {
     const metricsStore = get<MetricsStore>('metrics-store');
     const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics');
     return a.register(samplingRoute, { strategies: get<Sampling>('sampling').strategies }).register(queryApp, {
       store: get<Store>('store'),
       wal: get<{ wal: WriteAheadLog }>('wal').wal,
       metrics,
-      catalog: get<AttributeCatalog>('catalog'),
+      catalogs: get<AttributeCatalogs>('catalog'),
       maxRequestBytes: config.limits.maxRequestBytes,
       serveSourceMaps: config.ui.serveSourceMaps,
       metricsStore,
       health: new ServiceHealthQueries(metricsStore, OVERFLOW_OPERATION),
       ...(spanMetrics && { prometheus: spanMetrics.prometheus }),
       nativeRoutes: [
+        sessionRoute(authenticator),
         async (app) => {
           await app.register(get<Slos>('slos').routes);
         },
       ],
-      mcp: { slos: () => get<Slos>('slos').views() },
+      mcp: { slos: (tenant) => get<Slos>('slos').views(tenant) },
     });
   }),
-  tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true }, (a, _ctx, get) =>
-    a.register(tempoApi, { store: get<Store>('store'), catalog: get<AttributeCatalog>('catalog') }),
+  tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true, need: NEEDS.tempo }, (a, _ctx, get) =>
+    a.register(tempoApi, { store: get<Store>('store'), catalogs: get<AttributeCatalogs>('catalog') }),
   ),
   retention: {
     deps: ['store', 'metrics-store'],
-    async start({ config, log }, get) {
-      const r = startRetention(get<Store>('store'), durationMs(config.retention.spans), log, undefined, {
-        store: get<MetricsStore>('metrics-store'),
-        retentionMs: durationMs(config.retention.metrics),
-      });
+    async start({ config, log, tenantLimits }, get) {
+      const r = startRetention(
+        get<Store>('store'),
+        durationMs(config.retention.spans),
+        log,
+        undefined,
+        { store: get<MetricsStore>('metrics-store'), retentionMs: durationMs(config.retention.metrics) },
+        knownTenants(config).map((tenant) => {
+          const { spans, metrics } = tenantLimits.of(tenant).retention ?? {};
+          return { tenant, spansMs: spans === undefined ? undefined : durationMs(spans), metricsMs: metrics === undefined ? undefined : durationMs(metrics) };
+        }),
+      );
       return value(r, async () => r.stop());
     },
   },
 };
+
+/** Tenants the config names (tokens, admin tokens' lists, limits), with the default one: those retention visits. */
+function knownTenants(config: ClewConfig): Tenant[] {
+  const named = new Set<Tenant>([DEFAULT_TENANT, ...Object.keys(config.tenants).filter((t) => t !== 'defaults')]);
+  for (const t of config.auth?.tokens ?? []) {
+    named.add(t.tenant);
+    if (Array.isArray(t.tenants)) for (const other of t.tenants) named.add(other);
+  }
+  if (config.auth?.agentTenant) named.add(config.auth.agentTenant);
+  return [...named];
+}
+
+/** Credentials never reach a log line, whatever logs a request or its headers. */
+export const REDACT = ['req.headers.authorization', 'headers.authorization', 'request.headers.authorization', '*.headers.authorization'];
 
 export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'query', 'tempo', 'retention'] as const;
 
@@ -302,11 +345,13 @@ export interface RunningClew {
 
 /** Starts Clew with every role in this process. */
 export async function startClew(config: ClewConfig, log?: Logger): Promise<RunningClew> {
-  const logger = log ?? pino({ level: config.log.level, base: { service: 'clew' } });
+  const logger = log ?? pino({ level: config.log.level, base: { service: 'clew' }, redact: REDACT });
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const addresses: Record<string, string> = {};
-  const ctx: Ctx = { config, log: logger, metrics: createMetrics(), dataDir, addresses };
+  const metrics = createMetrics();
+  const authenticator = config.auth ? new Authenticator(config.auth.tokens) : undefined;
+  const ctx: Ctx = { config, log: logger, metrics, dataDir, addresses, authenticator, tenantLimits: new TenantLimits(config.tenants, metrics) };
   const modules = await startModules(MODULES, ALL_ROLES, ctx);
   let stopping: Promise<void> | undefined;
   return {

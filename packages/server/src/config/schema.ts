@@ -4,11 +4,33 @@ import { tailSamplingConfigSchema } from '../pipeline/tail/config.js';
 import { samplingConfigSchema } from '../sampling/config.js';
 import { alertingConfigSchema, slosConfigSchema } from '../slo/config.js';
 import { parseConfigDuration } from './duration.js';
+import { isValidTenant } from '@clew/model';
+import { TOKEN_HASH } from '../auth/tokens.js';
 
 const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
   message: 'expected a duration such as 7d, 12h, 30m, 10s or 500ms',
 });
 const port = z.number().int().min(0).max(65535);
+const tenantName = z.string().refine(isValidTenant, { message: 'expected a tenant name: letters, digits and _ . - only, 1 to 64 of them' });
+/** `retention` reads a single duration as `{ spans }`. */
+const spansIfString = (v: unknown) => (typeof v === 'string' ? { spans: v } : v);
+
+/** One tenant's limits (`tenants.<name>`, or `tenants.defaults` for every tenant); anything absent is unlimited or global. */
+const tenantLimitsSchema = z
+  .object({
+    /** Spans a second the tenant may send (a token bucket); past it 429 with Retry-After. Unlimited when absent. */
+    ingestRate: z.number().positive().optional(),
+    /** Spans the bucket holds (a burst over the rate); twice the rate when absent. */
+    ingestBurst: z.number().int().positive().optional(),
+    /** Largest request body of this tenant (no more than limits.maxRequestBytes applies anyway); 413 above it. */
+    maxRequestBytes: z.number().int().positive().optional(),
+    /** How long this tenant's spans and metrics are kept, when shorter than `retention`. */
+    retention: z.preprocess(spansIfString, z.object({ spans: duration.optional(), metrics: duration.optional() }).strict()).optional(),
+    /** metrics.maxOperationsPerService for this tenant. */
+    maxOperationsPerService: z.number().int().positive().optional(),
+  })
+  .strict();
+export type TenantLimitsConfig = z.infer<typeof tenantLimitsSchema>;
 
 /** Clew's whole configuration: one schema with defaults, validated once at start-up. */
 export const configSchema = z
@@ -20,10 +42,7 @@ export const configSchema = z
      * How long data is kept: `spans` (whole partitions older than this are dropped) and `metrics` (the per-minute
      * rollups behind service health and SLOs, kept longer). A single duration sets `spans` alone.
      */
-    retention: z.preprocess(
-      (v) => (typeof v === 'string' ? { spans: v } : v),
-      z.object({ spans: duration.default('7d'), metrics: duration.default('30d') }).strict().prefault({}),
-    ),
+    retention: z.preprocess(spansIfString, z.object({ spans: duration.default('7d'), metrics: duration.default('30d') }).strict().prefault({})),
     ports: z
       .object({
         otlpGrpc: port.default(4317),
@@ -52,6 +71,39 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Tokens (docs/configuration.md, "Auth and tenants"). When present, every ingest and query API needs a token
+     * (`Authorization: Bearer …`), and each token writes or reads one tenant's data. Off (one default tenant, no
+     * tokens) when absent.
+     */
+    auth: z
+      .object({
+        tokens: z
+          .array(
+            z
+              .object({
+                /** `sha256:<hex>` of the token, as `clew token create` prints it. */
+                hash: z.string().regex(TOKEN_HASH, { message: 'expected sha256: and 64 hex digits, as `clew token create` prints it' }),
+                tenant: tenantName,
+                scope: z.enum(['write', 'read', 'admin']),
+                name: z.string().optional(),
+                /** Admin tokens: the other tenants X-Scope-OrgID may pick, or "*" for any. */
+                tenants: z.union([z.literal('*'), z.array(tenantName)]).optional(),
+              })
+              .strict()
+              .refine((t) => t.tenants === undefined || t.scope === 'admin', { message: 'only an admin token may list tenants' }),
+          )
+          .min(1, { message: 'auth needs at least one token (clew token create)' }),
+        /**
+         * The Jaeger agent's UDP ports carry no credentials: with auth on they are closed unless this names the
+         * tenant their spans belong to.
+         */
+        agentTenant: tenantName.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Limits per tenant: `defaults` for every tenant, and any tenant by name (docs/configuration.md). */
+    tenants: z.record(z.union([z.literal('defaults'), tenantName]), tenantLimitsSchema).default({}),
     limits: z
       .object({
         /** Largest request body accepted, compressed or not, in bytes (413 above it). */

@@ -28,6 +28,18 @@ export function createMetrics() {
     labelNames: ['protocol', 'reason'] as const,
     registers: [registry],
   });
+  const tenantSpansRefused = new Counter({
+    name: 'clew_tenant_spans_refused_total',
+    help: "Spans refused because a tenant's limit was spent, by tenant and limit (ingest_rate, max_request_bytes).",
+    labelNames: ['tenant', 'limit'] as const,
+    registers: [registry],
+  });
+  const tenantSpansAccepted = new Counter({
+    name: 'clew_tenant_spans_accepted_total',
+    help: 'Spans accepted, by tenant.',
+    labelNames: ['tenant'] as const,
+    registers: [registry],
+  });
   const queueSpans = new Gauge({
     name: 'clew_queue_spans',
     help: 'Spans accepted (durable in the write-ahead log) and waiting to be written to the store.',
@@ -106,6 +118,8 @@ export function createMetrics() {
     spansAccepted,
     spansRefused,
     requestsRefused,
+    tenantSpansRefused,
+    tenantSpansAccepted,
     queueSpans,
     storeWriteSeconds,
     storeWrittenSpans,
@@ -126,6 +140,12 @@ export function refusalReason(code: string): string {
       return 'malformed';
     case 'PAYLOAD_TOO_LARGE':
       return 'too_large';
+    case 'UNAUTHENTICATED':
+      return 'unauthenticated';
+    case 'FORBIDDEN':
+      return 'forbidden';
+    case 'RATE_LIMITED':
+      return 'rate_limited';
     case 'PIPELINE_FULL':
       return 'pipeline_full';
     case 'SHUTTING_DOWN':
