@@ -32,6 +32,7 @@ auth:
     - { hash: ${hashToken(TOKENS.cWrite)}, tenant: team-c, scope: write }
 tenants:
   team-c: { ingestRate: 1, ingestBurst: 5 }
+  team-b: { maxSpansPerTrace: 2 }
 metrics:
   flushInterval: 1s
   serviceGraphWait: 1s
@@ -272,6 +273,39 @@ describe('limits per tenant', () => {
 
     const metrics = (await get(`${clew.query}/metrics`)).text;
     expect(metrics).toMatch(/clew_tenant_spans_refused_total\{tenant="team-c",limit="ingest_rate"\} [1-9]/);
+  });
+});
+
+describe('spans per trace', () => {
+  it("refuses a tenant's spans past its maxSpansPerTrace as a partial success naming the limit", async () => {
+    const body = (spanIds: string[]) =>
+      JSON.stringify({
+        resourceSpans: spanIds.map((id) => JSON.parse(sharedTraceBody('beta', id)).resourceSpans[0]).map((rs) => ({
+          ...rs,
+          scopeSpans: rs.scopeSpans.map((ss: { spans: Array<Record<string, unknown>> }) => ({
+            spans: ss.spans.map((sp) => ({ ...sp, traceId: '0000000000000000000000000000b1b1' })),
+          })),
+        })),
+      });
+    const res = await postOtlpJson(body(['00000000000000b3', '00000000000000b4', '00000000000000b5']), bearer(TOKENS.bWrite));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      partialSuccess: { rejectedSpans: '1', errorMessage: '1 spans over tenant "team-b"\'s limit of 2 spans per trace (tenants.team-b.maxSpansPerTrace)' },
+    });
+    // team-a has no such limit.
+    const a = await postOtlpJson(body(['00000000000000a3', '00000000000000a4', '00000000000000a5']).replaceAll('beta', 'alpha'), bearer(TOKENS.aWrite));
+    expect(await a.json()).toEqual({});
+  });
+});
+
+describe('/metrics/traces', () => {
+  it("answers a tenant its own span metrics only", async () => {
+    const a = await eventually(
+      async () => (await get(`${clew.query}/metrics/traces`, bearer(TOKENS.aRead))).text,
+      (text) => text.includes('service="alpha"'),
+    );
+    expect(a).not.toContain('service="beta"');
+    expect((await get(`${clew.query}/metrics/traces`)).status).toBe(401);
   });
 });
 

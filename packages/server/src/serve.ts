@@ -285,7 +285,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       serveSourceMaps: config.ui.serveSourceMaps,
       metricsStore,
       health: new ServiceHealthQueries(metricsStore, OVERFLOW_OPERATION),
-      ...(spanMetrics && { prometheus: spanMetrics.prometheus }),
+      ...(spanMetrics && { prometheus: (tenant: Tenant) => spanMetrics.prometheusOf(tenant) }),
       nativeRoutes: [
         sessionRoute(authenticator),
         async (app) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { nowNanos } from '@clew/model';
-import type { UnixNanos } from '@clew/model';
+import type { Tenant, UnixNanos } from '@clew/model';
 import type { MetricsStore, Store } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
@@ -38,7 +38,7 @@ export interface QueryAppOptions {
   readonly metricsStore?: MetricsStore;
   readonly health?: ServiceHealthQueries;
   /** Span metrics and the service graph in Tempo's Prometheus names, served at /metrics/traces. */
-  readonly prometheus?: PrometheusSeries;
+  readonly prometheus?: (tenant: Tenant) => PrometheusSeries;
   /** More native routes (SLOs). */
   readonly nativeRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
   /** The MCP server at /mcp for AI assistants (over the same store and health queries); off unless given. */
@@ -67,7 +67,8 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
   // A scrape target for a Prometheus behind Grafana's service graph and RED panels; Clew's own metrics stay on /metrics.
   const prometheus = opts.prometheus;
   if (prometheus) {
-    app.get('/metrics/traces', async (_req, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(prometheus.render()));
+    // The request's tenant's series only: a scrape with a tenant's read token sees that tenant's services.
+    app.get('/metrics/traces', async (req, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(prometheus(req.tenant).render()));
   }
 
   app.get('/metrics', async (_req, reply) => {

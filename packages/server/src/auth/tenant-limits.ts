@@ -1,4 +1,4 @@
-import type { Tenant } from '@clew/model';
+import type { Span, Tenant } from '@clew/model';
 import type { TenantLimitsConfig } from '../config/schema.js';
 import { ClewError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -11,8 +11,13 @@ type LimitsByTenant = Readonly<Record<string, TenantLimitsConfig>>;
  * bucket, and refusals that name the limit, as the OTLP spec asks of a 429 and Tempo's messages do, counted per
  * tenant on /metrics.
  */
+/** Traces whose span counts are remembered for maxSpansPerTrace, over every tenant (the oldest forgotten first). */
+const TRACE_MEMORY = 100_000;
+
 export class TenantLimits {
   private readonly buckets = new Map<Tenant, TokenBucket | null>();
+  /** Spans seen per tenant and trace (`tenant/traceId`), for the tenants with maxSpansPerTrace. */
+  private readonly perTrace = new Map<string, number>();
 
   constructor(
     private readonly config: LimitsByTenant,
@@ -55,6 +60,33 @@ export class TenantLimits {
     if (max === undefined || bytes <= max) return;
     this.metrics.tenantSpansRefused.inc({ tenant, limit: 'max_request_bytes' }, spans);
     throw new ClewError('PAYLOAD_TOO_LARGE', `request of ${bytes} bytes is over tenant "${tenant}"'s limit of ${max} (${this.keyOf(tenant, 'maxRequestBytes')})`);
+  }
+
+  /**
+   * The spans a tenant's maxSpansPerTrace lets through (all of them when it has none), and a message naming the limit
+   * for those refused: an OTLP partial success, as a trace too large is not a reason to retry.
+   */
+  limitTraceSpans(tenant: Tenant, spans: readonly Span[]): { spans: readonly Span[]; refused: number; message: string } {
+    const max = this.of(tenant).maxSpansPerTrace;
+    if (max === undefined) return { spans, refused: 0, message: '' };
+    const kept = spans.filter((s) => this.admitTraceSpan(`${tenant}/${s.traceId}`, max));
+    const refused = spans.length - kept.length;
+    if (refused === 0) return { spans, refused: 0, message: '' };
+    this.metrics.tenantSpansRefused.inc({ tenant, limit: 'max_spans_per_trace' }, refused);
+    return { spans: kept, refused, message: `${refused} spans over tenant "${tenant}"'s limit of ${max} spans per trace (${this.keyOf(tenant, 'maxSpansPerTrace')})` };
+  }
+
+  private admitTraceSpan(key: string, max: number): boolean {
+    const n = this.perTrace.get(key) ?? 0;
+    if (n >= max) return false;
+    if (n === 0) {
+      if (this.perTrace.size >= TRACE_MEMORY) this.perTrace.delete(this.perTrace.keys().next().value!);
+    } else {
+      // Refreshed, so the traces still receiving spans are the last to be forgotten.
+      this.perTrace.delete(key);
+    }
+    this.perTrace.set(key, n + 1);
+    return true;
   }
 
   private bucketOf(tenant: Tenant): TokenBucket | null {

@@ -24,6 +24,8 @@ const tenantLimitsSchema = z
     ingestBurst: z.number().int().positive().optional(),
     /** Largest request body of this tenant (no more than limits.maxRequestBytes applies anyway); 413 above it. */
     maxRequestBytes: z.number().int().positive().optional(),
+    /** Most spans one trace of this tenant keeps; later ones are refused (a partial success naming the limit). */
+    maxSpansPerTrace: z.number().int().positive().optional(),
     /** How long this tenant's spans and metrics are kept, when shorter than `retention`. */
     retention: z.preprocess(spansIfString, z.object({ spans: duration.optional(), metrics: duration.optional() }).strict()).optional(),
     /** metrics.maxOperationsPerService for this tenant. */

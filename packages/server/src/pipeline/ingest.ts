@@ -143,10 +143,20 @@ export class IngestPipeline {
       );
     }
     const processed = this.chain.run(batch.spans);
-    const result = { accepted: n, rejected: batch.rejected, rejectMessage: batch.rejectMessage, dropped: processed.dropped };
-    const kept = processed.spans;
+    const limited = this.opts.tenantLimits?.limitTraceSpans(tenant, processed.spans) ?? { spans: processed.spans, refused: 0, message: '' };
+    const result =
+      limited.refused === 0
+        ? { accepted: n, rejected: batch.rejected, rejectMessage: batch.rejectMessage, dropped: processed.dropped }
+        : {
+            accepted: n - limited.refused,
+            rejected: batch.rejected + limited.refused,
+            rejectMessage: [batch.rejectMessage, limited.message].filter((m) => m !== '').join('; '),
+            dropped: processed.dropped,
+          };
+    if (limited.refused > 0) this.metrics.spansRefused.inc({ protocol, reason: 'trace_too_large' }, limited.refused);
+    const kept = limited.spans;
     if (kept.length === 0) return result;
-    const record = this.recordOf(processed.changed ? undefined : batch.wire, kept);
+    const record = this.recordOf(processed.changed || limited.refused > 0 ? undefined : batch.wire, kept);
     this.pendingSpans += kept.length;
     this.metrics.queueSpans.set(this.pendingSpans);
     const entry = this.writer.enqueue(kept, tenant);

@@ -163,11 +163,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return p;
   }
 
-  /** The default tenant's series. */
-  get prometheus(): PrometheusSeries {
-    return this.prometheusOf(DEFAULT_TENANT);
-  }
-
   private pairerOf(tenant: Tenant): ServiceGraphPairer {
     let p = this.pairers.get(tenant);
     if (p === undefined) this.pairers.set(tenant, (p = new ServiceGraphPairer({ waitMs: this.opts.serviceGraphWaitMs, maxItems: this.opts.serviceGraphMaxItems })));
