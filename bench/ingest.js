@@ -3,10 +3,12 @@
 // (spans over the server's own CPU seconds) and bytes per span on disk; then the same load through a realistic
 // processor chain (limits, redact with three patterns, enrich, head sampling at 1.0), and its ratio to the plain run.
 // The plain run counts span metrics and the service graph (on by default); the `no-metrics` run turns them off, and
-// their ratio is what counting costs.
+// their ratio is what counting costs. The `auth` run turns auth on (every request carries a write token of one
+// tenant, checked and routed), and its ratio to the plain run is what authentication and tenant routing cost.
 //
 //   npm run build && node bench/ingest.js            (CLEW_BENCH_INGEST_SPANS=1000000 by default)
-//   CLEW_BENCH_INGEST_RUNS=plain,no-metrics node bench/ingest.js   runs only those (also: processors, tail)
+//   CLEW_BENCH_INGEST_RUNS=plain,no-metrics node bench/ingest.js   runs only those (also: processors, tail, auth)
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +86,7 @@ async function metricSum(server, name) {
   return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 }
 
-async function run(label, configYaml, tail = false) {
+async function run(label, configYaml, tail = false, headers = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
   const args = [];
   if (configYaml) {
@@ -110,6 +112,7 @@ async function run(label, configYaml, tail = false) {
       okStatus: 200,
       concurrency: CONCURRENCY,
       spans,
+      headers,
       // With tail sampling, done when every span is decided (kept or dropped), not when all are stored.
       ...(tail && { settled: async (s) => (await metricSum(s, 'clew_tail_sampling_spans_total')) >= spans }),
     },
@@ -122,7 +125,7 @@ async function run(label, configYaml, tail = false) {
   console.log(`  acknowledged (durable in the write-ahead log): ${fmt(spans / ackSeconds)} spans/s wall, ${fmt(spans / ackCpu)} spans per server CPU-second (${refused} requests pushed back with 503)`);
   console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core`);
   console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span   target ≤ 60`);
-  if (configYaml && !tail && configYaml !== NO_METRICS_YAML) console.log(`  write-ahead log records: ${fmt(reencoded)} (re-encoded when a processor changed the batch)`);
+  if (configYaml && !tail && configYaml !== NO_METRICS_YAML && configYaml !== AUTH_YAML) console.log(`  write-ahead log records: ${fmt(reencoded)} (re-encoded when a processor changed the batch)`);
   if (tail) {
     console.log(`  (spans per server CPU-second is the figure to compare: the wall time includes the ${'2 s'} decision wait)`);
     console.log(`  held at most ${fmt(peak.held)} spans; memory per held span ≈ ${fmt((peak.rss - rss0) / Math.max(1, peak.held))} B (resident growth at that moment over the held spans)`);
@@ -131,15 +134,25 @@ async function run(label, configYaml, tail = false) {
 }
 
 const NO_METRICS_YAML = 'metrics:\n  enabled: false\n';
-const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail').split(',');
+/** Auth on: one write token of tenant `bench` (its hash in the config), sent with every request. */
+const BENCH_TOKEN = 'clew_bench-token-0123456789abcdefghijklmnopqrstuvwx';
+const AUTH_YAML = `auth:
+  tokens:
+    - { hash: sha256:${createHash('sha256').update(BENCH_TOKEN).digest('hex')}, tenant: bench, scope: write }
+`;
+const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail,auth').split(',');
 const plain = runs.includes('plain') ? await run('plain (span metrics and the service graph on, the default)', undefined) : undefined;
 const noMetrics = runs.includes('no-metrics') ? await run('span metrics and the service graph off', NO_METRICS_YAML) : undefined;
 const chain = runs.includes('processors') ? await run('processors: limits, redact (3 patterns), enrich, head sampling 1.0', PROCESSORS_YAML) : undefined;
+const authRun = runs.includes('auth') ? await run('auth on: a write token of tenant "bench" on every request', AUTH_YAML, false, { authorization: `Bearer ${BENCH_TOKEN}` }) : undefined;
 const tailRun = runs.includes('tail') ? await run('tail sampling: error, latency > 1s, baseline 100 traces/s; decision wait 2 s', TAIL_YAML, true) : undefined;
 if (plain && noMetrics) {
   console.log(`\nspan metrics on / off: ${(plain.perCpu / noMetrics.perCpu).toFixed(2)} per server CPU-second, ${(plain.wall / noMetrics.wall).toFixed(2)} wall   target ≥ 0.90`);
 }
 if (plain && chain) {
   console.log(`\nprocessor chain / plain: ${(chain.perCpu / plain.perCpu).toFixed(2)} per server CPU-second, ${(chain.wall / plain.wall).toFixed(2)} wall   target ≥ 0.85`);
+}
+if (plain && authRun) {
+  console.log(`\nauth on / off: ${(authRun.perCpu / plain.perCpu).toFixed(3)} per server CPU-second, ${(authRun.wall / plain.wall).toFixed(3)} wall   target ≥ 0.97`);
 }
 if (plain && tailRun) console.log(`tail sampling / plain: ${(tailRun.perCpu / plain.perCpu).toFixed(2)} per server CPU-second   target ≥ 0.85`);

@@ -4,10 +4,10 @@
 /**
  * @param server from startServer()
  * @param bodies request bodies, sent once each
- * @param opts { url, contentType, okStatus, concurrency, spans, settled? }: `settled(server)` says when every span has
- *   been dealt with (by default, when the store has written them all)
+ * @param opts { url, contentType, okStatus, concurrency, spans, settled?, headers? }: `settled(server)` says when every
+ *   span has been dealt with (by default, when the store has written them all); `headers` go with every request
  */
-export async function sendLoad(server, bodies, { url, contentType, okStatus, concurrency, spans, settled }) {
+export async function sendLoad(server, bodies, { url, contentType, okStatus, concurrency, spans, settled, headers = {} }) {
   const cpu0 = server.cpuSeconds();
   const t0 = performance.now();
   let next = 0;
@@ -17,7 +17,7 @@ export async function sendLoad(server, bodies, { url, contentType, okStatus, con
       while (next < bodies.length) {
         const body = bodies[next++];
         for (;;) {
-          const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
           await res.arrayBuffer();
           if (res.status === okStatus) break;
           if (res.status !== 503) throw new Error(`unexpected status ${res.status}`);

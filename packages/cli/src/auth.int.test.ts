@@ -239,6 +239,21 @@ describe('two tenants', () => {
     expect(other.services.map((s: { service: string }) => s.service)).not.toContain('alpha');
   });
 
+  it("the service map and Jaeger's dependencies are each tenant's own", async () => {
+    // Root server spans make edges from the virtual "user" node once the service graph's wait is over.
+    const map = await eventually(
+      () => getJson(`${clew.query}/api/clew/v1/service-map`, TOKENS.aRead),
+      (body) => body.edges?.some((e: { server: string }) => e.server === 'alpha'),
+    );
+    expect(new Set(map.edges.map((e: { server: string }) => e.server))).toEqual(new Set(['alpha']));
+    expect(map.nodes.map((n: { id: string }) => n.id)).not.toContain('beta');
+    const deps = await eventually(
+      () => getJson(`${clew.query}/api/dependencies?endTs=${Date.now() + 60_000}&lookback=3600000`, TOKENS.bRead),
+      (body) => body.data?.length > 0,
+    );
+    expect(new Set(deps.data.map((d: { child: string }) => d.child))).toEqual(new Set(['beta']));
+  });
+
   it('an admin token picks a tenant it may use with X-Scope-OrgID, and is refused (403) any other', async () => {
     expect((await getJson(`${clew.query}/api/services`, TOKENS.admin)).data).toEqual(['alpha']);
     expect((await getJson(`${clew.query}/api/services`, TOKENS.admin, { 'x-scope-orgid': 'team-b' })).data).toEqual(['beta']);
