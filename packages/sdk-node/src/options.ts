@@ -37,6 +37,14 @@ export interface StartOptions {
   serviceVersion?: string;
   /** Clew's OTLP/HTTP base address; spans go to `${endpoint}/v1/traces`. Default http://127.0.0.1:4318. */
   endpoint?: string;
+  /**
+   * A Clew token with the `write` scope (`clew token create --tenant … --scope write`), for a Clew with
+   * `auth.tokens`: sent as `authorization: Bearer <token>` with every span export and every poll of a remote
+   * sampler's endpoint. Default `CLEW_TOKEN`. It wins over an `authorization` in `OTEL_EXPORTER_OTLP_HEADERS` /
+   * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, whose other headers are still sent. Never printed in the SDK's diagnostics.
+   * @example start({ serviceName: 'checkout', token: process.env.CHECKOUT_CLEW_TOKEN })
+   */
+  token?: string;
   /** More resource attributes, over those of `OTEL_RESOURCE_ATTRIBUTES`. */
   resourceAttributes?: Attributes;
   /**

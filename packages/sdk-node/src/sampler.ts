@@ -6,9 +6,9 @@ import { JaegerRemoteSampler } from './sampling/jaeger-remote-sampler.js';
 
 /**
  * The sampler for `sampling`; every strategy follows the caller's decision (parent-based). A remote sampler's
- * `stop` (end of polling) is pushed onto `stops` for the SDK's shutdown.
+ * `stop` (end of polling) is pushed onto `stops` for the SDK's shutdown; it sends `token`, if any, as a Bearer token.
  */
-export function createSampler(sampling: SamplingOptions, serviceName: string, stops: Array<() => void> = []): Sampler {
+export function createSampler(sampling: SamplingOptions, serviceName: string, stops: Array<() => void> = [], token?: string): Sampler {
   switch (sampling.type) {
     case 'always_on':
       return new ParentBasedSampler({ root: new AlwaysOnSampler() });
@@ -17,7 +17,7 @@ export function createSampler(sampling: SamplingOptions, serviceName: string, st
     case 'ratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampling.ratio) });
     case 'remote': {
-      const remote = new JaegerRemoteSampler({ ...sampling, serviceName });
+      const remote = new JaegerRemoteSampler({ ...sampling, serviceName, token });
       stops.push(() => remote.stop());
       return new ParentBasedSampler({ root: remote });
     }
@@ -46,12 +46,13 @@ function ratioFromEnv(env: NodeJS.ProcessEnv): number {
  * The sampler `OTEL_TRACES_SAMPLER` (and `OTEL_TRACES_SAMPLER_ARG`) names, as OpenTelemetry's SDK would build it
  * (`always_on`, `traceidratio` … follow no caller; the `parentbased_*` ones do), plus `jaeger_remote`. Clew builds it
  * itself so that B3SamplingStates can stand in front of it. Undefined when none is named, or an unknown one.
+ * `token` goes to the remote sampler's endpoint.
  */
-export function samplerFromEnv(env: NodeJS.ProcessEnv, serviceName: string, stops: Array<() => void> = []): Sampler | undefined {
+export function samplerFromEnv(env: NodeJS.ProcessEnv, serviceName: string, stops: Array<() => void> = [], token?: string): Sampler | undefined {
   const name = env.OTEL_TRACES_SAMPLER?.trim();
   if (!name) return undefined;
   const remote = remoteSamplingFromEnv(env);
-  if (remote) return createSampler(remote, serviceName, stops);
+  if (remote) return createSampler(remote, serviceName, stops, token);
   if (Object.hasOwn(ENV_SAMPLERS, name)) return ENV_SAMPLERS[name](() => ratioFromEnv(env));
   diag.error(`@clew/node: unknown OTEL_TRACES_SAMPLER "${name}" (known: ${[...Object.keys(ENV_SAMPLERS), 'jaeger_remote', 'parentbased_jaeger_remote'].join(', ')}); using parentbased_always_on`);
   return undefined;

@@ -15,6 +15,7 @@ import type { StartOptions } from './options.js';
 import { ClewPropagator, DEFAULT_INJECTED, parsePropagatorList } from './propagation.js';
 import { markRandomTraceIds } from './random-trace-id.js';
 import { createSampler, samplerFromEnv } from './sampler.js';
+import { bearer, tokenOf } from './token.js';
 
 /** A started SDK. */
 export interface ClewSdk {
@@ -57,8 +58,9 @@ function traceExport(options: StartOptions, env: NodeJS.ProcessEnv): 'otlp' | 'n
 }
 
 /** The sampler: the `sampling` option's, else `OTEL_TRACES_SAMPLER`'s, else parent-based always-on; B3's states first. */
-function sampler(options: StartOptions, env: NodeJS.ProcessEnv, stops: Array<() => void>): B3SamplingStates {
-  const chosen = options.sampling ? createSampler(options.sampling, serviceNameOf(options), stops) : samplerFromEnv(env, serviceNameOf(options), stops);
+function sampler(options: StartOptions, env: NodeJS.ProcessEnv, token: string | undefined, stops: Array<() => void>): B3SamplingStates {
+  const service = serviceNameOf(options);
+  const chosen = options.sampling ? createSampler(options.sampling, service, stops, token) : samplerFromEnv(env, service, stops, token);
   return new B3SamplingStates(chosen ?? new ParentBasedSampler({ root: new AlwaysOnSampler() }));
 }
 
@@ -67,6 +69,7 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv, stops: 
   const envPropagators = parsePropagatorList(env.OTEL_PROPAGATORS, (m) => diag.warn(m));
   const injected = options.propagators ?? (envPropagators === undefined ? DEFAULT_INJECTED : envPropagators);
   const exporter = traceExport(options, env);
+  const token = tokenOf(options.token, env);
   const config: Partial<NodeSDKConfiguration> = {
     resource,
     autoDetectResources: false,
@@ -75,9 +78,15 @@ function sdkConfiguration(options: StartOptions, env: NodeJS.ProcessEnv, stops: 
     // Clew stores traces: metrics and logs are off unless their exporters are asked for by name.
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
-    sampler: sampler(options, env, stops),
+    sampler: sampler(options, env, token, stops),
   };
-  if (exporter === 'otlp') config.traceExporter = new OTLPTraceExporter({ url: tracesUrl(options.endpoint, env) });
+  // The exporter merges these over OTEL_EXPORTER_OTLP_(TRACES_)HEADERS, so an explicit token wins for `authorization`
+  // (an `Authorization` of other case too: Node sets headers case-insensitively, the last one given winning) and the
+  // environment's other headers still go out.
+  if (exporter === 'otlp') config.traceExporter = new OTLPTraceExporter({ url: tracesUrl(options.endpoint, env), headers: bearer(token) });
+  if (exporter === 'environment' && token !== undefined) {
+    diag.warn('@clew/node: the token goes only to Clew\'s own exporter, not to those OTEL_TRACES_EXPORTER names; give them OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20<token>');
+  }
   // Spans are still made (sampled ones go nowhere), so ids are generated and propagated as with an exporter.
   if (exporter === 'none') config.spanProcessors = [new NoopSpanProcessor()];
   return config;

@@ -3,6 +3,7 @@ import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { bearer } from '../token.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { Strategy } from './strategy.js';
 import { parseStrategy } from './strategy.js';
@@ -18,6 +19,8 @@ export interface JaegerRemoteSamplerOptions {
   endpoint?: string;
   pollingIntervalMs?: number;
   initialSamplingRate?: number;
+  /** Sent as `authorization: Bearer <token>` (Clew's `/api/sampling` wants one when auth is on); never printed. */
+  token?: string | undefined;
 }
 
 type Decide = (traceId: string, spanName: string) => boolean;
@@ -109,7 +112,8 @@ export class JaegerRemoteSampler implements Sampler {
   private async poll(): Promise<void> {
     try {
       // The sampler's own requests are not part of the application's traces.
-      const res = await context.with(suppressTracing(context.active()), () => fetch(this.url, { signal: AbortSignal.timeout(5000) }));
+      const res = await context.with(suppressTracing(context.active()), () => fetch(this.url, { headers: bearer(this.options.token), signal: AbortSignal.timeout(5000) }));
+      if (res.status === 401) throw new Error(`HTTP 401: the endpoint wants a token${this.options.token === undefined ? ' (start({ token }) or CLEW_TOKEN)' : ', and refused the one given'}`);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const strategy = parseStrategy(await res.json());
       this.decide = decider(strategy);

@@ -11,6 +11,8 @@ export interface InstrumentedApp {
   readonly url: string | undefined;
   /** Every JSON line the app printed on stdout so far. */
   readonly lines: Array<Record<string, unknown>>;
+  /** What the app printed on stderr so far (the SDK's diagnostics). */
+  readonly stderr: string;
   /** Resolves with the exit code and signal once the process has ended. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** GET `path` and parse the JSON answer. */
@@ -53,6 +55,9 @@ export async function startInstrumentedApp(fixture: string, env: Record<string, 
     child,
     url,
     lines,
+    get stderr() {
+      return stderr;
+    },
     exited,
     async get<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
       const res = await fetch(`${url}${path}`, { headers });
@@ -106,12 +111,13 @@ export function parentOf(span: any): string | undefined {
 
 /**
  * Reads a trace through Clew's Jaeger API once each `matches` entry finds a span in it (instrumentations add spans
- * of their own, e.g. Express middleware, so the total is not the test's business).
+ * of their own, e.g. Express middleware, so the total is not the test's business). `headers` go with each read
+ * (a read token's `authorization` when Clew has auth).
  */
-export async function waitForSpans(query: string, traceId: string, matches: SpanMatch[], timeoutMs = 15_000): Promise<any> {
+export async function waitForSpans(query: string, traceId: string, matches: SpanMatch[], timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${query}/api/traces/${traceId}`);
+    const res = await fetch(`${query}/api/traces/${traceId}`, { headers });
     const trace = res.status === 200 ? ((await res.json()) as any).data?.[0] : undefined;
     const missing = trace ? matches.filter((m) => !trace.spans.some((s: any) => matchesSpan(trace, s, m))) : matches;
     if (missing.length === 0) return trace;
