@@ -6,14 +6,14 @@ import { TokenBucket } from '../pipeline/tail/token-bucket.js';
 
 type LimitsByTenant = Readonly<Record<string, TenantLimitsConfig>>;
 
+/** Traces whose span counts are remembered for maxSpansPerTrace, over every tenant (the oldest forgotten first). */
+const TRACE_MEMORY = 100_000;
+
 /**
  * The `tenants` section at work: each tenant's limits (its own entry over `defaults`), its ingest rate as a token
  * bucket, and refusals that name the limit, as the OTLP spec asks of a 429 and Tempo's messages do, counted per
  * tenant on /metrics.
  */
-/** Traces whose span counts are remembered for maxSpansPerTrace, over every tenant (the oldest forgotten first). */
-const TRACE_MEMORY = 100_000;
-
 export class TenantLimits {
   private readonly buckets = new Map<Tenant, TokenBucket | null>();
   /** Spans seen per tenant and trace (`tenant/traceId`), for the tenants with maxSpansPerTrace. */
@@ -55,10 +55,10 @@ export class TenantLimits {
   }
 
   /** Throws PAYLOAD_TOO_LARGE when a request body is over the tenant's own maxRequestBytes. */
-  checkRequestBytes(tenant: Tenant, bytes: number, spans = 0): void {
+  checkRequestBytes(tenant: Tenant, bytes: number): void {
     const max = this.of(tenant).maxRequestBytes;
     if (max === undefined || bytes <= max) return;
-    this.metrics.tenantSpansRefused.inc({ tenant, limit: 'max_request_bytes' }, spans);
+    this.metrics.tenantRequestsRefused.inc({ tenant, limit: 'max_request_bytes' });
     throw new ClewError('PAYLOAD_TOO_LARGE', `request of ${bytes} bytes is over tenant "${tenant}"'s limit of ${max} (${this.keyOf(tenant, 'maxRequestBytes')})`);
   }
 

@@ -18,7 +18,7 @@ export function createMetrics() {
   });
   const spansRefused = new Counter({
     name: 'clew_spans_refused_total',
-    help: 'Spans refused, by reason (invalid, malformed, too_large, pipeline_full, shutting_down, write_failed).',
+    help: 'Spans refused, by reason (invalid, malformed, too_large, rate_limited, trace_too_large, pipeline_full, shutting_down, write_failed).',
     labelNames: ['protocol', 'reason'] as const,
     registers: [registry],
   });
@@ -30,7 +30,13 @@ export function createMetrics() {
   });
   const tenantSpansRefused = new Counter({
     name: 'clew_tenant_spans_refused_total',
-    help: "Spans refused because a tenant's limit was spent, by tenant and limit (ingest_rate, max_request_bytes).",
+    help: "Spans refused because a tenant's limit was spent, by tenant and limit (ingest_rate, max_spans_per_trace).",
+    labelNames: ['tenant', 'limit'] as const,
+    registers: [registry],
+  });
+  const tenantRequestsRefused = new Counter({
+    name: 'clew_tenant_requests_refused_total',
+    help: "Requests refused whole by a tenant's limit before their spans were read, by tenant and limit (max_request_bytes).",
     labelNames: ['tenant', 'limit'] as const,
     registers: [registry],
   });
@@ -120,6 +126,7 @@ export function createMetrics() {
     requestsRefused,
     tenantSpansRefused,
     tenantSpansAccepted,
+    tenantRequestsRefused,
     queueSpans,
     storeWriteSeconds,
     storeWrittenSpans,

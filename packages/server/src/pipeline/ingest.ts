@@ -174,7 +174,7 @@ export class IngestPipeline {
       timer();
     }
     this.writer.wake();
-    this.metrics.tenantSpansAccepted.inc({ tenant }, n);
+    this.metrics.tenantSpansAccepted.inc({ tenant }, result.accepted);
     return result;
   }
 

@@ -1,4 +1,5 @@
 import type { Span, Tenant } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import type { Store, TenantRun } from '@clew/storage';
 import { StoreError } from '@clew/storage';
 import type { Logger } from 'pino';
@@ -255,7 +256,7 @@ export class StoreWriter {
    */
   private async isolateRefused(spans: readonly Span[], seq: bigint | undefined, runs: readonly TenantRun[], err: StoreError): Promise<void> {
     if (spans.length <= 1) {
-      await this.opts.deadLetters!.write(spans, seq ?? 0n, err.message);
+      await this.opts.deadLetters!.write(spans, seq ?? 0n, err.message, runs[0]?.tenant ?? DEFAULT_TENANT);
       if (seq !== undefined) await this.writeWithRetry([], seq, []);
       return;
     }

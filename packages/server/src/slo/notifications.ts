@@ -48,7 +48,12 @@ export function goneAlert(labels: Labels, since: Millis, now: Millis, why: strin
   return { status: 'resolved', labels, annotations: { summary: `${labels.slo ?? 'SLO'}: ${why}` }, startsAt: since, endsAt: now, generatorURL };
 }
 
-/** One notification per alert, grouped by SLO and rule, as a route with `group_by: [alertname, slo, rule]` would send it. */
+/**
+ * One notification per alert, grouped by SLO and rule, as a route with `group_by: [alertname, slo, rule]` would send
+ * it; and by tenant when the alert is another tenant's than the default one (its labels then name the tenant), so two
+ * tenants' SLOs of one id never share a group.
+ */
 export function notificationBody(alert: WebhookAlertInput, receiver: string, externalURL: string): AlertmanagerWebhookBody {
-  return alertmanagerWebhookBody({ receiver, alerts: [alert], groupBy: ['alertname', 'slo', 'rule'], externalURL });
+  const groupBy = alert.labels.tenant === undefined ? ['alertname', 'slo', 'rule'] : ['alertname', 'tenant', 'slo', 'rule'];
+  return alertmanagerWebhookBody({ receiver, alerts: [alert], groupBy, externalURL });
 }
