@@ -1,0 +1,245 @@
+import type { Span, SpanId, SpanKind, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
+import { compareSpanOrder } from '@clew/model';
+import type {
+  Operation,
+  OperationQuery,
+  ServiceSpanCount,
+  SpanReader,
+  TimeWindow,
+  TraceDigest,
+  TracePoints,
+  TraceQuery,
+  TraceSearchResult,
+  TraceSummary,
+} from '../store.js';
+import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
+import { HEATMAP_BUCKETS_PER_DOUBLING } from '../span-comparison.js';
+import { countAttributes } from './attribute-counts.js';
+import { atOrAfter, extentsSql, matchedTraces, whereSpans } from './search-sql.js';
+import type { ReadRow } from './span-rows.js';
+import { READ_COLUMNS, toOutline, toSpan } from './span-rows.js';
+import { checkTenant, DURATION, str, u64 } from './sql.js';
+
+/** Runs a SELECT and returns its rows (JSONEachRow: 64-bit numbers arrive as decimal strings). */
+export type Select = <T>(sql: string) => Promise<T[]>;
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const ROOT_KINDS = ['root', 'orphan', 'span'] as const;
+
+/**
+ * The reads of one tenant's spans: every statement filters on `tenant`, the first column of every table's key.
+ * Cheap to make: no state but the tenant.
+ */
+export class ClickHouseTenantReader implements SpanReader {
+  constructor(
+    readonly tenant: Tenant,
+    private readonly db: string,
+    private readonly select: Select,
+  ) {
+    checkTenant(tenant);
+  }
+
+  /**
+   * The tenant's spans of the traces, with `columns`. The trace index names the days that hold them, so that only
+   * those partitions are read.
+   */
+  private traceRows<T>(traceIds: readonly TraceId[], columns: string): Promise<T[]> {
+    const ids = traceIds.map(str).join(', ');
+    const own = `tenant = ${str(this.tenant)}`;
+    return this.select<T>(
+      `SELECT ${columns} FROM ${this.db}.spans
+       WHERE ${own} AND day IN (SELECT day FROM ${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids}))
+         AND trace_id IN (${ids})
+       ORDER BY trace_id, start, span_id`,
+    );
+  }
+
+  /** The whole trace, whatever the window: a window only narrows where to look, and the index already does. */
+  async getTrace(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<Span[]> {
+    const cache = new Map<string, unknown>();
+    return (await this.traceRows<ReadRow>([traceId], READ_COLUMNS)).map((r) => toSpan(r, cache));
+  }
+
+  async getTraceOutline(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
+    const cache = new Map<string, unknown>();
+    return (await this.traceRows<ReadRow>([traceId], READ_COLUMNS)).map((r) => toOutline(r, cache)).sort(compareSpanOrder);
+  }
+
+  async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
+    const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
+    if (out.size === 0) return out;
+    const cache = new Map<string, unknown>();
+    for (const r of await this.traceRows<ReadRow>([...out.keys()], READ_COLUMNS)) {
+      out.get(r.trace_id as TraceId)?.push(toSpan(r, cache));
+    }
+    return out;
+  }
+
+  async findTraces(q: TraceQuery): Promise<TraceSearchResult> {
+    const where = whereSpans(this.tenant, q);
+    const t = matchedTraces(this.db, where);
+    const anchor = atOrAfter(q.anchor);
+    const limit = Math.max(1, Math.trunc(q.limit));
+    const offset = Math.max(0, Math.trunc(q.offset ?? 0));
+    const sort = q.sort ?? 'start';
+    const pageSql =
+      sort === 'start'
+        ? `SELECT trace_id, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT ${offset}, ${limit}`
+        : `SELECT trace_id, s FROM (SELECT trace_id, s FROM (${t}) WHERE ${anchor})
+           ANY LEFT JOIN (${extentsSql(this.db, this.tenant, `SELECT trace_id FROM (${t})`)}) USING (trace_id)
+           ORDER BY ${sort === 'duration' ? 'dur' : 'n'} DESC, s DESC, trace_id ASC LIMIT ${offset}, ${limit}`;
+    const [counts, newest, page] = await Promise.all([
+      this.select<{ everything: string; total: string }>(`SELECT count() AS everything, countIf(${anchor}) AS total FROM (${t})`),
+      this.select<{ trace_id: string; s: string }>(`SELECT trace_id, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT 1`),
+      this.select<{ trace_id: string; s: string }>(pageSql),
+    ]);
+    const everything = Number(counts[0]?.everything ?? 0);
+    const total = Number(counts[0]?.total ?? 0);
+    const traces = await this.matchedSpans(where, page);
+    return {
+      traces,
+      total,
+      ...(newest[0] !== undefined && { newest: { startTimeUnixNano: BigInt(newest[0].s) as UnixNanos, traceId: newest[0].trace_id as TraceId } }),
+      ...(q.anchor !== undefined && { newSinceAnchor: everything - total }),
+    };
+  }
+
+  /** Each page trace's earliest matching span (ties by span id): looked up for the page only. */
+  private async matchedSpans(where: string, page: ReadonlyArray<{ trace_id: string; s: string }>): Promise<TraceSummary[]> {
+    if (page.length === 0) return [];
+    const rows = await this.select<{ trace_id: string; span_id: string; service: string; name: string; dur: string; start: string }>(
+      `SELECT trace_id, span_id, service, name, ${DURATION} AS dur, start FROM ${this.db}.spans
+       WHERE ${where} AND trace_id IN (${page.map((p) => str(p.trace_id)).join(', ')})
+       ORDER BY start, span_id`,
+    );
+    const first = new Map<string, (typeof rows)[number]>();
+    for (const r of rows) if (!first.has(r.trace_id)) first.set(r.trace_id, r);
+    return page.map((p) => {
+      const m = first.get(p.trace_id);
+      return {
+        traceId: p.trace_id as TraceId,
+        startTimeUnixNano: BigInt(p.s) as UnixNanos,
+        matched: { spanId: (m?.span_id ?? '') as SpanId, service: m?.service ?? '', name: m?.name ?? '', durationNanos: BigInt(m?.dur ?? 0) },
+      };
+    });
+  }
+
+  /**
+   * Digests from each trace's spans (a few columns, no attributes), merged here: the root is the earliest span
+   * without a parent, else the earliest orphan, else the earliest span.
+   */
+  async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
+    const out = new Map<TraceId, TraceDigest>();
+    if (traceIds.length === 0) return out;
+    type Row = { trace_id: string; span_id: string; parent_id: string; start: string; end: string; service: string; name: string; status: number };
+    const rows = await this.traceRows<Row>(traceIds, 'trace_id, span_id, parent_id, start, end, service, name, status');
+    const byTrace = new Map<string, Row[]>();
+    for (const r of rows) {
+      const list = byTrace.get(r.trace_id);
+      if (list) list.push(r);
+      else byTrace.set(r.trace_id, [r]);
+    }
+    for (const [id, spans] of byTrace) out.set(id as TraceId, digest(id as TraceId, spans));
+    return out;
+  }
+
+  async tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {
+    const where = whereSpans(this.tenant, q);
+    const ids = `SELECT DISTINCT trace_id FROM ${this.db}.spans WHERE ${where}`;
+    const pick = `SELECT trace_id FROM (${ids}) ORDER BY sipHash64(trace_id), trace_id LIMIT ${Math.max(1, Math.trunc(max))}`;
+    const [totals, rows] = await Promise.all([
+      this.select<{ total: string }>(`SELECT count() AS total FROM (${ids})`),
+      this.select<{ trace_id: string; n: string; s: string; e: string; errors: string }>(
+        `SELECT trace_id, n, s, e, errors FROM (${extentsSql(this.db, this.tenant, pick)}) ORDER BY s DESC, trace_id ASC`,
+      ),
+    ]);
+    const total = Number(totals[0]?.total ?? 0);
+    const points = rows.map((r) => ({
+      traceId: r.trace_id as TraceId,
+      startTimeUnixNano: BigInt(r.s) as UnixNanos,
+      endTimeUnixNano: BigInt(r.e) as UnixNanos,
+      spanCount: Number(r.n),
+      errorCount: Number(r.errors),
+    }));
+    return { points, total, sampled: total > points.length };
+  }
+
+  async latencyHeatmap(q: HeatmapQuery): Promise<LatencyHeatmap> {
+    const step = q.step < 1n ? 1n : q.step;
+    const rows = await this.select<{ t: string; d: number; n: string; errors: string }>(
+      `SELECT intDiv(start - ${u64(q.filter.start)}, ${u64(step)}) AS t,
+         toInt32(floor(log2(greatest(${DURATION}, toUInt64(1))) * ${HEATMAP_BUCKETS_PER_DOUBLING})) AS d,
+         count() AS n, countIf(status = 2) AS errors
+       FROM ${this.db}.spans WHERE ${whereSpans(this.tenant, q.filter)} GROUP BY t, d ORDER BY t, d`,
+    );
+    let total = 0;
+    let errors = 0;
+    const cells = rows.map((r) => {
+      const cell = { t: Number(r.t), d: Number(r.d), count: Number(r.n), errors: Number(r.errors) };
+      total += cell.count;
+      errors += cell.errors;
+      return cell;
+    });
+    return { cells, total, errors };
+  }
+
+  attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
+    return countAttributes(this.select, `${this.db}.spans`, whereSpans(this.tenant, q.filter), q);
+  }
+
+  async services(): Promise<string[]> {
+    const rows = await this.select<{ service: string }>(`SELECT DISTINCT service FROM ${this.db}.spans WHERE tenant = ${str(this.tenant)}`);
+    return rows.map((r) => r.service).sort(byCodeUnit);
+  }
+
+  async operations(q: OperationQuery): Promise<Operation[]> {
+    const where = [`tenant = ${str(this.tenant)}`, `service = ${str(q.service)}`];
+    if (q.spanKind !== undefined) where.push(`kind = ${Number(q.spanKind) & 0xff}`);
+    const rows = await this.select<{ name: string; kind: number }>(`SELECT DISTINCT name, kind FROM ${this.db}.spans WHERE ${where.join(' AND ')}`);
+    return rows
+      .map((r) => ({ name: r.name, spanKind: Number(r.kind) as SpanKind }))
+      .sort((a, b) => byCodeUnit(a.name, b.name) || a.spanKind - b.spanKind);
+  }
+}
+
+function digest(
+  traceId: TraceId,
+  spans: ReadonlyArray<{ span_id: string; parent_id: string; start: string; end: string; service: string; name: string; status: number }>,
+): TraceDigest {
+  const ids = new Set(spans.map((s) => s.span_id));
+  let start = BigInt(spans[0]!.start);
+  let end = BigInt(spans[0]!.end);
+  let errors = 0;
+  let orphans = 0;
+  let root: { rank: number; start: bigint; spanId: string; service: string; name: string } | undefined;
+  const services = new Map<string, { spanCount: number; errorCount: number }>();
+  for (const s of spans) {
+    const st = BigInt(s.start);
+    const en = BigInt(s.end);
+    if (st < start) start = st;
+    if (en > end) end = en;
+    const error = Number(s.status) === 2 ? 1 : 0;
+    errors += error;
+    const rank = s.parent_id === '' ? 0 : ids.has(s.parent_id) ? 2 : 1;
+    if (rank === 1) orphans++;
+    if (root === undefined || rank < root.rank || (rank === root.rank && (st < root.start || (st === root.start && s.span_id < root.spanId)))) {
+      root = { rank, start: st, spanId: s.span_id, service: s.service, name: s.name };
+    }
+    const c = services.get(s.service);
+    if (c) {
+      c.spanCount++;
+      c.errorCount += error;
+    } else services.set(s.service, { spanCount: 1, errorCount: error });
+  }
+  const list: ServiceSpanCount[] = [...services].map(([name, c]) => ({ name, ...c })).sort((a, b) => byCodeUnit(a.name, b.name));
+  return {
+    traceId,
+    root: { service: root!.service, name: root!.name, kind: ROOT_KINDS[root!.rank]! },
+    startTimeUnixNano: start as UnixNanos,
+    endTimeUnixNano: end as UnixNanos,
+    spanCount: spans.length,
+    errorCount: errors,
+    orphanCount: orphans,
+    services: list,
+  };
+}
