@@ -35,6 +35,7 @@ export { HEATMAP_BUCKETS_PER_DOUBLING, heatmapDurationBounds, heatmapDurationBuc
 export type { DuckDBStoreOptions } from './duckdb/options.js';
 export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';
+export { openClickHouseStore, type ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse/clickhouse-store.js';
 export type {
   EdgeConnectionType,
   EdgePoint,
