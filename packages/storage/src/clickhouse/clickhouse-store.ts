@@ -19,6 +19,8 @@ import { StoreError } from '../store.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import { tenantsOf } from '../duckdb/span-writer.js';
 import type { ClickHouseStoreOptions } from './options.js';
+
+export type { ClickHouseStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 import type { SpanRow } from './span-rows.js';
 import { toRow } from './span-rows.js';
