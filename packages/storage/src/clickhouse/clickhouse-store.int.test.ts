@@ -1,7 +1,11 @@
 import { basename } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { UnixNanos } from '@clew/model';
+import { makeTrace } from '@clew/model/testing';
 import { useClickHouseServer } from '@clew/testing/clickhouse-server';
 import { describeStoreConformance } from '../conformance.js';
+import { NOON } from '../conformance/harness.js';
+import { at } from '../conformance/fixtures.js';
 import { openClickHouseStore } from './clickhouse-store.js';
 
 const clickhouse = useClickHouseServer();
@@ -14,8 +18,59 @@ const databaseOf = (dir: string): string => {
   return db;
 };
 
+const run = async (sql: string): Promise<string> => {
+  const res = await fetch(`${clickhouse().url}/`, { method: 'POST', body: sql });
+  const text = await res.text();
+  if (!res.ok) throw new Error(text);
+  return text.trim();
+};
+
 afterAll(async () => {
-  for (const db of databases) await fetch(`${clickhouse().url}/`, { method: 'POST', body: `DROP DATABASE IF EXISTS ${db}` }).catch(() => undefined);
+  for (const db of databases) await run(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
 });
 
 describeStoreConformance('clickhouse', ({ dir, now }) => openClickHouseStore({ url: clickhouse().url, database: databaseOf(dir), now }));
+
+describe('ClickHouseStore: several writers', () => {
+  let n = 0;
+  const fresh = () => databaseOf(`sources-${process.pid}-${++n}`);
+  const open = (database: string, source: string) =>
+    openClickHouseStore({ url: clickhouse().url, database, source, now: () => NOON as UnixNanos });
+  const trace = (ms: number) => makeTrace(at(ms), { service: 'svc', name: 'op', at: 0, ms: 2, children: [{ service: 'db', name: 'q', at: 1, ms: 1 }] });
+
+  it('keeps each source its own walPosition, across reopen, with and without spans', async () => {
+    const db = fresh();
+    const [one, two] = [await open(db, 'collector-1'), await open(db, 'collector-2')];
+    await one.append(trace(0), 10n);
+    await two.append(trace(1), 3n);
+    await two.append([], 4n);
+    await one.append(trace(2));
+    expect([await one.lastWalPosition(), await two.lastWalPosition()]).toEqual([10n, 4n]);
+    await Promise.all([one.close(), two.close()]);
+    const [again1, again2, newcomer] = [await open(db, 'collector-1'), await open(db, 'collector-2'), await open(db, 'collector-3')];
+    expect([await again1.lastWalPosition(), await again2.lastWalPosition(), await newcomer.lastWalPosition()]).toEqual([10n, 4n, 0n]);
+    // Both writers' spans are one store to read.
+    expect((await newcomer.findTraces({ limit: 10 })).total).toBe(3);
+    await Promise.all([again1.close(), again2.close(), newcomer.close()]);
+  });
+
+  it('finds a trace whose index rows were written without its spans (a crash between the two INSERTs) as empty, and the replay whole', async () => {
+    const db = fresh();
+    const store = await open(db, 'collector-1');
+    const spans = trace(0);
+    // The index row of an append whose spans never landed.
+    await run(`INSERT INTO ${db}.trace_index VALUES ('default', '${spans[0]!.traceId}', ${Number(NOON / 86_400_000_000_000n)}, 0, 0)`);
+    expect(await store.getTrace(spans[0]!.traceId)).toEqual([]);
+    expect(await store.lastWalPosition()).toBe(0n);
+    await store.append(spans, 1n);
+    expect(await store.getTrace(spans[0]!.traceId)).toHaveLength(2);
+    await store.close();
+  });
+
+  it('records its schema version once, and reopens without migrating again', async () => {
+    const db = fresh();
+    await (await open(db, 'a')).close();
+    await (await open(db, 'a')).close();
+    expect(await run(`SELECT groupArray(version) FROM ${db}.schema_version`)).toBe('[1]');
+  });
+});
