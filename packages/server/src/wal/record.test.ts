@@ -47,6 +47,20 @@ describe('encodeRecord', () => {
   it('writes the default tenant as no tenant at all, as records were before tenants', () => {
     expect(record(1n, PayloadFormat.OTLP_PROTO, 'abc', 'default')).toEqual(record(1n, PayloadFormat.OTLP_PROTO, 'abc'));
   });
+
+  it('flags a record a peer forwarded in the format byte, under the checksum, with or without a tenant', () => {
+    const plain = Buffer.concat(encodeRecord(1n, PayloadFormat.OTLP_PROTO, Buffer.from('abc'), 'default', true));
+    expect(plain.subarray(16).toString('hex')).toBe(hex(`41 616263  # OTLP_PROTO with the forwarded flag, "abc"`));
+    const tenant = Buffer.concat(encodeRecord(1n, PayloadFormat.OTLP_JSON, Buffer.from('abc'), 'ab', true));
+    expect(tenant.subarray(16).toString('hex')).toBe(hex(`c2 02 6162 616263  # OTLP_JSON with both flags, tenant "ab", "abc"`));
+    const flags = (buf: Buffer) => decodeSegment(buf).records.map((r) => [r.format, r.tenant, r.forwarded]);
+    expect(flags(plain)).toEqual([[PayloadFormat.OTLP_PROTO, 'default', true]]);
+    expect(flags(tenant)).toEqual([[PayloadFormat.OTLP_JSON, 'ab', true]]);
+    expect(flags(record(1n, PayloadFormat.OTLP_PROTO, 'abc', 'ab'))).toEqual([[PayloadFormat.OTLP_PROTO, 'ab', false]]);
+    // Flipping the flag breaks the checksum: a damaged byte cannot turn a record into a forwarded one.
+    plain[16] = PayloadFormat.OTLP_PROTO;
+    expect(decodeSegment(plain).records).toEqual([]);
+  });
 });
 
 describe('decodeSegment', () => {

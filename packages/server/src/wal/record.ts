@@ -7,7 +7,9 @@ import { DEFAULT_TENANT } from '@clew/model';
  *   u32 body length | u32 crc32 of (seq, format, body) | u64 seq | u8 format | body
  * Little-endian. The checksum catches a torn write at the tail after a crash. The body is the payload, or, when the
  * format byte has TENANT_FLAG, `u8 tenant length | tenant (UTF-8) | payload`: a record of DEFAULT_TENANT (and every
- * record written before tenants existed) carries no tenant.
+ * record written before tenants existed) carries no tenant. FORWARDED_FLAG marks a record whose spans a peer forwarded
+ * to this collector as their trace's owner (tail sampling across collectors): they are kept here, never forwarded
+ * again, replay included. Formats use the low bits; the two high bits are flags.
  */
 export const HEADER_BYTES = 17;
 
@@ -30,25 +32,35 @@ const FORMATS: ReadonlySet<number> = new Set(Object.values(PayloadFormat));
 
 /** Set in the format byte of a record whose body starts with its tenant. */
 const TENANT_FLAG = 0x80;
+/** Set in the format byte of a record a peer forwarded here (its spans stay here). */
+const FORWARDED_FLAG = 0x40;
 
 export interface WalRecord {
   readonly seq: bigint;
   readonly format: PayloadFormat;
   readonly payload: Uint8Array;
   readonly tenant: Tenant;
+  /** A peer forwarded these spans to this collector, their trace's owner. */
+  readonly forwarded: boolean;
 }
 
 /**
  * The header and the body chunks of one record (the payload is not copied). Tenant names are at most 64 ASCII
  * characters (isValidTenant), so their length fits the one byte.
  */
-export function encodeRecord(seq: bigint, format: PayloadFormat, payload: Uint8Array, tenant: Tenant = DEFAULT_TENANT): Buffer[] {
+export function encodeRecord(
+  seq: bigint,
+  format: PayloadFormat,
+  payload: Uint8Array,
+  tenant: Tenant = DEFAULT_TENANT,
+  forwarded = false,
+): Buffer[] {
   const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const chunks = tenant === DEFAULT_TENANT ? [body] : [tenantPrefix(tenant), body];
   const h = Buffer.allocUnsafe(HEADER_BYTES);
   h.writeUInt32LE(chunks.reduce((n, c) => n + c.length, 0), 0);
   h.writeBigUInt64LE(seq, 8);
-  h.writeUInt8(chunks.length === 1 ? format : format | TENANT_FLAG, 16);
+  h.writeUInt8(format | (chunks.length === 1 ? 0 : TENANT_FLAG) | (forwarded ? FORWARDED_FLAG : 0), 16);
   let crc = crc32(h.subarray(8, HEADER_BYTES));
   // Empty chunks are skipped: Node's crc32 answers 0 for an empty view into a larger buffer, whatever the seed.
   for (const c of chunks) if (c.length > 0) crc = crc32(c, crc);
@@ -69,7 +81,7 @@ function recordAt(buf: Buffer, off: number): { record: WalRecord; end: number } 
   const end = off + HEADER_BYTES + len;
   if (end > buf.length) return null;
   const flags = buf.readUInt8(off + 16);
-  const format = flags & ~TENANT_FLAG;
+  const format = flags & ~(TENANT_FLAG | FORWARDED_FLAG);
   if (!FORMATS.has(format)) return null;
   const body = buf.subarray(off + HEADER_BYTES, end);
   const seeded = crc32(buf.subarray(off + 8, off + HEADER_BYTES));
@@ -81,7 +93,8 @@ function recordAt(buf: Buffer, off: number): { record: WalRecord; end: number } 
     tenant = body.toString('utf8', 1, 1 + body[0]!);
     payload = body.subarray(1 + body[0]!);
   }
-  return { record: { seq: buf.readBigUInt64LE(off + 8), format: format as PayloadFormat, payload, tenant }, end };
+  const forwarded = (flags & FORWARDED_FLAG) !== 0;
+  return { record: { seq: buf.readBigUInt64LE(off + 8), format: format as PayloadFormat, payload, tenant, forwarded }, end };
 }
 
 /** A stretch of a segment that holds no valid record, between two that do: damage, not a torn tail. */

@@ -92,12 +92,12 @@ export class WriteAheadLog {
   /**
    * Appends one record and resolves with its sequence number once it is durable.
    * Sequence numbers are given in call order, so records are replayed in the order they were accepted, each with
-   * the tenant it was accepted for.
+   * the tenant it was accepted for (and whether a peer forwarded it).
    */
-  append(format: PayloadFormat, payload: Uint8Array, tenant: Tenant = DEFAULT_TENANT): Promise<bigint> {
+  append(format: PayloadFormat, payload: Uint8Array, tenant: Tenant = DEFAULT_TENANT, forwarded = false): Promise<bigint> {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
     const seq = this.nextSeq++;
-    const chunks = encodeRecord(seq, format, payload, tenant);
+    const chunks = encodeRecord(seq, format, payload, tenant, forwarded);
     return new Promise<bigint>((resolve, reject) => {
       this.queue.push({ chunks, bytes: chunks.reduce((n, c) => n + c.length, 0), resolve: () => resolve(seq), reject });
       this.flushing ??= this.flushLoop();
