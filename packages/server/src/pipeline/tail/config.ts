@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseConfigDuration } from '../../config/duration.js';
 import { ClewError } from '../../errors.js';
 import { parseTraceQL } from '../../query/traceql/index.js';
+import { peersConfigSchema } from '../forward/config.js';
 import type { Policy } from './policies.js';
 import { andPolicy, attributePolicy, errorPolicy, latencyPolicy, orPolicy, ratePolicy, servicesPolicy, slowestPolicy, traceqlPolicy } from './policies.js';
 import { TailSampler } from './tail-sampler.js';
@@ -129,6 +130,8 @@ export const tailSamplingConfigSchema = z
     decisionCacheSize: count.default(100_000),
     /** Asked in order: the first that keeps a trace keeps it; put a rate baseline last. */
     policies: z.array(policyConfigSchema).default([]),
+    /** Several collectors: each forwards the spans of traces another owns (by trace id) to it. Absent: one collector. */
+    peers: peersConfigSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -139,6 +142,9 @@ export const tailSamplingConfigSchema = z
       if (first === undefined) seen.set(n, i);
       else ctx.addIssue({ code: 'custom', path: ['policies', i, 'name'], message: `policies.${first} is already named '${n}'; give this one its own name (names label the metrics)` });
     });
+    if (c.peers !== undefined && c.policies.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['peers'], message: 'peers route whole traces to one sampler: configure policies too (with none there is no tail sampling to share)' });
+    }
     if (parseConfigDuration(c.maxTraceWait)! < parseConfigDuration(c.decisionWait)!) {
       ctx.addIssue({ code: 'custom', path: ['maxTraceWait'], message: `must be at least decisionWait (${c.decisionWait})` });
     }
