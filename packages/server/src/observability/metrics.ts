@@ -113,8 +113,24 @@ export function createMetrics() {
     help: 'Spans the store refused as bad (not worth retrying), written to the dead-letter directory instead.',
     registers: [registry],
   });
+  const tailForwardedSpans = new Counter({
+    name: 'clew_tail_forwarded_spans_total',
+    help:
+      "Spans of traces another collector owns (tail sampling across collectors), by peer and outcome: forwarded (the owner took them), " +
+      'rerouted (the owner was down: the next live member took them, peer="self" when that is this collector), failed (an attempt the peer refused or did not answer).',
+    labelNames: ['peer', 'outcome'] as const,
+    registers: [registry],
+  });
+  const tailPeerUp = new Gauge({
+    name: 'clew_tail_peer_up',
+    help: 'Whether a tail sampling peer takes forwarded spans (1) or is marked down and routed around (0).',
+    labelNames: ['peer'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    tailForwardedSpans,
+    tailPeerUp,
     processorSpans,
     walRecords,
     walReencodeSeconds,

@@ -15,4 +15,10 @@ export interface ReceivedBatch {
   readonly rejected: number;
   readonly rejectMessage: string;
   readonly wire?: { readonly format: PayloadFormat; readonly payload: Uint8Array };
+  /**
+   * A peer forwarded these spans here, their trace's owner (tail sampling across collectors): they were processed,
+   * admitted and counted where they were received, so they skip the processors, the tenant's limits and the
+   * consumers here, and are never forwarded again.
+   */
+  readonly forwarded?: boolean;
 }

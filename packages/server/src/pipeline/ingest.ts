@@ -11,6 +11,7 @@ import { PayloadFormat as Format } from '../wal/record.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { ReceivedBatch } from './batch.js';
 import type { SpanConsumer } from './consumer.js';
+import type { SpanRouter } from './forward/forwarder.js';
 import type { ProcessorDrop } from './processors/chain.js';
 import { ProcessorChain } from './processors/chain.js';
 import type { Processor } from './processors/processor.js';
@@ -44,6 +45,8 @@ export interface IngestOptions {
   readonly tail?: TailStage;
   /** Per-tenant limits (the `tenants` section): a tenant over its ingest rate is refused with 429. */
   readonly tenantLimits?: TenantLimits;
+  /** Tail sampling across collectors: sends the spans of traces a peer owns to it (pipeline.tailSampling.peers). */
+  readonly forwarder?: SpanRouter;
 }
 
 /**
@@ -78,7 +81,10 @@ export class IngestPipeline {
    * is accepted. Records hold processed batches, so the processors do not run again. Those at or below `storeHolds`
    * (the store's recorded position) only feed the consumers: the log kept them for a consumer that lags the store.
    */
-  async replay(records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array; tenant: Tenant }>, storeHolds = -1n): Promise<number> {
+  async replay(
+    records: ReadonlyArray<{ seq: bigint; format: PayloadFormat; payload: Uint8Array; tenant: Tenant; forwarded?: boolean }>,
+    storeHolds = -1n,
+  ): Promise<number> {
     let batch: LoggedSpans[] = [];
     let batchSpans = 0;
     let spans = 0;
@@ -91,7 +97,7 @@ export class IngestPipeline {
         this.log.error({ err, seq: r.seq }, 'skipping a write-ahead log record that no longer decodes');
         decoded = [];
       }
-      batch.push({ spans: decoded, seq: r.seq, tenant: r.tenant });
+      batch.push({ spans: decoded, seq: r.seq, tenant: r.tenant, ...(r.forwarded === true && { forwarded: true }) });
       batchSpans += decoded.length;
       const last = i === records.length - 1;
       if (batchSpans >= this.opts.batchSpans || last) {
@@ -125,9 +131,11 @@ export class IngestPipeline {
         retryAfterSeconds: this.opts.retryAfterSeconds,
       });
     }
-    // The tenant's own rate first: a tenant over it is refused without taking room from the others.
+    const forwarded = batch.forwarded === true;
+    // The tenant's own rate first: a tenant over it is refused without taking room from the others. Forwarded spans
+    // were admitted where they were received.
     try {
-      this.opts.tenantLimits?.admitSpans(tenant, n);
+      if (!forwarded) this.opts.tenantLimits?.admitSpans(tenant, n);
     } catch (err) {
       this.metrics.spansRefused.inc({ protocol, reason: 'rate_limited' }, n);
       throw err;
@@ -142,8 +150,12 @@ export class IngestPipeline {
         { retryAfterSeconds: this.opts.retryAfterSeconds },
       );
     }
-    const processed = this.chain.run(batch.spans);
-    const limited = this.opts.tenantLimits?.limitTraceSpans(tenant, processed.spans) ?? { spans: processed.spans, refused: 0, message: '' };
+    // Forwarded spans went through the processors and the per-trace limit where they were received.
+    const processed = forwarded ? { spans: batch.spans, changed: false, dropped: [] } : this.chain.run(batch.spans);
+    const limited =
+      forwarded || this.opts.tenantLimits === undefined
+        ? { spans: processed.spans, refused: 0, message: '' }
+        : this.opts.tenantLimits.limitTraceSpans(tenant, processed.spans);
     const result =
       limited.refused === 0
         ? { accepted: n, rejected: batch.rejected, rejectMessage: batch.rejectMessage, dropped: processed.dropped }
@@ -159,10 +171,10 @@ export class IngestPipeline {
     const record = this.recordOf(processed.changed || limited.refused > 0 ? undefined : batch.wire, kept);
     this.pendingSpans += kept.length;
     this.metrics.queueSpans.set(this.pendingSpans);
-    const entry = this.writer.enqueue(kept, tenant);
+    const entry = this.writer.enqueue(kept, tenant, forwarded);
     const timer = this.metrics.walSyncSeconds.startTimer();
     try {
-      entry.seq = await this.wal.append(record.format, record.payload, tenant);
+      entry.seq = await this.wal.append(record.format, record.payload, tenant, forwarded);
     } catch (err) {
       this.writer.drop(entry);
       this.metrics.spansRefused.inc({ protocol, reason: 'write_failed' }, n);
@@ -174,7 +186,7 @@ export class IngestPipeline {
       timer();
     }
     this.writer.wake();
-    this.metrics.tenantSpansAccepted.inc({ tenant }, result.accepted);
+    if (!forwarded) this.metrics.tenantSpansAccepted.inc({ tenant }, result.accepted);
     return result;
   }
 

@@ -7,6 +7,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { SpanConsumer } from './consumer.js';
 import type { DeadLetters } from './dead-letters.js';
+import type { SpanRouter } from './forward/forwarder.js';
 import type { SamplerOutput } from './tail/tail-sampler.js';
 import type { TailStage } from './tail-stage.js';
 import { runsBetween, TenantSpans } from './tenant-runs.js';
@@ -15,6 +16,8 @@ import { runsBetween, TenantSpans } from './tenant-runs.js';
 export interface QueueEntry {
   readonly spans: readonly Span[];
   readonly tenant: Tenant;
+  /** A peer forwarded them here, their trace's owner. */
+  readonly forwarded: boolean;
   seq: bigint | undefined;
   dropped?: boolean;
 }
@@ -24,6 +27,8 @@ export interface LoggedSpans {
   readonly spans: readonly Span[];
   readonly seq: bigint;
   readonly tenant: Tenant;
+  /** A peer forwarded them here: counted where they were received, never forwarded again. */
+  readonly forwarded?: boolean;
 }
 
 export interface StoreWriterOptions {
@@ -37,6 +42,11 @@ export interface StoreWriterOptions {
   readonly retryMs?: readonly number[];
   /** Tail sampling between the consumers and the store: it holds traces and says what to write, and how far the log may go. */
   readonly tail?: TailStage;
+  /**
+   * Tail sampling across collectors: after the consumers, the spans of traces a peer owns go to it, and the writer
+   * waits for its acknowledgement before it records (and releases the log through) their position.
+   */
+  readonly forwarder?: SpanRouter;
 }
 
 const RETRY_MS = [100, 500, 1000, 2000, 5000];
@@ -69,8 +79,8 @@ export class StoreWriter {
     private readonly onWritten: (spans: number) => void,
   ) {}
 
-  enqueue(spans: readonly Span[], tenant: Tenant): QueueEntry {
-    const entry: QueueEntry = { spans, tenant, seq: undefined };
+  enqueue(spans: readonly Span[], tenant: Tenant, forwarded = false): QueueEntry {
+    const entry: QueueEntry = { spans, tenant, forwarded, seq: undefined };
     this.queue.push(entry);
     return entry;
   }
@@ -105,7 +115,7 @@ export class StoreWriter {
     if (records.length === 0) return;
     const seq = records[records.length - 1]!.seq;
     // Record by record: a consumer may have counted through any record of this batch, and skips by position.
-    for (const r of records) this.feedConsumers(r.spans, r.seq, r.tenant);
+    for (const r of records) this.feedConsumers(r.forwarded ? [] : r.spans, r.seq, r.tenant);
     const toStore = records.filter((r) => r.seq > storeHolds);
     if (toStore.length === 0) return;
     await this.pass(toStore, seq, true);
@@ -126,7 +136,8 @@ export class StoreWriter {
    * record (each held trace must know the first record it came from), which writes what it keeps with the position
    * before the oldest undecided record, and nothing past it, so a restart replays every held trace.
    */
-  private async pass(records: readonly LoggedSpans[], seq: bigint, replayed: boolean): Promise<void> {
+  private async pass(all: readonly LoggedSpans[], seq: bigint, replayed: boolean): Promise<void> {
+    const records = this.opts.forwarder === undefined ? all : await this.forward(all, this.opts.forwarder);
     const tail = this.opts.tail;
     if (tail === undefined) {
       const batch = new TenantSpans();
@@ -137,6 +148,27 @@ export class StoreWriter {
     }
     const kept = records.flatMap((r) => tail.add(r.spans, r.seq, replayed, r.tenant).kept);
     await this.writeKept({ kept, dropped: [] });
+  }
+
+  /**
+   * The records with only the spans to keep here: the others went to their traces' owners, who acknowledged them
+   * (one routing per tenant for the whole batch; records a peer forwarded here stay whole).
+   */
+  private async forward(records: readonly LoggedSpans[], forwarder: SpanRouter): Promise<LoggedSpans[]> {
+    const byTenant = new Map<Tenant, Span[]>();
+    for (const r of records) {
+      if (r.forwarded) continue;
+      const list = byTenant.get(r.tenant);
+      if (list === undefined) byTenant.set(r.tenant, [...r.spans]);
+      else for (const s of r.spans) list.push(s);
+    }
+    const keep = new Set<Span>();
+    await Promise.all(
+      [...byTenant].map(async ([tenant, spans]) => {
+        for (const s of await forwarder.route(tenant, spans)) keep.add(s);
+      }),
+    );
+    return records.map((r) => (r.forwarded ? r : { ...r, spans: r.spans.filter((s) => keep.has(s)) }));
   }
 
   /** Position last recorded with a tail sampling write. */
@@ -202,18 +234,22 @@ export class StoreWriter {
       if (e.dropped) continue;
       for (const s of e.spans) spans.push(s);
       seq = e.seq!;
-      records.push({ spans: e.spans, seq, tenant: e.tenant });
+      records.push({ spans: e.spans, seq, tenant: e.tenant, ...(e.forwarded && { forwarded: true }) });
     }
     return { spans, seq, records };
   }
 
-  /** Feeds a batch to the consumers, one push per run of records of one tenant (a single push when all are one's). */
+  /**
+   * Feeds a batch to the consumers, one push per run of records of one tenant (a single push when all are one's).
+   * Spans a peer forwarded here were counted where they were received: their records move the position alone.
+   */
   private feedRuns(records: readonly LoggedSpans[]): void {
+    const spansOf = (r: LoggedSpans) => (r.forwarded ? [] : r.spans);
     let from = 0;
     for (let i = 1; i <= records.length; i++) {
       if (i < records.length && records[i]!.tenant === records[from]!.tenant) continue;
       const run = records.slice(from, i);
-      this.feedConsumers(run.length === 1 ? run[0]!.spans : run.flatMap((r) => r.spans), run.at(-1)!.seq, run[0]!.tenant);
+      this.feedConsumers(run.length === 1 ? spansOf(run[0]!) : run.flatMap(spansOf), run.at(-1)!.seq, run[0]!.tenant);
       from = i;
     }
   }

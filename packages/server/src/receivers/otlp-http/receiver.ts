@@ -1,6 +1,7 @@
 import { encodeExportResponseProto } from '@clew/codecs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClewError } from '../../errors.js';
+import { FORWARDED_HEADER } from '../../pipeline/forward/forwarder.js';
 import type { IngestPipeline, IngestResult } from '../../pipeline/ingest.js';
 import { receive } from '../decode-payload.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -34,7 +35,9 @@ export async function otlpHttpReceiver(app: FastifyInstance, opts: OtlpHttpOptio
     const format = formatOf(req.headers['content-type']);
     const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
     const body = await decodeBody(raw, req.headers['content-encoding'], opts.maxRequestBytes);
-    const result = await opts.pipeline.ingest(receive(PROTOCOL, format, body, req.tenant));
+    const batch = receive(PROTOCOL, format, body, req.tenant);
+    // A peer's forward (tail sampling across collectors): its spans stay here, whoever this collector thinks owns them.
+    const result = await opts.pipeline.ingest(req.headers[FORWARDED_HEADER] === '1' ? { ...batch, forwarded: true } : batch);
     opts.metrics.spansAccepted.inc({ protocol: PROTOCOL }, result.accepted);
     return sendSuccess(reply, format, result);
   });
