@@ -14,6 +14,7 @@ import { startModules } from './modules.js';
 import { catalogConsumer } from './pipeline/catalog-consumer.js';
 import { DeadLetters } from './pipeline/dead-letters.js';
 import { IngestPipeline } from './pipeline/ingest.js';
+import { buildForwarder } from './pipeline/forward/forwarder.js';
 import { buildProcessors } from './pipeline/processors/config.js';
 import { buildTailSampler } from './pipeline/tail/config.js';
 import { registerTailMetrics, TailStage } from './pipeline/tail-stage.js';
@@ -188,6 +189,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       });
       const tail = sampler && new TailStage(sampler, store);
       if (tail) registerTailMetrics(metrics, tail);
+      const forwarder = buildForwarder(config.pipeline.tailSampling.peers, metrics, log);
       const pipeline = new IngestPipeline(
         wal,
         store,
@@ -201,6 +203,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),
           tenantLimits,
           ...(tail && { tail }),
+          ...(forwarder && { forwarder }),
         },
         metrics,
         log,
@@ -209,9 +212,13 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
         const spans = await pipeline.replay(replay, storeHolds);
         log.info({ records: replay.length, spans }, 'replayed the write-ahead log into the store');
       }
+      forwarder?.start();
       pipeline.start();
       spanMetrics?.start();
-      return value(pipeline, () => pipeline.stop());
+      return value(pipeline, async () => {
+        await pipeline.stop();
+        forwarder?.stop();
+      });
     },
   },
   'otlp-http': httpModule(
