@@ -25,6 +25,7 @@ import type { MetricsMeta } from './metrics-schema.js';
 import { createSchema } from './metrics-schema.js';
 import type { DuckDBMetricsStoreOptions } from './options.js';
 import { SeriesDictionary } from './series-dictionary.js';
+import { ClosedPeriodCache } from './closed-period-cache.js';
 import { compactDeltas } from './compaction.js';
 import { sortDay } from './day-sort.js';
 import { ReadLock } from './read-lock.js';
@@ -32,6 +33,7 @@ import { rollUp } from './rollup.js';
 import { queryMinutes, readSpanMetrics, stepMinutes } from './span-metrics-reader.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
 import { planSegments } from './tier-plan.js';
+import type { SpanCell } from './span-rows.js';
 import { cellsOf } from './span-rows.js';
 import { appendCells } from './span-writer.js';
 import { dayTable, MINUTES_PER_DAY, PERIODS, serviceTable, TierTables } from './tier-tables.js';
@@ -43,6 +45,8 @@ import { dayTable, MINUTES_PER_DAY, PERIODS, serviceTable, TierTables } from './
 const GRACE_MINUTES = 5;
 /** A minute further ahead of the wall clock than this does not move the watermark (a skewed client clock). */
 const MAX_AHEAD_MINUTES = 60;
+/** The closed-period cache's default budget (`spanCacheBytes`). */
+const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** The metrics rollups in one DuckDB file (see the storage README's "Metrics store"). */
 export class DuckDBMetricsStore implements MetricsStore {
@@ -55,6 +59,8 @@ export class DuckDBMetricsStore implements MetricsStore {
    */
   private readonly lock = new ReadLock();
   private readonly afterPlan: (() => Promise<void>) | undefined;
+  /** Merged span metrics of closed periods; undefined when turned off. */
+  private readonly cache: ClosedPeriodCache | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -68,6 +74,8 @@ export class DuckDBMetricsStore implements MetricsStore {
     opts: DuckDBMetricsStoreOptions,
   ) {
     this.afterPlan = opts.afterPlan;
+    const cacheBytes = opts.spanCacheBytes ?? DEFAULT_CACHE_BYTES;
+    this.cache = cacheBytes > 0 ? new ClosedPeriodCache(cacheBytes) : undefined;
     const every = opts.maintenanceIntervalMs ?? 60_000;
     if (every > 0) {
       this.timer = setInterval(() => void this.maintain().catch(() => undefined), every);
@@ -104,6 +112,10 @@ export class DuckDBMetricsStore implements MetricsStore {
       }
       this.dict.commit();
       this.meta = { ...this.meta, wal };
+      // After the commit: a read that began before it either cached first (and its entries go now) or is refused.
+      if (this.cache && cells.series.some((c) => c.t < this.cache!.closedHigh)) {
+        for (const [tenant, minutes] of minutesByTenant(cells.series, this.dict)) this.cache.touched(tenant, minutes);
+      }
       const ahead = Math.floor(Date.now() / 60_000) + MAX_AHEAD_MINUTES;
       for (const c of cells.services) if (c.t > this.watermark && c.t <= ahead) this.watermark = c.t;
     });
@@ -143,7 +155,17 @@ export class DuckDBMetricsStore implements MetricsStore {
   private spanMetricsOf(tenant: Tenant, query: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
     // The tiers and tables are planned inside the read lock, from the state the last change left.
     return this.read((c) =>
-      readSpanMetrics(c, tenant, query, this.dict, this.rolledTiers(tenant), (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel), this.afterPlan),
+      readSpanMetrics(
+        c,
+        tenant,
+        query,
+        this.dict,
+        this.rolledTiers(tenant),
+        (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel),
+        this.afterPlan,
+        // Minutes past the compaction grace are closed: appends rarely touch them (and invalidate when they do).
+        this.cache && { cache: this.cache, closedBefore: this.watermark - GRACE_MINUTES },
+      ),
     );
   }
 
@@ -214,6 +236,7 @@ export class DuckDBMetricsStore implements MetricsStore {
           await conn.run('COMMIT');
           for (const [p, d] of whole) this.tables.removeDay(p, d);
           this.meta = { ...this.meta, floorT };
+          this.cache?.dropped(t, undefined);
         });
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
@@ -255,6 +278,7 @@ export class DuckDBMetricsStore implements MetricsStore {
       await this.lock.exclusive(async () => {
         await conn.run('COMMIT');
         this.meta = { ...this.meta, tenantFloors: new Map(this.meta.tenantFloors).set(tenant, floorT) };
+        this.cache?.dropped(t, tenant);
       });
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
@@ -323,6 +347,18 @@ export class DuckDBMetricsStore implements MetricsStore {
     this.assertOpen();
     return this.lock.shared(() => this.readers.use(fn));
   }
+}
+
+/** The minutes an append's series cells touched, per tenant (a batch holds a minute or two of each). */
+function minutesByTenant(cells: readonly SpanCell[], dict: SeriesDictionary): Map<Tenant, Set<number>> {
+  const out = new Map<Tenant, Set<number>>();
+  for (const c of cells) {
+    const tenant = dict.series[c.id]!.tenant;
+    let set = out.get(tenant);
+    if (!set) out.set(tenant, (set = new Set()));
+    set.add(c.t);
+  }
+  return out;
 }
 
 /** A tenant name reaches SQL only as a parameter; one that breaks the naming rule is a caller's bug. */

@@ -3,6 +3,8 @@ import type { SpanKind, Tenant } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { BinsReader } from './bins-codec.js';
+import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, SpanGroup } from './closed-period-cache.js';
+import { entryBytes } from './closed-period-cache.js';
 import { forEachChunk, idFilter } from './read-chunks.js';
 import type { SeriesDictionary } from './series-dictionary.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
@@ -17,14 +19,13 @@ export interface SpanSource {
 /** The tables answering a segment, at the operation level or (operations added up) at the service level. */
 export type SourcesOf = (segment: TierSegment, serviceLevel: boolean) => SpanSource[];
 
-interface Group {
-  readonly service?: string;
-  readonly operation?: string;
-  readonly kind?: SpanKind;
+/** The closed-period cache and which minutes a read may treat as closed (those before `closedBefore`). */
+export interface CacheUse {
+  readonly cache: ClosedPeriodCache;
+  readonly closedBefore: number;
 }
 
 interface Cell {
-  readonly t: number;
   readonly group: number;
   count: number;
   errors: number;
@@ -32,7 +33,25 @@ interface Cell {
   readonly bins: BinsAccumulator;
 }
 
+/** A period of a tier the read answers from the cache (`entry`) or reads and then caches. */
+interface Period {
+  readonly period: number;
+  readonly start: number;
+  readonly key: string;
+  readonly entry: PeriodEntry | undefined;
+}
+
+/** Minutes [lo, hi) read from the tables: per period of `period` minutes to be cached, else per query bucket. */
+interface Run {
+  readonly period: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly perPeriod: boolean;
+}
+
 const MINUTE = 60_000;
+/** Past this many runs to read (a window with many evicted periods), a read ignores its cache hits. */
+const MAX_RUNS = 32;
 
 /** Minutes [from, to) of a query in epoch milliseconds: a minute counts when its start is inside the window. */
 export function queryMinutes(from: number, to: number): [number, number] {
@@ -45,11 +64,17 @@ export function stepMinutes(step: number | undefined): number | undefined {
   return step / MINUTE;
 }
 
+const sortedList = (v: readonly (string | number)[] | undefined): string => (v ? JSON.stringify([...v].sort()) : '*');
+
 /**
  * Reads one tenant's span metrics (only its series ids are read): picks the tiers (planSegments) and tables
  * (`sourcesOf`), selects their rows in one statement (the caller holds the store's read lock across both, so the
  * tables planned are the tables read), adds up counts per series and bucket in SQL, and merges bins and series into
  * groups in JavaScript, where merging bins is an array index per bin.
+ *
+ * With a cache, each closed period of the plan (an hour, a quarter, a minute, before `closedBefore`) is looked up
+ * per query shape (tenant, filters, grouping): periods found are not read, and periods read are merged per group and
+ * cached, so a window that moves by a minute reads about a minute.
  */
 export async function readSpanMetrics(
   conn: DuckDBConnection,
@@ -59,6 +84,7 @@ export async function readSpanMetrics(
   tiers: readonly RolledTier[],
   sourcesOf: SourcesOf,
   afterPlan?: () => Promise<void>,
+  cacheUse?: CacheUse,
 ): Promise<SpanMetricsPoint[]> {
   const [fromT, toT] = queryMinutes(q.from, q.to);
   const stepT = stepMinutes(q.step);
@@ -71,17 +97,22 @@ export async function readSpanMetrics(
   const byKind = q.groupBy.includes('kind');
   const serviceLevel = !operations && !byOperation;
 
-  const groups: Group[] = [];
+  const groups: SpanGroup[] = [];
+  const groupKeys: string[] = [];
   const groupIds = new Map<string, number>();
-  const groupOf = (service: string, operation: string, kind: SpanKind): number => {
-    const key = `${byService ? service : ''}\u0000${byOperation ? operation : ''}\u0000${byKind ? kind : ''}`;
+  const groupKey = (service: string, operation: string, kind: SpanKind): string =>
+    `${byService ? service : ''}\u0000${byOperation ? operation : ''}\u0000${byKind ? kind : ''}`;
+  const groupOf = (key: string, group: SpanGroup): number => {
     let g = groupIds.get(key);
     if (g === undefined) {
-      g = groups.push({ ...(byService && { service }), ...(byOperation && { operation }), ...(byKind && { kind }) }) - 1;
+      g = groups.push(group) - 1;
+      groupKeys.push(key);
       groupIds.set(key, g);
     }
     return g;
   };
+  const newGroup = (service: string, operation: string, kind: SpanKind): number =>
+    groupOf(groupKey(service, operation, kind), { ...(byService && { service }), ...(byOperation && { operation }), ...(byKind && { kind }) });
   const sidGroup = new Int32Array(dict.series.length).fill(-1);
   const vidGroup = new Int32Array(dict.services.length).fill(-1);
   const sids: number[] = [];
@@ -91,8 +122,8 @@ export async function readSpanMetrics(
     if (services && !services.has(s.service)) continue;
     if (operations && !operations.has(s.operation)) continue;
     if (kinds && !kinds.has(s.kind)) continue;
-    sidGroup[sid] = groupOf(s.service, s.operation, s.kind);
-    vidGroup[s.vid] = groupOf(s.service, '', s.kind);
+    sidGroup[sid] = newGroup(s.service, s.operation, s.kind);
+    vidGroup[s.vid] = newGroup(s.service, '', s.kind);
     sids.push(sid);
     vids.add(s.vid);
   }
@@ -100,58 +131,145 @@ export async function readSpanMetrics(
   const sidList = sids.length === dict.series.length ? null : sids;
   const vidList = vids.size === dict.services.length ? null : [...vids];
 
-  // Deltas not compacted yet are in no tier, whatever their minute (a late one may fall in a rolled hour): they
-  // are read once, for the whole window, at the query's level.
+  const segments = planSegments(fromT, toT, stepT, tiers);
+  const shape = cacheUse && JSON.stringify([tenant, serviceLevel, sortedList(q.services), sortedList(q.operations), sortedList(q.kinds), byService, byOperation, byKind]);
+  const version = cacheUse?.cache.begin(cacheUse.closedBefore) ?? 0;
+  let plan = planPeriods(segments, shape, cacheUse, true);
+  if (plan.runs.length > MAX_RUNS) plan = planPeriods(segments, shape, cacheUse, false);
+  const { periods, runs } = plan;
+  const periodIndex = new Map<number, number>();
+  periods.forEach((p, i) => p.entry === undefined && periodIndex.set(p.start, i));
+
+  const firstBucket = stepT === undefined ? 0 : Math.floor(fromT / stepT);
+  const buckets = stepT === undefined ? 1 : Math.floor((toT - 1) / stepT) - firstBucket + 1;
+  const bucketOf = (t: number): number => (stepT === undefined ? 0 : Math.floor(t / stepT) - firstBucket);
+  // Rows of periods to cache are added up per period (u = its first minute), the others per query bucket
+  // (u = -1 - bucket).
+  const bucketExpr = stepT === undefined ? '-1' : `(-1 - (t // ${stepT}) + ${firstBucket})::INTEGER`;
   const delta = serviceLevel ? 'svc_delta' : 'span_delta';
-  const selects = [
-    `SELECT ${serviceLevel ? 1 : 0} AS v, t, id, count, errors, dur, bins FROM ${delta}
-     WHERE t >= ${fromT} AND t < ${toT}${idFilter('id', serviceLevel ? vidList : sidList)}`,
-  ];
-  for (const seg of planSegments(fromT, toT, stepT, tiers)) {
-    for (const src of sourcesOf(seg, serviceLevel)) {
+  const selects: string[] = [];
+  for (const run of runs) {
+    const u = run.perPeriod ? (run.period === 1 ? 't' : `(t // ${run.period} * ${run.period})::INTEGER`) : bucketExpr;
+    // Deltas not compacted yet are in no tier, whatever their minute (a late one may fall in a rolled hour): they
+    // are read for every minute read, at the query's level.
+    selects.push(
+      `SELECT ${serviceLevel ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins FROM ${delta}
+       WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', serviceLevel ? vidList : sidList)}`,
+    );
+    for (const src of sourcesOf(run, serviceLevel)) {
       selects.push(
-        `SELECT ${src.byService ? 1 : 0} AS v, t, id, count, errors, dur, bins FROM ${src.table}
-         WHERE t >= ${seg.lo} AND t < ${seg.hi}${idFilter('id', src.byService ? vidList : sidList)}`,
+        `SELECT ${src.byService ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins FROM ${src.table}
+         WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', src.byService ? vidList : sidList)}`,
       );
     }
   }
-  const firstBucket = stepT === undefined ? 0 : Math.floor(fromT / stepT);
-  const buckets = stepT === undefined ? 1 : Math.floor((toT - 1) / stepT) - firstBucket + 1;
-  // Added up in SQL per (series, bucket), then one string per series: for each bucket its number, sums and row
-  // count as text, then its rows' bins. JavaScript receives a few strings, not a value per stored row (each value
-  // crossing costs more than parsing it), and needs no ordered aggregate (those tripled the query's time).
-  const sql = `WITH r AS (${selects.join('\nUNION ALL\n')}),
-    c AS (SELECT v, id, ${stepT === undefined ? '0' : `(t // ${stepT})::INTEGER`} AS b, sum(count) AS c, sum(errors) AS e, sum(dur) AS d,
-            count(*)::INTEGER AS n, string_agg(bins, '') AS s
-          FROM r GROUP BY v, id, b)
-    SELECT v, id, string_agg(concat(b, ',', c, ',', e, ',', d, ',', n, ';', s), '') FROM c GROUP BY v, id`;
-  const cells = new Map<number, Cell>();
+  const periodCells = new Map<number, Cell>();
+  const bucketCells = new Map<number, Cell>();
+  const cellIn = (cells: Map<number, Cell>, key: number, group: number): Cell => {
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = { group, count: 0, errors: 0, dur: 0, bins: new BinsAccumulator() }));
+    return cell;
+  };
   await afterPlan?.();
-  await forEachChunk(conn, sql, [], (chunk) => {
-    const [v, ids, text] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
-    for (let i = 0; i < chunk.rowCount; i++) {
-      const id = ids!.getItem(i) as number;
-      const group = v!.getItem(i) === 1 ? vidGroup[id] : sidGroup[id];
-      if (!(group! >= 0)) continue; // not matched (the id filter is a range), or committed after this query was planned
-      const reader = new BinsReader(text!.getItem(i) as string);
-      while (!reader.done) {
-        const b = reader.decimal();
-        const key = group! * buckets + (b - firstBucket);
-        let cell = cells.get(key);
-        if (!cell) {
-          const start = stepT === undefined ? q.from : b * stepT * MINUTE;
-          cells.set(key, (cell = { t: start, group: group!, count: 0, errors: 0, dur: 0, bins: new BinsAccumulator() }));
+  if (selects.length > 0) {
+    // Added up in SQL per (series, period or bucket), then one string per series: for each its number, sums and
+    // row count as text, then its rows' bins. JavaScript receives a few strings, not a value per stored row (each
+    // value crossing costs more than parsing it), and needs no ordered aggregate (those tripled the query's time).
+    const sql = `WITH r AS (${selects.join('\nUNION ALL\n')}),
+      c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n, string_agg(bins, '') AS s
+            FROM r GROUP BY v, id, u)
+      SELECT v, id, string_agg(concat(u, ',', c, ',', e, ',', d, ',', n, ';', s), '') FROM c GROUP BY v, id`;
+    const nPeriods = periods.length;
+    await forEachChunk(conn, sql, [], (chunk) => {
+      const [v, ids, text] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const id = ids!.getItem(i) as number;
+        const group = v!.getItem(i) === 1 ? vidGroup[id] : sidGroup[id];
+        if (!(group! >= 0)) continue; // not matched (the id filter is a range), or committed after this query was planned
+        const reader = new BinsReader(text!.getItem(i) as string);
+        while (!reader.done) {
+          const u = reader.decimal();
+          const cell = u >= 0 ? cellIn(periodCells, group! * nPeriods + periodIndex.get(u)!, group!) : cellIn(bucketCells, group! * buckets - 1 - u, group!);
+          cell.count += reader.decimal();
+          cell.errors += reader.decimal();
+          cell.dur += reader.decimal();
+          cell.bins.addFrom(reader, reader.decimal());
         }
-        cell.count += reader.decimal();
-        cell.errors += reader.decimal();
-        cell.dur += reader.decimal();
-        cell.bins.addFrom(reader, reader.decimal());
       }
+    });
+  }
+
+  // Periods read: merged per group, cached when closed.
+  const read = new Map<number, PeriodGroup[]>();
+  for (const [key, c] of periodCells) {
+    const p = key % periods.length;
+    let list = read.get(p);
+    if (!list) read.set(p, (list = []));
+    list.push({ key: groupKeys[c.group]!, group: groups[c.group]!, count: c.count, errors: c.errors, dur: c.dur, latency: c.bins.build() });
+  }
+  // Each query bucket: its periods (cached or read) and the rows read for it directly.
+  const merged = new Map<number, Cell>(bucketCells);
+  periods.forEach((p, i) => {
+    let pgs = p.entry?.groups;
+    if (!pgs) {
+      pgs = read.get(i) ?? [];
+      cacheUse?.cache.put(p.key, { tenant, lo: p.start, hi: p.start + p.period, groups: pgs, bytes: entryBytes(pgs) }, version);
+    }
+    const b = bucketOf(p.start);
+    for (const pg of pgs) {
+      const g = groupOf(pg.key, pg.group);
+      const cell = cellIn(merged, g * buckets + b, g);
+      cell.count += pg.count;
+      cell.errors += pg.errors;
+      cell.dur += pg.dur;
+      cell.bins.addBins(pg.latency);
     }
   });
-  return [...cells.values()]
-    .map((c) => ({ t: c.t, ...groups[c.group], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: c.bins.build() }))
-    .sort(byPoint);
+  const points: SpanMetricsPoint[] = [];
+  for (const [key, c] of merged) {
+    const b = key - c.group * buckets + firstBucket;
+    const t = stepT === undefined ? q.from : b * stepT * MINUTE;
+    points.push({ t, ...groups[c.group], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: c.bins.build() });
+  }
+  return points.sort(byPoint);
+}
+
+/**
+ * The plan's closed periods (each looked up in the cache unless `useHits` is false) and the runs of minutes left
+ * to read: a run per stretch of periods to read and cache, and per stretch not closed yet (read per bucket). With
+ * no cache, one run per segment, read per bucket.
+ */
+function planPeriods(
+  segments: readonly TierSegment[],
+  shape: string | undefined,
+  cacheUse: CacheUse | undefined,
+  useHits: boolean,
+): { periods: Period[]; runs: Run[] } {
+  const periods: Period[] = [];
+  const runs: Run[] = [];
+  const extend = (period: number, lo: number, hi: number, perPeriod: boolean): void => {
+    const last = runs[runs.length - 1];
+    if (last && last.hi === lo && last.period === period && last.perPeriod === perPeriod) runs[runs.length - 1] = { ...last, hi };
+    else runs.push({ period, lo, hi, perPeriod });
+  };
+  for (const seg of segments) {
+    if (shape === undefined || !cacheUse) {
+      extend(seg.period, seg.lo, seg.hi, false);
+      continue;
+    }
+    for (let s = seg.lo; s < seg.hi; s += seg.period) {
+      const e = s + seg.period;
+      if (e > cacheUse.closedBefore) {
+        extend(seg.period, s, seg.hi, false);
+        break;
+      }
+      const key = `${shape}|${seg.period}|${s}`;
+      const entry = useHits ? cacheUse.cache.get(key) : undefined;
+      periods.push({ period: seg.period, start: s, key, entry });
+      if (!entry) extend(seg.period, s, e, true);
+    }
+  }
+  return { periods, runs };
 }
 
 const cmp = (a: string | number | undefined, b: string | number | undefined): number =>
