@@ -13,6 +13,7 @@ import { PayloadFormat } from '../wal/record.js';
 import { WriteAheadLog } from '../wal/wal.js';
 import type { SpanConsumer } from './consumer.js';
 import { DeadLetters } from './dead-letters.js';
+import type { SpanRouter } from './forward/forwarder.js';
 import type { StoreWriterOptions } from './store-writer.js';
 import { StoreWriter } from './store-writer.js';
 
@@ -181,5 +182,55 @@ describe('StoreWriter', () => {
     await accept(writer, named('a'));
     await writer.stop();
     expect([store.written, pushed.length]).toEqual([['a'], 1]);
+  });
+  describe('with tail sampling across collectors', () => {
+    /** A forwarder that keeps spans named `mine…`, says what it was asked to route, and answers when `release()` is called. */
+    function fakeForwarder() {
+      const routed: string[][] = [];
+      let release!: () => void;
+      const acknowledged = new Promise<void>((r) => (release = r));
+      const forwarder: SpanRouter = {
+        async route(_tenant, spans) {
+          routed.push(spans.map((s) => s.name));
+          await acknowledged;
+          return spans.filter((s) => s.name.startsWith('mine'));
+        },
+      };
+      return { forwarder, routed, release };
+    }
+
+    it("counts every received span, forwards the peers' after, and records the position only once they took them", async () => {
+      const { forwarder, routed, release } = fakeForwarder();
+      const writer = writerWith({ forwarder, batchWaitMs: 20 });
+      await accept(writer, named('mine-1', 'theirs-1'));
+      const fromPeer = writer.enqueue(named('forwarded-1'), DEFAULT_TENANT, true);
+      fromPeer.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]), DEFAULT_TENANT, true);
+      writer.start();
+      await new Promise((r) => setTimeout(r, 100));
+      // Counted where received; the forwarded record moves the consumers' position without its spans (counted at its sender).
+      expect(pushed).toEqual([{ names: ['mine-1', 'theirs-1'], seq: 2n, tenant: DEFAULT_TENANT }]);
+      expect(routed).toEqual([['mine-1', 'theirs-1']]);
+      expect(store.appends).toEqual([]);
+      release();
+      await writer.stop();
+      expect(store.appends).toEqual([{ names: ['mine-1', 'forwarded-1'], wal: 2n }]);
+      expect(written).toBe(3);
+    });
+
+    it('replays a forwarded record as kept here and uncounted, and routes the others again', async () => {
+      const { forwarder, routed, release } = fakeForwarder();
+      release();
+      const writer = writerWith({ forwarder });
+      await writer.writeNow([
+        { spans: named('forwarded-1'), seq: 7n, tenant: DEFAULT_TENANT, forwarded: true },
+        { spans: named('mine-1', 'theirs-1'), seq: 8n, tenant: DEFAULT_TENANT },
+      ]);
+      expect(pushed).toEqual([
+        { names: [], seq: 7n, tenant: DEFAULT_TENANT },
+        { names: ['mine-1', 'theirs-1'], seq: 8n, tenant: DEFAULT_TENANT },
+      ]);
+      expect(routed).toEqual([['mine-1', 'theirs-1']]);
+      expect(store.appends).toEqual([{ names: ['forwarded-1', 'mine-1'], wal: 8n }]);
+    });
   });
 });
