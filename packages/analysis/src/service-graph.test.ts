@@ -39,9 +39,9 @@ describe('ServiceGraphPairer', () => {
       { A: SERVER, B: CLIENT, C: SERVER },
     );
     const pairer = new ServiceGraphPairer();
-    expect(pairer.push(trace, 0).map(line)).toEqual(['web -> api [] c=11 s=7']);
-    // A, the root server span, waits for a client that will never come.
-    expect(pairer.counters()).toMatchObject({ pending: 1, paired: 1 });
+    // A, the root server span, can have no client: its edge from "user" is made at once.
+    expect(pairer.push(trace, 0).map(line)).toEqual(['user -> web [virtual_node] c=0 s=15 virtual=client', 'web -> api [] c=11 s=7']);
+    expect(pairer.counters()).toMatchObject({ pending: 0, paired: 1, virtual: 1 });
   });
 
   it('keeps two traces apart when their spans share an id', () => {
@@ -160,14 +160,32 @@ describe('ServiceGraphPairer', () => {
     expect(pairer.expire(0).map((e) => e.server)).toEqual(['pay.example.com']);
   });
 
-  it('a root server span with no client becomes an edge from "user", or from its peer.service', () => {
+  it('a root server span becomes an edge from "user", or from its peer.service, at once: nothing waits', () => {
     const pairer = new ServiceGraphPairer({ waitMs: 10 });
-    pairer.push(spans(`A . web |-----|`, { A: SERVER }, {}, 't1'), 0);
-    pairer.push(spans(`A . web |--|`, { A: SERVER }, { A: { 'peer.service': 'mobile-app' } }, 't2'), 0);
-    expect(pairer.expire(10).map(line)).toEqual([
+    expect(pairer.push(spans(`A . web |-----|`, { A: SERVER }, {}, 't1'), 0).map(line)).toEqual(['user -> web [virtual_node] c=0 s=6 virtual=client']);
+    const edges = pairer.push([{ ...spans(`A . web |--|!`, { A: SERVER }, { A: { 'peer.service': 'mobile-app' } }, 't2')[0]!, epochMs: 60_000, position: 7 }], 0);
+    expect(edges.map(line)).toEqual(['mobile-app -> web [virtual_node] c=0 s=3 failed virtual=client']);
+    expect(edges[0]).toMatchObject({ traceId: 't2', epochMs: 60_000, position: 7 });
+    expect(pairer.counters()).toMatchObject({ pending: 0, virtual: 2, evictedEarly: 0 });
+    expect(pairer.expire(10)).toEqual([]);
+  });
+
+  it('a root consumer span is called by "user" too, and two root server spans of one trace make two edges', () => {
+    const pairer = new ServiceGraphPairer();
+    const trace = spans(
+      `
+      A .  web      |-----|
+      B .  web         |--|
+      Q .  billing  |----|
+      `,
+      { A: SERVER, B: SERVER, Q: CONSUMER },
+    );
+    expect(pairer.push(trace, 0).map(line)).toEqual([
       'user -> web [virtual_node] c=0 s=6 virtual=client',
-      'mobile-app -> web [virtual_node] c=0 s=3 virtual=client',
+      'user -> web [virtual_node] c=0 s=3 virtual=client',
+      'user -> billing [virtual_node] c=0 s=5 virtual=client',
     ]);
+    expect(pairer.counters()).toMatchObject({ pending: 0, virtual: 3 });
   });
 
   it('a non-root server span whose client never comes is counted as expired, not made an edge', () => {
@@ -219,8 +237,9 @@ describe('ServiceGraphPairer', () => {
 
   it('expires in arrival order and keeps the rest waiting', () => {
     const pairer = new ServiceGraphPairer({ waitMs: 100 });
-    pairer.push(spans(`A . web |--|`, { A: SERVER }, {}, 't1'), 0);
-    pairer.push(spans(`A . web |---|`, { A: SERVER }, {}, 't2'), 50);
+    const peer = { A: { 'peer.service': 'payments' } };
+    pairer.push(spans(`A . web |--|`, { A: CLIENT }, peer, 't1'), 0);
+    pairer.push(spans(`A . web |---|`, { A: CLIENT }, peer, 't2'), 50);
     expect(pairer.expire(100).map((e) => e.traceId)).toEqual(['t1']);
     expect(pairer.counters().pending).toBe(1);
     expect(pairer.expire(150).map((e) => e.traceId)).toEqual(['t2']);
@@ -228,10 +247,10 @@ describe('ServiceGraphPairer', () => {
 
   it('holds at most maxItems half edges: the oldest is expired early, through the same rules, and counted', () => {
     const pairer = new ServiceGraphPairer({ waitMs: 60_000, maxItems: 2 });
-    const roots = ['t1', 't2', 't3'].map((t) => spans(`A . web |--|`, { A: SERVER }, {}, t)[0]!);
-    expect(pairer.push(roots.slice(0, 2), 0)).toEqual([]);
-    expect(pairer.push([roots[2]!], 1).map((e) => `${e.traceId} ${line(e)}`)).toEqual([
-      't1 user -> web [virtual_node] c=0 s=3 virtual=client',
+    const calls = ['t1', 't2', 't3'].map((t) => spans(`A . web |--|`, { A: CLIENT }, { A: { 'peer.service': 'payments' } }, t)[0]!);
+    expect(pairer.push(calls.slice(0, 2), 0)).toEqual([]);
+    expect(pairer.push([calls[2]!], 1).map((e) => `${e.traceId} ${line(e)}`)).toEqual([
+      't1 web -> payments [virtual_node] c=3 s=0 virtual=server',
     ]);
     expect(pairer.counters()).toMatchObject({ pending: 2, evictedEarly: 1, virtual: 1 });
     // Spans are taken one at a time, as Tempo does: the client half of a pair in one batch still needs a place
@@ -246,7 +265,7 @@ describe('ServiceGraphPairer', () => {
       't4',
     );
     expect(pairer.push(pair, 2).map((e) => `${e.traceId} ${line(e)}`)).toEqual([
-      't2 user -> web [virtual_node] c=0 s=3 virtual=client',
+      't2 web -> payments [virtual_node] c=3 s=0 virtual=server',
       't4 web -> api [] c=5 s=3',
     ]);
     expect(pairer.counters()).toMatchObject({ pending: 1, evictedEarly: 2, paired: 1 });

@@ -61,7 +61,7 @@ export interface ServiceGraphCounters {
   readonly pending: number;
   /** Edges completed by a span: a client/server pair, or a database call. */
   readonly paired: number;
-  /** Edges made at expiry with a virtual node on one side. */
+  /** Edges with a virtual node on one side: a root server span's (made at once), or made at expiry. */
   readonly virtual: number;
   /** Half edges that expired with nothing to name the missing side (Tempo's `expired_edges`), by the kind held. */
   readonly expiredUnpaired: Readonly<Record<'client' | 'server' | 'producer' | 'consumer', number>>;
@@ -76,7 +76,6 @@ export const DEFAULT_PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 
 export const DEFAULT_DATABASE_NAME_ATTRIBUTES = ['db.namespace', 'db.name', 'db.system', 'db.system.name'] as const;
 
 interface HalfEdge {
-  readonly root: boolean;
   readonly expiresAtMs: number;
   traceId: string;
   connectionType: ConnectionType;
@@ -104,7 +103,10 @@ const KIND_NAME = {
 /**
  * Pairs spans into service-graph edges as Tempo's metrics-generator does (`processor/servicegraphs`): a CLIENT (or
  * PRODUCER) span keyed by (trace id, its span id) meets the SERVER (or CONSUMER) span keyed by (trace id, its parent
- * span id). Half edges wait `waitMs`, then either become an edge with a virtual node or are counted as expired.
+ * span id). Half edges wait `waitMs`, then either become an edge with a virtual node or are counted as expired. A root
+ * SERVER (or CONSUMER) span, with no parent span id, has no client that could pair with it (a client waits under its
+ * own span id): its edge from a virtual "user" (or the peer its attributes name) is made at once, the edge Tempo makes
+ * when it expires, with nothing held meanwhile. Unlike Tempo, two root server spans of one trace make two edges.
  * Streaming and pure: time is whatever `nowMs` the caller passes, so it should not go backwards.
  * @example
  * const pairer = new ServiceGraphPairer({ waitMs: 10_000 });
@@ -121,7 +123,7 @@ export class ServiceGraphPairer {
   /**
    * The same half edges in arrival (so expiry) order, paired ones left in place and skipped. A Map's first entry is
    * not a queue's head: taking it after many deletions walks over their holes, which cost more than the pairing
-   * itself under load, when the oldest is evicted for every new root span.
+   * itself under load, when the oldest is evicted for every new half edge.
    */
   private order: HalfEdge[] = [];
   private head = 0;
@@ -158,8 +160,15 @@ export class ServiceGraphPairer {
       return;
     }
     const parent = isClient ? span.spanId : (span.parentSpanId ?? '');
-    // Keyed by the span id the two halves share (a root server span by its trace id): random 64 bits, so no text is
-    // made per span. Another trace's half under the same key moves this pair to a key with the trace id in it.
+    // A root server span: no client can pair with it (a client waits under its own span id), so holding it for the
+    // wait would only delay its "user" edge, and fill the pending map with one half edge per trace.
+    if (isServer && parent === '') {
+      this.virtual++;
+      out.push(userEdge(span, this.peerNode(span)));
+      return;
+    }
+    // Keyed by the span id the two halves share (a client without a span id by its trace id): random 64 bits, so no
+    // text is made per span. Another trace's half under the same key moves this pair to a key with the trace id in it.
     let key = parent !== '' ? parent : span.traceId;
     let edge = this.pending.get(key);
     if (edge !== undefined && edge.traceId !== span.traceId) {
@@ -167,7 +176,7 @@ export class ServiceGraphPairer {
       edge = this.pending.get(key);
     }
     const isNew = edge === undefined;
-    edge ??= newHalfEdge(span.traceId, parent === '', nowMs + this.waitMs, span.position ?? 0);
+    edge ??= newHalfEdge(span.traceId, nowMs + this.waitMs, span.position ?? 0);
     if (isClient) this.updateClient(edge, span);
     else this.updateServer(edge, span);
 
@@ -251,13 +260,19 @@ export class ServiceGraphPairer {
   }
 
   private updatePeerNode(edge: HalfEdge, span: GraphSpan): void {
+    const peer = this.peerNode(span);
+    if (peer !== '') edge.peerNode = peer;
+  }
+
+  /** The first peer attribute a span has (Tempo's `peer_attributes`), or ''. */
+  private peerNode(span: GraphSpan): string {
+    const attributes = span.attributes;
+    if (attributes === undefined) return '';
     for (const name of this.peerAttributes) {
-      const value = span.attributes?.[name];
-      if (value !== undefined) {
-        edge.peerNode = value;
-        return;
-      }
+      const value = attributes[name];
+      if (value !== undefined) return value;
     }
+    return '';
   }
 
   /**
@@ -289,17 +304,13 @@ export class ServiceGraphPairer {
     this.expireOne(oldest, out);
   }
 
-  /** Tempo's `onExpire`: a root server span was called by a "user" (or its peer); a client span with a peer names it. */
+  /**
+   * Tempo's `onExpire` for what can still wait here: a client span with a peer names its virtual server; a server span
+   * with a parent (root ones never wait, see pushOne) and a client span without a peer are counted as expired.
+   */
   private expireOne(edge: HalfEdge, out: ServiceGraphEdge[]): void {
     edge.connectionType = 'virtual_node';
-    if (edge.client === '') {
-      if (edge.root) {
-        edge.client = edge.peerNode !== '' ? edge.peerNode : 'user';
-        this.virtual++;
-        out.push(toEdge(edge, 'client'));
-        return;
-      }
-    } else if (edge.server === '' && edge.peerNode !== '') {
+    if (edge.client !== '' && edge.server === '' && edge.peerNode !== '') {
       edge.server = edge.peerNode;
       this.virtual++;
       out.push(toEdge(edge, 'server'));
@@ -310,10 +321,9 @@ export class ServiceGraphPairer {
   }
 }
 
-function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number, position: number): HalfEdge {
+function newHalfEdge(traceId: string, expiresAtMs: number, position: number): HalfEdge {
   return {
     position,
-    root,
     expiresAtMs,
     traceId,
     connectionType: '',
@@ -332,6 +342,22 @@ function newHalfEdge(traceId: string, root: boolean, expiresAtMs: number, positi
 
 function lookup(span: GraphSpan, name: string): string | undefined {
   return span.resourceAttributes?.[name] ?? span.attributes?.[name];
+}
+
+/** The edge of a root server (or consumer) span: from a virtual client, its peer or "user" (Tempo's `onExpire`). */
+function userEdge(span: GraphSpan, peer: string): ServiceGraphEdge {
+  return {
+    client: peer !== '' ? peer : 'user',
+    server: span.service,
+    connectionType: 'virtual_node',
+    failed: span.error,
+    clientDurationNanos: 0,
+    serverDurationNanos: Math.max(0, span.end - span.start),
+    traceId: span.traceId,
+    virtualNode: 'client',
+    epochMs: span.epochMs ?? 0,
+    position: span.position ?? 0,
+  };
 }
 
 function toEdge(edge: HalfEdge, virtualNode: 'client' | 'server' | null): ServiceGraphEdge {

@@ -13,7 +13,8 @@ const GRAPH_ATTRIBUTES = new Set<string>([
   'messaging.system',
 ]);
 
-function pick(attrs: Attributes): Record<string, string> | undefined {
+/** The attributes of a span or resource that service-graph pairing reads, as text; undefined when there are none. */
+export function pickGraphAttributes(attrs: Attributes): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
   for (const kv of attrs) {
     // Every key pairing reads starts with d, m, n, p or s: most keys are passed over without a hash lookup.
@@ -48,9 +49,18 @@ export const newScratchGraphSpan = (): ScratchGraphSpan => ({
 /**
  * Fills `out` with a span as service-graph pairing sees it; false for kinds that make no edge (internal,
  * unspecified). Times are the duration from 0, so they fit a number exactly; `epochMs` (its start's minute) places
- * the edge in its minute.
+ * the edge in its minute. `resourceAttributes` are pickGraphAttributes of the span's resource, worked out once per
+ * resource by the caller.
  */
-export function toGraphSpan(out: ScratchGraphSpan, span: Span, service: string, durationNanos: number, epochMs: number, position: number): boolean {
+export function toGraphSpan(
+  out: ScratchGraphSpan,
+  span: Span,
+  service: string,
+  resourceAttributes: Readonly<Record<string, string>> | undefined,
+  durationNanos: number,
+  epochMs: number,
+  position: number,
+): boolean {
   const kind = span.kind;
   if (kind !== SpanKind.CLIENT && kind !== SpanKind.SERVER && kind !== SpanKind.PRODUCER && kind !== SpanKind.CONSUMER) return false;
   out.traceId = span.traceId;
@@ -64,18 +74,7 @@ export function toGraphSpan(out: ScratchGraphSpan, span: Span, service: string, 
   out.position = position;
   // Pairing reads attributes of client spans (databases, peers) and of root server spans (a peer naming the
   // virtual client); a non-root server span that finds no client is dropped, so its attributes are never read.
-  out.attributes = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || span.parentSpanId === null ? pick(span.attributes) : undefined;
-  out.resourceAttributes = resourcePick(span.resource.attributes);
+  out.attributes = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || span.parentSpanId === null ? pickGraphAttributes(span.attributes) : undefined;
+  out.resourceAttributes = resourceAttributes;
   return true;
-}
-
-/** A resource is shared by all its spans: what it says for the graph is worked out once. */
-const resourcePicks = new WeakMap<Attributes, Record<string, string> | null>();
-function resourcePick(attrs: Attributes): Record<string, string> | undefined {
-  let r = resourcePicks.get(attrs);
-  if (r === undefined) {
-    r = pick(attrs) ?? null;
-    resourcePicks.set(attrs, r);
-  }
-  return r ?? undefined;
 }

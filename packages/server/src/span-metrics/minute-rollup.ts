@@ -4,7 +4,11 @@ import type { SpanKind, StatusCode } from '@clew/model';
 import type { EdgeRow, ErrorRow, MetricsBatch, SpanMetricsRow } from '@clew/storage';
 
 export const MINUTE_MS = 60_000;
-const CONNECTION_TYPES: ReadonlyArray<EdgeRow['connectionType']> = ['', 'messaging_system', 'database', 'virtual_node'];
+
+/** Where an edge of a connection type is kept among an edge's accumulators. */
+export function connectionSlot(type: EdgeRow['connectionType']): number {
+  return type === '' ? 0 : type === 'messaging_system' ? 1 : type === 'database' ? 2 : 3;
+}
 
 export interface SpanAcc {
   readonly minute: number;
@@ -100,21 +104,22 @@ export class MinuteRollup {
     this.errorKindsBy.set(k, (this.errorKindsBy.get(k) ?? 0) + 1);
   }
 
-  addEdge(e: ServiceGraphEdge, weight: number): void {
+  /** Counts an edge under `client` and `server` (its own ends by default; the consumer passes them keyed by tenant). */
+  addEdge(e: ServiceGraphEdge, weight: number, client = e.client, server = e.server): void {
     const minute = Math.floor(e.epochMs / MINUTE_MS) * MINUTE_MS;
     let byClient = this.edges.get(minute);
     if (byClient === undefined) this.edges.set(minute, (byClient = new Map()));
-    let byServer = byClient.get(e.client);
-    if (byServer === undefined) byClient.set(e.client, (byServer = new Map()));
-    let slots = byServer.get(e.server);
-    if (slots === undefined) byServer.set(e.server, (slots = []));
-    const slot = CONNECTION_TYPES.indexOf(e.connectionType);
+    let byServer = byClient.get(client);
+    if (byServer === undefined) byClient.set(client, (byServer = new Map()));
+    let slots = byServer.get(server);
+    if (slots === undefined) byServer.set(server, (slots = []));
+    const slot = connectionSlot(e.connectionType);
     let acc = slots[slot];
     if (acc === undefined) {
       acc = {
         minute,
-        client: e.client,
-        server: e.server,
+        client,
+        server,
         connectionType: e.connectionType,
         count: 0,
         failed: 0,

@@ -1,5 +1,6 @@
 import type { ServiceGraphEdge } from '@clew/analysis';
 import type { SpanKind, StatusCode } from '@clew/model';
+import { connectionSlot } from './minute-rollup.js';
 
 /** Tempo's metrics-generator defaults: span latency buckets 2 ms × 2^n (14), service-graph buckets 100 ms × 2^n (8). */
 export const SPAN_LATENCY_BUCKETS = Array.from({ length: 14 }, (_, i) => 0.002 * 2 ** i);
@@ -63,7 +64,8 @@ interface EdgeSeries {
 export class PrometheusSeries {
   /** service → operation → series by kind × 3 + status. */
   private readonly spans = new Map<string, Map<string, Array<SpanSeries | undefined>>>();
-  private readonly edges = new Map<string, EdgeSeries>();
+  /** client → server → series by connectionSlot. */
+  private readonly edges = new Map<string, Map<string, Array<EdgeSeries | undefined>>>();
 
   observeSpan(service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
     this.observeIn(this.slotsFor(service, operation), service, operation, kind, status, weight, durationNanos);
@@ -91,12 +93,16 @@ export class PrometheusSeries {
   }
 
   observeEdge(e: ServiceGraphEdge, weight: number): void {
-    const key = `${e.client}\0${e.server}\0${e.connectionType}`;
-    let s = this.edges.get(key);
+    let byServer = this.edges.get(e.client);
+    if (byServer === undefined) this.edges.set(e.client, (byServer = new Map()));
+    let slots = byServer.get(e.server);
+    if (slots === undefined) byServer.set(e.server, (slots = []));
+    const slot = connectionSlot(e.connectionType);
+    let s = slots[slot];
     if (s === undefined) {
       const labels = `client="${escapeLabel(e.client)}",connection_type="${e.connectionType}",server="${escapeLabel(e.server)}"`;
       s = { labels, requests: 0, failed: 0, server: new Histogram(GRAPH_LATENCY_BUCKETS), client: new Histogram(GRAPH_LATENCY_BUCKETS) };
-      this.edges.set(key, s);
+      slots[slot] = s;
     }
     s.requests += weight;
     if (e.failed) s.failed += weight;
@@ -110,6 +116,12 @@ export class PrometheusSeries {
     }
   }
 
+  private *edgeSeries(): Generator<EdgeSeries> {
+    for (const byServer of this.edges.values()) {
+      for (const slots of byServer.values()) for (const s of slots) if (s !== undefined) yield s;
+    }
+  }
+
   /** The text exposition format (version 0.0.4). */
   render(): string {
     const lines: string[] = [];
@@ -119,14 +131,15 @@ export class PrometheusSeries {
     for (const s of spans) lines.push(`traces_spanmetrics_calls_total{${s.labels}} ${formatNumber(s.calls)}`);
     family('traces_spanmetrics_latency', 'histogram', 'Span durations in seconds.');
     for (const s of spans) s.latency.write(lines, 'traces_spanmetrics_latency', s.labels);
+    const edges = [...this.edgeSeries()];
     family('traces_service_graph_request_total', 'counter', 'Requests between two nodes of the service graph.');
-    for (const s of this.edges.values()) lines.push(`traces_service_graph_request_total{${s.labels}} ${formatNumber(s.requests)}`);
+    for (const s of edges) lines.push(`traces_service_graph_request_total{${s.labels}} ${formatNumber(s.requests)}`);
     family('traces_service_graph_request_failed_total', 'counter', 'Failed requests between two nodes of the service graph.');
-    for (const s of this.edges.values()) lines.push(`traces_service_graph_request_failed_total{${s.labels}} ${formatNumber(s.failed)}`);
+    for (const s of edges) lines.push(`traces_service_graph_request_failed_total{${s.labels}} ${formatNumber(s.failed)}`);
     family('traces_service_graph_request_server_seconds', 'histogram', 'Time for a request between two nodes as seen from the server.');
-    for (const s of this.edges.values()) s.server.write(lines, 'traces_service_graph_request_server_seconds', s.labels);
+    for (const s of edges) s.server.write(lines, 'traces_service_graph_request_server_seconds', s.labels);
     family('traces_service_graph_request_client_seconds', 'histogram', 'Time for a request between two nodes as seen from the client.');
-    for (const s of this.edges.values()) s.client.write(lines, 'traces_service_graph_request_client_seconds', s.labels);
+    for (const s of edges) s.client.write(lines, 'traces_service_graph_request_client_seconds', s.labels);
     return `${lines.join('\n')}\n`;
   }
 }

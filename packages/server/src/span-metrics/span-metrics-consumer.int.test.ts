@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Span, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT, SpanKind } from '@clew/model';
+import { DEFAULT_TENANT, SpanKind, str } from '@clew/model';
 import { makeResource, makeSpan, makeTrace } from '@clew/model/testing';
 import type { MetricsStore } from '@clew/storage';
 import { openDuckDBMetricsStore } from '@clew/storage';
@@ -13,6 +13,7 @@ import { OVERFLOW_OPERATION, SpanMetricsConsumer } from './span-metrics-consumer
 const M0 = Date.UTC(2026, 11, 3, 10, 0);
 const at = (ms: number) => (BigInt(M0 + ms) * 1_000_000n) as UnixNanos;
 const log = pino({ level: 'silent' });
+const payments = [{ key: 'peer.service', value: str('payments') }];
 
 let dir = '';
 let store: MetricsStore;
@@ -89,8 +90,8 @@ describe('SpanMetricsConsumer', () => {
 
   it('holds its position behind a half edge that waits, and writes it with the edge it makes', async () => {
     const c = await open();
-    // A root server span: its caller is only known (as "user") once the wait is over.
-    const trace: Span[] = makeTrace(at(0), { service: 'web', name: 'GET /', at: 0, ms: 10, kind: SpanKind.SERVER });
+    // A root client span naming its peer: whether the server answers is only known once the wait is over.
+    const trace: Span[] = makeTrace(at(0), { service: 'web', name: 'GET /pay', at: 0, ms: 10, kind: SpanKind.CLIENT, attributes: payments });
     c.push(trace, 3n);
     await c.flush();
     expect(c.durableThrough()).toBe(0n);
@@ -99,19 +100,29 @@ describe('SpanMetricsConsumer', () => {
     await c.flush();
     expect(c.durableThrough()).toBe(3n);
     const edges = await store.edges({ from: M0, to: M0 + 60_000 });
-    expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count])).toEqual([['user', 'web', 'virtual_node', 1]]);
+    expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count])).toEqual([['web', 'payments', 'virtual_node', 1]]);
     expect((await read(['service']))[0]!.count).toBe(1);
+  });
+
+  it("writes a root server span's edge from \"user\" at once: nothing waits for a client that cannot come", async () => {
+    const c = await open();
+    c.push(makeTrace(at(0), { service: 'web', name: 'GET /', at: 0, ms: 10, kind: SpanKind.SERVER }), 3n);
+    await c.flush();
+    expect(c.durableThrough()).toBe(3n);
+    const edges = await store.edges({ from: M0, to: M0 + 60_000 });
+    expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count])).toEqual([['user', 'web', 'virtual_node', 1]]);
+    expect(c.graphCounters()).toMatchObject({ pending: 0, virtual: 1 });
   });
 
   it('keeps writing under steady traffic, each edge with the spans it came from', async () => {
     const c = await open();
-    // A root server span every 100 ms of the clock, a flush every second, a wait of one second: there is always
-    // a half edge waiting, and each edge is made by an expiry a second after its span.
+    // A client span naming its peer every 100 ms of the clock, a flush every second, a wait of one second: there is
+    // always a half edge waiting, and each edge is made by an expiry a second after its span.
     let position = 0n;
     for (let t = 0; t < 10_000; t += 100) {
       clock = t;
       position++;
-      c.push(makeTrace(at(t), { service: 'web', name: 'GET /', at: 0, ms: 5, kind: SpanKind.SERVER }), position);
+      c.push(makeTrace(at(t), { service: 'web', name: 'GET /pay', at: 0, ms: 5, kind: SpanKind.CLIENT, attributes: payments }), position);
       if (t % 1000 === 900) await c.flush();
     }
     const written = await store.lastPosition();

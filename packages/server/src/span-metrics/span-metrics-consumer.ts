@@ -6,7 +6,7 @@ import type { MetricsBatch, MetricsStore } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { SpanConsumer } from '../pipeline/consumer.js';
 import { adjustedCount } from './adjusted-count.js';
-import { newScratchGraphSpan, toGraphSpan } from './graph-span.js';
+import { newScratchGraphSpan, pickGraphAttributes, toGraphSpan } from './graph-span.js';
 import type { SpanAcc } from './minute-rollup.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
 import type { SpanSeries } from './prometheus-series.js';
@@ -43,6 +43,8 @@ interface Cell {
 
 /** The key of a service's overflow cell among span names: NUL, which no name a span sends holds. */
 const OVERFLOW_CELL = '\u0000overflow';
+/** Edge ends (services, peers, databases) whose tenant keys are remembered per tenant before starting afresh. */
+const EDGE_KEYS_MAX = 10_000;
 
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
@@ -191,7 +193,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let minuteStart = 1n;
     let minuteEnd = 0n;
     for (const span of spans) {
-      const { service, key } = this.serviceOf(span.resource, tenant);
+      const { service, key, graphAttributes } = this.serviceOf(span.resource, tenant);
       const cell = this.cellOf(tenant, service, key, span.name);
       const operation = cell.operation;
       const weight = adjustedCount(span.traceState);
@@ -215,7 +217,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
         if (rollup.errorKinds(minute, key) < MAX_ERROR_KINDS) rollup.addError(minute, key, operation, span.kind, type, message, weight);
         else rollup.addError(minute, key, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      if (toGraphSpan(graph, span, service, duration, minute, position)) pairer.pushOne(graph, now, edges);
+      if (toGraphSpan(graph, span, service, graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, edges);
     }
     if (edges.length > 0) this.addEdges(tenant, edges);
     this.counted = walPosition;
@@ -299,11 +301,20 @@ export class SpanMetricsConsumer implements SpanConsumer {
   /** Edges of one tenant: counted under its keys (withTenants splits them again on the way to the store). */
   private addEdges(tenant: Tenant, edges: readonly ServiceGraphEdge[]): void {
     const prometheus = this.prometheusOf(tenant);
+    const keys = this.edgeKeysOf(tenant);
     for (const e of edges) {
-      this.rollupFor(e.position).addEdge({ ...e, client: tenantKey(tenant, e.client), server: tenantKey(tenant, e.server) }, 1);
+      this.rollupFor(e.position).addEdge(e, 1, keyOf(keys, tenant, e.client), keyOf(keys, tenant, e.server));
       prometheus.observeEdge(e, 1);
     }
   }
+
+  /** A tenant's edge ends by name → their tenantKey, so that an edge makes no key text (cleared past EDGE_KEYS_MAX). */
+  private edgeKeysOf(tenant: Tenant): Map<string, string> {
+    let keys = this.edgeKeys.get(tenant);
+    if (keys === undefined || keys.size > EDGE_KEYS_MAX) this.edgeKeys.set(tenant, (keys = new Map()));
+    return keys;
+  }
+  private readonly edgeKeys = new Map<Tenant, Map<string, string>>();
 
   /**
    * The service of a resource and its key among tenants. A resource object comes from one request, so from one
@@ -315,7 +326,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let s = this.services.get(resource);
     if (s === undefined || s.tenant !== tenant) {
       const service = serviceName(resource);
-      s = { tenant, service, key: tenantKey(tenant, service) };
+      s = { tenant, service, key: tenantKey(tenant, service), graphAttributes: pickGraphAttributes(resource.attributes) };
       this.services.set(resource, s);
     }
     this.lastResource = resource;
@@ -323,7 +334,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return s;
   }
   private lastResource: Resource | undefined;
-  private lastService: ServiceOf = { tenant: '', service: '', key: '' };
+  private lastService: ServiceOf = { tenant: '', service: '', key: '', graphAttributes: undefined };
 
   /**
    * Where a (service, span name) counts: its operation (the name, or the overflow operation past the limit) and its
@@ -371,9 +382,18 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
 }
 
-/** A resource's service, and its key among tenants' (tenantKey). */
+/** The tenantKey of an edge end, remembered in `keys`. */
+function keyOf(keys: Map<string, string>, tenant: Tenant, name: string): string {
+  let key = keys.get(name);
+  if (key === undefined) keys.set(name, (key = tenantKey(tenant, name)));
+  return key;
+}
+
+/** A resource's service, its key among tenants' (tenantKey), and what the service graph reads of it. */
 interface ServiceOf {
   readonly tenant: Tenant;
   readonly service: string;
   readonly key: string;
+  /** What service-graph pairing reads of the resource (pickGraphAttributes). */
+  readonly graphAttributes: Readonly<Record<string, string>> | undefined;
 }

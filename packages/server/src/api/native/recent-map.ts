@@ -12,12 +12,17 @@ export class RecentMap<K, V> {
     if (v === undefined) {
       v = make();
       if (this.map.size >= this.capacity) this.map.delete(this.map.keys().next().value as K);
+    } else if (key === this.newest) {
+      // Already the newest (a run of spans of one service, say): moving it would only leave a hole in the map.
+      return v;
     } else {
       this.map.delete(key);
     }
     this.map.set(key, v);
+    this.newest = key;
     return v;
   }
+  private newest: K | undefined;
 
   get(key: K): V | undefined {
     return this.map.get(key);
