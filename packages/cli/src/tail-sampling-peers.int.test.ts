@@ -7,6 +7,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { getJson, startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { hashToken } from '@clew/server';
 import { exportWith, recordSpans } from './testing/otel.js';
 
 const SERVICE = 'peers-test';
@@ -74,21 +75,26 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
   }
 }
 
-describe('tail sampling across two collectors', () => {
+/**
+ * Starts two collectors that share tail sampling (an `error` policy, a 1 s wait), each told the other's address, on
+ * ports picked up front. `extra` is more configuration for both (auth), `peerExtra` more keys of `peers`.
+ */
+function usePair(extra = '', peerExtra = '') {
   const clews: ClewProcess[] = [];
   const cleanups: Array<() => Promise<void>> = [];
-  let members: string[] = [];
+  const members: string[] = [];
 
   beforeAll(async () => {
     const ports = [await freePort(), await freePort()];
-    members = ports.map((p) => `http://127.0.0.1:${p}`);
+    members.push(...ports.map((p) => `http://127.0.0.1:${p}`));
     for (const [i, port] of ports.entries()) {
       const tmp = await tempDataDir();
       cleanups.push(tmp.cleanup);
       const file = join(tmp.dir, 'clew.yaml');
       await writeFile(
         file,
-        `pipeline:
+        `${extra}
+pipeline:
   tailSampling:
     decisionWait: 1s
     policies:
@@ -97,10 +103,10 @@ describe('tail sampling across two collectors', () => {
       self: ${members[i]}
       members: [${members.join(', ')}]
       retryFor: 1s
-      probeInterval: 1s
+      probeInterval: 1s${peerExtra}
 `,
       );
-      clews.push(await startClewProcess(tmp.dir, ['--config', file, '--otlp-http-port', String(port)]));
+      clews.push(await startClewProcess(join(tmp.dir, 'data'), ['--config', file, '--otlp-http-port', String(port)]));
     }
   }, 90_000);
 
@@ -108,6 +114,11 @@ describe('tail sampling across two collectors', () => {
     for (const c of clews) await c.stop();
     for (const c of cleanups) await c();
   });
+  return { clews, members };
+}
+
+describe('tail sampling across two collectors', () => {
+  const { clews, members } = usePair();
 
   it('keeps every error trace whole on exactly one collector when its halves arrived at different ones, and drops the rest on both', async () => {
     const [a, b] = clews as [ClewProcess, ClewProcess];
@@ -154,5 +165,47 @@ describe('tail sampling across two collectors', () => {
     expect(await metric(a, `clew_tail_forwarded_spans_total{peer="${members[1]}",outcome="failed"}`)).toBeGreaterThan(0);
     expect(await metric(a, 'clew_tail_forwarded_spans_total{peer="self",outcome="rerouted"}')).toBeGreaterThan(0);
     expect(await metric(a, `clew_tail_peer_up{peer="${members[1]}"}`)).toBe(0);
+  }, 90_000);
+});
+
+describe('tail sampling across two collectors with auth on', () => {
+  const TOKENS = {
+    aWrite: 'clew_test-a-write-0123456789abcdefghijklmnopqrstuv',
+    aRead: 'clew_test-a-read-0123456789abcdefghijklmnopqrstuvw',
+    bRead: 'clew_test-b-read-0123456789abcdefghijklmnopqrstuvw',
+    peers: 'clew_test-peers-0123456789abcdefghijklmnopqrstuvwx',
+  } as const;
+  const { clews, members } = usePair(
+    `auth:
+  tokens:
+    - { hash: ${hashToken(TOKENS.aWrite)}, tenant: team-a, scope: write }
+    - { hash: ${hashToken(TOKENS.aRead)}, tenant: team-a, scope: read }
+    - { hash: ${hashToken(TOKENS.bRead)}, tenant: team-b, scope: read }
+    - { hash: ${hashToken(TOKENS.peers)}, tenant: clew-peers, scope: admin, tenants: '*' }`,
+    `
+      token: ${TOKENS.peers}`,
+  );
+
+  /** Spans of a trace a collector returns to a token (0 when none). */
+  async function spansFor(clew: ClewProcess, id: string, token: string): Promise<number> {
+    const res = await fetch(`${clew.query}/api/traces/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { data?: Array<{ spans: unknown[] }> };
+    return res.status === 200 ? (body.data?.[0]?.spans.length ?? 0) : 0;
+  }
+
+  it("forwards with the peers' token into the sender's tenant, so the trace is whole in that tenant alone", async () => {
+    const [a, b] = clews as [ClewProcess, ClewProcess];
+    const traces = Array.from({ length: 6 }, (_, i) => splitTrace(200 + i, i % 2 === 0 ? 'first' : 'second'));
+    const headers = { authorization: `Bearer ${TOKENS.aWrite}` };
+    const toA = new HttpProtoExporter({ url: a.otlpHttp, headers });
+    const toB = new HttpProtoExporter({ url: b.otlpHttp, headers });
+    expect((await exportWith(toA, traces.flatMap((t) => t.first))).code).toBe(0);
+    expect((await exportWith(toB, traces.flatMap((t) => t.second))).code).toBe(0);
+    await Promise.all([toA.shutdown(), toB.shutdown()]);
+    const found = async (token: string) => Promise.all(traces.map(async (t) => [await spansFor(a, t.id, token), await spansFor(b, t.id, token)].sort()));
+    await until('every trace whole in team-a', async () => (await found(TOKENS.aRead)).every(([x, y]) => x === 0 && y === 4));
+    expect(await found(TOKENS.bRead)).toEqual(traces.map(() => [0, 0]));
+    const forwarded = (c: ClewProcess, to: string) => metric(c, `clew_tail_forwarded_spans_total{peer="${to}",outcome="forwarded"}`);
+    expect((await forwarded(a, members[1]!)) + (await forwarded(b, members[0]!))).toBeGreaterThan(0);
   }, 90_000);
 });
