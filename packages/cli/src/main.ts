@@ -41,6 +41,10 @@ program
     int('--max-pending-spans'),
   )
   .option('--memory-limit <size>', 'store (DuckDB) memory limit, e.g. 2GB (default 2GB)')
+  .addOption(new Option('--role <role>', 'run everything, only the receivers and pipeline, or only the UI and query APIs (default all)').choices(['all', 'collector', 'query']))
+  .addOption(new Option('--storage <backend>', 'where spans live: embedded DuckDB files, or a shared ClickHouse (default duckdb)').choices(['duckdb', 'clickhouse']))
+  .option('--clickhouse-url <url>', "ClickHouse's HTTP interface for --storage clickhouse, e.g. http://127.0.0.1:8123")
+  .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (default clew)')
   .option('--tls-cert <file>', 'PEM certificate for TLS on every TCP listener, re-read when it changes (with --tls-key)')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
   .option('--serve-source-maps', "serve the web UI's source maps (/assets/*.map), refused by default")

@@ -22,6 +22,10 @@ export interface ServeFlags {
   logLevel?: string;
   tlsCert?: string;
   tlsKey?: string;
+  role?: string;
+  storage?: string;
+  clickhouseUrl?: string;
+  clickhouseDatabase?: string;
 }
 
 function configFromFlags(f: ServeFlags): ClewConfigInput {
@@ -40,7 +44,13 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
       tempo: f.tempoPort,
     },
     limits: { maxRequestBytes: f.maxRequestBytes, maxPendingSpans: f.maxPendingSpans },
-    storage: { memoryLimit: f.memoryLimit },
+    ...(f.role !== undefined && { role: f.role as 'all' }),
+    storage: {
+      duckdb: { memoryLimit: f.memoryLimit },
+      ...(f.storage !== undefined && { backend: f.storage as 'duckdb' }),
+      // Half given (a database without a URL) is left for the schema to refuse by name, hence the cast.
+      ...((f.clickhouseUrl ?? f.clickhouseDatabase) !== undefined && { clickhouse: { url: f.clickhouseUrl, database: f.clickhouseDatabase } as never }),
+    },
     ui: { serveSourceMaps: f.serveSourceMaps },
     log: { level: f.logLevel as 'info' | undefined },
     // Only when a flag is given (an empty tls object would ask for TLS with no files); half a pair is left for the
@@ -58,12 +68,18 @@ export async function serve(flags: ServeFlags): Promise<void> {
     log = pino({ level: config.log.level, base: { service: 'clew' }, redact: REDACT });
     const clew = await startClew(config, log);
     const a = clew.addresses;
+    const listening = [
+      a.otlpGrpc && `OTLP/gRPC ${a.otlpGrpc}`,
+      a.otlpHttp && `OTLP/HTTP ${a.otlpHttp}`,
+      a.zipkin && `Zipkin ${a.zipkin}`,
+      a.query && (config.role === 'collector' ? `health and metrics ${a.query}` : `UI and Jaeger API ${a.query}`),
+      a.jaegerThriftHttp && `Jaeger Thrift ${a.jaegerThriftHttp}` + (a.jaegerCompact ? ` (agent UDP ${a.jaegerCompact} compact, ${a.jaegerBinary} binary)` : ''),
+      a.tempo && `Tempo API ${a.tempo}`,
+    ].filter(Boolean);
     log.info(
-      { addresses: a, dataDir: clew.dataDir, retention: config.retention },
-      `Clew is ready. OTLP/gRPC ${a.otlpGrpc}, OTLP/HTTP ${a.otlpHttp}, Zipkin ${a.zipkin}, UI and Jaeger API ${a.query}, ` +
-        (a.jaegerThriftHttp ? `Jaeger Thrift ${a.jaegerThriftHttp} (agent UDP ${a.jaegerCompact} compact, ${a.jaegerBinary} binary), ` : '') +
-        (a.tempo ? `Tempo API ${a.tempo}, ` : '') +
-        `metrics ${a.query}/metrics; data in ${clew.dataDir}` +
+      { addresses: a, dataDir: clew.dataDir, retention: config.retention, role: config.role, storage: config.storage.backend },
+      `Clew is ready${config.role === 'all' ? '' : ` (${config.role})`}. ${listening.join(', ')}, metrics ${a.query}/metrics; ` +
+        (config.storage.backend === 'clickhouse' ? `spans in ClickHouse ${config.storage.clickhouse?.url}, log in ${clew.dataDir}` : `data in ${clew.dataDir}`) +
         (config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1'
           ? ' (loopback only: use --host 0.0.0.0 to accept other machines)'
           : ''),

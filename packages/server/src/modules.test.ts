@@ -71,6 +71,9 @@ describe('startModules: order', () => {
     ['a target that another target needs, once', { a: [], b: ['a'] }, ['a', 'b', 'a'], ['a', 'b']],
     ['serve’s map, every role', SERVE, ['otlp-http', 'zipkin', 'query', 'retention'], ['store', 'wal', 'catalog', 'pipeline', 'otlp-http', 'zipkin', 'query', 'retention']],
     ['serve’s map, the query role alone', SERVE, ['query'], ['store', 'wal', 'catalog', 'query']],
+    ['an optional dependency that does not run is not started', { a: [], b: ['a?'] }, ['b'], ['b']],
+    ['an optional dependency that runs is started first', { a: [], b: ['a?'] }, ['b', 'a'], ['a', 'b']],
+    ['an optional dependency needed by another target', { a: [], b: ['a?'], c: ['a'] }, ['b', 'c'], ['a', 'b', 'c']],
   ])('%s', async (_name, map, targets, expected) => {
     const { defs, events } = fakeModules(map);
     const started: string[] = [];
@@ -87,6 +90,13 @@ describe('startModules: order', () => {
     for (const dependent of ['wal', 'pipeline', 'zipkin', 'query', 'retention']) {
       expect(modules.get<{ deps: unknown[] }>(dependent).deps).toContain(store);
     }
+  });
+
+  it("get('name?') is the optional module's value when it runs, else undefined", async () => {
+    const { defs } = fakeModules({ a: [], b: ['a?'], c: ['z?'], z: [] });
+    const modules = await startModules(defs, ['a', 'b', 'c'], null);
+    expect(modules.get<{ deps: unknown[] }>('b').deps).toEqual([modules.get('a')]);
+    expect(modules.get<{ deps: unknown[] }>('c').deps).toEqual([undefined]);
   });
 
   it('get names a module that is not running', async () => {

@@ -5,6 +5,10 @@ export interface Running<T = unknown> {
 }
 
 export interface ModuleDef<Ctx> {
+  /**
+   * The modules this one needs, started first. A name ending in `?` is optional: used when the process runs it
+   * anyway (it is started first then), never started for this module's sake; `get('name?')` is undefined without it.
+   */
   readonly deps: readonly string[];
   start(ctx: Ctx, get: <T>(name: string) => T): Promise<Running>;
 }
@@ -25,19 +29,32 @@ export async function startModules<Ctx>(
   ctx: Ctx,
   onStarted?: (name: string) => void,
 ): Promise<StartedModules> {
+  // What runs: the targets and their required dependencies, transitively.
+  const runs = new Set<string>();
+  const need = (name: string) => {
+    if (runs.has(name)) return;
+    const def = defs[name];
+    if (!def) throw new Error(`unknown module "${name}"`);
+    runs.add(name);
+    for (const d of def.deps) if (!d.endsWith('?')) need(d);
+  };
+  for (const t of targets) need(t);
+  // In what order: each after everything it depends on that runs, optional dependencies included.
   const order: string[] = [];
   const visit = (name: string, path: string[]) => {
     if (order.includes(name)) return;
     if (path.includes(name)) throw new Error(`module dependency cycle: ${[...path, name].join(' -> ')}`);
-    const def = defs[name];
-    if (!def) throw new Error(`unknown module "${name}"`);
-    for (const d of def.deps) visit(d, [...path, name]);
+    for (const d of defs[name]!.deps) {
+      const dep = d.endsWith('?') ? d.slice(0, -1) : d;
+      if (runs.has(dep)) visit(dep, [...path, name]);
+    }
     order.push(name);
   };
   for (const t of targets) visit(t, []);
 
   const running = new Map<string, Running>();
   const get = <T>(name: string): T => {
+    if (name.endsWith('?')) return running.get(name.slice(0, -1))?.value as T;
     const r = running.get(name);
     if (!r) throw new Error(`module "${name}" is not running`);
     return r.value as T;

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricsStore, Store } from '@clew/storage';
-import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -25,7 +26,7 @@ import { zipkinApp } from './receivers/zipkin/zipkin-app.js';
 import { jaegerThriftReceiver } from './receivers/jaeger/thrift-http-receiver.js';
 import { startJaegerAgent } from './receivers/jaeger/agent.js';
 import { AttributeCatalogs } from './api/native/index.js';
-import { queryApp } from './api/query-app.js';
+import { adminApp, queryApp } from './api/query-app.js';
 import { samplingRoute } from './api/jaeger/routes-sampling.js';
 import type { Sampling } from './sampling/create-sampling.js';
 import { createSampling } from './sampling/create-sampling.js';
@@ -103,10 +104,15 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value<TlsFiles | undefined>(tls, async () => tls.close());
     },
   },
+  // The span store: DuckDB files under the data directory, or a ClickHouse database the processes share.
   store: {
     deps: [],
     async start({ config, dataDir }) {
-      const store = await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.memoryLimit });
+      const ch = config.storage.clickhouse;
+      const store: Store =
+        config.storage.backend === 'clickhouse' && ch
+          ? await openClickHouseStore({ url: ch.url, database: ch.database, source: ch.source ?? hostname(), ...(ch.username !== undefined && { username: ch.username }), ...(ch.password !== undefined && { password: ch.password }) })
+          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
       return value(store, () => store.close());
     },
   },
@@ -115,7 +121,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
     deps: [],
     async start({ config, dataDir }) {
       await mkdir(join(dataDir, 'metrics'), { recursive: true });
-      const metricsStore = await openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.metricsMemoryLimit });
+      const metricsStore = await openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.duckdb.metricsMemoryLimit });
       return value(metricsStore, () => metricsStore.close());
     },
   },
@@ -170,10 +176,11 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   // Remote sampling's strategies, served on the query and Jaeger collector ports; adaptive ones learn as a consumer.
   sampling: {
-    deps: ['wal'],
+    deps: ['wal?'],
     async start({ config }, get) {
-      const { replay } = get<OpenedWal>('wal');
-      return value(createSampling(config.pipeline.sampling, { replayedThrough: replay.at(-1)?.seq }));
+      // A query node has no log: its adaptive strategies start from nothing (they learn where spans arrive).
+      const replayed = get<OpenedWal | undefined>('wal?')?.replay.at(-1)?.seq;
+      return value(createSampling(config.pipeline.sampling, { ...(replayed !== undefined && { replayedThrough: replayed }) }));
     },
   },
   pipeline: {
@@ -250,10 +257,11 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   },
   // Zipkin's port is its collector and its query API, as in zipkin-server: the API's JSON is compressed, the
   // collector's bodies are not touched (request decompression stays the receiver's) and its 202s are empty.
-  zipkin: httpModule(['pipeline', 'store', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true, need: NEEDS.zipkin }, (a, { config, metrics }, get) =>
+  // A collector serves the collector half, a query node the API half.
+  zipkin: httpModule(['pipeline?', 'store', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true, need: NEEDS.zipkin }, (a, { config, metrics }, get) =>
     a.register(zipkinApp, {
-      pipeline: get<IngestPipeline>('pipeline'),
-      store: get<Store>('store'),
+      ...(config.role !== 'query' && { pipeline: get<IngestPipeline>('pipeline') }),
+      ...(config.role !== 'collector' && { store: get<Store>('store') }),
       metricsStore: get<MetricsStore>('metrics-store'),
       catalogs: get<AttributeCatalogs>('catalog'),
       metrics,
@@ -280,12 +288,13 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'wal', 'catalog', 'sampling', 'metrics-store', 'span-metrics', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator }, get) => {
+  query: httpModule(['store', 'wal?', 'catalog', 'sampling', 'metrics-store', 'span-metrics?', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator }, get) => {
     const metricsStore = get<MetricsStore>('metrics-store');
-    const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics');
+    const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics?');
+    const wal = get<OpenedWal | undefined>('wal?')?.wal;
     return a.register(samplingRoute, { strategies: get<Sampling>('sampling').strategies }).register(queryApp, {
       store: get<Store>('store'),
-      wal: get<{ wal: WriteAheadLog }>('wal').wal,
+      ...(wal && { wal }),
       metrics,
       catalogs: get<AttributeCatalogs>('catalog'),
       maxRequestBytes: config.limits.maxRequestBytes,
@@ -304,6 +313,10 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   }),
   tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true, need: NEEDS.tempo }, (a, _ctx, get) =>
     a.register(tempoApi, { store: get<Store>('store'), catalogs: get<AttributeCatalogs>('catalog') }),
+  ),
+  // A collector's query port: /health and /metrics only (the UI and the APIs are the query nodes').
+  admin: httpModule(['store', 'wal'], 'query', { ingest: false, need: () => null }, (a, { metrics }, get) =>
+    a.register(adminApp, { store: get<Store>('store'), wal: get<OpenedWal>('wal').wal, metrics }),
   ),
   retention: {
     deps: ['store', 'metrics-store'],
@@ -340,6 +353,16 @@ export const REDACT = ['req.headers.authorization', 'headers.authorization', 're
 
 export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'query', 'tempo', 'retention'] as const;
 
+/**
+ * The modules each `role` runs. A collector receives and writes (its query port answers /health and /metrics); a
+ * query node answers the UI and the APIs and runs retention, once for the shared store.
+ */
+export const ROLE_MODULES: Readonly<Record<ClewConfig['role'], readonly string[]>> = {
+  all: ALL_ROLES,
+  collector: ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'admin'],
+  query: ['query', 'tempo', 'zipkin', 'retention'],
+};
+
 export interface RunningClew {
   /**
    * Where each listener is: otlpGrpc (host:port), otlpHttp (URL of /v1/traces), zipkin and query (base URLs, https://
@@ -359,7 +382,7 @@ export async function startClew(config: ClewConfig, log?: Logger): Promise<Runni
   const metrics = createMetrics();
   const authenticator = config.auth ? new Authenticator(config.auth.tokens) : undefined;
   const ctx: Ctx = { config, log: logger, metrics, dataDir, addresses, authenticator, tenantLimits: new TenantLimits(config.tenants, metrics) };
-  const modules = await startModules(MODULES, ALL_ROLES, ctx);
+  const modules = await startModules(MODULES, ROLE_MODULES[config.role], ctx);
   let stopping: Promise<void> | undefined;
   return {
     addresses,

@@ -20,7 +20,8 @@ import { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers.js'
 
 export interface QueryAppOptions {
   readonly store: Store;
-  readonly wal: WriteAheadLog;
+  /** This process's write-ahead log, for its size on /metrics; a query node has none. */
+  readonly wal?: WriteAheadLog;
   readonly metrics: Metrics;
   /** Autocomplete's catalogs, one per tenant, which ingest feeds. */
   readonly catalogs: AttributeCatalogs;
@@ -71,11 +72,25 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
     app.get('/metrics/traces', async (req, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(prometheus(req.tenant).render()));
   }
 
+  operational(app, opts);
+  await serveWebUi(app, opts.webDir ?? WEB_DIST, opts.serveSourceMaps ?? false);
+}
+
+export type AdminAppOptions = Pick<QueryAppOptions, 'store' | 'wal' | 'metrics' | 'healthTimeoutMs' | 'now'>;
+
+/** A collector's query port: `/metrics` and `/health` only, as every process serves them. */
+export async function adminApp(app: FastifyInstance, opts: AdminAppOptions): Promise<void> {
+  securityHeaders(app);
+  operational(app, opts);
+}
+
+/** `/metrics` (Clew's own, in Prometheus text) and `/health` (the store answers within the timeout). */
+function operational(app: FastifyInstance, opts: AdminAppOptions): void {
   app.get('/metrics', async (_req, reply) => {
-    const [stats, walBytes] = await Promise.all([opts.store.stats(), opts.wal.diskBytes()]);
+    const [stats, walBytes] = await Promise.all([opts.store.stats(), opts.wal?.diskBytes()]);
     opts.metrics.storeDiskBytes.set(stats.diskBytes);
     opts.metrics.storePartitions.set(stats.partitions);
-    opts.metrics.walDiskBytes.set(walBytes);
+    if (walBytes !== undefined) opts.metrics.walDiskBytes.set(walBytes);
     return reply.header('content-type', opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });
 
@@ -84,8 +99,6 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
     if (problem === null) return { status: 'ok' };
     return reply.code(503).send({ status: 'unavailable', reason: problem });
   });
-
-  await serveWebUi(app, opts.webDir ?? WEB_DIST, opts.serveSourceMaps ?? false);
 }
 
 /**

@@ -61,6 +61,8 @@ export const NEEDS = {
   },
   /** Zipkin's port: its collector writes, its v2 API reads. */
   zipkin: (method: string, path: string): Need | null => {
+    // A browser's CORS preflight never carries credentials: it is answered, the request after it is checked.
+    if (method === 'OPTIONS') return null;
     if (method === 'POST' && /^\/api\/v[12]\/spans\/?$/.test(path)) return 'write';
     if (path.startsWith('/api/') || path.startsWith('/zipkin/api/')) return 'read';
     return null;

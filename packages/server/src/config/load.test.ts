@@ -164,6 +164,11 @@ describe('configFromFile', () => {
 });
 
 describe('resolveConfig', () => {
+  it('reads storage.memoryLimit and metricsMemoryLimit, as files written before the backend sections say them, as the duckdb section', () => {
+    expect(resolveConfig({ storage: { memoryLimit: '4GB', metricsMemoryLimit: '1GB' } }).storage.duckdb).toEqual({ memoryLimit: '4GB', metricsMemoryLimit: '1GB' });
+    expect(resolveConfig({ storage: { memoryLimit: '4GB', duckdb: { memoryLimit: '8GB' } } }).storage.duckdb.memoryLimit).toBe('8GB');
+  });
+
   it('fills every setting not given with its default', () => {
     expect(resolveConfig({})).toMatchObject({
       host: '127.0.0.1',
@@ -171,7 +176,8 @@ describe('resolveConfig', () => {
       retention: { spans: '7d', metrics: '30d' },
       ports: { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, zipkin: 9411, jaegerThriftHttp: 14268, jaegerCompact: 6831, jaegerBinary: 6832, tempo: 3200 },
       limits: { maxRequestBytes: 16 * 1024 * 1024, maxPendingSpans: 200_000, retryAfterSeconds: 1 },
-      storage: { memoryLimit: '2GB', batchSpans: 50_000, batchWait: '200ms' },
+      role: 'all',
+      storage: { backend: 'duckdb', duckdb: { memoryLimit: '2GB', metricsMemoryLimit: '512MB' }, batchSpans: 50_000, batchWait: '200ms' },
       ui: { serveSourceMaps: false },
       log: { level: 'info' },
     });
@@ -186,6 +192,8 @@ describe('resolveConfig', () => {
     [{ retention: '7 days' }, 'invalid configuration at "retention.spans": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
     [{ retention: { metrics: 'a month' } }, 'invalid configuration at "retention.metrics": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
     [{ storage: { batchWait: 'soon' } }, 'invalid configuration at "storage.batchWait": expected a duration such as 7d, 12h, 30m, 10s or 500ms'],
+    [{ storage: { backend: 'clickhouse' } }, 'invalid configuration at "storage.clickhouse": storage.backend clickhouse needs storage.clickhouse.url (--clickhouse-url)'],
+    [{ role: 'query' }, 'invalid configuration at "role": a collector or query role needs a store other processes share: storage.backend clickhouse (--storage clickhouse --clickhouse-url …)'],
     [{ log: { level: 'verbose' } }, 'invalid configuration at "log.level": Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'],
     [{ ui: { serveSourceMaps: 'yes' } }, 'invalid configuration at "ui.serveSourceMaps": Invalid input: expected boolean, received string'],
     [{ host: '' }, 'invalid configuration at "host": Too small: expected string to have >=1 characters'],

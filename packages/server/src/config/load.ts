@@ -38,6 +38,13 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
   CLEW_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   CLEW_TLS_CERT: { path: ['tls', 'certFile'], type: 'string' },
   CLEW_TLS_KEY: { path: ['tls', 'keyFile'], type: 'string' },
+  CLEW_ROLE: { path: ['role'], type: 'string' },
+  CLEW_STORAGE: { path: ['storage', 'backend'], type: 'string' },
+  CLEW_CLICKHOUSE_URL: { path: ['storage', 'clickhouse', 'url'], type: 'string' },
+  CLEW_CLICKHOUSE_DATABASE: { path: ['storage', 'clickhouse', 'database'], type: 'string' },
+  CLEW_CLICKHOUSE_USERNAME: { path: ['storage', 'clickhouse', 'username'], type: 'string' },
+  CLEW_CLICKHOUSE_PASSWORD: { path: ['storage', 'clickhouse', 'password'], type: 'string' },
+  CLEW_CLICKHOUSE_SOURCE: { path: ['storage', 'clickhouse', 'source'], type: 'string' },
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Plain {

@@ -12,6 +12,17 @@ const duration = z.string().refine((s) => parseConfigDuration(s) !== null, {
 });
 const port = z.number().int().min(0).max(65535);
 const tenantName = z.string().refine(isValidTenant, { message: 'expected a tenant name: letters, digits and _ . - only, 1 to 64 of them' });
+/** `storage.memoryLimit` and `storage.metricsMemoryLimit`, as files written before the backend sections say them. */
+function legacyDuckDBKeys(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const { memoryLimit, metricsMemoryLimit, ...rest } = v as Record<string, unknown>;
+  if (memoryLimit === undefined && metricsMemoryLimit === undefined) return v;
+  const duckdb = { ...((rest.duckdb as Record<string, unknown> | undefined) ?? {}) };
+  if (memoryLimit !== undefined) duckdb.memoryLimit ??= memoryLimit;
+  if (metricsMemoryLimit !== undefined) duckdb.metricsMemoryLimit ??= metricsMemoryLimit;
+  return { ...rest, duckdb };
+}
+
 /** `retention` reads a single duration as `{ spans }`. */
 const spansIfString = (v: unknown) => (typeof v === 'string' ? { spans: v } : v);
 
@@ -37,6 +48,12 @@ export type TenantLimitsConfig = z.infer<typeof tenantLimitsSchema>;
 /** Clew's whole configuration: one schema with defaults, validated once at start-up. */
 export const configSchema = z
   .object({
+    /**
+     * What this process runs: `all` (the default: everything, on any store), `collector` (the receivers and the
+     * pipeline, writing to a shared store; its query port answers /health and /metrics only) or `query` (the UI and
+     * every query API over a shared store, and retention). `collector` and `query` need storage.backend clickhouse.
+     */
+    role: z.enum(['all', 'collector', 'query']).default('all'),
     /** Address every listener binds to. Clew listens on loopback unless told otherwise. */
     host: z.string().min(1).default('127.0.0.1'),
     dataDir: z.string().min(1).default('./data'),
@@ -117,19 +134,52 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    storage: z
-      .object({
-        /** DuckDB memory_limit. */
-        memoryLimit: z.string().default('2GB'),
-        /** DuckDB memory_limit of the metrics rollups' database. */
-        metricsMemoryLimit: z.string().default('512MB'),
-        /** Most spans written to the store in one transaction. */
-        batchSpans: z.number().int().positive().default(50_000),
-        /** How long the writer waits to gather a larger batch when few spans are queued. */
-        batchWait: duration.default('200ms'),
-      })
-      .strict()
-      .prefault({}),
+    /**
+     * Where spans live: the embedded DuckDB files under dataDir (the default), or a ClickHouse server that several
+     * collectors and query nodes share (docs/configuration.md, "Storage"). One section per backend.
+     */
+    storage: z.preprocess(
+      legacyDuckDBKeys,
+      z
+        .object({
+          backend: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+          duckdb: z
+            .object({
+              /** DuckDB memory_limit of the span store. */
+              memoryLimit: z.string().default('2GB'),
+              /** DuckDB memory_limit of the metrics rollups' database. */
+              metricsMemoryLimit: z.string().default('512MB'),
+            })
+            .strict()
+            .prefault({}),
+          clickhouse: z
+            .object({
+              /** The server's HTTP interface, e.g. http://clickhouse:8123. */
+              url: z.url({ error: 'expected the ClickHouse HTTP URL, e.g. http://127.0.0.1:8123' }),
+              /** Created at start when missing. */
+              database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'letters, digits and _ only' }).default('clew'),
+              username: z.string().optional(),
+              password: z.string().optional(),
+              /**
+               * This process's name among the collectors writing to the database: its write-ahead log position is
+               * kept under it, so a restarted collector replays exactly what ClickHouse lacks. The host name when absent.
+               */
+              source: z.string().min(1).optional(),
+            })
+            .strict()
+            .optional(),
+          /** Most spans written to the store in one transaction. */
+          batchSpans: z.number().int().positive().default(50_000),
+          /** How long the writer waits to gather a larger batch when few spans are queued. */
+          batchWait: duration.default('200ms'),
+        })
+        .strict()
+        .prefault({})
+        .refine((st) => st.backend !== 'clickhouse' || st.clickhouse !== undefined, {
+          message: 'storage.backend clickhouse needs storage.clickhouse.url (--clickhouse-url)',
+          path: ['clickhouse'],
+        }),
+    ),
     /** What happens to spans between the receivers and the store (docs/configuration.md, "Pipeline"). */
     pipeline: z
       .object({
@@ -173,7 +223,11 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.role === 'all' || c.storage.backend !== 'duckdb', {
+    message: 'a collector or query role needs a store other processes share: storage.backend clickhouse (--storage clickhouse --clickhouse-url …)',
+    path: ['role'],
+  });
 
 export type ClewConfig = z.infer<typeof configSchema>;
 /** What a caller may give: any part of the configuration, the rest defaulted. */

@@ -7,8 +7,10 @@ import type { IngestPipeline } from '../../pipeline/ingest.js';
 import { zipkinReceiver } from './receiver.js';
 
 export interface ZipkinAppOptions {
-  readonly pipeline: IngestPipeline;
-  readonly store: Store;
+  /** The collector half (`POST /api/v1|v2/spans`); absent on a query node. */
+  readonly pipeline?: IngestPipeline;
+  /** The query API half; absent on a collector. */
+  readonly store?: Store;
   readonly catalogs: AttributeCatalogs;
   readonly metrics: Metrics;
   readonly maxRequestBytes: number;
@@ -32,6 +34,6 @@ export async function zipkinApp(app: FastifyInstance, opts: ZipkinAppOptions): P
       .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type')
       .send(),
   );
-  await app.register(zipkinReceiver, { pipeline: opts.pipeline, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes });
-  await app.register(zipkinApi, { store: opts.store, catalogs: opts.catalogs, ...(opts.metricsStore && { metricsStore: opts.metricsStore }) });
+  if (opts.pipeline) await app.register(zipkinReceiver, { pipeline: opts.pipeline, metrics: opts.metrics, maxRequestBytes: opts.maxRequestBytes });
+  if (opts.store) await app.register(zipkinApi, { store: opts.store, catalogs: opts.catalogs, ...(opts.metricsStore && { metricsStore: opts.metricsStore }) });
 }

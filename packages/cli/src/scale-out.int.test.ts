@@ -1,0 +1,101 @@
+// Collector and query roles over one ClickHouse: a collector receives from the real OTel exporter and writes to
+// ClickHouse, a query node (another process, with no spans of its own) answers for them; a collector killed with -9
+// mid-stream loses nothing it acknowledged, and comes back without duplicates.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useClickHouseServer } from '@clew/testing/clickhouse-server';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { getJson, startClewProcess } from '@clew/testing/clew-process';
+import { exportWith, recordSpans } from './testing/otel.js';
+
+const clickhouse = useClickHouseServer();
+let dir: string;
+const running: ClewProcess[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'clew-scale-out-'));
+});
+afterAll(async () => {
+  for (const p of running) await p.stop().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A Clew of `role` on the test's ClickHouse database, with its own data directory (its write-ahead log). */
+async function start(name: string, role: 'collector' | 'query', database: string): Promise<ClewProcess> {
+  const config = join(dir, `${name}.yaml`);
+  await writeFile(config, `role: ${role}\nstorage:\n  backend: clickhouse\n  clickhouse: { url: ${clickhouse().url}, database: ${database}, source: ${name} }\n`);
+  const p = await startClewProcess(join(dir, name), ['--config', config]);
+  running.push(p);
+  return p;
+}
+
+function serverTrace(service: string, children: number): ReturnType<typeof recordSpans> {
+  return recordSpans(service, (tracer) => {
+    const root = tracer.startSpan('GET /', { kind: SpanKind.SERVER });
+    for (let i = 0; i < children; i++) tracer.startSpan(`step ${i}`, {}, trace.setSpan(context.active(), root)).end();
+    root.end();
+  });
+}
+
+/** The spans of a trace the query node holds, polled until there are `n` (or 20 s passed). */
+async function spansOf(query: string, traceId: string, n: number): Promise<number> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await getJson(`${query}/api/traces/${traceId}`);
+    const count = res.status === 200 ? (res.body.data?.[0]?.spans?.length ?? 0) : 0;
+    if (count >= n || Date.now() > deadline) return count;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a collector and a query node over one ClickHouse', () => {
+  it('the query node answers for what the collector received, and each role serves only its half', async () => {
+    const collector = await start('c1', 'collector', 'clew_roles');
+    const query = await start('q1', 'query', 'clew_roles');
+    const spans = serverTrace('roles-svc', 3);
+    const exporter = new HttpProtoExporter({ url: collector.otlpHttp });
+    expect((await exportWith(exporter, spans)).code).toBe(0);
+    await exporter.shutdown();
+    const traceId = spans[0]!.spanContext().traceId;
+    expect(await spansOf(query.query, traceId, 4)).toBe(4);
+    expect((await getJson(`${query.query}/api/services`)).body.data).toContain('roles-svc');
+
+    // The collector's query port: health and metrics, no UI or API; the query node receives nothing.
+    expect((await getJson(`${collector.query}/health`)).body).toEqual({ status: 'ok' });
+    expect((await fetch(`${collector.query}/metrics`)).status).toBe(200);
+    expect((await fetch(`${collector.query}/api/services`)).status).toBe(404);
+    expect(query.otlpHttp).toBeUndefined();
+    expect(collector.tempo).toBeUndefined();
+    // Zipkin's port: the collector takes spans, the query node answers the API.
+    expect((await fetch(`${collector.zipkin}/api/v2/services`)).status).toBe(404);
+    expect((await getJson(`${query.zipkin}/api/v2/services`)).body).toContain('roles-svc');
+  });
+
+  it('a collector killed with -9 mid-stream loses no acknowledged span, and its replay writes none twice', async () => {
+    const collector = await start('c2', 'collector', 'clew_kill');
+    const query = await start('q2', 'query', 'clew_kill');
+    const acknowledged: string[] = [];
+    const exporter = new HttpProtoExporter({ url: collector.otlpHttp });
+    // Traces of 8 spans, exported one at a time; the collector dies after the 20th is acknowledged.
+    for (let i = 0; i < 20; i++) {
+      const spans = serverTrace('kill-svc', 7);
+      const r = await exportWith(exporter, spans);
+      if (r.code === 0) acknowledged.push(spans[0]!.spanContext().traceId);
+    }
+    await exporter.shutdown();
+    await collector.kill();
+    expect(acknowledged).toHaveLength(20);
+    // The same collector (same log, same source name) comes back and replays what ClickHouse lacks.
+    const again = await startClewProcess(collector.dataDir, ['--config', join(dir, 'c2.yaml')]);
+    running.push(again);
+    for (const id of acknowledged) expect(await spansOf(query.query, id, 8)).toBe(8);
+    // Replayed records the store already held are not written again: ClickHouse holds each span once.
+    const count = async (sql: string) => Number((await (await fetch(`${clickhouse().url}/?query=${encodeURIComponent(sql)}`)).text()).trim());
+    expect(await count('SELECT count() FROM clew_kill.spans')).toBe(20 * 8);
+    expect(await count('SELECT uniqExact(trace_id, span_id) FROM clew_kill.spans')).toBe(20 * 8);
+  });
+});
