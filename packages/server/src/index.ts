@@ -15,3 +15,6 @@ export { evaluateTraceQL, MAX_INSPECTED_TRACES, parseTraceQL, searchTraceQL } fr
 export type { RunningClew } from './serve.js';
 export { REDACT, startClew } from './serve.js';
 export { createToken, hashToken } from './auth/tokens.js';
+export { Authenticator } from './auth/authenticator.js';
+export { TenantLimits } from './auth/tenant-limits.js';
+export { createMetrics } from './observability/metrics.js';
