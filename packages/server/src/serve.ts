@@ -46,6 +46,7 @@ import type { NeedOf } from './auth/http-auth.js';
 import { NEEDS } from './auth/http-auth.js';
 import { TenantLimits } from './auth/tenant-limits.js';
 import { sessionRoute } from './auth/session-route.js';
+import { StoreCatalogFeeder } from './query/catalog/store-catalog-feeder.js';
 import { TlsFiles } from './tls/tls-files.js';
 
 interface Ctx {
@@ -314,6 +315,15 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true, need: NEEDS.tempo }, (a, _ctx, get) =>
     a.register(tempoApi, { store: get<Store>('store'), catalogs: get<AttributeCatalogs>('catalog') }),
   ),
+  // A query node ingests nothing: its autocomplete is taught from the store's newest traces.
+  'catalog-from-store': {
+    deps: ['store', 'catalog'],
+    async start({ log }, get) {
+      const feeder = new StoreCatalogFeeder(get<Store>('store'), get<AttributeCatalogs>('catalog'), log);
+      feeder.start();
+      return value(feeder, () => feeder.stop());
+    },
+  },
   // A collector's query port: /health and /metrics only (the UI and the APIs are the query nodes').
   admin: httpModule(['store', 'wal'], 'query', { ingest: false, need: () => null }, (a, { metrics }, get) =>
     a.register(adminApp, { store: get<Store>('store'), wal: get<OpenedWal>('wal').wal, metrics }),
@@ -360,7 +370,7 @@ export const ALL_ROLES = ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-htt
 export const ROLE_MODULES: Readonly<Record<ClewConfig['role'], readonly string[]>> = {
   all: ALL_ROLES,
   collector: ['otlp-grpc', 'otlp-http', 'zipkin', 'jaeger-thrift-http', 'jaeger-agent', 'admin'],
-  query: ['query', 'tempo', 'zipkin', 'retention'],
+  query: ['query', 'tempo', 'zipkin', 'retention', 'catalog-from-store'],
 };
 
 export interface RunningClew {

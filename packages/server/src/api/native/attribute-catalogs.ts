@@ -21,4 +21,9 @@ export class AttributeCatalogs {
     }
     return catalog;
   }
+
+  /** The tenants asked for so far (each has a catalog). */
+  tenants(): Tenant[] {
+    return [...this.byTenant.keys()];
+  }
 }
