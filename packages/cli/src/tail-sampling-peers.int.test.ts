@@ -154,6 +154,19 @@ describe('tail sampling across two collectors', () => {
     expect([await calls(a), await calls(b)]).toEqual([12 * 2, 12 * 2]);
   }, 90_000);
 
+  it('keeps where they land the spans of a request marked as forwarded, whoever owns their trace (no loops)', async () => {
+    const [a, b] = clews as [ClewProcess, ClewProcess];
+    const forwardedBefore = await metric(a, `clew_tail_forwarded_spans_total{peer="${members[1]}",outcome="forwarded"}`);
+    // Ten traces: about half of them are b's on the ring, yet they stay on a.
+    const traces = Array.from({ length: 10 }, (_, i) => splitTrace(300 + i, 'first'));
+    const asPeer = new HttpProtoExporter({ url: a.otlpHttp, headers: { 'x-clew-forwarded': '1' } });
+    expect((await exportWith(asPeer, traces.flatMap((t) => [...t.first, ...t.second]))).code).toBe(0);
+    await asPeer.shutdown();
+    await until('every trace stored on a', async () => (await Promise.all(traces.map((t) => spansAt(a, t.id)))).every((n) => n === 4));
+    expect(await Promise.all(traces.map((t) => spansAt(b, t.id)))).toEqual(traces.map(() => 0));
+    expect(await metric(a, `clew_tail_forwarded_spans_total{peer="${members[1]}",outcome="forwarded"}`)).toBe(forwardedBefore);
+  }, 90_000);
+
   it('routes around a collector that is stopped, keeps its traces whole, and counts it', async () => {
     const [a, b] = clews as [ClewProcess, ClewProcess];
     expect(await b.stop()).toBe(0);

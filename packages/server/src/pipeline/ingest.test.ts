@@ -95,4 +95,26 @@ describe('IngestPipeline', () => {
     expect(await after.replay(reopened.replay)).toBe(1);
     expect((await store.getTrace(span.traceId))[0]!.attributes).toEqual([{ key: 'to', value: str('[email]') }]);
   });
+  it('logs a request a peer forwarded as it came, flagged, without running the processors, and never routes it again', async () => {
+    const routed: number[] = [];
+    const forwarder = { route: async (_t: unknown, spans: readonly Span[]) => (routed.push(spans.length), []) };
+    const pipeline = new IngestPipeline(
+      wal,
+      store,
+      { maxPendingSpans: 10_000, retryAfterSeconds: 1, batchSpans: 1000, batchWaitMs: 1, processors: [filterProcessor({ drop: 'spans', rules: [{ name: 'GET /health' }] })], forwarder },
+      metrics,
+      log,
+    );
+    pipeline.start();
+    const span = makeSpan({ name: 'GET /health' });
+    const result = await pipeline.ingest({ ...request([span]), forwarded: true });
+    expect(result).toEqual({ accepted: 1, rejected: 0, rejectMessage: '', dropped: [] });
+    await pipeline.stop();
+    expect(routed).toEqual([]);
+    expect((await store.getTrace(span.traceId)).map((s) => s.name)).toEqual(['GET /health']);
+    await wal.close();
+    const reopened = await WriteAheadLog.open({ dir: join(dir, 'wal') }, 0n);
+    wal = reopened.wal;
+    expect(reopened.replay.map((r) => r.forwarded)).toEqual([true]);
+  });
 });
