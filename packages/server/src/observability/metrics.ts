@@ -117,7 +117,7 @@ export function createMetrics() {
     name: 'clew_tail_forwarded_spans_total',
     help:
       "Spans of traces another collector owns (tail sampling across collectors), by peer and outcome: forwarded (the owner took them), " +
-      'rerouted (the owner was down: the next live member took them, peer="self" when that is this collector), failed (an attempt the peer refused or did not answer).',
+      'rerouted (the owner was down: the next live member took them, peer="self" when that is this collector), failed (the peer did not take them within retryFor, or refused them for good; they are routed again).',
     labelNames: ['peer', 'outcome'] as const,
     registers: [registry],
   });

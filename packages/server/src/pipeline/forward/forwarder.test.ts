@@ -86,6 +86,20 @@ describe('PeerForwarder', () => {
     expect(net.calls.map((c) => c.spans)).toEqual([['b-0', 'b-1'], ['b-2']]);
   });
 
+  it('halves a request the peer finds too large (413) rather than route around a peer that is up', async () => {
+    const calls: number[] = [];
+    const send: SendRequest = async (_url, _headers, body) => {
+      const n = decodeOtlpProto(body).spans.length;
+      calls.push(n);
+      return n > 1 ? 413 : 200;
+    };
+    const { f, metrics } = forwarder([A, B], send);
+    expect(await f.route(DEFAULT_TENANT, spansOf(two[B]!, 'b'))).toEqual([]);
+    expect(calls).toEqual([3, 2, 1, 1, 1]);
+    expect(f.downPeers).toEqual([]);
+    expect(await counted(metrics, 'clew_tail_forwarded_spans_total')).toEqual({ [`${B} forwarded`]: 3 });
+  });
+
   it('retries a peer that does not answer for retryFor, then keeps its traces here (the next live member), counted', async () => {
     const net = network({ [B]: 'down' });
     const { f, metrics } = forwarder([A, B], net.send);

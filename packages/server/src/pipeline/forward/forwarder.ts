@@ -125,27 +125,40 @@ export class PeerForwarder implements SpanRouter {
     return local.concat(...taken);
   }
 
-  /** Sends spans to one peer in requests of bounded size; what it does not take is routed again without it. */
+  /**
+   * Sends spans to one peer in requests of bounded size, halving a request the peer finds too large (a tenant's own
+   * maxRequestBytes there may be small); what it does not take is routed again without it.
+   */
   private async sendTo(tenant: Tenant, peer: string, spans: readonly Span[], routes: ReadonlyMap<TraceId, Route>): Promise<readonly Span[]> {
     const size = this.opts.maxSpansPerRequest ?? MAX_SPANS_PER_REQUEST;
-    for (let from = 0; from < spans.length; from += size) {
-      const chunk = spans.slice(from, from + size);
-      if (await this.deliver(tenant, peer, chunk)) {
+    // A stack: the last element is the next to send, so spans go in order.
+    const chunks: Array<readonly Span[]> = [];
+    for (let from = 0; from < spans.length; from += size) chunks.push(spans.slice(from, from + size));
+    chunks.reverse();
+    for (let chunk = chunks.pop(); chunk !== undefined; chunk = chunks.pop()) {
+      const outcome = await this.deliver(tenant, peer, chunk);
+      if (outcome === 'too_large' && chunk.length > 1) {
+        const half = Math.ceil(chunk.length / 2);
+        chunks.push(chunk.slice(half), chunk.slice(0, half));
+        continue;
+      }
+      if (outcome === 'taken') {
         const rerouted = chunk.reduce((n, s) => (routes.get(s.traceId)!.owner === peer ? n : n + 1), 0);
         if (chunk.length > rerouted) this.metrics.tailForwardedSpans.inc({ peer, outcome: 'forwarded' }, chunk.length - rerouted);
         if (rerouted > 0) this.metrics.tailForwardedSpans.inc({ peer, outcome: 'rerouted' }, rerouted);
         continue;
       }
-      this.metrics.tailForwardedSpans.inc({ peer, outcome: 'failed' }, chunk.length);
+      const left = [chunk, ...chunks.reverse()].flat();
+      this.metrics.tailForwardedSpans.inc({ peer, outcome: 'failed' }, left.length);
       this.markDown(peer);
       // The peer is passed over now: its traces go to the next live member (this collector at worst).
-      return this.route(tenant, spans.slice(from));
+      return this.route(tenant, left);
     }
     return [];
   }
 
-  /** One request, retried with backoff for retryForMs while a retry may help; true once the peer acknowledged it. */
-  private async deliver(tenant: Tenant, peer: string, spans: readonly Span[]): Promise<boolean> {
+  /** One request, retried with backoff for retryForMs while a retry may help. */
+  private async deliver(tenant: Tenant, peer: string, spans: readonly Span[]): Promise<'taken' | 'too_large' | 'failed'> {
     const body = encodeOtlpProto(spans);
     const waits = this.opts.backoffMs ?? BACKOFF_MS;
     const giveUpAt = Date.now() + this.opts.retryForMs;
@@ -153,11 +166,12 @@ export class PeerForwarder implements SpanRouter {
       let why: unknown;
       try {
         const status = await this.send(`${peer}/v1/traces`, this.headers(tenant), body, this.opts.timeoutMs);
-        if (status >= 200 && status < 300) return true;
+        if (status >= 200 && status < 300) return 'taken';
+        if (status === 413 && spans.length > 1) return 'too_large';
         why = `HTTP ${status}`;
         if (!retryable(status)) {
           this.log.error({ peer, status, spans: spans.length }, 'a tail sampling peer refused forwarded spans for good (check peers.token and its auth); routing its traces to the next member');
-          return false;
+          return 'failed';
         }
       } catch (err) {
         why = err;
@@ -165,7 +179,7 @@ export class PeerForwarder implements SpanRouter {
       const wait = waits[Math.min(attempt, waits.length - 1)]!;
       if (Date.now() + wait > giveUpAt) {
         this.log.warn({ peer, err: why, attempts: attempt + 1, spans: spans.length }, 'a tail sampling peer did not take forwarded spans; routing its traces to the next member');
-        return false;
+        return 'failed';
       }
       await new Promise((r) => setTimeout(r, wait));
     }
