@@ -32,7 +32,7 @@ interface Segment {
   readonly end: bigint;
 }
 
-/** A (service, span name)'s operation and accumulators, cached between spans (cellOf). */
+/** A (service, span name)'s operation and accumulators, cached between spans (newCell). */
 interface Cell {
   readonly operation: string;
   readonly prometheus: Array<SpanSeries | undefined>;
@@ -193,8 +193,9 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let minuteStart = 1n;
     let minuteEnd = 0n;
     for (const span of spans) {
-      const { service, key, graphAttributes } = this.serviceOf(span.resource, tenant);
-      const cell = this.cellOf(tenant, service, key, span.name);
+      const of = this.serviceOf(span.resource, tenant);
+      const { service, key } = of;
+      const cell = of.cells.get(span.name) ?? this.newCell(of, span.name);
       const operation = cell.operation;
       const weight = adjustedCount(span.traceState);
       const d = span.endTimeUnixNano - span.startTimeUnixNano;
@@ -217,7 +218,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
         if (rollup.errorKinds(minute, key) < MAX_ERROR_KINDS) rollup.addError(minute, key, operation, span.kind, type, message, weight);
         else rollup.addError(minute, key, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      if (toGraphSpan(graph, span, service, graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, edges);
+      if (toGraphSpan(graph, span, service, of.graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, edges);
     }
     if (edges.length > 0) this.addEdges(tenant, edges);
     this.counted = walPosition;
@@ -326,7 +327,10 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let s = this.services.get(resource);
     if (s === undefined || s.tenant !== tenant) {
       const service = serviceName(resource);
-      s = { tenant, service, key: tenantKey(tenant, service), graphAttributes: pickGraphAttributes(resource.attributes) };
+      const key = tenantKey(tenant, service);
+      let cells = this.cells.get(key);
+      if (cells === undefined) this.cells.set(key, (cells = new Map()));
+      s = { tenant, service, key, cells, graphAttributes: pickGraphAttributes(resource.attributes) };
       this.services.set(resource, s);
     }
     this.lastResource = resource;
@@ -334,18 +338,14 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return s;
   }
   private lastResource: Resource | undefined;
-  private lastService: ServiceOf = { tenant: '', service: '', key: '', graphAttributes: undefined };
+  private lastService: ServiceOf = { tenant: '', service: '', key: '', cells: new Map(), graphAttributes: undefined };
 
   /**
-   * Where a (service, span name) counts: its operation (the name, or the overflow operation past the limit) and its
-   * accumulators, kept between spans so that most spans cost two map lookups here rather than seven. Names past the
-   * limit are not kept (there may be any number of them); they share the overflow operation's cell.
+   * Where a (service, span name) not met before counts: its operation (the name, or the overflow operation past the
+   * limit) and its accumulators, kept in the service's cells so that most spans cost one map lookup rather than seven.
+   * Names past the limit are not kept (there may be any number of them); they share the overflow operation's cell.
    */
-  private cellOf(tenant: Tenant, service: string, serviceKey: string, name: string): Cell {
-    let byName = this.cells.get(serviceKey);
-    if (byName === undefined) this.cells.set(serviceKey, (byName = new Map()));
-    const cell = byName.get(name);
-    if (cell !== undefined) return cell;
+  private newCell({ tenant, service, key: serviceKey, cells: byName }: ServiceOf, name: string): Cell {
     const operation = this.operationOf(tenant, service, serviceKey, name);
     const key = operation === name ? name : OVERFLOW_CELL;
     let made = byName.get(key);
@@ -394,6 +394,8 @@ interface ServiceOf {
   readonly tenant: Tenant;
   readonly service: string;
   readonly key: string;
+  /** Its cells by span name (newCell): the consumer's entry for the key, kept here to save a lookup per span. */
+  readonly cells: Map<string, Cell>;
   /** What service-graph pairing reads of the resource (pickGraphAttributes). */
   readonly graphAttributes: Readonly<Record<string, string>> | undefined;
 }
