@@ -2,9 +2,10 @@
 // ClickHouse, a query node (another process, with no spans of its own) answers for them; a collector killed with -9
 // mid-stream loses nothing it acknowledged, and comes back without duplicates.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClickHouseServer } from '@clew/testing/clickhouse-server';
@@ -97,5 +98,69 @@ describe('a collector and a query node over one ClickHouse', () => {
     const count = async (sql: string) => Number((await (await fetch(`${clickhouse().url}/?query=${encodeURIComponent(sql)}`)).text()).trim());
     expect(await count('SELECT count() FROM clew_kill.spans')).toBe(20 * 8);
     expect(await count('SELECT uniqExact(trace_id, span_id) FROM clew_kill.spans')).toBe(20 * 8);
+  });
+});
+
+/** A port the OS says is free now (each collector's peers list names the others' ports before they start). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('two collectors sharing tail sampling, and a query node, over one ClickHouse', () => {
+  it("keeps every error trace whole though its halves reached different collectors, and the query node reads it", async () => {
+    const ports = [await freePort(), await freePort()];
+    const members = ports.map((p) => `http://127.0.0.1:${p}`);
+    const collectors: ClewProcess[] = [];
+    for (const [i, port] of ports.entries()) {
+      const config = join(dir, `peer${i}.yaml`);
+      await writeFile(
+        config,
+        `role: collector
+storage:
+  backend: clickhouse
+  clickhouse: { url: ${clickhouse().url}, database: clew_peers, source: peer${i} }
+pipeline:
+  tailSampling:
+    decisionWait: 1s
+    policies: [{ type: error }]
+    peers: { self: ${members[i]}, members: [${members.join(', ')}] }
+`,
+      );
+      const p = await startClewProcess(join(dir, `peer${i}`), ['--config', config, '--otlp-http-port', String(port)]);
+      running.push(p);
+      collectors.push(p);
+    }
+    const query = await start('q3', 'query', 'clew_peers');
+    // Each trace: a server root and its client child go to one collector, the downstream server and its database
+    // call to the other; every other trace fails in its second half.
+    const traces = Array.from({ length: 8 }, (_, n) => {
+      const spans = recordSpans('peers-svc', (tracer) => {
+        const root = tracer.startSpan(`GET /order/${n}`, { kind: SpanKind.SERVER });
+        const a = tracer.startSpan('call stock', { kind: SpanKind.CLIENT }, trace.setSpan(context.active(), root));
+        const b = tracer.startSpan('GET /stock', { kind: SpanKind.SERVER }, trace.setSpan(context.active(), a));
+        const c = tracer.startSpan('SELECT stock', { kind: SpanKind.CLIENT }, trace.setSpan(context.active(), b));
+        if (n % 2 === 0) c.setStatus({ code: SpanStatusCode.ERROR, message: 'connection reset' });
+        c.end();
+        b.end();
+        a.end();
+        root.end();
+      });
+      return { n, id: spans[0]!.spanContext().traceId, first: spans.filter((s) => s.name.startsWith('GET /order') || s.name === 'call stock'), second: spans.filter((s) => s.name === 'GET /stock' || s.name === 'SELECT stock') };
+    });
+    const toA = new HttpProtoExporter({ url: collectors[0]!.otlpHttp });
+    const toB = new HttpProtoExporter({ url: collectors[1]!.otlpHttp });
+    expect((await exportWith(toA, traces.flatMap((t) => t.first))).code).toBe(0);
+    expect((await exportWith(toB, traces.flatMap((t) => t.second))).code).toBe(0);
+    await Promise.all([toA.shutdown(), toB.shutdown()]);
+    for (const t of traces.filter((t) => t.n % 2 === 0)) expect(await spansOf(query.query, t.id, 4)).toBe(4);
+    // The traces without an error were dropped by the policy, whichever collector decided them.
+    for (const t of traces.filter((t) => t.n % 2 === 1)) expect((await getJson(`${query.query}/api/traces/${t.id}`)).status).toBe(404);
   });
 });
