@@ -36,6 +36,21 @@ export function entryBytes(groups: readonly PeriodGroup[]): number {
   return n;
 }
 
+/** The entries of one query shape, by period (`periodKey`). */
+export type ShapeEntries = Map<number, Node>;
+
+interface Node {
+  readonly shape: ShapeEntries;
+  readonly shapeName: string;
+  readonly key: number;
+  readonly entry: PeriodEntry;
+  prev: Node | null;
+  next: Node | null;
+}
+
+/** A period's key within its shape: its first minute and its length (1, 15 or 60). */
+export const periodKey = (period: number, start: number): number => start * 64 + period;
+
 /**
  * Merged span metrics of closed periods, per (query shape, tier period, period start), least recently used first
  * out past a byte budget. A period's sums depend only on the rows of its minutes, not on which tier or table held
@@ -45,9 +60,16 @@ export function entryBytes(groups: readonly PeriodGroup[]): number {
  * A read that ran across such a change may have read the rows before it: `begin` hands a read the version, and
  * `put` refuses entries from a read that began before the last change. Appends of minutes no read treats as closed
  * yet (the newest minutes, within the compaction grace) change nothing here and cost a comparison.
+ *
+ * Shapes are looked up once per read, periods by number, and recency is a linked list: a query of a few thousand
+ * periods (an SLO's minutes over days) spent most of its time hashing string keys and reordering one map.
  */
 export class ClosedPeriodCache {
-  private readonly entries = new Map<string, PeriodEntry>();
+  private readonly shapes = new Map<string, ShapeEntries>();
+  /** Least recently used first. */
+  private head: Node | null = null;
+  private tail: Node | null = null;
+  private count = 0;
   private bytes = 0;
   private version = 0;
   private high = -Infinity;
@@ -60,7 +82,7 @@ export class ClosedPeriodCache {
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
+    return { entries: this.count, bytes: this.bytes };
   }
 
   /** A read starts, treating minutes before `closedBefore` as closed; pass the result to `put`. */
@@ -69,25 +91,33 @@ export class ClosedPeriodCache {
     return this.version;
   }
 
-  get(key: string): PeriodEntry | undefined {
-    const e = this.entries.get(key);
-    if (e) {
-      this.entries.delete(key);
-      this.entries.set(key, e);
-    }
-    return e;
+  /** The entries of a query shape (a string naming the tenant, filters and grouping). */
+  shape(name: string): ShapeEntries {
+    let s = this.shapes.get(name);
+    if (!s) this.shapes.set(name, (s = new Map()));
+    return s;
   }
 
-  put(key: string, entry: PeriodEntry, version: number): void {
+  get(shape: ShapeEntries, key: number): PeriodEntry | undefined {
+    const node = shape.get(key);
+    if (!node) return undefined;
+    this.unlink(node);
+    this.link(node);
+    return node.entry;
+  }
+
+  put(shapeName: string, key: number, entry: PeriodEntry, version: number): void {
     if (version !== this.version || entry.bytes > this.budgetBytes) return;
-    this.remove(key);
-    this.entries.set(key, entry);
+    const shape = this.shape(shapeName);
+    const old = shape.get(key);
+    if (old) this.remove(old);
+    const node: Node = { shape, shapeName, key, entry, prev: null, next: null };
+    shape.set(key, node);
+    this.link(node);
+    this.count++;
     this.bytes += entry.bytes;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.entries.delete(k);
-      this.bytes -= e.bytes;
-    }
+    // Down to 7/8 of the budget at once, so that a full cache does not evict on every put.
+    if (this.bytes > this.budgetBytes) while (this.head && this.bytes > this.budgetBytes * 0.875) this.remove(this.head);
   }
 
   /** An append of `tenant`'s rows for these minutes committed. */
@@ -96,23 +126,44 @@ export class ClosedPeriodCache {
     for (const m of minutes) if (m < this.high) (hit ??= []).push(m);
     if (!hit) return;
     this.version++;
-    for (const [k, e] of this.entries) {
-      if (e.tenant === tenant && hit.some((m) => m >= e.lo && m < e.hi)) this.remove(k);
-    }
+    this.removeWhere((e) => e.tenant === tenant && hit.some((m) => m >= e.lo && m < e.hi));
   }
 
   /** Minutes before `t` were dropped, of one tenant or (undefined) of all. */
   dropped(t: number, tenant: Tenant | undefined): void {
     this.version++;
-    for (const [k, e] of this.entries) {
-      if (e.lo < t && (tenant === undefined || e.tenant === tenant)) this.remove(k);
+    this.removeWhere((e) => e.lo < t && (tenant === undefined || e.tenant === tenant));
+  }
+
+  private removeWhere(test: (e: PeriodEntry) => boolean): void {
+    for (let n = this.head; n; ) {
+      const next = n.next;
+      if (test(n.entry)) this.remove(n);
+      n = next;
     }
   }
 
-  private remove(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.entries.delete(key);
-    this.bytes -= e.bytes;
+  private remove(node: Node): void {
+    this.unlink(node);
+    node.shape.delete(node.key);
+    if (node.shape.size === 0 && this.shapes.get(node.shapeName) === node.shape) this.shapes.delete(node.shapeName);
+    this.count--;
+    this.bytes -= node.entry.bytes;
+  }
+
+  private link(node: Node): void {
+    node.prev = this.tail;
+    node.next = null;
+    if (this.tail) this.tail.next = node;
+    else this.head = node;
+    this.tail = node;
+  }
+
+  private unlink(node: Node): void {
+    if (node.prev) node.prev.next = node.next;
+    else this.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.tail = node.prev;
+    node.prev = node.next = null;
   }
 }

@@ -27,6 +27,7 @@ import type { DuckDBMetricsStoreOptions } from './options.js';
 import { SeriesDictionary } from './series-dictionary.js';
 import { ClosedPeriodCache } from './closed-period-cache.js';
 import { compactDeltas } from './compaction.js';
+import { GroupingCache } from './query-grouping.js';
 import { sortDay } from './day-sort.js';
 import { ReadLock } from './read-lock.js';
 import { rollUp } from './rollup.js';
@@ -61,6 +62,7 @@ export class DuckDBMetricsStore implements MetricsStore {
   private readonly afterPlan: (() => Promise<void>) | undefined;
   /** Merged span metrics of closed periods; undefined when turned off. */
   private readonly cache: ClosedPeriodCache | undefined;
+  private readonly groupings = new GroupingCache();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -164,7 +166,7 @@ export class DuckDBMetricsStore implements MetricsStore {
         (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel),
         this.afterPlan,
         // Minutes past the compaction grace are closed: appends rarely touch them (and invalidate when they do).
-        this.cache && { cache: this.cache, closedBefore: this.watermark - GRACE_MINUTES },
+        { periods: this.cache, closedBefore: this.watermark - GRACE_MINUTES, groupings: this.groupings },
       ),
     );
   }
@@ -190,6 +192,11 @@ export class DuckDBMetricsStore implements MetricsStore {
     const tiers = this.rolledTiers(tenant);
     const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers) : [];
     return { tiers, sortedDay: this.meta.sortedDay, days: this.tables.allDays(), plan, changeWaiting: this.lock.changeWaiting };
+  }
+
+  /** How many closed periods the span-metrics cache holds and their estimated bytes (for benchmarks). */
+  cacheSize(): { entries: number; bytes: number } {
+    return this.cache?.size ?? { entries: 0, bytes: 0 };
   }
 
   edges(query: EdgeQuery): Promise<EdgePoint[]> {

@@ -40,6 +40,12 @@ export class SeriesDictionary {
   /** Added by `idOf` and not yet written: written in the append's transaction, then `commit`ted. */
   private pendingSeries: number[] = [];
   private pendingServices: number[] = [];
+  private changes = 0;
+
+  /** Changes whenever a series is added or rolled back: what was derived from the series before is stale. */
+  get generation(): number {
+    return this.changes;
+  }
 
   static async load(conn: DuckDBConnection): Promise<SeriesDictionary> {
     const d = new SeriesDictionary();
@@ -80,6 +86,7 @@ export class SeriesDictionary {
       this.vids.set(k2, vid);
       this.pendingServices.push(vid);
     }
+    this.changes++;
     sid = this.series.push({ tenant, service, operation, kind, vid }) - 1;
     this.sids.set(k, sid);
     this.tenantList(tenant).push(sid);
@@ -127,6 +134,7 @@ export class SeriesDictionary {
 
   /** The append failed: forget the series it added (they are the newest ids, last in their tenants' lists). */
   rollback(): void {
+    if (this.pendingSeries.length > 0) this.changes++;
     for (const sid of this.pendingSeries) {
       const s = this.series[sid]!;
       this.sids.delete(key3(s.tenant, s.service, s.operation, s.kind));

@@ -1,10 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SpanKind, Tenant } from '@clew/model';
+import type { LatencyBins, Tenant } from '@clew/model';
+import { EMPTY_LATENCY_BINS } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { BinsReader } from './bins-codec.js';
-import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, SpanGroup } from './closed-period-cache.js';
-import { entryBytes } from './closed-period-cache.js';
+import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries } from './closed-period-cache.js';
+import { entryBytes, periodKey } from './closed-period-cache.js';
+import type { GroupingCache } from './query-grouping.js';
+import { groupingOf, groupOf } from './query-grouping.js';
 import { forEachChunk, idFilter } from './read-chunks.js';
 import type { SeriesDictionary } from './series-dictionary.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
@@ -19,25 +22,54 @@ export interface SpanSource {
 /** The tables answering a segment, at the operation level or (operations added up) at the service level. */
 export type SourcesOf = (segment: TierSegment, serviceLevel: boolean) => SpanSource[];
 
-/** The closed-period cache and which minutes a read may treat as closed (those before `closedBefore`). */
-export interface CacheUse {
-  readonly cache: ClosedPeriodCache;
+/**
+ * What a read may keep for the next: merged closed periods (`periods`, when on; minutes before `closedBefore` are
+ * closed) and the groupings of recent query shapes.
+ */
+export interface ReadCaches {
+  readonly periods: ClosedPeriodCache | undefined;
   readonly closedBefore: number;
+  readonly groupings: GroupingCache;
 }
 
-interface Cell {
-  readonly group: number;
-  count: number;
-  errors: number;
-  dur: number;
-  readonly bins: BinsAccumulator;
+/**
+ * Sums of one group in one period or bucket. Most take a single bins (one stored row, or one period in a bucket),
+ * kept as it is: an accumulator is made for the second only.
+ */
+class Cell {
+  count = 0;
+  errors = 0;
+  dur = 0;
+  private single: LatencyBins | null = null;
+  private acc: BinsAccumulator | null = null;
+
+  constructor(readonly group: number) {}
+
+  addBins(bins: LatencyBins): void {
+    if (this.acc) this.acc.addBins(bins);
+    else if (this.single === null) this.single = bins;
+    else {
+      this.acc = new BinsAccumulator();
+      this.acc.addBins(this.single);
+      this.acc.addBins(bins);
+      this.single = null;
+    }
+  }
+
+  /** Adds the next `n` bins of a concatenation. */
+  addFrom(reader: BinsReader, n: number): void {
+    for (let i = 0; i < n; i++) this.addBins(reader.next());
+  }
+
+  bins(): LatencyBins {
+    return this.acc ? this.acc.build() : (this.single ?? EMPTY_LATENCY_BINS);
+  }
 }
 
 /** A period of a tier the read answers from the cache (`entry`) or reads and then caches. */
 interface Period {
   readonly period: number;
   readonly start: number;
-  readonly key: string;
   readonly entry: PeriodEntry | undefined;
 }
 
@@ -45,13 +77,19 @@ interface Period {
 interface Run {
   readonly period: number;
   readonly lo: number;
-  readonly hi: number;
+  hi: number;
   readonly perPeriod: boolean;
 }
 
 const MINUTE = 60_000;
 /** Past this many runs to read (a window with many evicted periods), a read ignores its cache hits. */
 const MAX_RUNS = 32;
+/**
+ * A plan with more minutes than this (a day of 1-minute points) reads them without caching them: an SLO's 3 days of
+ * minutes, cached one entry a minute, cost half as much again as reading them (the retained entries' GC), and read
+ * uncached they cost ~10 ms; its hours and quarters are still cached.
+ */
+const MAX_CACHED_MINUTES = 1440;
 
 /** Minutes [from, to) of a query in epoch milliseconds: a minute counts when its start is inside the window. */
 export function queryMinutes(from: number, to: number): [number, number] {
@@ -84,58 +122,26 @@ export async function readSpanMetrics(
   tiers: readonly RolledTier[],
   sourcesOf: SourcesOf,
   afterPlan?: () => Promise<void>,
-  cacheUse?: CacheUse,
+  caches?: ReadCaches,
 ): Promise<SpanMetricsPoint[]> {
   const [fromT, toT] = queryMinutes(q.from, q.to);
   const stepT = stepMinutes(q.step);
   if (toT <= fromT) return [];
-  const services = q.services && new Set(q.services);
-  const operations = q.operations && new Set(q.operations);
-  const kinds = q.kinds && new Set<number>(q.kinds);
   const byService = q.groupBy.includes('service');
   const byOperation = q.groupBy.includes('operation');
   const byKind = q.groupBy.includes('kind');
-  const serviceLevel = !operations && !byOperation;
-
-  const groups: SpanGroup[] = [];
-  const groupKeys: string[] = [];
-  const groupIds = new Map<string, number>();
-  const groupKey = (service: string, operation: string, kind: SpanKind): string =>
-    `${byService ? service : ''}\u0000${byOperation ? operation : ''}\u0000${byKind ? kind : ''}`;
-  const groupOf = (key: string, group: SpanGroup): number => {
-    let g = groupIds.get(key);
-    if (g === undefined) {
-      g = groups.push(group) - 1;
-      groupKeys.push(key);
-      groupIds.set(key, g);
-    }
-    return g;
-  };
-  const newGroup = (service: string, operation: string, kind: SpanKind): number =>
-    groupOf(groupKey(service, operation, kind), { ...(byService && { service }), ...(byOperation && { operation }), ...(byKind && { kind }) });
-  const sidGroup = new Int32Array(dict.series.length).fill(-1);
-  const vidGroup = new Int32Array(dict.services.length).fill(-1);
-  const sids: number[] = [];
-  const vids = new Set<number>();
-  for (const sid of dict.seriesOf(tenant)) {
-    const s = dict.series[sid]!;
-    if (services && !services.has(s.service)) continue;
-    if (operations && !operations.has(s.operation)) continue;
-    if (kinds && !kinds.has(s.kind)) continue;
-    sidGroup[sid] = newGroup(s.service, s.operation, s.kind);
-    vidGroup[s.vid] = newGroup(s.service, '', s.kind);
-    sids.push(sid);
-    vids.add(s.vid);
-  }
-  if (sids.length === 0) return [];
-  const sidList = sids.length === dict.series.length ? null : sids;
-  const vidList = vids.size === dict.services.length ? null : [...vids];
+  const serviceLevel = !q.operations && !byOperation;
+  const shape = caches && JSON.stringify([tenant, serviceLevel, sortedList(q.services), sortedList(q.operations), sortedList(q.kinds), byService, byOperation, byKind]);
+  const grouping = shape === undefined ? groupingOf(tenant, q, dict) : caches!.groupings.get(shape, tenant, q, dict);
+  if (grouping.empty) return [];
+  const { groups, keys: groupKeys, sidGroup, vidGroup, sidList, vidList } = grouping;
 
   const segments = planSegments(fromT, toT, stepT, tiers);
-  const shape = cacheUse && JSON.stringify([tenant, serviceLevel, sortedList(q.services), sortedList(q.operations), sortedList(q.kinds), byService, byOperation, byKind]);
-  const version = cacheUse?.cache.begin(cacheUse.closedBefore) ?? 0;
-  let plan = planPeriods(segments, shape, cacheUse, true);
-  if (plan.runs.length > MAX_RUNS) plan = planPeriods(segments, shape, cacheUse, false);
+  const periodCache = caches?.periods;
+  const version = periodCache?.begin(caches!.closedBefore) ?? 0;
+  const cached = shape === undefined ? undefined : periodCache?.shape(shape);
+  let plan = planPeriods(segments, caches, cached, true);
+  if (plan.runs.length > MAX_RUNS) plan = planPeriods(segments, caches, cached, false);
   const { periods, runs } = plan;
   const periodIndex = new Map<number, number>();
   periods.forEach((p, i) => p.entry === undefined && periodIndex.set(p.start, i));
@@ -167,7 +173,7 @@ export async function readSpanMetrics(
   const bucketCells = new Map<number, Cell>();
   const cellIn = (cells: Map<number, Cell>, key: number, group: number): Cell => {
     let cell = cells.get(key);
-    if (!cell) cells.set(key, (cell = { group, count: 0, errors: 0, dur: 0, bins: new BinsAccumulator() }));
+    if (!cell) cells.set(key, (cell = new Cell(group)));
     return cell;
   };
   await afterPlan?.();
@@ -193,43 +199,43 @@ export async function readSpanMetrics(
           cell.count += reader.decimal();
           cell.errors += reader.decimal();
           cell.dur += reader.decimal();
-          cell.bins.addFrom(reader, reader.decimal());
+          cell.addFrom(reader, reader.decimal());
         }
       }
     });
   }
 
   // Periods read: merged per group, cached when closed.
-  const read = new Map<number, PeriodGroup[]>();
+  const read: (PeriodGroup[] | undefined)[] = [];
   for (const [key, c] of periodCells) {
     const p = key % periods.length;
-    let list = read.get(p);
-    if (!list) read.set(p, (list = []));
-    list.push({ key: groupKeys[c.group]!, group: groups[c.group]!, count: c.count, errors: c.errors, dur: c.dur, latency: c.bins.build() });
+    (read[p] ??= []).push({ key: groupKeys[c.group]!, group: groups[c.group]!, count: c.count, errors: c.errors, dur: c.dur, latency: c.bins() });
   }
   // Each query bucket: its periods (cached or read) and the rows read for it directly.
   const merged = new Map<number, Cell>(bucketCells);
   periods.forEach((p, i) => {
     let pgs = p.entry?.groups;
     if (!pgs) {
-      pgs = read.get(i) ?? [];
-      cacheUse?.cache.put(p.key, { tenant, lo: p.start, hi: p.start + p.period, groups: pgs, bytes: entryBytes(pgs) }, version);
+      pgs = read[i] ?? [];
+      if (shape !== undefined) {
+        periodCache!.put(shape, periodKey(p.period, p.start), { tenant, lo: p.start, hi: p.start + p.period, groups: pgs, bytes: entryBytes(pgs) }, version);
+      }
     }
     const b = bucketOf(p.start);
     for (const pg of pgs) {
-      const g = groupOf(pg.key, pg.group);
+      const g = groupOf(grouping, pg.key, pg.group);
       const cell = cellIn(merged, g * buckets + b, g);
       cell.count += pg.count;
       cell.errors += pg.errors;
       cell.dur += pg.dur;
-      cell.bins.addBins(pg.latency);
+      cell.addBins(pg.latency);
     }
   });
   const points: SpanMetricsPoint[] = [];
   for (const [key, c] of merged) {
     const b = key - c.group * buckets + firstBucket;
     const t = stepT === undefined ? q.from : b * stepT * MINUTE;
-    points.push({ t, ...groups[c.group], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: c.bins.build() });
+    points.push({ t, ...groups[c.group], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: c.bins() });
   }
   return points.sort(byPoint);
 }
@@ -241,31 +247,32 @@ export async function readSpanMetrics(
  */
 function planPeriods(
   segments: readonly TierSegment[],
-  shape: string | undefined,
-  cacheUse: CacheUse | undefined,
+  caches: ReadCaches | undefined,
+  cached: ShapeEntries | undefined,
   useHits: boolean,
 ): { periods: Period[]; runs: Run[] } {
   const periods: Period[] = [];
   const runs: Run[] = [];
+  let minutes = 0;
+  for (const seg of segments) if (seg.period === 1) minutes += seg.hi - seg.lo;
   const extend = (period: number, lo: number, hi: number, perPeriod: boolean): void => {
     const last = runs[runs.length - 1];
-    if (last && last.hi === lo && last.period === period && last.perPeriod === perPeriod) runs[runs.length - 1] = { ...last, hi };
+    if (last && last.hi === lo && last.period === period && last.perPeriod === perPeriod) last.hi = hi;
     else runs.push({ period, lo, hi, perPeriod });
   };
   for (const seg of segments) {
-    if (shape === undefined || !cacheUse) {
+    if (cached === undefined || !caches || (seg.period === 1 && minutes > MAX_CACHED_MINUTES)) {
       extend(seg.period, seg.lo, seg.hi, false);
       continue;
     }
     for (let s = seg.lo; s < seg.hi; s += seg.period) {
       const e = s + seg.period;
-      if (e > cacheUse.closedBefore) {
+      if (e > caches.closedBefore) {
         extend(seg.period, s, seg.hi, false);
         break;
       }
-      const key = `${shape}|${seg.period}|${s}`;
-      const entry = useHits ? cacheUse.cache.get(key) : undefined;
-      periods.push({ period: seg.period, start: s, key, entry });
+      const entry = useHits ? caches.periods!.get(cached, periodKey(seg.period, s)) : undefined;
+      periods.push({ period: seg.period, start: s, entry });
       if (!entry) extend(seg.period, s, e, true);
     }
   }
