@@ -4,9 +4,9 @@ import { EMPTY_LATENCY_BINS } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
 import { BinsReader } from './bins-codec.js';
-import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries } from './closed-period-cache.js';
+import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries, SpanGroup } from './closed-period-cache.js';
 import { entryBytes, periodKey } from './closed-period-cache.js';
-import type { GroupingCache } from './query-grouping.js';
+import type { Grouping, GroupingCache } from './query-grouping.js';
 import { groupingOf, groupOf } from './query-grouping.js';
 import { forEachChunk, idFilter } from './read-chunks.js';
 import type { SeriesDictionary } from './series-dictionary.js';
@@ -232,12 +232,33 @@ export async function readSpanMetrics(
     }
   });
   const points: SpanMetricsPoint[] = [];
-  for (const [key, c] of merged) {
+  const point = (key: number, c: Cell): void => {
     const b = key - c.group * buckets + firstBucket;
     const t = stepT === undefined ? q.from : b * stepT * MINUTE;
     points.push({ t, ...groups[c.group], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: c.bins() });
+  };
+  const order = sortedGroups(grouping);
+  if (buckets * order.length <= 4 * merged.size + 1024) {
+    // Mostly full: bucket by bucket, groups in order, is the order of the points (sorting 19,400 points of a service
+    // page by their names cost more).
+    for (let b = 0; b < buckets; b++) {
+      for (const g of order) {
+        const c = merged.get(g * buckets + b);
+        if (c) point(g * buckets + b, c);
+      }
+    }
+    return points;
   }
+  for (const [key, c] of merged) point(key, c);
   return points.sort(byPoint);
+}
+
+/** The grouping's groups in the points' order (service, operation, kind), kept with it. */
+function sortedGroups(g: Grouping): readonly number[] {
+  if (g.order.length !== g.groups.length) {
+    g.order = g.groups.map((_, i) => i).sort((a, b) => byGroup(g.groups[a]!, g.groups[b]!));
+  }
+  return g.order;
 }
 
 /**
@@ -282,5 +303,6 @@ function planPeriods(
 const cmp = (a: string | number | undefined, b: string | number | undefined): number =>
   a === b ? 0 : a === undefined ? -1 : b === undefined ? 1 : a < b ? -1 : 1;
 
-const byPoint = (a: SpanMetricsPoint, b: SpanMetricsPoint): number =>
-  a.t - b.t || cmp(a.service, b.service) || cmp(a.operation, b.operation) || cmp(a.kind, b.kind);
+const byGroup = (a: SpanGroup, b: SpanGroup): number => cmp(a.service, b.service) || cmp(a.operation, b.operation) || cmp(a.kind, b.kind);
+
+const byPoint = (a: SpanMetricsPoint, b: SpanMetricsPoint): number => a.t - b.t || byGroup(a, b);
