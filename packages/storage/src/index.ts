@@ -57,3 +57,4 @@ export type {
 export type { DuckDBMetricsStoreOptions } from './metrics/duckdb/options.js';
 export type { DuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';
 export { openDuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';
+export { openClickHouseMetricsStore, type ClickHouseMetricsStore, type ClickHouseMetricsStoreOptions } from './clickhouse/metrics/clickhouse-metrics-store.js';
