@@ -1,7 +1,7 @@
 import type { Tenant } from '@clew/model';
 import { StatusCode } from '@clew/model';
 import type { TraceQuery } from '../store.js';
-import { DURATION, str, u64 } from './sql.js';
+import { DURATION, END, str, TID, u64 } from './sql.js';
 
 /** The conditions of a search on one span (see TraceQuery), for the spans table of the tenant. */
 export type SpanConditions = Omit<TraceQuery, 'limit' | 'offset' | 'sort' | 'anchor'>;
@@ -35,7 +35,7 @@ export function whereSpans(tenant: Tenant, q: SpanConditions): string {
 export function atOrAfter(anchor: TraceQuery['anchor']): string {
   if (anchor === undefined) return '1';
   const s = u64(anchor.startTimeUnixNano);
-  return `(s < ${s} OR (s = ${s} AND trace_id >= ${str(anchor.traceId)}))`;
+  return `(s < ${s} OR (s = ${s} AND ${TID} >= ${str(anchor.traceId)}))`;
 }
 
 /** Each matching trace with its earliest matching start `s`. */
@@ -43,11 +43,11 @@ export const matchedTraces = (db: string, where: string): string =>
   `SELECT trace_id, min(start) AS s FROM ${db}.spans WHERE ${where} GROUP BY trace_id`;
 
 /**
- * `trace_id, n, s, e, errors, dur` per trace of the subquery `ids` over every span of the tenant's traces: span
+ * `trace_id, n, s, e, errors, extent` per trace of the subquery `ids` over every span of the tenant's traces: span
  * count, earliest start, latest end, spans with status ERROR, latest end − earliest start.
  */
 export const extentsSql = (db: string, tenant: Tenant, ids: string): string =>
-  `SELECT trace_id, count() AS n, min(start) AS s, max(end) AS e, countIf(status = ${StatusCode.ERROR}) AS errors,
-     toInt64(max(end)) - toInt64(min(start)) AS dur
+  `SELECT trace_id, count() AS n, min(start) AS s, max(${END}) AS e, countIf(status = ${StatusCode.ERROR}) AS errors,
+     toInt64(max(${END})) - toInt64(min(start)) AS extent
    FROM ${db}.spans WHERE tenant = ${str(tenant)} AND trace_id IN (${ids}) GROUP BY trace_id`;
 

@@ -29,8 +29,27 @@ export function checkDatabase(name: string): string {
   return name;
 }
 
-/** A span's duration in ns: end − start, 0 when it ends before it starts (spanDuration). */
-export const DURATION = 'if(end > start, toUInt64(end - start), toUInt64(0))';
+/**
+ * A span's duration in ns: end − start, 0 when it ends before it starts (spanDuration). `dur` is end − start modulo
+ * 2^64, so an end before the start wraps past 2^63 (times are below 2^63: years before 2262).
+ */
+export const DURATION = 'if(dur < toUInt64(9223372036854775808), dur, toUInt64(0))';
+
+/** A span's end time (UInt64 addition wraps, as `dur` did). */
+export const END = '(start + dur)';
+
+/** Ids as the lowercase hex the model uses, under names other than the columns' (ClickHouse aliases are global). */
+export const TID = 'lower(hex(trace_id))';
+export const SID = 'lower(hex(span_id))';
+export const PID = "ifNull(lower(hex(parent_id)), '')";
+
+const HEX = /^(?:[0-9a-f]{2})*$/;
+
+/** A FixedString id literal from lowercase hex (trace and span ids; checked, so never an injection). */
+export function idLit(hex: string): string {
+  if (!HEX.test(hex)) throw new RangeError(`not an id: ${JSON.stringify(hex)} (lowercase hex)`);
+  return `unhex('${hex}')`;
+}
 
 export const NANOS_PER_DAY = 86_400_000_000_000n;
 

@@ -17,8 +17,8 @@ import { HEATMAP_BUCKETS_PER_DOUBLING } from '../span-comparison.js';
 import { countAttributes } from './attribute-counts.js';
 import { atOrAfter, extentsSql, matchedTraces, whereSpans } from './search-sql.js';
 import type { ReadRow } from './span-rows.js';
-import { READ_COLUMNS, toOutline, toSpan } from './span-rows.js';
-import { checkTenant, DURATION, str, u64 } from './sql.js';
+import { READ_COLUMNS, toOutline, toSpan, TRACE_ID } from './span-rows.js';
+import { checkTenant, DURATION, END, idLit, PID, SID, str, TID, u64 } from './sql.js';
 
 /** Runs a SELECT and returns its rows (JSONEachRow: 64-bit numbers arrive as decimal strings). */
 export type Select = <T>(sql: string) => Promise<T[]>;
@@ -40,17 +40,24 @@ export class ClickHouseTenantReader implements SpanReader {
   }
 
   /**
-   * The tenant's spans of the traces, with `columns`. The trace index names the days that hold them, so that only
-   * those partitions are read.
+   * The tenant's spans of the traces, with `columns` (and `tid`). The trace index gives, per day, the range of their
+   * span starts; the spans query asks for those ranges, which the primary key turns into a few granules of each
+   * (service, operation), and only there reads trace_id (PREWHERE) and then the wide columns of the matching rows.
    */
-  private traceRows<T>(traceIds: readonly TraceId[], columns: string): Promise<T[]> {
-    const ids = traceIds.map(str).join(', ');
+  private async traceRows<T>(traceIds: readonly TraceId[], columns: string): Promise<T[]> {
+    const valid = [...new Set(traceIds)].filter((id) => TRACE_ID.test(id));
+    if (valid.length === 0) return [];
+    const ids = valid.map(idLit).join(', ');
     const own = `tenant = ${str(this.tenant)}`;
+    const ranges = await this.select<{ day: number; first: string; last: string }>(
+      `SELECT day, min(first) AS first, max(last) AS last FROM ${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids}) GROUP BY day`,
+    );
+    if (ranges.length === 0) return [];
+    const where = ranges.map((r) => `(day = ${Number(r.day)} AND start >= ${u64(BigInt(r.first))} AND start <= ${u64(BigInt(r.last))})`).join(' OR ');
     return this.select<T>(
-      // PREWHERE: the trace_id column alone is read to find the rows, the wide ones (body) only for those.
-      `SELECT ${columns} FROM ${this.db}.spans
+      `SELECT ${TID} AS tid, ${columns} FROM ${this.db}.spans
        PREWHERE trace_id IN (${ids})
-       WHERE ${own} AND day IN (SELECT day FROM ${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids}))
+       WHERE ${own} AND (${where})
        ORDER BY trace_id, start, span_id`,
     );
   }
@@ -71,7 +78,7 @@ export class ClickHouseTenantReader implements SpanReader {
     if (out.size === 0) return out;
     const cache = new Map<string, unknown>();
     for (const r of await this.traceRows<ReadRow>([...out.keys()], READ_COLUMNS)) {
-      out.get(r.trace_id as TraceId)?.push(toSpan(r, cache));
+      out.get(r.tid as TraceId)?.push(toSpan(r, cache));
     }
     return out;
   }
@@ -85,14 +92,14 @@ export class ClickHouseTenantReader implements SpanReader {
     const sort = q.sort ?? 'start';
     const pageSql =
       sort === 'start'
-        ? `SELECT trace_id, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT ${offset}, ${limit}`
-        : `SELECT trace_id, s FROM (SELECT trace_id, s FROM (${t}) WHERE ${anchor})
+        ? `SELECT ${TID} AS tid, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT ${offset}, ${limit}`
+        : `SELECT ${TID} AS tid, s FROM (SELECT trace_id, s FROM (${t}) WHERE ${anchor})
            ANY LEFT JOIN (${extentsSql(this.db, this.tenant, `SELECT trace_id FROM (${t})`)}) USING (trace_id)
-           ORDER BY ${sort === 'duration' ? 'dur' : 'n'} DESC, s DESC, trace_id ASC LIMIT ${offset}, ${limit}`;
+           ORDER BY ${sort === 'duration' ? 'extent' : 'n'} DESC, s DESC, trace_id ASC LIMIT ${offset}, ${limit}`;
     const [counts, newest, page] = await Promise.all([
       this.select<{ everything: string; total: string }>(`SELECT count() AS everything, countIf(${anchor}) AS total FROM (${t})`),
-      this.select<{ trace_id: string; s: string }>(`SELECT trace_id, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT 1`),
-      this.select<{ trace_id: string; s: string }>(pageSql),
+      this.select<{ tid: string; s: string }>(`SELECT ${TID} AS tid, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT 1`),
+      this.select<{ tid: string; s: string }>(pageSql),
     ]);
     const everything = Number(counts[0]?.everything ?? 0);
     const total = Number(counts[0]?.total ?? 0);
@@ -100,27 +107,30 @@ export class ClickHouseTenantReader implements SpanReader {
     return {
       traces,
       total,
-      ...(newest[0] !== undefined && { newest: { startTimeUnixNano: BigInt(newest[0].s) as UnixNanos, traceId: newest[0].trace_id as TraceId } }),
+      ...(newest[0] !== undefined && { newest: { startTimeUnixNano: BigInt(newest[0].s) as UnixNanos, traceId: newest[0].tid as TraceId } }),
       ...(q.anchor !== undefined && { newSinceAnchor: everything - total }),
     };
   }
 
   /** Each page trace's earliest matching span (ties by span id): looked up for the page only. */
-  private async matchedSpans(where: string, page: ReadonlyArray<{ trace_id: string; s: string }>): Promise<TraceSummary[]> {
+  private async matchedSpans(where: string, page: ReadonlyArray<{ tid: string; s: string }>): Promise<TraceSummary[]> {
     if (page.length === 0) return [];
-    const rows = await this.select<{ trace_id: string; span_id: string; service: string; name: string; dur: string; start: string }>(
-      `SELECT trace_id, span_id, service, name, ${DURATION} AS dur, start FROM ${this.db}.spans
-       WHERE ${where} AND trace_id IN (${page.map((p) => str(p.trace_id)).join(', ')})
+    // Each trace's matched span starts at its `s`: the range of the page's lets the primary key skip the rest.
+    const starts = page.map((p) => BigInt(p.s)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rows = await this.select<{ tid: string; sid: string; service: string; name: string; d: string; start: string }>(
+      `SELECT ${TID} AS tid, ${SID} AS sid, service, name, ${DURATION} AS d, start FROM ${this.db}.spans
+       PREWHERE trace_id IN (${page.map((p) => idLit(p.tid)).join(', ')})
+       WHERE ${where} AND start >= ${u64(starts[0]!)} AND start <= ${u64(starts[starts.length - 1]!)}
        ORDER BY start, span_id`,
     );
     const first = new Map<string, (typeof rows)[number]>();
-    for (const r of rows) if (!first.has(r.trace_id)) first.set(r.trace_id, r);
+    for (const r of rows) if (!first.has(r.tid)) first.set(r.tid, r);
     return page.map((p) => {
-      const m = first.get(p.trace_id);
+      const m = first.get(p.tid);
       return {
-        traceId: p.trace_id as TraceId,
+        traceId: p.tid as TraceId,
         startTimeUnixNano: BigInt(p.s) as UnixNanos,
-        matched: { spanId: (m?.span_id ?? '') as SpanId, service: m?.service ?? '', name: m?.name ?? '', durationNanos: BigInt(m?.dur ?? 0) },
+        matched: { spanId: (m?.sid ?? '') as SpanId, service: m?.service ?? '', name: m?.name ?? '', durationNanos: BigInt(m?.d ?? 0) },
       };
     });
   }
@@ -132,13 +142,13 @@ export class ClickHouseTenantReader implements SpanReader {
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
     const out = new Map<TraceId, TraceDigest>();
     if (traceIds.length === 0) return out;
-    type Row = { trace_id: string; span_id: string; parent_id: string; start: string; end: string; service: string; name: string; status: number };
-    const rows = await this.traceRows<Row>(traceIds, 'trace_id, span_id, parent_id, start, end, service, name, status');
+    type Row = { tid: string; sid: string; pid: string; start: string; end: string; service: string; name: string; status: number };
+    const rows = await this.traceRows<Row>(traceIds, `${SID} AS sid, ${PID} AS pid, start, ${END} AS end, service, name, status`);
     const byTrace = new Map<string, Row[]>();
     for (const r of rows) {
-      const list = byTrace.get(r.trace_id);
+      const list = byTrace.get(r.tid);
       if (list) list.push(r);
-      else byTrace.set(r.trace_id, [r]);
+      else byTrace.set(r.tid, [r]);
     }
     for (const [id, spans] of byTrace) out.set(id as TraceId, digest(id as TraceId, spans));
     return out;
@@ -150,13 +160,13 @@ export class ClickHouseTenantReader implements SpanReader {
     const pick = `SELECT trace_id FROM (${ids}) ORDER BY sipHash64(trace_id), trace_id LIMIT ${Math.max(1, Math.trunc(max))}`;
     const [totals, rows] = await Promise.all([
       this.select<{ total: string }>(`SELECT count() AS total FROM (${ids})`),
-      this.select<{ trace_id: string; n: string; s: string; e: string; errors: string }>(
-        `SELECT trace_id, n, s, e, errors FROM (${extentsSql(this.db, this.tenant, pick)}) ORDER BY s DESC, trace_id ASC`,
+      this.select<{ tid: string; n: string; s: string; e: string; errors: string }>(
+        `SELECT ${TID} AS tid, n, s, e, errors FROM (${extentsSql(this.db, this.tenant, pick)}) ORDER BY s DESC, trace_id ASC`,
       ),
     ]);
     const total = Number(totals[0]?.total ?? 0);
     const points = rows.map((r) => ({
-      traceId: r.trace_id as TraceId,
+      traceId: r.tid as TraceId,
       startTimeUnixNano: BigInt(r.s) as UnixNanos,
       endTimeUnixNano: BigInt(r.e) as UnixNanos,
       spanCount: Number(r.n),
@@ -205,9 +215,9 @@ export class ClickHouseTenantReader implements SpanReader {
 
 function digest(
   traceId: TraceId,
-  spans: ReadonlyArray<{ span_id: string; parent_id: string; start: string; end: string; service: string; name: string; status: number }>,
+  spans: ReadonlyArray<{ sid: string; pid: string; start: string; end: string; service: string; name: string; status: number }>,
 ): TraceDigest {
-  const ids = new Set(spans.map((s) => s.span_id));
+  const ids = new Set(spans.map((s) => s.sid));
   let start = BigInt(spans[0]!.start);
   let end = BigInt(spans[0]!.end);
   let errors = 0;
@@ -221,10 +231,10 @@ function digest(
     if (en > end) end = en;
     const error = Number(s.status) === 2 ? 1 : 0;
     errors += error;
-    const rank = s.parent_id === '' ? 0 : ids.has(s.parent_id) ? 2 : 1;
+    const rank = s.pid === '' ? 0 : ids.has(s.pid) ? 2 : 1;
     if (rank === 1) orphans++;
-    if (root === undefined || rank < root.rank || (rank === root.rank && (st < root.start || (st === root.start && s.span_id < root.spanId)))) {
-      root = { rank, start: st, spanId: s.span_id, service: s.service, name: s.name };
+    if (root === undefined || rank < root.rank || (rank === root.rank && (st < root.start || (st === root.start && s.sid < root.spanId)))) {
+      root = { rank, start: st, spanId: s.sid, service: s.service, name: s.name };
     }
     const c = services.get(s.service);
     if (c) {
