@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricsStore, Store } from '@clew/storage';
-import { openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -117,12 +117,19 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(store, () => store.close());
     },
   },
-  // The rollups behind service health and SLOs: their own DuckDB file, kept longer than spans (retention.metrics).
+  // The rollups behind service health and SLOs, kept longer than spans (retention.metrics): their own DuckDB file, or
+  // tables beside the spans in the shared ClickHouse database (each collector appends under its own source).
   'metrics-store': {
     deps: [],
     async start({ config, dataDir }) {
-      await mkdir(join(dataDir, 'metrics'), { recursive: true });
-      const metricsStore = await openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.duckdb.metricsMemoryLimit });
+      const ch = config.storage.clickhouse;
+      let metricsStore: MetricsStore;
+      if (config.storage.backend === 'clickhouse' && ch) {
+        metricsStore = await openClickHouseMetricsStore({ url: ch.url, database: ch.database, source: ch.source ?? hostname(), ...(ch.username !== undefined && { username: ch.username }), ...(ch.password !== undefined && { password: ch.password }) });
+      } else {
+        await mkdir(join(dataDir, 'metrics'), { recursive: true });
+        metricsStore = await openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.duckdb.metricsMemoryLimit });
+      }
       return value(metricsStore, () => metricsStore.close());
     },
   },
