@@ -36,11 +36,11 @@ const MUTATION_TIMEOUT_MS = 60_000;
  * Exactly once across a crash. ClickHouse writes each INSERT (one block into one table) whole or not at all, but
  * an append inserts into up to three tables. So every row carries its append's source and position, and the
  * position is inserted into `metric_positions` last, after the rows: it is what lastPosition reports. A crash (or a
- * failed INSERT) between the first row INSERT and the position leaves rows above the source's recorded position;
- * before the next append (and at open) those rows are deleted, and the replay of the write-ahead log from the
- * recorded position writes them again. Appends of one store run one at a time, so rows above the recorded position
- * can only belong to the unfinished append. Readers on other nodes may see such rows until the writer removes
- * them (at its restart or its next append).
+ * failed INSERT) between the first row INSERT and the position leaves rows above the source's recorded position.
+ * Before the store's first append, and before the next one after a failure, those rows are deleted; the replay of
+ * the write-ahead log from the recorded position writes them again. Appends of one store run one at a time, so rows
+ * above the recorded position can only belong to the unfinished append. Readers on other nodes may see such rows
+ * until the writer removes them (before that writer's next append).
  */
 export class ClickHouseMetricsStore implements MetricsStore {
   private readonly db: MetricsDb;
@@ -50,8 +50,8 @@ export class ClickHouseMetricsStore implements MetricsStore {
   private position = 0n;
   /** Appends and retention, one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** An append failed after inserting some rows: remove them before the next append. */
-  private unfinished = false;
+  /** Rows of an unfinished append may be there (since open, or an append failed): remove them before the next. */
+  private unfinished = true;
   private lastVersion = 0;
 
   constructor(
@@ -74,15 +74,20 @@ export class ClickHouseMetricsStore implements MetricsStore {
     this.own = new ClickHouseMetricsReader(DEFAULT_TENANT, this.db);
   }
 
-  /**
-   * Reads the source's recorded position and deletes its rows above it (an append that did not finish). Positions
-   * only grow, so the highest recorded is the last.
-   */
-  async recover(): Promise<void> {
-    const s = str(this.source);
-    const [r] = await this.db.select<{ w: string }>(`SELECT max(wal_pos) AS w FROM ${this.database}.metric_positions WHERE source = ${s}`);
+  /** Reads the source's recorded position: positions only grow, so the highest recorded is the last. */
+  async load(): Promise<void> {
+    const [r] = await this.db.select<{ w: string }>(`SELECT max(wal_pos) AS w FROM ${this.database}.metric_positions WHERE source = ${str(this.source)}`);
     this.position = BigInt(r?.w ?? '0');
-    const above = `source = ${s} AND wal_pos > ${this.position.toString()}`;
+  }
+
+  /**
+   * Deletes the source's rows above its recorded position (an append that did not finish), re-reading the position
+   * first (an INSERT reported as failed may have been written). Run before a store's first append rather than at
+   * open, so that a node that only reads never deletes what a writer of the same source is appending.
+   */
+  private async recover(): Promise<void> {
+    await this.load();
+    const above = `source = ${str(this.source)} AND wal_pos > ${this.position.toString()}`;
     let deleted = false;
     for (const table of ROW_TABLES) {
       const [c] = await this.db.select<{ n: string }>(`SELECT count() AS n FROM ${this.database}.${table} WHERE ${above}`);
@@ -243,7 +248,7 @@ export async function openClickHouseMetricsStore(opts: ClickHouseMetricsStoreOpt
   try {
     await migrateMetrics(client, db);
     const store = new ClickHouseMetricsStore(client, db, opts.source ?? 'default');
-    await store.recover();
+    await store.load();
     return store;
   } catch (err) {
     await client.close();
