@@ -26,9 +26,9 @@ afterAll(async () => {
 });
 
 /** A Clew of `role` on the test's ClickHouse database, with its own data directory (its write-ahead log). */
-async function start(name: string, role: 'collector' | 'query', database: string): Promise<ClewProcess> {
+async function start(name: string, role: 'collector' | 'query', database: string, extraYaml = ''): Promise<ClewProcess> {
   const config = join(dir, `${name}.yaml`);
-  await writeFile(config, `role: ${role}\nstorage:\n  backend: clickhouse\n  clickhouse: { url: ${clickhouse().url}, database: ${database}, source: ${name} }\n`);
+  await writeFile(config, `role: ${role}\nstorage:\n  backend: clickhouse\n  clickhouse: { url: ${clickhouse().url}, database: ${database}, source: ${name} }\n${extraYaml}`);
   const p = await startClewProcess(join(dir, name), ['--config', config]);
   running.push(p);
   return p;
@@ -74,6 +74,25 @@ describe('a collector and a query node over one ClickHouse', () => {
     // Zipkin's port: the collector takes spans, the query node answers the API.
     expect((await fetch(`${collector.zipkin}/api/v2/services`)).status).toBe(404);
     expect((await getJson(`${query.zipkin}/api/v2/services`)).body).toContain('roles-svc');
+  });
+
+  it("the query node's Services page shows the span metrics the collector counted", async () => {
+    const collector = await start('c4', 'collector', 'clew_metrics', 'metrics: { flushInterval: 1s }\n');
+    const query = await start('q4', 'query', 'clew_metrics');
+    const exporter = new HttpProtoExporter({ url: collector.otlpHttp });
+    expect((await exportWith(exporter, serverTrace('metrics-svc', 2))).code).toBe(0);
+    await exporter.shutdown();
+    const [from, to] = [Date.now() - 3_600_000, Date.now() + 120_000];
+    const deadline = Date.now() + 20_000;
+    let services: Array<{ service: string; figures: { count: number } }>;
+    for (;;) {
+      const res = await getJson(`${query.query}/api/clew/v1/metrics/services?from=${from}&to=${to}&spanKind=server`);
+      expect(res.status).toBe(200);
+      services = res.body.services;
+      if (services.some((s) => s.service === 'metrics-svc') || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(services).toEqual([expect.objectContaining({ service: 'metrics-svc', figures: expect.objectContaining({ count: 1 }) })]);
   });
 
   it('a collector killed with -9 mid-stream loses no acknowledged span, and its replay writes none twice', async () => {
