@@ -1,3 +1,5 @@
+import type { Resource } from '@clew/model';
+import { anyValueToString } from '@clew/model';
 import type { AttributeCounts, AttributeCountsQuery, AttributeScope, KeyCounts, SpanSelection, ValueCount } from '../span-comparison.js';
 import { sampleMarginPercent } from '../span-comparison.js';
 import { sampleBudget } from '../duckdb/span-comparison-read.js';
@@ -30,8 +32,7 @@ interface Row {
   name: string;
   kind: number;
   status: number;
-  res_keys: string[];
-  res_values: string[];
+  rid: string;
   attr_keys: string[];
   attr_values: string[];
   event_keys: string[];
@@ -42,7 +43,13 @@ interface Row {
  * Attribute value counts of the selection and the baseline (see SpanReader.attributeCounts): side totals in SQL,
  * then the counted spans (at most maxSpans, a sample by a hash of the span id past it) read and counted here.
  */
-export async function countAttributes(select: Select, table: string, where: string, q: AttributeCountsQuery): Promise<AttributeCounts> {
+export async function countAttributes(
+  select: Select,
+  table: string,
+  where: string,
+  q: AttributeCountsQuery,
+  resourcesOf: (ids: string[]) => Promise<ReadonlyMap<string, Resource>>,
+): Promise<AttributeCounts> {
   const sel = selectionSql(q.selection);
   const totals = { selection: 0, baseline: 0 };
   for (const r of await select<{ sel: number; n: string }>(`SELECT ${sel} AS sel, count() AS n FROM ${table} WHERE ${where} GROUP BY sel`)) {
@@ -54,9 +61,12 @@ export async function countAttributes(select: Select, table: string, where: stri
     totals.selection + totals.baseline === 0
       ? []
       : await select<Row>(
-          `SELECT ${sel} AS sel, name, kind, status, res_keys, res_values, attr_keys, attr_values, event_keys, event_values
+          `SELECT ${sel} AS sel, name, kind, status, toString(resource_id) AS rid, attr_keys, attr_values, event_keys, event_values
            FROM ${table} WHERE ${where} AND ${sample}`,
         );
+  const resources = await resourcesOf(rows.map((r) => r.rid));
+  const resourceTexts = new Map<string, Array<[string, string]>>();
+  for (const [id, r] of resources) resourceTexts.set(id, r.attributes.map((kv) => [kv.key, anyValueToString(kv.value)]));
   const counted = { selection: 0, baseline: 0 };
   const keys = new Keys();
   for (const r of rows) {
@@ -65,7 +75,7 @@ export async function countAttributes(select: Select, table: string, where: stri
     keys.add('intrinsic', 'name', r.name, side);
     keys.add('intrinsic', 'kind', KIND_NAMES[Number(r.kind)] ?? String(r.kind), side);
     keys.add('intrinsic', 'status', STATUS_NAMES[Number(r.status)] ?? String(r.status), side);
-    r.res_keys.forEach((k, i) => keys.add('resource', k, r.res_values[i]!, side));
+    for (const [k, v] of resourceTexts.get(r.rid) ?? []) keys.add('resource', k, v, side);
     r.attr_keys.forEach((k, i) => keys.add('span', k, r.attr_values[i]!, side));
     // A span counts once per value of an event attribute, however many of its events carry it.
     const seen = new Set<string>();

@@ -23,10 +23,15 @@ import type { ClickHouseStoreOptions } from './options.js';
 export type { ClickHouseStoreOptions } from './options.js';
 import { migrate } from './schema.js';
 import { RowBinaryWriter } from './row-binary.js';
-import { appendPart, appendRow, INSERT_COLUMNS, RepeatedParts } from './span-rows.js';
+import type { StoredResource } from './resources.js';
+import { BatchResources, ResourceCache, resourceRows } from './resources.js';
+import { appendPart, appendRow, BatchScopes, INSERT_COLUMNS } from './span-rows.js';
 import { checkDatabase, checkTenant, dayOf, NANOS_PER_DAY, str } from './sql.js';
 import type { Select } from './tenant-reader.js';
 import { ClickHouseTenantReader } from './tenant-reader.js';
+
+/** The tables partitioned by ingest day, which retention drops together. */
+const DAY_TABLES = ['spans', 'trace_index', 'resources'];
 
 /** How long dropBefore waits for a tenant's DELETE mutation to finish before it gives up. */
 const MUTATION_TIMEOUT_MS = 60_000;
@@ -44,6 +49,10 @@ export class ClickHouseStore implements Store {
   private closed = false;
   /** This source's last walPosition, read once at open and kept as appends succeed. */
   private wal = 0n;
+  /** The (tenant, resource id) pairs this store has written into the resources table for `resourcesDay`. */
+  private readonly resourcesWritten = new Set<string>();
+  private resourcesDay = -1;
+  private readonly resources: ResourceCache;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -53,7 +62,8 @@ export class ClickHouseStore implements Store {
     /** Where RowBinary INSERTs go, past the client. */
     private readonly http: { readonly url: string; readonly authorization: string },
   ) {
-    this.own = new ClickHouseTenantReader(DEFAULT_TENANT, db, this.select);
+    this.resources = new ResourceCache(db, this.select);
+    this.own = new ClickHouseTenantReader(DEFAULT_TENANT, db, this.select, this.resources);
   }
 
   /**
@@ -71,9 +81,10 @@ export class ClickHouseStore implements Store {
   }
 
   /**
-   * Two INSERTs: the trace index first, then the spans with their walPosition. A crash between them leaves index
-   * rows that point at no span (harmless: a read finds nothing there, and the replay of the batch writes them again)
-   * and never a span the index cannot find. The spans' INSERT is one block into one day partition: ClickHouse
+   * Up to three INSERTs: the batch's resources this store has not written that day, the trace index, then the
+   * spans with their walPosition. A crash between them leaves resource or index rows that no span names (harmless:
+   * a read finds nothing there, and the replay of the batch writes them again), never a span the index cannot find
+   * or without its resource. The spans' INSERT is one block into one day partition: ClickHouse
    * writes it as one part, whole or not at all.
    */
   async append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void> {
@@ -83,12 +94,25 @@ export class ClickHouseStore implements Store {
     const pos = walPosition ?? 0n;
     let rows: Buffer;
     let index: Buffer;
+    if (day !== this.resourcesDay) {
+      this.resourcesDay = day;
+      this.resourcesWritten.clear();
+    }
+    const newResources = new Map<string, { tenant: Tenant; day: number; resource: StoredResource }>();
     try {
       const owners = tenantsOf(spans.length, tenants);
-      const w = new RowBinaryWriter(Math.max(4096, spans.length * 400));
+      const w = new RowBinaryWriter(Math.max(4096, spans.length * 320));
       const append = appendPart(this.source, pos, day);
-      const repeated = new RepeatedParts();
-      for (let i = 0; i < spans.length; i++) appendRow(w, spans[i]!, owners[i]!, append, repeated);
+      const resources = new BatchResources();
+      const scopes = new BatchScopes();
+      for (let i = 0; i < spans.length; i++) {
+        const s = spans[i]!;
+        const tenant = owners[i]!;
+        const resource = resources.of(s.resource);
+        const key = `${tenant}\0${resource.id}`;
+        if (!this.resourcesWritten.has(key) && !newResources.has(key)) newResources.set(key, { tenant, day, resource });
+        appendRow(w, s, tenant, resource.service, append, resource.id, scopes);
+      }
       rows = w.view();
       index = indexRows(spans, owners, day);
     } catch (err) {
@@ -98,6 +122,10 @@ export class ClickHouseStore implements Store {
       if (spans.length === 0) {
         await this.client.insert({ table: `${this.db}.wal_positions`, values: [{ source: this.source, wal_pos: pos.toString() }], format: 'JSONEachRow' });
       } else {
+        if (newResources.size > 0) {
+          await this.insertRowBinary(`${this.db}.resources (tenant, day, id, res_keys, res_values, resource)`, resourceRows([...newResources.values()]));
+          for (const key of newResources.keys()) this.resourcesWritten.add(key);
+        }
         await this.insertRowBinary(`${this.db}.trace_index (tenant, trace_id, day, first, last)`, index);
         await this.insertRowBinary(`${this.db}.spans (${INSERT_COLUMNS})`, rows);
       }
@@ -167,7 +195,7 @@ export class ClickHouseStore implements Store {
 
   /** The reads of one tenant's spans; throws a RangeError for a name isValidTenant refuses. */
   forTenant(tenant: Tenant): SpanReader {
-    return tenant === DEFAULT_TENANT ? this.own : new ClickHouseTenantReader(tenant, this.db, this.select);
+    return tenant === DEFAULT_TENANT ? this.own : new ClickHouseTenantReader(tenant, this.db, this.select, this.resources);
   }
 
   /**
@@ -191,17 +219,19 @@ export class ClickHouseStore implements Store {
         query: `INSERT INTO ${this.db}.wal_positions SELECT source, max(wal_pos) FROM ${this.db}.spans WHERE ${rows} GROUP BY source`,
       });
       if (whole) {
-        for (const table of ['spans', 'trace_index']) {
+        for (const table of DAY_TABLES) {
           await this.client.command({ query: `ALTER TABLE ${this.db}.${table} DROP PARTITION ${Number(day)}` });
         }
       } else {
-        for (const table of ['spans', 'trace_index']) {
+        for (const table of DAY_TABLES) {
           await this.client.command({ query: `ALTER TABLE ${this.db}.${table} DELETE WHERE ${rows}` });
         }
         await this.waitForMutations();
       }
       dropped++;
     }
+    // A dropped day's resources are written again if spans of that day come.
+    if (dropped > 0) this.resourcesWritten.clear();
     return dropped;
   }
 
@@ -237,25 +267,35 @@ export class ClickHouseStore implements Store {
 
 /** One index row per (tenant, trace) of a batch, with the range of its spans' starts there. */
 function indexRows(spans: readonly Span[], owners: readonly Tenant[], day: number): Buffer {
-  const byTrace = new Map<string, { tenant: Tenant; traceId: string; first: bigint; last: bigint }>();
+  type Extent = { tenant: Tenant; traceId: string; first: bigint; last: bigint };
+  const byTenant = new Map<Tenant, Map<string, Extent>>();
+  let traces: Map<string, Extent> | undefined;
+  let tenant: Tenant | undefined;
+  let t: Extent | undefined;
   for (let i = 0; i < spans.length; i++) {
     const s = spans[i]!;
-    const id = `${owners[i]}\0${s.traceId}`;
-    const start = BigInt.asUintN(64, s.startTimeUnixNano);
-    const t = byTrace.get(id);
-    if (!t) byTrace.set(id, { tenant: owners[i]!, traceId: s.traceId, first: start, last: start });
-    else {
-      if (start < t.first) t.first = start;
-      if (start > t.last) t.last = start;
+    if (owners[i] !== tenant) {
+      tenant = owners[i]!;
+      traces = byTenant.get(tenant);
+      if (!traces) byTenant.set(tenant, (traces = new Map()));
+      t = undefined;
     }
+    // A trace's spans mostly come together: the previous span's extent is checked before the map.
+    if (t === undefined || t.traceId !== s.traceId) t = traces!.get(s.traceId);
+    const start = s.startTimeUnixNano;
+    if (t === undefined) traces!.set(s.traceId, (t = { tenant, traceId: s.traceId, first: start, last: start }));
+    else if (start < t.first) t.first = start;
+    else if (start > t.last) t.last = start;
   }
-  const w = new RowBinaryWriter(byTrace.size * 48 + 64);
-  for (const t of byTrace.values()) {
-    w.string(t.tenant);
-    w.hex(t.traceId);
-    w.u32(day);
-    w.u64(t.first);
-    w.u64(t.last);
+  const w = new RowBinaryWriter(4096);
+  for (const traces of byTenant.values()) {
+    for (const t of traces.values()) {
+      w.string(t.tenant);
+      w.hex(t.traceId);
+      w.u32(day);
+      w.u64(t.first);
+      w.u64(t.last);
+    }
   }
   return w.view();
 }
@@ -285,7 +325,8 @@ export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise
   try {
     await migrate(client, db);
     const authorization = `Basic ${Buffer.from(`${opts.username ?? 'default'}:${opts.password ?? ''}`).toString('base64')}`;
-    const store = new ClickHouseStore(client, db, opts.source ?? 'default', opts.now ?? nowNanos, { url: opts.url.replace(/\/+$/, ''), authorization });
+    const http = { url: opts.url.replace(/\/+$/, ''), authorization };
+    const store = new ClickHouseStore(client, db, opts.source ?? 'default', opts.now ?? nowNanos, http);
     await store.load();
     return store;
   } catch (err) {

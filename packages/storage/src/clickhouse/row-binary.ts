@@ -8,6 +8,8 @@
 /** A string of at most this many UTF-16 units has at most 127 UTF-8 bytes: its length fits in one LEB128 byte. */
 const ONE_BYTE_LENGTH = 42;
 
+const MAX_U64 = 2n ** 64n - 1n;
+
 export class RowBinaryWriter {
   bytes: Buffer;
   at = 0;
@@ -36,11 +38,12 @@ export class RowBinaryWriter {
 
   /** A UInt64: `n` modulo 2^64. */
   u64(n: bigint): void {
-    this.room(8).writeBigUInt64LE(BigInt.asUintN(64, n), this.at);
+    this.room(8).writeBigUInt64LE(n >= 0n && n <= MAX_U64 ? n : BigInt.asUintN(64, n), this.at);
     this.at += 8;
   }
 
-  private leb128(n: number): void {
+  /** A LEB128 length or count (of an array's elements). */
+  count(n: number): void {
     const b = this.room(5);
     while (n >= 0x80) {
       b[this.at++] = (n & 0x7f) | 0x80;
@@ -70,13 +73,13 @@ export class RowBinaryWriter {
       return;
     }
     const n = Buffer.byteLength(s, 'utf8');
-    this.leb128(n);
+    this.count(n);
     this.at += this.room(n).write(s, this.at, 'utf8');
   }
 
   /** A String from the first `n` bytes of `utf8`, already UTF-8. */
   utf8(utf8: Buffer, n: number): void {
-    this.leb128(n);
+    this.count(n);
     utf8.copy(this.room(n), this.at, 0, n);
     this.at += n;
   }
@@ -87,7 +90,7 @@ export class RowBinaryWriter {
   }
 
   strings(list: readonly string[]): void {
-    this.leb128(list.length);
+    this.count(list.length);
     for (const s of list) this.string(s);
   }
 

@@ -11,7 +11,7 @@ const pairIn = (keys: string, values: string, k: string, v: string): string =>
   `arrayExists((k, v) -> k = ${str(k)} AND v = ${str(v)}, ${keys}, ${values})`;
 
 /** A WHERE clause: the tenant's spans meeting every condition of `q`. */
-export function whereSpans(tenant: Tenant, q: SpanConditions): string {
+export function whereSpans(db: string, tenant: Tenant, q: SpanConditions): string {
   const where = [`tenant = ${str(tenant)}`];
   if (q.service !== undefined) where.push(`service = ${str(q.service)}`);
   if (q.operation !== undefined) where.push(`name = ${str(q.operation)}`);
@@ -24,7 +24,8 @@ export function whereSpans(tenant: Tenant, q: SpanConditions): string {
     if (k === 'error' && v === 'true') where.push(`status = ${StatusCode.ERROR}`);
     else {
       where.push(
-        `(${pairIn('attr_keys', 'attr_values', k, v)} OR ${pairIn('res_keys', 'res_values', k, v)} OR ${pairIn('event_keys', 'event_values', k, v)})`,
+        `(${pairIn('attr_keys', 'attr_values', k, v)} OR ${pairIn('event_keys', 'event_values', k, v)}
+          OR resource_id IN (SELECT id FROM ${db}.resources WHERE tenant = ${str(tenant)} AND ${pairIn('res_keys', 'res_values', k, v)}))`,
       );
     }
   }

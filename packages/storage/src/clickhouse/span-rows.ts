@@ -1,24 +1,26 @@
-import type { AnyValue, Attributes, Span, SpanId, SpanKind, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
-import { anyValueToString, serviceName, spanOutline } from '@clew/model';
+import type { AnyValue, Attributes, Resource, Span, SpanId, SpanKind, Tenant, TraceId, UnixNanos } from '@clew/model';
+import { anyValueToString } from '@clew/model';
 import { ByteWriter } from '../duckdb/byte-writer.js';
-import { decodeBody, decodeResource, decodeScope, encodeResource, encodeScope, statusCode, writeBody } from '../duckdb/span-codec.js';
+import { decodeBody, decodeScope, encodeScope, statusCode, writeBody } from '../duckdb/span-codec.js';
+import { missingResource } from './resources.js';
 import { RowBinaryWriter } from './row-binary.js';
 import { PID, SID, TID } from './sql.js';
 
 /**
  * The columns of the spans INSERT, in the order appendRow writes them (RowBinary has no names). What repeats along
- * a batch is written once and copied: the (source, wal_pos, day) of the append, each resource's and each scope's.
+ * a batch is written once and copied: the (source, wal_pos, day) of the append, and each scope.
  */
 export const INSERT_COLUMNS =
   'tenant, service, name, start, dur, trace_id, span_id, parent_id, kind, status, attr_keys, attr_values, attr_types, ' +
-  'event_keys, event_values, body, source, wal_pos, day, res_keys, res_values, resource, scope';
+  'event_keys, event_values, body, source, wal_pos, day, resource_id, scope';
 
 /** The columns toSpan reads back, ids as hex. */
-export const READ_COLUMNS = `${TID} AS tid, ${SID} AS sid, ${PID} AS pid, start, dur, name, kind, status, attr_keys, attr_values, attr_types, resource, scope, body`;
+export const READ_COLUMNS = `${TID} AS tid, ${SID} AS sid, ${PID} AS pid, service, start, dur, name, kind, status, attr_keys, attr_values, attr_types, toString(resource_id) AS rid, scope, body`;
 export interface ReadRow {
   tid: string;
   sid: string;
   pid: string;
+  service: string;
   start: string;
   dur: string;
   name: string;
@@ -27,7 +29,7 @@ export interface ReadRow {
   attr_keys: string[];
   attr_values: string[];
   attr_types: string;
-  resource: string;
+  rid: string;
   scope: string;
   body: string;
 }
@@ -35,30 +37,49 @@ export interface ReadRow {
 export const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
-/** The letter of a value's type, as value-codec writes it; `a` and `k` (nested values) are also kept in `body`. */
-function typeLetter(v: AnyValue): string {
+/** The letter of a value's type (a char code), as value-codec writes it; `a` and `k` (nested) are also kept in `body`. */
+function typeLetter(v: AnyValue): number {
   switch (v.type) {
     case 'string':
-      return 's';
+      return 0x73; // s
     case 'bool':
-      return 'b';
+      return 0x62; // b
     case 'int':
-      return 'i';
+      return 0x69; // i
     case 'double':
       // String(-0) is "0": the sign rides in the letter.
-      return Object.is(v.value, -0) ? 'z' : 'd';
+      return Object.is(v.value, -0) ? 0x7a : 0x64; // z, d
     case 'bytes':
-      return 'y';
+      return 0x79; // y
     case 'empty':
-      return 'e';
+      return 0x65; // e
     case 'array':
-      return 'a';
+      return 0x61; // a
     case 'kvlist':
-      return 'k';
+      return 0x6b; // k
   }
 }
 
-const NESTED = /[ak]/;
+/** Array(String) of the keys, then Array(String) of the values as text. */
+function writeAttributeArrays(w: RowBinaryWriter, attrs: Attributes): void {
+  w.count(attrs.length);
+  for (const kv of attrs) w.string(kv.key);
+  w.count(attrs.length);
+  for (const kv of attrs) w.string(kv.value.type === 'string' ? kv.value.value : anyValueToString(kv.value));
+}
+
+/** The attr_types String (one letter per attribute); whether any value is nested. */
+function writeTypes(w: RowBinaryWriter, attrs: Attributes): boolean {
+  w.count(attrs.length);
+  let nested = false;
+  for (const kv of attrs) {
+    const letter = typeLetter(kv.value);
+    if (letter === 0x61 || letter === 0x6b) nested = true;
+    w.u8(letter);
+  }
+  return nested;
+}
+
 
 /** The value back from its text and type letter; nested ones (`a`, `k`) come from `body` instead. */
 function fromText(text: string, type: string): AnyValue {
@@ -82,22 +103,16 @@ function fromText(text: string, type: string): AnyValue {
   }
 }
 
-/** The parts of a row that repeat along a batch, encoded once each. */
-export class RepeatedParts {
+/** Each scope of a batch, encoded once (decoders hand out one object per scope). */
+export class BatchScopes {
   private readonly parts = new Map<object, Buffer>();
 
-  /** res_keys, res_values and the encoded resource; then the encoded scope. */
-  of(o: Span['resource'] | Span['scope'], kind: 'resource' | 'scope'): Buffer {
-    let part = this.parts.get(o);
+  of(scope: Span['scope']): Buffer {
+    let part = this.parts.get(scope);
     if (part === undefined) {
       const w = new RowBinaryWriter(256);
-      if (kind === 'resource') {
-        const r = o as Span['resource'];
-        w.strings(r.attributes.map((kv) => kv.key));
-        w.strings(r.attributes.map((kv) => anyValueToString(kv.value)));
-        w.string(encodeResource(r));
-      } else w.string(encodeScope(o as Span['scope']));
-      this.parts.set(o, (part = Buffer.from(w.view())));
+      w.string(encodeScope(scope));
+      this.parts.set(scope, (part = Buffer.from(w.view())));
     }
     return part;
   }
@@ -105,14 +120,23 @@ export class RepeatedParts {
 
 /**
  * Writes the row of a span. Throws a RangeError for what the table cannot hold (an id that is not lowercase hex of
- * the right length), before anything is sent. `append` is the encoded (source, wal_pos, day) of the batch.
+ * the right length), before anything is sent. `append` is the encoded (source, wal_pos, day) of the batch; the
+ * resource is stored apart (resources.ts), under `resourceId`.
  */
-export function appendRow(w: RowBinaryWriter, s: Span, tenant: Tenant, append: Buffer, repeated: RepeatedParts): void {
+export function appendRow(
+  w: RowBinaryWriter,
+  s: Span,
+  tenant: Tenant,
+  service: string,
+  append: Buffer,
+  resourceId: bigint,
+  scopes: BatchScopes,
+): void {
   if (!TRACE_ID.test(s.traceId)) throw new RangeError(`not a trace id: ${JSON.stringify(s.traceId)}`);
   if (!SPAN_ID.test(s.spanId)) throw new RangeError(`not a span id: ${JSON.stringify(s.spanId)}`);
   if (s.parentSpanId !== null && !SPAN_ID.test(s.parentSpanId)) throw new RangeError(`not a parent span id: ${JSON.stringify(s.parentSpanId)}`);
   w.string(tenant);
-  w.string(serviceName(s.resource));
+  w.string(service);
   w.string(s.name);
   w.u64(s.startTimeUnixNano);
   w.u64(s.endTimeUnixNano - s.startTimeUnixNano);
@@ -126,25 +150,25 @@ export function appendRow(w: RowBinaryWriter, s: Span, tenant: Tenant, append: B
   w.u8(s.kind & 0xff);
   w.u8(s.status.code & 0xff);
   const attrs = s.attributes;
-  w.strings(attrs.map((kv) => kv.key));
-  w.strings(attrs.map((kv) => anyValueToString(kv.value)));
-  let types = '';
-  for (const kv of attrs) types += typeLetter(kv.value);
-  w.string(types);
-  const eventAttrs = s.events.length === 0 ? [] : s.events.flatMap((e) => e.attributes);
-  w.strings(eventAttrs.map((kv) => kv.key));
-  w.strings(eventAttrs.map((kv) => anyValueToString(kv.value)));
+  writeAttributeArrays(w, attrs);
+  const nested = writeTypes(w, attrs);
+  if (s.events.length === 0) {
+    w.count(0);
+    w.count(0);
+  } else writeAttributeArrays(w, s.events.flatMap((e) => e.attributes));
   // The body: nested attribute values (their text is not lossless), events and rare fields; most spans have none.
-  const nested = NESTED.test(types) ? attrs.filter((kv) => kv.value.type === 'array' || kv.value.type === 'kvlist') : [];
   body.at = 0;
-  writeBody(body, nested.length === attrs.length ? s : { ...s, attributes: nested });
+  const kept = nested ? attrs.filter((kv) => kv.value.type === 'array' || kv.value.type === 'kvlist') : NONE;
+  // The span with only those attributes, every other field read through the prototype rather than copied.
+  writeBody(body, Object.create(s, { attributes: { value: kept } }) as Span);
   w.utf8(body.bytes, body.at);
   w.raw(append);
-  w.raw(repeated.of(s.resource, 'resource'));
-  w.raw(repeated.of(s.scope, 'scope'));
+  w.u64(resourceId);
+  w.raw(scopes.of(s.scope));
 }
 
 const body = new ByteWriter(1024);
+const NONE: Attributes = [];
 
 /** The encoded (source, wal_pos, day) of an append, repeated on each of its rows. */
 export function appendPart(source: string, walPos: bigint, day: number): Buffer {
@@ -155,8 +179,11 @@ export function appendPart(source: string, walPos: bigint, day: number): Buffer 
   return Buffer.from(w.view());
 }
 
-/** A span back from its row, exactly as appended. Resources and scopes repeat: `cache` decodes each text once. */
-export function toSpan(r: ReadRow, cache: Map<string, unknown>): Span {
+/**
+ * A span back from its row, exactly as appended, with its resource from `resources` (by id). Scopes repeat: `cache`
+ * decodes each text once.
+ */
+export function toSpan(r: ReadRow, resources: ReadonlyMap<string, Resource>, cache: Map<string, unknown>): Span {
   const start = BigInt(r.start) as UnixNanos;
   const { attributes: nested, events, rest } = decodeBody(r.body, start);
   let n = 0;
@@ -164,8 +191,7 @@ export function toSpan(r: ReadRow, cache: Map<string, unknown>): Span {
     const type = r.attr_types[i]!;
     return { key, value: type === 'a' || type === 'k' ? nested[n++]!.value : fromText(r.attr_values[i]!, type) };
   });
-  let resource = cache.get(r.resource) as Span['resource'] | undefined;
-  if (resource === undefined) cache.set(r.resource, (resource = decodeResource(r.resource)));
+  const resource = resources.get(r.rid) ?? missingResource(r.service);
   let scope = cache.get(r.scope) as Span['scope'] | undefined;
   if (scope === undefined) cache.set(r.scope, (scope = decodeScope(r.scope)));
   return {
@@ -189,6 +215,3 @@ export function toSpan(r: ReadRow, cache: Map<string, unknown>): Span {
     scope,
   };
 }
-
-/** The outline of a row (decoding it whole: outlines of ClickHouse rows skip nothing yet). */
-export const toOutline = (r: ReadRow, cache: Map<string, unknown>): SpanOutline => spanOutline(toSpan(r, cache));

@@ -1,5 +1,5 @@
 import type { Span, SpanId, SpanKind, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
-import { compareSpanOrder } from '@clew/model';
+import { compareSpanOrder, spanOutline } from '@clew/model';
 import type {
   Operation,
   OperationQuery,
@@ -17,7 +17,8 @@ import { HEATMAP_BUCKETS_PER_DOUBLING } from '../span-comparison.js';
 import { countAttributes } from './attribute-counts.js';
 import { atOrAfter, extentsSql, matchedTraces, whereSpans } from './search-sql.js';
 import type { ReadRow } from './span-rows.js';
-import { READ_COLUMNS, toOutline, toSpan, TRACE_ID } from './span-rows.js';
+import type { ResourceCache } from './resources.js';
+import { READ_COLUMNS, toSpan, TRACE_ID } from './span-rows.js';
 import { checkTenant, DURATION, END, idLit, PID, SID, str, TID, u64 } from './sql.js';
 
 /** Runs a SELECT and returns its rows (JSONEachRow: 64-bit numbers arrive as decimal strings). */
@@ -35,8 +36,16 @@ export class ClickHouseTenantReader implements SpanReader {
     readonly tenant: Tenant,
     private readonly db: string,
     private readonly select: Select,
+    private readonly resources: ResourceCache,
   ) {
     checkTenant(tenant);
+  }
+
+  /** The spans of rows, with their resources. */
+  private async spansOf(rows: readonly ReadRow[]): Promise<Span[]> {
+    const resources = await this.resources.get(this.tenant, rows.map((r) => r.rid));
+    const cache = new Map<string, unknown>();
+    return rows.map((r) => toSpan(r, resources, cache));
   }
 
   /**
@@ -64,27 +73,22 @@ export class ClickHouseTenantReader implements SpanReader {
 
   /** The whole trace, whatever the window: a window only narrows where to look, and the index already does. */
   async getTrace(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<Span[]> {
-    const cache = new Map<string, unknown>();
-    return (await this.traceRows<ReadRow>([traceId], READ_COLUMNS)).map((r) => toSpan(r, cache));
+    return this.spansOf(await this.traceRows<ReadRow>([traceId], READ_COLUMNS));
   }
 
   async getTraceOutline(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    const cache = new Map<string, unknown>();
-    return (await this.traceRows<ReadRow>([traceId], READ_COLUMNS)).map((r) => toOutline(r, cache)).sort(compareSpanOrder);
+    return (await this.getTrace(traceId)).map(spanOutline).sort(compareSpanOrder);
   }
 
   async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
     const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
     if (out.size === 0) return out;
-    const cache = new Map<string, unknown>();
-    for (const r of await this.traceRows<ReadRow>([...out.keys()], READ_COLUMNS)) {
-      out.get(r.tid as TraceId)?.push(toSpan(r, cache));
-    }
+    for (const s of await this.spansOf(await this.traceRows<ReadRow>([...out.keys()], READ_COLUMNS))) out.get(s.traceId)?.push(s);
     return out;
   }
 
   async findTraces(q: TraceQuery): Promise<TraceSearchResult> {
-    const where = whereSpans(this.tenant, q);
+    const where = whereSpans(this.db, this.tenant, q);
     const t = matchedTraces(this.db, where);
     const anchor = atOrAfter(q.anchor);
     const limit = Math.max(1, Math.trunc(q.limit));
@@ -155,7 +159,7 @@ export class ClickHouseTenantReader implements SpanReader {
   }
 
   async tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {
-    const where = whereSpans(this.tenant, q);
+    const where = whereSpans(this.db, this.tenant, q);
     const ids = `SELECT DISTINCT trace_id FROM ${this.db}.spans WHERE ${where}`;
     const pick = `SELECT trace_id FROM (${ids}) ORDER BY sipHash64(trace_id), trace_id LIMIT ${Math.max(1, Math.trunc(max))}`;
     const [totals, rows] = await Promise.all([
@@ -181,7 +185,7 @@ export class ClickHouseTenantReader implements SpanReader {
       `SELECT intDiv(start - ${u64(q.filter.start)}, ${u64(step)}) AS t,
          toInt32(floor(log2(greatest(${DURATION}, toUInt64(1))) * ${HEATMAP_BUCKETS_PER_DOUBLING})) AS d,
          count() AS n, countIf(status = 2) AS errors
-       FROM ${this.db}.spans WHERE ${whereSpans(this.tenant, q.filter)} GROUP BY t, d ORDER BY t, d`,
+       FROM ${this.db}.spans WHERE ${whereSpans(this.db, this.tenant, q.filter)} GROUP BY t, d ORDER BY t, d`,
     );
     let total = 0;
     let errors = 0;
@@ -195,7 +199,7 @@ export class ClickHouseTenantReader implements SpanReader {
   }
 
   attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
-    return countAttributes(this.select, `${this.db}.spans`, whereSpans(this.tenant, q.filter), q);
+    return countAttributes(this.select, `${this.db}.spans`, whereSpans(this.db, this.tenant, q.filter), q, (ids) => this.resources.get(this.tenant, ids));
   }
 
   async services(): Promise<string[]> {
