@@ -59,7 +59,7 @@ describe('ClickHouseStore: several writers', () => {
     const store = await open(db, 'collector-1');
     const spans = trace(0);
     // The index row of an append whose spans never landed.
-    await run(`INSERT INTO ${db}.trace_index SELECT 'default', unhex('${spans[0]!.traceId}'), ${Number(NOON / 86_400_000_000_000n)}, 0, 0`);
+    await run(`INSERT INTO ${db}.trace_index SELECT 'default', unhex('${spans[0]!.traceId}'), ${Number(NOON / 86_400_000_000_000n)}, 0, 0, [], []`);
     expect(await store.getTrace(spans[0]!.traceId)).toEqual([]);
     expect(await store.lastWalPosition()).toBe(0n);
     await store.append(spans, 1n);

@@ -104,17 +104,19 @@ export class ClickHouseStore implements Store {
       const w = new RowBinaryWriter(Math.max(4096, spans.length * 320));
       const append = appendPart(this.source, pos, day);
       const resources = new BatchResources();
+      const services = new Array<string>(spans.length);
       const scopes = new BatchScopes();
       for (let i = 0; i < spans.length; i++) {
         const s = spans[i]!;
         const tenant = owners[i]!;
         const resource = resources.of(s.resource);
+        services[i] = resource.service;
         const key = `${tenant}\0${resource.id}`;
         if (!this.resourcesWritten.has(key) && !newResources.has(key)) newResources.set(key, { tenant, day, resource });
         appendRow(w, s, tenant, resource.service, append, resource.id, scopes);
       }
       rows = w.view();
-      index = indexRows(spans, owners, day);
+      index = indexRows(spans, owners, services, day);
     } catch (err) {
       throw new StoreError(`ClickHouse append of ${spans.length} spans refused: ${(err as Error).message}`, false, { cause: err });
     }
@@ -126,7 +128,7 @@ export class ClickHouseStore implements Store {
           await this.insertRowBinary(`${this.db}.resources (tenant, day, id, res_keys, res_values, resource)`, resourceRows([...newResources.values()]));
           for (const key of newResources.keys()) this.resourcesWritten.add(key);
         }
-        await this.insertRowBinary(`${this.db}.trace_index (tenant, trace_id, day, first, last)`, index);
+        await this.insertRowBinary(`${this.db}.trace_index (tenant, trace_id, day, first, last, services, names)`, index);
         await this.insertRowBinary(`${this.db}.spans (${INSERT_COLUMNS})`, rows);
       }
     } catch (err) {
@@ -265,9 +267,9 @@ export class ClickHouseStore implements Store {
   }
 }
 
-/** One index row per (tenant, trace) of a batch, with the range of its spans' starts there. */
-function indexRows(spans: readonly Span[], owners: readonly Tenant[], day: number): Buffer {
-  type Extent = { tenant: Tenant; traceId: string; first: bigint; last: bigint };
+/** One index row per (tenant, trace) of a batch: the range of its spans' starts there, its (service, operation) pairs. */
+function indexRows(spans: readonly Span[], owners: readonly Tenant[], services: readonly string[], day: number): Buffer {
+  type Extent = { tenant: Tenant; traceId: string; first: bigint; last: bigint; ops: Map<string, [string, string]> };
   const byTenant = new Map<Tenant, Map<string, Extent>>();
   let traces: Map<string, Extent> | undefined;
   let tenant: Tenant | undefined;
@@ -283,9 +285,11 @@ function indexRows(spans: readonly Span[], owners: readonly Tenant[], day: numbe
     // A trace's spans mostly come together: the previous span's extent is checked before the map.
     if (t === undefined || t.traceId !== s.traceId) t = traces!.get(s.traceId);
     const start = s.startTimeUnixNano;
-    if (t === undefined) traces!.set(s.traceId, (t = { tenant, traceId: s.traceId, first: start, last: start }));
+    if (t === undefined) traces!.set(s.traceId, (t = { tenant, traceId: s.traceId, first: start, last: start, ops: new Map() }));
     else if (start < t.first) t.first = start;
     else if (start > t.last) t.last = start;
+    const op = `${services[i]}\0${s.name}`;
+    if (!t.ops.has(op)) t.ops.set(op, [services[i]!, s.name]);
   }
   const w = new RowBinaryWriter(4096);
   for (const traces of byTenant.values()) {
@@ -295,6 +299,10 @@ function indexRows(spans: readonly Span[], owners: readonly Tenant[], day: numbe
       w.u32(day);
       w.u64(t.first);
       w.u64(t.last);
+      w.count(t.ops.size);
+      for (const [service] of t.ops.values()) w.string(service);
+      w.count(t.ops.size);
+      for (const [, name] of t.ops.values()) w.string(name);
     }
   }
   return w.view();

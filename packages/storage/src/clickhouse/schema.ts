@@ -25,9 +25,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
  *     type letter per attribute (`attr_types`) that makes the text lossless; arrays and kvlists, whose text is not,
  *     are also in `body`, which holds the rest (events, links, rare fields) in the DuckDB store's span codec;
  *   - event attributes as text (event_keys/event_values) for search, beside their lossless form in `body`.
- * trace_index: (tenant, trace_id) → ingest day and the range of the trace's span starts there, ordered by trace id
- *   as Jaeger's ClickHouse backend does: a trace by id reads only that day, and only the granules of each
- *   (service, operation) whose starts overlap the range.
+ * trace_index: (tenant, trace_id) → ingest day, the range of the trace's span starts there and its distinct
+ *   (service, operation) pairs (parallel arrays), ordered by trace id as Jaeger's ClickHouse backend does. With all
+ *   three a trace by id names the spans' primary key prefix and start range, so ClickHouse reads a granule or two per
+ *   pair and part instead of the day's trace_id column (52k rows read instead of 627k at 1M spans, one part).
  * resources: (tenant, id) → the resource's attributes as text (res_keys/res_values, for search and comparison) and
  *   its encoded form, per ingest day (so that retention drops them with their spans). Each store writes a resource
  *   once a day, in an INSERT before the spans that name it; several collectors may write the same one (Replacing
@@ -69,7 +70,8 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string[]> = [
       tenant String, day UInt32, id UInt64, res_keys Array(String), res_values Array(String), resource String
     ) ENGINE = ReplacingMergeTree PARTITION BY day ORDER BY (tenant, id)`,
     `CREATE TABLE ${db}.trace_index (
-      tenant String, trace_id FixedString(16), day UInt32, first UInt64, last UInt64
+      tenant String, trace_id FixedString(16), day UInt32, first UInt64, last UInt64,
+      services Array(String), names Array(String)
     ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id)`,
   ],
 ];

@@ -49,20 +49,30 @@ export class ClickHouseTenantReader implements SpanReader {
   }
 
   /**
-   * The tenant's spans of the traces, with `columns` (and `tid`). The trace index gives, per day, the range of their
-   * span starts; the spans query asks for those ranges, which the primary key turns into a few granules of each
-   * (service, operation), and only there reads trace_id (PREWHERE) and then the wide columns of the matching rows.
+   * The tenant's spans of the traces, with `columns` (and `tid`). The trace index gives, per trace and day, the range
+   * of its span starts and its (service, operation) pairs: with them the primary key narrows the spans read to a
+   * granule or two per pair and part, where ClickHouse reads trace_id (PREWHERE), then the wide columns of the
+   * matching rows.
    */
   private async traceRows<T>(traceIds: readonly TraceId[], columns: string): Promise<T[]> {
     const valid = [...new Set(traceIds)].filter((id) => TRACE_ID.test(id));
     if (valid.length === 0) return [];
     const ids = valid.map(idLit).join(', ');
     const own = `tenant = ${str(this.tenant)}`;
-    const ranges = await this.select<{ day: number; first: string; last: string }>(
-      `SELECT day, min(first) AS first, max(last) AS last FROM ${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids}) GROUP BY day`,
+    const found = await this.select<{ day: number; first: string; last: string; ops: Array<[string, string]> }>(
+      `SELECT day, min(first) AS first, max(last) AS last, groupUniqArrayArray(arrayMap((s, n) -> (s, n), services, names)) AS ops
+       FROM ${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids}) GROUP BY trace_id, day`,
     );
-    if (ranges.length === 0) return [];
-    const where = ranges.map((r) => `(day = ${Number(r.day)} AND start >= ${u64(BigInt(r.first))} AND start <= ${u64(BigInt(r.last))})`).join(' OR ');
+    // An index row without pairs is one whose spans never landed (a crash between the INSERTs): nothing to read.
+    const where = found
+      .filter((r) => r.ops.length > 0)
+      .map(
+        (r) =>
+          `(day = ${Number(r.day)} AND start >= ${u64(BigInt(r.first))} AND start <= ${u64(BigInt(r.last))}
+            AND (service, name) IN (${r.ops.map(([service, name]) => `(${str(service)}, ${str(name)})`).join(', ')}))`,
+      )
+      .join(' OR ');
+    if (where === '') return [];
     return this.select<T>(
       `SELECT ${TID} AS tid, ${columns} FROM ${this.db}.spans
        PREWHERE trace_id IN (${ids})
@@ -100,11 +110,14 @@ export class ClickHouseTenantReader implements SpanReader {
         : `SELECT ${TID} AS tid, s FROM (SELECT trace_id, s FROM (${t}) WHERE ${anchor})
            ANY LEFT JOIN (${extentsSql(this.db, this.tenant, `SELECT trace_id FROM (${t})`)}) USING (trace_id)
            ORDER BY ${sort === 'duration' ? 'extent' : 'n'} DESC, s DESC, trace_id ASC LIMIT ${offset}, ${limit}`;
-    const [counts, newest, page] = await Promise.all([
+    // The newest match is the first of the first page by start: then it needs no query of its own.
+    const newestIsFirst = sort === 'start' && offset === 0;
+    const [counts, page, newestAlone] = await Promise.all([
       this.select<{ everything: string; total: string }>(`SELECT count() AS everything, countIf(${anchor}) AS total FROM (${t})`),
-      this.select<{ tid: string; s: string }>(`SELECT ${TID} AS tid, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT 1`),
       this.select<{ tid: string; s: string }>(pageSql),
+      newestIsFirst ? [] : this.select<{ tid: string; s: string }>(`SELECT ${TID} AS tid, s FROM (${t}) WHERE ${anchor} ORDER BY s DESC, trace_id ASC LIMIT 1`),
     ]);
+    const newest = newestIsFirst ? page : newestAlone;
     const everything = Number(counts[0]?.everything ?? 0);
     const total = Number(counts[0]?.total ?? 0);
     const traces = await this.matchedSpans(where, page);
