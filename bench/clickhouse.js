@@ -3,6 +3,8 @@
 //
 //   npx tsc -b && node bench/clickhouse.js                 # 1M spans
 //   CLEW_BENCH_SPANS=200000 node bench/clickhouse.js       # a quick run
+//   node --expose-gc bench/clickhouse.js                   # collects the generator's garbage before each append,
+//                                                          # so that the Node CPU figure is the store's own
 //
 // Prints append throughput in batches of CLEW_BENCH_BATCH spans (default 50,000; wall clock, and the Node process's
 // CPU per span: encoding and sending, not the server's), bytes per span on disk after OPTIMIZE … FINAL with the
@@ -56,6 +58,7 @@ try {
   let wal = 0n;
   let pending = [];
   const flush = async () => {
+    globalThis.gc?.();
     const t = performance.now();
     const c = cpuNow();
     await store.append(pending, ++wal);

@@ -269,7 +269,7 @@ export class ClickHouseStore implements Store {
 
 /** One index row per (tenant, trace) of a batch: the range of its spans' starts there, its (service, operation) pairs. */
 function indexRows(spans: readonly Span[], owners: readonly Tenant[], services: readonly string[], day: number): Buffer {
-  type Extent = { tenant: Tenant; traceId: string; first: bigint; last: bigint; ops: Map<string, [string, string]> };
+  type Extent = { tenant: Tenant; traceId: string; first: bigint; last: bigint; ops: Map<string, Set<string>> };
   const byTenant = new Map<Tenant, Map<string, Extent>>();
   let traces: Map<string, Extent> | undefined;
   let tenant: Tenant | undefined;
@@ -288,8 +288,9 @@ function indexRows(spans: readonly Span[], owners: readonly Tenant[], services: 
     if (t === undefined) traces!.set(s.traceId, (t = { tenant, traceId: s.traceId, first: start, last: start, ops: new Map() }));
     else if (start < t.first) t.first = start;
     else if (start > t.last) t.last = start;
-    const op = `${services[i]}\0${s.name}`;
-    if (!t.ops.has(op)) t.ops.set(op, [services[i]!, s.name]);
+    const names = t.ops.get(services[i]!);
+    if (names === undefined) t.ops.set(services[i]!, new Set([s.name]));
+    else names.add(s.name);
   }
   const w = new RowBinaryWriter(4096);
   for (const traces of byTenant.values()) {
@@ -299,10 +300,12 @@ function indexRows(spans: readonly Span[], owners: readonly Tenant[], services: 
       w.u32(day);
       w.u64(t.first);
       w.u64(t.last);
-      w.count(t.ops.size);
-      for (const [service] of t.ops.values()) w.string(service);
-      w.count(t.ops.size);
-      for (const [, name] of t.ops.values()) w.string(name);
+      let n = 0;
+      for (const names of t.ops.values()) n += names.size;
+      w.count(n);
+      for (const [service, names] of t.ops) for (let k = 0; k < names.size; k++) w.string(service);
+      w.count(n);
+      for (const names of t.ops.values()) for (const name of names) w.string(name);
     }
   }
   return w.view();

@@ -159,8 +159,7 @@ export function appendRow(
   // The body: nested attribute values (their text is not lossless), events and rare fields; most spans have none.
   body.at = 0;
   const kept = nested ? attrs.filter((kv) => kv.value.type === 'array' || kv.value.type === 'kvlist') : NONE;
-  // The span with only those attributes, every other field read through the prototype rather than copied.
-  writeBody(body, Object.create(s, { attributes: { value: kept } }) as Span);
+  writeBody(body, { ...s, attributes: kept });
   w.utf8(body.bytes, body.at);
   w.raw(append);
   w.u64(resourceId);
