@@ -72,7 +72,7 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string[]> = [
     `CREATE TABLE ${db}.trace_index (
       tenant String, trace_id FixedString(16), day UInt32, first UInt64, last UInt64,
       services Array(String), names Array(String)
-    ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id)`,
+    ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id) SETTINGS index_granularity = 1024`,
   ],
 ];
 

@@ -59,7 +59,6 @@ export class ClickHouseTenantReader implements SpanReader {
     if (valid.length === 0) return [];
     const ids = valid.map(idLit).join(', ');
     const own = `tenant = ${str(this.tenant)}`;
-    if (valid.length === 1) return this.oneTraceRows<T>(ids, own, columns);
     const found = await this.select<{ day: number; first: string; last: string; ops: Array<[string, string]> }>(
       `SELECT day, min(first) AS first, max(last) AS last, groupUniqArrayArray(arrayMap((s, n) -> (s, n), services, names)) AS ops
        FROM ${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids}) GROUP BY trace_id, day`,
@@ -78,25 +77,6 @@ export class ClickHouseTenantReader implements SpanReader {
       `SELECT ${TID} AS tid, ${columns} FROM ${this.db}.spans
        PREWHERE trace_id IN (${ids})
        WHERE ${own} AND (${where})
-       ORDER BY trace_id, start, span_id`,
-    );
-  }
-
-  /**
-   * traceRows of one trace in one statement: 18.16 prunes the primary key with IN and scalar subqueries over the
-   * index (12k rows read at 1M spans in one part, as with literals), which saves the index's round trip. A trace in
-   * several days gets one start range over them all, so several traces (whose starts lie far apart) take the two
-   * statements instead.
-   */
-  private oneTraceRows<T>(ids: string, own: string, columns: string): Promise<T[]> {
-    const index = `${this.db}.trace_index WHERE ${own} AND trace_id IN (${ids})`;
-    return this.select<T>(
-      `SELECT ${TID} AS tid, ${columns} FROM ${this.db}.spans
-       PREWHERE trace_id IN (${ids})
-       WHERE ${own} AND day IN (SELECT day FROM ${index})
-         AND start >= (SELECT min(first) FROM ${index}) AND start <= (SELECT max(last) FROM ${index})
-         AND (service, name) IN (SELECT tupleElement(p, 1), tupleElement(p, 2) FROM (
-           SELECT arrayJoin(arrayMap((s, n) -> (s, n), services, names)) AS p FROM ${index}))
        ORDER BY trace_id, start, span_id`,
     );
   }
