@@ -67,6 +67,23 @@ describe('ClickHouseStore: several writers', () => {
     await store.close();
   });
 
+  it('migrates a version-1 database to version 2, keeping each source its walPosition', async () => {
+    const db = fresh();
+    await run(`CREATE DATABASE ${db}`);
+    await run(`CREATE TABLE ${db}.schema_version (version UInt32) ENGINE = MergeTree ORDER BY version`);
+    await run(`INSERT INTO ${db}.schema_version VALUES (1)`);
+    await run(`CREATE TABLE ${db}.spans (tenant String, source String, wal_pos UInt64, day UInt32) ENGINE = MergeTree ORDER BY tenant`);
+    await run(`CREATE TABLE ${db}.trace_index (tenant String, trace_id String) ENGINE = MergeTree ORDER BY tenant`);
+    await run(`CREATE TABLE ${db}.wal_positions (source String, wal_pos UInt64) ENGINE = MergeTree ORDER BY source`);
+    await run(`INSERT INTO ${db}.spans VALUES ('default', 'collector-1', 7, 1), ('default', 'collector-1', 5, 1)`);
+    const store = await open(db, 'collector-1');
+    expect(await store.lastWalPosition()).toBe(7n);
+    await store.append(trace(0), 8n);
+    expect((await store.findTraces({ limit: 10 })).total).toBe(1);
+    expect(await run(`SELECT arraySort(groupArray(version)) FROM ${db}.schema_version`)).toBe('[1,2]');
+    await store.close();
+  });
+
   it('records its schema version once, and reopens without migrating again', async () => {
     const db = fresh();
     await (await open(db, 'a')).close();
