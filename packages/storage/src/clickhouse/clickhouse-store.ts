@@ -111,8 +111,12 @@ export class ClickHouseStore implements Store {
         const tenant = owners[i]!;
         const resource = resources.of(s.resource);
         services[i] = resource.service;
-        const key = `${tenant}\0${resource.id}`;
-        if (!this.resourcesWritten.has(key) && !newResources.has(key)) newResources.set(key, { tenant, day, resource });
+        // Checked once per resource and tenant of the batch (most batches have one tenant).
+        if (resource.checkedFor !== tenant) {
+          resource.checkedFor = tenant;
+          const key = `${tenant}\0${resource.id}`;
+          if (!this.resourcesWritten.has(key) && !newResources.has(key)) newResources.set(key, { tenant, day, resource });
+        }
         appendRow(w, s, tenant, resource.service, append, resource.id, scopes);
       }
       rows = w.view();

@@ -13,6 +13,8 @@ export interface StoredResource {
   readonly attributes: Resource['attributes'];
   /** serviceName of the resource, the spans' `service`. */
   readonly service: string;
+  /** The last tenant of the batch whose need for this resource's row was checked (an append's bookkeeping). */
+  checkedFor?: Tenant;
 }
 
 /** Each resource object of a batch, encoded and hashed once (decoders hand out one object per resource). */
