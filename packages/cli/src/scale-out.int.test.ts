@@ -2,7 +2,6 @@
 // ClickHouse, a query node (another process, with no spans of its own) answers for them; a collector killed with -9
 // mid-stream loses nothing it acknowledged, and comes back without duplicates.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -10,6 +9,7 @@ import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClickHouseServer } from '@clew/testing/clickhouse-server';
 import type { ClewProcess } from '@clew/testing/clew-process';
+import { freePort } from '@clew/testing/free-port';
 import { getJson, startClewProcess } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
 
@@ -119,18 +119,6 @@ describe('a collector and a query node over one ClickHouse', () => {
     expect(await count('SELECT uniqExact(trace_id, span_id) FROM clew_kill.spans')).toBe(20 * 8);
   });
 });
-
-/** A port the OS says is free now (each collector's peers list names the others' ports before they start). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('two collectors sharing tail sampling, and a query node, over one ClickHouse', () => {
   it("keeps every error trace whole though its halves reached different collectors, and the query node reads it", async () => {

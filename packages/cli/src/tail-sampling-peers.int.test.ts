@@ -1,28 +1,16 @@
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClewProcess } from '@clew/testing/clew-process';
+import { freePort } from '@clew/testing/free-port';
 import { getJson, startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { hashToken } from '@clew/server';
 import { exportWith, recordSpans } from './testing/otel.js';
 
 const SERVICE = 'peers-test';
-
-/** A port the OS says is free now (the peers list must name each collector's port before it starts). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One trace of four spans, split in two halves as if two services sent to different collectors:

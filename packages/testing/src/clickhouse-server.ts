@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort } from './free-port.js';
 
 /** A private `clickhouse-server` on free ports with its own data dir; `url` is its HTTP interface. */
 export interface ClickHouseServer {
@@ -19,18 +19,6 @@ export interface ClickHouseServer {
 }
 
 const BINARY = 'clickhouse-server';
-
-/** A port the kernel says is free now (it may be taken again before the server binds it: rare, and it fails loudly). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The installed server binary: on PATH, or in /usr/sbin where Debian puts it (not on a user's PATH). */
 function findBinary(): string {

@@ -1,22 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClient } from '@clickhouse/client';
-import type { Span, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
+import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, nowNanos } from '@clew/model';
 import type {
-  Operation,
-  OperationQuery,
   SpanReader,
   Store,
   StoreStats,
   TenantRun,
-  TimeWindow,
-  TraceDigest,
-  TracePoints,
-  TraceQuery,
-  TraceSearchResult,
 } from '../store.js';
 import { StoreError } from '../store.js';
-import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
+import { DefaultTenantReads } from '../default-tenant-reads.js';
 import { tenantsOf } from '../duckdb/span-writer.js';
 import type { ClickHouseStoreOptions } from './options.js';
 
@@ -40,7 +33,7 @@ const MUTATION_TIMEOUT_MS = 60_000;
  * The scale-out store: spans in ClickHouse (see schema.ts), written by any number of collectors, each under its own
  * `source`, and read by any number of query nodes. The store's own reads are DEFAULT_TENANT's.
  */
-export class ClickHouseStore implements Store {
+export class ClickHouseStore extends DefaultTenantReads implements Store {
   private readonly select: Select = async <T>(sql: string): Promise<T[]> => {
     this.assertOpen();
     return (await this.client.query({ query: sql, format: 'JSONEachRow' })).json<T>();
@@ -62,6 +55,7 @@ export class ClickHouseStore implements Store {
     /** Where RowBinary INSERTs go, past the client. */
     private readonly http: { readonly url: string; readonly authorization: string },
   ) {
+    super();
     this.resources = new ResourceCache(db, this.select);
     this.own = new ClickHouseTenantReader(DEFAULT_TENANT, db, this.select, this.resources);
   }
@@ -159,44 +153,8 @@ export class ClickHouseStore implements Store {
     return this.wal;
   }
 
-  getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
-    return this.own.getTrace(traceId, window);
-  }
-
-  getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    return this.own.getTraceOutline(traceId, window);
-  }
-
-  getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
-    return this.own.getTraces(traceIds);
-  }
-
-  findTraces(q: TraceQuery): Promise<TraceSearchResult> {
-    return this.own.findTraces(q);
-  }
-
-  summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
-    return this.own.summarizeTraces(traceIds);
-  }
-
-  tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {
-    return this.own.tracePoints(q, max);
-  }
-
-  latencyHeatmap(q: HeatmapQuery): Promise<LatencyHeatmap> {
-    return this.own.latencyHeatmap(q);
-  }
-
-  attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
-    return this.own.attributeCounts(q);
-  }
-
-  services(): Promise<string[]> {
-    return this.own.services();
-  }
-
-  operations(q: OperationQuery): Promise<Operation[]> {
-    return this.own.operations(q);
+  protected defaultReads(): SpanReader {
+    return this.own;
   }
 
   /** The reads of one tenant's spans; throws a RangeError for a name isValidTenant refuses. */

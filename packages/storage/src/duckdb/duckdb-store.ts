@@ -2,28 +2,21 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Span, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
+import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, nowNanos } from '@clew/model';
 import type {
-  Operation,
-  OperationQuery,
   SpanReader,
   Store,
   StoreStats,
-  TimeWindow,
-  TraceDigest,
-  TracePoints,
-  TraceQuery,
-  TraceSearchResult,
   TenantRun,
 } from '../store.js';
 import { StoreError } from '../store.js';
+import { DefaultTenantReads } from '../default-tenant-reads.js';
 import { ConnectionPool } from './connection-pool.js';
 import type { DuckDBStoreOptions } from './options.js';
 import { listPartitionFiles, PartitionClock } from './partition-files.js';
 import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
-import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import { deleteTenantSpans } from './tenant-retention.js';
 import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
@@ -36,7 +29,7 @@ const WAL_FLOOR = 'wal-floor.json';
  * The embedded store: one DuckDB file per ingest period, ATTACHed to one in-memory DuckDB instance. Every span row
  * names its tenant; the store's own reads are DEFAULT_TENANT's (see TenantReader).
  */
-export class DuckDBStore implements Store {
+export class DuckDBStore extends DefaultTenantReads implements Store {
   private readonly partitions = new Map<number, Partition>();
   private writes: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -61,6 +54,7 @@ export class DuckDBStore implements Store {
     /** Highest walPosition of partitions already dropped: positions only grow, so it is a floor. */
     private walFloor: bigint,
   ) {
+    super();
     this.checkpointSpans = opts.checkpointSpans ?? 250_000;
   }
 
@@ -127,44 +121,8 @@ export class DuckDBStore implements Store {
     });
   }
 
-  getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
-    return this.own.getTrace(traceId, window);
-  }
-
-  getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    return this.own.getTraceOutline(traceId, window);
-  }
-
-  getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
-    return this.own.getTraces(traceIds);
-  }
-
-  findTraces(q: TraceQuery): Promise<TraceSearchResult> {
-    return this.own.findTraces(q);
-  }
-
-  summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
-    return this.own.summarizeTraces(traceIds);
-  }
-
-  tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {
-    return this.own.tracePoints(q, max);
-  }
-
-  latencyHeatmap(q: HeatmapQuery): Promise<LatencyHeatmap> {
-    return this.own.latencyHeatmap(q);
-  }
-
-  attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
-    return this.own.attributeCounts(q);
-  }
-
-  services(): Promise<string[]> {
-    return this.own.services();
-  }
-
-  operations(q: OperationQuery): Promise<Operation[]> {
-    return this.own.operations(q);
+  protected defaultReads(): SpanReader {
+    return this.own;
   }
 
   /** The reads of one tenant's spans; throws a RangeError for a name isValidTenant refuses. */
