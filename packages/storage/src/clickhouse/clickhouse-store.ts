@@ -1,5 +1,4 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createClient } from '@clickhouse/client';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, nowNanos } from '@clew/model';
 import type {
@@ -9,6 +8,7 @@ import type {
   TenantRun,
 } from '../store.js';
 import { StoreError } from '../store.js';
+import { clickHouseClient } from './client.js';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
 import { tenantsOf } from '../duckdb/span-writer.js';
 import type { ClickHouseStoreOptions } from './options.js';
@@ -288,13 +288,7 @@ function isRetryable(err: unknown): boolean {
  */
 export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
   const db = checkDatabase(opts.database ?? 'clew');
-  const client = createClient({
-    url: opts.url,
-    username: opts.username ?? 'default',
-    password: opts.password ?? '',
-    // 64-bit integers arrive quoted (the default, said here because the rows are parsed as such).
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
-  });
+  const client = clickHouseClient(opts);
   try {
     await migrate(client, db);
     const authorization = `Basic ${Buffer.from(`${opts.username ?? 'default'}:${opts.password ?? ''}`).toString('base64')}`;

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createClient } from '@clickhouse/client';
+import { clickHouseClient } from '../client.js';
 import type { Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import type {
@@ -239,12 +239,7 @@ export class ClickHouseMetricsStore implements MetricsStore {
  */
 export async function openClickHouseMetricsStore(opts: ClickHouseMetricsStoreOptions): Promise<ClickHouseMetricsStore> {
   const db = checkDatabase(opts.database ?? 'clew');
-  const client = createClient({
-    url: opts.url,
-    username: opts.username ?? 'default',
-    password: opts.password ?? '',
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 1 },
-  });
+  const client = clickHouseClient(opts);
   try {
     await migrateMetrics(client, db);
     const store = new ClickHouseMetricsStore(client, db, opts.source ?? 'default');
