@@ -10,18 +10,9 @@
 // CPU per span: encoding and sending, not the server's), bytes per span on disk after OPTIMIZE … FINAL with the
 // largest columns, then trace by id (no time hint), newest-20 search by service + operation + minDuration in the
 // data's window, and the same with an attribute, each p50 / p99 next to its target (the targets are for 10M spans).
-import { register } from 'node:module';
 import { openClickHouseStore } from '@clew/storage';
+import { startClickHouse } from './lib/clickhouse-server.js';
 import { generateTraces } from './lib/generate.js';
-
-// clickhouse-server.js also holds vitest's per-file helpers; outside vitest its `vitest` import is a stub.
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(
-      `export async function resolve(s, c, next) { return s === 'vitest' ? { url: 'data:text/javascript,export const beforeAll=()=>{};export const afterAll=()=>{};', shortCircuit: true } : next(s, c); }`,
-    ),
-);
-const { startClickHouseServer } = await import('../packages/testing/dist/clickhouse-server.js');
 
 const TOTAL = Number(process.env.CLEW_BENCH_SPANS ?? 1_000_000);
 const BATCH = Number(process.env.CLEW_BENCH_BATCH ?? 50_000);
@@ -36,13 +27,8 @@ const cpuNow = () => {
   return c.user + c.system;
 };
 
-const server = await startClickHouseServer();
-const sql = async (query) => {
-  const res = await fetch(`${server.url}/`, { method: 'POST', body: query });
-  const text = await res.text();
-  if (!res.ok) throw new Error(text);
-  return text.trim();
-};
+const server = await startClickHouse();
+const { sql } = server;
 try {
   console.log(`clew ClickHouse benchmark: ${fmt(TOTAL)} spans in batches of ${fmt(BATCH)}, clickhouse-server ${server.version}\n`);
   const store = await openClickHouseStore({ url: server.url, database: 'bench', now: () => DAY });

@@ -8,18 +8,26 @@
 //
 //   npm run build && node bench/ingest.js            (CLEW_BENCH_INGEST_SPANS=1000000 by default)
 //   CLEW_BENCH_INGEST_RUNS=plain,no-metrics node bench/ingest.js   runs only those (also: processors, tail, auth)
+//   CLEW_BENCH_STORAGE=clickhouse node bench/ingest.js   the same into a private clickhouse-server (started here,
+//                                                        on core 1 with the load; one database per run)
+//
+// After each run the store is counted: every span sent must be there exactly once (rows and distinct
+// (trace id, span id) pairs), except with tail sampling, which keeps only some.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { encodeOtlpProto } from '@clew/codecs';
-import { startServer } from './lib/clew-server.js';
+import { pinLoad, startServer } from './lib/clew-server.js';
 import { sendLoad } from './lib/send-load.js';
 import { generateTraces } from './lib/generate.js';
 
 const TOTAL = Number(process.env.CLEW_BENCH_INGEST_SPANS ?? 1_000_000);
 const BATCH = 512;
 const CONCURRENCY = Number(process.env.CLEW_BENCH_CONCURRENCY ?? 4);
+const STORAGE = process.env.CLEW_BENCH_STORAGE ?? 'duckdb';
+if (STORAGE !== 'duckdb' && STORAGE !== 'clickhouse') throw new Error(`CLEW_BENCH_STORAGE must be duckdb or clickhouse, not ${STORAGE}`);
 
 function makeBatches() {
   const batches = [];
@@ -39,6 +47,30 @@ function makeBatches() {
   return { batches, bytes };
 }
 
+/** Rows in the DuckDB store's partition files under `dir`, and distinct (trace id, span id) pairs among them. */
+async function duckdbCount(dir) {
+  let rows = 0;
+  let distinct = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !/^spans-.*\.duckdb$/.test(e.name)) continue;
+    const db = await DuckDBInstance.create(join(e.parentPath ?? e.path, e.name), { access_mode: 'READ_ONLY' });
+    const conn = await db.connect();
+    const [[n, d]] = (await conn.runAndReadAll('SELECT count(*), count(DISTINCT (trace_id, span_id)) FROM spans')).getRows();
+    rows += Number(n);
+    distinct += Number(d);
+    conn.closeSync();
+    db.closeSync();
+  }
+  return { rows, distinct };
+}
+
+/** The ClickHouse database's rows, distinct (trace id, span id) pairs, and bytes of its active parts. */
+async function clickhouseCount(database) {
+  const [rows, distinct] = (await clickhouse.sql(`SELECT count(), uniqExact(trace_id, span_id) FROM ${database}.spans`)).split('\t').map(Number);
+  const disk = Number(await clickhouse.sql(`SELECT sum(bytes_on_disk) FROM system.parts WHERE database = '${database}' AND active`));
+  return { rows, distinct, disk };
+}
+
 async function dirBytes(dir) {
   let total = 0;
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
@@ -51,7 +83,15 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 const { batches, bytes } = makeBatches();
 const spans = batches.reduce((n, b) => n + b.spans, 0);
-console.log(`ingest: ${fmt(spans)} spans in ${batches.length} OTLP/HTTP protobuf requests of ${BATCH}, ${(bytes / spans).toFixed(0)} B/span on the wire, ${CONCURRENCY} connections`);
+console.log(`ingest: ${fmt(spans)} spans in ${batches.length} OTLP/HTTP protobuf requests of ${BATCH}, ${(bytes / spans).toFixed(0)} B/span on the wire, ${CONCURRENCY} connections, store: ${STORAGE}`);
+let clickhouse;
+if (STORAGE === 'clickhouse') {
+  pinLoad();
+  const { startClickHouse } = await import('./lib/clickhouse-server.js');
+  clickhouse = await startClickHouse();
+  console.log(`  clickhouse-server ${clickhouse.version} at ${clickhouse.url}`);
+}
+let runNumber = 0;
 
 /** A realistic processor chain: what a team would run in front of its store. */
 const PROCESSORS_YAML = `pipeline:
@@ -88,7 +128,8 @@ async function metricSum(server, name) {
 
 async function run(label, configYaml, tail = false, headers = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
-  const args = [];
+  const database = `bench_${++runNumber}`;
+  const args = clickhouse ? ['--storage', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', database] : [];
   if (configYaml) {
     await writeFile(join(dir, 'clew.yaml'), configYaml);
     args.push('--config', join(dir, 'clew.yaml'));
@@ -120,11 +161,16 @@ async function run(label, configYaml, tail = false, headers = {}) {
   clearInterval(sampling);
   const reencoded = await server.metric('clew_wal_records_total').catch(() => NaN);
   await server.stop();
-  const disk = await dirBytes(join(dir, 'data', 'store'));
+  const counted = clickhouse ? await clickhouseCount(database) : { ...(await duckdbCount(join(dir, 'data', 'store'))), disk: await dirBytes(join(dir, 'data', 'store')) };
+  const { disk } = counted;
   await rm(dir, { recursive: true, force: true });
+  if (clickhouse) await clickhouse.sql(`DROP DATABASE ${database}`);
   console.log(`  acknowledged (durable in the write-ahead log): ${fmt(spans / ackSeconds)} spans/s wall, ${fmt(spans / ackCpu)} spans per server CPU-second (${refused} requests pushed back with 503)`);
-  console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core`);
-  console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span   target ≤ 60`);
+  console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core${clickhouse ? '; with ClickHouse ≥ 50,000 spans/s through one collector' : ''}`);
+  console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span${clickhouse ? ' (active parts, not merged)' : ''}   target ≤ 60`);
+  const once = counted.rows === spans && counted.distinct === spans;
+  console.log(`  in the store: ${fmt(counted.rows)} rows, ${fmt(counted.distinct)} distinct (trace id, span id) of ${fmt(spans)} sent${tail ? ' (tail sampling keeps some)' : once ? ': every span once' : ': NOT every span once'}`);
+  if (!tail && !once) process.exitCode = 1;
   if (configYaml && !tail && configYaml !== NO_METRICS_YAML && configYaml !== AUTH_YAML) console.log(`  write-ahead log records: ${fmt(reencoded)} (re-encoded when a processor changed the batch)`);
   if (tail) {
     console.log(`  (spans per server CPU-second is the figure to compare: the wall time includes the ${'2 s'} decision wait)`);
@@ -156,3 +202,4 @@ if (plain && authRun) {
   console.log(`\nauth on / off: ${(authRun.perCpu / plain.perCpu).toFixed(3)} per server CPU-second, ${(authRun.wall / plain.wall).toFixed(3)} wall   target ≥ 0.97`);
 }
 if (plain && tailRun) console.log(`tail sampling / plain: ${(tailRun.perCpu / plain.perCpu).toFixed(2)} per server CPU-second   target ≥ 0.85`);
+await clickhouse?.stop();

@@ -13,12 +13,20 @@ const TICKS_PER_SECOND = 100;
  */
 const PIN = process.env.CLEW_BENCH_PIN !== '0' && availableParallelism() >= 2;
 
-export async function startServer(dataDir, args = []) {
+/** Pins this process (and what it starts from now on, e.g. a clickhouse-server) to core 1, away from the server's core. */
+export function pinLoad() {
   if (PIN) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+/** Every listening port of `clew serve`, each 0: the kernel picks a free one, so concurrent runs never clash. */
+const PORTS = ['--otlp-grpc-port', '--otlp-http-port', '--query-port', '--zipkin-port', '--jaeger-http-port', '--jaeger-compact-port', '--jaeger-binary-port', '--tempo-port'];
+
+export async function startServer(dataDir, args = []) {
+  pinLoad();
   const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN];
   const child = spawn(
     PIN ? 'taskset' : process.execPath,
-    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0', ...args],
+    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, ...PORTS.flatMap((p) => [p, '0']), ...args],
     // CLEW_BENCH_SERVER_ARGS adds flags (e.g. '--config big-batches.yaml'); CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
