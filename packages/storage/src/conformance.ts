@@ -6,6 +6,7 @@ import type { OpenStore } from './conformance/harness.js';
 import { useStore } from './conformance/harness.js';
 import { outlineCases } from './conformance/outline-cases.js';
 import { batchReadCases, roundTripCases } from './conformance/round-trip-cases.js';
+import { scanCases } from './conformance/scan-cases.js';
 import { searchCases } from './conformance/search-cases.js';
 import { summaryCases } from './conformance/summary-cases.js';
 import { storeTenantCases } from './conformance/tenant-cases.js';
@@ -37,6 +38,7 @@ export function describeStoreConformance(name: string, open: OpenStore): void {
     describe('heatmap and attribute comparison', () => comparisonCases(h));
     describe('durability and retention', () => durabilityCases(h));
     describe('tenants', () => storeTenantCases(h));
+    describe('scan of a window', () => scanCases(h));
   });
 }
 

@@ -1,9 +1,11 @@
 import type { Span, SpanOutline, TraceId } from '@clew/model';
+import { scanSpans } from './scan-spans.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from './span-comparison.js';
 import type {
   Operation,
   OperationQuery,
   SpanReader,
+  SpanScanWindow,
   TimeWindow,
   TraceDigest,
   TracePoints,
@@ -48,6 +50,11 @@ export abstract class DefaultTenantReads implements SpanReader {
 
   attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
     return this.defaultReads().attributeCounts(q);
+  }
+
+  /** The backend's own scan when its reader has one, else the generic one (scan-spans.ts). */
+  scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
+    return scanSpans(this.defaultReads(), window);
   }
 
   services(): Promise<string[]> {

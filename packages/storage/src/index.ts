@@ -5,6 +5,7 @@ export type {
   SearchAnchor,
   ServiceSpanCount,
   SpanReader,
+  SpanScanWindow,
   Store,
   StoreStats,
   TenantRun,
@@ -18,6 +19,7 @@ export type {
   TraceSummary,
 } from './store.js';
 export { StoreError } from './store.js';
+export { scanSpans, scanThroughTraces } from './scan-spans.js';
 export type {
   AttributeCounts,
   AttributeCountsQuery,

@@ -128,6 +128,15 @@ export interface OperationQuery {
   readonly spanKind?: SpanKind;
 }
 
+/**
+ * The spans a scan reads: those starting at or after `start` and before `end` (half-open, so that consecutive windows
+ * never share a span), of the reader's tenant.
+ */
+export interface SpanScanWindow {
+  readonly start: UnixNanos;
+  readonly end: UnixNanos;
+}
+
 export interface TimeWindow {
   readonly start: UnixNanos;
   readonly end: UnixNanos;
@@ -202,6 +211,12 @@ export interface SpanReader {
    * `maxSpans` a uniform sample by span id, with the sample sizes and their margin stated.
    */
   attributeCounts(query: AttributeCountsQuery): Promise<AttributeCounts>;
+  /**
+   * Every span of the window, in batches, in no particular order (what an export reads). Optional: read it with
+   * `scanSpans` (scan-spans.ts), which falls back to a scan through findTraces and getTraces for a backend without
+   * its own.
+   */
+  scanSpans?(window: SpanScanWindow): AsyncIterable<Span[]>;
   /** Service names, sorted. */
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */

@@ -9,6 +9,7 @@ import type {
   TracePoints,
   TraceQuery,
   TraceSearchResult,
+  SpanScanWindow,
 } from '../store.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import { operationsSql } from './catalog-sql.js';
@@ -17,6 +18,7 @@ import { mergeDigests } from './merge-digests.js';
 import type { Partition } from './partition.js';
 import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
 import { readAttributeCounts, readHeatmap } from './span-comparison-read.js';
+import { scanPartitionSpans } from './span-scan.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
 import { checkTenant, hex16, hex32, traceIdLiteral, uint } from './sql.js';
 import { traceWords } from './trace-bloom.js';
@@ -196,6 +198,10 @@ export class TenantReader implements SpanReader {
 
   attributeCounts(q: AttributeCountsQuery): Promise<AttributeCounts> {
     return readAttributeCounts((sql, values) => this.source.read(sql, values), this.source.partitions(), this.tenant, q);
+  }
+
+  scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
+    return scanPartitionSpans(this.tenant, this.source, window);
   }
 
   async services(): Promise<string[]> {
