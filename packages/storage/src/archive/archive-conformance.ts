@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Span, TraceId, UnixNanos } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
+import { makeTrace } from '@clew/model/testing';
+import type { MetricsStore } from '../metrics/metrics-store.js';
+import type { Store } from '../store.js';
+import { at, byStartThenId } from '../conformance/fixtures.js';
+import { fullSpan } from '../conformance/full-span.js';
+import { DAY0, NANOS_PER_DAY, NOON } from '../conformance/harness.js';
+import { TraceArchive } from './trace-archive.js';
+
+/** The three stores an archive works over, kept in `dir` (the same dir opens the same stores), on one ingest clock. */
+export interface ArchiveStores {
+  readonly live: Store;
+  readonly archived: Store;
+  readonly metrics: MetricsStore;
+}
+
+export type OpenArchiveStores = (opts: { dir: string; now: () => UnixNanos }) => Promise<ArchiveStores>;
+
+const A = 'a0000000000000000000000000000001' as TraceId;
+const B = 'a0000000000000000000000000000002' as TraceId;
+
+/** A three-span trace: frontend GET /checkout ─► cart cart.get ─► cart SELECT (ERROR). */
+const checkout = (id: TraceId): Span[] =>
+  makeTrace(at(0), { service: 'frontend', name: 'GET /checkout', at: 0, ms: 40, children: [{ service: 'cart', name: 'cart.get', at: 5, ms: 20, children: [{ service: 'cart', name: 'SELECT', at: 6, ms: 3, error: true }] }] }, id);
+
+const sorted = (spans: readonly Span[]): Span[] => [...spans].sort(byStartThenId);
+
+/**
+ * Registers the behaviour of archived traces over a backend's stores, as vitest tests against the interfaces only:
+ * each test gets fresh stores in their own temp dir and an ingest clock it moves (past retention).
+ * @example describeArchiveConformance('duckdb', async ({ dir, now }) => ({ live: ..., archived: ..., metrics: ... }))
+ */
+export function describeArchiveConformance(name: string, open: OpenArchiveStores): void {
+  describe(`TraceArchive conformance: ${name}`, () => {
+    let dir = '';
+    let stores: ArchiveStores | undefined;
+    let now = NOON as UnixNanos;
+    const s = (): ArchiveStores => {
+      if (!stores) throw new Error('stores not open');
+      return stores;
+    };
+    const archiveOf = () => new TraceArchive(s().live, s().archived, s().metrics);
+    const closeAll = async () => {
+      if (!stores) return;
+      await Promise.all([stores.live.close(), stores.archived.close(), stores.metrics.close()]);
+      stores = undefined;
+    };
+    /** Moves the clock eight days on and drops every live partition older than seven days, as retention does. */
+    const retentionDropsTheDay = async () => {
+      now = (DAY0 + 8n * NANOS_PER_DAY + NANOS_PER_DAY / 2n) as UnixNanos;
+      expect(await s().live.dropBefore((now - 7n * NANOS_PER_DAY) as UnixNanos)).toBeGreaterThan(0);
+    };
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'clew-archive-'));
+      now = NOON as UnixNanos;
+      stores = await open({ dir, now: () => now });
+    });
+    afterEach(async () => {
+      await closeAll();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('archives a live trace: its spans copied, its mark kept with who, when and why', async () => {
+      const a = checkout(A);
+      await s().live.append([...a, ...checkout(B)]);
+      const archive = archiveOf().forTenant(DEFAULT_TENANT);
+      const result = await archive.archive(A, { by: 'ana', note: 'incident 42', at: 1_700_000_000_000 });
+      expect(result).toEqual({ found: true, copied: 3, mark: { traceId: A, archivedBy: 'ana', note: 'incident 42', archivedAt: 1_700_000_000_000 } });
+      expect(await archive.mark(A)).toEqual({ traceId: A, archivedBy: 'ana', note: 'incident 42', archivedAt: 1_700_000_000_000 });
+      expect(await archive.mark(B)).toBeUndefined();
+      expect(sorted(await s().archived.getTrace(A))).toEqual(sorted(a));
+      expect(await s().archived.getTrace(B)).toEqual([]);
+    });
+
+    it('answers found: false for a trace neither store holds, and stores no mark', async () => {
+      const archive = archiveOf().forTenant(DEFAULT_TENANT);
+      expect(await archive.archive(A, { by: 'ana', note: '', at: 1 })).toEqual({ found: false });
+      expect(await archive.marks()).toEqual([]);
+    });
+
+    it('keeps an archived trace, every field of every span, after retention drops its day', async () => {
+      const full = fullSpan(A);
+      const spans = [...checkout(A), full];
+      await s().live.append([...spans, ...checkout(B)]);
+      const ta = archiveOf();
+      await ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'ana', note: 'keep', at: 5 });
+      await retentionDropsTheDay();
+      expect(await s().live.getTrace(A)).toEqual([]);
+      expect(await ta.store.getTrace(B)).toEqual([]);
+      expect(sorted(await ta.store.getTrace(A))).toEqual(sorted(spans));
+      expect(await ta.store.getTraceOutline(A)).toHaveLength(4);
+      const many = await ta.store.getTraces([A, B]);
+      expect(sorted(many.get(A)!)).toEqual(sorted(spans));
+      expect(many.get(B)).toEqual([]);
+      const digests = await ta.store.summarizeTraces([A, B]);
+      expect([...digests.keys()]).toEqual([A]);
+      expect(digests.get(A)!.spanCount).toBe(4);
+      expect(digests.get(A)!.root).toEqual({ service: 'frontend', name: 'GET /checkout', kind: 'root' });
+    });
+
+    it('reads a trace from the live store while it is there, and the archive never duplicates spans', async () => {
+      const spans = checkout(A);
+      await s().live.append(spans.slice(0, 2));
+      const archive = archiveOf().forTenant(DEFAULT_TENANT);
+      expect((await archive.archive(A, { by: 'ana', note: 'first', at: 1 })).found).toBe(true);
+      // A late span arrives; archiving again copies it alone and replaces the note.
+      await s().live.append(spans.slice(2));
+      const again = await archive.archive(A, { by: 'bo', note: 'second', at: 2 });
+      expect(again).toMatchObject({ found: true, copied: 1, mark: { archivedBy: 'bo', note: 'second', archivedAt: 2 } });
+      expect(await archive.archive(A, { by: 'bo', note: 'third', at: 3 })).toMatchObject({ copied: 0 });
+      expect(sorted(await s().archived.getTrace(A))).toEqual(sorted(spans));
+      expect(await archive.marks()).toHaveLength(1);
+      await retentionDropsTheDay();
+      // Its live spans gone, archiving again still works (a new note) and copies nothing.
+      expect(await archive.archive(A, { by: 'cy', note: 'fourth', at: 4 })).toMatchObject({ found: true, copied: 0, mark: { note: 'fourth' } });
+    });
+
+    it('un-archives: the mark goes, and a trace whose live spans are gone is no longer found', async () => {
+      await s().live.append(checkout(A));
+      const ta = archiveOf();
+      const archive = ta.forTenant(DEFAULT_TENANT);
+      await archive.archive(A, { by: 'ana', note: '', at: 1 });
+      await retentionDropsTheDay();
+      expect(await archive.unarchive(A)).toBe(true);
+      expect(await archive.unarchive(A)).toBe(false);
+      expect(await archive.mark(A)).toBeUndefined();
+      expect(await ta.store.getTrace(A)).toEqual([]);
+      expect(await ta.store.getTraceOutline(A)).toEqual([]);
+      expect((await ta.store.getTraces([A])).get(A)).toEqual([]);
+      expect((await ta.store.summarizeTraces([A])).size).toBe(0);
+    });
+
+    it('lists marks most recently archived first, and keeps them and the spans across a restart', async () => {
+      const b = checkout(B);
+      await s().live.append([...checkout(A), ...b]);
+      const archive = archiveOf().forTenant(DEFAULT_TENANT);
+      await archive.archive(A, { by: 'ana', note: 'older', at: 100 });
+      await archive.archive(B, { by: 'bo', note: 'newer', at: 200 });
+      expect((await archive.marks()).map((m) => [m.traceId, m.note])).toEqual([[B, 'newer'], [A, 'older']]);
+      await retentionDropsTheDay();
+      await closeAll();
+      stores = await open({ dir, now: () => now });
+      const ta = archiveOf();
+      expect((await ta.forTenant(DEFAULT_TENANT).marks()).map((m) => m.traceId)).toEqual([B, A]);
+      expect(sorted(await ta.store.getTrace(B))).toEqual(sorted(b));
+    });
+
+    it("keeps tenants apart: a tenant neither sees nor archives another's trace", async () => {
+      const a = checkout(A);
+      await s().live.append([...a, ...checkout(B)], undefined, [{ tenant: 'team-a', spans: 3 }, { tenant: 'team-b', spans: 3 }]);
+      const ta = archiveOf();
+      expect(await ta.forTenant('team-b').archive(A, { by: 'team-b', note: '', at: 1 })).toEqual({ found: false });
+      expect((await ta.forTenant('team-a').archive(A, { by: 'team-a', note: 'ours', at: 1 })).found).toBe(true);
+      await retentionDropsTheDay();
+      expect(sorted(await ta.store.forTenant('team-a').getTrace(A))).toEqual(sorted(a));
+      expect(await ta.store.forTenant('team-b').getTrace(A)).toEqual([]);
+      expect(await ta.store.getTrace(A)).toEqual([]);
+      expect(await ta.forTenant('team-b').marks()).toEqual([]);
+      expect(await ta.forTenant(DEFAULT_TENANT).marks()).toEqual([]);
+      expect((await ta.forTenant('team-a').marks()).map((m) => m.traceId)).toEqual([A]);
+    });
+  });
+}

@@ -1,0 +1,119 @@
+import type { Span, Tenant, TraceId } from '@clew/model';
+import type { EpochMillis, MetricsReader, MetricsStore } from '../metrics/metrics-store.js';
+import type { SpanReader, Store, TimeWindow } from '../store.js';
+import { ArchiveFallbackStore } from './archive-fallback-store.js';
+import type { ArchiveMark } from './archive-mark.js';
+import { ARCHIVE_COLLECTION, markFromDocument, markToDocument } from './archive-mark.js';
+
+/** Who archives a trace, when and why. */
+export interface ArchiveRequest {
+  readonly by: string;
+  readonly note: string;
+  readonly at: EpochMillis;
+  /** Where to look for the trace's live spans (a hint, as for getTrace). */
+  readonly window?: Partial<TimeWindow>;
+}
+
+/**
+ * What archiving did: the mark now stored and how many spans were copied into the archive this time (0 when every
+ * span was already there); `found: false` when neither the live store nor the archive holds the trace.
+ */
+export type ArchiveResult = { readonly found: true; readonly mark: ArchiveMark; readonly copied: number } | { readonly found: false };
+
+/**
+ * Archived traces, kept outside retention: their spans copied into a second Store that no retention job is given
+ * (Jaeger's separate archive storage), and a mark per trace (who, when, why) as a document of the metrics store,
+ * beside the SLOs. The mark is what makes a trace archived: un-archiving deletes it, and archived spans without a mark
+ * are never read. Works the same over any backend pair (DuckDB files, a ClickHouse `<db>_archive` database).
+ *
+ * `store` is the live store with trace-by-id reads that fall back to the archive, for the query APIs.
+ * @example const archive = new TraceArchive(live, await openDuckDBStore({ dir: 'data/archive' }), metricsStore);
+ */
+export class TraceArchive {
+  readonly store: Store;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly live: Store,
+    private readonly archived: Store,
+    private readonly documents: MetricsStore,
+  ) {
+    this.store = new ArchiveFallbackStore(live, (tenant) => this.forTenant(tenant));
+  }
+
+  /** One tenant's archive: its marks and archived spans only. */
+  forTenant(tenant: Tenant): TenantArchive {
+    return new TenantArchive(tenant, this.live.forTenant(tenant), this.archived, this.documents.forTenant(tenant), (fn) => this.serial(fn));
+  }
+
+  /** Archive changes run one at a time, so that two requests for one trace do not copy its spans twice. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** A span's identity within a trace: Zipkin's shared spans give a client and a server span the same id. */
+const spanKey = (s: Span): string => `${s.spanId}/${s.kind}/${s.startTimeUnixNano}`;
+
+export class TenantArchive {
+  constructor(
+    readonly tenant: Tenant,
+    private readonly live: SpanReader,
+    private readonly archived: Store,
+    private readonly documents: MetricsReader,
+    private readonly serial: <T>(fn: () => Promise<T>) => Promise<T>,
+  ) {}
+
+  private get reader(): SpanReader {
+    return this.archived.forTenant(this.tenant);
+  }
+
+  /**
+   * Copies the trace's live spans that the archive lacks into it, then stores the mark (replacing an earlier one, so
+   * archiving again updates the note). A trace already archived whose live spans are gone keeps its spans and gets
+   * the new mark; an unknown trace is `found: false`.
+   */
+  archive(traceId: TraceId, req: ArchiveRequest): Promise<ArchiveResult> {
+    return this.serial(async () => {
+      const [liveSpans, kept] = await Promise.all([this.live.getTrace(traceId, req.window), this.reader.getTrace(traceId)]);
+      if (liveSpans.length === 0 && kept.length === 0) return { found: false };
+      const have = new Set(kept.map(spanKey));
+      const missing = liveSpans.filter((s) => !have.has(spanKey(s)));
+      // Spans first, then the mark: a crash between the two leaves spans without a mark, which reads ignore.
+      if (missing.length > 0) await this.archived.append(missing, undefined, [{ tenant: this.tenant, spans: missing.length }]);
+      const mark: ArchiveMark = { traceId, archivedAt: req.at, archivedBy: req.by, note: req.note };
+      await this.documents.putDocument(ARCHIVE_COLLECTION, markToDocument(mark));
+      return { found: true, mark, copied: missing.length };
+    });
+  }
+
+  /** Removes the mark; the trace is then read from the live store only. False when it was not archived. */
+  unarchive(traceId: TraceId): Promise<boolean> {
+    return this.serial(() => this.documents.deleteDocument(ARCHIVE_COLLECTION, traceId));
+  }
+
+  /** The trace's mark, or undefined when it is not archived. */
+  async mark(traceId: TraceId): Promise<ArchiveMark | undefined> {
+    return (await this.marks()).find((m) => m.traceId === traceId);
+  }
+
+  /** Every mark of the tenant, most recently archived first (ties by trace id). */
+  async marks(): Promise<ArchiveMark[]> {
+    const docs = await this.documents.listDocuments(ARCHIVE_COLLECTION);
+    return docs.map(markFromDocument).sort((a, b) => b.archivedAt - a.archivedAt || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
+  }
+
+  /** The ids among `traceIds` that are archived. */
+  async archivedAmong(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
+    if (traceIds.length === 0) return new Set();
+    const marked = new Set((await this.documents.listDocuments(ARCHIVE_COLLECTION)).map((d) => d.id));
+    return new Set(traceIds.filter((id) => marked.has(id)));
+  }
+
+  /** The reads of archived spans: only marked traces' spans are in the answers. */
+  archivedReads(): SpanReader {
+    return this.reader;
+  }
+}
