@@ -14,6 +14,8 @@ import { registerAttributeComparisonRoutes } from './attribute-comparison-routes
 import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
 import { registerTracePartRoutes } from './trace-part-routes.js';
+import { registerExportRoute } from '../export/export-route.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
 
 export { AttributeCatalog } from './attribute-catalog.js';
 export { AttributeCatalogs } from './attribute-catalogs.js';
@@ -50,6 +52,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
   registerAttributeComparisonRoutes(app, opts.store);
   registerCompareRoutes(app, opts.store);
   registerCriticalPathRoutes(app, opts.store);
+  registerExportRoute(app, (request) => spanReaderFor(opts.store, request.tenant));
   if (opts.health) registerHealthRoutes(app, opts.health);
   for (const register of opts.extraRoutes ?? []) await register(app);
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.

@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import { API_BASE } from '@clew/api';
+import type { TraceId, UnixNanos } from '@clew/model';
+import type { SpanReader } from '@clew/storage';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ClewError } from '../../errors.js';
+import { parseTraceQL } from '../../query/traceql/index.js';
+import type { ExportFormat } from './export-format.js';
+import { encodeExportRequests, EXPORT_CONTENT_TYPES } from './export-format.js';
+import type { ExportSelection } from './select-spans.js';
+import { selectSpans } from './select-spans.js';
+
+export const EXPORT_ROUTE = `${API_BASE}/export`;
+
+/**
+ * `GET /api/clew/v1/export?start=&end=[&service=|&q=][&format=json|protobuf]` (or `?traceId=…&traceId=…`): the
+ * request's tenant's spans as the OpenTelemetry Collector's file exporter writes them (see export-format.ts),
+ * streamed as they are read and never compressed (the bytes go to a file as they are). `start` and `end` are Unix
+ * nanoseconds, end excluded.
+ */
+export function registerExportRoute(app: FastifyInstance, reader: (request: FastifyRequest) => SpanReader): void {
+  app.get(EXPORT_ROUTE, { compress: false } as object, async (request, reply) => {
+    const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
+    const format = exportFormat(params.get('format'));
+    const selection = exportSelection(params);
+    const requests = (async function* () {
+      for await (const spans of selectSpans(reader(request), selection)) yield* encodeExportRequests(spans, format);
+    })();
+    return reply.header('content-type', EXPORT_CONTENT_TYPES[format]).send(Readable.from(requests, { objectMode: false }));
+  });
+}
+
+function exportFormat(v: string | null): ExportFormat {
+  if (v === null || v === 'json') return 'json';
+  if (v === 'protobuf') return 'protobuf';
+  throw new ClewError('BAD_PARAMETER', `format must be json or protobuf, not "${v}"`, { parameter: 'format' });
+}
+
+function exportSelection(params: URLSearchParams): ExportSelection {
+  const traceIds = params.getAll('traceId');
+  if (traceIds.length > 0) {
+    for (const id of traceIds) {
+      if (!/^[0-9a-f]{32}$/.test(id)) throw new ClewError('BAD_PARAMETER', `traceId must be 32 lowercase hex digits, not "${id}"`, { parameter: 'traceId' });
+    }
+    return { kind: 'traces', traceIds: traceIds as TraceId[] };
+  }
+  const window = { start: nanos(params, 'start'), end: nanos(params, 'end') };
+  const service = params.get('service');
+  const q = params.get('q');
+  if (service !== null && q !== null) throw new ClewError('BAD_PARAMETER', 'give service or q, not both (a TraceQL query can name the service)', { parameter: 'q' });
+  if (service !== null) return { kind: 'service', window, service };
+  if (q !== null) {
+    const parsed = parseTraceQL(q);
+    if (!parsed.ok) throw new ClewError('BAD_PARAMETER', `q is not TraceQL: ${parsed.error.message}`, { parameter: 'q' });
+    return { kind: 'traceql', window, query: parsed.query };
+  }
+  return { kind: 'window', window };
+}
+
+function nanos(params: URLSearchParams, name: string): UnixNanos {
+  const v = params.get(name);
+  if (v === null || !/^\d{1,20}$/.test(v) || BigInt(v) >= 1n << 64n) {
+    throw new ClewError('BAD_PARAMETER', `${name} must be Unix nanoseconds (a whole number), not ${v === null ? 'missing' : `"${v}"`}`, { parameter: name });
+  }
+  return BigInt(v) as UnixNanos;
+}
