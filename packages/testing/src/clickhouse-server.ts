@@ -39,7 +39,7 @@ function findBinary(): string {
 }
 
 /** The server's config: loopback only, everything under `dir`, small caches; one user, `default`, without password. */
-function configXml(dir: string, http: number, tcp: number): string {
+function configXml(dir: string, http: number, tcp: number, extra = ''): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/error.log</errorlog><size>10M</size><count>1</count></logger>
@@ -57,7 +57,7 @@ function configXml(dir: string, http: number, tcp: number): string {
   <mark_cache_size>67108864</mark_cache_size>
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_server_memory_usage>1073741824</max_server_memory_usage>
-  <mlock_executable>false</mlock_executable>
+  <mlock_executable>false</mlock_executable>${extra}
 </yandex>
 `;
 }
@@ -90,11 +90,16 @@ const USERS_XML = `<?xml version="1.0"?>
  * @example const ch = await startClickHouseServer(); ...; await ch.stop();
  */
 export async function startClickHouseServer(timeoutMs = 30_000): Promise<ClickHouseServer> {
+  return startOn({ http: await freePort(), tcp: await freePort() }, '', timeoutMs);
+}
+
+/** Starts a server on the given ports, `extra` added to its config. */
+async function startOn(ports: { http: number; tcp: number }, extra: string, timeoutMs: number): Promise<ClickHouseServer> {
   const binary = findBinary();
   const dir = await mkdtemp(join(tmpdir(), 'clew-clickhouse-'));
   for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) await mkdir(join(dir, sub));
-  const [http, tcp] = [await freePort(), await freePort()];
-  await writeFile(join(dir, 'config.xml'), configXml(dir, http, tcp));
+  const { http, tcp } = ports;
+  await writeFile(join(dir, 'config.xml'), configXml(dir, http, tcp, extra));
   await writeFile(join(dir, 'users.xml'), USERS_XML);
   const child = spawn(binary, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -155,5 +160,64 @@ export function useClickHouseServer(): () => ClickHouseServer {
   return () => {
     if (!server) throw new Error('clickhouse-server is not running (see the error of beforeAll)');
     return server;
+  };
+}
+
+/** Several private servers that name each other in `remote_servers` as the shards of one cluster. */
+export interface ClickHouseCluster {
+  /** The cluster's name in every server's `remote_servers`. */
+  readonly name: string;
+  /** One server per shard, in shard order (shard_num 1, 2, …). */
+  readonly shards: readonly ClickHouseServer[];
+  /** Stops every server and removes their data dirs. */
+  stop(): Promise<void>;
+}
+
+/** The `remote_servers` section naming each TCP port as a shard of one replica, in order. */
+function remoteServersXml(name: string, tcpPorts: readonly number[]): string {
+  const shards = tcpPorts.map((port) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`).join('');
+  return `\n  <remote_servers><${name}>${shards}</${name}></remote_servers>`;
+}
+
+/**
+ * Starts `shards` private servers (two by default) on free ports, each configured with a `remote_servers` section
+ * that names all of them, in order, as the shards of cluster `name` (no replicas, no ZooKeeper: what a
+ * `Distributed` table needs and no more). Throws, saying how to install it, when the server is missing.
+ * @example const cluster = await startClickHouseCluster(); cluster.shards[0].url; ...; await cluster.stop();
+ */
+export async function startClickHouseCluster(name = 'clew_shards', shards = 2, timeoutMs = 30_000): Promise<ClickHouseCluster> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`not a cluster name: ${JSON.stringify(name)}`);
+  const ports: Array<{ http: number; tcp: number }> = [];
+  for (let i = 0; i < shards; i++) ports.push({ http: await freePort(), tcp: await freePort() });
+  const extra = remoteServersXml(name, ports.map((p) => p.tcp));
+  const started = await Promise.allSettled(ports.map((p) => startOn(p, extra, timeoutMs)));
+  const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stop = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.stop()));
+  };
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return { name, shards: servers, stop };
+}
+
+/**
+ * One two-shard cluster for the test file (see startClickHouseCluster): started before its tests, stopped after
+ * them. The getter throws until it is up.
+ * @example const cluster = useClickHouseCluster(); it('...', () => openClickHouseStore({ url: cluster().shards[0].url, cluster: cluster().name, shards: cluster().shards.map((s) => s.url) }))
+ */
+export function useClickHouseCluster(name?: string): () => ClickHouseCluster {
+  let cluster: ClickHouseCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startClickHouseCluster(name);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (!cluster) throw new Error('the clickhouse-server cluster is not running (see the error of beforeAll)');
+    return cluster;
   };
 }

@@ -11,6 +11,9 @@ import { StoreError } from '../store.js';
 import { clickHouseClient } from './client.js';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
 import { tenantsOf } from '../duckdb/span-writer.js';
+import type { ClusterLayout } from './cluster.js';
+import { LOCAL_TABLES, resolveCluster, shardOf, SINGLE_TABLES } from './cluster.js';
+import { ShardWriter } from './shard-writer.js';
 import type { ClickHouseStoreOptions } from './options.js';
 
 export type { ClickHouseStoreOptions } from './options.js';
@@ -19,19 +22,23 @@ import { RowBinaryWriter } from './row-binary.js';
 import type { StoredResource } from './resources.js';
 import { BatchResources, ResourceCache, resourceRows } from './resources.js';
 import { appendPart, appendRow, BatchScopes, INSERT_COLUMNS } from './span-rows.js';
-import { checkDatabase, checkTenant, dayOf, NANOS_PER_DAY, str } from './sql.js';
+import { checkDatabase, checkTenant, dayOf } from './sql.js';
 import type { Select } from './tenant-reader.js';
 import { ClickHouseTenantReader } from './tenant-reader.js';
 
-/** The tables partitioned by ingest day, which retention drops together. */
-const DAY_TABLES = ['spans', 'trace_index', 'resources'];
-
-/** How long dropBefore waits for a tenant's DELETE mutation to finish before it gives up. */
-const MUTATION_TIMEOUT_MS = 60_000;
+/** What one shard gets of an append: its rows, the index rows of its traces, the resources it lacks. */
+interface ShardPart {
+  readonly w: RowBinaryWriter;
+  readonly spans: Span[];
+  readonly owners: Tenant[];
+  readonly services: string[];
+  readonly newResources: Map<string, { tenant: Tenant; day: number; resource: StoredResource }>;
+}
 
 /**
- * The scale-out store: spans in ClickHouse (see schema.ts), written by any number of collectors, each under its own
- * `source`, and read by any number of query nodes. The store's own reads are DEFAULT_TENANT's.
+ * The scale-out store: spans in ClickHouse (see schema.ts), on one server or over the shards of a named cluster
+ * (cluster.ts), written by any number of collectors, each under its own `source`, and read by any number of query
+ * nodes. The store's own reads are DEFAULT_TENANT's.
  */
 export class ClickHouseStore extends DefaultTenantReads implements Store {
   private readonly select: Select = async <T>(sql: string): Promise<T[]> => {
@@ -40,20 +47,20 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
   };
   private readonly own: ClickHouseTenantReader;
   private closed = false;
-  /** This source's last walPosition, read once at open and kept as appends succeed. */
-  private wal = 0n;
-  /** The (tenant, resource id) pairs this store has written into the resources table for `resourcesDay`. */
-  private readonly resourcesWritten = new Set<string>();
   private resourcesDay = -1;
   private readonly resources: ResourceCache;
+  /** Spans an append that failed elsewhere did write to their shard: the retry of that batch skips them. */
+  private partial = new WeakSet<Span>();
 
   constructor(
+    /** Reads (through the Distributed tables on a cluster). */
     private readonly client: ClickHouseClient,
     private readonly db: string,
     private readonly source: string,
     private readonly now: () => UnixNanos,
-    /** Where RowBinary INSERTs go, past the client. */
-    private readonly http: { readonly url: string; readonly authorization: string },
+    /** Where appends go: the one server, or each shard of the cluster in shard order. */
+    private readonly shards: readonly ShardWriter[],
+    private readonly layout: ClusterLayout,
   ) {
     super();
     this.resources = new ResourceCache(db, this.select);
@@ -61,96 +68,105 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
   }
 
   /**
-   * The highest walPosition this source recorded: on its span rows (written in the same INSERT as the spans, so
-   * that a crash keeps both or neither) and in wal_positions (appends without spans, and the floor kept when
-   * retention removes rows). Positions only grow, so the highest is the last.
+   * Reads each shard's position for this source; the store's is the lowest, and each shard ahead of it says which
+   * spans past it it holds, so that the replay from there skips them on that shard (see ShardWriter).
    */
   async load(): Promise<void> {
-    const s = str(this.source);
-    const rows = await this.select<{ w: string }>(
-      `SELECT max(wal_pos) AS w FROM ${this.db}.spans WHERE source = ${s}
-       UNION ALL SELECT max(wal_pos) AS w FROM ${this.db}.wal_positions WHERE source = ${s}`,
-    );
-    for (const r of rows) if (BigInt(r.w) > this.wal) this.wal = BigInt(r.w);
+    for (const shard of this.shards) await shard.loadPosition();
+    const floor = await this.lastWalPosition();
+    for (const shard of this.shards) await shard.loadHeld(floor);
   }
 
   /**
-   * Up to three INSERTs: the batch's resources this store has not written that day, the trace index, then the
-   * spans with their walPosition. A crash between them leaves resource or index rows that no span names (harmless:
-   * a read finds nothing there, and the replay of the batch writes them again), never a span the index cannot find
-   * or without its resource. The spans' INSERT is one block into one day partition: ClickHouse
-   * writes it as one part, whole or not at all.
+   * Per shard, up to three INSERTs: the batch's resources this store has not written there that day, the trace
+   * index, then the spans with their walPosition. A crash between them leaves resource or index rows that no span
+   * names (harmless: a read finds nothing there, and the replay of the batch writes them again), never a span the
+   * index cannot find or without its resource. The spans' INSERT is one block into one day partition: ClickHouse
+   * writes it as one part, whole or not at all. On a cluster the shards are written at once, each its own traces'
+   * rows (by the sharding key), and a shard that gets no rows of a positioned append records the position alone.
    */
   async append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void> {
     this.assertOpen();
     if (spans.length === 0 && walPosition === undefined) return;
     const day = dayOf(this.now());
-    const pos = walPosition ?? 0n;
-    let rows: Buffer;
-    let index: Buffer;
     if (day !== this.resourcesDay) {
       this.resourcesDay = day;
-      this.resourcesWritten.clear();
+      for (const shard of this.shards) shard.resourcesWritten.clear();
     }
-    const newResources = new Map<string, { tenant: Tenant; day: number; resource: StoredResource }>();
+    let parts: Array<ShardPart | undefined>;
     try {
-      const owners = tenantsOf(spans.length, tenants);
-      const w = new RowBinaryWriter(Math.max(4096, spans.length * 320));
-      const append = appendPart(this.source, pos, day);
-      const resources = new BatchResources();
-      const services = new Array<string>(spans.length);
-      const scopes = new BatchScopes();
-      for (let i = 0; i < spans.length; i++) {
-        const s = spans[i]!;
-        const tenant = owners[i]!;
-        const resource = resources.of(s.resource);
-        services[i] = resource.service;
-        // Checked once per resource and tenant of the batch (most batches have one tenant).
-        if (resource.checkedFor !== tenant) {
-          resource.checkedFor = tenant;
-          const key = `${tenant}\0${resource.id}`;
-          if (!this.resourcesWritten.has(key) && !newResources.has(key)) newResources.set(key, { tenant, day, resource });
-        }
-        appendRow(w, s, tenant, resource.service, append, resource.id, scopes);
-      }
-      rows = w.view();
-      index = indexRows(spans, owners, services, day);
+      parts = this.split(spans, tenants, walPosition ?? 0n, day);
     } catch (err) {
       throw new StoreError(`ClickHouse append of ${spans.length} spans refused: ${(err as Error).message}`, false, { cause: err });
     }
-    try {
-      if (spans.length === 0) {
-        await this.client.insert({ table: `${this.db}.wal_positions`, values: [{ source: this.source, wal_pos: pos.toString() }], format: 'JSONEachRow' });
-      } else {
-        if (newResources.size > 0) {
-          await this.insertRowBinary(`${this.db}.resources (tenant, day, id, res_keys, res_values, resource)`, resourceRows([...newResources.values()]));
-          for (const key of newResources.keys()) this.resourcesWritten.add(key);
-        }
-        await this.insertRowBinary(`${this.db}.trace_index (tenant, trace_id, day, first, last, services, names)`, index);
-        await this.insertRowBinary(`${this.db}.spans (${INSERT_COLUMNS})`, rows);
-      }
-    } catch (err) {
-      throw new StoreError(`ClickHouse append of ${spans.length} spans failed: ${(err as Error).message}`, isRetryable(err), { cause: err });
-    }
-    if (pos > this.wal) this.wal = pos;
-  }
-
-  /**
-   * One INSERT in RowBinary over the HTTP interface (@clickhouse/client sends only text formats): one block, so one
-   * part. Throws ClickHouse's own message when it refuses.
-   */
-  private async insertRowBinary(into: string, data: Buffer): Promise<void> {
-    const res = await fetch(`${this.http.url}/?query=${encodeURIComponent(`INSERT INTO ${into} FORMAT RowBinary`)}`, {
-      method: 'POST',
-      headers: { Authorization: this.http.authorization },
-      body: data,
+    const results = await Promise.allSettled(parts.map((part, k) => this.write(this.shards[k]!, part, walPosition, day)));
+    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length === 0) return;
+    results.forEach((r, k) => {
+      if (r.status === 'fulfilled') for (const s of parts[k]?.spans ?? []) this.partial.add(s);
     });
-    const text = await res.text();
-    if (!res.ok) throw new Error(text.trim() || `HTTP ${res.status}`);
+    const err = failed[0];
+    const written = results.length - failed.length;
+    throw new StoreError(
+      `ClickHouse append of ${spans.length} spans failed${written > 0 ? ` on ${failed.length} of ${results.length} shards (the others' rows are kept, and a retry skips them)` : ''}: ${(err as Error).message}`,
+      failed.every(isRetryable),
+      { cause: err },
+    );
   }
 
+  /** The batch's rows, index rows and new resources per shard (undefined for a shard that gets none). */
+  private split(spans: readonly Span[], tenants: readonly TenantRun[] | undefined, pos: bigint, day: number): Array<ShardPart | undefined> {
+    const parts = new Array<ShardPart | undefined>(this.shards.length).fill(undefined);
+    const owners = tenantsOf(spans.length, tenants);
+    const append = appendPart(this.source, pos, day);
+    const resources = new BatchResources();
+    const scopes = new BatchScopes();
+    const size = Math.max(4096, Math.ceil((spans.length * 320) / this.shards.length));
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i]!;
+      if (this.partial.has(s)) continue;
+      const tenant = owners[i]!;
+      const k = shardOf(this.layout, s.traceId);
+      const shard = this.shards[k]!;
+      if (shard.takeHeld(s, tenant)) continue;
+      let part = parts[k];
+      if (part === undefined) parts[k] = part = { w: new RowBinaryWriter(size), spans: [], owners: [], services: [], newResources: new Map() };
+      const resource = resources.of(s.resource);
+      // Checked once per resource, tenant and shard of the batch (most batches have one tenant).
+      if (resource.checkedFor[k] !== tenant) {
+        resource.checkedFor[k] = tenant;
+        const key = `${tenant}\0${resource.id}`;
+        if (!shard.resourcesWritten.has(key) && !part.newResources.has(key)) part.newResources.set(key, { tenant, day, resource });
+      }
+      appendRow(part.w, s, tenant, resource.service, append, resource.id, scopes);
+      part.spans.push(s);
+      part.owners.push(tenant);
+      part.services.push(resource.service);
+    }
+    return parts;
+  }
+
+  /** One shard's share of an append; without rows, its position alone when the append has a new one for it. */
+  private async write(shard: ShardWriter, part: ShardPart | undefined, pos: bigint | undefined, day: number): Promise<void> {
+    const t = shard.tables;
+    if (part === undefined) {
+      if (pos !== undefined && pos > shard.position) await shard.recordPosition(pos);
+    } else {
+      if (part.newResources.size > 0) {
+        await shard.insertRowBinary(`${t.resources} (tenant, day, id, res_keys, res_values, resource)`, resourceRows([...part.newResources.values()]));
+        for (const key of part.newResources.keys()) shard.resourcesWritten.add(key);
+      }
+      await shard.insertRowBinary(`${t.traceIndex} (tenant, trace_id, day, first, last, services, names)`, indexRows(part.spans, part.owners, part.services, day));
+      await shard.insertRowBinary(`${t.spans} (${INSERT_COLUMNS})`, part.w.view());
+    }
+    shard.wrote(pos);
+  }
+
+  /** The lowest of the shards' positions: every shard holds every record up to it. */
   async lastWalPosition(): Promise<bigint> {
-    return this.wal;
+    let low = this.shards[0]!.position;
+    for (const shard of this.shards) if (shard.position < low) low = shard.position;
+    return low;
   }
 
   protected defaultReads(): SpanReader {
@@ -165,63 +181,32 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
   /**
    * Day partitions that end at or before the cutoff: dropped whole (ALTER TABLE … DROP PARTITION), or, with a
    * tenant, its rows deleted by a mutation (waited for) unless the day holds that tenant alone, then dropped whole.
-   * Before rows go, each source's highest walPosition among them is kept in wal_positions.
+   * On a cluster, on every shard; the count is of days.
    */
   async dropBefore(cutoff: UnixNanos, tenant?: Tenant): Promise<number> {
     this.assertOpen();
     if (tenant !== undefined) checkTenant(tenant);
-    const days = await this.select<{ day: number; tenants: string[] }>(
-      `SELECT day, groupUniqArray(tenant) AS tenants FROM ${this.db}.spans GROUP BY day ORDER BY day`,
-    );
-    let dropped = 0;
-    for (const { day, tenants } of days) {
-      if (BigInt(Number(day) + 1) * NANOS_PER_DAY > cutoff) continue;
-      if (tenant !== undefined && !tenants.includes(tenant)) continue;
-      const whole = tenant === undefined || tenants.length === 1;
-      const rows = whole ? `day = ${Number(day)}` : `day = ${Number(day)} AND tenant = ${str(tenant!)}`;
-      await this.client.command({
-        query: `INSERT INTO ${this.db}.wal_positions SELECT source, max(wal_pos) FROM ${this.db}.spans WHERE ${rows} GROUP BY source`,
-      });
-      if (whole) {
-        for (const table of DAY_TABLES) {
-          await this.client.command({ query: `ALTER TABLE ${this.db}.${table} DROP PARTITION ${Number(day)}` });
-        }
-      } else {
-        for (const table of DAY_TABLES) {
-          await this.client.command({ query: `ALTER TABLE ${this.db}.${table} DELETE WHERE ${rows}` });
-        }
-        await this.waitForMutations();
-      }
-      dropped++;
-    }
-    // A dropped day's resources are written again if spans of that day come.
-    if (dropped > 0) this.resourcesWritten.clear();
-    return dropped;
-  }
-
-  /** DELETE mutations run in the background (18.16 has no mutations_sync): polls until this database has none left. */
-  private async waitForMutations(): Promise<void> {
-    const deadline = Date.now() + MUTATION_TIMEOUT_MS;
-    for (;;) {
-      const [r] = await this.select<{ n: string }>(`SELECT count() AS n FROM system.mutations WHERE database = ${str(this.db)} AND is_done = 0`);
-      if (Number(r?.n ?? 0) === 0) return;
-      if (Date.now() > deadline) throw new StoreError(`ClickHouse mutations in ${this.db} still running after ${MUTATION_TIMEOUT_MS} ms`, true);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const days = new Set<number>();
+    for (const shard of this.shards) for (const day of await shard.dropBefore(cutoff, tenant)) days.add(day);
+    return days.size;
   }
 
   async stats(): Promise<StoreStats> {
-    const [r] = await this.select<{ bytes: string; partitions: string }>(
-      `SELECT sum(bytes_on_disk) AS bytes, uniqExactIf(partition, table = 'spans') AS partitions
-       FROM system.parts WHERE database = ${str(this.db)} AND active`,
-    );
-    return { diskBytes: Number(r?.bytes ?? 0), partitions: Number(r?.partitions ?? 0) };
+    this.assertOpen();
+    let diskBytes = 0;
+    const partitions = new Set<string>();
+    for (const shard of this.shards) {
+      const p = await shard.parts();
+      diskBytes += p.bytes;
+      for (const id of p.partitions) partitions.add(id);
+    }
+    return { diskBytes, partitions: partitions.size };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.client.close();
+    await Promise.all([this.client, ...this.shards.map((s) => s.client)].filter((c, i, all) => all.indexOf(c) === i).map((c) => c.close()));
   }
 
   private assertOpen(): void {
@@ -283,21 +268,48 @@ function isRetryable(err: unknown): boolean {
 }
 
 /**
- * Opens (or creates and migrates) the ClickHouse store.
+ * Opens (or creates and migrates) the ClickHouse store: on one server, or, with `cluster` and `shards`, over the
+ * cluster's shards (each migrated here, one after the other; checked against the cluster's system.clusters first).
  * @example const store = await openClickHouseStore({ url: 'http://127.0.0.1:8123', database: 'clew', source: 'collector-1' })
+ * @example const store = await openClickHouseStore({ url: 'http://ch1:8123', cluster: 'clew', shards: ['http://ch1:8123', 'http://ch2:8123'] })
  */
 export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
   const db = checkDatabase(opts.database ?? 'clew');
-  const client = clickHouseClient(opts);
+  const cluster = opts.cluster;
+  if (cluster === undefined && opts.shards !== undefined && opts.shards.length > 0) {
+    throw new Error('storage.clickhouse.shards is for a named cluster: name it in storage.clickhouse.cluster (--clickhouse-cluster)');
+  }
+  if (cluster !== undefined && (opts.shards === undefined || opts.shards.length === 0)) {
+    throw new Error(`cluster ${cluster}: storage.clickhouse.shards must give the HTTP URL of each shard's server (Clew migrates and writes each shard itself)`);
+  }
+  const connect = (url: string) => clickHouseClient({ ...opts, url }, cluster !== undefined ? { distributed_product_mode: 'global' } : {});
+  const authorization = `Basic ${Buffer.from(`${opts.username ?? 'default'}:${opts.password ?? ''}`).toString('base64')}`;
+  const target = (url: string) => ({ url: url.replace(/\/+$/, ''), authorization });
+  const source = opts.source ?? 'default';
+  const client = connect(opts.url);
+  const opened: ClickHouseClient[] = [client];
   try {
-    await migrate(client, db);
-    const authorization = `Basic ${Buffer.from(`${opts.username ?? 'default'}:${opts.password ?? ''}`).toString('base64')}`;
-    const http = { url: opts.url.replace(/\/+$/, ''), authorization };
-    const store = new ClickHouseStore(client, db, opts.source ?? 'default', opts.now ?? nowNanos, http);
+    let layout: ClusterLayout;
+    let shards: ShardWriter[];
+    if (cluster === undefined) {
+      layout = { name: '', shards: [{ url: opts.url, num: 1, weight: 1 }], slots: [0] };
+      await migrate(client, db);
+      shards = [new ShardWriter(client, target(opts.url), db, SINGLE_TABLES, source)];
+    } else {
+      layout = await resolveCluster(cluster, opts.url, connect, opts.shards!);
+      shards = [];
+      for (const shard of layout.shards) {
+        const c = connect(shard.url);
+        opened.push(c);
+        await migrate(c, db, cluster);
+        shards.push(new ShardWriter(c, target(shard.url), db, LOCAL_TABLES, source));
+      }
+    }
+    const store = new ClickHouseStore(client, db, source, opts.now ?? nowNanos, shards, layout);
     await store.load();
     return store;
   } catch (err) {
-    await client.close();
+    await Promise.all(opened.map((c) => c.close()));
     throw err;
   }
 }

@@ -12,6 +12,13 @@ export interface ClickHouseStoreOptions {
    * collectors share one database, each with its own write-ahead log and position.
    */
   readonly source?: string;
+  /**
+   * A cluster named in the servers' remote_servers: the span tables become local tables on every shard with
+   * Distributed tables over them (see cluster.ts). `url` is the server reads go to (any of the cluster's).
+   */
+  readonly cluster?: string;
+  /** With `cluster`: the HTTP URL of each shard's server, which Clew migrates and writes directly. */
+  readonly shards?: readonly string[];
   /** The ingest clock: it picks the day partition of an append. */
   readonly now?: () => UnixNanos;
 }

@@ -13,8 +13,8 @@ export interface StoredResource {
   readonly attributes: Resource['attributes'];
   /** serviceName of the resource, the spans' `service`. */
   readonly service: string;
-  /** The last tenant of the batch whose need for this resource's row was checked (an append's bookkeeping). */
-  checkedFor?: Tenant;
+  /** Per shard, the last tenant of the batch whose need for this resource's row there was checked (an append's bookkeeping). */
+  readonly checkedFor: Array<Tenant | undefined>;
 }
 
 /** Each resource object of a batch, encoded and hashed once (decoders hand out one object per resource). */
@@ -26,7 +26,7 @@ export class BatchResources {
     if (stored === undefined) {
       const encoded = encodeResource(r);
       const id = createHash('md5').update(encoded).digest().readBigUInt64LE(0);
-      this.byObject.set(r, (stored = { id, encoded, attributes: r.attributes, service: serviceName(r) }));
+      this.byObject.set(r, (stored = { id, encoded, attributes: r.attributes, service: serviceName(r), checkedFor: [] }));
     }
     return stored;
   }

@@ -1,4 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Tables } from './cluster.js';
+import { LOCAL_TABLES, SINGLE_TABLES, TRACE_SHARDING_KEY } from './cluster.js';
+import { str } from './sql.js';
 
 /*
  * Versioned migrations, applied in order at open and recorded in `schema_version`. The SQL runs on Debian's
@@ -35,10 +38,12 @@ import type { ClickHouseClient } from '@clickhouse/client';
  *   merges them, and reads take any).
  * wal_positions: walPositions of appends without spans, and the last position of each source whose rows a
  *   retention drop (or the migration to version 2) removed.
+ * On a cluster the three span tables take their local names on every shard (`t`, see cluster.ts) and the
+ * migrations run on each shard; wal_positions and schema_version are each shard's own.
  */
-const MIGRATIONS: ReadonlyArray<(db: string) => string[]> = [
-  (db) => [
-    `CREATE TABLE IF NOT EXISTS ${db}.spans (
+const MIGRATIONS: ReadonlyArray<(db: string, t: Tables) => string[]> = [
+  (db, t) => [
+    `CREATE TABLE IF NOT EXISTS ${db}.${t.spans} (
       tenant String, service String, name String, start UInt64, end UInt64,
       trace_id String, span_id String, parent_id String, kind UInt8, status UInt8,
       day UInt32, source String, wal_pos UInt64,
@@ -47,18 +52,18 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string[]> = [
       res_keys Array(String), res_values Array(String),
       resource String, scope String, body String
     ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, name, start)`,
-    `CREATE TABLE IF NOT EXISTS ${db}.trace_index (
+    `CREATE TABLE IF NOT EXISTS ${db}.${t.traceIndex} (
       tenant String, trace_id String, day UInt32, start UInt64, end UInt64
     ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id)`,
     `CREATE TABLE IF NOT EXISTS ${db}.wal_positions (source String, wal_pos UInt64) ENGINE = MergeTree ORDER BY source`,
   ],
-  (db) => [
+  (db, t) => [
     // Each source's position survives the old rows, so that a collector does not replay its whole log.
-    `INSERT INTO ${db}.wal_positions SELECT source, max(wal_pos) FROM ${db}.spans GROUP BY source`,
-    `DROP TABLE IF EXISTS ${db}.spans`,
-    `DROP TABLE IF EXISTS ${db}.trace_index`,
-    `DROP TABLE IF EXISTS ${db}.resources`,
-    `CREATE TABLE ${db}.spans (
+    `INSERT INTO ${db}.wal_positions SELECT source, max(wal_pos) FROM ${db}.${t.spans} GROUP BY source`,
+    `DROP TABLE IF EXISTS ${db}.${t.spans}`,
+    `DROP TABLE IF EXISTS ${db}.${t.traceIndex}`,
+    `DROP TABLE IF EXISTS ${db}.${t.resources}`,
+    `CREATE TABLE ${db}.${t.spans} (
       tenant String, service String, name String, start UInt64, dur UInt64,
       trace_id FixedString(16), span_id FixedString(8), parent_id Nullable(FixedString(8)), kind UInt8, status UInt8,
       day UInt32, source String, wal_pos UInt64,
@@ -66,10 +71,10 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string[]> = [
       event_keys Array(String), event_values Array(String),
       resource_id UInt64, scope String, body String
     ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, name, start) SETTINGS index_granularity = 1024`,
-    `CREATE TABLE ${db}.resources (
+    `CREATE TABLE ${db}.${t.resources} (
       tenant String, day UInt32, id UInt64, res_keys Array(String), res_values Array(String), resource String
     ) ENGINE = ReplacingMergeTree PARTITION BY day ORDER BY (tenant, id)`,
-    `CREATE TABLE ${db}.trace_index (
+    `CREATE TABLE ${db}.${t.traceIndex} (
       tenant String, trace_id FixedString(16), day UInt32, first UInt64, last UInt64,
       services Array(String), names Array(String)
     ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id) SETTINGS index_granularity = 1024`,
@@ -78,17 +83,52 @@ const MIGRATIONS: ReadonlyArray<(db: string) => string[]> = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Creates the database when missing and applies the migrations it lacks. */
-export async function migrate(client: ClickHouseClient, db: string): Promise<void> {
+/**
+ * Creates the database when missing and applies the migrations it lacks, on one server: the only one, or one shard
+ * of a cluster (`cluster` named: local tables, then the Distributed tables over them). Refuses a database laid out
+ * for the other kind (a single server's tables where a cluster's are expected, or the reverse).
+ */
+export async function migrate(client: ClickHouseClient, db: string, cluster?: string): Promise<void> {
+  const t = cluster === undefined ? SINGLE_TABLES : LOCAL_TABLES;
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
   await client.command({ query: `CREATE TABLE IF NOT EXISTS ${db}.schema_version (version UInt32) ENGINE = MergeTree ORDER BY version` });
+  await checkLayout(client, db, cluster);
   const rows = await (await client.query({ query: `SELECT max(version) AS v FROM ${db}.schema_version`, format: 'JSONEachRow' })).json<{ v: number }>();
   const current = Number(rows[0]?.v ?? 0);
   if (current > MIGRATIONS.length) {
     throw new Error(`database ${db} has schema version ${current}, newer than this Clew's ${MIGRATIONS.length}: upgrade Clew`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
-    for (const statement of MIGRATIONS[v]!(db)) await client.command({ query: statement });
+    for (const statement of MIGRATIONS[v]!(db, t)) await client.command({ query: statement });
     await client.insert({ table: `${db}.schema_version`, values: [{ version: v + 1 }], format: 'JSONEachRow' });
+  }
+  if (cluster !== undefined) {
+    // Each read goes through these; made after the local tables (AS copies their columns). A migration that changes
+    // a local table's columns must change its Distributed table's too.
+    const distributed: Array<[string, string, string]> = [
+      ['spans', LOCAL_TABLES.spans, TRACE_SHARDING_KEY],
+      ['trace_index', LOCAL_TABLES.traceIndex, TRACE_SHARDING_KEY],
+      ['resources', LOCAL_TABLES.resources, 'id'],
+    ];
+    for (const [name, local, key] of distributed) {
+      await client.command({
+        query: `CREATE TABLE IF NOT EXISTS ${db}.${name} AS ${db}.${local} ENGINE = Distributed(${cluster}, ${db}, ${local}, ${key})`,
+      });
+    }
+  }
+}
+
+/** Whether the database's `spans` is what this store expects: a MergeTree on one server, a Distributed table on a cluster. */
+async function checkLayout(client: ClickHouseClient, db: string, cluster: string | undefined): Promise<void> {
+  const tables = await (
+    await client.query({ query: `SELECT name, engine FROM system.tables WHERE database = ${str(db)} AND name IN ('spans', 'spans_local')`, format: 'JSONEachRow' })
+  ).json<{ name: string; engine: string }>();
+  const spans = tables.find((r) => r.name === 'spans');
+  const local = tables.some((r) => r.name === 'spans_local');
+  if (cluster === undefined && (local || spans?.engine === 'Distributed')) {
+    throw new Error(`database ${db} was made for a ClickHouse cluster (its spans are Distributed over spans_local): name the cluster (storage.clickhouse.cluster and shards)`);
+  }
+  if (cluster !== undefined && spans !== undefined && spans.engine !== 'Distributed') {
+    throw new Error(`database ${db} was made for a single ClickHouse server (its spans are a ${spans.engine} table): give the cluster a database of its own`);
   }
 }
