@@ -45,6 +45,8 @@ program
   .addOption(new Option('--storage <backend>', 'where spans live: embedded DuckDB files, or a shared ClickHouse (default duckdb)').choices(['duckdb', 'clickhouse']))
   .option('--clickhouse-url <url>', "ClickHouse's HTTP interface for --storage clickhouse, e.g. http://127.0.0.1:8123")
   .option('--clickhouse-database <name>', 'ClickHouse database, created when missing (default clew)')
+  .option('--clickhouse-cluster <name>', 'a cluster in the servers\' remote_servers: Distributed tables over every shard (needs --clickhouse-shards)')
+  .option('--clickhouse-shards <urls>', 'with --clickhouse-cluster: the HTTP URL of each shard, comma-separated')
   .option('--tls-cert <file>', 'PEM certificate for TLS on every TCP listener, re-read when it changes (with --tls-key)')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
   .option('--serve-source-maps', "serve the web UI's source maps (/assets/*.map), refused by default")

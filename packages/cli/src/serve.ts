@@ -1,5 +1,5 @@
 import type { ClewConfigInput } from '@clew/server';
-import { ClewError, configFromEnv, configFromFile, mergeConfig, resolveConfig, REDACT, startClew } from '@clew/server';
+import { ClewError, commaList, configFromEnv, configFromFile, mergeConfig, resolveConfig, REDACT, startClew } from '@clew/server';
 import { pino } from 'pino';
 
 export interface ServeFlags {
@@ -26,6 +26,8 @@ export interface ServeFlags {
   storage?: string;
   clickhouseUrl?: string;
   clickhouseDatabase?: string;
+  clickhouseCluster?: string;
+  clickhouseShards?: string;
 }
 
 function configFromFlags(f: ServeFlags): ClewConfigInput {
@@ -49,7 +51,9 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
       duckdb: { memoryLimit: f.memoryLimit },
       ...(f.storage !== undefined && { backend: f.storage as 'duckdb' }),
       // Half given (a database without a URL) is left for the schema to refuse by name, hence the cast.
-      ...((f.clickhouseUrl ?? f.clickhouseDatabase) !== undefined && { clickhouse: { url: f.clickhouseUrl, database: f.clickhouseDatabase } as never }),
+      ...((f.clickhouseUrl ?? f.clickhouseDatabase ?? f.clickhouseCluster ?? f.clickhouseShards) !== undefined && {
+        clickhouse: { url: f.clickhouseUrl, database: f.clickhouseDatabase, cluster: f.clickhouseCluster, shards: f.clickhouseShards === undefined ? undefined : commaList(f.clickhouseShards) } as never,
+      }),
     },
     ui: { serveSourceMaps: f.serveSourceMaps },
     log: { level: f.logLevel as 'info' | undefined },

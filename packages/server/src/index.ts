@@ -1,6 +1,6 @@
 export type { ClewConfig, ClewConfigInput } from './config/schema.js';
 export { configSchema } from './config/schema.js';
-export { configFromEnv, configFromFile, mergeConfig, resolveConfig } from './config/load.js';
+export { commaList, configFromEnv, configFromFile, mergeConfig, resolveConfig } from './config/load.js';
 export { ClewError } from './errors.js';
 export type {
   TraceQLMatchedSpan,

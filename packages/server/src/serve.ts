@@ -112,7 +112,14 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const ch = config.storage.clickhouse;
       const store: Store =
         config.storage.backend === 'clickhouse' && ch
-          ? await openClickHouseStore({ url: ch.url, database: ch.database, source: ch.source ?? hostname(), ...(ch.username !== undefined && { username: ch.username }), ...(ch.password !== undefined && { password: ch.password }) })
+          ? await openClickHouseStore({
+              url: ch.url,
+              database: ch.database,
+              source: ch.source ?? hostname(),
+              ...(ch.username !== undefined && { username: ch.username }),
+              ...(ch.password !== undefined && { password: ch.password }),
+              ...(ch.cluster !== undefined && { cluster: ch.cluster, shards: ch.shards }),
+            })
           : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
       return value(store, () => store.close());
     },

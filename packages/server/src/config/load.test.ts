@@ -78,6 +78,8 @@ describe('configFromEnv', () => {
     ['CLEW_LOG_LEVEL', 'debug', { log: { level: 'debug' } }],
     ['CLEW_TLS_CERT', '/etc/clew/cert.pem', { tls: { certFile: '/etc/clew/cert.pem' } }],
     ['CLEW_TLS_KEY', '/etc/clew/key.pem', { tls: { keyFile: '/etc/clew/key.pem' } }],
+    ['CLEW_CLICKHOUSE_CLUSTER', 'clew', { storage: { clickhouse: { cluster: 'clew' } } }],
+    ['CLEW_CLICKHOUSE_SHARDS', 'http://ch-1:8123, http://ch-2:8123,', { storage: { clickhouse: { shards: ['http://ch-1:8123', 'http://ch-2:8123'] } } }],
   ])('%s=%s → %j', (name, value, expected) => {
     expect(configFromEnv({ [name]: value })).toStrictEqual(expected);
   });
@@ -200,6 +202,18 @@ describe('resolveConfig', () => {
     [{ host: null }, 'invalid configuration at "host": Invalid input: expected string, received null'],
     [{ limits: { maxPending: 5 } }, 'invalid configuration at "limits": Unrecognized key: "maxPending"'],
     [{ colour: 'red' }, 'invalid configuration at "(root)": Unrecognized key: "colour"'],
+    [
+      { storage: { backend: 'clickhouse', clickhouse: { url: 'http://ch-1:8123', cluster: 'clew' } } },
+      'invalid configuration at "storage.clickhouse.shards": storage.clickhouse.cluster and storage.clickhouse.shards go together: the cluster and the HTTP URL of each of its shards',
+    ],
+    [
+      { storage: { backend: 'clickhouse', clickhouse: { url: 'http://ch-1:8123', cluster: 'clew', shards: ['ch-2:8123'] } } },
+      'invalid configuration at "storage.clickhouse.shards.0": expected the HTTP URL of a shard, e.g. http://ch-1:8123',
+    ],
+    [
+      { storage: { backend: 'clickhouse', clickhouse: { url: 'http://ch-1:8123', cluster: 'my-cluster', shards: ['http://ch-1:8123'] } } },
+      'invalid configuration at "storage.clickhouse.cluster": letters, digits and _ only',
+    ],
     [{ tls: { certFile: 'cert.pem' } }, 'invalid configuration at "tls.keyFile": TLS needs both tls.certFile and tls.keyFile (--tls-cert and --tls-key)'],
     [{ host: '', limits: { maxPendingSpans: 0 } }, 'invalid configuration at "host": Too small: expected string to have >=1 characters'],
   ])('%j → %s', (input, message) => {

@@ -22,8 +22,15 @@ export function mergeConfig(...sources: Array<Plain | undefined>): Plain {
   return out;
 }
 
-/** Environment variables Clew reads, and where each lands in the configuration. */
-const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
+/** A comma-separated list, blanks dropped: `http://a:8123, http://b:8123`. */
+export const commaList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/** Environment variables Clew reads, and where each lands in the configuration (a list: comma-separated). */
+const ENV: Record<string, { path: string[]; type: 'string' | 'int' | 'list' }> = {
   CLEW_HOST: { path: ['host'], type: 'string' },
   CLEW_DATA_DIR: { path: ['dataDir'], type: 'string' },
   CLEW_RETENTION: { path: ['retention', 'spans'], type: 'string' },
@@ -45,6 +52,8 @@ const ENV: Record<string, { path: string[]; type: 'string' | 'int' }> = {
   CLEW_CLICKHOUSE_USERNAME: { path: ['storage', 'clickhouse', 'username'], type: 'string' },
   CLEW_CLICKHOUSE_PASSWORD: { path: ['storage', 'clickhouse', 'password'], type: 'string' },
   CLEW_CLICKHOUSE_SOURCE: { path: ['storage', 'clickhouse', 'source'], type: 'string' },
+  CLEW_CLICKHOUSE_CLUSTER: { path: ['storage', 'clickhouse', 'cluster'], type: 'string' },
+  CLEW_CLICKHOUSE_SHARDS: { path: ['storage', 'clickhouse', 'shards'], type: 'list' },
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Plain {
@@ -55,7 +64,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Plain {
     if (raw === undefined || raw.trim() === '') continue;
     let node = out;
     for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Plain;
-    node[path[path.length - 1]!] = type === 'int' ? Number(raw) : raw;
+    node[path[path.length - 1]!] = type === 'int' ? Number(raw) : type === 'list' ? commaList(raw) : raw;
   }
   return out;
 }

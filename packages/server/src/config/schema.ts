@@ -165,8 +165,19 @@ export const configSchema = z
                * kept under it, so a restarted collector replays exactly what ClickHouse lacks. The host name when absent.
                */
               source: z.string().min(1).optional(),
+              /**
+               * A cluster named in the servers' remote_servers: each span table becomes a local table on every shard
+               * with a Distributed table over it that reads go through (docs/scale-out.md). Needs `shards`.
+               */
+              cluster: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'letters, digits and _ only' }).optional(),
+              /** With `cluster`: the HTTP URL of one server of each shard, which Clew migrates and writes itself. */
+              shards: z.array(z.url({ protocol: /^https?$/, error: 'expected the HTTP URL of a shard, e.g. http://ch-1:8123' })).min(1).optional(),
             })
             .strict()
+            .refine((ch) => (ch.cluster === undefined) === (ch.shards === undefined), {
+              message: 'storage.clickhouse.cluster and storage.clickhouse.shards go together: the cluster and the HTTP URL of each of its shards',
+              path: ['shards'],
+            })
             .optional(),
           /** Most spans written to the store in one transaction. */
           batchSpans: z.number().int().positive().default(50_000),
