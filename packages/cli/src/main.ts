@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { demoCommand } from './demo.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { healthCommand } from './health.js';
 import { serve } from './serve.js';
 import { tokenCommand } from './token.js';
@@ -58,5 +60,7 @@ program
 program.addCommand(demoCommand());
 program.addCommand(healthCommand());
 program.addCommand(tokenCommand());
+program.addCommand(exportCommand());
+program.addCommand(importCommand());
 
 await program.parseAsync(process.argv);

@@ -17,7 +17,7 @@ export function newToken(tenant: string, scope: 'write' | 'read' | 'admin', name
   return { token, configEntry: lines.join('\n') };
 }
 
-const tenantArg = (v: string): string => {
+export const tenantArg = (v: string): string => {
   if (!isValidTenant(v)) throw new InvalidArgumentError(`"${v}" is not a tenant name: letters, digits and _ . - only, 1 to 64 of them`);
   return v;
 };

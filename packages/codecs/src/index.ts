@@ -24,6 +24,7 @@ export { decodeZipkinV1Json } from './zipkin/decode-json-v1.js';
 export { toZipkinSpan, toZipkinTrace, zipkinTraceId } from './zipkin/to-zipkin.js';
 export type { ZipkinJsonEndpoint, ZipkinJsonSpan } from './zipkin/json-types.js';
 export { decodeJaegerAgentMessage, decodeJaegerThriftBatch, readJaegerAgentHeader } from './jaeger/decode.js';
+export { jaegerToModel } from './jaeger/to-model.js';
 export type { ThriftProtocol } from './jaeger/decode.js';
 // jaeger.thrift's structs and Thrift's type ids: what a test needs to write Jaeger batches as clients do.
 export { SpanRefType, TagType } from './jaeger/jaeger-batch.js';

@@ -1,0 +1,169 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { DEFAULT_TENANT, nowNanos } from '@clew/model';
+import type { Tenant, UnixNanos } from '@clew/model';
+import type { ExportFormat, ExportSelection } from '@clew/server';
+import { encodeExportRequests, EXPORT_ROUTE, parseTraceQL, selectSpans } from '@clew/server';
+import { Command, Option } from 'commander';
+import { openDataDirStore } from './data-dir-store.js';
+import { SpanCounter } from './export-count.js';
+import { parseTime } from './export-time.js';
+import { Progress } from './progress.js';
+import { tenantArg } from './token.js';
+
+export interface ExportRequest {
+  readonly start: UnixNanos;
+  readonly end: UnixNanos;
+  readonly service?: string | undefined;
+  /** TraceQL. */
+  readonly query?: string | undefined;
+  readonly format: ExportFormat;
+}
+
+export interface ExportSource {
+  readonly url?: string | undefined;
+  readonly token?: string | undefined;
+  readonly tenant?: string | undefined;
+  readonly dataDir?: string | undefined;
+}
+
+/** Writes the selected spans to `out` as they are read; resolves to how many were written. */
+export async function exportSpans(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
+  return source.dataDir !== undefined ? exportFromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, out, progress) : exportFromUrl(source, req, out, progress);
+}
+
+async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
+  const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: req.format });
+  if (req.service !== undefined) params.set('service', req.service);
+  if (req.query !== undefined) params.set('q', req.query);
+  const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
+  const res = await fetch(url, {
+    headers: {
+      ...(source.token !== undefined && { authorization: `Bearer ${source.token}` }),
+      ...(source.tenant !== undefined && { 'x-scope-orgid': source.tenant }),
+    },
+  });
+  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  const counter = new SpanCounter(req.format);
+  let bytes = 0;
+  // A body cut short (the server failed half way) rejects here, so an export never ends as if complete.
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    counter.push(buf);
+    bytes += buf.length;
+    await write(out, buf);
+    progress?.update({ spans: counter.spans, bytesDone: bytes, bytesTotal: 0 });
+  }
+  return counter.spans;
+}
+
+async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
+  const store = await openDataDirStore(dir);
+  try {
+    const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
+    let spans = 0;
+    let bytes = 0;
+    for await (const batch of selectSpans(reader, selection(req))) {
+      for (const request of encodeExportRequests(batch, req.format)) {
+        bytes += request.length;
+        await write(out, request);
+      }
+      spans += batch.length;
+      progress?.update({ spans, bytesDone: bytes, bytesTotal: 0 });
+    }
+    return spans;
+  } finally {
+    await store.close();
+  }
+}
+
+function selection(req: ExportRequest): ExportSelection {
+  const window = { start: req.start, end: req.end };
+  if (req.service !== undefined) return { kind: 'service', window, service: req.service };
+  if (req.query !== undefined) {
+    const parsed = parseTraceQL(req.query);
+    if (!parsed.ok) throw new Error(`--query is not TraceQL: ${parsed.error.message}`);
+    return { kind: 'traceql', window, query: parsed.query };
+  }
+  return { kind: 'window', window };
+}
+
+function write(out: Writable, buf: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (out.write(buf, (err) => err && reject(err))) resolve();
+    else out.once('drain', resolve);
+  });
+}
+
+interface ExportFlags {
+  url?: string;
+  dataDir?: string;
+  token?: string;
+  tenant?: string;
+  from: string;
+  to: string;
+  service?: string;
+  query?: string;
+  format: ExportFormat;
+  output?: string;
+}
+
+/** `clew export (--url URL | -d DIR) --from … --to … [--service S | --query Q] [--format json|protobuf] [-o FILE]`. */
+export function exportCommand(): Command {
+  return new Command('export')
+    .description("export a time range's spans (or a service's or a TraceQL query's traces) as OTLP JSON lines or OTLP protobuf, as the OpenTelemetry Collector's file exporter writes them")
+    .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686")
+    .option('-d, --data-dir <dir>', "a Clew's data directory, read directly (no Clew may be running on it)")
+    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN)')
+    .option('--tenant <name>', 'the tenant to read: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
+    .option('--from <time>', 'start of the range, included: RFC 3339, a date, or before now (-24h)', '-24h')
+    .option('--to <time>', 'end of the range, excluded: RFC 3339, a date, now, or before now (-1h)', 'now')
+    .option('--service <name>', 'only the traces with a span of this service in the range (whole traces)')
+    .option('--query <traceql>', 'only the traces with a span in the range matching this TraceQL query (whole traces)')
+    .addOption(new Option('--format <format>', 'OTLP JSON lines, or length-delimited OTLP protobuf (4-byte big-endian length before each request)').choices(['json', 'protobuf']).default('json'))
+    .option('-o, --output <file>', 'where to write (default standard output)')
+    .action(async (flags: ExportFlags) => {
+      process.exitCode = await runExport(flags);
+    });
+}
+
+async function runExport(flags: ExportFlags): Promise<number> {
+  if ((flags.url === undefined) === (flags.dataDir === undefined)) {
+    process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
+    return 2;
+  }
+  if (flags.service !== undefined && flags.query !== undefined) {
+    process.stderr.write('give --service or --query, not both (a TraceQL query can name the service: { resource.service.name = "…" })\n');
+    return 2;
+  }
+  const now = nowNanos();
+  let start: UnixNanos;
+  let end: UnixNanos;
+  try {
+    start = parseTime(flags.from, now);
+    end = parseTime(flags.to, now);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const out = flags.output !== undefined ? createWriteStream(flags.output) : process.stdout;
+  const progress = new Progress(`export${flags.output !== undefined ? ` ${flags.output}` : ''}`);
+  const started = Date.now();
+  try {
+    const spans = await exportSpans(
+      { url: flags.url, dataDir: flags.dataDir, token: flags.token ?? process.env.CLEW_TOKEN, tenant: flags.tenant },
+      { start, end, service: flags.service, query: flags.query, format: flags.format },
+      out,
+      progress,
+    );
+    if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    progress.done({ spans, bytesDone: 0, bytesTotal: 0 });
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write(`exported ${spans.toLocaleString('en-US')} spans (${flags.format}) in ${seconds.toFixed(1)} s${flags.output !== undefined ? ` to ${flags.output}` : ''}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`export failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+

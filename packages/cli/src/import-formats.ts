@@ -1,0 +1,31 @@
+import type { FileHandle } from 'node:fs/promises';
+
+/** The files `clew import` reads. */
+export const IMPORT_FORMATS = ['otlp-json', 'otlp-proto', 'jaeger-json', 'zipkin-json'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/**
+ * The format of a file, from its first bytes: OTLP JSON lines start with `{"resourceSpans"` (or `resource_spans`),
+ * Jaeger UI JSON with `{"data"`, Zipkin v2 JSON is an array, and OTLP protobuf as the Collector's file exporter
+ * writes it starts with a 4-byte length followed by field 1 of ExportTraceServiceRequest (tag 0x0a). Null when none
+ * fits.
+ */
+export function detectFormat(head: Uint8Array, size: number): ImportFormat | null {
+  const text = Buffer.from(head.subarray(0, 4096)).toString('utf8').replace(/^\uFEFF/, '');
+  const key = /^\s*\{\s*"([A-Za-z_]+)"/.exec(text)?.[1];
+  if (key === 'resourceSpans' || key === 'resource_spans') return 'otlp-json';
+  if (key === 'data') return 'jaeger-json';
+  if (/^\s*\[/.test(text)) return 'zipkin-json';
+  if (head.length >= 5) {
+    const length = Buffer.from(head.buffer, head.byteOffset, head.length).readUInt32BE(0);
+    if (length + 4 <= size && (length === 0 || head[4] === 0x0a)) return 'otlp-proto';
+  }
+  return null;
+}
+
+/** The first bytes of an open file, for detectFormat. */
+export async function readHead(file: FileHandle): Promise<Uint8Array> {
+  const buf = Buffer.alloc(4096);
+  const { bytesRead } = await file.read(buf, 0, buf.length, 0);
+  return buf.subarray(0, bytesRead);
+}

@@ -1,0 +1,155 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { DecodeResult } from '@clew/codecs';
+import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
+import type { ImportFormat } from './import-formats.js';
+import { decodeJaegerJsonTrace } from './import-jaeger-json.js';
+
+/**
+ * Where a read starts or stopped: `offset` is a byte offset in streamed files (JSON lines, protobuf) and an index in
+ * documents read whole (the trace of a Jaeger document, the span of a Zipkin array); `record` counts the records
+ * before it (lines, requests, traces, spans), so that messages name a line number after a resumption too.
+ */
+export interface Position {
+  readonly offset: number;
+  readonly record: number;
+}
+
+export const START: Position = { offset: 0, record: 0 };
+
+/** One record of a file: decoded, or why it could not be (skipped, the rest is read). */
+export interface ImportRecord {
+  /** Where the next record starts. */
+  readonly next: Position;
+  /** For messages: "line 12", "byte 4096", "trace 3", "spans 1000–1999". */
+  readonly where: string;
+  readonly decoded?: DecodeResult;
+  /** The record's own bytes when they are a request that can be sent as it is (OTLP JSON lines and protobuf). */
+  readonly raw?: Buffer;
+  readonly error?: string;
+  /** How far into the file's bytes the read is, for progress. */
+  readonly bytesDone: number;
+}
+
+/** Spans of a Zipkin array decoded together. */
+const ZIPKIN_SPANS_PER_RECORD = 1000;
+
+/** The records of a file from `from` on. */
+export function readRecords(path: string, format: ImportFormat, from: Position, size: number): AsyncIterable<ImportRecord> {
+  switch (format) {
+    case 'otlp-json':
+      return jsonLines(path, from);
+    case 'otlp-proto':
+      return protoRequests(path, from);
+    case 'jaeger-json':
+      return jaegerTraces(path, from, size);
+    case 'zipkin-json':
+      return zipkinSpans(path, from, size);
+  }
+}
+
+function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 'error'> {
+  try {
+    return { decoded: decode() };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too. */
+async function* jsonLines(path: string, from: Position): AsyncIterable<ImportRecord> {
+  let offset = from.offset;
+  let line = from.record;
+  let rest: Buffer = Buffer.alloc(0);
+  const record = (bytes: Buffer): ImportRecord | null => {
+    line++;
+    offset += bytes.length;
+    const text = bytes.subarray(0, bytes.at(-1) === 0x0a ? -1 : undefined);
+    if (text.every((b) => b === 0x20 || b === 0x0d || b === 0x09)) return null;
+    return { next: { offset, record: line }, where: `line ${line}`, bytesDone: offset, raw: text, ...decodeWith(() => decodeOtlpJson(text)) };
+  };
+  for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+    let start = 0;
+    for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+      const r = record(buf.subarray(start, nl + 1));
+      if (r) yield r;
+      start = nl + 1;
+    }
+    rest = buf.subarray(start);
+  }
+  if (rest.length > 0) {
+    const r = record(rest);
+    if (r) yield r;
+  }
+}
+
+/** Length-delimited OTLP protobuf: a 4-byte big-endian length, then that many bytes of ExportTraceServiceRequest. */
+async function* protoRequests(path: string, from: Position): AsyncIterable<ImportRecord> {
+  let offset = from.offset;
+  let n = from.record;
+  let buf: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    let start = 0;
+    while (buf.length - start >= 4) {
+      const length = buf.readUInt32BE(start);
+      if (buf.length - start - 4 < length) break;
+      const body = buf.subarray(start + 4, start + 4 + length);
+      const at = offset;
+      offset += 4 + length;
+      n++;
+      start += 4 + length;
+      yield { next: { offset, record: n }, where: `byte ${at}`, bytesDone: offset, raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
+    }
+    buf = buf.subarray(start);
+  }
+  if (buf.length > 0) {
+    const said = buf.length >= 4 ? `the request says ${buf.readUInt32BE(0)} bytes and ${buf.length - 4} remain` : `${buf.length} bytes remain, too few for a length`;
+    yield { next: { offset: offset + buf.length, record: n + 1 }, where: `byte ${offset}`, error: `truncated: ${said}`, bytesDone: offset + buf.length };
+  }
+}
+
+/** A document read whole: its JSON, or the record saying why it is not. */
+async function document(path: string, size: number): Promise<{ doc: unknown } | { bad: ImportRecord }> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return { doc: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: `not JSON: ${(e as Error).message}`, bytesDone: size } };
+  }
+}
+
+/** Jaeger UI JSON (`{"data":[trace, …]}`): one record per trace. */
+async function* jaegerTraces(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
+  const read = await document(path, size);
+  if ('bad' in read) return yield read.bad;
+  const data = (read.doc as { data?: unknown }).data;
+  if (!Array.isArray(data)) return yield { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: 'not Jaeger UI JSON: no "data" array', bytesDone: size };
+  for (let i = from.offset; i < data.length; i++) {
+    const trace = data[i] as { traceID?: unknown };
+    const id = typeof trace?.traceID === 'string' ? ` (${trace.traceID})` : '';
+    yield { next: { offset: i + 1, record: i + 1 }, where: `trace ${i + 1}${id}`, bytesDone: Math.round((size * (i + 1)) / data.length), ...decodeWith(() => decodeJaegerJsonTrace(trace)) };
+  }
+}
+
+/** Zipkin v2 JSON (an array of spans): records of ZIPKIN_SPANS_PER_RECORD spans. */
+async function* zipkinSpans(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
+  const read = await document(path, size);
+  if ('bad' in read) return yield read.bad;
+  const spans = read.doc;
+  if (!Array.isArray(spans)) return yield { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: 'not Zipkin v2 JSON: not an array', bytesDone: size };
+  for (let i = from.offset; i < spans.length; i += ZIPKIN_SPANS_PER_RECORD) {
+    const end = Math.min(spans.length, i + ZIPKIN_SPANS_PER_RECORD);
+    const whole = decodeWith(() => decodeZipkinJson(JSON.stringify(spans.slice(i, end))));
+    if (whole.decoded) {
+      yield { next: { offset: end, record: end }, where: `spans ${i + 1}–${end}`, bytesDone: Math.round((size * end) / spans.length), ...whole };
+      continue;
+    }
+    // One span is malformed: each is decoded alone, so that only it is skipped.
+    for (let j = i; j < end; j++) {
+      const one = decodeWith(() => decodeZipkinJson(JSON.stringify([spans[j]])));
+      yield { next: { offset: j + 1, record: j + 1 }, where: `span ${j + 1}`, bytesDone: Math.round((size * (j + 1)) / spans.length), ...one };
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { decodeOtlpJson, encodeOtlpJson } from '@clew/codecs';
+import type { Span, Tenant } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
+import type { Store } from '@clew/storage';
+import { EXPORT_ROUTE } from '@clew/server';
+import { openDataDirStore } from './data-dir-store.js';
+import { readExportResponse } from './otlp-response.js';
+
+/** A batch to write: the decoded spans, and the input's own bytes when they can be sent as they are. */
+export interface ImportBatch {
+  readonly spans: Span[];
+  /** OTLP JSON lines (each a request) or protobuf requests (which concatenate into one request). */
+  readonly raw?: { readonly format: 'otlp-json' | 'otlp-proto'; readonly bodies: Array<{ readonly bytes: Buffer; readonly spans: number }> };
+}
+
+export interface WriteOutcome {
+  readonly written: number;
+  readonly refused: number;
+  /** Why spans were refused; '' when none were. */
+  readonly message: string;
+}
+
+/** Where an import writes. */
+export interface ImportTarget {
+  /** Names the target in the checkpoint: a checkpoint is resumed into the same target only. */
+  readonly name: string;
+  write(batch: ImportBatch): Promise<WriteOutcome>;
+  /** Which of `spans` the target already holds, as `traceId/spanId` keys (the check of a batch in doubt). */
+  present(spans: readonly Span[]): Promise<Set<string>>;
+  close(): Promise<void>;
+}
+
+export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
+
+/** A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). */
+export async function dataDirTarget(dir: string, tenant: Tenant): Promise<ImportTarget> {
+  const store: Store = await openDataDirStore(dir);
+  const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
+  return {
+    name: `dir:${join(dir)}#${tenant}`,
+    async write({ spans }) {
+      await store.append(spans, undefined, [{ tenant, spans: spans.length }]);
+      return { written: spans.length, refused: 0, message: '' };
+    },
+    async present(spans) {
+      const found = await reader.getTraces([...new Set(spans.map((s) => s.traceId))]);
+      return new Set([...found.values()].flat().map(spanKey));
+    },
+    close: () => store.close(),
+  };
+}
+
+export interface ClewUrls {
+  /** The query port, e.g. http://127.0.0.1:16686: where a batch in doubt is looked for. */
+  readonly query: string;
+  /** OTLP/HTTP, e.g. http://127.0.0.1:4318/v1/traces. */
+  readonly otlp: string;
+  readonly token?: string | undefined;
+  /** For an admin token: the tenant to write (X-Scope-OrgID). */
+  readonly tenant?: string | undefined;
+}
+
+/** Requests of OTLP JSON lines sent at once. */
+const JSON_LINES_IN_FLIGHT = 4;
+
+/** A running Clew: writes over OTLP/HTTP, checks a batch in doubt through the query port's export route. */
+export function clewTarget(urls: ClewUrls): ImportTarget {
+  const headers: Record<string, string> = {
+    ...(urls.token !== undefined && { authorization: `Bearer ${urls.token}` }),
+    ...(urls.tenant !== undefined && { 'x-scope-orgid': urls.tenant }),
+  };
+  const post = async (body: Buffer | string, contentType: string, spans: number): Promise<WriteOutcome> => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(urls.otlp, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (res.ok) {
+        const { rejected, message } = readExportResponse(bytes, res.headers.get('content-type') ?? '');
+        return { written: spans - rejected, refused: rejected, message };
+      }
+      const text = Buffer.from(bytes).toString('utf8').slice(0, 500);
+      // Full or shutting down: wait as told and send again (the pipeline refused the whole request, nothing of it is kept).
+      if ((res.status === 429 || res.status === 503) && attempt < 600) {
+        const wait = Number(res.headers.get('retry-after') ?? '1');
+        await new Promise((r) => setTimeout(r, Math.min(30, Number.isFinite(wait) && wait > 0 ? wait : 1) * 1000));
+        continue;
+      }
+      if (res.status === 400) return { written: 0, refused: spans, message: `refused by Clew (400): ${text}` };
+      throw new Error(`${urls.otlp} answered ${res.status}: ${text}`);
+    }
+  };
+  return {
+    name: `url:${urls.otlp}#${urls.tenant ?? ''}`,
+    async write(batch) {
+      const raw = batch.raw;
+      // Requests concatenated are one request (their resource_spans follow each other).
+      if (raw?.format === 'otlp-proto') return post(Buffer.concat(raw.bodies.map((b) => b.bytes)), 'application/x-protobuf', batch.spans.length);
+      if (raw?.format === 'otlp-json') {
+        // Each line is a request of its own, a few at a time; the outcome is their sum.
+        const outcomes: WriteOutcome[] = [];
+        for (let i = 0; i < raw.bodies.length; i += JSON_LINES_IN_FLIGHT) {
+          const group = raw.bodies.slice(i, i + JSON_LINES_IN_FLIGHT);
+          outcomes.push(...(await Promise.all(group.map((b) => post(b.bytes, 'application/json', b.spans)))));
+        }
+        return {
+          written: outcomes.reduce((n, o) => n + o.written, 0),
+          refused: outcomes.reduce((n, o) => n + o.refused, 0),
+          message: outcomes.find((o) => o.message !== '')?.message ?? '',
+        };
+      }
+      return post(JSON.stringify(encodeOtlpJson(batch.spans)), 'application/json', batch.spans.length);
+    },
+    async present(spans) {
+      await settled(urls.query);
+      const ids = [...new Set(spans.map((s) => s.traceId))];
+      const keys = new Set<string>();
+      for (let i = 0; i < ids.length; i += 50) {
+        const q = ids.slice(i, i + 50).map((id) => `traceId=${id}`).join('&');
+        const res = await fetch(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers });
+        const text = await res.text();
+        if (!res.ok) {
+          throw new Error(
+            `cannot check whether the batch in doubt is already in Clew (${res.status} from ${urls.query}): ${text.slice(0, 300)}; ` +
+              'the check reads the query port, so the token must be able to read (scope read or admin)',
+          );
+        }
+        for (const line of text.split('\n')) if (line !== '') for (const s of decodeOtlpJson(line).spans) keys.add(spanKey(s));
+      }
+      return keys;
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * Waits until spans the Clew acknowledged before now are in its store: acknowledged means durable in its write-ahead
+ * log, and the store writer follows in order, so once it has written as many spans as were queued at the start
+ * (or the queue is empty) they are readable. Its /metrics says both; a Clew without them (a query node) is not waited for.
+ */
+async function settled(query: string): Promise<void> {
+  const read = async () => {
+    const text = await (await fetch(`${query}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { queued: value('clew_queue_spans'), written: value('clew_store_spans_written_total') };
+  };
+  const start = await read();
+  if (!Number.isFinite(start.queued) || !Number.isFinite(start.written)) return;
+  for (let now = start; now.queued > 0 && now.written < start.written + start.queued; now = await read()) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,272 @@
+import { open, stat } from 'node:fs/promises';
+import type { Span, Tenant } from '@clew/model';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
+import { checkpointPath, loadCheckpoint, MAX_PROBLEMS, noCounts, saveCheckpoint } from './import-checkpoint.js';
+import type { ImportFormat } from './import-formats.js';
+import { detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
+import type { ImportRecord, Position } from './import-records.js';
+import { readRecords, START } from './import-records.js';
+import type { ImportBatch, ImportTarget } from './import-targets.js';
+import { clewTarget, dataDirTarget, spanKey } from './import-targets.js';
+import { Progress } from './progress.js';
+import { tenantArg } from './token.js';
+
+/** Spans per write: a store append or an OTLP request. */
+const BATCH_SPANS = { url: 5000, dir: 50_000 };
+
+export interface ImportOptions {
+  readonly format?: ImportFormat;
+  readonly batchSpans?: number;
+  /** Where progress goes (stderr by default). */
+  readonly out?: NodeJS.WriteStream;
+  readonly signal?: AbortSignal;
+}
+
+export interface ImportSummary {
+  readonly file: string;
+  readonly format: ImportFormat;
+  readonly counts: ImportCounts;
+  /** False when interrupted: the checkpoint says where to go on. */
+  readonly complete: boolean;
+  readonly alreadyDone: boolean;
+}
+
+/**
+ * Imports one file into `target`, going on from its checkpoint when there is one. A batch in doubt (sent when the
+ * last run stopped, its acknowledgement unknown) is read again, and only its spans the target does not hold are sent.
+ */
+export async function importFile(file: string, target: ImportTarget, opts: ImportOptions & { batchSpans: number }): Promise<ImportSummary> {
+  const size = (await stat(file)).size;
+  const format = opts.format ?? (await detect(file, size));
+  let checkpoint = await loadCheckpoint(file);
+  if (checkpoint && (checkpoint.target !== target.name || checkpoint.input.size !== size || checkpoint.input.format !== format)) {
+    throw new Error(
+      `${checkpointPath(file)} records an import of this file into ${checkpoint.target} (${checkpoint.input.size} bytes, ${checkpoint.input.format}), ` +
+        `not into ${target.name} (${size} bytes, ${format}): remove it to start again`,
+    );
+  }
+  if (checkpoint?.complete) return { file, format, counts: checkpoint.counts, complete: true, alreadyDone: true };
+  const counts = checkpoint?.counts ?? noCounts();
+  const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts'>) =>
+    saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c }));
+  const progress = new Progress(`import ${file}`, opts.out);
+  let bytesDone = checkpoint?.done.offset ?? 0;
+  const report = () => ({ spans: counts.read, bytesDone, bytesTotal: size });
+
+  let from: Position = checkpoint?.done ?? START;
+  if (checkpoint?.inDoubt) {
+    const { to } = checkpoint.inDoubt;
+    const batch = newBatch(format);
+    for await (const r of readRecords(file, format, checkpoint.inDoubt.from, size)) {
+      take(r, batch);
+      if (r.next.offset >= to.offset) break;
+    }
+    const present = await target.present(batch.spans);
+    const missing = batch.spans.filter((s) => !present.has(spanKey(s)));
+    merge(counts, batch.counts);
+    counts.written += batch.spans.length - missing.length;
+    if (missing.length > 0) tally(counts, await target.write({ spans: missing }));
+    from = to;
+    await save({ done: from });
+  }
+
+  // One batch is written while the next is read and decoded; the checkpoint's counts are those up to its `done`.
+  let batch = newBatch(format);
+  let batchFrom = from;
+  let last = from;
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async (b: PendingBatch, start: Position, end: Position) => {
+    await save({ done: start, inDoubt: { from: start, to: end } });
+    const outcome = await target.write(b);
+    merge(counts, b.counts);
+    tally(counts, outcome);
+    await save({ done: end });
+    progress.update(report());
+  };
+  let interrupted = false;
+  for await (const r of readRecords(file, format, from, size)) {
+    take(r, batch);
+    bytesDone = r.bytesDone;
+    last = r.next;
+    if (batch.spans.length >= opts.batchSpans) {
+      await inFlight;
+      inFlight = flush(batch, batchFrom, last);
+      batch = newBatch(format);
+      batchFrom = last;
+    }
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+  }
+  await inFlight;
+  if (!interrupted) {
+    if (batch.spans.length > 0) await flush(batch, batchFrom, last);
+    else merge(counts, batch.counts);
+    await save({ done: last, complete: true });
+  }
+  progress.done(report());
+  return { file, format, counts, complete: !interrupted, alreadyDone: false };
+}
+
+async function detect(file: string, size: number): Promise<ImportFormat> {
+  const handle = await open(file);
+  try {
+    const format = detectFormat(await readHead(handle), size);
+    if (format === null) throw new Error(`${file}: cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON); give --format`);
+    return format;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Spans read and not yet written, with what their records count. */
+interface PendingBatch extends ImportBatch {
+  readonly spans: Span[];
+  raw?: { readonly format: 'otlp-json' | 'otlp-proto'; readonly bodies: Array<{ bytes: Buffer; spans: number }> };
+  readonly counts: ImportCounts;
+}
+
+function newBatch(format: ImportFormat): PendingBatch {
+  const raw = format === 'otlp-json' || format === 'otlp-proto' ? { format, bodies: [] } : undefined;
+  return { spans: [], counts: noCounts(), ...(raw && { raw }) };
+}
+
+/** A record's spans into the batch, its problems into the batch's counts. */
+function take(r: ImportRecord, batch: PendingBatch): void {
+  const counts = batch.counts;
+  if (r.error !== undefined) {
+    counts.skippedRecords++;
+    problem(counts, `${r.where}: skipped: ${r.error}`);
+    return;
+  }
+  const d = r.decoded!;
+  counts.read += d.spans.length + d.rejected;
+  if (d.rejected > 0) {
+    counts.refused += d.rejected;
+    problem(counts, `${r.where}: ${d.rejected} span(s) refused: ${d.rejectMessage}`);
+  }
+  if (d.spans.length === 0) return;
+  for (const s of d.spans) batch.spans.push(s);
+  // A record with refused spans is sent decoded: its own bytes hold the refused spans too.
+  if (batch.raw && d.rejected === 0 && r.raw) batch.raw.bodies.push({ bytes: r.raw, spans: d.spans.length });
+  else delete batch.raw;
+}
+
+function merge(into: ImportCounts, c: ImportCounts): void {
+  into.read += c.read;
+  into.written += c.written;
+  into.refused += c.refused;
+  into.skippedRecords += c.skippedRecords;
+  for (const p of c.problems) problem(into, p);
+}
+
+function tally(counts: ImportCounts, o: { written: number; refused: number; message: string }): void {
+  counts.written += o.written;
+  counts.refused += o.refused;
+  if (o.refused > 0) problem(counts, `${o.refused} span(s) refused by the target: ${o.message}`);
+}
+
+function problem(counts: ImportCounts, text: string): void {
+  if (counts.problems.length < MAX_PROBLEMS) counts.problems.push(text);
+}
+
+/** The summary printed at the end. */
+export function summaryText(s: ImportSummary): string {
+  const c = s.counts;
+  const n = (v: number) => v.toLocaleString('en-US');
+  const head = s.alreadyDone
+    ? `${s.file}: already imported (${checkpointPath(s.file)}; remove it to import again)`
+    : `${s.file} (${s.format}): ${s.complete ? 'done' : 'interrupted; run the same command again to go on'}`;
+  const lines = [
+    head,
+    `  spans read ${n(c.read)}, written ${n(c.written)}, refused ${n(c.refused)}` + (c.skippedRecords > 0 ? `; ${n(c.skippedRecords)} unreadable record(s) skipped` : ''),
+    ...c.problems.map((p) => `  ${p}`),
+  ];
+  if (c.problems.length === MAX_PROBLEMS) lines.push(`  (only the first ${MAX_PROBLEMS} problems are listed)`);
+  return lines.join('\n') + '\n';
+}
+
+interface ImportFlags {
+  url?: string;
+  otlpUrl?: string;
+  dataDir?: string;
+  token?: string;
+  tenant?: string;
+  format?: ImportFormat;
+  batchSpans?: number;
+}
+
+/** `clew import FILE... (--url URL | -d DIR)`. */
+export function importCommand(): Command {
+  return new Command('import')
+    .description('import OTLP JSON lines or protobuf, Jaeger UI JSON or Zipkin v2 JSON files into a running Clew or a data directory; resumable')
+    .argument('<files...>', 'files to import (the format of each is told from its content)')
+    .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686 (spans go to its OTLP/HTTP port)")
+    .option('--otlp-url <url>', "the Clew's OTLP/HTTP endpoint (default: --url's host, port 4318, /v1/traces)")
+    .option('-d, --data-dir <dir>', "a Clew's data directory, written directly (no Clew may be running on it)")
+    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN); a batch in doubt after an interruption is checked with it, so it must also read')
+    .option('--tenant <name>', 'the tenant to write: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
+    .addOption(new Option('--format <format>', 'the files\' format, instead of telling it from their content').choices(IMPORT_FORMATS))
+    .option('--batch-spans <n>', 'spans per write (default 5000 to a Clew, 50000 to a data directory)', positive)
+    .action(async (files: string[], flags: ImportFlags) => {
+      process.exitCode = await runImport(files, flags);
+    });
+}
+
+async function runImport(files: string[], flags: ImportFlags): Promise<number> {
+  if ((flags.url === undefined) === (flags.dataDir === undefined)) {
+    process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
+    return 2;
+  }
+  const target = flags.dataDir !== undefined
+    ? await dataDirTarget(flags.dataDir, (flags.tenant ?? 'default') as Tenant)
+    : clewTarget({
+        query: flags.url!.replace(/\/+$/, ''),
+        otlp: flags.otlpUrl ?? otlpUrlOf(flags.url!),
+        token: flags.token ?? process.env.CLEW_TOKEN,
+        tenant: flags.tenant,
+      });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let failed = false;
+  try {
+    for (const file of files) {
+      try {
+        const summary = await importFile(file, target, {
+          ...(flags.format && { format: flags.format }),
+          batchSpans: flags.batchSpans ?? (flags.dataDir !== undefined ? BATCH_SPANS.dir : BATCH_SPANS.url),
+          signal: stop.signal,
+        });
+        process.stdout.write(summaryText(summary));
+        if (!summary.complete) return 130;
+      } catch (e) {
+        failed = true;
+        process.stderr.write(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await target.close();
+  }
+  return failed ? 1 : 0;
+}
+
+/** http://host:16686 → http://host:4318/v1/traces */
+export function otlpUrlOf(queryUrl: string): string {
+  const u = new URL(queryUrl);
+  u.port = '4318';
+  u.pathname = '/v1/traces';
+  return u.toString();
+}
+
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`must be a whole number above 0, not "${v}"`);
+  return n;
+}
