@@ -35,7 +35,6 @@ export interface ReadRow {
 }
 
 export const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /** The letter of a value's type (a char code), as value-codec writes it; `a` and `k` (nested) are also kept in `body`. */
 function typeLetter(v: AnyValue): number {
@@ -66,6 +65,16 @@ function writeAttributeArrays(w: RowBinaryWriter, attrs: Attributes): void {
   for (const kv of attrs) w.string(kv.key);
   w.count(attrs.length);
   for (const kv of attrs) w.string(kv.value.type === 'string' ? kv.value.value : anyValueToString(kv.value));
+}
+
+/** event_keys and event_values: every event's attributes, in order, as writeAttributeArrays writes a span's. */
+function writeEventAttributes(w: RowBinaryWriter, events: Span['events']): void {
+  let n = 0;
+  for (const e of events) n += e.attributes.length;
+  w.count(n);
+  for (const e of events) for (const kv of e.attributes) w.string(kv.key);
+  w.count(n);
+  for (const e of events) for (const kv of e.attributes) w.string(kv.value.type === 'string' ? kv.value.value : anyValueToString(kv.value));
 }
 
 /** The attr_types String (one letter per attribute); whether any value is nested. */
@@ -132,20 +141,17 @@ export function appendRow(
   resourceId: bigint,
   scopes: BatchScopes,
 ): void {
-  if (!TRACE_ID.test(s.traceId)) throw new RangeError(`not a trace id: ${JSON.stringify(s.traceId)}`);
-  if (!SPAN_ID.test(s.spanId)) throw new RangeError(`not a span id: ${JSON.stringify(s.spanId)}`);
-  if (s.parentSpanId !== null && !SPAN_ID.test(s.parentSpanId)) throw new RangeError(`not a parent span id: ${JSON.stringify(s.parentSpanId)}`);
   w.string(tenant);
   w.string(service);
   w.string(s.name);
   w.u64(s.startTimeUnixNano);
   w.u64(s.endTimeUnixNano - s.startTimeUnixNano);
-  w.hex(s.traceId);
-  w.hex(s.spanId);
+  if (!w.hexId(s.traceId, 16)) throw new RangeError(`not a trace id: ${JSON.stringify(s.traceId)}`);
+  if (!w.hexId(s.spanId, 8)) throw new RangeError(`not a span id: ${JSON.stringify(s.spanId)}`);
   if (s.parentSpanId === null) w.u8(1);
   else {
     w.u8(0);
-    w.hex(s.parentSpanId);
+    if (!w.hexId(s.parentSpanId, 8)) throw new RangeError(`not a parent span id: ${JSON.stringify(s.parentSpanId)}`);
   }
   w.u8(s.kind & 0xff);
   w.u8(s.status.code & 0xff);
@@ -155,11 +161,11 @@ export function appendRow(
   if (s.events.length === 0) {
     w.count(0);
     w.count(0);
-  } else writeAttributeArrays(w, s.events.flatMap((e) => e.attributes));
+  } else writeEventAttributes(w, s.events);
   // The body: nested attribute values (their text is not lossless), events and rare fields; most spans have none.
   body.at = 0;
   const kept = nested ? attrs.filter((kv) => kv.value.type === 'array' || kv.value.type === 'kvlist') : NONE;
-  writeBody(body, { ...s, attributes: kept });
+  writeBody(body, s, undefined, kept);
   w.utf8(body.bytes, body.at);
   w.raw(append);
   w.u64(resourceId);

@@ -16,9 +16,12 @@ const B_EVENT = EVENT.charCodeAt(0);
 const B_FIELD = FIELD.charCodeAt(0);
 const B_REST = REST.charCodeAt(0);
 
-/** Everything of a span that has no column of its own, written as UTF-8; its attribute entries go into `bloom`. */
-export function writeBody(w: ByteWriter, s: Span, bloom?: AttrBloom): void {
-  writeAttributes(w, s.attributes, bloom);
+/**
+ * Everything of a span that has no column of its own, written as UTF-8; its attribute entries go into `bloom`.
+ * `attributes` stands in for the span's own (ClickHouse keeps only the nested ones here) without copying the span.
+ */
+export function writeBody(w: ByteWriter, s: Span, bloom?: AttrBloom, attributes: Attributes = s.attributes): void {
+  writeAttributes(w, attributes, bloom);
   for (const e of s.events) {
     w.byte(B_EVENT);
     w.plain((e.timeUnixNano - s.startTimeUnixNano).toString());
