@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { StoreError } from '../store.js';
 import type { Tables } from './cluster.js';
+import { postRowBinary } from './row-binary.js';
 import { checkTenant, NANOS_PER_DAY, str } from './sql.js';
 
 /** How long a retention drop waits for a tenant's DELETE mutation to finish before it gives up. */
@@ -93,13 +94,7 @@ export class ShardWriter {
    * part. Throws ClickHouse's own message when it refuses.
    */
   async insertRowBinary(into: string, data: Buffer): Promise<void> {
-    const res = await fetch(`${this.http.url}/?query=${encodeURIComponent(`INSERT INTO ${this.db}.${into} FORMAT RowBinary`)}`, {
-      method: 'POST',
-      headers: { Authorization: this.http.authorization },
-      body: data,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(text.trim() || `HTTP ${res.status}`);
+    await postRowBinary(this.http, `${this.db}.${into}`, data);
   }
 
   /**
