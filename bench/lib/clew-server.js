@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../packages/cli/bin/clew.js', import.meta.url));
+// CLEW_BENCH_CLEW_BIN runs another build (e.g. an export of an earlier commit, built) for an A/B comparison.
+const BIN = process.env.CLEW_BENCH_CLEW_BIN ?? fileURLToPath(new URL('../../packages/cli/bin/clew.js', import.meta.url));
 const TICKS_PER_SECOND = 100;
 
 /**
