@@ -1,0 +1,171 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeOtlpJson } from '@clew/codecs';
+import type { Span, UnixNanos } from '@clew/model';
+import { hashToken } from '@clew/server';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { postProto } from '@clew/testing/payloads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bySpanKey, DAY_NS, daySpans, runClew, traceIdOf } from './testing/export-spans.js';
+
+const TOKENS = {
+  aWrite: 'clew_test-a-write-0123456789abcdefghijklmnopqrstuv',
+  aRead: 'clew_test-a-read-0123456789abcdefghijklmnopqrstuvw',
+  bWrite: 'clew_test-b-write-0123456789abcdefghijklmnopqrstuv',
+  bRead: 'clew_test-b-read-0123456789abcdefghijklmnopqrstuvw',
+  /** team-a's, and team-b's through X-Scope-OrgID: writes and reads (an import's check of a batch in doubt reads). */
+  admin: 'clew_test-admin-0123456789abcdefghijklmnopqrstuvwx',
+} as const;
+
+const CONFIG = `
+auth:
+  tokens:
+    - { hash: ${hashToken(TOKENS.aWrite)}, tenant: team-a, scope: write }
+    - { hash: ${hashToken(TOKENS.aRead)}, tenant: team-a, scope: read }
+    - { hash: ${hashToken(TOKENS.bWrite)}, tenant: team-b, scope: write }
+    - { hash: ${hashToken(TOKENS.bRead)}, tenant: team-b, scope: read }
+    - { hash: ${hashToken(TOKENS.admin)}, tenant: team-a, scope: admin, tenants: [team-b] }
+`;
+
+/** team-a's day (200 traces, the first with every field), team-b's spans in the same day, team-a's the day after. */
+const A_DAY = daySpans(1, 200);
+const B_DAY = daySpans(2, 50);
+const A_NEXT_DAY = daySpans(3, 20).map((s) => ({
+  ...s,
+  startTimeUnixNano: (s.startTimeUnixNano + DAY_NS) as UnixNanos,
+  endTimeUnixNano: (s.endTimeUnixNano + DAY_NS) as UnixNanos,
+}));
+const DAY_FLAGS = ['--from', '2026-11-02', '--to', '2026-11-03'];
+
+let tmp: { dir: string; cleanup(): Promise<void> };
+let source: ClewProcess;
+let target: ClewProcess;
+
+async function startWithAuth(name: string): Promise<ClewProcess> {
+  const config = join(tmp.dir, `${name}.yaml`);
+  await writeFile(config, CONFIG);
+  return startClewProcess(join(tmp.dir, name), ['--config', config]);
+}
+
+/** Spans of an OTLP JSON lines file or body. */
+const spansOf = (text: string): Span[] => text.split('\n').filter((l) => l !== '').flatMap((l) => decodeOtlpJson(l).spans);
+
+/** A tenant's spans of the day as the export route answers, once it holds `count` of them (spans reach the store a moment after they are acknowledged). */
+async function waitForDay(clew: ClewProcess, token: string, count: number): Promise<Span[]> {
+  const url = `${clew.query}/api/clew/v1/export?start=${1_793_577_600_000_000_000n}&end=${1_793_577_600_000_000_000n + DAY_NS}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const spans = spansOf(await res.text());
+    if (spans.length >= count || Date.now() > deadline) return spans;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  tmp = await tempDataDir();
+  [source, target] = await Promise.all([startWithAuth('source'), startWithAuth('target')]);
+  for (const [spans, token] of [[A_DAY, TOKENS.aWrite], [B_DAY, TOKENS.bWrite], [A_NEXT_DAY, TOKENS.aWrite]] as const) {
+    for (let i = 0; i < spans.length; i += 200) expect((await postProto(source.otlpHttp, spans.slice(i, i + 200), { authorization: `Bearer ${token}` })).status).toBe(200);
+  }
+  expect(await waitForDay(source, TOKENS.aRead, A_DAY.length)).toHaveLength(A_DAY.length);
+  expect(await waitForDay(source, TOKENS.bRead, B_DAY.length)).toHaveLength(B_DAY.length);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([source?.stop(), target?.stop()]);
+  await tmp?.cleanup();
+});
+
+describe('clew export and clew import', () => {
+  it('round trip through running Clews with tokens: a day of team-a exported as OTLP JSON lines and imported into an empty Clew, every span equal', async () => {
+    const file = join(tmp.dir, 'a-day.jsonl');
+    const exported = await runClew(['export', '--url', source.query, ...DAY_FLAGS, '-o', file], { CLEW_TOKEN: TOKENS.aRead });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain(`exported ${A_DAY.length} spans (json)`);
+    expect(spansOf(await readFile(file, 'utf8')).sort(bySpanKey)).toEqual([...A_DAY].sort(bySpanKey));
+
+    const imported = await runClew(['import', file, '--url', target.query, '--otlp-url', target.otlpHttp, '--token', TOKENS.admin]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`spans read ${A_DAY.length}, written ${A_DAY.length}, refused 0`);
+
+    expect((await waitForDay(target, TOKENS.aRead, A_DAY.length)).sort(bySpanKey)).toEqual([...A_DAY].sort(bySpanKey));
+    // team-b's token sees nothing of it, on either side of the copy.
+    expect(await waitForDay(target, TOKENS.bRead, 0)).toEqual([]);
+  });
+
+  it('round trip into a data directory as OTLP protobuf, for the tenant named, and out of it again', async () => {
+    const file = join(tmp.dir, 'a-day.pb');
+    const dir = join(tmp.dir, 'offline');
+    const exported = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--format', 'protobuf', '-o', file]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain(`exported ${A_DAY.length} spans (protobuf)`);
+    const imported = await runClew(['import', file, '-d', dir, '--tenant', 'team-a']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('(otlp-proto): done');
+    expect(imported.stdout).toContain(`spans read ${A_DAY.length}, written ${A_DAY.length}, refused 0`);
+
+    const back = await runClew(['export', '-d', dir, '--tenant', 'team-a', ...DAY_FLAGS]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(spansOf(back.stdout).sort(bySpanKey)).toEqual([...A_DAY].sort(bySpanKey));
+    const other = await runClew(['export', '-d', dir, ...DAY_FLAGS]);
+    expect(spansOf(other.stdout)).toEqual([]);
+  });
+
+  it("exports a tenant's traces of a service or of a TraceQL query, whole", async () => {
+    const traceIdsOf = (text: string) => [...new Set(spansOf(text).map((s) => s.traceId))].sort();
+    const want = (rest: number) => Array.from({ length: 200 }, (_, t) => t).filter((t) => t > 0 && t % 3 === rest).map((t) => traceIdOf(1, t)).sort();
+    const byService = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--service', 'cart']);
+    expect(byService.code, byService.stderr).toBe(0);
+    expect(traceIdsOf(byService.stdout)).toEqual(want(1));
+    expect(spansOf(byService.stdout)).toHaveLength(want(1).length * 3);
+    const byQuery = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--query', '{ resource.service.name = "payment" && kind = server }']);
+    expect(byQuery.code, byQuery.stderr).toBe(0);
+    expect(traceIdsOf(byQuery.stdout)).toEqual(want(2));
+    // team-b's payment traces are team-b's: its token finds them, team-a's finds none of them.
+    const bQuery = await runClew(['export', '--url', source.query, '--token', TOKENS.bRead, ...DAY_FLAGS, '--query', '{ resource.service.name = "payment" }']);
+    expect(traceIdsOf(bQuery.stdout).every((id) => id.startsWith('00000002'))).toBe(true);
+    expect(traceIdsOf(bQuery.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a wrong token, and a data directory a running Clew holds, saying what to do', async () => {
+    const noToken = await runClew(['export', '--url', source.query, ...DAY_FLAGS]);
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('401');
+    const held = await runClew(['export', '-d', source.dataDir, ...DAY_FLAGS]);
+    expect(held.code).toBe(1);
+    expect(held.stderr).toMatch(/in use .*--url/);
+  });
+
+  it('imports Jaeger UI JSON and Zipkin v2 JSON as Jaeger and Zipkin show them', async () => {
+    const traceId = traceIdOf(1, 4);
+    const read = async (url: string, token: string) => {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, url).toBe(200);
+      return res.json() as Promise<unknown>;
+    };
+    const jaeger = await read(`${source.query}/api/traces/${traceId}`, TOKENS.aRead);
+    const zipkin = await read(`${source.zipkin}/api/v2/trace/${traceId}`, TOKENS.aRead);
+    const jaegerFile = join(tmp.dir, 'trace.json');
+    const zipkinFile = join(tmp.dir, 'trace-zipkin.json');
+    await writeFile(jaegerFile, JSON.stringify(jaeger, null, 2));
+    await writeFile(zipkinFile, JSON.stringify(zipkin));
+
+    // Into team-b's part of the target (an admin token names it), where the trace id is free.
+    const j = await runClew(['import', jaegerFile, '--url', target.query, '--otlp-url', target.otlpHttp, '--token', TOKENS.admin, '--tenant', 'team-b']);
+    expect(j.code, j.stderr).toBe(0);
+    expect(j.stdout).toContain('(jaeger-json): done');
+    expect(j.stdout).toContain('spans read 3, written 3, refused 0');
+    await waitForDay(target, TOKENS.bRead, 3);
+    expect(await read(`${target.query}/api/traces/${traceId}`, TOKENS.bRead)).toEqual(jaeger);
+
+    // Zipkin's view of the Jaeger-imported trace is Zipkin's view of the original; a second copy goes to a data dir.
+    expect(await read(`${target.zipkin}/api/v2/trace/${traceId}`, TOKENS.bRead)).toEqual(zipkin);
+    const z = await runClew(['import', zipkinFile, '-d', join(tmp.dir, 'zipkin-copy')]);
+    expect(z.code, z.stderr).toBe(0);
+    expect(z.stdout).toContain('(zipkin-json): done');
+    expect(z.stdout).toContain('spans read 3, written 3, refused 0');
+  });
+});

@@ -1,0 +1,100 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeOtlpJson } from '@clew/codecs';
+import type { Span, TraceId } from '@clew/model';
+import { encodeExportRequests } from '@clew/server';
+import { tempDataDir } from '@clew/testing/clew-process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bySpanKey, daySpans, runClew } from './testing/export-spans.js';
+
+let tmp: { dir: string; cleanup(): Promise<void> };
+beforeEach(async () => {
+  tmp = await tempDataDir();
+});
+afterEach(async () => {
+  await tmp.cleanup();
+});
+
+const spansOf = (text: string): Span[] => text.split('\n').filter((l) => l !== '').flatMap((l) => decodeOtlpJson(l).spans);
+const DAY_FLAGS = ['--from', '2026-11-02', '--to', '2026-11-03'];
+
+/** Imports `file` into a fresh data directory and reads back what it holds. */
+async function importAndRead(name: string, body: Buffer | string): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
+  const file = join(tmp.dir, name);
+  const dir = join(tmp.dir, `data-${name}`);
+  await writeFile(file, body);
+  const run = await runClew(['import', file, '-d', dir]);
+  const back = await runClew(['export', '-d', dir, ...DAY_FLAGS]);
+  expect(back.code, back.stderr).toBe(0);
+  return { ...run, stored: spansOf(back.stdout).sort(bySpanKey) };
+}
+
+/** One span of `spans` given an all-zero trace id, which no Clew keeps. */
+function withBadId(spans: Span[]): Span[] {
+  return spans.map((s, i) => (i === 1 ? { ...s, traceId: '0'.repeat(32) as TraceId } : s));
+}
+
+describe('clew import of bad files: each problem reported where it is, the rest goes in', () => {
+  it('OTLP JSON lines: a line that is not JSON, a span with a bad id, a truncated last line', async () => {
+    const spans = daySpans(5, 40);
+    const parts = [spans.slice(0, 30), spans.slice(30, 60), withBadId(spans.slice(60, 90)), spans.slice(90, 120)];
+    const body = [
+      encodeExportRequests(parts[0]!, 'json')[0]!.toString(),
+      '{"resourceSpans": [ this is not JSON\n',
+      encodeExportRequests(parts[1]!, 'json')[0]!.toString(),
+      '\n',
+      encodeExportRequests(parts[2]!, 'json')[0]!.toString(),
+      encodeExportRequests(parts[3]!, 'json')[0]!.toString().slice(0, 500),
+    ].join('');
+    const r = await importAndRead('bad.jsonl', body);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/line 2: skipped: /);
+    expect(r.stdout).toMatch(/line 5: 1 span\(s\) refused: .*trace_id/);
+    expect(r.stdout).toMatch(/line 6: skipped: /);
+    expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
+    expect(r.stored).toEqual([...parts[0]!, ...parts[1]!, ...parts[2]!.filter((_, i) => i !== 1)].sort(bySpanKey));
+  });
+
+  it('OTLP protobuf: a request that is not one, a span with a bad id, a truncated last request, reported by byte offset', async () => {
+    const spans = daySpans(6, 40);
+    const good1 = encodeExportRequests(spans.slice(0, 30), 'protobuf')[0]!;
+    const garbage = Buffer.from([0, 0, 0, 6, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+    const bad = encodeExportRequests(withBadId(spans.slice(30, 60)), 'protobuf')[0]!;
+    const good2 = encodeExportRequests(spans.slice(60, 90), 'protobuf')[0]!;
+    const cut = encodeExportRequests(spans.slice(90, 120), 'protobuf')[0]!.subarray(0, 200);
+    const r = await importAndRead('bad.pb', Buffer.concat([good1, garbage, bad, good2, cut]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`byte ${good1.length}: skipped: `);
+    expect(r.stdout).toMatch(new RegExp(`byte ${good1.length + garbage.length}: 1 span\\(s\\) refused: .*trace_id`));
+    const cutAt = good1.length + garbage.length + bad.length + good2.length;
+    expect(r.stdout).toContain(`byte ${cutAt}: skipped: truncated: the request says`);
+    expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
+    expect(r.stored).toEqual([...spans.slice(0, 30), ...withBadId(spans.slice(30, 60)).filter((_, i) => i !== 1), ...spans.slice(60, 90)].sort(bySpanKey));
+  });
+
+  it('a file in no format it reads is refused whole, naming the formats and --format', async () => {
+    const r = await importAndRead('notes.txt', 'these are not spans\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot tell its format');
+    expect(r.stderr).toContain('--format');
+    expect(r.stored).toEqual([]);
+  });
+
+  it('Zipkin v2 JSON with a malformed span and a truncated Jaeger UI document: the span is skipped, the document reported', async () => {
+    const zipkin = [
+      { traceId: '00000000000000000000000000000abc', id: '0000000000000001', name: 'get', timestamp: 1_793_577_601_000_000, duration: 10, localEndpoint: { serviceName: 'web' } },
+      { traceId: '00000000000000000000000000000abc', id: 'not-an-id', name: 'bad', timestamp: 'yesterday' },
+      { traceId: '00000000000000000000000000000abc', id: '0000000000000002', parentId: '0000000000000001', name: 'db', timestamp: 1_793_577_601_000_002, duration: 5, localEndpoint: { serviceName: 'db' } },
+    ];
+    const z = await importAndRead('zipkin.json', JSON.stringify(zipkin));
+    expect(z.code, z.stderr).toBe(0);
+    expect(z.stdout).toMatch(/span 2: skipped: /);
+    expect(z.stdout).toContain('spans read 2, written 2, refused 0; 1 unreadable record(s) skipped');
+    expect(z.stored.map((s) => s.name).sort()).toEqual(['db', 'get']);
+
+    const j = await importAndRead('jaeger.json', '{"data":[{"traceID":"abc","spans":[{"traceID":"abc","spanID":"1","operationName":"x"');
+    expect(j.code, j.stderr).toBe(0);
+    expect(j.stdout).toMatch(/byte 0: skipped: not JSON/);
+    expect(j.stored).toEqual([]);
+  });
+});
