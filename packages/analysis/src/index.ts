@@ -28,6 +28,7 @@ export {
   latencyKey,
   latencyKeyValue,
   latencyQuantile,
+  latencyQuantileKey,
   mergeLatencyBins,
 } from './latency-sketch.js';
 export type { DiffNode, DiffPresence, DiffSide, DiffTraceSummary, TraceDiff } from './trace-diff.js';

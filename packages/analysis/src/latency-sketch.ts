@@ -119,20 +119,27 @@ export function latencyCount(bins: LatencyBins): number {
 }
 
 /**
- * The value at quantile q (0..1), as `DDSketch.getValueAtQuantile` reads it: rank q × (count − 1), the first bin
- * whose running count passes it. NaN when the bins are empty.
+ * Where quantile q (0..1) falls, as `DDSketch.getValueAtQuantile` reads it (rank q × (count − 1), the first bin
+ * whose running count passes it): the bin's key, `null` among the zero durations, `undefined` when the bins are
+ * empty or q is out of range. A store can keep the keys of a row's usual quantiles beside its bins.
  */
-export function latencyQuantile(bins: LatencyBins, q: number): number {
+export function latencyQuantileKey(bins: LatencyBins, q: number): number | null | undefined {
   const count = latencyCount(bins);
-  if (!(q >= 0 && q <= 1) || count === 0) return NaN;
+  if (!(q >= 0 && q <= 1) || count === 0) return undefined;
   const rank = q * (count - 1);
-  if (rank < bins.zeroCount) return 0;
+  if (rank < bins.zeroCount) return null;
   let running = bins.zeroCount;
   for (let i = 0; i < bins.keys.length; i++) {
     running += bins.counts[i]!;
-    if (running > rank) return latencyKeyValue(bins.keys[i]!);
+    if (running > rank) return bins.keys[i]!;
   }
-  return latencyKeyValue(bins.keys[bins.keys.length - 1]!);
+  return bins.keys[bins.keys.length - 1]!;
+}
+
+/** The value at quantile q (0..1) in nanoseconds (see latencyQuantileKey); NaN when the bins are empty. */
+export function latencyQuantile(bins: LatencyBins, q: number): number {
+  const key = latencyQuantileKey(bins, q);
+  return key === undefined ? NaN : key === null ? 0 : latencyKeyValue(key);
 }
 
 /**

@@ -58,6 +58,7 @@ export type {
   SpanMetricsRow,
   StoredDocument,
 } from './metrics/metrics-store.js';
+export { withQuantiles } from './metrics/metrics-store.js';
 export type { DuckDBMetricsStoreOptions } from './metrics/duckdb/options.js';
 export type { DuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';
 export { openDuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { SpanMetricsDimension, SpanMetricsQuery, SpanMetricsRow } from '../metrics/metrics-store.js';
+import { withQuantiles } from '../metrics/metrics-store.js';
 import type { MetricsHarness } from './metrics-harness.js';
 import { bins, HOUR, min, MINUTE, referenceSpanMetrics, row, tierFixture } from './metrics-fixtures.js';
 
@@ -37,9 +38,26 @@ function tierQueries(): SpanMetricsQuery[] {
   return out;
 }
 
+/** Quantiles a page asks for (those a store may keep per row), and a list with one no store keeps. */
+const QUANTILE_LISTS: readonly (readonly number[])[] = [[0.5, 0.95, 0.99], [0.42, 0.5], []];
+
 async function expectReference(h: MetricsHarness, rows: readonly SpanMetricsRow[], label: string): Promise<void> {
+  let i = 0;
   for (const q of tierQueries()) {
-    expect(await h.store.spanMetrics(q), `${label}: ${JSON.stringify(q)}`).toEqual(referenceSpanMetrics(rows, q));
+    const reference = referenceSpanMetrics(rows, q);
+    const withBins = async (): Promise<void> => expect(await h.store.spanMetrics(q), `${label}: ${JSON.stringify(q)}`).toEqual(reference);
+    // The same query for quantiles: each point's, as latencyQuantile reads the brute-force bins. Asked first or
+    // second in turn, so that a store caching what it read answers each from what the other left.
+    const quantiles = QUANTILE_LISTS[i % QUANTILE_LISTS.length]!;
+    const withQuantilesOnly = async (): Promise<void> =>
+      expect(await h.store.spanMetrics({ ...q, quantiles }), `${label}, quantiles ${quantiles.join(', ')}: ${JSON.stringify(q)}`).toEqual(withQuantiles(reference, quantiles));
+    if (i++ % 2 === 0) {
+      await withBins();
+      await withQuantilesOnly();
+    } else {
+      await withQuantilesOnly();
+      await withBins();
+    }
   }
 }
 

@@ -1,4 +1,6 @@
+import { latencyQuantile } from '@clew/analysis';
 import type { LatencyBins, SpanKind, StatusCode, Tenant } from '@clew/model';
+import { EMPTY_LATENCY_BINS } from '@clew/model';
 
 /** Epoch milliseconds. Minutes are multiples of 60 000. */
 export type EpochMillis = number;
@@ -77,6 +79,13 @@ export interface SpanMetricsQuery {
   readonly operations?: readonly string[];
   readonly kinds?: readonly SpanKind[];
   readonly groupBy: readonly SpanMetricsDimension[];
+  /**
+   * Latency as these quantiles (0..1) of each point instead of its bins: `quantiles` holds them, in this order (NaN
+   * for an empty point), as `latencyQuantile` reads the point's bins, and `latency` is empty. A page that draws
+   * p50/p95/p99 asks for them so that the store need not hand over (nor decode) every point's bins; an empty list
+   * asks for counts only.
+   */
+  readonly quantiles?: readonly number[];
 }
 
 /** Span metrics of one group in one bucket. Dimensions not grouped by are absent. */
@@ -90,7 +99,19 @@ export interface SpanMetricsPoint {
   /** Weight of spans with status ERROR. */
   readonly errors: number;
   readonly durationSumNanos: number;
+  /** The point's latency; empty when the query asked for `quantiles`. */
   readonly latency: LatencyBins;
+  /** With `quantiles` in the query: the point's latency at each, in nanoseconds. */
+  readonly quantiles?: readonly number[];
+}
+
+/**
+ * The points of a query that asked for `quantiles`, from points carrying their bins: what a backend that keeps no
+ * quantiles of its own answers.
+ */
+export function withQuantiles(points: readonly SpanMetricsPoint[], quantiles: readonly number[] | undefined): SpanMetricsPoint[] {
+  if (quantiles === undefined) return [...points];
+  return points.map((p) => ({ ...p, latency: EMPTY_LATENCY_BINS, quantiles: quantiles.map((q) => latencyQuantile(p.latency, q)) }));
 }
 
 export interface EdgeQuery {

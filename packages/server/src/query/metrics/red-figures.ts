@@ -1,52 +1,35 @@
 import type { RedFigures, RedPoint } from '@clew/api';
-import { latencyQuantile, mergeLatencyBins } from '@clew/analysis';
-import type { LatencyBins } from '@clew/model';
 import type { SpanMetricsPoint } from '@clew/storage';
 
 const NS_PER_MS = 1e6;
 
-/** What RED figures are made of: points of the metrics store added up. */
-export interface RedSum {
-  count: number;
-  errors: number;
-  durationSumNanos: number;
-  latency: LatencyBins[];
-}
+/**
+ * The quantiles RED figures show (p50, p95, p99): the service-health queries ask the metrics store for these, so
+ * that it answers each point's latency without handing over its bins.
+ */
+export const RED_QUANTILES: readonly number[] = [0.5, 0.95, 0.99];
 
-export const emptySum = (): RedSum => ({ count: 0, errors: 0, durationSumNanos: 0, latency: [] });
+const ms = (ns: number | undefined): number | null => (ns === undefined || Number.isNaN(ns) ? null : ns / NS_PER_MS);
 
-export function addPoint(sum: RedSum, p: SpanMetricsPoint): void {
-  sum.count += p.count;
-  sum.errors += p.errors;
-  sum.durationSumNanos += p.durationSumNanos;
-  sum.latency.push(p.latency);
-}
-
-const ms = (ns: number): number | null => (Number.isNaN(ns) ? null : ns / NS_PER_MS);
-
-/** Rate per second over `seconds`, error fraction, and p50/p95/p99 from the merged latency bins (ms). */
-export function redFigures(sum: RedSum, seconds: number): RedFigures {
-  const bins = sum.latency.length === 0 ? undefined : mergeLatencyBins(sum.latency);
-  const q = (x: number) => (bins === undefined || sum.count === 0 ? null : ms(latencyQuantile(bins, x)));
+/** Rate per second over `seconds`, error fraction and p50/p95/p99 (ms) of a point read with RED_QUANTILES. */
+export function redFigures(p: SpanMetricsPoint | undefined, seconds: number): RedFigures {
+  const count = p?.count ?? 0;
+  const errors = p?.errors ?? 0;
+  const q = (i: number) => (count === 0 ? null : ms(p?.quantiles?.[i]));
   return {
-    count: sum.count,
-    rate: seconds > 0 ? sum.count / seconds : 0,
-    errors: sum.errors,
-    errorRate: sum.count > 0 ? sum.errors / sum.count : null,
-    p50Ms: q(0.5),
-    p95Ms: q(0.95),
-    p99Ms: q(0.99),
-    totalMs: sum.durationSumNanos / NS_PER_MS,
+    count,
+    rate: seconds > 0 ? count / seconds : 0,
+    errors,
+    errorRate: count > 0 ? errors / count : null,
+    p50Ms: q(0),
+    p95Ms: q(1),
+    p99Ms: q(2),
+    totalMs: (p?.durationSumNanos ?? 0) / NS_PER_MS,
   };
 }
 
-/** A series over `starts` (every step, empty ones at zero) from points carrying `t`. */
+/** A series over `starts` (every step, empty ones at zero) from one group's points, read with RED_QUANTILES. */
 export function redSeries(points: readonly SpanMetricsPoint[], starts: readonly number[], stepMs: number): RedPoint[] {
-  const byT = new Map<number, RedSum>();
-  for (const p of points) {
-    let s = byT.get(p.t);
-    if (s === undefined) byT.set(p.t, (s = emptySum()));
-    addPoint(s, p);
-  }
-  return starts.map((t) => ({ t, ...redFigures(byT.get(t) ?? emptySum(), stepMs / 1000) }));
+  const byT = new Map(points.map((p) => [p.t, p]));
+  return starts.map((t) => ({ t, ...redFigures(byT.get(t), stepMs / 1000) }));
 }

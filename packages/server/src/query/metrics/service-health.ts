@@ -6,8 +6,7 @@ import type { MetricsReader, MetricsStore } from '@clew/storage';
 import { metricsReaderFor } from '../tenant-readers.js';
 import type { HealthWindow } from './health-window.js';
 import { bucketStarts } from './health-window.js';
-import type { RedSum } from './red-figures.js';
-import { addPoint, emptySum, redFigures, redSeries } from './red-figures.js';
+import { RED_QUANTILES, redFigures, redSeries } from './red-figures.js';
 
 /** Most error kinds a service page lists. */
 const TOP_ERRORS = 20;
@@ -32,31 +31,34 @@ export class ServiceHealthQueries {
     return new ServiceHealthQueries(this.metricsStore, this.overflowOperation, metricsReaderFor(this.metricsStore, tenant));
   }
 
-  /** Every service with spans in the window, with the figures of its spans of `kind`, a series and the window before. */
+  /**
+   * Every service with spans in the window, with the figures of its spans of `kind`, a series and the window before.
+   * Latency comes as the store's p50/p95/p99 of each point (RED_QUANTILES): the window's figures are read as one
+   * point each, not added up from the series, whose quantiles do not add up.
+   */
   async services(w: HealthWindow, kind: SpanKindName): Promise<ServiceHealth[]> {
     const k = kindOf(kind);
     const length = w.to - w.from;
-    const [series, previous, any] = await Promise.all([
-      this.store.spanMetrics({ from: w.from, to: w.to, step: w.step, kinds: [k], groupBy: ['service'] }),
-      this.store.spanMetrics({ from: w.from - length, to: w.from, kinds: [k], groupBy: ['service'] }),
-      this.store.spanMetrics({ from: w.from, to: w.to, groupBy: ['service'] }),
+    const q = { kinds: [k], groupBy: ['service'] as const, quantiles: RED_QUANTILES };
+    const [series, totals, previous, any] = await Promise.all([
+      this.store.spanMetrics({ ...q, from: w.from, to: w.to, step: w.step }),
+      this.store.spanMetrics({ ...q, from: w.from, to: w.to }),
+      this.store.spanMetrics({ ...q, from: w.from - length, to: w.from }),
+      // Which services have spans of any kind: counts only.
+      this.store.spanMetrics({ from: w.from, to: w.to, groupBy: ['service'], quantiles: [] }),
     ]);
     const starts = bucketStarts(w);
     const names = new Set([...any.map((p) => p.service!), ...series.map((p) => p.service!)]);
     const byService = groupBy(series, (p) => p.service!);
+    const totalBy = new Map(totals.map((p) => [p.service!, p]));
     const prevBy = new Map(previous.map((p) => [p.service!, p]));
     return [...names].sort().map((service) => {
-      const points = byService.get(service) ?? [];
-      const sum = emptySum();
-      for (const p of points) addPoint(sum, p);
       const prev = prevBy.get(service);
-      const prevSum = emptySum();
-      if (prev) addPoint(prevSum, prev);
       return {
         service,
-        figures: redFigures(sum, length / 1000),
-        previous: prev ? redFigures(prevSum, length / 1000) : null,
-        series: redSeries(points, starts, w.step),
+        figures: redFigures(totalBy.get(service), length / 1000),
+        previous: prev ? redFigures(prev, length / 1000) : null,
+        series: redSeries(byService.get(service) ?? [], starts, w.step),
       };
     });
   }
@@ -65,26 +67,22 @@ export class ServiceHealthQueries {
   async service(service: string, w: HealthWindow, kind: SpanKindName, operation: string | undefined): Promise<Omit<ServiceDetailResponse, 'from' | 'to' | 'step' | 'spanKind'>> {
     const k = kindOf(kind);
     const ops = operation === undefined ? {} : { operations: [operation] };
-    const [series, perOperation, errors] = await Promise.all([
-      this.store.spanMetrics({ from: w.from, to: w.to, step: w.step, services: [service], kinds: [k], ...ops, groupBy: ['service'] }),
-      this.store.spanMetrics({ from: w.from, to: w.to, services: [service], kinds: [k], groupBy: ['operation'] }),
+    const q = { from: w.from, to: w.to, services: [service], kinds: [k], quantiles: RED_QUANTILES };
+    const [series, total, perOperation, errors] = await Promise.all([
+      this.store.spanMetrics({ ...q, ...ops, step: w.step, groupBy: ['service'] }),
+      this.store.spanMetrics({ ...q, ...ops, groupBy: ['service'] }),
+      this.store.spanMetrics({ ...q, groupBy: ['operation'] }),
       this.store.topErrors({ from: w.from, to: w.to, service, ...(operation !== undefined && { operation }), limit: TOP_ERRORS }),
     ]);
     const seconds = (w.to - w.from) / 1000;
-    const total = perOperation.reduce((n, p) => n + p.durationSumNanos, 0);
+    const all = perOperation.reduce((n, p) => n + p.durationSumNanos, 0);
     const operations: OperationHealth[] = perOperation
-      .map((p) => {
-        const sum: RedSum = emptySum();
-        addPoint(sum, p);
-        return { operation: p.operation!, figures: redFigures(sum, seconds), impact: total > 0 ? p.durationSumNanos / total : 0 };
-      })
+      .map((p) => ({ operation: p.operation!, figures: redFigures(p, seconds), impact: all > 0 ? p.durationSumNanos / all : 0 }))
       .sort((a, b) => b.impact - a.impact || a.operation.localeCompare(b.operation));
-    const sum = emptySum();
-    for (const p of series) addPoint(sum, p);
     return {
       service,
       operation: operation ?? null,
-      figures: redFigures(sum, seconds),
+      figures: redFigures(total[0], seconds),
       series: redSeries(series, bucketStarts(w), w.step),
       operations,
       errors: errors.map((e): ErrorSummary => ({ operation: e.operation, type: e.type, message: e.message, count: e.count, lastSeen: e.lastSeen })),

@@ -9,6 +9,7 @@ import type {
   SpanMetricsQuery,
   StoredDocument,
 } from '../../metrics/metrics-store.js';
+import { withQuantiles } from '../../metrics/metrics-store.js';
 import type { MetricsDb } from './documents.js';
 import { deleteDocument, listDocuments, putDocument } from './documents.js';
 import { readEdges, readTopErrors } from './edges-and-errors.js';
@@ -21,8 +22,9 @@ export class ClickHouseMetricsReader implements MetricsReader {
     private readonly docs: MetricsDb,
   ) {}
 
-  spanMetrics(q: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
-    return readSpanMetrics(this.docs.select, this.docs.db, this.tenant, q);
+  /** Quantiles, when asked for, are read from the bins this backend returns (it keeps none per row). */
+  async spanMetrics(q: SpanMetricsQuery): Promise<SpanMetricsPoint[]> {
+    return withQuantiles(await readSpanMetrics(this.docs.select, this.docs.db, this.tenant, q), q.quantiles);
   }
 
   edges(q: EdgeQuery): Promise<EdgePoint[]> {

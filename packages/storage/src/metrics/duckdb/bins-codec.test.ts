@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinsAccumulator } from './bins-accumulator.js';
-import { BinsReader, decodeBins, encodeBins } from './bins-codec.js';
+import { latencyQuantile } from '@clew/analysis';
+import { BinsReader, decodeBins, decodeSummary, encodeBins, encodeSummary, SUMMARY_QUANTILES } from './bins-codec.js';
 
 describe('latency bins codec', () => {
   it.each([
@@ -47,5 +48,36 @@ describe('BinsAccumulator', () => {
     acc.addBins({ keys: [-40_000, 1, 40_000], counts: [1, 2, 3], zeroCount: 0 });
     acc.addEncoded(encodeBins({ keys: [1, 40_000], counts: [1, 1], zeroCount: 0 }));
     expect(acc.build()).toEqual({ keys: [-40_000, 1, 40_000], counts: [1, 3, 4], zeroCount: 0 });
+  });
+});
+
+describe('latency summaries', () => {
+  it.each([
+    ['one bin', { keys: [900], counts: [7], zeroCount: 0 }],
+    ['negative and far keys, whole counts', { keys: [-40, 0, 1, 2, 900, 40_000], counts: [1, 2, 300, 1, 5, 1], zeroCount: 0 }],
+    ['mostly zero durations', { keys: [800, 801], counts: [1, 1], zeroCount: 98 }],
+    ['zeros under the median only', { keys: [800, 1200], counts: [40, 10], zeroCount: 50 }],
+    ['weights that are not whole', { keys: [700, 701, 1500], counts: [0.5, 2.25, 1e-3], zeroCount: 0.5 }],
+  ])('keeps the quantiles latencyQuantile reads (%s)', (_, bins) => {
+    const text = encodeSummary(bins);
+    expect(text).not.toBeNull();
+    expect(decodeSummary(text!)).toEqual(SUMMARY_QUANTILES.map((q) => latencyQuantile(bins, q)));
+  });
+
+  it('has none for empty bins', () => {
+    expect(encodeSummary({ keys: [], counts: [], zeroCount: 0 })).toBeNull();
+  });
+
+  it('reads a summary between a row count and its bins, and steps over bins as next() reads them', () => {
+    const a = { keys: [1, 5, 90], counts: [1, 2.5, 3], zeroCount: 1 };
+    const b = { keys: [-3, 4000], counts: [2, 9], zeroCount: 0 };
+    const r = new BinsReader(`1,${encodeSummary(a)};${encodeBins(a)}2,;${encodeBins(b)}`);
+    expect(r.decimal()).toBe(1);
+    expect(r.optionalSummary()).toEqual(SUMMARY_QUANTILES.map((q) => latencyQuantile(a, q)));
+    expect(r.skip()).toBe(r.pos - encodeBins(a).length);
+    expect(r.decimal()).toBe(2);
+    expect(r.optionalSummary()).toBeUndefined();
+    expect(r.next()).toEqual(b);
+    expect(r.done).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { latencyKeyValue, latencyQuantileKey } from '@clew/analysis';
 import type { LatencyBins } from '@clew/model';
 
 /*
@@ -99,6 +100,42 @@ export class BinsReader {
     return v;
   }
 
+  /** The values (nanoseconds) of a summary written by encodeSummary, parallel to SUMMARY_QUANTILES. */
+  summary(): number[] {
+    const values = new Array<number>(SUMMARY_QUANTILES.length);
+    for (let i = 0; i < values.length; i++) {
+      const code = this.varint();
+      values[i] = code === 0 ? 0 : latencyKeyValue(unzigzag(code - 1));
+    }
+    return values;
+  }
+
+  /** A summary ended by ';', or just the ';' (none): what a read writes between a row count and its bins. */
+  optionalSummary(): number[] | undefined {
+    if (this.s.charCodeAt(this.pos) === 0x3b) {
+      this.pos++;
+      return undefined;
+    }
+    const values = this.summary();
+    if (this.s.charCodeAt(this.pos++) !== 0x3b) throw new Error(`latency summary: no ';' at ${this.pos - 1}`);
+    return values;
+  }
+
+  /** Steps over the next bins without building them; returns where they start. */
+  skip(): number {
+    const start = this.pos;
+    const floats = (this.varint() & FLOAT_COUNTS) !== 0;
+    const n = this.varint();
+    if (floats) this.float();
+    else this.varint();
+    for (let i = 0; i < n; i++) this.varint();
+    for (let i = 0; i < n; i++) {
+      if (floats) this.float();
+      else this.varint();
+    }
+    return start;
+  }
+
   /** The next bins. */
   next(): LatencyBins {
     const floats = (this.varint() & FLOAT_COUNTS) !== 0;
@@ -116,5 +153,56 @@ export class BinsReader {
   }
 }
 
+/**
+ * One stored row's bins, decoded only when asked for, with the values of the quantiles its row kept (SUMMARY_QUANTILES;
+ * absent on rows that kept none): a point made of this row alone answers those without decoding its bins.
+ */
+export class StoredBins {
+  private decoded: LatencyBins | undefined;
+
+  /** The bins encoded at `pos` of `text` (a concatenation the row's read returned). */
+  constructor(
+    private readonly text: string,
+    private readonly pos: number,
+    readonly chars: number,
+    readonly summary: readonly number[] | undefined,
+  ) {}
+
+  get bins(): LatencyBins {
+    if (this.decoded === undefined) {
+      const reader = new BinsReader(this.text);
+      reader.pos = this.pos;
+      this.decoded = reader.next();
+    }
+    return this.decoded;
+  }
+}
+
+/** Decoded bins, from either form. */
+export const binsOf = (b: LatencyBins | StoredBins): LatencyBins => (b instanceof StoredBins ? b.bins : b);
+
 /** Decodes one encoded bins. */
 export const decodeBins = (s: string): LatencyBins => new BinsReader(s).next();
+
+/**
+ * The quantiles a tier row keeps beside its bins (column `q`): the ones pages and Jaeger's Monitor tab ask for. A
+ * point made of one such row answers them without its bins being read.
+ */
+export const SUMMARY_QUANTILES: readonly number[] = [0.5, 0.75, 0.9, 0.95, 0.99];
+
+/**
+ * The keys of `bins` at SUMMARY_QUANTILES, as varints in the bins' alphabet (0 for a zero duration, else the
+ * zigzagged key + 1); null for empty bins, which have no quantiles.
+ */
+export function encodeSummary(bins: LatencyBins): string | null {
+  codes = [];
+  for (const q of SUMMARY_QUANTILES) {
+    const key = latencyQuantileKey(bins, q);
+    if (key === undefined) return null;
+    varint(key === null ? 0 : zigzag(key) + 1);
+  }
+  return String.fromCharCode(...codes);
+}
+
+/** The values (nanoseconds) of an encodeSummary text, parallel to SUMMARY_QUANTILES. */
+export const decodeSummary = (s: string): number[] => new BinsReader(s).summary();

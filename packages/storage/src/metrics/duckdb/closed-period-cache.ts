@@ -1,4 +1,5 @@
 import type { LatencyBins, SpanKind, Tenant } from '@clew/model';
+import { StoredBins } from './bins-codec.js';
 
 /** The dimensions a query groups by, as they appear in its points (absent when not grouped by). */
 export interface SpanGroup {
@@ -15,8 +16,11 @@ export interface PeriodGroup {
   readonly count: number;
   readonly errors: number;
   readonly dur: number;
-  /** Read-only: handed out as it is in the points of every query that reads this period alone in a bucket. */
-  readonly latency: LatencyBins;
+  /**
+   * Read-only: handed out as it is in the points of every query that reads this period alone in a bucket. A
+   * period of one stored row read for quantiles keeps the row as stored (decoded if ever merged).
+   */
+  readonly latency: LatencyBins | StoredBins;
 }
 
 /** What one query shape read over one period of a tier: every group with rows in it (none is an answer too). */
@@ -32,7 +36,7 @@ export interface PeriodEntry {
 /** Rough heap bytes of an entry: two number arrays per group (8 bytes an element each) and the objects around them. */
 export function entryBytes(groups: readonly PeriodGroup[]): number {
   let n = 120;
-  for (const g of groups) n += 200 + g.key.length * 2 + 16 * g.latency.keys.length;
+  for (const g of groups) n += 200 + g.key.length * 2 + (g.latency instanceof StoredBins ? 2 * g.latency.chars + 64 : 16 * g.latency.keys.length);
   return n;
 }
 

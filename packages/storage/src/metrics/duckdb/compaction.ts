@@ -39,7 +39,7 @@ export async function compactDeltas(
   try {
     for (const period of [1, 15, 60] as const) {
       for (const day of await tables.appendByDay(conn, period, span[period].sorted())) created.push([period, day]);
-      await appendCells(conn, serviceTable(period), svc[period].sorted());
+      await appendCells(conn, serviceTable(period), svc[period].sorted(), true);
     }
     await conn.run(`DELETE FROM span_delta WHERE t < ${cut}; DELETE FROM svc_delta WHERE t < ${cut}`);
     await lock.exclusive(async () => {

@@ -102,8 +102,8 @@ export class DuckDBMetricsStore implements MetricsStore {
         cells = cellsOf(batch.spans, this.dict);
         await conn.run('BEGIN TRANSACTION');
         await this.dict.write(conn);
-        await appendCells(conn, 'span_delta', cells.series);
-        await appendCells(conn, 'svc_delta', cells.services);
+        await appendCells(conn, 'span_delta', cells.series, false);
+        await appendCells(conn, 'svc_delta', cells.services, false);
         await appendEdges(conn, batch.edges);
         await appendErrors(conn, batch.errors);
         await conn.run(`UPDATE meta SET wal = ${ubigint(wal)}; COMMIT`);

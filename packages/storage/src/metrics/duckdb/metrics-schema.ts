@@ -5,8 +5,12 @@ import { DEFAULT_TENANT } from '@clew/model';
 const DOCUMENT_COLUMNS = `tenant VARCHAR NOT NULL, collection VARCHAR NOT NULL, id VARCHAR NOT NULL, body VARCHAR NOT NULL,
   updated_at BIGINT NOT NULL, PRIMARY KEY (tenant, collection, id)`;
 
-/** Columns of every span-metrics tier table; `id` is a series id (sid) or a service series id (vid). */
-export const SPAN_COLUMNS = 't INTEGER NOT NULL, id INTEGER NOT NULL, count DOUBLE NOT NULL, errors DOUBLE NOT NULL, dur DOUBLE NOT NULL, bins VARCHAR NOT NULL';
+/**
+ * Columns of every span-metrics tier table; `id` is a series id (sid) or a service series id (vid). `q` holds the
+ * keys of the row's SUMMARY_QUANTILES (bins-codec.ts) on rows that compaction and rollups write, NULL on deltas
+ * (the append path does not pay for it) and on rows written before it existed.
+ */
+export const SPAN_COLUMNS = 't INTEGER NOT NULL, id INTEGER NOT NULL, count DOUBLE NOT NULL, errors DOUBLE NOT NULL, dur DOUBLE NOT NULL, bins VARCHAR NOT NULL, q VARCHAR';
 
 /**
  * Times are whole minutes since the epoch (INTEGER): half the width of epoch milliseconds, and a tier's period is
@@ -57,6 +61,7 @@ export async function createSchema(conn: DuckDBConnection): Promise<MetricsMeta>
   }
   await conn.run('ALTER TABLE meta ADD COLUMN IF NOT EXISTS sorted_day INTEGER DEFAULT 0');
   await addTenants(conn);
+  await addQuantileColumn(conn);
   const tenantFloors = new Map<Tenant, number>();
   for (const [tenant, floorT] of (await conn.runAndReadAll('SELECT tenant, floor_t FROM tenant_floor')).getRows()) tenantFloors.set(tenant as string, Number(floorT));
   const rows = (await conn.runAndReadAll('SELECT wal, floor_t, rolled_15, rolled_60, sorted_day FROM meta')).getRows();
@@ -66,6 +71,18 @@ export async function createSchema(conn: DuckDBConnection): Promise<MetricsMeta>
   }
   const [wal, floorT, rolled15, rolled60, sortedDay] = rows[0]!;
   return { wal: wal as bigint, floorT: Number(floorT), rolled15: Number(rolled15), rolled60: Number(rolled60), sortedDay: Number(sortedDay), tenantFloors };
+}
+
+/** Span-metrics tables written before rows kept their quantiles gain `q` (NULL: their reads decode the bins). */
+async function addQuantileColumn(conn: DuckDBConnection): Promise<void> {
+  const missing = (
+    await conn.runAndReadAll(
+      `SELECT t.table_name FROM duckdb_tables() t WHERE t.database_name = current_database()
+         AND (t.table_name IN ('span_delta', 'svc_delta') OR t.table_name LIKE 'span\\_m%' ESCAPE '\\' OR t.table_name LIKE 'svc\\_m%' ESCAPE '\\')
+         AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = t.database_name AND c.table_name = t.table_name AND c.column_name = 'q')`,
+    )
+  ).getRows().map(([name]) => name as string);
+  if (missing.length > 0) await conn.run(missing.map((table) => `ALTER TABLE ${table} ADD COLUMN q VARCHAR`).join(';\n'));
 }
 
 /**

@@ -50,7 +50,7 @@ export async function rollUp(
     await conn.run('BEGIN TRANSACTION');
     try {
       const created = await tables.appendByDay(conn, period, spans.sorted());
-      await appendCells(conn, serviceTable(period), services.sorted());
+      await appendCells(conn, serviceTable(period), services.sorted(), true);
       await conn.run(`UPDATE meta SET ${column} = ${hi}`);
       // Reads plan from `meta`, which moves after this returns, so they would not use the new rows yet; the commit
       // still takes the lock alone, as every commit that creates a table does, so no read runs across it.

@@ -2,8 +2,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LatencyBins, Tenant } from '@clew/model';
 import { EMPTY_LATENCY_BINS } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
+import { latencyQuantile } from '@clew/analysis';
 import { BinsAccumulator } from './bins-accumulator.js';
-import { BinsReader } from './bins-codec.js';
+import { BinsReader, binsOf, StoredBins, SUMMARY_QUANTILES } from './bins-codec.js';
 import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries, SpanGroup } from './closed-period-cache.js';
 import { entryBytes, periodKey } from './closed-period-cache.js';
 import type { Grouping, GroupingCache } from './query-grouping.js';
@@ -40,18 +41,18 @@ class Cell {
   count = 0;
   errors = 0;
   dur = 0;
-  private single: LatencyBins | null = null;
+  private single: LatencyBins | StoredBins | null = null;
   private acc: BinsAccumulator | null = null;
 
   constructor(readonly group: number) {}
 
-  addBins(bins: LatencyBins): void {
-    if (this.acc) this.acc.addBins(bins);
+  addBins(bins: LatencyBins | StoredBins): void {
+    if (this.acc) this.acc.addBins(binsOf(bins));
     else if (this.single === null) this.single = bins;
     else {
       this.acc = new BinsAccumulator();
-      this.acc.addBins(this.single);
-      this.acc.addBins(bins);
+      this.acc.addBins(binsOf(this.single));
+      this.acc.addBins(binsOf(bins));
       this.single = null;
     }
   }
@@ -70,9 +71,23 @@ class Cell {
     for (let i = 0; i < n; i++) this.addBins(reader.next());
   }
 
-  bins(): LatencyBins {
+  /** The bins as added: one stored row kept as it was read, or the sum. */
+  latency(): LatencyBins | StoredBins {
     return this.acc ? this.acc.build() : (this.single ?? EMPTY_LATENCY_BINS);
   }
+}
+
+/**
+ * Latency at each of `qs`: from the quantiles a lone stored row kept when it kept these, else read from the bins (as
+ * `latencyQuantile` reads them, which is how the kept ones were computed).
+ */
+function quantilesOf(latency: LatencyBins | StoredBins, qs: readonly number[], kept: readonly number[] | undefined): number[] {
+  if (kept !== undefined && latency instanceof StoredBins && latency.summary !== undefined) {
+    const summary = latency.summary;
+    return kept.map((i) => summary[i]!);
+  }
+  const bins = binsOf(latency);
+  return qs.map((q) => latencyQuantile(bins, q));
 }
 
 /** A period of a tier the read answers from the cache (`entry`) or reads and then caches. */
@@ -134,6 +149,9 @@ export async function readSpanMetrics(
   caches?: ReadCaches,
 ): Promise<SpanMetricsPoint[]> {
   const [fromT, toT] = queryMinutes(q.from, q.to);
+  const qs = q.quantiles;
+  // The positions of the quantiles asked for among those stored rows keep, when rows keep them all.
+  const kept = qs?.every((x) => SUMMARY_QUANTILES.includes(x)) ? qs.map((x) => SUMMARY_QUANTILES.indexOf(x)) : undefined;
   const stepT = stepMinutes(q.step);
   if (toT <= fromT) return [];
   const byService = q.groupBy.includes('service');
@@ -168,12 +186,12 @@ export async function readSpanMetrics(
     // Deltas not compacted yet are in no tier, whatever their minute (a late one may fall in a rolled hour): they
     // are read for every minute read, at the query's level.
     selects.push(
-      `SELECT ${serviceLevel ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins FROM ${delta}
+      `SELECT ${serviceLevel ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins, q FROM ${delta}
        WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', serviceLevel ? vidList : sidList)}`,
     );
     for (const src of sourcesOf(run, serviceLevel)) {
       selects.push(
-        `SELECT ${src.byService ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins FROM ${src.table}
+        `SELECT ${src.byService ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins, q FROM ${src.table}
          WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', src.byService ? vidList : sidList)}`,
       );
     }
@@ -191,9 +209,9 @@ export async function readSpanMetrics(
     // row count as text, then its rows' bins. JavaScript receives a few strings, not a value per stored row (each
     // value crossing costs more than parsing it), and needs no ordered aggregate (those tripled the query's time).
     const sql = `WITH r AS (${selects.join('\nUNION ALL\n')}),
-      c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n, string_agg(bins, '') AS s
+      c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n, string_agg(bins, '') AS s${qs ? ', any_value(q) AS q' : ''}
             FROM r GROUP BY v, id, u)
-      SELECT v, id, string_agg(concat(u, ',', c, ',', e, ',', d, ',', n, ';', s), '') FROM c GROUP BY v, id`;
+      SELECT v, id, string_agg(concat(u, ',', c, ',', e, ',', d, ',', n, ',', ${qs ? "CASE WHEN n = 1 THEN coalesce(q, '') ELSE '' END" : "''"}, ';', s), '') FROM c GROUP BY v, id`;
     const nPeriods = periods.length;
     await forEachChunk(conn, sql, [], (chunk) => {
       const [v, ids, text] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
@@ -208,7 +226,14 @@ export async function readSpanMetrics(
           cell.count += reader.decimal();
           cell.errors += reader.decimal();
           cell.dur += reader.decimal();
-          cell.addFrom(reader, reader.decimal());
+          const n = reader.decimal();
+          const summary = reader.optionalSummary();
+          if (summary === undefined) cell.addFrom(reader, n);
+          else {
+            // One row that kept its quantiles: its bins are decoded only if they meet another's.
+            const start = reader.skip();
+            cell.addBins(new StoredBins(text!.getItem(i) as string, start, reader.pos - start, summary));
+          }
         }
       }
     });
@@ -218,7 +243,7 @@ export async function readSpanMetrics(
   const read: (PeriodGroup[] | undefined)[] = [];
   for (const [key, c] of periodCells) {
     const p = key % periods.length;
-    (read[p] ??= []).push({ key: groupKeys[c.group]!, group: groups[c.group]!, count: c.count, errors: c.errors, dur: c.dur, latency: c.bins() });
+    (read[p] ??= []).push({ key: groupKeys[c.group]!, group: groups[c.group]!, count: c.count, errors: c.errors, dur: c.dur, latency: c.latency() });
   }
   // Each query bucket: its periods (cached or read) and the rows read for it directly. A bucket of one period
   // takes the period's sums as they are (a 15-minute series of cached quarters allocates nothing per point here).
@@ -250,8 +275,12 @@ export async function readSpanMetrics(
   const point = (key: number, c: Cell | PeriodGroup): void => {
     const g = Math.floor(key / buckets);
     const t = stepT === undefined ? q.from : (key - g * buckets + firstBucket) * stepT * MINUTE;
-    const latency = c instanceof Cell ? c.bins() : c.latency;
-    points.push({ t, ...groups[g], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency });
+    const latency = c instanceof Cell ? c.latency() : c.latency;
+    points.push(
+      qs === undefined
+        ? { t, ...groups[g], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: binsOf(latency) }
+        : { t, ...groups[g], count: c.count, errors: c.errors, durationSumNanos: c.dur, latency: EMPTY_LATENCY_BINS, quantiles: quantilesOf(latency, qs, kept) },
+    );
   };
   const order = sortedGroups(grouping);
   if (buckets * order.length <= 4 * merged.size + 1024) {

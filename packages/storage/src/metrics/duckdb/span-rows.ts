@@ -1,8 +1,8 @@
 import type { LatencyBins } from '@clew/model';
-import { DEFAULT_TENANT, StatusCode } from '@clew/model';
+import { DEFAULT_TENANT, EMPTY_LATENCY_BINS, StatusCode } from '@clew/model';
 import type { SpanMetricsRow } from '../metrics-store.js';
 import { BinsAccumulator } from './bins-accumulator.js';
-import { BinsReader, encodeBins } from './bins-codec.js';
+import { BinsReader, decodeBins, encodeBins, encodeSummary } from './bins-codec.js';
 import type { SeriesDictionary } from './series-dictionary.js';
 
 /** One row of a span-metrics tier: a series (or service series) in one period, statuses added up. */
@@ -43,7 +43,13 @@ export function addCellText(cell: SpanCell, text: string, n: number): void {
 }
 
 export const cellBins = (cell: SpanCell): string =>
-  cell.acc ? encodeBins(cell.acc.build()) : (cell.text ?? encodeBins(cell.bins ?? { keys: [], counts: [], zeroCount: 0 }));
+  cell.acc ? encodeBins(cell.acc.build()) : (cell.text ?? encodeBins(cell.bins ?? EMPTY_LATENCY_BINS));
+
+/** A tier row's bins and its summary (the keys of its usual quantiles, see SUMMARY_QUANTILES). */
+export function cellBinsAndSummary(cell: SpanCell): [bins: string, summary: string | null] {
+  const bins = cell.acc ? cell.acc.build() : cell.text !== null ? decodeBins(cell.text) : (cell.bins ?? EMPTY_LATENCY_BINS);
+  return [cell.text ?? encodeBins(bins), encodeSummary(bins)];
+}
 
 /**
  * A batch's span rows added up per (minute, series), and per (minute, service series), a series being one

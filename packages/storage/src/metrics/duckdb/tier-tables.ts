@@ -86,7 +86,7 @@ export class TierTables {
         await conn.run(`CREATE TABLE IF NOT EXISTS ${dayTable(period, day)} (${SPAN_COLUMNS})`);
         created.push(day);
       }
-      await appendCells(conn, dayTable(period, day), list);
+      await appendCells(conn, dayTable(period, day), list, true);
     }
     return created;
   }
