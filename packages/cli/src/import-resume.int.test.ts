@@ -1,0 +1,155 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Span, UnixNanos } from '@clew/model';
+import { encodeExportRequests } from '@clew/server';
+import { openDuckDBStore, scanSpans } from '@clew/storage';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Checkpoint } from './import-checkpoint.js';
+import { checkpointPath } from './import-checkpoint.js';
+import { DAY, daySpans, runClew, spanIdOf, traceIdOf } from './testing/export-spans.js';
+
+const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
+const EVERYTHING = { start: 0n as UnixNanos, end: (2n ** 63n) as UnixNanos };
+
+let tmp: { dir: string; cleanup(): Promise<void> };
+beforeAll(async () => {
+  tmp = await tempDataDir();
+});
+afterAll(async () => {
+  await tmp?.cleanup();
+});
+
+/** Every span a data directory's store holds: how many, and how many distinct (trace id, span id). */
+async function storedIn(dir: string): Promise<{ spans: number; distinct: number }> {
+  const store = await openDuckDBStore({ dir: join(dir, 'store') });
+  try {
+    let spans = 0;
+    const keys = new Set<string>();
+    for await (const batch of scanSpans(store, EVERYTHING)) {
+      spans += batch.length;
+      for (const s of batch) keys.add(s.traceId + s.spanId);
+    }
+    return { spans, distinct: keys.size };
+  } finally {
+    await store.close();
+  }
+}
+
+/** `count` small spans, ten to a trace, as length-delimited OTLP protobuf requests of 1000. */
+async function writeSpans(file: string, count: number): Promise<void> {
+  const out = createWriteStream(file);
+  const template = daySpans(9, 1)[1]!;
+  for (let i = 0; i < count; i += 1000) {
+    const spans: Span[] = [];
+    for (let j = i; j < i + 1000; j++) {
+      const start = (DAY + BigInt(j) * 1_000_000n) as UnixNanos;
+      spans.push({ ...template, traceId: traceIdOf(9, Math.floor(j / 10)), spanId: spanIdOf(9, j), parentSpanId: null, startTimeUnixNano: start, endTimeUnixNano: (start + 5_000n) as UnixNanos });
+    }
+    for (const request of encodeExportRequests(spans, 'protobuf')) if (!out.write(request)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** Waits until the import's checkpoint says it has written past `offset`. */
+async function checkpointPast(file: string, offset: number, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the import ended (${child.exitCode}) before it reached byte ${offset}`);
+    try {
+      const c = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
+      if (c.done.offset >= offset) return;
+    } catch {
+      // Not written yet.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('clew import resumes after an interruption without duplicates', () => {
+  it('an import of 1M spans killed with SIGKILL half way and run again ends with exactly 1M spans', async () => {
+    const file = join(tmp.dir, 'million.pb');
+    const dir = join(tmp.dir, 'million');
+    await writeSpans(file, 1_000_000);
+    const size = (await stat(file)).size;
+
+    const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir, '--batch-spans', '20000'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await checkpointPast(file, size / 2, child);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const half = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
+    expect(half.complete).toBeUndefined();
+    expect(half.done.offset).toBeLessThan(size);
+
+    const again = await runClew(['import', file, '-d', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('spans read 1,000,000, written 1,000,000, refused 0');
+    expect(await storedIn(dir)).toEqual({ spans: 1_000_000, distinct: 1_000_000 });
+
+    // Done is done: a third run writes nothing.
+    const third = await runClew(['import', file, '-d', dir]);
+    expect(third.stdout).toContain('already imported');
+    expect(await storedIn(dir)).toEqual({ spans: 1_000_000, distinct: 1_000_000 });
+  }, 600_000);
+
+  /*
+   * The batch in doubt, made on purpose: the first 1000 spans of a file are imported (as its first line alone), then
+   * the file's checkpoint is written as a run killed after sending all of it, before its acknowledgement was recorded.
+   */
+  async function fileInDoubt(name: string, target: string): Promise<{ file: string; spans: Span[] }> {
+    const spans = daySpans(11, 1000);
+    const lines = encodeExportRequests(spans, 'json');
+    expect(lines).toHaveLength(3);
+    const file = join(tmp.dir, `${name}.jsonl`);
+    const head = join(tmp.dir, `${name}-head.jsonl`);
+    await writeFile(file, Buffer.concat(lines));
+    await writeFile(head, lines[0]!);
+    const size = (await stat(file)).size;
+    const checkpoint: Checkpoint = {
+      input: { size, format: 'otlp-json' },
+      target,
+      done: { offset: 0, record: 0 },
+      inDoubt: { from: { offset: 0, record: 0 }, to: { offset: size, record: 3 } },
+      counts: { read: 0, written: 0, refused: 0, skippedRecords: 0, problems: [] },
+    };
+    await writeFile(checkpointPath(file), JSON.stringify(checkpoint));
+    return { file: head, spans };
+  }
+
+  it('a batch in doubt in a data directory: the spans already there are not written again', async () => {
+    const dir = join(tmp.dir, 'doubt-dir');
+    const { file: head, spans } = await fileInDoubt('doubt-dir', `dir:${dir}#default`);
+    expect((await runClew(['import', head, '-d', dir])).code).toBe(0);
+    expect(await storedIn(dir)).toEqual({ spans: 1000, distinct: 1000 });
+    const run = await runClew(['import', head.replace('-head', ''), '-d', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('spans read 3,000, written 3,000, refused 0');
+    expect(await storedIn(dir)).toEqual({ spans: spans.length, distinct: spans.length });
+  });
+
+  describe('into a running Clew', () => {
+    let clew: ClewProcess;
+    beforeAll(async () => {
+      clew = await startClewProcess(join(tmp.dir, 'running'));
+    });
+    afterAll(async () => {
+      await clew?.stop();
+    });
+
+    it('a batch in doubt: Clew is asked for its spans once it has stored what it acknowledged, and only the missing ones are sent', async () => {
+      const { file: head, spans } = await fileInDoubt('doubt-url', `url:${clew.otlpHttp}#`);
+      const args = ['--url', clew.query, '--otlp-url', clew.otlpHttp];
+      expect((await runClew(['import', head, ...args])).code).toBe(0);
+      const run = await runClew(['import', head.replace('-head', ''), ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('spans read 3,000, written 3,000, refused 0');
+      await clew.stop();
+      expect(await storedIn(clew.dataDir)).toEqual({ spans: spans.length, distinct: spans.length });
+    });
+  });
+});
