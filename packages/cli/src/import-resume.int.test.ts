@@ -51,7 +51,7 @@ async function writeSpans(file: string, count: number): Promise<void> {
       const start = (DAY + BigInt(j) * 1_000_000n) as UnixNanos;
       spans.push({ ...template, traceId: traceIdOf(9, Math.floor(j / 10)), spanId: spanIdOf(9, j), parentSpanId: null, startTimeUnixNano: start, endTimeUnixNano: (start + 5_000n) as UnixNanos });
     }
-    for (const request of encodeExportRequests(spans, 'protobuf')) if (!out.write(request)) await new Promise((r) => out.once('drain', r));
+    for (const request of encodeExportRequests(spans, 'protobuf')) if (!out.write(request)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
