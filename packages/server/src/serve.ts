@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricsStore, Store } from '@clew/storage';
 import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -37,6 +38,7 @@ import { registerSpanMetricsMetrics } from './span-metrics/register-metrics.js';
 import { OVERFLOW_OPERATION, SpanMetricsConsumer } from './span-metrics/span-metrics-consumer.js';
 import type { Slos } from './slo/index.js';
 import { startSlos } from './slo/index.js';
+import { EvaluatorLease } from './slo/lease.js';
 import { WriteAheadLog } from './wal/wal.js';
 import { grpcServerCredentials } from './tls/grpc-credentials.js';
 import { DEFAULT_TENANT } from '@clew/model';
@@ -164,7 +166,12 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   slos: {
     deps: ['metrics-store'],
     async start({ config, log, metrics }, get) {
-      const slos = await startSlos({ metricsStore: get<MetricsStore>('metrics-store'), config, log, metrics });
+      // Over a shared ClickHouse, several query nodes: one evaluates at a time (a lease in the store's documents).
+      const lease =
+        config.storage.backend === 'clickhouse'
+          ? new EvaluatorLease(get<MetricsStore>('metrics-store'), `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, 3 * durationMs(config.alerting.evaluateEvery))
+          : undefined;
+      const slos = await startSlos({ metricsStore: get<MetricsStore>('metrics-store'), config, log, metrics, ...(lease && { lease }) });
       return value(slos, () => slos.stop());
     },
   },

@@ -54,6 +54,12 @@ export class AlertStates {
     return done;
   }
 
+  /** Forgets what was read: the next `load` of each tenant reads the store again (another node may have written). */
+  forget(): void {
+    this.byTenant.clear();
+    this.loading.clear();
+  }
+
   get(tenant: Tenant, slo: string): SloAlertState {
     return this.byTenant.get(tenant)?.get(slo) ?? new Map();
   }

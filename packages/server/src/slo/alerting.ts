@@ -56,6 +56,11 @@ export class SloAlerting {
     return this.failures;
   }
 
+  /** Forgets the last evaluation's views (a node that stopped evaluating shows none on /metrics). */
+  clearViews(): void {
+    this.views = new Map();
+  }
+
   async evaluate(): Promise<void> {
     const now = this.o.now();
     const views = new Map<string, SloView>();

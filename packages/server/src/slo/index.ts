@@ -9,6 +9,7 @@ import type { ClewConfig } from '../config/schema.js';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsReaderFor } from '../query/tenant-readers.js';
 import { AlertStates } from './alert-state.js';
+import type { EvaluatorLease } from './lease.js';
 import { SloAlerting } from './alerting.js';
 import { readSlo } from './evaluate.js';
 import { SloRegistry } from './registry.js';
@@ -26,6 +27,11 @@ export interface StartSlosOptions {
   readonly now?: () => Millis;
   /** Evaluate every alerting.evaluateEvery on a timer (the default); tests turn it off and call evaluateNow. */
   readonly loop?: boolean;
+  /**
+   * With several query nodes over one shared store: only the node holding this lease evaluates and sends alerts
+   * (the others answer the API from the store). Without it this process is the only evaluator.
+   */
+  readonly lease?: EvaluatorLease;
 }
 
 export interface Slos {
@@ -80,9 +86,26 @@ export async function startSlos(opts: StartSlosOptions): Promise<Slos> {
   onOutcome = registerSloMetrics(opts.metrics, loop);
 
   let running: Promise<void> = Promise.resolve();
+  const lease = opts.lease;
+  const evaluate = async (): Promise<void> => {
+    if (lease) {
+      const { holds, gained } = await lease.acquire(now());
+      if (!holds) {
+        // Another node evaluates: its alert states are read afresh for the API, and /metrics shows none here.
+        states.forget();
+        loop.clearViews();
+        return;
+      }
+      if (gained) {
+        states.forget();
+        log.info({ node: lease.holder }, 'this node now evaluates the SLOs and sends their alerts');
+      }
+    }
+    await loop.evaluate();
+  };
   const evaluateNow = (): Promise<void> => {
     running = running.then(() =>
-      loop.evaluate().catch((err: unknown) => {
+      evaluate().catch((err: unknown) => {
         log.error({ err }, 'SLO evaluation failed; it is tried again at the next one');
       }),
     );
@@ -119,6 +142,7 @@ export async function startSlos(opts: StartSlosOptions): Promise<Slos> {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await lease?.release(now()).catch((err: unknown) => log.warn({ err }, 'the SLO evaluator lease could not be given up; another node takes it once it runs out'));
       await sender.stop();
     },
   };

@@ -18,6 +18,7 @@ import { decorateTenant } from '../auth/request-tenant.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { Slos } from './index.js';
 import { startSlos } from './index.js';
+import { EvaluatorLease } from './lease.js';
 import { startWebhookReceiver } from './testing/webhook-receiver.js';
 
 /** A minute boundary: the burn starts here. */
@@ -79,11 +80,11 @@ async function traffic(from: number, count: number, ok: number, failed: number, 
  * Starts the SLO module on the store with a pinned clock and no timer; returns it, its clock and its log lines. Its
  * app's requests are the tenant the x-test-tenant header names (the auth hook's job in `clew serve`).
  */
-async function start(config: ClewConfigInput, clock: { now: number }) {
+async function start(config: ClewConfigInput, clock: { now: number }, lease?: EvaluatorLease) {
   const lines: { level: number; msg: string }[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
   const metrics = createMetrics();
-  const slos = await startSlos({ metricsStore: store, config: configSchema.parse(config), log, metrics, now: () => clock.now, loop: false });
+  const slos = await startSlos({ metricsStore: store, config: configSchema.parse(config), log, metrics, now: () => clock.now, loop: false, ...(lease && { lease }) });
   const app = Fastify();
   decorateTenant(app);
   app.addHook('onRequest', async (request) => {
@@ -257,6 +258,35 @@ describe('SLO alerting, end to end over a DuckDB metrics store and a real webhoo
     }
     await evaluateAt(slos, clock, T0 + 11 * MINUTE);
     expect(receiver.received).toHaveLength(6);
+  });
+
+  it('two query nodes over one store: only the lease holder sends, and the node taking over neither fires again nor forgets to resolve', async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(receiver.close);
+    const clock = { now: T0 };
+    const config = { slos: [checkout], alerting: alertingTo(receiver.url) };
+    const a = await start(config, clock, new EvaluatorLease(store, 'node-a', 90_000, 0));
+    const b = await start(config, clock, new EvaluatorLease(store, 'node-b', 90_000, 0));
+    await traffic(T0 - 2 * 60 * MINUTE, 120, 100, 0);
+    await traffic(T0, 10, 0, 100);
+    const sent = () => receiver.received.map((r) => `${r.body.status} ${r.body.alerts[0]!.labels.rule}`).sort();
+    for (const at of [T0 + 9 * MINUTE + 30_000, T0 + 10 * MINUTE]) {
+      await evaluateAt(a.slos, clock, at);
+      await evaluateAt(b.slos, clock, at);
+    }
+    expect(sent()).toEqual(['firing page-1h-5m', 'firing page-6h-30m', 'firing ticket-3d-6h']);
+    // Node A stops (it gives the lease up); B takes over at its next evaluation, with A's alert states.
+    await a.stop();
+    await traffic(T0 + 10 * MINUTE, 2, 0, 100);
+    await evaluateAt(b.slos, clock, T0 + 11 * MINUTE + 30_000);
+    expect(sent()).toEqual(['firing page-1h-5m', 'firing page-6h-30m', 'firing ticket-3d-6h']);
+    expect(b.lines.some((l) => l.msg === 'this node now evaluates the SLOs and sends their alerts')).toBe(true);
+    // The burn stops, and B resolves what A fired, under the same fingerprints.
+    await traffic(T0 + 12 * MINUTE, 6 * 60, 100, 0);
+    await evaluateAt(b.slos, clock, T0 + 12 * MINUTE + 6 * 60 * MINUTE);
+    expect(sent()).toEqual(['firing page-1h-5m', 'firing page-6h-30m', 'firing ticket-3d-6h', 'resolved page-1h-5m', 'resolved page-6h-30m', 'resolved ticket-3d-6h']);
+    const fingerprints = (status: string) => receiver.received.filter((r) => r.body.status === status).map((r) => r.body.alerts[0]!.fingerprint).sort();
+    expect(fingerprints('resolved')).toEqual(fingerprints('firing'));
   });
 
   it('sends a firing alert again every repeatInterval, and resolves the old labels when an edit changes them', async () => {
