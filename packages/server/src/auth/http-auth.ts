@@ -29,6 +29,7 @@ export function httpAuth(app: FastifyInstance, opts: HttpAuthOptions): void {
         const id = authenticator.authenticate(header(request, 'authorization'), header(request, 'x-scope-orgid'), need);
         request.tenant = id.tenant;
         request.scope = id.scope;
+        request.tokenName = id.name ?? null;
       } catch (err) {
         if (err instanceof ClewError && err.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="clew"');
         throw err;

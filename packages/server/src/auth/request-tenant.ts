@@ -12,6 +12,8 @@ declare module 'fastify' {
     tenant: Tenant;
     /** The scope of the request's token; null without auth or on a route that needs none. */
     scope: TokenScope | null;
+    /** The `name` of the request's token in auth.tokens, when it has one; null without auth. */
+    tokenName: string | null;
   }
 }
 
@@ -22,4 +24,5 @@ declare module 'fastify' {
 export function decorateTenant(app: FastifyInstance): void {
   if (!app.hasRequestDecorator('tenant')) app.decorateRequest('tenant', DEFAULT_TENANT);
   if (!app.hasRequestDecorator('scope')) app.decorateRequest('scope', null);
+  if (!app.hasRequestDecorator('tokenName')) app.decorateRequest('tokenName', null);
 }
