@@ -44,14 +44,14 @@ const START_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the real `clew serve` (the built CLI) on free ports and waits until it says it is ready.
- * `args` are extra flags, e.g. ['--max-pending-spans', '1000'].
+ * `args` are extra flags, e.g. ['--max-pending-spans', '1000']; `env` adds to the process's environment.
  */
-export async function startClewProcess(dataDir: string, args: string[] = []): Promise<ClewProcess> {
+export async function startClewProcess(dataDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<ClewProcess> {
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--data-dir', dataDir, '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--query-port', '0', '--zipkin-port', '0',
      '--jaeger-http-port', '0', '--jaeger-compact-port', '0', '--jaeger-binary-port', '0', '--tempo-port', '0', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLEW_LOG_LEVEL: process.env.CLEW_LOG_LEVEL ?? 'info' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLEW_LOG_LEVEL: process.env.CLEW_LOG_LEVEL ?? 'info', ...env } },
   );
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
