@@ -168,3 +168,14 @@ export {
 } from './attribute-comparison.js';
 export type { SessionResponse, TokenScope } from './session.js';
 export { SessionResponseSchema, TokenScopeSchema } from './session.js';
+export type { ArchivedTrace, ArchivedTraceResponse, ArchivedTracesResponse, ArchiveMark, ArchiveRequest } from './archive.js';
+export {
+  ARCHIVE_NOTE_MAX,
+  ARCHIVE_ROUTES,
+  ArchivedTraceResponseSchema,
+  ArchivedTraceSchema,
+  ArchivedTracesResponseSchema,
+  ArchiveMarkSchema,
+  ArchiveRequestSchema,
+  archivePath,
+} from './archive.js';

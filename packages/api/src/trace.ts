@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiAttributesSchema } from './any-value.js';
 import { SpanKindNameSchema } from './query-params.js';
+import { ArchiveMarkSchema } from './archive.js';
 
 /*
  * A trace as JSON, lossless against the model (OTLP in, this out, back to the model gives the same spans), and
@@ -88,5 +89,7 @@ export const ApiTraceSchema = z.object({
   resources: z.array(ApiResourceSchema),
   scopes: z.array(ApiScopeSchema),
   spans: z.array(ApiSpanSchema),
+  /** Present when the trace is archived: who archived it, when and why (see docs/archive.md). */
+  archived: ArchiveMarkSchema.optional(),
 });
 export type ApiTrace = z.infer<typeof ApiTraceSchema>;

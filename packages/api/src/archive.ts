@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { API_BASE } from './routes.js';
+import { TraceRowSchema } from './search.js';
+
+/** Where archived traces are listed (GET) and each one archived (POST), read (GET) and un-archived (DELETE). */
+export const ARCHIVE_ROUTES = {
+  list: `${API_BASE}/archive`,
+  trace: `${API_BASE}/archive/:traceId`,
+} as const;
+
+/** `/api/clew/v1/archive/{traceId}` */
+export const archivePath = (traceId: string): string => `${API_BASE}/archive/${encodeURIComponent(traceId)}`;
+
+/** Longest note kept with an archived trace, in characters. */
+export const ARCHIVE_NOTE_MAX = 2000;
+
+/**
+ * The body of `POST /api/clew/v1/archive/{traceId}` (optional, as is each field): why the trace is kept, and who
+ * keeps it when auth is off (with auth on, the token's name or tenant is recorded instead).
+ * @example { "note": "checkout outage of 3 March, see INC-42", "user": "ana" }
+ */
+export const ArchiveRequestSchema = z
+  .object({
+    note: z.string().max(ARCHIVE_NOTE_MAX).optional(),
+    user: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type ArchiveRequest = z.infer<typeof ArchiveRequestSchema>;
+
+/** Who archived a trace, when (ms since the epoch) and why ('' without a note). */
+export const ArchiveMarkSchema = z.object({
+  archivedAt: z.number().int(),
+  archivedBy: z.string(),
+  note: z.string(),
+});
+export type ArchiveMark = z.infer<typeof ArchiveMarkSchema>;
+
+/** `POST` and `GET /api/clew/v1/archive/{traceId}`: the trace's mark (`GET` answers TRACE_NOT_FOUND when it is not archived). */
+export const ArchivedTraceResponseSchema = z.object({
+  traceId: z.string(),
+  archived: ArchiveMarkSchema,
+});
+export type ArchivedTraceResponse = z.infer<typeof ArchivedTraceResponseSchema>;
+
+/** One archived trace on the Archived page: its mark and, when its spans can be read, its search row. */
+export const ArchivedTraceSchema = z.object({
+  traceId: z.string(),
+  archived: ArchiveMarkSchema,
+  trace: TraceRowSchema.optional(),
+});
+export type ArchivedTrace = z.infer<typeof ArchivedTraceSchema>;
+
+/** `GET /api/clew/v1/archive`: the tenant's archived traces, most recently archived first. */
+export const ArchivedTracesResponseSchema = z.object({ traces: z.array(ArchivedTraceSchema) });
+export type ArchivedTracesResponse = z.infer<typeof ArchivedTracesResponseSchema>;
