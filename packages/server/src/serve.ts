@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricsStore, Store } from '@clew/storage';
-import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore, TraceArchive } from '@clew/storage';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -61,6 +61,9 @@ interface Ctx {
   readonly authenticator: Authenticator | undefined;
   readonly tenantLimits: TenantLimits;
 }
+
+/** DuckDB memory_limit of the archive's store: it holds few traces and is read one trace at a time. */
+const ARCHIVE_MEMORY_LIMIT = '256MB';
 
 const value = <T>(v: T, stop: () => Promise<void> = async () => undefined): Running<T> => ({ value: v, stop });
 
@@ -124,6 +127,20 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
             })
           : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
       return value(store, () => store.close());
+    },
+  },
+  // Archived traces: their spans in a second store that retention is never given (DuckDB files under archive/, or a
+  // `<database>_archive` ClickHouse database), their marks as documents of the metrics store. Its `store` is the live
+  // store whose trace-by-id reads fall back to the archive: what every query API reads.
+  archive: {
+    deps: ['store', 'metrics-store'],
+    async start({ config, dataDir }, get) {
+      const ch = config.storage.clickhouse;
+      const archived: Store =
+        config.storage.backend === 'clickhouse' && ch
+          ? await openClickHouseStore({ url: ch.url, database: `${ch.database}_archive`, source: 'archive', ...(ch.username !== undefined && { username: ch.username }), ...(ch.password !== undefined && { password: ch.password }) })
+          : await openDuckDBStore({ dir: join(dataDir, 'archive'), memoryLimit: ARCHIVE_MEMORY_LIMIT });
+      return value(new TraceArchive(get<Store>('store'), archived, get<MetricsStore>('metrics-store')), () => archived.close());
     },
   },
   // The rollups behind service health and SLOs, kept longer than spans (retention.metrics): their own DuckDB file, or
@@ -280,10 +297,10 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   // Zipkin's port is its collector and its query API, as in zipkin-server: the API's JSON is compressed, the
   // collector's bodies are not touched (request decompression stays the receiver's) and its 202s are empty.
   // A collector serves the collector half, a query node the API half.
-  zipkin: httpModule(['pipeline?', 'store', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true, need: NEEDS.zipkin }, (a, { config, metrics }, get) =>
+  zipkin: httpModule(['pipeline?', 'store', 'archive?', 'catalog', 'metrics-store'], 'zipkin', { ingest: true, compress: true, need: NEEDS.zipkin }, (a, { config, metrics }, get) =>
     a.register(zipkinApp, {
       ...(config.role !== 'query' && { pipeline: get<IngestPipeline>('pipeline') }),
-      ...(config.role !== 'collector' && { store: get<Store>('store') }),
+      ...(config.role !== 'collector' && { store: get<TraceArchive | undefined>('archive?')?.store ?? get<Store>('store') }),
       metricsStore: get<MetricsStore>('metrics-store'),
       catalogs: get<AttributeCatalogs>('catalog'),
       metrics,
@@ -310,12 +327,14 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'wal?', 'catalog', 'sampling', 'metrics-store', 'span-metrics?', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator }, get) => {
+  query: httpModule(['store', 'archive', 'wal?', 'catalog', 'sampling', 'metrics-store', 'span-metrics?', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator }, get) => {
     const metricsStore = get<MetricsStore>('metrics-store');
+    const archive = get<TraceArchive>('archive');
     const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics?');
     const wal = get<OpenedWal | undefined>('wal?')?.wal;
     return a.register(samplingRoute, { strategies: get<Sampling>('sampling').strategies }).register(queryApp, {
-      store: get<Store>('store'),
+      store: archive.store,
+      archive,
       ...(wal && { wal }),
       metrics,
       catalogs: get<AttributeCatalogs>('catalog'),
@@ -333,8 +352,8 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       mcp: { slos: (tenant) => get<Slos>('slos').views(tenant) },
     });
   }),
-  tempo: httpModule(['store', 'catalog'], 'tempo', { ingest: false, compress: true, need: NEEDS.tempo }, (a, _ctx, get) =>
-    a.register(tempoApi, { store: get<Store>('store'), catalogs: get<AttributeCatalogs>('catalog') }),
+  tempo: httpModule(['archive', 'catalog'], 'tempo', { ingest: false, compress: true, need: NEEDS.tempo }, (a, _ctx, get) =>
+    a.register(tempoApi, { store: get<TraceArchive>('archive').store, catalogs: get<AttributeCatalogs>('catalog') }),
   ),
   // A query node ingests nothing: its autocomplete is taught from the store's newest traces.
   'catalog-from-store': {

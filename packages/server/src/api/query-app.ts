@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { nowNanos } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
-import type { MetricsStore, Store } from '@clew/storage';
+import type { MetricsStore, Store, TraceArchive } from '@clew/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
 import type { McpApiOptions } from '../mcp/index.js';
@@ -44,6 +44,8 @@ export interface QueryAppOptions {
   readonly nativeRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
   /** The MCP server at /mcp for AI assistants (over the same store and health queries); off unless given. */
   readonly mcp?: Pick<McpApiOptions, 'slos' | 'now'>;
+  /** Archived traces (archive and un-archive routes, the mark on a trace); `store` should then read through them. */
+  readonly archive?: TraceArchive;
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -56,12 +58,14 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
     store: opts.store,
     ...(opts.maxRequestBytes !== undefined && { maxRequestBytes: opts.maxRequestBytes }),
     ...(opts.metricsStore && { metricsStore: opts.metricsStore }),
+    ...(opts.archive && { archive: opts.archive }),
   });
   await app.register(nativeApi, {
     store: opts.store,
     catalogs: opts.catalogs,
     ...(opts.health && { health: opts.health }),
     ...(opts.nativeRoutes && { extraRoutes: opts.nativeRoutes }),
+    ...(opts.archive && { archive: opts.archive }),
   });
   if (opts.mcp) await app.register(mcpApi, { ...opts.mcp, store: opts.store, ...(opts.health && { health: opts.health }) });
 

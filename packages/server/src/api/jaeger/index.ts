@@ -1,11 +1,12 @@
 import type { UnixNanos } from '@clew/model';
 import { nowNanos } from '@clew/model';
-import type { MetricsStore, Store } from '@clew/storage';
+import type { MetricsStore, Store, TraceArchive } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { decorateTenant } from '../../auth/request-tenant.js';
 import { apiErrorHandler } from '../error-handler.js';
 import { sendGoHttpError, v1ErrorBody, v3ErrorBody } from './errors.js';
+import { archiveRoute } from './routes-archive.js';
 import { registerMetricsRoutes } from './routes-metrics.js';
 import { transformRoute } from './routes-transform.js';
 import { registerV1Routes } from './routes-v1.js';
@@ -22,6 +23,8 @@ export interface JaegerApiOptions {
    * metrics routes answer 501 as Jaeger's disabled metrics reader does, and `/api/dependencies` answers no links.
    */
   readonly metricsStore?: MetricsStore;
+  /** Archived traces: `POST /api/archive/{traceID}` answers only when given (reads fall back to them through `store`). */
+  readonly archive?: TraceArchive;
 }
 
 const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -44,6 +47,7 @@ export async function jaegerApi(app: FastifyInstance, opts: JaegerApiOptions): P
   registerV1Routes(app, opts.store, now, opts.metricsStore);
   registerV3Routes(app, opts.store);
   registerMetricsRoutes(app, now, opts.metricsStore);
+  if (opts.archive) await app.register(archiveRoute, { archive: opts.archive });
   await app.register(transformRoute, { maxRequestBytes: opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, onError });
   await app.register(unknownApiPaths);
 }

@@ -1,5 +1,5 @@
 import { API_BASE } from '@clew/api';
-import type { Store } from '@clew/storage';
+import type { Store, TraceArchive } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { apiErrorHandler } from '../error-handler.js';
@@ -10,6 +10,7 @@ import type { ServiceHealthQueries } from '../../query/metrics/service-health.js
 import { registerCompareRoutes } from './compare-routes.js';
 import { registerCriticalPathRoutes } from './critical-path-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerArchiveRoutes } from './archive-routes.js';
 import { registerAttributeComparisonRoutes } from './attribute-comparison-routes.js';
 import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
@@ -31,6 +32,8 @@ export interface NativeApiOptions {
   readonly health?: ServiceHealthQueries;
   /** More routes under the native API's error handling (SLOs). */
   readonly extraRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
+  /** Archived traces: the archive routes, and the mark on a trace's answer, only when given. */
+  readonly archive?: TraceArchive;
 }
 
 /**
@@ -47,8 +50,10 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
       return reply.code(status).send(body);
     }),
   );
-  registerNativeRoutes(app, opts.store, opts.catalogs);
-  registerTracePartRoutes(app, opts.store, opts.traceCache ?? new TraceCache());
+  const traceCache = opts.traceCache ?? new TraceCache();
+  registerNativeRoutes(app, opts.store, opts.catalogs, opts.archive);
+  if (opts.archive) registerArchiveRoutes(app, opts.archive, opts.store, traceCache);
+  registerTracePartRoutes(app, opts.store, traceCache);
   registerAttributeComparisonRoutes(app, opts.store);
   registerCompareRoutes(app, opts.store);
   registerCriticalPathRoutes(app, opts.store);

@@ -20,7 +20,7 @@ import {
 } from '@clew/api';
 import { encodeOtlpJson } from '@clew/codecs';
 import type { Span, UnixNanos } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { Store, TraceArchive } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { spanReaderFor } from '../../query/tenant-readers.js';
@@ -30,7 +30,7 @@ import { spanKindOf, toTraceQuery } from './to-trace-query.js';
 import { searchTraces } from './search-traces.js';
 
 /** The native API's routes over the Store, each reading the request's tenant only; answers typed by @clew/api. */
-export function registerNativeRoutes(app: FastifyInstance, store: Store, catalogs: AttributeCatalogs): void {
+export function registerNativeRoutes(app: FastifyInstance, store: Store, catalogs: AttributeCatalogs, archive?: TraceArchive): void {
   const spansOf = (request: FastifyRequest) => spanReaderFor(store, request.tenant);
 
   /** The spans of the trace named in the path, or TRACE_NOT_FOUND. */
@@ -70,7 +70,11 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
     return { points, total: found.total, sampled: found.sampled };
   });
 
-  app.get(ROUTES.trace, async (request) => toApiTrace(await loadTrace(request)));
+  app.get(ROUTES.trace, async (request) => {
+    const spans = await loadTrace(request);
+    const mark = await archive?.forTenant(request.tenant).mark(spans[0]!.traceId);
+    return { ...toApiTrace(spans), ...(mark && { archived: { archivedAt: mark.archivedAt, archivedBy: mark.archivedBy, note: mark.note } }) };
+  });
 
   app.get<{ Params: { traceId: string } }>(ROUTES.traceOtlp, async (request, reply) => {
     const spans = await loadTrace(request);

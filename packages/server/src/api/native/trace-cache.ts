@@ -107,6 +107,11 @@ export class TraceCache {
     return e;
   }
 
+  /** Drops the tenant's trace (un-archived: its spans may be gone), so that the next read goes to the store. */
+  forget(tenant: Tenant, traceId: TraceId): void {
+    this.delete(cacheKey(tenant, traceId));
+  }
+
   /** Traces held and their spans, for tests and metrics. */
   get size(): { traces: number; spans: number } {
     return { traces: this.entries.size, spans: this.spanCount };

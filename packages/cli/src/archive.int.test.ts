@@ -1,0 +1,155 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
+import { shiftedClock } from '@clew/testing/shifted-clock';
+import { exportWith } from './testing/otel.js';
+
+/** The trace a user archives, and one beside it that retention takes. */
+const KEEP = 'a4c41e00000000000000000000000001';
+const DROP = 'a4c41e00000000000000000000000002';
+const NATIVE = '/api/clew/v1';
+const DAY_MS = 86_400_000;
+
+/*
+ * checkout  POST /checkout  |==========|  SERVER
+ * checkout  charge card        |====|     CLIENT, ERROR "declined"
+ * (one trace per id, spans ids counted from 1)
+ */
+function checkoutTrace(traceId: string): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  let n = 0;
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+    idGenerator: { generateTraceId: () => traceId, generateSpanId: () => (++n).toString(16).padStart(16, '0') },
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  const tracer = provider.getTracer('clew-archive-test');
+  tracer.startActiveSpan('POST /checkout', { kind: SpanKind.SERVER }, (root) => {
+    const charge = tracer.startSpan('charge card', { kind: SpanKind.CLIENT, attributes: { 'card.brand': 'visa' } });
+    charge.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
+    charge.end();
+    root.end();
+  });
+  return memory.getFinishedSpans();
+}
+
+/** What each API answers for the trace: Jaeger v1 and api_v3, Zipkin v2, Tempo v1 and v2, Clew's own. */
+async function readEverywhere(clew: ClewProcess, traceId: string) {
+  const [jaeger, v3, zipkin, tempo, tempoV2, native, outline] = await Promise.all([
+    getJson(`${clew.query}/api/traces/${traceId}`),
+    getJson(`${clew.query}/api/v3/traces/${traceId}`),
+    getJson(`${clew.zipkin}/api/v2/trace/${traceId}`),
+    getJson(`${clew.tempo}/api/traces/${traceId}`),
+    getJson(`${clew.tempo}/api/v2/traces/${traceId}`),
+    getJson(`${clew.query}${NATIVE}/traces/${traceId}`),
+    getJson(`${clew.query}${NATIVE}/traces/${traceId}/outline`),
+  ]);
+  return { jaeger, v3, zipkin, tempo, tempoV2, native, outline };
+}
+
+/** Status and body; the body parsed when it is JSON (Zipkin's and Tempo's 404s are plain text). */
+async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url);
+  const text = await res.text();
+  return { status: res.status, body: res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
+}
+
+const post = (url: string, body?: unknown) =>
+  fetch(url, { method: 'POST', ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+
+describe('archive a trace with clew serve, then let retention drop its day', () => {
+  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
+  let clew: ClewProcess | undefined;
+  let before: Awaited<ReturnType<typeof readEverywhere>>;
+
+  beforeAll(async () => {
+    tmp = await tempDataDir();
+    clew = await startClewProcess(tmp.dir);
+    const exporter = new OTLPTraceExporter({ url: clew.otlpHttp });
+    expect((await exportWith(exporter, [...checkoutTrace(KEEP), ...checkoutTrace(DROP)])).code).toBe(0);
+    await exporter.shutdown();
+    await waitForTrace(clew.query, KEEP, 2);
+    await waitForTrace(clew.query, DROP, 2);
+  });
+
+  afterAll(async () => {
+    await clew?.stop();
+    await tmp?.cleanup();
+  });
+
+  it("archives through Jaeger's POST /api/archive/{traceID}, answering as Jaeger does", async () => {
+    const res = await post(`${clew!.query}/api/archive/${KEEP}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"data":[],"total":0,"limit":0,"offset":0,"errors":[]}');
+    // Jaeger's test client sends a JSON body; Jaeger ignores it, and so does Clew.
+    expect((await post(`${clew!.query}/api/archive/${KEEP}`, [])).status).toBe(200);
+    const unknown = await post(`${clew!.query}/api/archive/a4c41e00000000000000000000000099`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]}\n');
+    const bad = await post(`${clew!.query}/api/archive/not-hex`);
+    expect(bad.status).toBe(400);
+    const mark = await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`);
+    expect(mark.status).toBe(200);
+    expect(mark.body).toMatchObject({ traceId: KEEP, archived: { archivedBy: 'anonymous', note: '' } });
+    expect((await getJson(`${clew!.query}${NATIVE}/archive/${DROP}`)).status).toBe(404);
+  });
+
+  it('records a note and a user given to the native API, and refuses a bad body with the field named', async () => {
+    const res = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 'INC-42: card declines', user: 'ana' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { archived: { archivedBy: string; note: string; archivedAt: number } };
+    expect(body.archived).toMatchObject({ archivedBy: 'ana', note: 'INC-42: card declines' });
+    const bad = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 42 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string; parameter: string } }).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'note' });
+    const trace = await getJson(`${clew!.query}${NATIVE}/traces/${KEEP}`);
+    expect(trace.body.archived).toEqual(body.archived);
+    expect((await getJson(`${clew!.query}${NATIVE}/traces/${DROP}`)).body.archived).toBeUndefined();
+    before = await readEverywhere(clew!, KEEP);
+    for (const [api, res] of Object.entries(before)) expect(res.status, api).toBe(200);
+  });
+
+  it('still reads the archived trace through every API, the same as before, once retention dropped its day', async () => {
+    expect(await clew!.stop()).toBe(0);
+    // Eight days later: the default retention (7d) drops the day the spans arrived on as Clew starts.
+    clew = await startClewProcess(tmp.dir, [], shiftedClock(8 * DAY_MS));
+    await waitForLog(clew, 'retention dropped old partitions');
+    expect((await getJson(`${clew.query}/api/traces/${DROP}`)).status).toBe(404);
+    expect((await getJson(`${clew.query}${NATIVE}/traces/${DROP}`)).status).toBe(404);
+    expect((await getJson(`${clew.zipkin}/api/v2/trace/${DROP}`)).status).toBe(404);
+    const after = await readEverywhere(clew, KEEP);
+    expect(after).toEqual(before);
+    expect(after.jaeger.body.data[0].spans).toHaveLength(2);
+    expect(after.zipkin.body).toHaveLength(2);
+    const list = await getJson(`${clew.query}${NATIVE}/archive`);
+    expect(list.body.traces).toHaveLength(1);
+    expect(list.body.traces[0]).toMatchObject({
+      traceId: KEEP,
+      archived: { archivedBy: 'ana', note: 'INC-42: card declines' },
+      trace: { rootService: 'checkout', rootName: 'POST /checkout', spanCount: 2, errorCount: 1 },
+    });
+  });
+
+  it('un-archives: the trace is gone from every API, and a second DELETE is a 404', async () => {
+    const res = await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    const gone = await readEverywhere(clew!, KEEP);
+    for (const [api, r] of Object.entries(gone)) expect(r.status, api).toBe(404);
+    expect((await getJson(`${clew!.query}${NATIVE}/archive`)).body).toEqual({ traces: [] });
+    expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+/** Waits until the process has logged a line with `msg` (retention runs as Clew starts, beside its listeners). */
+async function waitForLog(clew: ClewProcess, msg: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!clew.logs.some((l) => l.msg === msg)) {
+    if (Date.now() > deadline) throw new Error(`clew did not log "${msg}": ${JSON.stringify(clew.logs.slice(-5))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,62 @@
+import type { ArchivedTraceResponse, ArchivedTracesResponse } from '@clew/api';
+import { ARCHIVE_ROUTES, ArchiveRequestSchema, TraceParamsSchema, TraceQuerySchema } from '@clew/api';
+import type { UnixNanos } from '@clew/model';
+import type { ArchiveMark, Store, TraceArchive } from '@clew/storage';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ClewError } from '../../errors.js';
+import { spanReaderFor } from '../../query/tenant-readers.js';
+import { archivedBy } from '../archived-by.js';
+import { parseQuery, parseWith } from './parse-params.js';
+import type { TraceCache } from './trace-cache.js';
+import { traceRow } from './trace-row.js';
+
+const markOf = (m: ArchiveMark): ArchivedTraceResponse['archived'] => ({ archivedAt: m.archivedAt, archivedBy: m.archivedBy, note: m.note });
+
+/**
+ * The archive's routes on the native API: list the request's tenant's archived traces (`GET /archive`), archive one
+ * (`POST /archive/:traceId`, body ArchiveRequest), read its mark (`GET`) and un-archive it (`DELETE`).
+ * `store` is the store the APIs read (live, falling back to the archive), for the list's rows; `cache` the trace
+ * page's, which forgets an un-archived trace.
+ */
+export function registerArchiveRoutes(app: FastifyInstance, archive: TraceArchive, store: Store, cache: TraceCache): void {
+  const traceIdOf = (request: FastifyRequest) => parseWith(TraceParamsSchema, request.params).traceId;
+
+  app.get(ARCHIVE_ROUTES.list, async (request): Promise<ArchivedTracesResponse> => {
+    const marks = await archive.forTenant(request.tenant).marks();
+    const digests = await spanReaderFor(store, request.tenant).summarizeTraces(marks.map((m) => m.traceId));
+    return {
+      traces: marks.map((m) => {
+        const digest = digests.get(m.traceId);
+        return { traceId: m.traceId, archived: markOf(m), ...(digest && { trace: traceRow(digest) }) };
+      }),
+    };
+  });
+
+  app.get(ARCHIVE_ROUTES.trace, async (request): Promise<ArchivedTraceResponse> => {
+    const traceId = traceIdOf(request);
+    const mark = await archive.forTenant(request.tenant).mark(traceId);
+    if (!mark) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} is not archived`);
+    return { traceId, archived: markOf(mark) };
+  });
+
+  app.post(ARCHIVE_ROUTES.trace, async (request): Promise<ArchivedTraceResponse> => {
+    const traceId = traceIdOf(request);
+    const { start, end } = parseQuery(request, TraceQuerySchema);
+    const body = parseWith(ArchiveRequestSchema, request.body ?? {});
+    const result = await archive.forTenant(request.tenant).archive(traceId, {
+      by: archivedBy(request, body.user),
+      note: body.note ?? '',
+      at: Date.now(),
+      window: { ...(start !== undefined && { start: start as UnixNanos }), ...(end !== undefined && { end: end as UnixNanos }) },
+    });
+    if (!result.found) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
+    return { traceId, archived: markOf(result.mark) };
+  });
+
+  app.delete(ARCHIVE_ROUTES.trace, async (request, reply) => {
+    const traceId = traceIdOf(request);
+    if (!(await archive.forTenant(request.tenant).unarchive(traceId))) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} is not archived`);
+    cache.forget(request.tenant, traceId);
+    return reply.code(204).send();
+  });
+}
