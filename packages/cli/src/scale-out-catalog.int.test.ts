@@ -1,35 +1,17 @@
 // A query node over a shared ClickHouse ingests nothing, yet its autocomplete knows the attributes of the spans the
 // collectors wrote: it learns them from the store's newest traces.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter as HttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { useClickHouseServer } from '@clew/testing/clickhouse-server';
 import type { ClewProcess } from '@clew/testing/clew-process';
-import { getJson, startClewProcess } from '@clew/testing/clew-process';
+import { getJson } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
+import { useScaleOut } from './testing/scale-out.js';
 
 const clickhouse = useClickHouseServer();
-let dir: string;
-const running: ClewProcess[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'clew-scale-out-catalog-'));
-});
-afterAll(async () => {
-  for (const p of running) await p.stop().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function start(name: string, role: 'collector' | 'query'): Promise<ClewProcess> {
-  const config = join(dir, `${name}.yaml`);
-  await writeFile(config, `role: ${role}\nstorage:\n  backend: clickhouse\n  clickhouse: { url: ${clickhouse().url}, database: clew_catalog, source: ${name} }\n`);
-  const p = await startClewProcess(join(dir, name), ['--config', config]);
-  running.push(p);
-  return p;
-}
+const fleet = useScaleOut((source, database) => `{ url: ${clickhouse().url}, database: ${database}, source: ${source} }`);
+const start = (name: string, role: 'collector' | 'query'): Promise<ClewProcess> => fleet.start(name, role, 'clew_catalog');
 
 it("a query node's autocomplete suggests the keys and values of spans a collector received", async () => {
   const collector = await start('c1', 'collector');
