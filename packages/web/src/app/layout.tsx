@@ -20,6 +20,7 @@ export function Layout() {
           <NavLink to="/map">Map</NavLink>
           <NavLink to="/slos">SLOs</NavLink>
           <NavLink to="/search">Search</NavLink>
+          <NavLink to="/archived">Archived</NavLink>
         </nav>
         <div className="spacer" />
         <JumpBox />

@@ -15,6 +15,7 @@ export const router = createBrowserRouter([
       { path: 'slos/:id', lazy: async () => ({ Component: (await import('../slo/slo-page.js')).SloPage }) },
       { path: 'search', lazy: async () => ({ Component: (await import('../search/search-page.js')).SearchPage }) },
       { path: 'critical-path', lazy: async () => ({ Component: (await import('../critical-path/critical-path-page.js')).CriticalPathPage }) },
+      { path: 'archived', lazy: async () => ({ Component: (await import('../archive/archived-page.js')).ArchivedPage }) },
       { path: 'trace/:id', lazy: async () => ({ Component: (await import('../trace/trace-page.js')).TracePage }) },
       { path: 'compare/:pair', lazy: async () => ({ Component: (await import('../compare/compare-page.js')).ComparePage }) },
       { path: '*', element: <NotFoundPage /> },

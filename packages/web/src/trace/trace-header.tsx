@@ -1,6 +1,7 @@
 import { traceOtlpPath } from '@clew/api';
 import { useState } from 'react';
 import { downloadWithCredentials } from '../api/download.js';
+import { ArchiveAction } from '../archive/archive-action.js';
 import { displayTraceId } from '../app/trace-id.js';
 import { formatNanos } from '../format/duration.js';
 import { serviceColor } from '../format/service-colors.js';
@@ -61,6 +62,7 @@ export function TraceHeader({ view, onErrors }: { view: TraceView; onErrors(): v
           </span>
         )}
       </div>
+      <ArchiveAction traceId={id} />
     </header>
   );
 }

@@ -1,0 +1,61 @@
+import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveRequest } from '@clew/api';
+import { ARCHIVE_ROUTES, archivePath } from '@clew/api';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { isApiError } from './api-error.js';
+import { fetchJson, sendJson } from './fetch-json.js';
+
+/** The trace's archive mark, or null when it is not archived. */
+export function useArchiveMark(traceId: string) {
+  return useQuery({
+    queryKey: ['archive-mark', traceId],
+    queryFn: async ({ signal }) => {
+      try {
+        return (await fetchJson<ArchivedTraceResponse>(archivePath(traceId), signal)).archived;
+      } catch (err) {
+        if (isApiError(err) && err.status === 404) return null;
+        throw err;
+      }
+    },
+  });
+}
+
+/** Every archived trace of the tenant, most recently archived first. */
+export function useArchivedTraces() {
+  return useQuery({
+    queryKey: ['archived-traces'],
+    queryFn: ({ signal }) => fetchJson<ArchivedTracesResponse>(ARCHIVE_ROUTES.list, signal),
+    select: (r) => r.traces,
+  });
+}
+
+/** Everything read of archives changes with an archive or un-archive: the marks, the list, and the trace's page. */
+function useArchiveInvalidation() {
+  const client = useQueryClient();
+  return (traceId: string) =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['archive-mark', traceId] }),
+      client.invalidateQueries({ queryKey: ['archived-traces'] }),
+    ]);
+}
+
+/** Archives a trace with an optional note. */
+export function useArchiveTrace() {
+  const invalidate = useArchiveInvalidation();
+  return useMutation({
+    mutationFn: ({ traceId, ...body }: ArchiveRequest & { traceId: string }) => sendJson<ArchivedTraceResponse>('POST', archivePath(traceId), body),
+    onSuccess: (_r, { traceId }) => invalidate(traceId),
+  });
+}
+
+/** Un-archives a trace: retention may then take it with its day. */
+export function useUnarchiveTrace() {
+  const invalidate = useArchiveInvalidation();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (traceId: string) => sendJson<unknown>('DELETE', archivePath(traceId)),
+    onSuccess: (_r, traceId) => {
+      client.setQueryData<ArchivedTracesResponse>(['archived-traces'], (r) => r && { traces: r.traces.filter((t) => t.traceId !== traceId) });
+      return invalidate(traceId);
+    },
+  });
+}

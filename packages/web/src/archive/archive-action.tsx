@@ -1,0 +1,67 @@
+import { ARCHIVE_NOTE_MAX } from '@clew/api';
+import type { ArchiveMark } from '@clew/api';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useArchiveMark, useArchiveTrace, useUnarchiveTrace } from '../api/use-archive.js';
+import { formatTimestampWithZone } from '../format/time.js';
+import './archive.css';
+
+/** "Archived by ana on 2026-12-03 16:20:11.000 UTC", what a mark says in a line. */
+export const describeMark = (m: ArchiveMark): string => `Archived by ${m.archivedBy} on ${formatTimestampWithZone(m.archivedAt)}`;
+
+/**
+ * The trace page's archive action: "Archive…" opens a note field; once archived, the mark (who, when, why) and
+ * "Un-archive". An archived trace is kept when retention drops its day.
+ */
+export function ArchiveAction({ traceId }: { traceId: string }) {
+  const mark = useArchiveMark(traceId);
+  const archive = useArchiveTrace();
+  const unarchive = useUnarchiveTrace();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const error = archive.error ?? unarchive.error;
+
+  if (mark.data) {
+    return (
+      <div className="archive-mark" data-testid="archive-mark" role="status">
+        <span className="badge archived">Archived</span>
+        <span>{describeMark(mark.data)}</span>
+        {mark.data.note !== '' && <q className="archive-note">{mark.data.note}</q>}
+        <Link to="/archived">All archived</Link>
+        <button type="button" disabled={unarchive.isPending} onClick={() => unarchive.mutate(traceId)}>
+          Un-archive
+        </button>
+        {error && <span className="error-text" role="alert">{error.message}</span>}
+      </div>
+    );
+  }
+  if (mark.isPending || mark.isError) return null;
+  if (!open) {
+    return (
+      <button type="button" className="archive-open" onClick={() => setOpen(true)} title="Keep this trace after retention drops its day">
+        Archive…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="archive-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        archive.mutate({ traceId, ...(note.trim() !== '' && { note: note.trim() }) }, { onSuccess: () => setOpen(false) });
+      }}
+    >
+      <label>
+        Why keep it? <span className="muted">(optional)</span>
+        <input type="text" value={note} maxLength={ARCHIVE_NOTE_MAX} onChange={(e) => setNote(e.target.value)} placeholder="e.g. INC-42: checkout outage" autoFocus />
+      </label>
+      <button type="submit" className="primary" disabled={archive.isPending}>
+        Archive
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {error && <span className="error-text" role="alert">{error.message}</span>}
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { useClewProcess } from '@clew/testing/clew-process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtures } from './fixtures.js';
+import { loadTraces } from './load-traces.js';
+import { useBrowser } from './use-browser.js';
+import { waitForCount } from './wait-for-count.js';
+
+// Archiving from the trace page, the mark, and the Archived page, in real Chromium against a real `clew serve`.
+// CLEW_UPDATE_SCREENSHOTS=1 also writes docs/screenshots/trace-archived.png and archived.png.
+const clew = useClewProcess();
+const browser = useBrowser();
+const fixtures = buildFixtures();
+const checkout = fixtures.checkout.traceId;
+const NOTE = 'INC-42: card declines during the checkout outage';
+
+const screenshotPath = (name: string): string | undefined =>
+  process.env.CLEW_UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url)) : undefined;
+
+beforeAll(async () => {
+  await loadTraces(clew(), [fixtures.checkout.spans, fixtures.email.spans]);
+});
+
+const markOf = async (traceId: string) => fetch(`${clew().query}/api/clew/v1/archive/${traceId}`);
+
+describe('archiving a trace in the UI', () => {
+  it('archives from the trace page with a note, shows the mark, and lists it on the Archived page', async () => {
+    // A short window: what the README shows is the header and the list, not empty page below them.
+    const page = await browser.open(`${clew().query}/trace/${checkout}`, { viewport: { width: 1400, height: 460 } });
+    await page.getByRole('button', { name: 'Archive…' }).click();
+    await page.getByPlaceholder('e.g. INC-42: checkout outage').fill(NOTE);
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    const mark = page.getByTestId('archive-mark');
+    await mark.waitFor();
+    expect(await mark.textContent()).toContain('Archived by anonymous on ');
+    expect(await mark.locator('.archive-note').textContent()).toBe(NOTE);
+    // The server holds what the page shows.
+    const stored = (await (await markOf(checkout)).json()) as { archived: { archivedBy: string; note: string } };
+    expect(stored.archived).toMatchObject({ archivedBy: 'anonymous', note: NOTE });
+    const shot = screenshotPath('trace-archived');
+    await page.screenshot(shot === undefined ? {} : { path: shot });
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Archived' }).click();
+    const rows = page.locator('[data-testid=archived-traces] tbody tr');
+    await waitForCount(rows, 1);
+    const row = rows.first();
+    expect(await row.getAttribute('data-trace-id')).toBe(checkout);
+    expect(await row.locator('td').nth(0).textContent()).toContain('frontend: POST /checkout');
+    expect(await row.locator('td').nth(3).textContent()).toBe('7 1 error');
+    expect(await row.locator('td').nth(4).textContent()).toContain('anonymous');
+    expect(await row.locator('td').nth(5).textContent()).toBe(NOTE);
+    const listShot = screenshotPath('archived');
+    await page.screenshot(listShot === undefined ? { clip: { x: 0, y: 0, width: 1400, height: 220 } } : { path: listShot, clip: { x: 0, y: 0, width: 1400, height: 220 } });
+
+    // Its link opens the trace, marked.
+    await row.getByRole('link', { name: 'frontend: POST /checkout' }).click();
+    await page.getByTestId('archive-mark').waitFor();
+    expect(page.url()).toBe(`${clew().query}/trace/${checkout}`);
+  });
+
+  it('un-archives from the Archived page and from the trace page', async () => {
+    const list = await browser.open(`${clew().query}/archived`);
+    const rows = list.locator('[data-testid=archived-traces] tbody tr');
+    await waitForCount(rows, 1);
+    await rows.first().getByRole('button', { name: 'Un-archive' }).click();
+    await list.getByText('No archived traces').waitFor();
+    expect((await markOf(checkout)).status).toBe(404);
+
+    const page = await browser.open(`${clew().query}/trace/${checkout}`);
+    await page.getByRole('button', { name: 'Archive…' }).click();
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    const mark = page.getByTestId('archive-mark');
+    await mark.waitFor();
+    expect(await mark.locator('.archive-note').count()).toBe(0);
+    expect((await markOf(checkout)).status).toBe(200);
+    await mark.getByRole('button', { name: 'Un-archive' }).click();
+    await page.getByRole('button', { name: 'Archive…' }).waitFor();
+    expect((await markOf(checkout)).status).toBe(404);
+  });
+});
