@@ -3,7 +3,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
 import { shiftedClock } from '@clew/testing/shifted-clock';
@@ -142,6 +145,73 @@ describe('archive a trace with clew serve, then let retention drop its day', () 
     for (const [api, r] of Object.entries(gone)) expect(r.status, api).toBe(404);
     expect((await getJson(`${clew!.query}${NATIVE}/archive`)).body).toEqual({ traces: [] });
     expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, { method: 'DELETE' })).status).toBe(404);
+  });
+});
+
+// Tokens are any secret text; the config holds only their hashes. Fixed here, so a failure reproduces.
+const TOKENS = {
+  aWrite: 'clew_archive-a-write-0123456789abcdefghijklmnopqrs',
+  aRead: 'clew_archive-a-read-0123456789abcdefghijklmnopqrst',
+  aReadUnnamed: 'clew_archive-a-read2-0123456789abcdefghijklmnopqr',
+  bRead: 'clew_archive-b-read-0123456789abcdefghijklmnopqrst',
+} as const;
+const AUTH_CONFIG = `
+auth:
+  tokens:
+    - { hash: ${hashToken(TOKENS.aWrite)}, tenant: team-a, scope: write }
+    - { hash: ${hashToken(TOKENS.aRead)}, tenant: team-a, scope: read, name: ana-laptop }
+    - { hash: ${hashToken(TOKENS.aReadUnnamed)}, tenant: team-a, scope: read }
+    - { hash: ${hashToken(TOKENS.bRead)}, tenant: team-b, scope: read }
+`;
+
+describe('archiving with auth on', () => {
+  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
+  let clew: ClewProcess | undefined;
+  const as = (token: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    tmp = await tempDataDir();
+    const file = join(tmp.dir, 'clew.yaml');
+    await writeFile(file, AUTH_CONFIG);
+    clew = await startClewProcess(join(tmp.dir, 'data'), ['--config', file]);
+    const exporter = new OTLPTraceExporter({ url: clew.otlpHttp, headers: { authorization: `Bearer ${TOKENS.aWrite}` } });
+    expect((await exportWith(exporter, checkoutTrace(KEEP))).code).toBe(0);
+    await exporter.shutdown();
+    const deadline = Date.now() + 15_000;
+    while ((await fetch(`${clew.query}${NATIVE}/traces/${KEEP}`, as(TOKENS.aRead))).status !== 200) {
+      if (Date.now() > deadline) throw new Error('the trace did not reach the store');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  afterAll(async () => {
+    await clew?.stop();
+    await tmp?.cleanup();
+  });
+
+  it("archives with a read token (a query-port action, as in Jaeger), recording the token's name whatever the body says", async () => {
+    expect((await fetch(`${clew!.query}/api/archive/${KEEP}`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aWrite, { method: 'POST' }))).status).toBe(403);
+    expect((await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aRead, { method: 'POST' }))).status).toBe(200);
+    const res = await fetch(
+      `${clew!.query}${NATIVE}/archive/${KEEP}`,
+      as(TOKENS.aRead, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'ours', user: 'mallory' }) }),
+    );
+    expect(((await res.json()) as { archived: unknown }).archived).toMatchObject({ archivedBy: 'ana-laptop', note: 'ours' });
+    // A token without a name is recorded by its tenant.
+    const unnamed = await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aReadUnnamed, { method: 'POST' }));
+    expect(unnamed.status).toBe(200);
+    const mark = await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aRead));
+    expect(((await mark.json()) as { archived: unknown }).archived).toMatchObject({ archivedBy: 'team-a', note: '' });
+  });
+
+  it("keeps tenants apart: another tenant can neither archive, see nor un-archive the trace", async () => {
+    expect((await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.bRead, { method: 'POST' }))).status).toBe(404);
+    expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.bRead))).status).toBe(404);
+    expect(await (await fetch(`${clew!.query}${NATIVE}/archive`, as(TOKENS.bRead))).json()).toEqual({ traces: [] });
+    expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.bRead, { method: 'DELETE' }))).status).toBe(404);
+    const list = (await (await fetch(`${clew!.query}${NATIVE}/archive`, as(TOKENS.aRead))).json()) as { traces: { traceId: string }[] };
+    expect(list.traces.map((t) => t.traceId)).toEqual([KEEP]);
   });
 });
 
