@@ -208,7 +208,7 @@ export class StoreWriter {
       this.feedRuns(records);
       await this.pass(records, seq, false);
       // Held by tail sampling or written: either way out of the queue (tail sampling bounds what it holds itself).
-      this.onWritten(spans.length);
+      this.onWritten(spans);
     }
   }
 
@@ -223,16 +223,17 @@ export class StoreWriter {
     return n;
   }
 
-  private takeBatch(): { spans: Span[]; seq: bigint; records: LoggedSpans[] } {
-    const spans: Span[] = [];
+  /** The durable records at the head of the queue, up to batchSpans spans; `spans` is how many they hold. */
+  private takeBatch(): { spans: number; seq: bigint; records: LoggedSpans[] } {
+    let spans = 0;
     const records: LoggedSpans[] = [];
     let seq = 0n;
-    while (this.queue.length > 0 && spans.length < this.opts.batchSpans) {
+    while (this.queue.length > 0 && spans < this.opts.batchSpans) {
       const e = this.queue[0]!;
       if (!e.dropped && e.seq === undefined) break;
       this.queue.shift();
       if (e.dropped) continue;
-      for (const s of e.spans) spans.push(s);
+      spans += e.spans.length;
       seq = e.seq!;
       records.push({ spans: e.spans, seq, tenant: e.tenant, ...(e.forwarded && { forwarded: true }) });
     }
@@ -244,12 +245,18 @@ export class StoreWriter {
    * Spans a peer forwarded here were counted where they were received: their records move the position alone.
    */
   private feedRuns(records: readonly LoggedSpans[]): void {
-    const spansOf = (r: LoggedSpans) => (r.forwarded ? [] : r.spans);
     let from = 0;
     for (let i = 1; i <= records.length; i++) {
       if (i < records.length && records[i]!.tenant === records[from]!.tenant) continue;
-      const run = records.slice(from, i);
-      this.feedConsumers(run.length === 1 ? spansOf(run[0]!) : run.flatMap(spansOf), run.at(-1)!.seq, run[0]!.tenant);
+      let spans: readonly Span[];
+      if (i - from === 1) spans = records[from]!.forwarded ? [] : records[from]!.spans;
+      else {
+        // A loop, not flatMap: flatMap's generic path was about 2% of a collector's CPU in profiles.
+        const all: Span[] = [];
+        for (let k = from; k < i; k++) if (!records[k]!.forwarded) for (const s of records[k]!.spans) all.push(s);
+        spans = all;
+      }
+      this.feedConsumers(spans, records[i - 1]!.seq, records[from]!.tenant);
       from = i;
     }
   }
