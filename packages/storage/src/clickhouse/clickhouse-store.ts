@@ -21,7 +21,7 @@ import { migrate } from './schema.js';
 import { RowBinaryWriter } from './row-binary.js';
 import type { StoredResource } from './resources.js';
 import { BatchResources, ResourceCache, resourceRows } from './resources.js';
-import { appendPart, appendRow, BatchScopes, INSERT_COLUMNS } from './span-rows.js';
+import { appendPart, appendRow, BatchScopes, INSERT_COLUMNS, ROW_BYTES } from './span-rows.js';
 import { checkDatabase, checkTenant, dayOf } from './sql.js';
 import type { Select } from './tenant-reader.js';
 import { ClickHouseTenantReader } from './tenant-reader.js';
@@ -121,7 +121,7 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
     const append = appendPart(this.source, pos, day);
     const resources = new BatchResources();
     const scopes = new BatchScopes();
-    const size = Math.max(4096, Math.ceil((spans.length * 320) / this.shards.length));
+    const size = Math.max(4096, Math.ceil((spans.length * ROW_BYTES) / this.shards.length));
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i]!;
       if (this.partial.has(s)) continue;

@@ -14,6 +14,13 @@ export const INSERT_COLUMNS =
   'tenant, service, name, start, dur, trace_id, span_id, parent_id, kind, status, attr_keys, attr_values, attr_types, ' +
   'event_keys, event_values, body, source, wal_pos, day, resource_id, scope';
 
+/**
+ * Bytes to reserve per span for its row: realistic spans (bench/lib/generate.js, ~10 attributes) take ~480. A
+ * buffer that has to grow copies what it holds into one twice its size, about 2% of a collector's CPU in profiles when
+ * 320 were reserved.
+ */
+export const ROW_BYTES = 640;
+
 /** The columns toSpan reads back, ids as hex. */
 export const READ_COLUMNS = `${TID} AS tid, ${SID} AS sid, ${PID} AS pid, service, start, dur, name, kind, status, attr_keys, attr_values, attr_types, toString(resource_id) AS rid, scope, body`;
 export interface ReadRow {
