@@ -1,12 +1,14 @@
 // Starts the built `clew serve` in its own process for a benchmark, on free ports, and reads its CPU time.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // CLEW_BENCH_CLEW_BIN runs another build (e.g. an export of an earlier commit, built) for an A/B comparison.
 const BIN = process.env.CLEW_BENCH_CLEW_BIN ?? fileURLToPath(new URL('../../packages/cli/bin/clew.js', import.meta.url));
 const TICKS_PER_SECOND = 100;
+/** CLEW_BENCH_SERVER_LOG=file keeps the server's standard output there (its log, and e.g. what --trace-gc prints). */
+const LOG = process.env.CLEW_BENCH_SERVER_LOG;
 
 /**
  * With two or more cores the server is pinned to core 0 and this process (the load) to core 1, so a figure "per
@@ -35,6 +37,7 @@ export async function startServer(dataDir, args = []) {
   const addresses = await new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {
+      if (LOG) appendFileSync(LOG, d);
       buf += d;
       for (const line of buf.split('\n')) {
         if (line.includes('"addresses"')) resolve(JSON.parse(line).addresses);
