@@ -162,6 +162,15 @@ describe('ClickHouseStore over a two-shard cluster', () => {
     await again.close();
   });
 
+  it('opens a new database from several processes at once (collectors and query nodes started together)', async () => {
+    const db = fresh();
+    const stores = await Promise.all(['c1', 'c2', 'c3', 'q'].map((source) => open(db, { source })));
+    await stores[0]!.append(traces(4), 1n);
+    await stores[1]!.append(traces(4, 50), 1n);
+    expect((await stores[3]!.findTraces({ limit: 100 })).total).toBe(8);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
   it('refuses shard lists that do not match the cluster, and a database made for one server', async () => {
     const [a, b] = urls() as [string, string];
     const base = { url: a, database: fresh() };

@@ -41,6 +41,31 @@ import { str } from './sql.js';
  * On a cluster the three span tables take their local names on every shard (`t`, see cluster.ts) and the
  * migrations run on each shard; wal_positions and schema_version are each shard's own.
  */
+/** The span tables as the newest version has them. */
+const currentTables = (db: string, t: Tables): string[] => [
+  `CREATE TABLE IF NOT EXISTS ${db}.${t.spans} (
+    tenant String, service String, name String, start UInt64, dur UInt64,
+    trace_id FixedString(16), span_id FixedString(8), parent_id Nullable(FixedString(8)), kind UInt8, status UInt8,
+    day UInt32, source String, wal_pos UInt64,
+    attr_keys Array(String), attr_values Array(String), attr_types String,
+    event_keys Array(String), event_values Array(String),
+    resource_id UInt64, scope String, body String
+  ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, name, start) SETTINGS index_granularity = 1024`,
+  `CREATE TABLE IF NOT EXISTS ${db}.${t.resources} (
+    tenant String, day UInt32, id UInt64, res_keys Array(String), res_values Array(String), resource String
+  ) ENGINE = ReplacingMergeTree PARTITION BY day ORDER BY (tenant, id)`,
+  `CREATE TABLE IF NOT EXISTS ${db}.${t.traceIndex} (
+    tenant String, trace_id FixedString(16), day UInt32, first UInt64, last UInt64,
+    services Array(String), names Array(String)
+  ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id) SETTINGS index_granularity = 1024`,
+];
+
+/** A new database: the newest tables at once, every statement safe to run twice (processes that start together). */
+const fresh = (db: string, t: Tables): string[] => [
+  `CREATE TABLE IF NOT EXISTS ${db}.wal_positions (source String, wal_pos UInt64) ENGINE = MergeTree ORDER BY source`,
+  ...currentTables(db, t),
+];
+
 const MIGRATIONS: ReadonlyArray<(db: string, t: Tables) => string[]> = [
   (db, t) => [
     `CREATE TABLE IF NOT EXISTS ${db}.${t.spans} (
@@ -63,21 +88,7 @@ const MIGRATIONS: ReadonlyArray<(db: string, t: Tables) => string[]> = [
     `DROP TABLE IF EXISTS ${db}.${t.spans}`,
     `DROP TABLE IF EXISTS ${db}.${t.traceIndex}`,
     `DROP TABLE IF EXISTS ${db}.${t.resources}`,
-    `CREATE TABLE ${db}.${t.spans} (
-      tenant String, service String, name String, start UInt64, dur UInt64,
-      trace_id FixedString(16), span_id FixedString(8), parent_id Nullable(FixedString(8)), kind UInt8, status UInt8,
-      day UInt32, source String, wal_pos UInt64,
-      attr_keys Array(String), attr_values Array(String), attr_types String,
-      event_keys Array(String), event_values Array(String),
-      resource_id UInt64, scope String, body String
-    ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, service, name, start) SETTINGS index_granularity = 1024`,
-    `CREATE TABLE ${db}.${t.resources} (
-      tenant String, day UInt32, id UInt64, res_keys Array(String), res_values Array(String), resource String
-    ) ENGINE = ReplacingMergeTree PARTITION BY day ORDER BY (tenant, id)`,
-    `CREATE TABLE ${db}.${t.traceIndex} (
-      tenant String, trace_id FixedString(16), day UInt32, first UInt64, last UInt64,
-      services Array(String), names Array(String)
-    ) ENGINE = MergeTree PARTITION BY day ORDER BY (tenant, trace_id) SETTINGS index_granularity = 1024`,
+    ...currentTables(db, t),
   ],
 ];
 
@@ -98,9 +109,17 @@ export async function migrate(client: ClickHouseClient, db: string, cluster?: st
   if (current > MIGRATIONS.length) {
     throw new Error(`database ${db} has schema version ${current}, newer than this Clew's ${MIGRATIONS.length}: upgrade Clew`);
   }
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    for (const statement of MIGRATIONS[v]!(db, t)) await client.command({ query: statement });
-    await client.insert({ table: `${db}.schema_version`, values: [{ version: v + 1 }], format: 'JSONEachRow' });
+  if (current === 0) {
+    // A new database gets the newest tables directly, not version 1's then version 2's drop and create: collectors
+    // and query nodes started together each run this, and a drop by one under another's writes would lose spans.
+    for (const statement of fresh(db, t)) await client.command({ query: statement });
+    await client.insert({ table: `${db}.schema_version`, values: MIGRATIONS.map((_, v) => ({ version: v + 1 })), format: 'JSONEachRow' });
+  } else {
+    // An upgrade: one process should make it (start one Clew first when a migration drops tables, as version 2 does).
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      for (const statement of MIGRATIONS[v]!(db, t)) await client.command({ query: statement });
+      await client.insert({ table: `${db}.schema_version`, values: [{ version: v + 1 }], format: 'JSONEachRow' });
+    }
   }
   if (cluster !== undefined) {
     // Each read goes through these; made after the local tables (AS copies their columns). A migration that changes
