@@ -12,7 +12,7 @@
 // data's window, and the same with an attribute, each p50 / p99 next to its target (the targets are for 10M spans).
 import { openClickHouseStore } from '@clew/storage';
 import { startClickHouse } from './lib/clickhouse-server.js';
-import { generateTraces } from './lib/generate.js';
+import { appendSpanBatches } from './lib/span-batches.js';
 
 const TOTAL = Number(process.env.CLEW_BENCH_SPANS ?? 1_000_000);
 const BATCH = Number(process.env.CLEW_BENCH_BATCH ?? 50_000);
@@ -33,38 +33,17 @@ try {
   console.log(`clew ClickHouse benchmark: ${fmt(TOTAL)} spans in batches of ${fmt(BATCH)}, clickhouse-server ${server.version}\n`);
   const store = await openClickHouseStore({ url: server.url, database: 'bench', now: () => DAY });
 
-  const sampleIds = [];
-  const ops = new Map();
-  let first;
-  let last;
-  const traces = generateTraces({ seed: 42, startNs: DAY });
-  let stored = 0;
   let wall = 0;
   let cpu = 0;
   let wal = 0n;
-  let pending = [];
-  const flush = async () => {
+  const { stored, sampleIds, operations: names, first, last } = await appendSpanBatches({ total: TOTAL, batch: BATCH, startNs: DAY }, async (batch) => {
     globalThis.gc?.();
     const t = performance.now();
     const c = cpuNow();
-    await store.append(pending, ++wal);
+    await store.append(batch, ++wal);
     cpu += cpuNow() - c;
     wall += performance.now() - t;
-    stored += pending.length;
-    pending = [];
-  };
-  while (stored + pending.length < TOTAL) {
-    const trace = traces.next().value;
-    if (Math.random() < 0.01 && sampleIds.length < 5000) sampleIds.push(trace[0].traceId);
-    first ??= trace[0].startTimeUnixNano;
-    last = trace[0].startTimeUnixNano;
-    for (const s of trace) {
-      pending.push(s);
-      if (s.kind === 2 && s.resource === trace[0].resource) ops.set(s.name, (ops.get(s.name) ?? 0) + 1);
-    }
-    if (pending.length >= BATCH) await flush();
-  }
-  if (pending.length) await flush();
+  });
   row(`append, ${fmt(BATCH)}-span batches (spans/s, wall)`, fmt(stored / (wall / 1000)), '≥ 50,000/s end to end through one collector');
   row('  Node CPU per span (µs: encoding and sending)', fmt(cpu / stored, 2), `${fmt(1e6 / (cpu / stored))} spans per Node CPU-second`);
 
@@ -107,7 +86,6 @@ try {
   });
   row(`trace by id, no time hint, p50 / p99 (ms) [${found}/${QUERIES} found]`, percentiles(byId), 'p99 ≤ 50 ms at 10M spans');
 
-  const names = [...ops.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
   const window = { start: first, end: last + 1000n * MS };
   const search = (i, extra = {}) =>
     store.findTraces({ service: 'frontend', operation: names[i % names.length], minDuration: 20n * MS, limit: 20, ...window, ...extra });

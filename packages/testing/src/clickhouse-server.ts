@@ -14,6 +14,8 @@ export interface ClickHouseServer {
   readonly dir: string;
   /** The server's version as it reports it, e.g. `18.16.1`. */
   readonly version: string;
+  /** Its process id (benchmarks read its CPU time). */
+  readonly pid: number;
   /** SIGTERM, then SIGKILL after a grace period; removes the data dir. */
   stop(): Promise<void>;
 }
@@ -110,7 +112,7 @@ async function startOn(ports: { http: number; tcp: number }, extra: string, time
   const stop = (): Promise<void> => stopProcess(child).then(() => rm(dir, { recursive: true, force: true }));
   try {
     const version = await waitUntilAnswering(url, child, timeoutMs);
-    return { url, dir, version, stop };
+    return { url, dir, version, pid: child.pid!, stop };
   } catch (err) {
     await stopProcess(child);
     const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
