@@ -35,12 +35,19 @@ export const ArchiveMarkSchema = z.object({
 });
 export type ArchiveMark = z.infer<typeof ArchiveMarkSchema>;
 
-/** `POST` and `GET /api/clew/v1/archive/{traceId}`: the trace's mark (`GET` answers TRACE_NOT_FOUND when it is not archived). */
+/** `POST /api/clew/v1/archive/{traceId}`: the trace's mark, as now stored. */
 export const ArchivedTraceResponseSchema = z.object({
   traceId: z.string(),
   archived: ArchiveMarkSchema,
 });
 export type ArchivedTraceResponse = z.infer<typeof ArchivedTraceResponseSchema>;
+
+/** `GET /api/clew/v1/archive/{traceId}`: whether the trace is archived: its mark, or null. */
+export const ArchiveStatusResponseSchema = z.object({
+  traceId: z.string(),
+  archived: ArchiveMarkSchema.nullable(),
+});
+export type ArchiveStatusResponse = z.infer<typeof ArchiveStatusResponseSchema>;
 
 /** One archived trace on the Archived page: its mark and, when its spans can be read, its search row. */
 export const ArchivedTraceSchema = z.object({

@@ -1,21 +1,13 @@
-import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveRequest } from '@clew/api';
+import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveRequest, ArchiveStatusResponse } from '@clew/api';
 import { ARCHIVE_ROUTES, archivePath } from '@clew/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { isApiError } from './api-error.js';
 import { fetchJson, sendJson } from './fetch-json.js';
 
 /** The trace's archive mark, or null when it is not archived. */
 export function useArchiveMark(traceId: string) {
   return useQuery({
     queryKey: ['archive-mark', traceId],
-    queryFn: async ({ signal }) => {
-      try {
-        return (await fetchJson<ArchivedTraceResponse>(archivePath(traceId), signal)).archived;
-      } catch (err) {
-        if (isApiError(err) && err.status === 404) return null;
-        throw err;
-      }
-    },
+    queryFn: async ({ signal }) => (await fetchJson<ArchiveStatusResponse>(archivePath(traceId), signal)).archived,
   });
 }
 

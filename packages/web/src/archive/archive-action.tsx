@@ -14,6 +14,16 @@ export const describeMark = (m: ArchiveMark): string => `Archived by ${m.archive
  * "Un-archive". An archived trace is kept when retention drops its day.
  */
 export function ArchiveAction({ traceId }: { traceId: string }) {
+  // One row of a fixed height whatever it holds, so that the page does not move when the mark arrives (a span
+  // scrolled into view stays in view).
+  return (
+    <div className="archive-row">
+      <ArchiveRow traceId={traceId} />
+    </div>
+  );
+}
+
+function ArchiveRow({ traceId }: { traceId: string }) {
   const mark = useArchiveMark(traceId);
   const archive = useArchiveTrace();
   const unarchive = useUnarchiveTrace();

@@ -1,4 +1,4 @@
-import type { ArchivedTraceResponse, ArchivedTracesResponse } from '@clew/api';
+import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveStatusResponse } from '@clew/api';
 import { ARCHIVE_ROUTES, ArchiveRequestSchema, TraceParamsSchema, TraceQuerySchema } from '@clew/api';
 import type { UnixNanos } from '@clew/model';
 import type { ArchiveMark, Store, TraceArchive } from '@clew/storage';
@@ -14,7 +14,8 @@ const markOf = (m: ArchiveMark): ArchivedTraceResponse['archived'] => ({ archive
 
 /**
  * The archive's routes on the native API: list the request's tenant's archived traces (`GET /archive`), archive one
- * (`POST /archive/:traceId`, body ArchiveRequest), read its mark (`GET`) and un-archive it (`DELETE`).
+ * (`POST /archive/:traceId`, body ArchiveRequest), read its mark (`GET`, null when it is not archived: a trace page
+ * asks for every trace) and un-archive it (`DELETE`).
  * `store` is the store the APIs read (live, falling back to the archive), for the list's rows; `cache` the trace
  * page's, which forgets an un-archived trace.
  */
@@ -32,11 +33,10 @@ export function registerArchiveRoutes(app: FastifyInstance, archive: TraceArchiv
     };
   });
 
-  app.get(ARCHIVE_ROUTES.trace, async (request): Promise<ArchivedTraceResponse> => {
+  app.get(ARCHIVE_ROUTES.trace, async (request): Promise<ArchiveStatusResponse> => {
     const traceId = traceIdOf(request);
     const mark = await archive.forTenant(request.tenant).mark(traceId);
-    if (!mark) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} is not archived`);
-    return { traceId, archived: markOf(mark) };
+    return { traceId, archived: mark ? markOf(mark) : null };
   });
 
   app.post(ARCHIVE_ROUTES.trace, async (request): Promise<ArchivedTraceResponse> => {
