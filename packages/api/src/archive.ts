@@ -43,18 +43,11 @@ export const ArchivedTraceResponseSchema = z.object({
 export type ArchivedTraceResponse = z.infer<typeof ArchivedTraceResponseSchema>;
 
 /** `GET /api/clew/v1/archive/{traceId}`: whether the trace is archived: its mark, or null. */
-export const ArchiveStatusResponseSchema = z.object({
-  traceId: z.string(),
-  archived: ArchiveMarkSchema.nullable(),
-});
+export const ArchiveStatusResponseSchema = ArchivedTraceResponseSchema.extend({ archived: ArchiveMarkSchema.nullable() });
 export type ArchiveStatusResponse = z.infer<typeof ArchiveStatusResponseSchema>;
 
 /** One archived trace on the Archived page: its mark and, when its spans can be read, its search row. */
-export const ArchivedTraceSchema = z.object({
-  traceId: z.string(),
-  archived: ArchiveMarkSchema,
-  trace: TraceRowSchema.optional(),
-});
+export const ArchivedTraceSchema = ArchivedTraceResponseSchema.extend({ trace: TraceRowSchema.optional() });
 export type ArchivedTrace = z.infer<typeof ArchivedTraceSchema>;
 
 /** `GET /api/clew/v1/archive`: the tenant's archived traces, most recently archived first. */
