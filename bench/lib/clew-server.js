@@ -29,7 +29,7 @@ export async function startServer(dataDir, args = []) {
   const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN];
   const child = spawn(
     PIN ? 'taskset' : process.execPath,
-    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, ...PORTS.flatMap((p) => [p, '0']), ...args],
+    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, ...PORTS.flatMap((p) => [p, '0']), ...args, ...(process.env.CLEW_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
     // CLEW_BENCH_SERVER_ARGS adds flags (e.g. '--config big-batches.yaml'); CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
