@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
+import { useClickHouseServer } from '@clew/testing/clickhouse-server';
 import { shiftedClock } from '@clew/testing/shifted-clock';
 import { exportWith } from './testing/otel.js';
 
@@ -65,14 +66,22 @@ async function getJson(url: string): Promise<{ status: number; body: any }> {
 const post = (url: string, body?: unknown) =>
   fetch(url, { method: 'POST', ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
 
-describe('archive a trace with clew serve, then let retention drop its day', () => {
+const clickhouse = useClickHouseServer();
+
+/** Each backend as `clew serve` opens it: DuckDB files under the data dir, or a ClickHouse server (`clew_archive` beside `clew`). */
+const BACKENDS: ReadonlyArray<readonly [name: string, args: () => string[]]> = [
+  ['duckdb', () => []],
+  ['clickhouse', () => ['--storage', 'clickhouse', '--clickhouse-url', clickhouse().url, '--clickhouse-database', 'clew']],
+];
+
+describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retention drop its day', (_backend, backendArgs) => {
   let tmp: Awaited<ReturnType<typeof tempDataDir>>;
   let clew: ClewProcess | undefined;
   let before: Awaited<ReturnType<typeof readEverywhere>>;
 
   beforeAll(async () => {
     tmp = await tempDataDir();
-    clew = await startClewProcess(tmp.dir);
+    clew = await startClewProcess(tmp.dir, backendArgs());
     const exporter = new OTLPTraceExporter({ url: clew.otlpHttp });
     expect((await exportWith(exporter, [...checkoutTrace(KEEP), ...checkoutTrace(DROP)])).code).toBe(0);
     await exporter.shutdown();
@@ -120,7 +129,7 @@ describe('archive a trace with clew serve, then let retention drop its day', () 
   it('still reads the archived trace through every API, the same as before, once retention dropped its day', async () => {
     expect(await clew!.stop()).toBe(0);
     // Eight days later: the default retention (7d) drops the day the spans arrived on as Clew starts.
-    clew = await startClewProcess(tmp.dir, [], shiftedClock(8 * DAY_MS));
+    clew = await startClewProcess(tmp.dir, backendArgs(), shiftedClock(8 * DAY_MS));
     await waitForLog(clew, 'retention dropped old partitions');
     expect((await getJson(`${clew.query}/api/traces/${DROP}`)).status).toBe(404);
     expect((await getJson(`${clew.query}${NATIVE}/traces/${DROP}`)).status).toBe(404);

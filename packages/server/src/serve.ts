@@ -62,6 +62,16 @@ interface Ctx {
   readonly tenantLimits: TenantLimits;
 }
 
+type ClickHouseConfig = NonNullable<ClewConfig['storage']['clickhouse']>;
+
+/** How a span store (the live one, the archive) reaches ClickHouse: the server, the credentials, the cluster if any. */
+const clickHouseSpans = (ch: ClickHouseConfig) => ({
+  url: ch.url,
+  ...(ch.username !== undefined && { username: ch.username }),
+  ...(ch.password !== undefined && { password: ch.password }),
+  ...(ch.cluster !== undefined && { cluster: ch.cluster, shards: ch.shards }),
+});
+
 /** DuckDB memory_limit of the archive's store: it holds few traces and is read one trace at a time. */
 const ARCHIVE_MEMORY_LIMIT = '256MB';
 
@@ -117,14 +127,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const ch = config.storage.clickhouse;
       const store: Store =
         config.storage.backend === 'clickhouse' && ch
-          ? await openClickHouseStore({
-              url: ch.url,
-              database: ch.database,
-              source: ch.source ?? hostname(),
-              ...(ch.username !== undefined && { username: ch.username }),
-              ...(ch.password !== undefined && { password: ch.password }),
-              ...(ch.cluster !== undefined && { cluster: ch.cluster, shards: ch.shards }),
-            })
+          ? await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() })
           : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
       return value(store, () => store.close());
     },
@@ -138,7 +141,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const ch = config.storage.clickhouse;
       const archived: Store =
         config.storage.backend === 'clickhouse' && ch
-          ? await openClickHouseStore({ url: ch.url, database: `${ch.database}_archive`, source: 'archive', ...(ch.username !== undefined && { username: ch.username }), ...(ch.password !== undefined && { password: ch.password }) })
+          ? await openClickHouseStore({ ...clickHouseSpans(ch), database: `${ch.database}_archive`, source: 'archive' })
           : await openDuckDBStore({ dir: join(dataDir, 'archive'), memoryLimit: ARCHIVE_MEMORY_LIMIT });
       return value(new TraceArchive(get<Store>('store'), archived, get<MetricsStore>('metrics-store')), () => archived.close());
     },
