@@ -61,47 +61,53 @@ export class ArchiveFallbackStore extends DefaultTenantReads implements Store {
   async close(): Promise<void> {}
 }
 
-/** One tenant's live reads, with trace-by-id answers completed from its archive. */
+/**
+ * One tenant's live reads, with trace-by-id answers completed from its archive. For the ids the live store lacks,
+ * the archive is read first and the marks only for what it holds: an unknown id costs two index misses, not a read of
+ * every mark (spans of an un-archived trace can still be in the archive; the mark decides).
+ */
 class ArchiveFallbackReader implements SpanReader {
   constructor(
     private readonly live: SpanReader,
     private readonly archive: () => TenantArchive,
   ) {}
 
-  async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
-    const spans = await this.live.getTrace(traceId, window);
-    if (spans.length > 0) return spans;
-    const a = this.archive();
-    return (await a.archivedAmong([traceId])).size === 0 ? [] : a.archivedReads().getTrace(traceId, window);
+  getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
+    return this.orArchived(traceId, (r) => r.getTrace(traceId, window));
   }
 
-  async getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    const outline = await this.live.getTraceOutline(traceId, window);
-    if (outline.length > 0) return outline;
-    const a = this.archive();
-    return (await a.archivedAmong([traceId])).size === 0 ? [] : a.archivedReads().getTraceOutline(traceId, window);
+  getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
+    return this.orArchived(traceId, (r) => r.getTraceOutline(traceId, window));
   }
 
   async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
     const found = await this.live.getTraces(traceIds);
-    const ids = await this.archivedMissing(traceIds, (id) => (found.get(id)?.length ?? 0) > 0);
-    if (ids.length === 0) return found;
-    for (const [id, spans] of await this.archive().archivedReads().getTraces(ids)) if (spans.length > 0) found.set(id, spans);
+    const missing = traceIds.filter((id) => (found.get(id)?.length ?? 0) === 0);
+    if (missing.length === 0) return found;
+    const a = this.archive();
+    const kept = await a.archivedReads().getTraces(missing);
+    const marked = await a.archivedAmong([...kept].filter(([, spans]) => spans.length > 0).map(([id]) => id));
+    for (const id of marked) found.set(id, kept.get(id)!);
     return found;
   }
 
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
     const found = await this.live.summarizeTraces(traceIds);
-    const ids = await this.archivedMissing(traceIds, (id) => found.has(id));
-    if (ids.length === 0) return found;
-    for (const [id, digest] of await this.archive().archivedReads().summarizeTraces(ids)) found.set(id, digest);
+    const missing = traceIds.filter((id) => !found.has(id));
+    if (missing.length === 0) return found;
+    const a = this.archive();
+    const kept = await a.archivedReads().summarizeTraces(missing);
+    for (const id of await a.archivedAmong([...kept.keys()])) found.set(id, kept.get(id)!);
     return found;
   }
 
-  /** The archived ones among the ids the live answer lacks. */
-  private async archivedMissing(traceIds: readonly TraceId[], has: (id: TraceId) => boolean): Promise<TraceId[]> {
-    const missing = traceIds.filter((id) => !has(id));
-    return missing.length === 0 ? [] : [...(await this.archive().archivedAmong(missing))];
+  /** The live answer; when it is empty, the archive's for a marked trace. */
+  private async orArchived<T>(traceId: TraceId, read: (r: SpanReader) => Promise<T[]>): Promise<T[]> {
+    const live = await read(this.live);
+    if (live.length > 0) return live;
+    const a = this.archive();
+    const kept = await read(a.archivedReads());
+    return kept.length > 0 && (await a.archivedAmong([traceId])).size > 0 ? kept : [];
   }
 
   findTraces(q: TraceQuery): Promise<TraceSearchResult> {

@@ -112,7 +112,7 @@ export class TenantArchive {
     return new Set(traceIds.filter((id) => marked.has(id)));
   }
 
-  /** The reads of archived spans: only marked traces' spans are in the answers. */
+  /** The archive store's reads of the tenant's spans, marked or not (see archivedAmong). */
   archivedReads(): SpanReader {
     return this.reader;
   }
