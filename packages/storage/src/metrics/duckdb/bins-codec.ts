@@ -110,15 +110,16 @@ export class BinsReader {
     return values;
   }
 
-  /** A summary ended by ';', or just the ';' (none): what a read writes between a row count and its bins. */
-  optionalSummary(): number[] | undefined {
-    if (this.s.charCodeAt(this.pos) === 0x3b) {
-      this.pos++;
-      return undefined;
-    }
-    const values = this.summary();
-    if (this.s.charCodeAt(this.pos++) !== 0x3b) throw new Error(`latency summary: no ';' at ${this.pos - 1}`);
-    return values;
+  /**
+   * What a read writes between a row count and its bins: an optional summary, then ';' when bins follow or '!' when
+   * the read left them out (counts only, or a whole point's quantiles).
+   */
+  optionalSummary(): { summary: number[] | undefined; bins: boolean } {
+    const c = this.s.charCodeAt(this.pos);
+    const summary = c === 0x3b || c === 0x21 ? undefined : this.summary();
+    const end = this.s.charCodeAt(this.pos++);
+    if (end !== 0x3b && end !== 0x21) throw new Error(`latency summary: no ';' or '!' at ${this.pos - 1}`);
+    return { summary, bins: end === 0x3b };
   }
 
   /** Steps over the next bins without building them; returns where they start. */
@@ -160,9 +161,9 @@ export class BinsReader {
 export class StoredBins {
   private decoded: LatencyBins | undefined;
 
-  /** The bins encoded at `pos` of `text` (a concatenation the row's read returned). */
+  /** The bins encoded at `pos` of `text` (a concatenation the row's read returned); null when the read left them out. */
   constructor(
-    private readonly text: string,
+    private readonly text: string | null,
     private readonly pos: number,
     readonly chars: number,
     readonly summary: readonly number[] | undefined,
@@ -170,6 +171,8 @@ export class StoredBins {
 
   get bins(): LatencyBins {
     if (this.decoded === undefined) {
+      // A read leaves bins out only where no other row can meet them (see readSpanMetrics).
+      if (this.text === null) throw new Error('latency bins: this point was read without its bins');
       const reader = new BinsReader(this.text);
       reader.pos = this.pos;
       this.decoded = reader.next();

@@ -21,6 +21,8 @@ export interface Grouping {
   readonly empty: boolean;
   /** The groups' numbers in the points' order, filled by the reader (stale when shorter than `groups`). */
   order: number[];
+  /** Whether each group takes one id at the query's level, filled by the reader. */
+  oneIdPerGroup?: boolean;
 }
 
 /** The group of `key` in `g`, added when new (a cached period may name a group this read has not met). */

@@ -158,10 +158,16 @@ export async function readSpanMetrics(
   const byOperation = q.groupBy.includes('operation');
   const byKind = q.groupBy.includes('kind');
   const serviceLevel = !q.operations && !byOperation;
-  const shape = caches && JSON.stringify([tenant, serviceLevel, sortedList(q.services), sortedList(q.operations), sortedList(q.kinds), byService, byOperation, byKind]);
-  const grouping = shape === undefined ? groupingOf(tenant, q, dict) : caches!.groupings.get(shape, tenant, q, dict);
+  const base = caches && JSON.stringify([tenant, serviceLevel, sortedList(q.services), sortedList(q.operations), sortedList(q.kinds), byService, byOperation, byKind]);
+  const grouping = base === undefined ? groupingOf(tenant, q, dict) : caches!.groupings.get(base, tenant, q, dict);
   if (grouping.empty) return [];
   const { groups, keys: groupKeys, sidGroup, vidGroup, sidList, vidList } = grouping;
+  // What the rows must hand over of their latency: nothing for counts only; for quantiles rows keep, nothing beside
+  // them when a lone row is a whole point, which holds when each group is one series and each bucket one period of
+  // the tier read (the step is that period). Reads that leave bins out cache apart from the rest (`shape`), per step.
+  const countsOnly = qs !== undefined && qs.length === 0;
+  const summaryOnly = !countsOnly && kept !== undefined && stepT !== undefined && oneIdPerGroup(grouping);
+  const shape = base === undefined ? undefined : countsOnly ? `${base}#counts` : summaryOnly ? `${base}#q${stepT}` : base;
 
   const segments = planSegments(fromT, toT, stepT, tiers);
   const periodCache = caches?.periods;
@@ -185,13 +191,14 @@ export async function readSpanMetrics(
     const u = run.perPeriod ? (run.period === 1 ? 't' : `(t // ${run.period} * ${run.period})::INTEGER`) : bucketExpr;
     // Deltas not compacted yet are in no tier, whatever their minute (a late one may fall in a rolled hour): they
     // are read for every minute read, at the query's level.
+    const o = summaryOnly && run.perPeriod && run.period === stepT ? 1 : 0;
     selects.push(
-      `SELECT ${serviceLevel ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins, q FROM ${delta}
+      `SELECT ${serviceLevel ? 1 : 0} AS v, ${u} AS u, ${o} AS o, id, count, errors, dur, bins, q FROM ${delta}
        WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', serviceLevel ? vidList : sidList)}`,
     );
     for (const src of sourcesOf(run, serviceLevel)) {
       selects.push(
-        `SELECT ${src.byService ? 1 : 0} AS v, ${u} AS u, id, count, errors, dur, bins, q FROM ${src.table}
+        `SELECT ${src.byService ? 1 : 0} AS v, ${u} AS u, ${o} AS o, id, count, errors, dur, bins, q FROM ${src.table}
          WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', src.byService ? vidList : sidList)}`,
       );
     }
@@ -209,9 +216,16 @@ export async function readSpanMetrics(
     // row count as text, then its rows' bins. JavaScript receives a few strings, not a value per stored row (each
     // value crossing costs more than parsing it), and needs no ordered aggregate (those tripled the query's time).
     const sql = `WITH r AS (${selects.join('\nUNION ALL\n')}),
-      c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n, string_agg(bins, '') AS s${qs ? ', any_value(q) AS q' : ''}
+      c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n,
+              ${countsOnly ? "''" : "string_agg(bins, '')"} AS s, ${qs ? 'any_value(q)' : 'NULL'} AS q, min(o) AS o
             FROM r GROUP BY v, id, u)
-      SELECT v, id, string_agg(concat(u, ',', c, ',', e, ',', d, ',', n, ',', ${qs ? "CASE WHEN n = 1 THEN coalesce(q, '') ELSE '' END" : "''"}, ';', s), '') FROM c GROUP BY v, id`;
+      SELECT v, id, string_agg(concat(u, ',', c, ',', e, ',', d, ',', n, ',', ${
+        countsOnly
+          ? "'!'"
+          : qs
+            ? "CASE WHEN n = 1 AND q IS NOT NULL THEN q || CASE WHEN o = 1 THEN '!' ELSE ';' || s END ELSE ';' || s END"
+            : "';', s"
+      }), '') FROM c GROUP BY v, id`;
     const nPeriods = periods.length;
     await forEachChunk(conn, sql, [], (chunk) => {
       const [v, ids, text] = [0, 1, 2].map((i) => chunk.getColumnVector(i));
@@ -227,8 +241,11 @@ export async function readSpanMetrics(
           cell.errors += reader.decimal();
           cell.dur += reader.decimal();
           const n = reader.decimal();
-          const summary = reader.optionalSummary();
-          if (summary === undefined) cell.addFrom(reader, n);
+          const { summary, bins } = reader.optionalSummary();
+          if (!bins) {
+            // Counts only, or a whole point's quantiles without its bins.
+            if (summary !== undefined) cell.addBins(new StoredBins(null, 0, 0, summary));
+          } else if (summary === undefined) cell.addFrom(reader, n);
           else {
             // One row that kept its quantiles: its bins are decoded only if they meet another's.
             const start = reader.skip();
@@ -296,6 +313,23 @@ export async function readSpanMetrics(
   }
   for (const [key, c] of merged) point(key, c);
   return points.sort(byPoint);
+}
+
+/** Whether no group takes more than one of the series (or service series) the query reads. */
+function oneIdPerGroup(g: Grouping): boolean {
+  if (g.oneIdPerGroup === undefined) {
+    const ids = g.serviceLevel ? g.vidGroup : g.sidGroup;
+    const seen = new Uint8Array(g.groups.length);
+    let one = true;
+    for (let i = 0; i < ids.length && one; i++) {
+      const group = ids[i]!;
+      if (group < 0) continue;
+      if (seen[group] === 1) one = false;
+      seen[group] = 1;
+    }
+    g.oneIdPerGroup = one;
+  }
+  return g.oneIdPerGroup;
 }
 
 /** The grouping's groups in the points' order (service, operation, kind), kept with it. */
