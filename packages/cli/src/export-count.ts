@@ -6,28 +6,58 @@ import type { ExportFormat } from '@clew/server';
  */
 export class SpanCounter {
   spans = 0;
-  private rest: Buffer = Buffer.alloc(0);
+  /** Bytes of the record being received, not yet whole (kept as chunks: joined once, when it is). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Protobuf: the size the pending record needs (length prefix included), once its prefix has arrived. */
+  private need = 0;
 
   constructor(private readonly format: ExportFormat) {}
 
   push(chunk: Buffer): void {
-    const buf = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
+    if (this.format === 'json') this.pushLines(chunk);
+    else this.pushFrames(chunk);
+  }
+
+  private take(): Buffer {
+    const whole = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return whole;
+  }
+
+  private keep(b: Buffer): void {
+    if (b.length === 0) return;
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+  }
+
+  private pushLines(chunk: Buffer): void {
     let at = 0;
-    if (this.format === 'json') {
-      for (let nl = buf.indexOf(0x0a, at); nl >= 0; nl = buf.indexOf(0x0a, at)) {
-        const doc = JSON.parse(buf.toString('utf8', at, nl)) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
-        for (const r of doc.resourceSpans ?? []) for (const s of r.scopeSpans ?? []) this.spans += s.spans?.length ?? 0;
-        at = nl + 1;
-      }
-    } else {
-      while (buf.length - at >= 4) {
-        const length = buf.readUInt32BE(at);
-        if (buf.length - at - 4 < length) break;
-        this.spans += countNested(buf.subarray(at + 4, at + 4 + length), [1, 2, 2]);
-        at += 4 + length;
-      }
+    for (let nl = chunk.indexOf(0x0a, at); nl >= 0; nl = chunk.indexOf(0x0a, at)) {
+      this.keep(chunk.subarray(at, nl));
+      const doc = JSON.parse(this.take().toString('utf8')) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+      for (const r of doc.resourceSpans ?? []) for (const s of r.scopeSpans ?? []) this.spans += s.spans?.length ?? 0;
+      at = nl + 1;
     }
-    this.rest = buf.subarray(at);
+    this.keep(chunk.subarray(at));
+  }
+
+  private pushFrames(chunk: Buffer): void {
+    this.keep(chunk);
+    for (;;) {
+      if (this.need === 0) {
+        if (this.pendingBytes < 4) return;
+        const head = this.pending[0]!.length >= 4 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+        this.need = 4 + head.readUInt32BE(0);
+      }
+      if (this.pendingBytes < this.need) return;
+      const buf = this.take();
+      this.spans += countNested(buf.subarray(4, this.need), [1, 2, 2]);
+      const rest = buf.subarray(this.need);
+      this.need = 0;
+      this.keep(rest);
+    }
   }
 }
 

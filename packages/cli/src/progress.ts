@@ -59,7 +59,8 @@ export function progressLine(label: string, s: ProgressState, seconds: number, w
   }
   const text = parts.join('  ');
   if (width <= 0 || fraction === undefined) return `${label}  ${text}`;
-  const barWidth = Math.max(10, width - label.length - text.length - 6);
+  // One column short of the width: a line filling it would wrap on some terminals.
+  const barWidth = Math.max(10, width - label.length - text.length - 5);
   const filled = Math.round(fraction * barWidth);
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${text}`;
 }

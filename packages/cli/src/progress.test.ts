@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { progressLine } from './progress.js';
+
+describe('progressLine', () => {
+  it('a plain line: percent by bytes, spans, spans/s, time left', () => {
+    expect(progressLine('import a.jsonl', { spans: 250_000, bytesDone: 25, bytesTotal: 100 }, 2.5)).toBe(
+      'import a.jsonl   25%  250,000 spans  100,000 spans/s  ETA 8s',
+    );
+  });
+
+  it('a bar filling the terminal’s width', () => {
+    const line = progressLine('import a.jsonl', { spans: 10, bytesDone: 50, bytesTotal: 100 }, 1, 80);
+    expect(line).toMatch(/^import a\.jsonl \[#+-+\] {2}50% {2}10 spans {2}10 spans\/s {2}ETA 1s$/);
+    expect(line).toHaveLength(79);
+    const [filled, empty] = [line.split('#').length - 1, line.split('-').length - 1];
+    expect(filled).toBe(Math.round((filled + empty) / 2));
+  });
+
+  it('without a size (an export): spans and spans/s only; long waits in minutes and hours', () => {
+    expect(progressLine('export', { spans: 5, bytesDone: 0, bytesTotal: 0 }, 0)).toBe('export  5 spans  0 spans/s');
+    expect(progressLine('i', { spans: 1, bytesDone: 1, bytesTotal: 1000 }, 1)).toContain('ETA 16m39s');
+    expect(progressLine('i', { spans: 1, bytesDone: 1, bytesTotal: 100_000 }, 1)).toContain('ETA 27h46m');
+  });
+});
