@@ -269,7 +269,7 @@ function isRetryable(err: unknown): boolean {
 
 /**
  * Opens (or creates and migrates) the ClickHouse store: on one server, or, with `cluster` and `shards`, over the
- * cluster's shards (each migrated here, one after the other; checked against the cluster's system.clusters first).
+ * cluster's shards (each migrated here, all at once; checked against the cluster's system.clusters first).
  * @example const store = await openClickHouseStore({ url: 'http://127.0.0.1:8123', database: 'clew', source: 'collector-1' })
  * @example const store = await openClickHouseStore({ url: 'http://ch1:8123', cluster: 'clew', shards: ['http://ch1:8123', 'http://ch2:8123'] })
  */
@@ -297,13 +297,11 @@ export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise
       shards = [new ShardWriter(client, target(opts.url), db, SINGLE_TABLES, source)];
     } else {
       layout = await resolveCluster(cluster, opts.url, connect, opts.shards!);
-      shards = [];
-      for (const shard of layout.shards) {
-        const c = connect(shard.url);
-        opened.push(c);
-        await migrate(c, db, cluster);
-        shards.push(new ShardWriter(c, target(shard.url), db, LOCAL_TABLES, source));
-      }
+      const clients = layout.shards.map((shard) => connect(shard.url));
+      opened.push(...clients);
+      // Each shard is its own server: migrated at once.
+      await Promise.all(clients.map((c) => migrate(c, db, cluster)));
+      shards = layout.shards.map((shard, k) => new ShardWriter(clients[k]!, target(shard.url), db, LOCAL_TABLES, source));
     }
     const store = new ClickHouseStore(client, db, source, opts.now ?? nowNanos, shards, layout);
     await store.load();
