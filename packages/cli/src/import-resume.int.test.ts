@@ -97,6 +97,29 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(await storedIn(dir)).toEqual({ spans: 1_000_000, distinct: 1_000_000 });
   }, 600_000);
 
+  it('Ctrl-C (SIGINT) lets the batch being written finish, says how to go on, and the same command does', async () => {
+    const file = join(tmp.dir, 'interrupted.pb');
+    const dir = join(tmp.dir, 'interrupted');
+    await writeSpans(file, 200_000);
+    const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir, '--batch-spans', '10000'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // As soon as a first batch is written: most of the file is still to go when the signal lands.
+    await checkpointPast(file, 1, child);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toContain('interrupted; run the same command again to go on');
+    const stopped = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
+    expect(stopped.inDoubt).toBeUndefined();
+    expect(stopped.complete).toBeUndefined();
+
+    const again = await runClew(['import', file, '-d', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
+    expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
+  }, 300_000);
+
   /*
    * The batch in doubt, made on purpose: the first 1000 spans of a file are imported (as its first line alone), then
    * the file's checkpoint is written as a run killed after sending all of it, before its acknowledgement was recorded.
