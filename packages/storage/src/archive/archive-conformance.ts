@@ -120,6 +120,16 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect(await archive.archive(A, { by: 'cy', note: 'fourth', at: 4 })).toMatchObject({ found: true, copied: 0, mark: { note: 'fourth' } });
     });
 
+    it('copies a trace once when two requests archive it at the same time', async () => {
+      const spans = checkout(A);
+      await s().live.append(spans);
+      const ta = archiveOf();
+      const results = await Promise.all([ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'ana', note: '1', at: 1 }), ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'bo', note: '2', at: 2 })]);
+      expect(results.map((r) => (r.found ? r.copied : -1))).toEqual([3, 0]);
+      expect(sorted(await s().archived.getTrace(A))).toEqual(sorted(spans));
+      expect(await ta.forTenant(DEFAULT_TENANT).mark(A)).toMatchObject({ archivedBy: 'bo', note: '2' });
+    });
+
     it('un-archives: the mark goes, and a trace whose live spans are gone is no longer found', async () => {
       await s().live.append(checkout(A));
       const ta = archiveOf();
