@@ -10,6 +10,7 @@ import type { Store } from '../store.js';
 import { at, byStartThenId } from '../conformance/fixtures.js';
 import { fullSpan } from '../conformance/full-span.js';
 import { DAY0, NANOS_PER_DAY, NOON } from '../conformance/harness.js';
+import { scanSpans } from '../scan-spans.js';
 import { TraceArchive } from './trace-archive.js';
 
 /** The three stores an archive works over, kept in `dir` (the same dir opens the same stores), on one ingest clock. */
@@ -128,6 +129,16 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect(results.map((r) => (r.found ? r.copied : -1))).toEqual([3, 0]);
       expect(sorted(await s().archived.getTrace(A))).toEqual(sorted(spans));
       expect(await ta.forTenant(DEFAULT_TENANT).mark(A)).toMatchObject({ archivedBy: 'bo', note: '2' });
+    });
+
+    it("scans a window's live spans through the store the APIs read, as the live store does", async () => {
+      const spans = [...checkout(A), ...checkout(B)];
+      await s().live.append(spans);
+      const ta = archiveOf();
+      await ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'ana', note: '', at: 1 });
+      const read: Span[] = [];
+      for await (const batch of scanSpans(ta.store, { start: at(-1), end: at(1000) })) read.push(...batch);
+      expect(sorted(read)).toEqual(sorted(spans));
     });
 
     it('un-archives: the mark goes, and a trace whose live spans are gone is no longer found', async () => {

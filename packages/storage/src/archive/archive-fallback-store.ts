@@ -5,6 +5,7 @@ import type {
   Operation,
   OperationQuery,
   SpanReader,
+  SpanScanWindow,
   Store,
   StoreStats,
   TenantRun,
@@ -15,12 +16,13 @@ import type {
   TraceSearchResult,
 } from '../store.js';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
+import { scanSpans } from '../scan-spans.js';
 import type { TenantArchive } from './trace-archive.js';
 
 /**
  * The live store, whose trace-by-id reads fall back to the archive for archived traces the live store no longer
  * holds (Jaeger's query service reads its archive reader for the ids the primary store lacks). Writes, retention and
- * stats are the live store's: the archive is out of their reach. Searches read live spans only.
+ * stats are the live store's: the archive is out of their reach. Searches and scans read live spans only.
  */
 export class ArchiveFallbackStore extends DefaultTenantReads implements Store {
   private readonly own: SpanReader;
@@ -112,6 +114,11 @@ class ArchiveFallbackReader implements SpanReader {
 
   findTraces(q: TraceQuery): Promise<TraceSearchResult> {
     return this.live.findTraces(q);
+  }
+
+  /** The live store's scan (its own, block by block, where it has one): an export of a window reads live spans. */
+  scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
+    return scanSpans(this.live, window);
   }
 
   tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {
