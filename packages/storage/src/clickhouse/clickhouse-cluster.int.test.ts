@@ -1,13 +1,15 @@
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
-import { makeTrace } from '@clew/model/testing';
+import { int, str } from '@clew/model';
+import { makeResource, makeTrace } from '@clew/model/testing';
 import { useClickHouseCluster } from '@clew/testing/clickhouse-server';
 import { describeStoreConformance } from '../conformance.js';
 import { NOON } from '../conformance/harness.js';
 import { at } from '../conformance/fixtures.js';
 import { openClickHouseStore } from './clickhouse-store.js';
 import { shardOf } from './cluster.js';
+import type { Store, TraceQuery, TraceSearchResult } from '../store.js';
 
 const cluster = useClickHouseCluster();
 const databases = new Set<string>();
@@ -160,6 +162,55 @@ describe('ClickHouseStore over a two-shard cluster', () => {
     await again.append(second.slice(0, 1).map((s) => ({ ...s })), 4n);
     expect((await again.getTrace(second[0]!.traceId as TraceId)).length).toBe(3);
     await again.close();
+  });
+
+  it('answers every read as one server holding the same spans does', async () => {
+    const [one, many] = [await openClickHouseStore({ url: urls()[0]!, database: fresh(), now: () => NOON as UnixNanos }), await open(fresh())];
+    // 60 traces over both shards: three services, two operations each, durations from 5 to 300 ms, every seventh
+    // failing, a user id on every span of the cart service and a region on half the checkout resources.
+    const spans = Array.from({ length: 60 }, (_, i) =>
+      makeTrace(at(i * 100), {
+        service: ['frontend', 'checkout', 'cart'][i % 3]!,
+        name: i % 2 ? 'GET /api' : 'POST /order',
+        at: 0,
+        ms: 5 + ((i * 37) % 300),
+        error: i % 7 === 0,
+        attributes: [{ key: 'user.id', value: str(`u${i % 5}`) }],
+        children: [{ service: 'db', name: i % 4 ? 'SELECT' : 'INSERT', at: 1, ms: 1 + (i % 9), ...(i % 2 === 0 && { attributes: [{ key: 'rows', value: int(i) }] }) }],
+      }),
+    ).flat();
+    const regional = spans.map((s, i) => (s.resource.attributes[0]!.value.type === 'string' && s.resource.attributes[0]!.value.value === 'checkout' && i % 4 === 0 ? { ...s, resource: makeResource('checkout', [{ key: 'region', value: str('eu') }]) } : s));
+    await one.append(regional, 1n);
+    await many.append(regional, 1n);
+    const ids = [...new Set(regional.map((s) => s.traceId))];
+    const window = { start: at(0), end: at(6000) };
+    const queries: TraceQuery[] = [
+      { limit: 7 },
+      { limit: 7, offset: 5, sort: 'duration' },
+      { limit: 7, sort: 'spans' },
+      { ...window, service: 'checkout', limit: 5 },
+      { service: 'frontend', operation: 'GET /api', minDuration: 50n * 1_000_000n, limit: 5 },
+      { attributes: [['region', 'eu']], limit: 10 },
+      { attributes: [['error', 'true']], limit: 10 },
+      { attributes: [['user.id', 'u3']], maxDuration: 200n * 1_000_000n, limit: 3 },
+      { limit: 4, anchor: { startTimeUnixNano: at(3000), traceId: ids[30]! } },
+    ];
+    const read = (store: Store) =>
+      Promise.all([
+        ...queries.map((q) => store.findTraces(q)),
+        ...queries.map((q) => store.tracePoints(q, 7)),
+        store.summarizeTraces(ids),
+        store.getTraces(ids.slice(0, 20)),
+        store.latencyHeatmap({ filter: { ...window, service: 'cart' }, step: 500n * 1_000_000n }),
+        store.attributeCounts({ filter: window, selection: { minDuration: 100n * 1_000_000n }, topValues: 3, maxSpans: 25 }),
+        store.attributeCounts({ filter: { ...window, attributes: [['region', 'eu']] }, selection: { errors: true }, topValues: 5, maxSpans: 1000 }),
+        store.services(),
+        store.operations({ service: 'db' }),
+      ]);
+    const [expected, actual] = [await read(one), await read(many)];
+    expect((expected[0] as TraceSearchResult).total).toBe(60);
+    expect(actual).toEqual(expected);
+    await Promise.all([one.close(), many.close()]);
   });
 
   it('opens a new database from several processes at once (collectors and query nodes started together)', async () => {
