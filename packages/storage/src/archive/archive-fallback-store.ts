@@ -68,7 +68,8 @@ export class ArchiveFallbackStore extends DefaultTenantReads implements Store {
  * the archive is read first and the marks only for what it holds: an unknown id costs two index misses, not a read of
  * every mark (spans of an un-archived trace can still be in the archive; the mark decides).
  */
-class ArchiveFallbackReader implements SpanReader {
+// Required: an optional reader method added later must be passed on here too, or the APIs' reads would lose it.
+class ArchiveFallbackReader implements Required<SpanReader> {
   constructor(
     private readonly live: SpanReader,
     private readonly archive: () => TenantArchive,
