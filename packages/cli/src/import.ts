@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { DEFAULT_TENANT } from '@clew/model';
 import type { Span, Tenant } from '@clew/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
@@ -221,7 +222,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
     return 2;
   }
   const target = flags.dataDir !== undefined
-    ? await dataDirTarget(flags.dataDir, (flags.tenant ?? 'default') as Tenant)
+    ? await dataDirTarget(flags.dataDir, (flags.tenant ?? DEFAULT_TENANT) as Tenant)
     : clewTarget({
         query: flags.url!.replace(/\/+$/, ''),
         otlp: flags.otlpUrl ?? otlpUrlOf(flags.url!),
