@@ -93,17 +93,27 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
       this.resourcesDay = day;
       for (const shard of this.shards) shard.resourcesWritten.clear();
     }
+    // Per shard, the replayed spans it was found to hold (skipped): given back if its write fails.
+    const skipped = this.shards.map(() => new Array<[Span, Tenant]>());
     let parts: Array<ShardPart | undefined>;
     try {
-      parts = this.split(spans, tenants, walPosition ?? 0n, day);
+      parts = this.split(spans, tenants, walPosition ?? 0n, day, skipped);
     } catch (err) {
+      skipped.forEach((list, k) => this.shards[k]!.giveBackHeld(list));
       throw new StoreError(`ClickHouse append of ${spans.length} spans refused: ${(err as Error).message}`, false, { cause: err });
     }
     const results = await Promise.allSettled(parts.map((part, k) => this.write(this.shards[k]!, part, walPosition, day)));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failed.length === 0) return;
+    // What a shard took (or held already) is skipped when this batch is tried again; a failed shard's held spans
+    // count as held again.
     results.forEach((r, k) => {
-      if (r.status === 'fulfilled') for (const s of parts[k]?.spans ?? []) this.partial.add(s);
+      if (r.status === 'rejected') {
+        this.shards[k]!.giveBackHeld(skipped[k]!);
+      } else {
+        for (const s of parts[k]?.spans ?? []) this.partial.add(s);
+        for (const [s] of skipped[k]!) this.partial.add(s);
+      }
     });
     const err = failed[0];
     const written = results.length - failed.length;
@@ -115,7 +125,13 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
   }
 
   /** The batch's rows, index rows and new resources per shard (undefined for a shard that gets none). */
-  private split(spans: readonly Span[], tenants: readonly TenantRun[] | undefined, pos: bigint, day: number): Array<ShardPart | undefined> {
+  private split(
+    spans: readonly Span[],
+    tenants: readonly TenantRun[] | undefined,
+    pos: bigint,
+    day: number,
+    skipped: ReadonlyArray<Array<[Span, Tenant]>>,
+  ): Array<ShardPart | undefined> {
     const parts = new Array<ShardPart | undefined>(this.shards.length).fill(undefined);
     const owners = tenantsOf(spans.length, tenants);
     const append = appendPart(this.source, pos, day);
@@ -128,7 +144,10 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
       const tenant = owners[i]!;
       const k = shardOf(this.layout, s.traceId);
       const shard = this.shards[k]!;
-      if (shard.takeHeld(s, tenant)) continue;
+      if (shard.takeHeld(s, tenant)) {
+        skipped[k]!.push([s, tenant]);
+        continue;
+      }
       let part = parts[k];
       if (part === undefined) parts[k] = part = { w: new RowBinaryWriter(size), spans: [], owners: [], services: [], newResources: new Map() };
       const resource = resources.of(s.resource);

@@ -8,6 +8,9 @@ import { checkTenant, NANOS_PER_DAY, str } from './sql.js';
 /** How long a retention drop waits for a tenant's DELETE mutation to finish before it gives up. */
 const MUTATION_TIMEOUT_MS = 60_000;
 
+/** A held row's key, as loadHeld reads it from ClickHouse: tenant, `/`, trace id and span id in hex. */
+const heldKey = (span: Span, tenant: Tenant): string => `${tenant}/${span.traceId}${span.spanId}`;
+
 /** Where a RowBinary INSERT goes, past the client: the server's HTTP URL and its Authorization header. */
 export interface HttpTarget {
   readonly url: string;
@@ -68,12 +71,20 @@ export class ShardWriter {
   /** Whether a replayed span is here already (each held row answers yes once). */
   takeHeld(span: Span, tenant: Tenant): boolean {
     if (this.held.size === 0) return false;
-    const key = `${tenant}/${span.traceId}${span.spanId}`;
+    const key = heldKey(span, tenant);
     const n = this.held.get(key);
     if (n === undefined) return false;
     if (n <= 1) this.held.delete(key);
     else this.held.set(key, n - 1);
     return true;
+  }
+
+  /** Held spans taken by an append whose write here failed: they are still to be skipped. */
+  giveBackHeld(spans: ReadonlyArray<readonly [Span, Tenant]>): void {
+    for (const [span, tenant] of spans) {
+      const key = heldKey(span, tenant);
+      this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    }
   }
 
   /** After an append at `pos` was written here (rows or its position alone). */
