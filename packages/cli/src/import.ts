@@ -52,7 +52,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts'>) =>
     saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c }));
   const progress = new Progress(`import ${file}`, opts.out);
-  let bytesDone = checkpoint?.done.offset ?? 0;
+  let bytesDone = 0;
   const report = () => ({ spans: counts.read, bytesDone, bytesTotal: size });
 
   let from: Position = checkpoint?.done ?? START;
