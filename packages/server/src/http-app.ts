@@ -30,6 +30,25 @@ export interface HttpAppOptions {
  */
 const COMPRESSION = { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false } as const;
 
+/**
+ * Once the app is closing, every reply still being answered says `Connection: close`, so that its keep-alive
+ * connection ends with it: closing only ends the connections idle at that moment, and one that finished a request
+ * afterwards stayed open for the keep-alive timeout (a stop took 65 s when an export was under way).
+ */
+function closeConnectionsWhenDone(app: FastifyInstance): () => void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  return () => {
+    closing = true;
+  };
+}
+
 /** A listening fastify app with its plugins registered, and the URL it answers on. */
 export async function startHttpApp(
   opts: HttpAppOptions,
@@ -46,6 +65,7 @@ export async function startHttpApp(
     ...(opts.tls && { https: { ...opts.tls.current } }),
   }) as unknown as FastifyInstance;
   decorateTenant(app);
+  const markClosing = closeConnectionsWhenDone(app);
   if (opts.auth) httpAuth(app, opts.auth);
   // Before the routes: the plugin hooks every route registered after it.
   if (opts.compress) await app.register(fastifyCompress, { ...COMPRESSION, encodings: [...COMPRESSION.encodings] });
@@ -57,5 +77,9 @@ export async function startHttpApp(
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return { url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`, app, close: () => app.close() };
+  const close = (): Promise<void> => {
+    markClosing(); // before close() starts, so that a reply sent while it does says so too
+    return app.close();
+  };
+  return { url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`, app, close };
 }
