@@ -22,6 +22,8 @@ import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
 import { tenantsOf, writeBatch } from './span-writer.js';
 import { checkTenant } from './sql.js';
+import { attachArchiveDay } from '../parquet/archive-day-partition.js';
+import { readManifest } from '../parquet/range-archive-manifest.js';
 
 const WAL_FLOOR = 'wal-floor.json';
 
@@ -31,13 +33,15 @@ const WAL_FLOOR = 'wal-floor.json';
  */
 export class DuckDBStore extends DefaultTenantReads implements Store {
   private readonly partitions = new Map<number, Partition>();
+  /** Days of attached range archives: read with the partitions, out of reach of writes and retention. */
+  private readonly archivedDays: Partition[] = [];
   private writes: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly checkpointSpans: number;
   /** What the tenants' readers see of the store: the partitions as they are at each read, and reader connections. */
   private readonly source: PartitionSource = {
-    partitions: () => this.partitions.values(),
+    partitions: () => (this.archivedDays.length === 0 ? this.partitions.values() : [...this.partitions.values(), ...this.archivedDays]),
     read: (sql, values) => this.read(sql, values),
     readColumns: (sql) => this.readColumns(sql),
   };
@@ -63,6 +67,11 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       // The name's period serves a file whose meta row never became durable (a crash right after it was created).
       const p = await attachPartition(this.writer, this.clock, file, this.clock.periodOfFile(file) ?? -1);
       this.partitions.set(p.period, p);
+    }
+    for (const dir of this.opts.rangeArchives ?? []) {
+      for (const day of (await readManifest(dir)).files) {
+        this.archivedDays.push(await attachArchiveDay(this.writer, dir, day, this.archivedDays.length));
+      }
     }
     const every = this.opts.checkpointIntervalMs ?? 60_000;
     if (every > 0) {

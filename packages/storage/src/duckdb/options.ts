@@ -18,4 +18,6 @@ export interface DuckDBStoreOptions {
    * (which blocks commits while it runs) has much to do. Default 250,000 (a few hundred ms of checkpoint).
    */
   readonly checkpointSpans?: number;
+  /** Range archive directories (`clew archive --out`) whose days are read beside the live spans, read-only. */
+  rangeArchives?: readonly string[];
 }

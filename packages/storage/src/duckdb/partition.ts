@@ -41,6 +41,8 @@ export class Partition {
   readonly tenantIds = new Map<Tenant, number>([[DEFAULT_TENANT, 0]]);
   /** Spans appended since the partition was last checkpointed. */
   unchecked = 0;
+  /** A read-only day of an attached range archive (parquet/): read like the others, never scanned for export. */
+  archived = false;
 
   constructor(
     readonly period: number,

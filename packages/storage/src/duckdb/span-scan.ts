@@ -17,7 +17,7 @@ export async function* scanPartitionSpans(tenant: Tenant, source: PartitionSourc
   if (window.end <= window.start) return;
   for (const p of [...source.partitions()]) {
     const own = p.tenantCondition(tenant);
-    if (own === null || !p.overlaps(window.start, window.end - 1n)) continue;
+    if (p.archived || own === null || !p.overlaps(window.start, window.end - 1n)) continue;
     const last = (await source.read(`SELECT max(rowid) FROM ${p.alias}.spans`))[0]?.[0];
     if (last === null || last === undefined) continue;
     for (let first = 0n; first <= (last as bigint); first += BigInt(ROWS_PER_PAGE)) {

@@ -1,0 +1,107 @@
+import { quote } from '../duckdb/partition-loader.js';
+import { TYPED_ATTRIBUTES } from '../duckdb/schema.js';
+
+/** Spans per lookup block of an archive day: a trace by id reads one block's row groups (see ROW_GROUP_SPANS). */
+export const ARCHIVE_BLOCK_SPANS = 16_384;
+/** Parquet row group size: two per block, so that the block's zone map prunes all but its own. */
+const ROW_GROUP_SPANS = ARCHIVE_BLOCK_SPANS / 2;
+
+/*
+ * The span body (span-codec writeBody) is: attribute entries, then events (each EVENT delta FIELD name FIELD dropped
+ * FIELD entries), then REST and a JSON document. Each entry is ENTRY key KEY_END text TYPE_END type [payload], with
+ * every separator inside keys, values and payloads escaped, so splitting on them is exact.
+ */
+const ENTRY = 'chr(30)';
+const KEY_END = 'chr(31)';
+const TYPE_END = 'chr(29)';
+const EVENT = 'chr(26)';
+const FIELD = 'chr(25)';
+const REST = 'chr(28)';
+
+/**
+ * Macros of the COPY: encoded attribute entries as MAP(VARCHAR, VARCHAR), each key with its value as text
+ * (anyValueToString). A key repeated on one span (OTLP allows it) keeps its first value in the map; clew_body keeps all.
+ */
+export const ARCHIVE_MACROS = [
+  `CREATE OR REPLACE TEMP MACRO clew_first_keys(clew_kvs) AS
+     map_from_entries(list_filter(clew_kvs, (clew_e, clew_i) -> list_position(list_transform(clew_kvs, clew_x -> clew_x.key), clew_e.key) = clew_i))`,
+  `CREATE OR REPLACE TEMP MACRO clew_attr_map(clew_enc) AS clew_first_keys(list_transform(list_filter(string_split(clew_enc, ${ENTRY}), clew_e -> clew_e <> ''),
+     clew_e -> {'key': split_part(clew_e, ${KEY_END}, 1), 'value': split_part(split_part(clew_e, ${KEY_END}, 2), ${TYPE_END}, 1)}))`,
+];
+const entriesMap = (entries: string): string => `clew_attr_map(${entries})`;
+
+/** The body up to its first raw EVENT or REST: the span's own attribute entries. */
+const SPAN_ENTRIES = `regexp_extract(s.attrs, '^[^\\x1a\\x1c]*')`;
+/** The events part of the body, without the REST document. */
+const EVENT_PART = `regexp_extract(s.attrs, '\\x1a[^\\x1c]*')`;
+/** The REST JSON document, or NULL. */
+const REST_DOC = `nullif(split_part(s.attrs, ${REST}, 2), '')`;
+
+/**
+ * The columns of an archive day file, from a staging partition `alias` (its spans, resources, scopes and tenants):
+ * first what a data tool reads (ids as lower-case hex, times as TIMESTAMP_NS, attributes as text maps), then the
+ * `clew_` columns that give every span back exactly (the store's own encodings and ids).
+ */
+function archiveColumns(): string {
+  return `
+    lower(lpad(to_hex(s.trace_id), 32, '0')) AS trace_id,
+    lower(lpad(to_hex(s.span_id), 16, '0')) AS span_id,
+    CASE WHEN s.parent_id IS NULL THEN NULL ELSE lower(lpad(to_hex(s.parent_id), 16, '0')) END AS parent_span_id,
+    make_timestamp_ns(s.start_ns::BIGINT) AS start_time,
+    make_timestamp_ns(s.start_ns::BIGINT + s.duration_ns) AS end_time,
+    s.duration_ns,
+    s.name,
+    s.kind,
+    r.service,
+    s.status_code,
+    coalesce(json_extract_string(${REST_DOC}, '$.sm'), '') AS status_message,
+    ${entriesMap(SPAN_ENTRIES)} AS attributes,
+    list_transform(list_filter(string_split(${EVENT_PART}, ${EVENT}), e -> e <> ''), e -> {
+      'time': make_timestamp_ns(s.start_ns::BIGINT + split_part(e, ${FIELD}, 1)::BIGINT),
+      'name': split_part(e, ${FIELD}, 2),
+      'attributes': ${entriesMap(`split_part(e, ${FIELD}, 4)`)}
+    }) AS events,
+    json_extract(${REST_DOC}, '$.l') AS links,
+    ${entriesMap(`json_extract_string(r.enc, '$[0]')`)} AS resource,
+    json_extract_string(sc.enc, '$[0]') AS scope_name,
+    json_extract_string(sc.enc, '$[1]') AS scope_version,
+    coalesce(t.name, 'default') AS tenant,
+    s.attrs AS clew_body,
+    r.enc AS clew_resource,
+    sc.enc AS clew_scope,
+    s.res_id AS clew_resource_id,
+    s.scope_id AS clew_scope_id,
+    s.tenant_id AS clew_tenant_id,
+    ((row_number() OVER (ORDER BY s.trace_id, s.start_ns, s.span_id) - 1) // ${ARCHIVE_BLOCK_SPANS})::UINTEGER AS clew_block`;
+}
+
+/**
+ * Writes a staging partition's spans to `file` as Parquet, sorted by trace id (then start, span id) so that a
+ * trace's spans sit together in one block.
+ */
+export function copyDaySql(alias: string, file: string): string {
+  return `COPY (
+    SELECT ${archiveColumns()}
+    FROM ${alias}.spans s
+      JOIN ${alias}.resources r ON r.id = s.res_id
+      JOIN ${alias}.scopes sc ON sc.id = s.scope_id
+      LEFT JOIN ${alias}.tenants t ON t.id = s.tenant_id
+    ORDER BY s.trace_id, s.start_ns, s.span_id
+  ) TO ${quote(file)} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${ROW_GROUP_SPANS})`;
+}
+
+/** `schema.spans` over an archive day file, with the columns and types of a store partition's `spans` table. */
+export function spansViewSql(schema: string, file: string): string {
+  const typed = [...TYPED_ATTRIBUTES.values()].map((c) => `NULL::VARCHAR AS ${c}`).join(', ');
+  return `CREATE VIEW ${schema}.spans AS SELECT
+      ((('0x' || substr(trace_id, 1, 16))::UBIGINT::UHUGEINT << 64) | ('0x' || substr(trace_id, 17, 16))::UBIGINT::UHUGEINT) AS trace_id,
+      ('0x' || span_id)::UBIGINT AS span_id,
+      ('0x' || parent_span_id)::UBIGINT AS parent_id,
+      epoch_ns(start_time)::UBIGINT AS start_ns,
+      duration_ns, name, kind, status_code,
+      clew_resource_id AS res_id, clew_scope_id AS scope_id, clew_block AS blk, clew_body AS attrs,
+      -- The typed attribute columns are left empty: every attribute filter then reads the body, as for a spilled span.
+      ${typed}, TRUE AS typed_spill,
+      clew_tenant_id AS tenant_id
+    FROM read_parquet(${quote(file)})`;
+}

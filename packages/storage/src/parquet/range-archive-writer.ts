@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Span, Tenant, UnixNanos } from '@clew/model';
+import { PartitionClock } from '../duckdb/partition-files.js';
+import { attachPartition } from '../duckdb/partition-loader.js';
+import type { Partition } from '../duckdb/partition.js';
+import { writeBatch } from '../duckdb/span-writer.js';
+import { ARCHIVE_MACROS, copyDaySql } from './range-archive-sql.js';
+import type { RangeArchiveDay, RangeArchiveManifest } from './range-archive-manifest.js';
+import { dayFileName, MANIFEST_FILE, RANGE_ARCHIVE_FORMAT, RANGE_ARCHIVE_VERSION } from './range-archive-manifest.js';
+
+const DAYS = new PartitionClock(24);
+
+/**
+ * Writes spans into a range archive directory: one Parquet file per UTC day of span start (see range-archive-sql.ts
+ * for its columns) and a manifest. Spans are staged per day in a DuckDB file through the store's own writer, then
+ * each day is written sorted by trace id with DuckDB's COPY.
+ * @example const w = await RangeArchiveWriter.create('./q3'); await w.add(spans, 'default'); await w.finish({ start, end });
+ */
+export class RangeArchiveWriter {
+  private readonly days = new Map<number, Partition>();
+  private readonly tenantSpans = new Map<number, Map<Tenant, number>>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens `dir` (created when missing) for a new archive; refused when it already holds one. */
+  static async create(dir: string): Promise<RangeArchiveWriter> {
+    await mkdir(dir, { recursive: true });
+    const present = (await readdir(dir)).filter((f) => f === MANIFEST_FILE || f.endsWith('.parquet'));
+    if (present.length > 0) throw new Error(`${dir} already holds an archive (${present[0]}): write each archive into a directory of its own`);
+    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB' });
+    const conn = await instance.connect();
+    for (const sql of ARCHIVE_MACROS) await conn.run(sql);
+    return new RangeArchiveWriter(dir, instance, conn);
+  }
+
+  /** Stages a batch of one tenant's spans, each under the UTC day it starts in. */
+  async add(spans: readonly Span[], tenant: Tenant): Promise<void> {
+    const byDay = new Map<number, Span[]>();
+    for (const s of spans) {
+      const day = DAYS.periodOf(s.startTimeUnixNano);
+      const list = byDay.get(day);
+      if (list) list.push(s);
+      else byDay.set(day, [s]);
+    }
+    for (const [day, list] of byDay) {
+      const p = await this.stage(day);
+      await writeBatch(this.conn, p, list, new Array<Tenant>(list.length).fill(tenant));
+      const counts = this.tenantSpans.get(day)!;
+      counts.set(tenant, (counts.get(tenant) ?? 0) + list.length);
+    }
+  }
+
+  private async stage(day: number): Promise<Partition> {
+    let p = this.days.get(day);
+    if (!p) {
+      p = await attachPartition(this.conn, DAYS, join(this.dir, `.staging-${day}.duckdb`), day);
+      this.days.set(day, p);
+      this.tenantSpans.set(day, new Map());
+    }
+    return p;
+  }
+
+  /** Writes each day's Parquet file and the manifest; the staging files are removed. */
+  async finish(range: { start: UnixNanos; end: UnixNanos; service?: string | undefined }): Promise<RangeArchiveManifest> {
+    try {
+      const files: RangeArchiveDay[] = [];
+      for (const day of [...this.days.keys()].sort((a, b) => a - b)) files.push(await this.writeDay(day));
+      const tenants = [...new Set(files.flatMap((f) => Object.keys(f.tenants)))].sort();
+      const manifest: RangeArchiveManifest = {
+        format: RANGE_ARCHIVE_FORMAT,
+        version: RANGE_ARCHIVE_VERSION,
+        createdAt: new Date().toISOString(),
+        range: { start: range.start.toString(), end: range.end.toString(), ...(range.service !== undefined && { service: range.service }) },
+        spans: files.reduce((n, f) => n + f.spans, 0),
+        tenants,
+        files,
+      };
+      const path = join(this.dir, MANIFEST_FILE);
+      await writeFile(path + '.tmp', JSON.stringify(manifest, null, 2) + '\n', { flush: true });
+      await rename(path + '.tmp', path);
+      return manifest;
+    } finally {
+      await this.close();
+    }
+  }
+
+  private async writeDay(day: number): Promise<RangeArchiveDay> {
+    const p = this.days.get(day)!;
+    const name = dayFileName(day);
+    const file = join(this.dir, name);
+    await this.conn.run(copyDaySql(p.alias, file + '.tmp'));
+    await rename(file + '.tmp', file);
+    await this.conn.run(`DETACH ${p.alias}`);
+    await removeStaging(p.file);
+    const [start] = DAYS.bounds(day);
+    return {
+      file: name,
+      day: new Date(Number(start / 1_000_000n)).toISOString().slice(0, 10),
+      spans: Number(p.meta.spans),
+      minStart: String(p.meta.minStart ?? 0n),
+      maxStart: String(p.meta.maxStart ?? 0n),
+      tenants: Object.fromEntries(this.tenantSpans.get(day)!),
+      bytes: (await stat(file)).size,
+      sha256: await sha256(file),
+    };
+  }
+
+  /** Closes DuckDB and removes staging files left (an archive abandoned half way). */
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+    for (const p of this.days.values()) await removeStaging(p.file);
+  }
+}
+
+async function removeStaging(file: string): Promise<void> {
+  await rm(file, { force: true });
+  await rm(file + '.wal', { force: true });
+}
+
+function sha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (c) => h.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
+}

@@ -1,0 +1,101 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Span, TraceId, UnixNanos } from '@clew/model';
+import { serviceName } from '@clew/model';
+import { makeTrace } from '@clew/model/testing';
+import { fullSpan } from '../conformance/full-span.js';
+import { at, byStartThenId, searchFixture, ID } from '../conformance/fixtures.js';
+import { openDuckDBStore } from '../duckdb/duckdb-store.js';
+import { scanSpans } from '../scan-spans.js';
+import { RangeArchiveWriter } from './range-archive-writer.js';
+import { readManifest } from './range-archive-manifest.js';
+
+const DAY = 86_400_000_000_000n;
+const FULL = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0' as TraceId;
+const ACME = 'acacacacacacacacacacacacacacacac' as TraceId;
+
+describe('range archive (Parquet, read through a DuckDB store)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clew-range-archive-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** searchFixture (day 0), a full span and an acme trace (the next day), archived from a live store. */
+  async function archiveFixture(): Promise<{ spans: Span[]; acme: Span[] }> {
+    const live = await openDuckDBStore({ dir: join(dir, 'live'), checkpointIntervalMs: 0 });
+    const spans = [...searchFixture(), fullSpan(FULL)];
+    const acme = makeTrace((at(0) + DAY) as UnixNanos, { service: 'acme-api', name: 'GET /acme', at: 0, ms: 5, children: [{ service: 'acme-db', name: 'SELECT', at: 1, ms: 2 }] })
+      .map((s) => ({ ...s, traceId: ACME }));
+    await live.append(spans);
+    await live.append(acme, undefined, [{ tenant: 'acme', spans: acme.length }]);
+    const w = await RangeArchiveWriter.create(join(dir, 'archive'));
+    const window = { start: 0n as UnixNanos, end: (at(0) + 3n * DAY) as UnixNanos };
+    for (const tenant of ['default', 'acme']) {
+      for await (const batch of scanSpans(live.forTenant(tenant), window)) await w.add(batch, tenant);
+    }
+    await w.finish(window);
+    await live.close();
+    return { spans, acme };
+  }
+
+  it('gives back every span exactly, by id and by search, for its own tenant only', async () => {
+    const { spans, acme } = await archiveFixture();
+    const store = await openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: [join(dir, 'archive')] });
+    try {
+      for (const id of [ID.A, ID.B, ID.C, ID.D, FULL]) {
+        expect(await store.getTrace(id), id).toEqual(spans.filter((s) => s.traceId === id).sort(byStartThenId));
+      }
+      expect(await store.forTenant('acme').getTrace(ACME)).toEqual([...acme].sort(byStartThenId));
+      expect(await store.getTrace(ACME)).toEqual([]);
+      expect(await store.forTenant('acme').getTrace(ID.A)).toEqual([]);
+      const found = await store.findTraces({ service: 'cart', attributes: [['user.id', 'u1']], limit: 10 });
+      expect(found.traces.map((t) => t.traceId)).toEqual([ID.A]);
+      expect((await store.findTraces({ limit: 10 })).total).toBe(5);
+      expect(await store.services()).toEqual([...new Set(spans.map((s) => serviceName(s.resource)))].sort());
+      expect(await store.forTenant('acme').services()).toEqual(['acme-api', 'acme-db']);
+      expect((await store.summarizeTraces([ID.A])).get(ID.A)?.spanCount).toBe(3);
+      // Exports of a window read live spans only.
+      const scanned: Span[] = [];
+      for await (const b of scanSpans(store, { start: 0n as UnixNanos, end: (at(0) + 3n * DAY) as UnixNanos })) scanned.push(...b);
+      expect(scanned).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes one Parquet file per UTC day and a manifest that DuckDB and a reader of the manifest agree with', async () => {
+    const { spans, acme } = await archiveFixture();
+    const out = join(dir, 'archive');
+    const m = await readManifest(out);
+    expect(m.files.map((f) => [f.day, f.spans, f.tenants])).toEqual([
+      ['2025-11-24', spans.length, { default: spans.length }],
+      ['2025-11-25', acme.length, { acme: acme.length }],
+    ]);
+    expect(m.tenants).toEqual(['acme', 'default']);
+    expect((await readdir(out)).sort()).toEqual(['manifest.json', ...m.files.map((f) => f.file)]);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const rows = (await c.runAndReadAll(`SELECT service, count(*)::INTEGER FROM '${out}/*.parquet' GROUP BY 1 ORDER BY 1`)).getRows();
+      const services = new Map<string, number>();
+      for (const s of [...spans, ...acme]) services.set(serviceName(s.resource), (services.get(serviceName(s.resource)) ?? 0) + 1);
+      expect(rows).toEqual([...services].sort(([a], [b]) => (a < b ? -1 : 1)));
+      const a = (await c.runAndReadAll(
+        `SELECT trace_id, span_id, name, attributes['user.id'], epoch_ns(start_time)::VARCHAR, tenant FROM '${out}/*.parquet' WHERE attributes['user.id'] = 'u1'`,
+      )).getRows();
+      const span = spans.find((s) => s.attributes.some((kv) => kv.key === 'user.id'))!;
+      expect(a).toEqual([[span.traceId, span.spanId, span.name, 'u1', String(span.startTimeUnixNano), 'default']]);
+      const ev = (await c.runAndReadAll(`SELECT events[1].name, events[1].attributes['cache.key'] FROM '${out}/*.parquet' WHERE len(events) > 0 AND trace_id = '${ID.C}'`)).getRows();
+      expect(ev).toEqual([[spans.find((s) => s.traceId === ID.C && s.events.length > 0)!.events[0]!.name, 'k1']]);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+});
