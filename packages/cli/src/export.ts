@@ -77,7 +77,8 @@ async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, ou
   }
 }
 
-function selection(req: ExportRequest): ExportSelection {
+/** What a request selects: a window's spans, or the whole traces of a service or a TraceQL query in it. */
+export function selection(req: Pick<ExportRequest, 'start' | 'end' | 'service' | 'query'>): ExportSelection {
   const window = { start: req.start, end: req.end };
   if (req.service !== undefined) return { kind: 'service', window, service: req.service };
   if (req.query !== undefined) {

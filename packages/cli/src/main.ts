@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { archiveCommand } from './archive-range.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -51,6 +52,7 @@ program
   .option('--clickhouse-shards <urls>', 'with --clickhouse-cluster: the HTTP URL of each shard, comma-separated')
   .option('--tls-cert <file>', 'PEM certificate for TLS on every TCP listener, re-read when it changes (with --tls-key)')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
+  .option('--archive-dir <dir>', 'attach a range archive (clew archive --out) read-only; repeatable', (v: string, prev: string[] = []) => [...prev, v])
   .option('--serve-source-maps', "serve the web UI's source maps (/assets/*.map), refused by default")
   .addOption(
     new Option('--log-level <level>', 'log level (default info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -62,5 +64,6 @@ program.addCommand(healthCommand());
 program.addCommand(tokenCommand());
 program.addCommand(exportCommand());
 program.addCommand(importCommand());
+program.addCommand(archiveCommand());
 
 await program.parseAsync(process.argv);

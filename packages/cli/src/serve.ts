@@ -28,6 +28,7 @@ export interface ServeFlags {
   clickhouseDatabase?: string;
   clickhouseCluster?: string;
   clickhouseShards?: string;
+  archiveDir?: string[];
 }
 
 function configFromFlags(f: ServeFlags): ClewConfigInput {
@@ -56,6 +57,7 @@ function configFromFlags(f: ServeFlags): ClewConfigInput {
       }),
     },
     ui: { serveSourceMaps: f.serveSourceMaps },
+    ...(f.archiveDir !== undefined && { archive: { dirs: f.archiveDir } }),
     log: { level: f.logLevel as 'info' | undefined },
     // Only when a flag is given (an empty tls object would ask for TLS with no files); half a pair is left for the
     // schema to refuse by name, hence the cast.

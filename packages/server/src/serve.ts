@@ -128,7 +128,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const store: Store =
         config.storage.backend === 'clickhouse' && ch
           ? await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() })
-          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
+          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit, rangeArchives: config.archive.dirs });
       return value(store, () => store.close());
     },
   },

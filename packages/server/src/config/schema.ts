@@ -233,11 +233,20 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .prefault({}),
+    /** Range archives (`clew archive --out DIR`) attached read-only: their spans are read beside the live ones. */
+    archive: z
+      .object({ dirs: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .refine((c) => c.role === 'all' || c.storage.backend !== 'duckdb', {
     message: 'a collector or query role needs a store other processes share: storage.backend clickhouse (--storage clickhouse --clickhouse-url …)',
     path: ['role'],
+  })
+  .refine((c) => c.archive.dirs.length === 0 || c.storage.backend === 'duckdb', {
+    message: 'archive.dirs (--archive-dir) are read through the embedded store: storage.backend duckdb',
+    path: ['archive', 'dirs'],
   });
 
 export type ClewConfig = z.infer<typeof configSchema>;

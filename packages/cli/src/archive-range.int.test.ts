@@ -1,0 +1,150 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { getJson, startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
+import { shiftedClock } from '@clew/testing/shifted-clock';
+import { exportWith, recordSpans } from './testing/otel.js';
+
+const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
+const NATIVE = '/api/clew/v1';
+const DAY_MS = 86_400_000;
+
+/*
+ * checkout  POST /checkout  |==========|  SERVER
+ * checkout  charge card        |====|     CLIENT, ERROR "declined", card.brand=visa, an event
+ */
+function checkoutTrace(): ReturnType<typeof recordSpans> {
+  return recordSpans('checkout', (tracer) =>
+    tracer.startActiveSpan('POST /checkout', { kind: SpanKind.SERVER }, (root) => {
+      // No context manager is registered: the parent is passed by hand.
+      const parent = trace.setSpan(context.active(), root);
+      const charge = tracer.startSpan('charge card', { kind: SpanKind.CLIENT, attributes: { 'card.brand': 'visa', 'card.last4': 4242 } }, parent);
+      charge.addEvent('retry', { attempt: 2 });
+      charge.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
+      charge.end();
+      root.end();
+    }),
+  );
+}
+
+/** Runs the built `clew` with `args`; resolves with its exit code and output. */
+function clewCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A trace by id through Jaeger v1 and api_v3, Tempo v1 and v2, Clew's own; and searches for checkout. */
+async function readEverywhere(clew: ClewProcess, traceId: string, startMs: number) {
+  const window = `start=${startMs - 60_000}&end=${startMs + 60_000}`;
+  const [jaeger, v3, tempo, tempoV2, native, outline, search, jaegerSearch] = await Promise.all([
+    getJson(`${clew.query}/api/traces/${traceId}`),
+    getJson(`${clew.query}/api/v3/traces/${traceId}`),
+    getJson(`${clew.tempo}/api/traces/${traceId}`),
+    getJson(`${clew.tempo}/api/v2/traces/${traceId}`),
+    getJson(`${clew.query}${NATIVE}/traces/${traceId}`),
+    getJson(`${clew.query}${NATIVE}/traces/${traceId}/outline`),
+    getJson(`${clew.query}${NATIVE}/search?service=checkout&attr=card.brand%3Dvisa&${window}&limit=20`),
+    getJson(`${clew.query}/api/traces?service=checkout&start=${(startMs - 60_000) * 1000}&end=${(startMs + 60_000) * 1000}&limit=20`),
+  ]);
+  return { jaeger, v3, tempo, tempoV2, native, outline, search, jaegerSearch };
+}
+
+async function waitForLog(clew: ClewProcess, msg: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!clew.logs.some((l) => l.msg === msg)) {
+    if (Date.now() > deadline) throw new Error(`clew did not log "${msg}": ${JSON.stringify(clew.logs.slice(-5))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('clew archive a range, then clew serve --archive-dir after retention dropped it', () => {
+  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
+  let clew: ClewProcess | undefined;
+  let traceId: string;
+  let startMs: number;
+  let before: Awaited<ReturnType<typeof readEverywhere>>;
+  const archiveDir = () => join(tmp.dir, 'range-archive');
+  const urlArchiveDir = () => join(tmp.dir, 'range-archive-url');
+
+  beforeAll(async () => {
+    tmp = await tempDataDir();
+    clew = await startClewProcess(join(tmp.dir, 'data'));
+    const spans = [...checkoutTrace(), ...checkoutTrace()];
+    traceId = spans[0]!.spanContext().traceId;
+    startMs = spans[0]!.startTime[0] * 1000;
+    const exporter = new OTLPTraceExporter({ url: clew.otlpHttp });
+    expect((await exportWith(exporter, spans)).code).toBe(0);
+    await exporter.shutdown();
+    for (const id of new Set(spans.map((s) => s.spanContext().traceId))) await waitForTrace(clew.query, id, 2);
+    before = await readEverywhere(clew, traceId, startMs);
+  });
+
+  afterAll(async () => {
+    await clew?.stop();
+    await tmp?.cleanup();
+  });
+
+  it('archives through a running Clew (--url), as its token\'s tenant', async () => {
+    const r = await clewCli(['archive', '--url', clew!.query, '--from', '-1h', '--to', 'now', '--out', urlArchiveDir()]);
+    expect(r.stderr).toContain('archived 4 spans in 1 day file(s)');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(await readFile(join(urlArchiveDir(), 'manifest.json'), 'utf8'));
+    expect(m).toMatchObject({ format: 'clew-range-archive', version: 1, spans: 4, tenants: ['default'] });
+  });
+
+  it('archives from the data directory (-d), a Parquet file per day with a manifest, refusing a directory that holds one', async () => {
+    expect(await clew!.stop()).toBe(0);
+    const dataDir = join(tmp.dir, 'data');
+    const r = await clewCli(['archive', '-d', dataDir, '--from', '-1h', '--to', 'now', '--out', archiveDir()]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(await readFile(join(archiveDir(), 'manifest.json'), 'utf8'));
+    expect(m.files).toHaveLength(1);
+    expect(m.files[0]).toMatchObject({ spans: 4, tenants: { default: 4 }, day: new Date(startMs).toISOString().slice(0, 10) });
+    expect(m.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.stdout).toContain(`${m.files[0].file}: 4 spans`);
+    const again = await clewCli(['archive', '-d', dataDir, '--from', '-1h', '--to', 'now', '--out', archiveDir()]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already holds an archive');
+  });
+
+  it('DuckDB reads the files with a plain SELECT', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const rows = (await c.runAndReadAll(`SELECT service, name, count(*)::INTEGER FROM '${archiveDir()}/*.parquet' GROUP BY ALL ORDER BY 2`)).getRows();
+      expect(rows).toEqual([['checkout', 'POST /checkout', 2], ['checkout', 'charge card', 2]]);
+      const charge = (await c.runAndReadAll(
+        `SELECT attributes['card.brand'], attributes['card.last4'], status_code, status_message, events[1].name, events[1].attributes['attempt'], resource['service.name']
+         FROM '${archiveDir()}/*.parquet' WHERE trace_id = '${traceId}' AND name = 'charge card'`,
+      )).getRows();
+      expect(charge).toEqual([['visa', '4242', 2, 'declined', 'retry', '2', 'checkout']]);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  it('answers by id and in searches from the archive, as before, once retention dropped the day', async () => {
+    // Eight days later: the default retention (7d) drops the day the spans arrived on as Clew starts.
+    clew = await startClewProcess(join(tmp.dir, 'data'), ['--archive-dir', archiveDir()], shiftedClock(8 * DAY_MS));
+    await waitForLog(clew, 'retention dropped old partitions');
+    const after = await readEverywhere(clew, traceId, startMs);
+    for (const [api, res] of Object.entries(before)) expect(res.status, api).toBe(200);
+    expect(after).toEqual(before);
+    expect(after.jaeger.body.data[0].spans).toHaveLength(2);
+    expect(after.search.body.total).toBe(2);
+    expect(after.jaegerSearch.body.data).toHaveLength(2);
+  });
+});

@@ -1,0 +1,172 @@
+import type { Span, Tenant, UnixNanos } from '@clew/model';
+import { DEFAULT_TENANT, nowNanos } from '@clew/model';
+import { decodeOtlpProto } from '@clew/codecs';
+import { EXPORT_ROUTE, selectSpans } from '@clew/server';
+import type { RangeArchiveManifest } from '@clew/storage';
+import { RangeArchiveWriter } from '@clew/storage';
+import { Command } from 'commander';
+import { openDataDirStore } from './data-dir-store.js';
+import { parseTime } from './export-time.js';
+import { selection } from './export.js';
+import { Progress } from './progress.js';
+import { tenantArg } from './token.js';
+
+/** Spans handed to the archive writer at once: each hand-over is one staging transaction. */
+const BATCH_SPANS = 50_000;
+
+export interface ArchiveRangeRequest {
+  readonly start: UnixNanos;
+  readonly end: UnixNanos;
+  readonly service?: string | undefined;
+  readonly out: string;
+}
+
+export interface ArchiveRangeSource {
+  readonly url?: string | undefined;
+  readonly token?: string | undefined;
+  readonly tenant?: string | undefined;
+  readonly dataDir?: string | undefined;
+}
+
+/** Writes the selected spans as a range archive in `req.out` (see RangeArchiveWriter); resolves to its manifest. */
+export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
+  const writer = await RangeArchiveWriter.create(req.out);
+  try {
+    const { tenant, batches } = source.dataDir !== undefined ? await fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req) : await fromUrl(source, req);
+    let spans = 0;
+    let pending: Span[] = [];
+    for await (const batch of batches) {
+      pending = pending.length === 0 ? batch : pending.concat(batch);
+      if (pending.length < BATCH_SPANS) continue;
+      await writer.add(pending, tenant);
+      spans += pending.length;
+      pending = [];
+      progress?.update({ spans, bytesDone: 0, bytesTotal: 0 });
+    }
+    if (pending.length > 0) await writer.add(pending, tenant);
+    return await writer.finish({ start: req.start, end: req.end, service: req.service });
+  } catch (e) {
+    await writer.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+interface SpanSource {
+  readonly tenant: Tenant;
+  readonly batches: AsyncIterable<Span[]>;
+}
+
+async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest): Promise<SpanSource> {
+  const store = await openDataDirStore(dir);
+  const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
+  async function* batches(): AsyncIterable<Span[]> {
+    try {
+      yield* selectSpans(reader, selection({ start: req.start, end: req.end, service: req.service }));
+    } finally {
+      await store.close();
+    }
+  }
+  return { tenant, batches: batches() };
+}
+
+/**
+ * A running Clew's export route, as length-delimited OTLP protobuf; the spans are archived as the tenant the session
+ * route names for the token (so that an archive never files one tenant's spans under another).
+ */
+async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Promise<SpanSource> {
+  const base = source.url!.replace(/\/+$/, '');
+  const headers = {
+    ...(source.token !== undefined && { authorization: `Bearer ${source.token}` }),
+    ...(source.tenant !== undefined && { 'x-scope-orgid': source.tenant }),
+  };
+  const session = await fetch(`${base}/api/clew/v1/session`, { headers });
+  if (!session.ok) throw new Error(`${base}/api/clew/v1/session answered ${session.status}: ${(await session.text()).slice(0, 500)}`);
+  const tenant = ((await session.json()) as { tenant: string }).tenant as Tenant;
+  const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: 'protobuf' });
+  if (req.service !== undefined) params.set('service', req.service);
+  const url = `${base}${EXPORT_ROUTE}?${params}`;
+  const res = await fetch(url, { headers });
+  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  return { tenant, batches: protoRequests(res.body as AsyncIterable<Uint8Array>, url) };
+}
+
+/** The spans of each length-delimited request of a stream; a body cut short or a request that does not decode throws. */
+async function* protoRequests(body: AsyncIterable<Uint8Array>, url: string): AsyncIterable<Span[]> {
+  let rest = Buffer.alloc(0);
+  for await (const chunk of body) {
+    let buf = rest.length === 0 ? Buffer.from(chunk) : Buffer.concat([rest, chunk]);
+    while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
+      const end = 4 + buf.readUInt32BE(0);
+      const decoded = decodeOtlpProto(buf.subarray(4, end));
+      if (decoded.rejected > 0) throw new Error(`${url}: ${decoded.rejectMessage}`);
+      yield decoded.spans;
+      buf = buf.subarray(end);
+    }
+    rest = buf;
+  }
+  if (rest.length > 0) throw new Error(`${url}: the answer ended in the middle of a request (${rest.length} bytes left)`);
+}
+
+interface ArchiveFlags {
+  url?: string;
+  dataDir?: string;
+  token?: string;
+  tenant?: string;
+  from: string;
+  to: string;
+  service?: string;
+  out: string;
+}
+
+/** `clew archive (--url URL | -d DIR) --from … --to … [--service S] --out DIR`. */
+export function archiveCommand(): Command {
+  return new Command('archive')
+    .description("archive a time range's spans as Parquet files, one per UTC day, with a manifest; `clew serve --archive-dir DIR` reads them back")
+    .requiredOption('--out <dir>', 'the archive directory (created; it must not hold an archive already)')
+    .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686")
+    .option('-d, --data-dir <dir>', "a Clew's data directory, read directly (no Clew may be running on it)")
+    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN)')
+    .option('--tenant <name>', 'the tenant to archive: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
+    .option('--from <time>', 'start of the range, included: RFC 3339, a date, or before now (-24h)', '-24h')
+    .option('--to <time>', 'end of the range, excluded: RFC 3339, a date, now, or before now (-1h)', 'now')
+    .option('--service <name>', 'only the traces with a span of this service in the range (whole traces)')
+    .action(async (flags: ArchiveFlags) => {
+      process.exitCode = await runArchive(flags);
+    });
+}
+
+async function runArchive(flags: ArchiveFlags): Promise<number> {
+  if ((flags.url === undefined) === (flags.dataDir === undefined)) {
+    process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
+    return 2;
+  }
+  const now = nowNanos();
+  let start: UnixNanos;
+  let end: UnixNanos;
+  try {
+    start = parseTime(flags.from, now);
+    end = parseTime(flags.to, now);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const progress = new Progress(`archive ${flags.out}`);
+  const started = Date.now();
+  try {
+    const m = await archiveRange(
+      { url: flags.url, dataDir: flags.dataDir, token: flags.token ?? process.env.CLEW_TOKEN, tenant: flags.tenant },
+      { start, end, service: flags.service, out: flags.out },
+      progress,
+    );
+    progress.done({ spans: m.spans, bytesDone: 0, bytesTotal: 0 });
+    for (const f of m.files) {
+      process.stdout.write(`${f.file}: ${f.spans.toLocaleString('en-US')} spans, ${f.bytes.toLocaleString('en-US')} bytes (${(f.bytes / f.spans).toFixed(1)} B/span)\n`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write(`archived ${m.spans.toLocaleString('en-US')} spans in ${m.files.length} day file(s) in ${seconds.toFixed(1)} s to ${flags.out}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`archive failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
