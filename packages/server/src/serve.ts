@@ -123,12 +123,15 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
   // The span store: DuckDB files under the data directory, or a ClickHouse database the processes share.
   store: {
     deps: [],
-    async start({ config, dataDir }) {
+    async start({ config, dataDir, log }) {
       const ch = config.storage.clickhouse;
       const store: Store =
         config.storage.backend === 'clickhouse' && ch
-          ? await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() })
-          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit, rangeArchives: config.archive.dirs });
+          ? await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() }).then((s) => {
+              log.info({ clickhouse: s.serverFeatures }, 'ClickHouse store open (codecs: applied on 20.1 and later, unavailable before)');
+              return s;
+            })
+          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
       return value(store, () => store.close());
     },
   },

@@ -23,6 +23,7 @@ import type { StoredResource } from './resources.js';
 import { BatchResources, ResourceCache, resourceRows } from './resources.js';
 import { appendPart, appendRow, BatchScopes, INSERT_COLUMNS, ROW_BYTES } from './span-rows.js';
 import { checkDatabase, checkTenant, dayOf } from './sql.js';
+import type { ServerFeatures } from './server-features.js';
 import type { Select } from './tenant-reader.js';
 import { ClickHouseTenantReader } from './tenant-reader.js';
 
@@ -51,6 +52,8 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
   private readonly resources: ResourceCache;
   /** Spans an append that failed elsewhere did write to their shard: the retry of that batch skips them. */
   private partial = new WeakSet<Span>();
+  /** The server's version and what the store made of it (set when opened; the first shard's on a cluster). */
+  serverFeatures: ServerFeatures | undefined;
 
   constructor(
     /** Reads (through the Distributed tables on a cluster). */
@@ -310,19 +313,21 @@ export async function openClickHouseStore(opts: ClickHouseStoreOptions): Promise
   try {
     let layout: ClusterLayout;
     let shards: ShardWriter[];
+    let features: ServerFeatures;
     if (cluster === undefined) {
       layout = { name: '', shards: [{ url: opts.url, num: 1, weight: 1 }], slots: [0] };
-      await migrate(client, db);
+      features = await migrate(client, db);
       shards = [new ShardWriter(client, target(opts.url), db, SINGLE_TABLES, source)];
     } else {
       layout = await resolveCluster(cluster, opts.url, connect, opts.shards!);
       const clients = layout.shards.map((shard) => connect(shard.url));
       opened.push(...clients);
       // Each shard is its own server: migrated at once.
-      await Promise.all(clients.map((c) => migrate(c, db, cluster)));
+      features = (await Promise.all(clients.map((c) => migrate(c, db, cluster))))[0]!;
       shards = layout.shards.map((shard, k) => new ShardWriter(clients[k]!, target(shard.url), db, LOCAL_TABLES, source));
     }
     const store = new ClickHouseStore(client, db, source, opts.now ?? nowNanos, shards, layout);
+    store.serverFeatures = features;
     await store.load();
     return store;
   } catch (err) {

@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Tables } from './cluster.js';
 import { LOCAL_TABLES, SINGLE_TABLES, TRACE_SHARDING_KEY } from './cluster.js';
+import type { ServerFeatures } from './server-features.js';
+import { applyServerFeatures } from './server-features.js';
 import { str } from './sql.js';
 
 /*
@@ -99,7 +101,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * of a cluster (`cluster` named: local tables, then the Distributed tables over them). Refuses a database laid out
  * for the other kind (a single server's tables where a cluster's are expected, or the reverse).
  */
-export async function migrate(client: ClickHouseClient, db: string, cluster?: string): Promise<void> {
+export async function migrate(client: ClickHouseClient, db: string, cluster?: string): Promise<ServerFeatures> {
   const t = cluster === undefined ? SINGLE_TABLES : LOCAL_TABLES;
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
   await client.command({ query: `CREATE TABLE IF NOT EXISTS ${db}.schema_version (version UInt32) ENGINE = MergeTree ORDER BY version` });
@@ -135,6 +137,8 @@ export async function migrate(client: ClickHouseClient, db: string, cluster?: st
       });
     }
   }
+  // What a newer server allows on top (codecs), applied to the tables that hold the data.
+  return applyServerFeatures(client, db, t);
 }
 
 /** Whether the database's `spans` is what this store expects: a MergeTree on one server, a Distributed table on a cluster. */
