@@ -186,20 +186,24 @@ const AUTH_YAML = `auth:
   tokens:
     - { hash: sha256:${createHash('sha256').update(BENCH_TOKEN).digest('hex')}, tenant: bench, scope: write }
 `;
-const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail,auth').split(',');
-const plain = runs.includes('plain') ? await run('plain (span metrics and the service graph on, the default)', undefined) : undefined;
-const noMetrics = runs.includes('no-metrics') ? await run('span metrics and the service graph off', NO_METRICS_YAML) : undefined;
-const chain = runs.includes('processors') ? await run('processors: limits, redact (3 patterns), enrich, head sampling 1.0', PROCESSORS_YAML) : undefined;
-const authRun = runs.includes('auth') ? await run('auth on: a write token of tenant "bench" on every request', AUTH_YAML, false, { authorization: `Bearer ${BENCH_TOKEN}` }) : undefined;
-const tailRun = runs.includes('tail') ? await run('tail sampling: error, latency > 1s, baseline 100 traces/s; decision wait 2 s', TAIL_YAML, true) : undefined;
-if (plain && noMetrics) {
-  console.log(`\nspan metrics on / off: ${(plain.perCpu / noMetrics.perCpu).toFixed(2)} per server CPU-second, ${(plain.wall / noMetrics.wall).toFixed(2)} wall   target ≥ 0.90`);
+// A failed run must not leave the private clickhouse-server running.
+try {
+  const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail,auth').split(',');
+  const plain = runs.includes('plain') ? await run('plain (span metrics and the service graph on, the default)', undefined) : undefined;
+  const noMetrics = runs.includes('no-metrics') ? await run('span metrics and the service graph off', NO_METRICS_YAML) : undefined;
+  const chain = runs.includes('processors') ? await run('processors: limits, redact (3 patterns), enrich, head sampling 1.0', PROCESSORS_YAML) : undefined;
+  const authRun = runs.includes('auth') ? await run('auth on: a write token of tenant "bench" on every request', AUTH_YAML, false, { authorization: `Bearer ${BENCH_TOKEN}` }) : undefined;
+  const tailRun = runs.includes('tail') ? await run('tail sampling: error, latency > 1s, baseline 100 traces/s; decision wait 2 s', TAIL_YAML, true) : undefined;
+  if (plain && noMetrics) {
+    console.log(`\nspan metrics on / off: ${(plain.perCpu / noMetrics.perCpu).toFixed(2)} per server CPU-second, ${(plain.wall / noMetrics.wall).toFixed(2)} wall   target ≥ 0.90`);
+  }
+  if (plain && chain) {
+    console.log(`\nprocessor chain / plain: ${(chain.perCpu / plain.perCpu).toFixed(2)} per server CPU-second, ${(chain.wall / plain.wall).toFixed(2)} wall   target ≥ 0.85`);
+  }
+  if (plain && authRun) {
+    console.log(`\nauth on / off: ${(authRun.perCpu / plain.perCpu).toFixed(3)} per server CPU-second, ${(authRun.wall / plain.wall).toFixed(3)} wall   target ≥ 0.97`);
+  }
+  if (plain && tailRun) console.log(`tail sampling / plain: ${(tailRun.perCpu / plain.perCpu).toFixed(2)} per server CPU-second   target ≥ 0.85`);
+} finally {
+  await clickhouse?.stop();
 }
-if (plain && chain) {
-  console.log(`\nprocessor chain / plain: ${(chain.perCpu / plain.perCpu).toFixed(2)} per server CPU-second, ${(chain.wall / plain.wall).toFixed(2)} wall   target ≥ 0.85`);
-}
-if (plain && authRun) {
-  console.log(`\nauth on / off: ${(authRun.perCpu / plain.perCpu).toFixed(3)} per server CPU-second, ${(authRun.wall / plain.wall).toFixed(3)} wall   target ≥ 0.97`);
-}
-if (plain && tailRun) console.log(`tail sampling / plain: ${(tailRun.perCpu / plain.perCpu).toFixed(2)} per server CPU-second   target ≥ 0.85`);
-await clickhouse?.stop();
