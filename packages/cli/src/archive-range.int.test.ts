@@ -45,10 +45,12 @@ function clewCli(args: string[], env: Record<string, string> = {}): Promise<{ co
   });
 }
 
-/** A trace by id through Jaeger v1 and api_v3, Tempo v1 and v2, Clew's own; and searches for checkout. */
+/** A trace by id through Jaeger v1 and api_v3, Tempo v1 and v2, Clew's own; searches for checkout (native, Jaeger, TraceQL). */
 async function readEverywhere(clew: ClewProcess, traceId: string, startMs: number) {
   const window = `start=${startMs - 60_000}&end=${startMs + 60_000}`;
-  const [jaeger, v3, tempo, tempoV2, native, outline, search, jaegerSearch] = await Promise.all([
+  const traceql = encodeURIComponent('{ resource.service.name = "checkout" && span.card.brand = "visa" }');
+  const seconds = `start=${Math.floor(startMs / 1000) - 60}&end=${Math.ceil(startMs / 1000) + 60}`;
+  const [jaeger, v3, tempo, tempoV2, native, outline, search, jaegerSearch, tempoSearch] = await Promise.all([
     getJson(`${clew.query}/api/traces/${traceId}`),
     getJson(`${clew.query}/api/v3/traces/${traceId}`),
     getJson(`${clew.tempo}/api/traces/${traceId}`),
@@ -57,8 +59,9 @@ async function readEverywhere(clew: ClewProcess, traceId: string, startMs: numbe
     getJson(`${clew.query}${NATIVE}/traces/${traceId}/outline`),
     getJson(`${clew.query}${NATIVE}/search?service=checkout&attr=card.brand%3Dvisa&${window}&limit=20`),
     getJson(`${clew.query}/api/traces?service=checkout&start=${(startMs - 60_000) * 1000}&end=${(startMs + 60_000) * 1000}&limit=20`),
+    getJson(`${clew.tempo}/api/search?q=${traceql}&${seconds}&limit=20`),
   ]);
-  return { jaeger, v3, tempo, tempoV2, native, outline, search, jaegerSearch };
+  return { jaeger, v3, tempo, tempoV2, native, outline, search, jaegerSearch, tempoSearch };
 }
 
 async function waitForLog(clew: ClewProcess, msg: string, timeoutMs = 15_000): Promise<void> {
@@ -146,5 +149,6 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(after.jaeger.body.data[0].spans).toHaveLength(2);
     expect(after.search.body.total).toBe(2);
     expect(after.jaegerSearch.body.data).toHaveLength(2);
+    expect(after.tempoSearch.body.traces).toHaveLength(2);
   });
 });

@@ -12,6 +12,12 @@ export const utinyint = (n: number): string => `${n & 0xff}::UTINYINT`;
 
 export const traceIdToBigInt = (hex: string): bigint => BigInt('0x' + hex);
 export const traceIdLiteral = (hex: string): string => `${traceIdToBigInt(hex)}::UHUGEINT`;
+/** A trace id as the lower-case, 32-digit hex text literal a range archive stores; a RangeError for one that is not hex. */
+export function traceIdHexLiteral(hex: string): string {
+  const h = hex.toLowerCase().padStart(32, '0');
+  if (!/^[0-9a-f]{32}$/.test(h)) throw new RangeError(`not a trace id: ${JSON.stringify(hex)}`);
+  return `'${h}'`;
+}
 export const hex32 = (n: bigint): string => n.toString(16).padStart(32, '0');
 export const hex16 = (n: bigint): string => n.toString(16).padStart(16, '0');
 

@@ -20,7 +20,7 @@ import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
 import { readAttributeCounts, readHeatmap } from './span-comparison-read.js';
 import { scanPartitionSpans } from './span-scan.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
-import { checkTenant, hex16, hex32, traceIdLiteral, uint } from './sql.js';
+import { checkTenant, hex16, hex32, traceIdHexLiteral, traceIdLiteral, uint } from './sql.js';
 import { traceWords } from './trace-bloom.js';
 
 /** What a reader needs of the store: its partitions as they are now, and queries on a reader connection. */
@@ -84,14 +84,17 @@ export class TenantReader implements SpanReader {
     window: Partial<TimeWindow> | undefined,
     columns: string,
   ): { sql: string; parts: Partition[] } | null {
-    const words = traceIds.map((id) => [traceIdLiteral(id), ...traceWords(id)] as const);
+    const words = traceIds.map((id) => [traceIdLiteral(id), traceIdHexLiteral(id), ...traceWords(id)] as const);
     const parts: Partition[] = [];
     const selects: string[] = [];
     for (const p of this.source.partitions()) {
       const own = p.tenantCondition(this.tenant);
       if (own === null || (window && !p.overlaps(window.start, window.end))) continue;
+      // A range archive's day (parquet/) is matched on its stored hex text, which its Parquet statistics can prune.
+      const column = p.archived ? 'trace_hex' : 'trace_id';
       const byBlock = new Map<number, string[]>();
-      for (const [literal, lo, hi] of words) {
+      for (const [number, hex, lo, hi] of words) {
+        const literal = p.archived ? hex : number;
         for (const blk of p.candidateBlocks(lo, hi)) {
           const ids = byBlock.get(blk);
           if (ids) ids.push(literal);
@@ -103,7 +106,7 @@ export class TenantReader implements SpanReader {
       for (const [blk, ids] of byBlock) {
         const match = ids.length === 1 ? `= ${ids[0]}` : `IN (${ids.join(', ')})`;
         selects.push(
-          `SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND trace_id ${match} AND ${own}`,
+          `SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND ${column} ${match} AND ${own}`,
         );
       }
     }

@@ -1,0 +1,127 @@
+// Range archive benchmark: `clew archive`'s writer and `clew serve --archive-dir`'s reads, on realistic spans spread
+// over 30 days.
+//
+//   npx tsc -b && node bench/archive-range.js                          # 30 days × 50,000 spans
+//   CLEW_BENCH_DAYS=3 CLEW_BENCH_SPANS_PER_DAY=20000 node bench/archive-range.js   # a quick run
+//
+// Fills a live DuckDB store (not timed), then prints: archiving throughput (the live store's scan, staging and the
+// Parquet COPY, wall and CPU of every thread), Parquet bytes per span against the live store's, the time to attach
+// the archive, and trace-by-id lookups (p50/p99, CPU) and a search in the attached 30-day archive, each next to its
+// target. CLEW_BENCH_KEEP=1 keeps the directories.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDuckDBStore, RangeArchiveWriter, scanSpans } from '@clew/storage';
+import { generateTraces } from './lib/generate.js';
+
+const DAYS = Number(process.env.CLEW_BENCH_DAYS ?? 30);
+const SPANS_PER_DAY = Number(process.env.CLEW_BENCH_SPANS_PER_DAY ?? 50_000);
+const LOOKUPS = Number(process.env.CLEW_BENCH_LOOKUPS ?? 1000);
+const DAY_NS = 86_400_000_000_000n;
+const START = 1_764_000_000_000_000_000n - (1_764_000_000_000_000_000n % DAY_NS);
+
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const row = (what, value, target = '') => console.log(`${what.padEnd(58)} ${String(value).padStart(14)}  ${target}`);
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+
+const dir = await mkdtemp(join(tmpdir(), 'clew-bench-archive-range-'));
+const live = await openDuckDBStore({ dir: join(dir, 'live'), memoryLimit: '2GB', checkpointIntervalMs: 0 });
+
+// Spans per trace of the generator, to space traces so that each day gets SPANS_PER_DAY.
+let perTrace = 0;
+for (const t of generateTraces({ seed: 7, traces: 2000 })) perTrace += t.length;
+perTrace /= 2000;
+const interval = BigInt(Math.round(Number(DAY_NS) / (SPANS_PER_DAY / perTrace)));
+
+const total = DAYS * SPANS_PER_DAY;
+const sample = [];
+let appended = 0;
+let batch = [];
+for (const trace of generateTraces({ seed: 42, startNs: START, traceIntervalNs: interval })) {
+  if (appended + batch.length >= total) break;
+  if (sample.length < LOOKUPS * 4 && Math.random() < 0.02) sample.push(trace[0].traceId);
+  batch.push(...trace);
+  if (batch.length >= 16_384) {
+    await live.append(batch);
+    appended += batch.length;
+    batch = [];
+  }
+}
+if (batch.length > 0) {
+  await live.append(batch);
+  appended += batch.length;
+}
+await live.checkpoint();
+const liveBytes = (await live.stats()).diskBytes;
+console.log(`${fmt(appended)} spans over ${DAYS} days (${fmt(SPANS_PER_DAY)} a day, ${perTrace.toFixed(1)} spans a trace), generated seed 42\n`);
+
+// Archive: the whole window, as `clew archive -d` does (scanSpans, staging, COPY per day).
+const out = join(dir, 'archive');
+let t = performance.now();
+let c = cpuNow();
+const writer = await RangeArchiveWriter.create(out);
+const window = { start: START, end: START + BigInt(DAYS + 1) * DAY_NS };
+let pending = [];
+for await (const spans of scanSpans(live, window)) {
+  pending = pending.length === 0 ? spans : pending.concat(spans);
+  if (pending.length >= 50_000) {
+    await writer.add(pending, 'default');
+    pending = [];
+  }
+}
+if (pending.length > 0) await writer.add(pending, 'default');
+const manifest = await writer.finish(window);
+const archiveMs = performance.now() - t;
+const archiveCpu = (cpuNow() - c) / 1000;
+await live.close();
+const parquetBytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
+row('archived spans', fmt(manifest.spans), `${manifest.files.length} day files`);
+row('archiving throughput (scan + stage + Parquet), wall', `${fmt(manifest.spans / (archiveMs / 1000))} spans/s`, '≥ 100,000 spans/s');
+row('archiving CPU per span (every thread)', `${fmt((archiveCpu * 1000) / manifest.spans, 2)} µs`, `${fmt(archiveMs / 1000, 1)} s wall, ${fmt(archiveCpu / 1000, 1)} s CPU`);
+row('Parquet bytes per span', fmt(parquetBytes / manifest.spans, 1), `≤ the live store's ${fmt(liveBytes / appended, 1)} B/span`);
+
+// Attach and read, as `clew serve --archive-dir` does.
+t = performance.now();
+c = cpuNow();
+const reader = await openDuckDBStore({ dir: join(dir, 'empty'), memoryLimit: '2GB', checkpointIntervalMs: 0, rangeArchives: [out] });
+row('attach the archive (read resources, scopes, trace blooms)', `${fmt(performance.now() - t)} ms`, `${fmt((cpuNow() - c) / 1000)} ms CPU`);
+
+const ids = sample.sort(() => Math.random() - 0.5).slice(0, LOOKUPS);
+for (const id of ids.slice(0, 20)) await reader.getTrace(id); // warm DuckDB's metadata cache
+const times = [];
+let spansRead = 0;
+c = cpuNow();
+for (const id of ids) {
+  const s = performance.now();
+  spansRead += (await reader.getTrace(id)).length;
+  times.push(performance.now() - s);
+}
+const lookupCpu = (cpuNow() - c) / 1000 / ids.length;
+times.sort((a, b) => a - b);
+row(`trace by id in the ${DAYS}-day archive, p50 / p99 (${fmt(ids.length)} ids)`, `${fmt(pct(times, 50), 2)} / ${fmt(pct(times, 99), 2)} ms`, '≤ 50 ms p99');
+row('CPU per lookup (every thread)', `${fmt(lookupCpu, 2)} ms`, `${fmt(spansRead / ids.length, 1)} spans a trace`);
+const unknown = [];
+for (let i = 0; i < 200; i++) {
+  const s = performance.now();
+  await reader.getTrace(i.toString(16).padStart(32, 'e'));
+  unknown.push(performance.now() - s);
+}
+unknown.sort((a, b) => a - b);
+row('unknown trace id, p50 / p99', `${fmt(pct(unknown, 50), 2)} / ${fmt(pct(unknown, 99), 2)} ms`);
+const search = [];
+for (let i = 0; i < 20; i++) {
+  const day = START + BigInt(i % DAYS) * DAY_NS;
+  const s = performance.now();
+  await reader.findTraces({ service: 'frontend', start: day, end: day + 3_600_000_000_000n, limit: 20 });
+  search.push(performance.now() - s);
+}
+search.sort((a, b) => a - b);
+row('search: a service in one hour of one day, p50 / max (20)', `${fmt(pct(search, 50), 1)} / ${fmt(search.at(-1), 1)} ms`);
+await reader.close();
+
+if (process.env.CLEW_BENCH_KEEP) console.log(`kept ${dir}`);
+else await rm(dir, { recursive: true, force: true });
