@@ -1,15 +1,15 @@
 import type { Span, Tenant, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT, nowNanos } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import { decodeOtlpProto } from '@clew/codecs';
 import { EXPORT_ROUTE, selectSpans } from '@clew/server';
 import type { RangeArchiveManifest } from '@clew/storage';
 import { RangeArchiveWriter } from '@clew/storage';
 import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
-import { parseTime } from './export-time.js';
 import { selection } from './export.js';
 import { Progress } from './progress.js';
-import { tenantArg } from './token.js';
+import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
+import type { RangeSourceFlags } from './range-source.js';
 
 /** Spans handed to the archive writer at once: each hand-over is one staging transaction. */
 const BATCH_SPANS = 50_000;
@@ -75,10 +75,7 @@ async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest): P
  */
 async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Promise<SpanSource> {
   const base = source.url!.replace(/\/+$/, '');
-  const headers = {
-    ...(source.token !== undefined && { authorization: `Bearer ${source.token}` }),
-    ...(source.tenant !== undefined && { 'x-scope-orgid': source.tenant }),
-  };
+  const headers = sourceHeaders(source);
   const session = await fetch(`${base}/api/clew/v1/session`, { headers });
   if (!session.ok) throw new Error(`${base}/api/clew/v1/session answered ${session.status}: ${(await session.text()).slice(0, 500)}`);
   const tenant = ((await session.json()) as { tenant: string }).tenant as Tenant;
@@ -107,28 +104,19 @@ async function* protoRequests(body: AsyncIterable<Uint8Array>, url: string): Asy
   if (rest.length > 0) throw new Error(`${url}: the answer ended in the middle of a request (${rest.length} bytes left)`);
 }
 
-interface ArchiveFlags {
-  url?: string;
-  dataDir?: string;
-  token?: string;
-  tenant?: string;
-  from: string;
-  to: string;
+interface ArchiveFlags extends RangeSourceFlags {
   service?: string;
   out: string;
 }
 
 /** `clew archive (--url URL | -d DIR) --from … --to … [--service S] --out DIR`. */
 export function archiveCommand(): Command {
-  return new Command('archive')
-    .description("archive a time range's spans as Parquet files, one per UTC day, with a manifest; `clew serve --archive-dir DIR` reads them back")
+  return rangeSourceOptions(
+    new Command('archive').description(
+      "archive a time range's spans as Parquet files, one per UTC day, with a manifest; `clew serve --archive-dir DIR` reads them back",
+    ),
+  )
     .requiredOption('--out <dir>', 'the archive directory (created; it must not hold an archive already)')
-    .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686")
-    .option('-d, --data-dir <dir>', "a Clew's data directory, read directly (no Clew may be running on it)")
-    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN)')
-    .option('--tenant <name>', 'the tenant to archive: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
-    .option('--from <time>', 'start of the range, included: RFC 3339, a date, or before now (-24h)', '-24h')
-    .option('--to <time>', 'end of the range, excluded: RFC 3339, a date, now, or before now (-1h)', 'now')
     .option('--service <name>', 'only the traces with a span of this service in the range (whole traces)')
     .action(async (flags: ArchiveFlags) => {
       process.exitCode = await runArchive(flags);
@@ -136,20 +124,12 @@ export function archiveCommand(): Command {
 }
 
 async function runArchive(flags: ArchiveFlags): Promise<number> {
-  if ((flags.url === undefined) === (flags.dataDir === undefined)) {
-    process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
+  const range = parseRangeSource(flags);
+  if ('error' in range) {
+    process.stderr.write(`${range.error}\n`);
     return 2;
   }
-  const now = nowNanos();
-  let start: UnixNanos;
-  let end: UnixNanos;
-  try {
-    start = parseTime(flags.from, now);
-    end = parseTime(flags.to, now);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 2;
-  }
+  const { start, end } = range;
   const progress = new Progress(`archive ${flags.out}`);
   const started = Date.now();
   try {

@@ -1,15 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { DEFAULT_TENANT, nowNanos } from '@clew/model';
+import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
 import type { ExportFormat, ExportSelection } from '@clew/server';
 import { encodeExportRequests, EXPORT_ROUTE, parseTraceQL, selectSpans } from '@clew/server';
 import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { SpanCounter } from './export-count.js';
-import { parseTime } from './export-time.js';
 import { Progress } from './progress.js';
-import { tenantArg } from './token.js';
+import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
+import type { RangeSourceFlags } from './range-source.js';
 
 export interface ExportRequest {
   readonly start: UnixNanos;
@@ -37,12 +37,7 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
   if (req.service !== undefined) params.set('service', req.service);
   if (req.query !== undefined) params.set('q', req.query);
   const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
-  const res = await fetch(url, {
-    headers: {
-      ...(source.token !== undefined && { authorization: `Bearer ${source.token}` }),
-      ...(source.tenant !== undefined && { 'x-scope-orgid': source.tenant }),
-    },
-  });
+  const res = await fetch(url, { headers: sourceHeaders(source) });
   if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
   const counter = new SpanCounter(req.format);
   let bytes = 0;
@@ -96,13 +91,7 @@ function write(out: Writable, buf: Buffer): Promise<void> {
   });
 }
 
-interface ExportFlags {
-  url?: string;
-  dataDir?: string;
-  token?: string;
-  tenant?: string;
-  from: string;
-  to: string;
+interface ExportFlags extends RangeSourceFlags {
   service?: string;
   query?: string;
   format: ExportFormat;
@@ -111,14 +100,11 @@ interface ExportFlags {
 
 /** `clew export (--url URL | -d DIR) --from … --to … [--service S | --query Q] [--format json|protobuf] [-o FILE]`. */
 export function exportCommand(): Command {
-  return new Command('export')
-    .description("export a time range's spans (or a service's or a TraceQL query's traces) as OTLP JSON lines or OTLP protobuf, as the OpenTelemetry Collector's file exporter writes them")
-    .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686")
-    .option('-d, --data-dir <dir>', "a Clew's data directory, read directly (no Clew may be running on it)")
-    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN)')
-    .option('--tenant <name>', 'the tenant to read: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
-    .option('--from <time>', 'start of the range, included: RFC 3339, a date, or before now (-24h)', '-24h')
-    .option('--to <time>', 'end of the range, excluded: RFC 3339, a date, now, or before now (-1h)', 'now')
+  return rangeSourceOptions(
+    new Command('export').description(
+      "export a time range's spans (or a service's or a TraceQL query's traces) as OTLP JSON lines or OTLP protobuf, as the OpenTelemetry Collector's file exporter writes them",
+    ),
+  )
     .option('--service <name>', 'only the traces with a span of this service in the range (whole traces)')
     .option('--query <traceql>', 'only the traces with a span in the range matching this TraceQL query (whole traces)')
     .addOption(new Option('--format <format>', 'OTLP JSON lines, or length-delimited OTLP protobuf (4-byte big-endian length before each request)').choices(['json', 'protobuf']).default('json'))
@@ -129,24 +115,16 @@ export function exportCommand(): Command {
 }
 
 async function runExport(flags: ExportFlags): Promise<number> {
-  if ((flags.url === undefined) === (flags.dataDir === undefined)) {
-    process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
+  const range = parseRangeSource(flags);
+  if ('error' in range) {
+    process.stderr.write(`${range.error}\n`);
     return 2;
   }
   if (flags.service !== undefined && flags.query !== undefined) {
     process.stderr.write('give --service or --query, not both (a TraceQL query can name the service: { resource.service.name = "…" })\n');
     return 2;
   }
-  const now = nowNanos();
-  let start: UnixNanos;
-  let end: UnixNanos;
-  try {
-    start = parseTime(flags.from, now);
-    end = parseTime(flags.to, now);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 2;
-  }
+  const { start, end } = range;
   const out = flags.output !== undefined ? createWriteStream(flags.output) : process.stdout;
   const progress = new Progress(`export${flags.output !== undefined ? ` ${flags.output}` : ''}`);
   const started = Date.now();

@@ -6,6 +6,12 @@ export const ARCHIVE_BLOCK_SPANS = 16_384;
 /** Parquet row group size: two per block, so that the block's zone map prunes all but its own. */
 const ROW_GROUP_SPANS = ARCHIVE_BLOCK_SPANS / 2;
 
+/**
+ * zstd level of the files. Measured on 100,000 realistic spans: level 3 (DuckDB's default) 89.8 B/span, 9 63.8 B/span
+ * for a third more COPY time, 15 55.9 B/span for four times as much.
+ */
+const ZSTD_LEVEL = 9;
+
 /*
  * The span body (span-codec writeBody) is: attribute entries, then events (each EVENT delta FIELD name FIELD dropped
  * FIELD entries), then REST and a JSON document. Each entry is ENTRY key KEY_END text TYPE_END type [payload], with
@@ -103,7 +109,7 @@ export function copyDaySql(alias: string, file: string): string {
       JOIN ${alias}.scopes sc ON sc.id = s.scope_id
       LEFT JOIN ${alias}.tenants t ON t.id = s.tenant_id
     ORDER BY s.trace_id, s.start_ns, s.span_id
-  ) TO ${quote(file)} (FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE ${ROW_GROUP_SPANS})`;
+  ) TO ${quote(file)} (FORMAT PARQUET, COMPRESSION ZSTD, COMPRESSION_LEVEL ${ZSTD_LEVEL}, ROW_GROUP_SIZE ${ROW_GROUP_SPANS})`;
 }
 
 /** `schema.spans` over an archive day file, with the columns and types of a store partition's `spans` table. */

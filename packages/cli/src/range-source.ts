@@ -1,0 +1,45 @@
+import type { UnixNanos } from '@clew/model';
+import { nowNanos } from '@clew/model';
+import type { Command } from 'commander';
+import { parseTime } from './export-time.js';
+import { tenantArg } from './token.js';
+
+/** The flags `clew export` and `clew archive` share: where spans are read (a running Clew or a data directory) and the range. */
+export interface RangeSourceFlags {
+  url?: string;
+  dataDir?: string;
+  token?: string;
+  tenant?: string;
+  from: string;
+  to: string;
+}
+
+/** Adds --url, -d, --token, --tenant, --from and --to to `cmd`. */
+export function rangeSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686")
+    .option('-d, --data-dir <dir>', "a Clew's data directory, read directly (no Clew may be running on it)")
+    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN)')
+    .option('--tenant <name>', 'the tenant to read: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
+    .option('--from <time>', 'start of the range, included: RFC 3339, a date, or before now (-24h)', '-24h')
+    .option('--to <time>', 'end of the range, excluded: RFC 3339, a date, now, or before now (-1h)', 'now');
+}
+
+/** The range the flags give, or what is wrong with them (one of --url and -d, and times parseTime reads). */
+export function parseRangeSource(flags: RangeSourceFlags): { start: UnixNanos; end: UnixNanos } | { error: string } {
+  if ((flags.url === undefined) === (flags.dataDir === undefined)) return { error: 'give one of --url (a running Clew) or -d (a data directory)' };
+  const now = nowNanos();
+  try {
+    return { start: parseTime(flags.from, now), end: parseTime(flags.to, now) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** The headers of a request to a running Clew: the token, and the tenant asked for (X-Scope-OrgID). */
+export function sourceHeaders(source: { token?: string | undefined; tenant?: string | undefined }): Record<string, string> {
+  return {
+    ...(source.token !== undefined && { authorization: `Bearer ${source.token}` }),
+    ...(source.tenant !== undefined && { 'x-scope-orgid': source.tenant }),
+  };
+}
