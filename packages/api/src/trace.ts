@@ -91,5 +91,7 @@ export const ApiTraceSchema = z.object({
   spans: z.array(ApiSpanSchema),
   /** Present when the trace is archived: who archived it, when and why (see docs/archive.md). */
   archived: ArchiveMarkSchema.optional(),
+  /** True when spans of the trace were read from an attached range archive (`clew serve --archive-dir`). */
+  rangeArchived: z.literal(true).optional(),
 });
 export type ApiTrace = z.infer<typeof ApiTraceSchema>;

@@ -145,6 +145,10 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     await waitForLog(clew, 'retention dropped old partitions');
     const after = await readEverywhere(clew, traceId, startMs);
     for (const [api, res] of Object.entries(before)) expect(res.status, api).toBe(200);
+    // Clew's own trace says where it was read from; the rest is the same.
+    expect(before.native.body.rangeArchived).toBeUndefined();
+    expect(after.native.body.rangeArchived).toBe(true);
+    delete after.native.body.rangeArchived;
     expect(after).toEqual(before);
     expect(after.jaeger.body.data[0].spans).toHaveLength(2);
     expect(after.search.body.total).toBe(2);

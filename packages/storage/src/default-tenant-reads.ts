@@ -57,6 +57,10 @@ export abstract class DefaultTenantReads implements SpanReader {
     return scanSpans(this.defaultReads(), window);
   }
 
+  rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
+    return this.defaultReads().rangeArchived?.(traceIds) ?? Promise.resolve(new Set());
+  }
+
   services(): Promise<string[]> {
     return this.defaultReads().services();
   }

@@ -217,6 +217,11 @@ export interface SpanReader {
    * its own.
    */
   scanSpans?(window: SpanScanWindow): AsyncIterable<Span[]>;
+  /**
+   * Which of the traces have spans in an attached range archive (read-only days, docs/archive.md#range-archives): what
+   * the APIs mark as archived. Optional: a backend without range archives has none.
+   */
+  rangeArchived?(traceIds: readonly TraceId[]): Promise<Set<TraceId>>;
   /** Service names, sorted. */
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */

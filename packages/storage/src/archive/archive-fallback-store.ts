@@ -134,6 +134,10 @@ class ArchiveFallbackReader implements Required<SpanReader> {
     return this.live.attributeCounts(q);
   }
 
+  rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
+    return this.live.rangeArchived?.(traceIds) ?? Promise.resolve(new Set());
+  }
+
   services(): Promise<string[]> {
     return this.live.services();
   }

@@ -83,13 +83,14 @@ export class TenantReader implements SpanReader {
     traceIds: readonly TraceId[],
     window: Partial<TimeWindow> | undefined,
     columns: string,
+    archivedOnly = false,
   ): { sql: string; parts: Partition[] } | null {
     const words = traceIds.map((id) => [traceIdLiteral(id), traceIdHexLiteral(id), ...traceWords(id)] as const);
     const parts: Partition[] = [];
     const selects: string[] = [];
     for (const p of this.source.partitions()) {
       const own = p.tenantCondition(this.tenant);
-      if (own === null || (window && !p.overlaps(window.start, window.end))) continue;
+      if (own === null || (archivedOnly && !p.archived) || (window && !p.overlaps(window.start, window.end))) continue;
       // A range archive's day (parquet/) is matched on its stored hex text, which its Parquet statistics can prune.
       const column = p.archived ? 'trace_hex' : 'trace_id';
       const byBlock = new Map<number, string[]>();
@@ -186,6 +187,12 @@ export class TenantReader implements SpanReader {
         )
         .join(' UNION ALL ');
     return { sql: selects.join(' UNION ALL '), params, parts, spansOf };
+  }
+
+  async rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
+    const found = this.traceSql(traceIds, undefined, 'trace_hex', true);
+    if (!found) return new Set();
+    return new Set((await this.source.read(`SELECT DISTINCT trace_hex FROM (${found.sql})`)).map((r) => r[0] as TraceId));
   }
 
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {

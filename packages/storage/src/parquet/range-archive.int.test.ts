@@ -60,6 +60,8 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
       expect(await store.services()).toEqual([...new Set(spans.map((s) => serviceName(s.resource)))].sort());
       expect(await store.forTenant('acme').services()).toEqual(['acme-api', 'acme-db']);
       expect((await store.summarizeTraces([ID.A])).get(ID.A)?.spanCount).toBe(3);
+      expect(await store.rangeArchived([ID.A, ACME, '0000000000000000000000000000ffff' as TraceId])).toEqual(new Set([ID.A]));
+      expect(await store.forTenant('acme').rangeArchived?.([ID.A, ACME])).toEqual(new Set([ACME]));
       // Exports of a window read live spans only.
       const scanned: Span[] = [];
       for await (const b of scanSpans(store, { start: 0n as UnixNanos, end: (at(0) + 3n * DAY) as UnixNanos })) scanned.push(...b);

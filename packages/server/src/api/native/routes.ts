@@ -72,8 +72,13 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
 
   app.get(ROUTES.trace, async (request) => {
     const spans = await loadTrace(request);
-    const mark = await archive?.forTenant(request.tenant).mark(spans[0]!.traceId);
-    return { ...toApiTrace(spans), ...(mark && { archived: { archivedAt: mark.archivedAt, archivedBy: mark.archivedBy, note: mark.note } }) };
+    const traceId = spans[0]!.traceId;
+    const [mark, ranged] = await Promise.all([archive?.forTenant(request.tenant).mark(traceId), spansOf(request).rangeArchived?.([traceId])]);
+    return {
+      ...toApiTrace(spans),
+      ...(mark && { archived: { archivedAt: mark.archivedAt, archivedBy: mark.archivedBy, note: mark.note } }),
+      ...(ranged?.has(traceId) && { rangeArchived: true as const }),
+    };
   });
 
   app.get<{ Params: { traceId: string } }>(ROUTES.traceOtlp, async (request, reply) => {
