@@ -52,6 +52,8 @@ export async function readSlo(store: MetricsReader, definition: SloDefinition, n
       ...(definition.operation !== undefined && { operations: [definition.operation] }),
       kinds: [kind],
       groupBy: [],
+      // An availability SLO counts spans and errors only: the store need not read any latency.
+      ...(objective.kind === 'availability' && { quantiles: [] }),
     });
   const results = await Promise.all(plan.reads.map(read));
   // The hourly read's bucket for the skipped hour is replaced by that hour's minutes.
