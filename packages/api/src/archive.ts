@@ -42,8 +42,14 @@ export const ArchivedTraceResponseSchema = z.object({
 });
 export type ArchivedTraceResponse = z.infer<typeof ArchivedTraceResponseSchema>;
 
-/** `GET /api/clew/v1/archive/{traceId}`: whether the trace is archived: its mark, or null. */
-export const ArchiveStatusResponseSchema = ArchivedTraceResponseSchema.extend({ archived: ArchiveMarkSchema.nullable() });
+/**
+ * `GET /api/clew/v1/archive/{traceId}`: whether the trace is archived: its mark, or null; `rangeArchived` when spans of
+ * it are in an attached range archive (`clew serve --archive-dir`, read-only: no mark, nothing to un-archive).
+ */
+export const ArchiveStatusResponseSchema = ArchivedTraceResponseSchema.extend({
+  archived: ArchiveMarkSchema.nullable(),
+  rangeArchived: z.literal(true).optional(),
+});
 export type ArchiveStatusResponse = z.infer<typeof ArchiveStatusResponseSchema>;
 
 /** One archived trace on the Archived page: its mark and, when its spans can be read, its search row. */

@@ -149,6 +149,8 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(before.native.body.rangeArchived).toBeUndefined();
     expect(after.native.body.rangeArchived).toBe(true);
     delete after.native.body.rangeArchived;
+    // The trace page's archive status carries it too (its badge); no mark: a range archive is read-only.
+    expect((await getJson(`${clew.query}${NATIVE}/archive/${traceId}`)).body).toEqual({ traceId, archived: null, rangeArchived: true });
     expect(after).toEqual(before);
     expect(after.jaeger.body.data[0].spans).toHaveLength(2);
     expect(after.search.body.total).toBe(2);

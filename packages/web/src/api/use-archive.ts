@@ -3,12 +3,20 @@ import { ARCHIVE_ROUTES, archivePath } from '@clew/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchJson, sendJson } from './fetch-json.js';
 
+/** The trace's archive status (one request serves the mark and the range archive badge). */
+const archiveStatus = (traceId: string) => ({
+  queryKey: ['archive-mark', traceId],
+  queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<ArchiveStatusResponse>(archivePath(traceId), signal),
+});
+
 /** The trace's archive mark, or null when it is not archived. */
 export function useArchiveMark(traceId: string) {
-  return useQuery({
-    queryKey: ['archive-mark', traceId],
-    queryFn: async ({ signal }) => (await fetchJson<ArchiveStatusResponse>(archivePath(traceId), signal)).archived,
-  });
+  return useQuery({ ...archiveStatus(traceId), select: (r) => r.archived });
+}
+
+/** Whether spans of the trace are in a range archive attached read-only (`clew serve --archive-dir`). */
+export function useRangeArchived(traceId: string) {
+  return useQuery({ ...archiveStatus(traceId), select: (r) => r.rangeArchived === true });
 }
 
 /** Every archived trace of the tenant, most recently archived first. */

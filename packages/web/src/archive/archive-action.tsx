@@ -2,7 +2,7 @@ import { ARCHIVE_NOTE_MAX } from '@clew/api';
 import type { ArchiveMark } from '@clew/api';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useArchiveMark, useArchiveTrace, useUnarchiveTrace } from '../api/use-archive.js';
+import { useArchiveMark, useArchiveTrace, useRangeArchived, useUnarchiveTrace } from '../api/use-archive.js';
 import { formatTimestampWithZone } from '../format/time.js';
 import './archive.css';
 
@@ -18,8 +18,20 @@ export function ArchiveAction({ traceId }: { traceId: string }) {
   // scrolled into view stays in view).
   return (
     <div className="archive-row">
+      <RangeArchiveBadge traceId={traceId} />
       <ArchiveRow traceId={traceId} />
     </div>
+  );
+}
+
+/** A badge for a trace read from a range archive attached read-only: kept outside retention, nothing to un-archive. */
+function RangeArchiveBadge({ traceId }: { traceId: string }) {
+  const ranged = useRangeArchived(traceId);
+  if (!ranged.data) return null;
+  return (
+    <span className="badge archived" data-testid="range-archived" title="Spans of this trace are in a range archive attached read-only (clew serve --archive-dir)">
+      In a range archive
+    </span>
   );
 }
 

@@ -35,8 +35,11 @@ export function registerArchiveRoutes(app: FastifyInstance, archive: TraceArchiv
 
   app.get(ARCHIVE_ROUTES.trace, async (request): Promise<ArchiveStatusResponse> => {
     const traceId = traceIdOf(request);
-    const mark = await archive.forTenant(request.tenant).mark(traceId);
-    return { traceId, archived: mark ? markOf(mark) : null };
+    const [mark, ranged] = await Promise.all([
+      archive.forTenant(request.tenant).mark(traceId),
+      spanReaderFor(store, request.tenant).rangeArchived?.([traceId]),
+    ]);
+    return { traceId, archived: mark ? markOf(mark) : null, ...(ranged?.has(traceId) && { rangeArchived: true as const }) };
   });
 
   app.post(ARCHIVE_ROUTES.trace, async (request): Promise<ArchivedTraceResponse> => {
