@@ -10,25 +10,14 @@ import { hashToken } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { exportWith, recordSpans } from './testing/otel.js';
+import { TEAM_TOKEN_ENTRIES, TEAM_TOKENS } from './testing/team-tokens.js';
 
-// Tokens are any secret text; the config holds only their hashes. Fixed here, so a failure reproduces.
-const TOKENS = {
-  aWrite: 'clew_test-a-write-0123456789abcdefghijklmnopqrstuv',
-  aRead: 'clew_test-a-read-0123456789abcdefghijklmnopqrstuvw',
-  bWrite: 'clew_test-b-write-0123456789abcdefghijklmnopqrstuv',
-  bRead: 'clew_test-b-read-0123456789abcdefghijklmnopqrstuvw',
-  admin: 'clew_test-admin-0123456789abcdefghijklmnopqrstuvwx',
-  cWrite: 'clew_test-c-write-0123456789abcdefghijklmnopqrstuv',
-} as const;
+const TOKENS = { ...TEAM_TOKENS, cWrite: 'clew_test-c-write-0123456789abcdefghijklmnopqrstuv' } as const;
 
 const CONFIG = `
 auth:
   tokens:
-    - { hash: ${hashToken(TOKENS.aWrite)}, tenant: team-a, scope: write }
-    - { hash: ${hashToken(TOKENS.aRead)}, tenant: team-a, scope: read }
-    - { hash: ${hashToken(TOKENS.bWrite)}, tenant: team-b, scope: write }
-    - { hash: ${hashToken(TOKENS.bRead)}, tenant: team-b, scope: read }
-    - { hash: ${hashToken(TOKENS.admin)}, tenant: team-a, scope: admin, tenants: [team-b] }
+${TEAM_TOKEN_ENTRIES}
     - { hash: ${hashToken(TOKENS.cWrite)}, tenant: team-c, scope: write }
 tenants:
   team-c: { ingestRate: 1, ingestBurst: 5 }

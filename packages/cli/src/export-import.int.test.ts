@@ -2,30 +2,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeOtlpJson } from '@clew/codecs';
 import type { Span, UnixNanos } from '@clew/model';
-import { hashToken } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { postProto } from '@clew/testing/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bySpanKey, DAY_NS, daySpans, runClew, traceIdOf } from './testing/export-spans.js';
+import { TEAM_TOKEN_ENTRIES, TEAM_TOKENS } from './testing/team-tokens.js';
 
-const TOKENS = {
-  aWrite: 'clew_test-a-write-0123456789abcdefghijklmnopqrstuv',
-  aRead: 'clew_test-a-read-0123456789abcdefghijklmnopqrstuvw',
-  bWrite: 'clew_test-b-write-0123456789abcdefghijklmnopqrstuv',
-  bRead: 'clew_test-b-read-0123456789abcdefghijklmnopqrstuvw',
-  /** team-a's, and team-b's through X-Scope-OrgID: writes and reads (an import's check of a batch in doubt reads). */
-  admin: 'clew_test-admin-0123456789abcdefghijklmnopqrstuvwx',
-} as const;
+const TOKENS = TEAM_TOKENS;
 
 const CONFIG = `
 auth:
   tokens:
-    - { hash: ${hashToken(TOKENS.aWrite)}, tenant: team-a, scope: write }
-    - { hash: ${hashToken(TOKENS.aRead)}, tenant: team-a, scope: read }
-    - { hash: ${hashToken(TOKENS.bWrite)}, tenant: team-b, scope: write }
-    - { hash: ${hashToken(TOKENS.bRead)}, tenant: team-b, scope: read }
-    - { hash: ${hashToken(TOKENS.admin)}, tenant: team-a, scope: admin, tenants: [team-b] }
+${TEAM_TOKEN_ENTRIES}
 `;
 
 /** team-a's day (200 traces, the first with every field), team-b's spans in the same day, team-a's the day after. */
