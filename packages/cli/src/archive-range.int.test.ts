@@ -2,10 +2,11 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { getJson, startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
 import { shiftedClock } from '@clew/testing/shifted-clock';
@@ -156,5 +157,65 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(after.search.body.total).toBe(2);
     expect(after.jaegerSearch.body.data).toHaveLength(2);
     expect(after.tempoSearch.body.traces).toHaveLength(2);
+  });
+});
+
+// Tokens are any secret text; the config holds only their hashes. Fixed here, so a failure reproduces.
+const TOKENS = {
+  aWrite: 'clew_range-a-write-0123456789abcdefghijklmnopqrstu',
+  aRead: 'clew_range-a-read-0123456789abcdefghijklmnopqrstuv',
+  bRead: 'clew_range-b-read-0123456789abcdefghijklmnopqrstuv',
+} as const;
+const AUTH_CONFIG = `
+auth:
+  tokens:
+    - { hash: ${hashToken(TOKENS.aWrite)}, tenant: team-a, scope: write }
+    - { hash: ${hashToken(TOKENS.aRead)}, tenant: team-a, scope: read }
+    - { hash: ${hashToken(TOKENS.bRead)}, tenant: team-b, scope: read }
+`;
+
+describe('range archives with auth on', () => {
+  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
+  let clew: ClewProcess | undefined;
+  const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  afterAll(async () => {
+    await clew?.stop();
+    await tmp?.cleanup();
+  });
+
+  it("archives a token's tenant through --url, and reads it back for that tenant only", async () => {
+    tmp = await tempDataDir();
+    const config = join(tmp.dir, 'clew.yaml');
+    await writeFile(config, AUTH_CONFIG);
+    clew = await startClewProcess(join(tmp.dir, 'data'), ['--config', config]);
+    const spans = checkoutTrace();
+    const traceId = spans[0]!.spanContext().traceId;
+    const exporter = new OTLPTraceExporter({ url: clew.otlpHttp, headers: { authorization: `Bearer ${TOKENS.aWrite}` } });
+    expect((await exportWith(exporter, spans)).code).toBe(0);
+    await exporter.shutdown();
+    const deadline = Date.now() + 15_000;
+    while ((await fetch(`${clew.query}${NATIVE}/traces/${traceId}`, as(TOKENS.aRead))).status !== 200) {
+      if (Date.now() > deadline) throw new Error('the trace did not reach the store');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const out = join(tmp.dir, 'range-a');
+    const r = await clewCli(['archive', '--url', clew.query, '--from', '-1h', '--to', 'now', '--out', out], { CLEW_TOKEN: TOKENS.aRead });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ spans: 2, tenants: ['team-a'] });
+    expect(await clew.stop()).toBe(0);
+
+    // A fresh data directory: the trace is only in the archive.
+    clew = await startClewProcess(join(tmp.dir, 'empty'), ['--config', config, '--archive-dir', out]);
+    const a = await fetch(`${clew.query}${NATIVE}/traces/${traceId}`, as(TOKENS.aRead));
+    expect(a.status).toBe(200);
+    expect(((await a.json()) as { rangeArchived?: boolean; spans: unknown[] })).toMatchObject({ rangeArchived: true, spans: [{}, {}] });
+    expect((await fetch(`${clew.query}${NATIVE}/traces/${traceId}`, as(TOKENS.bRead))).status).toBe(404);
+    expect((await fetch(`${clew.query}/api/traces/${traceId}`, as(TOKENS.bRead))).status).toBe(404);
+    const searchB = await fetch(`${clew.query}${NATIVE}/search?service=checkout&limit=20`, as(TOKENS.bRead));
+    expect(((await searchB.json()) as { total: number }).total).toBe(0);
+    const searchA = await fetch(`${clew.query}${NATIVE}/search?service=checkout&limit=20`, as(TOKENS.aRead));
+    expect(((await searchA.json()) as { total: number }).total).toBe(1);
+    expect(((await (await fetch(`${clew.query}${NATIVE}/services`, as(TOKENS.bRead))).json()) as { services: string[] }).services).toEqual([]);
   });
 });
