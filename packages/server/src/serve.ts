@@ -131,7 +131,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
               log.info({ clickhouse: s.serverFeatures }, 'ClickHouse store open (codecs: applied on 20.1 and later, unavailable before)');
               return s;
             })
-          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit });
+          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit, rangeArchives: config.archive.dirs });
       return value(store, () => store.close());
     },
   },
