@@ -31,22 +31,40 @@ export interface HttpAppOptions {
 const COMPRESSION = { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false } as const;
 
 /**
- * Once the app is closing, every reply still being answered says `Connection: close`, so that its keep-alive
- * connection ends with it: closing only ends the connections idle at that moment, and one that finished a request
- * afterwards stayed open for the keep-alive timeout (a stop took 65 s when an export was under way).
+ * How a closing app ends its connections. Every reply still being answered says `Connection: close`, so that its
+ * keep-alive connection ends with it: Node's close() only ends the connections idle at that moment, and one that
+ * finished a request afterwards stayed open for the keep-alive timeout (a stop took 65 s when an export was under
+ * way). And once no request is under way, every connection left is ended: close() does not count a connection that
+ * was opened but has not sent a request (as a client's pool opens one ahead of need) as idle, and such a connection
+ * held a stop for the 60 s headers timeout.
  */
 function closeConnectionsWhenDone(app: FastifyInstance): () => void {
   let closing = false;
-  app.addHook('preClose', async () => {
+  let underWay = 0;
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    if (closing && underWay === 0) app.server.closeAllConnections();
+  };
+  const startClosing = () => {
+    if (closing) return;
     closing = true;
+    // Until the server stops listening (after the preClose hooks), a new connection may still arrive.
+    sweeper = setInterval(sweep, 50).unref();
+  };
+  app.server.on('request', (_req, res: { once(event: 'close', fn: () => void): unknown }) => {
+    underWay++;
+    res.once('close', () => {
+      underWay--;
+      sweep();
+    });
   });
+  app.addHook('preClose', async () => startClosing());
+  app.addHook('onClose', async () => clearInterval(sweeper));
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
-  return () => {
-    closing = true;
-  };
+  return startClosing;
 }
 
 /** A listening fastify app with its plugins registered, and the URL it answers on. */
