@@ -60,6 +60,24 @@ describe('DuckDB metrics closed-period cache', () => {
     await expectReference(all.filter((r) => r.minute > min(100)), 'after dropBefore');
   });
 
+  it('answers windows moved a minute at a time across quarter and hour edges exactly', async () => {
+    const rows = tierFixture(0, 240);
+    await store.append({ ...none, spans: rows }, 1n);
+    await store.maintain();
+    // Each edge quarter (and hour) is whole for one window and partial in the next, read from cached periods and the
+    // tiers in turn: back in time, then forward (as a refreshing page moves).
+    const ends = [...Array.from({ length: 90 }, (_, i) => min(230 - i)), ...Array.from({ length: 90 }, (_, i) => min(141 + i))];
+    for (const to of ends) {
+      for (const q of [
+        { from: to - HOUR, to, groupBy: ['service'] },
+        { from: to - 2 * HOUR, to, step: 15 * MINUTE, groupBy: ['service', 'operation'] },
+        { from: to - 2 * HOUR, to, step: HOUR, groupBy: [], services: ['cart'] },
+      ] satisfies SpanMetricsQuery[]) {
+        expect(await store.spanMetrics(q), JSON.stringify(q)).toEqual(referenceSpanMetrics(rows, q));
+      }
+    }
+  });
+
   it("keeps tenants' cached periods apart, and a tenant's late delta or dropBefore leaves the other's", async () => {
     const own = [...tierFixture(0, 240), row({ m: 300, service: 'late' })];
     const acme = own.map((r) => ({ ...r, tenant: 'acme', count: r.count * 2 }));
