@@ -4,8 +4,12 @@ import { READ_COLUMNS, readSpan } from './span-reader.js';
 import { ubigint } from './sql.js';
 import type { PartitionSource } from './tenant-reader.js';
 
-/** Rows read per query: few enough that a page's rows and spans die young (100,000 at once spent a third of the time in GC). */
-const ROWS_PER_PAGE = 10_000;
+/**
+ * Rows read per query: few enough that a page's rows and spans die young, in the young generation. 100,000 at once
+ * spent a third of an export in GC; 10,000 still outlived most scavenges (3.4 s of them per 600,000 spans read),
+ * 1,000 do not (1.0 s), and reading cost 40% less CPU.
+ */
+const ROWS_PER_PAGE = 1000;
 
 /**
  * A window's spans of one tenant read page by page in row order: a range of `rowid` is pushed down into DuckDB's scan
