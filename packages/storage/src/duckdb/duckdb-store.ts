@@ -70,7 +70,9 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     }
     for (const dir of this.opts.rangeArchives ?? []) {
       for (const day of (await readManifest(dir)).files) {
-        this.archivedDays.push(await attachArchiveDay(this.writer, dir, day, this.archivedDays.length));
+        const p = await attachArchiveDay(this.writer, dir, day, this.archivedDays.length);
+        p.liveFrom = (tenant) => this.liveFrom(tenant);
+        this.archivedDays.push(p);
       }
     }
     const every = this.opts.checkpointIntervalMs ?? 60_000;
@@ -78,6 +80,16 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       this.timer = setInterval(() => void this.checkpoint().catch(() => undefined), every);
       this.timer.unref();
     }
+  }
+
+  /** The earliest span start of the tenant's in the live partitions, undefined when they hold none. */
+  private liveFrom(tenant: Tenant): bigint | undefined {
+    let from: bigint | undefined;
+    for (const p of this.partitions.values()) {
+      const min = p.meta.minStart;
+      if (min !== null && p.holds(tenant) && (from === undefined || min < from)) from = min;
+    }
+    return from;
   }
 
   /** Appends run one at a time on the writer connection: a DuckDB transaction belongs to its connection. */

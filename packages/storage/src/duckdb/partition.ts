@@ -43,6 +43,12 @@ export class Partition {
   unchecked = 0;
   /** A read-only day of an attached range archive (parquet/): read like the others, never scanned for export. */
   archived = false;
+  /**
+   * For a range archive's day: the earliest span start the live store holds of a tenant (undefined when it holds
+   * none). From then on the live store answers for the tenant and the day answers only for what starts before, so
+   * that a range attached while the live store still holds it is not read twice.
+   */
+  liveFrom: ((tenant: Tenant) => bigint | undefined) | undefined;
 
   constructor(
     readonly period: number,
@@ -108,15 +114,23 @@ export class Partition {
     return out.sort((a, b) => a - b);
   }
 
-  /** Whether the tenant has spans here. */
-  holds(tenant: Tenant): boolean {
-    return this.tenantResources.has(tenant);
+  /** Whether the tenant has spans here (`whole`: counting those of an archive's day the live store answers for). */
+  holds(tenant: Tenant, whole = false): boolean {
+    if (!this.tenantResources.has(tenant)) return false;
+    const from = whole ? undefined : this.liveFrom?.(tenant);
+    return from === undefined || this.meta.minStart === null || from > this.meta.minStart;
   }
 
-  /** `tenant_id = n` for the tenant's spans here, or null when it has none. */
-  tenantCondition(tenant: Tenant): string | null {
+  /**
+   * `tenant_id = n` for the tenant's spans here, or null when it has none; on an archive's day, only those before the
+   * live store's (see `liveFrom`) unless `whole`.
+   */
+  tenantCondition(tenant: Tenant, whole = false): string | null {
     const id = this.tenantIds.get(tenant);
-    return id === undefined || !this.holds(tenant) ? null : `tenant_id = ${id >>> 0}::UINTEGER`;
+    if (id === undefined || !this.holds(tenant, whole)) return null;
+    const own = `tenant_id = ${id >>> 0}::UINTEGER`;
+    const from = whole ? undefined : this.liveFrom?.(tenant);
+    return from === undefined || (this.meta.maxStart !== null && from > this.meta.maxStart) ? own : `${own} AND start_ns < ${from}`;
   }
 
   /** False when no span of this partition can start inside [start, end]. */

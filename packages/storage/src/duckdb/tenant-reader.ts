@@ -89,7 +89,8 @@ export class TenantReader implements SpanReader {
     const parts: Partition[] = [];
     const selects: string[] = [];
     for (const p of this.source.partitions()) {
-      const own = p.tenantCondition(this.tenant);
+      // Whether a trace is in an archive counts the whole archive, the days the live store still holds included.
+      const own = p.tenantCondition(this.tenant, archivedOnly);
       if (own === null || (archivedOnly && !p.archived) || (window && !p.overlaps(window.start, window.end))) continue;
       // A range archive's day (parquet/) is matched on its stored hex text, which its Parquet statistics can prune.
       const column = p.archived ? 'trace_hex' : 'trace_id';
@@ -217,6 +218,7 @@ export class TenantReader implements SpanReader {
   async services(): Promise<string[]> {
     const names = new Set<string>();
     for (const p of this.source.partitions()) {
+      if (!p.holds(this.tenant)) continue;
       for (const id of p.tenantResources.get(this.tenant) ?? []) {
         const r = p.resources.get(id);
         if (r) names.add(r.service);

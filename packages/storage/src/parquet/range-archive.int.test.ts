@@ -71,6 +71,39 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     }
   });
 
+  it('reads a range the live store still holds once, from the live store, and from the archive once retention drops it', async () => {
+    const { spans, acme } = await archiveFixture();
+    // The archive attached to the store it was made from, which still holds every span of it.
+    const store = await openDuckDBStore({ dir: join(dir, 'live'), checkpointIntervalMs: 0, rangeArchives: [join(dir, 'archive')] });
+    const window = { start: 0n as UnixNanos, end: (at(0) + 3n * DAY) as UnixNanos };
+    const expectEachSpanOnce = async (label: string): Promise<void> => {
+      for (const id of [ID.A, ID.B, ID.C, ID.D, FULL]) {
+        expect(await store.getTrace(id), `${label}: ${id}`).toEqual(spans.filter((s) => s.traceId === id).sort(byStartThenId));
+      }
+      expect(await store.forTenant('acme').getTrace(ACME), label).toEqual([...acme].sort(byStartThenId));
+      expect((await store.findTraces({ limit: 10 })).total, label).toBe(5);
+      expect((await store.summarizeTraces([ID.A])).get(ID.A)?.spanCount, label).toBe(3);
+      expect((await store.latencyHeatmap({ filter: window, step: DAY })).total, label).toBe(spans.length);
+      expect(await store.services(), label).toEqual([...new Set(spans.map((s) => serviceName(s.resource)))].sort());
+      // Archived either way: the range archive keeps it past retention.
+      expect(await store.rangeArchived([ID.A, ACME]), label).toEqual(new Set([ID.A]));
+      expect(await store.forTenant('acme').rangeArchived?.([ACME]), label).toEqual(new Set([ACME]));
+    };
+    try {
+      await expectEachSpanOnce('live and archived');
+      // Retention drops one tenant's spans, then every live partition: the archive answers alone.
+      await store.dropBefore((BigInt(Date.now()) * 1_000_000n + 2n * DAY) as UnixNanos, 'acme');
+      expect(await store.forTenant('acme').getTrace(ACME)).toEqual([...acme].sort(byStartThenId));
+      await store.dropBefore((BigInt(Date.now()) * 1_000_000n + 2n * DAY) as UnixNanos);
+      const live: Span[] = [];
+      for await (const b of scanSpans(store, window)) live.push(...b);
+      expect(live).toEqual([]);
+      await expectEachSpanOnce('archived only');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes one Parquet file per UTC day and a manifest that DuckDB and a reader of the manifest agree with', async () => {
     const { spans, acme } = await archiveFixture();
     const out = join(dir, 'archive');
