@@ -5,6 +5,7 @@ export { encodeOtlpProto } from './otlp-proto/encode.js';
 export { encodeExportResponseProto } from './otlp-proto/export-response.js';
 export { decodeOtlpJson } from './otlp-json/decode.js';
 export { anyValueJson, encodeOtlpJson } from './otlp-json/encode.js';
+export { encodeOtlpJsonText } from './otlp-json/write-text.js';
 export type {
   OtlpJsonAnyValue,
   OtlpJsonEntityRef,

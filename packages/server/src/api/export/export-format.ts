@@ -1,5 +1,5 @@
 import type { Span } from '@clew/model';
-import { encodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
+import { encodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
 
 /**
  * The two file formats of the OpenTelemetry Collector's file exporter (and its file receiver): OTLP JSON lines, one
@@ -24,7 +24,7 @@ export function encodeExportRequests(spans: readonly Span[], format: ExportForma
   const out: Buffer[] = [];
   for (let i = 0; i < spans.length; i += SPANS_PER_REQUEST) {
     const part = i === 0 && spans.length <= SPANS_PER_REQUEST ? spans : spans.slice(i, i + SPANS_PER_REQUEST);
-    if (format === 'json') out.push(Buffer.from(JSON.stringify(encodeOtlpJson(part)) + '\n'));
+    if (format === 'json') out.push(encodeOtlpJsonText(part, true));
     else {
       const body = encodeOtlpProto(part);
       const framed = Buffer.allocUnsafe(4 + body.length);
