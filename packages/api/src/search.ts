@@ -132,6 +132,10 @@ export const TraceRowSchema = z.object({
    * attributes, durations): what a row shows beside the trace's duration when the match is below the root.
    */
   matchedSpan: z.object({ spanId: z.string(), service: z.string(), name: z.string(), durationNanos: z.string() }).optional(),
+  /** Present when the trace is kept in the trace archive (the trace's own `archived` says who, when and why). */
+  archived: z.literal(true).optional(),
+  /** Present when spans of the trace are in a range archive attached read-only (`clew serve --archive-dir`). */
+  rangeArchived: z.literal(true).optional(),
 });
 export type TraceRow = z.infer<typeof TraceRowSchema>;
 

@@ -150,6 +150,10 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(before.native.body.rangeArchived).toBeUndefined();
     expect(after.native.body.rangeArchived).toBe(true);
     delete after.native.body.rangeArchived;
+    // So do the native search's rows.
+    expect(before.search.body.traces.map((r: { rangeArchived?: true }) => r.rangeArchived)).toEqual([undefined, undefined]);
+    expect(after.search.body.traces.map((r: { rangeArchived?: true }) => r.rangeArchived)).toEqual([true, true]);
+    for (const r of after.search.body.traces) delete r.rangeArchived;
     // The trace page's archive status carries it too (its badge); no mark: a range archive is read-only.
     expect((await getJson(`${clew.query}${NATIVE}/archive/${traceId}`)).body).toEqual({ traceId, archived: null, rangeArchived: true });
     expect(after).toEqual(before);

@@ -121,6 +121,9 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     expect(((await bad.json()) as { error: { code: string; parameter: string } }).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'note' });
     const trace = await getJson(`${clew!.query}${NATIVE}/traces/${KEEP}`);
     expect(trace.body.archived).toEqual(body.archived);
+    // Search rows say which traces are archived.
+    const rows = (await getJson(`${clew!.query}${NATIVE}/search?limit=20`)).body.traces as Array<{ traceId: string; archived?: true }>;
+    expect(Object.fromEntries(rows.map((r) => [r.traceId, r.archived ?? false]))).toEqual({ [KEEP]: true, [DROP]: false });
     expect((await getJson(`${clew!.query}${NATIVE}/traces/${DROP}`)).body.archived).toBeUndefined();
     before = await readEverywhere(clew!, KEEP);
     for (const [api, res] of Object.entries(before)) expect(res.status, api).toBe(200);

@@ -56,6 +56,13 @@ describe('archiving a trace in the UI', () => {
     await row.getByRole('link', { name: 'frontend: POST /checkout' }).click();
     await page.getByTestId('archive-mark').waitFor();
     expect(page.url()).toBe(`${clew().query}/trace/${checkout}`);
+
+    // Search results mark it too, and only it.
+    const search = await browser.open(`${clew().query}/search?service=frontend`);
+    const marked = search.locator(`tr[data-trace-id="${checkout}"]`).getByTestId('row-archived');
+    await marked.waitFor();
+    expect(await marked.textContent()).toBe('Archived');
+    expect(await search.getByTestId('row-archived').count()).toBe(1);
   });
 
   it('un-archives from the Archived page and from the trace page', async () => {

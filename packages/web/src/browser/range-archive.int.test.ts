@@ -55,4 +55,14 @@ describe('a trace from a range archive in the UI', () => {
     expect(await page.getByTestId('trace-id').textContent()).toContain(checkout.slice(0, 7));
     await page.getByRole('button', { name: 'Archive…' }).waitFor();
   });
+
+  it('marks the trace "In a range archive" in the search results', async () => {
+    const page = await browser.open(`${clew!.query}/search?service=frontend`);
+    const row = page.locator(`tr[data-trace-id="${checkout}"]`);
+    const badge = row.getByTestId('row-range-archived');
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('In a range archive');
+    expect(await row.getByTestId('row-archived').count()).toBe(0);
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
+  });
 });

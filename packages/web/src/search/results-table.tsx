@@ -10,7 +10,7 @@ import { formatAgo, formatTimestamp, formatTimestampWithZone, nanosStringToMilli
 /**
  * Search results, one row a trace, with a duration bar scaled to the longest trace on the page. With `showMatched`
  * (the search asked for an operation, kind, attribute or duration), a row whose matching span is not the root shows
- * that span's own duration too. Services with errors say how many.
+ * that span's own duration too. Services with errors say how many; archived traces say so.
  */
 export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[]; showMatched: boolean }) {
   const longest = Math.max(1, ...rows.map((r) => Number(r.durationNanos)));
@@ -56,6 +56,16 @@ export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[];
                   <strong>{r.rootService}</strong>: {r.rootName}
                 </Link>
                 <div className="muted mono trace-id">{displayTraceId(r.traceId)}</div>
+                {r.archived && (
+                  <span className="badge archived" data-testid="row-archived" title="Kept in the trace archive, outside retention">
+                    Archived
+                  </span>
+                )}
+                {r.rangeArchived && (
+                  <span className="badge archived" data-testid="row-range-archived" title="Spans of this trace are in a range archive attached read-only (clew serve --archive-dir)">
+                    In a range archive
+                  </span>
+                )}
               </td>
               <td title={formatTimestampWithZone(startMs)} className="start">
                 {formatTimestamp(startMs).slice(11)} <span className="muted zone">{zoneName(startMs)}</span>

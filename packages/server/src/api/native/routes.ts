@@ -52,7 +52,10 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
     return { operations: ops.map((o) => ({ name: o.name, spanKind: SPAN_KIND_NAMES[o.spanKind] })) };
   });
 
-  app.get(ROUTES.search, async (request): Promise<SearchResponse> => searchTraces(spansOf(request), parseQuery(request, SearchQuerySchema)));
+  app.get(ROUTES.search, async (request): Promise<SearchResponse> => {
+    const marks = archive?.forTenant(request.tenant);
+    return searchTraces(spansOf(request), parseQuery(request, SearchQuerySchema), marks && ((ids) => marks.archivedAmong(ids)));
+  });
 
   app.get(ROUTES.searchPoints, async (request): Promise<SearchPointsResponse> => {
     const q = parseQuery(request, SearchQuerySchema);
