@@ -5,7 +5,7 @@ import { useTheme } from '../app/theme.js';
 import { formatNanos } from '../format/duration.js';
 import { zoneName } from '../format/time.js';
 import { timeLabel } from './heatmap-axes.js';
-import { scatterColumns } from './scatter-data.js';
+import { scatterColumns, timeRange } from './scatter-data.js';
 import type { ScatterPoint } from './scatter-data.js';
 
 const HEIGHT = 160;
@@ -13,6 +13,8 @@ const HIT_RADIUS_PX = 12;
 
 interface Props {
   points: readonly ScatterPoint[];
+  /** The search's window (epoch ms; an end may be open): the time axis spans it, as the heatmap's does. */
+  timeWindow: readonly [number | undefined, number | undefined];
   /** What the dots are: "every match" (of `total`, maybe a sample) or just the page of results. */
   of: { kind: 'matches'; total: number; sampled: boolean } | { kind: 'page' };
 }
@@ -21,7 +23,8 @@ interface Props {
  * Duration over start time, one dot a trace (red when it has errors); clicking a dot opens the trace. The caption
  * says which traces are plotted (all matches, a sample of them, or the page) and the zone of the time axis.
  */
-export function DurationScatter({ points, of }: Props) {
+export function DurationScatter({ points, timeWindow, of }: Props) {
+  const [from, to] = timeWindow;
   const box = useRef<HTMLDivElement>(null);
   const { theme } = useTheme();
   const navigate = useNavigate();
@@ -43,7 +46,7 @@ export function DurationScatter({ points, of }: Props) {
         height: HEIGHT,
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { show: false } },
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        scales: { x: { time: true, range: (_u, min, max) => timeRange(from, to, min, max) }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [
           // One line per tick: uPlot's default second line (the date) collides with its neighbours at half width.
           { stroke: axis, grid: { stroke: grid }, space: 70, values: (_u, ticks) => ticks.map((t) => timeLabel(t * 1000, ((ticks[1] ?? t + 60) - (ticks[0] ?? t)) * 1000)) },
@@ -68,7 +71,7 @@ export function DurationScatter({ points, of }: Props) {
       plot.destroy();
     };
     // Rebuilt when the data or theme changes: the server sends at most SEARCH_MAX_POINTS (2,000) points.
-  }, [data, theme, navigate]);
+  }, [data, theme, navigate, from, to]);
 
   return (
     <figure className="scatter-figure">

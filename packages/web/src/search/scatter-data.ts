@@ -17,3 +17,13 @@ export function scatterColumns(points: readonly ScatterPoint[]): { ids: string[]
   const err = sorted.map((r, i) => (r.errorCount > 0 ? ms[i]! : null));
   return { ids, data: [x, ok, err] };
 }
+
+/**
+ * The time axis in seconds: the search's window, else the dots' own span; never empty (one dot alone left the axis
+ * a few seconds wide, labelled in months).
+ */
+export function timeRange(fromMs: number | undefined, toMs: number | undefined, min: number | null, max: number | null): [number, number] {
+  const lo = fromMs !== undefined ? fromMs / 1000 : (min ?? Date.now() / 1000 - 3600);
+  const hi = toMs !== undefined ? toMs / 1000 : (max ?? Date.now() / 1000);
+  return hi > lo ? [lo, hi] : [lo - 1800, hi + 1800];
+}

@@ -12,7 +12,7 @@ import { Pagination } from './pagination.js';
 import { ResultsTable } from './results-table.js';
 import { SearchCharts } from './search-charts.js';
 import { SearchForm } from './search-form.js';
-import { matchesBelowRoot, readSearchState, toPointsQuery, toSearchQuery, writeSearchState } from './search-state.js';
+import { matchesBelowRoot, readSearchState, searchWindow, toPointsQuery, toSearchQuery, writeSearchState } from './search-state.js';
 import type { SearchState } from './search-state.js';
 import { SearchStatus } from './search-status.js';
 import { searchTitle } from './search-title.js';
@@ -64,9 +64,9 @@ export function SearchPage() {
             go={go}
             scatter={
               pointsQuery && points.data ? (
-                <DurationScatter points={points.data.points} of={{ kind: 'matches', total: points.data.total, sampled: points.data.sampled }} />
+                <DurationScatter points={points.data.points} timeWindow={searchWindow(state, now)} of={{ kind: 'matches', total: points.data.total, sampled: points.data.sampled }} />
               ) : (
-                <DurationScatter points={data.traces} of={{ kind: 'page' }} />
+                <DurationScatter points={data.traces} timeWindow={searchWindow(state, now)} of={{ kind: 'page' }} />
               )
             }
           />

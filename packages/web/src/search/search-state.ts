@@ -89,12 +89,17 @@ export function writeSearchState(s: SearchState): URLSearchParams {
   return p;
 }
 
+/** The search's window in epoch ms: a relative one ends at `now`; a custom one may leave either end open. */
+export function searchWindow(s: SearchState, now: number): [number | undefined, number | undefined] {
+  return s.lookback === 'custom' ? [s.start, s.end] : [now - LOOKBACKS[s.lookback], now];
+}
+
 /**
  * The API query for a state; a relative window ends at `now` (epoch ms). In TraceQL mode the query replaces
  * the form's conditions (the server refuses both at once); the window and the page still apply.
  */
 export function toSearchQuery(s: SearchState, now: number): SearchQueryInput {
-  const [start, end] = s.lookback === 'custom' ? [s.start, s.end] : [now - LOOKBACKS[s.lookback], now];
+  const [start, end] = searchWindow(s, now);
   const window = { start: start === undefined ? undefined : String(Math.floor(start)), end: end === undefined ? undefined : String(Math.ceil(end)) };
   const page = { ...window, limit: String(s.limit), offset: String(s.offset) };
   // TraceQL pages by offset, newest first: no sort, no anchor.
