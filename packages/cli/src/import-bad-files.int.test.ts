@@ -55,6 +55,22 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stored).toEqual([...parts[0]!, ...parts[1]!, ...parts[2]!.filter((_, i) => i !== 1)].sort(bySpanKey));
   });
 
+  it('OTLP JSON lines spread over several decoding jobs (megabytes of lines): problems still named by their line, every other span in', async () => {
+    const spans = daySpans(7, 5000);
+    const traces = Array.from({ length: 5000 }, (_, t) => spans.slice(3 * t, 3 * t + 3));
+    const lines = traces.map((trace, t) => (t === 4499 ? withBadId(trace) : trace)).map((trace) => encodeExportRequests(trace, 'json')[0]!.toString());
+    lines[3499] = '{"resourceSpans": [ not JSON either\n';
+    const body = lines.join('');
+    expect(body.length).toBeGreaterThan(4 << 20);
+    const r = await importAndRead('many.jsonl', body);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/line 3500: skipped: /);
+    expect(r.stdout).toMatch(/line 4500: 1 span\(s\) refused: .*trace_id/);
+    expect(r.stdout).toContain('spans read 14,997, written 14,996, refused 1; 1 unreadable record(s) skipped');
+    const kept = traces.flatMap((trace, t) => (t === 3499 ? [] : t === 4499 ? withBadId(trace).filter((_, i) => i !== 1) : trace));
+    expect(r.stored).toEqual(kept.sort(bySpanKey));
+  });
+
   it('OTLP protobuf: a request that is not one, a span with a bad id, a truncated last request, reported by byte offset', async () => {
     const spans = daySpans(6, 40);
     const good1 = encodeExportRequests(spans.slice(0, 30), 'protobuf')[0]!;

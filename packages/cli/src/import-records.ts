@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { DecodeResult } from '@clew/codecs';
-import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
+import { decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
 import type { ImportFormat } from './import-formats.js';
 import { decodeJaegerJsonTrace } from './import-jaeger-json.js';
+import { errorText, JsonLinesDecoder } from './import-json-lines.js';
 
 /**
  * Where a read starts or stopped: `offset` is a byte offset in streamed files (JSON lines, protobuf) and an index in
@@ -52,35 +53,43 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
   try {
     return { decoded: decode() };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return { error: errorText(e) };
   }
 }
 
-/** OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too. */
+/**
+ * OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too.
+ * Lines are decoded on a worker thread (JsonLinesDecoder), a few ahead of the records handed out.
+ */
 async function* jsonLines(path: string, from: Position): AsyncIterable<ImportRecord> {
   let offset = from.offset;
   let line = from.record;
   let rest: Buffer = Buffer.alloc(0);
-  const record = (bytes: Buffer): ImportRecord | null => {
+  type Line = Pick<ImportRecord, 'next' | 'where' | 'bytesDone' | 'raw'>;
+  const decoder = new JsonLinesDecoder<Line>();
+  const add = (bytes: Buffer): void => {
     line++;
     offset += bytes.length;
     const text = bytes.subarray(0, bytes.at(-1) === 0x0a ? -1 : undefined);
-    if (text.every((b) => b === 0x20 || b === 0x0d || b === 0x09)) return null;
-    return { next: { offset, record: line }, where: `line ${line}`, bytesDone: offset, raw: text, ...decodeWith(() => decodeOtlpJson(text)) };
+    if (text.every((b) => b === 0x20 || b === 0x0d || b === 0x09)) return;
+    decoder.add(text, { next: { offset, record: line }, where: `line ${line}`, bytesDone: offset, raw: text });
   };
-  for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-    let start = 0;
-    for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      const r = record(buf.subarray(start, nl + 1));
-      if (r) yield r;
-      start = nl + 1;
+  const taken = async (): Promise<ImportRecord[]> => (await decoder.take()).map(({ meta, decoded, error }) => ({ ...meta, ...(decoded ? { decoded } : { error: error! }) }));
+  try {
+    for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+        add(buf.subarray(start, nl + 1));
+        start = nl + 1;
+      }
+      rest = buf.subarray(start);
+      while (decoder.ready()) yield* await taken();
     }
-    rest = buf.subarray(start);
-  }
-  if (rest.length > 0) {
-    const r = record(rest);
-    if (r) yield r;
+    if (rest.length > 0) add(rest);
+    while (decoder.ready(true)) yield* await taken();
+  } finally {
+    await decoder.close();
   }
 }
 

@@ -1,0 +1,112 @@
+import { Worker } from 'node:worker_threads';
+import type { DecodeResult } from '@clew/codecs';
+import { decodeOtlpProto } from '@clew/codecs';
+
+/** Lines sent to the worker together: about this many bytes of JSON (an exported line of 1,000 spans is ~1 MB). */
+const JOB_BYTES = 1 << 20;
+/**
+ * Jobs given to the worker before the first of them is waited for: enough that it goes on decoding while this thread
+ * writes a whole batch to the store (50,000 spans are ~50 MB of JSON; with only a few in flight, the two threads took
+ * turns instead of working together).
+ */
+const JOBS_IN_FLIGHT = 64;
+
+/** Lines for the worker: their bytes one after another, and where each ends. */
+export interface JsonLinesJob {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly ends: readonly number[];
+}
+
+/** A line decoded by the worker: its spans as OTLP protobuf, or why it could not be decoded. */
+export type JsonLineResult =
+  | { readonly proto: Uint8Array; readonly spans: number; readonly rejected: number; readonly rejectMessage: string; readonly error?: undefined }
+  | { readonly error: string };
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Decodes OTLP JSON lines on a worker thread, in order: `add` the lines, and `take` the results of the oldest job
+ * (each a DecodeResult, or the line's error) once `ready` says there are enough in flight.
+ */
+export class JsonLinesDecoder<T> {
+  private readonly worker = new Worker(new URL('./import-json-worker.js', import.meta.url));
+  private readonly waiting = new Map<number, { resolve(r: JsonLineResult[]): void; reject(e: Error): void }>();
+  private readonly jobs: Array<{ lines: T[]; results: Promise<JsonLineResult[]> }> = [];
+  private lines: T[] = [];
+  private bytes: Uint8Array[] = [];
+  private size = 0;
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  constructor() {
+    const fail = (e: Error) => {
+      this.failed = e;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    this.worker.on('message', ({ id, results }: { id: number; results: JsonLineResult[] }) => {
+      this.waiting.get(id)?.resolve(results);
+      this.waiting.delete(id);
+    });
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the JSON decoding thread stopped (exit code ${code})`)));
+  }
+
+  /** A line (its bytes, and what the caller keeps with it). */
+  add(line: Buffer, meta: T): void {
+    this.lines.push(meta);
+    this.bytes.push(line);
+    this.size += line.length;
+    if (this.size >= JOB_BYTES) this.send();
+  }
+
+  /** Whether the oldest job should be taken now (enough are in flight), or, with `end`, whether any is left. */
+  ready(end = false): boolean {
+    if (end && this.lines.length > 0) this.send();
+    return end ? this.jobs.length > 0 : this.jobs.length >= JOBS_IN_FLIGHT;
+  }
+
+  /** The oldest job's lines, each with its decoded spans or its error. */
+  async take(): Promise<Array<{ meta: T; decoded?: DecodeResult; error?: string }>> {
+    const job = this.jobs.shift()!;
+    const results = await job.results;
+    return job.lines.map((meta, i) => {
+      const r = results[i]!;
+      if (r.error !== undefined) return { meta, error: r.error };
+      try {
+        const { spans } = decodeOtlpProto(r.proto);
+        if (spans.length !== r.spans) throw new Error(`the JSON decoding thread sent ${spans.length} of ${r.spans} spans`);
+        return { meta, decoded: { spans, rejected: r.rejected, rejectMessage: r.rejectMessage } };
+      } catch (e) {
+        return { meta, error: errorText(e) };
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  private send(): void {
+    // One fresh buffer for the job, moved to the worker (a view of a read chunk would copy the whole chunk).
+    const bytes = new Uint8Array(this.size);
+    const ends: number[] = [];
+    let at = 0;
+    for (const b of this.bytes) {
+      bytes.set(b, at);
+      ends.push((at += b.length));
+    }
+    const id = this.nextId++;
+    const results = this.failed
+      ? Promise.reject(this.failed)
+      : new Promise<JsonLineResult[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    results.catch(() => undefined); // handled when taken
+    this.jobs.push({ lines: this.lines, results });
+    if (!this.failed) this.worker.postMessage({ id, bytes, ends } satisfies JsonLinesJob, [bytes.buffer]);
+    this.lines = [];
+    this.bytes = [];
+    this.size = 0;
+  }
+}

@@ -1,0 +1,28 @@
+import { parentPort } from 'node:worker_threads';
+import { decodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
+import type { JsonLinesJob, JsonLineResult } from './import-json-lines.js';
+import { errorText } from './import-json-lines.js';
+
+/*
+ * The worker thread of an OTLP JSON lines import: it decodes each line and hands back its spans as OTLP protobuf,
+ * which the importing thread decodes in a tenth of the time JSON takes, so that one core parses JSON while the other
+ * writes the store. Protobuf carries every field of the model (the codecs' round-trip tests), so nothing is lost.
+ */
+parentPort!.on('message', ({ id, bytes, ends }: JsonLinesJob) => {
+  const results: JsonLineResult[] = [];
+  const transfer: ArrayBuffer[] = [];
+  let start = 0;
+  for (const end of ends) {
+    const line = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+    start = end;
+    try {
+      const { spans, rejected, rejectMessage } = decodeOtlpJson(line);
+      const proto = encodeOtlpProto(spans);
+      transfer.push(proto.buffer as ArrayBuffer);
+      results.push({ proto, spans: spans.length, rejected, rejectMessage });
+    } catch (e) {
+      results.push({ error: errorText(e) });
+    }
+  }
+  parentPort!.postMessage({ id, results }, transfer);
+});
