@@ -67,8 +67,8 @@ export class JsonLinesDecoder<T> {
     return end ? this.jobs.length > 0 : this.jobs.length >= JOBS_IN_FLIGHT;
   }
 
-  /** The oldest job's lines, each with its decoded spans or its error. */
-  async take(): Promise<Array<{ meta: T; decoded?: DecodeResult; error?: string }>> {
+  /** The oldest job's lines, each with its decoded spans (and their protobuf) or its error. */
+  async take(): Promise<Array<{ meta: T; decoded?: DecodeResult; proto?: Buffer; error?: string }>> {
     const job = this.jobs.shift()!;
     const results = await job.results;
     return job.lines.map((meta, i) => {
@@ -77,7 +77,7 @@ export class JsonLinesDecoder<T> {
       try {
         const { spans } = decodeOtlpProto(r.proto);
         if (spans.length !== r.spans) throw new Error(`the JSON decoding thread sent ${spans.length} of ${r.spans} spans`);
-        return { meta, decoded: { spans, rejected: r.rejected, rejectMessage: r.rejectMessage } };
+        return { meta, decoded: { spans, rejected: r.rejected, rejectMessage: r.rejectMessage }, proto: Buffer.from(r.proto.buffer, r.proto.byteOffset, r.proto.byteLength) };
       } catch (e) {
         return { meta, error: errorText(e) };
       }

@@ -125,12 +125,12 @@ async function detect(file: string, size: number): Promise<ImportFormat> {
 /** Spans read and not yet written, with what their records count. */
 interface PendingBatch extends ImportBatch {
   readonly spans: Span[];
-  raw?: { readonly format: 'otlp-json' | 'otlp-proto'; readonly bodies: Array<{ bytes: Buffer; spans: number }> };
+  raw?: { readonly bodies: Array<{ bytes: Buffer; spans: number }> };
   readonly counts: ImportCounts;
 }
 
 function newBatch(format: ImportFormat): PendingBatch {
-  const raw = format === 'otlp-json' || format === 'otlp-proto' ? { format, bodies: [] } : undefined;
+  const raw = format === 'otlp-json' || format === 'otlp-proto' ? { bodies: [] } : undefined;
   return { spans: [], counts: noCounts(), ...(raw && { raw }) };
 }
 
