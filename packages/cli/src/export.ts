@@ -58,7 +58,7 @@ async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, ou
     const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
     let spans = 0;
     let bytes = 0;
-    for await (const batch of readingAhead(selectSpans(reader, selection(req)))) {
+    for await (const batch of selectSpans(reader, selection(req))) {
       for (const request of encodeExportRequests(batch, req.format)) {
         bytes += request.length;
         await write(out, request);
@@ -69,28 +69,6 @@ async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, ou
     return spans;
   } finally {
     await store.close();
-  }
-}
-
-/**
- * The items of `source`, asking for the next before handing out the current: the store's query for the next page
- * runs on its own threads while this one encodes and writes the last (a third of an export's time was spent idle,
- * waiting for each page's query).
- */
-export async function* readingAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
-  const it = source[Symbol.asyncIterator]();
-  let next = it.next();
-  try {
-    for (;;) {
-      const r = await next;
-      if (r.done) return;
-      next = it.next();
-      yield r.value;
-    }
-  } finally {
-    // Stopped early (a failed write): let the source end, and its last read settle, before the store is closed.
-    await next.catch(() => undefined);
-    await it.return?.();
   }
 }
 
