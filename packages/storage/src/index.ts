@@ -34,6 +34,7 @@ export type {
   ValueCount,
 } from './span-comparison.js';
 export { HEATMAP_BUCKETS_PER_DOUBLING, heatmapDurationBounds, heatmapDurationBucket, sampleMarginPercent } from './span-comparison.js';
+export { AttributeValueCounts, byScopeAndKey, KIND_NAMES, STATUS_NAMES } from './attribute-value-counts.js';
 export type { DuckDBStoreOptions } from './duckdb/options.js';
 export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';

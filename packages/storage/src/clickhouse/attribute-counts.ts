@@ -1,13 +1,12 @@
 import type { Resource } from '@clew/model';
 import { anyValueToString } from '@clew/model';
-import type { AttributeCounts, AttributeCountsQuery, AttributeScope, KeyCounts, SpanSelection, ValueCount } from '../span-comparison.js';
+import type { AttributeCounts, AttributeCountsQuery, SpanSelection } from '../span-comparison.js';
 import { sampleMarginPercent } from '../span-comparison.js';
+import { AttributeValueCounts, byScopeAndKey, KIND_NAMES, STATUS_NAMES } from '../attribute-value-counts.js';
 import { sampleBudget } from '../duckdb/span-comparison-read.js';
 import type { Select } from './tenant-reader.js';
 import { DURATION, i64, u64 } from './sql.js';
 
-const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-const STATUS_NAMES = ['unset', 'ok', 'error'];
 const TWO_64 = 2n ** 64n;
 
 /** A boolean expression true for the selected spans; 0 for an empty selection. */
@@ -68,7 +67,7 @@ export async function countAttributes(
   const resourceTexts = new Map<string, Array<[string, string]>>();
   for (const [id, r] of resources) resourceTexts.set(id, r.attributes.map((kv) => [kv.key, anyValueToString(kv.value)]));
   const counted = { selection: 0, baseline: 0 };
-  const keys = new Keys();
+  const keys = new AttributeValueCounts();
   for (const r of rows) {
     const side = Number(r.sel) ? 'selection' : 'baseline';
     counted[side]++;
@@ -94,41 +93,4 @@ export async function countAttributes(
     sampled: counted.selection < totals.selection || counted.baseline < totals.baseline,
     keys: keys.top(Math.max(1, q.topValues)).sort(byScopeAndKey),
   };
-}
-
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const SCOPE_ORDER: Record<AttributeScope, number> = { intrinsic: 0, resource: 1, span: 2, event: 3 };
-const byScopeAndKey = (a: KeyCounts, b: KeyCounts): number => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] || byCodeUnit(a.key, b.key);
-const byCounts = (a: ValueCount, b: ValueCount): number => b.selection - a.selection || b.baseline - a.baseline || byCodeUnit(a.value, b.value);
-
-/** Value counts per (scope, key), summed in memory. */
-class Keys {
-  private readonly map = new Map<string, { scope: AttributeScope; key: string; values: Map<string, { selection: number; baseline: number }> }>();
-
-  add(scope: AttributeScope, key: string, value: string, side: 'selection' | 'baseline'): void {
-    const id = `${scope}\0${key}`;
-    let k = this.map.get(id);
-    if (!k) this.map.set(id, (k = { scope, key, values: new Map() }));
-    let v = k.values.get(value);
-    if (!v) k.values.set(value, (v = { selection: 0, baseline: 0 }));
-    v[side]++;
-  }
-
-  /** Each key with the `top` most frequent values of either side. */
-  top(top: number): KeyCounts[] {
-    return [...this.map.values()].map(({ scope, key, values }) => {
-      const all = [...values].map(([value, c]) => ({ value, ...c }));
-      const keep = new Set([
-        ...[...all].sort((a, b) => b.selection - a.selection || byCodeUnit(a.value, b.value)).slice(0, top),
-        ...[...all].sort((a, b) => b.baseline - a.baseline || byCodeUnit(a.value, b.value)).slice(0, top),
-      ]);
-      let selection = 0;
-      let baseline = 0;
-      for (const v of all) {
-        selection += v.selection;
-        baseline += v.baseline;
-      }
-      return { scope, key, selection, baseline, distinctValues: all.length, values: [...keep].sort(byCounts) };
-    });
-  }
 }

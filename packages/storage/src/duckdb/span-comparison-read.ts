@@ -12,6 +12,7 @@ import type {
   ValueCount,
 } from '../span-comparison.js';
 import { sampleMarginPercent } from '../span-comparison.js';
+import { AttributeValueCounts, byCounts, byScopeAndKey } from '../attribute-value-counts.js';
 import type { Partition } from './partition.js';
 import { matchingSpansSql, Params } from './search-sql.js';
 import {
@@ -103,7 +104,7 @@ export async function readAttributeCounts(
     read(attributeCountsSql(withBody.sql, sel, sample, Math.max(1, q.topValues)), withBody.params.values),
   ]);
   const counted = { selection: 0, baseline: 0 };
-  const keys = new Keys();
+  const keys = new AttributeValueCounts();
   for (const r of fieldRows) {
     const side = r[0] ? 'selection' : 'baseline';
     const n = Number(r[6]);
@@ -137,39 +138,3 @@ export async function readAttributeCounts(
   };
 }
 
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const SCOPE_ORDER: Record<AttributeScope, number> = { intrinsic: 0, resource: 1, span: 2, event: 3 };
-const byScopeAndKey = (a: KeyCounts, b: KeyCounts): number => SCOPE_ORDER[a.scope] - SCOPE_ORDER[b.scope] || byCodeUnit(a.key, b.key);
-const byCounts = (a: ValueCount, b: ValueCount): number => b.selection - a.selection || b.baseline - a.baseline || byCodeUnit(a.value, b.value);
-
-/** Counts of the keys answered without bodies (resource attributes and intrinsics), summed in memory. */
-class Keys {
-  private readonly map = new Map<string, { scope: AttributeScope; key: string; values: Map<string, { selection: number; baseline: number }> }>();
-
-  add(scope: AttributeScope, key: string, value: string, side: 'selection' | 'baseline', n: number): void {
-    const id = `${scope}\0${key}`;
-    let k = this.map.get(id);
-    if (!k) this.map.set(id, (k = { scope, key, values: new Map() }));
-    let v = k.values.get(value);
-    if (!v) k.values.set(value, (v = { selection: 0, baseline: 0 }));
-    v[side] += n;
-  }
-
-  /** Each key with the `top` most frequent values of either side. */
-  top(top: number): KeyCounts[] {
-    return [...this.map.values()].map(({ scope, key, values }) => {
-      const all = [...values].map(([value, c]) => ({ value, ...c }));
-      const keep = new Set([
-        ...[...all].sort(byCounts).slice(0, top),
-        ...[...all].sort((a, b) => b.baseline - a.baseline || byCodeUnit(a.value, b.value)).slice(0, top),
-      ]);
-      let selection = 0;
-      let baseline = 0;
-      for (const v of all) {
-        selection += v.selection;
-        baseline += v.baseline;
-      }
-      return { scope, key, selection, baseline, distinctValues: all.length, values: [...keep].sort(byCounts) };
-    });
-  }
-}
