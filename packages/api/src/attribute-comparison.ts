@@ -86,6 +86,14 @@ export const AttributeCompareQuerySchema = z
     topValues: integerParam(1, 100, 10),
     limit: integerParam(1, 1000, 100),
     maxSpans: integerParam(1000, COMPARE_MAX_SPANS, COMPARE_DEFAULT_MAX_SPANS),
+    /**
+     * `true`: each span counts with the attributes of every span below it in its trace (what it called), so that the
+     * slow server spans rank the slow query their child made. Reads up to 1,000 whole traces per side.
+     */
+    descendants: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
   })
   .superRefine((q, ctx) => {
     checkBounds(q, ctx);
@@ -142,6 +150,8 @@ export const AttributeCompareResponseSchema = z.object({
   /** The rest of the matching spans in the window. */
   baseline: SideSchema,
   sampled: z.boolean(),
+  /** Whether each span counted with its descendants' attributes (the query's `descendants`). */
+  descendants: z.boolean(),
   /** Values over-represented in the selection, by difference in share. */
   values: z.array(ComparedValueSchema),
   /** Keys not ranked value by value, with the reason (`high-cardinality`: ids; `excluded`: what the selection is made of). */

@@ -42,6 +42,10 @@ export function registerCompareAttributesTool(server: McpServer, deps: McpDeps):
       selectionFrom: z.string().optional().describe('Band: spans starting at or after this (ISO 8601 or epoch ms).'),
       selectionTo: z.string().optional(),
       limit: z.number().int().min(1).max(VALUES_MAX).optional().describe(`Ranked values (default ${VALUES_DEFAULT}).`),
+      descendants: z
+        .boolean()
+        .optional()
+        .describe("true: each span counts with the attributes of every span below it (what it called), so slow requests rank the slow query a child made; reads up to 1,000 traces a side."),
     },
     async (args) => {
       const now = deps.now();
@@ -63,6 +67,7 @@ export function registerCompareAttributesTool(server: McpServer, deps: McpDeps):
         selStart: ms(band.from),
         selEnd: ms(band.to),
         limit: String(args.limit ?? VALUES_DEFAULT),
+        descendants: args.descendants ? 'true' : 'false',
       };
       const r = await attributeComparison(deps.store, parseWith(AttributeCompareQuerySchema, input), now);
       return {
@@ -71,6 +76,7 @@ export function registerCompareAttributesTool(server: McpServer, deps: McpDeps):
         selection: r.selection,
         baseline: r.baseline,
         ...(r.sampled && { sampled: true }),
+        ...(r.descendants && { descendants: true }),
         values: r.values.map((v) => ({
           scope: v.scope,
           key: clip(v.key, 200),

@@ -16,8 +16,10 @@ import { attributeOfAll, waitForCount, waitUntil } from './wait-for-count.js';
  *   k = 6..8     10 ms   region=eu
  *   k = 9..23    10 ms   region=us
  *
- * every one with its own request.id (an id, to be grouped). Brushing the slow band selects the six slow spans:
- * region=eu is on all of them and on 3 of the other 18 (16.7%), the largest difference in share.
+ * every one with its own request.id (an id, to be grouped), and below it a `db SELECT items` span whose db.plan is
+ * "full scan" under the slow ones and "index" under the rest. Brushing the slow band selects the six slow spans:
+ * region=eu is on all of them and on 3 of the other 18 (16.7%), the largest difference in share; counted with the
+ * spans below them, db.plan=full scan (100% against 0%) comes first.
  */
 const T0 = Date.now() - 5 * 60_000;
 const slow = (k: number) => k < 6;
@@ -35,6 +37,7 @@ const traces = Array.from({ length: 24 }, (_, k) =>
         { key: 'region', value: str(k < 9 ? 'eu' : 'us') },
         { key: 'request.id', value: str(`req-${k}`) },
       ],
+      children: [{ service: 'db', name: 'SELECT items', at: 1, ms: slow(k) ? 700 : 5, kind: SpanKind.CLIENT, attributes: [{ key: 'db.plan', value: str(slow(k) ? 'full scan' : 'index') }] }],
     },
     `a77c0de${k.toString(16).padStart(25, '0')}` as TraceId,
   ),
@@ -127,5 +130,25 @@ describe('heatmap and attribute comparison', () => {
     await page.getByTestId('clear-selection').click();
     await waitUntil(async () => (await page.getByTestId('compare-panel').count()) === 0, 'the comparison to close');
     expect(new URL(page.url()).searchParams.has('selection')).toBe(false);
+  });
+
+  it('counts what each span called when asked: the slow requests\' query plan ranks first, not clickable as a filter', async () => {
+    const page = await browser.open(`${clew().query}/search?service=shop&lookback=15m&selMinDuration=400ms`);
+    await compareRows(page).first().waitFor();
+    expect(await compareRows(page).first().getAttribute('data-value')).toBe('eu');
+    await page.getByTestId('compare-descendants').click();
+    await page.waitForURL((u) => u.searchParams.get('descendants') === 'true');
+    await page.getByTestId('compare-summary').filter({ hasText: 'each with the spans below it' }).waitFor();
+    const first = compareRows(page).first();
+    await waitUntil(async () => (await first.getAttribute('data-value')) === 'full scan', 'db.plan=full scan to rank first');
+    expect(await first.getAttribute('data-key')).toBe('db.plan');
+    expect(await first.getByTestId('selection-percent').textContent()).toBe('100%');
+    expect(await first.getByTestId('baseline-percent').textContent()).toBe('0%');
+    // On the span below, not on the request: the search cannot add it as a condition.
+    expect(await first.getByRole('button').count()).toBe(0);
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
+    // The request's own region=eu is still ranked, below it, and still a filter.
+    const eu = page.locator('[data-testid=compare-table] tbody tr[data-value="eu"]');
+    expect(await eu.getByRole('button', { name: 'eu' }).count()).toBe(1);
   });
 });

@@ -74,6 +74,8 @@ export function SearchCharts({ state, now, go, scatter }: Props) {
           error={comparison.error}
           onFilter={addFilter}
           onClear={() => select(undefined)}
+          descendants={state.descendants}
+          onDescendants={(descendants) => go({ ...state, descendants })}
         />
       )}
     </>

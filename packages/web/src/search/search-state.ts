@@ -37,6 +37,8 @@ export interface SearchState {
   anchor: string | undefined;
   /** The heatmap region (or the errors) compared with the rest of the window; undefined when none is picked. */
   selection: Selection | undefined;
+  /** The comparison counts each span with the attributes of the spans below it (what it called). */
+  descendants: boolean;
 }
 
 export function readSearchState(p: URLSearchParams): SearchState {
@@ -59,6 +61,7 @@ export function readSearchState(p: URLSearchParams): SearchState {
     sort: SEARCH_SORTS.find((k) => k === p.get('sort')) ?? 'start',
     anchor: p.get('anchor') || undefined,
     selection: readSelection(p),
+    descendants: p.get('descendants') === 'true',
   };
 }
 
@@ -86,6 +89,7 @@ export function writeSearchState(s: SearchState): URLSearchParams {
   if (s.mode === 'form') set('sort', s.sort, 'start');
   set('anchor', s.anchor);
   writeSelection(p, s.selection);
+  if (s.descendants) p.set('descendants', 'true');
   return p;
 }
 
@@ -150,7 +154,7 @@ export function toHeatmapQuery(s: SearchState, now: number): Record<string, stri
 /** The comparison's query (`GET …/search/compare`), or undefined without a selection or in TraceQL mode. */
 export function toCompareQuery(s: SearchState, now: number): Record<string, string | string[] | undefined> | undefined {
   const filter = toSpanFilterQuery(s, now);
-  return filter && s.selection ? { ...filter, ...selectionParams(s.selection) } : undefined;
+  return filter && s.selection ? { ...filter, ...selectionParams(s.selection), ...(s.descendants && { descendants: 'true' }) } : undefined;
 }
 
 /** True when the search asks more of a span than its service, so the matching span may well not be the root. */

@@ -9,10 +9,11 @@ import {
 import type { RankedValue } from '@clew/analysis';
 import { compareAttributes } from '@clew/analysis';
 import type { UnixNanos } from '@clew/model';
-import type { SpanFilter, SpanReader, SpanSelection, Store } from '@clew/storage';
+import type { AttributeCounts, SpanFilter, SpanReader, SpanSelection, Store } from '@clew/storage';
 import { HEATMAP_BUCKETS_PER_DOUBLING, heatmapDurationBounds } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { spanReaderFor } from '../../query/tenant-readers.js';
+import { descendantAttributeCounts } from './descendant-attribute-counts.js';
 import { parseQuery } from './parse-params.js';
 import { spanKindOf } from './to-trace-query.js';
 
@@ -98,7 +99,16 @@ export async function attributeComparison(store: SpanReader, q: AttributeCompare
         ...(q.selStart !== undefined && { start: q.selStart as UnixNanos }),
         ...(q.selEnd !== undefined && { end: q.selEnd as UnixNanos }),
       };
-  const counts = await store.attributeCounts({ filter, selection, topValues: q.topValues, maxSpans: q.maxSpans });
+  let counts: AttributeCounts;
+  let own: ReadonlySet<string> | undefined;
+  if (q.descendants) {
+    const below = await descendantAttributeCounts(store, filter, selection, q.topValues);
+    [counts, own] = [below, below.own];
+  } else {
+    counts = await store.attributeCounts({ filter, selection, topValues: q.topValues, maxSpans: q.maxSpans });
+  }
+  // Counted with what each span called, a value found only below it is not a condition the search can add.
+  const filterOf = (v: RankedValue): SearchFilter => (own && !own.has(`${v.scope}\0${v.key}\0${v.value}`) ? null : searchFilterOf(v));
   // Errors are what the selection is made of: status = error on every selected span says nothing new.
   const ranked = compareAttributes(counts, { limit: q.limit, ...(errors && { exclude: ['intrinsic:status'] }) });
   return {
@@ -107,7 +117,8 @@ export async function attributeComparison(store: SpanReader, q: AttributeCompare
     selection: counts.selection,
     baseline: counts.baseline,
     sampled: counts.sampled,
-    values: ranked.values.map((v): ComparedValue => ({ ...v, scope: v.scope as ComparedValue['scope'], filter: searchFilterOf(v) })),
+    descendants: q.descendants,
+    values: ranked.values.map((v): ComparedValue => ({ ...v, scope: v.scope as ComparedValue['scope'], filter: filterOf(v) })),
     setAside: ranked.setAside.map((s) => ({ ...s, scope: s.scope as ComparedValue['scope'] })),
     omitted: ranked.omitted,
   };
