@@ -163,12 +163,17 @@ function scope(w: JsonTextWriter, s: Scope): void {
   w.close(at);
 }
 
-function span(w: JsonTextWriter, s: Span): void {
+/** `{"traceId":…,"spanId":…[,"traceState":…]`, how a span and a link begin. */
+function ids(w: JsonTextWriter, x: Pick<SpanLink, 'traceId' | 'spanId' | 'traceState'>): void {
   w.raw('{"traceId":');
-  w.string(s.traceId);
+  w.string(x.traceId);
   w.raw(',"spanId":');
-  w.string(s.spanId);
-  w.stringMember(',"traceState":', s.traceState);
+  w.string(x.spanId);
+  w.stringMember(',"traceState":', x.traceState);
+}
+
+function span(w: JsonTextWriter, s: Span): void {
+  ids(w, s);
   if (s.parentSpanId !== null) {
     w.raw(',"parentSpanId":');
     w.string(s.parentSpanId);
@@ -218,11 +223,7 @@ function event(w: JsonTextWriter, e: SpanEvent): void {
 }
 
 function link(w: JsonTextWriter, l: SpanLink): void {
-  w.raw('{"traceId":');
-  w.string(l.traceId);
-  w.raw(',"spanId":');
-  w.string(l.spanId);
-  w.stringMember(',"traceState":', l.traceState);
+  ids(w, l);
   attributesMember(w, ',"attributes":', l.attributes);
   w.numberMember(',"droppedAttributesCount":', l.droppedAttributesCount);
   w.numberMember(',"flags":', l.flags);
