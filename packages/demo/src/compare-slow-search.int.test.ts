@@ -1,6 +1,8 @@
 // "What is different about the slow requests", against a real `clew serve` fed by the real shop: searches and product
-// pages are driven one at a time, the catalog's latency heatmap shows two clusters (the reviews scan against indexed
-// lookups), and comparing the slow cluster with the rest ranks the slow query's attributes first.
+// pages are driven one at a time; a search for a term no product name has falls back to scanning the reviews. The
+// catalog's latency heatmaps show two clusters (the reviews scan against indexed lookups), and comparing the slow
+// cluster with the rest ranks the slow query's attributes first: among the database calls, and among the catalog's
+// GET /search requests counted with what each called.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, useClewProcess } from '@clew/testing/clew-process';
 import type { Demo } from './start-demo.js';
@@ -10,7 +12,10 @@ import { traceIdOf, traceWhen } from './testing/trace-shape.js';
 const clew = useClewProcess();
 let demo: Demo;
 const started = Date.now();
-const SEARCHES = ['waterproof', 'tent', 'lantren', 'stove', 'boots', 'jacket'];
+/** Terms a product's name has (answered from the names) and terms none has (the reviews scan). */
+const NAMED = ['tent', 'jacket'];
+const FUZZY = ['waterproof', 'lantren', 'stove', 'boots'];
+const SEARCHES = ['waterproof', 'tent', 'lantren', 'stove', 'jacket', 'boots'];
 const PRODUCTS = [3, 14, 27, 58, 91, 42];
 
 /** The parts of the native API's answers (@clew/api's HeatmapResponse and AttributeCompareResponse) read here. */
@@ -28,9 +33,10 @@ interface ComparedValue {
   filter: { param: string; value: string } | null;
 }
 interface AttributeCompareResponse {
-  selection: { spans: number };
-  baseline: { spans: number };
+  selection: { spans: number; counted: number };
+  baseline: { spans: number; counted: number };
   sampled: boolean;
+  descendants: boolean;
   values: ComparedValue[];
 }
 
@@ -39,7 +45,7 @@ beforeAll(async () => {
   // One at a time, searches and product pages interleaved, each waited for until its catalog spans are in Clew.
   for (let k = 0; k < SEARCHES.length; k++) {
     for (const [path, last] of [
-      [`/search?q=${SEARCHES[k]}`, 'SELECT reviews'],
+      [`/search?q=${SEARCHES[k]}`, 'SELECT categories'],
       [`/product/${PRODUCTS[k]}`, 'SELECT products'],
     ] as const) {
       const res = await fetch(demo.urls.frontend + path);
@@ -69,16 +75,17 @@ describe("comparing the catalog's slow spans with its fast ones", () => {
     const base = `${clew().query}/api/clew/v1/search`;
     const heat = await getJson<HeatmapResponse>(`${base}/heatmap?service=catalog&spanKind=client&${window()}`);
     expect(heat.status).toBe(200);
-    expect(heat.body.total).toBe(SEARCHES.length * 2 + PRODUCTS.length);
+    // A search: its name lookup, the reviews scan when that found nothing, and its facets; a product page: one.
+    expect(heat.body.total).toBe(NAMED.length * 2 + FUZZY.length * 3 + PRODUCTS.length);
     const from = slowBandStart(heat.body);
     const r = await getJson<AttributeCompareResponse>(`${base}/compare?service=catalog&spanKind=client&${window()}&selMinDuration=${from}ns`);
     expect(r.status).toBe(200);
     expect(r.body.selection.spans + r.body.baseline.spans).toBe(heat.body.total);
     expect(r.body.sampled).toBe(false);
-    // Every search's reviews query is in the slow cluster (on a busy machine a fast query may join it): its name and
-    // attributes are on every one of them and on nothing in the baseline, the largest difference any value can have,
-    // so they rank first.
-    const top = r.body.values.filter((v) => v.baselinePercent === 0 && v.selectionPercent === (100 * SEARCHES.length) / r.body.selection.spans);
+    // Every reviews scan is in the slow cluster (on a busy machine a fast query may join it): its name and attributes
+    // are on every one of them and on nothing in the baseline, the largest difference any value can have, so they
+    // rank first.
+    const top = r.body.values.filter((v) => v.baselinePercent === 0 && v.selectionPercent === (100 * FUZZY.length) / r.body.selection.spans);
     expect(top.map((v) => `${v.key}=${v.value}`)).toEqual(
       expect.arrayContaining(['name=SELECT reviews', 'db.collection.name=reviews', 'db.query.summary=SELECT reviews']),
     );
@@ -89,21 +96,50 @@ describe("comparing the catalog's slow spans with its fast ones", () => {
     expect(top.find((v) => v.key === 'name')?.filter).toEqual({ param: 'operation', value: 'SELECT reviews' });
   });
 
-  it("all the catalog's spans: the slow search's path outranks every fast one", async () => {
+  it("all the catalog's spans: the slow searches' path and their reviews scan outrank every fast one", async () => {
     const base = `${clew().query}/api/clew/v1/search`;
     const heat = await getJson<HeatmapResponse>(`${base}/heatmap?service=catalog&${window()}`);
     const from = slowBandStart(heat.body);
     const r = await getJson<AttributeCompareResponse>(`${base}/compare?service=catalog&${window()}&selMinDuration=${from}ns`);
     expect(r.status).toBe(200);
-    // The values ranked first, down to the first that the fast spans share, are all the search's and its reviews
-    // query's (the server span, its handler, the query): nothing of the product pages or the facets query.
-    const cut = r.body.values.findIndex((v) => v.baselinePercent > 0);
-    const lead = r.body.values.slice(0, cut);
-    expect(lead[0]).toMatchObject({ key: 'http.route', value: '/search', baselinePercent: 0 });
-    const text = lead.map((v) => `${v.key}=${v.value}`);
-    expect(text).toEqual(expect.arrayContaining(['name=GET /search', 'name=SELECT reviews', 'db.collection.name=reviews', 'db.query.summary=SELECT reviews']));
-    expect(lead.find((v) => v.key === 'db.query.text')?.value).toContain('jaro_winkler_similarity');
+    // The reviews query's name and attributes are on none of the fast spans; above them rank only values of the slow
+    // searches' own path (GET /search, its route and handler, more common among slow spans than fast ones), nothing
+    // of the product pages, the name lookups or the facets query.
+    const values = r.body.values.map((v) => ({ ...v, text: `${v.key}=${v.value}` }));
+    const reviews = values.filter((v) => ['name=SELECT reviews', 'db.collection.name=reviews', 'db.query.summary=SELECT reviews'].includes(v.text));
+    expect(reviews).toHaveLength(3);
+    for (const v of reviews) expect(v.baselinePercent).toBe(0);
+    expect(values.find((v) => v.key === 'db.query.text' && v.baselinePercent === 0)?.value).toContain('jaro_winkler_similarity');
+    const above = values.slice(0, Math.max(...reviews.map((v) => values.indexOf(v))));
     const fast = ['GET /products/:id', 'SELECT products', 'SELECT categories', 'products', 'categories', '/products/:id'];
-    expect(lead.filter((v) => v.value !== null && fast.includes(v.value))).toEqual([]);
+    expect(above.filter((v) => v.value !== null && fast.includes(v.value))).toEqual([]);
+  });
+
+  it('slow against fast catalog GET /search, with what each called: the slow query ranks first', async () => {
+    const base = `${clew().query}/api/clew/v1/search`;
+    const search = `service=catalog&operation=${encodeURIComponent('GET /search')}&spanKind=server&${window()}`;
+    const heat = await getJson<HeatmapResponse>(`${base}/heatmap?${search}`);
+    expect(heat.body.total).toBe(SEARCHES.length);
+    const from = slowBandStart(heat.body);
+    const r = await getJson<AttributeCompareResponse>(`${base}/compare?${search}&selMinDuration=${from}ns&descendants=true`);
+    expect(r.status).toBe(200);
+    expect(r.body.descendants).toBe(true);
+    // Each search's spans read whole: nothing sampled.
+    expect(r.body.selection.counted + r.body.baseline.counted).toBe(SEARCHES.length);
+    expect(r.body.sampled).toBe(false);
+    // Every search that fell back is slow (a name lookup may join them on a busy machine): the reviews query is below
+    // every one of them and below none of the rest, so its name and attributes rank first.
+    const top = r.body.values.filter((v) => v.baselinePercent === 0 && v.selectionPercent === (100 * FUZZY.length) / r.body.selection.counted);
+    expect(r.body.values.slice(0, top.length)).toEqual(top);
+    expect(top.map((v) => `${v.key}=${v.value}`)).toEqual(
+      expect.arrayContaining(['name=SELECT reviews', 'db.collection.name=reviews', 'db.query.summary=SELECT reviews']),
+    );
+    expect(top.find((v) => v.key === 'db.query.text')?.value).toContain('jaro_winkler_similarity');
+    // What every search calls (the name lookup, the facets query) is not ranked above it, nor at all.
+    const text = r.body.values.map((v) => `${v.key}=${v.value}`);
+    expect(text).not.toEqual(expect.arrayContaining(['name=SELECT products']));
+    expect(text).not.toEqual(expect.arrayContaining(['name=SELECT categories']));
+    // The query runs below the request, so it is not a condition the search of these requests can add.
+    expect(top.find((v) => v.key === 'name')?.filter).toBeNull();
   });
 });

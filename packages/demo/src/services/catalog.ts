@@ -1,5 +1,6 @@
-// catalog: the product database (DuckDB, a file in the demo's directory). Search is the slow path: a typo-tolerant
-// match of the term against every review, through an unindexed join, which takes a DuckDB thread a good while.
+// catalog: the product database (DuckDB, a file in the demo's directory). Search looks for the term in product names
+// first (quick); a term no name has falls back to the slow path: a typo-tolerant match against every review, through
+// an unindexed join, which takes a DuckDB thread a good while.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fastify } from 'fastify';
 import { numberEnv, requiredEnv } from '../lib/env.js';
@@ -14,6 +15,9 @@ interface Product {
   name: string;
   price_cents: number;
 }
+
+/** A search result: a product with its review count and average rating. */
+type Hit = Product & { reviews: number; rating: number };
 
 await runService(async () => {
   const file = requiredEnv('DEMO_DB_FILE');
@@ -68,15 +72,17 @@ await runService(async () => {
   app.get<{ Querystring: { q?: string } }>('/search', async function search(req, reply) {
     const term = (req.query.q ?? '').trim().toLowerCase();
     if (!term) return reply.code(400).send({ error: 'q is required' });
-    const hits = await query<Product & { reviews: number; rating: number }>({
+    const named = await query<Hit>({
       operation: 'SELECT',
-      collection: 'reviews',
-      sql: `SELECT p.id, p.name, p.price_cents, count(*)::INTEGER AS reviews, round(avg(r.rating), 2)::DOUBLE AS rating
-            FROM products p JOIN reviews r ON r.product_id = p.id
-            WHERE p.name ILIKE $1 OR r.body ILIKE $1 OR jaro_winkler_similarity(lower(r.body), $2) > 0.8
+      collection: 'products',
+      sql: `SELECT p.id, p.name, p.price_cents, count(r.product_id)::INTEGER AS reviews, coalesce(round(avg(r.rating), 2), 0)::DOUBLE AS rating
+            FROM products p LEFT JOIN reviews r ON r.product_id = p.id
+            WHERE p.name ILIKE $1
             GROUP BY ALL ORDER BY rating DESC, reviews DESC LIMIT 20`,
-      params: [`%${term}%`, term],
+      params: [`%${term}%`],
     });
+    // No product by that name: the term is looked for in the reviews, typos and all (the slow query).
+    const hits = named.length > 0 ? named : await searchReviews(term);
     const facets = await query<{ category: string; products: number }>({
       operation: 'SELECT',
       collection: 'categories',
@@ -87,6 +93,19 @@ await runService(async () => {
     });
     return { q: term, hits, facets };
   });
+
+  /** Products whose reviews mention the term, or come close to it (the slow query). */
+  function searchReviews(term: string): Promise<Hit[]> {
+    return query<Hit>({
+      operation: 'SELECT',
+      collection: 'reviews',
+      sql: `SELECT p.id, p.name, p.price_cents, count(*)::INTEGER AS reviews, round(avg(r.rating), 2)::DOUBLE AS rating
+            FROM products p JOIN reviews r ON r.product_id = p.id
+            WHERE p.name ILIKE $1 OR r.body ILIKE $1 OR jaro_winkler_similarity(lower(r.body), $2) > 0.8
+            GROUP BY ALL ORDER BY rating DESC, reviews DESC LIMIT 20`,
+      params: [`%${term}%`, term],
+    });
+  }
 
   const running = await listenFastify(app);
   return { url: running.url, close: async () => (await running.close(), db.closeSync()) };
