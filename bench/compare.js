@@ -117,6 +117,12 @@ const routes = [
   ['native /search/heatmap over HTTP', null, (i) => `/api/clew/v1/search/heatmap?start=${ms(start)}&end=${ms(end) - i}&buckets=60`],
   ['native /search/compare, spans over 100 ms, over HTTP', 1000, (i) => `/api/clew/v1/search/compare?start=${ms(start)}&end=${ms(end)}&selMinDuration=${100 + i}ms`],
   ['native /search/compare, errors, over HTTP', 1000, (i) => `/api/clew/v1/search/compare?start=${ms(start)}&end=${ms(end) - i}&selection=errors`],
+  // Each frontend request counted with every span below it: ~1,000 traces a side read whole.
+  [
+    'native /search/compare, frontend server spans over 100 ms with what each called (descendants), over HTTP',
+    1000,
+    (i) => `/api/clew/v1/search/compare?service=frontend&spanKind=server&start=${ms(start)}&end=${ms(end)}&selMinDuration=${100 + i}ms&descendants=true`,
+  ],
 ];
 try {
   for (const [what, limit, url] of routes) {

@@ -88,7 +88,7 @@ export const AttributeCompareQuerySchema = z
     maxSpans: integerParam(1000, COMPARE_MAX_SPANS, COMPARE_DEFAULT_MAX_SPANS),
     /**
      * `true`: each span counts with the attributes of every span below it in its trace (what it called), so that the
-     * slow server spans rank the slow query their child made. Reads up to 1,000 whole traces per side.
+     * slow server spans rank the slow query their child made. Reads about 500 whole traces per side.
      */
     descendants: z
       .enum(['true', 'false'])

@@ -45,7 +45,7 @@ export function registerCompareAttributesTool(server: McpServer, deps: McpDeps):
       descendants: z
         .boolean()
         .optional()
-        .describe("true: each span counts with the attributes of every span below it (what it called), so slow requests rank the slow query a child made; reads up to 1,000 traces a side."),
+        .describe("true: each span counts with the attributes of every span below it (what it called), so slow requests rank the slow query a child made; reads about 500 traces a side."),
     },
     async (args) => {
       const now = deps.now();

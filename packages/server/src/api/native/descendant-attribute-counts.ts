@@ -4,7 +4,7 @@ import type { AttributeCounts, SpanFilter, SpanReader, SpanSelection, TraceQuery
 import { AttributeValueCounts, byScopeAndKey, KIND_NAMES, sampleMarginPercent, STATUS_NAMES } from '@clew/storage';
 
 /** Traces read per side at most: each is read whole, so a side costs about this many traces' spans. */
-export const DESCENDANT_TRACES_PER_SIDE = 1_000;
+export const DESCENDANT_TRACES_PER_SIDE = 500;
 
 /** The counts, and which values (`scope\0key\0value`) were on a counted span itself rather than only below it. */
 export interface DescendantCounts extends AttributeCounts {
@@ -29,31 +29,46 @@ export async function descendantAttributeCounts(
   topValues: number,
   tracesPerSide = DESCENDANT_TRACES_PER_SIDE,
 ): Promise<DescendantCounts> {
-  // Only the totals: a single span's attributes are read.
-  const totals = await store.attributeCounts({ filter, selection, topValues: 1, maxSpans: 1 });
-  // The baseline's traces are drawn from every matching trace, some of which hold selected spans only: drawn more of
-  // in proportion, every one with a baseline span is counted (a uniform sample of those).
+  // The totals (a single span's attributes read) and the selection's traces at once; the baseline's draw depends on
+  // the totals: its traces are drawn from every matching trace, some of which hold selected spans only, so more are
+  // drawn in proportion, and every one with a baseline span is counted (a uniform sample of those).
+  const [totals, selected] = await Promise.all([
+    store.attributeCounts({ filter, selection, topValues: 1, maxSpans: 1 }),
+    store.tracePoints(selectionQuery(filter, selection), tracesPerSide),
+  ]);
   const all = totals.selection.spans + totals.baseline.spans;
   const restDraw = Math.min(4 * tracesPerSide, Math.ceil((tracesPerSide * all) / Math.max(1, totals.baseline.spans)));
-  const [selected, rest] = await Promise.all([
-    store.tracePoints(selectionQuery(filter, selection), tracesPerSide),
-    store.tracePoints({ ...filter, limit: 1 }, restDraw),
-  ]);
+  const rest = await store.tracePoints({ ...filter, limit: 1 }, restDraw);
   const ids = [...new Set([...selected.points, ...rest.points].map((p) => p.traceId))];
   const traces = ids.length === 0 ? new Map<TraceId, Span[]>() : await store.getTraces(ids);
-  const keys = new AttributeValueCounts();
-  const own = new Set<string>();
+
+  const values = new ValueIds();
+  const sides = { selection: [] as number[], baseline: [] as number[] };
+  const ownIds = new Set<number>();
   const counted = { selection: 0, baseline: 0 };
+  // Per counted span, the values of it and every span below it, each once: a mark per value id, set to the span's
+  // number, makes the union without a set per span.
+  const mark: number[] = [];
+  let marker = 0;
   const count = (traceIds: Iterable<TraceId>, side: 'selection' | 'baseline') => {
+    const tally = sides[side];
     for (const id of traceIds) {
       const spans = traces.get(id) ?? [];
-      const children = childrenOf(spans);
+      let children: Map<string, Span[]> | undefined;
       for (const s of spans) {
         if (!matches(s, filter) || isSelected(s, selection) !== (side === 'selection')) continue;
         counted[side]++;
-        const values = new Set<string>();
-        addValues(s, values);
-        for (const v of values) own.add(v);
+        marker++;
+        const add = (span: Span, own: boolean) => {
+          for (const v of values.of(span)) {
+            if (own) ownIds.add(v);
+            if (mark[v] === marker) continue;
+            mark[v] = marker;
+            tally[v] = (tally[v] ?? 0) + 1;
+          }
+        };
+        add(s, true);
+        children ??= childrenOf(spans);
         // A parent loop in bad data is walked once.
         const seen = new Set<string>([s.spanId]);
         const below = [...(children.get(s.spanId) ?? [])];
@@ -61,18 +76,22 @@ export async function descendantAttributeCounts(
           const d = below.pop()!;
           if (seen.has(d.spanId)) continue;
           seen.add(d.spanId);
-          addValues(d, values);
-          below.push(...(children.get(d.spanId) ?? []));
-        }
-        for (const v of values) {
-          const [scope, key, value] = v.split('\0') as ['intrinsic' | 'resource' | 'span' | 'event', string, string];
-          keys.add(scope, key, value, side);
+          add(d, false);
+          for (const c of children.get(d.spanId) ?? []) below.push(c);
         }
       }
     }
   };
   count(new Set(selected.points.map((p) => p.traceId)), 'selection');
   count(new Set(rest.points.map((p) => p.traceId)), 'baseline');
+  const keys = new AttributeValueCounts();
+  for (const side of ['selection', 'baseline'] as const) {
+    sides[side].forEach((n, v) => {
+      const [scope, key, value] = values.value(v);
+      keys.add(scope, key, value, side, n);
+    });
+  }
+  const own = new Set([...ownIds].map((v) => values.value(v).join('\0')));
   const side = (spans: number, n: number) => ({ spans, counted: n, marginPercent: sampleMarginPercent(n, spans) });
   return {
     selection: side(totals.selection.spans, counted.selection),
@@ -146,13 +165,43 @@ function childrenOf(spans: readonly Span[]): Map<string, Span[]> {
   return out;
 }
 
-/** The span's values as the comparison counts them: its name, kind and status, its resource's, its own and its events'. */
-function addValues(s: Span, into: Set<string>): void {
-  const add = (scope: string, key: string, value: string) => into.add(`${scope}\0${key}\0${value}`);
-  add('intrinsic', 'name', s.name);
-  add('intrinsic', 'kind', KIND_NAMES[s.kind] ?? String(s.kind));
-  add('intrinsic', 'status', STATUS_NAMES[s.status.code] ?? String(s.status.code));
-  for (const kv of s.resource.attributes) add('resource', kv.key, anyValueToString(kv.value));
-  for (const kv of s.attributes) add('span', kv.key, anyValueToString(kv.value));
-  for (const e of s.events) for (const kv of e.attributes) add('event', kv.key, anyValueToString(kv.value));
+type Scope = 'intrinsic' | 'resource' | 'span' | 'event';
+
+/**
+ * The values of spans as the comparison counts them (its name, kind and status, its resource's attributes, its own
+ * and its events'), as small numbers: each (scope, key, value) once, a resource's values once per resource.
+ */
+class ValueIds {
+  private readonly ids = new Map<string, number>();
+  private readonly values: Array<[Scope, string, string]> = [];
+  private readonly resources = new WeakMap<object, number[]>();
+  private readonly spans = new WeakMap<Span, number[]>();
+
+  of(s: Span): number[] {
+    let out = this.spans.get(s);
+    if (out) return out;
+    out = [this.id('intrinsic', 'name', s.name), this.id('intrinsic', 'kind', KIND_NAMES[s.kind] ?? String(s.kind))];
+    out.push(this.id('intrinsic', 'status', STATUS_NAMES[s.status.code] ?? String(s.status.code)));
+    let res = this.resources.get(s.resource);
+    if (!res) this.resources.set(s.resource, (res = s.resource.attributes.map((kv) => this.id('resource', kv.key, anyValueToString(kv.value)))));
+    for (const v of res) out.push(v);
+    for (const kv of s.attributes) out.push(this.id('span', kv.key, anyValueToString(kv.value)));
+    for (const e of s.events) for (const kv of e.attributes) out.push(this.id('event', kv.key, anyValueToString(kv.value)));
+    this.spans.set(s, out);
+    return out;
+  }
+
+  value(id: number): [Scope, string, string] {
+    return this.values[id]!;
+  }
+
+  private id(scope: Scope, key: string, value: string): number {
+    const text = `${scope}\0${key}\0${value}`;
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      this.ids.set(text, (id = this.values.length));
+      this.values.push([scope, key, value]);
+    }
+    return id;
+  }
 }
