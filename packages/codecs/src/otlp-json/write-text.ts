@@ -125,8 +125,7 @@ class JsonTextWriter {
 
 function resource(w: JsonTextWriter, r: Resource): void {
   const at = w.open();
-  attributesMember(w, ',"attributes":', r.attributes);
-  w.numberMember(',"droppedAttributesCount":', r.droppedAttributesCount);
+  attributed(w, r);
   if (r.entityRefs.length > 0) {
     w.raw(',"entityRefs":[');
     r.entityRefs.forEach((e, i) => {
@@ -158,8 +157,7 @@ function scope(w: JsonTextWriter, s: Scope): void {
   const at = w.open();
   w.stringMember(',"name":', s.name);
   w.stringMember(',"version":', s.version);
-  attributesMember(w, ',"attributes":', s.attributes);
-  w.numberMember(',"droppedAttributesCount":', s.droppedAttributesCount);
+  attributed(w, s);
   w.close(at);
 }
 
@@ -183,8 +181,7 @@ function span(w: JsonTextWriter, s: Span): void {
   w.numberMember(',"kind":', s.kind);
   w.nanosMember(',"startTimeUnixNano":', s.startTimeUnixNano);
   w.nanosMember(',"endTimeUnixNano":', s.endTimeUnixNano);
-  attributesMember(w, ',"attributes":', s.attributes);
-  w.numberMember(',"droppedAttributesCount":', s.droppedAttributesCount);
+  attributed(w, s);
   if (s.events.length > 0) {
     w.raw(',"events":[');
     for (let i = 0; i < s.events.length; i++) {
@@ -217,25 +214,25 @@ function event(w: JsonTextWriter, e: SpanEvent): void {
   const at = w.open();
   w.nanosMember(',"timeUnixNano":', e.timeUnixNano);
   w.stringMember(',"name":', e.name);
-  attributesMember(w, ',"attributes":', e.attributes);
-  w.numberMember(',"droppedAttributesCount":', e.droppedAttributesCount);
+  attributed(w, e);
   w.close(at);
 }
 
 function link(w: JsonTextWriter, l: SpanLink): void {
   ids(w, l);
-  attributesMember(w, ',"attributes":', l.attributes);
-  w.numberMember(',"droppedAttributesCount":', l.droppedAttributesCount);
+  attributed(w, l);
   w.numberMember(',"flags":', l.flags);
   w.raw('}');
 }
 
-function attributesMember(w: JsonTextWriter, prefix: string, attrs: Attributes): void {
-  if (attrs.length === 0) return;
-  w.raw(prefix);
-  w.raw('[');
-  keyValues(w, attrs);
-  w.raw(']');
+/** A thing's attributes and how many it dropped, each left out when empty or zero. */
+function attributed(w: JsonTextWriter, x: { readonly attributes: Attributes; readonly droppedAttributesCount: number }): void {
+  if (x.attributes.length > 0) {
+    w.raw(',"attributes":[');
+    keyValues(w, x.attributes);
+    w.raw(']');
+  }
+  w.numberMember(',"droppedAttributesCount":', x.droppedAttributesCount);
 }
 
 function keyValues(w: JsonTextWriter, attrs: Attributes): void {
