@@ -18,6 +18,7 @@ export { createToken, hashToken } from './auth/tokens.js';
 export { Authenticator } from './auth/authenticator.js';
 export { TenantLimits } from './auth/tenant-limits.js';
 export { createMetrics } from './observability/metrics.js';
+export { HashRing } from './pipeline/forward/ring.js';
 export type { ExportFormat } from './api/export/export-format.js';
 export { encodeExportRequests, EXPORT_CONTENT_TYPES, SPANS_PER_REQUEST } from './api/export/export-format.js';
 export { EXPORT_ROUTE } from './api/export/export-route.js';
