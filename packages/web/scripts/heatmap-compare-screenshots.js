@@ -1,6 +1,7 @@
 // Takes docs/screenshots/heatmap-compare.png and heatmap-compare-dark.png: the search page's latency heatmap of the
-// catalog's database calls (client spans) with the slow band selected and what is different about it, with headless
-// Chromium against a real `clew serve` fed by the demo shop for a while. Run after `npm run build`:
+// catalog's database calls (client spans) with the slow band selected and what is different about it; and
+// heatmap-compare-descendants.png: the catalog's GET /search requests, the slow ones compared with what each called.
+// With headless Chromium against a real `clew serve` fed by the demo shop for a while. Run after `npm run build`:
 //   node packages/web/scripts/heatmap-compare-screenshots.js [minutes of traffic, default 3]
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -60,6 +61,24 @@ try {
     await page.close();
     console.log(`docs/screenshots/${name}`);
   }
+
+  // The catalog's GET /search requests: the slow ones (a term no product name has, the reviews scan below them)
+  // against the quick ones, each counted with the spans below it. The band starts at the widest gap in durations.
+  const requests = { service: 'catalog', operation: 'GET /search', spanKind: 'server' };
+  const searches = await heatmap(requests);
+  const occupied = [...new Set(searches.cells.map((c) => c.d))].sort((a, b) => a - b);
+  let gap = 1;
+  for (let i = 1; i < occupied.length; i++) if (occupied[i] - occupied[i - 1] > occupied[gap] - occupied[gap - 1]) gap = i;
+  const slowFrom = searches.durationBuckets.find((b) => b.d === occupied[gap]);
+  if (!slowFrom) throw new Error('no slow and quick catalog GET /search in the demo traffic');
+  const described = new URLSearchParams({ ...requests, lookback: 'custom', ...window, selMinDuration: `${Math.floor(slowFrom.minNanos / 1e6)}ms`, descendants: 'true' });
+  console.log(`/search?${described}`);
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
+  await page.goto(`${server.query}/search?${described}`);
+  await page.locator('[data-testid=compare-table] tbody tr').first().waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(OUT, 'heatmap-compare-descendants.png') });
+  await page.close();
+  console.log('docs/screenshots/heatmap-compare-descendants.png');
 } finally {
   demo.kill();
   await browser.close();
