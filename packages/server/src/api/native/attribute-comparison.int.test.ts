@@ -1,17 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiErrorBodySchema, AttributeCompareResponseSchema, HeatmapResponseSchema, SEARCH_COMPARE_ROUTE, SEARCH_HEATMAP_ROUTE } from '@clew/api';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
 import { str } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import type { Store } from '@clew/storage';
-import { heatmapDurationBucket, openDuckDBStore } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
-import Fastify from 'fastify';
-import { AttributeCatalogs } from './attribute-catalogs.js';
-import { nativeApi } from './index.js';
+import { heatmapDurationBucket } from '@clew/storage';
+import { useNativeApi } from './native-api-fixture.js';
 
 const MS = 1_000_000n;
 const T0 = 1_700_000_000_000_000_000n;
@@ -45,29 +38,11 @@ function fixture(): Span[] {
   return spans;
 }
 
-let dir = '';
-let store: Store;
-let app: FastifyInstance;
-let base = '';
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'clew-compare-api-'));
-  store = await openDuckDBStore({ dir, now: () => T0 as UnixNanos, checkpointIntervalMs: 0 });
-  await store.append(fixture());
-  app = Fastify();
-  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const api = useNativeApi(() => fixture(), T0 as UnixNanos, { listen: true });
 
 const window = `start=${T0_MS}&end=${T0_MS + 40_000}`;
 const get = async (path: string) => {
-  const res = await fetch(base + path);
+  const res = await fetch(api().base + path);
   return { status: res.status, body: (await res.json()) as unknown };
 };
 

@@ -1,16 +1,8 @@
 import { ApiErrorBodySchema, comparePath, TraceComparisonSchema } from '@clew/api';
 import type { TraceId, UnixNanos } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
-import Fastify from 'fastify';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalogs } from './attribute-catalogs.js';
-import { nativeApi } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { useNativeApi } from './native-api-fixture.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
 const T = (NOW - 60_000_000_000n) as UnixNanos;
@@ -33,28 +25,11 @@ const traceB = makeTrace(
   B,
 );
 
-let dir: string;
-let store: Store;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'clew-compare-api-'));
-  store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
-  await store.append([...traceA, ...traceB]);
-  app = Fastify();
-  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
-  await app.ready();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const api = useNativeApi(() => [...traceA, ...traceB], NOW);
 
 describe('GET /api/clew/v1/compare', () => {
   it('answers the aligned tree, both traces and both critical paths', async () => {
-    const res = await app.inject({ method: 'GET', url: comparePath(A, B) });
+    const res = await api().app.inject({ method: 'GET', url: comparePath(A, B) });
     expect(res.statusCode).toBe(200);
     const body = TraceComparisonSchema.parse(JSON.parse(res.body));
     expect(body.nodes.map((n) => `${'  '.repeat(n.depth)}${n.service} ${n.name} ${n.a.count}/${n.b.count} ${n.presence}`)).toEqual([
@@ -87,13 +62,13 @@ describe('GET /api/clew/v1/compare', () => {
 
   it('answers 404 in the native envelope when a trace is missing', async () => {
     const missing = 'cccc0000000000000000000000000003';
-    const res = await app.inject({ method: 'GET', url: comparePath(A, missing) });
+    const res = await api().app.inject({ method: 'GET', url: comparePath(A, missing) });
     expect(res.statusCode).toBe(404);
     expect(ApiErrorBodySchema.parse(JSON.parse(res.body))).toEqual({ error: { code: 'TRACE_NOT_FOUND', message: `trace ${missing} (b) not found` } });
   });
 
   it('answers 400 naming a bad or missing id', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/clew/v1/compare?a=xyz' });
+    const res = await api().app.inject({ method: 'GET', url: '/api/clew/v1/compare?a=xyz' });
     expect(res.statusCode).toBe(400);
     expect(ApiErrorBodySchema.parse(JSON.parse(res.body)).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'a' });
   });

@@ -4,17 +4,9 @@ import { SpanKind, str } from '@clew/model';
 import type { TreeNode } from '@clew/model/testing';
 import { makeTrace } from '@clew/model/testing';
 import { ApiErrorBodySchema, CriticalPathResponseSchema, TracePatternsResponseSchema } from '@clew/api';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
-import Fastify from 'fastify';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { AttributeCatalogs } from './attribute-catalogs.js';
-import { nativeApi } from './index.js';
+import { useNativeApi } from './native-api-fixture.js';
 
 const MS = 1_000_000n;
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
@@ -101,28 +93,10 @@ const traces = [
   makeTrace(at(10_000), checkout, id(6)),
 ];
 
-let dir: string;
-let store: Store;
-let app: FastifyInstance;
-let base: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'clew-critical-path-'));
-  store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
-  await store.append(traces.flat());
-  app = Fastify();
-  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const api = useNativeApi(() => traces.flat(), NOW, { listen: true });
 
 async function get<S extends z.ZodType>(path: string, schema: S, status = 200): Promise<z.output<S>> {
-  const res = await fetch(base + path);
+  const res = await fetch(api().base + path);
   expect({ path, status: res.status }).toEqual({ path, status });
   return schema.parse(await res.json());
 }

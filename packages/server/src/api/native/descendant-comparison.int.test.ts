@@ -1,20 +1,12 @@
 // "What is different about the slow requests" counted over what each request called: the slow search requests differ
 // from the fast ones by the query their child span ran, not by any attribute of their own.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AttributeCompareResponseSchema, SEARCH_COMPARE_ROUTE } from '@clew/api';
 import type { Span, TraceId, UnixNanos } from '@clew/model';
 import { SpanKind, str } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
-import Fastify from 'fastify';
-import { AttributeCatalogs } from './attribute-catalogs.js';
 import { descendantAttributeCounts } from './descendant-attribute-counts.js';
-import { nativeApi } from './index.js';
+import { useNativeApi } from './native-api-fixture.js';
 
 const MS = 1_000_000n;
 const T0 = 1_700_000_000_000_000_000n;
@@ -62,29 +54,11 @@ function fixture(): Span[] {
   return spans;
 }
 
-let dir = '';
-let store: Store;
-let app: FastifyInstance;
-let base = '';
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'clew-descendants-'));
-  store = await openDuckDBStore({ dir, now: () => T0 as UnixNanos, checkpointIntervalMs: 0 });
-  await store.append(fixture());
-  app = Fastify();
-  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const api = useNativeApi(() => fixture(), T0 as UnixNanos, { listen: true });
 
 const query = `service=catalog&operation=${encodeURIComponent('GET /search')}&spanKind=server&start=${T0_MS}&end=${T0_MS + 20_000}&selMinDuration=200ms`;
 const compare = async (extra: string) => {
-  const res = await fetch(`${base}${SEARCH_COMPARE_ROUTE}?${query}${extra}`);
+  const res = await fetch(`${api().base}${SEARCH_COMPARE_ROUTE}?${query}${extra}`);
   expect(res.status).toBe(200);
   return AttributeCompareResponseSchema.parse(await res.json());
 };
@@ -121,12 +95,12 @@ describe('GET /search/compare with descendants=true', () => {
 
   it('reads a uniform sample of each side when there are more traces than it reads, and says so', async () => {
     const filter = { service: 'catalog', operation: 'GET /search', start: T0 as UnixNanos, end: (T0 + 20_000n * MS) as UnixNanos };
-    const r = await descendantAttributeCounts(store, filter, { minDuration: 200n * MS }, 10, 2);
+    const r = await descendantAttributeCounts(api().store, filter, { minDuration: 200n * MS }, 10, 2);
     expect(r.sampled).toBe(true);
     expect(r.selection).toMatchObject({ spans: 4, counted: 2 });
     expect(r.selection.marginPercent).toBeGreaterThan(0);
     // The baseline draws 4 of the 10 traces (2 × 10 / 6, rounded up) and counts the fast requests among them.
-    const drawn = await store.tracePoints({ ...filter, limit: 1 }, 4);
+    const drawn = await api().store.tracePoints({ ...filter, limit: 1 }, 4);
     const fast = drawn.points.filter((p) => parseInt(p.traceId.slice(-1), 16) >= 4).length;
     expect(r.baseline).toMatchObject({ spans: 6, counted: fast });
     const collections = r.keys.find((k) => k.scope === 'span' && k.key === 'db.collection.name')!.values;

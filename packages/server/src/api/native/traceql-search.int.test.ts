@@ -2,16 +2,8 @@ import { ApiErrorBodySchema, SearchResponseSchema } from '@clew/api';
 import type { TraceId, UnixNanos } from '@clew/model';
 import { str } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import type { Store } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
-import type { FastifyInstance } from 'fastify';
-import Fastify from 'fastify';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttributeCatalogs } from './attribute-catalogs.js';
-import { nativeApi } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { useNativeApi } from './native-api-fixture.js';
 
 const NOW = 1_700_000_000_000_000_000n as UnixNanos;
 const MS = 1_000_000n;
@@ -39,27 +31,10 @@ const traces = [1, 2, 3, 4, 5].map((n) =>
 );
 const health = makeTrace(ago(10n), { service: 'frontend', name: 'GET /health', at: 0, ms: 1 }, id(6));
 
-let dir: string;
-let store: Store;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'clew-native-traceql-'));
-  store = await openDuckDBStore({ dir, now: () => NOW, checkpointIntervalMs: 0 });
-  await store.append([...traces.flat(), ...health]);
-  app = Fastify();
-  await app.register(nativeApi, { store, catalogs: new AttributeCatalogs() });
-  await app.ready();
-});
-
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const api = useNativeApi(() => [...traces.flat(), ...health], NOW);
 
 const search = async (params: Record<string, string>) => {
-  const res = await app.inject({ method: 'GET', url: `/api/clew/v1/search?${new URLSearchParams(params).toString()}` });
+  const res = await api().app.inject({ method: 'GET', url: `/api/clew/v1/search?${new URLSearchParams(params).toString()}` });
   return { status: res.statusCode, body: res.json() as unknown };
 };
 
