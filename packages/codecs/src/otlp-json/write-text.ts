@@ -153,6 +153,17 @@ function stringsMember(w: JsonTextWriter, prefix: string, values: readonly strin
   w.raw(']');
 }
 
+/** `prefix` (a member name and `[`), the items, `]`; nothing when there are none, as the object encoder leaves them out. */
+function arrayMember<T>(w: JsonTextWriter, prefix: string, items: readonly T[], write: (w: JsonTextWriter, item: T) => void): void {
+  if (items.length === 0) return;
+  w.raw(prefix);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) w.raw(',');
+    write(w, items[i]!);
+  }
+  w.raw(']');
+}
+
 function scope(w: JsonTextWriter, s: Scope): void {
   const at = w.open();
   w.stringMember(',"name":', s.name);
@@ -182,23 +193,9 @@ function span(w: JsonTextWriter, s: Span): void {
   w.nanosMember(',"startTimeUnixNano":', s.startTimeUnixNano);
   w.nanosMember(',"endTimeUnixNano":', s.endTimeUnixNano);
   attributed(w, s);
-  if (s.events.length > 0) {
-    w.raw(',"events":[');
-    for (let i = 0; i < s.events.length; i++) {
-      if (i > 0) w.raw(',');
-      event(w, s.events[i]!);
-    }
-    w.raw(']');
-  }
+  arrayMember(w, ',"events":[', s.events, event);
   w.numberMember(',"droppedEventsCount":', s.droppedEventsCount);
-  if (s.links.length > 0) {
-    w.raw(',"links":[');
-    for (let i = 0; i < s.links.length; i++) {
-      if (i > 0) w.raw(',');
-      link(w, s.links[i]!);
-    }
-    w.raw(']');
-  }
+  arrayMember(w, ',"links":[', s.links, link);
   w.numberMember(',"droppedLinksCount":', s.droppedLinksCount);
   if (s.status.message !== '' || s.status.code !== 0) {
     w.raw(',"status":');
