@@ -142,16 +142,16 @@ function hasAttribute(s: Span, key: string, value: string): boolean {
 
 /** Whether a span meets every condition of the selection (an empty selection picks nothing). */
 function isSelected(s: Span, sel: SpanSelection): boolean {
+  const { minDuration: min, maxDuration: max, start, end } = sel;
+  if (min === undefined && max === undefined && start === undefined && end === undefined && sel.errors !== true) return false;
   const d = spanDuration(s);
-  const conds = [
-    sel.minDuration === undefined || d >= sel.minDuration,
-    sel.maxDuration === undefined || d <= sel.maxDuration,
-    sel.start === undefined || s.startTimeUnixNano >= sel.start,
-    sel.end === undefined || s.startTimeUnixNano <= sel.end,
-    sel.errors !== true || s.status.code === StatusCode.ERROR,
-  ];
-  const given = [sel.minDuration, sel.maxDuration, sel.start, sel.end, sel.errors === true ? true : undefined].some((v) => v !== undefined);
-  return given && conds.every(Boolean);
+  return (
+    (min === undefined || d >= min) &&
+    (max === undefined || d <= max) &&
+    (start === undefined || s.startTimeUnixNano >= start) &&
+    (end === undefined || s.startTimeUnixNano <= end) &&
+    (sel.errors !== true || s.status.code === StatusCode.ERROR)
+  );
 }
 
 function childrenOf(spans: readonly Span[]): Map<string, Span[]> {
