@@ -44,8 +44,9 @@ describe('CriticalPathAggregator', () => {
   });
 
   it('walks below the matching span only, and leaves out spans never waited for', () => {
-    // The endpoint is S, called from G: G's own time is not the endpoint's. P ran beside R and ended first.
-    const agg = new CriticalPathAggregator();
+    // The endpoint is S, called from G: G's own time is not the endpoint's. P ran beside R and ended first (by more
+    // than the clock's slack: a column here is a nanosecond, so the slack is set to none).
+    const agg = new CriticalPathAggregator(0);
     const spans = draw(`
       G .  web   |-------------------|
       S G  cat    |-----------------|

@@ -1,4 +1,4 @@
-import { criticalPath } from './critical-path.js';
+import { CLOCK_SLACK_NS, criticalPath } from './critical-path.js';
 import { buildSpanTree } from './span-tree.js';
 import type { SpanTree } from './span-tree.js';
 import type { TimedSpan } from './timed-span.js';
@@ -82,6 +82,9 @@ export class CriticalPathAggregator {
   private traceCount = 0;
   private totalNs = 0;
 
+  /** @param clockSlackNs how far a call may seem to overlap the next and still be waited for (see criticalPath) */
+  constructor(private readonly clockSlackNs: number = CLOCK_SLACK_NS) {}
+
   /**
    * Adds one trace's critical path below the span at index `from` (the endpoint's span, which need not be a root: the
    * path is walked as if it were one, and time outside it is not counted). Returns that path's length.
@@ -89,7 +92,7 @@ export class CriticalPathAggregator {
   add(spans: readonly TimedSpan[], from: number, tree: SpanTree = buildSpanTree(spans)): number {
     const sub = subtree(spans, tree, from);
     const subTree = buildSpanTree(sub.spans);
-    const path = criticalPath(sub.spans, subTree);
+    const path = criticalPath(sub.spans, subTree, this.clockSlackNs);
     const n = sub.spans.length;
     const own = new Float64Array(n);
     for (const s of path.sections) own[s.span]! += s.end - s.start;

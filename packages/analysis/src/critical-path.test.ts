@@ -3,10 +3,13 @@ import { criticalPath } from './critical-path.js';
 import { drawTrace } from './draw-trace.js';
 import { buildSpanTree } from './span-tree.js';
 
-/** The critical path of a drawn trace as "span start-end" strings, in the walk's order (latest first). */
-function path(picture: string): string[] {
+/**
+ * The critical path of a drawn trace as "span start-end" strings, in the walk's order (latest first). A column is a
+ * nanosecond, so the clock's slack is given in columns: none by default, which is Jaeger UI's walk exactly.
+ */
+function path(picture: string, clockSlackNs = 0): string[] {
   const spans = drawTrace(picture);
-  return criticalPath(spans, buildSpanTree(spans)).sections.map((s) => `${spans[s.span]!.spanId} ${s.start}-${s.end}`);
+  return criticalPath(spans, buildSpanTree(spans), clockSlackNs).sections.map((s) => `${spans[s.span]!.spanId} ${s.start}-${s.end}`);
 }
 
 describe('criticalPath', () => {
@@ -93,6 +96,49 @@ describe('criticalPath', () => {
       ['A 2-5', 'A 0-2'],
     ],
   ])('%s', (_case, picture, expected) => expect(path(picture)).toEqual(expected));
+
+  describe('with a clock slack (2 columns here; a millisecond by default, for the OpenTelemetry JS SDK\'s start stamps)', () => {
+    it.each([
+      [
+        'a call seeming to end just after the next began is still waited for, up to where the next began',
+        `
+        A .    |------------------|
+        B A     |------|
+        C A           |--------|
+        `,
+        ['A 16-19', 'C 7-16', 'B 1-7', 'A 0-1'],
+      ],
+      [
+        'an overlap longer than the slack is a call running beside the next, as without it',
+        `
+        A .    |------------------|
+        B A     |---------|
+        C A           |--------|
+        `,
+        ['A 16-19', 'C 7-16', 'A 0-7'],
+      ],
+      [
+        'below a call cut that way, what lies wholly after the cut is left out',
+        `
+        A .    |------------------|
+        B A     |------|
+        D B        |-|
+        E B           ||
+        C A           |--------|
+        `,
+        ['A 16-19', 'C 7-16', 'B 6-7', 'D 4-6', 'B 1-4', 'A 0-1'],
+      ],
+    ])('%s', (_case, picture, expected) => expect(path(picture, 2)).toEqual(expected));
+
+    it('is a millisecond by default', () => {
+      const ms = 1_000_000;
+      const at = (spanId: string, parentSpanId: string | null, start: number, end: number) => ({ spanId, parentSpanId, start, end, service: 's', name: spanId, error: false });
+      // Two queries one after the other, the first stamped as ending 0.4 ms after the second began.
+      const spans = [at('A', null, 0, 300 * ms), at('B', 'A', 2 * ms, 250.4 * ms), at('C', 'A', 250 * ms, 299 * ms)];
+      const sections = criticalPath(spans, buildSpanTree(spans)).sections.map((s) => `${spans[s.span]!.spanId} ${s.start / ms}-${s.end / ms}`);
+      expect(sections).toEqual(['A 299-300', 'C 250-299', 'B 2-250', 'A 0-2']);
+    });
+  });
 
   it('groups sections by span', () => {
     const spans = drawTrace(`
