@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latencyCountAtOrBelow, latencyQuantile, mergeLatencyBins } from '@clew/analysis';
+import { resolveHealthWindow } from '@clew/server';
 import { openDuckDBMetricsStore } from '@clew/storage';
 
 const DAYS = Number(process.env.CLEW_BENCH_METRICS_DAYS ?? 7);
@@ -156,8 +157,8 @@ function percentiles(ms) {
 }
 
 /**
- * Times `fn(0)`, the first (cold) run of the query, on its own, then RUNS more (warm: each a window a minute
- * earlier, as a refreshing page moves, so the store's closed-period cache holds all but the edge of the window).
+ * Times `fn(0)`, the first (cold) run of the query, on its own, then RUNS more (warm: each a window a minute later,
+ * as a page refreshed every minute moves, so the store's closed-period cache holds all but the newest minute).
  */
 async function time(label, fn) {
   const times = [];
@@ -199,6 +200,16 @@ function figures(points) {
   if (Number.isNaN(check)) throw new Error('a point without latency');
   return points.length;
 }
+/**
+ * The end of run i's window: RUNS minutes before NOW for the first (cold) run, then a minute later each run, as the
+ * clock moves under a page refreshed every minute (a different window each run).
+ */
+const endOf = (i) => NOW - (RUNS - i) * MINUTE;
+/**
+ * A page's window, as the server resolves it from "the last `window`" at run i's end (resolveHealthWindow: `from`
+ * moved down to a step boundary, so that every point covers a whole step).
+ */
+const pageWindow = (i, window, step) => resolveHealthWindow({ from: endOf(i) - window, to: endOf(i), stepNanos: BigInt(step) * 1_000_000n }, endOf(i), Infinity);
 /** The quantiles the service-health queries ask the store for. */
 const RED = [0.5, 0.95, 0.99];
 const sum = (lists) => lists.reduce((n, l) => n + figures(l), 0);
@@ -207,14 +218,14 @@ const sum = (lists) => lists.reduce((n, l) => n + figures(l), 0);
  * window and the previous window's totals, as p50/p95/p99, and every kind's counts (which services exist).
  */
 const servicesPage = (window, step) => async (i) => {
-  const now = NOW - i * MINUTE; // a different window each run
+  const { from, to } = pageWindow(i, window, step);
   const base = { kinds: [SERVER], groupBy: ['service'], quantiles: RED };
   return sum(
     await Promise.all([
-      store.spanMetrics({ ...base, from: now - window, to: now, step }),
-      store.spanMetrics({ ...base, from: now - window, to: now }),
-      store.spanMetrics({ ...base, from: now - 2 * window, to: now - window }),
-      store.spanMetrics({ groupBy: ['service'], from: now - window, to: now, quantiles: [] }),
+      store.spanMetrics({ ...base, from, to, step }),
+      store.spanMetrics({ ...base, from, to }),
+      store.spanMetrics({ ...base, from: from - (to - from), to: from }),
+      store.spanMetrics({ groupBy: ['service'], from, to, quantiles: [] }),
     ]),
   );
 };
@@ -227,8 +238,8 @@ const load = (await import('node:os')).loadavg()[0];
 console.log(`load average ${fmt(load, 1)} on ${(await import('node:os')).cpus().length} cores`);
 /** A service's page, as service-health makes it: its series and totals over the window, and its operations' totals. */
 const servicePage = (window, step) => async (i) => {
-  const now = NOW - i * MINUTE;
-  const q = { services: [service(i % HOT)], kinds: [SERVER], from: now - window, to: now, quantiles: RED };
+  const { from, to } = pageWindow(i, window, step);
+  const q = { services: [service(((i % HOT) + HOT) % HOT)], kinds: [SERVER], from, to, quantiles: RED };
   return sum(
     await Promise.all([
       store.spanMetrics({ ...q, step, groupBy: ['service'] }),
@@ -243,7 +254,7 @@ const servicePage = (window, step) => async (i) => {
 {
   const c = process.cpuUsage();
   const t = performance.now();
-  const early = 3 * 1440;
+  const early = -3 * 1440;
   for (const fn of [servicesPage(HOUR, MINUTE), servicesPage(DAY, 15 * MINUTE), servicePage(DAY, 15 * MINUTE)]) await fn(early);
   const used = process.cpuUsage(c);
   console.log(`the process's first queries (Services page 1 h and 24 h, a service's page 24 h; fresh JIT, nothing cached): ${fmt(performance.now() - t, 1)} ms, ${fmt((used.user + used.system) / 1000, 1)} ms CPU`);
@@ -254,10 +265,10 @@ await time('(a) Services page, last 24 h: totals, 1-h series, previous 24 h', se
 await time("(b) a hot service's page, 24 h: its 15-min series and its operations' totals", servicePage(DAY, 15 * MINUTE));
 await time("(b) a hot service's page, 1 h: its 1-min series and its operations' totals", servicePage(HOUR, MINUTE));
 await time('(b) one hot service, 24 h, every operation\'s 15-min series (Jaeger Monitor tab shape)', async (i) =>
-  figures(await store.spanMetrics({ from: NOW - i * MINUTE - DAY, to: NOW - i * MINUTE, step: 15 * MINUTE, services: [service(i % HOT)], groupBy: ['service', 'operation'] })),
+  figures(await store.spanMetrics({ from: endOf(i) - DAY, to: endOf(i), step: 15 * MINUTE, services: [service(i % HOT)], groupBy: ['service', 'operation'] })),
 );
 await time('(b) the same, 1-h steps', async (i) =>
-  figures(await store.spanMetrics({ from: NOW - i * MINUTE - DAY, to: NOW - i * MINUTE, step: HOUR, services: [service(i % HOT)], groupBy: ['service', 'operation'] })),
+  figures(await store.spanMetrics({ from: endOf(i) - DAY, to: endOf(i), step: HOUR, services: [service(i % HOT)], groupBy: ['service', 'operation'] })),
 );
 /**
  * An SLO evaluation's reads (1-minute points over 3 days and a 7-day total) and what it does with each point: a
@@ -266,7 +277,7 @@ await time('(b) the same, 1-h steps', async (i) =>
 const slo = (kind, pick) => async (i) => {
   const { s, o } = pick(i);
   const q = { services: [service(s)], operations: [operation(o)], kinds: [SERVER], groupBy: [], ...(kind === 'availability' && { quantiles: [] }) };
-  const now = NOW - i * MINUTE;
+  const now = endOf(i);
   const lists = await Promise.all([store.spanMetrics({ ...q, from: now - 3 * DAY, to: now, step: MINUTE }), store.spanMetrics({ ...q, from: now - Math.min(7, DAYS) * DAY, to: now })]);
   let good = 0;
   for (const p of lists.flat()) good += kind === 'availability' ? p.count - p.errors : latencyCountAtOrBelow(p.latency, 5_000_000);

@@ -2,6 +2,8 @@ export type { ClewConfig, ClewConfigInput } from './config/schema.js';
 export { configSchema } from './config/schema.js';
 export { commaList, configFromEnv, configFromFile, mergeConfig, resolveConfig } from './config/load.js';
 export { ClewError } from './errors.js';
+export type { HealthWindow } from './query/metrics/health-window.js';
+export { resolveHealthWindow } from './query/metrics/health-window.js';
 export type {
   TraceQLMatchedSpan,
   TraceQLQuery,
