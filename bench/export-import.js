@@ -74,7 +74,7 @@ console.log(`${TOTAL.toLocaleString('en-US')} spans`);
 for (const format of ['json', 'protobuf']) await measure(`export -d, ${format}`, () => exportTo(files[format], { dataDir: source }, format));
 for (const format of ['json', 'protobuf']) {
   console.log(`  ${format} file: ${Math.round((await stat(files[format])).size / TOTAL)} B/span`);
-  await measure(`import -d, ${format}`, async () => importInto(files[format], await dataDirTarget(join(root, `imported-${format}`), 'default'), 50_000));
+  await measure(`import -d, ${format}`, async () => importInto(files[format], await dataDirTarget(join(root, `imported-${format}`), 'default'), 20_000));
 }
 
 // Through running Clews: export from one holding the spans, import into an empty one.
