@@ -75,6 +75,9 @@ for (const format of ['json', 'protobuf']) await measure(`export -d, ${format}`,
 for (const format of ['json', 'protobuf']) {
   console.log(`  ${format} file: ${Math.round((await stat(files[format])).size / TOTAL)} B/span`);
   await measure(`import -d, ${format}`, async () => importInto(files[format], await dataDirTarget(join(root, `imported-${format}`), 'default'), 20_000));
+  await measure(`import -d --no-metrics, ${format}`, async () =>
+    importInto(files[format], await dataDirTarget(join(root, `imported-${format}-uncounted`), 'default', { metrics: false }), 20_000),
+  );
 }
 
 // Through running Clews: export from one holding the spans, import into an empty one.

@@ -1,6 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBStore } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
+import { durationMs, resolveConfig, SpanMetricsConsumer } from '@clew/server';
+import type { DuckDBStore, MetricsStore } from '@clew/storage';
+import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { pino } from 'pino';
 
 /**
  * The DuckDB store of a Clew data directory (`<dir>/store`), opened directly. DuckDB lets one process hold a file:
@@ -10,15 +13,66 @@ export async function openDataDirStore(dir: string): Promise<DuckDBStore> {
   try {
     return await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB' });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (/lock/i.test(message)) {
-      const pid = /PID (\d+)/.exec(message)?.[1];
-      throw new Error(
-        `the data directory ${dir} is in use${pid ? ` by process ${pid}` : ''} (a running Clew holds its store): ` +
-          'go through that Clew with --url http://host:16686 instead, or stop it first',
-        { cause: e },
-      );
-    }
-    throw e;
+    throw inUse(dir, e);
   }
+}
+
+/** Span metrics counted into a data directory's metrics store (`<dir>/metrics`), as `clew serve` counts them. */
+export interface DataDirMetrics {
+  readonly consumer: SpanMetricsConsumer;
+  /** Ends the service graph's waits (as if `serviceGraphWait` had passed), writes what is left, and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the metrics store `clew serve` keeps in a data directory and a span-metrics consumer over it, with the default
+ * `metrics` settings. The consumer counts spans that never went through the directory's log (`importing`): the
+ * store's log position stays where the Clew that owns the directory left it.
+ */
+export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
+  const defaults = resolveConfig({});
+  await mkdir(join(dir, 'metrics'), { recursive: true });
+  let store: MetricsStore;
+  try {
+    store = await openDuckDBMetricsStore({ path: join(dir, 'metrics', 'metrics.duckdb'), memoryLimit: defaults.storage.duckdb.metricsMemoryLimit });
+  } catch (e) {
+    throw inUse(dir, e);
+  }
+  let ended = false;
+  const m = defaults.metrics;
+  const consumer = await SpanMetricsConsumer.open(
+    store,
+    {
+      maxOperationsPerService: m.maxOperationsPerService,
+      flushIntervalMs: durationMs(m.flushInterval),
+      serviceGraphWaitMs: durationMs(m.serviceGraphWait),
+      serviceGraphMaxItems: m.serviceGraphMaxItems,
+      now: () => (ended ? Infinity : Date.now()),
+      importing: true,
+    },
+    pino({ level: 'warn' }, process.stderr),
+  );
+  return {
+    consumer,
+    async close() {
+      ended = true;
+      try {
+        await consumer.shutdown();
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
+
+/** DuckDB's lock error said as what it means here: a running Clew holds the directory. Other errors as they are. */
+function inUse(dir: string, e: unknown): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!/lock/i.test(message)) return e;
+  const pid = /PID (\d+)/.exec(message)?.[1];
+  return new Error(
+    `the data directory ${dir} is in use${pid ? ` by process ${pid}` : ''} (a running Clew holds its store): ` +
+      'go through that Clew with --url http://host:16686 instead, or stop it first',
+    { cause: e },
+  );
 }

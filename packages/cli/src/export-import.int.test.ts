@@ -1,20 +1,31 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeOtlpJson } from '@clew/codecs';
+import { ROUTES } from '@clew/api';
 import type { Span, UnixNanos } from '@clew/model';
+import { SpanKind } from '@clew/model';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { postProto } from '@clew/testing/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bySpanKey, DAY_NS, daySpans, runClew, traceIdOf } from './testing/export-spans.js';
+import { bySpanKey, DAY, DAY_NS, daySpans, runClew, traceIdOf } from './testing/export-spans.js';
 import { TEAM_TOKEN_ENTRIES, TEAM_TOKENS } from './testing/team-tokens.js';
 
 const TOKENS = TEAM_TOKENS;
 
+// Retention long enough that the test day's span metrics (a fixed date, weeks back) are not dropped meanwhile, and
+// span metrics written within a second or two.
 const CONFIG = `
 auth:
   tokens:
 ${TEAM_TOKEN_ENTRIES}
+retention:
+  spans: 3650d
+  metrics: 3650d
+metrics:
+  flushInterval: 1s
+  serviceGraphWait: 1s
 `;
 
 /** team-a's day (200 traces, the first with every field), team-b's spans in the same day, team-a's the day after. */
@@ -85,15 +96,17 @@ describe('clew export and clew import', () => {
     expect(await waitForDay(target, TOKENS.bRead, 0)).toEqual([]);
   });
 
-  it('round trip into a data directory as OTLP protobuf, for the tenant named, and out of it again', async () => {
+  it('round trip into a data directory as OTLP protobuf, for the tenant named, and out of it again (--no-metrics)', async () => {
     const file = join(tmp.dir, 'a-day.pb');
     const dir = join(tmp.dir, 'offline');
     const exported = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--format', 'protobuf', '-o', file]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stderr).toContain(`exported ${A_DAY.length} spans (protobuf)`);
-    const imported = await runClew(['import', file, '-d', dir, '--tenant', 'team-a']);
+    const imported = await runClew(['import', file, '-d', dir, '--tenant', 'team-a', '--no-metrics']);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('(otlp-proto): done');
+    // Not counted (the next test checks the counting): the directory has no metrics store.
+    expect(existsSync(join(dir, 'metrics'))).toBe(false);
     expect(imported.stdout).toContain(`spans read ${A_DAY.length}, written ${A_DAY.length}, refused 0`);
 
     const back = await runClew(['export', '-d', dir, '--tenant', 'team-a', ...DAY_FLAGS]);
@@ -101,6 +114,41 @@ describe('clew export and clew import', () => {
     expect(spansOf(back.stdout).sort(bySpanKey)).toEqual([...A_DAY].sort(bySpanKey));
     const other = await runClew(['export', '-d', dir, ...DAY_FLAGS]);
     expect(spansOf(other.stdout)).toEqual([]);
+  });
+
+  it('counts what it imports into a data directory into its span metrics and service map, as the Clew that received the spans counted them', async () => {
+    const file = join(tmp.dir, 'a-day-counted.pb');
+    const exported = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--format', 'protobuf', '-o', file]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const imported = await runClew(['import', file, '-d', join(tmp.dir, 'counted'), '--tenant', 'team-a']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const counted = await startWithAuth('counted');
+    try {
+      const window = `from=${DAY / 1_000_000n}&to=${(DAY + DAY_NS) / 1_000_000n}`;
+      const read = async (clew: ClewProcess, path: string) => {
+        const res = await fetch(`${clew.query}${path}?${window}`, { headers: { authorization: `Bearer ${TOKENS.aRead}` } });
+        expect(res.status).toBe(200);
+        return res.json() as Promise<{ services?: Array<{ service: string; figures: { count: number } }>; edges?: Array<{ client: string; server: string }> }>;
+      };
+      const servers = A_DAY.filter((s) => s.kind === SpanKind.SERVER).length;
+      const countOf = (r: Awaited<ReturnType<typeof read>>) => r.services!.reduce((n, s) => n + s.figures.count, 0);
+      // The source writes its counts every flushInterval, after the service graph's wait: until then, wait.
+      let servicesThere = await read(source, ROUTES.servicesHealth);
+      for (const deadline = Date.now() + 60_000; countOf(servicesThere) < servers && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 250));
+        servicesThere = await read(source, ROUTES.servicesHealth);
+      }
+      const servicesHere = await read(counted, ROUTES.servicesHealth);
+      // Every server span of the day counted once (one root per trace), under the services they name.
+      expect(countOf(servicesHere)).toBe(servers);
+      expect(servicesHere).toEqual(servicesThere);
+      const [mapHere, mapThere] = await Promise.all([read(counted, ROUTES.serviceMap), read(source, ROUTES.serviceMap)]);
+      // The roots' edges from "user" (the first trace's root is the ledger service's); the client spans call nothing.
+      expect(mapHere.edges!.map((e) => `${e.client}->${e.server}`).sort()).toEqual(['user->cart', 'user->frontend', 'user->ledger', 'user->payment']);
+      expect(mapHere).toEqual(mapThere);
+    } finally {
+      await counted.stop();
+    }
   });
 
   it("exports a tenant's traces of a service or of a TraceQL query, whole", async () => {

@@ -4,7 +4,7 @@ import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Store } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server';
-import { openDataDirStore } from './data-dir-store.js';
+import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
 import { readExportResponse } from './otlp-response.js';
 
 /** A batch to write: the decoded spans, and the same spans as OTLP protobuf requests when the input gave them so. */
@@ -33,21 +33,44 @@ export interface ImportTarget {
 
 export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
 
-/** A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). */
-export async function dataDirTarget(dir: string, tenant: Tenant): Promise<ImportTarget> {
+/**
+ * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
+ * written are also counted into the directory's span metrics and service graph (its metrics store, as a Clew counts
+ * what it receives), each batch's counts appended after its spans; the service graph's half edges still waiting at
+ * the end go to virtual nodes or expire, as after `metrics.serviceGraphWait`. `{ metrics: false }` leaves them out.
+ */
+export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonly metrics?: boolean } = {}): Promise<ImportTarget> {
   const store: Store = await openDataDirStore(dir);
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
+  const metrics =
+    opts.metrics === false
+      ? undefined
+      : await openDataDirMetrics(dir).catch(async (e: unknown) => {
+          await store.close();
+          throw e;
+        });
+  let batches = 0n;
   return {
     name: `dir:${join(dir)}#${tenant}`,
     async write({ spans }) {
       await store.append(spans, undefined, [{ tenant, spans: spans.length }]);
+      if (metrics) {
+        metrics.consumer.push(spans, ++batches, tenant);
+        await metrics.consumer.flush();
+      }
       return { written: spans.length, refused: 0, message: '' };
     },
     async present(spans) {
       const found = await reader.getTraces([...new Set(spans.map((s) => s.traceId))]);
       return new Set([...found.values()].flat().map(spanKey));
     },
-    close: () => store.close(),
+    async close() {
+      try {
+        await metrics?.close();
+      } finally {
+        await store.close();
+      }
+    },
   };
 }
 

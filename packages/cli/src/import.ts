@@ -202,6 +202,8 @@ interface ImportFlags {
   tenant?: string;
   format?: ImportFormat;
   batchSpans?: number;
+  /** false with --no-metrics */
+  metrics: boolean;
 }
 
 /** `clew import FILE... (--url URL | -d DIR)`. */
@@ -216,6 +218,7 @@ export function importCommand(): Command {
     .option('--tenant <name>', 'the tenant to write: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
     .addOption(new Option('--format <format>', 'the files\' format, instead of telling it from their content').choices(IMPORT_FORMATS))
     .option('--batch-spans <n>', 'spans per write (default 5000 to a Clew, 20000 to a data directory)', positive)
+    .option('--no-metrics', "with -d: leave the spans out of the directory's span metrics and service map (a running Clew counts what it receives)")
     .action(async (files: string[], flags: ImportFlags) => {
       process.exitCode = await runImport(files, flags);
     });
@@ -227,7 +230,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
     return 2;
   }
   const target = flags.dataDir !== undefined
-    ? await dataDirTarget(flags.dataDir, (flags.tenant ?? DEFAULT_TENANT) as Tenant)
+    ? await dataDirTarget(flags.dataDir, (flags.tenant ?? DEFAULT_TENANT) as Tenant, { metrics: flags.metrics })
     : clewTarget({
         query: flags.url!.replace(/\/+$/, ''),
         otlp: flags.otlpUrl ?? otlpUrlOf(flags.url!),

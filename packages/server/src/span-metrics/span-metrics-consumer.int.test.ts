@@ -34,6 +34,26 @@ afterEach(async () => {
 const read = (groupBy: Array<'service' | 'operation'>) => store.spanMetrics({ from: M0, to: M0 + 3_600_000, groupBy });
 
 describe('SpanMetricsConsumer', () => {
+  it("importing: counts what it is given under the caller's own batch numbers, and leaves the store's log position as the log left it", async () => {
+    // The directory's Clew had counted through log position 42.
+    await store.append({ spans: [], edges: [], errors: [] }, 42n);
+    const c = await SpanMetricsConsumer.open(
+      store,
+      { maxOperationsPerService: 1000, flushIntervalMs: 60_000, serviceGraphWaitMs: 1000, serviceGraphMaxItems: 100, now: () => clock, importing: true },
+      log,
+    );
+    const resource = makeResource('cart');
+    // Batch numbers past the log's position: were they recorded, the Clew would skip its log's records 43 to 101.
+    c.push([makeSpan({ name: 'a', resource, startTimeUnixNano: at(0), endTimeUnixNano: at(5) })], 100n);
+    await c.flush();
+    c.push([makeSpan({ name: 'a', resource, startTimeUnixNano: at(1), endTimeUnixNano: at(6) })], 101n);
+    await c.flush();
+    expect((await read(['operation'])).map((p) => [p.operation, p.count])).toEqual([['a', 2]]);
+    expect(await store.lastPosition()).toBe(42n);
+    // A Clew opening the store afterwards resumes its log where it was.
+    expect((await open()).resumedAfter).toBe(42n);
+  });
+
   it('counts a service past its operation limit under the overflow operation, and says so', async () => {
     const c = await open(2);
     const resource = makeResource('cart');

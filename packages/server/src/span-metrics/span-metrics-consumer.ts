@@ -55,6 +55,12 @@ export interface SpanMetricsOptions {
   readonly serviceGraphMaxItems: number;
   /** The clock for the service graph's waits; Date.now by default. */
   readonly now?: () => number;
+  /**
+   * Counting spans that never went through the log (`clew import` into a data directory): push's positions are the
+   * caller's own numbers for its batches (from 1), and the store's log position is left where it was, so that the
+   * Clew that owns the directory resumes its log as before.
+   */
+  readonly importing?: boolean;
 }
 
 export interface SpanMetricsStats {
@@ -104,6 +110,8 @@ export class SpanMetricsConsumer implements SpanConsumer {
     private readonly opts: SpanMetricsOptions,
     private readonly log: Logger,
     resumeAfter: bigint,
+    /** The log position every append records: the store's own when importing, else undefined (each segment's end). */
+    private readonly heldPosition?: bigint,
   ) {
     this.now = opts.now ?? Date.now;
     this.counted = resumeAfter;
@@ -111,9 +119,10 @@ export class SpanMetricsConsumer implements SpanConsumer {
     this.resumedAfter = resumeAfter;
   }
 
-  /** Opens the consumer where the store's last append left off. Call `start()` to flush on a timer. */
+  /** Opens the consumer where the store's last append left off (or at 0 when importing). Call `start()` to flush on a timer. */
   static async open(store: MetricsStore, opts: SpanMetricsOptions, log: Logger): Promise<SpanMetricsConsumer> {
-    return new SpanMetricsConsumer(store, opts, log, await store.lastPosition());
+    const last = await store.lastPosition();
+    return opts.importing ? new SpanMetricsConsumer(store, opts, log, 0n, last) : new SpanMetricsConsumer(store, opts, log, last);
   }
 
   /** The position through which counts are durable: the log must keep every record after it. */
@@ -269,7 +278,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
     });
     const position = segments[n - 1]!.end;
     try {
-      await this.store.append(batch, position);
+      await this.store.append(batch, this.heldPosition ?? position);
       this.sealed.splice(0, n);
       this.durable = position;
       this.flushes++;
