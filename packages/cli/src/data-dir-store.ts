@@ -51,7 +51,10 @@ export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
       importing: true,
     },
     pino({ level: 'warn' }, process.stderr),
-  );
+  ).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   return {
     consumer,
     async close() {
