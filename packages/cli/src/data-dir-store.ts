@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { durationMs, resolveConfig, SpanMetricsConsumer } from '@clew/server';
+import { openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions } from '@clew/server';
 import type { DuckDBStore, MetricsStore } from '@clew/storage';
-import { openDuckDBMetricsStore, openDuckDBStore } from '@clew/storage';
+import { openDuckDBStore } from '@clew/storage';
 import { pino } from 'pino';
 
 /**
@@ -31,25 +30,16 @@ export interface DataDirMetrics {
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
   const defaults = resolveConfig({});
-  await mkdir(join(dir, 'metrics'), { recursive: true });
   let store: MetricsStore;
   try {
-    store = await openDuckDBMetricsStore({ path: join(dir, 'metrics', 'metrics.duckdb'), memoryLimit: defaults.storage.duckdb.metricsMemoryLimit });
+    store = await openDataDirMetricsStore(dir, defaults);
   } catch (e) {
     throw inUse(dir, e);
   }
   let ended = false;
-  const m = defaults.metrics;
   const consumer = await SpanMetricsConsumer.open(
     store,
-    {
-      maxOperationsPerService: m.maxOperationsPerService,
-      flushIntervalMs: durationMs(m.flushInterval),
-      serviceGraphWaitMs: durationMs(m.serviceGraphWait),
-      serviceGraphMaxItems: m.serviceGraphMaxItems,
-      now: () => (ended ? Infinity : Date.now()),
-      importing: true,
-    },
+    { ...spanMetricsOptions(defaults.metrics), now: () => (ended ? Infinity : Date.now()), importing: true },
     pino({ level: 'warn' }, process.stderr),
   ).catch(async (e: unknown) => {
     await store.close();

@@ -4,6 +4,7 @@ export { commaList, configFromEnv, configFromFile, durationMs, mergeConfig, reso
 export { ClewError } from './errors.js';
 export type { SpanMetricsOptions } from './span-metrics/span-metrics-consumer.js';
 export { SpanMetricsConsumer } from './span-metrics/span-metrics-consumer.js';
+export { openDataDirMetricsStore, spanMetricsOptions } from './span-metrics/span-metrics-config.js';
 export type { HealthWindow } from './query/metrics/health-window.js';
 export { resolveHealthWindow } from './query/metrics/health-window.js';
 export type {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricsStore, Store } from '@clew/storage';
-import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBMetricsStore, openDuckDBStore, TraceArchive } from '@clew/storage';
+import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBStore, TraceArchive } from '@clew/storage';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { ClewConfig } from './config/schema.js';
 import { durationMs } from './config/load.js';
+import { openDataDirMetricsStore, spanMetricsOptions } from './span-metrics/span-metrics-config.js';
 import type { Metrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
 import type { ModuleDef, Running } from './modules.js';
@@ -159,8 +160,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       if (config.storage.backend === 'clickhouse' && ch) {
         metricsStore = await openClickHouseMetricsStore({ url: ch.url, database: ch.database, source: ch.source ?? hostname(), ...(ch.username !== undefined && { username: ch.username }), ...(ch.password !== undefined && { password: ch.password }) });
       } else {
-        await mkdir(join(dataDir, 'metrics'), { recursive: true });
-        metricsStore = await openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.duckdb.metricsMemoryLimit });
+        metricsStore = await openDataDirMetricsStore(dataDir, config);
       }
       return value(metricsStore, () => metricsStore.close());
     },
@@ -172,13 +172,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       if (!config.metrics.enabled) return value<SpanMetricsConsumer | undefined>(undefined);
       const consumer = await SpanMetricsConsumer.open(
         get<MetricsStore>('metrics-store'),
-        {
-          maxOperationsPerService: config.metrics.maxOperationsPerService,
-          maxOperationsOf: (tenant) => tenantLimits.of(tenant).maxOperationsPerService,
-          flushIntervalMs: durationMs(config.metrics.flushInterval),
-          serviceGraphWaitMs: durationMs(config.metrics.serviceGraphWait),
-          serviceGraphMaxItems: config.metrics.serviceGraphMaxItems,
-        },
+        { ...spanMetricsOptions(config.metrics), maxOperationsOf: (tenant) => tenantLimits.of(tenant).maxOperationsPerService },
         log,
       );
       registerSpanMetricsMetrics(metrics, consumer);
