@@ -127,7 +127,8 @@ async function metricSum(server, name) {
   return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 }
 
-async function run(label, configYaml, tail = false, headers = {}) {
+/** A server of its own for one run: a new data directory (and ClickHouse database), `configYaml` when given. */
+async function startRun(configYaml) {
   const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
   const database = `bench_${++runNumber}`;
   const args = clickhouse ? ['--storage', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', database] : [];
@@ -135,7 +136,18 @@ async function run(label, configYaml, tail = false, headers = {}) {
     await writeFile(join(dir, 'clew.yaml'), configYaml);
     args.push('--config', join(dir, 'clew.yaml'));
   }
-  const server = await startServer(join(dir, 'data'), args);
+  return { dir, database, server: await startServer(join(dir, 'data'), args) };
+}
+
+/** Removes a run's data directory (and ClickHouse database), once its server has stopped. */
+async function removeRun({ dir, database }) {
+  await rm(dir, { recursive: true, force: true });
+  if (clickhouse) await clickhouse.sql(`DROP DATABASE ${database}`);
+}
+
+async function run(label, configYaml, tail = false, headers = {}) {
+  const started = await startRun(configYaml);
+  const { dir, database, server } = started;
   console.log(`\n${label}` + (server.pinned ? ' (server pinned to core 0, load generator to core 1)' : ' (server not pinned: one core, or CLEW_BENCH_PIN=0)'));
   const rss0 = await server.metric('clew_process_process_resident_memory_bytes');
   let peak = { held: 0, rss: rss0 };
@@ -164,8 +176,7 @@ async function run(label, configYaml, tail = false, headers = {}) {
   await server.stop();
   const counted = clickhouse ? await clickhouseCount(database) : { ...(await duckdbCount(join(dir, 'data', 'store'))), disk: await dirBytes(join(dir, 'data', 'store')) };
   const { disk } = counted;
-  await rm(dir, { recursive: true, force: true });
-  if (clickhouse) await clickhouse.sql(`DROP DATABASE ${database}`);
+  await removeRun(started);
   console.log(`  acknowledged (durable in the write-ahead log): ${fmt(spans / ackSeconds)} spans/s wall, ${fmt(spans / ackCpu)} spans per server CPU-second (${refused} requests pushed back with 503)`);
   console.log(`  written to the store:                          ${fmt(spans / storeSeconds)} spans/s wall, ${fmt(spans / storeCpu)} spans per server CPU-second   target ≥ 100,000 spans/s per core${clickhouse ? '; with ClickHouse ≥ 50,000 spans/s through one collector' : ''}`);
   console.log(`  on disk after shutdown: ${(disk / spans).toFixed(1)} B/span${clickhouse ? ' (active parts, not merged)' : ''}   target ≤ 60`);
@@ -195,10 +206,8 @@ const AUTH_YAML = `auth:
  * enough (0.74, 0.77, 0.86).
  */
 async function warmUp() {
-  const dir = await mkdtemp(join(tmpdir(), 'clew-bench-ingest-'));
-  const database = `bench_${++runNumber}`;
-  const args = clickhouse ? ['--storage', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', database] : [];
-  const server = await startServer(join(dir, 'data'), args);
+  const started = await startRun();
+  const { server } = started;
   const { storeSeconds } = await sendLoad(server, batches.map((b) => b.body), {
     url: server.otlpHttp,
     contentType: 'application/x-protobuf',
@@ -207,8 +216,7 @@ async function warmUp() {
     spans,
   });
   await server.stop();
-  await rm(dir, { recursive: true, force: true });
-  if (clickhouse) await clickhouse.sql(`DROP DATABASE ${database}`);
+  await removeRun(started);
   console.log(`\nwarm-up (not counted): ${fmt(spans)} spans in ${storeSeconds.toFixed(1)} s`);
 }
 
