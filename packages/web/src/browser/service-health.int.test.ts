@@ -98,14 +98,15 @@ describe('Services page', () => {
     await waitForCount(page.locator('.services-table tbody tr'), 4);
     await page.getByRole('button', { name: 'Errors' }).click();
     await page.waitForURL(/sort=errorRate/);
-    expect((await serviceOrder(page)).slice(0, 2)).toEqual(['checkout', 'payment']);
+    // The URL changes before the table is drawn again: each order is waited for, not read once.
+    await expect.poll(async () => (await serviceOrder(page)).slice(0, 2)).toEqual(['checkout', 'payment']);
     await page.getByRole('button', { name: 'p99' }).click();
     await page.waitForURL(/sort=p99&dir=desc/);
     // The slowest p99 is the root's, which waits for every call below it.
-    expect((await serviceOrder(page))[0]).toBe('frontend');
+    await expect.poll(async () => (await serviceOrder(page))[0]).toBe('frontend');
     await page.getByRole('button', { name: 'p99' }).click();
     await page.waitForURL(/sort=p99&dir=asc/);
-    expect((await serviceOrder(page))[3]).toBe('frontend');
+    await expect.poll(async () => (await serviceOrder(page))[3]).toBe('frontend');
   });
 
   it('reads other span kinds: the consumer is the queue worker', async () => {
