@@ -1,4 +1,6 @@
 import { SpanKind } from '@clew/model';
+import type { HalfEdge } from './half-edge-queue.js';
+import { HalfEdgeQueue, newHalfEdge, resetHalfEdge } from './half-edge-queue.js';
 
 /**
  * What service-graph pairing needs of a span. Times are nanoseconds from any origin shared by the span's own start
@@ -75,24 +77,6 @@ export interface ServiceGraphCounters {
 export const DEFAULT_PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 'db.system.name'] as const;
 export const DEFAULT_DATABASE_NAME_ATTRIBUTES = ['db.namespace', 'db.name', 'db.system', 'db.system.name'] as const;
 
-interface HalfEdge {
-  readonly expiresAtMs: number;
-  traceId: string;
-  connectionType: ConnectionType;
-  client: string;
-  server: string;
-  clientDurationNanos: number;
-  serverDurationNanos: number;
-  failed: boolean;
-  peerNode: string;
-  lastKind: SpanKind;
-  epochMs: number;
-  position: number;
-  /** Its key in `pending`, and whether it has left it (paired): the expiry queue skips those. */
-  key: string;
-  done: boolean;
-}
-
 const KIND_NAME = {
   [SpanKind.CLIENT]: 'client',
   [SpanKind.SERVER]: 'server',
@@ -118,15 +102,10 @@ export class ServiceGraphPairer {
   private readonly maxItems: number;
   private readonly peerAttributes: readonly string[];
   private readonly databaseNameAttributes: readonly string[];
-  /** In insertion order, which is expiry order since every item waits the same time. */
-  private readonly pending = new Map<string, HalfEdge>();
-  /**
-   * The same half edges in arrival (so expiry) order, paired ones left in place and skipped. A Map's first entry is
-   * not a queue's head: taking it after many deletions walks over their holes, which cost more than the pairing
-   * itself under load, when the oldest is evicted for every new half edge.
-   */
-  private order: HalfEdge[] = [];
-  private head = 0;
+  /** Half edges waiting for their other side, by key, oldest first. */
+  private readonly pending = new HalfEdgeQueue();
+  /** A new half edge is filled here, and copied into `pending` only when it has to wait. */
+  private readonly fresh = newHalfEdge();
   private paired = 0;
   private virtual = 0;
   private evictedEarly = 0;
@@ -176,30 +155,25 @@ export class ServiceGraphPairer {
       edge = this.pending.get(key);
     }
     const isNew = edge === undefined;
-    edge ??= newHalfEdge(span.traceId, nowMs + this.waitMs, span.position ?? 0);
+    if (edge === undefined) resetHalfEdge((edge = this.fresh), span.traceId, nowMs + this.waitMs, span.position ?? 0);
     if (isClient) this.updateClient(edge, span);
     else this.updateServer(edge, span);
 
     if (edge.client !== '' && edge.server !== '') {
       this.paired++;
       out.push(toEdge(edge, null));
-      if (!isNew) {
-        this.pending.delete(key);
-        edge.done = true;
-      }
+      if (!isNew) this.pending.remove(edge);
     } else if (isNew) {
       if (this.pending.size >= this.maxItems) this.evictOldest(out);
-      edge.key = key;
-      this.pending.set(key, edge);
-      this.order.push(edge);
+      this.pending.add(key, edge);
     }
   }
 
   /** Ends every half edge whose wait is over at `nowMs`; returns the virtual-node edges they make. */
   expire(nowMs: number): ServiceGraphEdge[] {
     const out: ServiceGraphEdge[] = [];
-    for (let edge = this.oldest(); edge !== undefined && edge.expiresAtMs <= nowMs; edge = this.oldest()) {
-      this.take(edge);
+    for (let edge = this.pending.oldest(); edge !== undefined && edge.expiresAtMs <= nowMs; edge = this.pending.oldest()) {
+      this.pending.remove(edge);
       this.expireOne(edge, out);
     }
     return out;
@@ -207,24 +181,7 @@ export class ServiceGraphPairer {
 
   /** The `position` of the oldest half edge still waiting, or undefined when none waits. */
   oldestPendingPosition(): number | undefined {
-    return this.oldest()?.position;
-  }
-
-  /** The oldest half edge still waiting (paired ones at the head are dropped from the queue on the way). */
-  private oldest(): HalfEdge | undefined {
-    while (this.head < this.order.length && this.order[this.head]!.done) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
-    }
-    return this.order[this.head];
-  }
-
-  /** Removes a waiting half edge that oldest() gave. */
-  private take(edge: HalfEdge): void {
-    this.pending.delete(edge.key);
-    edge.done = true;
-    this.head++;
+    return this.pending.oldest()?.position;
   }
 
   counters(): ServiceGraphCounters {
@@ -297,9 +254,9 @@ export class ServiceGraphPairer {
   }
 
   private evictOldest(out: ServiceGraphEdge[]): void {
-    const oldest = this.oldest();
+    const oldest = this.pending.oldest();
     if (oldest === undefined) return;
-    this.take(oldest);
+    this.pending.remove(oldest);
     this.evictedEarly++;
     this.expireOne(oldest, out);
   }
@@ -319,25 +276,6 @@ export class ServiceGraphPairer {
     const kind = KIND_NAME[edge.lastKind as keyof typeof KIND_NAME];
     this.expiredUnpaired[kind]++;
   }
-}
-
-function newHalfEdge(traceId: string, expiresAtMs: number, position: number): HalfEdge {
-  return {
-    position,
-    expiresAtMs,
-    traceId,
-    connectionType: '',
-    client: '',
-    server: '',
-    clientDurationNanos: 0,
-    serverDurationNanos: 0,
-    failed: false,
-    peerNode: '',
-    lastKind: SpanKind.UNSPECIFIED,
-    epochMs: 0,
-    key: '',
-    done: false,
-  };
 }
 
 function lookup(span: GraphSpan, name: string): string | undefined {
