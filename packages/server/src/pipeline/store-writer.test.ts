@@ -88,7 +88,7 @@ describe('StoreWriter', () => {
     expect(written).toBe(3);
   });
 
-  it("writes several tenants' records in one append with their runs, and feeds the consumers one push per run", async () => {
+  it("writes several tenants' records in one append with their runs, feeding the consumers each record as it is durable", async () => {
     const writer = writerWith({ batchWaitMs: 50 });
     await accept(writer, named('a1'), 'a');
     await accept(writer, named('a2', 'a3'), 'a');
@@ -108,10 +108,36 @@ describe('StoreWriter', () => {
       },
     ]);
     expect(pushed).toEqual([
-      { names: ['a1', 'a2', 'a3'], seq: 2n, tenant: 'a' },
+      { names: ['a1'], seq: 1n, tenant: 'a' },
+      { names: ['a2', 'a3'], seq: 2n, tenant: 'a' },
       { names: ['b1'], seq: 3n, tenant: 'b' },
       { names: ['d1'], seq: 4n, tenant: DEFAULT_TENANT },
     ]);
+  });
+
+  it('feeds records that became durable together in one push per run of a tenant, before the loop runs', async () => {
+    const writer = writerWith();
+    const entries = [
+      writer.enqueue(named('a1'), 'a'),
+      writer.enqueue(named('a2', 'a3'), 'a'),
+      writer.enqueue(named('b1'), 'b'),
+      writer.enqueue(named('a4'), 'a'),
+      writer.enqueue(named('later'), 'a'),
+    ];
+    for (const e of entries.slice(0, 4)) e.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]), e.tenant);
+    writer.wake();
+    expect(pushed).toEqual([
+      { names: ['a1', 'a2', 'a3'], seq: 2n, tenant: 'a' },
+      { names: ['b1'], seq: 3n, tenant: 'b' },
+      { names: ['a4'], seq: 4n, tenant: 'a' },
+    ]);
+    entries[4]!.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]), 'a');
+    writer.wake();
+    expect(pushed.at(-1)).toEqual({ names: ['later'], seq: 5n, tenant: 'a' });
+    writer.start();
+    await writer.stop();
+    expect(pushed).toHaveLength(4);
+    expect(store.written).toEqual(['a1', 'a2', 'a3', 'b1', 'a4', 'later']);
   });
 
   it('waits for a request whose log write is pending, and skips one whose log write failed', async () => {
@@ -208,7 +234,10 @@ describe('StoreWriter', () => {
       writer.start();
       await new Promise((r) => setTimeout(r, 100));
       // Counted where received; the forwarded record moves the consumers' position without its spans (counted at its sender).
-      expect(pushed).toEqual([{ names: ['mine-1', 'theirs-1'], seq: 2n, tenant: DEFAULT_TENANT }]);
+      expect(pushed).toEqual([
+        { names: ['mine-1', 'theirs-1'], seq: 1n, tenant: DEFAULT_TENANT },
+        { names: [], seq: 2n, tenant: DEFAULT_TENANT },
+      ]);
       expect(routed).toEqual([['mine-1', 'theirs-1']]);
       expect(store.appends).toEqual([]);
       release();

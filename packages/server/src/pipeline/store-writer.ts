@@ -34,7 +34,7 @@ export interface LoggedSpans {
 export interface StoreWriterOptions {
   readonly batchSpans: number;
   readonly batchWaitMs: number;
-  /** Fed each batch before it is written, once, with its log position. */
+  /** Fed each record once, in log order, with its position, as soon as it is durable (before it is written). */
   readonly consumers: readonly SpanConsumer[];
   /** Where spans the store refuses as bad go; without it such a batch is retried like any other failure. */
   readonly deadLetters?: DeadLetters;
@@ -57,8 +57,8 @@ const retryable = (err: unknown): boolean => !(err instanceof StoreError) || err
 /**
  * Moves accepted spans from memory into the store in large batches, recording the log position with each batch so
  * the log can be trimmed. Entries join the queue in log order, and only a prefix of durable entries is written, so
- * the recorded position never runs ahead of a record the store does not hold. Each batch goes through the consumers
- * first, once. A failed write is retried with backoff while the store says a retry can help (the spans are safe in
+ * the recorded position never runs ahead of a record the store does not hold. Each record goes through the consumers
+ * once, as soon as it is durable (see wake). A failed write is retried with backoff while the store says a retry can help (the spans are safe in
  * the log meanwhile, and receivers push back once the queue is full); a batch the store refuses as bad is split
  * until the refused spans are found, and those go to the dead letters instead of blocking the writer.
  */
@@ -92,9 +92,30 @@ export class StoreWriter {
     this.wake();
   }
 
+  /**
+   * Says that records are durable (or dropped): the durable prefix of the queue goes through the consumers now, and
+   * the loop wakes to write it. Feeding here rather than with the store's large batch reads each span while it is
+   * still in the processor's cache from decoding: counting a batch of 50,000 spans read them all back from memory
+   * (span metrics cost about a third more per span that way).
+   */
   wake(): void {
+    this.feedDurable();
     if (!this.gathering || this.stopped) this.wakeUp?.();
   }
+
+  /** Feeds the consumers the durable entries at the head of the queue that they have not seen, in log order. */
+  private feedDurable(): void {
+    const records: LoggedSpans[] = [];
+    while (this.fed < this.queue.length) {
+      const e = this.queue[this.fed]!;
+      if (!e.dropped && e.seq === undefined) break;
+      this.fed++;
+      if (!e.dropped) records.push({ spans: e.spans, seq: e.seq!, tenant: e.tenant, ...(e.forwarded && { forwarded: true }) });
+    }
+    if (records.length > 0) this.feedRuns(records);
+  }
+  /** How many entries at the head of the queue went through the consumers. */
+  private fed = 0;
 
   start(): void {
     this.running ??= this.run();
@@ -205,7 +226,6 @@ export class StoreWriter {
       }
       const { spans, seq, records } = this.takeBatch();
       if (records.length === 0) continue;
-      this.feedRuns(records);
       await this.pass(records, seq, false);
       // Held by tail sampling or written: either way out of the queue (tail sampling bounds what it holds itself).
       this.onWritten(spans);
@@ -225,6 +245,8 @@ export class StoreWriter {
 
   /** The durable records at the head of the queue, up to batchSpans spans; `spans` is how many they hold. */
   private takeBatch(): { spans: number; seq: bigint; records: LoggedSpans[] } {
+    // Whatever is taken has been through the consumers (wake feeds them; this covers a wake that has not come yet).
+    this.feedDurable();
     let spans = 0;
     const records: LoggedSpans[] = [];
     let seq = 0n;
@@ -232,6 +254,7 @@ export class StoreWriter {
       const e = this.queue[0]!;
       if (!e.dropped && e.seq === undefined) break;
       this.queue.shift();
+      this.fed--;
       if (e.dropped) continue;
       spans += e.spans.length;
       seq = e.seq!;
