@@ -251,6 +251,12 @@ export interface Store extends SpanReader {
    * many partitions it removed them from.
    */
   dropBefore(cutoff: UnixNanos, tenant?: Tenant): Promise<number>;
+  /**
+   * Deletes every span of these traces that belongs to the tenant (the default tenant when none is named), whatever
+   * day it is in; returns how many spans went. Ids that are not trace ids match nothing. For the trace archive's own
+   * store (un-archiving), not for bulk deletion: each call may rewrite parts of every day.
+   */
+  deleteTraces(traceIds: readonly TraceId[], tenant?: Tenant): Promise<number>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

@@ -141,13 +141,19 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect(sorted(read)).toEqual(sorted(spans));
     });
 
-    it('un-archives: the mark goes, and a trace whose live spans are gone is no longer found', async () => {
-      await s().live.append(checkout(A));
+    it('un-archives: the mark and the copies go, and a trace whose live spans are gone is no longer found', async () => {
+      await s().live.append([...checkout(A), ...checkout(B)]);
       const ta = archiveOf();
       const archive = ta.forTenant(DEFAULT_TENANT);
       await archive.archive(A, { by: 'ana', note: '', at: 1 });
+      await archive.archive(B, { by: 'bo', note: '', at: 2 });
       await retentionDropsTheDay();
+      expect(await archive.archivedReads().getTrace(A)).not.toEqual([]);
       expect(await archive.unarchive(A)).toBe(true);
+      // The copies are deleted too: un-archived spans do not stay on disk past their retention.
+      expect(await archive.archivedReads().getTrace(A)).toEqual([]);
+      expect(await archive.archivedReads().getTrace(B)).toHaveLength(checkout(B).length);
+      expect(await ta.store.getTrace(B)).toHaveLength(checkout(B).length);
       expect(await archive.unarchive(A)).toBe(false);
       expect(await archive.mark(A)).toBeUndefined();
       expect(await ta.store.getTrace(A)).toEqual([]);

@@ -55,6 +55,10 @@ export class ArchiveFallbackStore extends DefaultTenantReads implements Store {
     return this.live.dropBefore(cutoff, tenant);
   }
 
+  deleteTraces(traceIds: readonly TraceId[], tenant?: Tenant): Promise<number> {
+    return this.live.deleteTraces(traceIds, tenant);
+  }
+
   stats(): Promise<StoreStats> {
     return this.live.stats();
   }

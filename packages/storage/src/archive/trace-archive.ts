@@ -23,8 +23,8 @@ export type ArchiveResult = { readonly found: true; readonly mark: ArchiveMark; 
 /**
  * Archived traces, kept outside retention: their spans copied into a second Store that no retention job is given
  * (Jaeger's separate archive storage), and a mark per trace (who, when, why) as a document of the metrics store,
- * beside the SLOs. The mark is what makes a trace archived: un-archiving deletes it, and archived spans without a mark
- * are never read. Works the same over any backend pair (DuckDB files, a ClickHouse `<db>_archive` database).
+ * beside the SLOs. The mark is what makes a trace archived: un-archiving deletes it and then the copies, and archived
+ * spans without a mark are never read. Works the same over any backend pair (DuckDB files, a ClickHouse `<db>_archive` database).
  *
  * `store` is the live store with trace-by-id reads that fall back to the archive, for the query APIs.
  * @example const archive = new TraceArchive(live, await openDuckDBStore({ dir: 'data/archive' }), metricsStore);
@@ -89,9 +89,17 @@ export class TenantArchive {
     });
   }
 
-  /** Removes the mark; the trace is then read from the live store only. False when it was not archived. */
+  /**
+   * Removes the mark, then the trace's copies in the archive: the trace is read from the live store only, and goes
+   * with its days there. False when it was not archived. (A crash between the two leaves copies without a mark,
+   * which reads ignore; archiving again keeps them.)
+   */
   unarchive(traceId: TraceId): Promise<boolean> {
-    return this.serial(() => this.documents.deleteDocument(ARCHIVE_COLLECTION, traceId));
+    return this.serial(async () => {
+      if (!(await this.documents.deleteDocument(ARCHIVE_COLLECTION, traceId))) return false;
+      await this.archived.deleteTraces([traceId], this.tenant);
+      return true;
+    });
   }
 
   /** The trace's mark, or undefined when it is not archived. */

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Span, Tenant, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT, nowNanos } from '@clew/model';
+import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
+import { DEFAULT_TENANT, isTraceId, nowNanos } from '@clew/model';
 import type {
   SpanReader,
   Store,
@@ -211,6 +211,16 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
     const days = new Set<number>();
     for (const shard of this.shards) for (const day of await shard.dropBefore(cutoff, tenant)) days.add(day);
     return days.size;
+  }
+
+  async deleteTraces(traceIds: readonly TraceId[], tenant: Tenant = DEFAULT_TENANT): Promise<number> {
+    this.assertOpen();
+    checkTenant(tenant);
+    const ids = [...new Set(traceIds)].filter(isTraceId);
+    if (ids.length === 0) return 0;
+    let deleted = 0;
+    for (const shard of this.shards) deleted += await shard.deleteTraces(ids, tenant);
+    return deleted;
   }
 
   async stats(): Promise<StoreStats> {

@@ -3,7 +3,7 @@ import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { StoreError } from '../store.js';
 import type { Tables } from './cluster.js';
 import { postRowBinary } from './row-binary.js';
-import { checkTenant, NANOS_PER_DAY, str } from './sql.js';
+import { checkTenant, idLit, NANOS_PER_DAY, str } from './sql.js';
 
 /** How long a retention drop waits for a tenant's DELETE mutation to finish before it gives up. */
 const MUTATION_TIMEOUT_MS = 60_000;
@@ -137,6 +137,21 @@ export class ShardWriter {
     // A dropped day's resources are written again if spans of that day come.
     if (dropped.length > 0) this.resourcesWritten.clear();
     return dropped;
+  }
+
+  /**
+   * Deletes the tenant's spans of these traces (valid lowercase trace ids) and their index rows on this server, by
+   * mutations waited for; returns how many spans went.
+   */
+  async deleteTraces(traceIds: readonly string[], tenant: Tenant): Promise<number> {
+    const t = this.tables;
+    const rows = `tenant = ${str(tenant)} AND trace_id IN (${traceIds.map(idLit).join(', ')})`;
+    const [r] = await this.select<{ n: string }>(`SELECT count() AS n FROM ${this.db}.${t.spans} WHERE ${rows}`);
+    const n = Number(r?.n ?? 0);
+    if (n === 0) return 0;
+    for (const table of [t.spans, t.traceIndex]) await this.client.command({ query: `ALTER TABLE ${this.db}.${table} DELETE WHERE ${rows}` });
+    await this.waitForMutations();
+    return n;
   }
 
   /** DELETE mutations run in the background (18.16 has no mutations_sync): polls until this database has none left. */

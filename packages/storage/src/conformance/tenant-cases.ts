@@ -181,6 +181,29 @@ export function storeTenantCases(h: Harness): void {
     expect(await seen(h.store, 'b')).toEqual([false, false, true]);
   });
 
+  it("deletes one tenant's spans of the named traces on every day, and nothing else", async () => {
+    const f = await appendFixtures(h.store);
+    // Trace E of tenant a again on a later day: deleting E takes both days' spans.
+    h.now = (h.now + NANOS_PER_DAY) as UnixNanos;
+    const later = makeTrace(at(90_000), { service: 'frontend', name: 'GET /e again', at: 0, ms: 1 }, E);
+    await h.store.append(later, 4n, [{ tenant: 'a', spans: later.length }]);
+    const bBefore = await everyRead(h.store.forTenant('b'));
+    const ownBefore = await everyRead(h.store);
+
+    expect(await h.store.deleteTraces([E, 'not a trace id' as TraceId], 'a')).toBe(f.aMore.length + later.length);
+    expect(await h.store.deleteTraces([E], 'a')).toBe(0);
+    expect(await h.store.forTenant('a').getTrace(E)).toEqual([]);
+    expect((await h.store.forTenant('a').getTrace(ID.B)).sort(byStartThenId)).toEqual(f.aOwn.filter((s) => s.traceId === ID.B).sort(byStartThenId));
+    // Tenant b's trace E and the default tenant's trace D are untouched, through every read.
+    expect(await everyRead(h.store.forTenant('b'))).toEqual(bBefore);
+    expect(await everyRead(h.store)).toEqual(ownBefore);
+    // Without a tenant, the default tenant's.
+    expect(await h.store.deleteTraces([ID.D])).toBe(f.defaultOnly.length);
+    expect(await h.store.getTrace(ID.D)).toEqual([]);
+    expect(await h.store.forTenant('a').getTrace(ID.D)).not.toEqual([]);
+    expect(await (await h.reopen()).forTenant('a').getTrace(E)).toEqual([]);
+  });
+
   it('drops a partition holding only that tenant whole, keeping its walPosition', async () => {
     const spans = makeTrace(at(0), { service: 'svc', name: 'op', at: 0, ms: 1 });
     await h.store.append(spans, 9n, [{ tenant: 'a', spans: spans.length }]);

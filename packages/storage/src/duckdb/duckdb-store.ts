@@ -2,8 +2,8 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Span, Tenant, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT, nowNanos } from '@clew/model';
+import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
+import { DEFAULT_TENANT, isTraceId, nowNanos } from '@clew/model';
 import type {
   SpanReader,
   Store,
@@ -17,11 +17,11 @@ import type { DuckDBStoreOptions } from './options.js';
 import { listPartitionFiles, PartitionClock } from './partition-files.js';
 import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
-import { deleteTenantSpans } from './tenant-retention.js';
+import { deleteSpansWhere, deleteTenantSpans } from './tenant-retention.js';
 import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
 import { tenantsOf, writeBatch } from './span-writer.js';
-import { checkTenant } from './sql.js';
+import { checkTenant, traceIdLiteral } from './sql.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
 import { readManifest } from '../parquet/range-archive-manifest.js';
 
@@ -163,6 +163,20 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
         dropped++;
       }
       return dropped;
+    });
+  }
+
+  deleteTraces(traceIds: readonly TraceId[], tenant: Tenant = DEFAULT_TENANT): Promise<number> {
+    checkTenant(tenant);
+    const ids = [...new Set(traceIds)].filter(isTraceId).map(traceIdLiteral);
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.serial(async () => {
+      let deleted = 0;
+      for (const p of [...this.partitions.values()]) {
+        const own = p.tenantCondition(tenant);
+        if (own !== null) deleted += await deleteSpansWhere(this.writer, p, `trace_id IN (${ids.join(', ')}) AND ${own}`);
+      }
+      return deleted;
     });
   }
 

@@ -11,11 +11,18 @@ import { ubigint } from './sql.js';
 export async function deleteTenantSpans(conn: DuckDBConnection, p: Partition, tenant: Tenant): Promise<void> {
   const own = p.tenantCondition(tenant);
   if (own === null) return;
+  await deleteSpansWhere(conn, p, own);
+  p.tenantResources.delete(tenant);
+}
+
+/** Deletes a partition's spans that match `where`, with the meta row's span count, in one transaction; how many went. */
+export async function deleteSpansWhere(conn: DuckDBConnection, p: Partition, where: string): Promise<number> {
   await conn.run('BEGIN TRANSACTION');
   let spans: bigint;
+  let n: bigint;
   try {
-    const deleted = (await conn.runAndReadAll(`DELETE FROM ${p.alias}.spans WHERE ${own}`)).getRows();
-    const n = BigInt((deleted[0]?.[0] as bigint | number | undefined) ?? 0);
+    const deleted = (await conn.runAndReadAll(`DELETE FROM ${p.alias}.spans WHERE ${where}`)).getRows();
+    n = BigInt((deleted[0]?.[0] as bigint | number | undefined) ?? 0);
     spans = p.meta.spans > n ? p.meta.spans - n : 0n;
     await conn.run(`UPDATE ${p.alias}.meta SET spans = ${ubigint(spans)}; COMMIT`);
   } catch (err) {
@@ -23,6 +30,6 @@ export async function deleteTenantSpans(conn: DuckDBConnection, p: Partition, te
     throw err;
   }
   p.meta = { ...p.meta, spans };
-  p.tenantResources.delete(tenant);
   p.unchecked++;
+  return Number(n);
 }
