@@ -45,6 +45,7 @@ export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
     await store.close();
     throw e;
   });
+  consumer.start();
   return {
     consumer,
     async close() {

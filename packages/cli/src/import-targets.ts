@@ -36,8 +36,9 @@ export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
 /**
  * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
  * written are also counted into the directory's span metrics and service graph (its metrics store, as a Clew counts
- * what it receives), each batch's counts appended after its spans; the service graph's half edges still waiting at
- * the end go to virtual nodes or expire, as after `metrics.serviceGraphWait`. `{ metrics: false }` leaves them out.
+ * what it receives): each batch is counted after its spans are stored, and the counts are appended every
+ * `metrics.flushInterval` and at the end, as a Clew appends them; the service graph's half edges still waiting at the
+ * end go to virtual nodes or expire, as after `metrics.serviceGraphWait`. `{ metrics: false }` leaves them out.
  */
 export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonly metrics?: boolean } = {}): Promise<ImportTarget> {
   const store: Store = await openDataDirStore(dir);
@@ -54,10 +55,9 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
     name: `dir:${join(dir)}#${tenant}`,
     async write({ spans }) {
       await store.append(spans, undefined, [{ tenant, spans: spans.length }]);
-      if (metrics) {
-        metrics.consumer.push(spans, ++batches, tenant);
-        await metrics.consumer.flush();
-      }
+      // Not flushed per batch: each flush seals the counts so far as rows of their own, so a flush per batch of
+      // 20,000 spans wrote every (minute, service, operation) row again for each batch, with new latency bins.
+      metrics?.consumer.push(spans, ++batches, tenant);
       return { written: spans.length, refused: 0, message: '' };
     },
     async present(spans) {
