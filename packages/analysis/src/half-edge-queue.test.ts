@@ -39,6 +39,17 @@ describe('HalfEdgeQueue', () => {
     expect(q.size).toBe(0);
   });
 
+  it('refuses to remove a half edge that is not waiting, rather than loop or remove another', () => {
+    const q = new HalfEdgeQueue();
+    q.add('a', half('t1', 'one'));
+    q.add('b', half('t1', 'two'));
+    const a = q.get('a')!;
+    q.remove(a);
+    expect(() => q.remove(a)).toThrow(/not waiting/);
+    expect(() => q.remove(half('t1', 'stranger'))).toThrow(/not waiting/);
+    expect(drain(q)).toEqual(['two']);
+  });
+
   it('keeps a copy: the half edge passed in may be reused at once', () => {
     const q = new HalfEdgeQueue();
     const e = half('t1', 'web');

@@ -149,6 +149,7 @@ export class HalfEdgeQueue {
   remove(edge: HalfEdge): void {
     const at = edge.at;
     const { slots, slotMask } = this;
+    if (at < 0 || edge.done || this.edges[at] !== edge) throw new Error(`half edge ${edge.key} is not waiting in the queue`);
     let i = idHash(edge.key) & slotMask;
     while (slots[i] !== at + 1) i = (i + 1) & slotMask;
     this.deleteSlot(i);
