@@ -11,7 +11,7 @@ export type { OperationStats } from './operation-stats.js';
 export { operationStats } from './operation-stats.js';
 export type { FlameBar, FlameLayout } from './flame-layout.js';
 export { flameLayout } from './flame-layout.js';
-export type { ConnectionType, GraphSpan, ServiceGraphCounters, ServiceGraphEdge, ServiceGraphOptions } from './service-graph.js';
+export type { ConnectionType, EdgeSink, GraphSpan, ServiceGraphCounters, ServiceGraphEdge, ServiceGraphOptions } from './service-graph.js';
 export { DEFAULT_DATABASE_NAME_ATTRIBUTES, DEFAULT_PEER_ATTRIBUTES, ServiceGraphPairer } from './service-graph.js';
 export type { ErrorBudget, Millis, MinuteCount, SloObjective, SloStatus, SpanCounts, WindowBurn, WindowCounts } from './slo.js';
 export { budgetFraction, burnRate, DAY, HOUR, MINUTE, SLO_WINDOWS, sloEventCounts, sloStatus, windowCounts } from './slo.js';

@@ -44,6 +44,26 @@ describe('ServiceGraphPairer', () => {
     expect(pairer.counters()).toMatchObject({ pending: 0, paired: 1, virtual: 1 });
   });
 
+  it("gives pushOne's sink every edge in one object filled anew, and push a copy of each", () => {
+    const trace = spans(
+      `
+      A .  web  |--------------|
+      B A  web    |----------|
+      C B  api      |------|
+      `,
+      { A: SERVER, B: CLIENT, C: SERVER },
+    );
+    const pairer = new ServiceGraphPairer();
+    const seen: ServiceGraphEdge[] = [];
+    const lines: string[] = [];
+    for (const s of trace) pairer.pushOne(s, 0, (e) => (seen.push(e), lines.push(line(e))));
+    expect(lines).toEqual(['user -> web [virtual_node] c=0 s=15 virtual=client', 'web -> api [] c=11 s=7']);
+    expect(seen[0]).toBe(seen[1]);
+    const copies = new ServiceGraphPairer().push(trace, 0);
+    expect(copies.map(line)).toEqual(lines);
+    expect(copies[0]).not.toBe(copies[1]);
+  });
+
   it('keeps two traces apart when their spans share an id', () => {
     const picture = `
       B .  web   |----------|

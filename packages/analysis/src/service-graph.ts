@@ -47,6 +47,15 @@ export interface ServiceGraphEdge {
   readonly position: number;
 }
 
+/**
+ * Takes the edges a pairer makes, one call each. The edge is the pairer's own object, filled anew for every call:
+ * read it during the call, and copy what is kept.
+ */
+export type EdgeSink = (edge: ServiceGraphEdge) => void;
+
+/** A ServiceGraphEdge whose fields are written in place (the pairer's one edge object, see EdgeSink). */
+type ScratchEdge = { -readonly [K in keyof ServiceGraphEdge]: ServiceGraphEdge[K] };
+
 export interface ServiceGraphOptions {
   /** How long a half edge waits for its other side (Tempo's `wait`, default 10 s). */
   readonly waitMs?: number;
@@ -106,6 +115,8 @@ export class ServiceGraphPairer {
   private readonly pending = new HalfEdgeQueue();
   /** A new half edge is filled here, and copied into `pending` only when it has to wait. */
   private readonly fresh = newHalfEdge();
+  /** The edge every sink call is given (see EdgeSink). */
+  private readonly edge = newScratchEdge();
   private paired = 0;
   private virtual = 0;
   private evictedEarly = 0;
@@ -122,15 +133,16 @@ export class ServiceGraphPairer {
   /** Takes a batch of spans; returns the edges it completed (and any made by evicting early to stay in bounds). */
   push(spans: Iterable<GraphSpan>, nowMs: number): ServiceGraphEdge[] {
     const out: ServiceGraphEdge[] = [];
-    for (const span of spans) this.pushOne(span, nowMs, out);
+    const sink = copyInto(out);
+    for (const span of spans) this.pushOne(span, nowMs, sink);
     return out;
   }
 
   /**
-   * Takes one span, adding the edges it completes to `out`. The span is read during the call only, so a caller may
-   * pass the same object again and again with new values.
+   * Takes one span, giving `out` the edges it completes (see EdgeSink: no object is made per edge). The span is read
+   * during the call only, so a caller may pass the same object again and again with new values.
    */
-  pushOne(span: GraphSpan, nowMs: number, out: ServiceGraphEdge[]): void {
+  pushOne(span: GraphSpan, nowMs: number, out: EdgeSink): void {
     const isClient = span.kind === SpanKind.CLIENT || span.kind === SpanKind.PRODUCER;
     const isServer = span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER;
     if (!isClient && !isServer) return;
@@ -143,7 +155,7 @@ export class ServiceGraphPairer {
     // wait would only delay its "user" edge, and fill the pending map with one half edge per trace.
     if (isServer && parent === '') {
       this.virtual++;
-      out.push(userEdge(span, this.peerNode(span)));
+      out(this.userEdge(span, this.peerNode(span)));
       return;
     }
     // Keyed by the span id the two halves share (a client without a span id by its trace id): random 64 bits, so no
@@ -161,7 +173,7 @@ export class ServiceGraphPairer {
 
     if (edge.client !== '' && edge.server !== '') {
       this.paired++;
-      out.push(toEdge(edge, null));
+      out(this.toEdge(edge, null));
       if (!isNew) this.pending.remove(edge);
     } else if (isNew) {
       if (this.pending.size >= this.maxItems) this.evictOldest(out);
@@ -171,12 +183,13 @@ export class ServiceGraphPairer {
 
   /** Ends every half edge whose wait is over at `nowMs`; returns the virtual-node edges they make. */
   expire(nowMs: number): ServiceGraphEdge[] {
-    const out: ServiceGraphEdge[] = [];
+    const edges: ServiceGraphEdge[] = [];
+    const out = copyInto(edges);
     for (let edge = this.pending.oldest(); edge !== undefined && edge.expiresAtMs <= nowMs; edge = this.pending.oldest()) {
       this.pending.remove(edge);
       this.expireOne(edge, out);
     }
-    return out;
+    return edges;
   }
 
   /** The `position` of the oldest half edge still waiting, or undefined when none waits. */
@@ -253,7 +266,38 @@ export class ServiceGraphPairer {
       (host !== undefined ? (port !== undefined ? `${host}:${port}` : host) : dbName);
   }
 
-  private evictOldest(out: ServiceGraphEdge[]): void {
+  /** The edge of a root server (or consumer) span: from a virtual client, its peer or "user" (Tempo's `onExpire`). */
+  private userEdge(span: GraphSpan, peer: string): ServiceGraphEdge {
+    const e = this.edge;
+    e.client = peer !== '' ? peer : 'user';
+    e.server = span.service;
+    e.connectionType = 'virtual_node';
+    e.failed = span.error;
+    e.clientDurationNanos = 0;
+    e.serverDurationNanos = Math.max(0, span.end - span.start);
+    e.traceId = span.traceId;
+    e.virtualNode = 'client';
+    e.epochMs = span.epochMs ?? 0;
+    e.position = span.position ?? 0;
+    return e;
+  }
+
+  private toEdge(half: HalfEdge, virtualNode: 'client' | 'server' | null): ServiceGraphEdge {
+    const e = this.edge;
+    e.client = half.client;
+    e.server = half.server;
+    e.connectionType = half.connectionType;
+    e.failed = half.failed;
+    e.clientDurationNanos = half.clientDurationNanos;
+    e.serverDurationNanos = half.serverDurationNanos;
+    e.traceId = half.traceId;
+    e.virtualNode = virtualNode;
+    e.epochMs = half.epochMs;
+    e.position = half.position;
+    return e;
+  }
+
+  private evictOldest(out: EdgeSink): void {
     const oldest = this.pending.oldest();
     if (oldest === undefined) return;
     this.pending.remove(oldest);
@@ -265,12 +309,12 @@ export class ServiceGraphPairer {
    * Tempo's `onExpire` for what can still wait here: a client span with a peer names its virtual server; a server span
    * with a parent (root ones never wait, see pushOne) and a client span without a peer are counted as expired.
    */
-  private expireOne(edge: HalfEdge, out: ServiceGraphEdge[]): void {
+  private expireOne(edge: HalfEdge, out: EdgeSink): void {
     edge.connectionType = 'virtual_node';
     if (edge.client !== '' && edge.server === '' && edge.peerNode !== '') {
       edge.server = edge.peerNode;
       this.virtual++;
-      out.push(toEdge(edge, 'server'));
+      out(this.toEdge(edge, 'server'));
       return;
     }
     const kind = KIND_NAME[edge.lastKind as keyof typeof KIND_NAME];
@@ -282,33 +326,22 @@ function lookup(span: GraphSpan, name: string): string | undefined {
   return span.resourceAttributes?.[name] ?? span.attributes?.[name];
 }
 
-/** The edge of a root server (or consumer) span: from a virtual client, its peer or "user" (Tempo's `onExpire`). */
-function userEdge(span: GraphSpan, peer: string): ServiceGraphEdge {
-  return {
-    client: peer !== '' ? peer : 'user',
-    server: span.service,
-    connectionType: 'virtual_node',
-    failed: span.error,
-    clientDurationNanos: 0,
-    serverDurationNanos: Math.max(0, span.end - span.start),
-    traceId: span.traceId,
-    virtualNode: 'client',
-    epochMs: span.epochMs ?? 0,
-    position: span.position ?? 0,
-  };
+/** A sink that keeps a copy of each edge in `out` (for the array-returning calls). */
+function copyInto(out: ServiceGraphEdge[]): EdgeSink {
+  return (edge) => out.push({ ...edge });
 }
 
-function toEdge(edge: HalfEdge, virtualNode: 'client' | 'server' | null): ServiceGraphEdge {
+function newScratchEdge(): ScratchEdge {
   return {
-    client: edge.client,
-    server: edge.server,
-    connectionType: edge.connectionType,
-    failed: edge.failed,
-    clientDurationNanos: edge.clientDurationNanos,
-    serverDurationNanos: edge.serverDurationNanos,
-    traceId: edge.traceId,
-    virtualNode,
-    epochMs: edge.epochMs,
-    position: edge.position,
+    client: '',
+    server: '',
+    connectionType: '',
+    failed: false,
+    clientDurationNanos: 0,
+    serverDurationNanos: 0,
+    traceId: '',
+    virtualNode: null,
+    epochMs: 0,
+    position: 0,
   };
 }

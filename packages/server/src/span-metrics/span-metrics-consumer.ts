@@ -1,4 +1,4 @@
-import type { ServiceGraphCounters, ServiceGraphEdge } from '@clew/analysis';
+import type { EdgeSink, ServiceGraphCounters, ServiceGraphEdge } from '@clew/analysis';
 import { ServiceGraphPairer } from '@clew/analysis';
 import type { Resource, Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
@@ -194,7 +194,7 @@ export class SpanMetricsConsumer implements SpanConsumer {
     const graph = this.scratch;
     const pairer = this.pairerOf(tenant);
     const prometheus = this.prometheusOf(tenant);
-    const edges: ServiceGraphEdge[] = [];
+    const onEdge = this.edgeSinkOf(tenant);
     const now = this.now();
     const position = Number(walPosition);
     // Spans of a batch mostly share a minute: compare with its bounds (no BigInt made) before working one out.
@@ -227,9 +227,8 @@ export class SpanMetricsConsumer implements SpanConsumer {
         if (rollup.errorKinds(minute, key) < MAX_ERROR_KINDS) rollup.addError(minute, key, operation, span.kind, type, message, weight);
         else rollup.addError(minute, key, operation, span.kind, '', OTHER_ERRORS, weight);
       }
-      if (toGraphSpan(graph, span, service, of.graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, edges);
+      if (toGraphSpan(graph, span, service, of.graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, onEdge);
     }
-    if (edges.length > 0) this.addEdges(tenant, edges);
     this.counted = walPosition;
   }
 
@@ -310,13 +309,26 @@ export class SpanMetricsConsumer implements SpanConsumer {
 
   /** Edges of one tenant: counted under its keys (withTenants splits them again on the way to the store). */
   private addEdges(tenant: Tenant, edges: readonly ServiceGraphEdge[]): void {
-    const prometheus = this.prometheusOf(tenant);
-    const keys = this.edgeKeysOf(tenant);
-    for (const e of edges) {
-      this.rollupFor(e.position).addEdge(e, 1, keyOf(keys, tenant, e.client), keyOf(keys, tenant, e.server));
-      prometheus.observeEdge(e, 1);
-    }
+    const add = this.edgeSinkOf(tenant);
+    for (const e of edges) add(e);
   }
+
+  /** Counts a tenant's edges as pairing makes them (its sink, made once: pairing makes no object per edge). */
+  private edgeSinkOf(tenant: Tenant): EdgeSink {
+    let sink = this.edgeSinks.get(tenant);
+    if (sink === undefined) {
+      const prometheus = this.prometheusOf(tenant);
+      sink = (e) => {
+        // Looked up per edge: the keys are started afresh past EDGE_KEYS_MAX.
+        const keys = this.edgeKeysOf(tenant);
+        this.rollupFor(e.position).addEdge(e, 1, keyOf(keys, tenant, e.client), keyOf(keys, tenant, e.server));
+        prometheus.observeEdge(e, 1);
+      };
+      this.edgeSinks.set(tenant, sink);
+    }
+    return sink;
+  }
+  private readonly edgeSinks = new Map<Tenant, EdgeSink>();
 
   /** A tenant's edge ends by name → their tenantKey, so that an edge makes no key text (cleared past EDGE_KEYS_MAX). */
   private edgeKeysOf(tenant: Tenant): Map<string, string> {
