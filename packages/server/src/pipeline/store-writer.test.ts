@@ -148,12 +148,16 @@ describe('StoreWriter', () => {
     writer.start();
     third.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([3]));
     writer.wake();
-    // Nothing before `first` is durable, so nothing can be written yet, whatever comes after it.
+    // Nothing before `first` is durable, so nothing can be written or counted yet, whatever comes after it.
     await new Promise((r) => setTimeout(r, 20));
     expect(store.written).toEqual([]);
+    expect(pushed).toEqual([]);
     writer.drop(failed);
+    expect(pushed).toEqual([]);
     first.seq = await wal.append(PayloadFormat.OTLP_PROTO, new Uint8Array([1]));
     writer.wake();
+    // The consumers get them in queue order, once the head is durable (the pipeline appends to the log in that order).
+    expect(pushed.map((p) => p.names)).toEqual([['first', 'third']]);
     await writer.stop();
     expect(store.written).toEqual(['first', 'third']);
     expect(written).toBe(3); // the failed request's spans leave the queue's count too
