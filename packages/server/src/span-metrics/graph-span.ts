@@ -13,25 +13,6 @@ const GRAPH_ATTRIBUTES = new Set<string>([
   'messaging.system',
 ]);
 
-/** The attributes of a span or resource that service-graph pairing reads, as text; undefined when there are none. */
-export function pickGraphAttributes(attrs: Attributes): Record<string, string> | undefined {
-  let out: Record<string, string> | undefined;
-  for (const kv of attrs) {
-    // Every key pairing reads starts with d, m, n, p or s: most keys are passed over without a hash lookup.
-    const c = kv.key.charCodeAt(0);
-    if (c !== 100 && c !== 109 && c !== 110 && c !== 112 && c !== 115) continue;
-    if (!GRAPH_ATTRIBUTES.has(kv.key)) continue;
-    const text = graphText(kv.value);
-    if (text !== undefined) (out ??= {})[kv.key] = text;
-  }
-  return out;
-}
-
-/** An attribute value as pairing compares it: text, or undefined for values that are not scalars. */
-function graphText(v: Attributes[number]['value']): string | undefined {
-  return v.type === 'string' ? v.value : v.type === 'int' ? v.value.toString() : v.type === 'double' || v.type === 'bool' ? String(v.value) : undefined;
-}
-
 /** Every name pairing reads, as undefined: the shape of SPAN_ATTRIBUTES. */
 const NO_GRAPH_ATTRIBUTES: Readonly<Record<string, undefined>> = Object.fromEntries([...GRAPH_ATTRIBUTES].map((k) => [k, undefined]));
 /**
@@ -41,20 +22,37 @@ const NO_GRAPH_ATTRIBUTES: Readonly<Record<string, undefined>> = Object.fromEntr
  */
 const SPAN_ATTRIBUTES: Record<string, string | undefined> = { ...NO_GRAPH_ATTRIBUTES };
 
-/** pickGraphAttributes into SPAN_ATTRIBUTES; undefined when the span has none of them. */
-function pickSpanGraphAttributes(attrs: Attributes): Readonly<Record<string, string>> | undefined {
+/**
+ * The attributes pairing reads, as text, in SPAN_ATTRIBUTES (every other name undefined, which reads as absent):
+ * valid until the next call. Undefined when there are none.
+ */
+function pickIntoScratch(attrs: Attributes): Readonly<Record<string, string>> | undefined {
   Object.assign(SPAN_ATTRIBUTES, NO_GRAPH_ATTRIBUTES);
   let found = false;
   for (const kv of attrs) {
+    // Every key pairing reads starts with d, m, n, p or s: most keys are passed over without a hash lookup.
     const c = kv.key.charCodeAt(0);
     if (c !== 100 && c !== 109 && c !== 110 && c !== 112 && c !== 115) continue;
     if (!GRAPH_ATTRIBUTES.has(kv.key)) continue;
-    const text = graphText(kv.value);
+    const v = kv.value;
+    const text = v.type === 'string' ? v.value : v.type === 'int' ? v.value.toString() : v.type === 'double' || v.type === 'bool' ? String(v.value) : undefined;
     if (text === undefined) continue;
     SPAN_ATTRIBUTES[kv.key] = text;
     found = true;
   }
   return found ? (SPAN_ATTRIBUTES as Readonly<Record<string, string>>) : undefined;
+}
+
+/**
+ * The attributes of a resource (or any attributes to keep) that service-graph pairing reads, as text, in an object
+ * of their own; undefined when there are none.
+ */
+export function pickGraphAttributes(attrs: Attributes): Record<string, string> | undefined {
+  const picked = pickIntoScratch(attrs);
+  if (picked === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(picked) as Array<[string, string | undefined]>) if (v !== undefined) out[k] = v;
+  return out;
 }
 
 /** A GraphSpan whose fields are written in place: pairing reads a span during the call only. */
@@ -103,7 +101,7 @@ export function toGraphSpan(
   out.position = position;
   // Pairing reads attributes of client spans (databases, peers) and of root server spans (a peer naming the
   // virtual client); a non-root server span that finds no client is dropped, so its attributes are never read.
-  out.attributes = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || span.parentSpanId === null ? pickSpanGraphAttributes(span.attributes) : undefined;
+  out.attributes = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER || span.parentSpanId === null ? pickIntoScratch(span.attributes) : undefined;
   out.resourceAttributes = resourceAttributes;
   return true;
 }

@@ -1,4 +1,4 @@
-import type { EdgeSink, ServiceGraphCounters, ServiceGraphEdge } from '@clew/analysis';
+import type { EdgeSink, ServiceGraphCounters } from '@clew/analysis';
 import { ServiceGraphPairer } from '@clew/analysis';
 import type { Resource, Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
@@ -259,7 +259,10 @@ export class SpanMetricsConsumer implements SpanConsumer {
    */
   private async flushOnce(): Promise<void> {
     const now = this.now();
-    for (const [tenant, pairer] of this.pairers) this.addEdges(tenant, pairer.expire(now));
+    for (const [tenant, pairer] of this.pairers) {
+      const add = this.edgeSinkOf(tenant);
+      for (const e of pairer.expire(now)) add(e);
+    }
     // Edges that expired since (with no new spans) still make a segment, ending where the last one did.
     if (this.counted > this.sealedThrough() || !this.rollup.empty) {
       this.sealed.push({ rollup: this.rollup, taken: [], end: this.counted });
@@ -307,13 +310,10 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return this.rollup;
   }
 
-  /** Edges of one tenant: counted under its keys (withTenants splits them again on the way to the store). */
-  private addEdges(tenant: Tenant, edges: readonly ServiceGraphEdge[]): void {
-    const add = this.edgeSinkOf(tenant);
-    for (const e of edges) add(e);
-  }
-
-  /** Counts a tenant's edges as pairing makes them (its sink, made once: pairing makes no object per edge). */
+  /**
+   * Counts a tenant's edges as pairing makes them, under its keys (withTenants splits them again on the way to the
+   * store): its sink, made once, so that pairing makes no object per edge.
+   */
   private edgeSinkOf(tenant: Tenant): EdgeSink {
     let sink = this.edgeSinks.get(tenant);
     if (sink === undefined) {
