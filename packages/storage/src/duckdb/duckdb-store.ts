@@ -22,6 +22,7 @@ import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
 import { tenantsOf, writeBatch } from './span-writer.js';
 import { checkTenant, traceIdLiteral } from './sql.js';
+import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
 import { readManifest } from '../parquet/range-archive-manifest.js';
 
@@ -168,13 +169,15 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
 
   deleteTraces(traceIds: readonly TraceId[], tenant: Tenant = DEFAULT_TENANT): Promise<number> {
     checkTenant(tenant);
-    const ids = [...new Set(traceIds)].filter(isTraceId).map(traceIdLiteral);
+    const ids = [...new Set(traceIds)].filter(isTraceId).map((id) => ({ literal: traceIdLiteral(id), words: traceWords(id) }));
     if (ids.length === 0) return Promise.resolve(0);
     return this.serial(async () => {
       let deleted = 0;
       for (const p of [...this.partitions.values()]) {
         const own = p.tenantCondition(tenant);
-        if (own !== null) deleted += await deleteSpansWhere(this.writer, p, `trace_id IN (${ids.join(', ')}) AND ${own}`);
+        // Only files whose trace blooms may hold one of the traces are rewritten.
+        const here = ids.filter(({ words }) => p.candidateBlocks(...words).length > 0).map((id) => id.literal);
+        if (own !== null && here.length > 0) deleted += await deleteSpansWhere(this.writer, p, `trace_id IN (${here.join(', ')}) AND ${own}`);
       }
       return deleted;
     });
