@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BinsAccumulator } from './bins-accumulator.js';
+import { BinsAccumulator, sumNext } from './bins-accumulator.js';
 import { latencyQuantile } from '@clew/analysis';
-import { BinsReader, decodeBins, decodeSummary, encodeBins, encodeSummary, SUMMARY_QUANTILES } from './bins-codec.js';
+import { BinsReader, decodeBins, decodeSummary, encodeBins, encodeSummary, StoredBins, SUMMARY_QUANTILES } from './bins-codec.js';
 
 describe('latency bins codec', () => {
   it.each([
@@ -73,15 +73,73 @@ describe('latency summaries', () => {
     const b = { keys: [-3, 4000], counts: [2, 9], zeroCount: 0 };
     const r = new BinsReader(`1,${encodeSummary(a)};${encodeBins(a)}2,;${encodeBins(b)}1,${encodeSummary(b)}!3,!`);
     expect(r.decimal()).toBe(1);
-    expect(r.optionalSummary()).toEqual({ summary: SUMMARY_QUANTILES.map((q) => latencyQuantile(a, q)), bins: true });
+    expect(r.optionalSummary()).toEqual({ summary: SUMMARY_QUANTILES.map((q) => latencyQuantile(a, q)), bins: true, chars: undefined });
     expect(r.skip()).toBe(r.pos - encodeBins(a).length);
     expect(r.decimal()).toBe(2);
-    expect(r.optionalSummary()).toEqual({ summary: undefined, bins: true });
+    expect(r.optionalSummary()).toEqual({ summary: undefined, bins: true, chars: undefined });
     expect(r.next()).toEqual(b);
     expect(r.decimal()).toBe(1);
-    expect(r.optionalSummary()).toEqual({ summary: SUMMARY_QUANTILES.map((q) => latencyQuantile(b, q)), bins: false });
+    expect(r.optionalSummary()).toEqual({ summary: SUMMARY_QUANTILES.map((q) => latencyQuantile(b, q)), bins: false, chars: undefined });
     expect(r.decimal()).toBe(3);
-    expect(r.optionalSummary()).toEqual({ summary: undefined, bins: false });
+    expect(r.optionalSummary()).toEqual({ summary: undefined, bins: false, chars: undefined });
     expect(r.done).toBe(true);
+  });
+
+  it("reads a lone row's bins length after its summary, so that they are stepped over without decoding", () => {
+    const a = { keys: [1, 5, 90], counts: [1, 2.5, 3], zeroCount: 1 };
+    const bins = encodeBins(a);
+    const text = `${encodeSummary(a)}:${bins.length};${bins}7,`;
+    const r = new BinsReader(text);
+    const { summary, bins: has, chars } = r.optionalSummary();
+    expect({ summary, has, chars }).toEqual({ summary: SUMMARY_QUANTILES.map((q) => latencyQuantile(a, q)), has: true, chars: bins.length });
+    const start = r.pos;
+    r.pos += chars!;
+    expect(new StoredBins(text, start, chars!, summary).bins).toEqual(a);
+    expect(r.decimal()).toBe(7);
+    expect(r.done).toBe(true);
+  });
+});
+
+describe('decimals written by SQL', () => {
+  it.each(['0', '42', '-17', '315639000000.0', '-3.0', '2.5', '0.05', '3.15639e+17', '9007199254740993', '123456789012345678', '1.7976931348623157e+308'])(
+    'reads %s as Number does',
+    (text) => {
+      const r = new BinsReader(`${text},${text};`);
+      expect(r.decimal()).toBe(Number(text));
+      expect(r.decimal()).toBe(Number(text));
+      expect(r.done).toBe(true);
+    },
+  );
+});
+
+describe('merging bins as they are read', () => {
+  const a = { keys: [3, 4, 900], counts: [1, 0.5, 2], zeroCount: 1 };
+  const b = { keys: [-40_000, 4, 901], counts: [2, 3, 1], zeroCount: 0 };
+  const c = { keys: [], counts: [], zeroCount: 4 };
+
+  it('sums the next n bins of a concatenation as decoding each and merging them does, leaving the reader after them', () => {
+    const r = new BinsReader(encodeBins(a) + encodeBins(b) + encodeBins(c) + encodeBins(a));
+    const merged = new BinsAccumulator();
+    for (const x of [a, b, c]) merged.addBins(x);
+    expect(sumNext(r, 3)).toEqual(merged.build());
+    expect(sumNext(r, 1)).toEqual(a);
+    expect(r.done).toBe(true);
+  });
+
+  it('merges stored rows from their text the first time and from their decoded bins after, to the same sum', () => {
+    const text = `xx${encodeBins(a)}${encodeBins(b)}`;
+    const rowA = new StoredBins(text, 2, encodeBins(a).length, undefined);
+    const rowB = new StoredBins(text, 2 + encodeBins(a).length, encodeBins(b).length, undefined);
+    const sums = [0, 1, 2].map(() => {
+      const acc = new BinsAccumulator();
+      acc.addBins(rowA);
+      acc.addBins(rowB);
+      acc.addBins(a);
+      return acc.build();
+    });
+    expect(sums[1]).toEqual(sums[0]);
+    expect(sums[2]).toEqual(sums[0]);
+    expect(sums[0]).toEqual({ keys: [-40_000, 3, 4, 900, 901], counts: [2, 2, 4, 4, 1], zeroCount: 2 });
+    expect(rowA.bins).toEqual(a);
   });
 });

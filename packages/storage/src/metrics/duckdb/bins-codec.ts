@@ -58,6 +58,24 @@ export function encodeBins(bins: LatencyBins): string {
   return s;
 }
 
+/** Keys of the bins addNextTo is reading (they come before their counts). */
+let keyBuffer = new Float64Array(1024);
+
+/**
+ * latencyKeyValue of the keys summaries hold (a summary is five keys, and a read decodes thousands): computed once
+ * per key, for keys within ±32768 (NaN marks one not computed yet).
+ */
+const KEY_OFFSET = 1 << 15;
+const keyValues = new Float64Array(2 * KEY_OFFSET).fill(NaN);
+
+function keyValue(key: number): number {
+  const i = key + KEY_OFFSET;
+  if (!(i >= 0 && i < keyValues.length)) return latencyKeyValue(key);
+  let v = keyValues[i]!;
+  if (Number.isNaN(v)) keyValues[i] = v = latencyKeyValue(key);
+  return v;
+}
+
 /** Reads bins encoded one after another in a string. */
 export class BinsReader {
   pos = 0;
@@ -90,6 +108,23 @@ export class BinsReader {
 
   /** A decimal number written by SQL before bins, ended by ',' or ';'. */
   decimal(): number {
+    // Most are whole (bucket numbers, and sums DuckDB writes as "315639000000.0"): read digit by digit. Anything
+    // else (a fraction, an exponent, more digits than a double always holds exactly) goes to Number.
+    let pos = this.pos;
+    const negative = this.s.charCodeAt(pos) === 0x2d;
+    if (negative) pos++;
+    const first = pos;
+    let whole = 0;
+    let d = this.s.charCodeAt(pos);
+    while (d >= 0x30 && d <= 0x39 && pos - first < 15) {
+      whole = whole * 10 + (d - 0x30);
+      d = this.s.charCodeAt(++pos);
+    }
+    if (d === 0x2e && this.s.charCodeAt(pos + 1) === 0x30) d = this.s.charCodeAt((pos += 2));
+    if ((d === 0x2c || d === 0x3b) && pos > first) {
+      this.pos = pos + 1;
+      return negative ? -whole : whole;
+    }
     let end = this.pos;
     for (let c = this.s.charCodeAt(end); c !== 0x2c && c !== 0x3b; c = this.s.charCodeAt(end)) {
       if (Number.isNaN(c)) throw new Error('latency bins: unterminated number');
@@ -105,21 +140,23 @@ export class BinsReader {
     const values = new Array<number>(SUMMARY_QUANTILES.length);
     for (let i = 0; i < values.length; i++) {
       const code = this.varint();
-      values[i] = code === 0 ? 0 : latencyKeyValue(unzigzag(code - 1));
+      values[i] = code === 0 ? 0 : keyValue(unzigzag(code - 1));
     }
     return values;
   }
 
   /**
    * What a read writes between a row count and its bins: an optional summary, then ';' when bins follow or '!' when
-   * the read left them out (counts only, or a whole point's quantiles).
+   * the read left them out (counts only, or a whole point's quantiles), or ':', the bins' length in characters and
+   * ';' (a lone row's bins, which a read may step over without decoding them: `chars`).
    */
-  optionalSummary(): { summary: number[] | undefined; bins: boolean } {
+  optionalSummary(): { summary: number[] | undefined; bins: boolean; chars: number | undefined } {
     const c = this.s.charCodeAt(this.pos);
-    const summary = c === 0x3b || c === 0x21 ? undefined : this.summary();
+    const summary = c === 0x3b || c === 0x21 || c === 0x3a ? undefined : this.summary();
     const end = this.s.charCodeAt(this.pos++);
-    if (end !== 0x3b && end !== 0x21) throw new Error(`latency summary: no ';' or '!' at ${this.pos - 1}`);
-    return { summary, bins: end === 0x3b };
+    if (end === 0x3a) return { summary, bins: true, chars: this.decimal() };
+    if (end !== 0x3b && end !== 0x21) throw new Error(`latency summary: no ';', '!' or ':' at ${this.pos - 1}`);
+    return { summary, bins: end === 0x3b, chars: undefined };
   }
 
   /** Steps over the next bins without building them; returns where they start. */
@@ -135,6 +172,24 @@ export class BinsReader {
       else this.varint();
     }
     return start;
+  }
+
+  /**
+   * Hands the next bins to `add`, key by key, without building them (no arrays made); returns their zero count.
+   * `add` must not read this reader.
+   */
+  addNextTo(add: (key: number, count: number) => void): number {
+    const floats = (this.varint() & FLOAT_COUNTS) !== 0;
+    const n = this.varint();
+    const zeroCount = floats ? this.float() : this.varint();
+    if (keyBuffer.length < n) keyBuffer = new Float64Array(Math.max(n, 2 * keyBuffer.length));
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      k = i === 0 ? unzigzag(this.varint()) : k + this.varint();
+      keyBuffer[i] = k;
+    }
+    for (let i = 0; i < n; i++) add(keyBuffer[i]!, floats ? this.float() : this.varint());
+    return zeroCount;
   }
 
   /** The next bins. */
@@ -160,6 +215,7 @@ export class BinsReader {
  */
 export class StoredBins {
   private decoded: LatencyBins | undefined;
+  private streamed = false;
 
   /** The bins encoded at `pos` of `text` (a concatenation the row's read returned); null when the read left them out. */
   constructor(
@@ -178,6 +234,23 @@ export class StoredBins {
       this.decoded = reader.next();
     }
     return this.decoded;
+  }
+
+  /**
+   * Hands the bins to `add` key by key; returns their zero count. The first time straight from the text (most rows
+   * of a read are merged once, and decoding each first made most of a cold read's garbage); after that decoded, and
+   * kept (a cached period is merged again by every read of a window that holds it).
+   */
+  addTo(add: (key: number, count: number) => void): number {
+    if (this.decoded === undefined && this.text !== null && !this.streamed) {
+      this.streamed = true;
+      const reader = new BinsReader(this.text);
+      reader.pos = this.pos;
+      return reader.addNextTo(add);
+    }
+    const { keys, counts, zeroCount } = this.bins;
+    for (let i = 0; i < keys.length; i++) add(keys[i]!, counts[i]!);
+    return zeroCount;
   }
 }
 

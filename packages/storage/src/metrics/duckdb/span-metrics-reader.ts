@@ -3,7 +3,7 @@ import type { LatencyBins, Tenant } from '@clew/model';
 import { EMPTY_LATENCY_BINS } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
 import { latencyQuantile } from '@clew/analysis';
-import { BinsAccumulator } from './bins-accumulator.js';
+import { BinsAccumulator, sumNext } from './bins-accumulator.js';
 import { BinsReader, binsOf, StoredBins, SUMMARY_QUANTILES } from './bins-codec.js';
 import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries, SpanGroup } from './closed-period-cache.js';
 import { entryBytes, periodKey } from './closed-period-cache.js';
@@ -47,12 +47,12 @@ class Cell {
   constructor(readonly group: number) {}
 
   addBins(bins: LatencyBins | StoredBins): void {
-    if (this.acc) this.acc.addBins(binsOf(bins));
+    if (this.acc) this.acc.addBins(bins);
     else if (this.single === null) this.single = bins;
     else {
       this.acc = new BinsAccumulator();
-      this.acc.addBins(binsOf(this.single));
-      this.acc.addBins(binsOf(bins));
+      this.acc.addBins(this.single);
+      this.acc.addBins(bins);
       this.single = null;
     }
   }
@@ -68,7 +68,7 @@ class Cell {
 
   /** Adds the next `n` bins of a concatenation. */
   addFrom(reader: BinsReader, n: number): void {
-    for (let i = 0; i < n; i++) this.addBins(reader.next());
+    if (n > 0) this.addBins(sumNext(reader, n));
   }
 
   /** The bins as added: one stored row kept as it was read, or the sum. */
@@ -223,7 +223,7 @@ export async function readSpanMetrics(
         countsOnly
           ? "'!'"
           : qs
-            ? "CASE WHEN n = 1 AND q IS NOT NULL THEN q || CASE WHEN o = 1 THEN '!' ELSE ';' || s END ELSE ';' || s END"
+            ? "CASE WHEN n = 1 AND q IS NOT NULL THEN q || CASE WHEN o = 1 THEN '!' ELSE ':' || length(s) || ';' || s END ELSE ';' || s END"
             : "';', s"
       }), '') FROM c GROUP BY v, id`;
     const nPeriods = periods.length;
@@ -241,14 +241,17 @@ export async function readSpanMetrics(
           cell.errors += reader.decimal();
           cell.dur += reader.decimal();
           const n = reader.decimal();
-          const { summary, bins } = reader.optionalSummary();
+          const { summary, bins, chars } = reader.optionalSummary();
           if (!bins) {
             // Counts only, or a whole point's quantiles without its bins.
             if (summary !== undefined) cell.addBins(new StoredBins(null, 0, 0, summary));
           } else if (summary === undefined) cell.addFrom(reader, n);
           else {
-            // One row that kept its quantiles: its bins are decoded only if they meet another's.
-            const start = reader.skip();
+            // One row that kept its quantiles: its bins are decoded only if they meet another's (until then they
+            // are stepped over by their length).
+            const start = reader.pos;
+            if (chars === undefined) reader.skip();
+            else reader.pos += chars;
             cell.addBins(new StoredBins(text!.getItem(i) as string, start, reader.pos - start, summary));
           }
         }
