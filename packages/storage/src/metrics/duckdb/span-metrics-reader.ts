@@ -212,10 +212,18 @@ export async function readSpanMetrics(
   };
   await afterPlan?.();
   if (selects.length > 0) {
-    // Added up in SQL per (series, period or bucket), then one string per series: for each its number, sums and
-    // row count as text, then its rows' bins. JavaScript receives a few strings, not a value per stored row (each
-    // value crossing costs more than parsing it), and needs no ordered aggregate (those tripled the query's time).
-    const sql = `WITH r AS (${selects.join('\nUNION ALL\n')}),
+    // One string per series: for each of its periods or buckets, its number, sums and row count as text, then its
+    // rows' bins. JavaScript receives a few strings, not a value per stored row (each value crossing costs more than
+    // parsing it), and needs no ordered aggregate (those tripled the query's time). Rows are added up per (series,
+    // period or bucket) in SQL only where a whole point's bins may be left out (summaryOnly: that needs to know the
+    // point is one row); elsewhere each row is written as it is, and JavaScript adds a bucket's rows up as it adds
+    // periods (grouping 4,320 minutes of an SLO's series first cost a third of the statement).
+    const rows = `WITH r AS (${selects.join('\nUNION ALL\n')})`;
+    const sql = !summaryOnly
+      ? `${rows} SELECT v, id, string_agg(concat(u, ',', count, ',', errors, ',', dur, ',1,', ${
+          countsOnly ? "'!'" : `${qs ? "coalesce(q, '')" : "''"}, ':', length(bins), ';', bins`
+        }), '') FROM r GROUP BY v, id`
+      : `${rows},
       c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n,
               ${countsOnly ? "''" : "string_agg(bins, '')"} AS s, ${qs ? 'any_value(q)' : 'NULL'} AS q, min(o) AS o
             FROM r GROUP BY v, id, u)
@@ -233,7 +241,8 @@ export async function readSpanMetrics(
         const id = ids!.getItem(i) as number;
         const group = v!.getItem(i) === 1 ? vidGroup[id] : sidGroup[id];
         if (!(group! >= 0)) continue; // not matched (the id filter is a range), or committed after this query was planned
-        const reader = new BinsReader(text!.getItem(i) as string);
+        const series = text!.getItem(i) as string;
+        const reader = new BinsReader(series);
         while (!reader.done) {
           const u = reader.decimal();
           const cell = u >= 0 ? cellIn(periodCells, group! * nPeriods + periodIndex.get(u)!, group!) : cellIn(bucketCells, group! * buckets - 1 - u, group!);
@@ -245,14 +254,16 @@ export async function readSpanMetrics(
           if (!bins) {
             // Counts only, or a whole point's quantiles without its bins.
             if (summary !== undefined) cell.addBins(new StoredBins(null, 0, 0, summary));
+          } else if (chars !== undefined) {
+            // One row's bins (and the quantiles it kept, if any), stepped over by their length: they are decoded
+            // only if nothing else answers (see StoredBins), and merged from the text when they meet another's.
+            cell.addBins(new StoredBins(series, reader.pos, chars, summary));
+            reader.pos += chars;
           } else if (summary === undefined) cell.addFrom(reader, n);
           else {
-            // One row that kept its quantiles: its bins are decoded only if they meet another's (until then they
-            // are stepped over by their length).
             const start = reader.pos;
-            if (chars === undefined) reader.skip();
-            else reader.pos += chars;
-            cell.addBins(new StoredBins(text!.getItem(i) as string, start, reader.pos - start, summary));
+            reader.skip();
+            cell.addBins(new StoredBins(series, start, reader.pos - start, summary));
           }
         }
       }
