@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '@clew/server';
+import { useClickHouseServer } from '@clew/testing/clickhouse-server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { getJson, startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
 import { shiftedClock } from '@clew/testing/shifted-clock';
@@ -86,6 +87,8 @@ async function waitForLog(clew: ClewProcess, msg: string, timeoutMs = 15_000): P
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+const clickhouse = useClickHouseServer();
 
 describe('clew archive a range, then clew serve --archive-dir after retention dropped it', () => {
   let tmp: Awaited<ReturnType<typeof tempDataDir>>;
@@ -188,6 +191,41 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(after.errors).toHaveLength(1);
     expect(after.instant).toHaveLength(1);
     expect(after).toEqual(beforeMetrics);
+  });
+
+  it('answers the same from the archive attached beside ClickHouse, with the live spans of ClickHouse beside it', async () => {
+    expect(await clew!.stop()).toBe(0);
+    clew = await startClewProcess(join(tmp.dir, 'data-ch'), [
+      ...['--storage', 'clickhouse', '--clickhouse-url', clickhouse().url, '--clickhouse-database', 'ranges', '--archive-dir', archiveDir()],
+    ]);
+    const after = await readEverywhere(clew, traceId, startMs);
+    expect(after.native.body.rangeArchived).toBe(true);
+    delete after.native.body.rangeArchived;
+    expect(after.search.body.traces.map((r: { rangeArchived?: true }) => r.rangeArchived)).toEqual([true, true]);
+    for (const r of after.search.body.traces) delete r.rangeArchived;
+    expect(after).toEqual(before);
+    expect(await readMetrics(clew, startMs)).toEqual(beforeMetrics);
+
+    // A trace ClickHouse holds, beside the archived ones: newest first in a search over both, the only one not marked.
+    const spans = checkoutTrace();
+    const liveId = spans[0]!.spanContext().traceId;
+    const exporter = new OTLPTraceExporter({ url: clew.otlpHttp });
+    expect((await exportWith(exporter, spans)).code).toBe(0);
+    await exporter.shutdown();
+    await waitForTrace(clew.query, liveId, 2);
+    const window = `start=${startMs - 60_000}&end=${Date.now() + 60_000}`;
+    const search = await getJson(`${clew.query}${NATIVE}/search?service=checkout&${window}&limit=20`);
+    expect(search.body.total).toBe(3);
+    expect(search.body.traces.map((r: { traceId: string; rangeArchived?: true }) => [r.traceId === liveId, r.rangeArchived ?? false])).toEqual([
+      [true, false],
+      [false, true],
+      [false, true],
+    ]);
+    const page2 = await getJson(`${clew.query}${NATIVE}/search?service=checkout&${window}&limit=2&offset=2`);
+    expect(page2.body.traces.map((r: { traceId: string }) => r.traceId)).toEqual([search.body.traces[2].traceId]);
+    const jaeger = await getJson(`${clew.query}/api/traces?service=checkout&start=${(startMs - 60_000) * 1000}&end=${(Date.now() + 60_000) * 1000}&limit=20`);
+    expect(jaeger.body.data).toHaveLength(3);
+    expect((await getJson(`${clew.query}/api/traces/${liveId}`)).body.data[0].spans).toHaveLength(2);
   });
 });
 

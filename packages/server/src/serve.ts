@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricsStore, Store } from '@clew/storage';
-import { openClickHouseMetricsStore, openClickHouseStore, openDuckDBStore, TraceArchive } from '@clew/storage';
+import { LiveStarts, openClickHouseMetricsStore, openClickHouseStore, openDuckDBStore, RangeArchiveUnionStore, TraceArchive } from '@clew/storage';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
@@ -126,14 +126,25 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
     deps: [],
     async start({ config, dataDir, log }) {
       const ch = config.storage.clickhouse;
-      const store: Store =
-        config.storage.backend === 'clickhouse' && ch
-          ? await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() }).then((s) => {
-              log.info({ clickhouse: s.serverFeatures }, 'ClickHouse store open (codecs: applied on 20.1 and later, unavailable before)');
-              return s;
-            })
-          : await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit, rangeArchives: config.archive.dirs });
-      return value(store, () => store.close());
+      if (config.storage.backend !== 'clickhouse' || !ch) {
+        const store = await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit, rangeArchives: config.archive.dirs });
+        return value<Store>(store, () => store.close());
+      }
+      const live = await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() });
+      log.info({ clickhouse: live.serverFeatures }, 'ClickHouse store open (codecs: applied on 20.1 and later, unavailable before)');
+      if (config.archive.dirs.length === 0) return value<Store>(live, () => live.close());
+      // Range archives beside ClickHouse: read by an embedded store that holds them alone (nothing is written to
+      // it), answering for each tenant's spans before ClickHouse's earliest.
+      const starts = new LiveStarts(() => live.earliestStarts());
+      const archives = await starts
+        .refresh()
+        .then(() => openDuckDBStore({ dir: join(dataDir, 'range-archives'), memoryLimit: ARCHIVE_MEMORY_LIMIT, rangeArchives: config.archive.dirs, liveFrom: (t) => starts.of(t) }))
+        .catch(async (err: unknown) => {
+          await live.close();
+          throw err;
+        });
+      const store = new RangeArchiveUnionStore(live, archives, starts);
+      return value<Store>(store, () => store.close());
     },
   },
   // Archived traces: their spans in a second store that retention is never given (DuckDB files under archive/, or a

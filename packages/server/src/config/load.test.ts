@@ -214,10 +214,6 @@ describe('resolveConfig', () => {
       { storage: { backend: 'clickhouse', clickhouse: { url: 'http://ch-1:8123', cluster: 'my-cluster', shards: ['http://ch-1:8123'] } } },
       'invalid configuration at "storage.clickhouse.cluster": letters, digits and _ only',
     ],
-    [
-      { storage: { backend: 'clickhouse', clickhouse: { url: 'http://ch-1:8123' } }, archive: { dirs: ['/archives/2026-09'] } },
-      'invalid configuration at "archive.dirs": archive.dirs (--archive-dir) are read through the embedded store: storage.backend duckdb',
-    ],
     [{ archive: { dirs: [''] } }, 'invalid configuration at "archive.dirs.0": Too small: expected string to have >=1 characters'],
     [{ tls: { certFile: 'cert.pem' } }, 'invalid configuration at "tls.keyFile": TLS needs both tls.certFile and tls.keyFile (--tls-cert and --tls-key)'],
     [{ host: '', limits: { maxPendingSpans: 0 } }, 'invalid configuration at "host": Too small: expected string to have >=1 characters'],

@@ -243,10 +243,6 @@ export const configSchema = z
   .refine((c) => c.role === 'all' || c.storage.backend !== 'duckdb', {
     message: 'a collector or query role needs a store other processes share: storage.backend clickhouse (--storage clickhouse --clickhouse-url …)',
     path: ['role'],
-  })
-  .refine((c) => c.archive.dirs.length === 0 || c.storage.backend === 'duckdb', {
-    message: 'archive.dirs (--archive-dir) are read through the embedded store: storage.backend duckdb',
-    path: ['archive', 'dirs'],
   });
 
 export type ClewConfig = z.infer<typeof configSchema>;

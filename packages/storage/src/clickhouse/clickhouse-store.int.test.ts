@@ -56,6 +56,24 @@ describe('ClickHouseStore: several writers', () => {
     await Promise.all([again1.close(), again2.close(), newcomer.close()]);
   });
 
+  it("says each tenant's earliest span start (where range archives attached beside it stop answering)", async () => {
+    const db = fresh();
+    const store = await open(db, 'collector-1');
+    expect(await store.earliestStarts()).toEqual(new Map());
+    const later = trace(50);
+    const earlier = trace(20);
+    await store.append(later, 1n);
+    await store.append(earlier, 2n, [{ tenant: 'acme', spans: earlier.length }]);
+    await store.append(trace(70), 3n, [{ tenant: 'acme', spans: 2 }]);
+    expect(await store.earliestStarts()).toEqual(
+      new Map([
+        ['default', later[0]!.startTimeUnixNano],
+        ['acme', earlier[0]!.startTimeUnixNano],
+      ]),
+    );
+    await store.close();
+  });
+
   it('finds a trace whose index rows were written without its spans (a crash between the two INSERTs) as empty, and the replay whole', async () => {
     const db = fresh();
     const store = await open(db, 'collector-1');

@@ -223,6 +223,15 @@ export class ClickHouseStore extends DefaultTenantReads implements Store {
     return deleted;
   }
 
+  /**
+   * Each tenant's earliest span start (from the trace index: a trace's `first` is its earliest span's start), for
+   * range archives attached beside this store (RangeArchiveUnionStore), which answer for what came before it.
+   */
+  async earliestStarts(): Promise<Map<Tenant, bigint>> {
+    const rows = await this.select<{ tenant: string; first: string }>(`SELECT tenant, toString(min(first)) AS first FROM ${this.db}.trace_index GROUP BY tenant`);
+    return new Map(rows.map((r) => [r.tenant as Tenant, BigInt(r.first)]));
+  }
+
   async stats(): Promise<StoreStats> {
     this.assertOpen();
     let diskBytes = 0;

@@ -3,7 +3,6 @@ import { compareSpanOrder, spanOutline } from '@clew/model';
 import type {
   Operation,
   OperationQuery,
-  ServiceSpanCount,
   SpanReader,
   TimeWindow,
   TraceDigest,
@@ -20,12 +19,12 @@ import type { ReadRow } from './span-rows.js';
 import type { ResourceCache } from './resources.js';
 import { READ_COLUMNS, toSpan, TRACE_ID } from './span-rows.js';
 import { checkTenant, DURATION, END, idLit, PID, SID, str, TID, u64 } from './sql.js';
+import { digestOfSpans } from '../trace-digest.js';
 
 /** Runs a SELECT and returns its rows (JSONEachRow: 64-bit numbers arrive as decimal strings). */
 export type Select = <T>(sql: string) => Promise<T[]>;
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const ROOT_KINDS = ['root', 'orphan', 'span'] as const;
 
 /**
  * The reads of one tenant's spans: every statement filters on `tenant`, the first column of every table's key.
@@ -167,7 +166,10 @@ export class ClickHouseTenantReader implements SpanReader {
       if (list) list.push(r);
       else byTrace.set(r.tid, [r]);
     }
-    for (const [id, spans] of byTrace) out.set(id as TraceId, digest(id as TraceId, spans));
+    for (const [id, spans] of byTrace) {
+      const digestSpans = spans.map((r) => ({ spanId: r.sid, parentSpanId: r.pid, start: BigInt(r.start), end: BigInt(r.end), service: r.service, name: r.name, error: Number(r.status) === 2 }));
+      out.set(id as TraceId, digestOfSpans(id as TraceId, digestSpans));
+    }
     return out;
   }
 
@@ -230,44 +232,3 @@ export class ClickHouseTenantReader implements SpanReader {
   }
 }
 
-function digest(
-  traceId: TraceId,
-  spans: ReadonlyArray<{ sid: string; pid: string; start: string; end: string; service: string; name: string; status: number }>,
-): TraceDigest {
-  const ids = new Set(spans.map((s) => s.sid));
-  let start = BigInt(spans[0]!.start);
-  let end = BigInt(spans[0]!.end);
-  let errors = 0;
-  let orphans = 0;
-  let root: { rank: number; start: bigint; spanId: string; service: string; name: string } | undefined;
-  const services = new Map<string, { spanCount: number; errorCount: number }>();
-  for (const s of spans) {
-    const st = BigInt(s.start);
-    const en = BigInt(s.end);
-    if (st < start) start = st;
-    if (en > end) end = en;
-    const error = Number(s.status) === 2 ? 1 : 0;
-    errors += error;
-    const rank = s.pid === '' ? 0 : ids.has(s.pid) ? 2 : 1;
-    if (rank === 1) orphans++;
-    if (root === undefined || rank < root.rank || (rank === root.rank && (st < root.start || (st === root.start && s.sid < root.spanId)))) {
-      root = { rank, start: st, spanId: s.sid, service: s.service, name: s.name };
-    }
-    const c = services.get(s.service);
-    if (c) {
-      c.spanCount++;
-      c.errorCount += error;
-    } else services.set(s.service, { spanCount: 1, errorCount: error });
-  }
-  const list: ServiceSpanCount[] = [...services].map(([name, c]) => ({ name, ...c })).sort((a, b) => byCodeUnit(a.name, b.name));
-  return {
-    traceId,
-    root: { service: root!.service, name: root!.name, kind: ROOT_KINDS[root!.rank]! },
-    startTimeUnixNano: start as UnixNanos,
-    endTimeUnixNano: end as UnixNanos,
-    spanCount: spans.length,
-    errorCount: errors,
-    orphanCount: orphans,
-    services: list,
-  };
-}

@@ -72,7 +72,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     for (const dir of this.opts.rangeArchives ?? []) {
       for (const day of (await readManifest(dir)).files) {
         const p = await attachArchiveDay(this.writer, dir, day, this.archivedDays.length);
-        p.liveFrom = (tenant) => this.liveFrom(tenant);
+        p.liveFrom = this.opts.liveFrom ?? ((tenant) => this.liveFrom(tenant));
         this.archivedDays.push(p);
       }
     }

@@ -1,4 +1,4 @@
-import type { UnixNanos } from '@clew/model';
+import type { Tenant, UnixNanos } from '@clew/model';
 
 export interface DuckDBStoreOptions {
   /** Directory holding one DuckDB file per partition (created when missing). */
@@ -20,4 +20,10 @@ export interface DuckDBStoreOptions {
   readonly checkpointSpans?: number;
   /** Range archive directories (`clew archive --out`) whose days are read beside the live spans, read-only. */
   rangeArchives?: readonly string[];
+  /**
+   * Where the range archives stop answering for a tenant: its earliest live span start (undefined: none). By default
+   * this store's own live partitions'; a store holding only archives, beside a live store elsewhere, is given that
+   * store's (see RangeArchiveUnionStore).
+   */
+  readonly liveFrom?: (tenant: Tenant) => bigint | undefined;
 }
