@@ -68,13 +68,13 @@ describe('latency summaries', () => {
     expect(encodeSummary({ keys: [], counts: [], zeroCount: 0 })).toBeNull();
   });
 
-  it('reads a summary between a row count and its bins (or their absence), and steps over bins as next() reads them', () => {
+  it('reads a summary between a row count and its bins (or their absence)', () => {
     const a = { keys: [1, 5, 90], counts: [1, 2.5, 3], zeroCount: 1 };
     const b = { keys: [-3, 4000], counts: [2, 9], zeroCount: 0 };
     const r = new BinsReader(`1,${encodeSummary(a)};${encodeBins(a)}2,;${encodeBins(b)}1,${encodeSummary(b)}!3,!`);
     expect(r.decimal()).toBe(1);
     expect(r.optionalSummary()).toEqual({ summary: SUMMARY_QUANTILES.map((q) => latencyQuantile(a, q)), bins: true, chars: undefined });
-    expect(r.skip()).toBe(r.pos - encodeBins(a).length);
+    expect(r.next()).toEqual(a);
     expect(r.decimal()).toBe(2);
     expect(r.optionalSummary()).toEqual({ summary: undefined, bins: true, chars: undefined });
     expect(r.next()).toEqual(b);

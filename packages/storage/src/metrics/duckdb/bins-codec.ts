@@ -159,21 +159,6 @@ export class BinsReader {
     return { summary, bins: end === 0x3b, chars: undefined };
   }
 
-  /** Steps over the next bins without building them; returns where they start. */
-  skip(): number {
-    const start = this.pos;
-    const floats = (this.varint() & FLOAT_COUNTS) !== 0;
-    const n = this.varint();
-    if (floats) this.float();
-    else this.varint();
-    for (let i = 0; i < n; i++) this.varint();
-    for (let i = 0; i < n; i++) {
-      if (floats) this.float();
-      else this.varint();
-    }
-    return start;
-  }
-
   /**
    * Hands the next bins to `add`, key by key, without building them (no arrays made); returns their zero count.
    * `add` must not read this reader.

@@ -259,12 +259,7 @@ export async function readSpanMetrics(
             // only if nothing else answers (see StoredBins), and merged from the text when they meet another's.
             cell.addBins(new StoredBins(series, reader.pos, chars, summary));
             reader.pos += chars;
-          } else if (summary === undefined) cell.addFrom(reader, n);
-          else {
-            const start = reader.pos;
-            reader.skip();
-            cell.addBins(new StoredBins(series, start, reader.pos - start, summary));
-          }
+          } else cell.addFrom(reader, n); // several rows' bins, added up in SQL (';': no summary, no length)
         }
       }
     });
