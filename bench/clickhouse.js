@@ -30,7 +30,7 @@ const cpuNow = () => {
 const server = await startClickHouse();
 const { sql } = server;
 try {
-  console.log(`clew ClickHouse benchmark: ${fmt(TOTAL)} spans in batches of ${fmt(BATCH)}, clickhouse-server ${server.version}\n`);
+  console.log(`clew ClickHouse benchmark: ${fmt(TOTAL)} spans in batches of ${fmt(BATCH)}, clickhouse-server ${server.version}, ${server.compression} parts\n`);
   const store = await openClickHouseStore({ url: server.url, database: 'bench', now: () => DAY });
 
   let wall = 0;
@@ -55,7 +55,7 @@ try {
   row('bytes per span on disk (every table)', fmt(bytes / stored, 1), '≤ 60 B/span');
   const columns = await sql(
     `SELECT table, name, data_compressed_bytes FROM system.columns WHERE database = 'bench' AND table IN ('spans', 'trace_index')
-     ORDER BY data_compressed_bytes DESC LIMIT 8`,
+     ORDER BY data_compressed_bytes DESC LIMIT 14`,
   );
   console.log(
     `  largest columns (B/span): ${columns
@@ -70,6 +70,14 @@ try {
     const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
     return `${fmt(q(0.5), 1)} / ${fmt(q(0.99), 1)}`;
   };
+  // The three slowest reads and where they fell in the run (#0 is the first, on cold caches).
+  const slowest = (ms) =>
+    ms
+      .map((v, i) => [v, i])
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 3)
+      .map(([v, i]) => `#${i} ${fmt(v, 1)} ms`)
+      .join(', ');
   const timeQueries = async (run) => {
     const out = [];
     for (let i = 0; i < QUERIES; i++) {
@@ -85,6 +93,7 @@ try {
     found += (await store.getTrace(sampleIds[(i * 7919) % sampleIds.length])).length > 0 ? 1 : 0;
   });
   row(`trace by id, no time hint, p50 / p99 (ms) [${found}/${QUERIES} found]`, percentiles(byId), 'p99 ≤ 50 ms at 10M spans');
+  console.log(`  (slowest: ${slowest(byId)})`);
 
   const window = { start: first, end: last + 1000n * MS };
   const search = (i, extra = {}) =>

@@ -11,14 +11,24 @@ register(
 );
 const { startClickHouseServer } = await import('../../packages/testing/dist/clickhouse-server.js');
 
+/**
+ * The server-wide compression `docs/scale-out.md` describes for 18.16 (no per-column codecs there): zstd at level 6
+ * for every part, with CLEW_BENCH_CLICKHOUSE_COMPRESSION=zstd (CLEW_BENCH_ZSTD_LEVEL for another level). Without it
+ * the server keeps its default, LZ4.
+ */
+const zstdConfig = (level = '6') =>
+  `<compression><case><min_part_size>0</min_part_size><min_part_size_ratio>0</min_part_size_ratio><method>zstd</method><level>${level}</level></case></compression>`;
+
 /** Starts the server on free ports; `sql(query)` runs one statement and returns its text answer, trimmed. */
 export async function startClickHouse() {
-  const server = await startClickHouseServer();
+  const compression = process.env.CLEW_BENCH_CLICKHOUSE_COMPRESSION ?? 'lz4';
+  if (compression !== 'zstd' && compression !== 'lz4') throw new Error(`CLEW_BENCH_CLICKHOUSE_COMPRESSION is zstd or lz4, not ${compression}`);
+  const server = await startClickHouseServer(30_000, compression === 'zstd' ? zstdConfig(process.env.CLEW_BENCH_ZSTD_LEVEL) : '');
   const sql = async (query) => {
     const res = await fetch(`${server.url}/`, { method: 'POST', body: query });
     const text = await res.text();
     if (!res.ok) throw new Error(text);
     return text.trim();
   };
-  return { ...server, stop: () => server.stop(), sql };
+  return { ...server, compression, stop: () => server.stop(), sql };
 }

@@ -1,6 +1,6 @@
 // Realistic spans (bench/lib/generate.js, seed 42) in batches for the ClickHouse benchmarks, with what their reads
-// need: about 1% of the trace ids (at most 5,000), the frontend's server operations by how many spans each has, and
-// the first and last trace start.
+// need: every hundredth trace id (the same ones each run, spread over all the data), the frontend's server operations
+// by how many spans each has, and the first and last trace start.
 import { generateTraces } from './generate.js';
 
 /**
@@ -16,9 +16,9 @@ export async function appendSpanBatches({ total, batch, startNs }, append) {
   const traces = generateTraces({ seed: 42, startNs });
   let stored = 0;
   let pending = [];
-  while (stored + pending.length < total) {
+  for (let n = 0; stored + pending.length < total; n++) {
     const trace = traces.next().value;
-    if (Math.random() < 0.01 && sampleIds.length < 5000) sampleIds.push(trace[0].traceId);
+    if (n % 100 === 0) sampleIds.push(trace[0].traceId);
     first ??= trace[0].startTimeUnixNano;
     last = trace[0].startTimeUnixNano;
     for (const s of trace) {

@@ -89,10 +89,11 @@ const USERS_XML = `<?xml version="1.0"?>
 /**
  * Starts a private `clickhouse-server` (the installed one, Debian's 18.16 on these machines) on free ports in a temp
  * dir, and resolves once `SELECT 1` answers over HTTP. Throws, saying how to install it, when it is missing.
+ * `extraConfig` is added to its config.xml as it is (a `<compression>` section, say).
  * @example const ch = await startClickHouseServer(); ...; await ch.stop();
  */
-export async function startClickHouseServer(timeoutMs = 30_000): Promise<ClickHouseServer> {
-  return startOn({ http: await freePort(), tcp: await freePort() }, '', timeoutMs);
+export async function startClickHouseServer(timeoutMs = 30_000, extraConfig = ''): Promise<ClickHouseServer> {
+  return startOn({ http: await freePort(), tcp: await freePort() }, extraConfig, timeoutMs);
 }
 
 /** Starts a server on the given ports, `extra` added to its config. */
