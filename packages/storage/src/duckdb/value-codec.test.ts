@@ -22,6 +22,12 @@ describe('value codec', () => {
     expect(decodeAttributes(encodeAttributes(odd))).toEqual(want);
   });
 
+  it('decodes ints on both sides of the 15 characters that are read as a Number first', () => {
+    const ints = [0n, -1n, 999_999_999_999_999n, 1_000_000_000_000_000n, -99_999_999_999_999n, -999_999_999_999_999n, 9_007_199_254_740_993n];
+    const attrs: Attributes = ints.map((value, i) => ({ key: `i${i}`, value: { type: 'int', value } }));
+    expect(decodeAttributes(encodeAttributes(attrs))).toEqual(attrs);
+  });
+
   it('writes each entry so that its search pattern occurs in the text and its key is in the bloom', () => {
     const w = new ByteWriter(8);
     const bloom = new AttrBloom();

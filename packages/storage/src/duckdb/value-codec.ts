@@ -117,40 +117,50 @@ function writeText(w: ByteWriter, v: AnyValue): number {
 
 export function decodeAttributes(s: string): Attributes {
   const out: { key: string; value: AnyValue }[] = [];
-  if (s.length === 0) return out;
-  // Entries never contain a raw ENTRY character (it is escaped), so splitting is exact.
-  const parts = s.split(ENTRY);
-  for (let i = 1; i < parts.length; i++) {
-    const part = parts[i]!;
-    const k = part.indexOf(KEY_END);
-    const t = part.indexOf(TYPE_END, k + 1);
-    const key = unescapeText(part.slice(0, k));
-    out.push({ key, value: decodeValue(part.slice(k + 1, t), part[t + 1]!, part.slice(t + 2)) });
+  // Walked with indexOf rather than split into parts: every read of a span decodes its attributes. Entries never
+  // contain a raw ENTRY character (it is escaped), so each runs to the next one exactly.
+  let at = s.length === 0 ? -1 : 0;
+  while (at >= 0) {
+    const k = s.indexOf(KEY_END, at + 1);
+    const t = s.indexOf(TYPE_END, k + 1);
+    const next = s.indexOf(ENTRY, t + 2);
+    const value = decodeValue(s, k + 1, t, s.charCodeAt(t + 1), next < 0 ? s.length : next);
+    out.push({ key: unescapeText(s.slice(at + 1, k)), value });
+    at = next;
   }
   return out;
 }
 
-function decodeValue(text: string, type: string, payload: string): AnyValue {
+/** The value whose text is s[from, to), with its type letter and, for arrays and lists, the payload up to `end`. */
+function decodeValue(s: string, from: number, to: number, type: number, end: number): AnyValue {
   switch (type) {
-    case 's':
-      return { type: 'string', value: unescapeText(text) };
-    case 'b':
-      return { type: 'bool', value: text === 'true' };
-    case 'i':
-      return { type: 'int', value: BigInt(text) };
-    case 'd':
-      return { type: 'double', value: Number(text) };
-    case 'z':
+    case 0x73: // s
+      return { type: 'string', value: unescapeText(s.slice(from, to)) };
+    case 0x62: // b
+      return { type: 'bool', value: to - from === 4 && s.startsWith('true', from) };
+    case 0x69: // i
+      return { type: 'int', value: decimalBigInt(s.slice(from, to)) };
+    case 0x64: // d
+      return { type: 'double', value: Number(s.slice(from, to)) };
+    case 0x7a: // z
       return { type: 'double', value: -0 };
-    case 'y':
-      return { type: 'bytes', value: new Uint8Array(Buffer.from(text, 'base64')) };
-    case 'e':
+    case 0x79: // y
+      return { type: 'bytes', value: new Uint8Array(Buffer.from(s.slice(from, to), 'base64')) };
+    case 0x65: // e
       return { type: 'empty' };
-    case 'a':
-      return { type: 'array', value: decodeAttributes(unescapeText(payload)).map((kv) => kv.value) };
-    case 'k':
-      return { type: 'kvlist', value: decodeAttributes(unescapeText(payload)) };
+    case 0x61: // a
+      return { type: 'array', value: decodeAttributes(unescapeText(s.slice(to + 2, end))).map((kv) => kv.value) };
+    case 0x6b: // k
+      return { type: 'kvlist', value: decodeAttributes(unescapeText(s.slice(to + 2, end))) };
     default:
-      throw new Error(`corrupt attribute encoding: unknown type '${type}'`);
+      throw new Error(`corrupt attribute encoding: unknown type '${s.charAt(to + 1)}'`);
   }
+}
+
+/**
+ * A bigint's decimal text (as bigint.toString() wrote it). Up to 15 characters it is a safe integer, and
+ * BigInt(Number(text)) is faster than BigInt(text).
+ */
+function decimalBigInt(text: string): bigint {
+  return text.length > 0 && text.length < 16 ? BigInt(Number(text)) : BigInt(text);
 }
