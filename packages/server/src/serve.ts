@@ -131,7 +131,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
         return value<Store>(store, () => store.close());
       }
       const live = await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() });
-      log.info({ clickhouse: live.serverFeatures }, 'ClickHouse store open (codecs: applied on 20.1 and later, unavailable before)');
+      log.info({ clickhouse: live.serverFeatures }, 'ClickHouse store open (codecs: applied on 20.1 and later; before, the server\'s own compression decides: see docs/scale-out.md, "Compression")');
       if (config.archive.dirs.length === 0) return value<Store>(live, () => live.close());
       // Range archives beside ClickHouse: read by an embedded store that holds them alone (nothing is written to
       // it), answering for each tenant's spans before ClickHouse's earliest.
