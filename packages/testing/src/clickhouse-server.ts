@@ -87,6 +87,13 @@ const USERS_XML = `<?xml version="1.0"?>
 `;
 
 /**
+ * The server-wide compression docs/scale-out.md ("Compression") describes for servers without per-column codecs:
+ * zstd at `level` for every part, as config.xml (or a config.d file) takes it inside `<yandex>`.
+ */
+export const zstdCompressionConfig = (level = 6): string =>
+  `<compression><case><min_part_size>0</min_part_size><min_part_size_ratio>0</min_part_size_ratio><method>zstd</method><level>${level}</level></case></compression>`;
+
+/**
  * Starts a private `clickhouse-server` (the installed one, Debian's 18.16 on these machines) on free ports in a temp
  * dir, and resolves once `SELECT 1` answers over HTTP. Throws, saying how to install it, when it is missing.
  * `extraConfig` is added to its config.xml as it is (a `<compression>` section, say).

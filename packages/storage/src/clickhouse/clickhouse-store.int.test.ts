@@ -1,11 +1,13 @@
-import { basename } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { UnixNanos } from '@clew/model';
+import type { TraceId, UnixNanos } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import { useClickHouseServer } from '@clew/testing/clickhouse-server';
+import { startClickHouseServer, useClickHouseServer, zstdCompressionConfig } from '@clew/testing/clickhouse-server';
 import { describeStoreConformance } from '../conformance.js';
 import { NOON } from '../conformance/harness.js';
-import { at } from '../conformance/fixtures.js';
+import { at, byStartThenId } from '../conformance/fixtures.js';
+import { fullSpan } from '../conformance/full-span.js';
 import { openClickHouseStore } from './clickhouse-store.js';
 
 const clickhouse = useClickHouseServer();
@@ -109,5 +111,29 @@ describe('ClickHouseStore: several writers', () => {
     await (await open(db, 'a')).close();
     await (await open(db, 'a')).close();
     expect(await run(`SELECT arraySort(groupArray(version)) FROM ${db}.schema_version`)).toBe('[1,2]');
+  });
+});
+
+describe('ClickHouseStore on a server that compresses with zstd (docs/scale-out.md, "Compression")', () => {
+  it('takes the documented config, writes its parts with zstd, and reads every field back', async () => {
+    const server = await startClickHouseServer(30_000, zstdCompressionConfig());
+    try {
+      const store = await openClickHouseStore({ url: server.url, database: 'zstd', now: () => NOON as UnixNanos });
+      const traceId = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f2' as TraceId;
+      const spans = [fullSpan(traceId), ...makeTrace(at(0), { service: 'svc', name: 'op', at: 0, ms: 2, children: [{ service: 'db', name: 'q', at: 1, ms: 1 }] })];
+      await store.append(spans, 1n);
+      const sql = async (query: string): Promise<string> => (await (await fetch(`${server.url}/`, { method: 'POST', body: query })).text()).trim();
+      await sql('OPTIMIZE TABLE zstd.spans FINAL');
+      expect((await store.getTrace(traceId)).sort(byStartThenId)).toEqual([spans[0]]);
+      expect((await store.findTraces({ limit: 10 })).total).toBe(2);
+      // Each block of a column file starts with a 16-byte checksum, then the method: 0x90 is zstd (LZ4 is 0x82).
+      const part = (await sql(`SELECT path FROM system.parts WHERE database = 'zstd' AND table = 'spans' AND active`)).split('\n');
+      expect(part).toHaveLength(1);
+      const column = await readFile(join(part[0]!, 'attr_values.bin'));
+      expect(column[16]).toBe(0x90);
+      await store.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
