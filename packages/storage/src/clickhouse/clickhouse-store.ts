@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, isTraceId, nowNanos } from '@clew/model';
 import type {
@@ -42,9 +42,9 @@ interface ShardPart {
  * nodes. The store's own reads are DEFAULT_TENANT's.
  */
 export class ClickHouseStore extends DefaultTenantReads implements Store {
-  private readonly select: Select = async <T>(sql: string): Promise<T[]> => {
+  private readonly select: Select = async <T>(sql: string, settings?: ClickHouseSettings): Promise<T[]> => {
     this.assertOpen();
-    return (await this.client.query({ query: sql, format: 'JSONEachRow' })).json<T>();
+    return (await this.client.query({ query: sql, format: 'JSONEachRow', ...(settings && { clickhouse_settings: settings }) })).json<T>();
   };
   private readonly own: ClickHouseTenantReader;
   private closed = false;

@@ -1,3 +1,4 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Span, SpanId, SpanKind, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
 import { compareSpanOrder, spanOutline } from '@clew/model';
 import type {
@@ -21,8 +22,20 @@ import { READ_COLUMNS, toSpan, TRACE_ID } from './span-rows.js';
 import { checkTenant, DURATION, END, idLit, PID, SID, str, TID, u64 } from './sql.js';
 import { digestOfSpans } from '../trace-digest.js';
 
-/** Runs a SELECT and returns its rows (JSONEachRow: 64-bit numbers arrive as decimal strings). */
-export type Select = <T>(sql: string) => Promise<T[]>;
+/**
+ * Runs a SELECT and returns its rows (JSONEachRow: 64-bit numbers arrive as decimal strings), with `settings` for
+ * this statement alone.
+ */
+export type Select = <T>(sql: string, settings?: ClickHouseSettings) => Promise<T[]>;
+
+/**
+ * A trace by id reads a granule or two per (service, operation) pair of the trace, ~100k rows for the largest
+ * traces: below ClickHouse's default threshold (163,840 rows), so one thread read and decompressed them all. From a
+ * granule on, the read uses every thread `max_threads` allows: at 1M spans on 2 cores, cold reads of traces of 40+
+ * spans took 32.0 ms at the median against 44.5 (zstd parts; 28.0 against 31.6 with LZ4), of 5–8 spans 8.0 against
+ * 10.6.
+ */
+const BY_ID_SETTINGS: ClickHouseSettings = { merge_tree_min_rows_for_concurrent_read: '1024' };
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -77,6 +90,7 @@ export class ClickHouseTenantReader implements SpanReader {
        PREWHERE trace_id IN (${ids})
        WHERE ${own} AND (${where})
        ORDER BY trace_id, start, span_id`,
+      BY_ID_SETTINGS,
     );
   }
 
