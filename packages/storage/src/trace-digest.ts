@@ -12,7 +12,8 @@ export interface DigestSpan {
   readonly error: boolean;
 }
 
-const ROOT_KINDS = ['root', 'orphan', 'span'] as const;
+/** A digest's root kind by rank: 0 a span without a parent, 1 an orphan (its parent missing), 2 any other span. */
+export const ROOT_KINDS = ['root', 'orphan', 'span'] as const;
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**

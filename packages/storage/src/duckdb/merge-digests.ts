@@ -3,8 +3,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { ServiceSpanCount, TraceDigest } from '../store.js';
 import type { Partition } from './partition.js';
 import { hex32 } from './sql.js';
-
-const ROOT_KINDS = ['root', 'orphan', 'span'] as const;
+import { ROOT_KINDS } from '../trace-digest.js';
 
 /** Trace digests from the per-(trace, partition, resource) rows of digestSql. */
 export function mergeDigests(rows: readonly DuckDBValue[][], parts: readonly Partition[]): Map<TraceId, TraceDigest> {
