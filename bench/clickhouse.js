@@ -49,7 +49,7 @@ async function optimizeWhole(table) {
 }
 const { sql } = server;
 try {
-  console.log(`clew ClickHouse benchmark: ${fmt(TOTAL)} spans in batches of ${fmt(BATCH)}, clickhouse-server ${server.version}, ${server.compression} parts\n`);
+  console.log(`clew ClickHouse benchmark: ${fmt(TOTAL)} spans in batches of ${fmt(BATCH)}, clickhouse-server ${server.version}, ${server.compression}\n`);
   const store = await openClickHouseStore({ url: server.url, database: 'bench', now: () => DAY });
 
   let wall = 0;

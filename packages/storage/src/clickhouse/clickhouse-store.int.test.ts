@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceId, UnixNanos } from '@clew/model';
+import { str } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import { startClickHouseServer, useClickHouseServer, zstdCompressionConfig } from '@clew/testing/clickhouse-server';
+import { startClickHouseServer, useClickHouseServer, zstdCompression } from '@clew/testing/clickhouse-server';
 import { describeStoreConformance } from '../conformance.js';
 import { NOON } from '../conformance/harness.js';
 import { at, byStartThenId } from '../conformance/fixtures.js';
@@ -114,23 +115,43 @@ describe('ClickHouseStore: several writers', () => {
   });
 });
 
-describe('ClickHouseStore on a server that compresses with zstd (docs/scale-out.md, "Compression")', () => {
-  it('takes the documented config, writes its parts with zstd, and reads every field back', async () => {
-    const server = await startClickHouseServer(30_000, zstdCompressionConfig());
+/** The blocks of a column file: each is a 16-byte checksum, the method, its size with this 9-byte header, its size decompressed. */
+function compressedBlocks(file: Buffer): Array<{ method: number; decompressed: number }> {
+  const blocks: Array<{ method: number; decompressed: number }> = [];
+  for (let at = 0; at < file.length; at += 16 + file.readUInt32LE(at + 17)) {
+    blocks.push({ method: file[at + 16]!, decompressed: file.readUInt32LE(at + 21) });
+  }
+  return blocks;
+}
+
+describe('ClickHouseStore on a server tuned as docs/scale-out.md ("Compression") says', () => {
+  it('takes the documented settings, writes zstd blocks of 16 KiB and up, and reads every field back', async () => {
+    const server = await startClickHouseServer(30_000, zstdCompression());
     try {
       const store = await openClickHouseStore({ url: server.url, database: 'zstd', now: () => NOON as UnixNanos });
       const traceId = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f2' as TraceId;
       const spans = [fullSpan(traceId), ...makeTrace(at(0), { service: 'svc', name: 'op', at: 0, ms: 2, children: [{ service: 'db', name: 'q', at: 1, ms: 1 }] })];
-      await store.append(spans, 1n);
+      // ~150 KB of attribute values (40 bytes a span), 21 KB to a granule of 512 rows: blocks of 64 KiB (the
+      // default) would hold three granules each, blocks of 16 KiB and up hold one.
+      const many = Array.from({ length: 3600 }, (_, i) => {
+        const s = makeTrace(at(10 + i), { service: 'bulk', name: 'op', at: 0, ms: 1 })[0]!;
+        return { ...s, attributes: [...s.attributes, { key: 'bulk.value', value: str(`${String(i).padStart(8, '0')}-${'v'.repeat(31)}`) }] };
+      });
+      await store.append([...spans, ...many], 1n);
       const sql = async (query: string): Promise<string> => (await (await fetch(`${server.url}/`, { method: 'POST', body: query })).text()).trim();
       await sql('OPTIMIZE TABLE zstd.spans FINAL');
       expect((await store.getTrace(traceId)).sort(byStartThenId)).toEqual([spans[0]]);
-      expect((await store.findTraces({ limit: 10 })).total).toBe(2);
-      // Each block of a column file starts with a 16-byte checksum, then the method: 0x90 is zstd (LZ4 is 0x82).
+      expect((await store.findTraces({ limit: 10 })).total).toBe(2 + many.length);
       const part = (await sql(`SELECT path FROM system.parts WHERE database = 'zstd' AND table = 'spans' AND active`)).split('\n');
       expect(part).toHaveLength(1);
-      const column = await readFile(join(part[0]!, 'attr_values.bin'));
-      expect(column[16]).toBe(0x90);
+      const blocks = compressedBlocks(await readFile(join(part[0]!, 'attr_values.bin')));
+      // 0x90 is zstd (LZ4 is 0x82); every block but the last is closed at a granule's end once it holds 16 KiB.
+      expect(blocks.every((b) => b.method === 0x90)).toBe(true);
+      expect(blocks.length).toBeGreaterThanOrEqual(6);
+      for (const b of blocks.slice(0, -1)) {
+        expect(b.decompressed).toBeGreaterThanOrEqual(16_384);
+        expect(b.decompressed).toBeLessThan(32_768);
+      }
       await store.close();
     } finally {
       await server.stop();
