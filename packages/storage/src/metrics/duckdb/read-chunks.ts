@@ -20,8 +20,11 @@ export async function forEachChunk(
 
 /**
  * A filter on ids for DuckDB to prune with: the range of the ids (which zone maps use), and the list itself when
- * it is not long (a list of 7,500 ids took longer to plan than the query to run). Callers filter rows exactly
- * themselves. Nothing when every id matches.
+ * it is not long (a list of 7,500 ids took longer to plan than the query to run) and leaves ids of the range out.
+ * The list is a `list_contains` over a list literal, not `IN (…)`: DuckDB plans each `IN` list as a join of its own,
+ * one per branch of a read's UNION ALL, and a Services page's totals over 24 h (8 branches, 50 ids) took 13.5 ms
+ * with them against 8.3 with `list_contains` (the same rows). Callers filter rows exactly themselves. Nothing when
+ * every id matches.
  */
 export function idFilter(column: string, ids: readonly number[] | null): string {
   if (ids === null) return '';
@@ -33,5 +36,6 @@ export function idFilter(column: string, ids: readonly number[] | null): string 
     if (id > hi) hi = id;
   }
   const range = lo === hi ? ` AND ${column} = ${lo}` : ` AND ${column} BETWEEN ${lo} AND ${hi}`;
-  return ids.length <= 256 && lo !== hi ? `${range} AND ${column} IN (${ids.join(', ')})` : range;
+  if (ids.length > 256 || lo === hi || new Set(ids).size === hi - lo + 1) return range;
+  return `${range} AND list_contains([${ids.join(', ')}], ${column})`;
 }
