@@ -13,15 +13,16 @@ register(
 // level 6 for every part and compressed blocks of 16 KiB and up, taken with CLEW_BENCH_CLICKHOUSE_COMPRESSION=zstd
 // (CLEW_BENCH_ZSTD_LEVEL for another level, CLEW_BENCH_MIN_COMPRESS_BLOCK=65536 for the server's default block size).
 // Without it the server keeps its defaults: LZ4, blocks of 64 KiB and up.
-const { startClickHouseServer, zstdCompression } = await import('../../packages/testing/dist/clickhouse-server.js');
+const { minCompressBlock, startClickHouseServer, zstdCompression } = await import('../../packages/testing/dist/clickhouse-server.js');
 
 /** Starts the server on free ports; `sql(query)` runs one statement and returns its text answer, trimmed. */
 export async function startClickHouse() {
   const compression = process.env.CLEW_BENCH_CLICKHOUSE_COMPRESSION ?? 'lz4';
   if (compression !== 'zstd' && compression !== 'lz4') throw new Error(`CLEW_BENCH_CLICKHOUSE_COMPRESSION is zstd or lz4, not ${compression}`);
-  let tuning = compression === 'zstd' ? zstdCompression(Number(process.env.CLEW_BENCH_ZSTD_LEVEL ?? 6)) : {};
-  const block = process.env.CLEW_BENCH_MIN_COMPRESS_BLOCK;
-  if (block !== undefined) tuning = { ...tuning, profile: `<min_compress_block_size>${Number(block)}</min_compress_block_size>` };
+  const block = process.env.CLEW_BENCH_MIN_COMPRESS_BLOCK === undefined ? undefined : Number(process.env.CLEW_BENCH_MIN_COMPRESS_BLOCK);
+  const level = Number(process.env.CLEW_BENCH_ZSTD_LEVEL ?? 6);
+  const tuning =
+    compression === 'zstd' ? zstdCompression(level, block) : block === undefined ? {} : { profile: minCompressBlock(block) };
   const server = await startClickHouseServer(30_000, tuning);
   const sql = async (query) => {
     const res = await fetch(`${server.url}/`, { method: 'POST', body: query });
@@ -29,5 +30,5 @@ export async function startClickHouse() {
     if (!res.ok) throw new Error(text);
     return text.trim();
   };
-  return { ...server, compression: `${compression} parts, compressed blocks from ${tuning.profile ? Number(tuning.profile.replace(/\D/g, '')) : 65536} bytes`, stop: () => server.stop(), sql };
+  return { ...server, compression: `${compression} parts, min_compress_block_size ${block ?? (compression === 'zstd' ? 'as documented' : 'the default')}`, stop: () => server.stop(), sql };
 }

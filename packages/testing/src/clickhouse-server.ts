@@ -98,10 +98,13 @@ export interface ClickHouseTuning {
  * profile, or a users.d file), so that a trace by id, which reads a granule or two of each (service, operation) of
  * the trace, decompresses less beside them.
  */
-export const zstdCompression = (level = 6): ClickHouseTuning => ({
+export const zstdCompression = (level = 6, minBlockBytes = 16_384): ClickHouseTuning => ({
   config: `<compression><case><min_part_size>0</min_part_size><min_part_size_ratio>0</min_part_size_ratio><method>zstd</method><level>${level}</level></case></compression>`,
-  profile: '<min_compress_block_size>16384</min_compress_block_size>',
+  profile: minCompressBlock(minBlockBytes),
 });
+
+/** The default profile's `min_compress_block_size`: compressed blocks close at a granule's end from this many bytes. */
+export const minCompressBlock = (bytes: number): string => `<min_compress_block_size>${bytes}</min_compress_block_size>`;
 
 /**
  * Starts a private `clickhouse-server` (the installed one, Debian's 18.16 on these machines) on free ports in a temp

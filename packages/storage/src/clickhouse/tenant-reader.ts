@@ -31,9 +31,9 @@ export type Select = <T>(sql: string, settings?: ClickHouseSettings) => Promise<
 /**
  * A trace by id reads a granule or two per (service, operation) pair of the trace, ~60k rows for the largest
  * traces (~100k with 1024-row granules): below ClickHouse's default threshold (163,840 rows), so one thread read and
- * decompressed them all. From a granule on, the read uses every thread `max_threads` allows: at 1M spans on 2 cores, cold reads of traces of 40+
- * spans took 32.0 ms at the median against 44.5 (zstd parts; 28.0 against 31.6 with LZ4), of 5–8 spans 8.0 against
- * 10.6.
+ * decompressed them all. From a granule on, the read uses every thread `max_threads` allows: at 1M spans on 2
+ * cores, cold reads of traces of 40+ spans took 32.0 ms at the median against 44.5 (zstd parts; 28.0 against 31.6
+ * with LZ4), of 5–8 spans 8.0 against 10.6.
  */
 const BY_ID_SETTINGS: ClickHouseSettings = { merge_tree_min_rows_for_concurrent_read: '512' };
 
