@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinsAccumulator, sumNext } from './bins-accumulator.js';
 import { latencyQuantile } from '@clew/analysis';
+import type { LatencyBins } from '@clew/model';
 import { BinsReader, decodeBins, decodeSummary, encodeBins, encodeSummary, StoredBins, SUMMARY_QUANTILES } from './bins-codec.js';
 
 describe('latency bins codec', () => {
@@ -141,5 +142,51 @@ describe('merging bins as they are read', () => {
     expect(sums[2]).toEqual(sums[0]);
     expect(sums[0]).toEqual({ keys: [-40_000, 3, 4, 900, 901], counts: [2, 2, 4, 4, 1], zeroCount: 2 });
     expect(rowA.bins).toEqual(a);
+  });
+});
+
+describe('merging into dense counts', () => {
+  /** The sum of `list`, key by key, with no codec in the way. */
+  const naive = (list: LatencyBins[]): LatencyBins => {
+    const sums = new Map<number, number>();
+    for (const b of list) b.keys.forEach((k, i) => sums.set(k, (sums.get(k) ?? 0) + b.counts[i]!));
+    const keys = [...sums.keys()].sort((x, y) => x - y);
+    return { keys, counts: keys.map((k) => sums.get(k)!), zeroCount: list.reduce((n, b) => n + b.zeroCount, 0) };
+  };
+  const rows: LatencyBins[] = [
+    { keys: [-5, 0, 7], counts: [1, 31, 32], zeroCount: 0 }, // counts either side of one character
+    { keys: [800, 801, 900, 5000], counts: [2 ** 40, 1, 1023, 1024], zeroCount: 33 }, // gaps of several characters
+    { keys: [], counts: [], zeroCount: 2 },
+    { keys: [801, 32_767], counts: [0.25, 1], zeroCount: 0 }, // fractional: the key-by-key way
+    { keys: [-32_768, 801], counts: [3, 4], zeroCount: 0 }, // the array's first index
+    { keys: [-40_000, 801, 40_000], counts: [1, 1, 1], zeroCount: 1 }, // beyond the array
+    { keys: [1000], counts: [5], zeroCount: 0 },
+  ];
+
+  it('sums every kind of row a concatenation holds, and leaves the reader after them', () => {
+    const text = rows.map(encodeBins).join('') + encodeBins(rows[0]!);
+    const r = new BinsReader(text);
+    expect(sumNext(r, rows.length)).toEqual(naive(rows));
+    expect(r.next()).toEqual(rows[0]);
+    expect(r.done).toBe(true);
+  });
+
+  it('sums whole-count rows stored apart, and decoded rows, to what merging them key by key gives', () => {
+    const whole = [rows[0]!, rows[1]!, rows[4]!, rows[6]!];
+    const text = whole.map(encodeBins).join('');
+    let pos = 0;
+    const acc = new BinsAccumulator();
+    for (const b of whole) {
+      const chars = encodeBins(b).length;
+      acc.addBins(new StoredBins(text, pos, chars, undefined));
+      pos += chars;
+    }
+    acc.addBins(rows[1]!);
+    expect(acc.build()).toEqual(naive([...whole, rows[1]!]));
+  });
+
+  it('reports a bad character in the bins it is merging', () => {
+    const text = encodeBins(rows[0]!);
+    expect(() => sumNext(new BinsReader(`${text.slice(0, 4)} ${text.slice(5)}${text}`), 2)).toThrow(/bad character at 4/);
   });
 });

@@ -1,5 +1,6 @@
 import { latencyKeyValue, latencyQuantileKey } from '@clew/analysis';
 import type { LatencyBins } from '@clew/model';
+import type { DenseCounts } from './bins-accumulator.js';
 
 /*
  * Latency bins as one short ASCII string per row, so that DuckDB can concatenate a group's rows in SQL
@@ -60,6 +61,8 @@ export function encodeBins(bins: LatencyBins): string {
 
 /** Keys of the bins addNextTo is reading (they come before their counts). */
 let keyBuffer = new Float64Array(1024);
+/** The same for addNextInto, as indices of a DenseCounts. */
+let indexBuffer = new Int32Array(1024);
 
 /**
  * latencyKeyValue of the keys summaries hold (a summary is five keys, and a read decodes thousands): computed once
@@ -177,6 +180,71 @@ export class BinsReader {
     return zeroCount;
   }
 
+  /**
+   * Adds the next bins to `dense`; returns their zero count. What addNextTo(dense.add) does, in one pass over the
+   * text with the common case inline (whole counts, one-character numbers, keys inside the array): merging a
+   * Services page's two 24-hour totals (100 services' 34 rows, 2.6 MB of text) took 14.8 ms key by key, 11.2 so.
+   * Anything else goes to addNextTo.
+   */
+  addNextInto(dense: DenseCounts): number {
+    const s = this.s;
+    const start = this.pos;
+    if (s.charCodeAt(start) !== BASE) return this.addNextTo(dense.add); // float counts (or a bad character, which addNextTo reports)
+    this.pos = start + 1;
+    const n = this.varint();
+    const zeroCount = this.varint();
+    let pos = this.pos;
+    if (indexBuffer.length < n) indexBuffer = new Int32Array(Math.max(n, 2 * indexBuffer.length));
+    const offset = dense.offset;
+    // Varints are read inline, their rare longer forms too (calling `varint` from this loop, moving `this.pos` back
+    // and forth, made it half as fast again), keys then counts in one loop: n keys, each kept as its index, then n
+    // counts added at those indices.
+    const { counts, seen } = dense;
+    let c: number;
+    let v: number;
+    let scale: number;
+    let k = 0;
+    let first = 0;
+    for (let i = 0; i < 2 * n; i++) {
+      c = s.charCodeAt(pos++) - BASE;
+      if (c >= 0 && c < MORE) v = c;
+      else {
+        if (!(c >= 0 && c < 2 * MORE)) throw new Error(`latency bins: bad character at ${pos - 1}`);
+        v = c - MORE;
+        scale = MORE;
+        for (;;) {
+          c = s.charCodeAt(pos++) - BASE;
+          if (!(c >= 0 && c < 2 * MORE)) throw new Error(`latency bins: bad character at ${pos - 1}`);
+          if (c < MORE) break;
+          v += (c - MORE) * scale;
+          scale *= MORE;
+        }
+        v += c * scale;
+      }
+      if (i >= n) {
+        const j = indexBuffer[i - n]!;
+        counts[j]! += v;
+        seen[j] = 1;
+        continue;
+      }
+      if (i === 0) first = (k = unzigzag(v)) + offset;
+      else k += v;
+      indexBuffer[i] = k + offset;
+      // Keys only grow (gaps are never negative), so the first and last bound them all; keys outside the array go
+      // the slow way, from the start.
+      if (i === n - 1 && !(first >= 0 && k + offset < counts.length)) {
+        this.pos = start;
+        return this.addNextTo(dense.add);
+      }
+    }
+    if (n > 0) {
+      if (first < dense.lo) dense.lo = first;
+      if (k + offset > dense.hi) dense.hi = k + offset;
+    }
+    this.pos = pos;
+    return zeroCount;
+  }
+
   /** The next bins. */
   next(): LatencyBins {
     const floats = (this.varint() & FLOAT_COUNTS) !== 0;
@@ -222,19 +290,19 @@ export class StoredBins {
   }
 
   /**
-   * Hands the bins to `add` key by key; returns their zero count. The first time straight from the text (most rows
-   * of a read are merged once, and decoding each first made most of a cold read's garbage); after that decoded, and
-   * kept (a cached period is merged again by every read of a window that holds it).
+   * Adds the bins to `dense`; returns their zero count. The first time straight from the text (most rows of a read
+   * are merged once, and decoding each first made most of a cold read's garbage); after that decoded, and kept (a
+   * cached period is merged again by every read of a window that holds it).
    */
-  addTo(add: (key: number, count: number) => void): number {
+  addTo(dense: DenseCounts): number {
     if (this.decoded === undefined && this.text !== null && !this.streamed) {
       this.streamed = true;
       const reader = new BinsReader(this.text);
       reader.pos = this.pos;
-      return reader.addNextTo(add);
+      return reader.addNextInto(dense);
     }
     const { keys, counts, zeroCount } = this.bins;
-    for (let i = 0; i < keys.length; i++) add(keys[i]!, counts[i]!);
+    dense.addAll(keys, counts);
     return zeroCount;
   }
 }
