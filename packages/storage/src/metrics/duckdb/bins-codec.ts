@@ -79,6 +79,8 @@ function keyValue(key: number): number {
   return v;
 }
 
+const UNREAD = { summary: undefined, bins: false, chars: undefined, unread: true } as const;
+
 /** Reads bins encoded one after another in a string. */
 export class BinsReader {
   pos = 0;
@@ -151,10 +153,15 @@ export class BinsReader {
   /**
    * What a read writes between a row count and its bins: an optional summary, then ';' when bins follow or '!' when
    * the read left them out (counts only, or a whole point's quantiles), or ':', the bins' length in characters and
-   * ';' (a lone row's bins, which a read may step over without decoding them: `chars`).
+   * ';' (a lone row's bins, which a read may step over without decoding them: `chars`); or '#' alone when the read
+   * left out bins it needs (`unread`).
    */
-  optionalSummary(): { summary: number[] | undefined; bins: boolean; chars: number | undefined } {
+  optionalSummary(): { summary: number[] | undefined; bins: boolean; chars: number | undefined; unread?: true } {
     const c = this.s.charCodeAt(this.pos);
+    if (c === 0x23) {
+      this.pos++;
+      return UNREAD;
+    }
     const summary = c === 0x3b || c === 0x21 || c === 0x3a ? undefined : this.summary();
     const end = this.s.charCodeAt(this.pos++);
     if (end === 0x3a) return { summary, bins: true, chars: this.decimal() };

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { min, referenceSpanMetrics, row, tierFixture } from '../../conformance/metrics-fixtures.js';
+import { withQuantiles } from '../metrics-store.js';
+import { bins, min, referenceSpanMetrics, row, tierFixture } from '../../conformance/metrics-fixtures.js';
 import type { DuckDBMetricsStore } from './duckdb-metrics-store.js';
 import { openDuckDBMetricsStore } from './duckdb-metrics-store.js';
 
@@ -62,6 +64,39 @@ describe('DuckDB metrics tiers', () => {
     await dropping;
     const late = referenceSpanMetrics(rows, { ...q, from: min(2 * DAY) });
     for (const r of await Promise.all(during)) expect(r).toEqual(late);
+  });
+
+  it('answers quantile series from rows with and without kept quantiles, and from a rolled quarter with a late row', async () => {
+    const path = join(dir, 'm.duckdb');
+    const rows = tierFixture(0, 120);
+    await store.append({ ...none, spans: [...rows, row({ m: DAY })] }, 1n);
+    await store.maintain();
+    await store.close();
+    // Rows written before rows kept their quantiles: every other quarter's at the service level, the first hour's at
+    // the series level.
+    const instance = await DuckDBInstance.create(path);
+    const conn = await instance.connect();
+    await conn.run(`UPDATE svc_m15 SET q = NULL WHERE t % 30 = 0; UPDATE svc_m1 SET q = NULL WHERE t % 2 = 0`);
+    const day = Math.floor(min(0) / 60_000 / DAY);
+    await conn.run(`UPDATE span_m15_${day} SET q = NULL WHERE t < ${min(60) / 60_000}`);
+    conn.closeSync();
+    instance.closeSync();
+    store = await openDuckDBMetricsStore({ path, memoryLimit: '256MB', threads: 2, maintenanceIntervalMs: 0 });
+    // A late row for a quarter already rolled up: that quarter has two rows of the series and of its service.
+    const late = row({ m: 20, service: 'cart', operation: 'query', count: 4, latency: bins([[900, 4]]) });
+    await store.append({ ...none, spans: [late] }, 2n);
+    const all = [...rows, row({ m: DAY }), late];
+    const quantiles = [0.5, 0.95, 0.99];
+    for (const q of [
+      { from: min(0), to: min(120), step: 15 * 60_000, groupBy: ['service' as const], kinds: [2 as const] },
+      { from: min(0), to: min(120), step: 60_000, groupBy: ['service' as const], kinds: [2 as const] },
+      { from: min(0), to: min(120), step: 15 * 60_000, groupBy: [], services: ['cart'], operations: ['query'], kinds: [2 as const] },
+    ]) {
+      const expected = withQuantiles(referenceSpanMetrics(all, q), quantiles);
+      expect(await store.spanMetrics({ ...q, quantiles })).toEqual(expected);
+      await store.maintain();
+      expect(await store.spanMetrics({ ...q, quantiles })).toEqual(expected);
+    }
   });
 
   it('keeps deltas for minutes within the grace period uncompacted, and reads them', async () => {
