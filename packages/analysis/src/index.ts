@@ -28,6 +28,7 @@ export {
   latencyKey,
   latencyKeyValue,
   latencyQuantile,
+  latencyQuantiles,
   latencyQuantileKey,
   mergeLatencyBins,
 } from './latency-sketch.js';

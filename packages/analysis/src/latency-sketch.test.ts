@@ -7,6 +7,7 @@ import {
   latencyCountAtOrBelow,
   latencyKey,
   latencyQuantile,
+  latencyQuantiles,
   mergeLatencyBins,
 } from './latency-sketch.js';
 
@@ -85,5 +86,29 @@ describe('LatencyBinsBuilder', () => {
     for (const v of values) expected.set(latencyKey(v), (expected.get(latencyKey(v)) ?? 0) + 1);
     expect(bins.keys).toEqual([...expected.keys()].sort((x, y) => x - y));
     expect(bins.counts).toEqual(bins.keys.map((k) => expected.get(k)));
+  });
+});
+
+describe('latencyQuantiles', () => {
+  it('reads each quantile as latencyQuantile does, in one pass, whatever the order of the quantiles', () => {
+    const next = lcg(7);
+    const cases = [
+      { keys: [], counts: [], zeroCount: 0 },
+      { keys: [], counts: [], zeroCount: 3 },
+      { keys: [5], counts: [1], zeroCount: 0 },
+      { keys: [800, 801], counts: [1, 1], zeroCount: 98 },
+      { keys: [1, 2, 3], counts: [1e-300, 1.7976931348623157e308, -2], zeroCount: 0 },
+      { keys: [1, 2], counts: [-1, -1], zeroCount: 0.5 },
+      ...Array.from({ length: 40 }, () => {
+        const n = Math.floor(next() * 300);
+        let k = -50 + Math.floor(next() * 2000);
+        const keys = Array.from({ length: n }, () => (k += 1 + Math.floor(next() * 3)));
+        return { keys, counts: keys.map(() => (next() < 0.2 ? next() * 5 : Math.floor(next() * 40))), zeroCount: next() < 0.3 ? Math.floor(next() * 50) : 0 };
+      }),
+    ];
+    const lists = [[0.5, 0.95, 0.99], [0.99, 0.5, 0.95], QUANTILES, [...QUANTILES].reverse(), [0.5, 0.5], [-0.1, 0.5, 1.5, Number.NaN], []];
+    for (const bins of cases) {
+      for (const qs of lists) expect(latencyQuantiles(bins, qs)).toEqual(qs.map((q) => latencyQuantile(bins, q)));
+    }
   });
 });

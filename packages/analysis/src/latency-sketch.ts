@@ -143,6 +143,30 @@ export function latencyQuantile(bins: LatencyBins, q: number): number {
 }
 
 /**
+ * latencyQuantile at each of `qs` (any order), reading the bins once: a page asks for p50, p95 and p99 of every
+ * point, and three walks over a few hundred bins cost three times one.
+ */
+export function latencyQuantiles(bins: LatencyBins, qs: readonly number[]): number[] {
+  const out = new Array<number>(qs.length).fill(NaN);
+  const count = latencyCount(bins);
+  if (count === 0) return out;
+  // The quantiles' ranks, visited in ascending order as the running count passes them.
+  const order = qs.map((_, i) => i).filter((i) => qs[i]! >= 0 && qs[i]! <= 1);
+  order.sort((a, b) => qs[a]! - qs[b]!);
+  const { keys, counts, zeroCount } = bins;
+  let next = 0;
+  while (next < order.length && qs[order[next]!]! * (count - 1) < zeroCount) out[order[next++]!] = 0;
+  let running = zeroCount;
+  for (let i = 0; i < keys.length && next < order.length; i++) {
+    running += counts[i]!;
+    while (next < order.length && running > qs[order[next]!]! * (count - 1)) out[order[next++]!] = latencyKeyValue(keys[i]!);
+  }
+  // Past the last bin (rounding): the last key, as latencyQuantileKey answers.
+  while (next < order.length) out[order[next++]!] = keys.length > 0 ? latencyKeyValue(keys[keys.length - 1]!) : NaN;
+  return out;
+}
+
+/**
  * Weight at or under `thresholdNanos` (a latency SLO's good events): every bin whose key is at most the threshold's.
  * A bin straddles the threshold by at most 1%, so a value within 1% above the threshold may count as good.
  */

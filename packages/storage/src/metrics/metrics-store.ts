@@ -1,4 +1,4 @@
-import { latencyQuantile } from '@clew/analysis';
+import { latencyQuantiles } from '@clew/analysis';
 import type { LatencyBins, SpanKind, StatusCode, Tenant } from '@clew/model';
 import { EMPTY_LATENCY_BINS } from '@clew/model';
 
@@ -111,7 +111,7 @@ export interface SpanMetricsPoint {
  */
 export function withQuantiles(points: readonly SpanMetricsPoint[], quantiles: readonly number[] | undefined): SpanMetricsPoint[] {
   if (quantiles === undefined) return [...points];
-  return points.map((p) => ({ ...p, latency: EMPTY_LATENCY_BINS, quantiles: quantiles.map((q) => latencyQuantile(p.latency, q)) }));
+  return points.map((p) => ({ ...p, latency: EMPTY_LATENCY_BINS, quantiles: latencyQuantiles(p.latency, quantiles) }));
 }
 
 export interface EdgeQuery {

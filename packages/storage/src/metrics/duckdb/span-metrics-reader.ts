@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { LatencyBins, Tenant } from '@clew/model';
 import { EMPTY_LATENCY_BINS } from '@clew/model';
 import type { SpanMetricsPoint, SpanMetricsQuery } from '../metrics-store.js';
-import { latencyQuantile } from '@clew/analysis';
+import { latencyQuantiles } from '@clew/analysis';
 import { BinsAccumulator, sumNext } from './bins-accumulator.js';
 import { BinsReader, binsOf, StoredBins, SUMMARY_QUANTILES } from './bins-codec.js';
 import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries, SpanGroup } from './closed-period-cache.js';
@@ -79,7 +79,7 @@ class Cell {
 
 /**
  * Latency at each of `qs`: from the quantiles a lone stored row kept when it kept these, else read from the bins (as
- * `latencyQuantile` reads them, which is how the kept ones were computed).
+ * `latencyQuantile` reads them (latencyQuantiles), which is how the kept ones were computed).
  */
 function quantilesOf(latency: LatencyBins | StoredBins, qs: readonly number[], kept: readonly number[] | undefined): number[] {
   if (kept !== undefined && latency instanceof StoredBins && latency.summary !== undefined) {
@@ -87,7 +87,7 @@ function quantilesOf(latency: LatencyBins | StoredBins, qs: readonly number[], k
     return kept.map((i) => summary[i]!);
   }
   const bins = binsOf(latency);
-  return qs.map((q) => latencyQuantile(bins, q));
+  return latencyQuantiles(bins, qs);
 }
 
 /** A period of a tier the read answers from the cache (`entry`) or reads and then caches. */
