@@ -52,8 +52,8 @@ interface Node {
   next: Node | null;
 }
 
-/** A period's key within its shape: its first minute and its length (1, 15 or 60). */
-export const periodKey = (period: number, start: number): number => start * 64 + period;
+/** A period's key within its shape: its first minute and its length (1, 15, 60 or 360). */
+export const periodKey = (period: number, start: number): number => start * 1024 + period;
 
 /**
  * Merged span metrics of closed periods, per (query shape, tier period, period start), least recently used first

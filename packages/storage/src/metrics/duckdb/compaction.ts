@@ -21,7 +21,7 @@ export async function compactDeltas(
   lock: ReadLock,
 ): Promise<number> {
   const span = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap() };
-  const svc = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap() };
+  const svc = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap(), 360: new CellMap() };
   // Minutes retention already passed are left out (and deleted below).
   const where = `t < ${cut} AND t >= ${meta.floorT}`;
   const rows = await forEachGroupedRow(conn, 'span_delta', where, 1, (t, id, count, errors, dur, n, bins) => {
@@ -33,6 +33,7 @@ export async function compactDeltas(
     svc[1].add(1, t, vid, count, errors, dur, n, bins);
     if (t < meta.rolled15) svc[15].add(15, t, vid, count, errors, dur, n, bins);
     if (t < meta.rolled60) svc[60].add(60, t, vid, count, errors, dur, n, bins);
+    if (t < meta.rolled360) svc[360].add(360, t, vid, count, errors, dur, n, bins);
   });
   const created: [Period, number][] = [];
   await conn.run('BEGIN TRANSACTION');
@@ -41,6 +42,7 @@ export async function compactDeltas(
       for (const day of await tables.appendByDay(conn, period, span[period].sorted())) created.push([period, day]);
       await appendCells(conn, serviceTable(period), svc[period].sorted(), true);
     }
+    await appendCells(conn, serviceTable(360), svc[360].sorted(), true);
     await conn.run(`DELETE FROM span_delta WHERE t < ${cut}; DELETE FROM svc_delta WHERE t < ${cut}`);
     await lock.exclusive(async () => {
       await conn.run('COMMIT');

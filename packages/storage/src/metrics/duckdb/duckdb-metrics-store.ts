@@ -37,7 +37,7 @@ import { planSegments } from './tier-plan.js';
 import type { SpanCell } from './span-rows.js';
 import { cellsOf } from './span-rows.js';
 import { appendCells } from './span-writer.js';
-import { dayTable, MINUTES_PER_DAY, PERIODS, serviceTable, TierTables } from './tier-tables.js';
+import { dayTable, MINUTES_PER_DAY, PERIODS, SERVICE_PERIODS, serviceTable, TierTables } from './tier-tables.js';
 
 /**
  * Minutes a period waits after it ends before compaction and rollups treat it as complete. Later deltas are still
@@ -173,16 +173,20 @@ export class DuckDBMetricsStore implements MetricsStore {
 
   /** The rolled tiers as one tenant reads them: from its own floor when its retention is shorter. */
   private rolledTiers(tenant: Tenant): RolledTier[] {
-    const { rolled15, rolled60 } = this.meta;
+    const { rolled15, rolled60, rolled360 } = this.meta;
     const floorT = Math.max(this.meta.floorT, this.meta.tenantFloors.get(tenant) ?? 0);
     return [
       { period: 15, lo: floorT, hi: rolled15 },
       { period: 60, lo: floorT, hi: rolled60 },
+      { period: 360, lo: floorT, hi: rolled360, serviceLevel: true },
     ];
   }
 
-  /** What the tiers hold now and how a query's window would be read from them (for tests and benchmarks). */
-  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>, tenant: Tenant = DEFAULT_TENANT): {
+  /**
+   * What the tiers hold now and how a query's window would be read from them, by operation or (`serviceLevel`) by
+   * service (for tests and benchmarks).
+   */
+  tierState(query?: Pick<SpanMetricsQuery, 'from' | 'to' | 'step'>, tenant: Tenant = DEFAULT_TENANT, serviceLevel = false): {
     tiers: RolledTier[];
     sortedDay: number;
     days: number[];
@@ -190,7 +194,7 @@ export class DuckDBMetricsStore implements MetricsStore {
     changeWaiting: boolean;
   } {
     const tiers = this.rolledTiers(tenant);
-    const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers) : [];
+    const plan = query ? planSegments(...queryMinutes(query.from, query.to), stepMinutes(query.step), tiers.filter((t) => serviceLevel || !t.serviceLevel)) : [];
     return { tiers, sortedDay: this.meta.sortedDay, days: this.tables.allDays(), plan, changeWaiting: this.lock.changeWaiting };
   }
 
@@ -233,7 +237,7 @@ export class DuckDBMetricsStore implements MetricsStore {
         }
         // A rolled period that starts before the cutoff goes whole; reads take its remaining minutes from the
         // minute tiers (the plan starts each tier at the first whole period after the floor).
-        const rest = ['svc_delta', ...PERIODS.map(serviceTable), ...partial.filter(([p]) => p !== 1).map(([p, d]) => dayTable(p, d))];
+        const rest = ['svc_delta', ...SERVICE_PERIODS.map(serviceTable), ...partial.filter(([p]) => p !== 1).map(([p, d]) => dayTable(p, d))];
         for (const table of rest) await conn.run(`DELETE FROM ${table} WHERE t < ${t}`);
         const floorT = Math.max(this.meta.floorT, t);
         await conn.run(`UPDATE meta SET floor_t = ${floorT}`);
@@ -278,7 +282,7 @@ export class DuckDBMetricsStore implements MetricsStore {
       for (const p of [15, 60] as const) {
         for (const d of this.tables.daysOf(p).filter(before)) await conn.run(`DELETE FROM ${dayTable(p, d)} WHERE ${bySeries}`, [tenant]);
       }
-      for (const table of ['svc_delta', ...PERIODS.map(serviceTable)]) await conn.run(`DELETE FROM ${table} WHERE ${byService}`, [tenant]);
+      for (const table of ['svc_delta', ...SERVICE_PERIODS.map(serviceTable)]) await conn.run(`DELETE FROM ${table} WHERE ${byService}`, [tenant]);
       const floorT = Math.max(this.meta.tenantFloors.get(tenant) ?? 0, t);
       await conn.run(`INSERT OR REPLACE INTO tenant_floor VALUES ($1, ${floorT})`, [tenant]);
       // As for a dropBefore of all: a read planned with the old floor finishes before the commit.
@@ -324,6 +328,7 @@ export class DuckDBMetricsStore implements MetricsStore {
       await compactDeltas(conn, this.meta, this.tables, complete, this.lock);
       this.meta = await rollUp(conn, this.meta, this.tables, 15, complete, this.lock);
       this.meta = await rollUp(conn, this.meta, this.tables, 60, complete, this.lock);
+      this.meta = await rollUp(conn, this.meta, this.tables, 360, complete, this.lock);
       const days = this.tables.allDays().filter((d) => d >= this.meta.sortedDay && (d + 1) * MINUTES_PER_DAY <= complete);
       for (const d of days) {
         await sortDay(conn, this.tables, d, this.lock);

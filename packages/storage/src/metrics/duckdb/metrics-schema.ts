@@ -47,6 +47,8 @@ export interface MetricsMeta {
   rolled15: number;
   /** The hour tiers hold every minute before this (a multiple of 60), and no later one. */
   rolled60: number;
+  /** The six-hour tier (service level only) holds every minute before this (a multiple of 360), and no later one. */
+  rolled360: number;
   /** Day tables before this day are sorted by series. */
   sortedDay: number;
   /** Tenants with their own, later floor (per-tenant retention). */
@@ -60,17 +62,27 @@ export async function createSchema(conn: DuckDBConnection): Promise<MetricsMeta>
     throw new Error('this metrics file was written by an earlier development build (latency bins as BLOB); delete it and restart');
   }
   await conn.run('ALTER TABLE meta ADD COLUMN IF NOT EXISTS sorted_day INTEGER DEFAULT 0');
+  // Files written before the six-hour tier: it starts empty and rolls up from the hours they hold.
+  await conn.run('ALTER TABLE meta ADD COLUMN IF NOT EXISTS rolled_360 INTEGER DEFAULT 0');
   await addTenants(conn);
   await addQuantileColumn(conn);
   const tenantFloors = new Map<Tenant, number>();
   for (const [tenant, floorT] of (await conn.runAndReadAll('SELECT tenant, floor_t FROM tenant_floor')).getRows()) tenantFloors.set(tenant as string, Number(floorT));
-  const rows = (await conn.runAndReadAll('SELECT wal, floor_t, rolled_15, rolled_60, sorted_day FROM meta')).getRows();
+  const rows = (await conn.runAndReadAll('SELECT wal, floor_t, rolled_15, rolled_60, rolled_360, sorted_day FROM meta')).getRows();
   if (rows.length === 0) {
-    await conn.run('INSERT INTO meta VALUES (0::UBIGINT, 0, 0, 0, 0)');
-    return { wal: 0n, floorT: 0, rolled15: 0, rolled60: 0, sortedDay: 0, tenantFloors };
+    await conn.run('INSERT INTO meta (wal, floor_t, rolled_15, rolled_60, rolled_360, sorted_day) VALUES (0::UBIGINT, 0, 0, 0, 0, 0)');
+    return { wal: 0n, floorT: 0, rolled15: 0, rolled60: 0, rolled360: 0, sortedDay: 0, tenantFloors };
   }
-  const [wal, floorT, rolled15, rolled60, sortedDay] = rows[0]!;
-  return { wal: wal as bigint, floorT: Number(floorT), rolled15: Number(rolled15), rolled60: Number(rolled60), sortedDay: Number(sortedDay), tenantFloors };
+  const [wal, floorT, rolled15, rolled60, rolled360, sortedDay] = rows[0]!;
+  return {
+    wal: wal as bigint,
+    floorT: Number(floorT),
+    rolled15: Number(rolled15),
+    rolled60: Number(rolled60),
+    rolled360: Number(rolled360),
+    sortedDay: Number(sortedDay),
+    tenantFloors,
+  };
 }
 
 /** Span-metrics tables written before rows kept their quantiles gain `q` (NULL: their reads decode the bins). */

@@ -11,9 +11,17 @@ const floorTo = (t: number, p: number): number => Math.floor(t / p) * p;
 /** Most minutes one rollup transaction covers, so that its cells stay a bounded number. */
 const MAX_ROLL_MINUTES = 240;
 
+/** For each rolled tier: the tier it rolls up from, and the meta field and column of its progress. */
+const TIERS = {
+  15: { finer: 1, field: 'rolled15', column: 'rolled_15' },
+  60: { finer: 15, field: 'rolled60', column: 'rolled_60' },
+  360: { finer: 60, field: 'rolled360', column: 'rolled_360' },
+} as const;
+
 /**
  * Rolls complete periods into the tier of `period` minutes, from the next finer tier (minutes for quarters,
- * quarters for hours), one transaction per step that also moves `meta.rolled<period>`. Deltas must be compacted
+ * quarters for hours, hours for six hours, which only the service level has), one transaction per step that also
+ * moves `meta.rolled<period>`. Deltas must be compacted
  * first: a delta still in `span_delta` is not in the finer tier yet, and compaction adds a delta for a rolled minute
  * to the coarser tiers itself. Returns the new meta (the caller keeps it once this resolves).
  */
@@ -25,11 +33,11 @@ export async function rollUp(
   complete: number,
   lock: ReadLock,
 ): Promise<MetricsMeta> {
-  const field = period === 15 ? 'rolled15' : 'rolled60';
-  const column = period === 15 ? 'rolled_15' : 'rolled_60';
-  const finer = period === 15 ? 1 : 15;
-  // The hour tier follows the quarter tier, never passes it.
-  const target = floorTo(period === 60 ? Math.min(complete, meta.rolled15) : complete, period);
+  const { finer, field, column } = TIERS[period];
+  // A tier follows the one it rolls up from, never passes it.
+  const target = floorTo(finer === 1 ? complete : Math.min(complete, meta[TIERS[finer].field]), period);
+  // Each transaction covers whole periods.
+  const most = Math.max(period, floorTo(MAX_ROLL_MINUTES, period));
   let lo = meta[field];
   if (lo === 0) {
     // Never rolled: start at the first minute stored rather than at the epoch.
@@ -39,24 +47,26 @@ export async function rollUp(
   }
   let m = meta;
   while (lo < target) {
-    const hi = Math.min(target, lo + MAX_ROLL_MINUTES);
+    const hi = Math.min(target, lo + most);
     const spans = new CellMap();
     const services = new CellMap();
     const range = `t >= ${lo} AND t < ${hi}`;
-    for (const day of tables.daysIn(finer, lo, hi)) {
+    // Six hours are kept at the service level only.
+    const seriesLevel = period === 360 ? undefined : period;
+    for (const day of seriesLevel === undefined ? [] : tables.daysIn(finer, lo, hi)) {
       await forEachGroupedRow(conn, dayTable(finer, day), range, period, (t, id, c, e, d, n, b) => spans.add(period, t, id, c, e, d, n, b));
     }
     await forEachGroupedRow(conn, serviceTable(finer), range, period, (t, id, c, e, d, n, b) => services.add(period, t, id, c, e, d, n, b));
     await conn.run('BEGIN TRANSACTION');
     try {
-      const created = await tables.appendByDay(conn, period, spans.sorted());
+      const created = seriesLevel === undefined ? [] : await tables.appendByDay(conn, seriesLevel, spans.sorted());
       await appendCells(conn, serviceTable(period), services.sorted(), true);
       await conn.run(`UPDATE meta SET ${column} = ${hi}`);
       // Reads plan from `meta`, which moves after this returns, so they would not use the new rows yet; the commit
       // still takes the lock alone, as every commit that creates a table does, so no read runs across it.
       await lock.exclusive(async () => {
         await conn.run('COMMIT');
-        for (const day of created) tables.addDay(period, day);
+        if (seriesLevel !== undefined) for (const day of created) tables.addDay(seriesLevel, day);
       });
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);

@@ -169,7 +169,7 @@ export async function readSpanMetrics(
   const summaryOnly = !countsOnly && kept !== undefined && stepT !== undefined && oneIdPerGroup(grouping);
   const shape = base === undefined ? undefined : countsOnly ? `${base}#counts` : summaryOnly ? `${base}#q${stepT}` : base;
 
-  const segments = planSegments(fromT, toT, stepT, tiers);
+  const segments = planSegments(fromT, toT, stepT, serviceLevel ? tiers : tiers.filter((t) => !t.serviceLevel));
   const periodCache = caches?.periods;
   const version = periodCache?.begin(caches!.closedBefore) ?? 0;
   const cached = shape === undefined ? undefined : periodCache?.shape(shape);

@@ -10,6 +10,8 @@ export interface RolledTier {
   readonly period: number;
   readonly lo: number;
   readonly hi: number;
+  /** Kept at the service level only (operations added up): reads by operation plan without it. */
+  readonly serviceLevel?: boolean;
 }
 
 const ceilTo = (t: number, p: number): number => Math.ceil(t / p) * p;

@@ -29,8 +29,9 @@ describe('DuckDB metrics tiers', () => {
     await store.append({ ...none, spans: rows }, 1n);
     await store.maintain();
     const state = store.tierState({ from: min(10), to: min(2 * DAY + 100) });
-    // The newest minute is 2·DAY + 129: quarters and hours up to 2·DAY + 120 are complete after 5 grace minutes.
-    expect(state.tiers.map((t) => t.hi - 29_399_040)).toEqual([2 * DAY + 120, 2 * DAY + 120]);
+    // The newest minute is 2·DAY + 129: quarters and hours up to 2·DAY + 120 are complete after 5 grace minutes,
+    // six hours (service level) up to 2·DAY.
+    expect(state.tiers.map((t) => t.hi - 29_399_040)).toEqual([2 * DAY + 120, 2 * DAY + 120, 2 * DAY]);
     expect(state.days.map((d) => d - 20_416)).toEqual([0, 1, 2]);
     expect(state.sortedDay - 20_416).toBe(2);
     expect(state.plan.map((s) => [s.period, s.lo - 29_399_040, s.hi - 29_399_040])).toEqual([
@@ -40,12 +41,34 @@ describe('DuckDB metrics tiers', () => {
       [15, 2 * DAY + 60, 2 * DAY + 90],
       [1, 2 * DAY + 90, 2 * DAY + 100],
     ]);
+    // By service, the six-hour tier answers the whole six hours inside.
+    const services = store.tierState({ from: min(10), to: min(2 * DAY + 100) }, undefined, true);
+    expect(services.plan.map((s) => [s.period, s.lo - 29_399_040, s.hi - 29_399_040])).toEqual([
+      [1, 10, 15],
+      [15, 15, 60],
+      [60, 60, 360],
+      [360, 360, 2 * DAY],
+      [60, 2 * DAY, 2 * DAY + 60],
+      [15, 2 * DAY + 60, 2 * DAY + 90],
+      [1, 2 * DAY + 90, 2 * DAY + 100],
+    ]);
     for (const q of [
       { from: min(10), to: min(2 * DAY + 100), groupBy: ['service' as const] },
       { from: min(0), to: min(3 * DAY), step: 60 * 60_000, groupBy: ['service' as const, 'operation' as const], services: ['cart'] },
       { from: min(DAY - 17), to: min(DAY + 44), step: 60_000, groupBy: [], operations: ['query'] },
+      { from: min(300), to: min(2 * DAY + 100), step: 6 * 60 * 60_000, groupBy: ['service' as const, 'kind' as const] },
+      { from: min(0), to: min(DAY + 400), groupBy: [], services: ['cart', 'payment'] },
     ]) {
       expect(await store.spanMetrics(q)).toEqual(referenceSpanMetrics(rows, q));
+    }
+    // Retention cuts a six hours in two: its row goes whole, and reads take the rest of it from the finer tiers.
+    await store.dropBefore(min(DAY + 100));
+    const left = rows.filter((r) => r.minute >= min(DAY + 100));
+    for (const q of [
+      { from: min(0), to: min(2 * DAY + 100), groupBy: ['service' as const] },
+      { from: min(DAY), to: min(2 * DAY), step: 6 * 60 * 60_000, groupBy: [], services: ['frontend'] },
+    ]) {
+      expect(await store.spanMetrics(q)).toEqual(referenceSpanMetrics(left, q));
     }
   });
 
@@ -91,6 +114,8 @@ describe('DuckDB metrics tiers', () => {
       { from: min(0), to: min(120), step: 15 * 60_000, groupBy: ['service' as const], kinds: [2 as const] },
       { from: min(0), to: min(120), step: 60_000, groupBy: ['service' as const], kinds: [2 as const] },
       { from: min(0), to: min(120), step: 15 * 60_000, groupBy: [], services: ['cart'], operations: ['query'], kinds: [2 as const] },
+      // The late row's six hours, rolled up before it came.
+      { from: min(0), to: min(DAY), groupBy: ['service' as const] },
     ]) {
       const expected = withQuantiles(referenceSpanMetrics(all, q), quantiles);
       expect(await store.spanMetrics({ ...q, quantiles })).toEqual(expected);
