@@ -31,6 +31,7 @@ import { GroupingCache } from './query-grouping.js';
 import { sortDay } from './day-sort.js';
 import { ReadLock } from './read-lock.js';
 import { rollUp } from './rollup.js';
+import type { DeltaMinutes } from './span-metrics-reader.js';
 import { queryMinutes, readSpanMetrics, stepMinutes } from './span-metrics-reader.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
 import { planSegments } from './tier-plan.js';
@@ -73,6 +74,11 @@ export class DuckDBMetricsStore implements MetricsStore {
     private readonly tables: TierTables,
     /** The latest minute appended (capped near the wall clock): periods well before it are complete. */
     private watermark: number,
+    /**
+     * Minutes the delta tables may hold rows of (at least those they hold; null: none), so that reads outside them
+     * leave the deltas out: appends widen it before they commit, maintenance narrows it to what is left.
+     */
+    private deltas: DeltaMinutes | null,
     opts: DuckDBMetricsStoreOptions,
   ) {
     this.afterPlan = opts.afterPlan;
@@ -106,6 +112,7 @@ export class DuckDBMetricsStore implements MetricsStore {
         await appendCells(conn, 'svc_delta', cells.services, false);
         await appendEdges(conn, batch.edges);
         await appendErrors(conn, batch.errors);
+        this.deltas = widened(this.deltas, cells.series);
         await conn.run(`UPDATE meta SET wal = ${ubigint(wal)}; COMMIT`);
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
@@ -164,6 +171,7 @@ export class DuckDBMetricsStore implements MetricsStore {
         this.dict,
         this.rolledTiers(tenant),
         (seg, serviceLevel) => this.tables.sourcesOf(seg, serviceLevel),
+        this.deltas,
         this.afterPlan,
         // Minutes past the compaction grace are closed: appends rarely touch them (and invalidate when they do).
         { periods: this.cache, closedBefore: this.watermark - GRACE_MINUTES, groupings: this.groupings },
@@ -326,6 +334,7 @@ export class DuckDBMetricsStore implements MetricsStore {
       const complete = this.watermark - GRACE_MINUTES;
       const conn = this.writer;
       await compactDeltas(conn, this.meta, this.tables, complete, this.lock);
+      this.deltas = await deltaMinutes(conn);
       this.meta = await rollUp(conn, this.meta, this.tables, 15, complete, this.lock);
       this.meta = await rollUp(conn, this.meta, this.tables, 60, complete, this.lock);
       this.meta = await rollUp(conn, this.meta, this.tables, 360, complete, this.lock);
@@ -359,6 +368,22 @@ export class DuckDBMetricsStore implements MetricsStore {
     this.assertOpen();
     return this.lock.shared(() => this.readers.use(fn));
   }
+}
+
+/** The first and last minute of the rows in the delta tables; null when they are empty. */
+async function deltaMinutes(conn: DuckDBConnection): Promise<DeltaMinutes | null> {
+  const [lo, hi] = (await conn.runAndReadAll('SELECT min(t), max(t) FROM (SELECT t FROM span_delta UNION ALL SELECT t FROM svc_delta)')).getRows()[0]!;
+  return lo === null ? null : { lo: Number(lo), hi: Number(hi) };
+}
+
+/** `span` widened to the minutes of `cells` (an append's: the service cells have the same minutes). */
+function widened(span: DeltaMinutes | null, cells: readonly SpanCell[]): DeltaMinutes | null {
+  let { lo, hi } = span ?? { lo: Infinity, hi: -Infinity };
+  for (const c of cells) {
+    if (c.t < lo) lo = c.t;
+    if (c.t > hi) hi = c.t;
+  }
+  return lo > hi ? span : { lo, hi };
 }
 
 /** The minutes an append's series cells touched, per tenant (a batch holds a minute or two of each). */
@@ -396,7 +421,8 @@ export async function openDuckDBMetricsStore(opts: DuckDBMetricsStoreOptions): P
     const tables = await TierTables.load(writer);
     const latest = (await writer.runAndReadAll('SELECT max(t) FROM (SELECT max(t) AS t FROM span_delta UNION ALL SELECT max(t) FROM svc_m1)')).getRows();
     const watermark = Number(latest[0]![0] ?? 0);
-    return new DuckDBMetricsStore(instance, writer, new ConnectionPool(instance), dict, meta, tables, watermark, opts);
+    const deltas = await deltaMinutes(writer);
+    return new DuckDBMetricsStore(instance, writer, new ConnectionPool(instance), dict, meta, tables, watermark, deltas, opts);
   } catch (err) {
     writer.closeSync();
     instance.closeSync();
