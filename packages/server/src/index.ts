@@ -7,6 +7,7 @@ export { SpanMetricsConsumer } from './span-metrics/span-metrics-consumer.js';
 export { openDataDirMetricsStore, spanMetricsOptions } from './span-metrics/span-metrics-config.js';
 export type { HealthWindow } from './query/metrics/health-window.js';
 export { resolveHealthWindow } from './query/metrics/health-window.js';
+export { readSlo } from './slo/evaluate.js';
 export type {
   TraceQLMatchedSpan,
   TraceQLQuery,
