@@ -238,8 +238,9 @@ export async function readSpanMetrics(
     if (!cell) cells.set(key, (cell = new Cell(group)));
     return cell;
   };
-  await afterPlan?.();
+  // The tables are planned here, before the hook; the read lock keeps them until the last row.
   const firstTry = selectsOf(summaryOnly);
+  await afterPlan?.();
   // No tables and no deltas to read (a window before any data): nothing to run.
   if (firstTry.length > 0) {
     // One string per series: for each of its periods or buckets, its number, sums and row count as text, then its
