@@ -3,8 +3,8 @@ import { CellMap, forEachGroupedRow } from './cell-map.js';
 import type { MetricsMeta } from './metrics-schema.js';
 import type { ReadLock } from './read-lock.js';
 import { appendCells } from './span-writer.js';
-import type { Period, TierTables } from './tier-tables.js';
-import { serviceTable } from './tier-tables.js';
+import type { Period, ServicePeriod, TierTables } from './tier-tables.js';
+import { PERIODS, SERVICE_PERIODS, serviceTable } from './tier-tables.js';
 
 /**
  * Adds up the deltas of minutes before `cut` into one row per series and minute (the day tables) and per service
@@ -20,29 +20,24 @@ export async function compactDeltas(
   cut: number,
   lock: ReadLock,
 ): Promise<number> {
-  const span = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap() };
-  const svc = { 1: new CellMap(), 15: new CellMap(), 60: new CellMap(), 360: new CellMap() };
+  // Every tier takes the deltas of the minutes it holds: the minute tiers all, the rolled ones those before their end.
+  const holds: Record<ServicePeriod, number> = { 1: Infinity, 15: meta.rolled15, 60: meta.rolled60, 360: meta.rolled360 };
+  const span = new Map(PERIODS.map((p) => [p, new CellMap()]));
+  const svc = new Map(SERVICE_PERIODS.map((p) => [p, new CellMap()]));
+  const into =
+    (tiers: Map<ServicePeriod, CellMap>) =>
+    (t: number, id: number, count: number, errors: number, dur: number, n: number, bins: string): void => {
+      for (const [period, cells] of tiers) if (t < holds[period]) cells.add(period, t, id, count, errors, dur, n, bins);
+    };
   // Minutes retention already passed are left out (and deleted below).
   const where = `t < ${cut} AND t >= ${meta.floorT}`;
-  const rows = await forEachGroupedRow(conn, 'span_delta', where, 1, (t, id, count, errors, dur, n, bins) => {
-    span[1].add(1, t, id, count, errors, dur, n, bins);
-    if (t < meta.rolled15) span[15].add(15, t, id, count, errors, dur, n, bins);
-    if (t < meta.rolled60) span[60].add(60, t, id, count, errors, dur, n, bins);
-  });
-  await forEachGroupedRow(conn, 'svc_delta', where, 1, (t, vid, count, errors, dur, n, bins) => {
-    svc[1].add(1, t, vid, count, errors, dur, n, bins);
-    if (t < meta.rolled15) svc[15].add(15, t, vid, count, errors, dur, n, bins);
-    if (t < meta.rolled60) svc[60].add(60, t, vid, count, errors, dur, n, bins);
-    if (t < meta.rolled360) svc[360].add(360, t, vid, count, errors, dur, n, bins);
-  });
+  const rows = await forEachGroupedRow(conn, 'span_delta', where, 1, into(span));
+  await forEachGroupedRow(conn, 'svc_delta', where, 1, into(svc));
   const created: [Period, number][] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
-    for (const period of [1, 15, 60] as const) {
-      for (const day of await tables.appendByDay(conn, period, span[period].sorted())) created.push([period, day]);
-      await appendCells(conn, serviceTable(period), svc[period].sorted(), true);
-    }
-    await appendCells(conn, serviceTable(360), svc[360].sorted(), true);
+    for (const [period, cells] of span) for (const day of await tables.appendByDay(conn, period, cells.sorted())) created.push([period, day]);
+    for (const [period, cells] of svc) await appendCells(conn, serviceTable(period), cells.sorted(), true);
     await conn.run(`DELETE FROM span_delta WHERE t < ${cut}; DELETE FROM svc_delta WHERE t < ${cut}`);
     await lock.exclusive(async () => {
       await conn.run('COMMIT');

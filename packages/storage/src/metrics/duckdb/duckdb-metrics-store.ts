@@ -112,7 +112,7 @@ export class DuckDBMetricsStore implements MetricsStore {
         await appendCells(conn, 'svc_delta', cells.services, false);
         await appendEdges(conn, batch.edges);
         await appendErrors(conn, batch.errors);
-        this.deltas = widened(this.deltas, cells.series);
+        this.deltas = widened(this.deltas, cells.services);
         await conn.run(`UPDATE meta SET wal = ${ubigint(wal)}; COMMIT`);
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
@@ -376,7 +376,7 @@ async function deltaMinutes(conn: DuckDBConnection): Promise<DeltaMinutes | null
   return lo === null ? null : { lo: Number(lo), hi: Number(hi) };
 }
 
-/** `span` widened to the minutes of `cells` (an append's: the service cells have the same minutes). */
+/** `span` widened to the minutes of `cells` (an append's service cells: fewer than its series cells, the same minutes). */
 function widened(span: DeltaMinutes | null, cells: readonly SpanCell[]): DeltaMinutes | null {
   let { lo, hi } = span ?? { lo: Infinity, hi: -Infinity };
   for (const c of cells) {

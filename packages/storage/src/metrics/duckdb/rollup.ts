@@ -38,6 +38,8 @@ export async function rollUp(
   const target = floorTo(finer === 1 ? complete : Math.min(complete, meta[TIERS[finer].field]), period);
   // Each transaction covers whole periods.
   const most = Math.max(period, floorTo(MAX_ROLL_MINUTES, period));
+  // Six hours are kept at the service level only.
+  const seriesLevel = period === 360 ? undefined : period;
   let lo = meta[field];
   if (lo === 0) {
     // Never rolled: start at the first minute stored rather than at the epoch.
@@ -51,8 +53,6 @@ export async function rollUp(
     const spans = new CellMap();
     const services = new CellMap();
     const range = `t >= ${lo} AND t < ${hi}`;
-    // Six hours are kept at the service level only.
-    const seriesLevel = period === 360 ? undefined : period;
     for (const day of seriesLevel === undefined ? [] : tables.daysIn(finer, lo, hi)) {
       await forEachGroupedRow(conn, dayTable(finer, day), range, period, (t, id, c, e, d, n, b) => spans.add(period, t, id, c, e, d, n, b));
     }
