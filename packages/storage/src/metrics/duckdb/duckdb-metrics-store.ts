@@ -31,7 +31,8 @@ import { GroupingCache } from './query-grouping.js';
 import { sortDay } from './day-sort.js';
 import { ReadLock } from './read-lock.js';
 import { rollUp } from './rollup.js';
-import type { DeltaMinutes } from './span-metrics-reader.js';
+import type { DeltaMinutes } from './delta-minutes.js';
+import { deltaMinutes, widened } from './delta-minutes.js';
 import { queryMinutes, readSpanMetrics, stepMinutes } from './span-metrics-reader.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
 import { planSegments } from './tier-plan.js';
@@ -74,10 +75,7 @@ export class DuckDBMetricsStore implements MetricsStore {
     private readonly tables: TierTables,
     /** The latest minute appended (capped near the wall clock): periods well before it are complete. */
     private watermark: number,
-    /**
-     * Minutes the delta tables may hold rows of (at least those they hold; null: none), so that reads outside them
-     * leave the deltas out: appends widen it before they commit, maintenance narrows it to what is left.
-     */
+    /** Minutes the delta tables may hold rows of (see DeltaMinutes); null: none. */
     private deltas: DeltaMinutes | null,
     opts: DuckDBMetricsStoreOptions,
   ) {
@@ -368,22 +366,6 @@ export class DuckDBMetricsStore implements MetricsStore {
     this.assertOpen();
     return this.lock.shared(() => this.readers.use(fn));
   }
-}
-
-/** The first and last minute of the rows in the delta tables; null when they are empty. */
-async function deltaMinutes(conn: DuckDBConnection): Promise<DeltaMinutes | null> {
-  const [lo, hi] = (await conn.runAndReadAll('SELECT min(t), max(t) FROM (SELECT t FROM span_delta UNION ALL SELECT t FROM svc_delta)')).getRows()[0]!;
-  return lo === null ? null : { lo: Number(lo), hi: Number(hi) };
-}
-
-/** `span` widened to the minutes of `cells` (an append's service cells: fewer than its series cells, the same minutes). */
-function widened(span: DeltaMinutes | null, cells: readonly SpanCell[]): DeltaMinutes | null {
-  let { lo, hi } = span ?? { lo: Infinity, hi: -Infinity };
-  for (const c of cells) {
-    if (c.t < lo) lo = c.t;
-    if (c.t > hi) hi = c.t;
-  }
-  return lo > hi ? span : { lo, hi };
 }
 
 /** The minutes an append's series cells touched, per tenant (a batch holds a minute or two of each). */

@@ -9,25 +9,13 @@ import type { ClosedPeriodCache, PeriodEntry, PeriodGroup, ShapeEntries, SpanGro
 import { entryBytes, periodKey } from './closed-period-cache.js';
 import type { Grouping, GroupingCache } from './query-grouping.js';
 import { groupingOf, groupOf } from './query-grouping.js';
-import { forEachChunk, idFilter } from './read-chunks.js';
+import type { DeltaMinutes } from './delta-minutes.js';
+import { forEachChunk } from './read-chunks.js';
+import type { Run, SourcesOf, StatementPlan } from './read-statement.js';
+import { readStatement } from './read-statement.js';
 import type { SeriesDictionary } from './series-dictionary.js';
 import type { RolledTier, TierSegment } from './tier-plan.js';
 import { planSegments } from './tier-plan.js';
-
-/** A table holding rows of one tier; `byService` when its ids are service series (vid), else series (sid). */
-export interface SpanSource {
-  readonly table: string;
-  readonly byService: boolean;
-}
-
-/** The tables answering a segment, at the operation level or (operations added up) at the service level. */
-export type SourcesOf = (segment: TierSegment, serviceLevel: boolean) => SpanSource[];
-
-/** Minutes [lo, hi] (both included) the delta tables may hold rows of. */
-export interface DeltaMinutes {
-  readonly lo: number;
-  readonly hi: number;
-}
 
 /**
  * What a read may keep for the next: merged closed periods (`periods`, when on; minutes before `closedBefore` are
@@ -101,14 +89,6 @@ interface Period {
   readonly period: number;
   readonly start: number;
   readonly entry: PeriodEntry | undefined;
-}
-
-/** Minutes [lo, hi) read from the tables: per period of `period` minutes to be cached, else per query bucket. */
-interface Run {
-  readonly period: number;
-  readonly lo: number;
-  hi: number;
-  readonly perPeriod: boolean;
 }
 
 const MINUTE = 60_000;
@@ -189,48 +169,6 @@ export async function readSpanMetrics(
   const firstBucket = stepT === undefined ? 0 : Math.floor(fromT / stepT);
   const buckets = stepT === undefined ? 1 : Math.floor((toT - 1) / stepT) - firstBucket + 1;
   const bucketOf = (t: number): number => (stepT === undefined ? 0 : Math.floor(t / stepT) - firstBucket);
-  // Rows of periods to cache are added up per period (u = its first minute), the others per query bucket
-  // (u = -1 - bucket).
-  const bucketExpr = stepT === undefined ? '-1' : `(-1 - (t // ${stepT}) + ${firstBucket})::INTEGER`;
-  const delta = serviceLevel ? 'svc_delta' : 'span_delta';
-  /**
-   * The statement's rows. Where a point is most likely one tier row with its quantiles kept (`o`, see below), a
-   * first try leaves those rows' bins unread (`skipBins`): reading them was most of the statement (a Services page's
-   * 15-minute series over 24 h, 4,800 rows: 11 → 7 ms warm, 25 → 12 ms on blocks not loaded yet). Rows without kept
-   * quantiles (empty bins, or written before rows kept them) are read with their bins.
-   */
-  const uOf = (run: Run): string => (run.perPeriod ? (run.period === 1 ? 't' : `(t // ${run.period} * ${run.period})::INTEGER`) : bucketExpr);
-  const oOf = (run: Run): number => (summaryOnly && run.perPeriod && run.period === stepT ? 1 : 0);
-  const selectsOf = (skipBins: boolean): string[] => {
-    // Deltas not compacted yet are in no tier, whatever their minute (a late one may fall in a rolled hour): they
-    // are read for every minute read, at the query's level, in one branch for all runs, and only when the delta
-    // tables may hold rows of these minutes (`deltas`): a branch per run, mostly empty, cost a 24 h totals statement
-    // 10.5 ms against 6.4 without them. Runs are ascending and apart, so the first run ending after a row's minute
-    // is the row's.
-    const selects: string[] = [];
-    const deltaRuns = deltas === null ? [] : runs.filter((r) => r.lo <= deltas.hi && r.hi > deltas.lo);
-    if (deltaRuns.length > 0) {
-      const caseOf = (f: (run: Run) => string | number): string =>
-        deltaRuns.length === 1 ? String(f(deltaRuns[0]!)) : `CASE ${deltaRuns.map((r) => `WHEN t < ${r.hi} THEN ${f(r)}`).join(' ')} END`;
-      const within = deltaRuns.map((r) => `t >= ${r.lo} AND t < ${r.hi}`).join(') OR (');
-      selects.push(
-        `SELECT ${serviceLevel ? 1 : 0} AS v, ${caseOf(uOf)} AS u, ${caseOf(oOf)} AS o, id, count, errors, dur, bins, q FROM ${delta}
-       WHERE ((${within}))${idFilter('id', serviceLevel ? vidList : sidList)}`,
-      );
-    }
-    for (const run of runs) {
-      const o = oOf(run);
-      const head = (v: boolean, bins: string): string => `SELECT ${v ? 1 : 0} AS v, ${uOf(run)} AS u, ${o} AS o, id, count, errors, dur, ${bins} AS bins, q`;
-      const where = (byService: boolean): string => `WHERE t >= ${run.lo} AND t < ${run.hi}${idFilter('id', byService ? vidList : sidList)}`;
-      for (const src of sourcesOf(run, serviceLevel)) {
-        if (skipBins && o === 1) {
-          selects.push(`${head(src.byService, 'NULL::VARCHAR')} FROM ${src.table}\n       ${where(src.byService)} AND q IS NOT NULL`);
-          selects.push(`${head(src.byService, 'bins')} FROM ${src.table}\n       ${where(src.byService)} AND q IS NULL`);
-        } else selects.push(`${head(src.byService, 'bins')} FROM ${src.table}\n       ${where(src.byService)}`);
-      }
-    }
-    return selects;
-  };
   const periodCells = new Map<number, Cell>();
   const bucketCells = new Map<number, Cell>();
   const cellIn = (cells: Map<number, Cell>, key: number, group: number): Cell => {
@@ -238,37 +176,12 @@ export async function readSpanMetrics(
     if (!cell) cells.set(key, (cell = new Cell(group)));
     return cell;
   };
+  const statement: StatementPlan = { runs, stepT, firstBucket, serviceLevel, vidList, sidList, sourcesOf, deltas, summaryOnly, countsOnly, quantiles: qs !== undefined };
   // The tables are planned here, before the hook; the read lock keeps them until the last row.
-  const firstTry = selectsOf(summaryOnly);
+  const firstTry = readStatement(statement, summaryOnly);
   await afterPlan?.();
   // No tables and no deltas to read (a window before any data): nothing to run.
-  if (firstTry.length > 0) {
-    // One string per series: for each of its periods or buckets, its number, sums and row count as text, then its
-    // rows' bins. JavaScript receives a few strings, not a value per stored row (each value crossing costs more than
-    // parsing it), and needs no ordered aggregate (those tripled the query's time). Rows are added up per (series,
-    // period or bucket) in SQL only where a whole point's bins may be left out (summaryOnly: that needs to know the
-    // point is one row); elsewhere each row is written as it is, and JavaScript adds a bucket's rows up as it adds
-    // periods (grouping 4,320 minutes of an SLO's series first cost a third of the statement).
-    const sqlOf = (selects: readonly string[]): string => {
-      const rows = `WITH r AS (${selects.join('\nUNION ALL\n')})`;
-      // A point of `o` rows whose bins were left unread, made of more than one row (a late span's row beside the
-      // tier's), says so ('#'), and the read starts again with every row's bins.
-      return !summaryOnly
-        ? `${rows} SELECT v, id, string_agg(concat(u, ',', count, ',', errors, ',', dur, ',1,', ${
-            countsOnly ? "'!'" : `${qs ? "coalesce(q, '')" : "''"}, ':', length(bins), ';', bins`
-          }), '') FROM r GROUP BY v, id`
-        : `${rows},
-      c AS (SELECT v, id, u, sum(count) AS c, sum(errors) AS e, sum(dur) AS d, count(*)::INTEGER AS n,
-              ${countsOnly ? "''" : "string_agg(bins, '')"} AS s, count(bins)::INTEGER AS nb, ${qs ? 'any_value(q)' : 'NULL'} AS q, min(o) AS o
-            FROM r GROUP BY v, id, u)
-      SELECT v, id, string_agg(concat(u, ',', c, ',', e, ',', d, ',', n, ',', ${
-        countsOnly
-          ? "'!'"
-          : qs
-            ? "CASE WHEN n = 1 AND q IS NOT NULL THEN q || CASE WHEN o = 1 THEN '!' ELSE ':' || length(s) || ';' || s END WHEN nb < n THEN '#' ELSE ';' || s END"
-            : "';', s"
-      }), '') FROM c GROUP BY v, id`;
-    };
+  if (firstTry !== undefined) {
     const nPeriods = periods.length;
     let missing = false;
     const consume = (chunk: DuckDBDataChunk): void => {
@@ -304,12 +217,12 @@ export async function readSpanMetrics(
         }
       }
     };
-    await forEachChunk(conn, sqlOf(firstTry), [], consume);
+    await forEachChunk(conn, firstTry, [], consume);
     if (missing) {
       missing = false;
       periodCells.clear();
       bucketCells.clear();
-      await forEachChunk(conn, sqlOf(selectsOf(false)), [], consume);
+      await forEachChunk(conn, readStatement(statement, false)!, [], consume);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SPAN_COLUMNS } from './metrics-schema.js';
 import type { SpanCell } from './span-rows.js';
-import type { SpanSource } from './span-metrics-reader.js';
+import type { SpanSource } from './read-statement.js';
 import { appendCells } from './span-writer.js';
 import type { TierSegment } from './tier-plan.js';
 
