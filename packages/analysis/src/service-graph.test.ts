@@ -2,7 +2,7 @@ import { SpanKind } from '@clew/model';
 import { describe, expect, it } from 'vitest';
 import { drawTrace } from './draw-trace.js';
 import type { GraphSpan, ServiceGraphEdge } from './service-graph.js';
-import { ServiceGraphPairer } from './service-graph.js';
+import { graphAttributeSlots, ServiceGraphPairer } from './service-graph.js';
 
 const { CLIENT, SERVER, PRODUCER, CONSUMER, INTERNAL } = SpanKind;
 
@@ -132,15 +132,54 @@ describe('ServiceGraphPairer', () => {
     expect(pairer.counters()).toMatchObject({ pending: 0, paired: 1 });
   });
 
-  it.each([
+  const databaseNaming: Array<[string, Record<string, string>, string]> = [
     ['db.system alone names the database', { 'db.system': 'redis' }, 'redis'],
     ['db.namespace comes before db.name', { 'db.namespace': 'ns', 'db.name': 'n' }, 'ns'],
     ['peer.service comes first', { 'db.name': 'n', 'server.address': 'db-1', 'peer.service': 'pg' }, 'pg'],
     ['then server.address', { 'db.name': 'n', 'server.address': 'db-1', 'network.peer.address': '10.0.0.1' }, 'db-1'],
     ['then network.peer.address with its port', { 'db.name': 'n', 'network.peer.address': '10.0.0.1', 'network.peer.port': '5432' }, '10.0.0.1:5432'],
-  ])('database naming: %s', (_, attributes, server) => {
+  ];
+  it.each(databaseNaming)('database naming: %s', (_, attributes, server) => {
     const trace = spans(`Q . api |--|`, { Q: CLIENT }, { Q: attributes });
     expect(new ServiceGraphPairer().push(trace, 0).map((e) => e.server)).toEqual([server]);
+  });
+
+  /** Attributes by name as the values by slot a caller on the ingest path gives. */
+  const bySlot = (attributes: Record<string, string>, options = {}) => {
+    const slots = graphAttributeSlots(options);
+    const values = new Array<string | undefined>(slots.size).fill(undefined);
+    for (const [name, value] of Object.entries(attributes)) if (slots.has(name)) values[slots.get(name)!] = value;
+    return values;
+  };
+
+  it.each(databaseNaming)('database naming from values by slot: %s', (_, attributes, server) => {
+    const [span] = spans(`Q . api |--|`, { Q: CLIENT });
+    expect(new ServiceGraphPairer().push([{ ...span!, attributes: undefined, attributeValues: bySlot(attributes) }], 0).map((e) => e.server)).toEqual([server]);
+  });
+
+  it("reads values by slot as it reads attributes by name: peers, the resource's before the span's, configured names", () => {
+    const options = { peerAttributes: ['net.peer.name'], databaseNameAttributes: ['db.instance'] };
+    const trace = spans(
+      `
+      R .  web  |----------|
+      A R  web   |--|
+      Q R  web       |--|
+      `,
+      { R: SERVER, A: CLIENT, Q: CLIENT },
+      { R: { 'net.peer.name': 'lb' }, A: { 'net.peer.name': 'payments' }, Q: { 'db.instance': 'orders', 'server.address': 'span-host' } },
+    );
+    const resource = { 'server.address': 'resource-host' };
+    const byName = new ServiceGraphPairer({ ...options, waitMs: 10 });
+    const bySlots = new ServiceGraphPairer({ ...options, waitMs: 10 });
+    const named = trace.map((s) => ({ ...s, resourceAttributes: resource }));
+    const slotted = trace.map((s) => ({ ...s, attributes: undefined, attributeValues: bySlot(s.attributes!, options), resourceValues: bySlot(resource, options) }));
+    const lines = (p: ServiceGraphPairer, t: GraphSpan[]) => [...p.push(t, 0), ...p.expire(10)].map(line);
+    expect(lines(bySlots, slotted)).toEqual(lines(byName, named));
+    expect(lines(new ServiceGraphPairer({ ...options, waitMs: 10 }), slotted)).toEqual([
+      'lb -> web [virtual_node] c=0 s=11 virtual=client',
+      'web -> resource-host [database] c=3 s=3',
+      'web -> payments [virtual_node] c=3 s=0 virtual=server',
+    ]);
   });
 
   it('an unpaired client span with peer.service becomes an edge to a virtual server when its wait is over', () => {

@@ -5,7 +5,9 @@ import { HalfEdgeQueue, newHalfEdge, resetHalfEdge } from './half-edge-queue.js'
 /**
  * What service-graph pairing needs of a span. Times are nanoseconds from any origin shared by the span's own start
  * and end (only the difference is used). Attributes are string values; `resourceAttributes` are looked at before
- * `attributes` for the database rules, as Tempo does.
+ * `attributes` for the database rules, as Tempo does. A caller on the ingest path gives them as `attributeValues`
+ * and `resourceValues` instead: the values of the names pairing reads, in graphAttributeSlots order, which pairing
+ * reads by index rather than by name.
  */
 export interface GraphSpan {
   readonly traceId: string;
@@ -22,7 +24,14 @@ export interface GraphSpan {
   readonly position?: number;
   readonly attributes?: Readonly<Record<string, string>>;
   readonly resourceAttributes?: Readonly<Record<string, string>>;
+  /** In place of `attributes`: their values by graphAttributeSlots, undefined where absent. */
+  readonly attributeValues?: GraphAttributeValues;
+  /** In place of `resourceAttributes`, as `attributeValues`. */
+  readonly resourceValues?: GraphAttributeValues;
 }
+
+/** Attribute values indexed by graphAttributeSlots (undefined where a span has no such attribute). */
+export type GraphAttributeValues = ReadonlyArray<string | undefined>;
 
 /** Tempo's `connection_type` label values; a plain request/response call is the empty string, as in Tempo. */
 export type ConnectionType = '' | 'messaging_system' | 'database' | 'virtual_node';
@@ -86,6 +95,29 @@ export interface ServiceGraphCounters {
 export const DEFAULT_PEER_ATTRIBUTES = ['peer.service', 'db.name', 'db.system', 'db.system.name'] as const;
 export const DEFAULT_DATABASE_NAME_ATTRIBUTES = ['db.namespace', 'db.name', 'db.system', 'db.system.name'] as const;
 
+/** Names the database rules read beside the configured lists (Tempo's `upsertDatabaseRequest`). */
+const PEER_SERVICE = 'peer.service';
+const SERVER_ADDRESS = 'server.address';
+const PEER_ADDRESS = 'network.peer.address';
+const PEER_PORT = 'network.peer.port';
+
+/**
+ * Every attribute name pairing with these options reads, each with its index in GraphSpan's `attributeValues`: a
+ * caller picks those names out of a span's attributes once, and pairing reads them by index (a record read by a
+ * name held in a variable cost a hash lookup each time, a dozen a client span).
+ */
+export function graphAttributeSlots(options: Pick<ServiceGraphOptions, 'peerAttributes' | 'databaseNameAttributes'> = {}): ReadonlyMap<string, number> {
+  const names = [
+    ...(options.peerAttributes ?? DEFAULT_PEER_ATTRIBUTES),
+    ...(options.databaseNameAttributes ?? DEFAULT_DATABASE_NAME_ATTRIBUTES),
+    PEER_SERVICE,
+    SERVER_ADDRESS,
+    PEER_ADDRESS,
+    PEER_PORT,
+  ];
+  return new Map([...new Set(names)].map((name, i) => [name, i]));
+}
+
 const KIND_NAME = {
   [SpanKind.CLIENT]: 'client',
   [SpanKind.SERVER]: 'server',
@@ -109,8 +141,14 @@ const KIND_NAME = {
 export class ServiceGraphPairer {
   private readonly waitMs: number;
   private readonly maxItems: number;
-  private readonly peerAttributes: readonly string[];
-  private readonly databaseNameAttributes: readonly string[];
+  private readonly slots: ReadonlyMap<string, number>;
+  /** The slots of the peer attributes and of the database name attributes, in the order they are tried. */
+  private readonly peerSlots: readonly number[];
+  private readonly databaseNameSlots: readonly number[];
+  private readonly peerServiceSlot: number;
+  private readonly serverAddressSlot: number;
+  private readonly peerAddressSlot: number;
+  private readonly peerPortSlot: number;
   /** Half edges waiting for their other side, by key, oldest first. */
   private readonly pending = new HalfEdgeQueue();
   /** A new half edge is filled here, and copied into `pending` only when it has to wait. */
@@ -126,8 +164,14 @@ export class ServiceGraphPairer {
   constructor(options: ServiceGraphOptions = {}) {
     this.waitMs = options.waitMs ?? 10_000;
     this.maxItems = Math.max(1, options.maxItems ?? 10_000);
-    this.peerAttributes = options.peerAttributes ?? DEFAULT_PEER_ATTRIBUTES;
-    this.databaseNameAttributes = options.databaseNameAttributes ?? DEFAULT_DATABASE_NAME_ATTRIBUTES;
+    const slots = (this.slots = graphAttributeSlots(options));
+    const slot = (name: string) => slots.get(name)!;
+    this.peerSlots = (options.peerAttributes ?? DEFAULT_PEER_ATTRIBUTES).map(slot);
+    this.databaseNameSlots = (options.databaseNameAttributes ?? DEFAULT_DATABASE_NAME_ATTRIBUTES).map(slot);
+    this.peerServiceSlot = slot(PEER_SERVICE);
+    this.serverAddressSlot = slot(SERVER_ADDRESS);
+    this.peerAddressSlot = slot(PEER_ADDRESS);
+    this.peerPortSlot = slot(PEER_PORT);
   }
 
   /** Takes a batch of spans; returns the edges it completed (and any made by evicting early to stay in bounds). */
@@ -153,9 +197,10 @@ export class ServiceGraphPairer {
     const parent = isClient ? span.spanId : (span.parentSpanId ?? '');
     // A root server span: no client can pair with it (a client waits under its own span id), so holding it for the
     // wait would only delay its "user" edge, and fill the pending map with one half edge per trace.
+    const attrs = span.attributeValues ?? this.valuesOf(span.attributes);
     if (isServer && parent === '') {
       this.virtual++;
-      out(this.userEdge(span, this.peerNode(span)));
+      out(this.userEdge(span, this.peerNode(attrs)));
       return;
     }
     // Keyed by the span id the two halves share (a client without a span id by its trace id): random 64 bits, so no
@@ -168,8 +213,8 @@ export class ServiceGraphPairer {
     }
     const isNew = edge === undefined;
     if (edge === undefined) resetHalfEdge((edge = this.fresh), span.traceId, nowMs + this.waitMs, span.position ?? 0);
-    if (isClient) this.updateClient(edge, span);
-    else this.updateServer(edge, span);
+    if (isClient) this.updateClient(edge, span, attrs, span.resourceValues ?? this.valuesOf(span.resourceAttributes));
+    else this.updateServer(edge, span, attrs);
 
     if (edge.client !== '' && edge.server !== '') {
       this.paired++;
@@ -208,38 +253,37 @@ export class ServiceGraphPairer {
     };
   }
 
-  private updateClient(edge: HalfEdge, span: GraphSpan): void {
+  private updateClient(edge: HalfEdge, span: GraphSpan, attrs: GraphAttributeValues | undefined, resource: GraphAttributeValues | undefined): void {
     edge.lastKind = span.kind;
     edge.connectionType = span.kind === SpanKind.PRODUCER ? 'messaging_system' : '';
     edge.client = span.service;
     if (span.epochMs !== undefined) edge.epochMs = span.epochMs;
     edge.clientDurationNanos = Math.max(0, span.end - span.start);
     edge.failed ||= span.error;
-    this.updatePeerNode(edge, span);
-    this.updateDatabase(edge, span);
+    this.updatePeerNode(edge, attrs);
+    this.updateDatabase(edge, attrs, resource);
   }
 
-  private updateServer(edge: HalfEdge, span: GraphSpan): void {
+  private updateServer(edge: HalfEdge, span: GraphSpan, attrs: GraphAttributeValues | undefined): void {
     edge.lastKind = span.kind;
     edge.connectionType = span.kind === SpanKind.CONSUMER ? 'messaging_system' : '';
     edge.server = span.service;
     if (edge.epochMs === 0 && span.epochMs !== undefined) edge.epochMs = span.epochMs;
     edge.serverDurationNanos = Math.max(0, span.end - span.start);
     edge.failed ||= span.error;
-    this.updatePeerNode(edge, span);
+    this.updatePeerNode(edge, attrs);
   }
 
-  private updatePeerNode(edge: HalfEdge, span: GraphSpan): void {
-    const peer = this.peerNode(span);
+  private updatePeerNode(edge: HalfEdge, attrs: GraphAttributeValues | undefined): void {
+    const peer = this.peerNode(attrs);
     if (peer !== '') edge.peerNode = peer;
   }
 
   /** The first peer attribute a span has (Tempo's `peer_attributes`), or ''. */
-  private peerNode(span: GraphSpan): string {
-    const attributes = span.attributes;
-    if (attributes === undefined) return '';
-    for (const name of this.peerAttributes) {
-      const value = attributes[name];
+  private peerNode(attrs: GraphAttributeValues | undefined): string {
+    if (attrs === undefined) return '';
+    for (const slot of this.peerSlots) {
+      const value = attrs[slot];
       if (value !== undefined) return value;
     }
     return '';
@@ -248,22 +292,32 @@ export class ServiceGraphPairer {
   /**
    * A client span with a database name attribute is a whole edge by itself (Tempo's `upsertDatabaseRequest`): the
    * server is named by peer.service, else server.address, else network.peer.address[:port], else the database name.
+   * The resource's value of a name is read before the span's.
    */
-  private updateDatabase(edge: HalfEdge, span: GraphSpan): void {
+  private updateDatabase(edge: HalfEdge, attrs: GraphAttributeValues | undefined, resource: GraphAttributeValues | undefined): void {
+    if (attrs === undefined && resource === undefined) return;
     let dbName: string | undefined;
-    for (const name of this.databaseNameAttributes) {
-      dbName = lookup(span, name);
+    for (const slot of this.databaseNameSlots) {
+      dbName = lookup(attrs, resource, slot);
       if (dbName !== undefined) break;
     }
     if (dbName === undefined) return;
     edge.connectionType = 'database';
     edge.serverDurationNanos = edge.clientDurationNanos;
-    const host = lookup(span, 'network.peer.address');
-    const port = lookup(span, 'network.peer.port');
+    const host = lookup(attrs, resource, this.peerAddressSlot);
+    const port = lookup(attrs, resource, this.peerPortSlot);
     edge.server =
-      lookup(span, 'peer.service') ??
-      lookup(span, 'server.address') ??
+      lookup(attrs, resource, this.peerServiceSlot) ??
+      lookup(attrs, resource, this.serverAddressSlot) ??
       (host !== undefined ? (port !== undefined ? `${host}:${port}` : host) : dbName);
+  }
+
+  /** Attributes given by name, as values by slot (for callers off the ingest path: tests, tools). */
+  private valuesOf(attributes: Readonly<Record<string, string>> | undefined): GraphAttributeValues | undefined {
+    if (attributes === undefined) return undefined;
+    const values = new Array<string | undefined>(this.slots.size).fill(undefined);
+    for (const [name, slot] of this.slots) values[slot] = attributes[name];
+    return values;
   }
 
   /** The edge of a root server (or consumer) span: from a virtual client, its peer or "user" (Tempo's `onExpire`). */
@@ -322,8 +376,9 @@ export class ServiceGraphPairer {
   }
 }
 
-function lookup(span: GraphSpan, name: string): string | undefined {
-  return span.resourceAttributes?.[name] ?? span.attributes?.[name];
+/** The value of a slot: the resource's, else the span's. */
+function lookup(attrs: GraphAttributeValues | undefined, resource: GraphAttributeValues | undefined, slot: number): string | undefined {
+  return resource?.[slot] ?? attrs?.[slot];
 }
 
 /** A sink that keeps a copy of each edge in `out` (for the array-returning calls). */

@@ -21,7 +21,7 @@ export interface SpanAcc {
   readonly latency: LatencyBinsBuilder;
 }
 
-interface EdgeAcc {
+export interface EdgeAcc {
   readonly minute: number;
   readonly client: string;
   readonly server: string;
@@ -107,12 +107,22 @@ export class MinuteRollup {
   /** Counts an edge under `client` and `server` (its own ends by default; the consumer passes them keyed by tenant). */
   addEdge(e: ServiceGraphEdge, weight: number, client = e.client, server = e.server): void {
     const minute = Math.floor(e.epochMs / MINUTE_MS) * MINUTE_MS;
+    this.addEdgeTo(this.edgeSlotsFor(minute, client, server), minute, client, server, e, weight);
+  }
+
+  /** The accumulators of one minute's edges from `client` to `server` (by connectionSlot): a caller may keep and reuse them. */
+  edgeSlotsFor(minute: number, client: string, server: string): Array<EdgeAcc | undefined> {
     let byClient = this.edges.get(minute);
     if (byClient === undefined) this.edges.set(minute, (byClient = new Map()));
     let byServer = byClient.get(client);
     if (byServer === undefined) byClient.set(client, (byServer = new Map()));
     let slots = byServer.get(server);
     if (slots === undefined) byServer.set(server, (slots = []));
+    return slots;
+  }
+
+  /** Counts an edge of `minute` into accumulators edgeSlotsFor gave for it, under `client` and `server`. */
+  addEdgeTo(slots: Array<EdgeAcc | undefined>, minute: number, client: string, server: string, e: ServiceGraphEdge, weight: number): void {
     const slot = connectionSlot(e.connectionType);
     let acc = slots[slot];
     if (acc === undefined) {

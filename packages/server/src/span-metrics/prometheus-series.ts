@@ -45,7 +45,7 @@ export interface SpanSeries {
   readonly latency: Histogram;
 }
 
-interface EdgeSeries {
+export interface EdgeSeries {
   readonly labels: string;
   requests: number;
   failed: number;
@@ -93,10 +93,20 @@ export class PrometheusSeries {
   }
 
   observeEdge(e: ServiceGraphEdge, weight: number): void {
-    let byServer = this.edges.get(e.client);
-    if (byServer === undefined) this.edges.set(e.client, (byServer = new Map()));
-    let slots = byServer.get(e.server);
-    if (slots === undefined) byServer.set(e.server, (slots = []));
+    this.observeEdgeIn(this.edgeSlotsFor(e.client, e.server), e, weight);
+  }
+
+  /** The series of edges from `client` to `server` (by connectionSlot): a caller may keep and reuse them. */
+  edgeSlotsFor(client: string, server: string): Array<EdgeSeries | undefined> {
+    let byServer = this.edges.get(client);
+    if (byServer === undefined) this.edges.set(client, (byServer = new Map()));
+    let slots = byServer.get(server);
+    if (slots === undefined) byServer.set(server, (slots = []));
+    return slots;
+  }
+
+  /** Counts an edge into the series edgeSlotsFor gave for its client and server. */
+  observeEdgeIn(slots: Array<EdgeSeries | undefined>, e: ServiceGraphEdge, weight: number): void {
     const slot = connectionSlot(e.connectionType);
     let s = slots[slot];
     if (s === undefined) {

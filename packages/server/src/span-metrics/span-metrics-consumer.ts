@@ -1,4 +1,4 @@
-import type { EdgeSink, ServiceGraphCounters } from '@clew/analysis';
+import type { EdgeSink, GraphAttributeValues, ServiceGraphCounters } from '@clew/analysis';
 import { ServiceGraphPairer } from '@clew/analysis';
 import type { Resource, Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import type { SpanConsumer } from '../pipeline/consumer.js';
 import { adjustedCount } from './adjusted-count.js';
 import { newScratchGraphSpan, pickGraphAttributes, toGraphSpan } from './graph-span.js';
-import type { SpanAcc } from './minute-rollup.js';
+import type { EdgeAcc, SpanAcc } from './minute-rollup.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
-import type { SpanSeries } from './prometheus-series.js';
+import type { EdgeSeries, SpanSeries } from './prometheus-series.js';
 import { PrometheusSeries } from './prometheus-series.js';
 import { spanError } from './span-error.js';
 import { tenantKey, withTenants } from './tenant-key.js';
@@ -27,7 +27,7 @@ const MINUTE_NS = BigInt(MINUTE_MS) * NANOS_PER_MS;
  * every edge whose oldest span is in it (rows taken for a write that failed wait in `taken`).
  */
 interface Segment {
-  readonly rollup: MinuteRollup;
+  rollup: MinuteRollup;
   taken: MetricsBatch[];
   readonly end: bigint;
 }
@@ -43,8 +43,8 @@ interface Cell {
 
 /** The key of a service's overflow cell among span names: NUL, which no name a span sends holds. */
 const OVERFLOW_CELL = '\u0000overflow';
-/** Edge ends (services, peers, databases) whose tenant keys are remembered per tenant before starting afresh. */
-const EDGE_KEYS_MAX = 10_000;
+/** (client, server) pairs whose edge cells are kept per tenant before starting afresh. */
+const EDGE_CELLS_MAX = 10_000;
 
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
@@ -271,7 +271,12 @@ export class SpanMetricsConsumer implements SpanConsumer {
     const n = this.writable();
     if (n === 0) return;
     const segments = this.sealed.slice(0, n);
-    for (const seg of segments) if (!seg.rollup.empty) seg.taken.push(seg.rollup.take());
+    for (const seg of segments) {
+      if (seg.rollup.empty) continue;
+      seg.taken.push(seg.rollup.take());
+      // A new rollup, not the emptied one: cells that cached accumulators of the old one see that they changed.
+      seg.rollup = new MinuteRollup();
+    }
     const batches = segments.flatMap((seg) => seg.taken);
     const batch: MetricsBatch = withTenants({
       spans: batches.flatMap((b) => b.spans),
@@ -312,17 +317,25 @@ export class SpanMetricsConsumer implements SpanConsumer {
 
   /**
    * Counts a tenant's edges as pairing makes them, under its keys (withTenants splits them again on the way to the
-   * store): its sink, made once, so that pairing makes no object per edge.
+   * store): its sink, made once, so that pairing makes no object per edge. A (client, server) pair's keys and
+   * accumulators are kept in an edge cell, so that most edges cost two map lookups rather than eight.
    */
   private edgeSinkOf(tenant: Tenant): EdgeSink {
     let sink = this.edgeSinks.get(tenant);
     if (sink === undefined) {
       const prometheus = this.prometheusOf(tenant);
       sink = (e) => {
-        // Looked up per edge: the keys are started afresh past EDGE_KEYS_MAX.
-        const keys = this.edgeKeysOf(tenant);
-        this.rollupFor(e.position).addEdge(e, 1, keyOf(keys, tenant, e.client), keyOf(keys, tenant, e.server));
-        prometheus.observeEdge(e, 1);
+        // Looked up per edge: the cells are started afresh past EDGE_CELLS_MAX.
+        const cell = this.edgeCellOf(tenant, prometheus, e.client, e.server);
+        const rollup = this.rollupFor(e.position);
+        const minute = Math.floor(e.epochMs / MINUTE_MS) * MINUTE_MS;
+        if (cell.rollup !== rollup || cell.minute !== minute) {
+          cell.rollup = rollup;
+          cell.minute = minute;
+          cell.slots = rollup.edgeSlotsFor(minute, cell.client, cell.server);
+        }
+        rollup.addEdgeTo(cell.slots!, minute, cell.client, cell.server, e, 1);
+        prometheus.observeEdgeIn(cell.prometheus, e, 1);
       };
       this.edgeSinks.set(tenant, sink);
     }
@@ -330,13 +343,28 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
   private readonly edgeSinks = new Map<Tenant, EdgeSink>();
 
-  /** A tenant's edge ends by name → their tenantKey, so that an edge makes no key text (cleared past EDGE_KEYS_MAX). */
-  private edgeKeysOf(tenant: Tenant): Map<string, string> {
-    let keys = this.edgeKeys.get(tenant);
-    if (keys === undefined || keys.size > EDGE_KEYS_MAX) this.edgeKeys.set(tenant, (keys = new Map()));
-    return keys;
+  /** A tenant's edge cell of (client, server) by their names (edge ends are not bounded in number: see EDGE_CELLS_MAX). */
+  private edgeCellOf(tenant: Tenant, prometheus: PrometheusSeries, client: string, server: string): EdgeCell {
+    let cells = this.edgeCells.get(tenant);
+    if (cells === undefined || cells.count > EDGE_CELLS_MAX) this.edgeCells.set(tenant, (cells = { byClient: new Map(), count: 0 }));
+    let byServer = cells.byClient.get(client);
+    if (byServer === undefined) cells.byClient.set(client, (byServer = new Map()));
+    let cell = byServer.get(server);
+    if (cell === undefined) {
+      cell = {
+        client: tenantKey(tenant, client),
+        server: tenantKey(tenant, server),
+        prometheus: prometheus.edgeSlotsFor(client, server),
+        rollup: undefined,
+        minute: 0,
+        slots: undefined,
+      };
+      byServer.set(server, cell);
+      cells.count++;
+    }
+    return cell;
   }
-  private readonly edgeKeys = new Map<Tenant, Map<string, string>>();
+  private readonly edgeCells = new Map<Tenant, { readonly byClient: Map<string, Map<string, EdgeCell>>; count: number }>();
 
   /**
    * The service of a resource and its key among tenants. A resource object comes from one request, so from one
@@ -403,11 +431,14 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
 }
 
-/** The tenantKey of an edge end, remembered in `keys`. */
-function keyOf(keys: Map<string, string>, tenant: Tenant, name: string): string {
-  let key = keys.get(name);
-  if (key === undefined) keys.set(name, (key = tenantKey(tenant, name)));
-  return key;
+/** A tenant's (client, server) pair: its ends' tenant keys and its accumulators, cached between edges (edgeCellOf). */
+interface EdgeCell {
+  readonly client: string;
+  readonly server: string;
+  readonly prometheus: Array<EdgeSeries | undefined>;
+  rollup: MinuteRollup | undefined;
+  minute: number;
+  slots: Array<EdgeAcc | undefined> | undefined;
 }
 
 /** A resource's service, its key among tenants' (tenantKey), and what the service graph reads of it. */
@@ -418,5 +449,5 @@ interface ServiceOf {
   /** Its cells by span name (newCell): the consumer's entry for the key, kept here to save a lookup per span. */
   readonly cells: Map<string, Cell>;
   /** What service-graph pairing reads of the resource (pickGraphAttributes). */
-  readonly graphAttributes: Readonly<Record<string, string>> | undefined;
+  readonly graphAttributes: GraphAttributeValues | undefined;
 }
