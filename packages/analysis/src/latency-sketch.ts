@@ -30,7 +30,8 @@ export function latencyKeyValue(key: number): number {
  * numbers, no hashing.
  */
 export class LatencyBinsBuilder {
-  private counts: Float64Array | undefined;
+  /** Weights by key − offset: a plain array of doubles, held in the heap beside its builder (a Float64Array of more than a few numbers keeps them apart, a load further away). */
+  private counts: number[] | undefined;
   /** Key of counts[0]. */
   private offset = 0;
   private zero = 0;
@@ -67,7 +68,7 @@ export class LatencyBinsBuilder {
   private addKey(key: number, weight: number): void {
     let c = this.counts;
     if (c === undefined) {
-      c = this.counts = new Float64Array(INITIAL_BINS);
+      c = this.counts = doubles(INITIAL_BINS);
       this.offset = key - INITIAL_BINS / 2;
     }
     let i = key - this.offset;
@@ -79,18 +80,24 @@ export class LatencyBinsBuilder {
   }
 
   /** Widens the array to hold `key`, with room to spare on that side. */
-  private grow(key: number): Float64Array {
+  private grow(key: number): number[] {
     const old = this.counts!;
     const low = Math.min(this.offset, key);
     const high = Math.max(this.offset + old.length - 1, key);
     const size = Math.max(old.length * 2, high - low + 1 + INITIAL_BINS);
     const offset = key < this.offset ? high - size + 1 : low;
-    const next = new Float64Array(size);
-    next.set(old, this.offset - offset);
+    const next = doubles(size);
+    const at = this.offset - offset;
+    for (let i = 0; i < old.length; i++) next[at + i] = old[i]!;
     this.counts = next;
     this.offset = offset;
     return next;
   }
+}
+
+/** An array of `n` zeros that holds doubles from the start (filled with a fraction first), so it never changes kind. */
+function doubles(n: number): number[] {
+  return new Array<number>(n).fill(0.5).fill(0);
 }
 
 /** Bins a new builder starts with; about ±0.7 of a decade around its first value at 1% accuracy. */

@@ -9,34 +9,37 @@ export const GRAPH_LATENCY_BUCKETS = Array.from({ length: 8 }, (_, i) => 0.1 * 2
 const KIND_LABEL = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_LABEL = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
-class Histogram {
-  readonly buckets: Float64Array;
-  count = 0;
-  sum = 0;
-  constructor(private readonly bounds: readonly number[]) {
-    this.buckets = new Float64Array(bounds.length);
-  }
-  observe(seconds: number, weight: number): void {
-    this.count += weight;
-    this.sum += seconds * weight;
-    // Non-cumulative here; made cumulative when written.
-    for (let i = 0; i < this.bounds.length; i++) {
-      if (seconds <= this.bounds[i]!) {
-        this.buckets[i]! += weight;
-        return;
-      }
+/**
+ * A histogram as one array of doubles: its count, its sum, then each bucket's own weight (made cumulative when
+ * written). One array rather than an object holding one: a span's observation reaches its numbers a load sooner.
+ */
+type Histogram = number[];
+
+function newHistogram(bounds: readonly number[]): Histogram {
+  // Filled with a fraction first, so that the array holds doubles from the start and never changes kind.
+  return new Array<number>(bounds.length + 2).fill(0.5).fill(0);
+}
+
+function observe(h: Histogram, bounds: readonly number[], seconds: number, weight: number): void {
+  h[0]! += weight;
+  h[1]! += seconds * weight;
+  for (let i = 0; i < bounds.length; i++) {
+    if (seconds <= bounds[i]!) {
+      h[i + 2]! += weight;
+      return;
     }
   }
-  write(lines: string[], name: string, labels: string): void {
-    let cumulative = 0;
-    for (let i = 0; i < this.bounds.length; i++) {
-      cumulative += this.buckets[i]!;
-      lines.push(`${name}_bucket{${labels},le="${formatNumber(this.bounds[i]!)}"} ${formatNumber(cumulative)}`);
-    }
-    lines.push(`${name}_bucket{${labels},le="+Inf"} ${formatNumber(this.count)}`);
-    lines.push(`${name}_sum{${labels}} ${formatNumber(this.sum)}`);
-    lines.push(`${name}_count{${labels}} ${formatNumber(this.count)}`);
+}
+
+function writeHistogram(h: Histogram, bounds: readonly number[], lines: string[], name: string, labels: string): void {
+  let cumulative = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    cumulative += h[i + 2]!;
+    lines.push(`${name}_bucket{${labels},le="${formatNumber(bounds[i]!)}"} ${formatNumber(cumulative)}`);
   }
+  lines.push(`${name}_bucket{${labels},le="+Inf"} ${formatNumber(h[0]!)}`);
+  lines.push(`${name}_sum{${labels}} ${formatNumber(h[1]!)}`);
+  lines.push(`${name}_count{${labels}} ${formatNumber(h[0]!)}`);
 }
 
 export interface SpanSeries {
@@ -85,11 +88,11 @@ export class PrometheusSeries {
     let s = slots[kind * 3 + status];
     if (s === undefined) {
       const labels = `service="${escapeLabel(service)}",span_kind="${KIND_LABEL[kind] ?? kind}",span_name="${escapeLabel(operation)}",status_code="${STATUS_LABEL[status] ?? status}"`;
-      s = { labels, calls: 0, latency: new Histogram(SPAN_LATENCY_BUCKETS) };
+      s = { labels, calls: 0, latency: newHistogram(SPAN_LATENCY_BUCKETS) };
       slots[kind * 3 + status] = s;
     }
     s.calls += weight;
-    s.latency.observe(durationNanos / 1e9, weight);
+    observe(s.latency, SPAN_LATENCY_BUCKETS, durationNanos / 1e9, weight);
   }
 
   observeEdge(e: ServiceGraphEdge, weight: number): void {
@@ -111,13 +114,13 @@ export class PrometheusSeries {
     let s = slots[slot];
     if (s === undefined) {
       const labels = `client="${escapeLabel(e.client)}",connection_type="${e.connectionType}",server="${escapeLabel(e.server)}"`;
-      s = { labels, requests: 0, failed: 0, server: new Histogram(GRAPH_LATENCY_BUCKETS), client: new Histogram(GRAPH_LATENCY_BUCKETS) };
+      s = { labels, requests: 0, failed: 0, server: newHistogram(GRAPH_LATENCY_BUCKETS), client: newHistogram(GRAPH_LATENCY_BUCKETS) };
       slots[slot] = s;
     }
     s.requests += weight;
     if (e.failed) s.failed += weight;
-    s.server.observe(e.serverDurationNanos / 1e9, weight);
-    s.client.observe(e.clientDurationNanos / 1e9, weight);
+    observe(s.server, GRAPH_LATENCY_BUCKETS, e.serverDurationNanos / 1e9, weight);
+    observe(s.client, GRAPH_LATENCY_BUCKETS, e.clientDurationNanos / 1e9, weight);
   }
 
   private *spanSeries(): Generator<SpanSeries> {
@@ -140,16 +143,16 @@ export class PrometheusSeries {
     const spans = [...this.spanSeries()];
     for (const s of spans) lines.push(`traces_spanmetrics_calls_total{${s.labels}} ${formatNumber(s.calls)}`);
     family('traces_spanmetrics_latency', 'histogram', 'Span durations in seconds.');
-    for (const s of spans) s.latency.write(lines, 'traces_spanmetrics_latency', s.labels);
+    for (const s of spans) writeHistogram(s.latency, SPAN_LATENCY_BUCKETS, lines, 'traces_spanmetrics_latency', s.labels);
     const edges = [...this.edgeSeries()];
     family('traces_service_graph_request_total', 'counter', 'Requests between two nodes of the service graph.');
     for (const s of edges) lines.push(`traces_service_graph_request_total{${s.labels}} ${formatNumber(s.requests)}`);
     family('traces_service_graph_request_failed_total', 'counter', 'Failed requests between two nodes of the service graph.');
     for (const s of edges) lines.push(`traces_service_graph_request_failed_total{${s.labels}} ${formatNumber(s.failed)}`);
     family('traces_service_graph_request_server_seconds', 'histogram', 'Time for a request between two nodes as seen from the server.');
-    for (const s of edges) s.server.write(lines, 'traces_service_graph_request_server_seconds', s.labels);
+    for (const s of edges) writeHistogram(s.server, GRAPH_LATENCY_BUCKETS, lines, 'traces_service_graph_request_server_seconds', s.labels);
     family('traces_service_graph_request_client_seconds', 'histogram', 'Time for a request between two nodes as seen from the client.');
-    for (const s of edges) s.client.write(lines, 'traces_service_graph_request_client_seconds', s.labels);
+    for (const s of edges) writeHistogram(s.client, GRAPH_LATENCY_BUCKETS, lines, 'traces_service_graph_request_client_seconds', s.labels);
     return `${lines.join('\n')}\n`;
   }
 }
