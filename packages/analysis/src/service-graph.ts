@@ -195,9 +195,9 @@ export class ServiceGraphPairer {
       return;
     }
     const parent = isClient ? span.spanId : (span.parentSpanId ?? '');
+    const attrs = span.attributeValues ?? this.valuesOf(span.attributes);
     // A root server span: no client can pair with it (a client waits under its own span id), so holding it for the
     // wait would only delay its "user" edge, and fill the pending map with one half edge per trace.
-    const attrs = span.attributeValues ?? this.valuesOf(span.attributes);
     if (isServer && parent === '') {
       this.virtual++;
       out(this.userEdge(span, this.peerNode(attrs)));
