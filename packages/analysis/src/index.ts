@@ -20,6 +20,7 @@ export { alertTransitions, evaluateBurnRateAlerts, nextAlertState, WORKBOOK_BURN
 export type { AlertmanagerWebhookBody, Labels, WebhookAlert, WebhookAlertInput, WebhookGroup } from './slo-webhook.js';
 export { alertmanagerWebhookBody, labelSetString, labelsFingerprint, sloWebhookAlert, ZERO_TIME } from './slo-webhook.js';
 export {
+  doubles,
   LATENCY_RELATIVE_ACCURACY,
   LatencyBinsBuilder,
   latencyBinsOf,

@@ -95,8 +95,11 @@ export class LatencyBinsBuilder {
   }
 }
 
-/** An array of `n` zeros that holds doubles from the start (filled with a fraction first), so it never changes kind. */
-function doubles(n: number): number[] {
+/**
+ * An array of `n` zeros that holds doubles from the start (filled with a fraction first), so it never changes kind:
+ * counters updated on the ingest path stay unboxed, in the heap beside their owner.
+ */
+export function doubles(n: number): number[] {
   return new Array<number>(n).fill(0.5).fill(0);
 }
 

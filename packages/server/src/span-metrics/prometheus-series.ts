@@ -1,4 +1,5 @@
 import type { ServiceGraphEdge } from '@clew/analysis';
+import { doubles } from '@clew/analysis';
 import type { SpanKind, StatusCode } from '@clew/model';
 import { connectionSlot } from './minute-rollup.js';
 
@@ -16,8 +17,7 @@ const STATUS_LABEL = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
 type Histogram = number[];
 
 function newHistogram(bounds: readonly number[]): Histogram {
-  // Filled with a fraction first, so that the array holds doubles from the start and never changes kind.
-  return new Array<number>(bounds.length + 2).fill(0.5).fill(0);
+  return doubles(bounds.length + 2);
 }
 
 function observe(h: Histogram, bounds: readonly number[], seconds: number, weight: number): void {
