@@ -6,10 +6,11 @@ import type { MetricsBatch, MetricsStore } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { SpanConsumer } from '../pipeline/consumer.js';
 import { adjustedCount } from './adjusted-count.js';
+import { EdgeCells } from './edge-cells.js';
 import { newScratchGraphSpan, pickGraphAttributes, toGraphSpan } from './graph-span.js';
-import type { EdgeAcc, SpanAcc } from './minute-rollup.js';
+import type { SpanAcc } from './minute-rollup.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
-import type { EdgeSeries, SpanSeries } from './prometheus-series.js';
+import type { SpanSeries } from './prometheus-series.js';
 import { PrometheusSeries } from './prometheus-series.js';
 import { spanError } from './span-error.js';
 import { tenantKey, withTenants } from './tenant-key.js';
@@ -43,8 +44,6 @@ interface Cell {
 
 /** The key of a service's overflow cell among span names: NUL, which no name a span sends holds. */
 const OVERFLOW_CELL = '\u0000overflow';
-/** (client, server) pairs whose edge cells are kept per tenant before starting afresh. */
-const EDGE_CELLS_MAX = 10_000;
 
 export interface SpanMetricsOptions {
   readonly maxOperationsPerService: number;
@@ -316,55 +315,19 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
 
   /**
-   * Counts a tenant's edges as pairing makes them, under its keys (withTenants splits them again on the way to the
-   * store): its sink, made once, so that pairing makes no object per edge. A (client, server) pair's keys and
-   * accumulators are kept in an edge cell, so that most edges cost two map lookups rather than eight.
+   * Counts a tenant's edges as pairing makes them (EdgeCells): its sink, made once, so that pairing makes no object
+   * per edge.
    */
   private edgeSinkOf(tenant: Tenant): EdgeSink {
     let sink = this.edgeSinks.get(tenant);
     if (sink === undefined) {
-      const prometheus = this.prometheusOf(tenant);
-      sink = (e) => {
-        // Looked up per edge: the cells are started afresh past EDGE_CELLS_MAX.
-        const cell = this.edgeCellOf(tenant, prometheus, e.client, e.server);
-        const rollup = this.rollupFor(e.position);
-        const minute = Math.floor(e.epochMs / MINUTE_MS) * MINUTE_MS;
-        if (cell.rollup !== rollup || cell.minute !== minute) {
-          cell.rollup = rollup;
-          cell.minute = minute;
-          cell.slots = rollup.edgeSlotsFor(minute, cell.client, cell.server);
-        }
-        rollup.addEdgeTo(cell.slots!, minute, cell.client, cell.server, e, 1);
-        prometheus.observeEdgeIn(cell.prometheus, e, 1);
-      };
+      const cells = new EdgeCells(tenant, this.prometheusOf(tenant));
+      sink = (e) => cells.add(e, this.rollupFor(e.position));
       this.edgeSinks.set(tenant, sink);
     }
     return sink;
   }
   private readonly edgeSinks = new Map<Tenant, EdgeSink>();
-
-  /** A tenant's edge cell of (client, server) by their names (edge ends are not bounded in number: see EDGE_CELLS_MAX). */
-  private edgeCellOf(tenant: Tenant, prometheus: PrometheusSeries, client: string, server: string): EdgeCell {
-    let cells = this.edgeCells.get(tenant);
-    if (cells === undefined || cells.count > EDGE_CELLS_MAX) this.edgeCells.set(tenant, (cells = { byClient: new Map(), count: 0 }));
-    let byServer = cells.byClient.get(client);
-    if (byServer === undefined) cells.byClient.set(client, (byServer = new Map()));
-    let cell = byServer.get(server);
-    if (cell === undefined) {
-      cell = {
-        client: tenantKey(tenant, client),
-        server: tenantKey(tenant, server),
-        prometheus: prometheus.edgeSlotsFor(client, server),
-        rollup: undefined,
-        minute: 0,
-        slots: undefined,
-      };
-      byServer.set(server, cell);
-      cells.count++;
-    }
-    return cell;
-  }
-  private readonly edgeCells = new Map<Tenant, { readonly byClient: Map<string, Map<string, EdgeCell>>; count: number }>();
 
   /**
    * The service of a resource and its key among tenants. A resource object comes from one request, so from one
@@ -429,16 +392,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
     }
     return OVERFLOW_OPERATION;
   }
-}
-
-/** A tenant's (client, server) pair: its ends' tenant keys and its accumulators, cached between edges (edgeCellOf). */
-interface EdgeCell {
-  readonly client: string;
-  readonly server: string;
-  readonly prometheus: Array<EdgeSeries | undefined>;
-  rollup: MinuteRollup | undefined;
-  minute: number;
-  slots: Array<EdgeAcc | undefined> | undefined;
 }
 
 /** A resource's service, its key among tenants' (tenantKey), and what the service graph reads of it. */
