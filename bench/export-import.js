@@ -26,7 +26,15 @@ const WINDOW = { start: START - 1n, end: START + 10n ** 15n };
 
 const root = await mkdtemp(join(tmpdir(), 'clew-bench-export-'));
 const source = join(root, 'source');
-{
+await fillSource();
+
+/**
+ * Appends the generated spans to the source directory. A function of its own, not a block of this module: a block's
+ * variables stay alive while the module's top-level code awaits, and half a million generated spans kept alive made
+ * every garbage collection of the measured commands mark them (import -d measured 58,000 spans/s with them in the
+ * heap and 87,000 without, the same build).
+ */
+async function fillSource() {
   const store = await openDuckDBStore({ dir: join(source, 'store'), memoryLimit: '1GB' });
   const spans = generateSpans(TOTAL, { seed: 5, startNs: START });
   for (let i = 0; i < spans.length; i += 50_000) await store.append(spans.slice(i, i + 50_000));
