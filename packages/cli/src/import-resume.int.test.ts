@@ -12,6 +12,9 @@ import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Checkpoint } from './import-checkpoint.js';
 import { checkpointPath } from './import-checkpoint.js';
+import { importFile } from './import.js';
+import type { ImportTarget } from './import-targets.js';
+import { dataDirTarget } from './import-targets.js';
 import { DAY, daySpans, runClew, spanIdOf, traceIdOf } from './testing/export-spans.js';
 
 const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
@@ -119,6 +122,47 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
     expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
   }, 300_000);
+
+  it('two writes under way into a data directory: a kill before the first is stored loses neither batch', async () => {
+    const file = join(tmp.dir, 'two-under-way.pb');
+    const dir = join(tmp.dir, 'two-under-way');
+    await writeSpans(file, 3000);
+    // A data directory takes two writes at once (its store encodes the second while the first commits). Here the
+    // first is held until the second is sent, and the checkpoint on disk at that moment is what a kill -9 leaves.
+    const real = await dataDirTarget(dir, 'default', { metrics: false });
+    expect(real.writesAtOnce).toBe(2);
+    let writes = 0;
+    let killedAt: string | undefined;
+    const held: ImportTarget = {
+      name: real.name,
+      writesAtOnce: real.writesAtOnce,
+      present: (spans) => real.present(spans),
+      close: () => real.close(),
+      async write(batch) {
+        if (++writes > 1) return real.write(batch);
+        for (;;) {
+          const c = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
+          if (c.inDoubt !== undefined && c.inDoubt.to.record >= 2) break;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        killedAt = await readFile(checkpointPath(file), 'utf8');
+        throw new Error('killed before this batch was stored');
+      },
+    };
+    await expect(importFile(file, held, { batchSpans: 1000, out: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream })).rejects.toThrow(
+      'killed before this batch was stored',
+    );
+    await held.close();
+    await writeFile(checkpointPath(file), killedAt!);
+    const left = JSON.parse(killedAt!) as Checkpoint;
+    expect(left.done.record).toBe(0);
+    expect(left.inDoubt?.to.record).toBe(2);
+
+    const again = await runClew(['import', file, '-d', dir, '--no-metrics']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('spans read 3,000, written 3,000, refused 0');
+    expect(await storedIn(dir)).toEqual({ spans: 3000, distinct: 3000 });
+  });
 
   /*
    * The batch in doubt, made on purpose: the first 1000 spans of a file are imported (as its first line alone), then

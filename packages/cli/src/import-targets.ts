@@ -26,6 +26,11 @@ export interface ImportTarget {
   /** Names the target in the checkpoint: a checkpoint is resumed into the same target only. */
   readonly name: string;
   write(batch: ImportBatch): Promise<WriteOutcome>;
+  /**
+   * How many writes may be under way at once (1 when not given): a data directory's store encodes the next batch
+   * while the one before it commits. Writes complete in the order they were made.
+   */
+  readonly writesAtOnce?: number;
   /** Which of `spans` the target already holds, as `traceId/spanId` keys (the check of a batch in doubt). */
   present(spans: readonly Span[]): Promise<Set<string>>;
   close(): Promise<void>;
@@ -53,6 +58,7 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
   let batches = 0n;
   return {
     name: `dir:${join(dir)}#${tenant}`,
+    writesAtOnce: 2,
     async write({ spans }) {
       await store.append(spans, undefined, [{ tenant, spans: spans.length }]);
       // Not flushed per batch: each flush seals the counts so far as rows of their own, so a flush per batch of

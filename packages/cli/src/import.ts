@@ -8,16 +8,16 @@ import type { ImportFormat } from './import-formats.js';
 import { detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
-import type { ImportBatch, ImportTarget } from './import-targets.js';
+import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey } from './import-targets.js';
 import { Progress } from './progress.js';
 import { tenantArg } from './token.js';
 
-/** Spans per write: a store append or an OTLP request. */
 /**
- * Spans per write. Into a data directory, 20,000 rather than 50,000: a batch waits while the one before it is written,
- * and fewer decoded spans outliving the young generation's collections measured faster (bench/export-import.js's
- * `import -d` of protobuf, nine runs each, alternating: median 101,090 against 94,708 spans/s).
+ * Spans per write: a store append or an OTLP request. Into a data directory, 20,000 rather than 50,000: batches wait
+ * while those before them are written, and fewer decoded spans outliving the young generation's collections measured
+ * faster (bench/export-import.js's `import -d` of protobuf, nine runs each, alternating: median 101,090 against 94,708
+ * spans/s).
  */
 const BATCH_SPANS = { url: 5000, dir: 20_000 };
 
@@ -77,27 +77,37 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
     await save({ done: from });
   }
 
-  // One batch is written while the next is read and decoded; the checkpoint's counts are those up to its `done`.
+  // Writes go on while the next batch is read and decoded, up to the target's writesAtOnce at a time. The checkpoint's
+  // counts are those up to its `done`; every batch after it that was sent is in doubt.
+  const atOnce = target.writesAtOnce ?? 1;
+  const sent: { readonly batch: PendingBatch; readonly start: Position; readonly end: Position; readonly outcome: Promise<WriteOutcome> }[] = [];
+  const send = async (b: PendingBatch, start: Position, end: Position) => {
+    const from = sent[0]?.start ?? start;
+    await save({ done: from, inDoubt: { from, to: end } });
+    const outcome = target.write(b);
+    outcome.catch(() => undefined); // reported when it is settled (settleOldest)
+    sent.push({ batch: b, start, end, outcome });
+  };
+  const settleOldest = async () => {
+    const w = sent.shift()!;
+    const outcome = await w.outcome;
+    merge(counts, w.batch.counts);
+    tally(counts, outcome);
+    const next = sent[sent.length - 1];
+    await save(next === undefined ? { done: w.end } : { done: w.end, inDoubt: { from: w.end, to: next.end } });
+    progress.update(report());
+  };
   let batch = newBatch(format);
   let batchFrom = from;
   let last = from;
-  let inFlight: Promise<void> = Promise.resolve();
-  const flush = async (b: PendingBatch, start: Position, end: Position) => {
-    await save({ done: start, inDoubt: { from: start, to: end } });
-    const outcome = await target.write(b);
-    merge(counts, b.counts);
-    tally(counts, outcome);
-    await save({ done: end });
-    progress.update(report());
-  };
   let interrupted = false;
   for await (const r of readRecords(file, format, from, size)) {
     take(r, batch);
     bytesDone = r.bytesDone;
     last = r.next;
     if (batch.spans.length >= opts.batchSpans) {
-      await inFlight;
-      inFlight = flush(batch, batchFrom, last);
+      if (sent.length >= atOnce) await settleOldest();
+      await send(batch, batchFrom, last);
       batch = newBatch(format);
       batchFrom = last;
     }
@@ -106,10 +116,12 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
       break;
     }
   }
-  await inFlight;
+  while (sent.length > 0) await settleOldest();
   if (!interrupted) {
-    if (batch.spans.length > 0) await flush(batch, batchFrom, last);
-    else merge(counts, batch.counts);
+    if (batch.spans.length > 0) {
+      await send(batch, batchFrom, last);
+      await settleOldest();
+    } else merge(counts, batch.counts);
     await save({ done: last, complete: true });
   }
   progress.done(report());

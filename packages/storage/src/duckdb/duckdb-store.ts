@@ -20,7 +20,8 @@ import type { Partition } from './partition.js';
 import { deleteSpansWhere, deleteTenantSpans } from './tenant-retention.js';
 import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
-import { tenantsOf, writeBatch } from './span-writer.js';
+import type { PreparedBatch } from './span-writer.js';
+import { abandonBatch, commitBatch, prepareBatch, tenantsOf } from './span-writer.js';
 import { checkTenant, traceIdLiteral } from './sql.js';
 import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
@@ -37,6 +38,8 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   /** Days of attached range archives: read with the partitions, out of reach of writes and retention. */
   private readonly archivedDays: Partition[] = [];
   private writes: Promise<unknown> = Promise.resolve();
+  /** Appends called whose turn on the writer has not come yet. */
+  private waitingAppends = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly checkpointSpans: number;
@@ -101,19 +104,44 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   }
 
   append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void> {
+    // Encoded now when it is the next write to run: no more than one batch waits encoded.
+    const ahead = this.waitingAppends === 0 ? this.prepareAhead(spans, walPosition, tenants) : undefined;
+    this.waitingAppends++;
     return this.serial(async () => {
-      this.assertOpen();
-      const p = await this.currentPartition();
-      if (spans.length === 0 && walPosition === undefined) return;
+      this.waitingAppends--;
       try {
-        await writeBatch(this.writer, p, spans, tenantsOf(spans.length, tenants), walPosition);
-      } catch (err) {
-        throw new StoreError(`DuckDB append of ${spans.length} spans failed: ${(err as Error).message}`, isRetryable(err), { cause: err });
+        this.assertOpen();
+        const p = await this.currentPartition();
+        if (spans.length === 0 && walPosition === undefined) return;
+        try {
+          const b = ahead ?? prepareBatch(p, spans, tenantsOf(spans.length, tenants), walPosition);
+          await commitBatch(this.writer, p, b);
+        } catch (err) {
+          throw new StoreError(`DuckDB append of ${spans.length} spans failed: ${(err as Error).message}`, isRetryable(err), { cause: err });
+        }
+        // Queued behind this append, not awaited by it: a checkpoint holds DuckDB's commit lock for as long as it
+        // runs (measured 2.2 s for 2M rows), so it runs often and short rather than rarely and long.
+        if (p.unchecked >= this.checkpointSpans) void this.checkpoint().catch(() => undefined);
+      } finally {
+        if (ahead !== undefined && ahead.chunks.length > 0) abandonBatch(ahead);
       }
-      // Queued behind this append, not awaited by it: a checkpoint holds DuckDB's commit lock for as long as it
-      // runs (measured 2.2 s for 2M rows), so it runs often and short rather than rarely and long.
-      if (p.unchecked >= this.checkpointSpans) void this.checkpoint().catch(() => undefined);
     });
+  }
+
+  /**
+   * The batch encoded now, while the write before it runs, when its partition is attached already: a caller that
+   * appends again before its last append is done (clew import) has one batch encoded while the other commits
+   * (prepareBatch). Undefined when it is left to the append itself, which also reports what is wrong with it.
+   */
+  private prepareAhead(spans: readonly Span[], walPosition: bigint | undefined, tenants: readonly TenantRun[] | undefined): PreparedBatch | undefined {
+    if (this.closed || spans.length === 0) return undefined;
+    const p = this.partitions.get(this.clock.periodOf(this.now()));
+    if (p === undefined) return undefined;
+    try {
+      return prepareBatch(p, spans, tenantsOf(spans.length, tenants), walPosition);
+    } catch {
+      return undefined;
+    }
   }
 
   private async currentPartition(): Promise<Partition> {

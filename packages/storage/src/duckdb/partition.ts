@@ -15,6 +15,33 @@ export interface PartitionMeta {
   blkSpans: number;
 }
 
+/**
+ * The ids and block that batches encoded but not yet committed took, so that the next batch can be encoded while the
+ * one before it commits (span-writer's prepareBatch). Empty while no such batch is outstanding.
+ */
+export class WritePlan {
+  readonly resourceIds = new Map<string, number>();
+  readonly scopeIds = new Map<string, number>();
+  readonly tenantIds = new Map<Tenant, number>();
+  nextResourceId = 0;
+  nextScopeId = 0;
+  nextTenantId = 0;
+  blk = 0;
+  blkSpans = 0;
+  /** Batches encoded on top of the plan and not yet committed or given up. */
+  outstanding = 0;
+  /** Moves on at each clear: batches encoded before it no longer count as outstanding. */
+  generation = 0;
+
+  clear(): void {
+    this.generation++;
+    this.resourceIds.clear();
+    this.scopeIds.clear();
+    this.tenantIds.clear();
+    this.outstanding = 0;
+  }
+}
+
 export interface StoredResource {
   readonly resource: Resource;
   readonly service: string;
@@ -41,6 +68,11 @@ export class Partition {
   readonly tenantIds = new Map<Tenant, number>([[DEFAULT_TENANT, 0]]);
   /** Spans appended since the partition was last checkpointed. */
   unchecked = 0;
+  /** What batches encoded ahead of their transaction assumed (see span-writer's prepareBatch). */
+  readonly plan = new WritePlan();
+  /** The highest resource and scope ids committed: new ones are numbered after them. */
+  maxResourceId = 0;
+  maxScopeId = 0;
   /** A read-only day of an attached range archive (parquet/): read like the others, never scanned for export. */
   archived = false;
   /**
@@ -62,11 +94,13 @@ export class Partition {
   addResource(id: number, resource: Resource, enc: string): void {
     this.resources.set(id, { resource, service: serviceName(resource) });
     this.resourceIds.set(enc, id);
+    if (id > this.maxResourceId) this.maxResourceId = id;
   }
 
   addScope(id: number, scope: Scope, enc: string): void {
     this.scopes.set(id, scope);
     this.scopeIds.set(enc, id);
+    if (id > this.maxScopeId) this.maxScopeId = id;
   }
 
   addTenantResource(tenant: Tenant, resId: number): void {

@@ -1,4 +1,3 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
 import {
   DuckDBBigIntType,
   DuckDBBooleanType,
@@ -40,12 +39,22 @@ const TYPES = [
   DuckDBUIntegerType.instance,
 ];
 
+/** Data chunks whose rows were appended, kept for the next batch: a chunk is native memory, made once. */
+const spare: DuckDBDataChunk[] = [];
+const MAX_SPARE = 64;
+
+/** Gives appended chunks back for reuse (their rows are in DuckDB's own storage by then). */
+export function releaseChunks(chunks: readonly DuckDBDataChunk[]): void {
+  for (const c of chunks) if (spare.length < MAX_SPARE) spare.push(c);
+}
+
 /**
- * Spans as rows of the `spans` table, written column-wise into a reusable data chunk and handed to an Appender
- * 2,048 rows at a time. Not reentrant: fill and append it without an await in between.
+ * Spans as rows of the `spans` table, written column-wise into JS buffers and copied into native data chunks
+ * 2,048 rows at a time (`take` gives them, to append later). Not reentrant: add a batch's spans and take its chunks
+ * without an await in between.
  */
 export class SpanChunk {
-  private readonly chunk = DuckDBDataChunk.create(TYPES);
+  private filled: DuckDBDataChunk[] = [];
   private readonly traceId = new FixedColumn(16);
   private readonly spanId = new FixedColumn(8);
   private readonly parentId = new FixedColumn(8);
@@ -70,10 +79,11 @@ export class SpanChunk {
   private readonly typedValues: (string | undefined)[] = new Array(TYPED_COUNT);
 
   /**
-   * Adds one span and appends the chunk when full. When the span's trace differs from the previous span's, pushes
-   * the trace id's two lowest words onto `traces` (for the trace blooms); attribute entries go into `bloom`.
+   * Adds one span, copying the rows into a data chunk when they fill one. When the span's trace differs from the
+   * previous span's, pushes the trace id's two lowest words onto `traces` (for the trace blooms); attribute entries
+   * go into `bloom`.
    */
-  add(a: DuckDBAppender, s: Span, tenantId: number, resId: number, scopeId: number, blk: number, traces: number[], bloom: AttrBloom): void {
+  add(s: Span, tenantId: number, resId: number, scopeId: number, blk: number, traces: number[], bloom: AttrBloom): void {
     const r = this.rows;
     const ids = this.traceId.u32;
     if (r > 0 && s.traceId === this.lastTrace) ids.copyWithin(r * 4, r * 4 - 4, r * 4);
@@ -99,7 +109,7 @@ export class SpanChunk {
     this.spill.u8[r] = this.typedAttributes(s) ? 1 : 0;
     for (let i = 0; i < TYPED_COUNT; i++) this.typed[i]!.set(r, this.typedValues[i]);
     this.tenant.u32[r] = tenantId;
-    if (++this.rows === CHUNK_ROWS) this.flush(a);
+    if (++this.rows === CHUNK_ROWS) this.seal();
   }
 
   /** Fills typedValues; true when a typed key occurs twice on the span or at all in its events (a spill). */
@@ -117,21 +127,33 @@ export class SpanChunk {
     return spill;
   }
 
-  /** Appends the rows added since the last flush. */
-  flush(a: DuckDBAppender): void {
+  /** The data chunks of every span added since the last take, in order; the next span starts a new batch. */
+  take(): DuckDBDataChunk[] {
+    this.seal();
+    const out = this.filled;
+    this.filled = [];
+    this.lastTrace = '';
+    return out;
+  }
+
+  /** Copies the rows added since the last seal into a data chunk. */
+  private seal(): void {
     const rows = this.rows;
     if (rows === 0) return;
-    const c = this.chunk.chunk;
+    const chunk = spare.pop() ?? DuckDBDataChunk.create(TYPES);
+    const c = chunk.chunk;
     duckdb.data_chunk_reset(c);
     duckdb.data_chunk_set_size(c, rows);
     for (let i = 0; i < this.columns.length; i++) this.columns[i]!.flush(duckdb.data_chunk_get_vector(c, i), rows);
-    a.appendDataChunk(this.chunk);
+    this.filled.push(chunk);
     this.rows = 0;
   }
 
-  /** Forgets rows not yet appended (after a failed batch). */
+  /** Forgets the rows and chunks not yet taken (after an encoding that threw). */
   discard(): void {
     for (const col of this.columns) col.clear();
+    releaseChunks(this.filled);
+    this.filled = [];
     this.rows = 0;
     this.lastTrace = '';
   }

@@ -1,15 +1,15 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { blobValue } from '@duckdb/node-api';
-import type { Span, Tenant } from '@clew/model';
+import type { Resource, Scope, Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT, isValidTenant, serviceName } from '@clew/model';
 import type { TenantRun } from '../store.js';
 import type { Partition } from './partition.js';
 import { BLOCK_SPANS } from './partition.js';
 import { encodeResource, encodeScope } from './span-codec.js';
-import { SpanChunk } from './span-chunk.js';
+import { releaseChunks, SpanChunk } from './span-chunk.js';
 import { bigint, ubigint, uint } from './sql.js';
 
-/** One chunk serves every store: it is filled and appended without an await in between (see writeBatch). */
+/** One chunk serves every store: a batch's spans are added and its data chunks taken without an await in between. */
 const chunk = new SpanChunk();
 
 /** Encodings of resources and scopes seen before, by object: decoders share them by reference. */
@@ -44,84 +44,187 @@ export function tenantsOf(count: number, runs: readonly TenantRun[] | undefined)
   return out;
 }
 
+/** A batch encoded ahead of its transaction (prepareBatch): its rows as data chunks, and what they took of the partition. */
+export interface PreparedBatch {
+  readonly partition: Partition;
+  readonly spans: readonly Span[];
+  readonly tenants: readonly Tenant[];
+  readonly wal: bigint | undefined;
+  readonly chunks: DuckDBDataChunk[];
+  /** Each span's resource id. */
+  readonly resIds: Uint32Array;
+  /** The resources, scopes and tenants its rows name that were not committed when it was encoded, with their ids. */
+  readonly resources: readonly (readonly [number, Resource, string])[];
+  readonly scopes: readonly (readonly [number, Scope, string])[];
+  readonly newTenants: readonly (readonly [number, Tenant])[];
+  /** The block its rows are in. */
+  readonly blk: number;
+  /** The two lowest words of each trace id it starts, for the block's trace bloom once it commits. */
+  readonly traces: readonly number[];
+  /** The plan's generation it was encoded in (WritePlan): a batch of an older one no longer counts as outstanding. */
+  readonly generation: number;
+}
+
+/**
+ * Encodes a batch's rows for a partition, ahead of its transaction: new resources, scopes and tenants take ids after
+ * those committed and those of batches encoded before it and not yet committed (the partition's plan), and its rows
+ * go in the block those batches leave it at. So one batch can be encoded while the one before it commits; commitBatch
+ * checks that what it assumed still holds and encodes it again when not (a batch before it failed).
+ */
+export function prepareBatch(p: Partition, spans: readonly Span[], tenants: readonly Tenant[], wal: bigint | undefined): PreparedBatch {
+  const plan = p.plan;
+  if (plan.outstanding === 0) {
+    plan.clear();
+    plan.nextResourceId = p.maxResourceId + 1;
+    plan.nextScopeId = p.maxScopeId + 1;
+    plan.nextTenantId = Math.max(...p.tenantIds.values()) + 1;
+    plan.blk = p.meta.blk;
+    plan.blkSpans = p.meta.blkSpans;
+  }
+  const resources: [number, Resource, string][] = [];
+  const scopes: [number, Scope, string][] = [];
+  const newTenants: [number, Tenant][] = [];
+  const [myResources, myScopes, myTenants] = [new Map<string, number>(), new Map<string, number>(), new Map<Tenant, number>()];
+  const resIds = new Uint32Array(spans.length);
+  const scopeIds = new Uint32Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    if (i > 0 && s.resource === spans[i - 1]!.resource) resIds[i] = resIds[i - 1]!;
+    else {
+      const enc = cachedEnc(resourceEnc, s.resource, encodeResource);
+      resIds[i] = idFor(p.resourceIds, plan.resourceIds, myResources, enc, () => plan.nextResourceId++, (id) => resources.push([id, s.resource, enc]));
+    }
+    if (i > 0 && s.scope === spans[i - 1]!.scope) scopeIds[i] = scopeIds[i - 1]!;
+    else {
+      const enc = cachedEnc(scopeEnc, s.scope, encodeScope);
+      scopeIds[i] = idFor(p.scopeIds, plan.scopeIds, myScopes, enc, () => plan.nextScopeId++, (id) => scopes.push([id, s.scope, enc]));
+    }
+  }
+  const tenantIds = new Uint32Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
+    const t = tenants[i]!;
+    if (i > 0 && t === tenants[i - 1]) tenantIds[i] = tenantIds[i - 1]!;
+    else tenantIds[i] = idFor(p.tenantIds, plan.tenantIds, myTenants, t, () => plan.nextTenantId++, (id) => newTenants.push([id, t]));
+  }
+
+  const blk = plan.blk;
+  const traces: number[] = [];
+  // The block's bloom takes the entries now: if the batch never commits, they only cost false positives.
+  const bloom = p.attrBloom(blk);
+  let chunks: DuckDBDataChunk[];
+  try {
+    for (let i = 0; i < spans.length; i++) chunk.add(spans[i]!, tenantIds[i]!, resIds[i]!, scopeIds[i]!, blk, traces, bloom);
+    chunks = chunk.take();
+  } catch (err) {
+    chunk.discard();
+    throw err;
+  }
+  plan.blkSpans += spans.length;
+  if (plan.blkSpans >= BLOCK_SPANS) {
+    plan.blk++;
+    plan.blkSpans = 0;
+  }
+  plan.outstanding++;
+  return { partition: p, spans, tenants, wal, chunks, resIds, resources, scopes, newTenants, blk, traces, generation: plan.generation };
+}
+
+/**
+ * The id of a resource, scope or tenant (by its key): the committed one, else the one this batch or the plan gave it,
+ * else a new one. `add` hears each id the batch has to insert, once.
+ */
+function idFor<K>(committed: ReadonlyMap<K, number>, plan: Map<K, number>, mine: Map<K, number>, key: K, next: () => number, add: (id: number) => void): number {
+  let id = committed.get(key) ?? mine.get(key);
+  if (id !== undefined) return id;
+  id = plan.get(key);
+  if (id === undefined) plan.set(key, (id = next()));
+  mine.set(key, id);
+  add(id);
+  return id;
+}
+
+/** Gives a prepared batch up without writing it: as if it failed (its chunks back for reuse). */
+export function abandonBatch(b: PreparedBatch): void {
+  settle(b, true);
+}
+
+/** The batch is done with, committed or not: it no longer holds the plan open, and its chunks go back. */
+function settle(b: PreparedBatch, failed: boolean): void {
+  releaseChunks(b.chunks);
+  b.chunks.length = 0;
+  const plan = b.partition.plan;
+  if (b.generation !== plan.generation) return;
+  // A batch that failed leaves ids and a block the partition never got: later batches are checked (fits) anyway.
+  if (failed) plan.clear();
+  else if (--plan.outstanding === 0) plan.clear();
+}
+
+/**
+ * Whether a prepared batch's rows are still right for the partition as committed: the same partition and block, and
+ * each resource, scope and tenant it has to insert either committed since under the same id or still free.
+ */
+function fits(p: Partition, b: PreparedBatch): boolean {
+  if (b.partition !== p || b.blk !== p.meta.blk) return false;
+  const free = <K>(ids: ReadonlyMap<K, number>, taken: (id: number) => boolean, key: K, id: number) => {
+    const known = ids.get(key);
+    return known === undefined ? !taken(id) : known === id;
+  };
+  return (
+    b.resources.every(([id, , enc]) => free(p.resourceIds, (n) => p.resources.has(n), enc, id)) &&
+    b.scopes.every(([id, , enc]) => free(p.scopeIds, (n) => p.scopes.has(n), enc, id)) &&
+    b.newTenants.every(([id, name]) => free(p.tenantIds, (n) => [...p.tenantIds.values()].includes(n), name, id))
+  );
+}
+
 /**
  * Writes one batch into a partition inside one transaction: new resources and scopes, the spans (through the
  * Appender, which joins the connection's open transaction) each with its tenant (`tenants[i]` is span i's), and
  * the meta row with the walPosition. Either all of it commits or none of it does.
  */
-export async function writeBatch(
-  conn: DuckDBConnection,
-  p: Partition,
-  spans: readonly Span[],
-  tenants: readonly Tenant[],
-  wal?: bigint,
-): Promise<void> {
-  const newResources: [number, Span['resource'], string][] = [];
-  const newScopes: [number, Span['scope'], string][] = [];
-  const resIds = new Map<string, number>();
-  const scopeIds = new Map<string, number>();
-  const idOf = (
-    enc: string,
-    known: Map<string, number>,
-    pending: Map<string, number>,
-    size: number,
-    add: (id: number) => void,
-  ): number => {
-    let id = known.get(enc) ?? pending.get(enc);
-    if (id === undefined) {
-      id = size + pending.size + 1;
-      pending.set(enc, id);
-      add(id);
-    }
-    return id;
-  };
-  const rows = spans.map((s) => {
-    const re = cachedEnc(resourceEnc, s.resource, encodeResource);
-    const se = cachedEnc(scopeEnc, s.scope, encodeScope);
-    const r = idOf(re, p.resourceIds, resIds, p.resources.size, (id) => newResources.push([id, s.resource, re]));
-    const sc = idOf(se, p.scopeIds, scopeIds, p.scopes.size, (id) => newScopes.push([id, s.scope, se]));
-    return [s, r, sc] as const;
-  });
+export function writeBatch(conn: DuckDBConnection, p: Partition, spans: readonly Span[], tenants: readonly Tenant[], wal?: bigint): Promise<void> {
+  return commitBatch(conn, p, prepareBatch(p, spans, tenants, wal));
+}
 
-  // Each tenant's id in this partition; ids of tenants new to it are added in the transaction.
-  const newTenants: [number, Tenant][] = [];
-  const tenantIds = new Uint32Array(spans.length);
-  let nextTenantId = Math.max(...p.tenantIds.values()) + 1;
-  for (let i = 0; i < spans.length; i++) {
-    const t = tenants[i]!;
-    if (i > 0 && t === tenants[i - 1]) tenantIds[i] = tenantIds[i - 1]!;
-    else {
-      let id = p.tenantIds.get(t) ?? newTenants.find(([, n]) => n === t)?.[0];
-      if (id === undefined) newTenants.push([(id = nextTenantId++), t]);
-      tenantIds[i] = id;
-    }
+/**
+ * Writes a prepared batch into the partition `p` (the one it is for now) inside one transaction, as writeBatch; it is
+ * encoded again first when what it assumed no longer holds (see fits).
+ */
+export async function commitBatch(conn: DuckDBConnection, p: Partition, prepared: PreparedBatch): Promise<void> {
+  let b = prepared;
+  if (!fits(p, b)) {
+    settle(b, true);
+    b = prepareBatch(p, b.spans, b.tenants, b.wal);
   }
+  let failed = true;
+  try {
+    await transaction(conn, p, b);
+    failed = false;
+  } finally {
+    settle(b, failed);
+  }
+}
 
-  const traces: number[] = [];
+async function transaction(conn: DuckDBConnection, p: Partition, b: PreparedBatch): Promise<void> {
+  const { spans, tenants, resIds } = b;
+  // Those a batch before this one committed since it was encoded are there already.
+  const resources = b.resources.filter(([, , enc]) => !p.resourceIds.has(enc));
+  const scopes = b.scopes.filter(([, , enc]) => !p.scopeIds.has(enc));
+  const newTenants = b.newTenants.filter(([, name]) => !p.tenantIds.has(name));
   const meta = { ...p.meta };
-  const blk = meta.blk;
   await conn.run('BEGIN TRANSACTION');
   try {
-    for (const [id, r, enc] of newResources) {
+    for (const [id, r, enc] of resources) {
       await conn.run(`INSERT INTO ${p.alias}.resources VALUES (${uint(id)}, $1, $2)`, [serviceName(r), enc]);
     }
-    for (const [id, , enc] of newScopes) await conn.run(`INSERT INTO ${p.alias}.scopes VALUES (${uint(id)}, $1)`, [enc]);
+    for (const [id, , enc] of scopes) await conn.run(`INSERT INTO ${p.alias}.scopes VALUES (${uint(id)}, $1)`, [enc]);
     for (const [id, name] of newTenants) await conn.run(`INSERT INTO ${p.alias}.tenants VALUES (${uint(id)}, $1)`, [name]);
     const appender = await conn.createAppender('spans', 'main', p.alias);
     try {
-      // The block's bloom takes the entries before the commit: if it fails, they only cost false positives.
-      const bloom = p.attrBloom(blk);
-      for (let i = 0; i < rows.length; i++) {
-        const [s, r, sc] = rows[i]!;
-        chunk.add(appender, s, tenantIds[i]!, r, sc, blk, traces, bloom);
-      }
-      chunk.flush(appender);
+      for (const c of b.chunks) appender.appendDataChunk(c);
       appender.flushSync();
     } finally {
-      chunk.discard();
       appender.closeSync();
     }
-    for (const [s] of rows) {
+    for (const s of spans) {
       const st = s.startTimeUnixNano;
       if (meta.minStart === null || st < meta.minStart) meta.minStart = st;
       if (meta.maxStart === null || st > meta.maxStart) meta.maxStart = st;
@@ -129,11 +232,11 @@ export async function writeBatch(
     meta.spans += BigInt(spans.length);
     meta.blkSpans += spans.length;
     if (meta.blkSpans >= BLOCK_SPANS) {
-      await conn.run(`INSERT INTO ${p.alias}.attr_blooms VALUES (${uint(blk)}, $1)`, [blobValue(p.attrBloom(blk).toBytes())]);
+      await conn.run(`INSERT INTO ${p.alias}.attr_blooms VALUES (${uint(b.blk)}, $1)`, [blobValue(p.attrBloom(b.blk).toBytes())]);
       meta.blk++;
       meta.blkSpans = 0;
     }
-    if (wal !== undefined && wal > meta.wal) meta.wal = wal;
+    if (b.wal !== undefined && b.wal > meta.wal) meta.wal = b.wal;
     await conn.run(
       `UPDATE ${p.alias}.meta SET wal = ${ubigint(meta.wal)}, min_start = ${nullable(meta.minStart)},
          max_start = ${nullable(meta.maxStart)}, spans = ${ubigint(meta.spans)}, blk = ${uint(meta.blk)},
@@ -147,12 +250,13 @@ export async function writeBatch(
   // Only now, after the commit, does the in-memory view change.
   p.meta = meta;
   p.unchecked += spans.length;
-  for (const [id, r, enc] of newResources) p.addResource(id, r, enc);
-  for (const [id, s, enc] of newScopes) p.addScope(id, s, enc);
+  for (const [id, r, enc] of resources) p.addResource(id, r, enc);
+  for (const [id, s, enc] of scopes) p.addScope(id, s, enc);
   for (const [id, name] of newTenants) p.tenantIds.set(name, id);
-  for (let i = 0; i < rows.length; i++) {
-    if (i === 0 || tenants[i] !== tenants[i - 1] || rows[i]![1] !== rows[i - 1]![1]) p.addTenantResource(tenants[i]!, rows[i]![1]);
+  for (let i = 0; i < spans.length; i++) {
+    if (i === 0 || tenants[i] !== tenants[i - 1] || resIds[i] !== resIds[i - 1]) p.addTenantResource(tenants[i]!, resIds[i]!);
   }
-  const bloom = p.bloom(blk);
+  const bloom = p.bloom(b.blk);
+  const traces = b.traces;
   for (let i = 0; i < traces.length; i += 2) bloom.add(traces[i]!, traces[i + 1]!);
 }

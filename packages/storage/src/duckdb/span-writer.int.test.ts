@@ -1,0 +1,153 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Span, Tenant, UnixNanos } from '@clew/model';
+import { serviceName } from '@clew/model';
+import { makeResource, makeSpan, TEST_SCOPE } from '@clew/model/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDuckDBStore } from './duckdb-store.js';
+import { PartitionClock } from './partition-files.js';
+import { attachPartition } from './partition-loader.js';
+import type { Partition } from './partition.js';
+import type { PreparedBatch } from './span-writer.js';
+import { abandonBatch, commitBatch, prepareBatch } from './span-writer.js';
+
+const NOON = (20_416n * 86_400_000_000_000n + 43_200_000_000_000n) as UnixNanos;
+const DAY = 86_400_000_000_000n;
+
+/** A span of `service` under the scope named `scope`. */
+const spanOf = (service: string, scope = 'lib'): Span =>
+  makeSpan({ resource: makeResource(service), scope: { ...TEST_SCOPE, name: scope }, startTimeUnixNano: NOON, endTimeUnixNano: (NOON + 1000n) as UnixNanos });
+
+describe('batches encoded before the one ahead of them commits', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clew-span-writer-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** A partition file on a connection of its own, and what its rows say: each span's service, scope and tenant. */
+  let files = 0;
+  async function partition(): Promise<{ conn: DuckDBConnection; p: Partition; rows(): Promise<string[]>; close(): void }> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const p = await attachPartition(conn, new PartitionClock(24), join(dir, `spans-${files++}.duckdb`), 20_416);
+    const rows = async () =>
+      (
+        await conn.runAndReadAll(
+          `SELECT r.service || ' ' || json_extract_string(c.enc, '$[0]') || ' ' || t.name
+           FROM ${p.alias}.spans s JOIN ${p.alias}.resources r ON r.id = s.res_id JOIN ${p.alias}.scopes c ON c.id = s.scope_id
+             LEFT JOIN (SELECT id, name FROM ${p.alias}.tenants UNION ALL SELECT 0, 'default') t ON t.id = s.tenant_id
+           ORDER BY s.span_id`,
+        )
+      )
+        .getRows()
+        .map((r) => r[0] as string);
+    return {
+      conn,
+      p,
+      rows,
+      close() {
+        conn.closeSync();
+        instance.closeSync();
+      },
+    };
+  }
+
+  it('takes the ids the batch before it gave new resources, scopes and tenants, in either order of commit', async () => {
+    for (const order of ['first, then second', 'second, then first']) {
+      const { conn, p, rows, close } = await partition();
+      try {
+        const first = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 1n);
+        const second = prepareBatch(p, [spanOf('cart', 'http'), spanOf('pay', 'db')], ['acme', 'beta'] as Tenant[], 2n);
+        // The second names what the first brought (and inserts it too, should it commit first) beside its own.
+        const named = (b: PreparedBatch) => b.resources.map(([id, r]) => [id, serviceName(r)]);
+        expect(named(first)).toEqual([[1, 'cart']]);
+        expect(named(second)).toEqual([
+          [1, 'cart'],
+          [2, 'pay'],
+        ]);
+        const batches = order === 'first, then second' ? [first, second] : [second, first];
+        for (const b of batches) await commitBatch(conn, p, b);
+        expect(await rows(), order).toEqual(['cart http acme', 'cart http acme', 'pay db beta']);
+        expect([...p.resourceIds.values()].sort(), order).toEqual([1, 2]);
+        expect(p.meta.wal, order).toBe(2n);
+      } finally {
+        close();
+      }
+    }
+  });
+
+  it('inserts what the batch before it named when that batch is given up', async () => {
+    const { conn, p, rows, close } = await partition();
+    try {
+      const first = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 1n);
+      const second = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 2n);
+      abandonBatch(first);
+      await commitBatch(conn, p, second);
+      expect(await rows()).toEqual(['cart http acme']);
+    } finally {
+      close();
+    }
+  });
+
+  it('is encoded again when an id it took went to another batch meanwhile', async () => {
+    const { conn, p, rows, close } = await partition();
+    try {
+      const first = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 1n);
+      const second = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 2n);
+      abandonBatch(first);
+      // Planned afresh from what is committed: it takes the ids the first batch had given cart, http and acme.
+      const other = prepareBatch(p, [spanOf('ship', 'grpc')], ['beta' as Tenant], 3n);
+      expect(other.resources.map(([id]) => id)).toEqual(second.resources.map(([id]) => id));
+      await commitBatch(conn, p, other);
+      await commitBatch(conn, p, second);
+      expect((await rows()).sort()).toEqual(['cart http acme', 'ship grpc beta']);
+      expect(p.resources.size).toBe(2);
+    } finally {
+      close();
+    }
+  });
+
+  it('through the store: appends made before the last is done, and one whose partition changed before its turn', async () => {
+    let now = NOON;
+    const store = await openDuckDBStore({ dir, now: () => now, checkpointIntervalMs: 0 });
+    const first = [spanOf('cart', 'http')];
+    const second = [spanOf('cart', 'http'), spanOf('pay', 'db')];
+    const third = [spanOf('ship', 'grpc')];
+    try {
+      await store.append([spanOf('warm')], 1n);
+      const a = store.append(first, 2n, [{ tenant: 'acme', spans: 1 }]);
+      // The first append's turn has come (it waits on DuckDB): the second is encoded now, on top of it.
+      await new Promise((r) => setImmediate(r));
+      const b = store.append(second, 3n, [
+        { tenant: 'acme', spans: 1 },
+        { tenant: 'beta', spans: 1 },
+      ]);
+      await Promise.all([a, b]);
+      // Encoded for today's partition when called; by its turn the day has changed.
+      const c = store.append(third, 4n, [{ tenant: 'beta', spans: 1 }]);
+      now = (NOON + DAY) as UnixNanos;
+      await c;
+      await store.close();
+
+      const again = await openDuckDBStore({ dir, now: () => now, checkpointIntervalMs: 0 });
+      try {
+        const service = async (tenant: Tenant, s: Span) => (await again.forTenant(tenant).getTrace(s.traceId)).map((x) => x.resource.attributes[0]!.value);
+        expect(await service('acme' as Tenant, first[0]!)).toEqual([{ type: 'string', value: 'cart' }]);
+        expect(await service('acme' as Tenant, second[0]!)).toEqual([{ type: 'string', value: 'cart' }]);
+        expect(await service('beta' as Tenant, second[1]!)).toEqual([{ type: 'string', value: 'pay' }]);
+        expect(await service('beta' as Tenant, third[0]!)).toEqual([{ type: 'string', value: 'ship' }]);
+        expect((await again.forTenant('beta' as Tenant).getTrace(second[0]!.traceId))).toEqual([]);
+        expect((await readdir(dir)).filter((f) => f.endsWith('.duckdb'))).toHaveLength(2);
+        expect(await again.lastWalPosition()).toBe(4n);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
