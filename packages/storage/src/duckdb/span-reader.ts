@@ -12,28 +12,54 @@ export const READ_COLUMNS = 'trace_id, span_id, parent_id, start_ns, duration_ns
 
 /** A span back from a row of READ_COLUMNS; resource and scope come from the partition's cache. */
 export function readSpan(row: readonly DuckDBValue[], p: Partition): Span {
-  const start = row[3] as UnixNanos;
-  const { attributes, events, rest } = decodeBody(row[10] as string, start);
-  const resource = p.resources.get(Number(row[8]));
-  const scope = p.scopes.get(Number(row[9]));
+  return spanOf(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10], p);
+}
+
+/**
+ * Row `i`'s span from READ_COLUMNS read as columns: a page of rows read column by column builds no array per row,
+ * which a scan of every span (an export) felt.
+ */
+export function readSpanAt(columns: readonly (readonly DuckDBValue[])[], i: number, p: Partition): Span {
+  const c = columns;
+  return spanOf(c[0]![i], c[1]![i], c[2]![i], c[3]![i], c[4]![i], c[5]![i], c[6]![i], c[7]![i], c[8]![i], c[9]![i], c[10]![i], p);
+}
+
+function spanOf(
+  traceId: DuckDBValue,
+  spanId: DuckDBValue,
+  parentId: DuckDBValue,
+  startNs: DuckDBValue,
+  durationNs: DuckDBValue,
+  name: DuckDBValue,
+  kind: DuckDBValue,
+  status: DuckDBValue,
+  resId: DuckDBValue,
+  scopeId: DuckDBValue,
+  body: DuckDBValue,
+  p: Partition,
+): Span {
+  const start = startNs as UnixNanos;
+  const { attributes, events, rest } = decodeBody(body as string, start);
+  const resource = p.resources.get(Number(resId));
+  const scope = p.scopes.get(Number(scopeId));
   if (!resource || !scope) throw new Error(`partition ${p.file} is corrupt: span refers to a missing resource or scope`);
   return {
-    traceId: hex32(row[0] as bigint) as TraceId,
-    spanId: hex16(row[1] as bigint) as SpanId,
-    parentSpanId: row[2] === null ? null : (hex16(row[2] as bigint) as SpanId),
+    traceId: hex32(traceId as bigint) as TraceId,
+    spanId: hex16(spanId as bigint) as SpanId,
+    parentSpanId: parentId === null ? null : (hex16(parentId as bigint) as SpanId),
     traceState: rest.traceState,
     flags: rest.flags,
-    name: row[5] as string,
-    kind: Number(row[6]) as SpanKind,
+    name: name as string,
+    kind: Number(kind) as SpanKind,
     startTimeUnixNano: start,
-    endTimeUnixNano: BigInt.asUintN(64, start + (row[4] as bigint)) as UnixNanos,
+    endTimeUnixNano: BigInt.asUintN(64, start + (durationNs as bigint)) as UnixNanos,
     attributes,
     droppedAttributesCount: rest.droppedAttributesCount,
     events,
     droppedEventsCount: rest.droppedEventsCount,
     links: rest.links,
     droppedLinksCount: rest.droppedLinksCount,
-    status: { code: statusCode(Number(row[7])), message: rest.statusMessage },
+    status: { code: statusCode(Number(status)), message: rest.statusMessage },
     resource: resource.resource,
     scope,
   };

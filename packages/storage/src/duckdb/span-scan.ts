@@ -1,6 +1,6 @@
 import type { Span, Tenant } from '@clew/model';
 import type { SpanScanWindow } from '../store.js';
-import { READ_COLUMNS, readSpan } from './span-reader.js';
+import { READ_COLUMNS, readSpanAt } from './span-reader.js';
 import { ubigint } from './sql.js';
 import type { PartitionSource } from './tenant-reader.js';
 
@@ -25,12 +25,17 @@ export async function* scanPartitionSpans(tenant: Tenant, source: PartitionSourc
     const last = (await source.read(`SELECT max(rowid) FROM ${p.alias}.spans`))[0]?.[0];
     if (last === null || last === undefined) continue;
     for (let first = 0n; first <= (last as bigint); first += BigInt(ROWS_PER_PAGE)) {
-      const rows = await source.read(
+      const columns = await source.readColumns(
         `SELECT ${READ_COLUMNS} FROM ${p.alias}.spans
          WHERE rowid BETWEEN ${first} AND ${first + BigInt(ROWS_PER_PAGE - 1)}
            AND start_ns >= ${ubigint(window.start)} AND start_ns < ${ubigint(window.end)} AND ${own}`,
       );
-      if (rows.length > 0) yield rows.map((r) => readSpan(r, p));
+      // No row: DuckDB may then send no columns.
+      const n = columns[0]?.length ?? 0;
+      if (n === 0) continue;
+      const spans = new Array<Span>(n);
+      for (let i = 0; i < n; i++) spans[i] = readSpanAt(columns, i, p);
+      yield spans;
     }
   }
 }
