@@ -63,6 +63,8 @@ export interface PreparedBatch {
   readonly traces: readonly number[];
   /** The plan's generation it was encoded in (WritePlan): a batch of an older one no longer counts as outstanding. */
   readonly generation: number;
+  /** Written or given up: its chunks are back and the plan no longer counts it (settle). */
+  settled: boolean;
 }
 
 /**
@@ -125,7 +127,7 @@ export function prepareBatch(p: Partition, spans: readonly Span[], tenants: read
     plan.blkSpans = 0;
   }
   plan.outstanding++;
-  return { partition: p, spans, tenants, wal, chunks, resIds, resources, scopes, newTenants, blk, traces, generation: plan.generation };
+  return { partition: p, spans, tenants, wal, chunks, resIds, resources, scopes, newTenants, blk, traces, generation: plan.generation, settled: false };
 }
 
 /**
@@ -142,13 +144,15 @@ function idFor<K>(committed: ReadonlyMap<K, number>, plan: Map<K, number>, mine:
   return id;
 }
 
-/** Gives a prepared batch up without writing it: as if it failed (its chunks back for reuse). */
+/** Gives a prepared batch up without writing it, as if it failed; nothing when it was written or given up already. */
 export function abandonBatch(b: PreparedBatch): void {
   settle(b, true);
 }
 
-/** The batch is done with, committed or not: it no longer holds the plan open, and its chunks go back. */
+/** The batch is done with, committed or not: it no longer holds the plan open, and its chunks go back. Once only. */
 function settle(b: PreparedBatch, failed: boolean): void {
+  if (b.settled) return;
+  b.settled = true;
   releaseChunks(b.chunks);
   b.chunks.length = 0;
   const plan = b.partition.plan;
