@@ -52,6 +52,30 @@ describe('latency sketch', () => {
     expect(latencyCount(whole)).toBe(999);
   });
 
+  it('bins values waiting in its buffer whenever it is read: the same bins as adding each at once', () => {
+    const rnd = lcg(5);
+    const b = new LatencyBinsBuilder();
+    expect(b.empty).toBe(true);
+    b.add(3_000_000);
+    expect(b.empty).toBe(false);
+    const expected = new Map<number, number>([[latencyKey(3_000_000), 1]]);
+    let zero = 0;
+    // Enough values of weight 1 to fill and bin the buffer many times, some of other weights and some zero among them.
+    for (let i = 0; i < 5000; i++) {
+      const v = i % 97 === 0 ? 0 : Math.floor(Math.exp(8 + rnd() * 12));
+      const w = i % 13 === 0 ? 2.5 : 1;
+      b.add(v, w);
+      if (v === 0) zero += w;
+      else expected.set(latencyKey(v), (expected.get(latencyKey(v)) ?? 0) + w);
+      if (i === 1234) expect(latencyCount(b.build())).toBe(latencyCount({ keys: [], counts: [...expected.values()], zeroCount: zero }));
+    }
+    const keys = [...expected.keys()].sort((x, y) => x - y);
+    const want = { keys, counts: keys.map((k) => expected.get(k)!), zeroCount: zero };
+    expect(b.build()).toEqual(want);
+    // Reading again bins nothing twice.
+    expect(b.build()).toEqual(want);
+  });
+
   it('counts zero durations in the zero bin, and weights as given', () => {
     const b = new LatencyBinsBuilder();
     b.add(0, 2);

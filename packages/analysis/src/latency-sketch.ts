@@ -28,6 +28,11 @@ export function latencyKeyValue(key: number): number {
  * Accumulates durations (nanoseconds) with weights into bins: a dense array over the keys seen so far (DDSketch's
  * DenseStore), which grows to take a key outside it. Cheaper than a map per bin on the ingest path: no boxed
  * numbers, no hashing.
+ *
+ * Values of weight 1 (nearly all) wait in a short buffer and are binned PENDING_MAX at a time, or when the bins are
+ * read. On the ingest path, between two spans of one operation the server decodes and stores others, and a wide
+ * operation's bins (a few kilobytes) left the cache: binning each value as it came cost a miss for most of them.
+ * The buffer is written in order, so a value costs one store there; binned together, they meet the bins in cache.
  */
 export class LatencyBinsBuilder {
   /** Weights by key − offset: a plain array of doubles, held in the heap beside its builder (a Float64Array of more than a few numbers keeps them apart, a load further away). */
@@ -35,10 +40,21 @@ export class LatencyBinsBuilder {
   /** Key of counts[0]. */
   private offset = 0;
   private zero = 0;
+  /** Values of weight 1 not binned yet: pending[0 .. waiting). */
+  private pending: number[] | undefined;
+  private waiting = 0;
 
   add(valueNanos: number, weight = 1): void {
-    if (valueNanos > MIN_POSITIVE) this.addKey(latencyKey(valueNanos), weight);
-    else this.zero += weight;
+    if (weight !== 1) {
+      this.addNow(valueNanos, weight);
+      return;
+    }
+    let p = (this.pending ??= doubles(PENDING_FIRST));
+    if (this.waiting === p.length) {
+      if (p.length < PENDING_MAX) p = this.morePending(p);
+      else this.binPending();
+    }
+    p[this.waiting++] = valueNanos;
   }
 
   addBins(other: LatencyBins): void {
@@ -47,10 +63,11 @@ export class LatencyBinsBuilder {
   }
 
   get empty(): boolean {
-    return this.zero === 0 && this.counts === undefined;
+    return this.zero === 0 && this.counts === undefined && this.waiting === 0;
   }
 
   build(): LatencyBins {
+    this.binPending();
     const keys: number[] = [];
     const counts: number[] = [];
     const c = this.counts;
@@ -63,6 +80,25 @@ export class LatencyBinsBuilder {
       }
     }
     return { keys, counts, zeroCount: this.zero };
+  }
+
+  private addNow(valueNanos: number, weight: number): void {
+    if (valueNanos > MIN_POSITIVE) this.addKey(latencyKey(valueNanos), weight);
+    else this.zero += weight;
+  }
+
+  /** A builder that keeps getting values gets a longer buffer (most get a few a minute: they keep a short one). */
+  private morePending(p: number[]): number[] {
+    const more = doubles(p.length * 4);
+    for (let i = 0; i < p.length; i++) more[i] = p[i]!;
+    return (this.pending = more);
+  }
+
+  private binPending(): void {
+    const p = this.pending;
+    const n = this.waiting;
+    this.waiting = 0;
+    for (let i = 0; i < n; i++) this.addNow(p![i]!, 1);
   }
 
   private addKey(key: number, weight: number): void {
@@ -105,6 +141,9 @@ export function doubles(n: number): number[] {
 
 /** Bins a new builder starts with; about ±0.7 of a decade around its first value at 1% accuracy. */
 const INITIAL_BINS = 64;
+/** Values of weight 1 a builder holds before binning them (see LatencyBinsBuilder). */
+const PENDING_MAX = 128;
+const PENDING_FIRST = 8;
 
 /** Bins of a list of values: a test and benchmark convenience. */
 export function latencyBinsOf(valuesNanos: readonly number[]): LatencyBins {

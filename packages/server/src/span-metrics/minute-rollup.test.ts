@@ -1,7 +1,7 @@
 import { latencyCount } from '@clew/analysis';
 import { SpanKind, StatusCode } from '@clew/model';
 import { describe, expect, it } from 'vitest';
-import { MinuteRollup } from './minute-rollup.js';
+import { MinuteRollup, OTHER_ERRORS } from './minute-rollup.js';
 
 const M0 = Date.UTC(2026, 11, 3, 10, 0);
 const M1 = M0 + 60_000;
@@ -34,6 +34,29 @@ describe('MinuteRollup', () => {
       ['Timeout', 1],
     ]);
     expect(r.errorKinds(M0, 'pay')).toBe(0);
+  });
+
+  it('counts new error kinds past the limit as other errors, and the kinds it has as themselves', () => {
+    const r = new MinuteRollup();
+    r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1, 2);
+    r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'Timeout', 'gateway timeout', 1, 2);
+    r.addError(M0, 'pay', 'refund', SpanKind.SERVER, 'Timeout', 'ledger timeout', 1, 2);
+    r.addError(M0, 'pay', 'refund', SpanKind.SERVER, 'Timeout', 'ledger down', 2, 2);
+    r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1, 2);
+    // Another minute and another service have limits of their own.
+    r.addError(M1, 'pay', 'charge', SpanKind.SERVER, 'Timeout', 'gateway timeout', 1, 2);
+    r.addError(M0, 'cart', 'add', SpanKind.CLIENT, 'Timeout', 'gateway timeout', 1, 2);
+    const rows = r
+      .take()
+      .errors.map((e) => [e.minute === M0 ? 0 : 1, e.service, e.operation, e.type, e.message, e.count])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(rows).toEqual([
+      [0, 'cart', 'add', 'Timeout', 'gateway timeout', 1],
+      [0, 'pay', 'charge', 'CardDeclined', 'declined', 2],
+      [0, 'pay', 'charge', 'Timeout', 'gateway timeout', 1],
+      [0, 'pay', 'refund', '', OTHER_ERRORS, 3],
+      [1, 'pay', 'charge', 'Timeout', 'gateway timeout', 1],
+    ]);
   });
 
   it('places an edge in the minute of its start, and leaves out the side a virtual node did not measure', () => {

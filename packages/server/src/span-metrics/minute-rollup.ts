@@ -34,6 +34,18 @@ export interface EdgeAcc {
 
 type ErrorAcc = { -readonly [K in keyof ErrorRow]: ErrorRow[K] };
 
+/** An operation's error accumulators: by kind, then type, then message. */
+export type ErrorSlots = Array<Map<string, Map<string, ErrorAcc>> | undefined>;
+
+/** A minute and service's errors: how many distinct kinds (the caller bounds them), and each operation's accumulators. */
+export interface ServiceErrors {
+  kinds: number;
+  readonly byOperation: Map<string, ErrorSlots>;
+}
+
+/** The error kind a minute and service's kinds past the limit are counted as. */
+export const OTHER_ERRORS = '(other errors)';
+
 /**
  * Per-minute span metrics, edges and errors counted since the last flush: the deltas one append writes. Keys are
  * joined with NUL, which no name holds.
@@ -43,17 +55,17 @@ export class MinuteRollup {
   private spans = new Map<number, Map<string, Map<string, Array<SpanAcc | undefined>>>>();
   /** minute → client → server → accumulators by connection type. */
   private edges = new Map<number, Map<string, Map<string, Array<EdgeAcc | undefined>>>>();
-  private errors = new Map<string, ErrorAcc>();
+  /** minute → service → its errors: no key text made per error span. */
+  private errors = new Map<number, Map<string, ServiceErrors>>();
 
   get empty(): boolean {
     return this.spans.size === 0 && this.edges.size === 0 && this.errors.size === 0;
   }
 
-  /** Distinct error kinds of a minute and service counted since the last flush (the caller bounds them). */
+  /** Distinct error kinds of a minute and service counted since the last flush. */
   errorKinds(minute: number, service: string): number {
-    return this.errorKindsBy.get(`${minute}\0${service}`) ?? 0;
+    return this.errors.get(minute)?.get(service)?.kinds ?? 0;
   }
-  private errorKindsBy = new Map<string, number>();
 
   addSpan(minute: number, service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
     this.addTo(this.slotsFor(minute, service, operation), minute, service, operation, kind, status, weight, durationNanos);
@@ -92,16 +104,59 @@ export class MinuteRollup {
     acc.latency.add(durationNanos, weight);
   }
 
-  addError(minute: number, service: string, operation: string, kind: SpanKind, type: string, message: string, weight: number): void {
-    const key = `${minute}\0${service}\0${operation}\0${kind}\0${type}\0${message}`;
-    const acc = this.errors.get(key);
+  /**
+   * Counts an error of kind (type, message). Past `maxKinds` distinct kinds in the minute and service, a new kind is
+   * counted as OTHER_ERRORS (with no type); the kinds already seen go on counting as themselves.
+   */
+  addError(minute: number, service: string, operation: string, kind: SpanKind, type: string, message: string, weight: number, maxKinds = Infinity): void {
+    const errors = this.serviceErrors(minute, service);
+    this.addErrorTo(errors, this.errorSlotsFor(errors, operation), minute, service, operation, kind, type, message, weight, maxKinds);
+  }
+
+  /** The errors of one minute and service: a caller may keep and reuse them, with errorSlotsFor's. */
+  serviceErrors(minute: number, service: string): ServiceErrors {
+    let byService = this.errors.get(minute);
+    if (byService === undefined) this.errors.set(minute, (byService = new Map()));
+    let errors = byService.get(service);
+    if (errors === undefined) byService.set(service, (errors = { kinds: 0, byOperation: new Map() }));
+    return errors;
+  }
+
+  /** The error accumulators of one operation among a minute and service's errors. */
+  errorSlotsFor(errors: ServiceErrors, operation: string): ErrorSlots {
+    let slots = errors.byOperation.get(operation);
+    if (slots === undefined) errors.byOperation.set(operation, (slots = []));
+    return slots;
+  }
+
+  /** Counts an error into the accumulators serviceErrors and errorSlotsFor gave for its minute, service and operation. */
+  addErrorTo(
+    errors: ServiceErrors,
+    slots: ErrorSlots,
+    minute: number,
+    service: string,
+    operation: string,
+    kind: SpanKind,
+    type: string,
+    message: string,
+    weight: number,
+    maxKinds: number,
+  ): void {
+    let byType = slots[kind];
+    if (byType === undefined) slots[kind] = byType = new Map();
+    let byMessage = byType.get(type);
+    const acc = byMessage?.get(message);
     if (acc !== undefined) {
       acc.count += weight;
       return;
     }
-    this.errors.set(key, { minute, service, operation, kind, type, message, count: weight });
-    const k = `${minute}\0${service}`;
-    this.errorKindsBy.set(k, (this.errorKindsBy.get(k) ?? 0) + 1);
+    if (errors.kinds >= maxKinds && !(type === '' && message === OTHER_ERRORS)) {
+      this.addErrorTo(errors, slots, minute, service, operation, kind, '', OTHER_ERRORS, weight, maxKinds);
+      return;
+    }
+    if (byMessage === undefined) byType.set(type, (byMessage = new Map()));
+    byMessage.set(message, { minute, service, operation, kind, type, message, count: weight });
+    errors.kinds++;
   }
 
   /** Counts an edge under `client` and `server` (its own ends by default; the consumer passes them keyed by tenant). */
@@ -191,11 +246,17 @@ export class MinuteRollup {
         serverLatency: a.serverLatency.build(),
       });
     }
-    const errors: ErrorRow[] = [...this.errors.values()];
+    const errors: ErrorRow[] = [];
+    for (const byService of this.errors.values()) {
+      for (const { byOperation } of byService.values()) {
+        for (const slots of byOperation.values()) {
+          for (const byType of slots) if (byType !== undefined) for (const byMessage of byType.values()) errors.push(...byMessage.values());
+        }
+      }
+    }
     this.spans = new Map();
     this.edges = new Map();
     this.errors = new Map();
-    this.errorKindsBy = new Map();
     return { spans, edges, errors };
   }
 }

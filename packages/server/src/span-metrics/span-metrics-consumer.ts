@@ -8,7 +8,7 @@ import type { SpanConsumer } from '../pipeline/consumer.js';
 import { adjustedCount } from './adjusted-count.js';
 import { EdgeCells } from './edge-cells.js';
 import { newScratchGraphSpan, pickGraphAttributes, toGraphSpan } from './graph-span.js';
-import type { SpanAcc } from './minute-rollup.js';
+import type { ErrorSlots, ServiceErrors, SpanAcc } from './minute-rollup.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
 import type { SpanSeries } from './prometheus-series.js';
 import { PrometheusSeries } from './prometheus-series.js';
@@ -19,7 +19,6 @@ import { tenantKey, withTenants } from './tenant-key.js';
 export const OVERFLOW_OPERATION = '(other operations)';
 /** Distinct error kinds kept per service and minute in one flush; the rest count under one message. */
 const MAX_ERROR_KINDS = 100;
-const OTHER_ERRORS = '(other errors)';
 const NANOS_PER_MS = 1_000_000n;
 const MINUTE_NS = BigInt(MINUTE_MS) * NANOS_PER_MS;
 
@@ -40,6 +39,9 @@ interface Cell {
   rollup: MinuteRollup | undefined;
   minute: number;
   slots: Array<SpanAcc | undefined> | undefined;
+  /** The minute and service's errors and this operation's among them, looked up at the first error span. */
+  errors: ServiceErrors | undefined;
+  errorSlots: ErrorSlots | undefined;
 }
 
 /** The key of a service's overflow cell among span names: NUL, which no name a span sends holds. */
@@ -218,13 +220,18 @@ export class SpanMetricsConsumer implements SpanConsumer {
         cell.rollup = rollup;
         cell.minute = minute;
         cell.slots = rollup.slotsFor(minute, key, operation);
+        cell.errors = undefined;
       }
       rollup.addTo(cell.slots!, minute, key, operation, span.kind, span.status.code, weight, duration);
       prometheus.observeIn(cell.prometheus, service, operation, span.kind, span.status.code, weight, duration);
       if (span.status.code === StatusCode.ERROR) {
         const { type, message } = spanError(span);
-        if (rollup.errorKinds(minute, key) < MAX_ERROR_KINDS) rollup.addError(minute, key, operation, span.kind, type, message, weight);
-        else rollup.addError(minute, key, operation, span.kind, '', OTHER_ERRORS, weight);
+        let errors = cell.errors;
+        if (errors === undefined) {
+          errors = cell.errors = rollup.serviceErrors(minute, key);
+          cell.errorSlots = rollup.errorSlotsFor(errors, operation);
+        }
+        rollup.addErrorTo(errors, cell.errorSlots!, minute, key, operation, span.kind, type, message, weight, MAX_ERROR_KINDS);
       }
       if (toGraphSpan(graph, span, service, of.graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, onEdge);
     }
@@ -362,7 +369,15 @@ export class SpanMetricsConsumer implements SpanConsumer {
     const key = operation === name ? name : OVERFLOW_CELL;
     let made = byName.get(key);
     if (made === undefined) {
-      made = { operation, prometheus: this.prometheusOf(tenant).slotsFor(service, operation), rollup: undefined, minute: 0, slots: undefined };
+      made = {
+        operation,
+        prometheus: this.prometheusOf(tenant).slotsFor(service, operation),
+        rollup: undefined,
+        minute: 0,
+        slots: undefined,
+        errors: undefined,
+        errorSlots: undefined,
+      };
       byName.set(key, made);
     }
     return made;
