@@ -17,7 +17,7 @@ import { tenantKey, withTenants } from './tenant-key.js';
 
 /** The operation that counts a service's spans once it has more distinct operations than the limit. */
 export const OVERFLOW_OPERATION = '(other operations)';
-/** Distinct error kinds kept per service and minute in one flush; the rest count under one message. */
+/** Distinct error kinds kept per service and minute in one flush; new kinds past it count as OTHER_ERRORS (MinuteRollup.addErrorTo). */
 const MAX_ERROR_KINDS = 100;
 const NANOS_PER_MS = 1_000_000n;
 const MINUTE_NS = BigInt(MINUTE_MS) * NANOS_PER_MS;
