@@ -28,12 +28,12 @@ describe('MinuteRollup', () => {
     r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1);
     r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1);
     r.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'Timeout', 'gateway timeout', 1);
-    expect(r.errorKinds(M0, 'pay')).toBe(2);
+    expect(r.serviceErrors(M0, 'pay').kinds).toBe(2);
     expect(r.take().errors.map((e) => [e.type, e.count])).toEqual([
       ['CardDeclined', 2],
       ['Timeout', 1],
     ]);
-    expect(r.errorKinds(M0, 'pay')).toBe(0);
+    expect(r.serviceErrors(M0, 'pay').kinds).toBe(0);
   });
 
   it('counts new error kinds past the limit as other errors, and the kinds it has as themselves', () => {

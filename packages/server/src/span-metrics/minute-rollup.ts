@@ -62,11 +62,6 @@ export class MinuteRollup {
     return this.spans.size === 0 && this.edges.size === 0 && this.errors.size === 0;
   }
 
-  /** Distinct error kinds of a minute and service counted since the last flush. */
-  errorKinds(minute: number, service: string): number {
-    return this.errors.get(minute)?.get(service)?.kinds ?? 0;
-  }
-
   addSpan(minute: number, service: string, operation: string, kind: SpanKind, status: StatusCode, weight: number, durationNanos: number): void {
     this.addTo(this.slotsFor(minute, service, operation), minute, service, operation, kind, status, weight, durationNanos);
   }
@@ -145,13 +140,16 @@ export class MinuteRollup {
     let byType = slots[kind];
     if (byType === undefined) slots[kind] = byType = new Map();
     let byMessage = byType.get(type);
-    const acc = byMessage?.get(message);
+    let acc = byMessage?.get(message);
+    if (acc === undefined && errors.kinds >= maxKinds) {
+      // A new kind past the limit: it counts as the one bucket of other errors.
+      type = '';
+      message = OTHER_ERRORS;
+      byMessage = byType.get(type);
+      acc = byMessage?.get(message);
+    }
     if (acc !== undefined) {
       acc.count += weight;
-      return;
-    }
-    if (errors.kinds >= maxKinds && !(type === '' && message === OTHER_ERRORS)) {
-      this.addErrorTo(errors, slots, minute, service, operation, kind, '', OTHER_ERRORS, weight, maxKinds);
       return;
     }
     if (byMessage === undefined) byType.set(type, (byMessage = new Map()));
