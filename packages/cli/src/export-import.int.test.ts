@@ -174,6 +174,14 @@ describe('clew export and clew import', () => {
     const held = await runClew(['export', '-d', source.dataDir, ...DAY_FLAGS]);
     expect(held.code).toBe(1);
     expect(held.stderr).toMatch(/in use .*--url/);
+    // An import into it too, its span metrics store and all: nothing of the file goes in.
+    const file = join(tmp.dir, 'into-a-held-dir.jsonl');
+    const day = (await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS])).stdout;
+    await writeFile(file, day);
+    const into = await runClew(['import', file, '-d', source.dataDir]);
+    expect(into.code).toBe(1);
+    expect(into.stderr).toMatch(/in use .*--url/);
+    expect(spansOf((await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS])).stdout)).toHaveLength(spansOf(day).length);
   });
 
   it('imports Jaeger UI JSON and Zipkin v2 JSON as Jaeger and Zipkin show them', async () => {

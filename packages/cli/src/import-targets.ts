@@ -46,15 +46,15 @@ export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
  * end go to virtual nodes or expire, as after `metrics.serviceGraphWait`. `{ metrics: false }` leaves them out.
  */
 export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonly metrics?: boolean } = {}): Promise<ImportTarget> {
-  const store: Store = await openDataDirStore(dir);
+  // The two stores are opened, and closed, at once: each is a DuckDB database of its own, and each takes a while.
+  const [opened, counting] = await Promise.allSettled([openDataDirStore(dir), opts.metrics === false ? undefined : openDataDirMetrics(dir)]);
+  if (opened.status === 'rejected' || counting.status === 'rejected') {
+    await Promise.allSettled([opened.status === 'fulfilled' && opened.value.close(), counting.status === 'fulfilled' && counting.value?.close()]);
+    throw opened.status === 'rejected' ? opened.reason : (counting as PromiseRejectedResult).reason;
+  }
+  const store: Store = opened.value;
+  const metrics = counting.value;
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
-  const metrics =
-    opts.metrics === false
-      ? undefined
-      : await openDataDirMetrics(dir).catch(async (e: unknown) => {
-          await store.close();
-          throw e;
-        });
   let batches = 0n;
   return {
     name: `dir:${join(dir)}#${tenant}`,
@@ -71,11 +71,8 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
       return new Set([...found.values()].flat().map(spanKey));
     },
     async close() {
-      try {
-        await metrics?.close();
-      } finally {
-        await store.close();
-      }
+      const closed = await Promise.allSettled([metrics?.close(), store.close()]);
+      for (const c of closed) if (c.status === 'rejected') throw c.reason;
     },
   };
 }
