@@ -6,9 +6,13 @@
 //   node --expose-gc bench/lib/export-import-step.js '{"op":"export","file":…,"from":{"dataDir":…},"start":"…","end":"…","format":"json"}'
 //   node --expose-gc bench/lib/export-import-step.js '{"op":"import","file":…,"dir":…,"metrics":true,"batchSpans":20000,"expect":500000}'
 //   (an import through a running Clew gives "url": {"query": …, "otlp": …} instead of "dir")
+//   node bench/lib/export-import-step.js '{"op":"fill","dir":…,"spans":500000,"start":"…"}'   (the source, not timed)
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { clewTarget, dataDirTarget, exportSpans, importFile } from '@clew/cli';
+import { openDuckDBStore } from '@clew/storage';
+import { generateSpans } from './generate.js';
 
 const step = JSON.parse(process.argv[2]);
 const cpu = () => {
@@ -32,6 +36,18 @@ async function importFrom() {
   return summary.counts.written;
 }
 
+/** The benchmark's source: its generated spans appended to a data directory's store. */
+async function fill() {
+  const store = await openDuckDBStore({ dir: join(step.dir, 'store'), memoryLimit: '1GB' });
+  const spans = generateSpans(step.spans, { seed: 5, startNs: BigInt(step.start) });
+  for (let i = 0; i < spans.length; i += 50_000) await store.append(spans.slice(i, i + 50_000));
+  await store.close();
+}
+
+if (step.op === 'fill') {
+  await fill();
+  process.exit(0);
+}
 if (step.op === 'import') await rm(`${step.file}.clew-import`, { force: true }); // the last import's checkpoint: this is a new one
 global.gc?.();
 const [t0, c0] = [performance.now(), cpu()];
