@@ -33,6 +33,8 @@ export interface Checkpoint {
   readonly inDoubt?: { readonly from: Position; readonly to: Position };
   readonly complete?: boolean;
   readonly counts: ImportCounts;
+  /** Imports of this file completed into other targets before this one began, with their counts. */
+  readonly earlier?: readonly { readonly target: string; readonly counts: ImportCounts }[];
 }
 
 export const checkpointPath = (input: string): string => `${input}.clew-import`;

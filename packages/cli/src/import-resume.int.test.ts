@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Span, UnixNanos } from '@clew/model';
@@ -73,6 +73,18 @@ async function checkpointPast(file: string, offset: number, child: ChildProcess)
   }
 }
 
+/** `clew import FILE -d DIR` in batches of 10,000 spans, sent `signal` once its first batch is written. */
+async function importStoppedBy(signal: NodeJS.Signals, file: string, dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir, '--batch-spans', '10000', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  // As soon as a first batch is written: most of the file is still to go when the signal lands.
+  await checkpointPast(file, 1, child);
+  child.kill(signal);
+  return { code: await exited, stdout };
+}
+
 describe('clew import resumes after an interruption without duplicates', () => {
   it('an import of 1M spans killed with SIGKILL half way and run again ends with exactly 1M spans', async () => {
     const file = join(tmp.dir, 'million.pb');
@@ -104,14 +116,8 @@ describe('clew import resumes after an interruption without duplicates', () => {
     const file = join(tmp.dir, 'interrupted.pb');
     const dir = join(tmp.dir, 'interrupted');
     await writeSpans(file, 200_000);
-    const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir, '--batch-spans', '10000'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let stdout = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    // As soon as a first batch is written: most of the file is still to go when the signal lands.
-    await checkpointPast(file, 1, child);
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    const { code, stdout } = await importStoppedBy('SIGINT', file, dir);
+    expect(code).toBe(130);
     expect(stdout).toContain('interrupted; run the same command again to go on');
     const stopped = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
     expect(stopped.inDoubt).toBeUndefined();
@@ -122,6 +128,38 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
     expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
   }, 300_000);
+
+  it('SIGTERM stops an import as Ctrl-C does, and the command exits as a shell reports SIGTERM', async () => {
+    const file = join(tmp.dir, 'terminated.pb');
+    const dir = join(tmp.dir, 'terminated');
+    await writeSpans(file, 200_000);
+    const { code, stdout } = await importStoppedBy('SIGTERM', file, dir, '--no-metrics');
+    expect(code).toBe(143);
+    expect(stdout).toContain('interrupted; run the same command again to go on');
+    const again = await runClew(['import', file, '-d', dir, '--no-metrics']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
+  }, 300_000);
+
+  it('a data directory is its absolute path: the same -d from elsewhere is another directory, and a file imported into one can be into another, each once', async () => {
+    const file = join(tmp.dir, 'two-places.pb');
+    await writeSpans(file, 2000);
+    for (const cwd of ['here', 'there']) {
+      await mkdir(join(tmp.dir, cwd));
+      const run = await runClew(['import', file, '-d', 'data', '--no-metrics'], {}, join(tmp.dir, cwd));
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('spans read 2,000, written 2,000, refused 0');
+      expect(await storedIn(join(tmp.dir, cwd, 'data'))).toEqual({ spans: 2000, distinct: 2000 });
+    }
+    // Both are remembered as done, the first too (it was imported into before the second began).
+    for (const dir of [join(tmp.dir, 'here', 'data'), join(tmp.dir, 'there', 'data/')]) {
+      const again = await runClew(['import', file, '-d', dir, '--no-metrics']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('already imported');
+      expect(again.stdout).toContain('spans read 2,000, written 2,000, refused 0');
+      expect(await storedIn(dir)).toEqual({ spans: 2000, distinct: 2000 });
+    }
+  });
 
   it('two writes under way into a data directory: a kill before the first is stored loses neither batch', async () => {
     const file = join(tmp.dir, 'two-under-way.pb');

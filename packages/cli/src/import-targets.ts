@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { decodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
 import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
@@ -6,6 +7,7 @@ import type { Store } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server';
 import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
 import { readExportResponse } from './otlp-response.js';
+import { reach } from './reach.js';
 
 /** A batch to write: the decoded spans, and the same spans as OTLP protobuf requests when the input gave them so. */
 export interface ImportBatch {
@@ -57,7 +59,8 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
   let batches = 0n;
   return {
-    name: `dir:${join(dir)}#${tenant}`,
+    // The directory's absolute path: the same relative path from elsewhere is another directory.
+    name: `dir:${resolve(dir)}#${tenant}`,
     writesAtOnce: 2,
     async write({ spans }) {
       await store.append(spans, undefined, [{ tenant, spans: spans.length }]);
@@ -95,7 +98,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
   };
   const post = async (body: Uint8Array, contentType: string, spans: number): Promise<WriteOutcome> => {
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(urls.otlp, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body });
+      const res = await reach(urls.otlp, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body }, "is it the Clew's OTLP/HTTP endpoint? (--otlp-url; port 4318 of --url's host unless given)");
       const bytes = new Uint8Array(await res.arrayBuffer());
       if (res.ok) {
         const { rejected, message } = readExportResponse(bytes, res.headers.get('content-type') ?? '');
@@ -112,8 +115,11 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
       throw new Error(`${urls.otlp} answered ${res.status}: ${text}`);
     }
   };
+  // The token names the tenant written as much as X-Scope-OrgID does: a file imported with one tenant's token is not
+  // "already imported" for another's. Its fingerprint only, not the token, goes into the checkpoint.
+  const token = urls.token === undefined ? '' : `#token:${createHash('sha256').update(urls.token).digest('hex').slice(0, 12)}`;
   return {
-    name: `url:${urls.otlp}#${urls.tenant ?? ''}`,
+    name: `url:${urls.otlp}#${urls.tenant ?? ''}${token}`,
     async write(batch) {
       // Requests concatenated are one request (their resource_spans follow each other). Protobuf even for spans
       // read from JSON: a Clew decodes it several times faster.
@@ -126,7 +132,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
       const keys = new Set<string>();
       for (let i = 0; i < ids.length; i += 50) {
         const q = ids.slice(i, i + 50).map((id) => `traceId=${id}`).join('&');
-        const res = await fetch(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers });
+        const res = await reach(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers }, "is it the Clew's query port? (--url)");
         const text = await res.text();
         if (!res.ok) {
           throw new Error(
@@ -149,7 +155,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
  */
 async function settled(query: string): Promise<void> {
   const read = async () => {
-    const text = await (await fetch(`${query}/metrics`)).text();
+    const text = await (await reach(`${query}/metrics`, undefined, "is it the Clew's query port? (--url)")).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     return { queued: value('clew_queue_spans'), written: value('clew_store_spans_written_total') };
   };

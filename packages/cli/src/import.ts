@@ -44,9 +44,20 @@ export interface ImportSummary {
  */
 export async function importFile(file: string, target: ImportTarget, opts: ImportOptions & { batchSpans: number }): Promise<ImportSummary> {
   const size = (await stat(file)).size;
-  const format = opts.format ?? (await detect(file, size));
+  // An empty file is an export of an empty range: no lines, no requests.
+  const format = opts.format ?? (size === 0 ? 'otlp-json' : await detect(file, size));
   let checkpoint = await loadCheckpoint(file);
-  if (checkpoint && (checkpoint.target !== target.name || checkpoint.input.size !== size || checkpoint.input.format !== format)) {
+  const sameInput = checkpoint !== undefined && checkpoint.input.size === size && checkpoint.input.format === format;
+  const before = sameInput ? checkpoint!.earlier?.find((e) => e.target === target.name) : undefined;
+  if (before) return { file, format, counts: before.counts, complete: true, alreadyDone: true };
+  // A finished import into another target is no reason to refuse this one: the file is imported afresh, and the
+  // checkpoint keeps the finished ones, so that none of them is imported into twice.
+  let earlier: Checkpoint['earlier'];
+  if (checkpoint?.complete && sameInput && checkpoint.target !== target.name) {
+    earlier = [...(checkpoint.earlier ?? []), { target: checkpoint.target, counts: checkpoint.counts }];
+    checkpoint = undefined;
+  } else earlier = checkpoint?.earlier;
+  if (checkpoint && (checkpoint.target !== target.name || !sameInput)) {
     throw new Error(
       `${checkpointPath(file)} records an import of this file into ${checkpoint.target} (${checkpoint.input.size} bytes, ${checkpoint.input.format}), ` +
         `not into ${target.name} (${size} bytes, ${format}): remove it to start again`,
@@ -54,8 +65,8 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   }
   if (checkpoint?.complete) return { file, format, counts: checkpoint.counts, complete: true, alreadyDone: true };
   const counts = checkpoint?.counts ?? noCounts();
-  const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts'>) =>
-    saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c }));
+  const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts' | 'earlier'>) =>
+    saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c, ...(earlier && { earlier }) }));
   const progress = new Progress(`import ${file}`, opts.out);
   let bytesDone = 0;
   const report = () => ({ spans: counts.read, bytesDone, bytesTotal: size });
@@ -132,7 +143,7 @@ async function detect(file: string, size: number): Promise<ImportFormat> {
   const handle = await open(file);
   try {
     const format = detectFormat(await readHead(handle), size);
-    if (format === null) throw new Error(`${file}: cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON); give --format`);
+    if (format === null) throw new Error('cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON); give --format');
     return format;
   } finally {
     await handle.close();
@@ -241,16 +252,28 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
     process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
     return 2;
   }
-  const target = flags.dataDir !== undefined
-    ? await dataDirTarget(flags.dataDir, (flags.tenant ?? DEFAULT_TENANT) as Tenant, { metrics: flags.metrics })
-    : clewTarget({
-        query: flags.url!.replace(/\/+$/, ''),
-        otlp: flags.otlpUrl ?? otlpUrlOf(flags.url!),
-        token: flags.token ?? process.env.CLEW_TOKEN,
-        tenant: flags.tenant,
-      });
+  let target: ImportTarget;
+  try {
+    target =
+      flags.dataDir !== undefined
+        ? await dataDirTarget(flags.dataDir, (flags.tenant ?? DEFAULT_TENANT) as Tenant, { metrics: flags.metrics })
+        : clewTarget({
+            query: flags.url!.replace(/\/+$/, ''),
+            otlp: flags.otlpUrl ?? otlpUrlOf(flags.url!),
+            token: flags.token ?? process.env.CLEW_TOKEN,
+            tenant: flags.tenant,
+          });
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  // Stopped by a signal, the command exits as a shell reports one: 128 + its number.
+  let stoppedBy = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal === 'SIGTERM' ? 143 : 130;
+    stop.abort();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let failed = false;
@@ -263,7 +286,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
           signal: stop.signal,
         });
         process.stdout.write(summaryText(summary));
-        if (!summary.complete) return 130;
+        if (!summary.complete) return stoppedBy;
       } catch (e) {
         failed = true;
         process.stderr.write(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -98,8 +98,8 @@ export interface CliRun {
 }
 
 /** Runs the built `clew` with `args` to its end. */
-export function runClew(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function runClew(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd !== undefined && { cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
