@@ -23,7 +23,7 @@ describe('parseTime: what --from and --to take', () => {
     expect(parseTime(text, NOW)).toBe(want);
   });
 
-  it.each(['yesterday', '24h', '-24x', '2026-13-02', '2026-11-02T00:00:00', '2026-11-02T00:00:00.1234567891Z', ''])('refuses %j, saying what it takes', (text) => {
+  it.each(['yesterday', '24h', '-24x', '2026-13-02', '2026-02-30', '2026-11-31T00:00:00Z', '2026-11-02T24:00:00Z', '2026-11-02T00:60:00Z', '2026-11-02T00:00:00', '2026-11-02T00:00:00.1234567891Z', ''])('refuses %j, saying what it takes', (text) => {
     expect(() => parseTime(text, NOW)).toThrow(/RFC 3339 .*-24h/);
   });
 });

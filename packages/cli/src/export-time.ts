@@ -14,9 +14,16 @@ export function parseTime(text: string, now: UnixNanos): UnixNanos {
   if (rel) return (now - BigInt(rel[1]!) * UNITS[rel[2]!]!) as UnixNanos;
   const date = /^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T00:00:00Z` : text;
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(date);
-  const ms = m ? Date.parse(`${m[1]}${m[3]}`) : NaN;
+  const ms = m && realClock(m[1]!) ? Date.parse(`${m[1]}${m[3]}`) : NaN;
   if (!m || !Number.isFinite(ms)) {
     throw new RangeError(`"${text}" is not a time: give RFC 3339 (2026-12-01T08:00:00Z), a date (2026-12-01), now, or a time before now (-24h, -30m, -7d)`);
   }
   return (BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'))) as UnixNanos;
+}
+
+/** Whether `YYYY-MM-DDTHH:MM:SS` names a real day and time: Date.parse takes 2026-02-30 for 2026-03-02. */
+function realClock(text: string): boolean {
+  const [y, mo, d, h, mi, sec] = text.split(/[-T:]/).map(Number) as [number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
 }

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
@@ -8,6 +9,7 @@ import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { SpanCounter } from './export-count.js';
 import { Progress } from './progress.js';
+import { reach } from './reach.js';
 import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
@@ -37,7 +39,7 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
   if (req.service !== undefined) params.set('service', req.service);
   if (req.query !== undefined) params.set('q', req.query);
   const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
-  const res = await fetch(url, { headers: sourceHeaders(source) });
+  const res = await reach(url, { headers: sourceHeaders(source) }, "is it the Clew's query port? (--url)");
   if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
   const counter = new SpanCounter(req.format);
   let bytes = 0;
@@ -125,7 +127,9 @@ async function runExport(flags: ExportFlags): Promise<number> {
     return 2;
   }
   const { start, end } = range;
-  const out = flags.output !== undefined ? createWriteStream(flags.output) : process.stdout;
+  // Into a file of its own, renamed over --output once complete: a failed export leaves a file that was there as it was.
+  const partial = flags.output !== undefined ? `${flags.output}.clew-export-${process.pid}` : undefined;
+  const out = partial !== undefined ? createWriteStream(partial) : process.stdout;
   const progress = new Progress(`export${flags.output !== undefined ? ` ${flags.output}` : ''}`);
   const started = Date.now();
   try {
@@ -135,12 +139,19 @@ async function runExport(flags: ExportFlags): Promise<number> {
       out,
       progress,
     );
-    if (out !== process.stdout) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (partial !== undefined) {
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      await rename(partial, flags.output!);
+    }
     progress.done({ spans, bytesDone: 0, bytesTotal: 0 });
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`exported ${spans.toLocaleString('en-US')} spans (${flags.format}) in ${seconds.toFixed(1)} s${flags.output !== undefined ? ` to ${flags.output}` : ''}\n`);
     return 0;
   } catch (e) {
+    if (partial !== undefined) {
+      out.destroy();
+      await rm(partial, { force: true });
+    }
     process.stderr.write(`export failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }

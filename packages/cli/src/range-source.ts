@@ -29,11 +29,15 @@ export function rangeSourceOptions(cmd: Command): Command {
 export function parseRangeSource(flags: RangeSourceFlags): { start: UnixNanos; end: UnixNanos } | { error: string } {
   if ((flags.url === undefined) === (flags.dataDir === undefined)) return { error: 'give one of --url (a running Clew) or -d (a data directory)' };
   const now = nowNanos();
+  let range: { start: UnixNanos; end: UnixNanos };
   try {
-    return { start: parseTime(flags.from, now), end: parseTime(flags.to, now) };
+    range = { start: parseTime(flags.from, now), end: parseTime(flags.to, now) };
   } catch (e) {
     return { error: (e as Error).message };
   }
+  // The range holds what starts at --from or after and before --to: the other way round it holds nothing.
+  if (range.end <= range.start) return { error: `--to (${flags.to}) is not after --from (${flags.from}): the range holds nothing` };
+  return range;
 }
 
 /** The headers of a request to a running Clew: the token, and the tenant asked for (X-Scope-OrgID). */
