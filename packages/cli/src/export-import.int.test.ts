@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeOtlpJson } from '@clew/codecs';
 import { ROUTES } from '@clew/api';
@@ -7,6 +7,8 @@ import type { Span, UnixNanos } from '@clew/model';
 import { SpanKind } from '@clew/model';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { freePort } from '@clew/testing/free-port';
+import { encodeExportRequests } from '@clew/server';
 import { postProto } from '@clew/testing/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bySpanKey, DAY, DAY_NS, daySpans, runClew, traceIdOf } from './testing/export-spans.js';
@@ -151,6 +153,55 @@ describe('clew export and clew import', () => {
     }
   });
 
+  it('a failed export leaves the file it was to write as it was, and says what it could not reach', async () => {
+    const file = join(tmp.dir, 'kept.jsonl');
+    await writeFile(file, 'what was there\n');
+    const badQuery = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--query', '{ bad', '-o', file]);
+    expect(badQuery.code).toBe(1);
+    expect(badQuery.stderr).toContain('400');
+    expect(await readFile(file, 'utf8')).toBe('what was there\n');
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const down = await runClew(['export', '--url', nobody, ...DAY_FLAGS, '-o', file]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`cannot reach ${nobody}/api/clew/v1/export (ECONNREFUSED): is it the Clew's query port?`);
+    expect(await readFile(file, 'utf8')).toBe('what was there\n');
+    expect((await readdir(tmp.dir)).filter((f) => f.startsWith('kept.jsonl.'))).toEqual([]);
+    const reversed = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, '--from', '2026-11-03', '--to', '2026-11-02', '-o', file]);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toContain('--to (2026-11-02) is not after --from (2026-11-03)');
+    // One that succeeds replaces it.
+    const good = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '-o', file]);
+    expect(good.code, good.stderr).toBe(0);
+    expect(spansOf(await readFile(file, 'utf8'))).toHaveLength(A_DAY.length);
+  });
+
+  it("an import through a Clew is remembered for the token's tenant: the same file with another tenant's token goes in again, there", async () => {
+    const spans = daySpans(4, 30);
+    const file = join(tmp.dir, 'two-tenants.jsonl');
+    await writeFile(file, encodeExportRequests(spans, 'json').join(''));
+    const args = ['--url', target.query, '--otlp-url', target.otlpHttp];
+    const tenantsSpans = async (token: string) => {
+      let mine: Span[] = [];
+      for (const deadline = Date.now() + 30_000; mine.length < spans.length && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        mine = (await waitForDay(target, token, 0)).filter((s) => s.traceId.startsWith('00000004'));
+      }
+      return mine.sort(bySpanKey);
+    };
+    for (const [write, read] of [[TOKENS.bWrite, TOKENS.bRead], [TOKENS.aWrite, TOKENS.aRead]] as const) {
+      const run = await runClew(['import', file, ...args, '--token', write]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).not.toContain('already imported');
+      expect(run.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
+      expect(await tenantsSpans(read)).toEqual([...spans].sort(bySpanKey));
+    }
+    // The checkpoint keeps the token's fingerprint, not the token.
+    expect(await readFile(`${file}.clew-import`, 'utf8')).not.toContain(TOKENS.aWrite);
+    const nobody = `http://127.0.0.1:${await freePort()}/v1/traces`;
+    const cannot = await runClew(['import', file, '--url', target.query, '--otlp-url', nobody, '--token', TOKENS.admin]);
+    expect(cannot.code).toBe(1);
+    expect(cannot.stderr).toContain(`cannot reach ${nobody} (ECONNREFUSED): is it the Clew's OTLP/HTTP endpoint?`);
+  });
+
   it("exports a tenant's traces of a service or of a TraceQL query, whole", async () => {
     const traceIdsOf = (text: string) => [...new Set(spansOf(text).map((s) => s.traceId))].sort();
     const want = (rest: number) => Array.from({ length: 200 }, (_, t) => t).filter((t) => t > 0 && t % 3 === rest).map((t) => traceIdOf(1, t)).sort();
@@ -181,6 +232,7 @@ describe('clew export and clew import', () => {
     const into = await runClew(['import', file, '-d', source.dataDir]);
     expect(into.code).toBe(1);
     expect(into.stderr).toMatch(/in use .*--url/);
+    expect(into.stderr.trim().split('\n')).toHaveLength(1); // said, not a stack trace
     expect(spansOf((await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS])).stdout)).toHaveLength(spansOf(day).length);
   });
 

@@ -93,7 +93,31 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot tell its format');
     expect(r.stderr).toContain('--format');
+    // The file named once, at the start.
+    expect(r.stderr.startsWith(`${join(tmp.dir, 'notes.txt')}: cannot tell`)).toBe(true);
+    expect(r.stderr.split('notes.txt')).toHaveLength(2);
     expect(r.stored).toEqual([]);
+  });
+
+  it('an empty file, as the export of an empty range writes, imports as nothing', async () => {
+    const r = await importAndRead('empty.jsonl', '');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(otlp-json): done');
+    expect(r.stdout).toContain('spans read 0, written 0, refused 0');
+    expect(r.stored).toEqual([]);
+  });
+
+  it("Zipkin's search answer, an array of traces, imports every span", async () => {
+    const span = (trace: string, id: string, name: string, parentId?: string) => ({
+      traceId: trace.padStart(32, '0'), id: id.padStart(16, '0'), ...(parentId && { parentId: parentId.padStart(16, '0') }),
+      name, timestamp: 1_793_577_601_000_000, duration: 10, localEndpoint: { serviceName: 'web' },
+    });
+    const traces = [[span('a1', '1', 'get'), span('a1', '2', 'db', '1')], [span('a2', '3', 'post')]];
+    const z = await importAndRead('zipkin-search.json', JSON.stringify(traces));
+    expect(z.code, z.stderr).toBe(0);
+    expect(z.stdout).toContain('(zipkin-json): done');
+    expect(z.stdout).toContain('spans read 3, written 3, refused 0');
+    expect(z.stored.map((s) => s.name).sort()).toEqual(['db', 'get', 'post']);
   });
 
   it('Zipkin v2 JSON with a malformed span and a truncated Jaeger UI document: the span is skipped, the document reported', async () => {

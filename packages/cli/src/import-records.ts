@@ -145,11 +145,15 @@ async function* jaegerTraces(path: string, from: Position, size: number): AsyncI
   }
 }
 
-/** Zipkin v2 JSON (an array of spans): records of ZIPKIN_SPANS_PER_RECORD spans. */
+/**
+ * Zipkin v2 JSON: an array of spans (what `GET /api/v2/trace/{id}` answers), or an array of traces, each an array of
+ * spans (what a search, `GET /api/v2/traces`, answers); records of ZIPKIN_SPANS_PER_RECORD spans.
+ */
 async function* zipkinSpans(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
   const read = await document(path, size);
   if ('bad' in read) return yield read.bad;
-  const spans = read.doc;
+  const doc = read.doc;
+  const spans = Array.isArray(doc) && doc.length > 0 && doc.every(Array.isArray) ? (doc as unknown[][]).flat() : doc;
   if (!Array.isArray(spans)) return yield { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: 'not Zipkin v2 JSON: not an array', bytesDone: size };
   for (let i = from.offset; i < spans.length; i += ZIPKIN_SPANS_PER_RECORD) {
     const end = Math.min(spans.length, i + ZIPKIN_SPANS_PER_RECORD);
