@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { selection } from './export.js';
 import { Progress } from './progress.js';
-import { reach } from './reach.js';
+import { answerOf, reach } from './reach.js';
 import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
@@ -78,13 +78,13 @@ async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Pr
   const base = source.url!.replace(/\/+$/, '');
   const headers = sourceHeaders(source);
   const session = await reach(`${base}/api/clew/v1/session`, { headers }, "is it the Clew's query port? (--url)");
-  if (!session.ok) throw new Error(`${base}/api/clew/v1/session answered ${session.status}: ${(await session.text()).slice(0, 500)}`);
+  if (!session.ok) throw new Error(`${base}/api/clew/v1/session answered ${session.status}: ${await answerOf(session)}`);
   const tenant = ((await session.json()) as { tenant: string }).tenant as Tenant;
   const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: 'protobuf' });
   if (req.service !== undefined) params.set('service', req.service);
   const url = `${base}${EXPORT_ROUTE}?${params}`;
   const res = await reach(url, { headers });
-  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
   return { tenant, batches: protoRequests(res.body as AsyncIterable<Uint8Array>, url) };
 }
 

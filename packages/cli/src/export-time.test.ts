@@ -26,4 +26,9 @@ describe('parseTime: what --from and --to take', () => {
   it.each(['yesterday', '24h', '-24x', '2026-13-02', '2026-02-30', '2026-11-31T00:00:00Z', '2026-11-02T24:00:00Z', '2026-11-02T00:60:00Z', '2026-11-02T00:00:00', '2026-11-02T00:00:00.1234567891Z', ''])('refuses %j, saying what it takes', (text) => {
     expect(() => parseTime(text, NOW)).toThrow(/RFC 3339 .*-24h/);
   });
+
+  it('refuses a time before 1970', () => {
+    expect(() => parseTime('-999999999999d', NOW)).toThrow('"-999999999999d" is before 1970');
+    expect(parseTime('-20000d', NOW)).toBeGreaterThan(0n);
+  });
 });

@@ -11,7 +11,11 @@ const UNITS: Record<string, bigint> = { s: 1_000_000_000n, m: 60_000_000_000n, h
 export function parseTime(text: string, now: UnixNanos): UnixNanos {
   if (text === 'now') return now;
   const rel = /^-(\d+)([smhdw])$/.exec(text);
-  if (rel) return (now - BigInt(rel[1]!) * UNITS[rel[2]!]!) as UnixNanos;
+  if (rel) {
+    const t = now - BigInt(rel[1]!) * UNITS[rel[2]!]!;
+    if (t < 0n) throw new RangeError(`"${text}" is before 1970: spans start later than that`);
+    return t as UnixNanos;
+  }
   const date = /^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T00:00:00Z` : text;
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(date);
   const ms = m && realClock(m[1]!) ? Date.parse(`${m[1]}${m[3]}`) : NaN;

@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { SpanCounter } from './export-count.js';
 import { Progress } from './progress.js';
-import { reach } from './reach.js';
+import { answerOf, reach } from './reach.js';
 import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
@@ -40,7 +40,7 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
   if (req.query !== undefined) params.set('q', req.query);
   const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
   const res = await reach(url, { headers: sourceHeaders(source) }, "is it the Clew's query port? (--url)");
-  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
   const counter = new SpanCounter(req.format);
   let bytes = 0;
   // A body cut short (the server failed half way) rejects here, so an export never ends as if complete.

@@ -161,6 +161,22 @@ describe('clew import resumes after an interruption without duplicates', () => {
     }
   });
 
+  it('progress shows what is written, not what is read ahead: its percent goes with its spans', async () => {
+    const file = join(tmp.dir, 'progress.pb');
+    await writeSpans(file, 20_000);
+    const real = await dataDirTarget(join(tmp.dir, 'progress'), 'default', { metrics: false });
+    // Slow writes, so that reading runs ahead of them and the bar is drawn between them.
+    const slow: ImportTarget = { ...real, name: real.name, write: async (b) => (await new Promise((r) => setTimeout(r, 250)), real.write(b)) };
+    const drawn: string[] = [];
+    const tty = { isTTY: true, columns: 120, write: (text: string) => (drawn.push(text), true) } as unknown as NodeJS.WriteStream;
+    const summary = await importFile(file, slow, { batchSpans: 1000, out: tty });
+    await real.close();
+    expect(summary.counts.written).toBe(20_000);
+    const shown = drawn.map((l) => /(\d+)%\s+([\d,]+) spans/.exec(l)).filter((m) => m !== null);
+    expect(shown.length).toBeGreaterThan(5);
+    for (const [line, percent, spans] of shown) expect(Number(percent), line).toBe(Math.floor(Number(spans!.replaceAll(',', '')) / 200));
+  });
+
   it('two writes under way into a data directory: a kill before the first is stored loses neither batch', async () => {
     const file = join(tmp.dir, 'two-under-way.pb');
     const dir = join(tmp.dir, 'two-under-way');

@@ -68,6 +68,8 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts' | 'earlier'>) =>
     saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c, ...(earlier && { earlier }) }));
   const progress = new Progress(`import ${file}`, opts.out);
+  // Bytes of the file read, and of it written: progress shows the written, as the spans it counts are.
+  let bytesRead = 0;
   let bytesDone = 0;
   const report = () => ({ spans: counts.read, bytesDone, bytesTotal: size });
 
@@ -91,19 +93,20 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   // Writes go on while the next batch is read and decoded, up to the target's writesAtOnce at a time. The checkpoint's
   // counts are those up to its `done`; every batch after it that was sent is in doubt.
   const atOnce = target.writesAtOnce ?? 1;
-  const sent: { readonly batch: PendingBatch; readonly start: Position; readonly end: Position; readonly outcome: Promise<WriteOutcome> }[] = [];
+  const sent: { readonly batch: PendingBatch; readonly start: Position; readonly end: Position; readonly bytes: number; readonly outcome: Promise<WriteOutcome> }[] = [];
   const send = async (b: PendingBatch, start: Position, end: Position) => {
     const from = sent[0]?.start ?? start;
     await save({ done: from, inDoubt: { from, to: end } });
     const outcome = target.write(b);
     outcome.catch(() => undefined); // reported when it is settled (settleOldest)
-    sent.push({ batch: b, start, end, outcome });
+    sent.push({ batch: b, start, end, bytes: bytesRead, outcome });
   };
   const settleOldest = async () => {
     const w = sent.shift()!;
     const outcome = await w.outcome;
     merge(counts, w.batch.counts);
     tally(counts, outcome);
+    bytesDone = w.bytes;
     const next = sent[sent.length - 1];
     await save(next === undefined ? { done: w.end } : { done: w.end, inDoubt: { from: w.end, to: next.end } });
     progress.update(report());
@@ -114,7 +117,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   let interrupted = false;
   for await (const r of readRecords(file, format, from, size)) {
     take(r, batch);
-    bytesDone = r.bytesDone;
+    bytesRead = r.bytesDone;
     last = r.next;
     if (batch.spans.length >= opts.batchSpans) {
       if (sent.length >= atOnce) await settleOldest();
@@ -132,7 +135,10 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
     if (batch.spans.length > 0) {
       await send(batch, batchFrom, last);
       await settleOldest();
-    } else merge(counts, batch.counts);
+    } else {
+      merge(counts, batch.counts);
+      bytesDone = bytesRead;
+    }
     await save({ done: last, complete: true });
   }
   progress.done(report());

@@ -11,3 +11,16 @@ export async function reach(url: string, init?: RequestInit, hint?: string): Pro
     throw new Error(`cannot reach ${url.split('?')[0]} (${why})${hint === undefined ? '' : `: ${hint}`}`, { cause: e });
   }
 }
+
+/** What a Clew answered to a failed request, said short: its JSON error's message, or the start of its text. */
+export async function answerOf(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    if (typeof body.message === 'string') return body.message;
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // Not JSON: the text as it is.
+  }
+  return text.slice(0, 500);
+}
