@@ -196,10 +196,19 @@ describe('clew export and clew import', () => {
     }
     // The checkpoint keeps the token's fingerprint, not the token.
     expect(await readFile(`${file}.clew-import`, 'utf8')).not.toContain(TOKENS.aWrite);
+  });
+
+  it('an import sent where nothing listens says so, and leaves nothing in doubt: the right endpoint then takes it', async () => {
+    const spans = daySpans(8, 30);
+    const file = join(tmp.dir, 'wrong-port.jsonl');
+    await writeFile(file, encodeExportRequests(spans, 'json').join(''));
     const nobody = `http://127.0.0.1:${await freePort()}/v1/traces`;
-    const cannot = await runClew(['import', file, '--url', target.query, '--otlp-url', nobody, '--token', TOKENS.admin]);
+    const cannot = await runClew(['import', file, '--url', target.query, '--otlp-url', nobody, '--token', TOKENS.bWrite]);
     expect(cannot.code).toBe(1);
     expect(cannot.stderr).toContain(`cannot reach ${nobody} (ECONNREFUSED): is it the Clew's OTLP/HTTP endpoint?`);
+    const right = await runClew(['import', file, '--url', target.query, '--otlp-url', target.otlpHttp, '--token', TOKENS.bWrite]);
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
   });
 
   it("exports a tenant's traces of a service or of a TraceQL query, whole", async () => {

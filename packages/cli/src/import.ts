@@ -11,6 +11,7 @@ import { readRecords, START } from './import-records.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey } from './import-targets.js';
 import { Progress } from './progress.js';
+import { CannotReach } from './reach.js';
 import { tenantArg } from './token.js';
 
 /**
@@ -57,6 +58,8 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
     earlier = [...(checkpoint.earlier ?? []), { target: checkpoint.target, counts: checkpoint.counts }];
     checkpoint = undefined;
   } else earlier = checkpoint?.earlier;
+  // Nothing done and nothing in doubt (the target refused to connect): the checkpoint holds no import to go on with.
+  if (checkpoint && checkpoint.target !== target.name && sameInput && !checkpoint.inDoubt && checkpoint.done.record === 0) checkpoint = undefined;
   if (checkpoint && (checkpoint.target !== target.name || !sameInput)) {
     throw new Error(
       `${checkpointPath(file)} records an import of this file into ${checkpoint.target} (${checkpoint.input.size} bytes, ${checkpoint.input.format}), ` +
@@ -103,7 +106,11 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   };
   const settleOldest = async () => {
     const w = sent.shift()!;
-    const outcome = await w.outcome;
+    const outcome = await w.outcome.catch(async (e: unknown) => {
+      // Refused before anything of it was sent, with no other write under way: nothing is in doubt.
+      if (e instanceof CannotReach && e.refused && sent.length === 0) await save({ done: w.start });
+      throw e;
+    });
     merge(counts, w.batch.counts);
     tally(counts, outcome);
     bytesDone = w.bytes;

@@ -8,7 +8,18 @@ export async function reach(url: string, init?: RequestInit, hint?: string): Pro
   } catch (e) {
     const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
     const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (e as Error).message;
-    throw new Error(`cannot reach ${url.split('?')[0]} (${why})${hint === undefined ? '' : `: ${hint}`}`, { cause: e });
+    throw new CannotReach(`cannot reach ${url.split('?')[0]} (${why})${hint === undefined ? '' : `: ${hint}`}`, why === 'ECONNREFUSED', e);
+  }
+}
+
+/** A request that never got an answer; `refused` when the connection was refused, so nothing of it was sent. */
+export class CannotReach extends Error {
+  constructor(
+    message: string,
+    readonly refused: boolean,
+    cause: unknown,
+  ) {
+    super(message, { cause });
   }
 }
 
