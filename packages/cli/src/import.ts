@@ -47,26 +47,10 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   const size = (await stat(file)).size;
   // An empty file is an export of an empty range: no lines, no requests.
   const format = opts.format ?? (size === 0 ? 'otlp-json' : await detect(file, size));
-  let checkpoint = await loadCheckpoint(file);
-  const sameInput = checkpoint !== undefined && checkpoint.input.size === size && checkpoint.input.format === format;
-  const before = sameInput ? checkpoint!.earlier?.find((e) => e.target === target.name) : undefined;
-  if (before) return { file, format, counts: before.counts, complete: true, alreadyDone: true };
-  // A finished import into another target is no reason to refuse this one: the file is imported afresh, and the
-  // checkpoint keeps the finished ones, so that none of them is imported into twice.
-  let earlier: Checkpoint['earlier'];
-  if (checkpoint?.complete && sameInput && checkpoint.target !== target.name) {
-    earlier = [...(checkpoint.earlier ?? []), { target: checkpoint.target, counts: checkpoint.counts }];
-    checkpoint = undefined;
-  } else earlier = checkpoint?.earlier;
-  // Nothing done and nothing in doubt (the target refused to connect): the checkpoint holds no import to go on with.
-  if (checkpoint && checkpoint.target !== target.name && sameInput && !checkpoint.inDoubt && checkpoint.done.record === 0) checkpoint = undefined;
-  if (checkpoint && (checkpoint.target !== target.name || !sameInput)) {
-    throw new Error(
-      `${checkpointPath(file)} records an import of this file into ${checkpoint.target} (${checkpoint.input.size} bytes, ${checkpoint.input.format}), ` +
-        `not into ${target.name} (${size} bytes, ${format}): remove it to start again`,
-    );
-  }
-  if (checkpoint?.complete) return { file, format, counts: checkpoint.counts, complete: true, alreadyDone: true };
+  const resume = resumeFrom(file, await loadCheckpoint(file), target.name, size, format);
+  if (resume.doneBefore) return { file, format, counts: resume.doneBefore, complete: true, alreadyDone: true };
+  let checkpoint = resume.checkpoint;
+  const earlier = resume.earlier;
   const counts = checkpoint?.counts ?? noCounts();
   const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts' | 'earlier'>) =>
     saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c, ...(earlier && { earlier }) }));
@@ -150,6 +134,31 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   }
   progress.done(report());
   return { file, format, counts, complete: !interrupted, alreadyDone: false };
+}
+
+/**
+ * What an import into `target` goes on from: the file's checkpoint when it is of this import, none for a new one, with
+ * the targets finished imports of the same file went into (`earlier`); their counts when `target` is one of them.
+ * A checkpoint of another file (size, format), or of an import into another target that stopped half way, is in the
+ * way: refused, saying which.
+ */
+function resumeFrom(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
+  if (c === undefined) return {};
+  const sameInput = c.input.size === size && c.input.format === format;
+  if (sameInput) {
+    const before = c.earlier?.find((e) => e.target === target) ?? (c.target === target && c.complete ? c : undefined);
+    if (before) return { doneBefore: before.counts };
+    if (c.target === target) return { checkpoint: c, ...(c.earlier && { earlier: c.earlier }) };
+    // Finished into another target: this one is imported afresh, and the checkpoint keeps the finished ones, so that
+    // none of them is imported into twice.
+    if (c.complete) return { earlier: [...(c.earlier ?? []), { target: c.target, counts: c.counts }] };
+    // Nothing done and nothing in doubt (its first write was refused a connection): nothing to go on with.
+    if (!c.inDoubt && c.done.record === 0) return c.earlier ? { earlier: c.earlier } : {};
+  }
+  throw new Error(
+    `${checkpointPath(file)} records an import of this file into ${c.target} (${c.input.size} bytes, ${c.input.format}), ` +
+      `not into ${target} (${size} bytes, ${format}): remove it to start again`,
+  );
 }
 
 async function detect(file: string, size: number): Promise<ImportFormat> {
