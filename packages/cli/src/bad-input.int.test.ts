@@ -86,6 +86,15 @@ describe('OTLP/HTTP refuses bad input with the status and message the OTLP spec 
     expect(body.partialSuccess.errorMessage).toMatch(/trace_id/);
     await waitForTrace(running().query, good[0]!.traceId, 2);
   });
+
+  it('a JSON span whose id is not hex is refused alone with partial_success, not with the whole request', async () => {
+    const good = traceOf(3, 'not-hex');
+    const bad = { ...traceOf(1, 'not-hex')[0]!, spanId: 'z'.repeat(16) as never };
+    const res = await post(JSON.stringify(encodeOtlpJson([...good, bad])), { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: `1 span rejected: span '${bad.name}' has an invalid span_id (not a hex string)` } });
+    await waitForTrace(running().query, good[0]!.traceId, 3);
+  });
 });
 
 describe('OTLP/gRPC refuses bad input', () => {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeOtlpJson } from '@clew/codecs';
-import type { Span, TraceId } from '@clew/model';
+import type { Span, SpanId, TraceId } from '@clew/model';
 import { encodeExportRequests } from '@clew/server';
 import { tempDataDir } from '@clew/testing/clew-process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stdout).toMatch(/line 6: skipped: /);
     expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
     expect(r.stored).toEqual([...parts[0]!, ...parts[1]!, ...parts[2]!.filter((_, i) => i !== 1)].sort(bySpanKey));
+  });
+
+  it('OTLP JSON lines: a span whose id is not hex is refused alone, and the other spans of its line go in', async () => {
+    const spans = daySpans(8, 41);
+    const bad = spans.map((s, i) => (i === 61 ? { ...s, spanId: 'z'.repeat(16) as SpanId } : s));
+    const r = await importAndRead('not-hex.jsonl', encodeExportRequests(bad, 'json')[0]!.toString());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`line 1: 1 span(s) refused: 1 span rejected: span '${spans[61]!.name}' has an invalid span_id (not a hex string)`);
+    expect(r.stdout).toContain('spans read 123, written 122, refused 1');
+    expect(r.stored).toEqual(spans.filter((_, i) => i !== 61).sort(bySpanKey));
   });
 
   it('OTLP JSON lines spread over several decoding jobs (megabytes of lines): problems still named by their line, every other span in', async () => {

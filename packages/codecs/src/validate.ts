@@ -4,24 +4,26 @@ import type { DecodeResult } from './decode-result.js';
 
 /**
  * Why a span's ids are unusable, or '' when they are fine. Ids arrive as lowercase hex of whatever length the
- * sender used, so both wire formats share this check. Refused spans are an outcome (partial_success), not an error.
+ * sender used, so both wire formats share this check. An id is undefined when OTLP/JSON held something that is not
+ * hex there. Refused spans are an outcome (partial_success), not an error.
  */
-export function spanIdProblem(traceId: string, spanId: string, parentSpanId: string | null): string {
-  if (!isValidTraceId(traceId)) return 'an invalid trace_id (must be 16 bytes, not all zero)';
-  if (!isValidSpanId(spanId)) return 'an invalid span_id (must be 8 bytes, not all zero)';
+export function spanIdProblem(traceId: string | undefined, spanId: string | undefined, parentSpanId: string | null | undefined): string {
+  if (!isValidTraceId(traceId)) return traceId === undefined ? 'an invalid trace_id (not a hex string)' : 'an invalid trace_id (must be 16 bytes, not all zero)';
+  if (!isValidSpanId(spanId)) return spanId === undefined ? 'an invalid span_id (not a hex string)' : 'an invalid span_id (must be 8 bytes, not all zero)';
+  if (parentSpanId === undefined) return 'an invalid parent_span_id (not a hex string)';
   if (parentSpanId !== null && parentSpanId.length !== 16) return 'an invalid parent_span_id (must be empty or 8 bytes)';
   return '';
 }
 
 /** Why a link's ids are unusable, or ''. */
-export function linkIdProblem(traceId: string, spanId: string): string {
-  if (!isValidTraceId(traceId)) return 'a link with an invalid trace_id (must be 16 bytes, not all zero)';
-  if (!isValidSpanId(spanId)) return 'a link with an invalid span_id (must be 8 bytes, not all zero)';
+export function linkIdProblem(traceId: string | undefined, spanId: string | undefined): string {
+  if (!isValidTraceId(traceId)) return traceId === undefined ? 'a link with an invalid trace_id (not a hex string)' : 'a link with an invalid trace_id (must be 16 bytes, not all zero)';
+  if (!isValidSpanId(spanId)) return spanId === undefined ? 'a link with an invalid span_id (not a hex string)' : 'a link with an invalid span_id (must be 8 bytes, not all zero)';
   return '';
 }
 
-const isValidTraceId = (hex: string): boolean => hex.length === 32 && hex !== ZERO_TRACE_ID;
-const isValidSpanId = (hex: string): boolean => hex.length === 16 && hex !== ZERO_SPAN_ID;
+const isValidTraceId = (hex: string | undefined): boolean => hex !== undefined && hex.length === 32 && hex !== ZERO_TRACE_ID;
+const isValidSpanId = (hex: string | undefined): boolean => hex !== undefined && hex.length === 16 && hex !== ZERO_SPAN_ID;
 
 /** Collects decoded spans and counts the refused ones, remembering the first reason. */
 export class SpanSink {

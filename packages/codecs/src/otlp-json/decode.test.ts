@@ -94,15 +94,30 @@ describe('decodeOtlpJson', () => {
     ]);
   });
 
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a non-hex trace id', { traceId: 'zz'.repeat(16) }, 'an invalid trace_id (not a hex string)'],
+    ['a base64 trace id', { traceId: 'W47/95gDgQPSabYzgT/GDA==' }, 'an invalid trace_id (not a hex string)'],
+    ['a trace id that is a number', { traceId: 5 }, 'an invalid trace_id (not a hex string)'],
+    ['a non-hex span id', { spanId: 'z'.repeat(16) }, 'an invalid span_id (not a hex string)'],
+    ['an odd-length span id', { spanId: 'abc' }, 'an invalid span_id (not a hex string)'],
+    ['a non-hex parent span id', { parentSpanId: 'parent!!' }, 'an invalid parent_span_id (not a hex string)'],
+    ['a link with a non-hex trace id', { links: [{ traceId: 'zz'.repeat(16), spanId: SPAN_ID }] }, 'a link with an invalid trace_id (not a hex string)'],
+    ['a link with a span id that is an object', { links: [{ traceId: ID, spanId: {} }] }, 'a link with an invalid span_id (not a hex string)'],
+  ])('refuses a span with %s alone (partial success); the other spans of the request are kept', (_, bad, problem) => {
+    const span = (i: number, over: Record<string, unknown> = {}) => ({ traceId: ID, spanId: `${SPAN_ID.slice(0, 12)}${String(i).padStart(4, '0')}`, name: `s${i}`, ...over });
+    const spans = Array.from({ length: 123 }, (_, i) => (i === 61 ? span(i, { ...bad, name: 'POST' }) : span(i)));
+    const result = decodeOtlpJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
+    expect(result.spans.map((s) => s.name)).toEqual(spans.filter((_, i) => i !== 61).map((s) => s.name));
+    expect(result.rejected).toBe(1);
+    expect(result.rejectMessage).toBe(`1 span rejected: span 'POST' has ${problem}`);
+  });
+
   it.each<[string, string | Uint8Array, RegExp]>([
     ['not JSON', '{"resourceSpans": [', /invalid JSON/],
     ['not JSON (bytes)', new Uint8Array([0x7b, 0xff]), /invalid JSON/],
     ['a top-level array', '[]', /expected an object at the top level/],
     ['resourceSpans not an array', '{"resourceSpans": {}}', /expected an array at resourceSpans/],
     ['a span that is not an object', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [1] }] }] }), /expected an object at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]/],
-    ['a non-hex trace id', one({ traceId: 'zz'.repeat(16) }), /expected a hex id.* at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId/],
-    ['an odd-length span id', one({ spanId: 'abc' }), /expected a hex id/],
-    ['a base64 trace id', one({ traceId: 'W47/95gDgQPSabYzgT/GDA==' }), /expected a hex id/],
     ['a fractional time', one({ startTimeUnixNano: 1.5 }), /expected an integer .* at .*startTimeUnixNano/],
     ['a negative time', one({ endTimeUnixNano: '-1' }), /out of range at .*endTimeUnixNano/],
     ['int64 out of range', one({ attributes: [{ key: 'k', value: { intValue: '9223372036854775808' } }] }), /out of range at .*attributes\[0\]\.value\.intValue/],

@@ -4,7 +4,7 @@ import { DecodeError } from '../decode-error.js';
 import type { DecodeResult } from '../decode-result.js';
 import { SpanSink, linkIdProblem, spanIdProblem } from '../validate.js';
 import { readAttributes } from './decode-attributes.js';
-import { UINT64_MAX, asArray, asBigInt, asEnum, asHexId, asObject, asString, asUint32, field, rethrowUnder } from './json-values.js';
+import { UINT64_MAX, asArray, asBigInt, asEnum, asObject, asString, asUint32, field, hexId, rethrowUnder } from './json-values.js';
 import type { JsonObject } from './json-values.js';
 
 const SPAN_KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
@@ -13,7 +13,8 @@ const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
 /**
  * Decodes OTLP/JSON (ExportTraceServiceRequest / TracesData) into model spans. Accepts lowerCamelCase and
  * snake_case keys, hex ids in any case, enums as integers or names, 64-bit integers as strings or numbers;
- * ignores unknown fields. Throws DecodeError, naming the path, when the document is malformed.
+ * ignores unknown fields. Throws DecodeError, naming the path, when the document is malformed; a span whose ids are
+ * unusable (not hex, or hex of the wrong length) is refused alone and counted in `rejected`, as in protobuf.
  * @example decodeOtlpJson('{"resourceSpans":[]}') // { spans: [], rejected: 0, rejectMessage: '' }
  */
 export function decodeOtlpJson(body: string | Uint8Array): DecodeResult {
@@ -96,9 +97,10 @@ function readCount(o: JsonObject, camel: string, snake: string, where: string): 
 
 function readSpan(o: JsonObject, resource: Resource, scope: Scope, sink: SpanSink): void {
   const name = asString(field(o, 'name'), '.name');
-  const traceId = asHexId(field(o, 'traceId', 'trace_id'), '.traceId');
-  const spanId = asHexId(field(o, 'spanId', 'span_id'), '.spanId');
-  const parentHex = asHexId(field(o, 'parentSpanId', 'parent_span_id'), '.parentSpanId');
+  // undefined when not hex: such a span is refused below, so an id of the wrong type never leaves the decoder.
+  const traceId = hexId(field(o, 'traceId', 'trace_id'));
+  const spanId = hexId(field(o, 'spanId', 'span_id'));
+  const parentHex = hexId(field(o, 'parentSpanId', 'parent_span_id'));
   const parentSpanId = parentHex === '' || parentHex === ZERO_SPAN_ID ? null : parentHex;
   const links = asArray(field(o, 'links'), '.links').map(readLink);
   const problem = spanIdProblem(traceId, spanId, parentSpanId) || firstLinkProblem(links);
@@ -153,8 +155,9 @@ function readLink(v: unknown, i: number): SpanLink {
   const where = `.links[${i}]`;
   const o = asObject(v, where);
   return {
-    traceId: asHexId(field(o, 'traceId', 'trace_id'), `${where}.traceId`) as TraceId,
-    spanId: asHexId(field(o, 'spanId', 'span_id'), `${where}.spanId`) as SpanId,
+    // undefined when not hex, as in readSpan: the link's span is then refused.
+    traceId: hexId(field(o, 'traceId', 'trace_id')) as TraceId,
+    spanId: hexId(field(o, 'spanId', 'span_id')) as SpanId,
     traceState: asString(field(o, 'traceState', 'trace_state'), `${where}.traceState`),
     attributes: readAttributes(field(o, 'attributes'), `${where}.attributes`),
     droppedAttributesCount: readCount(o, 'droppedAttributesCount', 'dropped_attributes_count', where),

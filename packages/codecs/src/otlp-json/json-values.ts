@@ -117,9 +117,13 @@ export function asBytes(v: unknown, where: string): Uint8Array {
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 
-/** A trace or span id: hex, any case (OTLP/JSON's exception to base64 bytes). Returns lowercase hex. */
-export function asHexId(v: unknown, where: string): string {
-  const s = asString(v, where);
-  if (!HEX.test(s)) fail(where, `expected a hex id, not ${JSON.stringify(s)}`);
-  return s.toLowerCase();
+/**
+ * A trace or span id: hex, any case (OTLP/JSON's exception to base64 bytes). Returns lowercase hex ('' when absent),
+ * or undefined when it is not a string of hex digits: the caller refuses that span alone, as it does an id of the
+ * wrong length, rather than the whole request.
+ */
+export function hexId(v: unknown): string | undefined {
+  if (v === undefined) return '';
+  if (typeof v !== 'string' || !HEX.test(v)) return undefined;
+  return v.toLowerCase();
 }

@@ -41,8 +41,8 @@ export async function transformRoute(app: FastifyInstance, opts: TransformRouteO
 }
 
 /**
- * An OTLP JSON document as Jaeger UI traces. Spans whose ids Clew cannot use (an all-zero or wrongly sized trace
- * or span id) are left out and reported in `errors`; a document with no usable span at all is refused.
+ * An OTLP JSON document as Jaeger UI traces. Spans whose ids Clew cannot use (an all-zero, wrongly sized or non-hex
+ * trace or span id) are left out and reported in `errors`; a document with no usable span at all is refused.
  * @example transformOtlp('{"resourceSpans":[]}') // { traces: [], errors: [] }
  */
 export function transformOtlp(body: string | Uint8Array): { traces: JaegerTrace[]; errors: V1ItemError[] } {
