@@ -5,6 +5,6 @@ export interface DecodeResult {
   spans: Span[];
   /** Spans dropped by validation (bad ids). */
   rejected: number;
-  /** The first problem and how many spans were dropped; '' when none were. */
+  /** How many spans were dropped and the first problem (with its count when there were others); '' when none were. */
   rejectMessage: string;
 }

@@ -36,6 +36,15 @@ describe.each([
     expect(result.rejectMessage).toBe(`2 spans rejected: span 'GET /x' has ${problem}`);
   });
 
+  it('counts the spans refused for the first reason when others were refused for other reasons', () => {
+    const badTrace = withIds({ traceId: '0'.repeat(32) as TraceId, name: 'POST' });
+    const badSpan = withIds({ spanId: '' as SpanId, name: 'GET /y' });
+    const result = decode([good, badTrace, badSpan, good, badTrace]);
+    expect(result.spans).toEqual([good, good]);
+    expect(result.rejected).toBe(3);
+    expect(result.rejectMessage).toBe("3 spans rejected: span 'POST' has an invalid trace_id (must be 16 bytes, not all zero); 2 for this reason, 1 for others");
+  });
+
   it('says "1 span" for one, and nothing when all are fine', () => {
     expect(decode([withIds({ spanId: '' as SpanId })]).rejectMessage).toMatch(/^1 span rejected: span 'op' has an invalid span_id/);
     expect(decode([good])).toMatchObject({ rejected: 0, rejectMessage: '' });

@@ -25,19 +25,33 @@ export function linkIdProblem(traceId: string | undefined, spanId: string | unde
 const isValidTraceId = (hex: string | undefined): boolean => hex !== undefined && hex.length === 32 && hex !== ZERO_TRACE_ID;
 const isValidSpanId = (hex: string | undefined): boolean => hex !== undefined && hex.length === 16 && hex !== ZERO_SPAN_ID;
 
-/** Collects decoded spans and counts the refused ones, remembering the first reason. */
+/**
+ * Collects decoded spans and counts the refused ones. The message names the first refused span and its reason, and
+ * when others were refused for other reasons, how many were refused for that one: the sender learns that fixing the
+ * first problem would not be enough.
+ */
 export class SpanSink {
   readonly spans: Span[] = [];
   private rejected = 0;
+  private firstSpan = '';
   private firstProblem = '';
+  private firstProblemCount = 0;
 
   reject(spanName: string, problem: string): void {
-    if (this.rejected++ === 0) this.firstProblem = `span '${spanName}' has ${problem}`;
+    if (this.rejected++ === 0) {
+      this.firstSpan = spanName;
+      this.firstProblem = problem;
+    }
+    if (problem === this.firstProblem) this.firstProblemCount++;
   }
 
   result(): DecodeResult {
     const n = this.rejected;
-    const rejectMessage = n === 0 ? '' : `${n} span${n === 1 ? '' : 's'} rejected: ${this.firstProblem}`;
+    if (n === 0) return { spans: this.spans, rejected: 0, rejectMessage: '' };
+    const others = n - this.firstProblemCount;
+    const rejectMessage =
+      `${n} span${n === 1 ? '' : 's'} rejected: span '${this.firstSpan}' has ${this.firstProblem}` +
+      (others === 0 ? '' : `; ${this.firstProblemCount} for this reason, ${others} for others`);
     return { spans: this.spans, rejected: n, rejectMessage };
   }
 }
