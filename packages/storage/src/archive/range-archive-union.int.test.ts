@@ -27,22 +27,31 @@ const split = makeTrace(at(MINUTE), { service: 'api', name: 'GET /b', at: 0, ms:
 const fresh = makeTrace(at(10 * MINUTE), { service: 'api', name: 'GET /c', at: 0, ms: 20 }, NEW);
 const worker = split.find((s) => s.name === 'job')!;
 
+/**
+ * A range archive of `archived` (written under `dir`) beside a live DuckDB store holding `live`, whose earliest span
+ * is the line the archive answers before.
+ */
+async function openUnion(dir: string, archived: Span[], live: Span[]): Promise<Store> {
+  const w = await RangeArchiveWriter.create(join(dir, 'archive'));
+  await w.add(archived, DEFAULT_TENANT);
+  await w.finish({ start: at(0), end: at(20 * MINUTE) });
+  const liveStore = await openDuckDBStore({ dir: join(dir, 'live'), checkpointIntervalMs: 0, now: () => at(10 * MINUTE) });
+  await liveStore.append(live);
+  const line = live.reduce((min, s) => (s.startTimeUnixNano < min ? s.startTimeUnixNano : min), live[0]!.startTimeUnixNano);
+  const starts = new LiveStarts(async () => new Map<Tenant, bigint>([[DEFAULT_TENANT, line]]));
+  await starts.refresh();
+  const archives = await openDuckDBStore({ dir: join(dir, 'archives'), checkpointIntervalMs: 0, rangeArchives: [join(dir, 'archive')], liveFrom: (t) => starts.of(t) });
+  return new RangeArchiveUnionStore(liveStore, archives, starts);
+}
+
 describe('range archives attached beside a live store elsewhere (RangeArchiveUnionStore)', () => {
   let dir: string;
   let store: Store;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clew-range-union-'));
-    const w = await RangeArchiveWriter.create(join(dir, 'archive'));
-    await w.add([...old, ...split], DEFAULT_TENANT);
-    await w.finish({ start: at(0), end: at(20 * MINUTE) });
     // The live store: the worker span again (it was still live when the range was archived) and a new trace.
-    const live = await openDuckDBStore({ dir: join(dir, 'live'), checkpointIntervalMs: 0, now: () => at(10 * MINUTE) });
-    await live.append([worker, ...fresh]);
-    const starts = new LiveStarts(async () => new Map<Tenant, bigint>([[DEFAULT_TENANT, worker.startTimeUnixNano]]));
-    await starts.refresh();
-    const archives = await openDuckDBStore({ dir: join(dir, 'archives'), checkpointIntervalMs: 0, rangeArchives: [join(dir, 'archive')], liveFrom: (t) => starts.of(t) });
-    store = new RangeArchiveUnionStore(live, archives, starts);
+    store = await openUnion(dir, [...old, ...split], [worker, ...fresh]);
   });
 
   afterAll(async () => {
@@ -108,5 +117,38 @@ describe('range archives attached beside a live store elsewhere (RangeArchiveUni
     expect(await store.deleteTraces([OLD])).toBe(0);
     expect(await store.getTrace(OLD)).toEqual(sorted(old));
     expect(await store.dropBefore((at(0) + 0n) as UnixNanos)).toBe(0);
+  });
+});
+
+/*
+ * BACKFILL  batch backfill |=|                       live: the live store's earliest span, the line
+ * LATE                          api GET /d |=====|   archived only, all of it after the line
+ *                                  db SELECT |=|
+ */
+describe('a range archive beside a live store elsewhere that took an older span (a backfill)', () => {
+  const LATE = 'd0000000000000000000000000000004' as TraceId;
+  const late = makeTrace(at(5 * MINUTE), { service: 'api', name: 'GET /d', at: 0, ms: 30, children: [{ service: 'db', name: 'SELECT', at: 5, ms: 10 }] }, LATE);
+  const backfill = makeTrace(at(0), { service: 'batch', name: 'backfill', at: 0, ms: 5 });
+  let dir: string;
+  let store: Store;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clew-range-union-backfill-'));
+    store = await openUnion(dir, late, backfill);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the archived trace by id whole, and searches only what starts before the line in the archive', async () => {
+    const whole = [...late].sort(byStartThenId);
+    expect(await store.getTrace(LATE)).toEqual(whole);
+    expect((await store.getTraceOutline(LATE)).map((o) => o.name)).toEqual(['GET /d', 'SELECT']);
+    expect((await store.getTraces([LATE])).get(LATE)).toEqual(whole);
+    expect((await store.summarizeTraces([LATE])).get(LATE)).toMatchObject({ root: { service: 'api', name: 'GET /d' }, spanCount: 2 });
+    const found = await store.findTraces({ start: at(0), end: at(30 * MINUTE), limit: 10 });
+    expect(found.traces.map((t) => t.traceId)).toEqual([backfill[0]!.traceId]);
   });
 });

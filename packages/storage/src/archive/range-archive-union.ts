@@ -105,11 +105,15 @@ export class RangeArchiveUnionStore extends DefaultTenantReads implements Store 
 const byStart = (a: { startTimeUnixNano: bigint; spanId: string }, b: { startTimeUnixNano: bigint; spanId: string }): number =>
   a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
 
-/** Both lists in start order (each is already): the archive's spans of a trace come before the live ones. */
+/**
+ * A trace's archived spans `a` and live spans `b` in start order, an archived span the live store also holds (the
+ * same span id: a range attached while the live store still holds it) given once, as the live store has it.
+ */
 function mergeSpans<T extends { startTimeUnixNano: bigint; spanId: string }>(a: T[], b: T[]): T[] {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
-  return [...a, ...b].sort(byStart);
+  const live = new Set(b.map((s) => s.spanId));
+  return [...a.filter((s) => !live.has(s.spanId)), ...b].sort(byStart);
 }
 
 /** Newest first by start, then by trace id: the order of a search by start. */
@@ -119,7 +123,8 @@ const newestFirst = (a: TraceSummary, b: TraceSummary): number =>
 /**
  * One tenant's reads over its live spans and the archived spans before them (`liveFrom`). The two hold different
  * spans (the archives' end where the live ones start), so most answers are the two put together; a trace with spans
- * on both sides of that line is one trace in every answer but a search's total, which counts it on each side.
+ * on both sides of that line is one trace in every answer but a search's total, which counts it on each side. Reads
+ * by trace id take the archives' spans whole, whatever the line (see mergeSpans).
  */
 // Required: an optional reader method added later must be passed on here too, or the APIs' reads would lose it.
 class UnionReader implements Required<SpanReader> {

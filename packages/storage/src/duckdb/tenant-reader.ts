@@ -78,6 +78,11 @@ export class TenantReader implements SpanReader {
    * One SELECT of `columns` (after the partition's index, `part`) per block whose bloom may hold one of the traces,
    * with the ids it may hold, unioned. An equality on the clustered block number is what lets zone maps skip row
    * groups. The blooms are shared by the tenants: another tenant's trace of the same id only costs a block read.
+   *
+   * A range archive's days are read whole here, not only before the live store's earliest span as searches read
+   * them: a trace asked for by id is found in an archive whatever the live store holds of other traces (a backfilled
+   * old span moves that line). An archived span the live store also holds (same trace and span id) is left out, so
+   * that an archive attached to the Clew it was made from still gives each span once.
    */
   private traceSql(
     traceIds: readonly TraceId[],
@@ -88,9 +93,10 @@ export class TenantReader implements SpanReader {
     const words = traceIds.map((id) => [traceIdLiteral(id), traceIdHexLiteral(id), ...traceWords(id)] as const);
     const parts: Partition[] = [];
     const selects: string[] = [];
+    let live = false;
+    let archived = false;
     for (const p of this.source.partitions()) {
-      // Whether a trace is in an archive counts the whole archive, the days the live store still holds included.
-      const own = p.tenantCondition(this.tenant, archivedOnly);
+      const own = p.tenantCondition(this.tenant, true);
       if (own === null || (archivedOnly && !p.archived) || (window && !p.overlaps(window.start, window.end))) continue;
       // A range archive's day (parquet/) is matched on its stored hex text, which its Parquet statistics can prune.
       const column = p.archived ? 'trace_hex' : 'trace_id';
@@ -105,14 +111,21 @@ export class TenantReader implements SpanReader {
       }
       if (byBlock.size === 0) continue;
       const i = parts.push(p) - 1;
+      if (p.archived) archived = true;
+      else live = true;
       for (const [blk, ids] of byBlock) {
         const match = ids.length === 1 ? `= ${ids[0]}` : `IN (${ids.join(', ')})`;
         selects.push(
-          `SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND ${column} ${match} AND ${own}`,
+          `SELECT ${i} AS part, ${columns}, trace_id AS dedup_trace, span_id AS dedup_span, ${p.archived} AS dedup_archived
+           FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND ${column} ${match} AND ${own}`,
         );
       }
     }
-    return selects.length === 0 ? null : { sql: selects.join(' UNION ALL '), parts };
+    if (selects.length === 0) return null;
+    const union = selects.join(' UNION ALL ');
+    // Only an archive beside live partitions can repeat a span; the live store's own spans are given as stored.
+    const keep = live && archived ? 'QUALIFY NOT (dedup_archived AND bool_or(NOT dedup_archived) OVER (PARTITION BY dedup_trace, dedup_span))' : '';
+    return { sql: `SELECT * EXCLUDE (dedup_trace, dedup_span, dedup_archived) FROM (${union}) ${keep}`, parts };
   }
 
   async findTraces(q: TraceQuery): Promise<TraceSearchResult> {

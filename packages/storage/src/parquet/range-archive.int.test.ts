@@ -104,6 +104,26 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     }
   });
 
+  it('finds an archived trace by id after the live store took an older span (a backfill), which only searches stop at', async () => {
+    const { spans } = await archiveFixture();
+    const store = await openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: [join(dir, 'archive')] });
+    try {
+      // An hour before every archived span: from then on the live store answers the searches.
+      const backfill = makeTrace((at(0) - 3_600_000n * 1_000_000n) as UnixNanos, { service: 'batch', name: 'backfill', at: 0, ms: 5 });
+      await store.append(backfill);
+      for (const id of [ID.A, ID.B, ID.C, ID.D, FULL]) {
+        const archived = spans.filter((s) => s.traceId === id).sort(byStartThenId);
+        expect(await store.getTrace(id), id).toEqual(archived);
+        expect((await store.getTraceOutline(id)).map((o) => o.spanId), id).toEqual(archived.map((s) => s.spanId));
+        expect((await store.getTraces([id])).get(id), id).toEqual(archived);
+        expect((await store.summarizeTraces([id])).get(id)?.spanCount, id).toBe(archived.length);
+      }
+      expect((await store.findTraces({ limit: 10 })).traces.map((t) => t.traceId)).toEqual([backfill[0]!.traceId]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes one Parquet file per UTC day and a manifest that DuckDB and a reader of the manifest agree with', async () => {
     const { spans, acme } = await archiveFixture();
     const out = join(dir, 'archive');
