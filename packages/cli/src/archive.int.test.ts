@@ -119,6 +119,9 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     const bad = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 42 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string; parameter: string } }).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'note' });
+    // Jaeger's button pressed again leaves the mark as it is (who, when, the note).
+    expect((await post(`${clew!.query}/api/archive/${KEEP}`)).status).toBe(200);
+    expect((await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`)).body.archived).toEqual(body.archived);
     const trace = await getJson(`${clew!.query}${NATIVE}/traces/${KEEP}`);
     expect(trace.body.archived).toEqual(body.archived);
     // Search rows say which traces are archived.
@@ -210,8 +213,13 @@ describe('archiving with auth on', () => {
       `${clew!.query}${NATIVE}/archive/${KEEP}`,
       as(TOKENS.aRead, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'ours', user: 'mallory' }) }),
     );
-    expect(((await res.json()) as { archived: unknown }).archived).toMatchObject({ archivedBy: 'ana-laptop', note: 'ours' });
+    const ours = ((await res.json()) as { archived: unknown }).archived;
+    expect(ours).toMatchObject({ archivedBy: 'ana-laptop', note: 'ours' });
+    // Jaeger's button pressed again, by another token, leaves the mark as it is.
+    expect((await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aReadUnnamed, { method: 'POST' }))).status).toBe(200);
+    expect(((await (await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aRead))).json()) as { archived: unknown }).archived).toEqual(ours);
     // A token without a name is recorded by its tenant.
+    expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aRead, { method: 'DELETE' }))).status).toBe(204);
     const unnamed = await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aReadUnnamed, { method: 'POST' }));
     expect(unnamed.status).toBe(200);
     const mark = await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aRead));

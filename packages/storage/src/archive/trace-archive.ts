@@ -12,6 +12,11 @@ export interface ArchiveRequest {
   readonly at: EpochMillis;
   /** Where to look for the trace's live spans (a hint, as for getTrace). */
   readonly window?: Partial<TimeWindow>;
+  /**
+   * Leave the mark of a trace already archived as it is (who, when, the note): Jaeger's route carries no note, and
+   * its button pressed again must not wipe one given through Clew's own.
+   */
+  readonly keepMark?: boolean;
 }
 
 /**
@@ -72,8 +77,8 @@ export class TenantArchive {
 
   /**
    * Copies the trace's live spans that the archive lacks into it, then stores the mark (replacing an earlier one, so
-   * archiving again updates the note). A trace already archived whose live spans are gone keeps its spans and gets
-   * the new mark; an unknown trace is `found: false`.
+   * archiving again updates the note, unless `keepMark`). A trace already archived whose live spans are gone keeps
+   * its spans and gets the new mark; an unknown trace is `found: false`.
    */
   archive(traceId: TraceId, req: ArchiveRequest): Promise<ArchiveResult> {
     return this.serial(async () => {
@@ -83,6 +88,8 @@ export class TenantArchive {
       const missing = liveSpans.filter((s) => !have.has(spanKey(s)));
       // Spans first, then the mark: a crash between the two leaves spans without a mark, which reads ignore.
       if (missing.length > 0) await this.archived.append(missing, undefined, [{ tenant: this.tenant, spans: missing.length }]);
+      const was = req.keepMark ? await this.mark(traceId) : undefined;
+      if (was) return { found: true, mark: was, copied: missing.length };
       const mark: ArchiveMark = { traceId, archivedAt: req.at, archivedBy: req.by, note: req.note };
       await this.documents.putDocument(ARCHIVE_COLLECTION, markToDocument(mark));
       return { found: true, mark, copied: missing.length };

@@ -13,6 +13,7 @@ const ZERO_TRACE_ID = '0'.repeat(32);
  * Jaeger's `POST /api/archive/{traceID}` (http_handler.go archiveTrace, querysvc ArchiveTrace), which Jaeger UI's
  * "Archive Trace" button calls: the trace as GET /api/traces/{id} would find it (live, else already archived) is
  * kept in the archive. Any body is read and ignored, as Jaeger ignores it; `start` and `end` (µs) narrow the read.
+ * A trace already archived keeps its mark (who, when, the note): the button pressed twice changes nothing.
  * Answers `{"data":[],…,"errors":[]}`, or 404 `trace not found`.
  */
 export async function archiveRoute(app: FastifyInstance, opts: { readonly archive: TraceArchive }): Promise<void> {
@@ -26,7 +27,7 @@ export async function archiveRoute(app: FastifyInstance, opts: { readonly archiv
     const result =
       traceId === ZERO_TRACE_ID
         ? { found: false as const }
-        : await opts.archive.forTenant(request.tenant).archive(traceId, { by: archivedBy(request), note: '', at: Date.now(), window });
+        : await opts.archive.forTenant(request.tenant).archive(traceId, { by: archivedBy(request), note: '', at: Date.now(), window, keepMark: true });
     if (!result.found) throw new ClewError('TRACE_NOT_FOUND', ERR_TRACE_NOT_FOUND);
     // Jaeger's reply: an empty data array and an empty (not null) errors array.
     return reply.header('content-type', 'application/json').send(goJsonStringify({ data: [], total: 0, limit: 0, offset: 0, errors: [] }));
