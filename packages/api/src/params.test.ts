@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ArchiveRequestSchema } from './archive.js';
 import { AttributeValuesQuerySchema } from './autocomplete.js';
 import { describeParameterError } from './parameter-error.js';
 import { queryString } from './query-string.js';
@@ -75,6 +76,17 @@ describe('other queries', () => {
     const r = OperationsQuerySchema.safeParse({ spanKind: 'client' });
     expect(describeParameterError(r.error!)).toEqual({ parameter: 'service', message: "parameter 'service': is required" });
     expect(OperationsQuerySchema.parse({ service: 'cart', spanKind: 'client' })).toEqual({ service: 'cart', spanKind: 'client' });
+  });
+
+  it.each([
+    [{ note: 5 }, 'note', "parameter 'note': must be a string, got a number"],
+    [{ note: null }, 'note', "parameter 'note': must be a string, got null"],
+    [{ user: ['ana'] }, 'user', "parameter 'user': must be a string, got an array"],
+    ['note=x', '', 'the body must be a JSON object, got a string'],
+    [[], '', 'the body must be a JSON object, got an array'],
+  ])('says what is wrong with a value of the wrong type: %j', (input, parameter, message) => {
+    const r = ArchiveRequestSchema.safeParse(input);
+    expect(describeParameterError(r.error!, input)).toEqual({ parameter, message });
   });
 
   it('attribute values need a key', () => {

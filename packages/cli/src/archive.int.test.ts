@@ -119,6 +119,12 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     const bad = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 42 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string; parameter: string } }).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'note' });
+    // What is wrong, not "is required", for a field that is there with the wrong type and for a body that is no object.
+    const typed = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 5 });
+    expect(((await typed.json()) as { error: { message: string } }).error.message).toBe("parameter 'note': must be a string, got a number");
+    const text = await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'INC-42' });
+    expect(text.status).toBe(400);
+    expect(((await text.json()) as { error: { message: string } }).error.message).toBe('the body must be a JSON object, got a string');
     // Jaeger's button pressed again leaves the mark as it is (who, when, the note).
     expect((await post(`${clew!.query}/api/archive/${KEEP}`)).status).toBe(200);
     expect((await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`)).body.archived).toEqual(body.archived);

@@ -23,6 +23,6 @@ export function parseQuery<S extends z.ZodType>(request: FastifyRequest, schema:
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const problem = describeParameterError(r.error);
+  const problem = describeParameterError(r.error, input);
   throw new ClewError('BAD_PARAMETER', problem.message, problem.parameter ? { parameter: problem.parameter } : {});
 }
