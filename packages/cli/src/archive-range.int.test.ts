@@ -229,6 +229,24 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
   });
 });
 
+describe('clew serve --archive-dir on a directory without an archive', () => {
+  it('does not start, and says why once', async () => {
+    const tmp = await tempDataDir();
+    try {
+      const missing = join(tmp.dir, 'no-such-archive');
+      const ports = ['--otlp-grpc-port', '--otlp-http-port', '--query-port', '--zipkin-port', '--jaeger-http-port', '--jaeger-compact-port', '--jaeger-binary-port', '--tempo-port'].flatMap((p) => [p, '0']);
+      const r = await clewCli(['serve', '--data-dir', join(tmp.dir, 'data'), ...ports, '--archive-dir', missing]);
+      expect(r.code).toBe(1);
+      const fatal = r.stdout.split('\n').filter((l) => l.includes('could not start')).map((l) => JSON.parse(l) as { err: { message: string } });
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]!.err.message).toContain(`${missing} is not a range archive: cannot read manifest.json`);
+      expect(fatal[0]!.err.message.split('ENOENT')).toHaveLength(2);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});
+
 // Tokens are any secret text; the config holds only their hashes. Fixed here, so a failure reproduces.
 const TOKENS = {
   aWrite: 'clew_range-a-write-0123456789abcdefghijklmnopqrstu',

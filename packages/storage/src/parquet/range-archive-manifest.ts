@@ -36,13 +36,14 @@ export function dayFileName(day: number): string {
   return `spans-${new Date(day * 86_400_000).toISOString().slice(0, 10)}.parquet`;
 }
 
-/** Reads and checks a directory's manifest; the message names the directory and what is wrong. */
+/** Reads and checks a directory's manifest; the message names the directory and what is wrong (or its cause does). */
 export async function readManifest(dir: string): Promise<RangeArchiveManifest> {
   let m: RangeArchiveManifest;
   try {
     m = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as RangeArchiveManifest;
   } catch (e) {
-    throw new Error(`${dir} is not a range archive: cannot read ${MANIFEST_FILE} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+    // Why is the cause's message: the log adds it after this one (not written here too, or it reads twice).
+    throw new Error(`${dir} is not a range archive: cannot read ${MANIFEST_FILE}`, { cause: e });
   }
   if (m.format !== RANGE_ARCHIVE_FORMAT || !Array.isArray(m.files)) throw new Error(`${dir}/${MANIFEST_FILE} is not a range archive manifest`);
   if (m.version > RANGE_ARCHIVE_VERSION) {
