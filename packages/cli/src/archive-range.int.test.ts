@@ -163,6 +163,7 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     // Eight days later: the default retention (7d) drops the day the spans arrived on as Clew starts.
     clew = await startClewProcess(join(tmp.dir, 'data'), ['--archive-dir', archiveDir()], shiftedClock(8 * DAY_MS));
     await waitForLog(clew, 'retention dropped old partitions');
+    expect(clew.logs.filter((l) => l.msg === 'range archive attached')).toMatchObject([{ level: 30, archive: archiveDir(), days: 1, spans: 4 }]);
     const after = await readEverywhere(clew, traceId, startMs);
     for (const [api, res] of Object.entries(before)) expect(res.status, api).toBe(200);
     // Clew's own trace says where it was read from; the rest is the same.
@@ -198,6 +199,7 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     clew = await startClewProcess(join(tmp.dir, 'data-ch'), [
       ...['--storage', 'clickhouse', '--clickhouse-url', clickhouse().url, '--clickhouse-database', 'ranges', '--archive-dir', archiveDir()],
     ]);
+    expect(clew.logs.filter((l) => l.msg === 'range archive attached')).toMatchObject([{ archive: archiveDir(), days: 1, spans: 4 }]);
     const after = await readEverywhere(clew, traceId, startMs);
     expect(after.native.body.rangeArchived).toBe(true);
     delete after.native.body.rangeArchived;

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { MetricsStore, Store } from '@clew/storage';
+import type { DuckDBStore, MetricsStore, Store } from '@clew/storage';
 import { LiveStarts, openClickHouseMetricsStore, openClickHouseStore, openDuckDBStore, RangeArchiveUnionStore, TraceArchive } from '@clew/storage';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -110,6 +110,11 @@ function httpModule(
   };
 }
 
+/** One line per attached range archive, so that whoever starts Clew sees what it reads beside the live spans. */
+function logRangeArchives(log: Logger, store: DuckDBStore): void {
+  for (const a of store.rangeArchives) log.info({ archive: a.dir, days: a.days, ...(a.spans !== undefined && { spans: a.spans }) }, 'range archive attached');
+}
+
 /** Clew's roles and what each needs. `clew serve` runs them all in one process. */
 const MODULES: Record<string, ModuleDef<Ctx>> = {
   // The certificate every TCP listener presents, re-read when its files change; undefined when TLS is off.
@@ -128,6 +133,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const ch = config.storage.clickhouse;
       if (config.storage.backend !== 'clickhouse' || !ch) {
         const store = await openDuckDBStore({ dir: join(dataDir, 'store'), memoryLimit: config.storage.duckdb.memoryLimit, rangeArchives: config.archive.dirs });
+        logRangeArchives(log, store);
         return value<Store>(store, () => store.close());
       }
       const live = await openClickHouseStore({ ...clickHouseSpans(ch), database: ch.database, source: ch.source ?? hostname() });
@@ -143,6 +149,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
           await live.close();
           throw err;
         });
+      logRangeArchives(log, archives);
       const store = new RangeArchiveUnionStore(live, archives, starts);
       return value<Store>(store, () => store.close());
     },

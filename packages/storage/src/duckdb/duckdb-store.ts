@@ -33,10 +33,19 @@ const WAL_FLOOR = 'wal-floor.json';
  * The embedded store: one DuckDB file per ingest period, ATTACHed to one in-memory DuckDB instance. Every span row
  * names its tenant; the store's own reads are DEFAULT_TENANT's (see TenantReader).
  */
+/** A range archive attached to a store: its directory, its day files and, when its manifest says, its spans. */
+export interface AttachedRangeArchive {
+  readonly dir: string;
+  readonly days: number;
+  readonly spans?: number;
+}
+
 export class DuckDBStore extends DefaultTenantReads implements Store {
   private readonly partitions = new Map<number, Partition>();
   /** Days of attached range archives: read with the partitions, out of reach of writes and retention. */
   private readonly archivedDays: Partition[] = [];
+  /** The range archives attached, as their manifests describe them: what `clew serve` reports at start. */
+  readonly rangeArchives: AttachedRangeArchive[] = [];
   private writes: Promise<unknown> = Promise.resolve();
   /** Appends called whose turn on the writer has not come yet. */
   private waitingAppends = 0;
@@ -73,11 +82,13 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       this.partitions.set(p.period, p);
     }
     for (const dir of this.opts.rangeArchives ?? []) {
-      for (const day of (await readManifest(dir)).files) {
+      const manifest = await readManifest(dir);
+      for (const day of manifest.files) {
         const p = await attachArchiveDay(this.writer, dir, day, this.archivedDays.length);
         p.liveFrom = this.opts.liveFrom ?? ((tenant) => this.liveFrom(tenant));
         this.archivedDays.push(p);
       }
+      this.rangeArchives.push({ dir, days: manifest.files.length, ...(typeof manifest.spans === 'number' && { spans: manifest.spans }) });
     }
     const every = this.opts.checkpointIntervalMs ?? 60_000;
     if (every > 0) {
