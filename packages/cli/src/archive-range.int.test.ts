@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -291,6 +292,14 @@ describe('range archives with auth on', () => {
     const out = join(tmp.dir, 'range-a');
     const r = await clewCli(['archive', '--url', clew.query, '--from', '-1h', '--to', 'now', '--out', out], { CLEW_TOKEN: TOKENS.aRead });
     expect(r.code, r.stderr).toBe(0);
+    // A failed archive leaves no directory behind: a token the Clew refuses, a data directory it holds.
+    const refused = join(tmp.dir, 'range-refused');
+    const badToken = await clewCli(['archive', '--url', clew.query, '--from', '-1h', '--to', 'now', '--out', refused], { CLEW_TOKEN: 'clew_not-a-token' });
+    expect([badToken.code, badToken.stderr]).toEqual([1, expect.stringContaining('answered 401')]);
+    expect(existsSync(refused)).toBe(false);
+    const held = await clewCli(['archive', '-d', join(tmp.dir, 'data'), '--from', '-1h', '--to', 'now', '--out', refused]);
+    expect([held.code, held.stderr]).toEqual([1, expect.stringContaining('is in use')]);
+    expect(existsSync(refused)).toBe(false);
     expect(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ spans: 2, tenants: ['team-a'] });
     expect(await clew.stop()).toBe(0);
 

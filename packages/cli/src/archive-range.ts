@@ -47,7 +47,7 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
     if (pending.length > 0) await writer.add(pending, tenant);
     return await writer.finish({ start: req.start, end: req.end, service: req.service });
   } catch (e) {
-    await writer.close().catch(() => undefined);
+    await writer.discard().catch(() => undefined);
     throw e;
   }
 }

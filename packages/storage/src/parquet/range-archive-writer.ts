@@ -29,17 +29,19 @@ export class RangeArchiveWriter {
     private readonly dir: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** The first directory `create` made for the archive, undefined when it was there already. */
+    private readonly made: string | undefined,
   ) {}
 
   /** Opens `dir` (created when missing) for a new archive; refused when it already holds one. */
   static async create(dir: string): Promise<RangeArchiveWriter> {
-    await mkdir(dir, { recursive: true });
+    const made = await mkdir(dir, { recursive: true });
     const present = (await readdir(dir)).filter((f) => f === MANIFEST_FILE || f.endsWith('.parquet'));
     if (present.length > 0) throw new Error(`${dir} already holds an archive (${present[0]}): write each archive into a directory of its own`);
     const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB' });
     const conn = await instance.connect();
     for (const sql of ARCHIVE_MACROS) await conn.run(sql);
-    return new RangeArchiveWriter(dir, instance, conn);
+    return new RangeArchiveWriter(dir, instance, conn, made);
   }
 
   /** Stages a batch of one tenant's spans, each under the UTC day it starts in. */
@@ -112,6 +114,16 @@ export class RangeArchiveWriter {
       bytes: (await stat(file)).size,
       sha256: await sha256(file),
     };
+  }
+
+  /**
+   * Gives up an archive that failed: closes the writer and removes the directory `create` made, with all it holds
+   * (all of it written here), so that a failed `clew archive` leaves no empty or partial archive behind. A directory
+   * that was there before is left.
+   */
+  async discard(): Promise<void> {
+    await this.close().catch(() => undefined);
+    if (this.made !== undefined) await rm(this.made, { recursive: true, force: true });
   }
 
   /** Closes DuckDB and removes staging files left (an archive abandoned half way). */
