@@ -44,32 +44,41 @@ export class TenantReader implements SpanReader {
   }
 
   async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
-    const found = this.traceSql([traceId], window, READ_COLUMNS);
-    if (!found) return [];
-    const rows = await this.source.read(`${found.sql} ORDER BY start_ns, span_id`);
-    return rows.map((r) => readSpan(r.slice(1), found.parts[Number(r[0])]!));
+    for (const whole of [false, true]) {
+      const found = this.traceSql([traceId], window, READ_COLUMNS, whole);
+      if (!found) continue;
+      const rows = await this.source.read(`${found.sql} ORDER BY start_ns, span_id`);
+      if (rows.length > 0) return rows.map((r) => readSpan(r.slice(1), found.parts[Number(r[0])]!));
+    }
+    return [];
   }
 
   async getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    const found = this.traceSql([traceId], window, OUTLINE_COLUMNS);
-    if (!found) return [];
-    // Names repeat: each travels to JavaScript once (on its first row), the rest of its rows carry its rank only.
-    const columns = await this.source.readColumns(
-      `SELECT * EXCLUDE (name), dense_rank() OVER (ORDER BY name) AS name_rank,
-         CASE WHEN row_number() OVER (PARTITION BY name) = 1 THEN name END AS first_name
-       FROM (${found.sql}) ORDER BY start_ns, span_id`,
-    );
-    return readOutlines(traceId, columns, found.parts);
+    for (const whole of [false, true]) {
+      const found = this.traceSql([traceId], window, OUTLINE_COLUMNS, whole);
+      if (!found) continue;
+      // Names repeat: each travels to JavaScript once (on its first row), the rest of its rows carry its rank only.
+      const columns = await this.source.readColumns(
+        `SELECT * EXCLUDE (name), dense_rank() OVER (ORDER BY name) AS name_rank,
+           CASE WHEN row_number() OVER (PARTITION BY name) = 1 THEN name END AS first_name
+         FROM (${found.sql}) ORDER BY start_ns, span_id`,
+      );
+      const outlines = readOutlines(traceId, columns, found.parts);
+      if (outlines.length > 0) return outlines;
+    }
+    return [];
   }
 
   async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
     const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
-    const found = this.traceSql([...out.keys()], undefined, READ_COLUMNS);
-    if (!found) return out;
-    const rows = await this.source.read(`${found.sql} ORDER BY trace_id, start_ns, span_id`);
-    for (const r of rows) {
-      const span = readSpan(r.slice(1), found.parts[Number(r[0])]!);
-      out.get(span.traceId)!.push(span);
+    for (const whole of [false, true]) {
+      const found = this.traceSql([...out.keys()].filter((id) => out.get(id)!.length === 0), undefined, READ_COLUMNS, whole);
+      if (!found) continue;
+      const rows = await this.source.read(`${found.sql} ORDER BY trace_id, start_ns, span_id`);
+      for (const r of rows) {
+        const span = readSpan(r.slice(1), found.parts[Number(r[0])]!);
+        out.get(span.traceId)!.push(span);
+      }
     }
     return out;
   }
@@ -79,25 +88,29 @@ export class TenantReader implements SpanReader {
    * with the ids it may hold, unioned. An equality on the clustered block number is what lets zone maps skip row
    * groups. The blooms are shared by the tenants: another tenant's trace of the same id only costs a block read.
    *
-   * A range archive's days are read whole here, not only before the live store's earliest span as searches read
-   * them: a trace asked for by id is found in an archive whatever the live store holds of other traces (a backfilled
-   * old span moves that line). An archived span the live store also holds (same trace and span id) is left out, so
-   * that an archive attached to the Clew it was made from still gives each span once.
+   * Reads by id take two steps. First, as searches read: the live partitions, and each range archive's day only
+   * before the live store's earliest span of the tenant, so that an archive attached beside the live days it was
+   * made from gives each span once. Then (`archivesWhole`), for the traces that found nothing, the archives' days
+   * whole: a trace the live store holds none of is found in an archive whatever that line (a backfilled older span
+   * moves it). A trace found in the first step costs no more than before; one found in neither costs a bloom test of
+   * each archived block.
    */
   private traceSql(
     traceIds: readonly TraceId[],
     window: Partial<TimeWindow> | undefined,
     columns: string,
+    archivesWhole: boolean,
     archivedOnly = false,
   ): { sql: string; parts: Partition[] } | null {
+    if (traceIds.length === 0) return null;
     const words = traceIds.map((id) => [traceIdLiteral(id), traceIdHexLiteral(id), ...traceWords(id)] as const);
     const parts: Partition[] = [];
     const selects: string[] = [];
-    let live = false;
-    let archived = false;
     for (const p of this.source.partitions()) {
-      const own = p.tenantCondition(this.tenant, true);
-      if (own === null || (archivedOnly && !p.archived) || (window && !p.overlaps(window.start, window.end))) continue;
+      if ((archivesWhole || archivedOnly) && !p.archived) continue;
+      // Whether a trace is in an archive counts the whole archive, the days the live store still holds included.
+      const own = p.tenantCondition(this.tenant, archivesWhole || archivedOnly);
+      if (own === null || (window && !p.overlaps(window.start, window.end))) continue;
       // A range archive's day (parquet/) is matched on its stored hex text, which its Parquet statistics can prune.
       const column = p.archived ? 'trace_hex' : 'trace_id';
       const byBlock = new Map<number, string[]>();
@@ -111,21 +124,12 @@ export class TenantReader implements SpanReader {
       }
       if (byBlock.size === 0) continue;
       const i = parts.push(p) - 1;
-      if (p.archived) archived = true;
-      else live = true;
       for (const [blk, ids] of byBlock) {
         const match = ids.length === 1 ? `= ${ids[0]}` : `IN (${ids.join(', ')})`;
-        selects.push(
-          `SELECT ${i} AS part, ${columns}, trace_id AS dedup_trace, span_id AS dedup_span, ${p.archived} AS dedup_archived
-           FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND ${column} ${match} AND ${own}`,
-        );
+        selects.push(`SELECT ${i} AS part, ${columns} FROM ${p.alias}.spans WHERE blk = ${uint(blk)} AND ${column} ${match} AND ${own}`);
       }
     }
-    if (selects.length === 0) return null;
-    const union = selects.join(' UNION ALL ');
-    // Only an archive beside live partitions can repeat a span; the live store's own spans are given as stored.
-    const keep = live && archived ? 'QUALIFY NOT (dedup_archived AND bool_or(NOT dedup_archived) OVER (PARTITION BY dedup_trace, dedup_span))' : '';
-    return { sql: `SELECT * EXCLUDE (dedup_trace, dedup_span, dedup_archived) FROM (${union}) ${keep}`, parts };
+    return selects.length === 0 ? null : { sql: selects.join(' UNION ALL '), parts };
   }
 
   async findTraces(q: TraceQuery): Promise<TraceSearchResult> {
@@ -204,16 +208,19 @@ export class TenantReader implements SpanReader {
   }
 
   async rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
-    const found = this.traceSql(traceIds, undefined, 'trace_hex', true);
+    const found = this.traceSql(traceIds, undefined, 'trace_hex', false, true);
     if (!found) return new Set();
     return new Set((await this.source.read(`SELECT DISTINCT trace_hex FROM (${found.sql})`)).map((r) => r[0] as TraceId));
   }
 
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
-    const found = this.traceSql(traceIds, undefined, DIGEST_COLUMNS);
-    if (!found) return new Map();
-    const rows = await this.source.read(digestSql(found.sql));
-    return mergeDigests(rows, found.parts);
+    const out = new Map<TraceId, TraceDigest>();
+    for (const whole of [false, true]) {
+      const found = this.traceSql(whole ? traceIds.filter((id) => !out.has(id)) : traceIds, undefined, DIGEST_COLUMNS, whole);
+      if (!found) continue;
+      for (const [id, digest] of mergeDigests(await this.source.read(digestSql(found.sql)), found.parts)) out.set(id, digest);
+    }
+    return out;
   }
 
   latencyHeatmap(q: HeatmapQuery): Promise<LatencyHeatmap> {
