@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { selection } from './export.js';
 import { Progress } from './progress.js';
-import { answerOf, reach } from './reach.js';
+import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
@@ -77,7 +77,7 @@ async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest): P
 async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Promise<SpanSource> {
   const base = source.url!.replace(/\/+$/, '');
   const headers = sourceHeaders(source);
-  const session = await reach(`${base}/api/clew/v1/session`, { headers }, "is it the Clew's query port? (--url)");
+  const session = await reach(`${base}/api/clew/v1/session`, { headers }, QUERY_PORT_HINT);
   if (!session.ok) throw new Error(`${base}/api/clew/v1/session answered ${session.status}: ${await answerOf(session)}`);
   const tenant = ((await session.json()) as { tenant: string }).tenant as Tenant;
   const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: 'protobuf' });

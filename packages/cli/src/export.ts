@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { SpanCounter } from './export-count.js';
 import { Progress } from './progress.js';
-import { answerOf, reach } from './reach.js';
+import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
@@ -39,7 +39,7 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
   if (req.service !== undefined) params.set('service', req.service);
   if (req.query !== undefined) params.set('q', req.query);
   const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
-  const res = await reach(url, { headers: sourceHeaders(source) }, "is it the Clew's query port? (--url)");
+  const res = await reach(url, { headers: sourceHeaders(source) }, QUERY_PORT_HINT);
   if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
   const counter = new SpanCounter(req.format);
   let bytes = 0;

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { noAnswer } from './reach.js';
 
 export const DEFAULT_HEALTH_URL = 'http://127.0.0.1:16686';
 
@@ -35,9 +36,7 @@ export async function checkHealth(baseUrl: string, timeoutMs: number): Promise<H
 
 function unreachable(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = (err as { cause?: unknown }).cause;
-  const detail = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
-  return `cannot reach it (${detail})`;
+  return `cannot reach it (${noAnswer(err).detail})`;
 }
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim().slice(0, 200);

@@ -7,7 +7,7 @@ import type { Store } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server';
 import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
 import { readExportResponse } from './otlp-response.js';
-import { reach } from './reach.js';
+import { QUERY_PORT_HINT, reach } from './reach.js';
 
 /** A batch to write: the decoded spans, and the same spans as OTLP protobuf requests when the input gave them so. */
 export interface ImportBatch {
@@ -132,7 +132,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
       const keys = new Set<string>();
       for (let i = 0; i < ids.length; i += 50) {
         const q = ids.slice(i, i + 50).map((id) => `traceId=${id}`).join('&');
-        const res = await reach(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers }, "is it the Clew's query port? (--url)");
+        const res = await reach(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers }, QUERY_PORT_HINT);
         const text = await res.text();
         if (!res.ok) {
           throw new Error(
@@ -155,7 +155,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
  */
 async function settled(query: string): Promise<void> {
   const read = async () => {
-    const text = await (await reach(`${query}/metrics`, undefined, "is it the Clew's query port? (--url)")).text();
+    const text = await (await reach(`${query}/metrics`, undefined, QUERY_PORT_HINT)).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     return { queued: value('clew_queue_spans'), written: value('clew_store_spans_written_total') };
   };

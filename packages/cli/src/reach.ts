@@ -6,10 +6,20 @@ export async function reach(url: string, init?: RequestInit, hint?: string): Pro
   try {
     return await fetch(url, init);
   } catch (e) {
-    const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
-    const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (e as Error).message;
-    throw new CannotReach(`cannot reach ${url.split('?')[0]} (${why})${hint === undefined ? '' : `: ${hint}`}`, why === 'ECONNREFUSED', e);
+    const { code, detail } = noAnswer(e);
+    throw new CannotReach(`cannot reach ${url.split('?')[0]} (${code ?? detail})${hint === undefined ? '' : `: ${hint}`}`, code === 'ECONNREFUSED', e);
   }
+}
+
+/** What to check when a Clew's query port does not answer. */
+export const QUERY_PORT_HINT = "is it the Clew's query port? (--url)";
+
+/** Why a fetch got no answer: the system's code (ECONNREFUSED, ENOTFOUND, …) when it gives one, and its text. */
+export function noAnswer(e: unknown): { code: string | undefined; detail: string } {
+  const cause = (e as { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const detail = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
+  return { code: typeof code === 'string' ? code : undefined, detail };
 }
 
 /** A request that never got an answer; `refused` when the connection was refused, so nothing of it was sent. */

@@ -8,19 +8,20 @@ import type { DecodeResult } from './decode-result.js';
  * hex there. Refused spans are an outcome (partial_success), not an error.
  */
 export function spanIdProblem(traceId: string | undefined, spanId: string | undefined, parentSpanId: string | null | undefined): string {
-  if (!isValidTraceId(traceId)) return traceId === undefined ? 'an invalid trace_id (not a hex string)' : 'an invalid trace_id (must be 16 bytes, not all zero)';
-  if (!isValidSpanId(spanId)) return spanId === undefined ? 'an invalid span_id (not a hex string)' : 'an invalid span_id (must be 8 bytes, not all zero)';
-  if (parentSpanId === undefined) return 'an invalid parent_span_id (not a hex string)';
-  if (parentSpanId !== null && parentSpanId.length !== 16) return 'an invalid parent_span_id (must be empty or 8 bytes)';
+  if (!isValidTraceId(traceId)) return badId('an invalid trace_id', traceId, 'must be 16 bytes, not all zero');
+  if (!isValidSpanId(spanId)) return badId('an invalid span_id', spanId, 'must be 8 bytes, not all zero');
+  if (parentSpanId !== null && parentSpanId?.length !== 16) return badId('an invalid parent_span_id', parentSpanId, 'must be empty or 8 bytes');
   return '';
 }
 
 /** Why a link's ids are unusable, or ''. */
 export function linkIdProblem(traceId: string | undefined, spanId: string | undefined): string {
-  if (!isValidTraceId(traceId)) return traceId === undefined ? 'a link with an invalid trace_id (not a hex string)' : 'a link with an invalid trace_id (must be 16 bytes, not all zero)';
-  if (!isValidSpanId(spanId)) return spanId === undefined ? 'a link with an invalid span_id (not a hex string)' : 'a link with an invalid span_id (must be 8 bytes, not all zero)';
+  if (!isValidTraceId(traceId)) return badId('a link with an invalid trace_id', traceId, 'must be 16 bytes, not all zero');
+  if (!isValidSpanId(spanId)) return badId('a link with an invalid span_id', spanId, 'must be 8 bytes, not all zero');
   return '';
 }
+
+const badId = (what: string, hex: string | undefined, rule: string): string => `${what} (${hex === undefined ? 'not a hex string' : rule})`;
 
 const isValidTraceId = (hex: string | undefined): boolean => hex !== undefined && hex.length === 32 && hex !== ZERO_TRACE_ID;
 const isValidSpanId = (hex: string | undefined): boolean => hex !== undefined && hex.length === 16 && hex !== ZERO_SPAN_ID;

@@ -123,8 +123,9 @@ const newestFirst = (a: TraceSummary, b: TraceSummary): number =>
 /**
  * One tenant's reads over its live spans and the archived spans before them (`liveFrom`). The two hold different
  * spans (the archives' end where the live ones start), so most answers are the two put together; a trace with spans
- * on both sides of that line is one trace in every answer but a search's total, which counts it on each side. Reads
- * by trace id take the archives' spans whole, whatever the line (see mergeSpans).
+ * on both sides of that line is one trace in every answer but a search's total, which counts it on each side. A read
+ * by trace id that finds nothing of a trace before the line reads the archives past it too (TenantReader's second
+ * step), so an archived span ClickHouse also holds is given once (mergeSpans).
  */
 // Required: an optional reader method added later must be passed on here too, or the APIs' reads would lose it.
 class UnionReader implements Required<SpanReader> {
