@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startServer } from './lib/clew-server.js';
+import { CLEW_NODE_FLAGS, startServer } from './lib/clew-server.js';
 
 const run = promisify(execFile);
 const TOTAL = Number(process.env.CLEW_BENCH_EXPORT_SPANS ?? 500_000);
@@ -44,7 +44,8 @@ const rows = [];
  */
 async function measure(name, step, server) {
   const s0 = server?.cpuSeconds() ?? 0;
-  const { stdout } = await run(process.execPath, ['--expose-gc', STEP, JSON.stringify(step)], { maxBuffer: 1 << 20 });
+  // With the node flags `clew` starts with, as the command runs.
+  const { stdout } = await run(process.execPath, [...CLEW_NODE_FLAGS, '--expose-gc', STEP, JSON.stringify(step)], { maxBuffer: 1 << 20 });
   const { spans, seconds, cpu } = JSON.parse(stdout);
   const row = { name, spans, rate: spans / seconds, seconds, cpu, serverCpu: server ? server.cpuSeconds() - s0 : undefined };
   rows.push(row);

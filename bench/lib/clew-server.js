@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 
 // CLEW_BENCH_CLEW_BIN runs another build (e.g. an export of an earlier commit, built) for an A/B comparison.
 const BIN = process.env.CLEW_BENCH_CLEW_BIN ?? fileURLToPath(new URL('../../packages/cli/bin/clew.js', import.meta.url));
+/**
+ * The node flags the `clew` command starts node with (its bin file's line for sh), so that a server started here runs
+ * as the command does while node is given flags of its own too (CLEW_BENCH_SERVER_NODE_ARGS, e.g. a profile). An
+ * earlier build's bin without that line gives none, as it ran.
+ */
+export const CLEW_NODE_FLAGS = /^":" \/\/; exec node (.*) "\$0" "\$@"$/m.exec(readFileSync(BIN, 'utf8'))?.[1].split(' ') ?? [];
 const TICKS_PER_SECOND = 100;
 /** CLEW_BENCH_SERVER_LOG=file keeps the server's standard output there (its log, and e.g. what --trace-gc prints). */
 const LOG = process.env.CLEW_BENCH_SERVER_LOG;
@@ -26,7 +32,7 @@ const PORTS = ['--otlp-grpc-port', '--otlp-http-port', '--query-port', '--zipkin
 
 export async function startServer(dataDir, args = []) {
   pinLoad();
-  const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), BIN];
+  const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...CLEW_NODE_FLAGS, BIN];
   const child = spawn(
     PIN ? 'taskset' : process.execPath,
     [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, ...PORTS.flatMap((p) => [p, '0']), ...args, ...(process.env.CLEW_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
