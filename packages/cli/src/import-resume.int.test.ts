@@ -73,6 +73,19 @@ async function checkpointPast(file: string, offset: number, child: ChildProcess)
   }
 }
 
+/** `clew import FILE ARGS…` killed with SIGKILL once its checkpoint is past half the file; the checkpoint it left. */
+async function killedHalfWay(file: string, ...args: string[]): Promise<{ size: number; half: Checkpoint }> {
+  const size = (await stat(file)).size;
+  const child = spawn(process.execPath, [BIN, 'import', file, ...args], { stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  await checkpointPast(file, size / 2, child);
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  const half = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
+  expect(half.complete).toBeUndefined();
+  return { size, half };
+}
+
 /** `clew import FILE -d DIR` in batches of 10,000 spans, sent `signal` once its first batch is written. */
 async function importStoppedBy(signal: NodeJS.Signals, file: string, dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string }> {
   const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir, '--batch-spans', '10000', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -90,15 +103,7 @@ describe('clew import resumes after an interruption without duplicates', () => {
     const file = join(tmp.dir, 'million.pb');
     const dir = join(tmp.dir, 'million');
     await writeSpans(file, 1_000_000);
-    const size = (await stat(file)).size;
-
-    const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir, '--batch-spans', '20000'], { stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    await checkpointPast(file, size / 2, child);
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    const half = JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint;
-    expect(half.complete).toBeUndefined();
+    const { size, half } = await killedHalfWay(file, '-d', dir, '--batch-spans', '20000');
     expect(half.done.offset).toBeLessThan(size);
 
     const again = await runClew(['import', file, '-d', dir]);
@@ -261,6 +266,22 @@ describe('clew import resumes after an interruption without duplicates', () => {
     afterAll(async () => {
       await clew?.stop();
     });
+
+    it('killed with SIGKILL half way, two requests under way, and run again: the Clew holds every span once', async () => {
+      const file = join(tmp.dir, 'killed-url.pb');
+      await writeSpans(file, 200_000);
+      const own = await startClewProcess(join(tmp.dir, 'killed-url'));
+      try {
+        const args = ['--url', own.query, '--otlp-url', own.otlpHttp, '--batch-spans', '2000'];
+        await killedHalfWay(file, ...args);
+        const again = await runClew(['import', file, ...args]);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
+      } finally {
+        await own.stop();
+      }
+      expect(await storedIn(own.dataDir)).toEqual({ spans: 200_000, distinct: 200_000 });
+    }, 300_000);
 
     it('a batch in doubt: Clew is asked for its spans once it has stored what it acknowledged, and only the missing ones are sent', async () => {
       const { file: head, spans } = await fileInDoubt('doubt-url', `url:${clew.otlpHttp}#`);

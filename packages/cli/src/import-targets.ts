@@ -120,6 +120,9 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
   const token = urls.token === undefined ? '' : `#token:${createHash('sha256').update(urls.token).digest('hex').slice(0, 12)}`;
   return {
     name: `url:${urls.otlp}#${urls.tenant ?? ''}${token}`,
+    // The next request is read, decoded and sent while the Clew takes the last: one at a time, each side waited for
+    // the other (import --url of protobuf, 500,000 spans, a Clew on one core: 56,324–56,346 spans/s, 60,268–64,469).
+    writesAtOnce: 2,
     async write(batch) {
       // Requests concatenated are one request (their resource_spans follow each other). Protobuf even for spans
       // read from JSON: a Clew decodes it several times faster.
