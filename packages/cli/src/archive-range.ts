@@ -6,7 +6,7 @@ import type { RangeArchiveManifest } from '@clew/storage';
 import { RangeArchiveWriter } from '@clew/storage';
 import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
-import { selection } from './export.js';
+import { selection, spansHeader } from './export.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
@@ -33,7 +33,7 @@ export interface ArchiveRangeSource {
 export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
   const writer = await RangeArchiveWriter.create(req.out);
   try {
-    const { tenant, batches } = source.dataDir !== undefined ? await fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req) : await fromUrl(source, req);
+    const { tenant, total, batches } = source.dataDir !== undefined ? await fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req) : await fromUrl(source, req);
     let spans = 0;
     let pending: Span[] = [];
     for await (const batch of batches) {
@@ -42,7 +42,7 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
       await writer.add(pending, tenant);
       spans += pending.length;
       pending = [];
-      progress?.update({ spans, bytesDone: 0, bytesTotal: 0 });
+      progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total });
     }
     if (pending.length > 0) await writer.add(pending, tenant);
     return await writer.finish({ start: req.start, end: req.end, service: req.service });
@@ -54,20 +54,26 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
 
 interface SpanSource {
   readonly tenant: Tenant;
+  /** How many spans `batches` gives, when known before (see SelectedSpans). */
+  readonly total: number | undefined;
   readonly batches: AsyncIterable<Span[]>;
 }
 
 async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest): Promise<SpanSource> {
   const store = await openDataDirStore(dir);
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
+  const selected = await selectSpans(reader, selection({ start: req.start, end: req.end, service: req.service })).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   async function* batches(): AsyncIterable<Span[]> {
     try {
-      yield* selectSpans(reader, selection({ start: req.start, end: req.end, service: req.service }));
+      yield* selected.batches;
     } finally {
       await store.close();
     }
   }
-  return { tenant, batches: batches() };
+  return { tenant, total: selected.total, batches: batches() };
 }
 
 /**
@@ -85,7 +91,7 @@ async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Pr
   const url = `${base}${EXPORT_ROUTE}?${params}`;
   const res = await reach(url, { headers });
   if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
-  return { tenant, batches: protoRequests(res.body as AsyncIterable<Uint8Array>, url) };
+  return { tenant, total: spansHeader(res.headers), batches: protoRequests(res.body as AsyncIterable<Uint8Array>, url) };
 }
 
 /** The spans of each length-delimited request of a stream; a body cut short or a request that does not decode throws. */
@@ -139,7 +145,7 @@ async function runArchive(flags: ArchiveFlags): Promise<number> {
       { start, end, service: flags.service, out: flags.out },
       progress,
     );
-    progress.done({ spans: m.spans, bytesDone: 0, bytesTotal: 0 });
+    progress.done({ spans: m.spans, bytesDone: 0, bytesTotal: 0, spansTotal: m.spans });
     for (const f of m.files) {
       process.stdout.write(`${f.file}: ${f.spans.toLocaleString('en-US')} spans, ${f.bytes.toLocaleString('en-US')} bytes (${(f.bytes / f.spans).toFixed(1)} B/span)\n`);
     }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { decodeOtlpJson } from '@clew/codecs';
 import { ROUTES } from '@clew/api';
@@ -8,9 +9,11 @@ import { SpanKind } from '@clew/model';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { freePort } from '@clew/testing/free-port';
-import { encodeExportRequests } from '@clew/server';
+import { encodeExportRequests, EXPORT_SPANS_HEADER } from '@clew/server';
 import { postProto } from '@clew/testing/payloads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportSpans } from './export.js';
+import { Progress } from './progress.js';
 import { bySpanKey, DAY, DAY_NS, daySpans, runClew, traceIdOf } from './testing/export-spans.js';
 import { TEAM_TOKEN_ENTRIES, TEAM_TOKENS } from './testing/team-tokens.js';
 
@@ -225,6 +228,41 @@ describe('clew export and clew import', () => {
     const bQuery = await runClew(['export', '--url', source.query, '--token', TOKENS.bRead, ...DAY_FLAGS, '--query', '{ resource.service.name = "payment" }']);
     expect(traceIdsOf(bQuery.stdout).every((id) => id.startsWith('00000002'))).toBe(true);
     expect(traceIdsOf(bQuery.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('says how many spans an export holds before they come, so that its progress has a percent and an ETA', async () => {
+    const day = `start=${DAY}&end=${DAY + DAY_NS}`;
+    const answer = async (query: string, token: string) => {
+      const res = await fetch(`${source.query}/api/clew/v1/export?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return { said: res.headers.get(EXPORT_SPANS_HEADER), spans: spansOf(await res.text()).length };
+    };
+    expect(await answer(day, TOKENS.aRead)).toEqual({ said: String(A_DAY.length), spans: A_DAY.length });
+    expect(await answer(day, TOKENS.bRead)).toEqual({ said: String(B_DAY.length), spans: B_DAY.length });
+    // Whole traces: those of a service, or named; the spans of each counted, not its spans in the window alone.
+    for (const query of [`${day}&service=cart`, `traceId=${traceIdOf(1, 1)}&traceId=${traceIdOf(1, 2)}&traceId=${traceIdOf(3, 1)}`]) {
+      const { said, spans } = await answer(query, TOKENS.aRead);
+      expect(spans, query).toBeGreaterThan(0);
+      expect(said, query).toBe(String(spans));
+    }
+    // A TraceQL query's traces are known only once read: no number.
+    expect((await answer(`${day}&q=${encodeURIComponent('{ kind = server }')}`, TOKENS.aRead)).said).toBeNull();
+
+    // The bar's percent is of that number, through a Clew and out of a data directory alike.
+    const dir = join(tmp.dir, 'progress');
+    const file = join(tmp.dir, 'progress.pb');
+    expect((await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--format', 'protobuf', '-o', file])).code).toBe(0);
+    expect((await runClew(['import', file, '-d', dir, '--no-metrics'])).code).toBe(0);
+    for (const from of [{ url: source.query, token: TOKENS.aRead }, { dataDir: dir }]) {
+      const drawn: string[] = [];
+      const tty = { isTTY: true, columns: 120, write: (text: string) => (drawn.push(text), true) } as unknown as NodeJS.WriteStream;
+      const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+      const spans = await exportSpans(from, { start: DAY, end: (DAY + DAY_NS) as UnixNanos, format: 'json' }, sink, new Progress('export', tty, 0));
+      expect(spans).toBe(A_DAY.length);
+      const shown = drawn.map((l) => /(\d+)%\s+([\d,]+) spans .* ETA \d+s/.exec(l)).filter((m) => m !== null);
+      expect(shown.length, JSON.stringify(from)).toBeGreaterThan(0);
+      for (const [line, percent, done] of shown) expect(Number(percent), line).toBe(Math.floor((Number(done!.replaceAll(',', '')) * 100) / A_DAY.length));
+    }
   });
 
   it('refuses a wrong token, and a data directory a running Clew holds, saying what to do', async () => {

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
 import type { ExportFormat, ExportSelection } from '@clew/server';
-import { encodeExportRequests, EXPORT_ROUTE, parseTraceQL, selectSpans } from '@clew/server';
+import { encodeExportRequests, EXPORT_ROUTE, EXPORT_SPANS_HEADER, parseTraceQL, selectSpans } from '@clew/server';
 import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { SpanCounter } from './export-count.js';
@@ -42,6 +42,7 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
   const res = await reach(url, { headers: sourceHeaders(source) }, QUERY_PORT_HINT);
   if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
   const counter = new SpanCounter(req.format);
+  const spansTotal = spansHeader(res.headers);
   let bytes = 0;
   // A body cut short (the server failed half way) rejects here, so an export never ends as if complete.
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
@@ -49,9 +50,15 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
     counter.push(buf);
     bytes += buf.length;
     await write(out, buf);
-    progress?.update({ spans: counter.spans, bytesDone: bytes, bytesTotal: 0 });
+    progress?.update({ spans: counter.spans, bytesDone: bytes, bytesTotal: 0, spansTotal });
   }
   return counter.spans;
+}
+
+/** How many spans the export route's answer holds, when it says (not for a TraceQL query, nor an older Clew). */
+export function spansHeader(headers: Headers): number | undefined {
+  const n = Number(headers.get(EXPORT_SPANS_HEADER) ?? NaN);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
@@ -60,13 +67,14 @@ async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, ou
     const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
     let spans = 0;
     let bytes = 0;
-    for await (const batch of selectSpans(reader, selection(req))) {
+    const { total, batches } = await selectSpans(reader, selection(req));
+    for await (const batch of batches) {
       for (const request of encodeExportRequests(batch, req.format)) {
         bytes += request.length;
         await write(out, request);
       }
       spans += batch.length;
-      progress?.update({ spans, bytesDone: bytes, bytesTotal: 0 });
+      progress?.update({ spans, bytesDone: bytes, bytesTotal: 0, spansTotal: total });
     }
     return spans;
   } finally {
@@ -143,7 +151,7 @@ async function runExport(flags: ExportFlags): Promise<number> {
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       await rename(partial, flags.output!);
     }
-    progress.done({ spans, bytesDone: 0, bytesTotal: 0 });
+    progress.done({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: spans });
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`exported ${spans.toLocaleString('en-US')} spans (${flags.format}) in ${seconds.toFixed(1)} s${flags.output !== undefined ? ` to ${flags.output}` : ''}\n`);
     return 0;

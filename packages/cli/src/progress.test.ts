@@ -16,7 +16,15 @@ describe('progressLine', () => {
     expect(filled).toBe(Math.round((filled + empty) / 2));
   });
 
-  it('without a size (an export): spans and spans/s only; long waits in minutes and hours', () => {
+  it('an export: percent by spans when their number is known, else spans and spans/s only', () => {
+    expect(progressLine('export', { spans: 300_000, bytesDone: 0, bytesTotal: 0, spansTotal: 1_200_000 }, 3)).toBe(
+      'export   25%  300,000 spans  100,000 spans/s  ETA 9s',
+    );
+    expect(progressLine('export', { spans: 30, bytesDone: 0, bytesTotal: 0, spansTotal: 20 }, 3)).toBe('export  100%  30 spans  10 spans/s  ETA 0s');
+    expect(progressLine('export', { spans: 5, bytesDone: 0, bytesTotal: 0, spansTotal: undefined }, 1, 60)).toBe('export  5 spans  5 spans/s');
+  });
+
+  it('without a size: spans and spans/s only; long waits in minutes and hours', () => {
     expect(progressLine('export', { spans: 5, bytesDone: 0, bytesTotal: 0 }, 0)).toBe('export  5 spans  0 spans/s');
     expect(progressLine('i', { spans: 1, bytesDone: 1, bytesTotal: 1000 }, 1)).toContain('ETA 16m39s');
     expect(progressLine('i', { spans: 1, bytesDone: 1, bytesTotal: 100_000 }, 1)).toContain('ETA 27h46m');

@@ -1,9 +1,11 @@
 /** What a long copy reports as it goes. */
 export interface ProgressState {
   readonly spans: number;
-  /** Bytes of the input done and in all, for the percentage and the ETA; total 0 when unknown (an export). */
+  /** Bytes of the input done and in all, for the percentage and the ETA (an import); total 0 when unknown. */
   readonly bytesDone: number;
   readonly bytesTotal: number;
+  /** Spans in all, for the percentage and the ETA when there are no bytes to go by (an export, an archive). */
+  readonly spansTotal?: number | undefined;
 }
 
 /**
@@ -50,7 +52,7 @@ export class Progress {
  */
 export function progressLine(label: string, s: ProgressState, seconds: number, width = 0): string {
   const rate = seconds > 0 ? s.spans / seconds : 0;
-  const fraction = s.bytesTotal > 0 ? Math.min(1, s.bytesDone / s.bytesTotal) : undefined;
+  const fraction = s.bytesTotal > 0 ? Math.min(1, s.bytesDone / s.bytesTotal) : s.spansTotal ? Math.min(1, s.spans / s.spansTotal) : undefined;
   const parts = [`${count(s.spans)} spans`, `${count(Math.round(rate))} spans/s`];
   if (fraction !== undefined) {
     parts.unshift(`${Math.floor(fraction * 100).toString().padStart(3)}%`);

@@ -27,6 +27,6 @@ export { createMetrics } from './observability/metrics.js';
 export { HashRing } from './pipeline/forward/ring.js';
 export type { ExportFormat } from './api/export/export-format.js';
 export { encodeExportRequests, EXPORT_CONTENT_TYPES, SPANS_PER_REQUEST } from './api/export/export-format.js';
-export { EXPORT_ROUTE } from './api/export/export-route.js';
-export type { ExportSelection } from './api/export/select-spans.js';
+export { EXPORT_ROUTE, EXPORT_SPANS_HEADER } from './api/export/export-route.js';
+export type { ExportSelection, SelectedSpans } from './api/export/select-spans.js';
 export { selectSpans } from './api/export/select-spans.js';

@@ -1,5 +1,5 @@
 import type { Span, SpanOutline, TraceId } from '@clew/model';
-import { scanSpans } from './scan-spans.js';
+import { countSpans, scanSpans } from './scan-spans.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from './span-comparison.js';
 import type {
   Operation,
@@ -55,6 +55,10 @@ export abstract class DefaultTenantReads implements SpanReader {
   /** The backend's own scan when its reader has one, else the generic one (scan-spans.ts). */
   scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
     return scanSpans(this.defaultReads(), window);
+  }
+
+  countSpans(window: SpanScanWindow): Promise<number> {
+    return countSpans(this.defaultReads(), window);
   }
 
   rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {

@@ -19,7 +19,7 @@ export type {
   TraceSummary,
 } from './store.js';
 export { StoreError } from './store.js';
-export { scanSpans, scanThroughTraces } from './scan-spans.js';
+export { countSpans, scanSpans, scanThroughTraces } from './scan-spans.js';
 export type {
   AttributeCounts,
   AttributeCountsQuery,

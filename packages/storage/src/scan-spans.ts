@@ -11,6 +11,17 @@ export function scanSpans(reader: SpanReader, window: SpanScanWindow): AsyncIter
 }
 
 /**
+ * How many spans `scanSpans` gives for the window: the backend's own count when it has one, else the total of the
+ * window's latency heatmap (every span of the tenant starting in it, which is what `scanThroughTraces` gives).
+ */
+export async function countSpans(reader: SpanReader, window: SpanScanWindow): Promise<number> {
+  if (window.end <= window.start) return 0;
+  if (reader.countSpans) return reader.countSpans(window);
+  const heatmap = await reader.latencyHeatmap({ filter: { start: window.start, end: (window.end - 1n) as UnixNanos }, step: window.end - window.start });
+  return heatmap.total;
+}
+
+/**
  * The scan any backend can answer: pages of the traces with a span in the window (findTraces, anchored at the
  * first page's newest so that arrivals do not shift the pages), each page read with getTraces and cut to the window.
  */

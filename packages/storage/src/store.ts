@@ -218,6 +218,11 @@ export interface SpanReader {
    */
   scanSpans?(window: SpanScanWindow): AsyncIterable<Span[]>;
   /**
+   * How many spans `scanSpans` gives for the window, counted without reading them (an export's progress). Optional:
+   * read it with `countSpans` (scan-spans.ts), which falls back to the window's latency heatmap.
+   */
+  countSpans?(window: SpanScanWindow): Promise<number>;
+  /**
    * Which of the traces have spans in an attached range archive (read-only days, docs/archive.md#range-archives): what
    * the APIs mark as archived. Optional: a backend without range archives has none.
    */

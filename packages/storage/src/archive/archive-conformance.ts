@@ -10,7 +10,7 @@ import type { Store } from '../store.js';
 import { at, byStartThenId } from '../conformance/fixtures.js';
 import { fullSpan } from '../conformance/full-span.js';
 import { DAY0, NANOS_PER_DAY, NOON } from '../conformance/harness.js';
-import { scanSpans } from '../scan-spans.js';
+import { countSpans, scanSpans } from '../scan-spans.js';
 import { TraceArchive } from './trace-archive.js';
 
 /** The three stores an archive works over, kept in `dir` (the same dir opens the same stores), on one ingest clock. */
@@ -139,6 +139,8 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       const read: Span[] = [];
       for await (const batch of scanSpans(ta.store, { start: at(-1), end: at(1000) })) read.push(...batch);
       expect(sorted(read)).toEqual(sorted(spans));
+      // Counted as scanned: the archived copies of A are not counted again.
+      expect(await countSpans(ta.store, { start: at(-1), end: at(1000) })).toBe(spans.length);
     });
 
     it('un-archives: the mark and the copies go, and a trace whose live spans are gone is no longer found', async () => {

@@ -16,7 +16,7 @@ import type {
   TraceSearchResult,
 } from '../store.js';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
-import { scanSpans } from '../scan-spans.js';
+import { countSpans, scanSpans } from '../scan-spans.js';
 import type { TenantArchive } from './trace-archive.js';
 
 /**
@@ -124,6 +124,10 @@ class ArchiveFallbackReader implements Required<SpanReader> {
   /** The live store's scan (its own, block by block, where it has one): an export of a window reads live spans. */
   scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
     return scanSpans(this.live, window);
+  }
+
+  countSpans(window: SpanScanWindow): Promise<number> {
+    return countSpans(this.live, window);
   }
 
   tracePoints(q: TraceQuery, max: number): Promise<TracePoints> {

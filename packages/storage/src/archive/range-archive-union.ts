@@ -1,7 +1,7 @@
 import type { Span, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
-import { scanSpans } from '../scan-spans.js';
+import { countSpans, scanSpans } from '../scan-spans.js';
 import { digestOfSpans } from '../trace-digest.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapCell, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import type {
@@ -256,6 +256,10 @@ class UnionReader implements Required<SpanReader> {
   /** The live store's scan: an export of a window reads live spans (as the embedded store's scan does). */
   scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
     return scanSpans(this.live, window);
+  }
+
+  countSpans(window: SpanScanWindow): Promise<number> {
+    return countSpans(this.live, window);
   }
 
   rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Span, UnixNanos } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
-import { scanSpans, scanThroughTraces } from '../scan-spans.js';
+import { countSpans, scanSpans, scanThroughTraces } from '../scan-spans.js';
 import type { SpanReader, SpanScanWindow } from '../store.js';
 import type { Harness } from './harness.js';
 import { NANOS_PER_DAY } from './harness.js';
@@ -15,6 +15,10 @@ async function all(scan: AsyncIterable<Span[]>): Promise<Span[]> {
 
 /** The backend's scan and the generic one, which every backend must answer alike. */
 const bothScans = (reader: SpanReader, w: SpanScanWindow) => Promise.all([all(scanSpans(reader, w)), all(scanThroughTraces(reader, w, 2))]);
+
+/** The backend's count and the generic one (the heatmap's total), which must both say how many spans the scan gives. */
+const bothCounts = (reader: SpanReader, w: SpanScanWindow) =>
+  Promise.all([countSpans(reader, w), countSpans({ latencyHeatmap: (q) => reader.latencyHeatmap(q) } as SpanReader, w)]);
 
 /*
  * searchFixture's traces A–D (ms after T0: A 1000–1120, B 2000–2050, C and D at 3000) and a trace appended two
@@ -41,6 +45,7 @@ export function scanCases(h: Harness): void {
       const [own, generic] = await bothScans(h.store, w);
       expect(own, `${w.start}..${w.end}`).toEqual(want);
       expect(generic, `generic ${w.start}..${w.end}`).toEqual(want);
+      expect(await bothCounts(h.store, w), `count ${w.start}..${w.end}`).toEqual([want.length, want.length]);
     }
     expect((await all(scanSpans(h.store, { start: at(1000), end: at(1010) }))).map((s) => s.traceId)).toEqual([ID.A]);
   });
@@ -54,5 +59,8 @@ export function scanCases(h: Harness): void {
     expect(await bothScans(h.store.forTenant('b'), w)).toEqual([b.sort(byStartThenId), b.sort(byStartThenId)]);
     expect(await bothScans(h.store, w)).toEqual([[], []]);
     expect(await bothScans(h.store.forTenant('c'), w)).toEqual([[], []]);
+    expect(await bothCounts(h.store.forTenant('a'), w)).toEqual([a.length, a.length]);
+    expect(await bothCounts(h.store.forTenant('b'), w)).toEqual([b.length, b.length]);
+    expect(await bothCounts(h.store, w)).toEqual([0, 0]);
   });
 }

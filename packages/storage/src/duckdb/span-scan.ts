@@ -17,6 +17,21 @@ const ROWS_PER_PAGE = 1000;
  * partitions whose start times miss the window are skipped without a query. Rows appended after a partition's scan
  * began are not read.
  */
+/** How many spans scanPartitionSpans gives for the window: the same partitions and conditions, counted. */
+export async function countPartitionSpans(tenant: Tenant, source: PartitionSource, window: SpanScanWindow): Promise<number> {
+  if (window.end <= window.start) return 0;
+  let spans = 0;
+  for (const p of [...source.partitions()]) {
+    const own = p.tenantCondition(tenant);
+    if (p.archived || own === null || !p.overlaps(window.start, window.end - 1n)) continue;
+    const rows = await source.read(
+      `SELECT count(*) FROM ${p.alias}.spans WHERE start_ns >= ${ubigint(window.start)} AND start_ns < ${ubigint(window.end)} AND ${own}`,
+    );
+    spans += Number(rows[0]?.[0] ?? 0);
+  }
+  return spans;
+}
+
 export async function* scanPartitionSpans(tenant: Tenant, source: PartitionSource, window: SpanScanWindow): AsyncIterable<Span[]> {
   if (window.end <= window.start) return;
   for (const p of [...source.partitions()]) {

@@ -18,7 +18,7 @@ import { mergeDigests } from './merge-digests.js';
 import type { Partition } from './partition.js';
 import { matchingSpansSql, pageSql, Params, pointsSql } from './search-sql.js';
 import { readAttributeCounts, readHeatmap } from './span-comparison-read.js';
-import { scanPartitionSpans } from './span-scan.js';
+import { countPartitionSpans, scanPartitionSpans } from './span-scan.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
 import { checkTenant, hex16, hex32, traceIdHexLiteral, traceIdLiteral, uint } from './sql.js';
 import { traceWords } from './trace-bloom.js';
@@ -233,6 +233,10 @@ export class TenantReader implements SpanReader {
 
   scanSpans(window: SpanScanWindow): AsyncIterable<Span[]> {
     return scanPartitionSpans(this.tenant, this.source, window);
+  }
+
+  countSpans(window: SpanScanWindow): Promise<number> {
+    return countPartitionSpans(this.tenant, this.source, window);
   }
 
   async services(): Promise<string[]> {

@@ -12,20 +12,25 @@ import { selectSpans } from './select-spans.js';
 
 export const EXPORT_ROUTE = `${API_BASE}/export`;
 
+/** The answer's header saying how many spans it holds, when that is known before they are read (see SelectedSpans). */
+export const EXPORT_SPANS_HEADER = 'x-clew-export-spans';
+
 /**
  * `GET /api/clew/v1/export?start=&end=[&service=|&q=][&format=json|protobuf]` (or `?traceId=…&traceId=…`): the
  * request's tenant's spans as the OpenTelemetry Collector's file exporter writes them (see export-format.ts),
  * streamed as they are read and never compressed (the bytes go to a file as they are). `start` and `end` are Unix
- * nanoseconds, end excluded.
+ * nanoseconds, end excluded. EXPORT_SPANS_HEADER says how many spans follow, except for a TraceQL query.
  */
 export function registerExportRoute(app: FastifyInstance, reader: (request: FastifyRequest) => SpanReader): void {
   app.get(EXPORT_ROUTE, { compress: false } as object, async (request, reply) => {
     const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
     const format = exportFormat(params.get('format'));
     const selection = exportSelection(params);
+    const { total, batches } = await selectSpans(reader(request), selection);
     const requests = (async function* () {
-      for await (const spans of selectSpans(reader(request), selection)) yield* encodeExportRequests(spans, format);
+      for await (const spans of batches) yield* encodeExportRequests(spans, format);
     })();
+    if (total !== undefined) void reply.header(EXPORT_SPANS_HEADER, String(total));
     return reply.header('content-type', EXPORT_CONTENT_TYPES[format]).send(Readable.from(requests, { objectMode: false }));
   });
 }

@@ -1,6 +1,6 @@
 import type { Span, TraceId, UnixNanos } from '@clew/model';
 import type { SearchAnchor, SpanReader, SpanScanWindow } from '@clew/storage';
-import { scanSpans } from '@clew/storage';
+import { countSpans, scanSpans } from '@clew/storage';
 import type { TraceQLQuery } from '../../query/traceql/index.js';
 import { evaluateTraceQL } from '../../query/traceql/index.js';
 
@@ -17,27 +17,39 @@ export type ExportSelection =
 /** Traces read per getTraces call when whole traces are exported. */
 const TRACES_PER_READ = 500;
 
+/** What an export of a selection reads. */
+export interface SelectedSpans {
+  /**
+   * How many spans `batches` gives, known before they are read (for a progress bar's ETA): a window's count; the
+   * spans of the traces selected, estimated past TRACES_PER_READ of them from the first page's (see readTraces).
+   * Undefined for a TraceQL query, whose traces are known only once each is read.
+   */
+  readonly total: number | undefined;
+  readonly batches: AsyncIterable<Span[]>;
+}
+
 /**
- * The selected spans in batches. A window alone is the store's scan (consecutive windows never share a span);
- * whole traces are read in pages, so that memory holds a page of traces, not the window.
- * @example for await (const spans of selectSpans(store.forTenant(t), { kind: 'window', window })) write(spans)
+ * The selected spans in batches, and how many there are. A window alone is the store's scan (consecutive windows
+ * never share a span); whole traces are read in pages, so that memory holds a page of traces, not the window.
+ * @example const { total, batches } = await selectSpans(store.forTenant(t), { kind: 'window', window })
  */
-export async function* selectSpans(reader: SpanReader, sel: ExportSelection): AsyncIterable<Span[]> {
+export async function selectSpans(reader: SpanReader, sel: ExportSelection): Promise<SelectedSpans> {
   switch (sel.kind) {
     case 'window':
-      yield* readingAhead(scanSpans(reader, sel.window));
-      return;
+      return { total: await countSpans(reader, sel.window), batches: readingAhead(scanSpans(reader, sel.window)) };
     case 'traces':
-      yield* readTraces(reader, sel.traceIds);
-      return;
+      return readTraces(reader, sel.traceIds);
     case 'service':
-      yield* readTraces(reader, await tracesOfService(reader, sel.window, sel.service));
-      return;
+      return readTraces(reader, await tracesOfService(reader, sel.window, sel.service));
     case 'traceql':
-      for await (const traces of tracePages(reader, await tracesInWindow(reader, sel.window))) {
-        const matching = [...traces.values()].filter((spans) => spans.length > 0 && evaluateTraceQL(sel.query, spans).length > 0);
-        if (matching.length > 0) yield matching.flat();
-      }
+      return { total: undefined, batches: matchingTraces(reader, sel.window, sel.query) };
+  }
+}
+
+async function* matchingTraces(reader: SpanReader, window: SpanScanWindow, query: TraceQLQuery): AsyncIterable<Span[]> {
+  for await (const traces of tracePages(reader, await tracesInWindow(reader, window))) {
+    const matching = [...traces.values()].filter((spans) => spans.length > 0 && evaluateTraceQL(query, spans).length > 0);
+    if (matching.length > 0) yield matching.flat();
   }
 }
 
@@ -63,11 +75,23 @@ async function* readingAhead<T>(source: AsyncIterable<T>): AsyncIterable<T> {
   }
 }
 
-async function* readTraces(reader: SpanReader, traceIds: readonly TraceId[]): AsyncIterable<Span[]> {
-  for await (const traces of tracePages(reader, traceIds)) {
-    const spans = [...traces.values()].flat();
-    if (spans.length > 0) yield spans;
+/**
+ * The traces, and their spans counted from the first page's digests (an aggregate per trace): exact up to
+ * TRACES_PER_READ traces, past that the first page's spans per trace times the traces. The digests of every page
+ * cost a sixth more than the export itself (15,298 traces of 217,834 spans: 653 ms of digests, 3.6 s of reading).
+ */
+async function readTraces(reader: SpanReader, traceIds: readonly TraceId[]): Promise<SelectedSpans> {
+  const first = traceIds.slice(0, TRACES_PER_READ);
+  let sampled = 0;
+  for (const digest of (await reader.summarizeTraces(first)).values()) sampled += digest.spanCount;
+  const total = first.length === 0 ? 0 : Math.round((sampled * traceIds.length) / first.length);
+  async function* batches(): AsyncIterable<Span[]> {
+    for await (const traces of tracePages(reader, traceIds)) {
+      const spans = [...traces.values()].flat();
+      if (spans.length > 0) yield spans;
+    }
   }
+  return { total, batches: batches() };
 }
 
 async function* tracePages(reader: SpanReader, traceIds: readonly TraceId[]): AsyncIterable<Map<TraceId, Span[]>> {
