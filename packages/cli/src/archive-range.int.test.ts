@@ -126,6 +126,11 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(r.code).toBe(0);
     const m = JSON.parse(await readFile(join(urlArchiveDir(), 'manifest.json'), 'utf8'));
     expect(m).toMatchObject({ format: 'clew-range-archive', version: 1, spans: 4, tenants: ['default'] });
+    expect(r.stderr).not.toContain('nothing to archive');
+    // A range without spans makes an empty archive, and says whose spans it looked for, where.
+    const empty = await clewCli(['archive', '--url', clew!.query, '--from', '2020-01-01', '--to', '2020-01-02', '--out', join(tmp.dir, 'empty-archive')]);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stderr).toContain(`nothing to archive: the default tenant has no span starting from 2020-01-01 until 2020-01-02 (in ${clew!.query})`);
   });
 
   it('archives from the data directory (-d), a Parquet file per day with a manifest, refusing a directory that holds one', async () => {

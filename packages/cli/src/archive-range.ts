@@ -9,7 +9,7 @@ import { openDataDirStore } from './data-dir-store.js';
 import { selection, spansHeader } from './export.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
-import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
+import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
 /** Spans handed to the archive writer at once: each hand-over is one staging transaction. */
@@ -151,6 +151,7 @@ async function runArchive(flags: ArchiveFlags): Promise<number> {
     }
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`archived ${m.spans.toLocaleString('en-US')} spans in ${m.files.length} day file(s) in ${seconds.toFixed(1)} s to ${flags.out}\n`);
+    if (m.spans === 0) process.stderr.write(nothingFound('archive', flags, flags));
     return 0;
   } catch (e) {
     process.stderr.write(`archive failed: ${e instanceof Error ? e.message : String(e)}\n`);

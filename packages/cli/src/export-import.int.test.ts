@@ -228,6 +228,12 @@ describe('clew export and clew import', () => {
     const bQuery = await runClew(['export', '--url', source.query, '--token', TOKENS.bRead, ...DAY_FLAGS, '--query', '{ resource.service.name = "payment" }']);
     expect(traceIdsOf(bQuery.stdout).every((id) => id.startsWith('00000002'))).toBe(true);
     expect(traceIdsOf(bQuery.stdout).length).toBeGreaterThan(0);
+    expect(bQuery.stderr).not.toContain('nothing to export');
+    // Nothing found is a true answer (exit 0, an empty file), said with whose spans were looked for and how.
+    const none = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--service', 'nope']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(`nothing to export: the token's tenant has no span starting from 2026-11-02 until 2026-11-03 in a trace of service "nope" (in ${source.query})`);
   });
 
   it('says how many spans an export holds before they come, so that its progress has a percent and an ETA', async () => {

@@ -10,7 +10,7 @@ import { openDataDirStore } from './data-dir-store.js';
 import { SpanCounter } from './export-count.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
-import { parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
+import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
 export interface ExportRequest {
@@ -154,6 +154,7 @@ async function runExport(flags: ExportFlags): Promise<number> {
     progress.done({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: spans });
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`exported ${spans.toLocaleString('en-US')} spans (${flags.format}) in ${seconds.toFixed(1)} s${flags.output !== undefined ? ` to ${flags.output}` : ''}\n`);
+    if (spans === 0) process.stderr.write(nothingFound('export', flags, flags));
     return 0;
   } catch (e) {
     if (partial !== undefined) {

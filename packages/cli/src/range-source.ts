@@ -40,6 +40,17 @@ export function parseRangeSource(flags: RangeSourceFlags): { start: UnixNanos; e
   return range;
 }
 
+/**
+ * What to say when a range gave no span, so that an empty file or archive is not taken for a failure unseen: whose
+ * spans were looked for, where, and what else narrowed them.
+ * @example nothingFound('export', { dataDir: 'data', from: '2026-11-02', to: '2026-11-03' }, { service: 'cart' })
+ */
+export function nothingFound(verb: string, flags: RangeSourceFlags, narrowed: { service?: string | undefined; query?: string | undefined } = {}): string {
+  const whose = flags.tenant !== undefined ? `tenant ${flags.tenant}` : flags.url !== undefined && (flags.token ?? process.env.CLEW_TOKEN) !== undefined ? "the token's tenant" : 'the default tenant';
+  const of = narrowed.service !== undefined ? ` in a trace of service "${narrowed.service}"` : narrowed.query !== undefined ? ' in a trace matching the query' : '';
+  return `nothing to ${verb}: ${whose} has no span starting from ${flags.from} until ${flags.to}${of} (in ${flags.url ?? flags.dataDir})\n`;
+}
+
 /** The headers of a request to a running Clew: the token, and the tenant asked for (X-Scope-OrgID). */
 export function sourceHeaders(source: { token?: string | undefined; tenant?: string | undefined }): Record<string, string> {
   return {
