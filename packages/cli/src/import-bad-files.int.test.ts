@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { decodeOtlpJson } from '@clew/codecs';
 import type { Span, SpanId, TraceId } from '@clew/model';
 import { encodeExportRequests } from '@clew/server';
-import { tempDataDir } from '@clew/testing/clew-process';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bySpanKey, daySpans, runClew } from './testing/export-spans.js';
 
@@ -18,15 +19,25 @@ afterEach(async () => {
 const spansOf = (text: string): Span[] => text.split('\n').filter((l) => l !== '').flatMap((l) => decodeOtlpJson(l).spans);
 const DAY_FLAGS = ['--from', '2026-11-02', '--to', '2026-11-03'];
 
-/** Imports `file` into a fresh data directory and reads back what it holds. */
-async function importAndRead(name: string, body: Buffer | string): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
+/**
+ * Imports `file` into a fresh data directory and reads back what it holds; with `through`, into that running Clew
+ * (holding nothing of the day before), read back once it holds as many spans as the import says it wrote.
+ */
+async function importAndRead(name: string, body: Buffer | string, through?: ClewProcess): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
   const file = join(tmp.dir, name);
   const dir = join(tmp.dir, `data-${name}`);
   await writeFile(file, body);
-  const run = await runClew(['import', file, '-d', dir]);
-  const back = await runClew(['export', '-d', dir, ...DAY_FLAGS]);
-  expect(back.code, back.stderr).toBe(0);
-  return { ...run, stored: spansOf(back.stdout).sort(bySpanKey) };
+  const run = await runClew(['import', file, ...(through ? ['--url', through.query, '--otlp-url', through.otlpHttp] : ['-d', dir])]);
+  const written = Number(/written ([\d,]+)/.exec(run.stdout)?.[1]?.replaceAll(',', '') ?? NaN);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const back = await runClew(['export', ...(through ? ['--url', through.query] : ['-d', dir]), ...DAY_FLAGS]);
+    expect(back.code, back.stderr).toBe(0);
+    const stored = spansOf(back.stdout).sort(bySpanKey);
+    // Acknowledged spans reach a running Clew's store a moment later.
+    if (!through || stored.length >= written || Date.now() > deadline) return { ...run, stored };
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** One span of `spans` given an all-zero trace id, which no Clew keeps. */
@@ -46,13 +57,22 @@ describe('clew import of bad files: each problem reported where it is, the rest 
       encodeExportRequests(parts[2]!, 'json')[0]!.toString(),
       encodeExportRequests(parts[3]!, 'json')[0]!.toString().slice(0, 500),
     ].join('');
-    const r = await importAndRead('bad.jsonl', body);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/line 2: skipped: /);
-    expect(r.stdout).toMatch(/line 5: 1 span\(s\) refused: .*trace_id/);
-    expect(r.stdout).toMatch(/line 6: skipped: /);
-    expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
-    expect(r.stored).toEqual([...parts[0]!, ...parts[1]!, ...parts[2]!.filter((_, i) => i !== 1)].sort(bySpanKey));
+    // Into a data directory, and through a running Clew (where the lines' spans are sent as the decoding thread's
+    // protobuf of them, not decoded again): reported and stored alike.
+    const clew = await startClewProcess(join(tmp.dir, 'running'));
+    try {
+      for (const [name, through] of [['bad.jsonl', undefined], ['bad-url.jsonl', clew]] as const) {
+        const r = await importAndRead(name, body, through);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/line 2: skipped: /);
+        expect(r.stdout).toMatch(/line 5: 1 span\(s\) refused: .*trace_id/);
+        expect(r.stdout).toMatch(/line 6: skipped: /);
+        expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
+        expect(r.stored, name).toEqual([...parts[0]!, ...parts[1]!, ...parts[2]!.filter((_, i) => i !== 1)].sort(bySpanKey));
+      }
+    } finally {
+      await clew.stop();
+    }
   });
 
   it('OTLP JSON lines: a span whose id is not hex is refused alone, and the other spans of its line go in', async () => {

@@ -25,6 +25,13 @@ export type JsonLineResult =
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** A record's spans counted, not decoded: accepted (in its protobuf), and refused with why. */
+export interface CountedSpans {
+  readonly spans: number;
+  readonly rejected: number;
+  readonly rejectMessage: string;
+}
+
 /**
  * Decodes OTLP JSON lines on a worker thread, in order: `add` the lines, and `take` the results of the oldest job
  * (each a DecodeResult, or the line's error) once `ready` says there are enough in flight.
@@ -67,17 +74,22 @@ export class JsonLinesDecoder<T> {
     return end ? this.jobs.length > 0 : this.jobs.length >= JOBS_IN_FLIGHT;
   }
 
-  /** The oldest job's lines, each with its decoded spans (and their protobuf) or its error. */
-  async take(): Promise<Array<{ meta: T; decoded?: DecodeResult; proto?: Buffer; error?: string }>> {
+  /**
+   * The oldest job's lines, each with its spans' protobuf and the spans decoded from it, or only counted (`decode`
+   * false: for a target that sends the protobuf on as it is), or its error.
+   */
+  async take(decode = true): Promise<Array<{ meta: T; decoded?: DecodeResult; counted?: CountedSpans; proto?: Buffer; error?: string }>> {
     const job = this.jobs.shift()!;
     const results = await job.results;
     return job.lines.map((meta, i) => {
       const r = results[i]!;
       if (r.error !== undefined) return { meta, error: r.error };
+      const proto = Buffer.from(r.proto.buffer, r.proto.byteOffset, r.proto.byteLength);
+      if (!decode) return { meta, counted: { spans: r.spans, rejected: r.rejected, rejectMessage: r.rejectMessage }, proto };
       try {
         const { spans } = decodeOtlpProto(r.proto);
         if (spans.length !== r.spans) throw new Error(`the JSON decoding thread sent ${spans.length} of ${r.spans} spans`);
-        return { meta, decoded: { spans, rejected: r.rejected, rejectMessage: r.rejectMessage }, proto: Buffer.from(r.proto.buffer, r.proto.byteOffset, r.proto.byteLength) };
+        return { meta, decoded: { spans, rejected: r.rejected, rejectMessage: r.rejectMessage }, proto };
       } catch (e) {
         return { meta, error: errorText(e) };
       }

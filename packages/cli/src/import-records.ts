@@ -4,6 +4,7 @@ import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
 import type { ImportFormat } from './import-formats.js';
 import { decodeJaegerJsonTrace } from './import-jaeger-json.js';
+import type { CountedSpans } from './import-json-lines.js';
 import { errorText, JsonLinesDecoder } from './import-json-lines.js';
 
 /**
@@ -25,6 +26,8 @@ export interface ImportRecord {
   /** For messages: "line 12", "byte 4096", "trace 3", "spans 1000–1999". */
   readonly where: string;
   readonly decoded?: DecodeResult;
+  /** Instead of `decoded`, when the reader was asked not to decode (see readRecords): `raw` holds the spans. */
+  readonly counted?: CountedSpans;
   /**
    * The record as an OTLP protobuf request that can be sent as it is: a protobuf file's own bytes, or what the worker
    * thread made of a JSON line (the same spans; a Clew decodes protobuf several times faster than JSON).
@@ -38,11 +41,14 @@ export interface ImportRecord {
 /** Spans of a Zipkin array decoded together. */
 const ZIPKIN_SPANS_PER_RECORD = 1000;
 
-/** The records of a file from `from` on. */
-export function readRecords(path: string, format: ImportFormat, from: Position, size: number): AsyncIterable<ImportRecord> {
+/**
+ * The records of a file from `from` on. With `decode` false, OTLP JSON lines come `counted` with their protobuf, not
+ * decoded from it (the decoding thread made it of their accepted spans); other formats are decoded all the same.
+ */
+export function readRecords(path: string, format: ImportFormat, from: Position, size: number, decode = true): AsyncIterable<ImportRecord> {
   switch (format) {
     case 'otlp-json':
-      return jsonLines(path, from);
+      return jsonLines(path, from, decode);
     case 'otlp-proto':
       return protoRequests(path, from);
     case 'jaeger-json':
@@ -64,7 +70,7 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
  * OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too.
  * Lines are decoded on a worker thread (JsonLinesDecoder), a few ahead of the records handed out.
  */
-async function* jsonLines(path: string, from: Position): AsyncIterable<ImportRecord> {
+async function* jsonLines(path: string, from: Position, decode: boolean): AsyncIterable<ImportRecord> {
   let offset = from.offset;
   let line = from.record;
   let rest: Buffer = Buffer.alloc(0);
@@ -77,7 +83,11 @@ async function* jsonLines(path: string, from: Position): AsyncIterable<ImportRec
     if (text.every((b) => b === 0x20 || b === 0x0d || b === 0x09)) return;
     decoder.add(text, { next: { offset, record: line }, where: `line ${line}`, bytesDone: offset });
   };
-  const taken = async (): Promise<ImportRecord[]> => (await decoder.take()).map(({ meta, decoded, proto, error }) => ({ ...meta, ...(decoded ? { decoded, raw: proto! } : { error: error! }) }));
+  const taken = async (): Promise<ImportRecord[]> =>
+    (await decoder.take(decode)).map(({ meta, decoded, counted, proto, error }) => ({
+      ...meta,
+      ...(decoded ? { decoded, raw: proto! } : counted ? { counted, raw: proto! } : { error: error! }),
+    }));
   try {
     for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);

@@ -9,7 +9,10 @@ import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
 import { readExportResponse } from './otlp-response.js';
 import { QUERY_PORT_HINT, reach } from './reach.js';
 
-/** A batch to write: the decoded spans, and the same spans as OTLP protobuf requests when the input gave them so. */
+/**
+ * A batch to write: the decoded spans, and the same spans as OTLP protobuf requests when the input gave them so. For
+ * a target that `sendsRaw`, spans a reader only counted are in `raw` alone (`spans` holds those it decoded).
+ */
 export interface ImportBatch {
   readonly spans: Span[];
   /** OTLP protobuf requests (which concatenate into one request). */
@@ -33,12 +36,19 @@ export interface ImportTarget {
    * while the one before it commits. Writes complete in the order they were made.
    */
   readonly writesAtOnce?: number;
+  /**
+   * Whether the target sends a batch's `raw` requests as they are when it has them: then an input whose records come
+   * as protobuf of their accepted spans (OTLP JSON lines, from the decoding thread) need not be decoded again here.
+   */
+  readonly sendsRaw?: boolean;
   /** Which of `spans` the target already holds, as `traceId/spanId` keys (the check of a batch in doubt). */
   present(spans: readonly Span[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
 export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
+
+export const spansIn = (bodies: ReadonlyArray<{ readonly spans: number }>): number => bodies.reduce((n, b) => n + b.spans, 0);
 
 /**
  * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
@@ -123,11 +133,12 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
     // The next request is read, decoded and sent while the Clew takes the last: one at a time, each side waited for
     // the other (import --url of protobuf, 500,000 spans, a Clew on one core: 56,324–56,346 spans/s, 60,268–64,469).
     writesAtOnce: 2,
+    sendsRaw: true,
     async write(batch) {
       // Requests concatenated are one request (their resource_spans follow each other). Protobuf even for spans
       // read from JSON: a Clew decodes it several times faster.
-      const body = batch.raw ? Buffer.concat(batch.raw.bodies.map((b) => b.bytes)) : encodeOtlpProto(batch.spans);
-      return post(body, 'application/x-protobuf', batch.spans.length);
+      if (!batch.raw) return post(encodeOtlpProto(batch.spans), 'application/x-protobuf', batch.spans.length);
+      return post(Buffer.concat(batch.raw.bodies.map((b) => b.bytes)), 'application/x-protobuf', spansIn(batch.raw.bodies));
     },
     async present(spans) {
       await settled(urls.query);

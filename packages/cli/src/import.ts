@@ -106,11 +106,11 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   let batchFrom = from;
   let last = from;
   let interrupted = false;
-  for await (const r of readRecords(file, format, from, size)) {
+  for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true)) {
     take(r, batch);
     bytesRead = r.bytesDone;
     last = r.next;
-    if (batch.spans.length >= opts.batchSpans) {
+    if (batch.size >= opts.batchSpans) {
       if (sent.length >= atOnce) await settleOldest();
       await send(batch, batchFrom, last);
       batch = newBatch(format);
@@ -123,7 +123,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   }
   while (sent.length > 0) await settleOldest();
   if (!interrupted) {
-    if (batch.spans.length > 0) {
+    if (batch.size > 0) {
       await send(batch, batchFrom, last);
       await settleOldest();
     } else {
@@ -176,12 +176,14 @@ async function detect(file: string, size: number): Promise<ImportFormat> {
 interface PendingBatch extends ImportBatch {
   readonly spans: Span[];
   raw?: { readonly bodies: Array<{ bytes: Buffer; spans: number }> };
+  /** Its spans, decoded or only counted. */
+  size: number;
   readonly counts: ImportCounts;
 }
 
 function newBatch(format: ImportFormat): PendingBatch {
   const raw = format === 'otlp-json' || format === 'otlp-proto' ? { bodies: [] } : undefined;
-  return { spans: [], counts: noCounts(), ...(raw && { raw }) };
+  return { spans: [], size: 0, counts: noCounts(), ...(raw && { raw }) };
 }
 
 /** A record's spans into the batch, its problems into the batch's counts. */
@@ -192,16 +194,24 @@ function take(r: ImportRecord, batch: PendingBatch): void {
     problem(counts, `${r.where}: skipped: ${r.error}`);
     return;
   }
-  const d = r.decoded!;
-  counts.read += d.spans.length + d.rejected;
+  const d = r.decoded ?? r.counted!;
+  const accepted = typeof d.spans === 'number' ? d.spans : d.spans.length;
+  counts.read += accepted + d.rejected;
   if (d.rejected > 0) {
     counts.refused += d.rejected;
     problem(counts, `${r.where}: ${d.rejected} span(s) refused: ${d.rejectMessage}`);
   }
-  if (d.spans.length === 0) return;
-  for (const s of d.spans) batch.spans.push(s);
+  if (accepted === 0) return;
+  batch.size += accepted;
+  if (r.counted) {
+    // Only counted: its protobuf is of the accepted spans alone (the decoding thread's), which the target sends.
+    if (!batch.raw || !r.raw) throw new Error(`${r.where}: a record read undecoded has no protobuf to send`);
+    batch.raw.bodies.push({ bytes: r.raw, spans: accepted });
+    return;
+  }
+  for (const s of r.decoded!.spans) batch.spans.push(s);
   // A record with refused spans is sent decoded: its own bytes hold the refused spans too.
-  if (batch.raw && d.rejected === 0 && r.raw) batch.raw.bodies.push({ bytes: r.raw, spans: d.spans.length });
+  if (batch.raw && d.rejected === 0 && r.raw) batch.raw.bodies.push({ bytes: r.raw, spans: accepted });
   else delete batch.raw;
 }
 
