@@ -33,13 +33,18 @@ export class CannotReach extends Error {
   }
 }
 
-/** What a Clew answered to a failed request, said short: its JSON error's message, or the start of its text. */
+/**
+ * What a Clew answered to a failed request, said short: its JSON error's message (the native API's
+ * `{"error": {"code", "message"}}`, or a plain `{"message"}` or `{"error": "…"}`), or the start of its text.
+ */
 export async function answerOf(res: Response): Promise<string> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown };
     if (typeof body.message === 'string') return body.message;
     if (typeof body.error === 'string') return body.error;
+    const nested = (body.error as { message?: unknown } | null | undefined)?.message;
+    if (typeof nested === 'string') return nested;
   } catch {
     // Not JSON: the text as it is.
   }
