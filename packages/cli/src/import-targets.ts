@@ -6,7 +6,7 @@ import { DEFAULT_TENANT } from '@clew/model';
 import type { Store } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server';
 import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
-import { readExportResponse } from './otlp-response.js';
+import { readExportResponse, readStatusMessage } from './otlp-response.js';
 import { QUERY_PORT_HINT, reach } from './reach.js';
 
 /**
@@ -114,7 +114,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
         const { rejected, message } = readExportResponse(bytes, res.headers.get('content-type') ?? '');
         return { written: spans - rejected, refused: rejected, message };
       }
-      const text = Buffer.from(bytes).toString('utf8').slice(0, 500);
+      const text = readStatusMessage(bytes, res.headers.get('content-type') ?? '');
       // Full or shutting down: wait as told and send again (the pipeline refused the whole request, nothing of it is kept).
       if ((res.status === 429 || res.status === 503) && attempt < 600) {
         const wait = Number(res.headers.get('retry-after') ?? '1');

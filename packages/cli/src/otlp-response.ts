@@ -24,6 +24,27 @@ export function readExportResponse(body: Uint8Array, contentType: string): { rej
   return { rejected, message };
 }
 
+/**
+ * The message of an OTLP/HTTP error answer: a google.rpc.Status, protobuf or JSON (the request's encoding), whose
+ * `message` is field 2; the start of the text for anything else (a proxy's page, another server's answer).
+ */
+export function readStatusMessage(body: Uint8Array, contentType: string): string {
+  const text = () => Buffer.from(body).toString('utf8').slice(0, 500);
+  try {
+    if (contentType.includes('json')) {
+      const message = (JSON.parse(Buffer.from(body).toString('utf8')) as { message?: unknown }).message;
+      return typeof message === 'string' ? message : text();
+    }
+    if (contentType.includes('protobuf')) {
+      const message = field(body, 2);
+      if (message) return Buffer.from(message).toString('utf8');
+    }
+  } catch {
+    // Not the Status it says it is: its text as it is.
+  }
+  return text();
+}
+
 function field(body: Uint8Array, n: number): Uint8Array | undefined {
   const r = new Reader(body);
   while (!r.done()) {
