@@ -214,6 +214,25 @@ describe('clew export and clew import', () => {
     expect(right.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
   });
 
+  it('an import refused whole with two writes under way (a token that may not write, a wrong port) says why and leaves nothing in doubt: the right command then takes it', async () => {
+    const spans = daySpans(12, 30);
+    const file = join(tmp.dir, 'refused.jsonl');
+    // Lines of 10 spans, written 10 at a time: several requests, two of them under way at once.
+    const lines = Array.from({ length: Math.ceil(spans.length / 10) }, (_, i) => encodeExportRequests(spans.slice(i * 10, i * 10 + 10), 'json').join(''));
+    await writeFile(file, lines.join(''));
+    const args = ['import', file, '--url', target.query, '--batch-spans', '10'];
+    const readOnly = await runClew([...args, '--otlp-url', target.otlpHttp, '--token', TOKENS.bRead]);
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toContain(`${target.otlpHttp} answered 403: a read token may not write spans\n`);
+    const nobody = `http://127.0.0.1:${await freePort()}/v1/traces`;
+    const wrongPort = await runClew([...args, '--otlp-url', nobody, '--token', TOKENS.bWrite]);
+    expect(wrongPort.code).toBe(1);
+    expect(wrongPort.stderr).toContain(`cannot reach ${nobody} (ECONNREFUSED)`);
+    const right = await runClew([...args, '--otlp-url', target.otlpHttp, '--token', TOKENS.bWrite]);
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
+  });
+
   it("exports a tenant's traces of a service or of a TraceQL query, whole", async () => {
     const traceIdsOf = (text: string) => [...new Set(spansOf(text).map((s) => s.traceId))].sort();
     const want = (rest: number) => Array.from({ length: 200 }, (_, t) => t).filter((t) => t > 0 && t % 3 === rest).map((t) => traceIdOf(1, t)).sort();

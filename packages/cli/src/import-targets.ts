@@ -50,6 +50,9 @@ export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
 
 export const spansIn = (bodies: ReadonlyArray<{ readonly spans: number }>): number => bodies.reduce((n, b) => n + b.spans, 0);
 
+/** A write the target answered by refusing it whole (a token it does not take, a wrong path): none of its spans were kept. */
+export class WriteRefused extends Error {}
+
 /**
  * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
  * written are also counted into the directory's span metrics and service graph (its metrics store, as a Clew counts
@@ -122,7 +125,8 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
         continue;
       }
       if (res.status === 400) return { written: 0, refused: spans, message: `refused by Clew (400): ${text}` };
-      throw new Error(`${urls.otlp} answered ${res.status}: ${text}`);
+      // Any other 4xx (401, 403, 404, 413…) refused the request whole: nothing of it is kept.
+      throw new (res.status < 500 ? WriteRefused : Error)(`${urls.otlp} answered ${res.status}: ${text}`);
     }
   };
   // The token names the tenant written as much as X-Scope-OrgID does: a file imported with one tenant's token is not

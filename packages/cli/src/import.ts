@@ -9,7 +9,7 @@ import { detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
-import { clewTarget, dataDirTarget, spanKey } from './import-targets.js';
+import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targets.js';
 import { Progress } from './progress.js';
 import { CannotReach } from './reach.js';
 import { tenantArg } from './token.js';
@@ -91,8 +91,9 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   const settleOldest = async () => {
     const w = sent.shift()!;
     const outcome = await w.outcome.catch(async (e: unknown) => {
-      // Refused before anything of it was sent, with no other write under way: nothing is in doubt.
-      if (e instanceof CannotReach && e.refused && sent.length === 0) await save({ done: w.start });
+      // Refused whole, and so was every write under way after it (all sent to the same wrong port, or with the same
+      // token the target does not take): nothing is in doubt.
+      if (nothingWritten(e) && (await Promise.all(sent.map((s) => s.outcome.then(() => false, nothingWritten)))).every(Boolean)) await save({ done: w.start });
       throw e;
     });
     merge(counts, w.batch.counts);
@@ -160,6 +161,9 @@ function resumeFrom(file: string, c: Checkpoint | undefined, target: string, siz
       `not into ${target} (${size} bytes, ${format}): remove it to start again`,
   );
 }
+
+/** Whether a write failed with none of its spans kept: its connection refused, or the request refused whole. */
+const nothingWritten = (e: unknown): boolean => (e instanceof CannotReach && e.refused) || e instanceof WriteRefused;
 
 async function detect(file: string, size: number): Promise<ImportFormat> {
   const handle = await open(file);
