@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
@@ -81,7 +81,13 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       const p = await attachPartition(this.writer, this.clock, file, this.clock.periodOfFile(file) ?? -1);
       this.partitions.set(p.period, p);
     }
+    const attached = new Map<string, string>();
     for (const dir of this.opts.rangeArchives ?? []) {
+      // Attached twice (another spelling, a symlink), each of its spans would be read twice.
+      const real = await realpath(dir).catch(() => resolve(dir));
+      const before = attached.get(real);
+      if (before !== undefined) throw new Error(`${dir} is the range archive ${before} again: give each archive directory once`);
+      attached.set(real, dir);
       const manifest = await readManifest(dir);
       for (const day of manifest.files) {
         const p = await attachArchiveDay(this.writer, dir, day, this.archivedDays.length);

@@ -71,6 +71,14 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     }
   });
 
+  it('refuses an archive directory given twice (another spelling of it too), whose spans would each be read twice', async () => {
+    await archiveFixture();
+    const archive = join(dir, 'archive');
+    await expect(openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: [archive, `${archive}/`] })).rejects.toThrow(
+      `${archive}/ is the range archive ${archive} again: give each archive directory once`,
+    );
+  });
+
   it('reads a range the live store still holds once, from the live store, and from the archive once retention drops it', async () => {
     const { spans, acme } = await archiveFixture();
     // The archive attached to the store it was made from, which still holds every span of it.
