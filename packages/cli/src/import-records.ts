@@ -134,7 +134,8 @@ async function* protoRequests(path: string, from: Position): AsyncIterable<Impor
 
 /** A document read whole: its JSON, or the record saying why it is not. */
 async function document(path: string, size: number): Promise<{ doc: unknown } | { bad: ImportRecord }> {
-  const text = await readFile(path, 'utf8');
+  // A byte order mark (Windows editors save one) is not JSON, but told the format apart (detectFormat) it is skipped.
+  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   try {
     return { doc: JSON.parse(text) as unknown };
   } catch (e) {
