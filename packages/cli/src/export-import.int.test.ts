@@ -178,6 +178,16 @@ describe('clew export and clew import', () => {
     expect(spansOf(await readFile(file, 'utf8'))).toHaveLength(A_DAY.length);
   });
 
+  it('an export to a file that cannot be written, or to a directory, says so without a stack trace', async () => {
+    const missing = join(tmp.dir, 'no-such-dir', 'out.jsonl');
+    const noDir = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '-o', missing]);
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toMatch(/^export failed: ENOENT: no such file or directory, open '.*out\.jsonl\.clew-export-\d+'\n$/);
+    const toDir = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '-o', tmp.dir]);
+    expect(toDir.code).toBe(2);
+    expect(toDir.stderr).toBe(`-o ${tmp.dir} is a directory: give the file to write\n`);
+  });
+
   it("an import through a Clew is remembered for the token's tenant: the same file with another tenant's token goes in again, there", async () => {
     const spans = daySpans(4, 30);
     const file = join(tmp.dir, 'two-tenants.jsonl');

@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
@@ -134,6 +135,10 @@ async function runExport(flags: ExportFlags): Promise<number> {
     process.stderr.write('give --service or --query, not both (a TraceQL query can name the service: { resource.service.name = "…" })\n');
     return 2;
   }
+  if (flags.output !== undefined && (await stat(flags.output).catch(() => undefined))?.isDirectory()) {
+    process.stderr.write(`-o ${flags.output} is a directory: give the file to write\n`);
+    return 2;
+  }
   const { start, end } = range;
   // Into a file of its own, renamed over --output once complete: a failed export leaves a file that was there as it was.
   const partial = flags.output !== undefined ? `${flags.output}.clew-export-${process.pid}` : undefined;
@@ -141,6 +146,8 @@ async function runExport(flags: ExportFlags): Promise<number> {
   const progress = new Progress(`export${flags.output !== undefined ? ` ${flags.output}` : ''}`);
   const started = Date.now();
   try {
+    // A file that cannot be made (no such directory, no permission) fails here, before anything is read.
+    if (partial !== undefined) await once(out, 'open');
     const spans = await exportSpans(
       { url: flags.url, dataDir: flags.dataDir, token: flags.token ?? process.env.CLEW_TOKEN, tenant: flags.tenant },
       { start, end, service: flags.service, query: flags.query, format: flags.format },
