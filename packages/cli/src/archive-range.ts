@@ -60,7 +60,7 @@ interface SpanSource {
 }
 
 async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest): Promise<SpanSource> {
-  const store = await openDataDirStore(dir);
+  const store = await openDataDirStore(dir, { existing: true });
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
   const selected = await selectSpans(reader, selection({ start: req.start, end: req.end, service: req.service })).catch(async (e: unknown) => {
     await store.close();

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions } from '@clew/server';
 import type { DuckDBStore, MetricsStore } from '@clew/storage';
@@ -6,9 +7,13 @@ import { pino } from 'pino';
 
 /**
  * The DuckDB store of a Clew data directory (`<dir>/store`), opened directly. DuckDB lets one process hold a file:
- * while a Clew runs on the directory, say so and how to go through it instead.
+ * while a Clew runs on the directory, say so and how to go through it instead. To read (`existing`), a directory
+ * without a store is refused: a mistyped path would otherwise be made into an empty data directory and read as one.
  */
-export async function openDataDirStore(dir: string): Promise<DuckDBStore> {
+export async function openDataDirStore(dir: string, opts: { readonly existing?: boolean } = {}): Promise<DuckDBStore> {
+  if (opts.existing && !(await stat(join(dir, 'store')).catch(() => undefined))?.isDirectory()) {
+    throw new Error(`${dir} is not a Clew data directory (it has no store/): give the directory clew serve keeps its data in (--data-dir)`);
+  }
   try {
     return await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB' });
   } catch (e) {

@@ -178,6 +178,16 @@ describe('clew export and clew import', () => {
     expect(spansOf(await readFile(file, 'utf8'))).toHaveLength(A_DAY.length);
   });
 
+  it('an export or archive from a directory that is not a data directory (a mistyped -d) is refused, and makes nothing', async () => {
+    const typo = join(tmp.dir, 'no-such-data');
+    const exported = await runClew(['export', '-d', typo, ...DAY_FLAGS]);
+    expect([exported.code, exported.stderr]).toEqual([1, `export failed: ${typo} is not a Clew data directory (it has no store/): give the directory clew serve keeps its data in (--data-dir)\n`]);
+    const archived = await runClew(['archive', '-d', typo, ...DAY_FLAGS, '--out', join(tmp.dir, 'typo-archive')]);
+    expect(archived.code).toBe(1);
+    expect(archived.stderr).toContain(`archive failed: ${typo} is not a Clew data directory`);
+    expect([existsSync(typo), existsSync(join(tmp.dir, 'typo-archive'))]).toEqual([false, false]);
+  });
+
   it('an export to a file that cannot be written, or to a directory, says so without a stack trace', async () => {
     const missing = join(tmp.dir, 'no-such-dir', 'out.jsonl');
     const noDir = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '-o', missing]);

@@ -63,7 +63,7 @@ export function spansHeader(headers: Headers): number | undefined {
 }
 
 async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
-  const store = await openDataDirStore(dir);
+  const store = await openDataDirStore(dir, { existing: true });
   try {
     const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
     let spans = 0;
