@@ -25,7 +25,8 @@ import { abandonBatch, commitBatch, prepareBatch, tenantsOf } from './span-write
 import { checkTenant, traceIdLiteral } from './sql.js';
 import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
-import { readManifest } from '../parquet/range-archive-manifest.js';
+import type { RangeArchiveManifest } from '../parquet/range-archive-manifest.js';
+import { readManifest, sharedSpans } from '../parquet/range-archive-manifest.js';
 
 const WAL_FLOOR = 'wal-floor.json';
 
@@ -81,14 +82,19 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       const p = await attachPartition(this.writer, this.clock, file, this.clock.periodOfFile(file) ?? -1);
       this.partitions.set(p.period, p);
     }
-    const attached = new Map<string, string>();
+    const attached = new Map<string, { readonly dir: string; readonly manifest: RangeArchiveManifest }>();
     for (const dir of this.opts.rangeArchives ?? []) {
       // Attached twice (another spelling, a symlink), each of its spans would be read twice.
       const real = await realpath(dir).catch(() => resolve(dir));
       const before = attached.get(real);
-      if (before !== undefined) throw new Error(`${dir} is the range archive ${before} again: give each archive directory once`);
-      attached.set(real, dir);
+      if (before !== undefined) throw new Error(`${dir} is the range archive ${before.dir} again: give each archive directory once`);
       const manifest = await readManifest(dir);
+      // So would the spans two archives share.
+      for (const other of attached.values()) {
+        const why = sharedSpans(other.manifest, manifest);
+        if (why !== undefined) throw new Error(`the range archives ${other.dir} and ${dir} may hold the same spans (${why}), which would be read twice: attach one of them`);
+      }
+      attached.set(real, { dir, manifest });
       for (const day of manifest.files) {
         const p = await attachArchiveDay(this.writer, dir, day, this.archivedDays.length);
         p.liveFrom = this.opts.liveFrom ?? ((tenant) => this.liveFrom(tenant));

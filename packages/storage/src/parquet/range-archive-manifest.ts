@@ -36,6 +36,23 @@ export function dayFileName(day: number): string {
   return `spans-${new Date(day * 86_400_000).toISOString().slice(0, 10)}.parquet`;
 }
 
+/**
+ * Why two range archives cannot be attached together, or undefined when they can: a span in both would be read
+ * twice (by id, in searches, in TraceQL metrics), the reads not telling archives apart. Archives of other tenants
+ * share no span; a range's archive holds the spans starting in it, so archives of ranges that do not overlap share
+ * none; a service's archive holds its traces whole, spans outside its range too, so it shares none only with an
+ * archive that has none of its days.
+ */
+export function sharedSpans(a: RangeArchiveManifest, b: RangeArchiveManifest): string | undefined {
+  const tenant = a.tenants.find((t) => b.tenants.includes(t));
+  if (tenant === undefined) return undefined;
+  if (BigInt(a.range.start) < BigInt(b.range.end) && BigInt(b.range.start) < BigInt(a.range.end)) return `both hold spans of tenant ${tenant} from overlapping ranges`;
+  if (a.range.service === undefined && b.range.service === undefined) return undefined;
+  const days = new Set(a.files.map((f) => f.day));
+  const day = b.files.find((f) => days.has(f.day))?.day;
+  return day === undefined ? undefined : `both hold spans of tenant ${tenant} on ${day}, and one keeps a service's traces whole`;
+}
+
 /** Reads and checks a directory's manifest; the message names the directory and what is wrong (or its cause does). */
 export async function readManifest(dir: string): Promise<RangeArchiveManifest> {
   let m: RangeArchiveManifest;

@@ -79,6 +79,43 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     );
   });
 
+  it('attaches archives of ranges that do not overlap, and refuses two that may hold the same spans, saying why', async () => {
+    const live = await openDuckDBStore({ dir: join(dir, 'live'), checkpointIntervalMs: 0 });
+    const spans = searchFixture();
+    await live.append(spans);
+    /** The default tenant's spans starting in [from, to) ms after T0 (of the traces of `service` only, whole, when given). */
+    const archive = async (name: string, from: number, to: number, service?: string): Promise<string> => {
+      const out = join(dir, name);
+      const w = await RangeArchiveWriter.create(out);
+      const window = { start: at(from), end: at(to) };
+      const picked: Span[] = [];
+      for await (const batch of scanSpans(live, window)) picked.push(...batch);
+      const traces = new Set(picked.filter((s) => service === undefined || serviceName(s.resource) === service).map((s) => s.traceId));
+      await w.add(service === undefined ? picked : spans.filter((s) => traces.has(s.traceId)), 'default');
+      await w.finish({ ...window, service });
+      return out;
+    };
+    // searchFixture's traces start at 1000 (A, to 1120), 2000 (B) and 3000 (C, D), all on one day.
+    const [early, late, overlapping, cart] = [await archive('early', 0, 2000), await archive('late', 2000, 10_000), await archive('overlapping', 1500, 2500), await archive('cart', 0, 2000, 'cart')];
+    await live.close();
+    const store = await openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: [early, late] });
+    try {
+      for (const id of [ID.A, ID.B, ID.C, ID.D]) expect(await store.getTrace(id), id).toEqual(spans.filter((s) => s.traceId === id).sort(byStartThenId));
+      expect((await store.findTraces({ limit: 10 })).total).toBe(4);
+      expect((await store.latencyHeatmap({ filter: { start: 0n as UnixNanos, end: at(10_000) }, step: DAY })).total).toBe(spans.length);
+    } finally {
+      await store.close();
+    }
+    const refused = (dirs: string[]) => openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: dirs });
+    await expect(refused([early, late, overlapping])).rejects.toThrow(
+      `the range archives ${early} and ${overlapping} may hold the same spans (both hold spans of tenant default from overlapping ranges), which would be read twice: attach one of them`,
+    );
+    // A service's archive keeps its traces whole, spans past its range's end too: with a later range of the same day
+    // it may share spans (these two happen not to), so it is refused as well.
+    const day = new Date(Number(at(0) / 1_000_000n)).toISOString().slice(0, 10);
+    await expect(refused([late, cart])).rejects.toThrow(`(both hold spans of tenant default on ${day}, and one keeps a service's traces whole)`);
+  });
+
   it('reads a range the live store still holds once, from the live store, and from the archive once retention drops it', async () => {
     const { spans, acme } = await archiveFixture();
     // The archive attached to the store it was made from, which still holds every span of it.
