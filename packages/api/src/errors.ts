@@ -14,10 +14,12 @@ export const API_ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   /** The token is known but may not do this: a write token reading, or a tenant it does not hold. */
   FORBIDDEN: 403,
+  /** A request body over the size the server takes (e.g. an archive note's). */
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 } as const;
 
-export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL']);
+export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'INTERNAL']);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
 /**

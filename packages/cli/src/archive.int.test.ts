@@ -125,6 +125,10 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     const text = await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'INC-42' });
     expect(text.status).toBe(400);
     expect(((await text.json()) as { error: { message: string } }).error.message).toBe('the body must be a JSON object, got a string');
+    // A body over the query port's limit (1 MiB) is refused as too large, as HTTP says, with its own code.
+    const huge = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 'x'.repeat(1_100_000) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     // Jaeger's button pressed again leaves the mark as it is (who, when, the note).
     expect((await post(`${clew!.query}/api/archive/${KEEP}`)).status).toBe(200);
     expect((await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`)).body.archived).toEqual(body.archived);
