@@ -116,6 +116,15 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stdout).toContain(`byte ${cutAt}: skipped: truncated: the request says`);
     expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
     expect(r.stored).toEqual([...spans.slice(0, 30), ...withBadId(spans.slice(30, 60)).filter((_, i) => i !== 1), ...spans.slice(60, 90)].sort(bySpanKey));
+    // The same file given as JSON: refused as not JSON, what JSON.parse quoted of it shown as text, not as its bytes.
+    for (const format of ['jaeger-json', 'otlp-json']) {
+      const file = join(tmp.dir, `bad-as-${format}`);
+      await writeFile(file, Buffer.concat([good1, garbage, bad, good2, cut]));
+      const asJson = await runClew(['import', file, '-d', join(tmp.dir, `as-${format}`), '--format', format]);
+      expect(asJson.stdout, format).toMatch(/skipped: (?:not JSON|invalid JSON): /);
+      // eslint-disable-next-line no-control-regex -- what must not be printed
+      expect(asJson.stdout, format).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    }
   });
 
   it('a file in no format it reads is refused whole, naming the formats and --format', async () => {

@@ -23,7 +23,13 @@ export type JsonLineResult =
   | { readonly proto: Uint8Array; readonly spans: number; readonly rejected: number; readonly rejectMessage: string; readonly error?: undefined }
   | { readonly error: string };
 
-export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/**
+ * An error's message on one line of plain text: control characters as \xNN (JSON.parse quotes what it met, which in
+ * a binary file given as JSON would reach the terminal as it is).
+ */
+export const errorText = (e: unknown): string =>
+  // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
+  (e instanceof Error ? e.message : String(e)).replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** A record's spans counted, not decoded: accepted (in its protobuf), and refused with why. */
 export interface CountedSpans {

@@ -139,7 +139,7 @@ async function document(path: string, size: number): Promise<{ doc: unknown } | 
   try {
     return { doc: JSON.parse(text) as unknown };
   } catch (e) {
-    return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: `not JSON: ${(e as Error).message}`, bytesDone: size } };
+    return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: `not JSON: ${errorText(e)}`, bytesDone: size } };
   }
 }
 
