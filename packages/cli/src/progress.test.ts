@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressLine } from './progress.js';
+import { Progress, progressLine } from './progress.js';
 
 describe('progressLine', () => {
   it('a plain line: percent by bytes, spans, spans/s, time left', () => {
@@ -28,5 +28,18 @@ describe('progressLine', () => {
     expect(progressLine('export', { spans: 5, bytesDone: 0, bytesTotal: 0 }, 0)).toBe('export  5 spans  0 spans/s');
     expect(progressLine('i', { spans: 1, bytesDone: 1, bytesTotal: 1000 }, 1)).toContain('ETA 16m39s');
     expect(progressLine('i', { spans: 1, bytesDone: 1, bytesTotal: 100_000 }, 1)).toContain('ETA 27h46m');
+  });
+});
+
+describe('Progress', () => {
+  it('draws a bar on a terminal, 80 columns wide when the terminal reports no width', () => {
+    for (const columns of [undefined, 0, 60]) {
+      const drawn: string[] = [];
+      const tty = { isTTY: true, columns, write: (text: string) => (drawn.push(text), true) } as unknown as NodeJS.WriteStream;
+      new Progress('import a.pb', tty, 0).done({ spans: 10, bytesDone: 5, bytesTotal: 10 });
+      const line = drawn[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, ''); // eslint-disable-line no-control-regex -- the redraw's escapes
+      expect(line, String(columns)).toMatch(/^import a\.pb \[#+-+\] {2}50%/);
+      expect(line.length, String(columns)).toBe((columns || 80) - 1);
+    }
   });
 });

@@ -38,7 +38,8 @@ export class Progress {
   }
 
   private write(s: ProgressState, now: number): void {
-    const line = progressLine(this.label, s, (now - this.started) / 1000, this.out.isTTY ? (this.out.columns ?? 80) : 0);
+    // A terminal that reports no width (0, as some do) gets the usual 80 columns.
+    const line = progressLine(this.label, s, (now - this.started) / 1000, this.out.isTTY ? (this.out.columns || 80) : 0);
     if (this.out.isTTY) {
       this.out.write(`\r${line}\x1b[K`);
       this.drawn = true;
