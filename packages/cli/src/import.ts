@@ -198,12 +198,12 @@ function take(r: ImportRecord, batch: PendingBatch): void {
     problem(counts, `${r.where}: skipped: ${r.error}`);
     return;
   }
-  const d = r.decoded ?? r.counted!;
-  const accepted = typeof d.spans === 'number' ? d.spans : d.spans.length;
-  counts.read += accepted + d.rejected;
-  if (d.rejected > 0) {
-    counts.refused += d.rejected;
-    problem(counts, `${r.where}: ${d.rejected} span(s) refused: ${d.rejectMessage}`);
+  const { rejected, rejectMessage } = r.counted ?? r.decoded!;
+  const accepted = r.counted ? r.counted.spans : r.decoded!.spans.length;
+  counts.read += accepted + rejected;
+  if (rejected > 0) {
+    counts.refused += rejected;
+    problem(counts, `${r.where}: ${rejected} span(s) refused: ${rejectMessage}`);
   }
   if (accepted === 0) return;
   batch.size += accepted;
@@ -215,7 +215,7 @@ function take(r: ImportRecord, batch: PendingBatch): void {
   }
   for (const s of r.decoded!.spans) batch.spans.push(s);
   // A record with refused spans is sent decoded: its own bytes hold the refused spans too.
-  if (batch.raw && d.rejected === 0 && r.raw) batch.raw.bodies.push({ bytes: r.raw, spans: accepted });
+  if (batch.raw && rejected === 0 && r.raw) batch.raw.bodies.push({ bytes: r.raw, spans: accepted });
   else delete batch.raw;
 }
 
