@@ -1,22 +1,39 @@
-import type { ExportFormat } from '@clew/server';
-
 /**
- * Counts the spans of exported requests as they stream by, without decoding them: protobuf requests are walked
- * (ExportTraceServiceRequest.resource_spans = 1 → ScopeSpans = 2 → Span = 2); JSON lines are parsed.
+ * Splits the export route's protobuf answer (length-delimited requests, see export-format.ts) into whole requests as
+ * it streams by, and counts their spans without decoding them (ExportTraceServiceRequest.resource_spans = 1 →
+ * ScopeSpans = 2 → Span = 2).
  */
-export class SpanCounter {
+export class ExportFrames {
   spans = 0;
-  /** Bytes of the record being received, not yet whole (kept as chunks: joined once, when it is). */
+  /** Bytes of the request being received, not yet whole (kept as chunks: joined once, when it is). */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Protobuf: the size the pending record needs (length prefix included), once its prefix has arrived. */
+  /** The size the pending request needs (length prefix included), once its prefix has arrived. */
   private need = 0;
 
-  constructor(private readonly format: ExportFormat) {}
+  /** The requests this chunk completes, each with its 4-byte length prefix. */
+  push(chunk: Buffer): Buffer[] {
+    const whole: Buffer[] = [];
+    this.keep(chunk);
+    for (;;) {
+      if (this.need === 0) {
+        if (this.pendingBytes < 4) return whole;
+        const head = this.pending[0]!.length >= 4 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+        this.need = 4 + head.readUInt32BE(0);
+      }
+      if (this.pendingBytes < this.need) return whole;
+      const buf = this.take();
+      const frame = buf.subarray(0, this.need);
+      this.spans += countNested(frame.subarray(4), [1, 2, 2]);
+      whole.push(frame);
+      this.keep(buf.subarray(this.need));
+      this.need = 0;
+    }
+  }
 
-  push(chunk: Buffer): void {
-    if (this.format === 'json') this.pushLines(chunk);
-    else this.pushFrames(chunk);
+  /** Bytes of a request begun and not ended: an answer that stops here was cut short. */
+  get partial(): number {
+    return this.pendingBytes;
   }
 
   private take(): Buffer {
@@ -30,34 +47,6 @@ export class SpanCounter {
     if (b.length === 0) return;
     this.pending.push(b);
     this.pendingBytes += b.length;
-  }
-
-  private pushLines(chunk: Buffer): void {
-    let at = 0;
-    for (let nl = chunk.indexOf(0x0a, at); nl >= 0; nl = chunk.indexOf(0x0a, at)) {
-      this.keep(chunk.subarray(at, nl));
-      const doc = JSON.parse(this.take().toString('utf8')) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
-      for (const r of doc.resourceSpans ?? []) for (const s of r.scopeSpans ?? []) this.spans += s.spans?.length ?? 0;
-      at = nl + 1;
-    }
-    this.keep(chunk.subarray(at));
-  }
-
-  private pushFrames(chunk: Buffer): void {
-    this.keep(chunk);
-    for (;;) {
-      if (this.need === 0) {
-        if (this.pendingBytes < 4) return;
-        const head = this.pending[0]!.length >= 4 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-        this.need = 4 + head.readUInt32BE(0);
-      }
-      if (this.pendingBytes < this.need) return;
-      const buf = this.take();
-      this.spans += countNested(buf.subarray(4, this.need), [1, 2, 2]);
-      const rest = buf.subarray(this.need);
-      this.need = 0;
-      this.keep(rest);
-    }
   }
 }
 

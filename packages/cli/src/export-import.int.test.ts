@@ -101,6 +101,32 @@ describe('clew export and clew import', () => {
     expect(await waitForDay(target, TOKENS.bRead, 0)).toEqual([]);
   });
 
+  it('writes OTLP JSON lines through a running Clew byte for byte as the export route sends them, and as out of a data directory', async () => {
+    // The command asks the route for protobuf and writes each request as its JSON line itself (export.ts).
+    const route = async (query: string) => {
+      const res = await fetch(`${source.query}/api/clew/v1/export?start=${DAY}&end=${DAY + DAY_NS}&format=json${query}`, { headers: { authorization: `Bearer ${TOKENS.aRead}` } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    for (const [flags, query] of [
+      [[], ''],
+      [['--service', 'cart'], '&service=cart'],
+      [['--query', '{ kind = server }'], `&q=${encodeURIComponent('{ kind = server }')}`],
+    ] as const) {
+      const exported = await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, ...flags]);
+      expect(exported.code, exported.stderr).toBe(0);
+      const sent = await route(query);
+      expect(spansOf(sent).length, query).toBeGreaterThan(0);
+      expect(exported.stdout, query).toBe(sent);
+    }
+    // The same spans out of a data directory (imported from the route's protobuf) give the same lines again.
+    const file = join(tmp.dir, 'same-bytes.pb');
+    const dir = join(tmp.dir, 'same-bytes');
+    expect((await runClew(['export', '--url', source.query, '--token', TOKENS.aRead, ...DAY_FLAGS, '--format', 'protobuf', '-o', file])).code).toBe(0);
+    expect((await runClew(['import', file, '-d', dir, '--no-metrics'])).code).toBe(0);
+    expect((await runClew(['export', '-d', dir, ...DAY_FLAGS])).stdout).toBe(await route(''));
+  });
+
   it('round trip into a data directory as OTLP protobuf, for the tenant named, and out of it again (--no-metrics)', async () => {
     const file = join(tmp.dir, 'a-day.pb');
     const dir = join(tmp.dir, 'offline');

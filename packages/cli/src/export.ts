@@ -2,13 +2,14 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { decodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
 import type { ExportFormat, ExportSelection } from '@clew/server';
 import { encodeExportRequests, EXPORT_ROUTE, EXPORT_SPANS_HEADER, parseTraceQL, selectSpans } from '@clew/server';
 import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
-import { SpanCounter } from './export-count.js';
+import { ExportFrames } from './export-count.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
@@ -35,25 +36,40 @@ export async function exportSpans(source: ExportSource, req: ExportRequest, out:
   return source.dataDir !== undefined ? exportFromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, out, progress) : exportFromUrl(source, req, out, progress);
 }
 
+/**
+ * The export route is always asked for protobuf: for JSON lines this command turns each request into its line
+ * (the same bytes the route's JSON would be), so the work of the JSON encoding falls on this process rather than on
+ * the Clew it reads from, which goes on serving its users and ingesting meanwhile.
+ */
 async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
-  const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: req.format });
+  const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: 'protobuf' });
   if (req.service !== undefined) params.set('service', req.service);
   if (req.query !== undefined) params.set('q', req.query);
   const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
   const res = await reach(url, { headers: sourceHeaders(source) }, QUERY_PORT_HINT);
   if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
-  const counter = new SpanCounter(req.format);
+  const frames = new ExportFrames();
   const spansTotal = spansHeader(res.headers);
   let bytes = 0;
   // A body cut short (the server failed half way) rejects here, so an export never ends as if complete.
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    counter.push(buf);
-    bytes += buf.length;
-    await write(out, buf);
-    progress?.update({ spans: counter.spans, bytesDone: bytes, bytesTotal: 0, spansTotal });
+    for (const frame of frames.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+      const request = req.format === 'json' ? asJsonLine(frame) : frame;
+      bytes += request.length;
+      await write(out, request);
+    }
+    progress?.update({ spans: frames.spans, bytesDone: bytes, bytesTotal: 0, spansTotal });
   }
-  return counter.spans;
+  if (frames.partial > 0) throw new Error(`${url.split('?')[0]} ended its answer inside a request (${frames.partial} bytes of it): the export is incomplete`);
+  return frames.spans;
+}
+
+/** A length-prefixed protobuf request of the export route as the JSON line the route would have sent for it. */
+function asJsonLine(frame: Buffer): Buffer {
+  const { spans, rejected, rejectMessage } = decodeOtlpProto(frame.subarray(4));
+  // Spans the store gave out were valid when they came in; one refused now would be lost from the file, not skipped.
+  if (rejected > 0) throw new Error(`an exported request holds ${rejected} span(s) that cannot be written as OTLP JSON: ${rejectMessage}`);
+  return encodeOtlpJsonText(spans, true);
 }
 
 /** How many spans the export route's answer holds, when it says (not for a TraceQL query, nor an older Clew). */
