@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:tls';
@@ -6,6 +7,10 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { decodeOtlpJson } from '@clew/codecs';
+import type { Span, UnixNanos } from '@clew/model';
+import { encodeExportRequests } from '@clew/server';
+import { bySpanKey, DAY, DAY_NS, daySpans, runClew } from './testing/export-spans.js';
 import { exportWith, recordSpans } from './testing/otel.js';
 import type { SelfSigned } from './testing/self-signed.js';
 import { selfSigned } from './testing/self-signed.js';
@@ -106,6 +111,33 @@ describe('TLS on every TCP listener', () => {
     await exporter.shutdown();
     expect(result.code, String(result.error)).toBe(0);
     expect(await waitForTraceOverHttps(clew.query, spans[0]!.spanContext().traceId, first.cert)).toHaveLength(1);
+  });
+
+  it('imports and exports through a Clew over https, trusting the CA that NODE_EXTRA_CA_CERTS names, and says why not without it', async () => {
+    const ca = `${dir}/first-ca.pem`; // the certificate file itself is replaced by a later test
+    await writeFile(ca, first.cert);
+    // A day of spans ending a minute ago (the spans of the tests before are newer), written as an export writes them.
+    const shift = BigInt(Date.now() - 60_000) * 1_000_000n - DAY - DAY_NS;
+    const spans = daySpans(7, 30).map((s) => ({ ...s, startTimeUnixNano: (s.startTimeUnixNano + shift) as UnixNanos, endTimeUnixNano: (s.endTimeUnixNano + shift) as UnixNanos }));
+    const file = `${dir}/over-tls.pb`;
+    await writeFile(file, encodeExportRequests(spans, 'protobuf'));
+    const urls = ['--url', clew.query, '--otlp-url', clew.otlpHttp];
+
+    const untrusted = await runClew(['import', file, ...urls]);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain(`cannot reach ${clew.otlpHttp} (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+
+    const imported = await runClew(['import', file, ...urls], { NODE_EXTRA_CA_CERTS: ca });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
+    const range = ['--from', new Date(Number((DAY + shift) / 1_000_000n)).toISOString(), '--to', new Date(Number((DAY + shift + DAY_NS) / 1_000_000n)).toISOString()];
+    let back: Span[] = [];
+    for (const deadline = Date.now() + 15_000; back.length < spans.length && Date.now() < deadline; ) {
+      const exported = await runClew(['export', '--url', clew.query, ...range], { NODE_EXTRA_CA_CERTS: ca });
+      expect(exported.code, exported.stderr).toBe(0);
+      back = exported.stdout.split('\n').filter((l) => l !== '').flatMap((l) => decodeOtlpJson(l).spans);
+    }
+    expect(back.sort(bySpanKey)).toEqual([...spans].sort(bySpanKey));
   });
 
   it('refuses plain HTTP on a TLS port', async () => {
