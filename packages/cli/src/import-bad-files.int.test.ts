@@ -101,6 +101,21 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stored).toEqual(kept.sort(bySpanKey));
   });
 
+  it('OTLP JSON lines longer than a read of the file (1 MB), with blank lines, CRLF and no last newline: every line read whole, each named by its number', async () => {
+    const traces = Array.from({ length: 4 }, (_, t) => daySpans(8, 4).slice(3 * t, 3 * t + 3));
+    // Values of 2.5 and 1.5 MB: lines no read holds whole, the second beginning in the middle of a read.
+    const big = (trace: Span[], bytes: number) => trace.map((s, i) => (i === 0 ? { ...s, attributes: [...s.attributes, { key: 'big', value: { type: 'string' as const, value: 'x'.repeat(bytes) } }] } : s));
+    traces[1] = big(traces[1]!, 2_500_000);
+    traces[2] = big(traces[2]!, 1_500_000);
+    const line = (trace: Span[]) => encodeExportRequests(trace, 'json')[0]!.toString().trimEnd();
+    const body = `${line(traces[0]!)}\n  \n${line(traces[1]!)}\r\n\n${line(traces[2]!)}\n{"resourceSpans": [ not JSON\n${line(traces[3]!)}`;
+    const r = await importAndRead('long-lines.jsonl', body);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/line 6: skipped: /);
+    expect(r.stdout).toContain('spans read 12, written 12, refused 0; 1 unreadable record(s) skipped');
+    expect(r.stored).toEqual(traces.flat().sort(bySpanKey));
+  });
+
   it('OTLP protobuf: a request that is not one, a span with a bad id, a truncated last request, reported by byte offset', async () => {
     const spans = daySpans(6, 40);
     const good1 = encodeExportRequests(spans.slice(0, 30), 'protobuf')[0]!;

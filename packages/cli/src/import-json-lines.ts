@@ -2,8 +2,11 @@ import { Worker } from 'node:worker_threads';
 import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpProto } from '@clew/codecs';
 
-/** Lines sent to the worker together: about this many bytes of JSON (an exported line of 1,000 spans is ~1 MB). */
-const JOB_BYTES = 1 << 20;
+/**
+ * Bytes of a file read at a time: the whole lines of each read are one job of the worker (an exported line of 1,000
+ * spans is ~1 MB; a longer line gets a larger read).
+ */
+export const JOB_BYTES = 1 << 20;
 /**
  * Jobs given to the worker before the first of them is waited for: enough that it goes on decoding while this thread
  * writes a whole batch to the store (50,000 spans are ~50 MB of JSON; with only a few in flight, the two threads took
@@ -11,11 +14,18 @@ const JOB_BYTES = 1 << 20;
  */
 const JOBS_IN_FLIGHT = 64;
 
-/** Lines for the worker: their bytes one after another, and where each ends. */
+/** Lines for the worker: a read of the file, and where in it each line starts and ends (pairs of offsets). */
 export interface JsonLinesJob {
   readonly id: number;
   readonly bytes: Uint8Array;
-  readonly ends: readonly number[];
+  readonly lines: readonly number[];
+}
+
+/** A line of a read: its bytes `[from, to)`, and what the caller keeps with it. */
+export interface JobLine<T> {
+  readonly from: number;
+  readonly to: number;
+  readonly meta: T;
 }
 
 /** A line decoded by the worker: its spans as OTLP protobuf, or why it could not be decoded. */
@@ -46,9 +56,6 @@ export class JsonLinesDecoder<T> {
   private readonly worker = new Worker(new URL('./import-json-worker.js', import.meta.url));
   private readonly waiting = new Map<number, { resolve(r: JsonLineResult[]): void; reject(e: Error): void }>();
   private readonly jobs: Array<{ lines: T[]; results: Promise<JsonLineResult[]> }> = [];
-  private lines: T[] = [];
-  private bytes: Uint8Array[] = [];
-  private size = 0;
   private nextId = 0;
   private failed: Error | undefined;
 
@@ -66,17 +73,23 @@ export class JsonLinesDecoder<T> {
     this.worker.on('exit', (code) => fail(new Error(`the JSON decoding thread stopped (exit code ${code})`)));
   }
 
-  /** A line (its bytes, and what the caller keeps with it). */
-  add(line: Buffer, meta: T): void {
-    this.lines.push(meta);
-    this.bytes.push(line);
-    this.size += line.length;
-    if (this.size >= JOB_BYTES) this.send();
+  /**
+   * Lines of `bytes`, handed to the worker as one job: `bytes` is moved there (a buffer of its own, as a read made for
+   * it is; a view of a larger buffer would move all of it).
+   */
+  add(bytes: Uint8Array, lines: readonly JobLine<T>[]): void {
+    const id = this.nextId++;
+    const results = this.failed
+      ? Promise.reject(this.failed)
+      : new Promise<JsonLineResult[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    results.catch(() => undefined); // handled when taken
+    this.jobs.push({ lines: lines.map((l) => l.meta), results });
+    const job: JsonLinesJob = { id, bytes, lines: lines.flatMap((l) => [l.from, l.to]) };
+    if (!this.failed) this.worker.postMessage(job, [bytes.buffer as ArrayBuffer]);
   }
 
   /** Whether the oldest job should be taken now (enough are in flight), or, with `end`, whether any is left. */
   ready(end = false): boolean {
-    if (end && this.lines.length > 0) this.send();
     return end ? this.jobs.length > 0 : this.jobs.length >= JOBS_IN_FLIGHT;
   }
 
@@ -105,26 +118,5 @@ export class JsonLinesDecoder<T> {
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
-  }
-
-  private send(): void {
-    // One fresh buffer for the job, moved to the worker (a view of a read chunk would copy the whole chunk).
-    const bytes = new Uint8Array(this.size);
-    const ends: number[] = [];
-    let at = 0;
-    for (const b of this.bytes) {
-      bytes.set(b, at);
-      ends.push((at += b.length));
-    }
-    const id = this.nextId++;
-    const results = this.failed
-      ? Promise.reject(this.failed)
-      : new Promise<JsonLineResult[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    results.catch(() => undefined); // handled when taken
-    this.jobs.push({ lines: this.lines, results });
-    if (!this.failed) this.worker.postMessage({ id, bytes, ends } satisfies JsonLinesJob, [bytes.buffer]);
-    this.lines = [];
-    this.bytes = [];
-    this.size = 0;
   }
 }

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
 import type { ImportFormat } from './import-formats.js';
 import { decodeJaegerJsonTrace } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
-import { errorText, JsonLinesDecoder } from './import-json-lines.js';
+import type { JobLine } from './import-json-lines.js';
+import { errorText, JOB_BYTES, JsonLinesDecoder } from './import-json-lines.js';
 
 /**
  * Where a read starts or stopped: `offset` is a byte offset in streamed files (JSON lines, protobuf) and an index in
@@ -68,42 +69,64 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
 
 /**
  * OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too.
- * Lines are decoded on a worker thread (JsonLinesDecoder), a few ahead of the records handed out.
+ * Lines are decoded on a worker thread (JsonLinesDecoder), a few ahead of the records handed out. The file is read
+ * into buffers made for the worker: the whole lines of each read go to it as they are, and only the start of a line
+ * the read cut is copied, into the next. (Read as a stream, each chunk was copied once more to join it to the line
+ * before it and again into the worker's buffer: the main thread's garbage, and its collections, were mostly that.)
  */
 async function* jsonLines(path: string, from: Position, decode: boolean): AsyncIterable<ImportRecord> {
-  let offset = from.offset;
   let line = from.record;
-  let rest: Buffer = Buffer.alloc(0);
   type Line = Pick<ImportRecord, 'next' | 'where' | 'bytesDone'>;
   const decoder = new JsonLinesDecoder<Line>();
-  const add = (bytes: Buffer): void => {
-    line++;
-    offset += bytes.length;
-    const text = bytes.subarray(0, bytes.at(-1) === 0x0a ? -1 : undefined);
-    if (text.every((b) => b === 0x20 || b === 0x0d || b === 0x09)) return;
-    decoder.add(text, { next: { offset, record: line }, where: `line ${line}`, bytesDone: offset });
-  };
   const taken = async (): Promise<ImportRecord[]> =>
     (await decoder.take(decode)).map(({ meta, decoded, counted, proto, error }) => ({
       ...meta,
       ...(decoded ? { decoded, raw: proto! } : counted ? { counted, raw: proto! } : { error: error! }),
     }));
+  const file = await open(path);
   try {
-    for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      const buf = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-      let start = 0;
-      for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-        add(buf.subarray(start, nl + 1));
-        start = nl + 1;
+    /** The file's offset of the next byte to read. */
+    let position = from.offset;
+    /** A line the last read began and did not end. */
+    let carry = Buffer.alloc(0);
+    for (let done = false; !done; ) {
+      // A buffer of its own (never a slice of node's pool): it is moved to the worker whole.
+      const bytes = Buffer.allocUnsafeSlow(Math.max(JOB_BYTES, 2 * carry.length));
+      carry.copy(bytes);
+      const { bytesRead } = await file.read(bytes, carry.length, bytes.length - carry.length, position);
+      /** The file's offset of bytes[0]. */
+      const base = position - carry.length;
+      position += bytesRead;
+      const filled = carry.length + bytesRead;
+      done = bytesRead === 0;
+      // Whole lines; at the end of the file, what is left is the last line.
+      const end = done ? filled : bytes.lastIndexOf(0x0a, filled - 1) + 1;
+      carry = Buffer.from(bytes.subarray(end, filled));
+      const lines: JobLine<Line>[] = [];
+      for (let at = 0; at < end; ) {
+        const nl = bytes.indexOf(0x0a, at);
+        const stop = nl >= 0 && nl < end ? nl + 1 : end;
+        line++;
+        const to = bytes[stop - 1] === 0x0a ? stop - 1 : stop;
+        if (!isBlank(bytes, at, to)) lines.push({ from: at, to, meta: { next: { offset: base + stop, record: line }, where: `line ${line}`, bytesDone: base + stop } });
+        at = stop;
       }
-      rest = buf.subarray(start);
+      if (lines.length > 0) decoder.add(bytes, lines);
       while (decoder.ready()) yield* await taken();
     }
-    if (rest.length > 0) add(rest);
     while (decoder.ready(true)) yield* await taken();
   } finally {
-    await decoder.close();
+    await Promise.all([file.close(), decoder.close()]);
   }
+}
+
+/** Whether bytes[from, to) are only spaces, tabs and carriage returns. */
+function isBlank(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x0d && b !== 0x09) return false;
+  }
+  return true;
 }
 
 /** Length-delimited OTLP protobuf: a 4-byte big-endian length, then that many bytes of ExportTraceServiceRequest. */
