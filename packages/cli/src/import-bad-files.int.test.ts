@@ -116,6 +116,21 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stored).toEqual(traces.flat().sort(bySpanKey));
   });
 
+  it('OTLP protobuf requests longer than a read of the file, and a last one whose length runs past the end of the file', async () => {
+    const traces = Array.from({ length: 3 }, (_, t) => daySpans(9, 3).slice(3 * t, 3 * t + 3));
+    const big = (trace: Span[], bytes: number) => trace.map((s, i) => (i === 0 ? { ...s, attributes: [...s.attributes, { key: 'big', value: { type: 'string' as const, value: 'x'.repeat(bytes) } }] } : s));
+    traces[0] = big(traces[0]!, 2_500_000);
+    traces[1] = big(traces[1]!, 1_500_000);
+    const requests = traces.map((trace) => encodeExportRequests(trace, 'protobuf')[0]!);
+    // A length of 100 MB where 8 bytes follow.
+    const past = Buffer.from([0x06, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const r = await importAndRead('long-requests.pb', Buffer.concat([...requests, past]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`byte ${requests[0]!.length + requests[1]!.length + requests[2]!.length}: skipped: truncated: the request says 100663296 bytes and 8 remain`);
+    expect(r.stdout).toContain('spans read 9, written 9, refused 0; 1 unreadable record(s) skipped');
+    expect(r.stored).toEqual(traces.flat().sort(bySpanKey));
+  });
+
   it('OTLP protobuf: a request that is not one, a span with a bad id, a truncated last request, reported by byte offset', async () => {
     const spans = daySpans(6, 40);
     const good1 = encodeExportRequests(spans.slice(0, 30), 'protobuf')[0]!;

@@ -51,7 +51,7 @@ export function readRecords(path: string, format: ImportFormat, from: Position, 
     case 'otlp-json':
       return jsonLines(path, from, decode);
     case 'otlp-proto':
-      return protoRequests(path, from);
+      return protoRequests(path, from, size);
     case 'jaeger-json':
       return jaegerTraces(path, from, size);
     case 'zipkin-json':
@@ -129,29 +129,48 @@ function isBlank(bytes: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-/** Length-delimited OTLP protobuf: a 4-byte big-endian length, then that many bytes of ExportTraceServiceRequest. */
-async function* protoRequests(path: string, from: Position): AsyncIterable<ImportRecord> {
-  let offset = from.offset;
+/**
+ * Length-delimited OTLP protobuf: a 4-byte big-endian length, then that many bytes of ExportTraceServiceRequest. Read
+ * into buffers of their own, as JSON lines are: only a request a read cut is copied, into the next.
+ */
+async function* protoRequests(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
   let n = from.record;
-  let buf: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { start: from.offset, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    let start = 0;
-    while (buf.length - start >= 4) {
-      const length = buf.readUInt32BE(start);
-      if (buf.length - start - 4 < length) break;
-      const body = buf.subarray(start + 4, start + 4 + length);
-      const at = offset;
-      offset += 4 + length;
-      n++;
-      start += 4 + length;
-      yield { next: { offset, record: n }, where: `byte ${at}`, bytesDone: offset, raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
+  const file = await open(path);
+  try {
+    /** The file's offset of the next byte to read. */
+    let position = from.offset;
+    /** A request the last read began and did not end. */
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      // Decoded spans may keep views of the bytes (bytes values): a new buffer each read, never one reused.
+      // Room for the request begun, as far as the file goes (a length past its end is a truncated request).
+      const need = carry.length >= 4 ? Math.min(4 + carry.readUInt32BE(0), carry.length + size - position) : 0;
+      const bytes = Buffer.allocUnsafeSlow(Math.max(JOB_BYTES, need));
+      carry.copy(bytes);
+      const { bytesRead } = await file.read(bytes, carry.length, bytes.length - carry.length, position);
+      const base = position - carry.length;
+      position += bytesRead;
+      const filled = carry.length + bytesRead;
+      let start = 0;
+      while (filled - start >= 4) {
+        const length = bytes.readUInt32BE(start);
+        if (filled - start - 4 < length) break;
+        const body = bytes.subarray(start + 4, start + 4 + length);
+        const at = base + start;
+        start += 4 + length;
+        n++;
+        yield { next: { offset: base + start, record: n }, where: `byte ${at}`, bytesDone: base + start, raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
+      }
+      carry = Buffer.from(bytes.subarray(start, filled));
+      if (bytesRead === 0) break;
     }
-    buf = buf.subarray(start);
-  }
-  if (buf.length > 0) {
-    const said = buf.length >= 4 ? `the request says ${buf.readUInt32BE(0)} bytes and ${buf.length - 4} remain` : `${buf.length} bytes remain, too few for a length`;
-    yield { next: { offset: offset + buf.length, record: n + 1 }, where: `byte ${offset}`, error: `truncated: ${said}`, bytesDone: offset + buf.length };
+    if (carry.length > 0) {
+      const offset = position - carry.length;
+      const said = carry.length >= 4 ? `the request says ${carry.readUInt32BE(0)} bytes and ${carry.length - 4} remain` : `${carry.length} bytes remain, too few for a length`;
+      yield { next: { offset: position, record: n + 1 }, where: `byte ${offset}`, error: `truncated: ${said}`, bytesDone: position };
+    }
+  } finally {
+    await file.close();
   }
 }
 
