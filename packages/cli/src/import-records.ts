@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
