@@ -13,7 +13,13 @@ describe('progressLine', () => {
     expect(line).toMatch(/^import a\.jsonl \[#+-+\] {2}50% {2}10 spans {2}10 spans\/s {2}ETA 1s$/);
     expect(line).toHaveLength(79);
     const [filled, empty] = [line.split('#').length - 1, line.split('-').length - 1];
-    expect(filled).toBe(Math.round((filled + empty) / 2));
+    expect(filled).toBe(Math.floor((filled + empty) / 2));
+  });
+
+  it('a bar full only when done, as the percent', () => {
+    const bar = (done: number) => /\[([#-]+)\]/.exec(progressLine('export', { spans: done, bytesDone: 0, bytesTotal: 0, spansTotal: 100 }, 1, 40))![1]!;
+    expect(bar(97)).toMatch(/-$/);
+    expect(bar(100)).not.toContain('-');
   });
 
   it('an export: percent by spans when their number is known, else spans and spans/s only', () => {

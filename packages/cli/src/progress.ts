@@ -64,7 +64,8 @@ export function progressLine(label: string, s: ProgressState, seconds: number, w
   if (width <= 0 || fraction === undefined) return `${label}  ${text}`;
   // One column short of the width: a line filling it would wrap on some terminals.
   const barWidth = Math.max(10, width - label.length - text.length - 5);
-  const filled = Math.round(fraction * barWidth);
+  // Rounded down as the percent is: full only when done, not at 97% of a narrow bar.
+  const filled = Math.floor(fraction * barWidth);
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${text}`;
 }
 
