@@ -33,6 +33,12 @@ const isValidSpanId = (hex: string | undefined): boolean => hex !== undefined &&
  */
 export class SpanSink {
   readonly spans: Span[] = [];
+  /**
+   * @param checksIds false for spans Clew itself gave out (an export read back): they are kept with the ids the store
+   *   held, which spans that came in by another protocol may have (a Zipkin or Jaeger link to an all-zero id).
+   */
+  constructor(readonly checksIds = true) {}
+
   private rejected = 0;
   private firstSpan = '';
   private firstProblem = '';

@@ -94,8 +94,10 @@ export function readSpan(r: WireReader, wireType: number, end: number, sink: Spa
   r.leave();
   // An all-zero parent is how some SDKs say "no parent".
   const parent = parentSpanId === '' || parentSpanId === ZERO_SPAN_ID ? null : parentSpanId;
-  const problem = spanIdProblem(traceId, spanId, parent) || (links === null ? '' : firstLinkProblem(links));
-  if (problem !== '') return sink.reject(name, problem);
+  if (sink.checksIds) {
+    const problem = spanIdProblem(traceId, spanId, parent) || (links === null ? '' : firstLinkProblem(links));
+    if (problem !== '') return sink.reject(name, problem);
+  }
   const span: SpanDraft = {
     traceId: traceId as TraceId,
     spanId: spanId as SpanId,

@@ -13,12 +13,12 @@ const PENDING_SCOPE: Scope = Object.freeze({ name: '', version: '', attributes: 
 /**
  * Decodes an ExportTraceServiceRequest (or TracesData: same wire shape) straight into model spans. Spans of one
  * ResourceSpans / ScopeSpans share one Resource / Scope object. Throws DecodeError on malformed input; spans with
- * unusable ids are counted in `rejected`.
+ * unusable ids are counted in `rejected`, unless `opts.checkIds` is false (spans Clew gave out itself: see SpanSink).
  * @example const { spans, rejected, rejectMessage } = decodeOtlpProto(body);
  */
-export function decodeOtlpProto(buf: Uint8Array): DecodeResult {
+export function decodeOtlpProto(buf: Uint8Array, opts: { readonly checkIds?: boolean } = {}): DecodeResult {
   const r = new WireReader(buf);
-  const sink = new SpanSink();
+  const sink = new SpanSink(opts.checkIds ?? true);
   const end = r.buf.length;
   while (r.pos < end) {
     const wt = r.tag(end);
