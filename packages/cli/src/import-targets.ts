@@ -111,7 +111,8 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
   };
   const post = async (parts: readonly Uint8Array[], spans: number): Promise<WriteOutcome> => {
     for (let attempt = 0; ; attempt++) {
-      const res = await postParts(urls.otlp, { ...headers, 'content-type': 'application/x-protobuf' }, parts, "is it the Clew's OTLP/HTTP endpoint? (--otlp-url; port 4318 of --url's host unless given)");
+      // After a wait, on a new connection: the one kept alive may have been closed by the server meanwhile.
+      const res = await postParts(urls.otlp, { ...headers, 'content-type': 'application/x-protobuf' }, parts, "is it the Clew's OTLP/HTTP endpoint? (--otlp-url; port 4318 of --url's host unless given)", attempt > 0);
       const contentType = res.header('content-type') ?? '';
       if (res.ok) {
         const { rejected, message } = readExportResponse(res.body, contentType);

@@ -21,7 +21,8 @@ export interface Answer {
   readonly body: Buffer;
 }
 
-/** As long as `fetch` waits for an answer's headers. */
+/** As long as `fetch` waits for a connection, and for an answer's headers. */
+const CONNECT_TIMEOUT_MS = 10_000;
 const ANSWER_TIMEOUT_MS = 300_000;
 
 /**
@@ -29,18 +30,21 @@ const ANSWER_TIMEOUT_MS = 300_000;
  * copies the joined body again: for `clew import --url`, megabytes a request, those copies were most of its main
  * thread's garbage, and the collections they caused cost more CPU than everything else that thread did (a JSON
  * import of 500,000 spans: 72 full collections and 8.6 CPU s; 37 and 6.8 written piece by piece). Failing to
- * connect is said as `reach` says it. A kept-alive connection the server closed meanwhile (idle past its keep-alive
- * timeout, e.g. over a wait it asked for with Retry-After) is reset before it reads anything: sent once more on a new one.
+ * connect is said as `reach` says it. Never sent again by itself: a request the server may have taken is the caller's
+ * to decide about (an import holds it in doubt). `fresh` sends it on a new connection, not one kept alive, which a
+ * server may have closed meanwhile (after a wait it asked for with Retry-After).
  */
-export function postParts(url: string, headers: Record<string, string>, parts: readonly Uint8Array[], hint: string, again = true): Promise<Answer> {
+export function postParts(url: string, headers: Record<string, string>, parts: readonly Uint8Array[], hint: string, fresh = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let length = 0;
     for (const p of parts) length += p.length;
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': String(length) } }, (res) => {
+    const where = url.split('?')[0];
+    const send = new URL(url).protocol === 'https:' ? httpsRequest : httpRequest;
+    const options = { method: 'POST', headers: { ...headers, 'content-length': String(length) }, ...(fresh && { agent: false as const }) };
+    const req = send(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
+      res.on('error', (e) => reject(new Error(`${where} broke off its answer: ${e.message}`, { cause: e })));
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         const header = (name: string) => {
@@ -50,11 +54,14 @@ export function postParts(url: string, headers: Record<string, string>, parts: r
         resolve({ status, ok: status >= 200 && status < 300, header, body: Buffer.concat(chunks) });
       });
     });
-    req.setTimeout(ANSWER_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${ANSWER_TIMEOUT_MS / 1000} s`)));
+    req.on('socket', (socket) => {
+      socket.setTimeout(socket.connecting ? CONNECT_TIMEOUT_MS : ANSWER_TIMEOUT_MS);
+      if (socket.connecting) socket.once('connect', () => socket.setTimeout(ANSWER_TIMEOUT_MS));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
     req.on('error', (e) => {
       const code = (e as NodeJS.ErrnoException).code;
-      if (again && req.reusedSocket && code === 'ECONNRESET') return resolve(postParts(url, headers, parts, hint, false));
-      reject(new CannotReach(`cannot reach ${url.split('?')[0]} (${code ?? e.message})${hint === undefined ? '' : `: ${hint}`}`, code === 'ECONNREFUSED', e));
+      reject(new CannotReach(`cannot reach ${where} (${code ?? e.message})${hint === undefined ? '' : `: ${hint}`}`, code === 'ECONNREFUSED', e));
     });
     for (const p of parts) req.write(p);
     req.end();
