@@ -122,11 +122,11 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     traces[0] = big(traces[0]!, 2_500_000);
     traces[1] = big(traces[1]!, 1_500_000);
     const requests = traces.map((trace) => encodeExportRequests(trace, 'protobuf')[0]!);
-    // A length of 100 MB where 8 bytes follow.
-    const past = Buffer.from([0x06, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // A length of 4 GB where 8 bytes follow: reported, not allocated.
+    const past = Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const r = await importAndRead('long-requests.pb', Buffer.concat([...requests, past]));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`byte ${requests[0]!.length + requests[1]!.length + requests[2]!.length}: skipped: truncated: the request says 100663296 bytes and 8 remain`);
+    expect(r.stdout).toContain(`byte ${requests[0]!.length + requests[1]!.length + requests[2]!.length}: skipped: truncated: the request says 4294967280 bytes and 8 remain`);
     expect(r.stdout).toContain('spans read 9, written 9, refused 0; 1 unreadable record(s) skipped');
     expect(r.stored).toEqual(traces.flat().sort(bySpanKey));
   });

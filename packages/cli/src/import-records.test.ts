@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportFormat } from './import-formats.js';
 import type { ImportRecord } from './import-records.js';
 import { readRecords, START } from './import-records.js';
+import { encodeExportRequests } from '@clew/server';
+import { daySpans } from './testing/export-spans.js';
 
 const JAEGER = {
   data: [
@@ -24,6 +26,23 @@ describe('readRecords', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads OTLP protobuf to the end of a file that grew after it was measured, a request longer than a read too', async () => {
+    const file = join(dir, 'growing.pb');
+    const spans = daySpans(3, 3);
+    const big = spans.slice(3, 6).map((s, i) => (i === 0 ? { ...s, attributes: [{ key: 'big', value: { type: 'string' as const, value: 'x'.repeat(3_000_000) } }] } : s));
+    const requests = [spans.slice(0, 3), big, spans.slice(6, 9)].map((part) => encodeExportRequests(part, 'protobuf')[0]!);
+    await writeFile(file, Buffer.concat(requests));
+    // Measured when the first request and 10 bytes of the second had been written.
+    const records: ImportRecord[] = [];
+    for await (const r of readRecords(file, 'otlp-proto', START, requests[0]!.length + 10)) records.push(r);
+    expect(records.map((r) => [r.error, r.decoded?.spans.length])).toEqual([
+      [undefined, 3],
+      [undefined, 3],
+      [undefined, 3],
+    ]);
+    expect(records.at(-1)!.next.offset).toBe(requests[0]!.length + requests[1]!.length + requests[2]!.length);
   });
 
   it.each<[ImportFormat, unknown]>([

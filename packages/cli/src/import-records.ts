@@ -140,10 +140,14 @@ async function* protoRequests(path: string, from: Position, size: number): Async
     let position = from.offset;
     /** A request the last read began and did not end. */
     let carry = Buffer.alloc(0);
+    let known = size;
     for (;;) {
+      // Room for the request begun, as far as the file goes: a length past its end is a truncated request, not an
+      // allocation of whatever it says. The file may have grown since it was measured (a collector still writing it).
+      const wants = carry.length >= 4 ? 4 + carry.readUInt32BE(0) : 0;
+      if (wants > carry.length + known - position) known = (await file.stat()).size;
+      const need = Math.min(wants, carry.length + known - position);
       // Decoded spans may keep views of the bytes (bytes values): a new buffer each read, never one reused.
-      // Room for the request begun, as far as the file goes (a length past its end is a truncated request).
-      const need = carry.length >= 4 ? Math.min(4 + carry.readUInt32BE(0), carry.length + size - position) : 0;
       const bytes = Buffer.allocUnsafeSlow(Math.max(JOB_BYTES, need));
       carry.copy(bytes);
       const { bytesRead } = await file.read(bytes, carry.length, bytes.length - carry.length, position);
