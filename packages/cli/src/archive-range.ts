@@ -6,6 +6,7 @@ import type { RangeArchiveManifest } from '@clew/storage';
 import { RangeArchiveWriter } from '@clew/storage';
 import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
+import { ExportFrames } from './export-count.js';
 import { selection, spansHeader } from './export.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
@@ -94,21 +95,16 @@ async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Pr
   return { tenant, total: spansHeader(res.headers), batches: protoRequests(res.body as AsyncIterable<Uint8Array>, url) };
 }
 
-/** The spans of each length-delimited request of a stream; a body cut short or a request that does not decode throws. */
+/**
+ * The spans of each length-delimited request of the export route's answer, with the ids the store held (see
+ * asJsonLine); a body cut short throws.
+ */
 async function* protoRequests(body: AsyncIterable<Uint8Array>, url: string): AsyncIterable<Span[]> {
-  let rest = Buffer.alloc(0);
+  const frames = new ExportFrames();
   for await (const chunk of body) {
-    let buf = rest.length === 0 ? Buffer.from(chunk) : Buffer.concat([rest, chunk]);
-    while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
-      const end = 4 + buf.readUInt32BE(0);
-      const decoded = decodeOtlpProto(buf.subarray(4, end));
-      if (decoded.rejected > 0) throw new Error(`${url}: ${decoded.rejectMessage}`);
-      yield decoded.spans;
-      buf = buf.subarray(end);
-    }
-    rest = buf;
+    for (const frame of frames.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) yield decodeOtlpProto(frame.subarray(4), { checkIds: false }).spans;
   }
-  if (rest.length > 0) throw new Error(`${url}: the answer ended in the middle of a request (${rest.length} bytes left)`);
+  if (frames.partial > 0) throw new Error(`${url}: the answer ended in the middle of a request (${frames.partial} bytes left)`);
 }
 
 interface ArchiveFlags extends RangeSourceFlags {

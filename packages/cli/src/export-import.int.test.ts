@@ -127,6 +127,37 @@ describe('clew export and clew import', () => {
     expect((await runClew(['export', '-d', dir, ...DAY_FLAGS])).stdout).toBe(await route(''));
   });
 
+  it('exports and archives through a Clew a span that links to an all-zero id, as Zipkin ingest keeps it and the route gives it out', async () => {
+    const day = DAY + 5n * DAY_NS; // a day no other test reads
+    const zipkin = [
+      {
+        traceId: 'ab'.repeat(16),
+        id: 'cd'.repeat(8),
+        name: 'linked',
+        timestamp: Number(day / 1000n) + 3_600_000_000,
+        duration: 1000,
+        localEndpoint: { serviceName: 'svc' },
+        tags: { 'otlp.link.0': `${'0'.repeat(32)}|${'0'.repeat(16)}||{}|0` },
+      },
+    ];
+    const posted = await fetch(`${source.zipkin}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.aWrite}` }, body: JSON.stringify(zipkin) });
+    expect(posted.status).toBe(202);
+    const route = `${source.query}/api/clew/v1/export?start=${day}&end=${day + DAY_NS}`;
+    let sent = '';
+    for (const deadline = Date.now() + 15_000; sent === '' && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      sent = await (await fetch(route, { headers: { authorization: `Bearer ${TOKENS.aRead}` } })).text();
+    }
+    const link = (text: string) => (JSON.parse(text.split('\n')[0]!) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ links: Array<{ traceId: string }> }> }> }> }).resourceSpans[0]!.scopeSpans[0]!.spans[0]!.links[0]!.traceId;
+    expect(link(sent)).toBe('0'.repeat(32));
+    const flags = ['--from', '2026-11-07', '--to', '2026-11-08', '--token', TOKENS.aRead];
+    const exported = await runClew(['export', '--url', source.query, ...flags]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe(sent);
+    const archived = await runClew(['archive', '--url', source.query, ...flags, '--out', join(tmp.dir, 'zero-link-archive')]);
+    expect(archived.code, archived.stderr).toBe(0);
+    expect(archived.stderr).toContain('archived 1 spans in 1 day file(s)');
+  });
+
   it('round trip into a data directory as OTLP protobuf, for the tenant named, and out of it again (--no-metrics)', async () => {
     const file = join(tmp.dir, 'a-day.pb');
     const dir = join(tmp.dir, 'offline');
