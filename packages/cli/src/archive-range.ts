@@ -96,8 +96,8 @@ async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Pr
 }
 
 /**
- * The spans of each length-delimited request of the export route's answer, with the ids the store held (see
- * asJsonLine); a body cut short throws.
+ * The spans of each length-delimited request of the export route's answer, with the ids the store held, not checked
+ * again (see asJsonLine); a body cut short throws.
  */
 async function* protoRequests(body: AsyncIterable<Uint8Array>, url: string): AsyncIterable<Span[]> {
   const frames = new ExportFrames();

@@ -127,7 +127,7 @@ describe('clew export and clew import', () => {
     expect((await runClew(['export', '-d', dir, ...DAY_FLAGS])).stdout).toBe(await route(''));
   });
 
-  it('exports and archives through a Clew a span that links to an all-zero id, as Zipkin ingest keeps it and the route gives it out', async () => {
+  it('exports and archives through a Clew a span that links to an all-zero id (Zipkin ingest kept one before OTLP ingest did), as the route gives it out', async () => {
     const day = DAY + 5n * DAY_NS; // a day no other test reads
     const zipkin = [
       {

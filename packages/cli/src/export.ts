@@ -66,8 +66,9 @@ async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writ
 
 /**
  * A length-prefixed protobuf request of the export route as the JSON line the route would have sent for it. Its spans
- * are taken with the ids the store held, unchecked: a span that came in over Zipkin or Jaeger may link to an all-zero
- * id, which OTLP ingest refuses, and the route's JSON has it all the same.
+ * are taken with the ids the store held, not checked again: what the store gives out is written, whatever the checks
+ * of ingest were when it came in (OTLP ingest refused a link to an all-zero id until it followed the trace API, while
+ * Zipkin and Jaeger ingest kept one).
  */
 export function asJsonLine(frame: Buffer): Buffer {
   return encodeOtlpJsonText(decodeOtlpProto(frame.subarray(4), { checkIds: false }).spans, true);

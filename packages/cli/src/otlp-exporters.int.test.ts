@@ -116,6 +116,22 @@ describe.each(exporters)('%s → Clew → Jaeger APIs', (_name, makeExporter) =>
     expect(v3audit.links).toHaveLength(1);
     expect(v3audit.links[0].attributes).toEqual([{ key: 'why', value: { stringValue: 'audit' } }]);
   });
+
+  it('keeps a span that links to an empty span context, as the SDK records one that carries attributes', async () => {
+    const spans = recordSpans('svc-empty-link', (tracer) => {
+      tracer.startSpan('consume', { kind: SpanKind.CONSUMER, links: [{ context: { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }, attributes: { 'messaging.context': 'missing' } }] }).end();
+    });
+    const exporter = makeExporter();
+    const result = await exportWith(exporter, spans);
+    await exporter.shutdown();
+    expect(result.error ?? null).toBeNull();
+    const traceId = spans[0]!.spanContext().traceId;
+    await waitForTrace(running().query, traceId, 1);
+    const v3 = await getJson(`${running().query}/api/v3/traces/${traceId}`);
+    const span = v3.body.result.resourceSpans[0].scopeSpans[0].spans[0];
+    // flags 256: the SDK says whether the linked context is remote (it is not).
+    expect(span.links).toEqual([{ traceId: '0'.repeat(32), spanId: '0'.repeat(16), flags: 256, attributes: [{ key: 'messaging.context', value: { stringValue: 'missing' } }] }]);
+  });
 });
 
 describe('finding what was sent', () => {

@@ -26,8 +26,8 @@ describe.each([
     ['a 9-byte span_id', withIds({ spanId: `${SPAN}00` as SpanId }), 'an invalid span_id (must be 8 bytes, not all zero)'],
     ['an all-zero span_id', withIds({ spanId: '0'.repeat(16) as SpanId }), 'an invalid span_id (must be 8 bytes, not all zero)'],
     ['a 4-byte parent_span_id', withIds({ parentSpanId: 'abcdef01' as SpanId }), 'an invalid parent_span_id (must be empty or 8 bytes)'],
-    ['a link with a short trace_id', badLink('ab', SPAN), 'a link with an invalid trace_id (must be 16 bytes, not all zero)'],
-    ['a link with a zero span_id', badLink(TRACE, '0'.repeat(16)), 'a link with an invalid span_id (must be 8 bytes, not all zero)'],
+    ['a link with a short trace_id', badLink('ab', SPAN), 'a link with an invalid trace_id (must be 16 bytes)'],
+    ['a link with a 9-byte span_id', badLink(TRACE, `${SPAN}00`), 'a link with an invalid span_id (must be 8 bytes)'],
   ])('%s', (_, bad, problem) => {
     const named = { ...bad, name: 'GET /x' };
     const result = decode([good, named, bad]);
@@ -48,6 +48,12 @@ describe.each([
   it('says "1 span" for one, and nothing when all are fine', () => {
     expect(decode([withIds({ spanId: '' as SpanId })]).rejectMessage).toMatch(/^1 span rejected: span 'op' has an invalid span_id/);
     expect(decode([good])).toMatchObject({ rejected: 0, rejectMessage: '' });
+  });
+
+  it('keeps a link to an empty span context (all-zero ids), as SDKs record one that carries attributes or a trace state', () => {
+    const link = { traceId: '0'.repeat(32) as TraceId, spanId: '0'.repeat(16) as SpanId, traceState: 'vendor=x', attributes: [{ key: 'reason', value: { type: 'string' as const, value: 'batch' } }], droppedAttributesCount: 0, flags: 0 };
+    const linked = withIds({ links: [link, { ...link, traceState: '', traceId: TRACE }] });
+    expect(decode([good, linked])).toEqual({ spans: [good, linked], rejected: 0, rejectMessage: '' });
   });
 
   it('an 8-zero-byte parent_span_id means no parent', () => {

@@ -14,10 +14,13 @@ export function spanIdProblem(traceId: string | undefined, spanId: string | unde
   return '';
 }
 
-/** Why a link's ids are unusable, or ''. */
+/**
+ * Why a link's ids are unusable, or ''. All-zero ids are not a problem in a link: the trace API has SDKs record a
+ * link to an empty span context when it carries attributes or a trace state, and a span is not refused for one.
+ */
 export function linkIdProblem(traceId: string | undefined, spanId: string | undefined): string {
-  if (!isValidTraceId(traceId)) return badId('a link with an invalid trace_id', traceId, 'must be 16 bytes, not all zero');
-  if (!isValidSpanId(spanId)) return badId('a link with an invalid span_id', spanId, 'must be 8 bytes, not all zero');
+  if (traceId?.length !== 32) return badId('a link with an invalid trace_id', traceId, 'must be 16 bytes');
+  if (spanId?.length !== 16) return badId('a link with an invalid span_id', spanId, 'must be 8 bytes');
   return '';
 }
 
