@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+
 /**
  * `fetch`, with a failure to connect said as what it is: the address and why (ECONNREFUSED, ENOTFOUND, …), where
  * Node's own error says only "fetch failed". `hint` tells what to check.
@@ -8,9 +9,14 @@ export async function reach(url: string, init?: RequestInit, hint?: string): Pro
   try {
     return await fetch(url, init);
   } catch (e) {
-    const { code, detail } = noAnswer(e);
-    throw new CannotReach(`cannot reach ${url.split('?')[0]} (${code ?? detail})${hint === undefined ? '' : `: ${hint}`}`, code === 'ECONNREFUSED', e);
+    throw cannotReach(url, e, hint);
   }
+}
+
+/** A request that got no answer, said as what it is: the address, the system's code or the reason, and what to check. */
+function cannotReach(url: string, e: unknown, hint: string | undefined): CannotReach {
+  const { code, detail } = noAnswer(e);
+  return new CannotReach(`cannot reach ${url.split('?')[0]} (${code ?? detail})${hint === undefined ? '' : `: ${hint}`}`, code === 'ECONNREFUSED', e);
 }
 
 /** An answer read whole. */
@@ -38,13 +44,12 @@ export function postParts(url: string, headers: Record<string, string>, parts: r
   return new Promise((resolve, reject) => {
     let length = 0;
     for (const p of parts) length += p.length;
-    const where = url.split('?')[0];
     const send = new URL(url).protocol === 'https:' ? httpsRequest : httpRequest;
     const options = { method: 'POST', headers: { ...headers, 'content-length': String(length) }, ...(fresh && { agent: false as const }) };
     const req = send(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (e) => reject(new Error(`${where} broke off its answer: ${e.message}`, { cause: e })));
+      res.on('error', (e) => reject(new Error(`${url.split('?')[0]} broke off its answer: ${e.message}`, { cause: e })));
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         const header = (name: string) => {
@@ -59,10 +64,7 @@ export function postParts(url: string, headers: Record<string, string>, parts: r
       if (socket.connecting) socket.once('connect', () => socket.setTimeout(ANSWER_TIMEOUT_MS));
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', (e) => {
-      const code = (e as NodeJS.ErrnoException).code;
-      reject(new CannotReach(`cannot reach ${where} (${code ?? e.message})${hint === undefined ? '' : `: ${hint}`}`, code === 'ECONNREFUSED', e));
-    });
+    req.on('error', (e) => reject(cannotReach(url, e, hint)));
     for (const p of parts) req.write(p);
     req.end();
   });
@@ -71,10 +73,13 @@ export function postParts(url: string, headers: Record<string, string>, parts: r
 /** What to check when a Clew's query port does not answer. */
 export const QUERY_PORT_HINT = "is it the Clew's query port? (--url)";
 
-/** Why a fetch got no answer: the system's code (ECONNREFUSED, ENOTFOUND, …) when it gives one, and its text. */
+/**
+ * Why a request got no answer: the system's code (ECONNREFUSED, ENOTFOUND, …) when it gives one, and its text. A
+ * fetch's failure carries them in its cause, node:http's error itself.
+ */
 export function noAnswer(e: unknown): { code: string | undefined; detail: string } {
   const cause = (e as { cause?: unknown }).cause;
-  const code = (cause as { code?: unknown } | undefined)?.code;
+  const code = (cause as { code?: unknown } | undefined)?.code ?? (e as { code?: unknown } | undefined)?.code;
   const detail = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
   return { code: typeof code === 'string' ? code : undefined, detail };
 }
