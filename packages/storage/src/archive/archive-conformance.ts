@@ -104,6 +104,35 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect(digests.get(A)!.root).toEqual({ service: 'frontend', name: 'GET /checkout', kind: 'root' });
     });
 
+    it('reads an archived trace whole when retention dropped only some of its live spans (they arrived on two days)', async () => {
+      const [root, child, last] = checkout(A);
+      // The last span starts, and arrives, a day later than the others.
+      const late: Span = { ...last!, startTimeUnixNano: (last!.startTimeUnixNano + NANOS_PER_DAY) as UnixNanos, endTimeUnixNano: (last!.endTimeUnixNano + NANOS_PER_DAY) as UnixNanos };
+      const b = checkout(B);
+      await s().live.append([root!, child!, ...b]);
+      now = (NOON + NANOS_PER_DAY) as UnixNanos;
+      await s().live.append([late]);
+      const ta = archiveOf();
+      await ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'ana', note: '', at: 1 });
+      await ta.forTenant(DEFAULT_TENANT).archive(B, { by: 'ana', note: '', at: 2 });
+      // Retention drops the first day only: the live store keeps the late span alone.
+      expect(await s().live.dropBefore((DAY0 + NANOS_PER_DAY) as UnixNanos)).toBeGreaterThan(0);
+      expect(await s().live.getTrace(A)).toEqual([late]);
+      const whole = sorted([root!, child!, late]);
+      expect(sorted(await ta.store.getTrace(A))).toEqual(whole);
+      expect((await ta.store.getTraceOutline(A)).map((o) => o.spanId)).toEqual(whole.map((sp) => sp.spanId));
+      const many = await ta.store.getTraces([A, B]);
+      expect(sorted(many.get(A)!)).toEqual(whole);
+      expect(sorted(many.get(B)!)).toEqual(sorted(b));
+      const digests = await ta.store.summarizeTraces([A, B]);
+      expect(digests.get(A)).toMatchObject({ spanCount: 3, errorCount: 1, startTimeUnixNano: root!.startTimeUnixNano, root: { service: 'frontend', name: 'GET /checkout', kind: 'root' } });
+      expect(digests.get(B)).toMatchObject({ spanCount: 3, root: { kind: 'root' } });
+      // Un-archived, it is the live store's again: the late span alone.
+      await ta.forTenant(DEFAULT_TENANT).unarchive(A);
+      expect(await ta.store.getTrace(A)).toEqual([late]);
+      expect((await ta.store.summarizeTraces([A])).get(A)!.spanCount).toBe(1);
+    });
+
     it('reads a trace from the live store while it is there, and the archive never duplicates spans', async () => {
       const spans = checkout(A);
       await s().live.append(spans.slice(0, 2));

@@ -1,5 +1,5 @@
 import type { Span, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT } from '@clew/model';
+import { DEFAULT_TENANT, StatusCode } from '@clew/model';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import type {
   Operation,
@@ -17,7 +17,30 @@ import type {
 } from '../store.js';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
 import { countSpans, scanSpans } from '../scan-spans.js';
+import { digestOfSpans } from '../trace-digest.js';
 import type { TenantArchive } from './trace-archive.js';
+import { spanKey } from './trace-archive.js';
+
+type SpanIdentity = Pick<Span, 'spanId' | 'kind' | 'startTimeUnixNano'>;
+
+/**
+ * The live spans of an archived trace, with the archive's copies of those the live store no longer holds, ordered by
+ * start then span id (as outlines are); the live spans as they are when it holds them all.
+ */
+function completed<T extends SpanIdentity>(live: readonly T[], kept: readonly T[]): T[] {
+  const have = new Set(live.map(spanKey));
+  const gone = kept.filter((s) => !have.has(spanKey(s)));
+  if (gone.length === 0) return [...live];
+  return [...live, ...gone].sort((x, y) => (x.startTimeUnixNano < y.startTimeUnixNano ? -1 : x.startTimeUnixNano > y.startTimeUnixNano ? 1 : x.spanId < y.spanId ? -1 : x.spanId > y.spanId ? 1 : 0));
+}
+
+/** A trace's digest from its outlines (the archive's completed ones). */
+function digestOfOutlines(traceId: TraceId, spans: readonly SpanOutline[]): TraceDigest {
+  return digestOfSpans(
+    traceId,
+    spans.map((s) => ({ spanId: s.spanId, parentSpanId: s.parentSpanId, start: s.startTimeUnixNano, end: s.endTimeUnixNano, service: s.serviceName, name: s.name, error: s.statusCode === StatusCode.ERROR })),
+  );
+}
 
 /**
  * The live store, whose trace-by-id reads fall back to the archive for archived traces the live store no longer
@@ -68,9 +91,11 @@ export class ArchiveFallbackStore extends DefaultTenantReads implements Store {
 }
 
 /**
- * One tenant's live reads, with trace-by-id answers completed from its archive. For the ids the live store lacks,
- * the archive is read first and the marks only for what it holds: an unknown id costs two index misses, not a read of
- * every mark (spans of an un-archived trace can still be in the archive; the mark decides).
+ * One tenant's live reads, with trace-by-id answers completed from its archive: an archived trace is read from both,
+ * its live spans and the archive's copies of those the live store no longer holds (a trace whose spans arrived on two
+ * days loses the older day's first, and a read of the live store alone answered the rest as if it were the whole
+ * trace). The archive is read beside the live store and its marks only for what it holds: an id it lacks costs an
+ * index miss, not a read of every mark (spans of an un-archived trace can still be in the archive; the mark decides).
  */
 // Required: an optional reader method added later must be passed on here too, or the APIs' reads would lose it.
 class ArchiveFallbackReader implements Required<SpanReader> {
@@ -80,41 +105,38 @@ class ArchiveFallbackReader implements Required<SpanReader> {
   ) {}
 
   getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
-    return this.orArchived(traceId, (r) => r.getTrace(traceId, window));
+    return this.withArchived(traceId, (r) => r.getTrace(traceId, window));
   }
 
   getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
-    return this.orArchived(traceId, (r) => r.getTraceOutline(traceId, window));
+    return this.withArchived(traceId, (r) => r.getTraceOutline(traceId, window));
   }
 
   async getTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, Span[]>> {
-    const found = await this.live.getTraces(traceIds);
-    const missing = traceIds.filter((id) => (found.get(id)?.length ?? 0) === 0);
-    if (missing.length === 0) return found;
     const a = this.archive();
-    const kept = await a.archivedReads().getTraces(missing);
-    const marked = await a.archivedAmong([...kept].filter(([, spans]) => spans.length > 0).map(([id]) => id));
-    for (const id of marked) found.set(id, kept.get(id)!);
+    const [found, kept] = await Promise.all([this.live.getTraces(traceIds), a.archivedReads().getTraces(traceIds)]);
+    for (const id of await a.archivedAmong([...kept].filter(([, spans]) => spans.length > 0).map(([id]) => id))) {
+      found.set(id, completed(found.get(id) ?? [], kept.get(id)!));
+    }
     return found;
   }
 
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
-    const found = await this.live.summarizeTraces(traceIds);
-    const missing = traceIds.filter((id) => !found.has(id));
-    if (missing.length === 0) return found;
     const a = this.archive();
-    const kept = await a.archivedReads().summarizeTraces(missing);
-    for (const id of await a.archivedAmong([...kept.keys()])) found.set(id, kept.get(id)!);
+    const [found, kept] = await Promise.all([this.live.summarizeTraces(traceIds), a.archivedReads().summarizeTraces(traceIds)]);
+    for (const id of await a.archivedAmong([...kept.keys()])) {
+      // In both stores: the digest of the spans completed, which neither store's digest alone is when they differ.
+      found.set(id, found.has(id) ? digestOfOutlines(id, await this.getTraceOutline(id)) : kept.get(id)!);
+    }
     return found;
   }
 
-  /** The live answer; when it is empty, the archive's for a marked trace. */
-  private async orArchived<T>(traceId: TraceId, read: (r: SpanReader) => Promise<T[]>): Promise<T[]> {
-    const live = await read(this.live);
-    if (live.length > 0) return live;
+  /** The reader's answer from the live store, completed from the archive's copies when the trace is marked. */
+  private async withArchived<T extends SpanIdentity>(traceId: TraceId, read: (r: SpanReader) => Promise<T[]>): Promise<T[]> {
     const a = this.archive();
-    const kept = await read(a.archivedReads());
-    return kept.length > 0 && (await a.archivedAmong([traceId])).size > 0 ? kept : [];
+    const [live, kept] = await Promise.all([read(this.live), read(a.archivedReads())]);
+    if (kept.length === 0 || (await a.archivedAmong([traceId])).size === 0) return live;
+    return completed(live, kept);
   }
 
   findTraces(q: TraceQuery): Promise<TraceSearchResult> {

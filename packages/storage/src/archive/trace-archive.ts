@@ -60,7 +60,7 @@ export class TraceArchive {
 }
 
 /** A span's identity within a trace: Zipkin's shared spans give a client and a server span the same id. */
-const spanKey = (s: Span): string => `${s.spanId}/${s.kind}/${s.startTimeUnixNano}`;
+export const spanKey = (s: Pick<Span, 'spanId' | 'kind' | 'startTimeUnixNano'>): string => `${s.spanId}/${s.kind}/${s.startTimeUnixNano}`;
 
 export class TenantArchive {
   constructor(
