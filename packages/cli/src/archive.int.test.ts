@@ -105,6 +105,10 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     expect(await unknown.text()).toBe('{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]}\n');
     const bad = await post(`${clew!.query}/api/archive/not-hex`);
     expect(bad.status).toBe(400);
+    // prettyPrint, as on Jaeger's other routes.
+    expect(await (await post(`${clew!.query}/api/archive/${KEEP}?prettyPrint=true`)).text()).toBe('{\n    "data": [],\n    "total": 0,\n    "limit": 0,\n    "offset": 0,\n    "errors": []\n}');
+    // The id as base64 of its bytes, as Jaeger reads one in the path.
+    expect((await post(`${clew!.query}/api/archive/${encodeURIComponent(Buffer.from(KEEP, 'hex').toString('base64'))}`)).status).toBe(200);
     const mark = await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`);
     expect(mark.status).toBe(200);
     expect(mark.body).toMatchObject({ traceId: KEEP, archived: { archivedBy: 'anonymous', note: '' } });

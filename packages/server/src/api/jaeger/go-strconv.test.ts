@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoBool, parseGoHexUint64, parseGoInt } from './go-strconv.js';
-import { jaegerTraceIdString, parseJaegerTraceId } from './trace-id.js';
+import { jaegerTraceIdString, parseJaegerPathTraceId, parseJaegerTraceId } from './trace-id.js';
 import type { TraceId } from '@clew/model';
 
 describe('Go strconv', () => {
@@ -54,4 +54,34 @@ describe('Jaeger trace ids (model.TraceIDFromString / TraceID.String)', () => {
     expect(jaegerTraceIdString('0000000000000000000000000000abcd' as TraceId)).toBe('000000000000abcd');
     expect(jaegerTraceIdString('0000000000000001000000000000abcd' as TraceId)).toBe('0000000000000001000000000000abcd');
   });
+});
+
+describe('Jaeger trace ids in a URL path (apiv3.TraceIDFromString: hex, else base64)', () => {
+  // Jaeger's own cases (http_gateway_test.go TestTraceIDFromString), and 8-byte, line-broken and odd ones.
+  it.each([
+    ['1', '00000000000000000000000000000001'],
+    ['00000000000000010000000000000002', '00000000000000010000000000000002'],
+    ['AAAAAAAAAAEAAAAAAAAAAQ==', '00000000000000010000000000000001'],
+    ['AAAAAAAAAAEAAAAAAAAAAQ', '00000000000000010000000000000001'],
+    ['AAAAAAAAAAAAAAAAAAAAAQ==', '00000000000000000000000000000001'],
+    ['AAAAAAAAAP///////////w==', '00000000000000ffffffffffffffffff'],
+    ['EjRWeJq83vD+3LqYdlQyEA==', '123456789abcdef0fedcba9876543210'],
+    ['EjRWeJq83vD-3LqYdlQyEA==', '123456789abcdef0fedcba9876543210'],
+    ['AAAAAAAAAP___________w==', '00000000000000ffffffffffffffffff'],
+    ['wP/uNXezTaajzpKdDg5HNg', 'c0ffee3577b34da6a3ce929d0e0e4736'],
+    ['EjRWeJq83vA=', '0000000000000000123456789abcdef0'],
+    ['EjRWeJq8\n3vA=', '0000000000000000123456789abcdef0'],
+  ])('%s parses to %s', (s, id) => expect(parseJaegerPathTraceId(s)).toBe(id));
+
+  it.each([
+    ['not-a-valid-id!', 'strconv.ParseUint: parsing "not-a-valid-id!": invalid syntax'],
+    ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAlong', 'TraceID cannot be longer than 32 hex characters: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAlong'],
+    // Base64, but of 2 and 12 bytes.
+    ['xyz', 'invalid length for TraceID'],
+    ['AAAAAAAAAAAAAAAg', 'invalid length for TraceID'],
+    // Padding where the raw encodings take none, or too much of it.
+    ['AB=', 'strconv.ParseUint: parsing "AB=": invalid syntax'],
+    ['A===', 'strconv.ParseUint: parsing "A===": invalid syntax'],
+    ['AAAAAAAAAAEAAAAAAAAAAQ=', 'strconv.ParseUint: parsing "AAAEAAAAAAAAAAQ=": invalid syntax'],
+  ])('%s is refused', (s, m) => expect(() => parseJaegerPathTraceId(s)).toThrow(m));
 });

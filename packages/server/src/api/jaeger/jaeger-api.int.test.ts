@@ -201,11 +201,16 @@ describe('Jaeger v1 API over the DuckDB store', () => {
     expect(unknown.type).toBe('text/plain; charset=utf-8');
     expect(unknown.text).toBe('{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]}\n');
 
-    const bad = await get('/api/traces/not-hex');
+    // Base64 of its 16 bytes too, as Jaeger reads a path's id (apiv3.TraceIDFromString).
+    const base64 = await get(`/api/traces/${encodeURIComponent('AAAAAAAAAAAAAAAAAACqqg==')}`);
+    expect(base64.status).toBe(200);
+    expect(base64.body.data[0].traceID).toBe('000000000000aaaa');
+
+    const bad = await get('/api/traces/not.hex');
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual([{ code: 400, msg: 'invalid trace ID (expected up to 32 hex digits): strconv.ParseUint: parsing "not-hex": invalid syntax' }]);
+    expect(bad.body.errors).toEqual([{ code: 400, msg: 'invalid trace ID (expected up to 32 hex digits, or base64 of 16 or 8 bytes): strconv.ParseUint: parsing "not.hex": invalid syntax' }]);
     const long = await get(`/api/traces/${'a'.repeat(33)}`);
-    expect(long.body.errors[0].msg).toBe(`invalid trace ID (expected up to 32 hex digits): TraceID cannot be longer than 32 hex characters: ${'a'.repeat(33)}`);
+    expect(long.body.errors[0].msg).toBe(`invalid trace ID (expected up to 32 hex digits, or base64 of 16 or 8 bytes): TraceID cannot be longer than 32 hex characters: ${'a'.repeat(33)}`);
   });
 
   it('GET /api/traces/{id} with start/end hints', async () => {
@@ -272,9 +277,11 @@ describe('Jaeger api_v3 over the DuckDB store', () => {
     const unknown = await get('/api/v3/traces/0123456789abcdef');
     expect(unknown.status).toBe(404);
     expect(unknown.text).toBe('{"error":{"httpCode":404,"message":"No traces found"}}\n');
-    const bad = await get('/api/v3/traces/xyz');
+    const bad = await get('/api/v3/traces/x.z');
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ error: { httpCode: 400, message: 'malformed parameter trace_id: strconv.ParseUint: parsing "xyz": invalid syntax' } });
+    expect(bad.body).toEqual({ error: { httpCode: 400, message: 'malformed parameter trace_id: strconv.ParseUint: parsing "x.z": invalid syntax' } });
+    // Base64, of 2 bytes.
+    expect((await get('/api/v3/traces/xyz')).body).toEqual({ error: { httpCode: 400, message: 'malformed parameter trace_id: invalid length for TraceID' } });
   });
 
   it('GET /api/v3/traces searches', async () => {

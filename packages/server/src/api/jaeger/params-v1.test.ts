@@ -89,8 +89,10 @@ describe('GET /api/traces/{id} parameters', () => {
   });
 
   it.each([
-    ['nothex', '', 'invalid trace ID (expected up to 32 hex digits): strconv.ParseUint: parsing "nothex": invalid syntax'],
-    ['1'.repeat(33), '', `invalid trace ID (expected up to 32 hex digits): TraceID cannot be longer than 32 hex characters: ${'1'.repeat(33)}`],
+    ['not.hex', '', 'invalid trace ID (expected up to 32 hex digits, or base64 of 16 or 8 bytes): strconv.ParseUint: parsing "not.hex": invalid syntax'],
+    // Base64 of 4 bytes.
+    ['nothex', '', 'invalid trace ID (expected up to 32 hex digits, or base64 of 16 or 8 bytes): invalid length for TraceID'],
+    ['1'.repeat(33), '', `invalid trace ID (expected up to 32 hex digits, or base64 of 16 or 8 bytes): TraceID cannot be longer than 32 hex characters: ${'1'.repeat(33)}`],
     ['abc', 'start=soon', `unable to parse param 'start': strconv.ParseInt: parsing "soon": invalid syntax`],
   ])('%s?%s → 400', (id, query, message) => {
     expect(refusal(() => parseGetTrace(id, q(query)))).toBe(message);

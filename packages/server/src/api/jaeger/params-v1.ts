@@ -5,7 +5,7 @@ import { parseGoDuration } from './duration.js';
 import { ClewError } from '../../errors.js';
 import { GoParseError, parseGoBool, parseGoInt } from './go-strconv.js';
 import { parseTagParams } from './tags-param.js';
-import { parseJaegerTraceId } from './trace-id.js';
+import { parseJaegerPathTraceId, parseJaegerTraceId } from './trace-id.js';
 
 /** Jaeger's defaults: 100 traces, a 2-day search window, 24 hours of dependencies. */
 export const DEFAULT_LIMIT = 100;
@@ -66,7 +66,7 @@ export interface V1GetTrace {
 /** `GET /api/traces/{id}`: the id, the optional `start`/`end` hints (µs) narrowing where to look, and `raw`. */
 export function parseGetTrace(idText: string, q: URLSearchParams): V1GetTrace {
   // Jaeger answers with the bare strconv error; naming the parameter tells the user what to fix.
-  const traceId = goParse(() => parseJaegerTraceId(idText), 'invalid trace ID (expected up to 32 hex digits): ');
+  const traceId = goParse(() => parseJaegerPathTraceId(idText), 'invalid trace ID (expected up to 32 hex digits, or base64 of 16 or 8 bytes): ');
   const start = parseMicros(q, 'start');
   const end = parseMicros(q, 'end');
   const raw = parseBoolParam(q, 'raw');

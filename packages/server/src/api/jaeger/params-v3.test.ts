@@ -78,7 +78,10 @@ describe('GET /api/v3/traces/{id} and /api/v3/operations parameters', () => {
   });
 
   it('refuses a malformed id as api_v3 does', () => {
-    expect(refusal(() => parseV3GetTrace('zz', q('')))).toBe('malformed parameter trace_id: strconv.ParseUint: parsing "zz": invalid syntax');
+    expect(refusal(() => parseV3GetTrace('z.z', q('')))).toBe('malformed parameter trace_id: strconv.ParseUint: parsing "z.z": invalid syntax');
+    // Base64 of one byte.
+    expect(refusal(() => parseV3GetTrace('zz', q('')))).toBe('malformed parameter trace_id: invalid length for TraceID');
+    expect(parseV3GetTrace('AAAAAAAAAAEAAAAAAAAAAQ', q('')).traceId).toBe('00000000000000010000000000000001');
   });
 
   it('reads span_kind by name and refuses unknown kinds', () => {

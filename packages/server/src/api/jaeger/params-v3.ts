@@ -7,7 +7,7 @@ import { DEFAULT_LIMIT, goParse } from './params-v1.js';
 import { parseSpanKindParam } from './span-kind.js';
 import { parseRfc3339Nano } from './rfc3339.js';
 import { parseStringMap } from './tags-param.js';
-import { parseJaegerTraceId } from './trace-id.js';
+import { parseJaegerPathTraceId } from './trace-id.js';
 
 /**
  * api_v3 names its parameters in snake_case (query.service_name); newer Jaeger prefers the proto3 JSON names
@@ -32,7 +32,7 @@ export interface V3GetTrace {
 
 /** `GET /api/v3/traces/{trace_id}?start_time=&end_time=` (RFC 3339). */
 export function parseV3GetTrace(idText: string, q: URLSearchParams): V3GetTrace {
-  const traceId = malformed('trace_id', () => parseJaegerTraceId(idText));
+  const traceId = malformed('trace_id', () => parseJaegerPathTraceId(idText));
   const start = optionalTime(q, 'start_time');
   const end = optionalTime(q, 'end_time');
   const raw = get(q, 'raw_traces');

@@ -25,11 +25,14 @@ export function sendV1(
   data: unknown,
   opts: { total?: number; errors?: readonly V1ItemError[] } = {},
 ): FastifyReply {
-  const pretty = queryOf(request).get('prettyPrint');
   const body = { data, total: opts.total ?? 0, limit: 0, offset: 0, errors: opts.errors && opts.errors.length > 0 ? opts.errors : null };
-  return reply
-    .header('content-type', 'application/json')
-    .send(goJsonStringify(body, pretty !== null && pretty !== '' && pretty !== 'false' ? '    ' : undefined));
+  return reply.header('content-type', 'application/json').send(goJsonStringify(body, prettyIndent(request)));
+}
+
+/** The indent v1's answers take: four spaces when `prettyPrint` is given as anything but "false", as Jaeger does. */
+export function prettyIndent(request: FastifyRequest): string | undefined {
+  const pretty = queryOf(request).get('prettyPrint');
+  return pretty !== null && pretty !== '' && pretty !== 'false' ? '    ' : undefined;
 }
 
 /** Sends an api_v3 answer (proto3 JSON, which leaves out empty lists). */

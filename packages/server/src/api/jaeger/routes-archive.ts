@@ -5,7 +5,7 @@ import { archivedBy } from '../archived-by.js';
 import { ERR_TRACE_NOT_FOUND } from './errors.js';
 import { goJsonStringify } from './go-json.js';
 import { parseGetTrace } from './params-v1.js';
-import { queryOf } from './reply.js';
+import { prettyIndent, queryOf } from './reply.js';
 
 const ZERO_TRACE_ID = '0'.repeat(32);
 
@@ -30,6 +30,6 @@ export async function archiveRoute(app: FastifyInstance, opts: { readonly archiv
         : await opts.archive.forTenant(request.tenant).archive(traceId, { by: archivedBy(request), note: '', at: Date.now(), window, keepMark: true });
     if (!result.found) throw new ClewError('TRACE_NOT_FOUND', ERR_TRACE_NOT_FOUND);
     // Jaeger's reply: an empty data array and an empty (not null) errors array.
-    return reply.header('content-type', 'application/json').send(goJsonStringify({ data: [], total: 0, limit: 0, offset: 0, errors: [] }));
+    return reply.header('content-type', 'application/json').send(goJsonStringify({ data: [], total: 0, limit: 0, offset: 0, errors: [] }, prettyIndent(request)));
   });
 }

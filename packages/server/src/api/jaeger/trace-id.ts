@@ -17,6 +17,43 @@ export function parseJaegerTraceId(s: string): TraceId {
   return (hex16(high) + hex16(low)) as TraceId;
 }
 
+/** The longest base64 a trace id is tried as: 16 bytes padded. */
+const MAX_BASE64 = 24;
+const STD_ALPHABET = /^[A-Za-z0-9+/]*$/;
+const URL_ALPHABET = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * A trace id in a URL path (`/api/traces/{id}`, `/api/archive/{id}`, `/api/v3/traces/{id}`), as Jaeger's
+ * apiv3.TraceIDFromString reads it: hex as parseJaegerTraceId, else base64 of its 16 or 8 bytes (standard or URL-safe,
+ * with or without padding: what OTLP JSON and protobuf tooling print). Throws hex's error for text that is neither,
+ * and Jaeger's `invalid length for TraceID` for base64 of another length.
+ * @example parseJaegerPathTraceId('AAAAAAAAAAEAAAAAAAAAAQ==') === '00000000000000010000000000000001'
+ */
+export function parseJaegerPathTraceId(s: string): TraceId {
+  try {
+    return parseJaegerTraceId(s);
+  } catch (e) {
+    const bytes = s.length <= MAX_BASE64 ? goBase64(s) : undefined;
+    if (bytes === undefined) throw e;
+    if (bytes.length !== 16 && bytes.length !== 8) throw new GoParseError('invalid length for TraceID');
+    return ((bytes.length === 8 ? ZERO_HIGH : '') + bytes.toString('hex')) as TraceId;
+  }
+}
+
+/**
+ * What the first of Go's base64.StdEncoding, URLEncoding, RawStdEncoding and RawURLEncoding to decode `s` gives
+ * (line breaks ignored, trailing bits not checked, as Go's decoders), or undefined when none does.
+ */
+function goBase64(s: string): Buffer | undefined {
+  const t = s.replace(/[\r\n]/g, '');
+  const body = t.replace(/={1,2}$/, '');
+  const pad = t.length - body.length;
+  const padded = t.length % 4 === 0 && (pad === 0 || body.length % 4 === 4 - pad);
+  for (const alphabet of [STD_ALPHABET, URL_ALPHABET]) if (padded && alphabet.test(body)) return Buffer.from(body, 'base64');
+  for (const alphabet of [STD_ALPHABET, URL_ALPHABET]) if (t.length % 4 !== 1 && alphabet.test(t)) return Buffer.from(t, 'base64');
+  return undefined;
+}
+
 /** How Jaeger prints a trace id: 16 hex digits when the high half is zero (64-bit ids), else 32. */
 export function jaegerTraceIdString(id: TraceId): string {
   return id.startsWith(ZERO_HIGH) ? id.slice(16) : id;
