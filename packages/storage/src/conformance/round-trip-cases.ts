@@ -41,6 +41,20 @@ export function roundTripCases(h: Harness): void {
     expect((await h.store.getTrace(spans[0]!.traceId)).sort(byStartThenId)).toEqual([...spans].sort(byStartThenId));
   });
 
+  it('returns the whole trace through a window that holds part of it (a trace crossing midnight, arriving on two days)', async () => {
+    const root = makeSpan({ name: 'root', startTimeUnixNano: at(0), endTimeUnixNano: at(3_600_000) });
+    const child = makeSpan({ traceId: root.traceId, parentSpanId: root.spanId, name: 'child', startTimeUnixNano: at(1_800_000), endTimeUnixNano: at(1_900_000) });
+    await h.store.append([root]);
+    h.now = (h.now + NANOS_PER_DAY) as UnixNanos;
+    await h.store.append([child]);
+    const whole = [root, child].sort(byStartThenId);
+    // A window around the child alone (its parent is then missing), and one around the root's start alone.
+    for (const window of [{ start: at(1_700_000), end: at(2_000_000) }, { start: at(-100_000), end: at(100_000) }]) {
+      expect((await h.store.getTrace(root.traceId, window)).sort(byStartThenId)).toEqual(whole);
+      expect((await h.store.getTraceOutline(root.traceId, window)).map((o) => o.spanId)).toEqual(whole.map((s) => s.spanId));
+    }
+  });
+
   it('uses a time window only to narrow where to look', async () => {
     const spans = searchFixture();
     await h.store.append(spans);

@@ -44,6 +44,17 @@ export class TenantReader implements SpanReader {
   }
 
   async getTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
+    const found = await this.readTrace(traceId, window);
+    return window && reachesBeyond(found, window) ? this.readTrace(traceId) : found;
+  }
+
+  async getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
+    const found = await this.readOutline(traceId, window);
+    return window && reachesBeyond(found, window) ? this.readOutline(traceId) : found;
+  }
+
+  /** The trace's spans in the partitions a window (when given) overlaps. */
+  private async readTrace(traceId: TraceId, window?: Partial<TimeWindow>): Promise<Span[]> {
     for (const whole of [false, true]) {
       const found = this.traceSql([traceId], window, READ_COLUMNS, whole);
       if (!found) continue;
@@ -53,7 +64,7 @@ export class TenantReader implements SpanReader {
     return [];
   }
 
-  async getTraceOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
+  private async readOutline(traceId: TraceId, window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
     for (const whole of [false, true]) {
       const found = this.traceSql([traceId], window, OUTLINE_COLUMNS, whole);
       if (!found) continue;
@@ -266,3 +277,20 @@ export class TenantReader implements SpanReader {
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether spans read through a window (the partitions it overlaps) may not be the whole trace: one of them starts
+ * before it or ends after it, so other spans may start out of it, in partitions it does not overlap; or one has a
+ * parent that is not among them. A trace crossing midnight is split between two days of a range archive, whatever
+ * the window Grafana sends (the panel's range), and between two live partitions when its spans arrived on two days.
+ */
+function reachesBeyond(spans: ReadonlyArray<Pick<SpanOutline, 'spanId' | 'parentSpanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>>, window: Partial<TimeWindow>): boolean {
+  if (spans.length === 0) return false;
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.some(
+    (s) =>
+      (window.start !== undefined && s.startTimeUnixNano < window.start) ||
+      (window.end !== undefined && s.endTimeUnixNano > window.end) ||
+      (s.parentSpanId !== null && !ids.has(s.parentSpanId)),
+  );
+}
