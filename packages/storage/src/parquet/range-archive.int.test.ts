@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -167,6 +167,61 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  describe('refuses a damaged or hand-edited archive at start-up, naming the manifest, the file and what is wrong', () => {
+    const DAY0 = 'spans-2025-11-24.parquet';
+    const attach = (archive: string) => openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: [archive] });
+    /** Rewrites the archive's manifest with `edit` applied to its parsed JSON. */
+    const editManifest = async (archive: string, edit: (m: { files: Record<string, unknown>[] } & Record<string, unknown>) => void): Promise<void> => {
+      const m = JSON.parse(await readFile(join(archive, 'manifest.json'), 'utf8'));
+      edit(m);
+      await writeFile(join(archive, 'manifest.json'), JSON.stringify(m));
+    };
+
+    it('a day file the manifest lists that is missing', async () => {
+      await archiveFixture();
+      const archive = join(dir, 'archive');
+      await rm(join(archive, 'spans-2025-11-25.parquet'));
+      await expect(attach(archive)).rejects.toThrow(
+        `${archive}/manifest.json lists spans-2025-11-25.parquet, which is missing: restore the archive from a copy, or write it again with clew archive`,
+      );
+    });
+
+    it.each<[string, (m: { files: Record<string, unknown>[] } & Record<string, unknown>) => void, string]>([
+      ['no minStart', (m) => delete m.files[0]!.minStart, `lists ${DAY0} with no minStart (Unix nanoseconds as a decimal string)`],
+      ['a number as maxStart', (m) => (m.files[0]!.maxStart = 12.5), `lists ${DAY0} with 12.5 as maxStart, not Unix nanoseconds as a decimal string`],
+      ['no bytes', (m) => delete m.files[0]!.bytes, `lists ${DAY0} with no bytes (the file's size in bytes)`],
+      ['a garbled sha256', (m) => (m.files[0]!.sha256 = 'abc'), `lists ${DAY0} with "abc" as sha256, not 64 lower-case hex digits`],
+      ['a count of spans as text', (m) => (m.files[0]!.spans = '9'), `lists ${DAY0} with "9" as spans, not a count of spans`],
+      ['a day that is none', (m) => (m.files[0]!.day = '2025-02-30'), `lists ${DAY0} with "2025-02-30" as day, not a UTC day, YYYY-MM-DD`],
+      ['the wrong day', (m) => (m.files[0]!.day = '2025-11-23'), `lists ${DAY0} with minStart`],
+      ['a path out of the directory', (m) => (m.files[0]!.file = `../live/${DAY0}`), `lists files[0] with "../live/${DAY0}" as file, not a file name in the archive directory`],
+      ['an entry that is no object', (m) => (m.files[1] = null as unknown as Record<string, unknown>), 'lists files[1] as null, not a file entry'],
+      ['a file listed twice', (m) => m.files.push(m.files[0]!), `lists ${DAY0} twice`],
+      ['no range', (m) => delete m.range, 'is a manifest with no range'],
+    ])('a manifest with %s', async (_, edit, message) => {
+      await archiveFixture();
+      const archive = join(dir, 'archive');
+      await editManifest(archive, edit);
+      await expect(attach(archive)).rejects.toThrow(`${archive}/manifest.json ${message}`);
+    });
+
+    it("a day file of another size than the manifest says (another archive's file of the same day)", async () => {
+      await archiveFixture();
+      const archive = join(dir, 'archive');
+      // Another archive of the same day, of fewer spans.
+      const other = await RangeArchiveWriter.create(join(dir, 'other'));
+      await other.add(searchFixture().filter((s) => s.traceId === ID.A), 'default');
+      await other.finish({ start: 0n as UnixNanos, end: (at(0) + DAY) as UnixNanos });
+      const listed = (await stat(join(archive, DAY0))).size;
+      await copyFile(join(dir, 'other', DAY0), join(archive, DAY0));
+      const size = (await stat(join(archive, DAY0))).size;
+      expect(size).not.toBe(listed);
+      await expect(attach(archive)).rejects.toThrow(
+        `${archive}/manifest.json lists ${DAY0} at ${listed} bytes, but it is ${size} bytes: it is not the file this archive wrote (another archive's, or damaged)`,
+      );
+    });
   });
 
   it('writes one Parquet file per UTC day and a manifest that DuckDB and a reader of the manifest agree with', async () => {
