@@ -2,6 +2,25 @@ import type { DecodeResult, JaegerBatch, JaegerSpan, JaegerTag } from '@clew/cod
 import { DecodeError, jaegerToModel, SpanRefType, TagType } from '@clew/codecs';
 
 /**
+ * An integer literal of 16 digits or more (2^53 has 16) that is the value of a `"value"` member. Nothing inside a
+ * string matches: the `"` before `value` follows `{`, `,` or whitespace, so it is not escaped, and an unescaped quote
+ * followed by `v` cannot close a string (JSON allows only `,` `:` `]` `}` or whitespace there); so it opens the string
+ * "value", which the colon makes a member name. Quoting a number where a value goes neither makes nor breaks JSON, so
+ * text that is not JSON stays not JSON.
+ */
+const LONG_VALUE = /([{,][ \t\n\r]*"value"[ \t\n\r]*:[ \t\n\r]*)(-?[1-9]\d{15,})(?=[ \t\n\r,}])/g;
+
+/**
+ * A Jaeger UI JSON document's text parsed, with its int64 tag and log field values exact. Jaeger before v1.40 wrote
+ * them as JSON numbers (model/converter/json/from_domain.go: `value = kv.Int64()`), which JSON.parse rounds past 2^53;
+ * such literals are quoted first, as later Jaeger writes them, and the int64 case reads the string exactly.
+ * @example parseJaegerJson('{"data":[…{"key":"n","type":"int64","value":9223372036854775807}…]}') // value "9223372036854775807"
+ */
+export function parseJaegerJson(text: string): unknown {
+  return JSON.parse(text.replace(LONG_VALUE, '$1"$2"')) as unknown;
+}
+
+/**
  * One trace of a Jaeger UI JSON document (`{"data":[trace, …]}`, what Jaeger UI downloads and Jaeger's
  * /api/traces answers: internal/uimodel/model.go) in the model. Each process's spans become a jaeger.thrift Batch,
  * mapped by the same translator as Jaeger Thrift ingest (OpenTelemetry's jaegerthrift_to_traces.go), so both inputs
@@ -50,7 +69,8 @@ function span(s: Record<string, unknown>, where: string): JaegerSpan {
     parentSpanId: 0n,
     operationName: string(s.operationName, `${where}.operationName`),
     references,
-    flags: s.flags === undefined ? 1 : Number(s.flags),
+    // `json:"flags,omitempty"` (internal/uimodel/model.go): none is 0, not sampled.
+    flags: s.flags === undefined ? 0 : Number(s.flags),
     startTime: micros(s.startTime, `${where}.startTime`),
     duration: micros(s.duration, `${where}.duration`),
     tags: tags(s.tags ?? [], `${where}.tags`),
@@ -75,8 +95,7 @@ function tags(v: unknown, where: string): JaegerTag[] {
       case 'bool':
         return { ...tag, vType: TagType.BOOL, vBool: value === true || value === 'true' };
       case 'int64':
-        if (typeof value !== 'number' && typeof value !== 'string') throw new DecodeError(`${where}[${i}] (${key}): int64 value is not a number`);
-        return { ...tag, vType: TagType.LONG, vLong: BigInt(value) };
+        return { ...tag, vType: TagType.LONG, vLong: int64(value, `${where}[${i}] (${key})`) };
       case 'float64':
         return { ...tag, vType: TagType.DOUBLE, vDouble: Number(value) };
       case 'binary':
@@ -85,6 +104,21 @@ function tags(v: unknown, where: string): JaegerTag[] {
         throw new DecodeError(`${where}[${i}] (${key}): unknown type ${JSON.stringify(t.type)}`);
     }
   });
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** An int64 value, refused rather than changed: out of range, or a number JSON.parse may have rounded. */
+function int64(v: unknown, where: string): bigint {
+  let n: bigint;
+  if (typeof v === 'string' && /^[+-]?\d+$/.test(v)) n = BigInt(v);
+  // parseJaegerJson leaves no integer literal past 2^53 a number; one here came some other way, perhaps rounded.
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
+  else if (typeof v === 'number' && Number.isInteger(v)) throw new DecodeError(`${where}: int64 value ${v} is past 2^53 as a JSON number and may have been rounded; write it as a string ("value":"…")`);
+  else throw new DecodeError(`${where}: int64 value ${JSON.stringify(v)} is not a whole number`);
+  if (n < INT64_MIN || n > INT64_MAX) throw new DecodeError(`${where}: int64 value ${v} is out of range (${INT64_MIN} to ${INT64_MAX}, a 64-bit signed integer)`);
+  return n;
 }
 
 function traceId(v: unknown, where: string): [bigint, bigint] {

@@ -57,4 +57,20 @@ describe('readRecords', () => {
     expect(records.map((r) => r.error)).toEqual([undefined]);
     expect(records[0]!.decoded!.spans.map((s) => s.spanId)).toEqual(['00f067aa0ba902b7']);
   });
+
+  it('reads a Jaeger UI document whose int64 values older Jaeger wrote as JSON numbers exactly, past 2^53', async () => {
+    const file = join(dir, 'old-jaeger.json');
+    const tags = '[{"key":"big","type":"int64","value":9223372036854775807},{"key":"neg","type":"int64","value": -9007199254740993}]';
+    const text = JSON.stringify(JAEGER).replace('"tags":[],"logs"', `"tags":${tags},"logs"`);
+    expect(text).toContain('9223372036854775807}');
+    await writeFile(file, text);
+    const records: ImportRecord[] = [];
+    for await (const r of readRecords(file, 'jaeger-json', START, Buffer.byteLength(text))) records.push(r);
+    expect(records.map((r) => r.error)).toEqual([undefined]);
+    const attributes = records[0]!.decoded!.spans[0]!.attributes;
+    expect(attributes.filter((a) => a.key === 'big' || a.key === 'neg')).toEqual([
+      { key: 'big', value: { type: 'int', value: 9223372036854775807n } },
+      { key: 'neg', value: { type: 'int', value: -9007199254740993n } },
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
 import type { ImportFormat } from './import-formats.js';
-import { decodeJaegerJsonTrace } from './import-jaeger-json.js';
+import { decodeJaegerJsonTrace, parseJaegerJson } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
 import type { JobLine } from './import-json-lines.js';
 import { errorText, JOB_BYTES, JsonLinesDecoder } from './import-json-lines.js';
@@ -178,11 +178,11 @@ async function* protoRequests(path: string, from: Position, size: number): Async
 }
 
 /** A document read whole: its JSON, or the record saying why it is not. */
-async function document(path: string, size: number): Promise<{ doc: unknown } | { bad: ImportRecord }> {
+async function document(path: string, size: number, parse: (text: string) => unknown = JSON.parse): Promise<{ doc: unknown } | { bad: ImportRecord }> {
   // A byte order mark (Windows editors save one) is not JSON, but told the format apart (detectFormat) it is skipped.
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   try {
-    return { doc: JSON.parse(text) as unknown };
+    return { doc: parse(text) };
   } catch (e) {
     return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: `not JSON: ${errorText(e)}`, bytesDone: size } };
   }
@@ -190,7 +190,8 @@ async function document(path: string, size: number): Promise<{ doc: unknown } | 
 
 /** Jaeger UI JSON (`{"data":[trace, …]}`): one record per trace. */
 async function* jaegerTraces(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
-  const read = await document(path, size);
+  // Integers past 2^53 that older Jaeger wrote as numbers, read exactly.
+  const read = await document(path, size, parseJaegerJson);
   if ('bad' in read) return yield read.bad;
   const data = (read.doc as { data?: unknown }).data;
   if (!Array.isArray(data)) return yield { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: 'not Jaeger UI JSON: no "data" array', bytesDone: size };
