@@ -23,11 +23,11 @@ const DAY_FLAGS = ['--from', '2026-11-02', '--to', '2026-11-03'];
  * Imports `file` into a fresh data directory and reads back what it holds; with `through`, into that running Clew
  * (holding nothing of the day before), read back once it holds as many spans as the import says it wrote.
  */
-async function importAndRead(name: string, body: Buffer | string, through?: ClewProcess): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
+async function importAndRead(name: string, body: Buffer | string, through?: ClewProcess, flags: readonly string[] = []): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
   const file = join(tmp.dir, name);
   const dir = join(tmp.dir, `data-${name}`);
   await writeFile(file, body);
-  const run = await runClew(['import', file, ...(through ? ['--url', through.query, '--otlp-url', through.otlpHttp] : ['-d', dir])]);
+  const run = await runClew(['import', file, ...(through ? ['--url', through.query, '--otlp-url', through.otlpHttp] : ['-d', dir]), ...flags]);
   const written = Number(/written ([\d,]+)/.exec(run.stdout)?.[1]?.replaceAll(',', '') ?? NaN);
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -66,8 +66,10 @@ describe('clew import of bad files: each problem reported where it is, the rest 
         expect(r.code, r.stderr).toBe(0);
         expect(r.stdout).toMatch(/line 2: skipped: /);
         expect(r.stdout).toMatch(/line 5: 1 span\(s\) refused: .*trace_id/);
-        expect(r.stdout).toMatch(/line 6: skipped: /);
-        expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
+        // The last line, cut short, is not skipped: it is where a later run goes on.
+        expect(r.stdout).toContain('(otlp-json): done up to line 6');
+        expect(r.stdout).toMatch(/line 6: not read yet: the file ends inside it \(invalid JSON: .*\): cut short, or still being written/);
+        expect(r.stdout).toContain('spans read 90, written 89, refused 1; 1 unreadable record(s) skipped');
         expect(r.stored, name).toEqual([...parts[0]!, ...parts[1]!, ...parts[2]!.filter((_, i) => i !== 1)].sort(bySpanKey));
       }
     } finally {
@@ -126,8 +128,8 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     const past = Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3, 4, 5, 6, 7, 8]);
     const r = await importAndRead('long-requests.pb', Buffer.concat([...requests, past]));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`byte ${requests[0]!.length + requests[1]!.length + requests[2]!.length}: skipped: truncated: the request says 4294967280 bytes and 8 remain`);
-    expect(r.stdout).toContain('spans read 9, written 9, refused 0; 1 unreadable record(s) skipped');
+    expect(r.stdout).toContain(`byte ${requests[0]!.length + requests[1]!.length + requests[2]!.length}: not read yet: the file ends inside it (truncated: the request says 4294967280 bytes and 8 remain)`);
+    expect(r.stdout).toContain('spans read 9, written 9, refused 0\n');
     expect(r.stored).toEqual(traces.flat().sort(bySpanKey));
   });
 
@@ -143,8 +145,8 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stdout).toContain(`byte ${good1.length}: skipped: `);
     expect(r.stdout).toMatch(new RegExp(`byte ${good1.length + garbage.length}: 1 span\\(s\\) refused: .*trace_id`));
     const cutAt = good1.length + garbage.length + bad.length + good2.length;
-    expect(r.stdout).toContain(`byte ${cutAt}: skipped: truncated: the request says`);
-    expect(r.stdout).toContain('spans read 90, written 89, refused 1; 2 unreadable record(s) skipped');
+    expect(r.stdout).toContain(`byte ${cutAt}: not read yet: the file ends inside it (truncated: the request says`);
+    expect(r.stdout).toContain('spans read 90, written 89, refused 1; 1 unreadable record(s) skipped');
     expect(r.stored).toEqual([...spans.slice(0, 30), ...withBadId(spans.slice(30, 60)).filter((_, i) => i !== 1), ...spans.slice(60, 90)].sort(bySpanKey));
     // The same file given as JSON: refused as not JSON, what JSON.parse quoted of it shown as text, not as its bytes.
     for (const format of ['jaeger-json', 'otlp-json']) {
@@ -157,6 +159,39 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     }
   });
 
+  it('a file still being written (JSON lines, protobuf): imported up to its unfinished end, then on from there once it has grown', async () => {
+    const spans = daySpans(10, 40);
+    const parts = [0, 1, 2, 3].map((i) => spans.slice(30 * i, 30 * i + 30));
+    for (const format of ['json', 'protobuf'] as const) {
+      const requests = parts.map((p) => encodeExportRequests(p, format)[0]!);
+      const file = join(tmp.dir, `growing.${format}`);
+      const dir = join(tmp.dir, `data-growing-${format}`);
+      const stored = async () => spansOf((await runClew(['export', '-d', dir, ...DAY_FLAGS])).stdout).sort(bySpanKey);
+      // Two whole records and the first 300 bytes of the third, as a collector leaves a file between two writes.
+      await writeFile(file, Buffer.concat([requests[0]!, requests[1]!, requests[2]!.subarray(0, 300)]));
+      const first = await runClew(['import', file, '-d', dir]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout, format).toMatch(/done up to (line 3|byte \d+)\n/);
+      expect(first.stdout).toContain('spans read 60, written 60, refused 0\n');
+      expect(await stored()).toEqual([...parts[0]!, ...parts[1]!].sort(bySpanKey));
+      // Nothing more yet: the same again, nothing twice.
+      expect((await runClew(['import', file, '-d', dir])).stdout).toContain('spans read 60, written 60, refused 0\n');
+      // The rest of the third record and a fourth: only they go in.
+      await writeFile(file, Buffer.concat(requests));
+      const second = await runClew(['import', file, '-d', dir]);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout, format).toMatch(/: done\n/);
+      expect(second.stdout).toContain('spans read 120, written 120, refused 0\n');
+      expect(await stored()).toEqual(spans.slice(0, 120).sort(bySpanKey));
+      expect((await runClew(['import', file, '-d', dir])).stdout).toContain('already imported');
+      // Another file under the same name, longer, is not taken for this one grown.
+      await writeFile(file, Buffer.concat([requests[3]!, ...requests]));
+      const other = await runClew(['import', file, '-d', dir]);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain('and not that file grown: remove the checkpoint to import it afresh');
+    }
+  });
+
   it('a file in no format it reads is refused whole, naming the formats and --format', async () => {
     const r = await importAndRead('notes.txt', 'these are not spans\n');
     expect(r.code).toBe(1);
@@ -166,6 +201,31 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stderr.startsWith(`${join(tmp.dir, 'notes.txt')}: cannot tell`)).toBe(true);
     expect(r.stderr.split('notes.txt')).toHaveLength(2);
     expect(r.stored).toEqual([]);
+  });
+
+  it('compressed files, a directory, and lines that are not OTLP requests: said so, not imported as nothing', async () => {
+    const lines = encodeExportRequests(daySpans(11, 4), 'json')[0]!;
+    const { gzipSync } = await import('node:zlib');
+    for (const [name, body, said] of [
+      ['spans.jsonl.gz', gzipSync(lines), 'it is compressed with gzip: decompress it first'],
+      ['spans.jsonl.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), lines]), 'it is compressed with zstd: decompress it first'],
+      ['spans-zstd.pb', Buffer.concat([Buffer.from([0, 0, 0, 9, 0x28, 0xb5, 0x2f, 0xfd]), lines]), 'each request compressed with zstd'],
+    ] as const) {
+      for (const format of [[], ['--format', 'otlp-json']]) {
+        const r = await importAndRead(name, body, undefined, format);
+        expect(r.code, `${name} ${format.join(' ')}`).toBe(1);
+        expect(r.stderr).toContain(said);
+        expect(r.stored).toEqual([]);
+      }
+    }
+    const dir = await runClew(['import', tmp.dir, '-d', join(tmp.dir, 'data-dir')]);
+    expect(dir.code).toBe(1);
+    expect(dir.stderr).toContain('is a directory: give the files in it');
+    // A Jaeger answer on a line of its own is not an empty request.
+    const mixed = await importAndRead('mixed.jsonl', `${lines.toString()}{"data":[{"traceID":"abc","spans":[]}]}\n`);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    expect(mixed.stdout).toContain('line 2: skipped: not an OTLP JSON line: it has no "resourceSpans"');
+    expect(mixed.stored).toHaveLength(decodeOtlpJson(lines).spans.length);
   });
 
   it('an empty file, as the export of an empty range writes, imports as nothing', async () => {
@@ -202,8 +262,10 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(z.stored.map((s) => s.name).sort()).toEqual(['db', 'get']);
 
     const j = await importAndRead('jaeger.json', '{"data":[{"traceID":"abc","spans":[{"traceID":"abc","spanID":"1","operationName":"x"');
-    expect(j.code, j.stderr).toBe(0);
     expect(j.stdout).toMatch(/byte 0: skipped: not JSON/);
+    // Not one span read, every record skipped: a failure, for scripts too.
+    expect(j.code).toBe(1);
+    expect(j.stderr).toContain('jaeger.json: not one span could be read from it (every record skipped)');
     expect(j.stored).toEqual([]);
   });
 });

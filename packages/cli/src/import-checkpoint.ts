@@ -1,4 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { ImportFormat } from './import-formats.js';
 import type { Position } from './import-records.js';
 
@@ -32,6 +36,12 @@ export interface Checkpoint {
   readonly done: Position;
   readonly inDoubt?: { readonly from: Position; readonly to: Position };
   readonly complete?: boolean;
+  /**
+   * Of a file read by byte offset (JSON lines, protobuf): a hash of the bytes just before `done` (see fingerprintAt),
+   * so that a file that has grown since (a collector still writing it) is told from another file and imported on
+   * from `done`.
+   */
+  readonly fingerprint?: string;
   readonly counts: ImportCounts;
   /** Imports of this file completed into other targets before this one began, with their counts. */
   readonly earlier?: readonly { readonly target: string; readonly counts: ImportCounts }[];
@@ -39,10 +49,36 @@ export interface Checkpoint {
 
 export const checkpointPath = (input: string): string => `${input}.clew-import`;
 
-export async function loadCheckpoint(input: string): Promise<Checkpoint | undefined> {
+/**
+ * Where an import of `input` keeps its checkpoint: beside it (checkpointPath), or, when its directory cannot be
+ * written (a collector's output directory owned by another user, a read-only mount), under the user's cache directory
+ * (`$XDG_CACHE_HOME` or `~/.cache`, then `clew/import/`), named by a hash of the input's absolute path. One found in
+ * either place is the one used.
+ */
+export async function checkpointFor(input: string): Promise<string> {
+  const beside = checkpointPath(input);
+  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'clew', 'import');
+  const elsewhere = join(cache, `${createHash('sha256').update(resolve(input)).digest('hex').slice(0, 32)}.clew-import`);
+  for (const path of [beside, elsewhere]) if (await exists(path)) return path;
+  try {
+    await access(dirname(resolve(input)), constants.W_OK);
+    return beside;
+  } catch {
+    await mkdir(cache, { recursive: true });
+    return elsewhere;
+  }
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+export async function loadCheckpoint(path: string): Promise<Checkpoint | undefined> {
   let text: string;
   try {
-    text = await readFile(checkpointPath(input), 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -50,8 +86,24 @@ export async function loadCheckpoint(input: string): Promise<Checkpoint | undefi
   return JSON.parse(text) as Checkpoint;
 }
 
-export async function saveCheckpoint(input: string, c: Checkpoint): Promise<void> {
-  const path = checkpointPath(input);
+/** Written to a temporary file beside it and renamed over it. */
+export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void> {
   await writeFile(`${path}.tmp`, JSON.stringify(c));
   await rename(`${path}.tmp`, path);
+}
+
+/** Bytes before a checkpoint's `done` that its fingerprint hashes. */
+const FINGERPRINT_BYTES = 16 * 1024;
+
+/** The fingerprint of a file at a byte offset: a hash of up to FINGERPRINT_BYTES before it, and the offset. */
+export async function fingerprintAt(input: string, offset: number): Promise<string> {
+  const from = Math.max(0, offset - FINGERPRINT_BYTES);
+  const bytes = Buffer.alloc(offset - from);
+  const file = await open(input);
+  try {
+    const { bytesRead } = await file.read(bytes, 0, bytes.length, from);
+    return createHash('sha256').update(`${offset}:`).update(bytes.subarray(0, bytesRead)).digest('hex').slice(0, 32);
+  } finally {
+    await file.close();
+  }
 }

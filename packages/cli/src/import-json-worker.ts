@@ -15,6 +15,10 @@ parentPort!.on('message', ({ id, bytes, lines }: JsonLinesJob) => {
     const line = Buffer.from(bytes.buffer, bytes.byteOffset + lines[i]!, lines[i + 1]! - lines[i]!);
     try {
       const { spans, rejected, rejectMessage } = decodeOtlpJson(line);
+      // An empty request is OTLP ({} or "resourceSpans": []); another document (a Jaeger answer pasted in) is not.
+      if (spans.length === 0 && rejected === 0 && !line.includes('"resourceSpans"') && !line.includes('"resource_spans"')) {
+        throw new Error('not an OTLP JSON line: it has no "resourceSpans"');
+      }
       const proto = encodeOtlpProto(spans);
       transfer.push(proto.buffer as ArrayBuffer);
       results.push({ proto, spans: spans.length, rejected, rejectMessage });

@@ -34,6 +34,12 @@ export interface ImportRecord {
    */
   readonly raw?: Buffer;
   readonly error?: string;
+  /**
+   * With `error`: the file ends inside this record (a JSON line without its newline that is not JSON, a protobuf
+   * request shorter than its length), which a collector still writing the file leaves as often as a cut file does.
+   * Not skipped: the import stops before it (`next` is where it starts), to go on from there once the file has grown.
+   */
+  readonly unfinished?: true;
   /** How far into the file's bytes the read is, for progress. */
   readonly bytesDone: number;
 }
@@ -67,7 +73,8 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
 }
 
 /**
- * OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too.
+ * OTLP JSON lines: one ExportTraceServiceRequest per line, blank lines skipped, a last line without "\n" read too
+ * (unfinished when it is not JSON: see ImportRecord).
  * Lines are decoded on a worker thread (JsonLinesDecoder), a few ahead of the records handed out. The file is read
  * into buffers made for the worker: the whole lines of each read go to it as they are, and only the start of a line
  * the read cut is copied, into the next. (Read as a stream, each chunk was copied once more to join it to the line
@@ -75,13 +82,16 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
  */
 async function* jsonLines(path: string, from: Position, decode: boolean): AsyncIterable<ImportRecord> {
   let line = from.record;
-  type Line = Pick<ImportRecord, 'next' | 'where' | 'bytesDone'>;
+  /** `start` only for a last line without its newline: where it starts, should it be unfinished. */
+  type Line = Pick<ImportRecord, 'next' | 'where' | 'bytesDone'> & { readonly start?: Position };
   const decoder = new JsonLinesDecoder<Line>();
   const taken = async (): Promise<ImportRecord[]> =>
-    (await decoder.take(decode)).map(({ meta, decoded, counted, proto, error }) => ({
-      ...meta,
-      ...(decoded ? { decoded, raw: proto! } : counted ? { counted, raw: proto! } : { error: error! }),
-    }));
+    (await decoder.take(decode)).map(({ meta: { start, ...meta }, decoded, counted, proto, error }) => {
+      if (decoded) return { ...meta, decoded, raw: proto! };
+      if (counted) return { ...meta, counted, raw: proto! };
+      // Not JSON (decodeOtlpJson's "invalid JSON: …", JSON.parse's error): cut short. A whole line, not OTLP, is skipped.
+      return start && error!.startsWith('invalid JSON: ') ? { ...meta, next: start, bytesDone: start.offset, error: error!, unfinished: true } : { ...meta, error: error! };
+    });
   const file = await open(path);
   try {
     /** The file's offset of the next byte to read. */
@@ -106,8 +116,10 @@ async function* jsonLines(path: string, from: Position, decode: boolean): AsyncI
         const nl = bytes.indexOf(0x0a, at);
         const stop = nl >= 0 && nl < end ? nl + 1 : end;
         line++;
-        const to = bytes[stop - 1] === 0x0a ? stop - 1 : stop;
-        if (!isBlank(bytes, at, to)) lines.push({ from: at, to, meta: { next: { offset: base + stop, record: line }, where: `line ${line}`, bytesDone: base + stop } });
+        const ended = bytes[stop - 1] === 0x0a;
+        const to = ended ? stop - 1 : stop;
+        const start = ended ? undefined : { offset: base + at, record: line - 1 };
+        if (!isBlank(bytes, at, to)) lines.push({ from: at, to, meta: { next: { offset: base + stop, record: line }, where: `line ${line}`, bytesDone: base + stop, ...(start && { start }) } });
         at = stop;
       }
       if (lines.length > 0) decoder.add(bytes, lines);
@@ -170,7 +182,7 @@ async function* protoRequests(path: string, from: Position, size: number): Async
     if (carry.length > 0) {
       const offset = position - carry.length;
       const said = carry.length >= 4 ? `the request says ${carry.readUInt32BE(0)} bytes and ${carry.length - 4} remain` : `${carry.length} bytes remain, too few for a length`;
-      yield { next: { offset: position, record: n + 1 }, where: `byte ${offset}`, error: `truncated: ${said}`, bytesDone: position };
+      yield { next: { offset, record: n }, where: `byte ${offset}`, error: `truncated: ${said}`, unfinished: true, bytesDone: offset };
     }
   } finally {
     await file.close();

@@ -295,3 +295,40 @@ describe('clew import resumes after an interruption without duplicates', () => {
     });
   });
 });
+
+describe('clew import of a file in a directory it cannot write', () => {
+  /** Runs the built `clew` as a user who cannot write `readOnly` (nobody, when these tests run as root). */
+  const runAsOther = (args: string[], env: Record<string, string>) => {
+    const asRoot = process.getuid?.() === 0;
+    const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const child = spawn(command[0]!, [...command.slice(1), BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.once('close', (code) => resolve({ code, stdout: out, stderr: err })));
+  };
+
+  it('keeps its checkpoint under the cache directory instead, and goes on from it', async () => {
+    const { chmod } = await import('node:fs/promises');
+    const base = join(tmp.dir, 'read-only-input');
+    const [readOnly, cache, data] = ['collector', 'cache', 'data'].map((d) => join(base, d));
+    for (const d of [readOnly, cache, data]) await mkdir(d, { recursive: true });
+    const file = join(readOnly, 'traces.jsonl');
+    const spans = daySpans(1, 30);
+    await writeFile(file, encodeExportRequests(spans, 'json')[0]!);
+    // Readable by everyone, writable by nobody but root: the collector's output directory of another user.
+    for (const d of [tmp.dir, base]) await chmod(d, 0o755);
+    await chmod(readOnly, 0o555);
+    for (const d of [cache, data]) await chmod(d, 0o777);
+    const env = { XDG_CACHE_HOME: cache };
+    const first = await runAsOther(['import', file, '-d', data], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
+    const again = await runAsOther(['import', file, '-d', data], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`already imported \\(${cache}/clew/import/[0-9a-f]{32}\\.clew-import; remove it to import again\\)`));
+    expect(await stat(checkpointPath(file)).catch(() => undefined)).toBeUndefined();
+    expect(await storedIn(data)).toEqual({ spans: spans.length, distinct: spans.length });
+  });
+});

@@ -3,9 +3,9 @@ import { DEFAULT_TENANT } from '@clew/model';
 import type { Span, Tenant } from '@clew/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
-import { checkpointPath, loadCheckpoint, MAX_PROBLEMS, noCounts, saveCheckpoint } from './import-checkpoint.js';
+import { checkpointFor, fingerprintAt, loadCheckpoint, MAX_PROBLEMS, noCounts, saveCheckpoint } from './import-checkpoint.js';
 import type { ImportFormat } from './import-formats.js';
-import { detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
+import { compressionOf, detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
@@ -37,6 +37,13 @@ export interface ImportSummary {
   /** False when interrupted: the checkpoint says where to go on. */
   readonly complete: boolean;
   readonly alreadyDone: boolean;
+  /** Where its checkpoint is (see checkpointFor). */
+  readonly checkpoint: string;
+  /**
+   * The record the file ends inside (see ImportRecord `unfinished`): everything before it was imported, and running
+   * the import again goes on from it.
+   */
+  readonly unfinished?: { readonly where: string; readonly error: string };
 }
 
 /**
@@ -44,16 +51,21 @@ export interface ImportSummary {
  * last run stopped, its acknowledgement unknown) is read again, and only its spans the target does not hold are sent.
  */
 export async function importFile(file: string, target: ImportTarget, opts: ImportOptions & { batchSpans: number }): Promise<ImportSummary> {
-  const size = (await stat(file)).size;
-  // An empty file is an export of an empty range: no lines, no requests.
-  const format = opts.format ?? (size === 0 ? 'otlp-json' : await detect(file, size));
-  const resume = resumeFrom(file, await loadCheckpoint(file), target.name, size, format);
-  if (resume.doneBefore) return { file, format, counts: resume.doneBefore, complete: true, alreadyDone: true };
+  const info = await stat(file);
+  if (info.isDirectory()) throw new Error('is a directory: give the files in it (clew import DIR/*)');
+  const size = info.size;
+  const format = await formatOf(file, size, opts.format);
+  const at = await checkpointFor(file);
+  const resume = resumeFrom(at, await grownSince(file, await loadCheckpoint(at), target.name, size, format), target.name, size, format);
+  if (resume.doneBefore) return { file, format, counts: resume.doneBefore, complete: true, alreadyDone: true, checkpoint: at };
   let checkpoint = resume.checkpoint;
   const earlier = resume.earlier;
   const counts = checkpoint?.counts ?? noCounts();
-  const save = (c: Omit<Checkpoint, 'input' | 'target' | 'counts' | 'earlier'>) =>
-    saveCheckpoint(file, (checkpoint = { input: { size, format }, target: target.name, counts, ...c, ...(earlier && { earlier }) }));
+  const byBytes = format === 'otlp-json' || format === 'otlp-proto';
+  const save = async (c: Omit<Checkpoint, 'input' | 'target' | 'counts' | 'earlier' | 'fingerprint'>) => {
+    const fingerprint = byBytes ? await fingerprintAt(file, c.done.offset) : undefined;
+    await saveCheckpoint(at, (checkpoint = { input: { size, format }, target: target.name, counts, ...c, ...(fingerprint && { fingerprint }), ...(earlier && { earlier }) }));
+  };
   const progress = new Progress(`import ${file}`, opts.out);
   // Bytes of the file read, and of it written: progress shows the written, as the spans it counts are.
   let bytesRead = 0;
@@ -107,7 +119,12 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   let batchFrom = from;
   let last = from;
   let interrupted = false;
+  let unfinished: ImportRecord | undefined;
   for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true)) {
+    if (r.unfinished) {
+      unfinished = r;
+      break;
+    }
     take(r, batch);
     bytesRead = r.bytesDone;
     last = r.next;
@@ -131,10 +148,23 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
       merge(counts, batch.counts);
       bytesDone = bytesRead;
     }
-    await save({ done: last, complete: true });
+    // Not complete when the file ends inside a record: the next run goes on from it, once the file has grown.
+    await save({ done: last, ...(!unfinished && { complete: true }) });
   }
   progress.done(report());
-  return { file, format, counts, complete: !interrupted, alreadyDone: false };
+  return { file, format, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error! } }) };
+}
+
+/**
+ * The checkpoint of an import into `target` of a file that has only grown since (its bytes before the checkpoint's
+ * `done` are those it recorded): made the checkpoint of the file as it is now, to go on from `done`, complete or not.
+ * Any other checkpoint as it is.
+ */
+async function grownSince(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): Promise<Checkpoint | undefined> {
+  if (c === undefined || c.target !== target || c.input.format !== format || size <= c.input.size || c.fingerprint === undefined) return c;
+  if ((await fingerprintAt(file, c.done.offset)) !== c.fingerprint) return c;
+  const { complete: _complete, ...rest } = c;
+  return { ...rest, input: { size, format } };
 }
 
 /**
@@ -143,7 +173,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
  * A checkpoint of another file (size, format), or of an import into another target that stopped half way, is in the
  * way: refused, saying which.
  */
-function resumeFrom(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
+function resumeFrom(at: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
   if (c === undefined) return {};
   const sameInput = c.input.size === size && c.input.format === format;
   if (sameInput) {
@@ -156,8 +186,14 @@ function resumeFrom(file: string, c: Checkpoint | undefined, target: string, siz
     // Nothing done and nothing in doubt (its first write was refused a connection): nothing to go on with.
     if (!c.inDoubt && c.done.record === 0) return c.earlier ? { earlier: c.earlier } : {};
   }
+  if (c.target === target) {
+    throw new Error(
+      `${at} records an import of this file into ${target} when it was ${c.input.size} bytes of ${c.input.format}; ` +
+        `it is now ${size} bytes of ${format}, and not that file grown: remove the checkpoint to import it afresh (what was imported before would be again)`,
+    );
+  }
   throw new Error(
-    `${checkpointPath(file)} records an import of this file into ${c.target} (${c.input.size} bytes, ${c.input.format}), ` +
+    `${at} records an import of this file into ${c.target} (${c.input.size} bytes, ${c.input.format}), ` +
       `not into ${target} (${size} bytes, ${format}): remove it to start again`,
   );
 }
@@ -165,10 +201,19 @@ function resumeFrom(file: string, c: Checkpoint | undefined, target: string, siz
 /** Whether a write failed with none of its spans kept: its connection refused, or the request refused whole. */
 const nothingWritten = (e: unknown): boolean => (e instanceof CannotReach && e.refused) || e instanceof WriteRefused;
 
-async function detect(file: string, size: number): Promise<ImportFormat> {
+/**
+ * The file's format, from its first bytes, or the one given; refused when it is compressed (whatever format was given:
+ * read as it is, every record of it would be skipped).
+ */
+async function formatOf(file: string, size: number, given: ImportFormat | undefined): Promise<ImportFormat> {
+  // An empty file is an export of an empty range: no lines, no requests.
+  if (size === 0) return given ?? 'otlp-json';
   const handle = await open(file);
   try {
-    const format = detectFormat(await readHead(handle), size);
+    const head = await readHead(handle);
+    const compressed = compressionOf(head);
+    if (compressed !== null) throw new Error(compressed);
+    const format = given ?? detectFormat(head, size);
     if (format === null) throw new Error('cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON); give --format');
     return format;
   } finally {
@@ -242,12 +287,15 @@ export function summaryText(s: ImportSummary): string {
   const c = s.counts;
   const n = (v: number) => v.toLocaleString('en-US');
   const head = s.alreadyDone
-    ? `${s.file}: already imported (${checkpointPath(s.file)}; remove it to import again)`
-    : `${s.file} (${s.format}): ${s.complete ? 'done' : 'interrupted; run the same command again to go on'}`;
+    ? `${s.file}: already imported (${s.checkpoint}; remove it to import again)`
+    : `${s.file} (${s.format}): ${!s.complete ? 'interrupted; run the same command again to go on' : s.unfinished ? `done up to ${s.unfinished.where}` : 'done'}`;
   const lines = [
     head,
     `  spans read ${n(c.read)}, written ${n(c.written)}, refused ${n(c.refused)}` + (c.skippedRecords > 0 ? `; ${n(c.skippedRecords)} unreadable record(s) skipped` : ''),
     ...c.problems.map((p) => `  ${p}`),
+    ...(s.unfinished
+      ? [`  ${s.unfinished.where}: not read yet: the file ends inside it (${s.unfinished.error}): cut short, or still being written; run the same command again once it is whole to go on from there`]
+      : []),
   ];
   if (c.problems.length === MAX_PROBLEMS) lines.push(`  (only the first ${MAX_PROBLEMS} problems are listed)`);
   return lines.join('\n') + '\n';
@@ -323,6 +371,11 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
         });
         process.stdout.write(summaryText(summary));
         if (!summary.complete) return stoppedBy;
+        // Not one span in a file of records: wrong --format, or not a file of spans at all. Scripts hear it.
+        if (summary.counts.read === 0 && summary.counts.skippedRecords > 0) {
+          failed = true;
+          process.stderr.write(`${file}: not one span could be read from it (every record skipped)\n`);
+        }
       } catch (e) {
         failed = true;
         process.stderr.write(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);
