@@ -187,6 +187,12 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     expect(after.search.body.total).toBe(2);
     expect(after.jaegerSearch.body.data).toHaveLength(2);
     expect(after.tempoSearch.body.traces).toHaveLength(2);
+    // Autocomplete offers what only the archive holds: its attributes, their values, its root services.
+    await waitForLog(clew, 'autocomplete taught from range archives');
+    const tags = await getJson(`${clew.tempo}/api/v2/search/tags?scope=span`);
+    expect(tags.body.scopes[0].tags).toContain('card.brand');
+    expect((await getJson(`${clew.tempo}/api/v2/search/tag/span.card.brand/values`)).body.tagValues).toEqual([{ type: 'string', value: 'visa' }]);
+    expect((await getJson(`${clew.tempo}/api/search/tag/root.service.name/values`)).body.tagValues).toEqual(['checkout']);
   });
 
   it('answers TraceQL metrics (Tempo query_range and instant queries) from the archive, as before', async () => {
@@ -320,5 +326,10 @@ describe('range archives with auth on', () => {
     const searchA = await fetch(`${clew.query}${NATIVE}/search?service=checkout&limit=20`, as(TOKENS.aRead));
     expect(((await searchA.json()) as { total: number }).total).toBe(1);
     expect(((await (await fetch(`${clew.query}${NATIVE}/services`, as(TOKENS.bRead))).json()) as { services: string[] }).services).toEqual([]);
+    // Autocomplete from the archive is the archived tenant's alone.
+    await waitForLog(clew, 'autocomplete taught from range archives');
+    const tagsOf = async (token: string) => ((await (await fetch(`${clew!.tempo}/api/search/tags`, as(token))).json()) as { tagNames: string[] }).tagNames;
+    expect(await tagsOf(TOKENS.aRead)).toContain('card.brand');
+    expect(await tagsOf(TOKENS.bRead)).not.toContain('card.brand');
   });
 });

@@ -49,7 +49,7 @@ import type { NeedOf } from './auth/http-auth.js';
 import { NEEDS } from './auth/http-auth.js';
 import { TenantLimits } from './auth/tenant-limits.js';
 import { sessionRoute } from './auth/session-route.js';
-import { StoreCatalogFeeder } from './query/catalog/store-catalog-feeder.js';
+import { StoreCatalogFeeder, teachFromRangeArchives } from './query/catalog/store-catalog-feeder.js';
 import { TlsFiles } from './tls/tls-files.js';
 
 interface Ctx {
@@ -226,9 +226,18 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
     },
   },
   catalog: {
-    deps: [],
-    async start() {
-      return value(new AttributeCatalogs());
+    deps: ['store?'],
+    async start({ config, log }, get) {
+      const catalogs = new AttributeCatalogs();
+      // Attached range archives teach autocomplete once, in the background (a collector answers no autocomplete).
+      const store = get<Store | undefined>('store?');
+      const taught =
+        store !== undefined && config.archive.dirs.length > 0 && config.role !== 'collector'
+          ? teachFromRangeArchives(store, catalogs, config.archive.dirs, log).catch((err: unknown) => log.warn({ err }, 'could not teach autocomplete from range archives'))
+          : undefined;
+      return value(catalogs, async () => {
+        await taught;
+      });
     },
   },
   // Remote sampling's strategies, served on the query and Jaeger collector ports; adaptive ones learn as a consumer.

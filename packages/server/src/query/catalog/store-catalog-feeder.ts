@@ -1,6 +1,7 @@
 import type { Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, NANOS_PER_MILLI, nowNanos } from '@clew/model';
 import type { Store } from '@clew/storage';
+import { readManifest } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { AttributeCatalogs } from '../../api/native/attribute-catalogs.js';
 
@@ -58,14 +59,44 @@ export class StoreCatalogFeeder {
   }
 
   private async teach(tenant: Tenant): Promise<void> {
-    const reader = this.store.forTenant(tenant);
     const end = nowNanos();
     const start = (end - BigInt(this.opts.windowMs ?? 15 * 60_000) * NANOS_PER_MILLI) as UnixNanos;
-    const { traces } = await reader.findTraces({ start, end, limit: this.opts.traces ?? 100 });
-    if (traces.length === 0) return;
-    const spans = [...(await reader.getTraces(traces.map((t) => t.traceId))).values()].flat();
-    const catalog = this.catalogs.for(tenant);
-    catalog.record(spans);
-    catalog.recordRoots(spans);
+    await teachFrom(this.store, this.catalogs, tenant, start, end, this.opts.traces ?? 100);
   }
+}
+
+/** Teaches a tenant's catalog from the store's newest `traces` traces starting in [start, end]. */
+async function teachFrom(store: Store, catalogs: AttributeCatalogs, tenant: Tenant, start: UnixNanos, end: UnixNanos, traces: number): Promise<void> {
+  const reader = store.forTenant(tenant);
+  const found = await reader.findTraces({ start, end, limit: traces });
+  if (found.traces.length === 0) return;
+  const spans = [...(await reader.getTraces(found.traces.map((t) => t.traceId))).values()].flat();
+  const catalog = catalogs.for(tenant);
+  catalog.record(spans);
+  catalog.recordRoots(spans);
+}
+
+/**
+ * Autocomplete for attached range archives: each tenant's catalog is taught once, as Clew starts, by the newest
+ * `traces` traces of each day file of each archive (searches of the day, which the store answers from the archive),
+ * so that attributes found only in an archive are offered as those of spans received are. Oldest day first, so
+ * that a key's most recent values are the newest day's. The archives are the store's, read and checked already.
+ */
+export async function teachFromRangeArchives(store: Store, catalogs: AttributeCatalogs, dirs: readonly string[], log: Logger, traces = 100): Promise<void> {
+  let days = 0;
+  for (const dir of dirs) {
+    const manifest = await readManifest(dir);
+    const files = [...manifest.files].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    for (const day of files) {
+      for (const tenant of Object.keys(day.tenants) as Tenant[]) {
+        try {
+          await teachFrom(store, catalogs, tenant, BigInt(day.minStart) as UnixNanos, BigInt(day.maxStart) as UnixNanos, traces);
+        } catch (err) {
+          log.warn({ err, archive: dir, day: day.day, tenant }, 'could not read a range archive day for autocomplete');
+        }
+      }
+      days++;
+    }
+  }
+  log.info({ archives: dirs.length, days }, 'autocomplete taught from range archives');
 }
