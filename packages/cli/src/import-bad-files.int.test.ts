@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeOtlpJson } from '@clew/codecs';
+import { decodeOtlpJson, encodeOtlpJsonText, encodeOtlpProto } from '@clew/codecs';
 import type { Span, SpanId, TraceId } from '@clew/model';
 import { encodeExportRequests } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
@@ -189,6 +189,36 @@ describe('clew import of bad files: each problem reported where it is, the rest 
       const other = await runClew(['import', file, '-d', dir]);
       expect(other.code).toBe(1);
       expect(other.stderr).toContain('and not that file grown: remove the checkpoint to import it afresh');
+    }
+  });
+
+  it('a record larger than the Clew takes in one request (a collector batch past limits.maxRequestBytes) goes in split', async () => {
+    const config = join(tmp.dir, 'small-requests.yaml');
+    await writeFile(config, 'limits:\n  maxRequestBytes: 65536\n');
+    const clew = await startClewProcess(join(tmp.dir, 'small-requests'), ['--config', config]);
+    try {
+      const [a, b] = [daySpans(12, 1500), daySpans(13, 1500)];
+      // One request each, as a collector's batch without a size limit writes it.
+      const json = encodeOtlpJsonText(a, true);
+      const body = encodeOtlpProto(b);
+      const proto = Buffer.concat([Buffer.from([body.length >>> 24, (body.length >>> 16) & 255, (body.length >>> 8) & 255, body.length & 255]), body]);
+      expect(proto.length).toBeGreaterThan(4 * 65536);
+      for (const [name, body, spans] of [['one-big-line.jsonl', json, a], ['one-big-request.pb', proto, b]] as const) {
+        const r = await importAndRead(name, body, clew);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain(`spans read ${spans.length.toLocaleString('en-US')}, written ${spans.length.toLocaleString('en-US')}, refused 0`);
+      }
+      // A span larger than that is refused alone; the rest of its request goes in.
+      const huge = daySpans(14, 30).map((sp, i) => (i === 7 ? { ...sp, attributes: [{ key: 'big', value: { type: 'string' as const, value: 'x'.repeat(100_000) } }] } : sp));
+      const r = await importAndRead('one-huge-span.jsonl', encodeOtlpJsonText(huge, true), clew);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`spans read 90, written 89, refused 1`);
+      expect(r.stdout).toContain('1 span(s) refused by the target: larger than the Clew takes in one request');
+      // Each span once.
+      const stored = spansOf((await runClew(['export', '--url', clew.query, ...DAY_FLAGS])).stdout).sort(bySpanKey);
+      expect(stored).toEqual([...a, ...b, ...huge.filter((_, i) => i !== 7)].sort(bySpanKey));
+    } finally {
+      await clew.stop();
     }
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { decodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
+import { decodeOtlpJson, decodeOtlpProto, encodeOtlpProto } from '@clew/codecs';
 import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Store } from '@clew/storage';
@@ -52,6 +52,9 @@ export const spansIn = (bodies: ReadonlyArray<{ readonly spans: number }>): numb
 
 /** A write the target answered by refusing it whole (a token it does not take, a wrong path): none of its spans were kept. */
 export class WriteRefused extends Error {}
+
+/** A request refused whole as larger than the target takes (413). */
+class TooLarge extends WriteRefused {}
 
 /**
  * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
@@ -109,6 +112,35 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
     ...(urls.token !== undefined && { authorization: `Bearer ${urls.token}` }),
     ...(urls.tenant !== undefined && { 'x-scope-orgid': urls.tenant }),
   };
+  /**
+   * Sends requests that one after the other are one request; refused as too large (413: nothing of it kept), they
+   * go as two halves, a single request's spans split in two (a collector's batch can be more than a Clew takes).
+   */
+  const send = async (parts: ReadonlyArray<{ readonly bytes: Uint8Array; readonly spans: number }>): Promise<WriteOutcome> => {
+    try {
+      return await post(parts.map((p) => p.bytes), spansIn(parts));
+    } catch (e) {
+      if (!(e instanceof TooLarge)) throw e;
+      let halves: Array<typeof parts>;
+      if (parts.length > 1) halves = [parts.slice(0, parts.length >> 1), parts.slice(parts.length >> 1)];
+      else {
+        // Spans this import decoded or counted already: their ids are not checked again.
+        const { spans } = decodeOtlpProto(parts[0]!.bytes, { checkIds: false });
+        // A span larger than the Clew takes is refused alone, as a span it refuses is.
+        if (spans.length < 2) return { written: 0, refused: spans.length, message: `larger than the Clew takes in one request (${e.message})` };
+        const half = spans.length >> 1;
+        halves = [spans.slice(0, half), spans.slice(half)].map((h) => [{ bytes: encodeOtlpProto(h), spans: h.length }]);
+      }
+      const a = await send(halves[0]!);
+      try {
+        const b = await send(halves[1]!);
+        return { written: a.written + b.written, refused: a.refused + b.refused, message: a.message || b.message };
+      } catch (e2) {
+        // The first half is kept: the batch is in doubt, not refused whole.
+        throw e2 instanceof WriteRefused ? new Error(e2.message, { cause: e2 }) : e2;
+      }
+    }
+  };
   const post = async (parts: readonly Uint8Array[], spans: number): Promise<WriteOutcome> => {
     for (let attempt = 0; ; attempt++) {
       // After a wait, on a new connection: the one kept alive may have been closed by the server meanwhile.
@@ -126,6 +158,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
         continue;
       }
       if (res.status === 400) return { written: 0, refused: spans, message: `refused by Clew (400): ${text}` };
+      if (res.status === 413) throw new TooLarge(`${urls.otlp} answered 413: ${text}`);
       // Any other 4xx (401, 403, 404, 413…) refused the request whole: nothing of it is kept.
       throw new (res.status < 500 ? WriteRefused : Error)(`${urls.otlp} answered ${res.status}: ${text}`);
     }
@@ -142,8 +175,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
     async write(batch) {
       // Requests one after the other are one request (their resource_spans follow each other), sent without joining
       // them. Protobuf even for spans read from JSON: a Clew decodes it several times faster.
-      if (!batch.raw) return post([encodeOtlpProto(batch.spans)], batch.spans.length);
-      return post(batch.raw.bodies.map((b) => b.bytes), spansIn(batch.raw.bodies));
+      return send(batch.raw ? batch.raw.bodies : [{ bytes: encodeOtlpProto(batch.spans), spans: batch.spans.length }]);
     },
     async present(spans) {
       await settled(urls.query);
