@@ -416,5 +416,18 @@ describe('clew export and clew import', () => {
     expect(z.code, z.stderr).toBe(0);
     expect(z.stdout).toContain('(zipkin-json): done');
     expect(z.stdout).toContain('spans read 3, written 3, refused 0');
+
+    // The trace as Tempo's API answers it (v1 and v2), as a Grafana user saves it: every field as it was.
+    for (const [name, path] of [['trace-tempo.json', `/api/traces/${traceId}`], ['trace-tempo-v2.json', `/api/v2/traces/${traceId}`]] as const) {
+      const file = join(tmp.dir, name);
+      await writeFile(file, JSON.stringify(await read(`${source.tempo}${path}`, TOKENS.aRead)));
+      const dir = join(tmp.dir, `${name}-copy`);
+      const t = await runClew(['import', file, '-d', dir]);
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.stdout).toContain('(tempo-json): done');
+      expect(t.stdout).toContain('spans read 3, written 3, refused 0');
+      const back = await runClew(['export', '-d', dir, ...DAY_FLAGS]);
+      expect(spansOf(back.stdout).sort(bySpanKey), name).toEqual(A_DAY.filter((sp) => sp.traceId === traceId).sort(bySpanKey));
+    }
   });
 });

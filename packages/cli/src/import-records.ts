@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import type { DecodeResult } from '@clew/codecs';
-import { decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
+import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
 import type { ImportFormat } from './import-formats.js';
 import { decodeJaegerJsonTrace, parseJaegerJson } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
@@ -61,6 +61,8 @@ export function readRecords(path: string, format: ImportFormat, from: Position, 
       return jaegerTraces(path, from, size);
     case 'zipkin-json':
       return zipkinSpans(path, from, size);
+    case 'tempo-json':
+      return tempoTrace(path, from, size);
   }
 }
 
@@ -237,4 +239,49 @@ async function* zipkinSpans(path: string, from: Position, size: number): AsyncIt
       yield { next: { offset: j + 1, record: j + 1 }, where: `span ${j + 1}`, bytesDone: Math.round((size * (j + 1)) / spans.length), ...one };
     }
   }
+}
+
+/**
+ * A trace as Tempo's API answers it, `GET /api/traces/{id}` (`{"batches": [ResourceSpans…]}`) or `/api/v2/traces/{id}`
+ * (`{"trace": {"resourceSpans": […]}}`): OTLP in protobuf's JSON mapping (jsonpb), which OTLP JSON is but for ids,
+ * written as base64 of their bytes instead of hex, and, from older Tempo, `instrumentationLibrarySpans`. One record.
+ */
+async function* tempoTrace(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
+  if (from.offset > 0) return;
+  const read = await document(path, size);
+  if ('bad' in read) return yield read.bad;
+  const doc = read.doc as { batches?: unknown; trace?: { resourceSpans?: unknown } } | null;
+  const resourceSpans = doc?.batches ?? doc?.trace?.resourceSpans;
+  const at = { next: { offset: 1, record: 1 }, where: 'byte 0', bytesDone: size };
+  if (!Array.isArray(resourceSpans)) return yield { ...at, error: 'not a trace of Tempo\'s API: no "batches" array, nor "trace" with "resourceSpans"' };
+  yield { ...at, ...decodeWith(() => decodeOtlpJson(JSON.stringify({ resourceSpans: resourceSpans.map(otlpResourceSpans) }))) };
+}
+
+/** A jsonpb ResourceSpans as OTLP JSON: hex ids, scopeSpans. */
+function otlpResourceSpans(rs: unknown): unknown {
+  if (typeof rs !== 'object' || rs === null) return rs;
+  const { instrumentationLibrarySpans, scopeSpans, ...rest } = rs as { instrumentationLibrarySpans?: unknown[]; scopeSpans?: unknown[] };
+  const scopes = (scopeSpans ?? instrumentationLibrarySpans ?? []).map((ss) => {
+    if (typeof ss !== 'object' || ss === null) return ss;
+    const { instrumentationLibrary, scope, spans, ...r } = ss as { instrumentationLibrary?: unknown; scope?: unknown; spans?: unknown[] };
+    return { ...r, scope: scope ?? instrumentationLibrary, spans: (spans ?? []).map(hexIds) };
+  });
+  return { ...rest, scopeSpans: scopes };
+}
+
+/** A span's (and its links') ids as hex: base64 of 16 or 8 bytes (24 or 12 characters, padded, or 22 or 11) converted. */
+function hexIds(span: unknown): unknown {
+  if (typeof span !== 'object' || span === null) return span;
+  const s = span as Record<string, unknown> & { links?: unknown[] };
+  const out: Record<string, unknown> = { ...s };
+  for (const k of ['traceId', 'spanId', 'parentSpanId']) if (k in s) out[k] = hexOf(s[k]);
+  if (Array.isArray(s.links)) out.links = s.links.map((l) => (typeof l === 'object' && l !== null ? { ...l, traceId: hexOf((l as Record<string, unknown>).traceId), spanId: hexOf((l as Record<string, unknown>).spanId) } : l));
+  return out;
+}
+
+const BASE64_ID = /^(?:[A-Za-z0-9+/]{22}(?:==)?|[A-Za-z0-9+/]{11}=?)$/;
+
+function hexOf(id: unknown): unknown {
+  // Hex ids are 32 or 16 digits: never 24, 22, 12 or 11 characters, the lengths of base64 ids.
+  return typeof id === 'string' && BASE64_ID.test(id) ? Buffer.from(id, 'base64').toString('hex') : id;
 }

@@ -214,7 +214,7 @@ async function formatOf(file: string, size: number, given: ImportFormat | undefi
     const compressed = compressionOf(head);
     if (compressed !== null) throw new Error(compressed);
     const format = given ?? detectFormat(head, size);
-    if (format === null) throw new Error('cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON); give --format');
+    if (format === null) throw new Error('cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON, a trace of Tempo\'s API); give --format');
     return format;
   } finally {
     await handle.close();
@@ -316,7 +316,7 @@ interface ImportFlags {
 /** `clew import FILE... (--url URL | -d DIR)`. */
 export function importCommand(): Command {
   return new Command('import')
-    .description('import OTLP JSON lines or protobuf, Jaeger UI JSON or Zipkin v2 JSON files into a running Clew or a data directory; resumable')
+    .description("import OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON or Tempo's trace JSON files into a running Clew or a data directory; resumable")
     .argument('<files...>', 'files to import (the format of each is told from its content)')
     .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686 (spans go to its OTLP/HTTP port)")
     .option('--otlp-url <url>', "the Clew's OTLP/HTTP endpoint (default: --url's host, port 4318, /v1/traces)")
