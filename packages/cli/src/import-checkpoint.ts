@@ -44,8 +44,29 @@ export interface Checkpoint {
   readonly fingerprint?: string;
   readonly counts: ImportCounts;
   /** Imports of this file completed into other targets before this one began, with their counts. */
-  readonly earlier?: readonly { readonly target: string; readonly counts: ImportCounts }[];
+  readonly earlier?: readonly EarlierImport[];
 }
+
+/**
+ * An import of the file completed into another target, kept when the checkpoint went on to a new one: its counts, and
+ * the file's size, where it ended and its fingerprint there (for one that has grown since, to go on from that end).
+ */
+export interface EarlierImport {
+  readonly target: string;
+  readonly counts: ImportCounts;
+  readonly size?: number;
+  readonly done?: Position;
+  readonly fingerprint?: string;
+}
+
+/** A completed checkpoint as an entry of the next one's `earlier`. */
+export const asEarlier = (c: Checkpoint): EarlierImport => ({
+  target: c.target,
+  counts: c.counts,
+  size: c.input.size,
+  done: c.done,
+  ...(c.fingerprint && { fingerprint: c.fingerprint }),
+});
 
 export const checkpointPath = (input: string): string => `${input}.clew-import`;
 

@@ -44,6 +44,9 @@ export interface ImportRecord {
   readonly bytesDone: number;
 }
 
+/** Longer than any request a collector or Clew writes (a Clew takes 16 MiB by default): a length past it is not one. */
+const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+
 /** Spans of a Zipkin array decoded together. */
 const ZIPKIN_SPANS_PER_RECORD = 1000;
 
@@ -156,6 +159,13 @@ async function* protoRequests(path: string, from: Position, size: number): Async
     let carry = Buffer.alloc(0);
     let known = size;
     for (;;) {
+      if (carry.length >= 4 && carry.readUInt32BE(0) > MAX_REQUEST_BYTES) {
+        // No request is that long: not a length (another format, or damage), and no next request can be found after it.
+        const offset = position - carry.length;
+        const rest = Math.max(known, (await file.stat()).size) - offset;
+        yield { next: { offset: offset + rest, record: n + 1 }, where: `byte ${offset}`, error: `not a request: its length says ${carry.readUInt32BE(0)} bytes; the rest of the file (${rest} bytes) is not read`, bytesDone: offset + rest };
+        return;
+      }
       // Room for the request begun, as far as the file goes: a length past its end is a truncated request, not an
       // allocation of whatever it says. The file may have grown since it was measured (a collector still writing it).
       const wants = carry.length >= 4 ? 4 + carry.readUInt32BE(0) : 0;

@@ -136,8 +136,8 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
         const b = await send(halves[1]!);
         return { written: a.written + b.written, refused: a.refused + b.refused, message: a.message || b.message };
       } catch (e2) {
-        // The first half is kept: the batch is in doubt, not refused whole.
-        throw e2 instanceof WriteRefused ? new Error(e2.message, { cause: e2 }) : e2;
+        // The first half is kept: the batch is in doubt, whatever stopped the second (refused whole, or no connection).
+        throw new Error(e2 instanceof Error ? e2.message : String(e2), { cause: e2 });
       }
     }
   };

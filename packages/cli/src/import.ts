@@ -3,7 +3,7 @@ import { DEFAULT_TENANT } from '@clew/model';
 import type { Span, Tenant } from '@clew/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
-import { checkpointFor, fingerprintAt, loadCheckpoint, MAX_PROBLEMS, noCounts, saveCheckpoint } from './import-checkpoint.js';
+import { asEarlier, checkpointFor, fingerprintAt, loadCheckpoint, MAX_PROBLEMS, noCounts, saveCheckpoint } from './import-checkpoint.js';
 import type { ImportFormat } from './import-formats.js';
 import { compressionOf, detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
@@ -161,10 +161,19 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
  * Any other checkpoint as it is.
  */
 async function grownSince(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): Promise<Checkpoint | undefined> {
-  if (c === undefined || c.target !== target || c.input.format !== format || size <= c.input.size || c.fingerprint === undefined) return c;
-  if ((await fingerprintAt(file, c.done.offset)) !== c.fingerprint) return c;
-  const { complete: _complete, ...rest } = c;
-  return { ...rest, input: { size, format } };
+  if (c === undefined || c.input.format !== format) return c;
+  if (c.target === target) {
+    if (size <= c.input.size || c.fingerprint === undefined || (await fingerprintAt(file, c.done.offset)) !== c.fingerprint) return c;
+    const { complete: _complete, ...rest } = c;
+    return { ...rest, input: { size, format } };
+  }
+  // Completed into this target before, when the file was shorter, and the checkpoint's own import complete too: this
+  // target's import goes on from its end, and the other one waits in `earlier` for the file to grow again.
+  const mine = c.earlier?.find((e) => e.target === target);
+  if (!c.complete || mine?.size === undefined || mine.done === undefined || mine.fingerprint === undefined || size <= mine.size) return c;
+  if ((await fingerprintAt(file, mine.done.offset)) !== mine.fingerprint) return c;
+  const others = c.earlier!.filter((e) => e !== mine);
+  return { input: { size, format }, target, done: mine.done, counts: mine.counts, fingerprint: mine.fingerprint, earlier: [...others, asEarlier(c)] };
 }
 
 /**
@@ -177,12 +186,20 @@ function resumeFrom(at: string, c: Checkpoint | undefined, target: string, size:
   if (c === undefined) return {};
   const sameInput = c.input.size === size && c.input.format === format;
   if (sameInput) {
-    const before = c.earlier?.find((e) => e.target === target) ?? (c.target === target && c.complete ? c : undefined);
+    const earlierHere = c.earlier?.find((e) => e.target === target);
+    // Completed into this target when the file was shorter, and not found the same file grown (grownSince).
+    if (earlierHere?.size !== undefined && earlierHere.size !== size) {
+      throw new Error(
+        `${at} records an import of this file into ${target} when it was ${earlierHere.size} bytes; it is now ${size} bytes, ` +
+          (c.complete ? 'and not that file grown: remove the checkpoint to import it afresh' : `and an import of it into ${c.target} stopped half way: run that one again first`),
+      );
+    }
+    const before = earlierHere ?? (c.target === target && c.complete ? c : undefined);
     if (before) return { doneBefore: before.counts };
     if (c.target === target) return { checkpoint: c, ...(c.earlier && { earlier: c.earlier }) };
     // Finished into another target: this one is imported afresh, and the checkpoint keeps the finished ones, so that
     // none of them is imported into twice.
-    if (c.complete) return { earlier: [...(c.earlier ?? []), { target: c.target, counts: c.counts }] };
+    if (c.complete) return { earlier: [...(c.earlier ?? []), asEarlier(c)] };
     // Nothing done and nothing in doubt (its first write was refused a connection): nothing to go on with.
     if (!c.inDoubt && c.done.record === 0) return c.earlier ? { earlier: c.earlier } : {};
   }
@@ -372,9 +389,10 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
         process.stdout.write(summaryText(summary));
         if (!summary.complete) return stoppedBy;
         // Not one span in a file of records: wrong --format, or not a file of spans at all. Scripts hear it.
-        if (summary.counts.read === 0 && summary.counts.skippedRecords > 0) {
+        if (summary.counts.read === 0 && (summary.counts.skippedRecords > 0 || summary.unfinished)) {
           failed = true;
-          process.stderr.write(`${file}: not one span could be read from it (every record skipped)\n`);
+          const why = summary.counts.skippedRecords > 0 ? 'every record skipped' : 'it ends inside its first record: still being written, or not in the format given';
+          process.stderr.write(`${file}: not one span could be read from it (${why})\n`);
         }
       } catch (e) {
         failed = true;

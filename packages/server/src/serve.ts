@@ -231,11 +231,14 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const catalogs = new AttributeCatalogs();
       // Attached range archives teach autocomplete once, in the background (a collector answers no autocomplete).
       const store = get<Store | undefined>('store?');
+      const stopping = new AbortController();
       const taught =
         store !== undefined && config.archive.dirs.length > 0 && config.role !== 'collector'
-          ? teachFromRangeArchives(store, catalogs, config.archive.dirs, log).catch((err: unknown) => log.warn({ err }, 'could not teach autocomplete from range archives'))
+          ? teachFromRangeArchives(store, catalogs, config.archive.dirs, log, stopping.signal).catch((err: unknown) => log.warn({ err }, 'could not teach autocomplete from range archives'))
           : undefined;
+      // Stopping ends the teaching after the day it is reading, which the store must not close under.
       return value(catalogs, async () => {
+        stopping.abort();
         await taught;
       });
     },

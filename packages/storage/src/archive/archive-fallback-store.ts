@@ -1,5 +1,5 @@
 import type { Span, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT, StatusCode } from '@clew/model';
+import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import type {
   Operation,
@@ -17,6 +17,7 @@ import type {
 } from '../store.js';
 import { DefaultTenantReads } from '../default-tenant-reads.js';
 import { countSpans, scanSpans } from '../scan-spans.js';
+import type { DigestSpan } from '../trace-digest.js';
 import { digestOfSpans } from '../trace-digest.js';
 import type { TenantArchive } from './trace-archive.js';
 import { spanKey } from './trace-archive.js';
@@ -34,12 +35,9 @@ function completed<T extends SpanIdentity>(live: readonly T[], kept: readonly T[
   return [...live, ...gone].sort((x, y) => (x.startTimeUnixNano < y.startTimeUnixNano ? -1 : x.startTimeUnixNano > y.startTimeUnixNano ? 1 : x.spanId < y.spanId ? -1 : x.spanId > y.spanId ? 1 : 0));
 }
 
-/** A trace's digest from its outlines (the archive's completed ones). */
-function digestOfOutlines(traceId: TraceId, spans: readonly SpanOutline[]): TraceDigest {
-  return digestOfSpans(
-    traceId,
-    spans.map((s) => ({ spanId: s.spanId, parentSpanId: s.parentSpanId, start: s.startTimeUnixNano, end: s.endTimeUnixNano, service: s.serviceName, name: s.name, error: s.statusCode === StatusCode.ERROR })),
-  );
+/** What a digest reads of a span. */
+function digestSpan(s: Span): DigestSpan {
+  return { spanId: s.spanId, parentSpanId: s.parentSpanId, start: s.startTimeUnixNano, end: s.endTimeUnixNano, service: serviceName(s.resource), name: s.name, error: s.status.code === StatusCode.ERROR };
 }
 
 /**
@@ -124,10 +122,16 @@ class ArchiveFallbackReader implements Required<SpanReader> {
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
     const a = this.archive();
     const [found, kept] = await Promise.all([this.live.summarizeTraces(traceIds), a.archivedReads().summarizeTraces(traceIds)]);
+    const both: TraceId[] = [];
     for (const id of await a.archivedAmong([...kept.keys()])) {
-      // In both stores: the digest of the spans completed, which neither store's digest alone is when they differ.
-      found.set(id, found.has(id) ? digestOfOutlines(id, await this.getTraceOutline(id)) : kept.get(id)!);
+      if (found.has(id)) both.push(id);
+      else found.set(id, kept.get(id)!);
     }
+    if (both.length === 0) return found;
+    // In both stores: the digest of the spans completed, which neither store's digest alone is when they differ. Read
+    // together (a page of search results, the Archived list), not one trace after another.
+    const [live, archived] = await Promise.all([this.live.getTraces(both), a.archivedReads().getTraces(both)]);
+    for (const id of both) found.set(id, digestOfSpans(id, completed(live.get(id) ?? [], archived.get(id) ?? []).map(digestSpan)));
     return found;
   }
 

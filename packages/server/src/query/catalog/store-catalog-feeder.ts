@@ -82,13 +82,22 @@ async function teachFrom(store: Store, catalogs: AttributeCatalogs, tenant: Tena
  * so that attributes found only in an archive are offered as those of spans received are. Oldest day first, so
  * that a key's most recent values are the newest day's. The archives are the store's, read and checked already.
  */
-export async function teachFromRangeArchives(store: Store, catalogs: AttributeCatalogs, dirs: readonly string[], log: Logger, traces = 100): Promise<void> {
+export async function teachFromRangeArchives(
+  store: Store,
+  catalogs: AttributeCatalogs,
+  dirs: readonly string[],
+  log: Logger,
+  signal: AbortSignal,
+  traces = 100,
+): Promise<void> {
   let days = 0;
   for (const dir of dirs) {
     const manifest = await readManifest(dir);
     const files = [...manifest.files].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     for (const day of files) {
       for (const tenant of Object.keys(day.tenants) as Tenant[]) {
+        // Clew stopping: the rest is not taught (a year of days of many tenants takes minutes).
+        if (signal.aborted) return;
         try {
           await teachFrom(store, catalogs, tenant, BigInt(day.minStart) as UnixNanos, BigInt(day.maxStart) as UnixNanos, traces);
         } catch (err) {
