@@ -48,7 +48,11 @@ function ArchiveRow({ traceId }: { traceId: string }) {
       <div className="archive-mark" data-testid="archive-mark" role="status">
         <span className="badge archived">Archived</span>
         <span>{describeMark(mark.data)}</span>
-        {mark.data.note !== '' && <q className="archive-note">{mark.data.note}</q>}
+        {mark.data.note !== '' && (
+          <q className="archive-note" title={mark.data.note}>
+            {mark.data.note}
+          </q>
+        )}
         <Link to="/archived">All archived</Link>
         <button type="button" disabled={unarchive.isPending} onClick={() => unarchive.mutate(traceId)}>
           Un-archive

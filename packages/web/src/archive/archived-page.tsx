@@ -19,11 +19,6 @@ export function ArchivedPage() {
       <div className="health-head">
         <h2>Archived traces</h2>
       </div>
-      {unarchive.error && (
-        <p className="error-text" role="alert">
-          {unarchive.error.message}
-        </p>
-      )}
       {traces.isError ? (
         <ApiErrorNotice error={traces.error} what="archived traces" />
       ) : !traces.data ? (
@@ -76,11 +71,25 @@ export function ArchivedPage() {
                   {t.archived.archivedBy}
                   <div className="muted small">{formatTimestampWithZone(t.archived.archivedAt)}</div>
                 </td>
-                <td>{t.archived.note === '' ? <span className="muted">–</span> : <span className="archive-note">{t.archived.note}</span>}</td>
+                <td>
+                  {t.archived.note === '' ? (
+                    <span className="muted">–</span>
+                  ) : (
+                    <span className="archive-note" title={t.archived.note}>
+                      {t.archived.note}
+                    </span>
+                  )}
+                </td>
                 <td>
                   <button type="button" disabled={unarchive.isPending} onClick={() => unarchive.mutate(t.traceId)}>
                     Un-archive
                   </button>
+                  {/* Said at the row whose button failed, where the eye is (a notice above the table is scrolled away). */}
+                  {unarchive.error && unarchive.variables === t.traceId && (
+                    <p className="error-text small" role="alert">
+                      {unarchive.error.message}
+                    </p>
+                  )}
                 </td>
               </tr>
             ))}

@@ -17,6 +17,9 @@ const NOTE = 'INC-42: card declines during the checkout outage';
 const screenshotPath = (name: string): string | undefined =>
   process.env.CLEW_UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url)) : undefined;
 
+/** With CLEW_SCREENSHOT_DIR, where a screenshot to look at goes (not the docs' screenshots). */
+const lookTo = (name: string): string | undefined => (process.env.CLEW_SCREENSHOT_DIR ? `${process.env.CLEW_SCREENSHOT_DIR}/${name}.png` : undefined);
+
 beforeAll(async () => {
   await loadTraces(clew(), [fixtures.checkout.spans, fixtures.email.spans]);
 });
@@ -83,5 +86,49 @@ describe('archiving a trace in the UI', () => {
     await mark.getByRole('button', { name: 'Un-archive' }).click();
     await page.getByRole('button', { name: 'Archive…' }).waitFor();
     expect(await markOf(checkout)).toBeNull();
+  });
+
+  it('keeps a note of 2,000 characters without a space to its cell, and the Un-archive button on screen', async () => {
+    const email = fixtures.email.traceId;
+    const note = 'https://incidents.example/INC-42?' + 'q'.repeat(1967);
+    const archived = await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note }) });
+    expect(archived.status).toBe(200);
+    try {
+      for (const width of [1280, 800]) {
+        const list = await browser.open(`${clew().query}/archived`, { viewport: { width, height: 700 } });
+        const row = list.locator(`[data-testid=archived-traces] tr[data-trace-id="${email}"]`);
+        await row.waitFor();
+        // The whole note is there (its title on hover), three lines of it shown.
+        expect(await row.locator('.archive-note').getAttribute('title')).toBe(note);
+        expect((await row.locator('.archive-note').boundingBox())!.height).toBeLessThan(80);
+        const button = (await row.getByRole('button', { name: 'Un-archive' }).boundingBox())!;
+        expect(button.x + button.width, `${width}`).toBeLessThanOrEqual(width);
+        expect(await list.evaluate<number>('document.documentElement.scrollWidth'), `${width}`).toBeLessThanOrEqual(width);
+        const shot = lookTo(`archived-long-note-${width}`);
+        if (shot) await list.screenshot({ path: shot });
+      }
+      // On the trace page, two lines of it above the waterfall.
+      const page = await browser.open(`${clew().query}/trace/${email}`, { viewport: { width: 1280, height: 700 } });
+      const mark = page.getByTestId('archive-mark');
+      await mark.waitFor();
+      expect((await mark.locator('.archive-note').boundingBox())!.height).toBeLessThan(50);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+    } finally {
+      await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'DELETE' });
+    }
+  });
+
+  it('says a page could not be loaded inside the layout, not with the router\'s developer page', async () => {
+    const page = await browser.open(`${clew().query}/search`);
+    await page.getByRole('navigation').getByRole('link', { name: 'Archived' }).waitFor();
+    // The Archived page's code fails to load, as when Clew stopped after the tab opened.
+    await page.route('**/assets/archived-page-*.js', (route) => route.abort());
+    await page.getByRole('navigation').getByRole('link', { name: 'Archived' }).click();
+    await page.getByText('This page could not be loaded').waitFor();
+    expect(await page.getByText('Unexpected Application Error').count()).toBe(0);
+    // The top bar is still there, to go elsewhere.
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Search' }).count()).toBe(1);
+    const shot = lookTo('route-error');
+    if (shot) await page.screenshot({ path: shot });
   });
 });
