@@ -330,5 +330,13 @@ describe('clew import of a file in a directory it cannot write', () => {
     expect(again.stdout).toMatch(new RegExp(`already imported \\(${cache}/clew/import/[0-9a-f]{32}\\.clew-import; remove it to import again\\)`));
     expect(await stat(checkpointPath(file)).catch(() => undefined)).toBeUndefined();
     expect(await storedIn(data)).toEqual({ spans: spans.length, distinct: spans.length });
+    // A file it may not read, and one that is not there: said plainly.
+    const unreadable = join(base, 'secret.jsonl');
+    await writeFile(unreadable, encodeExportRequests(spans, 'json')[0]!);
+    await chmod(unreadable, 0o000);
+    const refused = await runAsOther(['import', unreadable, join(base, 'missing.jsonl'), '-d', data], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${unreadable}: cannot read it: permission denied`);
+    expect(refused.stderr).toContain(`${join(base, 'missing.jsonl')}: no such file`);
   });
 });

@@ -396,7 +396,10 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
         }
       } catch (e) {
         failed = true;
-        process.stderr.write(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+        // The file's own access errors said plainly; the path is named once, before the colon.
+        const code = (e as NodeJS.ErrnoException).code;
+        const said = code === 'EACCES' ? 'cannot read it: permission denied' : code === 'ENOENT' && (e as NodeJS.ErrnoException).path === file ? 'no such file' : e instanceof Error ? e.message : String(e);
+        process.stderr.write(`${file}: ${said}\n`);
       }
     }
   } finally {

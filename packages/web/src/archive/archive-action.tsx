@@ -61,10 +61,23 @@ function ArchiveRow({ traceId }: { traceId: string }) {
       </div>
     );
   }
-  if (mark.isPending || mark.isError) return null;
+  if (mark.isPending) return null;
+  if (mark.isError) {
+    // Not known whether it is archived: said, rather than an Archive… button that may not apply.
+    return (
+      <span className="muted small" role="status">
+        Archive status could not be read: {mark.error.message}
+      </span>
+    );
+  }
+  // Closed or reopened, the form forgets what the last attempt said.
+  const show = (now: boolean) => {
+    archive.reset();
+    setOpen(now);
+  };
   if (!open) {
     return (
-      <button type="button" className="archive-open" onClick={() => setOpen(true)} title="Keep this trace after retention drops its day">
+      <button type="button" className="archive-open" onClick={() => show(true)} title="Keep this trace after retention drops its day">
         Archive…
       </button>
     );
@@ -76,6 +89,9 @@ function ArchiveRow({ traceId }: { traceId: string }) {
         e.preventDefault();
         archive.mutate({ traceId, ...(note.trim() !== '' && { note: note.trim() }) }, { onSuccess: () => setOpen(false) });
       }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') show(false);
+      }}
     >
       <label>
         Why keep it? <span className="muted">(optional)</span>
@@ -84,7 +100,7 @@ function ArchiveRow({ traceId }: { traceId: string }) {
       <button type="submit" className="primary" disabled={archive.isPending}>
         Archive
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" onClick={() => show(false)}>
         Cancel
       </button>
       {error && <span className="error-text" role="alert">{error.message}</span>}

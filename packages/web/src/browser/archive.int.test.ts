@@ -131,4 +131,24 @@ describe('archiving a trace in the UI', () => {
     const shot = lookTo('route-error');
     if (shot) await page.screenshot({ path: shot });
   });
+
+  it('closes the archive form with Escape, and reopened it says nothing of the last failed attempt', async () => {
+    const page = await browser.open(`${clew().query}/trace/${fixtures.email.traceId}`);
+    await page.route('**/api/clew/v1/archive/*', (route) => (route.request().method() === 'POST' ? route.abort() : route.fallback()));
+    await page.getByRole('button', { name: 'Archive…' }).click();
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await page.locator('.archive-form .error-text').waitFor();
+    await page.getByPlaceholder('e.g. INC-42: checkout outage').press('Escape');
+    await page.getByRole('button', { name: 'Archive…' }).click();
+    await page.getByPlaceholder('e.g. INC-42: checkout outage').waitFor();
+    expect(await page.locator('.archive-form .error-text').count()).toBe(0);
+    expect(await markOf(fixtures.email.traceId)).toBeNull();
+  });
+
+  it('says the archive status could not be read, rather than leaving the row empty', async () => {
+    const page = await browser.open(`${clew().query}/search`);
+    await page.route('**/api/clew/v1/archive/*', (route) => (route.request().method() === 'GET' ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"INTERNAL","message":"store unavailable"}}' }) : route.fallback()));
+    await page.goto(`${clew().query}/trace/${fixtures.email.traceId}`);
+    await page.getByText('Archive status could not be read').waitFor();
+  });
 });
