@@ -3,6 +3,7 @@ import type { ArchiveMark } from '@clew/api';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useArchiveMark, useArchiveTrace, useRangeArchived, useUnarchiveTrace } from '../api/use-archive.js';
+import { useSession } from '../api/use-session.js';
 import { formatTimestampWithZone } from '../format/time.js';
 import './archive.css';
 
@@ -35,12 +36,18 @@ function RangeArchiveBadge({ traceId }: { traceId: string }) {
   );
 }
 
+/** Where the name a user archives under (auth off) is remembered between visits. */
+const USER_KEY = 'clew.archive.user';
+
 function ArchiveRow({ traceId }: { traceId: string }) {
   const mark = useArchiveMark(traceId);
   const archive = useArchiveTrace();
   const unarchive = useUnarchiveTrace();
+  // With auth on, the token says who archives; without it, the user may (else the mark says "anonymous").
+  const askName = useSession().data?.auth === false;
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
+  const [user, setUser] = useState(() => localStorage.getItem(USER_KEY) ?? '');
   const error = archive.error ?? unarchive.error;
 
   if (mark.data) {
@@ -87,7 +94,9 @@ function ArchiveRow({ traceId }: { traceId: string }) {
       className="archive-form"
       onSubmit={(e) => {
         e.preventDefault();
-        archive.mutate({ traceId, ...(note.trim() !== '' && { note: note.trim() }) }, { onSuccess: () => setOpen(false) });
+        const name = askName ? user.trim() : '';
+        if (askName) localStorage.setItem(USER_KEY, name);
+        archive.mutate({ traceId, ...(note.trim() !== '' && { note: note.trim() }), ...(name !== '' && { user: name }) }, { onSuccess: () => setOpen(false) });
       }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') show(false);
@@ -97,6 +106,12 @@ function ArchiveRow({ traceId }: { traceId: string }) {
         Why keep it? <span className="muted">(optional)</span>
         <input type="text" value={note} maxLength={ARCHIVE_NOTE_MAX} onChange={(e) => setNote(e.target.value)} placeholder="e.g. INC-42: checkout outage" autoFocus />
       </label>
+      {askName && (
+        <label>
+          By <span className="muted">(optional)</span>
+          <input className="archive-user" type="text" value={user} maxLength={200} onChange={(e) => setUser(e.target.value)} placeholder="your name" />
+        </label>
+      )}
       <button type="submit" className="primary" disabled={archive.isPending}>
         Archive
       </button>

@@ -151,4 +151,21 @@ describe('archiving a trace in the UI', () => {
     await page.goto(`${clew().query}/trace/${fixtures.email.traceId}`);
     await page.getByText('Archive status could not be read').waitFor();
   });
+
+  it('records who archived when auth is off, as the name given (remembered for the next time)', async () => {
+    const email = fixtures.email.traceId;
+    const page = await browser.open(`${clew().query}/trace/${email}`);
+    await page.getByRole('button', { name: 'Archive…' }).click();
+    await page.getByPlaceholder('your name').fill('ana');
+    const shot = lookTo('archive-form-name');
+    if (shot) await page.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1280, height: 160 } });
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    const mark = page.getByTestId('archive-mark');
+    await mark.waitFor();
+    expect(await mark.textContent()).toContain('Archived by ana on ');
+    expect(await markOf(email)).toMatchObject({ archivedBy: 'ana' });
+    await mark.getByRole('button', { name: 'Un-archive' }).click();
+    await page.getByRole('button', { name: 'Archive…' }).click();
+    expect(await page.getByPlaceholder('your name').inputValue()).toBe('ana');
+  });
 });
