@@ -105,6 +105,9 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     expect(await unknown.text()).toBe('{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":404,"msg":"trace not found"}]}\n');
     const bad = await post(`${clew!.query}/api/archive/not-hex`);
     expect(bad.status).toBe(400);
+    // Another method: 405, as Go's ServeMux answers Jaeger's "POST /api/archive/{traceID}".
+    const get = await fetch(`${clew!.query}/api/archive/${KEEP}`);
+    expect([get.status, get.headers.get('allow'), await get.text()]).toEqual([405, 'POST', 'Method Not Allowed\n']);
     // prettyPrint, as on Jaeger's other routes.
     expect(await (await post(`${clew!.query}/api/archive/${KEEP}?prettyPrint=true`)).text()).toBe('{\n    "data": [],\n    "total": 0,\n    "limit": 0,\n    "offset": 0,\n    "errors": []\n}');
     // The id as base64 of its bytes, as Jaeger reads one in the path.

@@ -30,7 +30,7 @@ function RangeArchiveBadge({ traceId }: { traceId: string }) {
   const ranged = useRangeArchived(traceId);
   if (!ranged.data) return null;
   return (
-    <span className="badge archived" data-testid="range-archived" title="Spans of this trace are in a range archive attached read-only (clew serve --archive-dir)">
+    <span className="badge range-archived" data-testid="range-archived" title="Spans of this trace are in a range archive attached read-only (clew serve --archive-dir)">
       In a range archive
     </span>
   );

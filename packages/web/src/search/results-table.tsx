@@ -62,7 +62,7 @@ export function ResultsTable({ rows, showMatched }: { rows: readonly TraceRow[];
                   </span>
                 )}
                 {r.rangeArchived && (
-                  <span className="badge archived" data-testid="row-range-archived" title="Spans of this trace are in a range archive attached read-only (clew serve --archive-dir)">
+                  <span className="badge range-archived" data-testid="row-range-archived" title="Spans of this trace are in a range archive attached read-only (clew serve --archive-dir)">
                     In a range archive
                   </span>
                 )}

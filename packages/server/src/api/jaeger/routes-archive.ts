@@ -32,4 +32,10 @@ export async function archiveRoute(app: FastifyInstance, opts: { readonly archiv
     // Jaeger's reply: an empty data array and an empty (not null) errors array.
     return reply.header('content-type', 'application/json').send(goJsonStringify({ data: [], total: 0, limit: 0, offset: 0, errors: [] }, prettyIndent(request)));
   });
+  // Another method: what Go's ServeMux answers for a route registered as "POST /api/archive/{traceID}".
+  app.route({
+    method: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'],
+    url: '/api/archive/:traceID',
+    handler: async (_request, reply) => reply.code(405).header('allow', 'POST').header('content-type', 'text/plain; charset=utf-8').send('Method Not Allowed\n'),
+  });
 }
