@@ -3,7 +3,7 @@ import { DEFAULT_TENANT } from '@clew/model';
 import type { Span, Tenant } from '@clew/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
-import { asEarlier, checkpointFor, fingerprintAt, loadCheckpoint, MAX_PROBLEMS, noCounts, saveCheckpoint } from './import-checkpoint.js';
+import { checkpointFor, fingerprintAt, grownSince, loadCheckpoint, MAX_PROBLEMS, noCounts, resumeFrom, saveCheckpoint } from './import-checkpoint.js';
 import type { ImportFormat } from './import-formats.js';
 import { compressionOf, detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
@@ -153,66 +153,6 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   }
   progress.done(report());
   return { file, format, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error! } }) };
-}
-
-/**
- * The checkpoint of an import into `target` of a file that has only grown since (its bytes before the checkpoint's
- * `done` are those it recorded): made the checkpoint of the file as it is now, to go on from `done`, complete or not.
- * Any other checkpoint as it is.
- */
-async function grownSince(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): Promise<Checkpoint | undefined> {
-  if (c === undefined || c.input.format !== format) return c;
-  if (c.target === target) {
-    if (size <= c.input.size || c.fingerprint === undefined || (await fingerprintAt(file, c.done.offset)) !== c.fingerprint) return c;
-    const { complete: _complete, ...rest } = c;
-    return { ...rest, input: { size, format } };
-  }
-  // Completed into this target before, when the file was shorter, and the checkpoint's own import complete too: this
-  // target's import goes on from its end, and the other one waits in `earlier` for the file to grow again.
-  const mine = c.earlier?.find((e) => e.target === target);
-  if (!c.complete || mine?.size === undefined || mine.done === undefined || mine.fingerprint === undefined || size <= mine.size) return c;
-  if ((await fingerprintAt(file, mine.done.offset)) !== mine.fingerprint) return c;
-  const others = c.earlier!.filter((e) => e !== mine);
-  return { input: { size, format }, target, done: mine.done, counts: mine.counts, fingerprint: mine.fingerprint, earlier: [...others, asEarlier(c)] };
-}
-
-/**
- * What an import into `target` goes on from: the file's checkpoint when it is of this import, none for a new one, with
- * the targets finished imports of the same file went into (`earlier`); their counts when `target` is one of them.
- * A checkpoint of another file (size, format), or of an import into another target that stopped half way, is in the
- * way: refused, saying which.
- */
-function resumeFrom(at: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
-  if (c === undefined) return {};
-  const sameInput = c.input.size === size && c.input.format === format;
-  if (sameInput) {
-    const earlierHere = c.earlier?.find((e) => e.target === target);
-    // Completed into this target when the file was shorter, and not found the same file grown (grownSince).
-    if (earlierHere?.size !== undefined && earlierHere.size !== size) {
-      throw new Error(
-        `${at} records an import of this file into ${target} when it was ${earlierHere.size} bytes; it is now ${size} bytes, ` +
-          (c.complete ? 'and not that file grown: remove the checkpoint to import it afresh' : `and an import of it into ${c.target} stopped half way: run that one again first`),
-      );
-    }
-    const before = earlierHere ?? (c.target === target && c.complete ? c : undefined);
-    if (before) return { doneBefore: before.counts };
-    if (c.target === target) return { checkpoint: c, ...(c.earlier && { earlier: c.earlier }) };
-    // Finished into another target: this one is imported afresh, and the checkpoint keeps the finished ones, so that
-    // none of them is imported into twice.
-    if (c.complete) return { earlier: [...(c.earlier ?? []), asEarlier(c)] };
-    // Nothing done and nothing in doubt (its first write was refused a connection): nothing to go on with.
-    if (!c.inDoubt && c.done.record === 0) return c.earlier ? { earlier: c.earlier } : {};
-  }
-  if (c.target === target) {
-    throw new Error(
-      `${at} records an import of this file into ${target} when it was ${c.input.size} bytes of ${c.input.format}; ` +
-        `it is now ${size} bytes of ${format}, and not that file grown: remove the checkpoint to import it afresh (what was imported before would be again)`,
-    );
-  }
-  throw new Error(
-    `${at} records an import of this file into ${c.target} (${c.input.size} bytes, ${c.input.format}), ` +
-      `not into ${target} (${size} bytes, ${format}): remove it to start again`,
-  );
 }
 
 /** Whether a write failed with none of its spans kept: its connection refused, or the request refused whole. */
