@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
-import { decodeOtlpJson, encodeOtlpProto } from '@clew/codecs';
+import { decodeOtlpJson, encodeOtlpProto, otlpJsonToProto } from '@clew/codecs';
 import type { JsonLinesJob, JsonLineResult } from './import-json-lines.js';
 import { errorText } from './import-json-lines.js';
 
 /*
- * The worker thread of an OTLP JSON lines import: it decodes each line and hands back its spans as OTLP protobuf,
+ * The worker thread of an OTLP JSON lines import: it turns each line into OTLP protobuf and hands that back,
  * which the importing thread decodes in a tenth of the time JSON takes, so that one core parses JSON while the other
  * writes the store. Protobuf carries every field of the model (the codecs' round-trip tests), so nothing is lost.
  */
@@ -14,6 +14,13 @@ parentPort!.on('message', ({ id, bytes, lines }: JsonLinesJob) => {
   for (let i = 0; i < lines.length; i += 2) {
     const line = Buffer.from(bytes.buffer, bytes.byteOffset + lines[i]!, lines[i + 1]! - lines[i]!);
     try {
+      // What exporters write goes straight to protobuf; anything else is decoded (and refused, and explained) in full.
+      const fast = otlpJsonToProto(line);
+      if (fast !== undefined) {
+        transfer.push(fast.proto.buffer as ArrayBuffer);
+        results.push({ proto: fast.proto, spans: fast.spans, rejected: 0, rejectMessage: '' });
+        continue;
+      }
       const { spans, rejected, rejectMessage } = decodeOtlpJson(line);
       // An empty request is OTLP ({} or "resourceSpans": []); another document (a Jaeger answer pasted in) is not.
       if (spans.length === 0 && rejected === 0 && !line.includes('"resourceSpans"') && !line.includes('"resource_spans"')) {

@@ -4,6 +4,8 @@ export { decodeOtlpProto } from './otlp-proto/decode.js';
 export { encodeOtlpProto } from './otlp-proto/encode.js';
 export { encodeExportResponseProto } from './otlp-proto/export-response.js';
 export { decodeOtlpJson } from './otlp-json/decode.js';
+export { otlpJsonToProto } from './otlp-json/to-proto.js';
+export type { ProtoOfJson } from './otlp-json/to-proto.js';
 export { anyValueJson, encodeOtlpJson } from './otlp-json/encode.js';
 export { encodeOtlpJsonText } from './otlp-json/write-text.js';
 export type {

@@ -13,9 +13,9 @@ const ONE_BYTE_LENGTH = 42;
  * level instead of a sizing pass over the whole tree.
  */
 export class WireWriter {
-  private buf: Buffer;
-  private view: DataView;
-  private pos = 0;
+  protected buf: Buffer;
+  protected view: DataView;
+  protected pos = 0;
 
   /** `sizeHint`: the bytes expected, so that a large message is not built through many doublings of the buffer. */
   constructor(sizeHint = 1024) {
@@ -28,7 +28,7 @@ export class WireWriter {
     return new Uint8Array(this.buf.subarray(0, this.pos));
   }
 
-  private ensure(n: number): void {
+  protected ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     next.set(this.buf.subarray(0, this.pos));
