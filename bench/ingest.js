@@ -6,10 +6,11 @@
 // their ratio is what counting costs: with both asked for, they run as CLEW_BENCH_INGEST_PAIRS pairs (5 by default)
 // taken in turn, and the median ratio is the figure (see metricsPairs). The `auth` run turns auth on (every request
 // carries a write token of one tenant, checked and routed), and its ratio to the plain run is what authentication and
-// tenant routing cost.
+// tenant routing cost. The `json` run sends the same spans as OTLP/HTTP JSON requests (as browsers' and some SDKs'
+// exporters do), and its ratio to the plain run is what decoding JSON costs over protobuf.
 //
 //   npm run build && node bench/ingest.js            (CLEW_BENCH_INGEST_SPANS=1000000 by default)
-//   CLEW_BENCH_INGEST_RUNS=plain,no-metrics node bench/ingest.js   runs only those (also: processors, tail, auth)
+//   CLEW_BENCH_INGEST_RUNS=plain,no-metrics node bench/ingest.js   runs only those (also: processors, tail, auth, json)
 //   CLEW_BENCH_INGEST_WARMUP=0 node bench/ingest.js       without the unreported warm-up run (see warmUp)
 //   CLEW_BENCH_INGEST_PAIRS=3 node bench/ingest.js        three on/off pairs instead of five
 //   CLEW_BENCH_STORAGE=clickhouse node bench/ingest.js   the same into a private clickhouse-server (started here,
@@ -22,7 +23,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { encodeOtlpProto } from '@clew/codecs';
+import { encodeOtlpJsonText, encodeOtlpProto } from '@clew/codecs';
 import { pinLoad, startServer } from './lib/clew-server.js';
 import { sendLoad } from './lib/send-load.js';
 import { generateTraces } from './lib/generate.js';
@@ -33,7 +34,7 @@ const CONCURRENCY = Number(process.env.CLEW_BENCH_CONCURRENCY ?? 4);
 const STORAGE = process.env.CLEW_BENCH_STORAGE ?? 'duckdb';
 if (STORAGE !== 'duckdb' && STORAGE !== 'clickhouse') throw new Error(`CLEW_BENCH_STORAGE must be duckdb or clickhouse, not ${STORAGE}`);
 
-function makeBatches() {
+function makeBatches(json) {
   const batches = [];
   let batch = [];
   let bytes = 0;
@@ -43,7 +44,7 @@ function makeBatches() {
     if (batch.length >= BATCH) {
       const body = encodeOtlpProto(batch);
       bytes += body.length;
-      batches.push({ body, spans: batch.length });
+      batches.push({ body, spans: batch.length, ...(json && { json: encodeOtlpJsonText(batch) }) });
       batch = [];
       if (batches.length * BATCH >= TOTAL) break;
     }
@@ -85,7 +86,8 @@ async function dirBytes(dir) {
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-const { batches, bytes } = makeBatches();
+const RUNS = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail,auth,json').split(',');
+const { batches, bytes } = makeBatches(RUNS.includes('json'));
 const spans = batches.reduce((n, b) => n + b.spans, 0);
 console.log(`ingest: ${fmt(spans)} spans in ${batches.length} OTLP/HTTP protobuf requests of ${BATCH}, ${(bytes / spans).toFixed(0)} B/span on the wire, ${CONCURRENCY} connections, store: ${STORAGE}`);
 let clickhouse;
@@ -148,7 +150,7 @@ async function removeRun({ dir, database }) {
   if (clickhouse) await clickhouse.sql(`DROP DATABASE ${database}`);
 }
 
-async function run(label, configYaml, tail = false, headers = {}) {
+async function run(label, configYaml, tail = false, headers = {}, json = false) {
   const started = await startRun(configYaml);
   const { dir, database, server } = started;
   console.log(`\n${label}` + (server.pinned ? ' (server pinned to core 0, load generator to core 1)' : ' (server not pinned: one core, or CLEW_BENCH_PIN=0)'));
@@ -162,10 +164,10 @@ async function run(label, configYaml, tail = false, headers = {}) {
     : undefined;
   const { refused, ackSeconds, ackCpu, storeSeconds, storeCpu } = await sendLoad(
     server,
-    batches.map((b) => b.body),
+    batches.map((b) => (json ? b.json : b.body)),
     {
       url: server.otlpHttp,
-      contentType: 'application/x-protobuf',
+      contentType: json ? 'application/json' : 'application/x-protobuf',
       okStatus: 200,
       concurrency: CONCURRENCY,
       spans,
@@ -261,13 +263,14 @@ function median(xs) {
 
 // A failed run must not leave the private clickhouse-server running.
 try {
-  const runs = (process.env.CLEW_BENCH_INGEST_RUNS ?? 'plain,no-metrics,processors,tail,auth').split(',');
+  const runs = RUNS;
   if (process.env.CLEW_BENCH_INGEST_WARMUP !== '0') await warmUp();
   const onOff = runs.includes('plain') && runs.includes('no-metrics') ? await metricsPairs() : undefined;
   const plain = onOff?.plain ?? (runs.includes('plain') ? await run(PLAIN_LABEL, undefined) : undefined);
   const noMetrics = onOff?.noMetrics ?? (runs.includes('no-metrics') ? await run(NO_METRICS_LABEL, NO_METRICS_YAML) : undefined);
   const chain = runs.includes('processors') ? await run('processors: limits, redact (3 patterns), enrich, head sampling 1.0', PROCESSORS_YAML) : undefined;
   const authRun = runs.includes('auth') ? await run('auth on: a write token of tenant "bench" on every request', AUTH_YAML, false, { authorization: `Bearer ${BENCH_TOKEN}` }) : undefined;
+  const jsonRun = runs.includes('json') ? await run('OTLP/HTTP JSON: the same spans as JSON requests', undefined, false, {}, true) : undefined;
   const tailRun = runs.includes('tail') ? await run('tail sampling: error, latency > 1s, baseline 100 traces/s; decision wait 2 s', TAIL_YAML, true) : undefined;
   if (onOff) {
     console.log('\nspan metrics on / off, pair by pair:');
@@ -284,6 +287,7 @@ try {
   if (plain && authRun) {
     console.log(`\nauth on / off: ${(authRun.perCpu / plain.perCpu).toFixed(3)} per server CPU-second, ${(authRun.wall / plain.wall).toFixed(3)} wall   target ≥ 0.97`);
   }
+  if (plain && jsonRun) console.log(`\nJSON / protobuf: ${(jsonRun.perCpu / plain.perCpu).toFixed(2)} per server CPU-second, ${(jsonRun.wall / plain.wall).toFixed(2)} wall`);
   if (plain && tailRun) console.log(`tail sampling / plain: ${(tailRun.perCpu / plain.perCpu).toFixed(2)} per server CPU-second   target ≥ 0.85`);
 } finally {
   await clickhouse?.stop();
