@@ -101,6 +101,14 @@ describe('otlpJsonToProto', () => {
     expect(agrees(`\r\n\t {"resourceSpans" : [ ] } \n`)).toBe(0);
   });
 
+  it('keeps every byte as its output outgrows the buffer sized from the JSON', () => {
+    // Empty values take more bytes as protobuf than as JSON ({} against a KeyValue holding an empty AnyValue): the
+    // buffer grows while strings are copied, and a message's length must not be written by growing it again.
+    for (let n = 0; n < 300; n++) {
+      for (const name of ['a', 'é', '\\n']) expect(agrees(one({ attributes: Array(n).fill({}), name: 'NAME' }).replace('NAME', name))).toBe(1);
+    }
+  });
+
   it('reads escapes and UTF-8 as JSON.parse does', () => {
     const escaped = String.raw`a\"b\\c\/d\b\f\n\r\t\u0000\u00e9\u20AC\ud834\udd1e`;
     expect(agrees(one({ name: 'NAME' }).replace('NAME', escaped))).toBe(1);

@@ -145,10 +145,12 @@ export class WireWriter {
       this.buf.copyWithin(lenAt + 1 + extra, lenAt + 1, this.pos);
       this.pos += extra;
     }
-    const end = this.pos;
-    this.pos = lenAt;
-    this.varint(len);
-    this.pos = end;
+    // The length goes in the byte reserved and the `extra` made room for: written here, not with varint(), whose
+    // ensure() at lenAt would grow the buffer copying only what lies before lenAt, losing the body.
+    let at = lenAt;
+    let v = len;
+    for (; v >= 0x80; v = Math.floor(v / 0x80)) this.buf[at++] = (v % 0x80) | 0x80;
+    this.buf[at] = v;
   }
 
   // Proto3 leaves default values off the wire; these helpers do so for the scalar fields.
