@@ -2,9 +2,10 @@ import { ARCHIVE_NOTE_MAX } from '@clew/api';
 import type { ArchiveMark } from '@clew/api';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useArchiveMark, useArchiveTrace, useRangeArchived, useUnarchiveTrace } from '../api/use-archive.js';
+import { useArchiveMark, useArchiveTrace, useRangeArchived } from '../api/use-archive.js';
 import { useSession } from '../api/use-session.js';
 import { formatTimestampWithZone } from '../format/time.js';
+import { UnarchiveButton } from './unarchive-button.js';
 import './archive.css';
 
 /** "Archived by ana on 2026-12-03 16:20:11.000 UTC", what a mark says in a line. */
@@ -42,13 +43,11 @@ const USER_KEY = 'clew.archive.user';
 function ArchiveRow({ traceId }: { traceId: string }) {
   const mark = useArchiveMark(traceId);
   const archive = useArchiveTrace();
-  const unarchive = useUnarchiveTrace();
   // With auth on, the token says who archives; without it, the user may (else the mark says "anonymous").
   const askName = useSession().data?.auth === false;
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
   const [user, setUser] = useState(() => localStorage.getItem(USER_KEY) ?? '');
-  const error = archive.error ?? unarchive.error;
 
   if (mark.data) {
     return (
@@ -61,10 +60,7 @@ function ArchiveRow({ traceId }: { traceId: string }) {
           </q>
         )}
         <Link to="/archived">All archived</Link>
-        <button type="button" disabled={unarchive.isPending} onClick={() => unarchive.mutate(traceId)}>
-          Un-archive
-        </button>
-        {error && <span className="error-text" role="alert">{error.message}</span>}
+        <UnarchiveButton traceId={traceId} />
       </div>
     );
   }
@@ -118,7 +114,7 @@ function ArchiveRow({ traceId }: { traceId: string }) {
       <button type="button" onClick={() => show(false)}>
         Cancel
       </button>
-      {error && <span className="error-text" role="alert">{error.message}</span>}
+      {archive.error && <span className="error-text" role="alert">{archive.error.message}</span>}
     </form>
   );
 }

@@ -1,17 +1,17 @@
 import { Link } from 'react-router';
-import { useArchivedTraces, useUnarchiveTrace } from '../api/use-archive.js';
+import { useArchivedTraces } from '../api/use-archive.js';
 import { displayTraceId } from '../app/trace-id.js';
 import { useDocumentTitle } from '../app/use-document-title.js';
 import { ApiErrorNotice } from '../components/api-error-notice.js';
 import { Notice } from '../components/notice.js';
 import { formatNanos } from '../format/duration.js';
 import { formatTimestampWithZone, nanosStringToMillis } from '../format/time.js';
+import { UnarchiveButton } from './unarchive-button.js';
 import './archive.css';
 
 /** `/archived`: the traces kept outside retention, most recently archived first, with who kept each, when and why. */
 export function ArchivedPage() {
   const traces = useArchivedTraces();
-  const unarchive = useUnarchiveTrace();
   useDocumentTitle('Archived traces');
 
   return (
@@ -81,15 +81,7 @@ export function ArchivedPage() {
                   )}
                 </td>
                 <td>
-                  <button type="button" disabled={unarchive.isPending} onClick={() => unarchive.mutate(t.traceId)}>
-                    Un-archive
-                  </button>
-                  {/* Said at the row whose button failed, where the eye is (a notice above the table is scrolled away). */}
-                  {unarchive.error && unarchive.variables === t.traceId && (
-                    <p className="error-text small" role="alert">
-                      {unarchive.error.message}
-                    </p>
-                  )}
+                  <UnarchiveButton traceId={t.traceId} />
                 </td>
               </tr>
             ))}

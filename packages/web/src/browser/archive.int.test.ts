@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { useClewProcess } from '@clew/testing/clew-process';
+import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtures } from './fixtures.js';
 import { loadTraces } from './load-traces.js';
@@ -23,6 +24,16 @@ const lookTo = (name: string): string | undefined => (process.env.CLEW_SCREENSHO
 beforeAll(async () => {
   await loadTraces(clew(), [fixtures.checkout.spans, fixtures.email.spans]);
 });
+
+/** Un-archives from `scope` (a row of the Archived page, the trace page's mark): the button, then its confirmation. */
+async function unarchiveIn(scope: Locator, shot?: string): Promise<void> {
+  await scope.getByRole('button', { name: 'Un-archive' }).click();
+  const question = scope.getByRole('group', { name: 'Un-archive this trace?' });
+  await question.waitFor();
+  const path = shot && lookTo(shot);
+  if (path) await scope.page().screenshot({ path, clip: { x: 0, y: 0, width: 1280, height: 200 } });
+  await question.getByRole('button', { name: 'Un-archive' }).click();
+}
 
 /** The trace's mark as the server holds it, or null. */
 const markOf = async (traceId: string) => ((await (await fetch(`${clew().query}/api/clew/v1/archive/${traceId}`)).json()) as { archived: unknown }).archived;
@@ -72,7 +83,7 @@ describe('archiving a trace in the UI', () => {
     const list = await browser.open(`${clew().query}/archived`);
     const rows = list.locator('[data-testid=archived-traces] tbody tr');
     await waitForCount(rows, 1);
-    await rows.first().getByRole('button', { name: 'Un-archive' }).click();
+    await unarchiveIn(rows.first());
     await list.getByText('No archived traces').waitFor();
     expect(await markOf(checkout)).toBeNull();
 
@@ -83,9 +94,47 @@ describe('archiving a trace in the UI', () => {
     await mark.waitFor();
     expect(await mark.locator('.archive-note').count()).toBe(0);
     expect(await markOf(checkout)).toMatchObject({ archivedBy: 'anonymous', note: '' });
-    await mark.getByRole('button', { name: 'Un-archive' }).click();
+    await unarchiveIn(mark, 'unarchive-confirm-trace');
     await page.getByRole('button', { name: 'Archive…' }).waitFor();
     expect(await markOf(checkout)).toBeNull();
+  });
+
+  it('asks before un-archiving: Keep it and Escape leave the trace archived; a failure is said at its row', async () => {
+    const email = fixtures.email.traceId;
+    await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'INC-7' }) });
+    try {
+      const list = await browser.open(`${clew().query}/archived`, { viewport: { width: 800, height: 500 } });
+      const row = list.locator(`[data-testid=archived-traces] tr[data-trace-id="${email}"]`);
+      await row.getByRole('button', { name: 'Un-archive' }).click();
+      const question = row.getByRole('group', { name: 'Un-archive this trace?' });
+      expect(await question.textContent()).toContain('Retention may then drop it');
+      // The question and both answers on screen in an 800-wide window, the page no wider.
+      const confirm = (await question.getByRole('button', { name: 'Un-archive' }).boundingBox())!;
+      expect(confirm.x + confirm.width).toBeLessThanOrEqual(800);
+      expect(await list.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(800);
+      const shot = lookTo('unarchive-confirm');
+      if (shot) await list.screenshot({ path: shot });
+      // "Keep it" has the focus: Enter keeps it.
+      await list.keyboard.press('Enter');
+      await row.getByRole('button', { name: 'Un-archive' }).waitFor();
+      expect(await question.count()).toBe(0);
+      await row.getByRole('button', { name: 'Un-archive' }).click();
+      await question.waitFor();
+      await list.keyboard.press('Escape');
+      await row.getByRole('button', { name: 'Un-archive' }).waitFor();
+      expect(await question.count()).toBe(0);
+      expect(await markOf(email)).toMatchObject({ note: 'INC-7' });
+      // The server fails the un-archive: said at the row, which stays.
+      await list.route('**/api/clew/v1/archive/*', (route) => (route.request().method() === 'DELETE' ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"INTERNAL","message":"store unavailable"}}' }) : route.fallback()));
+      await unarchiveIn(row);
+      await row.getByRole('alert').waitFor();
+      expect(await row.getByRole('alert').textContent()).toContain('store unavailable');
+      expect(await markOf(email)).toMatchObject({ note: 'INC-7' });
+      const failedShot = lookTo('unarchive-failed');
+      if (failedShot) await list.screenshot({ path: failedShot });
+    } finally {
+      await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'DELETE' });
+    }
   });
 
   it('keeps a note of 2,000 characters without a space to its cell, and the Un-archive button on screen', async () => {
@@ -164,7 +213,7 @@ describe('archiving a trace in the UI', () => {
     await mark.waitFor();
     expect(await mark.textContent()).toContain('Archived by ana on ');
     expect(await markOf(email)).toMatchObject({ archivedBy: 'ana' });
-    await mark.getByRole('button', { name: 'Un-archive' }).click();
+    await unarchiveIn(mark);
     await page.getByRole('button', { name: 'Archive…' }).click();
     expect(await page.getByPlaceholder('your name').inputValue()).toBe('ana');
   });
