@@ -78,7 +78,7 @@ class JsonWireWriter extends WireWriter {
   }
 }
 
-/** Thrown (one object, no stack) where the fast path stops. */
+/** Thrown where the fast path stops: one object, made once. */
 const GIVE_UP = new Error('outside the fast path');
 const giveUp = (): never => {
   throw GIVE_UP;
