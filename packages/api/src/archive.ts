@@ -6,6 +6,8 @@ import { TraceRowSchema } from './search.js';
 export const ARCHIVE_ROUTES = {
   list: `${API_BASE}/archive`,
   trace: `${API_BASE}/archive/:traceId`,
+  /** Of range archives (`clew archive`, attached with `clew serve --archive-dir`), not of traces. */
+  rangeDays: `${API_BASE}/range-archives/days`,
 } as const;
 
 /** `/api/clew/v1/archive/{traceId}` */
@@ -55,6 +57,16 @@ export type ArchiveStatusResponse = z.infer<typeof ArchiveStatusResponseSchema>;
 /** One archived trace on the Archived page: its mark and, when its spans can be read, its search row. */
 export const ArchivedTraceSchema = ArchivedTraceResponseSchema.extend({ trace: TraceRowSchema.optional() });
 export type ArchivedTrace = z.infer<typeof ArchivedTraceSchema>;
+
+/**
+ * `GET /api/clew/v1/range-archives/days`: the days of attached range archives that hold the request's tenant's spans,
+ * oldest first, with how many (from the archives' manifests). Empty when none is attached.
+ * @example { "days": [{ "day": "2026-09-01", "spans": 1204511 }, { "day": "2026-09-02", "spans": 1187002 }] }
+ */
+export const RangeArchiveDaysResponseSchema = z.object({
+  days: z.array(z.object({ day: z.string(), spans: z.number().int().nonnegative() })),
+});
+export type RangeArchiveDaysResponse = z.infer<typeof RangeArchiveDaysResponseSchema>;
 
 /** `GET /api/clew/v1/archive`: the tenant's archived traces, most recently archived first. */
 export const ArchivedTracesResponseSchema = z.object({ traces: z.array(ArchivedTraceSchema) });

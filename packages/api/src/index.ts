@@ -168,7 +168,7 @@ export {
 } from './attribute-comparison.js';
 export type { SessionResponse, TokenScope } from './session.js';
 export { SessionResponseSchema, TokenScopeSchema } from './session.js';
-export type { ArchivedTrace, ArchivedTraceResponse, ArchivedTracesResponse, ArchiveMark, ArchiveRequest, ArchiveStatusResponse } from './archive.js';
+export type { ArchivedTrace, ArchivedTraceResponse, ArchivedTracesResponse, ArchiveMark, ArchiveRequest, ArchiveStatusResponse, RangeArchiveDaysResponse } from './archive.js';
 export {
   ARCHIVE_NOTE_MAX,
   ARCHIVE_ROUTES,
@@ -179,4 +179,5 @@ export {
   ArchiveRequestSchema,
   ArchiveStatusResponseSchema,
   archivePath,
+  RangeArchiveDaysResponseSchema,
 } from './archive.js';

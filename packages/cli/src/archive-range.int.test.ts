@@ -182,6 +182,8 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     for (const r of after.search.body.traces) delete r.rangeArchived;
     // The trace page's archive status carries it too (its badge); no mark: a range archive is read-only.
     expect((await getJson(`${clew.query}${NATIVE}/archive/${traceId}`)).body).toEqual({ traceId, archived: null, rangeArchived: true });
+    // The days the archive holds (what the Services page says its rates do not count).
+    expect((await getJson(`${clew.query}${NATIVE}/range-archives/days`)).body).toEqual({ days: [{ day: new Date(startMs).toISOString().slice(0, 10), spans: 4 }] });
     expect(after).toEqual(before);
     expect(after.jaeger.body.data[0].spans).toHaveLength(2);
     expect(after.search.body.total).toBe(2);
@@ -219,6 +221,7 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     for (const r of after.search.body.traces) delete r.rangeArchived;
     expect(after).toEqual(before);
     expect(await readMetrics(clew, startMs)).toEqual(beforeMetrics);
+    expect((await getJson(`${clew.query}${NATIVE}/range-archives/days`)).body).toEqual({ days: [{ day: new Date(startMs).toISOString().slice(0, 10), spans: 4 }] });
 
     // A trace ClickHouse holds, beside the archived ones: newest first in a search over both, the only one not marked.
     const spans = checkoutTrace();
@@ -326,6 +329,10 @@ describe('range archives with auth on', () => {
     const searchA = await fetch(`${clew.query}${NATIVE}/search?service=checkout&limit=20`, as(TOKENS.aRead));
     expect(((await searchA.json()) as { total: number }).total).toBe(1);
     expect(((await (await fetch(`${clew.query}${NATIVE}/services`, as(TOKENS.bRead))).json()) as { services: string[] }).services).toEqual([]);
+    // The archive's days are team-a's alone.
+    const daysOf = async (token: string) => ((await (await fetch(`${clew!.query}${NATIVE}/range-archives/days`, as(token))).json()) as { days: Array<{ spans: number }> }).days;
+    expect((await daysOf(TOKENS.aRead)).map((d) => d.spans)).toEqual([2]);
+    expect(await daysOf(TOKENS.bRead)).toEqual([]);
     // Autocomplete from the archive is the archived tenant's alone.
     await waitForLog(clew, 'autocomplete taught from range archives');
     const tagsOf = async (token: string) => ((await (await fetch(`${clew!.tempo}/api/search/tags`, as(token))).json()) as { tagNames: string[] }).tagNames;

@@ -2,6 +2,7 @@ import type { Span, SpanOutline, TraceId } from '@clew/model';
 import { countSpans, scanSpans } from './scan-spans.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from './span-comparison.js';
 import type {
+  ArchivedDay,
   Operation,
   OperationQuery,
   SpanReader,
@@ -63,6 +64,10 @@ export abstract class DefaultTenantReads implements SpanReader {
 
   rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
     return this.defaultReads().rangeArchived?.(traceIds) ?? Promise.resolve(new Set());
+  }
+
+  rangeArchiveDays(): Promise<ArchivedDay[]> {
+    return this.defaultReads().rangeArchiveDays?.() ?? Promise.resolve([]);
   }
 
   services(): Promise<string[]> {

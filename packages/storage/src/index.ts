@@ -1,4 +1,5 @@
 export type {
+  ArchivedDay,
   MatchedSpan,
   Operation,
   OperationQuery,

@@ -167,6 +167,14 @@ export class StoreError extends Error {
  * Consecutive spans of an append that belong to one tenant: `append(spans, pos, [{ tenant: 'a', spans: 2 },
  * { tenant: 'b', spans: 3 }])` writes the first two spans as tenant a's and the next three as b's.
  */
+/** A day of an attached range archive that holds spans of the reading tenant (docs/archive.md#range-archives). */
+export interface ArchivedDay {
+  /** The UTC day its spans start in, YYYY-MM-DD. */
+  readonly day: string;
+  /** The tenant's spans in it. */
+  readonly spans: number;
+}
+
 export interface TenantRun {
   readonly tenant: Tenant;
   readonly spans: number;
@@ -227,6 +235,8 @@ export interface SpanReader {
    * the APIs mark as archived. Optional: a backend without range archives has none.
    */
   rangeArchived?(traceIds: readonly TraceId[]): Promise<Set<TraceId>>;
+  /** The days of attached range archives that hold the tenant's spans, oldest first. Optional, as rangeArchived. */
+  rangeArchiveDays?(): Promise<ArchivedDay[]>;
   /** Service names, sorted. */
   services(): Promise<string[]>;
   /** Distinct (name, kind) of a service's spans, sorted by name then kind. */

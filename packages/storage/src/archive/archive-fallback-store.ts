@@ -2,6 +2,7 @@ import type { Span, SpanOutline, Tenant, TraceId, UnixNanos } from '@clew/model'
 import { DEFAULT_TENANT, serviceName, StatusCode } from '@clew/model';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import type {
+  ArchivedDay,
   Operation,
   OperationQuery,
   SpanReader,
@@ -170,6 +171,10 @@ class ArchiveFallbackReader implements Required<SpanReader> {
 
   rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
     return this.live.rangeArchived?.(traceIds) ?? Promise.resolve(new Set());
+  }
+
+  rangeArchiveDays(): Promise<ArchivedDay[]> {
+    return this.live.rangeArchiveDays?.() ?? Promise.resolve([]);
   }
 
   services(): Promise<string[]> {

@@ -5,6 +5,7 @@ import { countSpans, scanSpans } from '../scan-spans.js';
 import { digestOfSpans } from '../trace-digest.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapCell, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import type {
+  ArchivedDay,
   Operation,
   OperationQuery,
   SpanReader,
@@ -264,6 +265,10 @@ class UnionReader implements Required<SpanReader> {
 
   rangeArchived(traceIds: readonly TraceId[]): Promise<Set<TraceId>> {
     return this.archives.rangeArchived?.(traceIds) ?? Promise.resolve(new Set());
+  }
+
+  rangeArchiveDays(): Promise<ArchivedDay[]> {
+    return this.archives.rangeArchiveDays?.() ?? Promise.resolve([]);
   }
 
   async services(): Promise<string[]> {

@@ -81,6 +81,8 @@ export class Partition {
    * that a range attached while the live store still holds it is not read twice.
    */
   liveFrom: ((tenant: Tenant) => bigint | undefined) | undefined;
+  /** For a range archive's day: its spans of each tenant, as its manifest lists them. */
+  archivedSpans: Readonly<Record<string, number>> | undefined;
 
   constructor(
     readonly period: number,

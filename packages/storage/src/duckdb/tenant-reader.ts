@@ -1,15 +1,16 @@
 import type { DuckDBStructValue, DuckDBValue } from '@duckdb/node-api';
 import type { SpanId, SpanKind, SpanOutline, Span, Tenant, TraceId, UnixNanos } from '@clew/model';
 import type {
+  ArchivedDay,
   Operation,
   OperationQuery,
   SpanReader,
+  SpanScanWindow,
   TimeWindow,
   TraceDigest,
   TracePoints,
   TraceQuery,
   TraceSearchResult,
-  SpanScanWindow,
 } from '../store.js';
 import type { AttributeCounts, AttributeCountsQuery, HeatmapQuery, LatencyHeatmap } from '../span-comparison.js';
 import { operationsSql } from './catalog-sql.js';
@@ -222,6 +223,15 @@ export class TenantReader implements SpanReader {
     const found = this.traceSql(traceIds, undefined, 'trace_hex', false, true);
     if (!found) return new Set();
     return new Set((await this.source.read(`SELECT DISTINCT trace_hex FROM (${found.sql})`)).map((r) => r[0] as TraceId));
+  }
+
+  async rangeArchiveDays(): Promise<ArchivedDay[]> {
+    const days: ArchivedDay[] = [];
+    for (const p of this.source.partitions()) {
+      const spans = p.archived ? (p.archivedSpans?.[this.tenant] ?? 0) : 0;
+      if (spans > 0) days.push({ day: new Date(p.period * 86_400_000).toISOString().slice(0, 10), spans });
+    }
+    return days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   }
 
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {

@@ -34,6 +34,7 @@ export async function attachArchiveDay(conn: DuckDBConnection, dir: string, day:
     blkSpans: 0,
   });
   p.archived = true;
+  p.archivedSpans = day.tenants;
   for (const [id, enc] of await rows(conn, `SELECT DISTINCT clew_resource_id, clew_resource FROM ${src}`)) {
     p.addResource(Number(id), decodeResource(enc as string), enc as string);
   }

@@ -1,4 +1,4 @@
-import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveRequest, ArchiveStatusResponse } from '@clew/api';
+import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveRequest, ArchiveStatusResponse, RangeArchiveDaysResponse } from '@clew/api';
 import { ARCHIVE_ROUTES, archivePath } from '@clew/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchJson, sendJson } from './fetch-json.js';
@@ -17,6 +17,20 @@ export function useArchiveMark(traceId: string) {
 /** Whether spans of the trace are in a range archive attached read-only (`clew serve --archive-dir`). */
 export function useRangeArchived(traceId: string) {
   return useQuery({ ...archiveStatus(traceId), select: (r) => r.rangeArchived === true });
+}
+
+/**
+ * The days of attached range archives that hold the tenant's spans, oldest first; none when none is attached or the
+ * Clew does not say (archives are attached at start: asked once a visit).
+ */
+export function useRangeArchiveDays() {
+  return useQuery({
+    queryKey: ['range-archive-days'],
+    queryFn: ({ signal }) => fetchJson<RangeArchiveDaysResponse>(ARCHIVE_ROUTES.rangeDays, signal),
+    select: (r) => r.days,
+    staleTime: Infinity,
+    retry: false,
+  });
 }
 
 /** Every archived trace of the tenant, most recently archived first. */

@@ -47,6 +47,21 @@ afterAll(async () => {
 });
 
 describe('a trace from a range archive in the UI', () => {
+  it('says on the Services page which days the attached archive holds, and that its rates do not count them', async () => {
+    const page = await browser.open(`${clew!.query}/`, { viewport: { width: 1280, height: 400 } });
+    const note = page.getByTestId('range-archive-note');
+    await note.waitFor();
+    const day = new Date(Number(fixtures.checkout.spans[0]!.startTimeUnixNano / 1_000_000n)).toISOString().slice(0, 10);
+    expect(await note.textContent()).toContain(`holding ${day} (1 day, ${fixtures.checkout.spans.length} spans)`);
+    expect(await note.textContent()).toContain("kept for the metrics' retention");
+    const shot = process.env.CLEW_SCREENSHOT_DIR;
+    if (shot) await page.screenshot({ path: `${shot}/services-range-archive.png` });
+    // Its link searches the archived days.
+    await note.getByRole('link', { name: 'search them' }).click();
+    await page.locator(`tr[data-trace-id="${checkout}"]`).waitFor();
+    expect(page.url()).toContain(`/search?lookback=custom&start=${Date.parse(`${day}T00:00:00Z`)}&end=${Date.parse(`${day}T00:00:00Z`) + DAY_MS}`);
+  });
+
   it('opens from the archive with an "In a range archive" badge beside the Archive… button', async () => {
     const page = await browser.open(`${clew!.query}/trace/${checkout}`);
     const badge = page.getByTestId('range-archived');

@@ -12,6 +12,7 @@ import { formatStep } from '../format/health.js';
 import { formatTimestamp, zoneName } from '../format/time.js';
 import { HealthControls } from './health-controls.js';
 import { carriedView, liveWindow } from './health-view.js';
+import { RangeArchiveNote } from './range-archive-note.js';
 import { readSort, sortServices } from './services-sort.js';
 import type { ServiceColumn } from './services-sort.js';
 import { ServicesTable } from './services-table.js';
@@ -56,6 +57,7 @@ export function ServicesPage() {
         <div className="spacer" />
         <HealthControls view={view} onChange={setView} fetching={health.isFetching} onRefresh={() => void health.refetch()} />
       </div>
+      <RangeArchiveNote />
       {health.isError ? (
         isApiError(health.error) && health.error.status === 404 ? (
           <Notice title="Service health is not available">

@@ -1,4 +1,4 @@
-import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveStatusResponse } from '@clew/api';
+import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveStatusResponse, RangeArchiveDaysResponse } from '@clew/api';
 import { ARCHIVE_ROUTES, ArchiveRequestSchema, TraceParamsSchema, TraceQuerySchema } from '@clew/api';
 import type { UnixNanos } from '@clew/model';
 import type { ArchiveMark, Store, TraceArchive } from '@clew/storage';
@@ -15,7 +15,8 @@ const markOf = (m: ArchiveMark): ArchivedTraceResponse['archived'] => ({ archive
 /**
  * The archive's routes on the native API: list the request's tenant's archived traces (`GET /archive`), archive one
  * (`POST /archive/:traceId`, body ArchiveRequest), read its mark (`GET`, null when it is not archived: a trace page
- * asks for every trace) and un-archive it (`DELETE`).
+ * asks for every trace) and un-archive it (`DELETE`); and the days of attached range archives that hold the
+ * tenant's spans (`GET /range-archives/days`, what the Services page says it does not count).
  * `store` is the store the APIs read (live, falling back to the archive), for the list's rows; `cache` the trace
  * page's, which forgets an un-archived trace.
  */
@@ -32,6 +33,10 @@ export function registerArchiveRoutes(app: FastifyInstance, archive: TraceArchiv
       }),
     };
   });
+
+  app.get(ARCHIVE_ROUTES.rangeDays, async (request): Promise<RangeArchiveDaysResponse> => ({
+    days: (await spanReaderFor(store, request.tenant).rangeArchiveDays?.()) ?? [],
+  }));
 
   app.get(ARCHIVE_ROUTES.trace, async (request): Promise<ArchiveStatusResponse> => {
     const traceId = traceIdOf(request);
