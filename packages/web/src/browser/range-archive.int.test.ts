@@ -62,6 +62,15 @@ describe('a trace from a range archive in the UI', () => {
     expect(page.url()).toContain(`/search?lookback=custom&start=${Date.parse(`${day}T00:00:00Z`)}&end=${Date.parse(`${day}T00:00:00Z`) + DAY_MS}`);
   });
 
+  it('says so on a service\'s page and on the map too', async () => {
+    const service = await browser.open(`${clew!.query}/services/frontend`);
+    expect(await service.getByTestId('range-archive-note').textContent()).toContain('The rates and latencies here are counted as spans arrive');
+    const map = await browser.open(`${clew!.query}/map`, { viewport: { width: 1280, height: 400 } });
+    expect(await map.getByTestId('range-archive-note').textContent()).toContain('The calls drawn here are counted as spans arrive');
+    const shot = process.env.CLEW_SCREENSHOT_DIR;
+    if (shot) await map.screenshot({ path: `${shot}/map-range-archive.png` });
+  });
+
   it('opens from the archive with an "In a range archive" badge beside the Archive… button', async () => {
     const page = await browser.open(`${clew!.query}/trace/${checkout}`);
     const badge = page.getByTestId('range-archived');

@@ -21,11 +21,12 @@ export function dayRuns(days: ReadonlyArray<{ readonly day: string; readonly spa
 }
 
 /**
- * On the Services page when range archives are attached (`clew serve --archive-dir`): which days they hold, and that
- * the rates and latencies here are counted as spans arrive, kept for the metrics' retention, so an archived quarter is
- * not in them (a Clew holding only an archive shows no traffic) while search and TraceQL metrics read it.
+ * On the pages drawn from span metrics (Services, a service's page, the map) when range archives are attached
+ * (`clew serve --archive-dir`): which days they hold, and that what the page shows (`counted`) is counted as spans
+ * arrive, kept for the metrics' retention, so an archived quarter is not in it (a Clew holding only an archive shows
+ * no traffic) while search and TraceQL metrics read it.
  */
-export function RangeArchiveNote() {
+export function RangeArchiveNote({ counted = 'The rates and latencies here' }: { counted?: string }) {
   const days = useRangeArchiveDays().data ?? [];
   if (days.length === 0) return null;
   const runs = dayRuns(days);
@@ -41,7 +42,7 @@ export function RangeArchiveNote() {
           {first === last ? first : `${first} – ${last}`}
         </span>
       ))}{' '}
-      ({days.length === 1 ? '1 day' : `${days.length} days`}, {spans.toLocaleString('en-US')} spans). The rates and latencies here are counted as spans
+      ({days.length === 1 ? '1 day' : `${days.length} days`}, {spans.toLocaleString('en-US')} spans). {counted} are counted as spans
       arrive and kept for the metrics' retention, so they may not cover those days: <Link to={search}>search them</Link>, or chart them with TraceQL
       metrics.
     </p>

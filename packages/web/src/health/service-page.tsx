@@ -7,6 +7,7 @@ import { formatFraction, formatMs, formatRate, formatStep } from '../format/heal
 import { criticalPathLink } from '../critical-path/critical-path-link.js';
 import { ErrorsList } from './errors-list.js';
 import { HealthControls } from './health-controls.js';
+import { RangeArchiveNote } from './range-archive-note.js';
 import { carriedView, HEALTH_WINDOWS, liveWindow } from './health-view.js';
 import { OperationsTable } from './operations-table.js';
 import { RedCharts } from './red-charts.js';
@@ -58,6 +59,7 @@ export function ServicePage() {
         <div className="spacer" />
         <HealthControls view={view} onChange={setView} fetching={detail.isFetching} onRefresh={() => void detail.refetch()} />
       </div>
+      <RangeArchiveNote />
       {detail.isError ? (
         <ApiErrorNotice error={detail.error} what={`${service}'s health`} />
       ) : !data || !f ? (

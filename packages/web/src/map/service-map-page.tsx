@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../app/use-document-title.js';
 import { ApiErrorNotice } from '../components/api-error-notice.js';
 import { Notice } from '../components/notice.js';
 import { HealthControls } from '../health/health-controls.js';
+import { RangeArchiveNote } from '../health/range-archive-note.js';
 import { carriedView, HEALTH_WINDOWS, liveWindow } from '../health/health-view.js';
 import { useHealthView } from '../health/use-health-view.js';
 import { edgeSearchUrl } from './edge-search.js';
@@ -28,6 +29,7 @@ export function ServiceMapPage() {
         <div className="spacer" />
         <HealthControls view={view} onChange={setView} showSpanKind={false} fetching={map.isFetching} onRefresh={() => void map.refetch()} />
       </div>
+      <RangeArchiveNote counted="The calls drawn here" />
       {map.isError ? (
         <ApiErrorNotice error={map.error} what="the service map" />
       ) : !map.data || !layout ? (
