@@ -193,6 +193,22 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     }
   });
 
+  it('numbers the lines of a grown file as they are, after a last line that had no newline', async () => {
+    const [a, b, c] = [daySpans(15, 10), daySpans(16, 10), daySpans(17, 10)];
+    const file = join(tmp.dir, 'grown-lines.jsonl');
+    const dir = join(tmp.dir, 'data-grown-lines');
+    // Two lines, the second whole but without its newline: both read.
+    await writeFile(file, Buffer.concat([encodeOtlpJsonText(a, true), encodeOtlpJsonText(b)]));
+    expect((await runClew(['import', file, '-d', dir])).stdout).toContain(`spans read ${a.length + b.length}, written ${a.length + b.length}, refused 0\n`);
+    // Its newline, a third line that is not OTLP, a fourth that is.
+    await writeFile(file, Buffer.concat([encodeOtlpJsonText(a, true), encodeOtlpJsonText(b, true), Buffer.from('{"data": []}\n'), encodeOtlpJsonText(c, true)]));
+    const grown = await runClew(['import', file, '-d', dir]);
+    expect(grown.code, grown.stderr).toBe(0);
+    expect(grown.stdout).toContain('line 3: skipped: not an OTLP JSON line');
+    const all = a.length + b.length + c.length;
+    expect(grown.stdout).toContain(`spans read ${all}, written ${all}, refused 0; 1 unreadable record(s) skipped`);
+  });
+
   it('a record larger than the Clew takes in one request (a collector batch past limits.maxRequestBytes) goes in split', async () => {
     const config = join(tmp.dir, 'small-requests.yaml');
     await writeFile(config, 'limits:\n  maxRequestBytes: 65536\n');

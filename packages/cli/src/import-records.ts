@@ -101,6 +101,9 @@ async function* jsonLines(path: string, from: Position, decode: boolean): AsyncI
   try {
     /** The file's offset of the next byte to read. */
     let position = from.offset;
+    // Going on just past a last line that had no newline (read whole; the file has grown since): the newline that now
+    // ends it is that line's, not another line, which would number every line after it one too high.
+    let continuing = position > 0 && (await file.read(Buffer.alloc(1), 0, 1, position - 1)).buffer[0] !== 0x0a;
     /** A line the last read began and did not end. */
     let carry = Buffer.alloc(0);
     for (let done = false; !done; ) {
@@ -120,7 +123,8 @@ async function* jsonLines(path: string, from: Position, decode: boolean): AsyncI
       for (let at = 0; at < end; ) {
         const nl = bytes.indexOf(0x0a, at);
         const stop = nl >= 0 && nl < end ? nl + 1 : end;
-        line++;
+        if (continuing) continuing = false;
+        else line++;
         const ended = bytes[stop - 1] === 0x0a;
         const to = ended ? stop - 1 : stop;
         const start = ended ? undefined : { offset: base + at, record: line - 1 };
