@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { FIXED32, FIXED64, LEN, VARINT } from '../otlp-proto/wire-reader.js';
 import { WireWriter } from '../otlp-proto/wire-writer.js';
 
@@ -23,6 +24,9 @@ export interface ProtoOfJson {
  * @example decodeOtlpProto(otlpJsonToProto(line)!.proto) // the spans decodeOtlpJson(line) gives
  */
 export function otlpJsonToProto(json: Uint8Array): ProtoOfJson | undefined {
+  // Ill-formed UTF-8 is left to decodeOtlpJson, whose decoding reads U+FFFD for it; well-formed, every string's
+  // bytes are copied as they are (checked natively, once, rather than sequence by sequence here).
+  if (!isUtf8(json)) return undefined;
   const t = new Transcoder(json);
   try {
     t.request();
@@ -50,8 +54,8 @@ class JsonWireWriter extends WireWriter {
 
   /**
    * The JSON string whose text starts at `src[at]` (past its opening quote) as a length-delimited field, copied as
-   * it is while its bytes are printable ASCII. Returns where its closing quote is, or -1, having written nothing,
-   * when a byte stops the copy first (an escape, other UTF-8, a control character: the caller reads it slowly).
+   * it is (the document is well-formed UTF-8). Returns where its closing quote is, or -1, having written nothing,
+   * when a byte stops the copy first (an escape, a control character: the caller reads it slowly).
    * An empty string is left out unless `keepEmpty`.
    */
   plainString(field: number, src: Uint8Array, at: number, keepEmpty: boolean): number {
@@ -103,10 +107,13 @@ for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = HEX['012345
 const ESCAPES = new Uint8Array(128);
 for (const [c, v] of [['"', 0x22], ['\\', 0x5c], ['/', 0x2f], ['b', 0x08], ['f', 0x0c], ['n', 0x0a], ['r', 0x0d], ['t', 0x09]] as const) ESCAPES[c.charCodeAt(0)] = v;
 
-/** What a byte is inside a string: PLAIN (printable ASCII), or the end of a plain run (a quote, a backslash, else). */
+/**
+ * What a byte is inside a string: PLAIN (copied as it is: printable ASCII and the bytes of other UTF-8, which the
+ * document was checked for), or the end of a plain run (a quote, a backslash, a control character).
+ */
 const PLAIN = 0;
 const STRING_BYTE = new Uint8Array(256).fill(1);
-for (let c = 0x20; c < 0x80; c++) if (c !== QUOTE && c !== BACKSLASH) STRING_BYTE[c] = PLAIN;
+for (let c = 0x20; c < 0x100; c++) if (c !== QUOTE && c !== BACKSLASH) STRING_BYTE[c] = PLAIN;
 
 /** AnyValue's members nest; deeper than this is left to decodeOtlpJson (which refuses beyond 64). */
 const MAX_DEPTH = 32;
@@ -543,7 +550,7 @@ class Transcoder {
 
   /**
    * Scans a string, setting from/to around its bytes and `escaped`. Gives up on JSON.parse's errors (a raw control
-   * character, an unknown escape) and on bytes that are not well-formed UTF-8 (decodeOtlpJson would read U+FFFD).
+   * character, an unknown escape).
    */
   private scan(): void {
     this.ws();
@@ -559,8 +566,7 @@ class Transcoder {
       if (c === BACKSLASH) {
         this.escaped = true;
         i += b[i + 1] === 0x75 ? 6 : 2;
-      } else if (c >= 0x80) i = utf8End(b, i);
-      else giveUp(); // a control character, or the end of the input
+      } else giveUp(); // a control character, or the end of the input
     }
     this.to = i;
     this.i = i + 1;
@@ -575,14 +581,8 @@ class Transcoder {
         return;
       }
     }
+    // plainString stopped at a backslash (scan gives up on anything else): the string has escapes.
     this.scan();
-    if (!this.escaped) {
-      // UTF-8 beyond ASCII, checked by scan (an empty string never gets here: plainString wrote it).
-      const at = this.w.begin(field);
-      for (let i = this.from; i < this.to; i++) this.w.byte(this.b[i]!);
-      this.w.end(at);
-      return;
-    }
     const at = this.w.begin(field);
     this.unescape();
     this.w.end(at);
@@ -818,33 +818,4 @@ function hex4(b: Uint8Array, at: number): number {
     v = (v << 4) | d;
   }
   return v;
-}
-
-/**
- * The end of the well-formed UTF-8 sequence starting at `i` (a byte ≥ 0x80), giving up on an ill-formed one: the
- * WHATWG decoder's rules (no overlong forms, no surrogates, nothing past U+10FFFF), under which decodeOtlpJson's
- * UTF-8 decoding reads exactly these bytes back.
- */
-function utf8End(b: Uint8Array, i: number): number {
-  const c = b[i]!;
-  const cont = (at: number, lo = 0x80, hi = 0xbf): void => {
-    const x = b[at];
-    if (x === undefined || x < lo || x > hi) giveUp();
-  };
-  if (c >= 0xc2 && c <= 0xdf) {
-    cont(i + 1);
-    return i + 2;
-  }
-  if (c >= 0xe0 && c <= 0xef) {
-    cont(i + 1, c === 0xe0 ? 0xa0 : 0x80, c === 0xed ? 0x9f : 0xbf);
-    cont(i + 2);
-    return i + 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    cont(i + 1, c === 0xf0 ? 0x90 : 0x80, c === 0xf4 ? 0x8f : 0xbf);
-    cont(i + 2);
-    cont(i + 3);
-    return i + 4;
-  }
-  return giveUp();
 }
