@@ -5,6 +5,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ImportFormat } from './import-formats.js';
 import type { Position } from './import-records.js';
+import type { Compression } from './import-source.js';
+import { compressionText } from './import-source.js';
 
 /** What an import has done so far, summed over its resumptions. */
 export interface ImportCounts {
@@ -30,7 +32,8 @@ export const noCounts = (): ImportCounts => ({ read: 0, written: 0, refused: 0, 
  * last one, so a kill at any moment leaves the old or the new checkpoint, never half of one.
  */
 export interface Checkpoint {
-  readonly input: { readonly size: number; readonly format: ImportFormat };
+  /** The file when the import began: its size, format and compression (none when not given). */
+  readonly input: { readonly size: number; readonly format: ImportFormat; readonly compression?: Compression };
   /** The target, as `describe()` names it: a checkpoint is only resumed into the same one. */
   readonly target: string;
   readonly done: Position;
@@ -39,7 +42,8 @@ export interface Checkpoint {
   /**
    * Of a file read by byte offset (JSON lines, protobuf): a hash of the bytes just before `done` (see fingerprintAt),
    * so that a file that has grown since (a collector still writing it) is told from another file and imported on
-   * from `done`.
+   * from `done`. For a file compressed as a whole, whose positions are of its decompressed bytes, of the file's bytes
+   * before its end as it was (see fingerprintOffset).
    */
   readonly fingerprint?: string;
   readonly counts: ImportCounts;
@@ -116,6 +120,14 @@ export async function saveCheckpoint(path: string, c: Checkpoint): Promise<void>
 /** Bytes before a checkpoint's `done` that its fingerprint hashes. */
 const FINGERPRINT_BYTES = 16 * 1024;
 
+/**
+ * Where the fingerprint of an import that reached `done` in a file of `size` bytes is taken: at `done` in a file read
+ * by its own bytes; at its end as it was in one compressed as a whole (`done` is then a position in its decompressed
+ * bytes, and a compressor appending to it leaves the bytes before that end as they were).
+ */
+export const fingerprintOffset = (compression: Compression | null | undefined, size: number, done: Position): number =>
+  compression === 'gzip' || compression === 'zstd' ? size : done.offset;
+
 /** The fingerprint of a file at a byte offset: a hash of up to FINGERPRINT_BYTES before it, and the offset. */
 export async function fingerprintAt(input: string, offset: number): Promise<string> {
   const from = Math.max(0, offset - FINGERPRINT_BYTES);
@@ -134,20 +146,21 @@ export async function fingerprintAt(input: string, offset: number): Promise<stri
  * `done` are those it recorded): made the checkpoint of the file as it is now, to go on from `done`, complete or not.
  * Any other checkpoint as it is.
  */
-export async function grownSince(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): Promise<Checkpoint | undefined> {
-  if (c === undefined || c.input.format !== format) return c;
+export async function grownSince(file: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat, compression: Compression | null): Promise<Checkpoint | undefined> {
+  if (c === undefined || c.input.format !== format || (c.input.compression ?? null) !== compression) return c;
+  const input = { size, format, ...(compression && { compression }) };
   if (c.target === target) {
-    if (size <= c.input.size || c.fingerprint === undefined || (await fingerprintAt(file, c.done.offset)) !== c.fingerprint) return c;
+    if (size <= c.input.size || c.fingerprint === undefined || (await fingerprintAt(file, fingerprintOffset(compression, c.input.size, c.done))) !== c.fingerprint) return c;
     const { complete: _complete, ...rest } = c;
-    return { ...rest, input: { size, format } };
+    return { ...rest, input };
   }
   // Completed into this target before, when the file was shorter, and the checkpoint's own import complete too: this
   // target's import goes on from its end, and the other one waits in `earlier` for the file to grow again.
   const mine = c.earlier?.find((e) => e.target === target);
   if (!c.complete || mine?.size === undefined || mine.done === undefined || mine.fingerprint === undefined || size <= mine.size) return c;
-  if ((await fingerprintAt(file, mine.done.offset)) !== mine.fingerprint) return c;
+  if ((await fingerprintAt(file, fingerprintOffset(compression, mine.size, mine.done))) !== mine.fingerprint) return c;
   const others = c.earlier!.filter((e) => e !== mine);
-  return { input: { size, format }, target, done: mine.done, counts: mine.counts, fingerprint: mine.fingerprint, earlier: [...others, asEarlier(c)] };
+  return { input, target, done: mine.done, counts: mine.counts, fingerprint: mine.fingerprint, earlier: [...others, asEarlier(c)] };
 }
 
 /**
@@ -156,9 +169,9 @@ export async function grownSince(file: string, c: Checkpoint | undefined, target
  * A checkpoint of another file (size, format), or of an import into another target that stopped half way, is in the
  * way: refused, saying which.
  */
-export function resumeFrom(at: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
+export function resumeFrom(at: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat, compression: Compression | null = null): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
   if (c === undefined) return {};
-  const sameInput = c.input.size === size && c.input.format === format;
+  const sameInput = c.input.size === size && c.input.format === format && (c.input.compression ?? null) === compression;
   if (sameInput) {
     const earlierHere = c.earlier?.find((e) => e.target === target);
     // Completed into this target when the file was shorter, and not found the same file grown (grownSince).
@@ -177,14 +190,20 @@ export function resumeFrom(at: string, c: Checkpoint | undefined, target: string
     // Nothing done and nothing in doubt (its first write was refused a connection): nothing to go on with.
     if (!c.inDoubt && c.done.record === 0) return c.earlier ? { earlier: c.earlier } : {};
   }
+  const was = kindOf(c.input.format, c.input.compression);
+  const is = kindOf(format, compression);
   if (c.target === target) {
     throw new Error(
-      `${at} records an import of this file into ${target} when it was ${c.input.size} bytes of ${c.input.format}; ` +
-        `it is now ${size} bytes of ${format}, and not that file grown: remove the checkpoint to import it afresh (what was imported before would be again)`,
+      `${at} records an import of this file into ${target} when it was ${c.input.size} bytes of ${was}; ` +
+        `it is now ${size} bytes of ${is}, and not that file grown: remove the checkpoint to import it afresh (what was imported before would be again)`,
     );
   }
   throw new Error(
-    `${at} records an import of this file into ${c.target} (${c.input.size} bytes, ${c.input.format}), ` +
-      `not into ${target} (${size} bytes, ${format}): remove it to start again`,
+    `${at} records an import of this file into ${c.target} (${c.input.size} bytes, ${was}), ` +
+      `not into ${target} (${size} bytes, ${is}): remove it to start again`,
   );
 }
+
+/** "otlp-json", or "otlp-json compressed with gzip". */
+const kindOf = (format: ImportFormat, compression: Compression | null | undefined): string =>
+  compression ? `${format} compressed with ${compressionText(compression)}` : format;

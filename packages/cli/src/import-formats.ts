@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './import-source.js';
 
 /** The files `clew import` reads. */
 export const IMPORT_FORMATS = ['otlp-json', 'otlp-proto', 'jaeger-json', 'zipkin-json', 'tempo-json'] as const;
@@ -25,24 +25,8 @@ export function detectFormat(head: Uint8Array, size: number): ImportFormat | nul
   return null;
 }
 
-/** The first bytes of an open file, for detectFormat. */
-export async function readHead(file: FileHandle): Promise<Uint8Array> {
+/** The first bytes of a file (decompressed, when it is compressed as a whole), for detectFormat. */
+export async function readHead(source: ByteSource): Promise<Buffer> {
   const buf = Buffer.alloc(4096);
-  const { bytesRead } = await file.read(buf, 0, buf.length, 0);
-  return buf.subarray(0, bytesRead);
-}
-
-/**
- * Why a file is none of the formats when its first bytes say it is compressed: gzip or zstd as a whole (`.gz`,
- * `.zst`), or OTLP protobuf whose requests are each compressed with zstd, as the Collector's file exporter writes them
- * with `compression: zstd` (a 4-byte length, then a zstd frame). Null for any other file.
- */
-export function compressionOf(head: Uint8Array): string | null {
-  const zstdAt = (at: number) => head.length >= at + 4 && head[at] === 0x28 && head[at + 1] === 0xb5 && head[at + 2] === 0x2f && head[at + 3] === 0xfd;
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'it is compressed with gzip: decompress it first (gunzip -k FILE) and import what that gives';
-  if (zstdAt(0)) return 'it is compressed with zstd: decompress it first (zstd -d FILE) and import what that gives';
-  if (zstdAt(4)) {
-    return "it is OTLP protobuf with each request compressed with zstd (the Collector's file exporter with compression: zstd), which clew import does not read: write the file without compression";
-  }
-  return null;
+  return buf.subarray(0, await source.read(buf, 0, buf.length, 0));
 }

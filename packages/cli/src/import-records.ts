@@ -1,11 +1,13 @@
-import { open, readFile } from 'node:fs/promises';
 import type { DecodeResult } from '@clew/codecs';
-import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson } from '@clew/codecs';
+import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson, otlpJsonToProto } from '@clew/codecs';
+import { decompress as unzstd } from 'fzstd';
 import type { ImportFormat } from './import-formats.js';
 import { decodeJaegerJsonTrace, parseJaegerJson } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
 import type { JobLine } from './import-json-lines.js';
 import { errorText, JOB_BYTES, JsonLinesDecoder } from './import-json-lines.js';
+import type { ByteSource, Compression } from './import-source.js';
+import { openSource, readWhole } from './import-source.js';
 
 /**
  * Where a read starts or stopped: `offset` is a byte offset in streamed files (JSON lines, protobuf) and an index in
@@ -53,20 +55,33 @@ const ZIPKIN_SPANS_PER_RECORD = 1000;
 /**
  * The records of a file from `from` on. With `decode` false, OTLP JSON lines come `counted` with their protobuf, not
  * decoded from it (the decoding thread made it of their accepted spans); other formats are decoded all the same.
+ * A file compressed as a whole is read decompressed: positions are then of its decompressed bytes. One whose requests
+ * are each compressed (`zstd-each`) is read as length-delimited requests of `format`, OTLP JSON or protobuf.
  */
-export function readRecords(path: string, format: ImportFormat, from: Position, size: number, decode = true): AsyncIterable<ImportRecord> {
+export function readRecords(path: string, format: ImportFormat, from: Position, size: number, decode = true, compression: Compression | null = null): AsyncIterable<ImportRecord> {
+  const input = { path, compression };
+  if (compression === 'zstd-each') {
+    if (format !== 'otlp-json' && format !== 'otlp-proto') throw new Error(`${format} is not written with each request compressed: only OTLP JSON and protobuf are`);
+    return protoRequests(input, from, size, format);
+  }
   switch (format) {
     case 'otlp-json':
-      return jsonLines(path, from, decode);
+      return jsonLines(input, from, decode);
     case 'otlp-proto':
-      return protoRequests(path, from, size);
+      return protoRequests(input, from, size);
     case 'jaeger-json':
-      return jaegerTraces(path, from, size);
+      return jaegerTraces(input, from, size);
     case 'zipkin-json':
-      return zipkinSpans(path, from, size);
+      return zipkinSpans(input, from, size);
     case 'tempo-json':
-      return tempoTrace(path, from, size);
+      return tempoTrace(input, from, size);
   }
+}
+
+/** A file to read, and how it is compressed. */
+interface Input {
+  readonly path: string;
+  readonly compression: Compression | null;
 }
 
 function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 'error'> {
@@ -85,7 +100,7 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
  * the read cut is copied, into the next. (Read as a stream, each chunk was copied once more to join it to the line
  * before it and again into the worker's buffer: the main thread's garbage, and its collections, were mostly that.)
  */
-async function* jsonLines(path: string, from: Position, decode: boolean): AsyncIterable<ImportRecord> {
+async function* jsonLines({ path, compression }: Input, from: Position, decode: boolean): AsyncIterable<ImportRecord> {
   let line = from.record;
   /** `start` only for a last line without its newline: where it starts, should it be unfinished. */
   type Line = Pick<ImportRecord, 'next' | 'where' | 'bytesDone'> & { readonly start?: Position };
@@ -95,22 +110,23 @@ async function* jsonLines(path: string, from: Position, decode: boolean): AsyncI
       if (decoded) return { ...meta, decoded, raw: proto! };
       if (counted) return { ...meta, counted, raw: proto! };
       // Not JSON (decodeOtlpJson's "invalid JSON: …", JSON.parse's error): cut short. A whole line, not OTLP, is skipped.
-      return start && error!.startsWith('invalid JSON: ') ? { ...meta, next: start, bytesDone: start.offset, error: error!, unfinished: true } : { ...meta, error: error! };
+      return start && error!.startsWith('invalid JSON: ') ? { ...meta, next: start, bytesDone: file.fileBytes(start.offset), error: error!, unfinished: true } : { ...meta, error: error! };
     });
-  const file = await open(path);
+  const file = await openSource(path, compression);
   try {
     /** The file's offset of the next byte to read. */
     let position = from.offset;
     // Going on just past a last line that had no newline (read whole; the file has grown since): the newline that now
     // ends it is that line's, not another line, which would number every line after it one too high.
-    let continuing = position > 0 && (await file.read(Buffer.alloc(1), 0, 1, position - 1)).buffer[0] !== 0x0a;
+    const before = Buffer.alloc(1);
+    let continuing = position > 0 && (await file.read(before, 0, 1, position - 1)) === 1 && before[0] !== 0x0a;
     /** A line the last read began and did not end. */
     let carry = Buffer.alloc(0);
     for (let done = false; !done; ) {
       // A buffer of its own (never a slice of node's pool): it is moved to the worker whole.
       const bytes = Buffer.allocUnsafeSlow(Math.max(JOB_BYTES, 2 * carry.length));
       carry.copy(bytes);
-      const { bytesRead } = await file.read(bytes, carry.length, bytes.length - carry.length, position);
+      const bytesRead = await file.read(bytes, carry.length, bytes.length - carry.length, position);
       /** The file's offset of bytes[0]. */
       const base = position - carry.length;
       position += bytesRead;
@@ -128,7 +144,7 @@ async function* jsonLines(path: string, from: Position, decode: boolean): AsyncI
         const ended = bytes[stop - 1] === 0x0a;
         const to = ended ? stop - 1 : stop;
         const start = ended ? undefined : { offset: base + at, record: line - 1 };
-        if (!isBlank(bytes, at, to)) lines.push({ from: at, to, meta: { next: { offset: base + stop, record: line }, where: `line ${line}`, bytesDone: base + stop, ...(start && { start }) } });
+        if (!isBlank(bytes, at, to)) lines.push({ from: at, to, meta: { next: { offset: base + stop, record: line }, where: `line ${line}`, bytesDone: file.fileBytes(base + stop), ...(start && { start }) } });
         at = stop;
       }
       if (lines.length > 0) decoder.add(bytes, lines);
@@ -151,34 +167,39 @@ function isBlank(bytes: Buffer, from: number, to: number): boolean {
 
 /**
  * Length-delimited OTLP protobuf: a 4-byte big-endian length, then that many bytes of ExportTraceServiceRequest. Read
- * into buffers of their own, as JSON lines are: only a request a read cut is copied, into the next.
+ * into buffers of their own, as JSON lines are: only a request a read cut is copied, into the next. With `each`, every
+ * request is a zstd frame of an ExportTraceServiceRequest in that format (the Collector's file exporter with
+ * `compression: zstd`, before its native compression).
  */
-async function* protoRequests(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
+async function* protoRequests({ path, compression }: Input, from: Position, size: number, each?: 'otlp-json' | 'otlp-proto'): AsyncIterable<ImportRecord> {
   let n = from.record;
-  const file = await open(path);
+  const file = await openSource(path, each ? null : compression);
   try {
     /** The file's offset of the next byte to read. */
     let position = from.offset;
     /** A request the last read began and did not end. */
     let carry = Buffer.alloc(0);
-    let known = size;
+    // Decompressed bytes have no size until they end (Infinity).
+    let known = Math.max(size, await file.size());
     for (;;) {
       if (carry.length >= 4 && carry.readUInt32BE(0) > MAX_REQUEST_BYTES) {
         // No request is that long: not a length (another format, or damage), and no next request can be found after it.
         const offset = position - carry.length;
-        const rest = Math.max(known, (await file.stat()).size) - offset;
-        yield { next: { offset: offset + rest, record: n + 1 }, where: `byte ${offset}`, error: `not a request: its length says ${carry.readUInt32BE(0)} bytes; the rest of the file (${rest} bytes) is not read`, bytesDone: offset + rest };
+        const end = Math.max(known, await file.size());
+        const rest = Number.isFinite(end) ? `the rest of the file (${end - offset} bytes) is not read` : 'the rest of the file is not read';
+        const next = Number.isFinite(end) ? end : Number.MAX_SAFE_INTEGER;
+        yield { next: { offset: next, record: n + 1 }, where: `byte ${offset}`, error: `not a request: its length says ${carry.readUInt32BE(0)} bytes; ${rest}`, bytesDone: file.fileBytes(next) };
         return;
       }
       // Room for the request begun, as far as the file goes: a length past its end is a truncated request, not an
       // allocation of whatever it says. The file may have grown since it was measured (a collector still writing it).
       const wants = carry.length >= 4 ? 4 + carry.readUInt32BE(0) : 0;
-      if (wants > carry.length + known - position) known = (await file.stat()).size;
+      if (wants > carry.length + known - position) known = await file.size();
       const need = Math.min(wants, carry.length + known - position);
       // Decoded spans may keep views of the bytes (bytes values): a new buffer each read, never one reused.
       const bytes = Buffer.allocUnsafeSlow(Math.max(JOB_BYTES, need));
       carry.copy(bytes);
-      const { bytesRead } = await file.read(bytes, carry.length, bytes.length - carry.length, position);
+      const bytesRead = await file.read(bytes, carry.length, bytes.length - carry.length, position);
       const base = position - carry.length;
       position += bytesRead;
       const filled = carry.length + bytesRead;
@@ -190,7 +211,8 @@ async function* protoRequests(path: string, from: Position, size: number): Async
         const at = base + start;
         start += 4 + length;
         n++;
-        yield { next: { offset: base + start, record: n }, where: `byte ${at}`, bytesDone: base + start, raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
+        const record = each ? zstdRequest(body, each) : { raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
+        yield { next: { offset: base + start, record: n }, where: `byte ${at}`, bytesDone: file.fileBytes(base + start), ...record };
       }
       carry = Buffer.from(bytes.subarray(start, filled));
       if (bytesRead === 0) break;
@@ -198,17 +220,41 @@ async function* protoRequests(path: string, from: Position, size: number): Async
     if (carry.length > 0) {
       const offset = position - carry.length;
       const said = carry.length >= 4 ? `the request says ${carry.readUInt32BE(0)} bytes and ${carry.length - 4} remain` : `${carry.length} bytes remain, too few for a length`;
-      yield { next: { offset, record: n }, where: `byte ${offset}`, error: `truncated: ${said}`, unfinished: true, bytesDone: offset };
+      yield { next: { offset, record: n }, where: `byte ${offset}`, error: `truncated: ${said}`, unfinished: true, bytesDone: file.fileBytes(offset) };
     }
   } finally {
     await file.close();
   }
 }
 
+/** A request compressed with zstd on its own, decompressed and decoded; `raw` is it as protobuf when it can be. */
+function zstdRequest(body: Buffer, format: 'otlp-json' | 'otlp-proto'): Pick<ImportRecord, 'decoded' | 'error' | 'raw'> {
+  let bytes: Buffer;
+  try {
+    const out = unzstd(body);
+    bytes = Buffer.from(out.buffer, out.byteOffset, out.length);
+  } catch (e) {
+    return { error: `cannot decompress it (zstd): ${errorText(e)}` };
+  }
+  if (format === 'otlp-proto') return { raw: bytes, ...decodeWith(() => decodeOtlpProto(bytes)) };
+  // JSON as the decoding thread of JSON lines reads it: straight to protobuf when it can be, else decoded in full.
+  const fast = otlpJsonToProto(bytes);
+  if (fast === undefined) return decodeWith(() => decodeOtlpJson(bytes));
+  const proto = Buffer.from(fast.proto.buffer, fast.proto.byteOffset, fast.proto.length);
+  return { raw: proto, ...decodeWith(() => decodeOtlpProto(proto)) };
+}
+
 /** A document read whole: its JSON, or the record saying why it is not. */
-async function document(path: string, size: number, parse: (text: string) => unknown = JSON.parse): Promise<{ doc: unknown } | { bad: ImportRecord }> {
+async function document({ path, compression }: Input, size: number, parse: (text: string) => unknown = JSON.parse): Promise<{ doc: unknown } | { bad: ImportRecord }> {
+  const source: ByteSource = await openSource(path, compression);
+  let bytes: Buffer;
+  try {
+    bytes = await readWhole(source);
+  } finally {
+    await source.close();
+  }
   // A byte order mark (Windows editors save one) is not JSON, but told the format apart (detectFormat) it is skipped.
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   try {
     return { doc: parse(text) };
   } catch (e) {
@@ -217,9 +263,9 @@ async function document(path: string, size: number, parse: (text: string) => unk
 }
 
 /** Jaeger UI JSON (`{"data":[trace, …]}`): one record per trace. */
-async function* jaegerTraces(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
+async function* jaegerTraces(input: Input, from: Position, size: number): AsyncIterable<ImportRecord> {
   // Integers past 2^53 that older Jaeger wrote as numbers, read exactly.
-  const read = await document(path, size, parseJaegerJson);
+  const read = await document(input, size, parseJaegerJson);
   if ('bad' in read) return yield read.bad;
   const data = (read.doc as { data?: unknown }).data;
   if (!Array.isArray(data)) return yield { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: 'not Jaeger UI JSON: no "data" array', bytesDone: size };
@@ -234,8 +280,8 @@ async function* jaegerTraces(path: string, from: Position, size: number): AsyncI
  * Zipkin v2 JSON: an array of spans (what `GET /api/v2/trace/{id}` answers), or an array of traces, each an array of
  * spans (what a search, `GET /api/v2/traces`, answers); records of ZIPKIN_SPANS_PER_RECORD spans.
  */
-async function* zipkinSpans(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
-  const read = await document(path, size);
+async function* zipkinSpans(input: Input, from: Position, size: number): AsyncIterable<ImportRecord> {
+  const read = await document(input, size);
   if ('bad' in read) return yield read.bad;
   const doc = read.doc;
   const spans = Array.isArray(doc) && doc.length > 0 && doc.every(Array.isArray) ? (doc as unknown[][]).flat() : doc;
@@ -260,9 +306,9 @@ async function* zipkinSpans(path: string, from: Position, size: number): AsyncIt
  * (`{"trace": {"resourceSpans": […]}}`): OTLP in protobuf's JSON mapping (jsonpb), which OTLP JSON is but for ids,
  * written as base64 of their bytes instead of hex, and, from older Tempo, `instrumentationLibrarySpans`. One record.
  */
-async function* tempoTrace(path: string, from: Position, size: number): AsyncIterable<ImportRecord> {
+async function* tempoTrace(input: Input, from: Position, size: number): AsyncIterable<ImportRecord> {
   if (from.offset > 0) return;
-  const read = await document(path, size);
+  const read = await document(input, size);
   if ('bad' in read) return yield read.bad;
   const doc = read.doc as { batches?: unknown; trace?: { resourceSpans?: unknown } } | null;
   const resourceSpans = doc?.batches ?? doc?.trace?.resourceSpans;

@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
 import type { Span, UnixNanos } from '@clew/model';
 import { encodeExportRequests } from '@clew/server';
 import { openDuckDBStore, scanSpans } from '@clew/storage';
@@ -116,6 +118,24 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(third.stdout).toContain('already imported');
     expect(await storedIn(dir)).toEqual({ spans: 1_000_000, distinct: 1_000_000 });
   }, 600_000);
+
+  it('a gzip file killed with SIGKILL part way and run again: every span once', async () => {
+    const plain = join(tmp.dir, 'compressed.pb');
+    const file = `${plain}.gz`;
+    const dir = join(tmp.dir, 'compressed');
+    await writeSpans(plain, 200_000);
+    await pipeline(createReadStream(plain), createGzip(), createWriteStream(file));
+    // Its checkpoint counts decompressed bytes: past half the file's own size is a tenth of the way or so.
+    const { half } = await killedHalfWay(file, '-d', dir, '--batch-spans', '10000');
+    expect(half.input.compression).toBe('gzip');
+    expect(half.done.offset).toBeLessThan((await stat(plain)).size);
+
+    const again = await runClew(['import', file, '-d', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('(otlp-proto, gzip): done');
+    expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
+    expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
+  }, 300_000);
 
   it('Ctrl-C (SIGINT) lets the batch being written finish, says how to go on, and the same command does', async () => {
     const file = join(tmp.dir, 'interrupted.pb');

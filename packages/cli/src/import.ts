@@ -1,13 +1,16 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Span, Tenant } from '@clew/model';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
-import { checkpointFor, fingerprintAt, grownSince, loadCheckpoint, MAX_PROBLEMS, noCounts, resumeFrom, saveCheckpoint } from './import-checkpoint.js';
+import { checkpointFor, fingerprintAt, fingerprintOffset, grownSince, loadCheckpoint, MAX_PROBLEMS, noCounts, resumeFrom, saveCheckpoint } from './import-checkpoint.js';
 import type { ImportFormat } from './import-formats.js';
-import { compressionOf, detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
+import { detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
+import type { ByteSource, Compression } from './import-source.js';
+import { compressionOf, compressionText, openSource } from './import-source.js';
+import { Decompress } from 'fzstd';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targets.js';
 import { Progress } from './progress.js';
@@ -33,6 +36,8 @@ export interface ImportOptions {
 export interface ImportSummary {
   readonly file: string;
   readonly format: ImportFormat;
+  /** How the file is compressed, when it is. */
+  readonly compression?: Compression;
   readonly counts: ImportCounts;
   /** False when interrupted: the checkpoint says where to go on. */
   readonly complete: boolean;
@@ -54,17 +59,18 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   const info = await stat(file);
   if (info.isDirectory()) throw new Error('is a directory: give the files in it (clew import DIR/*)');
   const size = info.size;
-  const format = await formatOf(file, size, opts.format);
+  const { format, compression } = await formatOf(file, size, opts.format);
+  const kind = { format, ...(compression && { compression }) };
   const at = await checkpointFor(file);
-  const resume = resumeFrom(at, await grownSince(file, await loadCheckpoint(at), target.name, size, format), target.name, size, format);
-  if (resume.doneBefore) return { file, format, counts: resume.doneBefore, complete: true, alreadyDone: true, checkpoint: at };
+  const resume = resumeFrom(at, await grownSince(file, await loadCheckpoint(at), target.name, size, format, compression), target.name, size, format, compression);
+  if (resume.doneBefore) return { file, ...kind, counts: resume.doneBefore, complete: true, alreadyDone: true, checkpoint: at };
   let checkpoint = resume.checkpoint;
   const earlier = resume.earlier;
   const counts = checkpoint?.counts ?? noCounts();
   const byBytes = format === 'otlp-json' || format === 'otlp-proto';
   const save = async (c: Omit<Checkpoint, 'input' | 'target' | 'counts' | 'earlier' | 'fingerprint'>) => {
-    const fingerprint = byBytes ? await fingerprintAt(file, c.done.offset) : undefined;
-    await saveCheckpoint(at, (checkpoint = { input: { size, format }, target: target.name, counts, ...c, ...(fingerprint && { fingerprint }), ...(earlier && { earlier }) }));
+    const fingerprint = byBytes ? await fingerprintAt(file, fingerprintOffset(compression, size, c.done)) : undefined;
+    await saveCheckpoint(at, (checkpoint = { input: { size, ...kind }, target: target.name, counts, ...c, ...(fingerprint && { fingerprint }), ...(earlier && { earlier }) }));
   };
   const progress = new Progress(`import ${file}`, opts.out);
   // Bytes of the file read, and of it written: progress shows the written, as the spans it counts are.
@@ -76,7 +82,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   if (checkpoint?.inDoubt) {
     const { to } = checkpoint.inDoubt;
     const batch = newBatch(format);
-    for await (const r of readRecords(file, format, checkpoint.inDoubt.from, size)) {
+    for await (const r of readRecords(file, format, checkpoint.inDoubt.from, size, true, compression)) {
       take(r, batch);
       if (r.next.offset >= to.offset) break;
     }
@@ -120,7 +126,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   let last = from;
   let interrupted = false;
   let unfinished: ImportRecord | undefined;
-  for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true)) {
+  for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true, compression)) {
     if (r.unfinished) {
       unfinished = r;
       break;
@@ -152,29 +158,79 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
     await save({ done: last, ...(!unfinished && { complete: true }) });
   }
   progress.done(report());
-  return { file, format, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error! } }) };
+  return { file, ...kind, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error! } }) };
 }
 
 /** Whether a write failed with none of its spans kept: its connection refused, or the request refused whole. */
 const nothingWritten = (e: unknown): boolean => (e instanceof CannotReach && e.refused) || e instanceof WriteRefused;
 
 /**
- * The file's format, from its first bytes, or the one given; refused when it is compressed (whatever format was given:
- * read as it is, every record of it would be skipped).
+ * The file's format and compression, from its first bytes (decompressed, when it is compressed), or the format given.
+ * Compression is always told from the bytes, whatever format was given: read as it is, every record would be skipped.
  */
-async function formatOf(file: string, size: number, given: ImportFormat | undefined): Promise<ImportFormat> {
+async function formatOf(file: string, size: number, given: ImportFormat | undefined): Promise<{ format: ImportFormat; compression: Compression | null }> {
   // An empty file is an export of an empty range: no lines, no requests.
-  if (size === 0) return given ?? 'otlp-json';
-  const handle = await open(file);
+  if (size === 0) return { format: given ?? 'otlp-json', compression: null };
+  const plain = await openSource(file, null);
+  let compression: Compression | null;
+  let head: Buffer;
   try {
-    const head = await readHead(handle);
-    const compressed = compressionOf(head);
-    if (compressed !== null) throw new Error(compressed);
-    const format = given ?? detectFormat(head, size);
-    if (format === null) throw new Error('cannot tell its format (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON, a trace of Tempo\'s API); give --format');
-    return format;
+    head = await readHead(plain);
+    compression = compressionOf(head);
+    if (compression === 'zstd-each') head = await firstRequest(plain, head);
   } finally {
-    await handle.close();
+    await plain.close();
+  }
+  if (compression === 'gzip' || compression === 'zstd') {
+    const whole = await openSource(file, compression);
+    try {
+      head = await readHead(whole);
+      if (head.length === 0 && whole.cutShort()) {
+        throw new Error(`nothing can be decompressed from it yet (${compression}): it ends inside its first block (cut short, or still being written); run the same command again once it has grown`);
+      }
+    } finally {
+      await whole.close();
+    }
+    // Compressed nothing: an empty file.
+    if (head.length === 0) return { format: given ?? 'otlp-json', compression };
+  }
+  let format: ImportFormat | null;
+  if (compression === 'zstd-each') {
+    // Each request alone, without a length before it: protobuf starts with field 1 (or is empty), JSON with "{".
+    format = given ?? (head.length === 0 || head[0] === 0x0a ? 'otlp-proto' : detectFormat(head, Infinity));
+    if (format !== null && format !== 'otlp-json' && format !== 'otlp-proto') {
+      throw new Error(`its requests are each compressed with zstd, as the Collector's file exporter writes OTLP JSON or protobuf, not ${format}`);
+    }
+  } else format = given ?? detectFormat(head, compression ? Infinity : size);
+  if (format === null) {
+    const what = compression ? `its content once decompressed (${compressionText(compression)})` : 'its format';
+    throw new Error(`cannot tell ${what} (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON, a trace of Tempo's API); give --format`);
+  }
+  return { format, compression };
+}
+
+/** The first bytes of the first request of a file whose requests are each compressed with zstd, decompressed. */
+async function firstRequest(source: ByteSource, head: Buffer): Promise<Buffer> {
+  const length = head.readUInt32BE(0);
+  const frame = Buffer.alloc(Math.min(length, 64 * 1024 * 1024));
+  const n = await source.read(frame, 0, frame.length, 4);
+  try {
+    const out = new Uint8Array(4096);
+    let got = 0;
+    // The first block suffices to tell JSON from protobuf; a frame cut short still gives its whole blocks.
+    const zstd = new Decompress((block) => {
+      const k = Math.min(block.length, out.length - got);
+      out.set(block.subarray(0, k), got);
+      got += k;
+    });
+    try {
+      zstd.push(frame.subarray(0, n), true);
+    } catch (e) {
+      if (got === 0) throw e;
+    }
+    return Buffer.from(out.buffer, 0, got);
+  } catch (e) {
+    throw new Error(`its first request is not zstd it can decompress: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 
@@ -245,7 +301,7 @@ export function summaryText(s: ImportSummary): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const head = s.alreadyDone
     ? `${s.file}: already imported (${s.checkpoint}; remove it to import again)`
-    : `${s.file} (${s.format}): ${!s.complete ? 'interrupted; run the same command again to go on' : s.unfinished ? `done up to ${s.unfinished.where}` : 'done'}`;
+    : `${s.file} (${s.format}${s.compression ? `, ${compressionText(s.compression)}` : ''}): ${!s.complete ? 'interrupted; run the same command again to go on' : s.unfinished ? `done up to ${s.unfinished.where}` : 'done'}`;
   const lines = [
     head,
     `  spans read ${n(c.read)}, written ${n(c.written)}, refused ${n(c.refused)}` + (c.skippedRecords > 0 ? `; ${n(c.skippedRecords)} unreadable record(s) skipped` : ''),
@@ -274,7 +330,7 @@ interface ImportFlags {
 export function importCommand(): Command {
   return new Command('import')
     .description("import OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON or Tempo's trace JSON files into a running Clew or a data directory; resumable")
-    .argument('<files...>', 'files to import (the format of each is told from its content)')
+    .argument('<files...>', 'files to import, gzip or zstd compressed or not (the format and compression of each are told from its content)')
     .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686 (spans go to its OTLP/HTTP port)")
     .option('--otlp-url <url>', "the Clew's OTLP/HTTP endpoint (default: --url's host, port 4318, /v1/traces)")
     .option('-d, --data-dir <dir>', "a Clew's data directory, written directly (no Clew may be running on it)")

@@ -1,0 +1,205 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { decodeOtlpJson } from '@clew/codecs';
+import type { Span } from '@clew/model';
+import { encodeExportRequests } from '@clew/server';
+import type { ClewProcess } from '@clew/testing/clew-process';
+import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bySpanKey, daySpans, runClew } from './testing/export-spans.js';
+
+let tmp: { dir: string; cleanup(): Promise<void> };
+beforeAll(async () => {
+  tmp = await tempDataDir();
+});
+afterAll(async () => {
+  await tmp?.cleanup();
+});
+
+/** Compressed by Debian's zstd command, as a user or the Collector (klauspost's encoder writes the same format) would. */
+const zstd = (bytes: Buffer): Buffer => execFileSync('zstd', ['-q', '-c', '-3'], { input: bytes, maxBuffer: 1 << 30 });
+
+const SPANS = daySpans(21, 60);
+/** The spans in requests of 15 spans (12 of them), every field the model has in the first. */
+const PARTS = Array.from({ length: SPANS.length / 15 }, (_, i) => SPANS.slice(i * 15, (i + 1) * 15));
+const JSON_LINES = PARTS.map((p) => encodeExportRequests(p, 'json')[0]!);
+const PROTO = PARTS.map((p) => encodeExportRequests(p, 'protobuf')[0]!);
+
+/**
+ * Length-delimited requests each compressed on its own: a 4-byte big-endian length, then a zstd frame of the request,
+ * as the Collector's file exporter writes with `compression: zstd` (without its native compression).
+ */
+function eachCompressed(requests: readonly Buffer[]): Buffer {
+  return Buffer.concat(
+    requests.flatMap((r) => {
+      const frame = zstd(r);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(frame.length);
+      return [length, frame];
+    }),
+  );
+}
+
+const half = <T>(xs: readonly T[]): [T[], T[]] => [xs.slice(0, xs.length >> 1), xs.slice(xs.length >> 1)];
+const spansOf = (text: string): Span[] => text.split('\n').filter((l) => l !== '').flatMap((l) => decodeOtlpJson(l).spans);
+const DAY_FLAGS = ['--from', '2026-11-02', '--to', '2026-11-03'];
+
+/** Every span a data directory holds (or a running Clew: read once it holds `expect` spans), in key order. */
+async function stored(from: { dir: string } | { clew: ClewProcess }, expect = 0): Promise<Span[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const back = await runClew(['export', ...('dir' in from ? ['-d', from.dir] : ['--url', from.clew.query]), ...DAY_FLAGS]);
+    if (back.code !== 0) throw new Error(back.stderr);
+    const spans = spansOf(back.stdout).sort(bySpanKey);
+    if ('dir' in from || spans.length >= expect || Date.now() > deadline) return spans;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const sorted = [...SPANS].sort(bySpanKey);
+const n = (v: number): string => v.toLocaleString('en-US');
+
+describe('clew import of compressed files', () => {
+  it('gzip and zstd files, and files whose requests are each zstd, give back every span as it was', async () => {
+    const [a, b] = half(JSON_LINES);
+    const files: Array<[string, Buffer, string]> = [
+      ['spans.jsonl.gz', gzipSync(Buffer.concat(JSON_LINES)), '(otlp-json, gzip)'],
+      ['spans.jsonl.zst', zstd(Buffer.concat(JSON_LINES)), '(otlp-json, zstd)'],
+      ['spans.pb.gz', gzipSync(Buffer.concat(PROTO)), '(otlp-proto, gzip)'],
+      ['spans.pb.zst', zstd(Buffer.concat(PROTO)), '(otlp-proto, zstd)'],
+      // Appended to: gzip members, and zstd frames (the Collector's native compression writes a frame per write when
+      // it rotates files), each read on into the next.
+      ['members.jsonl.gz', Buffer.concat([gzipSync(Buffer.concat(a)), gzipSync(Buffer.concat(b))]), '(otlp-json, gzip)'],
+      ['frames.jsonl.zst', Buffer.concat([zstd(Buffer.concat(a)), zstd(Buffer.concat(b))]), '(otlp-json, zstd)'],
+      ['each.pb', eachCompressed(PROTO.map((r) => r.subarray(4))), '(otlp-proto, each request zstd)'],
+      ['each.json', eachCompressed(JSON_LINES.map((l) => l.subarray(0, l.length - 1))), '(otlp-json, each request zstd)'],
+    ];
+    for (const [name, body, said] of files) {
+      const file = join(tmp.dir, name);
+      const dir = join(tmp.dir, `data-${name}`);
+      await writeFile(file, body);
+      const run = await runClew(['import', file, '-d', dir]);
+      expect(run.code, `${name}: ${run.stderr}`).toBe(0);
+      expect(run.stdout, name).toContain(`${name} ${said}: done`);
+      expect(run.stdout, name).toContain(`spans read ${SPANS.length}, written ${SPANS.length}, refused 0`);
+      expect(await stored({ dir }), name).toEqual(sorted);
+      expect((await runClew(['import', file, '-d', dir])).stdout, name).toContain('already imported');
+    }
+  });
+
+  it('Zipkin JSON and a trace of Tempo\'s API, gzipped, as their plain files', async () => {
+    const zipkin = [
+      { traceId: '00000000000000000000000000000abc', id: '0000000000000001', name: 'get', timestamp: 1_793_577_601_000_000, duration: 10, localEndpoint: { serviceName: 'web' } },
+      { traceId: '00000000000000000000000000000abc', id: '0000000000000002', parentId: '0000000000000001', name: 'db', timestamp: 1_793_577_601_000_002, duration: 5, localEndpoint: { serviceName: 'db' } },
+    ];
+    const file = join(tmp.dir, 'zipkin.json.gz');
+    await writeFile(file, gzipSync(JSON.stringify(zipkin)));
+    const dir = join(tmp.dir, 'data-zipkin');
+    const run = await runClew(['import', file, '-d', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('(zipkin-json, gzip): done');
+    expect((await stored({ dir })).map((s) => s.name).sort()).toEqual(['db', 'get']);
+
+    const tempo = { batches: (JSON.parse(JSON_LINES[1]!.toString()) as { resourceSpans: unknown[] }).resourceSpans };
+    const tempoFile = join(tmp.dir, 'tempo.json.zst');
+    await writeFile(tempoFile, zstd(Buffer.from(JSON.stringify(tempo))));
+    const t = await runClew(['import', tempoFile, '-d', join(tmp.dir, 'data-tempo')]);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toContain('(tempo-json, zstd): done');
+    expect(t.stdout).toContain('spans read 15, written 15, refused 0');
+  });
+
+  it('through a running Clew', async () => {
+    const clew = await startClewProcess(join(tmp.dir, 'clew'));
+    try {
+      for (const [name, body] of [
+        ['through.jsonl.zst', zstd(Buffer.concat(JSON_LINES))],
+        ['through-each.pb', eachCompressed(PROTO.map((r) => r.subarray(4)))],
+      ] as const) {
+        const file = join(tmp.dir, name);
+        await writeFile(file, body);
+        const run = await runClew(['import', file, '--url', clew.query, '--otlp-url', clew.otlpHttp]);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toContain(`spans read ${SPANS.length}, written ${SPANS.length}, refused 0`);
+      }
+      // Both files hold the same spans: each is there twice.
+      const back = await stored({ clew }, 2 * SPANS.length);
+      expect(back).toEqual(sorted.flatMap((s) => [s, s]));
+    } finally {
+      await clew.stop();
+    }
+  });
+
+  it('a file cut short is imported up to the cut, and on from it once it has grown: each span once', async () => {
+    // Large enough for several of zstd's blocks (128 KiB each, decompressed): a cut inside the first gives nothing yet.
+    const spans = daySpans(22, 2000);
+    const parts = Array.from({ length: spans.length / 30 }, (_, i) => spans.slice(i * 30, (i + 1) * 30));
+    const lines = Buffer.concat(parts.map((p) => encodeExportRequests(p, 'json')[0]!));
+    const proto = parts.map((p) => encodeExportRequests(p, 'protobuf')[0]!);
+    const all = [...spans].sort(bySpanKey);
+    for (const [name, whole] of [
+      ['growing.jsonl.gz', gzipSync(lines)],
+      ['growing.jsonl.zst', zstd(lines)],
+      ['growing.pb.zst', zstd(Buffer.concat(proto))],
+      ['growing-each.pb', eachCompressed(proto.map((r) => r.subarray(4)))],
+    ] as const) {
+      const file = join(tmp.dir, name);
+      const dir = join(tmp.dir, `data-${name}`);
+      await writeFile(file, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      const cut = await runClew(['import', file, '-d', dir, '--no-metrics']);
+      expect(cut.code, `${name}: ${cut.stderr}`).toBe(0);
+      expect(cut.stdout, name).toMatch(/: done up to (line|byte) \d+/);
+      expect(cut.stdout, name).toContain('not read yet: the file ends inside it');
+      const first = await stored({ dir });
+      expect(first.length, name).toBeGreaterThan(0);
+      expect(first.length, name).toBeLessThan(spans.length);
+
+      await writeFile(file, whole);
+      const grown = await runClew(['import', file, '-d', dir, '--no-metrics']);
+      expect(grown.code, `${name}: ${grown.stderr}`).toBe(0);
+      expect(grown.stdout, name).toContain(': done\n');
+      expect(grown.stdout, name).toContain(`spans read ${n(spans.length)}, written ${n(spans.length)}, refused 0`);
+      expect(await stored({ dir }), name).toEqual(all);
+    }
+
+    // Cut inside its first block: nothing yet, said so; whole, it all goes in.
+    const file = join(tmp.dir, 'first-block.jsonl.zst');
+    const whole = zstd(lines);
+    await writeFile(file, whole.subarray(0, 1000));
+    const early = await runClew(['import', file, '-d', join(tmp.dir, 'data-first-block')]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('nothing can be decompressed from it yet (zstd): it ends inside its first block');
+    await writeFile(file, whole);
+    const later = await runClew(['import', file, '-d', join(tmp.dir, 'data-first-block')]);
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.stdout).toContain(`spans read ${n(spans.length)}, written ${n(spans.length)}, refused 0`);
+  });
+
+  it('damage: gzip that does not check stops the import saying so; a request whose zstd is damaged is skipped, the rest goes in', async () => {
+    const gz = gzipSync(Buffer.concat(JSON_LINES));
+    // The CRC at the end of the member.
+    gz[gz.length - 6]! ^= 0xff;
+    const file = join(tmp.dir, 'bad.jsonl.gz');
+    await writeFile(file, gz);
+    const bad = await runClew(['import', file, '-d', join(tmp.dir, 'data-bad'), '--no-metrics']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad.jsonl.gz: cannot decompress it (gzip) past byte');
+
+    const frames = PROTO.map((r) => r.subarray(4));
+    const each = eachCompressed(frames);
+    // The second request's magic number damaged: not zstd any more.
+    const second = 4 + each.readUInt32BE(0);
+    const damaged = Buffer.from(each);
+    damaged[second + 4]! ^= 0xff;
+    const eachFile = join(tmp.dir, 'bad-each.pb');
+    await writeFile(eachFile, damaged);
+    const dir = join(tmp.dir, 'data-bad-each');
+    const run = await runClew(['import', eachFile, '-d', dir, '--no-metrics']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`byte ${second}: skipped: cannot decompress it (zstd)`);
+    expect(run.stdout).toContain(`spans read ${SPANS.length - 15}, written ${SPANS.length - 15}, refused 0; 1 unreadable record(s) skipped`);
+    expect(await stored({ dir })).toEqual([...SPANS.slice(0, 15), ...SPANS.slice(30)].sort(bySpanKey));
+  });
+});
