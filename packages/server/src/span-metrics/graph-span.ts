@@ -24,7 +24,9 @@ function pickIntoScratch(attrs: Attributes): GraphAttributeValues | undefined {
   // A plain loop: Array.prototype.fill's call cost a fifth of picking a client span's values.
   for (let i = 0; i < SPAN_VALUES.length; i++) SPAN_VALUES[i] = undefined;
   let found = false;
-  for (const kv of attrs) {
+  // Indexed, not for…of, as in the store's encoding (writeAttributes): the iterator costs V8's inlining budget.
+  for (let i = 0; i < attrs.length; i++) {
+    const kv = attrs[i]!;
     if (FIRST_CHARS[kv.key.charCodeAt(0) & 127] !== 1) continue;
     const slot = SLOTS.get(kv.key);
     if (slot === undefined) continue;

@@ -202,7 +202,9 @@ export class SpanMetricsConsumer implements SpanConsumer {
     let minute = 0;
     let minuteStart = 1n;
     let minuteEnd = 0n;
-    for (const span of spans) {
+    // Indexed, not for…of, as in the store's encoding (writeAttributes): the iterator costs V8's inlining budget.
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i]!;
       const of = this.serviceOf(span.resource, tenant);
       const { service, key } = of;
       const cell = of.cells.get(span.name) ?? this.newCell(of, span.name);

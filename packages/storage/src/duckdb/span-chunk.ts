@@ -117,13 +117,17 @@ export class SpanChunk {
     const typed = this.typedValues;
     typed.fill(undefined);
     let spill = false;
-    for (const kv of s.attributes) {
+    // Indexed, not for…of: see writeAttributes.
+    const attrs = s.attributes;
+    for (let k = 0; k < attrs.length; k++) {
+      const kv = attrs[k]!;
       const i = TYPED_INDEX.get(kv.key);
       if (i === undefined) continue;
       if (typed[i] !== undefined) spill = true;
       else typed[i] = anyValueToString(kv.value);
     }
-    for (const e of s.events) for (const kv of e.attributes) if (TYPED_INDEX.has(kv.key)) spill = true;
+    const events = s.events;
+    for (let k = 0; k < events.length; k++) for (const kv of events[k]!.attributes) if (TYPED_INDEX.has(kv.key)) spill = true;
     return spill;
   }
 

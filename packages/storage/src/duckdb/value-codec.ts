@@ -56,9 +56,15 @@ const B_TYPE_END = TYPE_END.charCodeAt(0);
 
 const KEY = new Uint32Array(2);
 
-/** Writes the entries; with a bloom, adds each entry (up to its TYPE_END, as attributePattern) to it. */
+/**
+ * Writes the entries; with a bloom, adds each entry (up to its TYPE_END, as attributePattern) to it.
+ * The loops of a span's encoding (this one, writeBody's, SpanChunk's) index their arrays rather than use for…of: the
+ * array iterator took so much of V8's inlining budget that in two processes out of three the writer's calls stayed
+ * calls, and a span cost 5.0–5.5 µs to encode; indexed, 3.6–4.1 in every process (bench/README.md, 2026-12-06).
+ */
 export function writeAttributes(w: ByteWriter, attrs: Attributes, bloom?: AttrBloom): void {
-  for (const kv of attrs) {
+  for (let i = 0; i < attrs.length; i++) {
+    const kv = attrs[i]!;
     const from = w.at;
     w.byte(B_ENTRY);
     w.text(kv.key);
