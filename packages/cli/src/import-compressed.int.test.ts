@@ -59,6 +59,7 @@ async function stored(from: { dir: string } | { clew: ClewProcess }, expect = 0)
 }
 
 const sorted = [...SPANS].sort(bySpanKey);
+const storedIn = (dir: string): Promise<Span[]> => stored({ dir });
 const n = (v: number): string => v.toLocaleString('en-US');
 
 describe('clew import of compressed files', () => {
@@ -170,36 +171,77 @@ describe('clew import of compressed files', () => {
     await writeFile(file, whole.subarray(0, 1000));
     const early = await runClew(['import', file, '-d', join(tmp.dir, 'data-first-block')]);
     expect(early.code).toBe(1);
-    expect(early.stderr).toContain('nothing can be decompressed from it yet (zstd): it ends inside its first block');
+    expect(early.stderr).toContain('nothing can be read from it yet (cut short, or still being written; run the same command again once it has grown)');
     await writeFile(file, whole);
     const later = await runClew(['import', file, '-d', join(tmp.dir, 'data-first-block')]);
     expect(later.code, later.stderr).toBe(0);
     expect(later.stdout).toContain(`spans read ${n(spans.length)}, written ${n(spans.length)}, refused 0`);
   });
 
-  it('damage: gzip that does not check stops the import saying so; a request whose zstd is damaged is skipped, the rest goes in', async () => {
-    const gz = gzipSync(Buffer.concat(JSON_LINES));
-    // The CRC at the end of the member.
+  it('damage: what decompresses before it goes in, the rest is said to be damaged (exit 1); a damaged request is skipped', async () => {
+    // gzip's CRC at the end of the member, zstd's checksum at the end of its frame: both known once the content is out.
+    // Megabytes of lines: node's zlib gives nothing of the stretch it was decompressing when it met the damage.
+    const many = daySpans(23, 2000);
+    const lines = Buffer.concat(Array.from({ length: many.length / 30 }, (_, i) => encodeExportRequests(many.slice(i * 30, (i + 1) * 30), 'json')[0]!));
+    const gz = gzipSync(lines);
     gz[gz.length - 6]! ^= 0xff;
-    const file = join(tmp.dir, 'bad.jsonl.gz');
-    await writeFile(file, gz);
-    const bad = await runClew(['import', file, '-d', join(tmp.dir, 'data-bad'), '--no-metrics']);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('bad.jsonl.gz: cannot decompress it (gzip) past byte');
+    const zst = zstd(lines);
+    zst[zst.length - 2]! ^= 0xff;
+    const keys = new Set(many.map((s) => s.traceId + s.spanId));
+    for (const [name, body, said] of [
+      ['bad.jsonl.gz', gz, 'cannot decompress it (gzip) past byte'],
+      ['bad.jsonl.zst', zst, 'does not match its checksum: it is damaged, and records read from it may be too'],
+    ] as const) {
+      const file = join(tmp.dir, name);
+      await writeFile(file, body);
+      const bad = await runClew(['import', file, '-d', join(tmp.dir, `data-${name}`), '--no-metrics']);
+      expect(bad.code, name).toBe(1);
+      expect(bad.stdout, name).toMatch(/: done up to line \d+\n/);
+      expect(bad.stdout, name).toContain(said);
+      expect(bad.stdout, name).toContain('what could be decompressed before it is imported, nothing from it on');
+      expect(bad.stderr, name).toMatch(new RegExp(`${name.replace('.', '\\.')}: damaged at line \\d+: `));
+      const back = await storedIn(join(tmp.dir, `data-${name}`));
+      expect(back.length, name).toBeGreaterThan(0);
+      expect(back.every((s) => keys.has(s.traceId + s.spanId)), name).toBe(true);
+    }
+    // Two members, the second damaged: every span of the first goes in, and the checkpoint stays before the damage.
+    const requests = Array.from({ length: many.length / 30 }, (_, i) => encodeExportRequests(many.slice(i * 30, (i + 1) * 30), 'json')[0]!);
+    const [a, b] = half(requests);
+    const second = gzipSync(Buffer.concat(b));
+    second[second.length - 6]! ^= 0xff;
+    const members = join(tmp.dir, 'members.jsonl.gz');
+    await writeFile(members, Buffer.concat([gzipSync(Buffer.concat(a)), second]));
+    const dir = join(tmp.dir, 'data-members');
+    const firstHalf = many.slice(0, a.length * 30);
+    for (const run of [1, 2]) {
+      const r = await runClew(['import', members, '-d', dir, '--no-metrics']);
+      expect(r.code, `run ${run}`).toBe(1);
+      expect(r.stdout, `run ${run}`).toContain('incorrect data check');
+      const back = await storedIn(dir);
+      // Each span once, the first member's all.
+      expect(new Set(back.map((s) => s.traceId + s.spanId)).size, `run ${run}`).toBe(back.length);
+      const got = new Set(back.map((s) => s.traceId + s.spanId));
+      expect(firstHalf.every((s) => got.has(s.traceId + s.spanId)), `run ${run}`).toBe(true);
+    }
 
+    // Requests each compressed: a damaged one is skipped, the first too (the format is told from the next).
     const frames = PROTO.map((r) => r.subarray(4));
     const each = eachCompressed(frames);
-    // The second request's magic number damaged: not zstd any more.
-    const second = 4 + each.readUInt32BE(0);
-    const damaged = Buffer.from(each);
-    damaged[second + 4]! ^= 0xff;
-    const eachFile = join(tmp.dir, 'bad-each.pb');
-    await writeFile(eachFile, damaged);
-    const dir = join(tmp.dir, 'data-bad-each');
-    const run = await runClew(['import', eachFile, '-d', dir, '--no-metrics']);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`byte ${second}: skipped: cannot decompress it (zstd)`);
-    expect(run.stdout).toContain(`spans read ${SPANS.length - 15}, written ${SPANS.length - 15}, refused 0; 1 unreadable record(s) skipped`);
-    expect(await stored({ dir })).toEqual([...SPANS.slice(0, 15), ...SPANS.slice(30)].sort(bySpanKey));
+    for (const [name, at, skipped] of [
+      ['bad-each.pb', 4 + each.readUInt32BE(0), 1],
+      ['bad-first.pb', 0, 0],
+    ] as const) {
+      // Its checksum: fzstd would give the content without a word.
+      const damaged = Buffer.from(each);
+      damaged[at + 4 + each.readUInt32BE(at) - 2]! ^= 0xff;
+      const file = join(tmp.dir, name);
+      await writeFile(file, damaged);
+      const into = join(tmp.dir, `data-${name}`);
+      const run = await runClew(['import', file, '-d', into, '--no-metrics']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`byte ${at}: skipped: cannot decompress it (zstd)`);
+      expect(run.stdout).toContain(`spans read ${SPANS.length - 15}, written ${SPANS.length - 15}, refused 0; 1 unreadable record(s) skipped`);
+      expect(await storedIn(into)).toEqual([...SPANS.slice(0, skipped * 15), ...SPANS.slice((skipped + 1) * 15)].sort(bySpanKey));
+    }
   });
 });

@@ -1,6 +1,5 @@
 import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson, otlpJsonToProto } from '@clew/codecs';
-import { decompress as unzstd } from 'fzstd';
 import type { ImportFormat } from './import-formats.js';
 import { decodeJaegerJsonTrace, parseJaegerJson } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
@@ -8,6 +7,7 @@ import type { JobLine } from './import-json-lines.js';
 import { errorText, JOB_BYTES, JsonLinesDecoder } from './import-json-lines.js';
 import type { ByteSource, Compression } from './import-source.js';
 import { openSource, readWhole } from './import-source.js';
+import { unzstd, ZstdError } from './zstd-frames.js';
 
 /**
  * Where a read starts or stopped: `offset` is a byte offset in streamed files (JSON lines, protobuf) and an index in
@@ -42,12 +42,17 @@ export interface ImportRecord {
    * Not skipped: the import stops before it (`next` is where it starts), to go on from there once the file has grown.
    */
   readonly unfinished?: true;
+  /**
+   * With `unfinished`: the file's compressed bytes cannot be decompressed from here on (damage). Everything before is
+   * read; running the import again stops here again.
+   */
+  readonly damaged?: true;
   /** How far into the file's bytes the read is, for progress. */
   readonly bytesDone: number;
 }
 
 /** Longer than any request a collector or Clew writes (a Clew takes 16 MiB by default): a length past it is not one. */
-const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
 /** Spans of a Zipkin array decoded together. */
 const ZIPKIN_SPANS_PER_RECORD = 1000;
@@ -132,8 +137,8 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
       position += bytesRead;
       const filled = carry.length + bytesRead;
       done = bytesRead === 0;
-      // Whole lines; at the end of the file, what is left is the last line.
-      const end = done ? filled : bytes.lastIndexOf(0x0a, filled - 1) + 1;
+      // Whole lines; at the end of the file, what is left is the last line (unless what ended it is damage).
+      const end = done && !file.failure() ? filled : bytes.lastIndexOf(0x0a, filled - 1) + 1;
       carry = Buffer.from(bytes.subarray(end, filled));
       const lines: JobLine<Line>[] = [];
       for (let at = 0; at < end; ) {
@@ -151,9 +156,16 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
       while (decoder.ready()) yield* await taken();
     }
     while (decoder.ready(true)) yield* await taken();
+    const failed = file.failure();
+    if (failed) yield damagedAt({ offset: position - carry.length, record: line }, `line ${line + 1}`, failed, file);
   } finally {
     await Promise.all([file.close(), decoder.close()]);
   }
+}
+
+/** The record where a compressed file could not be decompressed further: the import stops before it. */
+function damagedAt(next: Position, where: string, failed: Error, file: ByteSource): ImportRecord {
+  return { next, where, error: failed.message, unfinished: true, damaged: true, bytesDone: file.fileBytes(next.offset) };
 }
 
 /** Whether bytes[from, to) are only spaces, tabs and carriage returns. */
@@ -211,13 +223,15 @@ async function* protoRequests({ path, compression }: Input, from: Position, size
         const at = base + start;
         start += 4 + length;
         n++;
-        const record = each ? zstdRequest(body, each) : { raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
+        const record = each ? await zstdRequest(body, each) : { raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
         yield { next: { offset: base + start, record: n }, where: `byte ${at}`, bytesDone: file.fileBytes(base + start), ...record };
       }
       carry = Buffer.from(bytes.subarray(start, filled));
       if (bytesRead === 0) break;
     }
-    if (carry.length > 0) {
+    const failed = file.failure();
+    if (failed) yield damagedAt({ offset: position - carry.length, record: n }, `byte ${position - carry.length}`, failed, file);
+    else if (carry.length > 0) {
       const offset = position - carry.length;
       const said = carry.length >= 4 ? `the request says ${carry.readUInt32BE(0)} bytes and ${carry.length - 4} remain` : `${carry.length} bytes remain, too few for a length`;
       yield { next: { offset, record: n }, where: `byte ${offset}`, error: `truncated: ${said}`, unfinished: true, bytesDone: file.fileBytes(offset) };
@@ -228,13 +242,13 @@ async function* protoRequests({ path, compression }: Input, from: Position, size
 }
 
 /** A request compressed with zstd on its own, decompressed and decoded; `raw` is it as protobuf when it can be. */
-function zstdRequest(body: Buffer, format: 'otlp-json' | 'otlp-proto'): Pick<ImportRecord, 'decoded' | 'error' | 'raw'> {
+async function zstdRequest(body: Buffer, format: 'otlp-json' | 'otlp-proto'): Promise<Pick<ImportRecord, 'decoded' | 'error' | 'raw'>> {
   let bytes: Buffer;
   try {
-    const out = unzstd(body);
-    bytes = Buffer.from(out.buffer, out.byteOffset, out.length);
+    // No request is larger than MAX_REQUEST_BYTES: a frame that says or makes more is not one (or a bomb).
+    bytes = await unzstd(body, MAX_REQUEST_BYTES);
   } catch (e) {
-    return { error: `cannot decompress it (zstd): ${errorText(e)}` };
+    return { error: e instanceof ZstdError && e.refused ? e.message : `cannot decompress it (zstd): ${errorText(e)}` };
   }
   if (format === 'otlp-proto') return { raw: bytes, ...decodeWith(() => decodeOtlpProto(bytes)) };
   // JSON as the decoding thread of JSON lines reads it: straight to protobuf when it can be, else decoded in full.
@@ -248,11 +262,14 @@ function zstdRequest(body: Buffer, format: 'otlp-json' | 'otlp-proto'): Pick<Imp
 async function document({ path, compression }: Input, size: number, parse: (text: string) => unknown = JSON.parse): Promise<{ doc: unknown } | { bad: ImportRecord }> {
   const source: ByteSource = await openSource(path, compression);
   let bytes: Buffer;
+  let failed: Error | undefined;
   try {
     bytes = await readWhole(source);
+    failed = source.failure();
   } finally {
     await source.close();
   }
+  if (failed) return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: failed.message, bytesDone: size } };
   // A byte order mark (Windows editors save one) is not JSON, but told the format apart (detectFormat) it is skipped.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   try {

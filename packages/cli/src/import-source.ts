@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
+import { ZstdError, ZstdStream } from './zstd-frames.js';
 
 /**
  * How a file `clew import` reads is compressed: as a whole with gzip (`.gz`) or zstd (`.zst`, and the Collector's file
@@ -19,7 +19,8 @@ export const zstdAt = (bytes: Uint8Array, at: number): boolean => bytes.length >
 /** The compression a file's first bytes say it has; null when none. */
 export function compressionOf(head: Uint8Array): Compression | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (zstdAt(head, 0)) return 'zstd';
+  // A skippable frame first is zstd too (pzstd starts with one).
+  if (zstdAt(head, 0) || (head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18)) return 'zstd';
   if (zstdAt(head, 4)) return 'zstd-each';
   return null;
 }
@@ -41,6 +42,8 @@ export interface ByteSource {
   fileBytes(position: number): number;
   /** Whether the compressed bytes read to their end were cut short (the end of a block or frame missing). */
   cutShort(): boolean;
+  /** Why the bytes ended where they did when they could not be decompressed further (damage): read after their end. */
+  failure(): Error | undefined;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function openSource(path: string, compression: Compression | null |
     size: async () => (await file.stat()).size,
     fileBytes: (position) => position,
     cutShort: () => false,
+    failure: () => undefined,
     close: () => file.close(),
   };
 }
@@ -69,16 +73,19 @@ export async function readWhole(source: ByteSource): Promise<Buffer> {
   }
 }
 
-/** Bytes of the file decompressed at a time. */
-const READ_BYTES = 1 << 20;
+/** Bytes of the file decompressed at a time: what progress moves by, as the content comes out of them. */
+const READ_BYTES = 128 * 1024;
+
+/** Decompressed chunks waiting to be read before gzip is paused. */
+const AHEAD = 64;
 
 /**
  * A file compressed as a whole, decompressed as it is read. Its end cut short (a compressor still writing it, or a
  * copy cut off) ends the bytes where they stop, as a plain file's end does: the readers say what is unfinished. Bytes
- * that cannot be decompressed stop the import, naming where.
+ * that cannot be decompressed end them too, after everything decompressed before them, and `failure()` says why.
  */
 class Decompressed implements ByteSource {
-  private chunks: AsyncIterator<Buffer> | undefined;
+  private chunks: AsyncGenerator<Buffer> | undefined;
   /** The decompressed bytes from `chunkAt` on that were decompressed last. */
   private chunk: Buffer = Buffer.alloc(0);
   private chunkAt = 0;
@@ -86,6 +93,10 @@ class Decompressed implements ByteSource {
   /** Bytes of the file handed to the decompressor so far. */
   private consumed = 0;
   private cut = false;
+  private failed: Error | undefined;
+  /** For progress: where each decompressed chunk ends, and how much of the file had been read by then (pairs). */
+  private marks: number[] = [];
+  private produced = 0;
 
   constructor(
     private readonly file: FileHandle,
@@ -118,27 +129,50 @@ class Decompressed implements ByteSource {
     return Promise.resolve(this.ended ? this.chunkAt + this.chunk.length : Infinity);
   }
 
-  fileBytes(): number {
-    return this.consumed;
+  fileBytes(position: number): number {
+    // The first chunk that reaches the position: the file had been read that far when it came out.
+    const m = this.marks;
+    let lo = 0;
+    let hi = m.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m[2 * mid]! < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < m.length / 2 ? m[2 * lo + 1]! : this.consumed;
   }
 
   cutShort(): boolean {
     return this.cut;
   }
 
+  failure(): Error | undefined {
+    return this.failed;
+  }
+
   async close(): Promise<void> {
-    await this.chunks?.return?.();
+    await this.chunks?.return(undefined);
     await this.file.close();
   }
 
   private restart(): void {
-    void this.chunks?.return?.();
+    void this.chunks?.return(undefined);
     this.chunk = Buffer.alloc(0);
     this.chunkAt = 0;
     this.ended = false;
     this.consumed = 0;
     this.cut = false;
-    this.chunks = (this.compression === 'gzip' ? this.gunzip() : this.unzstd())[Symbol.asyncIterator]();
+    this.failed = undefined;
+    this.marks = [];
+    this.produced = 0;
+    this.chunks = this.compression === 'gzip' ? this.gunzip() : this.unzstd();
+  }
+
+  /** A decompressed chunk, marked for progress. */
+  private out(c: Buffer): Buffer {
+    this.produced += c.length;
+    this.marks.push(this.produced, this.consumed);
+    return c;
   }
 
   /** The file's bytes from the start, READ_BYTES at a time, each read into a buffer of its own. */
@@ -154,21 +188,43 @@ class Decompressed implements ByteSource {
   }
 
   private async *gunzip(): AsyncGenerator<Buffer> {
-    // Concatenated members (a gzip file appended to) are read on as one stream, as gunzip does.
-    const gunzip = createGunzip({ chunkSize: READ_BYTES });
+    // Concatenated members (a gzip file appended to) are read on as one stream, as gunzip does. Taken by events
+    // rather than by the stream's iterator, which drops what zlib had given before an error.
+    // Output comes in chunks of 64 KiB: zlib's last chunk before an error (a damaged member, bytes after the last one)
+    // is not given, so smaller chunks lose less of what came before the damage.
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    const queue: Buffer[] = [];
+    let done = false;
+    let wake: (() => void) | undefined;
+    gunzip.on('data', (c: Buffer) => {
+      queue.push(c);
+      if (queue.length >= AHEAD) gunzip.pause();
+      wake?.();
+    });
+    gunzip.on('end', () => {
+      done = true;
+      wake?.();
+    });
+    gunzip.on('error', (e: NodeJS.ErrnoException) => {
+      // Cut short: the bytes decompressed so far are the file's, and it ends there.
+      if (e.code === 'Z_BUF_ERROR') this.cut = true;
+      else this.failed = this.cannot(e, this.produced + queue.reduce((n, c) => n + c.length, 0));
+      done = true;
+      wake?.();
+    });
     const input = Readable.from(this.fileChunks());
     input.on('error', (e) => gunzip.destroy(e));
     input.pipe(gunzip);
-    let out = 0;
     try {
-      for await (const c of gunzip as AsyncIterable<Buffer>) {
-        out += c.length;
-        yield c;
+      for (;;) {
+        const c = queue.shift();
+        if (c !== undefined) {
+          if (queue.length < AHEAD && gunzip.isPaused() && !done) gunzip.resume();
+          yield this.out(c);
+        } else if (done) return;
+        else await new Promise<void>((r) => (wake = r));
+        wake = undefined;
       }
-    } catch (e) {
-      // Cut short: the bytes decompressed so far are the file's, and it ends there.
-      if ((e as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw this.cannot(e, out);
-      this.cut = true;
     } finally {
       input.destroy();
       gunzip.destroy();
@@ -177,35 +233,25 @@ class Decompressed implements ByteSource {
 
   private async *unzstd(): AsyncGenerator<Buffer> {
     const out: Buffer[] = [];
-    let total = 0;
-    const zstd = new Decompress((block) => {
-      // Each block is an array of its own (fzstd copies it into its window afterwards), viewed, not copied.
-      out.push(Buffer.from(block.buffer, block.byteOffset, block.length));
-    });
-    const push = (bytes: Uint8Array, final: boolean): void => {
-      try {
-        zstd.push(bytes, final);
-      } catch (e) {
-        // Cut short (UnexpectedEOF): it ends where the last whole block does.
-        if ((e as { code?: number }).code === 5 && final) {
-          this.cut = true;
-          return;
-        }
-        throw this.cannot(e, total);
-      }
-    };
+    // Each block is an array of its own (fzstd copies it into its window afterwards), viewed, not copied.
+    const zstd = await ZstdStream.create((block) => out.push(Buffer.from(block.buffer, block.byteOffset, block.length)));
     for await (const c of this.fileChunks()) {
-      push(c, false);
-      for (const b of out.splice(0)) {
-        total += b.length;
-        yield b;
+      try {
+        zstd.push(c);
+      } catch (e) {
+        this.failed = this.cannot(e, this.produced + out.reduce((n, b) => n + b.length, 0));
       }
+      // What was decompressed before a failure is the file's all the same.
+      for (const b of out.splice(0)) yield this.out(b);
+      if (this.failed) return;
     }
-    push(new Uint8Array(0), true);
-    for (const b of out.splice(0)) yield b;
+    // Cut short: it ends where the last whole block does.
+    if (zstd.end()) this.cut = true;
   }
 
   private cannot(e: unknown, at: number): Error {
+    // What clew import does not read (a dictionary, a window too large) is said as it is.
+    if (e instanceof ZstdError && e.refused) return e;
     return new Error(`cannot decompress it (${this.compression}) past byte ${at} of its content: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }

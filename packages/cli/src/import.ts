@@ -10,7 +10,7 @@ import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
 import type { ByteSource, Compression } from './import-source.js';
 import { compressionOf, compressionText, openSource } from './import-source.js';
-import { Decompress } from 'fzstd';
+import { ZstdError, ZstdStream } from './zstd-frames.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targets.js';
 import { Progress } from './progress.js';
@@ -48,7 +48,7 @@ export interface ImportSummary {
    * The record the file ends inside (see ImportRecord `unfinished`): everything before it was imported, and running
    * the import again goes on from it.
    */
-  readonly unfinished?: { readonly where: string; readonly error: string };
+  readonly unfinished?: { readonly where: string; readonly error: string; readonly damaged?: true };
 }
 
 /**
@@ -158,7 +158,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
     await save({ done: last, ...(!unfinished && { complete: true }) });
   }
   progress.done(report());
-  return { file, ...kind, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error! } }) };
+  return { file, ...kind, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error!, ...(unfinished.damaged && { damaged: true as const }) } }) };
 }
 
 /** Whether a write failed with none of its spans kept: its connection refused, or the request refused whole. */
@@ -177,61 +177,83 @@ async function formatOf(file: string, size: number, given: ImportFormat | undefi
   try {
     head = await readHead(plain);
     compression = compressionOf(head);
-    if (compression === 'zstd-each') head = await firstRequest(plain, head);
+    if (compression === 'zstd-each') return { format: given ?? (await eachFormat(plain, size)), compression };
   } finally {
     await plain.close();
   }
+  let cut = false;
   if (compression === 'gzip' || compression === 'zstd') {
     const whole = await openSource(file, compression);
     try {
       head = await readHead(whole);
-      if (head.length === 0 && whole.cutShort()) {
-        throw new Error(`nothing can be decompressed from it yet (${compression}): it ends inside its first block (cut short, or still being written); run the same command again once it has grown`);
-      }
+      // Nothing decompresses: damaged from its start, or what clew import does not read (a zstd dictionary, a window
+      // too large). Damage further on is the import's to report, after what comes before it.
+      const failed = whole.failure();
+      if (failed && head.length === 0) throw failed;
+      cut = whole.cutShort();
     } finally {
       await whole.close();
     }
     // Compressed nothing: an empty file.
-    if (head.length === 0) return { format: given ?? 'otlp-json', compression };
+    if (head.length === 0 && !cut) return { format: given ?? 'otlp-json', compression };
   }
-  let format: ImportFormat | null;
-  if (compression === 'zstd-each') {
-    // Each request alone, without a length before it: protobuf starts with field 1 (or is empty), JSON with "{".
-    format = given ?? (head.length === 0 || head[0] === 0x0a ? 'otlp-proto' : detectFormat(head, Infinity));
-    if (format !== null && format !== 'otlp-json' && format !== 'otlp-proto') {
-      throw new Error(`its requests are each compressed with zstd, as the Collector's file exporter writes OTLP JSON or protobuf, not ${format}`);
-    }
-  } else format = given ?? detectFormat(head, compression ? Infinity : size);
-  if (format === null) {
-    const what = compression ? `its content once decompressed (${compressionText(compression)})` : 'its format';
-    throw new Error(`cannot tell ${what} (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON, a trace of Tempo's API); give --format`);
-  }
-  return { format, compression };
+  const format = given ?? detectFormat(head, compression ? Infinity : size);
+  if (format !== null) return { format, compression };
+  if (cut) throw new Error(`${NOTHING_YET}: it ends before enough of it can be decompressed to tell its format (${compression})`);
+  const what = compression ? `its content once decompressed (${compressionText(compression)})` : 'its format';
+  throw new Error(`cannot tell ${what} (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON, a trace of Tempo's API); give --format`);
 }
 
-/** The first bytes of the first request of a file whose requests are each compressed with zstd, decompressed. */
-async function firstRequest(source: ByteSource, head: Buffer): Promise<Buffer> {
-  const length = head.readUInt32BE(0);
-  const frame = Buffer.alloc(Math.min(length, 64 * 1024 * 1024));
-  const n = await source.read(frame, 0, frame.length, 4);
-  try {
-    const out = new Uint8Array(4096);
-    let got = 0;
-    // The first block suffices to tell JSON from protobuf; a frame cut short still gives its whole blocks.
-    const zstd = new Decompress((block) => {
-      const k = Math.min(block.length, out.length - got);
-      out.set(block.subarray(0, k), got);
-      got += k;
+const NOTHING_YET = 'nothing can be read from it yet (cut short, or still being written; run the same command again once it has grown)';
+
+/** Requests looked at to tell the format of a file whose requests are each compressed: a damaged one is passed over. */
+const FORMAT_REQUESTS = 16;
+
+/**
+ * The format of a file whose requests are each compressed with zstd, from the first of its first requests that
+ * decompresses (only the start of each is decompressed): protobuf starts with field 1 (or is empty), JSON with "{".
+ */
+async function eachFormat(source: ByteSource, size: number): Promise<'otlp-json' | 'otlp-proto'> {
+  let first: unknown;
+  for (let at = 0, n = 0; n < FORMAT_REQUESTS; n++) {
+    const length = Buffer.alloc(4);
+    if ((await source.read(length, 0, 4, at)) < 4) break;
+    const frame = Buffer.alloc(Math.min(length.readUInt32BE(0), size - at - 4));
+    const whole = (await source.read(frame, 0, frame.length, at + 4)) === length.readUInt32BE(0);
+    if (!whole && n === 0) throw new Error(`${NOTHING_YET}: its first request is not whole`);
+    at += 4 + length.readUInt32BE(0);
+    const start = await zstdStart(frame).catch((e: unknown) => {
+      if (e instanceof ZstdError && e.refused) throw e;
+      first ??= e;
+      return undefined;
     });
-    try {
-      zstd.push(frame.subarray(0, n), true);
-    } catch (e) {
-      if (got === 0) throw e;
-    }
-    return Buffer.from(out.buffer, 0, got);
-  } catch (e) {
-    throw new Error(`its first request is not zstd it can decompress: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    if (start === undefined) continue;
+    if (start.length === 0 || start[0] === 0x0a) return 'otlp-proto';
+    if (detectFormat(start, Infinity) === 'otlp-json') return 'otlp-json';
+    throw new Error("its requests are each compressed with zstd, as the Collector's file exporter writes OTLP JSON or protobuf, but they are neither");
   }
+  const why = first instanceof Error ? `: ${first.message}` : '';
+  throw new Error(`its first requests are not zstd that can be decompressed${why}; give --format to read the rest`);
+}
+
+/** Stops a decompression once it has given what was asked for. */
+const ENOUGH = Symbol('enough');
+
+/** Up to the first 4 KB of a zstd frame's content: undefined when it holds none. */
+async function zstdStart(frame: Uint8Array): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  const stream = await ZstdStream.create((c) => {
+    parts.push(c);
+    got += c.length;
+    if (got >= 4096) throw ENOUGH;
+  });
+  try {
+    stream.push(frame);
+  } catch (e) {
+    if (e !== ENOUGH) throw e;
+  }
+  return Buffer.concat(parts).subarray(0, 4096);
 }
 
 /** Spans read and not yet written, with what their records count. */
@@ -306,9 +328,11 @@ export function summaryText(s: ImportSummary): string {
     head,
     `  spans read ${n(c.read)}, written ${n(c.written)}, refused ${n(c.refused)}` + (c.skippedRecords > 0 ? `; ${n(c.skippedRecords)} unreadable record(s) skipped` : ''),
     ...c.problems.map((p) => `  ${p}`),
-    ...(s.unfinished
-      ? [`  ${s.unfinished.where}: not read yet: the file ends inside it (${s.unfinished.error}): cut short, or still being written; run the same command again once it is whole to go on from there`]
-      : []),
+    ...(s.unfinished?.damaged
+      ? [`  ${s.unfinished.where}: not read: ${s.unfinished.error}; what could be decompressed before it is imported, nothing from it on`]
+      : s.unfinished
+        ? [`  ${s.unfinished.where}: not read yet: the file ends inside it (${s.unfinished.error}): cut short, or still being written; run the same command again once it is whole to go on from there`]
+        : []),
   ];
   if (c.problems.length === MAX_PROBLEMS) lines.push(`  (only the first ${MAX_PROBLEMS} problems are listed)`);
   return lines.join('\n') + '\n';
@@ -384,8 +408,13 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
         });
         process.stdout.write(summaryText(summary));
         if (!summary.complete) return stoppedBy;
+        // Damaged: what came before the damage is in, the rest cannot be read. Scripts hear it.
+        if (summary.unfinished?.damaged) {
+          failed = true;
+          process.stderr.write(`${file}: damaged at ${summary.unfinished.where}: ${summary.unfinished.error}\n`);
+        }
         // Not one span in a file of records: wrong --format, or not a file of spans at all. Scripts hear it.
-        if (summary.counts.read === 0 && (summary.counts.skippedRecords > 0 || summary.unfinished)) {
+        if (summary.counts.read === 0 && !summary.unfinished?.damaged && (summary.counts.skippedRecords > 0 || summary.unfinished)) {
           failed = true;
           const why = summary.counts.skippedRecords > 0 ? 'every record skipped' : 'it ends inside its first record: still being written, or not in the format given';
           process.stderr.write(`${file}: not one span could be read from it (${why})\n`);
