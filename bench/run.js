@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['decode.js', 'storage.js', 'ingest.js', 'zipkin.js', 'ui.js', 'sdk-overhead.js', 'traceql.js', 'search.js'];
+const benches = ['decode.js', 'encode.js', 'storage.js', 'ingest.js', 'zipkin.js', 'ui.js', 'sdk-overhead.js', 'traceql.js', 'search.js'];
 let failed = 0;
 for (const name of benches) {
   console.log(`\n== bench/${name}`);

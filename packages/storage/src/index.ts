@@ -39,6 +39,7 @@ export { AttributeValueCounts, byScopeAndKey, KIND_NAMES, STATUS_NAMES } from '.
 export type { DuckDBStoreOptions } from './duckdb/options.js';
 export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';
+export { encodeRows } from './duckdb/encode-rows.js';
 export { TraceArchive, TenantArchive, type ArchiveRequest, type ArchiveResult } from './archive/trace-archive.js';
 export { LiveStarts, RangeArchiveUnionStore } from './archive/range-archive-union.js';
 export { ARCHIVE_COLLECTION, type ArchiveMark } from './archive/archive-mark.js';
