@@ -209,14 +209,14 @@ describe('clew import of compressed files', () => {
     const [a, b] = half(requests);
     const second = gzipSync(Buffer.concat(b));
     second[second.length - 6]! ^= 0xff;
-    const members = join(tmp.dir, 'members.jsonl.gz');
+    const members = join(tmp.dir, 'damaged-members.jsonl.gz');
     await writeFile(members, Buffer.concat([gzipSync(Buffer.concat(a)), second]));
     const dir = join(tmp.dir, 'data-members');
     const firstHalf = many.slice(0, a.length * 30);
     for (const run of [1, 2]) {
       const r = await runClew(['import', members, '-d', dir, '--no-metrics']);
       expect(r.code, `run ${run}`).toBe(1);
-      expect(r.stdout, `run ${run}`).toContain('incorrect data check');
+      expect(r.stdout, `run ${run}: ${r.stderr}`).toContain('incorrect data check');
       const back = await storedIn(dir);
       // Each span once, the first member's all.
       expect(new Set(back.map((s) => s.traceId + s.spanId)).size, `run ${run}`).toBe(back.length);

@@ -1,6 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ZstdError, ZstdStream } from './zstd-frames.js';
 
@@ -76,8 +75,8 @@ export async function readWhole(source: ByteSource): Promise<Buffer> {
 /** Bytes of the file decompressed at a time: what progress moves by, as the content comes out of them. */
 const READ_BYTES = 128 * 1024;
 
-/** Decompressed chunks waiting to be read before gzip is paused. */
-const AHEAD = 64;
+/** Bytes of a gzip file written to zlib at a time: at most 1,032 times that comes out of one (gzip's bound). */
+const GZIP_PIECE = 16 * 1024;
 
 /**
  * A file compressed as a whole, decompressed as it is read. Its end cut short (a compressor still writing it, or a
@@ -175,10 +174,10 @@ class Decompressed implements ByteSource {
     return c;
   }
 
-  /** The file's bytes from the start, READ_BYTES at a time, each read into a buffer of its own. */
-  private async *fileChunks(): AsyncGenerator<Buffer> {
+  /** The file's bytes from the start, `piece` at a time, each read into a buffer of its own. */
+  private async *fileChunks(piece = READ_BYTES): AsyncGenerator<Buffer> {
     for (let at = 0; ; ) {
-      const bytes = Buffer.allocUnsafe(READ_BYTES);
+      const bytes = Buffer.allocUnsafe(piece);
       const { bytesRead } = await this.file.read(bytes, 0, bytes.length, at);
       if (bytesRead === 0) return;
       at += bytesRead;
@@ -188,45 +187,36 @@ class Decompressed implements ByteSource {
   }
 
   private async *gunzip(): AsyncGenerator<Buffer> {
-    // Concatenated members (a gzip file appended to) are read on as one stream, as gunzip does. Taken by events
-    // rather than by the stream's iterator, which drops what zlib had given before an error.
-    // Output comes in chunks of 64 KiB: zlib's last chunk before an error (a damaged member, bytes after the last one)
-    // is not given, so smaller chunks lose less of what came before the damage.
+    // Concatenated members (a gzip file appended to) are read on as one stream, as gunzip does. Fed a piece at a time,
+    // each piece's content taken before the next is written: what was decompressed before damage is given, bar the
+    // piece being decompressed when zlib met it (node's zlib gives nothing of that piece), and memory stays bounded.
     const gunzip = createGunzip({ chunkSize: 64 * 1024 });
     const queue: Buffer[] = [];
-    let done = false;
-    let wake: (() => void) | undefined;
-    gunzip.on('data', (c: Buffer) => {
-      queue.push(c);
-      if (queue.length >= AHEAD) gunzip.pause();
-      wake?.();
-    });
-    gunzip.on('end', () => {
-      done = true;
-      wake?.();
-    });
-    gunzip.on('error', (e: NodeJS.ErrnoException) => {
-      // Cut short: the bytes decompressed so far are the file's, and it ends there.
-      if (e.code === 'Z_BUF_ERROR') this.cut = true;
-      else this.failed = this.cannot(e, this.produced + queue.reduce((n, c) => n + c.length, 0));
-      done = true;
-      wake?.();
-    });
-    const input = Readable.from(this.fileChunks());
-    input.on('error', (e) => gunzip.destroy(e));
-    input.pipe(gunzip);
+    let error: NodeJS.ErrnoException | undefined;
+    gunzip.on('data', (c: Buffer) => queue.push(c));
+    gunzip.on('error', (e: NodeJS.ErrnoException) => (error ??= e));
+    const settled = (act: (done: () => void) => void) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          gunzip.off('error', done);
+          resolve();
+        };
+        gunzip.once('error', done);
+        act(done);
+      });
     try {
-      for (;;) {
-        const c = queue.shift();
-        if (c !== undefined) {
-          if (queue.length < AHEAD && gunzip.isPaused() && !done) gunzip.resume();
-          yield this.out(c);
-        } else if (done) return;
-        else await new Promise<void>((r) => (wake = r));
-        wake = undefined;
+      for await (const c of this.fileChunks(GZIP_PIECE)) {
+        await settled((done) => gunzip.write(c, () => done()));
+        while (queue.length > 0) yield this.out(queue.shift()!);
+        if (error) break;
       }
+      // Ended, the stream closes after its last content or its error (a member cut short).
+      if (!error) await new Promise<void>((resolve) => (gunzip.once('close', () => resolve()), gunzip.end()));
+      while (queue.length > 0) yield this.out(queue.shift()!);
+      // Cut short: the bytes decompressed so far are the file's, and it ends there.
+      if (error?.code === 'Z_BUF_ERROR') this.cut = true;
+      else if (error) this.failed = this.cannot(error, this.produced);
     } finally {
-      input.destroy();
       gunzip.destroy();
     }
   }
