@@ -40,6 +40,12 @@ export interface Checkpoint {
   readonly inDoubt?: { readonly from: Position; readonly to: Position };
   readonly complete?: boolean;
   /**
+   * Where the import stopped at damage (a compressed file that does not decompress on, or fails its check): records
+   * read before it are imported, those of a damaged frame or member perhaps wrong. Not gone on from: a repaired copy
+   * is imported afresh.
+   */
+  readonly damaged?: string;
+  /**
    * Of a file read by byte offset (JSON lines, protobuf): a hash of the bytes just before `done` (see fingerprintAt),
    * so that a file that has grown since (a collector still writing it) is told from another file and imported on
    * from `done`. For a file compressed as a whole, whose positions are of its decompressed bytes, of the file's bytes
@@ -171,6 +177,12 @@ export async function grownSince(file: string, c: Checkpoint | undefined, target
  */
 export function resumeFrom(at: string, c: Checkpoint | undefined, target: string, size: number, format: ImportFormat, compression: Compression | null = null): { checkpoint?: Checkpoint; earlier?: Checkpoint['earlier']; doneBefore?: ImportCounts } {
   if (c === undefined) return {};
+  if (c.damaged !== undefined && c.target === target) {
+    throw new Error(
+      `${at} records that the import of this file into ${target} stopped at damage (${c.damaged}), what was read before it imported: ` +
+        'remove the checkpoint to import a repaired copy afresh (what was imported before would be again)',
+    );
+  }
   const sameInput = c.input.size === size && c.input.format === format && (c.input.compression ?? null) === compression;
   if (sameInput) {
     const earlierHere = c.earlier?.find((e) => e.target === target);

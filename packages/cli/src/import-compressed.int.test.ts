@@ -213,16 +213,29 @@ describe('clew import of compressed files', () => {
     await writeFile(members, Buffer.concat([gzipSync(Buffer.concat(a)), second]));
     const dir = join(tmp.dir, 'data-members');
     const firstHalf = many.slice(0, a.length * 30);
-    for (const run of [1, 2]) {
-      const r = await runClew(['import', members, '-d', dir, '--no-metrics']);
-      expect(r.code, `run ${run}`).toBe(1);
-      expect(r.stdout, `run ${run}: ${r.stderr}`).toContain('incorrect data check');
-      const back = await storedIn(dir);
-      // Each span once, the first member's all.
-      expect(new Set(back.map((s) => s.traceId + s.spanId)).size, `run ${run}`).toBe(back.length);
-      const got = new Set(back.map((s) => s.traceId + s.spanId));
-      expect(firstHalf.every((s) => got.has(s.traceId + s.spanId)), `run ${run}`).toBe(true);
-    }
+    const r = await runClew(['import', members, '-d', dir, '--no-metrics']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout, r.stderr).toContain('incorrect data check');
+    const back = await storedIn(dir);
+    // Each span once, the first member's all.
+    expect(new Set(back.map((s) => s.traceId + s.spanId)).size).toBe(back.length);
+    const got = new Set(back.map((s) => s.traceId + s.spanId));
+    expect(firstHalf.every((s) => got.has(s.traceId + s.spanId))).toBe(true);
+    // Run again, it does not go on past the damage: a repaired copy is imported afresh, the checkpoint removed.
+    const again = await runClew(['import', members, '-d', dir, '--no-metrics']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('stopped at damage (line ');
+    expect(again.stderr).toContain('remove the checkpoint to import a repaired copy afresh');
+    expect(await storedIn(dir)).toHaveLength(back.length);
+
+    // Content ending with a whole line, then bytes that are not zstd: every line read once, and nothing else.
+    const padded = join(tmp.dir, 'padded.jsonl.zst');
+    await writeFile(padded, Buffer.concat([zstd(Buffer.concat(JSON_LINES)), Buffer.alloc(1000)]));
+    const pad = await runClew(['import', padded, '-d', join(tmp.dir, 'data-padded'), '--no-metrics']);
+    expect(pad.code).toBe(1);
+    expect(pad.stdout).toContain(`spans read ${SPANS.length}, written ${SPANS.length}, refused 0\n`);
+    expect(pad.stdout).toContain(`line ${JSON_LINES.length + 1}: not read: cannot decompress it (zstd)`);
+    expect(await storedIn(join(tmp.dir, 'data-padded'))).toEqual(sorted);
 
     // Requests each compressed: a damaged one is skipped, the first too (the format is told from the next).
     const frames = PROTO.map((r) => r.subarray(4));

@@ -138,7 +138,7 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
       const filled = carry.length + bytesRead;
       done = bytesRead === 0;
       // Whole lines; at the end of the file, what is left is the last line (unless what ended it is damage).
-      const end = done && !file.failure() ? filled : bytes.lastIndexOf(0x0a, filled - 1) + 1;
+      const end = done && !file.failure() ? filled : filled === 0 ? 0 : bytes.lastIndexOf(0x0a, filled - 1) + 1;
       carry = Buffer.from(bytes.subarray(end, filled));
       const lines: JobLine<Line>[] = [];
       for (let at = 0; at < end; ) {

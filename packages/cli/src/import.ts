@@ -155,7 +155,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
       bytesDone = bytesRead;
     }
     // Not complete when the file ends inside a record: the next run goes on from it, once the file has grown.
-    await save({ done: last, ...(!unfinished && { complete: true }) });
+    await save({ done: last, ...(!unfinished && { complete: true }), ...(unfinished?.damaged && { damaged: unfinished.where }) });
   }
   progress.done(report());
   return { file, ...kind, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error!, ...(unfinished.damaged && { damaged: true as const }) } }) };

@@ -63,6 +63,15 @@ describe('zstd, frame by frame, with what fzstd does not check', () => {
     await expect(unzstd(piped, 250_000)).rejects.toThrow(/past the 250000/);
   });
 
+  it('frames of a few bytes, with a checksum or without, between others: each gives its content', async () => {
+    const bytes = Buffer.concat([zstd(Buffer.from('a')), zstd(Buffer.from('\n')), zstd(Buffer.from('b\n'), '--no-check'), zstd(Buffer.alloc(0)), zstd(Buffer.from('x'.repeat(100_000)))]);
+    for (const pieces of [1, 5, bytes.length]) {
+      const { content, cut } = await pushed(bytes, pieces);
+      expect(content.toString()).toBe(`a\nb\n${'x'.repeat(100_000)}`);
+      expect(cut).toBe(false);
+    }
+  });
+
   it('bytes that are not zstd are said so, with where', async () => {
     const bytes = Buffer.concat([zstd(CONTENT.subarray(0, 1000)), Buffer.alloc(16)]);
     await expect(unzstd(bytes, Infinity)).rejects.toThrow(/not zstd at byte \d+/);

@@ -48,8 +48,6 @@ export class ZstdStream {
   private frame: Frame | undefined;
   /** Bytes of a skippable frame still to skip. */
   private skip = 0;
-  /** The frame's blocks are all in; its checksum (4 bytes) is next when it has one. */
-  private lastBlock = false;
   private total = 0;
 
   private constructor(
@@ -91,21 +89,23 @@ export class ZstdStream {
     }
     const frame = this.frame;
     if (frame === undefined) return this.header(b, p);
-    if (this.lastBlock) {
-      // Its checksum (a frame without one ended with its last block).
-      if (left < 4) return 0;
-      return this.endFrame(frame, (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0, 4, this.at + p + 4);
-    }
     if (left < 3) return 0;
     const h = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16);
     const type = (h >> 1) & 3;
     if (type === 3) throw new ZstdError(`not zstd it can read: a block of the reserved type at byte ${this.at + p}`);
     const size = type === 1 ? 1 : h >>> 3;
-    if (left < 3 + size) return 0;
-    frame.decoder.push(b.subarray(p, p + 3 + size));
-    this.lastBlock = (h & 1) === 1;
-    if (this.lastBlock && !frame.checksum) this.endFrame(frame, undefined, 0, this.at + p + 3 + size);
-    return 3 + size;
+    if ((h & 1) === 0) {
+      if (left < 3 + size) return 0;
+      frame.decoder.push(b.subarray(p, p + 3 + size));
+      return 3 + size;
+    }
+    // The last block, with the checksum after it, pushed as the end of the stream: fzstd keeps back a frame's first
+    // 18 bytes until more come, and a frame of a few content bytes has no more.
+    const whole = 3 + size + (frame.checksum ? 4 : 0);
+    if (left < whole) return 0;
+    frame.decoder.push(b.subarray(p, p + whole), true);
+    const at = p + 3 + size;
+    return this.endFrame(frame, frame.checksum ? (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0 : undefined, whole, this.at + p + whole);
   }
 
   private header(b: Uint8Array, p: number): number {
@@ -158,7 +158,6 @@ export class ZstdStream {
     };
     frame.decoder.push(b.subarray(p, p + size));
     this.frame = frame;
-    this.lastBlock = false;
     return size;
   }
 
@@ -169,7 +168,6 @@ export class ZstdStream {
       throw new ZstdError(`the frame ending at byte ${end} does not match its checksum: it is damaged, and records read from it may be too`);
     }
     this.frame = undefined;
-    this.lastBlock = false;
     return used;
   }
 }
