@@ -103,6 +103,21 @@ describe('clew import of compressed files', () => {
     expect(run.stdout).toContain('(zipkin-json, gzip): done');
     expect((await stored({ dir })).map((s) => s.name).sort()).toEqual(['db', 'get']);
 
+    // Damaged, not one of its spans is read, and it is not taken for imported: repaired, it goes in. Large enough
+    // that some of it decompresses before the damage (its format told), then read whole.
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...zipkin[0]!, id: (i + 1).toString(16).padStart(16, '0'), name: `op-${i}` }));
+    const damaged = gzipSync(JSON.stringify(many));
+    damaged[damaged.length - 6]! ^= 0xff;
+    const twice = join(tmp.dir, 'zipkin-damaged.json.gz');
+    await writeFile(twice, damaged);
+    const first = await runClew(['import', twice, '-d', join(tmp.dir, 'data-zipkin-damaged')]);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('byte 0: not read: cannot decompress it (gzip)');
+    await writeFile(twice, gzipSync(JSON.stringify(many)));
+    const repaired = await runClew(['import', twice, '-d', join(tmp.dir, 'data-zipkin-damaged')]);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain('spans read 3,000, written 3,000, refused 0');
+
     const tempo = { batches: (JSON.parse(JSON_LINES[1]!.toString()) as { resourceSpans: unknown[] }).resourceSpans };
     const tempoFile = join(tmp.dir, 'tempo.json.zst');
     await writeFile(tempoFile, zstd(Buffer.from(JSON.stringify(tempo))));
@@ -196,10 +211,10 @@ describe('clew import of compressed files', () => {
       await writeFile(file, body);
       const bad = await runClew(['import', file, '-d', join(tmp.dir, `data-${name}`), '--no-metrics']);
       expect(bad.code, name).toBe(1);
-      expect(bad.stdout, name).toMatch(/: done up to line \d+\n/);
+      expect(bad.stdout, name).toMatch(/: done up to (after )?line \d+\n/);
       expect(bad.stdout, name).toContain(said);
       expect(bad.stdout, name).toContain('what could be decompressed before it is imported, nothing from it on');
-      expect(bad.stderr, name).toMatch(new RegExp(`${name.replace('.', '\\.')}: damaged at line \\d+: `));
+      expect(bad.stderr, name).toMatch(new RegExp(`${name.replace('.', '\\.')}: damaged at (after )?line \\d+: `));
       const back = await storedIn(join(tmp.dir, `data-${name}`));
       expect(back.length, name).toBeGreaterThan(0);
       expect(back.every((s) => keys.has(s.traceId + s.spanId)), name).toBe(true);
@@ -224,7 +239,7 @@ describe('clew import of compressed files', () => {
     // Run again, it does not go on past the damage: a repaired copy is imported afresh, the checkpoint removed.
     const again = await runClew(['import', members, '-d', dir, '--no-metrics']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('stopped at damage (line ');
+    expect(again.stderr).toMatch(/stopped at damage \((after )?line \d+\)/);
     expect(again.stderr).toContain('remove the checkpoint to import a repaired copy afresh');
     expect(await storedIn(dir)).toHaveLength(back.length);
 
@@ -234,8 +249,17 @@ describe('clew import of compressed files', () => {
     const pad = await runClew(['import', padded, '-d', join(tmp.dir, 'data-padded'), '--no-metrics']);
     expect(pad.code).toBe(1);
     expect(pad.stdout).toContain(`spans read ${SPANS.length}, written ${SPANS.length}, refused 0\n`);
-    expect(pad.stdout).toContain(`line ${JSON_LINES.length + 1}: not read: cannot decompress it (zstd)`);
+    expect(pad.stdout).toContain(`after line ${JSON_LINES.length}: not read: cannot decompress it (zstd)`);
     expect(await storedIn(join(tmp.dir, 'data-padded'))).toEqual(sorted);
+
+    // A first request refused (its window past what is read) is skipped too; the next tells the format.
+    const refused = Buffer.from([0, 0, 0, 6, 0x28, 0xb5, 0x2f, 0xfd, 0x00, 20 << 3]);
+    const refusedFile = join(tmp.dir, 'refused-first.pb');
+    await writeFile(refusedFile, Buffer.concat([refused, eachCompressed(PROTO.map((r) => r.subarray(4)))]));
+    const rf = await runClew(['import', refusedFile, '-d', join(tmp.dir, 'data-refused-first'), '--no-metrics']);
+    expect(rf.code, rf.stderr).toBe(0);
+    expect(rf.stdout).toContain('byte 0: skipped: its zstd window is 1024 MiB');
+    expect(rf.stdout).toContain(`spans read ${SPANS.length}, written ${SPANS.length}, refused 0; 1 unreadable record(s) skipped`);
 
     // Requests each compressed: a damaged one is skipped, the first too (the format is told from the next).
     const frames = PROTO.map((r) => r.subarray(4));

@@ -157,7 +157,8 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
     }
     while (decoder.ready(true)) yield* await taken();
     const failed = file.failure();
-    if (failed) yield damagedAt({ offset: position - carry.length, record: line }, `line ${line + 1}`, failed, file);
+    // Damage after a whole line is after it; inside a line, in it.
+    if (failed) yield damagedAt({ offset: position - carry.length, record: line }, carry.length === 0 ? `after line ${line}` : `line ${line + 1}`, failed, file);
   } finally {
     await Promise.all([file.close(), decoder.close()]);
   }
@@ -269,7 +270,8 @@ async function document({ path, compression }: Input, size: number, parse: (text
   } finally {
     await source.close();
   }
-  if (failed) return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error: failed.message, bytesDone: size } };
+  // Damaged: not one record of it is read (run again once repaired, it is read afresh).
+  if (failed) return { bad: { next: { offset: 0, record: 0 }, where: 'byte 0', error: failed.message, unfinished: true, damaged: true, bytesDone: 0 } };
   // A byte order mark (Windows editors save one) is not JSON, but told the format apart (detectFormat) it is skipped.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   try {

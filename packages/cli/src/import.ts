@@ -155,7 +155,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
       bytesDone = bytesRead;
     }
     // Not complete when the file ends inside a record: the next run goes on from it, once the file has grown.
-    await save({ done: last, ...(!unfinished && { complete: true }), ...(unfinished?.damaged && { damaged: unfinished.where }) });
+    await save({ done: last, ...(!unfinished && { complete: true }), ...(unfinished?.damaged && counts.read > 0 && { damaged: unfinished.where }) });
   }
   progress.done(report());
   return { file, ...kind, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error!, ...(unfinished.damaged && { damaged: true as const }) } }) };
@@ -222,8 +222,8 @@ async function eachFormat(source: ByteSource, size: number): Promise<'otlp-json'
     const whole = (await source.read(frame, 0, frame.length, at + 4)) === length.readUInt32BE(0);
     if (!whole && n === 0) throw new Error(`${NOTHING_YET}: its first request is not whole`);
     at += 4 + length.readUInt32BE(0);
+    // Damaged or refused (a window, a dictionary, a size), it is skipped when read; the next may tell.
     const start = await zstdStart(frame).catch((e: unknown) => {
-      if (e instanceof ZstdError && e.refused) throw e;
       first ??= e;
       return undefined;
     });

@@ -143,8 +143,11 @@ export class ZstdStream {
       const base = 2 ** (10 + (wd >> 3));
       window = base + (base / 8) * (wd & 7);
     }
-    if (window > MAX_WINDOW) {
-      throw new ZstdError(`its zstd window is ${MiB(window)} (compressed with --long or a high level), past the ${MiB(MAX_WINDOW)} clew import reads: decompress it first (zstd -d --long=31 FILE)`, true);
+    // A frame of one segment has its content as its window: within the limit it is given, it is taken.
+    if (window > MAX_WINDOW && !(single && content <= this.limit)) {
+      // A whole file can be decompressed by the zstd command; a request of the Collector's framing cannot.
+      const advice = this.limit === Infinity ? ': decompress it first (zstd -d --long=31 FILE)' : '';
+      throw new ZstdError(`its zstd window is ${MiB(window)} (compressed with --long or a high level), past the ${MiB(MAX_WINDOW)} clew import reads${advice}`, true);
     }
     if (content > this.limit - this.total) throw new ZstdError(`a frame says it holds ${content} bytes, past the ${this.limit} a request can be`);
     const api = this.api;
