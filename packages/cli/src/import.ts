@@ -10,7 +10,7 @@ import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
 import type { ByteSource, Compression } from './import-source.js';
 import { compressionOf, compressionText, openSource } from './import-source.js';
-import { ZstdError, ZstdStream } from './zstd-frames.js';
+import { ZstdStream } from './zstd-frames.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targets.js';
 import { Progress } from './progress.js';
