@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { ZstdError, ZstdStream } from './zstd-frames.js';
+import { ZstdError, ZstdStream, zstdMagicAt } from './zstd-frames.js';
 
 /**
  * How a file `clew import` reads is compressed: as a whole with gzip (`.gz`) or zstd (`.zst`, and the Collector's file
@@ -10,17 +10,11 @@ import { ZstdError, ZstdStream } from './zstd-frames.js';
  */
 export type Compression = 'gzip' | 'zstd' | 'zstd-each';
 
-const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
-
-/** A zstd frame starts at `at`. */
-export const zstdAt = (bytes: Uint8Array, at: number): boolean => bytes.length >= at + 4 && ZSTD_MAGIC.every((b, i) => bytes[at + i] === b);
-
 /** The compression a file's first bytes say it has; null when none. */
 export function compressionOf(head: Uint8Array): Compression | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  // A skippable frame first is zstd too (pzstd starts with one).
-  if (zstdAt(head, 0) || (head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18)) return 'zstd';
-  if (zstdAt(head, 4)) return 'zstd-each';
+  if (zstdMagicAt(head, 0) !== null) return 'zstd';
+  if (zstdMagicAt(head, 4) === 'frame') return 'zstd-each';
   return null;
 }
 

@@ -5,12 +5,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Checkpoint, ImportCounts } from './import-checkpoint.js';
 import { checkpointFor, fingerprintAt, fingerprintOffset, grownSince, loadCheckpoint, MAX_PROBLEMS, noCounts, resumeFrom, saveCheckpoint } from './import-checkpoint.js';
 import type { ImportFormat } from './import-formats.js';
-import { detectFormat, IMPORT_FORMATS, readHead } from './import-formats.js';
+import { formatOf, IMPORT_FORMATS } from './import-formats.js';
 import type { ImportRecord, Position } from './import-records.js';
 import { readRecords, START } from './import-records.js';
-import type { ByteSource, Compression } from './import-source.js';
-import { compressionOf, compressionText, openSource } from './import-source.js';
-import { ZstdStream } from './zstd-frames.js';
+import type { Compression } from './import-source.js';
+import { compressionText } from './import-source.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targets.js';
 import { Progress } from './progress.js';
@@ -163,98 +162,6 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
 
 /** Whether a write failed with none of its spans kept: its connection refused, or the request refused whole. */
 const nothingWritten = (e: unknown): boolean => (e instanceof CannotReach && e.refused) || e instanceof WriteRefused;
-
-/**
- * The file's format and compression, from its first bytes (decompressed, when it is compressed), or the format given.
- * Compression is always told from the bytes, whatever format was given: read as it is, every record would be skipped.
- */
-async function formatOf(file: string, size: number, given: ImportFormat | undefined): Promise<{ format: ImportFormat; compression: Compression | null }> {
-  // An empty file is an export of an empty range: no lines, no requests.
-  if (size === 0) return { format: given ?? 'otlp-json', compression: null };
-  const plain = await openSource(file, null);
-  let compression: Compression | null;
-  let head: Buffer;
-  try {
-    head = await readHead(plain);
-    compression = compressionOf(head);
-    if (compression === 'zstd-each') return { format: given ?? (await eachFormat(plain, size)), compression };
-  } finally {
-    await plain.close();
-  }
-  let cut = false;
-  if (compression === 'gzip' || compression === 'zstd') {
-    const whole = await openSource(file, compression);
-    try {
-      head = await readHead(whole);
-      // Nothing decompresses: damaged from its start, or what clew import does not read (a zstd dictionary, a window
-      // too large). Damage further on is the import's to report, after what comes before it.
-      const failed = whole.failure();
-      if (failed && head.length === 0) throw failed;
-      cut = whole.cutShort();
-    } finally {
-      await whole.close();
-    }
-    // Compressed nothing: an empty file.
-    if (head.length === 0 && !cut) return { format: given ?? 'otlp-json', compression };
-  }
-  const format = given ?? detectFormat(head, compression ? Infinity : size);
-  if (format !== null) return { format, compression };
-  if (cut) throw new Error(`${NOTHING_YET}: it ends before enough of it can be decompressed to tell its format (${compression})`);
-  const what = compression ? `its content once decompressed (${compressionText(compression)})` : 'its format';
-  throw new Error(`cannot tell ${what} (OTLP JSON lines or protobuf, Jaeger UI JSON, Zipkin v2 JSON, a trace of Tempo's API); give --format`);
-}
-
-const NOTHING_YET = 'nothing can be read from it yet (cut short, or still being written; run the same command again once it has grown)';
-
-/** Requests looked at to tell the format of a file whose requests are each compressed: a damaged one is passed over. */
-const FORMAT_REQUESTS = 16;
-
-/**
- * The format of a file whose requests are each compressed with zstd, from the first of its first requests that
- * decompresses (only the start of each is decompressed): protobuf starts with field 1 (or is empty), JSON with "{".
- */
-async function eachFormat(source: ByteSource, size: number): Promise<'otlp-json' | 'otlp-proto'> {
-  let first: unknown;
-  for (let at = 0, n = 0; n < FORMAT_REQUESTS; n++) {
-    const length = Buffer.alloc(4);
-    if ((await source.read(length, 0, 4, at)) < 4) break;
-    const frame = Buffer.alloc(Math.min(length.readUInt32BE(0), size - at - 4));
-    const whole = (await source.read(frame, 0, frame.length, at + 4)) === length.readUInt32BE(0);
-    if (!whole && n === 0) throw new Error(`${NOTHING_YET}: its first request is not whole`);
-    at += 4 + length.readUInt32BE(0);
-    // Damaged or refused (a window, a dictionary, a size), it is skipped when read; the next may tell.
-    const start = await zstdStart(frame).catch((e: unknown) => {
-      first ??= e;
-      return undefined;
-    });
-    if (start === undefined) continue;
-    if (start.length === 0 || start[0] === 0x0a) return 'otlp-proto';
-    if (detectFormat(start, Infinity) === 'otlp-json') return 'otlp-json';
-    throw new Error("its requests are each compressed with zstd, as the Collector's file exporter writes OTLP JSON or protobuf, but they are neither");
-  }
-  const why = first instanceof Error ? `: ${first.message}` : '';
-  throw new Error(`its first requests are not zstd that can be decompressed${why}; give --format to read the rest`);
-}
-
-/** Stops a decompression once it has given what was asked for. */
-const ENOUGH = Symbol('enough');
-
-/** Up to the first 4 KB of a zstd frame's content: undefined when it holds none. */
-async function zstdStart(frame: Uint8Array): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  let got = 0;
-  const stream = await ZstdStream.create((c) => {
-    parts.push(c);
-    got += c.length;
-    if (got >= 4096) throw ENOUGH;
-  });
-  try {
-    stream.push(frame);
-  } catch (e) {
-    if (e !== ENOUGH) throw e;
-  }
-  return Buffer.concat(parts).subarray(0, 4096);
-}
 
 /** Spans read and not yet written, with what their records count. */
 interface PendingBatch extends ImportBatch {

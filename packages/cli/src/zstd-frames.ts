@@ -27,6 +27,15 @@ const hasher = xxhash();
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const isSkippable = (magic: number): boolean => (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
+/** The little-endian 32-bit word at `at` (bytes known to be there). */
+const word = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+
+/** What starts at `at`: a zstd frame, a skippable frame (pzstd starts with one), or neither. */
+export function zstdMagicAt(bytes: Uint8Array, at: number): 'frame' | 'skippable' | null {
+  if (bytes.length < at + 4) return null;
+  const magic = word(bytes, at);
+  return magic === ZSTD_MAGIC ? 'frame' : isSkippable(magic) ? 'skippable' : null;
+}
 const MiB = (n: number): string => `${Math.round(n / 1024 / 1024)} MiB`;
 
 interface Frame {
@@ -105,16 +114,16 @@ export class ZstdStream {
     if (left < whole) return 0;
     frame.decoder.push(b.subarray(p, p + whole), true);
     const at = p + 3 + size;
-    return this.endFrame(frame, frame.checksum ? (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0 : undefined, whole, this.at + p + whole);
+    return this.endFrame(frame, frame.checksum ? word(b, at) : undefined, whole, this.at + p + whole);
   }
 
   private header(b: Uint8Array, p: number): number {
     const left = b.length - p;
     if (left < 4) return 0;
-    const magic = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    const magic = word(b, p);
     if (isSkippable(magic)) {
       if (left < 8) return 0;
-      this.skip = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+      this.skip = word(b, p + 4);
       return 8;
     }
     if (magic !== ZSTD_MAGIC) throw new ZstdError(`not zstd at byte ${this.at + p} (no frame starts there)`);
@@ -182,4 +191,24 @@ export async function unzstd(bytes: Uint8Array, limit: number): Promise<Buffer> 
   stream.push(bytes);
   if (stream.end()) throw new ZstdError('it ends inside a zstd frame (cut short)');
   return Buffer.concat(parts);
+}
+
+/** Stops a decompression once it has given what was asked for. */
+const ENOUGH = Symbol('enough');
+
+/** Up to the first `n` bytes of zstd bytes' content (only as much is decompressed), checked as ZstdStream checks them. */
+export async function zstdStart(frame: Uint8Array, n: number): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  const stream = await ZstdStream.create((c) => {
+    parts.push(c);
+    got += c.length;
+    if (got >= n) throw ENOUGH;
+  });
+  try {
+    stream.push(frame);
+  } catch (e) {
+    if (e !== ENOUGH) throw e;
+  }
+  return Buffer.concat(parts).subarray(0, n);
 }
