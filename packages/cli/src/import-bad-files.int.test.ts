@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeOtlpJson, encodeOtlpJsonText, encodeOtlpProto } from '@clew/codecs';
 import type { Span, SpanId, TraceId } from '@clew/model';
@@ -23,10 +23,15 @@ const DAY_FLAGS = ['--from', '2026-11-02', '--to', '2026-11-03'];
  * Imports `file` into a fresh data directory and reads back what it holds; with `through`, into that running Clew
  * (holding nothing of the day before), read back once it holds as many spans as the import says it wrote.
  */
-async function importAndRead(name: string, body: Buffer | string, through?: ClewProcess, flags: readonly string[] = []): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
+async function importAndRead(
+  name: string,
+  body: Buffer | string | ((file: string) => Promise<void>),
+  through?: ClewProcess,
+  flags: readonly string[] = [],
+): Promise<{ stdout: string; stderr: string; code: number | null; stored: Span[] }> {
   const file = join(tmp.dir, name);
   const dir = join(tmp.dir, `data-${name}`);
-  await writeFile(file, body);
+  await (typeof body === 'function' ? body(file) : writeFile(file, body));
   const run = await runClew(['import', file, ...(through ? ['--url', through.query, '--otlp-url', through.otlpHttp] : ['-d', dir]), ...flags]);
   const written = Number(/written ([\d,]+)/.exec(run.stdout)?.[1]?.replaceAll(',', '') ?? NaN);
   const deadline = Date.now() + 30_000;
@@ -39,6 +44,24 @@ async function importAndRead(name: string, body: Buffer | string, through?: Clew
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Writes `parts` one after the other, each `gap` bytes after the end of the one before: a gap is a hole of zero bytes,
+ * which takes no disk and reads fast, so a test can have a line or a document of hundreds of megabytes.
+ */
+const withGaps = (parts: ReadonlyArray<{ readonly gap?: number; readonly text: string }>) => async (file: string) => {
+  const f = await open(file, 'w');
+  try {
+    let at = 0;
+    for (const { gap = 0, text } of parts) {
+      const bytes = Buffer.from(text);
+      await f.write(bytes, 0, bytes.length, (at += gap));
+      at += bytes.length;
+    }
+  } finally {
+    await f.close();
+  }
+};
 
 /** One span of `spans` given an all-zero trace id, which no Clew keeps. */
 function withBadId(spans: Span[]): Span[] {
@@ -116,6 +139,21 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     expect(r.stdout).toMatch(/line 6: skipped: /);
     expect(r.stdout).toContain('spans read 12, written 12, refused 0; 1 unreadable record(s) skipped');
     expect(r.stored).toEqual(traces.flat().sort(bySpanKey));
+  });
+
+  it('OTLP JSON lines: a line longer than any request (256 MiB) is skipped, saying so, and the lines after it keep their numbers', async () => {
+    const traces = Array.from({ length: 3 }, (_, t) => daySpans(10, 4).slice(3 * t, 3 * t + 3));
+    const line = (trace: Span[]) => `${encodeExportRequests(trace, 'json')[0]!.toString().trimEnd()}\n`;
+    // Line 2 is 257 MiB of zero bytes between its brackets; line 3 has a span with a bad id, to see its number.
+    const r = await importAndRead(
+      'very-long-line.jsonl',
+      withGaps([{ text: line(traces[0]!) }, { text: '{"resourceSpans": [' }, { gap: 257 * 1024 * 1024, text: ']}\n' }, { text: line(withBadId(traces[1]!)) }, { text: line(traces[2]!) }]),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('line 2: skipped: longer than 256 MiB, more than any request a collector or Clew writes');
+    expect(r.stdout).toMatch(/line 3: 1 span\(s\) refused: .*trace_id/);
+    expect(r.stdout).toContain('spans read 9, written 8, refused 1; 1 unreadable record(s) skipped');
+    expect(r.stored).toEqual([...traces[0]!, ...withBadId(traces[1]!).filter((_, i) => i !== 1), ...traces[2]!].sort(bySpanKey));
   });
 
   it('OTLP protobuf requests longer than a read of the file, and a last one whose length runs past the end of the file', async () => {
@@ -330,6 +368,14 @@ describe('clew import of bad files: each problem reported where it is, the rest 
     // Not one span read, every record skipped: a failure, for scripts too.
     expect(j.code).toBe(1);
     expect(j.stderr).toContain('jaeger.json: not one span could be read from it (every record skipped)');
+    expect(j.stored).toEqual([]);
+  });
+
+  it('a Jaeger UI document larger than one read whole can be (500 MiB) is refused, saying why, without reading the rest', async () => {
+    const trace = '{"traceID":"abc","spans":[],"processes":{}}';
+    const j = await importAndRead('huge-jaeger.json', withGaps([{ text: `{"data":[${trace},` }, { gap: 501 * 1024 * 1024, text: `${trace}]}` }]));
+    expect(j.stdout).toContain('byte 0: skipped: larger than 500 MiB, the most a document read whole can be: import its traces in smaller files, or as OTLP JSON lines');
+    expect(j.code).toBe(1);
     expect(j.stored).toEqual([]);
   });
 });

@@ -128,8 +128,20 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
     /** A line the last read began and did not end. */
     let carry = Buffer.alloc(0);
     for (let done = false; !done; ) {
-      // A buffer of its own (never a slice of node's pool): it is moved to the worker whole.
-      const bytes = Buffer.allocUnsafeSlow(Math.max(JOB_BYTES, 2 * carry.length));
+      if (carry.length > MAX_REQUEST_BYTES) {
+        // Longer than any request: read past it rather than into memory (a line of gigabytes, or a small compressed
+        // file that decompresses to one), and say so in order, after the lines before it.
+        while (decoder.ready(true)) yield* await taken();
+        if (continuing) continuing = false;
+        else line++;
+        position = await skipLine(file, position);
+        carry = Buffer.alloc(0);
+        yield { next: { offset: position, record: line }, where: `line ${line}`, error: LINE_TOO_LONG, bytesDone: file.fileBytes(position) };
+        continue;
+      }
+      // A buffer of its own (never a slice of node's pool): it is moved to the worker whole. Up to one byte past the
+      // longest line taken, so that a longer one is known as such without holding more of it.
+      const bytes = Buffer.allocUnsafeSlow(Math.min(Math.max(JOB_BYTES, 2 * carry.length), MAX_REQUEST_BYTES + 1));
       carry.copy(bytes);
       const bytesRead = await file.read(bytes, carry.length, bytes.length - carry.length, position);
       /** The file's offset of bytes[0]. */
@@ -161,6 +173,20 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
     if (failed) yield damagedAt({ offset: position - carry.length, record: line }, carry.length === 0 ? `after line ${line}` : `line ${line + 1}`, failed, file);
   } finally {
     await Promise.all([file.close(), decoder.close()]);
+  }
+}
+
+const LINE_TOO_LONG = `longer than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB, more than any request a collector or Clew writes`;
+
+/** Where the line that `from` is inside ends: just past its newline, or at the end of the file. */
+async function skipLine(file: ByteSource, from: number): Promise<number> {
+  const bytes = Buffer.allocUnsafe(JOB_BYTES);
+  for (let position = from; ; ) {
+    const n = await file.read(bytes, 0, bytes.length, position);
+    if (n === 0) return position;
+    const nl = bytes.indexOf(0x0a);
+    if (nl >= 0 && nl < n) return position + nl + 1;
+    position += n;
   }
 }
 
@@ -259,16 +285,26 @@ async function zstdRequest(body: Buffer, format: 'otlp-json' | 'otlp-proto'): Pr
   return { raw: proto, ...decodeWith(() => decodeOtlpProto(proto)) };
 }
 
+/**
+ * The most of a document read whole: its text must be one JavaScript string (V8 makes none longer than 2^29 - 24
+ * characters), and a small compressed file must not decompress into all of memory first.
+ */
+export const MAX_DOCUMENT_BYTES = 500 * 1024 * 1024;
+
 /** A document read whole: its JSON, or the record saying why it is not. */
 async function document({ path, compression }: Input, size: number, parse: (text: string) => unknown = JSON.parse): Promise<{ doc: unknown } | { bad: ImportRecord }> {
   const source: ByteSource = await openSource(path, compression);
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   let failed: Error | undefined;
   try {
-    bytes = await readWhole(source);
+    bytes = await readWhole(source, MAX_DOCUMENT_BYTES);
     failed = source.failure();
   } finally {
     await source.close();
+  }
+  if (bytes === undefined) {
+    const error = `larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB, the most a document read whole can be: import its traces in smaller files, or as OTLP JSON lines (clew export writes them)`;
+    return { bad: { next: { offset: Number.MAX_SAFE_INTEGER, record: 1 }, where: 'byte 0', error, bytesDone: size } };
   }
   // Damaged: not one record of it is read (run again once repaired, it is read afresh).
   if (failed) return { bad: { next: { offset: 0, record: 0 }, where: 'byte 0', error: failed.message, unfinished: true, damaged: true, bytesDone: 0 } };

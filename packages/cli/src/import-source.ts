@@ -54,8 +54,10 @@ export async function openSource(path: string, compression: Compression | null |
   };
 }
 
-/** Everything a source holds, for the formats read as one document. */
-export async function readWhole(source: ByteSource): Promise<Buffer> {
+/** Everything a source holds, for the formats read as one document; undefined when that is more than `max` bytes. */
+export async function readWhole(source: ByteSource): Promise<Buffer>;
+export async function readWhole(source: ByteSource, max: number): Promise<Buffer | undefined>;
+export async function readWhole(source: ByteSource, max = Infinity): Promise<Buffer | undefined> {
   const parts: Buffer[] = [];
   for (let at = 0; ; ) {
     const part = Buffer.allocUnsafe(1 << 20);
@@ -63,6 +65,7 @@ export async function readWhole(source: ByteSource): Promise<Buffer> {
     if (n === 0) return Buffer.concat(parts);
     parts.push(part.subarray(0, n));
     at += n;
+    if (at > max) return undefined;
   }
 }
 
