@@ -31,7 +31,8 @@ export interface DataDirMetrics {
 /**
  * Opens the metrics store `clew serve` keeps in a data directory and a span-metrics consumer over it, with the default
  * `metrics` settings. The consumer counts spans that never went through the directory's log (`importing`): the
- * store's log position stays where the Clew that owns the directory left it.
+ * store's log position stays where the Clew that owns the directory left it. Batches are counted before they are
+ * stored and their counts written once they are (`countsAhead`: say so with `consumer.stored`).
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
   const defaults = resolveConfig({});
@@ -44,7 +45,7 @@ export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
   let ended = false;
   const consumer = await SpanMetricsConsumer.open(
     store,
-    { ...spanMetricsOptions(defaults.metrics), now: () => (ended ? Infinity : Date.now()), importing: true },
+    { ...spanMetricsOptions(defaults.metrics), now: () => (ended ? Infinity : Date.now()), importing: true, countsAhead: true },
     pino({ level: 'warn' }, process.stderr),
   ).catch(async (e: unknown) => {
     await store.close();

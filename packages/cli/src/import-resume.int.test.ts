@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import type { Span, UnixNanos } from '@clew/model';
-import { encodeExportRequests } from '@clew/server';
+import { encodeExportRequests, openDataDirMetricsStore, resolveConfig } from '@clew/server';
 import { openDuckDBStore, scanSpans } from '@clew/storage';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
@@ -41,6 +41,17 @@ async function storedIn(dir: string): Promise<{ spans: number; distinct: number 
       for (const s of batch) keys.add(s.traceId + s.spanId);
     }
     return { spans, distinct: keys.size };
+  } finally {
+    await store.close();
+  }
+}
+
+/** How many spans a data directory's span metrics count, over the hour the test's spans start in. */
+async function countedIn(dir: string): Promise<number> {
+  const store = await openDataDirMetricsStore(dir, resolveConfig({}));
+  try {
+    const from = Number(DAY / 1_000_000n);
+    return (await store.spanMetrics({ from, to: from + 3_600_000, groupBy: ['service'] })).reduce((n, r) => n + r.count, 0);
   } finally {
     await store.close();
   }
@@ -135,6 +146,9 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(again.stdout).toContain('(otlp-proto, gzip): done');
     expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
     expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
+    // Counted into the span metrics once each, across the stop: the batches under way when it came were stored, and
+    // their counts written.
+    expect(await countedIn(dir)).toBe(200_000);
   }, 300_000);
 
   it('Ctrl-C (SIGINT) lets the batch being written finish, says how to go on, and the same command does', async () => {
@@ -152,6 +166,9 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
     expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
+    // Counted into the span metrics once each, across the stop: the batches under way when it came were stored, and
+    // their counts written.
+    expect(await countedIn(dir)).toBe(200_000);
   }, 300_000);
 
   it('SIGTERM stops an import as Ctrl-C does, and the command exits as a shell reports SIGTERM', async () => {

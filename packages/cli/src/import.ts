@@ -97,13 +97,15 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   // Writes go on while the next batch is read and decoded, up to the target's writesAtOnce at a time. The checkpoint's
   // counts are those up to its `done`; every batch after it that was sent is in doubt.
   const atOnce = target.writesAtOnce ?? 1;
-  const sent: { readonly batch: PendingBatch; readonly start: Position; readonly end: Position; readonly bytes: number; readonly outcome: Promise<WriteOutcome> }[] = [];
+  // What a write under way counts, not its batch: the target holds the spans for as long as it needs them, and a data
+  // directory's store lets them go once encoded (see PreparedBatch in @clew/storage).
+  const sent: { readonly counts: ImportCounts; readonly start: Position; readonly end: Position; readonly bytes: number; readonly outcome: Promise<WriteOutcome> }[] = [];
   const send = async (b: PendingBatch, start: Position, end: Position) => {
     const from = sent[0]?.start ?? start;
     await save({ done: from, inDoubt: { from, to: end } });
     const outcome = target.write(b);
     outcome.catch(() => undefined); // reported when it is settled (settleOldest)
-    sent.push({ batch: b, start, end, bytes: bytesRead, outcome });
+    sent.push({ counts: b.counts, start, end, bytes: bytesRead, outcome });
   };
   const settleOldest = async () => {
     const w = sent.shift()!;
@@ -113,7 +115,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
       if (nothingWritten(e) && (await Promise.all(sent.map((s) => s.outcome.then(() => false, nothingWritten)))).every(Boolean)) await save({ done: w.start });
       throw e;
     });
-    merge(counts, w.batch.counts);
+    merge(counts, w.counts);
     tally(counts, outcome);
     bytesDone = w.bytes;
     const next = sent[sent.length - 1];

@@ -129,18 +129,25 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void> {
     // Encoded now when it is the next write to run: no more than one batch waits encoded.
     const ahead = this.waitingAppends === 0 ? this.prepareAhead(spans, walPosition, tenants) : undefined;
+    const count = spans.length;
+    // Encoded, its spans are not held until its turn (see PreparedBatch): the caller may let them go.
+    let waiting: readonly Span[] | undefined = ahead === undefined ? spans : undefined;
     this.waitingAppends++;
     return this.serial(async () => {
       this.waitingAppends--;
       try {
         this.assertOpen();
-        const p = await this.currentPartition();
-        if (spans.length === 0 && walPosition === undefined) return;
+        // A batch encoded ahead goes into the partition it was encoded for, while it is attached: the hour or day may
+        // have changed while it waited (its spans are a moment late there, not lost).
+        const own = ahead !== undefined && this.partitions.get(ahead.partition.period) === ahead.partition;
+        const p = own ? ahead.partition : await this.currentPartition();
+        if (count === 0 && walPosition === undefined) return;
         try {
-          const b = ahead ?? prepareBatch(p, spans, tenantsOf(spans.length, tenants), walPosition);
+          const b = ahead ?? prepareBatch(p, waiting!, tenantsOf(count, tenants), walPosition);
+          waiting = undefined;
           await commitBatch(this.writer, p, b);
         } catch (err) {
-          throw new StoreError(`DuckDB append of ${spans.length} spans failed: ${(err as Error).message}`, isRetryable(err), { cause: err });
+          throw new StoreError(`DuckDB append of ${count} spans failed: ${(err as Error).message}`, isRetryable(err), { cause: err });
         }
         // Queued behind this append, not awaited by it: a checkpoint holds DuckDB's commit lock for as long as it
         // runs (measured 2.2 s for 2M rows), so it runs often and short rather than rarely and long.

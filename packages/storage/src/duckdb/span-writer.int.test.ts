@@ -12,7 +12,7 @@ import { PartitionClock } from './partition-files.js';
 import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
 import type { PreparedBatch } from './span-writer.js';
-import { abandonBatch, commitBatch, prepareBatch } from './span-writer.js';
+import { abandonBatch, BatchNoLongerFits, commitBatch, prepareBatch } from './span-writer.js';
 
 const NOON = (20_416n * 86_400_000_000_000n + 43_200_000_000_000n) as UnixNanos;
 const DAY = 86_400_000_000_000n;
@@ -93,30 +93,36 @@ describe('batches encoded before the one ahead of them commits', () => {
     }
   });
 
-  it('is encoded again when an id it took went to another batch meanwhile', async () => {
+  it('is refused, having written nothing, when an id it took went to another batch meanwhile; appended again, it is encoded afresh', async () => {
     const { conn, p, rows, close } = await partition();
     try {
+      const cart = [spanOf('cart', 'http')];
       const first = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 1n);
-      const second = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 2n);
+      const second = prepareBatch(p, cart, ['acme' as Tenant], 2n);
       abandonBatch(first);
       // Planned afresh from what is committed: it takes the ids the first batch had given cart, http and acme.
       const other = prepareBatch(p, [spanOf('ship', 'grpc')], ['beta' as Tenant], 3n);
       expect(other.resources.map(([id]) => id)).toEqual(second.resources.map(([id]) => id));
       await commitBatch(conn, p, other);
-      await commitBatch(conn, p, second);
+      // Its spans are not kept to encode it again: the append fails, and its retry has them.
+      await expect(commitBatch(conn, p, second)).rejects.toBeInstanceOf(BatchNoLongerFits);
+      expect(await rows()).toEqual(['ship grpc beta']);
+      await commitBatch(conn, p, prepareBatch(p, cart, ['acme' as Tenant], 2n));
       expect((await rows()).sort()).toEqual(['cart http acme', 'ship grpc beta']);
       expect(p.resources.size).toBe(2);
+      expect(p.meta.wal).toBe(3n);
     } finally {
       close();
     }
   });
 
-  it('through the store: appends made before the last is done, and one whose partition changed before its turn', async () => {
+  it('through the store: appends made before the last is done, and ones whose partition changed before their turn', async () => {
     let now = NOON;
     const store = await openDuckDBStore({ dir, now: () => now, checkpointIntervalMs: 0 });
     const first = [spanOf('cart', 'http')];
     const second = [spanOf('cart', 'http'), spanOf('pay', 'db')];
     const third = [spanOf('ship', 'grpc')];
+    const fourth = [spanOf('mail', 'smtp')];
     try {
       await store.append([spanOf('warm')], 1n);
       const a = store.append(first, 2n, [{ tenant: 'acme', spans: 1 }]);
@@ -127,11 +133,24 @@ describe('batches encoded before the one ahead of them commits', () => {
         { tenant: 'beta', spans: 1 },
       ]);
       await Promise.all([a, b]);
-      // Encoded for today's partition when called; by its turn the day has changed.
+      // Encoded for today's partition when called, and written there, though by its turn the day has changed. The
+      // append behind it is encoded at its turn, for the new day's partition.
       const c = store.append(third, 4n, [{ tenant: 'beta', spans: 1 }]);
+      const d = store.append(fourth, 5n, [{ tenant: 'beta', spans: 1 }]);
       now = (NOON + DAY) as UnixNanos;
-      await c;
+      await Promise.all([c, d]);
       await store.close();
+      // Two partitions: today's, with the third append, and the new day's, with the fourth alone.
+      const files = (await readdir(dir)).filter((f) => f.endsWith('.duckdb')).sort();
+      expect(files).toHaveLength(2);
+      const instance = await DuckDBInstance.create(join(dir, files[1]!), { access_mode: 'READ_ONLY' });
+      try {
+        const conn = await instance.connect();
+        expect((await conn.runAndReadAll('SELECT count(*)::INTEGER FROM spans')).getRows()).toEqual([[1]]);
+        conn.closeSync();
+      } finally {
+        instance.closeSync();
+      }
 
       const again = await openDuckDBStore({ dir, now: () => now, checkpointIntervalMs: 0 });
       try {
@@ -140,9 +159,9 @@ describe('batches encoded before the one ahead of them commits', () => {
         expect(await service('acme' as Tenant, second[0]!)).toEqual([{ type: 'string', value: 'cart' }]);
         expect(await service('beta' as Tenant, second[1]!)).toEqual([{ type: 'string', value: 'pay' }]);
         expect(await service('beta' as Tenant, third[0]!)).toEqual([{ type: 'string', value: 'ship' }]);
+        expect(await service('beta' as Tenant, fourth[0]!)).toEqual([{ type: 'string', value: 'mail' }]);
         expect((await again.forTenant('beta' as Tenant).getTrace(second[0]!.traceId))).toEqual([]);
-        expect((await readdir(dir)).filter((f) => f.endsWith('.duckdb'))).toHaveLength(2);
-        expect(await again.lastWalPosition()).toBe(4n);
+        expect(await again.lastWalPosition()).toBe(5n);
       } finally {
         await again.close();
       }

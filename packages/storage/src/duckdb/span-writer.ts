@@ -44,15 +44,21 @@ export function tenantsOf(count: number, runs: readonly TenantRun[] | undefined)
   return out;
 }
 
-/** A batch encoded ahead of its transaction (prepareBatch): its rows as data chunks, and what they took of the partition. */
+/**
+ * A batch encoded ahead of its transaction (prepareBatch): its rows as data chunks, and what they took of the partition.
+ * It keeps its rows and not its spans, so that they can be let go once encoded: held until the commit, they outlived the
+ * young generation's collections and were copied and promoted (an import about a tenth slower, bench/README.md).
+ */
 export interface PreparedBatch {
   readonly partition: Partition;
-  readonly spans: readonly Span[];
-  readonly tenants: readonly Tenant[];
+  /** How many spans, and the first and last of their starts. */
+  readonly count: number;
+  readonly minStart: bigint | null;
+  readonly maxStart: bigint | null;
+  /** Each run of spans of one tenant and resource, as (tenant, resource id): who has what in the partition. */
+  readonly tenantResources: readonly (readonly [Tenant, number])[];
   readonly wal: bigint | undefined;
   readonly chunks: DuckDBDataChunk[];
-  /** Each span's resource id. */
-  readonly resIds: Uint32Array;
   /** The resources, scopes and tenants its rows name that were not committed when it was encoded, with their ids. */
   readonly resources: readonly (readonly [number, Resource, string])[];
   readonly scopes: readonly (readonly [number, Scope, string])[];
@@ -127,7 +133,28 @@ export function prepareBatch(p: Partition, spans: readonly Span[], tenants: read
     plan.blkSpans = 0;
   }
   plan.outstanding++;
-  return { partition: p, spans, tenants, wal, chunks, resIds, resources, scopes, newTenants, blk, traces, generation: plan.generation, settled: false };
+  let minStart: bigint | null = null;
+  let maxStart: bigint | null = null;
+  const tenantResources: [Tenant, number][] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const st = spans[i]!.startTimeUnixNano;
+    if (minStart === null || st < minStart) minStart = st;
+    if (maxStart === null || st > maxStart) maxStart = st;
+    if (i === 0 || tenants[i] !== tenants[i - 1] || resIds[i] !== resIds[i - 1]) tenantResources.push([tenants[i]!, resIds[i]!]);
+  }
+  const count = spans.length;
+  return { partition: p, count, minStart, maxStart, tenantResources, wal, chunks, resources, scopes, newTenants, blk, traces, generation: plan.generation, settled: false };
+}
+
+/**
+ * A prepared batch whose rows no longer fit the partition as committed (a batch before it failed, and what it assumed
+ * of it no longer holds). Its spans are not kept to encode it again: the append fails, and a retry, which has them,
+ * encodes them afresh (the server's store writer retries; an import stops, and goes on from its checkpoint).
+ */
+export class BatchNoLongerFits extends Error {
+  constructor() {
+    super('the batch was encoded on top of a batch that failed before it; retry it');
+  }
 }
 
 /**
@@ -189,14 +216,13 @@ export function writeBatch(conn: DuckDBConnection, p: Partition, spans: readonly
 }
 
 /**
- * Writes a prepared batch into the partition `p` (the one it is for now) inside one transaction, as writeBatch; it is
- * encoded again first when what it assumed no longer holds (see fits).
+ * Writes a prepared batch into the partition `p` inside one transaction, as writeBatch; BatchNoLongerFits when what it
+ * assumed no longer holds (see fits), having written nothing.
  */
-export async function commitBatch(conn: DuckDBConnection, p: Partition, prepared: PreparedBatch): Promise<void> {
-  let b = prepared;
+export async function commitBatch(conn: DuckDBConnection, p: Partition, b: PreparedBatch): Promise<void> {
   if (!fits(p, b)) {
     settle(b, true);
-    b = prepareBatch(p, b.spans, b.tenants, b.wal);
+    throw new BatchNoLongerFits();
   }
   let failed = true;
   try {
@@ -208,7 +234,6 @@ export async function commitBatch(conn: DuckDBConnection, p: Partition, prepared
 }
 
 async function transaction(conn: DuckDBConnection, p: Partition, b: PreparedBatch): Promise<void> {
-  const { spans, tenants, resIds } = b;
   // Those a batch before this one committed since it was encoded are there already.
   const resources = b.resources.filter(([, , enc]) => !p.resourceIds.has(enc));
   const scopes = b.scopes.filter(([, , enc]) => !p.scopeIds.has(enc));
@@ -228,13 +253,10 @@ async function transaction(conn: DuckDBConnection, p: Partition, b: PreparedBatc
     } finally {
       appender.closeSync();
     }
-    for (const s of spans) {
-      const st = s.startTimeUnixNano;
-      if (meta.minStart === null || st < meta.minStart) meta.minStart = st;
-      if (meta.maxStart === null || st > meta.maxStart) meta.maxStart = st;
-    }
-    meta.spans += BigInt(spans.length);
-    meta.blkSpans += spans.length;
+    if (b.minStart !== null && (meta.minStart === null || b.minStart < meta.minStart)) meta.minStart = b.minStart;
+    if (b.maxStart !== null && (meta.maxStart === null || b.maxStart > meta.maxStart)) meta.maxStart = b.maxStart;
+    meta.spans += BigInt(b.count);
+    meta.blkSpans += b.count;
     if (meta.blkSpans >= BLOCK_SPANS) {
       await conn.run(`INSERT INTO ${p.alias}.attr_blooms VALUES (${uint(b.blk)}, $1)`, [blobValue(p.attrBloom(b.blk).toBytes())]);
       meta.blk++;
@@ -253,13 +275,11 @@ async function transaction(conn: DuckDBConnection, p: Partition, b: PreparedBatc
   }
   // Only now, after the commit, does the in-memory view change.
   p.meta = meta;
-  p.unchecked += spans.length;
+  p.unchecked += b.count;
   for (const [id, r, enc] of resources) p.addResource(id, r, enc);
   for (const [id, s, enc] of scopes) p.addScope(id, s, enc);
   for (const [id, name] of newTenants) p.tenantIds.set(name, id);
-  for (let i = 0; i < spans.length; i++) {
-    if (i === 0 || tenants[i] !== tenants[i - 1] || resIds[i] !== resIds[i - 1]) p.addTenantResource(tenants[i]!, resIds[i]!);
-  }
+  for (const [tenant, resId] of b.tenantResources) p.addTenantResource(tenant, resId);
   const bloom = p.bloom(b.blk);
   const traces = b.traces;
   for (let i = 0; i < traces.length; i += 2) bloom.add(traces[i]!, traces[i + 1]!);
