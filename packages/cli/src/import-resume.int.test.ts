@@ -146,9 +146,6 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(again.stdout).toContain('(otlp-proto, gzip): done');
     expect(again.stdout).toContain('spans read 200,000, written 200,000, refused 0');
     expect(await storedIn(dir)).toEqual({ spans: 200_000, distinct: 200_000 });
-    // Counted into the span metrics once each, across the stop: the batches under way when it came were stored, and
-    // their counts written.
-    expect(await countedIn(dir)).toBe(200_000);
   }, 300_000);
 
   it('Ctrl-C (SIGINT) lets the batch being written finish, says how to go on, and the same command does', async () => {
