@@ -31,8 +31,7 @@ export interface DataDirMetrics {
 /**
  * Opens the metrics store `clew serve` keeps in a data directory and a span-metrics consumer over it, with the default
  * `metrics` settings. The consumer counts spans that never went through the directory's log (`importing`): the
- * store's log position stays where the Clew that owns the directory left it. Batches are counted before they are
- * stored and their counts written once they are (`countsAhead`: say so with `consumer.stored`).
+ * store's log position stays where the Clew that owns the directory left it.
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
   const defaults = resolveConfig({});
@@ -45,7 +44,7 @@ export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
   let ended = false;
   const consumer = await SpanMetricsConsumer.open(
     store,
-    { ...spanMetricsOptions(defaults.metrics), now: () => (ended ? Infinity : Date.now()), importing: true, countsAhead: true },
+    { ...spanMetricsOptions(defaults.metrics), now: () => (ended ? Infinity : Date.now()), importing: true },
     pino({ level: 'warn' }, process.stderr),
   ).catch(async (e: unknown) => {
     await store.close();

@@ -48,8 +48,6 @@ export interface ImportTarget {
 
 export const spanKey = (s: Span): string => `${s.traceId}/${s.spanId}`;
 
-const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
 export const spansIn = (bodies: ReadonlyArray<{ readonly spans: number }>): number => bodies.reduce((n, b) => n + b.spans, 0);
 
 /** A write the target answered by refusing it whole (a token it does not take, a wrong path): none of its spans were kept. */
@@ -76,39 +74,22 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
   const metrics = counting.value;
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
   let batches = 0n;
-  /**
-   * The first write that failed. Batches are counted before they are stored, and counts are written only through the
-   * last batch stored before it: the counts of the batches since the counts last written stay unwritten (as when an
-   * import is killed), and no later batch is written, so that no span is stored without being counted.
-   */
-  let failed: unknown;
   return {
     // The directory's absolute path: the same relative path from elsewhere is another directory.
     name: `dir:${resolve(dir)}#${tenant}`,
     writesAtOnce: 2,
     write({ spans }) {
-      // After a failed write, nothing more is written: its spans would be stored and never counted (see `failed`).
-      if (failed !== undefined) return Promise.reject(new Error(`not written: a write into the data directory failed before it (${errorMessage(failed)})`));
-      const count = spans.length;
-      const appended = store.append(spans, undefined, [{ tenant, spans: count }]);
-      // Counted now, while the spans are at hand, and written once they are stored (countsAhead): the store has
-      // encoded them already, so nothing holds them while the batch before commits (bench/README.md). Not flushed per
-      // batch: each flush seals the counts so far as rows of their own, so a flush per batch of 20,000 spans wrote
-      // every (minute, service, operation) row again for each batch, with new latency bins.
-      const position = ++batches;
-      metrics?.consumer.push(spans, position, tenant);
-      // Not an async function: its frame would keep the spans until the append is done.
-      return appended.then(
-        () => {
-          // Writes are done in order; after one failed, later ones' counts stay unwritten with it.
-          if (failed === undefined) metrics?.consumer.stored(position);
-          return { written: count, refused: 0, message: '' };
-        },
-        (e: unknown) => {
-          failed ??= e;
-          throw e;
-        },
-      );
+      const written = { written: spans.length, refused: 0, message: '' };
+      const appended = store.append(spans, undefined, [{ tenant, spans: spans.length }]);
+      // Uncounted, nothing holds the spans once the store has encoded them (not an async function: its frame would),
+      // so they are let go while the batch before commits: held, they outlived the young generation's collections.
+      if (metrics === undefined) return appended.then(() => written);
+      // Counted once stored. Not flushed per batch: each flush seals the counts so far as rows of their own, so a flush
+      // per batch of 20,000 spans wrote every (minute, service, operation) row again for each batch, with new latency bins.
+      return appended.then(() => {
+        metrics.consumer.push(spans, ++batches, tenant);
+        return written;
+      });
     },
     async present(spans) {
       const found = await reader.getTraces([...new Set(spans.map((s) => s.traceId))]);

@@ -54,39 +54,6 @@ describe('SpanMetricsConsumer', () => {
     expect((await open()).resumedAfter).toBe(42n);
   });
 
-  it('countsAhead: writes the counts of batches pushed before they are stored only once stored() says they are, and never those of a batch not stored', async () => {
-    const c = await SpanMetricsConsumer.open(
-      store,
-      { maxOperationsPerService: 1000, flushIntervalMs: 60_000, serviceGraphWaitMs: 1000, serviceGraphMaxItems: 100, now: () => clock, importing: true, countsAhead: true },
-      log,
-    );
-    const resource = makeResource('cart');
-    const batch = (name: string, n: number) => Array.from({ length: n }, (_, i) => makeSpan({ name, resource, startTimeUnixNano: at(i), endTimeUnixNano: at(i + 5) }));
-    const counts = async () => (await read(['operation'])).map((p) => [p.operation, p.count]);
-    // Batch 1 counted while it is being stored: a flush then writes nothing.
-    c.push(batch('a', 2), 1n);
-    await c.flush();
-    expect(await counts()).toEqual([]);
-    c.stored(1n);
-    // Batch 2 counted while it is being stored: the next flush writes batch 1's segment, and not batch 2's.
-    c.push(batch('b', 3), 2n);
-    await c.flush();
-    expect(await counts()).toEqual([['a', 2]]);
-    c.stored(2n);
-    await c.flush();
-    expect(await counts()).toEqual([
-      ['a', 2],
-      ['b', 3],
-    ]);
-    // Batch 3 never stored (its write failed): at the end, its counts are not written.
-    c.push(batch('c', 4), 3n);
-    await c.shutdown();
-    expect(await counts()).toEqual([
-      ['a', 2],
-      ['b', 3],
-    ]);
-  });
-
   it('counts a service past its operation limit under the overflow operation, and says so', async () => {
     const c = await open(2);
     const resource = makeResource('cart');

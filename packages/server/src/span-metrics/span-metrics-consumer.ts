@@ -62,12 +62,6 @@ export interface SpanMetricsOptions {
    * Clew that owns the directory resumes its log as before.
    */
   readonly importing?: boolean;
-  /**
-   * Batches are pushed before their spans are stored (`clew import` into a data directory counts a batch as it encodes
-   * it, and lets its spans go): counts are written only through the position stored() last said is stored, so that a
-   * batch whose spans failed to be stored is never counted in the store.
-   */
-  readonly countsAhead?: boolean;
 }
 
 export interface SpanMetricsStats {
@@ -104,8 +98,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
   private counted: bigint;
   /** Highest position whose counts are in the store. */
   private durable: bigint;
-  /** With `countsAhead`, the position through which spans are stored (see stored); undefined without. */
-  private storedThrough: bigint | undefined;
   /** Counted stretches of the log waiting to be written, oldest first (see flushOnce). */
   private sealed: Segment[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -123,7 +115,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
     private readonly heldPosition?: bigint,
   ) {
     this.now = opts.now ?? Date.now;
-    if (opts.countsAhead) this.storedThrough = resumeAfter;
     this.counted = resumeAfter;
     this.durable = resumeAfter;
     this.resumedAfter = resumeAfter;
@@ -133,11 +124,6 @@ export class SpanMetricsConsumer implements SpanConsumer {
   static async open(store: MetricsStore, opts: SpanMetricsOptions, log: Logger): Promise<SpanMetricsConsumer> {
     const last = await store.lastPosition();
     return opts.importing ? new SpanMetricsConsumer(store, opts, log, 0n, last) : new SpanMetricsConsumer(store, opts, log, last);
-  }
-
-  /** Says the spans of every position up to `position` are stored (with `countsAhead`): their counts may be written. */
-  stored(position: bigint): void {
-    if (this.storedThrough === undefined || position > this.storedThrough) this.storedThrough = position;
   }
 
   /** The position through which counts are durable: the log must keep every record after it. */
@@ -322,16 +308,12 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return this.sealed.length > 0 ? this.sealed[this.sealed.length - 1]!.end : this.durable;
   }
 
-  /**
-   * How many of the oldest sealed segments may be written now: those that end before every waiting half edge, and,
-   * with `countsAhead`, whose spans are stored.
-   */
+  /** How many of the oldest sealed segments may be written now: those that end before every waiting half edge. */
   private writable(): number {
     let limit = Infinity;
     for (const p of this.pairers.values()) limit = Math.min(limit, p.oldestPendingPosition() ?? Infinity);
-    const stored = this.storedThrough;
     let n = 0;
-    while (n < this.sealed.length && Number(this.sealed[n]!.end) < limit && (stored === undefined || this.sealed[n]!.end <= stored)) n++;
+    while (n < this.sealed.length && Number(this.sealed[n]!.end) < limit) n++;
     return n;
   }
 

@@ -153,7 +153,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
         // runs (measured 2.2 s for 2M rows), so it runs often and short rather than rarely and long.
         if (p.unchecked >= this.checkpointSpans) void this.checkpoint().catch(() => undefined);
       } finally {
-        // Let it go if it was not written (the store closed); a batch written or encoded again is settled already.
+        // Let it go if it was not written (the store closed); a batch written, or refused as no longer fitting, is settled already.
         if (ahead !== undefined) abandonBatch(ahead);
       }
     });

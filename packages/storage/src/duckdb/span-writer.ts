@@ -77,7 +77,7 @@ export interface PreparedBatch {
  * Encodes a batch's rows for a partition, ahead of its transaction: new resources, scopes and tenants take ids after
  * those committed and those of batches encoded before it and not yet committed (the partition's plan), and its rows
  * go in the block those batches leave it at. So one batch can be encoded while the one before it commits; commitBatch
- * checks that what it assumed still holds and encodes it again when not (a batch before it failed).
+ * checks that what it assumed still holds, and fails it (BatchNoLongerFits) when not: a batch before it failed.
  */
 export function prepareBatch(p: Partition, spans: readonly Span[], tenants: readonly Tenant[], wal: bigint | undefined): PreparedBatch {
   const plan = p.plan;
@@ -148,12 +148,13 @@ export function prepareBatch(p: Partition, spans: readonly Span[], tenants: read
 
 /**
  * A prepared batch whose rows no longer fit the partition as committed (a batch before it failed, and what it assumed
- * of it no longer holds). Its spans are not kept to encode it again: the append fails, and a retry, which has them,
- * encodes them afresh (the server's store writer retries; an import stops, and goes on from its checkpoint).
+ * of it no longer holds; or the partition it was encoded for was dropped while it waited). Its spans are not kept to
+ * encode it again: the append fails, and a retry, which has them, encodes them afresh (the server's store writer
+ * retries; an import stops, and goes on from its checkpoint).
  */
 export class BatchNoLongerFits extends Error {
   constructor() {
-    super('the batch was encoded on top of a batch that failed before it; retry it');
+    super('the batch was encoded for the store as it was before a batch ahead of it failed (or before its partition was dropped); retry it');
   }
 }
 
