@@ -6,7 +6,7 @@ import type { CountedSpans } from './import-json-lines.js';
 import type { JobLine } from './import-json-lines.js';
 import { errorText, JOB_BYTES, JsonLinesDecoder } from './import-json-lines.js';
 import type { ByteSource, Compression } from './import-source.js';
-import { openSource, readWhole } from './import-source.js';
+import { openSource, readWhole, skipLine } from './import-source.js';
 import { unzstd, ZstdError } from './zstd-frames.js';
 
 /**
@@ -177,18 +177,6 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
 }
 
 const LINE_TOO_LONG = `longer than ${MAX_REQUEST_BYTES / 1024 / 1024} MiB, more than any request a collector or Clew writes`;
-
-/** Where the line that `from` is inside ends: just past its newline, or at the end of the file. */
-async function skipLine(file: ByteSource, from: number): Promise<number> {
-  const bytes = Buffer.allocUnsafe(JOB_BYTES);
-  for (let position = from; ; ) {
-    const n = await file.read(bytes, 0, bytes.length, position);
-    if (n === 0) return position;
-    const nl = bytes.indexOf(0x0a);
-    if (nl >= 0 && nl < n) return position + nl + 1;
-    position += n;
-  }
-}
 
 /** The record where a compressed file could not be decompressed further: the import stops before it. */
 function damagedAt(next: Position, where: string, failed: Error, file: ByteSource): ImportRecord {

@@ -69,6 +69,18 @@ export async function readWhole(source: ByteSource, max = Infinity): Promise<Buf
   }
 }
 
+/** Where the line that `from` is inside ends: just past its newline, or at the end of the source. Read, not held. */
+export async function skipLine(source: ByteSource, from: number): Promise<number> {
+  const bytes = Buffer.allocUnsafe(1 << 20);
+  for (let position = from; ; ) {
+    const n = await source.read(bytes, 0, bytes.length, position);
+    if (n === 0) return position;
+    const nl = bytes.indexOf(0x0a);
+    if (nl >= 0 && nl < n) return position + nl + 1;
+    position += n;
+  }
+}
+
 /** Bytes of the file decompressed at a time: what progress moves by, as the content comes out of them. */
 const READ_BYTES = 128 * 1024;
 
