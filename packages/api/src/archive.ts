@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { API_BASE } from './routes.js';
 import { TraceRowSchema } from './search.js';
 
-/** Where archived traces are listed (GET) and each one archived (POST), read (GET) and un-archived (DELETE). */
+/**
+ * Where archived traces are listed (GET) and each one archived (POST), read (GET), its note changed (PATCH) and
+ * un-archived (DELETE).
+ */
 export const ARCHIVE_ROUTES = {
   list: `${API_BASE}/archive`,
   trace: `${API_BASE}/archive/:traceId`,
@@ -29,15 +32,33 @@ export const ArchiveRequestSchema = z
   .strict();
 export type ArchiveRequest = z.infer<typeof ArchiveRequestSchema>;
 
-/** Who archived a trace, when (ms since the epoch) and why ('' without a note). */
+/**
+ * The body of `PATCH /api/clew/v1/archive/{traceId}`: the archived trace's new note ('' to clear it), and who writes
+ * it when auth is off (as for archiving).
+ * @example { "note": "INC-42: root cause was the card gateway's timeout", "user": "bo" }
+ */
+export const ArchiveNoteRequestSchema = z
+  .object({
+    note: z.string().max(ARCHIVE_NOTE_MAX),
+    user: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type ArchiveNoteRequest = z.infer<typeof ArchiveNoteRequestSchema>;
+
+/**
+ * Who archived a trace, when (ms since the epoch) and why ('' without a note); once the note was changed after
+ * archiving, who changed it last and when.
+ */
 export const ArchiveMarkSchema = z.object({
   archivedAt: z.number().int(),
   archivedBy: z.string(),
   note: z.string(),
+  noteEditedBy: z.string().optional(),
+  noteEditedAt: z.number().int().optional(),
 });
 export type ArchiveMark = z.infer<typeof ArchiveMarkSchema>;
 
-/** `POST /api/clew/v1/archive/{traceId}`: the trace's mark, as now stored. */
+/** `POST` and `PATCH /api/clew/v1/archive/{traceId}`: the trace's mark, as now stored. */
 export const ArchivedTraceResponseSchema = z.object({
   traceId: z.string(),
   archived: ArchiveMarkSchema,

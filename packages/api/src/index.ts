@@ -168,7 +168,7 @@ export {
 } from './attribute-comparison.js';
 export type { SessionResponse, TokenScope } from './session.js';
 export { SessionResponseSchema, TokenScopeSchema } from './session.js';
-export type { ArchivedTrace, ArchivedTraceResponse, ArchivedTracesResponse, ArchiveMark, ArchiveRequest, ArchiveStatusResponse, RangeArchiveDaysResponse } from './archive.js';
+export type { ArchivedTrace, ArchivedTraceResponse, ArchivedTracesResponse, ArchiveMark, ArchiveNoteRequest, ArchiveRequest, ArchiveStatusResponse, RangeArchiveDaysResponse } from './archive.js';
 export {
   ARCHIVE_NOTE_MAX,
   ARCHIVE_ROUTES,
@@ -176,6 +176,7 @@ export {
   ArchivedTraceSchema,
   ArchivedTracesResponseSchema,
   ArchiveMarkSchema,
+  ArchiveNoteRequestSchema,
   ArchiveRequestSchema,
   ArchiveStatusResponseSchema,
   archivePath,

@@ -157,8 +157,27 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     // Jaeger's button pressed again leaves the mark as it is (who, when, the note).
     expect((await post(`${clew!.query}/api/archive/${KEEP}`)).status).toBe(200);
     expect((await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`)).body.archived).toEqual(body.archived);
+    // The note edited in place: who archived it and when stay, and who changed the note and when are added.
+    const patch = (traceId: string, edit: unknown) =>
+      fetch(`${clew!.query}${NATIVE}/archive/${traceId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) });
+    const t0 = Date.now();
+    const edited = await patch(KEEP, { note: 'INC-42: the gateway timed out', user: 'bo' });
+    expect(edited.status).toBe(200);
+    const mark = ((await edited.json()) as { archived: { noteEditedAt: number } }).archived;
+    expect(mark).toEqual({ ...body.archived, note: 'INC-42: the gateway timed out', noteEditedBy: 'bo', noteEditedAt: mark.noteEditedAt });
+    expect(mark.noteEditedAt).toBeGreaterThanOrEqual(t0);
+    expect(mark.noteEditedAt).toBeLessThanOrEqual(Date.now());
+    expect((await getJson(`${clew!.query}${NATIVE}/archive/${KEEP}`)).body.archived).toEqual(mark);
+    // A note is what a PATCH is for: without one it is refused, naming it; a trace not archived has none to change.
+    const noNote = await patch(KEEP, { user: 'bo' });
+    expect(noNote.status).toBe(400);
+    expect(((await noNote.json()) as { error: { parameter: string } }).error.parameter).toBe('note');
+    const notArchived = await patch(DROP, { note: 'x' });
+    expect(notArchived.status).toBe(404);
+    expect(((await notArchived.json()) as { error: { code: string } }).error.code).toBe('TRACE_NOT_FOUND');
+    expect((await getJson(`${clew!.query}${NATIVE}/archive/${DROP}`)).body.archived).toBeNull();
     const trace = await getJson(`${clew!.query}${NATIVE}/traces/${KEEP}`);
-    expect(trace.body.archived).toEqual(body.archived);
+    expect(trace.body.archived).toEqual(mark);
     // Search rows say which traces are archived.
     const rows = (await getJson(`${clew!.query}${NATIVE}/search?limit=20`)).body.traces as Array<{ traceId: string; archived?: true }>;
     expect(Object.fromEntries(rows.map((r) => [r.traceId, r.archived ?? false]))).toEqual({ [KEEP]: true, [DROP]: false });
@@ -183,7 +202,8 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
     expect(list.body.traces).toHaveLength(1);
     expect(list.body.traces[0]).toMatchObject({
       traceId: KEEP,
-      archived: { archivedBy: 'ana', note: 'INC-42: card declines' },
+      // The note as edited, across the restart.
+      archived: { archivedBy: 'ana', note: 'INC-42: the gateway timed out', noteEditedBy: 'bo' },
       trace: { rootService: 'checkout', rootName: 'POST /checkout', spanCount: 2, errorCount: 1 },
     });
   });
@@ -253,6 +273,12 @@ describe('archiving with auth on', () => {
     // Jaeger's button pressed again, by another token, leaves the mark as it is.
     expect((await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aReadUnnamed, { method: 'POST' }))).status).toBe(200);
     expect(((await (await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aRead))).json()) as { archived: unknown }).archived).toEqual(ours);
+    // Its note edited with the token: the token's name is recorded, whatever the body says; another tenant's cannot.
+    const edit = { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'ours, edited', user: 'mallory' }) };
+    const edited = await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aReadUnnamed, edit));
+    expect(((await edited.json()) as { archived: unknown }).archived).toMatchObject({ archivedBy: 'ana-laptop', note: 'ours, edited', noteEditedBy: 'team-a' });
+    expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.bRead, edit))).status).toBe(404);
+    expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, { ...edit })).status).toBe(401);
     // A token without a name is recorded by its tenant.
     expect((await fetch(`${clew!.query}${NATIVE}/archive/${KEEP}`, as(TOKENS.aRead, { method: 'DELETE' }))).status).toBe(204);
     const unnamed = await fetch(`${clew!.query}/api/archive/${KEEP}`, as(TOKENS.aReadUnnamed, { method: 'POST' }));

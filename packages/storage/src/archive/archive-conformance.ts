@@ -193,6 +193,26 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect((await ta.store.summarizeTraces([A])).size).toBe(0);
     });
 
+    it('edits the note of an archived trace, keeping who archived it and when, across a restart; not of another tenant\'s', async () => {
+      await s().live.append([...checkout(A), ...checkout(B)], undefined, [{ tenant: 'team-a', spans: 6 }]);
+      const archive = archiveOf().forTenant('team-a');
+      await archive.archive(A, { by: 'ana', note: 'older', at: 100 });
+      await archive.archive(B, { by: 'bo', note: 'newer', at: 200 });
+      const edited = { traceId: A, archivedBy: 'ana', archivedAt: 100, note: 'INC-42: root cause found', noteEditedBy: 'cy', noteEditedAt: 300 };
+      expect(await archive.editNote(A, { note: 'INC-42: root cause found', by: 'cy', at: 300 })).toEqual(edited);
+      // The list keeps the order of archiving, not of edits.
+      expect(await archive.marks()).toEqual([{ traceId: B, archivedBy: 'bo', archivedAt: 200, note: 'newer' }, edited]);
+      // Not archived (or another tenant's): nothing to edit, nothing stored.
+      expect(await archiveOf().forTenant('team-b').editNote(A, { note: 'theirs', by: 'mallory', at: 301 })).toBeUndefined();
+      expect(await archiveOf().forTenant('team-b').marks()).toEqual([]);
+      await closeAll();
+      stores = await open({ dir, now: () => now });
+      expect(await archiveOf().forTenant('team-a').mark(A)).toEqual(edited);
+      // Archiving again replaces the whole mark: who, when, and a note of its own.
+      expect((await archiveOf().forTenant('team-a').archive(A, { by: 'dee', note: 'again', at: 400 })).found).toBe(true);
+      expect(await archiveOf().forTenant('team-a').mark(A)).toEqual({ traceId: A, archivedBy: 'dee', archivedAt: 400, note: 'again' });
+    });
+
     it('lists marks most recently archived first, and keeps them and the spans across a restart', async () => {
       const b = checkout(B);
       await s().live.append([...checkout(A), ...b]);

@@ -12,15 +12,25 @@ export interface ArchiveMark {
   readonly archivedBy: string;
   /** Why, as the user wrote it; '' when no note was given. */
   readonly note: string;
+  /** Who last changed the note after the trace was archived, and when (absent while it is the note it was archived with). */
+  readonly noteEditedBy?: string;
+  readonly noteEditedAt?: EpochMillis;
 }
 
 interface MarkBody {
   readonly by: string;
   readonly note: string;
+  readonly noteBy?: string;
+  readonly noteAt?: number;
 }
 
 export function markToDocument(mark: ArchiveMark): StoredDocument {
-  const body: MarkBody = { by: mark.archivedBy, note: mark.note };
+  const body: MarkBody = {
+    by: mark.archivedBy,
+    note: mark.note,
+    ...(mark.noteEditedBy !== undefined && mark.noteEditedAt !== undefined && { noteBy: mark.noteEditedBy, noteAt: mark.noteEditedAt }),
+  };
+  // updatedAt is when the trace was archived, whatever edits its note since: the list's order is the archive's.
   return { id: mark.traceId, body: JSON.stringify(body), updatedAt: mark.archivedAt };
 }
 
@@ -37,5 +47,6 @@ export function markFromDocument(doc: StoredDocument): ArchiveMark {
     archivedAt: doc.updatedAt,
     archivedBy: typeof body.by === 'string' ? body.by : 'anonymous',
     note: typeof body.note === 'string' ? body.note : '',
+    ...(typeof body.noteBy === 'string' && typeof body.noteAt === 'number' && { noteEditedBy: body.noteBy, noteEditedAt: body.noteAt }),
   };
 }

@@ -97,6 +97,20 @@ export class TenantArchive {
   }
 
   /**
+   * Replaces the note of an archived trace, keeping who archived it and when, and records who changed the note and
+   * when; undefined when the trace is not archived. Archiving again (`archive`) replaces the whole mark instead.
+   */
+  editNote(traceId: TraceId, edit: { readonly note: string; readonly by: string; readonly at: EpochMillis }): Promise<ArchiveMark | undefined> {
+    return this.serial(async () => {
+      const was = await this.mark(traceId);
+      if (was === undefined) return undefined;
+      const mark: ArchiveMark = { traceId, archivedAt: was.archivedAt, archivedBy: was.archivedBy, note: edit.note, noteEditedBy: edit.by, noteEditedAt: edit.at };
+      await this.documents.putDocument(ARCHIVE_COLLECTION, markToDocument(mark));
+      return mark;
+    });
+  }
+
+  /**
    * Removes the mark, then the trace's copies in the archive: the trace is read from the live store only, and goes
    * with its days there. False when it was not archived. (A crash between the two leaves copies without a mark,
    * which reads ignore; archiving again keeps them.)

@@ -42,7 +42,7 @@ function errorFromBody(status: number, text: string): ApiError {
  * Sends JSON to the native API (POST, PUT) or deletes (DELETE, no body) and reads the JSON reply, if any; errors
  * become ApiErrors as with fetchJson, so a form can show the server's message and the field it names.
  */
-export async function sendJson<T>(method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<T | undefined> {
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T | undefined> {
   let res: Response;
   try {
     res = await apiFetch(url, {

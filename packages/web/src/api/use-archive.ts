@@ -1,4 +1,4 @@
-import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveRequest, ArchiveStatusResponse, RangeArchiveDaysResponse } from '@clew/api';
+import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveNoteRequest, ArchiveRequest, ArchiveStatusResponse, RangeArchiveDaysResponse } from '@clew/api';
 import { ARCHIVE_ROUTES, archivePath } from '@clew/api';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchJson, sendJson } from './fetch-json.js';
@@ -57,6 +57,15 @@ export function useArchiveTrace() {
   const invalidate = useArchiveInvalidation();
   return useMutation({
     mutationFn: ({ traceId, ...body }: ArchiveRequest & { traceId: string }) => sendJson<ArchivedTraceResponse>('POST', archivePath(traceId), body),
+    onSuccess: (_r, { traceId }) => invalidate(traceId),
+  });
+}
+
+/** Changes an archived trace's note; who archived it and when stay. */
+export function useEditArchiveNote() {
+  const invalidate = useArchiveInvalidation();
+  return useMutation({
+    mutationFn: ({ traceId, ...body }: ArchiveNoteRequest & { traceId: string }) => sendJson<ArchivedTraceResponse>('PATCH', archivePath(traceId), body),
     onSuccess: (_r, { traceId }) => invalidate(traceId),
   });
 }

@@ -6,6 +6,7 @@ import { ApiErrorNotice } from '../components/api-error-notice.js';
 import { Notice } from '../components/notice.js';
 import { formatNanos } from '../format/duration.js';
 import { formatTimestampWithZone, nanosStringToMillis } from '../format/time.js';
+import { describeNoteEdit } from './archive-action.js';
 import { UnarchiveButton } from './unarchive-button.js';
 import './archive.css';
 
@@ -79,6 +80,7 @@ export function ArchivedPage() {
                       {t.archived.note}
                     </span>
                   )}
+                  {describeNoteEdit(t.archived) !== '' && <div className="muted small">{describeNoteEdit(t.archived)}</div>}
                 </td>
                 <td>
                   <UnarchiveButton traceId={t.traceId} />

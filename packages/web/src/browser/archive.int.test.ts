@@ -201,6 +201,63 @@ describe('archiving a trace in the UI', () => {
     await page.getByText('Archive status could not be read').waitFor();
   });
 
+  it('edits the note in place: Escape keeps the old one; saved, the mark and the Archived page say who changed it', async () => {
+    const email = fixtures.email.traceId;
+    const archived = await fetch(`${clew().query}/api/clew/v1/archive/${email}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ note: 'INC-7', user: 'ana' }),
+    });
+    expect(archived.status).toBe(200);
+    try {
+      const page = await browser.open(`${clew().query}/trace/${email}`, { viewport: { width: 1280, height: 460 } });
+      const mark = page.getByTestId('archive-mark');
+      await mark.getByRole('button', { name: 'Edit note' }).click();
+      const field = page.getByPlaceholder('why this trace is kept');
+      expect(await field.inputValue()).toBe('INC-7');
+      // Escape steps back, the note as it was.
+      await field.fill('not this');
+      await field.press('Escape');
+      await mark.getByRole('button', { name: 'Edit note' }).click();
+      expect(await page.getByPlaceholder('why this trace is kept').inputValue()).toBe('INC-7');
+      await page.getByPlaceholder('why this trace is kept').fill('INC-7: the mail relay dropped the connection');
+      await page.getByPlaceholder('your name').fill('bo');
+      const formShot = lookTo('archive-note-edit');
+      if (formShot) await page.screenshot({ path: formShot, clip: { x: 0, y: 0, width: 1280, height: 160 } });
+      await page.getByRole('button', { name: 'Save note' }).click();
+      await mark.locator('.archive-note-edited').waitFor();
+      // Who archived it and when stay; who changed the note is said beside it.
+      expect(await mark.textContent()).toContain('Archived by ana on ');
+      expect(await mark.locator('.archive-note').textContent()).toBe('INC-7: the mail relay dropped the connection');
+      expect(await mark.locator('.archive-note-edited').textContent()).toBe('(edited by bo)');
+      expect(await mark.locator('.archive-note-edited').getAttribute('title')).toMatch(/^note edited by bo on \d{4}-\d\d-\d\d /);
+      // One line at this width, as before the note was edited: the page below does not move.
+      expect((await mark.boundingBox())!.height).toBeLessThan(40);
+      expect(await markOf(email)).toMatchObject({ archivedBy: 'ana', note: 'INC-7: the mail relay dropped the connection', noteEditedBy: 'bo' });
+      const shot = lookTo('archive-note-edited');
+      if (shot) await page.screenshot({ path: shot, clip: { x: 0, y: 0, width: 1280, height: 160 } });
+
+      const list = await browser.open(`${clew().query}/archived`);
+      const row = list.locator(`[data-testid=archived-traces] tr[data-trace-id="${email}"]`);
+      await row.waitFor();
+      expect(await row.locator('td').nth(4).textContent()).toContain('ana');
+      expect(await row.locator('td').nth(5).textContent()).toMatch(/^INC-7: the mail relay dropped the connectionnote edited by bo on /);
+      const listShot = lookTo('archived-note-edited');
+      if (listShot) await list.screenshot({ path: listShot, clip: { x: 0, y: 0, width: 1280, height: 220 } });
+
+      // Cleared, the note is gone and the mark offers to add one.
+      await page.bringToFront();
+      await mark.getByRole('button', { name: 'Edit note' }).click();
+      await page.getByPlaceholder('why this trace is kept').fill('');
+      await page.getByRole('button', { name: 'Save note' }).click();
+      await mark.getByRole('button', { name: 'Add a note' }).waitFor();
+      expect(await mark.locator('.archive-note').count()).toBe(0);
+      expect(await markOf(email)).toMatchObject({ archivedBy: 'ana', note: '' });
+    } finally {
+      await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'DELETE' });
+    }
+  });
+
   it('records who archived when auth is off, as the name given (remembered for the next time)', async () => {
     const email = fixtures.email.traceId;
     const page = await browser.open(`${clew().query}/trace/${email}`);

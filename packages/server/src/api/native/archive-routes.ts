@@ -1,5 +1,5 @@
 import type { ArchivedTraceResponse, ArchivedTracesResponse, ArchiveStatusResponse, RangeArchiveDaysResponse } from '@clew/api';
-import { ARCHIVE_ROUTES, ArchiveRequestSchema, TraceParamsSchema, TraceQuerySchema } from '@clew/api';
+import { ARCHIVE_ROUTES, ArchiveNoteRequestSchema, ArchiveRequestSchema, TraceParamsSchema, TraceQuerySchema } from '@clew/api';
 import type { UnixNanos } from '@clew/model';
 import type { ArchiveMark, Store, TraceArchive } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,12 +10,19 @@ import { parseQuery, parseWith } from './parse-params.js';
 import type { TraceCache } from './trace-cache.js';
 import { traceRow } from './trace-row.js';
 
-const markOf = (m: ArchiveMark): ArchivedTraceResponse['archived'] => ({ archivedAt: m.archivedAt, archivedBy: m.archivedBy, note: m.note });
+/** A stored mark as the APIs answer it. */
+export const markOf = (m: ArchiveMark): ArchivedTraceResponse['archived'] => ({
+  archivedAt: m.archivedAt,
+  archivedBy: m.archivedBy,
+  note: m.note,
+  ...(m.noteEditedBy !== undefined && { noteEditedBy: m.noteEditedBy, noteEditedAt: m.noteEditedAt }),
+});
 
 /**
  * The archive's routes on the native API: list the request's tenant's archived traces (`GET /archive`), archive one
  * (`POST /archive/:traceId`, body ArchiveRequest), read its mark (`GET`, null when it is not archived: a trace page
- * asks for every trace) and un-archive it (`DELETE`); and the days of attached range archives that hold the
+ * asks for every trace), change its note (`PATCH`, body ArchiveNoteRequest: who archived it and when stay) and
+ * un-archive it (`DELETE`); and the days of attached range archives that hold the
  * tenant's spans (`GET /range-archives/days`, what the Services page says it does not count).
  * `store` is the store the APIs read (live, falling back to the archive), for the list's rows; `cache` the trace
  * page's, which forgets an un-archived trace.
@@ -59,6 +66,14 @@ export function registerArchiveRoutes(app: FastifyInstance, archive: TraceArchiv
     });
     if (!result.found) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
     return { traceId, archived: markOf(result.mark) };
+  });
+
+  app.patch(ARCHIVE_ROUTES.trace, async (request): Promise<ArchivedTraceResponse> => {
+    const traceId = traceIdOf(request);
+    const body = parseWith(ArchiveNoteRequestSchema, request.body ?? {});
+    const mark = await archive.forTenant(request.tenant).editNote(traceId, { note: body.note, by: archivedBy(request, body.user), at: Date.now() });
+    if (mark === undefined) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} is not archived`);
+    return { traceId, archived: markOf(mark) };
   });
 
   app.delete(ARCHIVE_ROUTES.trace, async (request, reply) => {

@@ -24,6 +24,7 @@ import type { Store, TraceArchive } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { spanReaderFor } from '../../query/tenant-readers.js';
+import { markOf } from './archive-routes.js';
 import type { AttributeCatalogs } from './attribute-catalogs.js';
 import { parseQuery, parseWith } from './parse-params.js';
 import { spanKindOf, toTraceQuery } from './to-trace-query.js';
@@ -79,7 +80,7 @@ export function registerNativeRoutes(app: FastifyInstance, store: Store, catalog
     const [mark, ranged] = await Promise.all([archive?.forTenant(request.tenant).mark(traceId), spansOf(request).rangeArchived?.([traceId])]);
     return {
       ...toApiTrace(spans),
-      ...(mark && { archived: { archivedAt: mark.archivedAt, archivedBy: mark.archivedBy, note: mark.note } }),
+      ...(mark && { archived: markOf(mark) }),
       ...(ranged?.has(traceId) && { rangeArchived: true as const }),
     };
   });
