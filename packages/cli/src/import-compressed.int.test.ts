@@ -168,6 +168,10 @@ describe('clew import of compressed files', () => {
       expect(cut.code, `${name}: ${cut.stderr}`).toBe(0);
       expect(cut.stdout, name).toMatch(/: done up to (line|byte) \d+/);
       expect(cut.stdout, name).toContain('not read yet: the file ends inside it');
+      // A position in what a file compressed as a whole decompresses to says so; one whose requests are each
+      // compressed is a position of the file itself.
+      if (name === 'growing.pb.zst') expect(cut.stdout).toMatch(/\n {2}byte \d+ \(decompressed\): not read yet/);
+      if (name === 'growing-each.pb') expect(cut.stdout).toMatch(/\n {2}byte \d+: not read yet/);
       const first = await stored({ dir });
       expect(first.length, name).toBeGreaterThan(0);
       expect(first.length, name).toBeLessThan(spans.length);
@@ -191,6 +195,16 @@ describe('clew import of compressed files', () => {
     const later = await runClew(['import', file, '-d', join(tmp.dir, 'data-first-block')]);
     expect(later.code, later.stderr).toBe(0);
     expect(later.stdout).toContain(`spans read ${n(spans.length)}, written ${n(spans.length)}, refused 0`);
+
+    // pzstd's file cut right after its first skippable frame, which announces a frame: nothing yet, not an empty file,
+    // whether the format is told from the content or given.
+    const parallel = join(tmp.dir, 'parallel.jsonl.zst');
+    await writeFile(parallel, execFileSync('pzstd', ['-q', '-c'], { input: lines, maxBuffer: 1 << 30 }).subarray(0, 12));
+    for (const flags of [[], ['--format', 'otlp-json']]) {
+      const none = await runClew(['import', parallel, '-d', join(tmp.dir, 'data-parallel'), ...flags]);
+      expect(none.code, flags.join(' ')).toBe(1);
+      expect(none.stderr, flags.join(' ')).toContain('nothing can be read from it yet (cut short, or still being written; run the same command again once it has grown): it ends before any of its content (zstd)');
+    }
   });
 
   it('damage: what decompresses before it goes in, the rest is said to be damaged (exit 1); a damaged request is skipped', async () => {

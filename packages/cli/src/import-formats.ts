@@ -63,8 +63,9 @@ export async function formatOf(file: string, size: number, given: ImportFormat |
     } finally {
       await whole.close();
     }
-    // Compressed nothing: an empty file.
+    // Compressed nothing: an empty file; cut short, a file that nothing can be read from yet, whatever its format.
     if (head.length === 0 && !cut) return { format: given ?? 'otlp-json', compression };
+    if (head.length === 0) throw new Error(`${NOTHING_YET}: it ends before any of its content (${compression})`);
   }
   const format = given ?? detectFormat(head, compression ? Infinity : size);
   if (format !== null) return { format, compression };

@@ -215,7 +215,7 @@ async function* protoRequests({ path, compression }: Input, from: Position, size
         const end = Math.max(known, await file.size());
         const rest = Number.isFinite(end) ? `the rest of the file (${end - offset} bytes) is not read` : 'the rest of the file is not read';
         const next = Number.isFinite(end) ? end : Number.MAX_SAFE_INTEGER;
-        yield { next: { offset: next, record: n + 1 }, where: `byte ${offset}`, error: `not a request: its length says ${carry.readUInt32BE(0)} bytes; ${rest}`, bytesDone: file.fileBytes(next) };
+        yield { next: { offset: next, record: n + 1 }, where: file.byteAt(offset), error: `not a request: its length says ${carry.readUInt32BE(0)} bytes; ${rest}`, bytesDone: file.fileBytes(next) };
         return;
       }
       // Room for the request begun, as far as the file goes: a length past its end is a truncated request, not an
@@ -239,17 +239,17 @@ async function* protoRequests({ path, compression }: Input, from: Position, size
         start += 4 + length;
         n++;
         const record = each ? await zstdRequest(body, each) : { raw: body, ...decodeWith(() => decodeOtlpProto(body)) };
-        yield { next: { offset: base + start, record: n }, where: `byte ${at}`, bytesDone: file.fileBytes(base + start), ...record };
+        yield { next: { offset: base + start, record: n }, where: file.byteAt(at), bytesDone: file.fileBytes(base + start), ...record };
       }
       carry = Buffer.from(bytes.subarray(start, filled));
       if (bytesRead === 0) break;
     }
     const failed = file.failure();
-    if (failed) yield damagedAt({ offset: position - carry.length, record: n }, `byte ${position - carry.length}`, failed, file);
+    if (failed) yield damagedAt({ offset: position - carry.length, record: n }, file.byteAt(position - carry.length), failed, file);
     else if (carry.length > 0) {
       const offset = position - carry.length;
       const said = carry.length >= 4 ? `the request says ${carry.readUInt32BE(0)} bytes and ${carry.length - 4} remain` : `${carry.length} bytes remain, too few for a length`;
-      yield { next: { offset, record: n }, where: `byte ${offset}`, error: `truncated: ${said}`, unfinished: true, bytesDone: file.fileBytes(offset) };
+      yield { next: { offset, record: n }, where: file.byteAt(offset), error: `truncated: ${said}`, unfinished: true, bytesDone: file.fileBytes(offset) };
     }
   } finally {
     await file.close();

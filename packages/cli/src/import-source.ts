@@ -33,6 +33,8 @@ export interface ByteSource {
   size(): Promise<number>;
   /** How far into the file itself reading up to `position` is, for progress. */
   fileBytes(position: number): number;
+  /** `position` for messages: "byte 4096", or "byte 4096 (decompressed)" when it is not a position of the file itself. */
+  byteAt(position: number): string;
   /** Whether the compressed bytes read to their end were cut short (the end of a block or frame missing). */
   cutShort(): boolean;
   /** Why the bytes ended where they did when they could not be decompressed further (damage): read after their end. */
@@ -48,6 +50,7 @@ export async function openSource(path: string, compression: Compression | null |
     read: async (buffer, offset, length, position) => (await file.read(buffer, offset, length, position)).bytesRead,
     size: async () => (await file.stat()).size,
     fileBytes: (position) => position,
+    byteAt: (position) => `byte ${position}`,
     cutShort: () => false,
     failure: () => undefined,
     close: () => file.close(),
@@ -148,6 +151,10 @@ class Decompressed implements ByteSource {
       else hi = mid;
     }
     return lo < m.length / 2 ? m[2 * lo + 1]! : this.consumed;
+  }
+
+  byteAt(position: number): string {
+    return `byte ${position} (decompressed)`;
   }
 
   cutShort(): boolean {

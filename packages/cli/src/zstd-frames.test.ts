@@ -33,6 +33,22 @@ describe('zstd, frame by frame, with what fzstd does not check', () => {
     }
   });
 
+  it("pzstd's files: cut right after one of its skippable frames (each gives the size of the frame after it) is cut short", async () => {
+    const whole = execFileSync('pzstd', ['-q', '-c', '-p', '1'], { input: CONTENT, maxBuffer: 1 << 28 });
+    // pzstd's skippable frame first: magic 0x184D2A50, four bytes, the size of the frame they come before.
+    expect([...whole.subarray(0, 8)]).toEqual([0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0]);
+    expect(await pushed(whole, 5)).toMatchObject({ cut: false });
+    same((await pushed(whole, 5)).content, CONTENT);
+    const { content, cut } = await pushed(whole.subarray(0, 12), 1);
+    expect(content.length).toBe(0);
+    expect(cut).toBe(true);
+    await expect(unzstd(whole.subarray(0, 12), Infinity)).rejects.toThrow(/before the one it announces \(cut short\)/);
+    // Other skippable frames announce nothing (the seekable format's seek table ends a file with one): not cut short.
+    const table = Buffer.from([0x5e, 0x2a, 0x4d, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0xb1, 0xea, 0x92, 0x8f]);
+    expect(await pushed(Buffer.concat([zstd(CONTENT), table]), 3)).toMatchObject({ cut: false });
+    expect(await pushed(table, 1)).toMatchObject({ cut: false });
+  });
+
   it('a frame whose content does not match its checksum is damaged; one cut short ends at its last whole block', async () => {
     const whole = zstd(CONTENT);
     // The checksum itself damaged: fzstd gives the content without a word.

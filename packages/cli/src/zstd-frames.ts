@@ -27,6 +27,8 @@ const hasher = xxhash();
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const isSkippable = (magic: number): boolean => (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
+/** The skippable frame pzstd writes before each frame it compresses: four bytes, the size of that frame. */
+const PZSTD_MAGIC = 0x184d2a50;
 /** The little-endian 32-bit word at `at` (bytes known to be there). */
 const word = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 
@@ -57,6 +59,8 @@ export class ZstdStream {
   private frame: Frame | undefined;
   /** Bytes of a skippable frame still to skip. */
   private skip = 0;
+  /** A skippable frame of pzstd's was read and the frame it announces has not begun. */
+  private promised = false;
   private total = 0;
 
   private constructor(
@@ -83,9 +87,12 @@ export class ZstdStream {
     this.at += p;
   }
 
-  /** True when the bytes ended inside a frame (or a skippable frame): cut short. */
+  /**
+   * True when the bytes ended inside a frame (or a skippable frame), or right after one of pzstd's skippable frames,
+   * which each give the size of the frame after them: cut short.
+   */
   end(): boolean {
-    return this.frame !== undefined || this.skip > 0 || this.rest.length > 0;
+    return this.frame !== undefined || this.skip > 0 || this.rest.length > 0 || this.promised;
   }
 
   /** Consumes what it can at `p`: bytes used, 0 when more are needed. */
@@ -124,6 +131,7 @@ export class ZstdStream {
     if (isSkippable(magic)) {
       if (left < 8) return 0;
       this.skip = word(b, p + 4);
+      this.promised = magic === PZSTD_MAGIC && this.skip === 4;
       return 8;
     }
     if (magic !== ZSTD_MAGIC) throw new ZstdError(`not zstd at byte ${this.at + p} (no frame starts there)`);
@@ -170,6 +178,7 @@ export class ZstdStream {
     };
     frame.decoder.push(b.subarray(p, p + size));
     this.frame = frame;
+    this.promised = false;
     return size;
   }
 
@@ -189,7 +198,7 @@ export async function unzstd(bytes: Uint8Array, limit: number): Promise<Buffer> 
   const parts: Uint8Array[] = [];
   const stream = await ZstdStream.create((c) => parts.push(c), limit);
   stream.push(bytes);
-  if (stream.end()) throw new ZstdError('it ends inside a zstd frame (cut short)');
+  if (stream.end()) throw new ZstdError('it ends inside a zstd frame, or before the one it announces (cut short)');
   return Buffer.concat(parts);
 }
 
