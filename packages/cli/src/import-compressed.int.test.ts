@@ -31,10 +31,10 @@ const PROTO = PARTS.map((p) => encodeExportRequests(p, 'protobuf')[0]!);
  * Length-delimited requests each compressed on its own: a 4-byte big-endian length, then a zstd frame of the request,
  * as the Collector's file exporter writes with `compression: zstd` (without its native compression).
  */
-function eachCompressed(requests: readonly Buffer[]): Buffer {
+function eachCompressed(requests: readonly Buffer[], compress: (b: Buffer) => Buffer = zstd): Buffer {
   return Buffer.concat(
     requests.flatMap((r) => {
-      const frame = zstd(r);
+      const frame = compress(r);
       const length = Buffer.alloc(4);
       length.writeUInt32BE(frame.length);
       return [length, frame];
@@ -76,6 +76,8 @@ describe('clew import of compressed files', () => {
       ['frames.jsonl.zst', Buffer.concat([zstd(Buffer.concat(a)), zstd(Buffer.concat(b))]), '(otlp-json, zstd)'],
       ['each.pb', eachCompressed(PROTO.map((r) => r.subarray(4))), '(otlp-proto, each request zstd)'],
       ['each.json', eachCompressed(JSON_LINES.map((l) => l.subarray(0, l.length - 1))), '(otlp-json, each request zstd)'],
+      // Each request compressed by pzstd: its skippable frame first, then the frame.
+      ['each-pzstd.pb', eachCompressed(PROTO.map((r) => r.subarray(4)), (b) => execFileSync('pzstd', ['-q', '-c'], { input: b })), '(otlp-proto, each request zstd)'],
     ];
     for (const [name, body, said] of files) {
       const file = join(tmp.dir, name);

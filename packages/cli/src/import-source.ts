@@ -14,7 +14,8 @@ export type Compression = 'gzip' | 'zstd' | 'zstd-each';
 export function compressionOf(head: Uint8Array): Compression | null {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (zstdMagicAt(head, 0) !== null) return 'zstd';
-  if (zstdMagicAt(head, 4) === 'frame') return 'zstd-each';
+  // A request's own zstd after its length: a frame, or a skippable one before it (pzstd's).
+  if (zstdMagicAt(head, 4) !== null) return 'zstd-each';
   return null;
 }
 
@@ -251,8 +252,8 @@ class Decompressed implements ByteSource {
       for (const b of out.splice(0)) yield this.out(b);
       if (this.failed) return;
     }
-    // Cut short: it ends where the last whole block does.
-    if (zstd.end()) this.cut = true;
+    // Cut short: it ends where the last whole block does (or before its first frame, which pzstd announced).
+    if (zstd.end() || zstd.endsBeforeFirstFrame()) this.cut = true;
   }
 
   private cannot(e: unknown, at: number): Error {

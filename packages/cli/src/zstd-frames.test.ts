@@ -14,12 +14,12 @@ const same = (got: Buffer, want: Buffer): void => {
   expect(Buffer.compare(got, want)).toBe(0);
 };
 
-async function pushed(bytes: Buffer, pieces: number, limit?: number): Promise<{ content: Buffer; cut: boolean }> {
+async function pushed(bytes: Buffer, pieces: number, limit?: number): Promise<{ content: Buffer; cut: boolean; beforeFirst: boolean }> {
   const parts: Uint8Array[] = [];
   const stream = await ZstdStream.create((c) => parts.push(c), limit);
   const step = Math.ceil(bytes.length / pieces);
   for (let at = 0; at < bytes.length; at += step) stream.push(bytes.subarray(at, at + step));
-  return { content: Buffer.concat(parts), cut: stream.end() };
+  return { content: Buffer.concat(parts), cut: stream.end(), beforeFirst: stream.endsBeforeFirstFrame() };
 }
 
 describe('zstd, frame by frame, with what fzstd does not check', () => {
@@ -33,20 +33,25 @@ describe('zstd, frame by frame, with what fzstd does not check', () => {
     }
   });
 
-  it("pzstd's files: cut right after one of its skippable frames (each gives the size of the frame after it) is cut short", async () => {
+  it("pzstd's files: cut right after the skippable frame at their start (it gives the size of the frame after it)", async () => {
     const whole = execFileSync('pzstd', ['-q', '-c', '-p', '1'], { input: CONTENT, maxBuffer: 1 << 28 });
     // pzstd's skippable frame first: magic 0x184D2A50, four bytes, the size of the frame they come before.
     expect([...whole.subarray(0, 8)]).toEqual([0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0]);
-    expect(await pushed(whole, 5)).toMatchObject({ cut: false });
-    same((await pushed(whole, 5)).content, CONTENT);
-    const { content, cut } = await pushed(whole.subarray(0, 12), 1);
-    expect(content.length).toBe(0);
-    expect(cut).toBe(true);
-    await expect(unzstd(whole.subarray(0, 12), Infinity)).rejects.toThrow(/before the one it announces \(cut short\)/);
-    // Other skippable frames announce nothing (the seekable format's seek table ends a file with one): not cut short.
+    const read = await pushed(whole, 5);
+    same(read.content, CONTENT);
+    expect(read).toMatchObject({ cut: false, beforeFirst: false });
+    expect(await pushed(whole.subarray(0, 12), 1)).toMatchObject({ content: Buffer.alloc(0), cut: false, beforeFirst: true });
+    // A request held whole (with its length) is not a file being written: read as nothing.
+    expect((await unzstd(whole.subarray(0, 12), Infinity)).length).toBe(0);
+    // A frame first, then a skippable frame of that shape: another writer's end of file, not a promise.
+    const shaped = Buffer.from([0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 0x20, 0, 0, 0]);
+    expect(await pushed(Buffer.concat([zstd(Buffer.alloc(0)), shaped]), 1)).toMatchObject({ cut: false, beforeFirst: false });
+    // Announcing fewer bytes than a frame can be: not pzstd's.
+    expect(await pushed(Buffer.from([0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 3, 0, 0, 0]), 1)).toMatchObject({ cut: false, beforeFirst: false });
+    // Other skippable frames announce nothing (the seekable format's seek table ends a file with one).
     const table = Buffer.from([0x5e, 0x2a, 0x4d, 0x18, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0xb1, 0xea, 0x92, 0x8f]);
-    expect(await pushed(Buffer.concat([zstd(CONTENT), table]), 3)).toMatchObject({ cut: false });
-    expect(await pushed(table, 1)).toMatchObject({ cut: false });
+    expect(await pushed(Buffer.concat([zstd(CONTENT), table]), 3)).toMatchObject({ cut: false, beforeFirst: false });
+    expect(await pushed(table, 1)).toMatchObject({ cut: false, beforeFirst: false });
   });
 
   it('a frame whose content does not match its checksum is damaged; one cut short ends at its last whole block', async () => {
@@ -54,7 +59,7 @@ describe('zstd, frame by frame, with what fzstd does not check', () => {
     // The checksum itself damaged: fzstd gives the content without a word.
     const flipped = Buffer.from(whole);
     flipped[whole.length - 2]! ^= 0x10;
-    await expect(unzstd(flipped, Infinity)).rejects.toThrow(/the frame ending at byte \d+ does not match its checksum: it is damaged/);
+    await expect(unzstd(flipped, Infinity)).rejects.toThrow(/the frame ending at byte \d+ of the compressed bytes does not match its checksum: it is damaged/);
     const { content, cut } = await pushed(whole.subarray(0, whole.length >> 1), 3);
     expect(cut).toBe(true);
     same(content, CONTENT.subarray(0, content.length));

@@ -29,6 +29,8 @@ const ZSTD_MAGIC = 0xfd2fb528;
 const isSkippable = (magic: number): boolean => (magic & 0xfffffff0) >>> 0 === 0x184d2a50;
 /** The skippable frame pzstd writes before each frame it compresses: four bytes, the size of that frame. */
 const PZSTD_MAGIC = 0x184d2a50;
+/** The fewest bytes a frame can be: magic, frame header descriptor, window descriptor, one empty last block. */
+const MIN_FRAME = 9;
 /** The little-endian 32-bit word at `at` (bytes known to be there). */
 const word = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 
@@ -59,7 +61,9 @@ export class ZstdStream {
   private frame: Frame | undefined;
   /** Bytes of a skippable frame still to skip. */
   private skip = 0;
-  /** A skippable frame of pzstd's was read and the frame it announces has not begun. */
+  /** Whether a frame began (not a skippable one). */
+  private framed = false;
+  /** pzstd's first skippable frame was read, and the frame it announces has not begun. */
   private promised = false;
   private total = 0;
 
@@ -87,12 +91,18 @@ export class ZstdStream {
     this.at += p;
   }
 
-  /**
-   * True when the bytes ended inside a frame (or a skippable frame), or right after one of pzstd's skippable frames,
-   * which each give the size of the frame after them: cut short.
-   */
+  /** True when the bytes ended inside a frame (or a skippable frame): cut short. */
   end(): boolean {
-    return this.frame !== undefined || this.skip > 0 || this.rest.length > 0 || this.promised;
+    return this.frame !== undefined || this.skip > 0 || this.rest.length > 0;
+  }
+
+  /**
+   * True when the bytes ended after pzstd's skippable frame at their start, which gives the size of the frame it comes
+   * before, and before that frame: a file pzstd was still writing (or a copy of one cut there). Later skippable frames
+   * of that shape are not taken as a promise: other writers end files with them.
+   */
+  endsBeforeFirstFrame(): boolean {
+    return this.promised;
   }
 
   /** Consumes what it can at `p`: bytes used, 0 when more are needed. */
@@ -108,7 +118,7 @@ export class ZstdStream {
     if (left < 3) return 0;
     const h = b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16);
     const type = (h >> 1) & 3;
-    if (type === 3) throw new ZstdError(`not zstd it can read: a block of the reserved type at byte ${this.at + p}`);
+    if (type === 3) throw new ZstdError(`not zstd it can read: a block of the reserved type at byte ${this.at + p} of the compressed bytes`);
     const size = type === 1 ? 1 : h >>> 3;
     if ((h & 1) === 0) {
       if (left < 3 + size) return 0;
@@ -130,11 +140,16 @@ export class ZstdStream {
     const magic = word(b, p);
     if (isSkippable(magic)) {
       if (left < 8) return 0;
-      this.skip = word(b, p + 4);
-      this.promised = magic === PZSTD_MAGIC && this.skip === 4;
+      const size = word(b, p + 4);
+      if (magic === PZSTD_MAGIC && size === 4 && !this.framed) {
+        // What it announces is read with it: a frame of at least a header and an empty last block.
+        if (left < 12) return 0;
+        this.promised = word(b, p + 8) >= MIN_FRAME;
+      }
+      this.skip = size;
       return 8;
     }
-    if (magic !== ZSTD_MAGIC) throw new ZstdError(`not zstd at byte ${this.at + p} (no frame starts there)`);
+    if (magic !== ZSTD_MAGIC) throw new ZstdError(`not zstd at byte ${this.at + p} of the compressed bytes (no frame starts there)`);
     if (left < 5) return 0;
     const fhd = b[p + 4]!;
     const single = (fhd >> 5) & 1;
@@ -142,7 +157,7 @@ export class ZstdStream {
     const fcsBytes = [single, 2, 4, 8][fhd >> 6]!;
     const size = 5 + (single ? 0 : 1) + dictBytes + fcsBytes;
     if (left < size) return 0;
-    if (fhd & 0x08) throw new ZstdError(`not zstd it can read: a frame header with its reserved bit set at byte ${this.at + p}`);
+    if (fhd & 0x08) throw new ZstdError(`not zstd it can read: a frame header with its reserved bit set at byte ${this.at + p} of the compressed bytes`);
     let q = p + 5 + (single ? 0 : 1);
     let dict = 0;
     for (let i = 0; i < dictBytes; i++) dict += b[q + i]! * 2 ** (8 * i);
@@ -178,6 +193,7 @@ export class ZstdStream {
     };
     frame.decoder.push(b.subarray(p, p + size));
     this.frame = frame;
+    this.framed = true;
     this.promised = false;
     return size;
   }
@@ -186,7 +202,7 @@ export class ZstdStream {
     // Its blocks are all pushed: fzstd has given their content. Ended so, the next frame starts afresh.
     if (checksum !== undefined && Number(frame.hash.digest() & 0xffffffffn) !== checksum) {
       // Known only once the frame's content is all out: records of it read before may be damaged too.
-      throw new ZstdError(`the frame ending at byte ${end} does not match its checksum: it is damaged, and records read from it may be too`);
+      throw new ZstdError(`the frame ending at byte ${end} of the compressed bytes does not match its checksum: it is damaged, and records read from it may be too`);
     }
     this.frame = undefined;
     return used;
@@ -198,7 +214,7 @@ export async function unzstd(bytes: Uint8Array, limit: number): Promise<Buffer> 
   const parts: Uint8Array[] = [];
   const stream = await ZstdStream.create((c) => parts.push(c), limit);
   stream.push(bytes);
-  if (stream.end()) throw new ZstdError('it ends inside a zstd frame, or before the one it announces (cut short)');
+  if (stream.end()) throw new ZstdError('it ends inside a zstd frame (cut short)');
   return Buffer.concat(parts);
 }
 
