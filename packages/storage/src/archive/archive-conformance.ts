@@ -213,6 +213,19 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect(await archiveOf().forTenant('team-a').mark(A)).toEqual({ traceId: A, archivedBy: 'dee', archivedAt: 400, note: 'again' });
     });
 
+    it("makes an archived trace's copies whole when its note is edited, as archiving does", async () => {
+      const spans = checkout(A);
+      await s().live.append(spans);
+      const archive = archiveOf().forTenant(DEFAULT_TENANT);
+      await archive.archive(A, { by: 'ana', note: 'first', at: 1 });
+      // Another query node un-archiving meanwhile (scale-out): the mark was read here, then its copies went there.
+      await s().archived.deleteTraces([A], DEFAULT_TENANT);
+      expect(await archive.editNote(A, { note: 'second', by: 'bo', at: 2 })).toMatchObject({ note: 'second', archivedBy: 'ana' });
+      // Archived, copies and all: retention drops the day and the trace is still read whole.
+      await retentionDropsTheDay();
+      expect(sorted(await archiveOf().store.getTrace(A))).toEqual(sorted(spans));
+    });
+
     it('lists marks most recently archived first, and keeps them and the spans across a restart', async () => {
       const b = checkout(B);
       await s().live.append([...checkout(A), ...b]);

@@ -82,32 +82,43 @@ export class TenantArchive {
    */
   archive(traceId: TraceId, req: ArchiveRequest): Promise<ArchiveResult> {
     return this.serial(async () => {
-      const [liveSpans, kept] = await Promise.all([this.live.getTrace(traceId, req.window), this.reader.getTrace(traceId)]);
-      if (liveSpans.length === 0 && kept.length === 0) return { found: false };
-      const have = new Set(kept.map(spanKey));
-      const missing = liveSpans.filter((s) => !have.has(spanKey(s)));
-      // Spans first, then the mark: a crash between the two leaves spans without a mark, which reads ignore.
-      if (missing.length > 0) await this.archived.append(missing, undefined, [{ tenant: this.tenant, spans: missing.length }]);
+      const copied = await this.copyLive(traceId, req.window);
+      if (copied === undefined) return { found: false };
       const was = req.keepMark ? await this.mark(traceId) : undefined;
-      if (was) return { found: true, mark: was, copied: missing.length };
+      if (was) return { found: true, mark: was, copied };
       const mark: ArchiveMark = { traceId, archivedAt: req.at, archivedBy: req.by, note: req.note };
       await this.documents.putDocument(ARCHIVE_COLLECTION, markToDocument(mark));
-      return { found: true, mark, copied: missing.length };
+      return { found: true, mark, copied };
     });
   }
 
   /**
    * Replaces the note of an archived trace, keeping who archived it and when, and records who changed the note and
-   * when; undefined when the trace is not archived. Archiving again (`archive`) replaces the whole mark instead.
+   * when; undefined when the trace is not archived. Archiving again (`archive`) replaces the whole mark instead. As
+   * archiving does, the trace's copies are made whole before the mark is written: a query node that un-archived it
+   * meanwhile (scale-out) leaves it archived again, copies and all, rather than marked without them.
    */
   editNote(traceId: TraceId, edit: { readonly note: string; readonly by: string; readonly at: EpochMillis }): Promise<ArchiveMark | undefined> {
     return this.serial(async () => {
       const was = await this.mark(traceId);
-      if (was === undefined) return undefined;
+      if (was === undefined || (await this.copyLive(traceId)) === undefined) return undefined;
       const mark: ArchiveMark = { traceId, archivedAt: was.archivedAt, archivedBy: was.archivedBy, note: edit.note, noteEditedBy: edit.by, noteEditedAt: edit.at };
       await this.documents.putDocument(ARCHIVE_COLLECTION, markToDocument(mark));
       return mark;
     });
+  }
+
+  /**
+   * Copies the trace's live spans that the archive lacks into it: how many; undefined when neither store holds any.
+   * Spans before the mark: a crash between the two leaves spans without a mark, which reads ignore.
+   */
+  private async copyLive(traceId: TraceId, window?: Partial<TimeWindow>): Promise<number | undefined> {
+    const [liveSpans, kept] = await Promise.all([this.live.getTrace(traceId, window), this.reader.getTrace(traceId)]);
+    if (liveSpans.length === 0 && kept.length === 0) return undefined;
+    const have = new Set(kept.map(spanKey));
+    const missing = liveSpans.filter((s) => !have.has(spanKey(s)));
+    if (missing.length > 0) await this.archived.append(missing, undefined, [{ tenant: this.tenant, spans: missing.length }]);
+    return missing.length;
   }
 
   /**

@@ -61,12 +61,15 @@ export function useArchiveTrace() {
   });
 }
 
-/** Changes an archived trace's note; who archived it and when stay. */
+/**
+ * Changes an archived trace's note; who archived it and when stay. Read again whether it succeeds or not: refused as
+ * not archived (un-archived meanwhile), the page shows what is so.
+ */
 export function useEditArchiveNote() {
   const invalidate = useArchiveInvalidation();
   return useMutation({
     mutationFn: ({ traceId, ...body }: ArchiveNoteRequest & { traceId: string }) => sendJson<ArchivedTraceResponse>('PATCH', archivePath(traceId), body),
-    onSuccess: (_r, { traceId }) => invalidate(traceId),
+    onSettled: (_r, _e, { traceId }) => invalidate(traceId),
   });
 }
 

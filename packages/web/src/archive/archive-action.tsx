@@ -1,7 +1,7 @@
 import { ARCHIVE_NOTE_MAX } from '@clew/api';
 import type { ArchiveMark } from '@clew/api';
 import type { ReactNode } from 'react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useArchiveMark, useArchiveTrace, useEditArchiveNote, useRangeArchived } from '../api/use-archive.js';
 import { useSession } from '../api/use-session.js';
@@ -51,6 +51,11 @@ function ArchiveRow({ traceId }: { traceId: string }) {
   const editNote = useEditArchiveNote();
   const [open, setOpen] = useState(false);
   const [editing, setEditing] = useState(false);
+  // Un-archived meanwhile (another tab, another user): the edit is over, and archived again the row starts afresh.
+  const archived = mark.data != null;
+  useEffect(() => {
+    if (!archived) setEditing(false);
+  }, [archived]);
 
   if (mark.data) {
     const m = mark.data;

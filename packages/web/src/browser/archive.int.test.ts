@@ -253,6 +253,17 @@ describe('archiving a trace in the UI', () => {
       await mark.getByRole('button', { name: 'Add a note' }).waitFor();
       expect(await mark.locator('.archive-note').count()).toBe(0);
       expect(await markOf(email)).toMatchObject({ archivedBy: 'ana', note: '' });
+
+      // Un-archived elsewhere while the note is being edited: saving says so and the page shows what is so; archived
+      // again, the row starts with the archive form, not the old edit.
+      await mark.getByRole('button', { name: 'Add a note' }).click();
+      await page.getByPlaceholder('why this trace is kept').fill('too late');
+      expect((await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'DELETE' })).status).toBe(204);
+      await page.getByRole('button', { name: 'Save note' }).click();
+      await page.getByRole('button', { name: 'Archive…' }).click();
+      await page.getByPlaceholder('e.g. INC-42: checkout outage').waitFor();
+      expect(await page.getByPlaceholder('why this trace is kept').count()).toBe(0);
+      expect(await markOf(email)).toBeNull();
     } finally {
       await fetch(`${clew().query}/api/clew/v1/archive/${email}`, { method: 'DELETE' });
     }
