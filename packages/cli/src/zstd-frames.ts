@@ -61,8 +61,6 @@ export class ZstdStream {
   private frame: Frame | undefined;
   /** Bytes of a skippable frame still to skip. */
   private skip = 0;
-  /** Whether a frame began (not a skippable one). */
-  private framed = false;
   /** pzstd's first skippable frame was read, and the frame it announces has not begun. */
   private promised = false;
   private total = 0;
@@ -141,7 +139,7 @@ export class ZstdStream {
     if (isSkippable(magic)) {
       if (left < 8) return 0;
       const size = word(b, p + 4);
-      if (magic === PZSTD_MAGIC && size === 4 && !this.framed) {
+      if (magic === PZSTD_MAGIC && size === 4 && this.at + p === 0) {
         // What it announces is read with it: a frame of at least a header and an empty last block.
         if (left < 12) return 0;
         this.promised = word(b, p + 8) >= MIN_FRAME;
@@ -193,7 +191,6 @@ export class ZstdStream {
     };
     frame.decoder.push(b.subarray(p, p + size));
     this.frame = frame;
-    this.framed = true;
     this.promised = false;
     return size;
   }

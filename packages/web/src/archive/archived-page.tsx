@@ -80,7 +80,7 @@ export function ArchivedPage() {
                       {t.archived.note}
                     </span>
                   )}
-                  {describeNoteEdit(t.archived) !== '' && <div className="muted small">{describeNoteEdit(t.archived)}</div>}
+                  {t.archived.noteEditedBy !== undefined && <div className="muted small">{describeNoteEdit(t.archived)}</div>}
                 </td>
                 <td>
                   <UnarchiveButton traceId={t.traceId} />
