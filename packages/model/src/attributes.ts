@@ -22,6 +22,26 @@ export interface KeyValue {
 /** Attributes in the order they were sent (duplicates kept, as OTLP allows them on the wire). */
 export type Attributes = readonly KeyValue[];
 
+const SHARED_ID = Symbol('clew.sharedAttribute');
+let nextSharedId = 0;
+
+/**
+ * Marks an attribute that a decoder hands to many spans (one object for the same bytes on the wire) with a number that
+ * encoders can keep what they made of it under: attributes are read-only, so what an encoder made of one is right for
+ * every span holding it. The number picks a slot in such a cache and wraps; the cache confirms a hit by the object
+ * itself. Non-enumerable, so JSON, spreads and equality do not see it. Scalar values only: bytes are a mutable array.
+ */
+export function shareAttribute(kv: KeyValue): void {
+  Object.defineProperty(kv, SHARED_ID, { value: nextSharedId });
+  nextSharedId = (nextSharedId + 1) & 0x3fffffff;
+}
+
+/** The number shareAttribute gave `kv`, or -1 when it has none. */
+export function sharedAttributeId(kv: KeyValue): number {
+  const id = (kv as { readonly [SHARED_ID]?: number })[SHARED_ID];
+  return id === undefined ? -1 : id;
+}
+
 export const str = (value: string): AnyValue => ({ type: 'string', value });
 export const int = (value: bigint | number): AnyValue => ({ type: 'int', value: BigInt(value) });
 export const dbl = (value: number): AnyValue => ({ type: 'double', value });

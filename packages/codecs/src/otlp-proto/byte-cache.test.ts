@@ -11,9 +11,9 @@ describe('ByteCache', () => {
     const cache = new ByteCache<string>(64, 32);
     const [v1, s1, e1] = at('http.method');
     const hash = cache.hash(v1, s1, e1);
-    cache.store(hash, v1, s1, e1, 'first');
+    expect(cache.store(hash, v1, s1, e1, 'first')).toBe(false);
     expect(cache.find(hash, v1, s1, e1)).toBeUndefined();
-    cache.store(hash, v1, s1, e1, 'second');
+    expect(cache.store(hash, v1, s1, e1, 'second')).toBe(true);
     const [v2, s2, e2] = at('http.method', 7);
     expect(cache.hash(v2, s2, e2)).toBe(hash);
     expect(cache.find(hash, v2, s2, e2)).toBe('second');

@@ -50,12 +50,12 @@ export class ByteCache<T> {
     return i === len ? this.values[slot] : undefined;
   }
 
-  /** Remembers `value` for these bytes if they missed with this hash before (see the class comment). */
-  store(hash: number, view: DataView, start: number, end: number, value: T): void {
+  /** Remembers `value` for these bytes if they missed with this hash before (see the class comment); true when it did. */
+  store(hash: number, view: DataView, start: number, end: number, value: T): boolean {
     const slot = hash & (this.slots - 1);
     if (this.candidates[slot] !== hash) {
       this.candidates[slot] = hash;
-      return;
+      return false;
     }
     const arenaView = this.arenaView;
     const at = slot * this.maxBytes;
@@ -65,5 +65,6 @@ export class ByteCache<T> {
     for (; i < len; i++) arenaView.setUint8(at + i, view.getUint8(start + i));
     this.lengths[slot] = len;
     this.values[slot] = value;
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import type { AnyValue, KeyValue } from '@clew/model';
+import { shareAttribute } from '@clew/model';
 import { ByteCache } from './byte-cache.js';
 import type { WireReader } from './wire-reader.js';
 
@@ -13,7 +14,8 @@ const FALSE: AnyValue = Object.freeze({ type: 'bool', value: false });
  * Whole top-level attributes, by the bytes of their KeyValue message: most of a span's attributes (methods,
  * routes, hosts, status codes, db systems) repeat across spans and batches, and a hit skips decoding the key, the
  * value and both allocations. The model's attributes are read-only, so spans can share one object, as they share
- * Resources. Only scalar values are kept: bytes are a mutable Uint8Array, arrays and lists are rare.
+ * Resources; each kept object is marked shared (shareAttribute), so that the store's encoders write its entry once.
+ * Only scalar values are kept: bytes are a mutable Uint8Array, arrays and lists are rare.
  */
 const attributes = new ByteCache<KeyValue>(4096, 128);
 
@@ -43,7 +45,7 @@ export function readKeyValue(r: WireReader, wireType: number, end: number, out: 
   }
   r.leave();
   const kv: KeyValue = { key, value };
-  if (cacheable && isScalar(value)) attributes.store(hash, r.view, start, stop, kv);
+  if (cacheable && isScalar(value) && attributes.store(hash, r.view, start, stop, kv)) shareAttribute(kv);
   out.push(kv);
 }
 

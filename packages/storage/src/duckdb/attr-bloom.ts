@@ -32,8 +32,11 @@ export class AttrBloom {
   }
 
   add(key: Uint32Array): void {
-    const a = key[0]!;
-    const b = key[1]!;
+    this.addKey(key[0]!, key[1]!);
+  }
+
+  /** add of the key's two words. */
+  addKey(a: number, b: number): void {
     for (let i = 0; i < HASHES; i++) {
       const at = (a + Math.imul(i, b)) & (BITS - 1);
       this.bits[at >>> 5]! |= 1 << (at & 31);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Attributes, TraceId } from '@clew/model';
-import { anyValueToString } from '@clew/model';
+import type { Attributes, KeyValue, TraceId } from '@clew/model';
+import { anyValueToString, shareAttribute, sharedAttributeId } from '@clew/model';
 import { fullSpan } from '../conformance/full-span.js';
 import { AttrBloom } from './attr-bloom.js';
 import { ByteWriter } from './byte-writer.js';
@@ -40,6 +40,42 @@ describe('value codec', () => {
       expect(bloom.mayContain(attributeKey(kv.key, value)), kv.key).toBe(true);
     }
     expect(bloom.mayContain(attributeKey('s', 'not a value'))).toBe(false);
+  });
+
+  it('writes an attribute the decoders share the same each time, whichever attribute its slot held before', () => {
+    const fresh = (kv: KeyValue): KeyValue => ({ key: kv.key, value: kv.value });
+    const written = (attrs: Attributes) => {
+      const w = new ByteWriter(8);
+      const bloom = new AttrBloom();
+      writeAttributes(w, attrs, bloom);
+      return { text: w.toString(), bits: [...bloom.bits] };
+    };
+    const want = written(odd.map(fresh));
+    const shared = odd.map(fresh);
+    for (const kv of shared) shareAttribute(kv);
+    // The first time writes and keeps each entry, the next ones copy it; without a bloom first, so that the bloom keys
+    // kept are those worked out for keeping, not for a bloom.
+    writeAttributes(new ByteWriter(8), shared);
+    for (let round = 0; round < 2; round++) expect(written(shared)).toEqual(want);
+
+    // An attribute shared 2^13 later takes the first one's slot (the slot's owner confirms a hit), and each is written
+    // as itself whichever of them came last.
+    const first: KeyValue = { key: 'http.route', value: { type: 'string', value: '/first' } };
+    shareAttribute(first);
+    for (let i = 1; i < 1 << 13; i++) shareAttribute({ key: 'k', value: { type: 'int', value: BigInt(i) } });
+    const second: KeyValue = { key: 'http.route', value: { type: 'string', value: '/second' } };
+    shareAttribute(second);
+    expect(sharedAttributeId(second) % (1 << 13)).toBe(sharedAttributeId(first) % (1 << 13));
+    for (const kv of [first, second, first, second]) expect(written([kv])).toEqual(written([fresh(kv)]));
+
+    // Bytes are a mutable array: a bytes value marked shared all the same is written afresh each time.
+    const bytes = new Uint8Array([1, 2, 3]);
+    const b: KeyValue = { key: 'b', value: { type: 'bytes', value: bytes } };
+    shareAttribute(b);
+    written([b]);
+    bytes[0] = 9;
+    expect(written([b])).toEqual(written([fresh(b)]));
+    expect(decodeAttributes(written([b]).text)).toEqual([{ key: 'b', value: { type: 'bytes', value: new Uint8Array([9, 2, 3]) } }]);
   });
 
   it('keeps a bloom across a round trip through bytes', () => {
