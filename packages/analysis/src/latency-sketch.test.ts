@@ -111,6 +111,28 @@ describe('LatencyBinsBuilder', () => {
     expect(bins.keys).toEqual([...expected.keys()].sort((x, y) => x - y));
     expect(bins.counts).toEqual(bins.keys.map((k) => expected.get(k)));
   });
+
+  it('merges another builder, waiting values, weights and zeros included: the bins of adding every value to one', () => {
+    const rnd = lcg(11);
+    const values = Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? 0 : Math.floor(rnd() * 10 ** (3 + (i % 9)))));
+    const whole = new LatencyBinsBuilder();
+    const a = new LatencyBinsBuilder();
+    const b = new LatencyBinsBuilder();
+    values.forEach((v, i) => {
+      const weight = i % 5 === 0 ? 3 : 1;
+      whole.add(v, weight);
+      (i < 1700 ? a : b).add(v, weight);
+    });
+    // One side far below the other's bins, so that merging grows the array downwards as well as up.
+    whole.add(2, 1);
+    b.add(2, 1);
+    a.merge(b);
+    a.merge(new LatencyBinsBuilder());
+    expect(a.build()).toEqual(whole.build());
+    const empty = new LatencyBinsBuilder();
+    empty.merge(a);
+    expect(empty.build()).toEqual(whole.build());
+  });
 });
 
 describe('latencyQuantiles', () => {

@@ -62,6 +62,15 @@ export class LatencyBinsBuilder {
     for (let i = 0; i < other.keys.length; i++) this.addKey(other.keys[i]!, other.counts[i]!);
   }
 
+  /** Adds another builder's values (its waiting ones binned first): the bins of both, as if each value came here. */
+  merge(other: LatencyBinsBuilder): void {
+    other.binPending();
+    this.zero += other.zero;
+    const c = other.counts;
+    if (c === undefined) return;
+    for (let i = 0; i < c.length; i++) if (c[i] !== 0) this.addKey(i + other.offset, c[i]!);
+  }
+
   get empty(): boolean {
     return this.zero === 0 && this.counts === undefined && this.waiting === 0;
   }

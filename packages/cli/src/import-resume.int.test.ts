@@ -57,15 +57,15 @@ async function countedIn(dir: string): Promise<number> {
   }
 }
 
-/** `count` small spans, ten to a trace, as length-delimited OTLP protobuf requests of 1000. */
-async function writeSpans(file: string, count: number): Promise<void> {
+/** `count` small spans, ten to a trace, as length-delimited OTLP protobuf requests of 1000; `seed` picks their ids. */
+async function writeSpans(file: string, count: number, seed = 9): Promise<void> {
   const out = createWriteStream(file);
   const template = daySpans(9, 1)[1]!;
   for (let i = 0; i < count; i += 1000) {
     const spans: Span[] = [];
     for (let j = i; j < i + 1000; j++) {
       const start = (DAY + BigInt(j) * 1_000_000n) as UnixNanos;
-      spans.push({ ...template, traceId: traceIdOf(9, Math.floor(j / 10)), spanId: spanIdOf(9, j), parentSpanId: null, startTimeUnixNano: start, endTimeUnixNano: (start + 5_000n) as UnixNanos });
+      spans.push({ ...template, traceId: traceIdOf(seed, Math.floor(j / 10)), spanId: spanIdOf(seed, j), parentSpanId: null, startTimeUnixNano: start, endTimeUnixNano: (start + 5_000n) as UnixNanos });
     }
     for (const request of encodeExportRequests(spans, 'protobuf')) if (!out.write(request)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
@@ -214,6 +214,40 @@ describe('clew import resumes after an interruption without duplicates', () => {
     const shown = drawn.map((l) => /(\d+)%\s+([\d,]+) spans/.exec(l)).filter((m) => m !== null);
     expect(shown.length).toBeGreaterThan(5);
     for (const [line, percent, spans] of shown) expect(Number(percent), line).toBe(Math.floor(Number(spans!.replaceAll(',', '')) / 200));
+  });
+
+  it('spans read for a batch an interruption left unsent are written by the import that goes on, not with the next file', async () => {
+    const [first, second] = [join(tmp.dir, 'unsent-1.pb'), join(tmp.dir, 'unsent-2.pb')];
+    const dir = join(tmp.dir, 'unsent');
+    await writeSpans(first, 3000, 9);
+    await writeSpans(second, 2000, 8);
+    // A data directory takes each request's spans as it is read, into the batch being read (counted apart until stored).
+    const real = await dataDirTarget(dir, 'default');
+    const stop = new AbortController();
+    let requests = 0;
+    const stopped: ImportTarget = {
+      ...real,
+      add: (spans) => {
+        real.add!(spans);
+        if (++requests === 2) stop.abort();
+      },
+    };
+    const quiet = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
+    // Stopped after its second request: 2,000 spans read into a batch of 5,000, which is never sent.
+    const one = await importFile(first, stopped, { batchSpans: 5000, signal: stop.signal, out: quiet });
+    expect(one.complete).toBe(false);
+    expect(one.counts.written).toBe(0);
+    const two = await importFile(second, real, { batchSpans: 5000, out: quiet });
+    expect(two.counts.written).toBe(2000);
+    await real.close();
+    expect(await storedIn(dir)).toEqual({ spans: 2000, distinct: 2000 });
+    expect(await countedIn(dir)).toBe(2000);
+
+    const again = await runClew(['import', first, '-d', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('spans read 3,000, written 3,000, refused 0');
+    expect(await storedIn(dir)).toEqual({ spans: 5000, distinct: 5000 });
+    expect(await countedIn(dir)).toBe(5000);
   });
 
   it('two writes under way into a data directory: a kill before the first is stored loses neither batch', async () => {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { decodeOtlpJson, decodeOtlpProto, encodeOtlpProto } from '@clew/codecs';
 import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
-import type { Store } from '@clew/storage';
+import type { EncodingBatch } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server';
 import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
 import { readExportResponse, readStatusMessage } from './otlp-response.js';
@@ -41,6 +41,14 @@ export interface ImportTarget {
    * as protobuf of their accepted spans (OTLP JSON lines, from the decoding thread) need not be decoded again here.
    */
   readonly sendsRaw?: boolean;
+  /**
+   * Takes the spans of the batch being read as they are read, when the target can (a data directory encodes them for
+   * its store at once, so that they are not held until the batch is whole): `write` then writes them, with the spans
+   * it is given, as one batch. Bound to the target.
+   */
+  readonly add?: (spans: Span[]) => void;
+  /** Gives up the spans `add` took since the last write (a batch an interruption or a failure left unsent). */
+  discard?(): void;
   /** Which of `spans` the target already holds, as `traceId/spanId` keys (the check of a batch in doubt). */
   present(spans: readonly Span[]): Promise<Set<string>>;
   close(): Promise<void>;
@@ -59,9 +67,14 @@ class TooLarge extends WriteRefused {}
 /**
  * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
  * written are also counted into the directory's span metrics and service graph (its metrics store, as a Clew counts
- * what it receives): each batch is counted after its spans are stored, and the counts are appended every
+ * what it receives): each batch is counted as its spans are read, its counts kept apart until they are stored (a batch
+ * whose write fails, or that an interruption leaves unwritten, is never counted), and the counts are appended every
  * `metrics.flushInterval` and at the end, as a Clew appends them; the service graph's half edges still waiting at the
  * end go to virtual nodes or expire, as after `metrics.serviceGraphWait`. `{ metrics: false }` leaves them out.
+ *
+ * The spans are encoded for the store as they are read (`add`, DuckDBStore.openBatch) and not held until their batch
+ * is whole: held, they outlived the young generation's collections and were copied and promoted, and V8 went on to make
+ * every span in the old generation at once (an import of 500,000 spans a tenth slower, bench/README.md).
  */
 export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonly metrics?: boolean } = {}): Promise<ImportTarget> {
   // The two stores are opened, and closed, at once: each is a DuckDB database of its own, and each takes a while.
@@ -70,32 +83,61 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
     await Promise.allSettled([opened.status === 'fulfilled' && opened.value.close(), counting.status === 'fulfilled' && counting.value?.close()]);
     throw opened.status === 'rejected' ? opened.reason : (counting as PromiseRejectedResult).reason;
   }
-  const store: Store = opened.value;
+  const store = opened.value;
+  // The partition of now attached (an empty append does that), so that the first batch is encoded as it is read too.
+  await store.append([]);
   const metrics = counting.value;
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
   let batches = 0n;
+  /** The batch being read: encoded as its spans come (or held, until the store has the partition of now attached). */
+  let open: { readonly encoding: EncodingBatch | undefined; readonly held: Span[]; readonly position: bigint; count: number } | undefined;
+  const add = (spans: Span[]) => {
+    const o = (open ??= { encoding: store.openBatch(tenant), held: [], position: ++batches, count: 0 });
+    if (o.encoding === undefined) for (const s of spans) o.held.push(s);
+    else {
+      try {
+        o.encoding.add(spans);
+      } catch (err) {
+        // Given up by the store: the import stops, and the next batch (another file's) starts afresh.
+        open = undefined;
+        throw err;
+      }
+    }
+    o.count += spans.length;
+    // Counted now, the counts kept apart until the batch is stored (`stored`): one never stored is never counted, and
+    // is counted when an import going on from the checkpoint writes it.
+    metrics?.consumer.push(spans, o.position, tenant);
+  };
+  const discard = () => {
+    open?.encoding?.abandon();
+    open = undefined;
+  };
   return {
     // The directory's absolute path: the same relative path from elsewhere is another directory.
     name: `dir:${resolve(dir)}#${tenant}`,
     writesAtOnce: 2,
+    add,
     write({ spans }) {
-      const written = { written: spans.length, refused: 0, message: '' };
-      const appended = store.append(spans, undefined, [{ tenant, spans: spans.length }]);
-      // Uncounted, nothing holds the spans once the store has encoded them (not an async function: its frame would),
-      // so they are let go while the batch before commits: held, they outlived the young generation's collections.
-      if (metrics === undefined) return appended.then(() => written);
-      // Counted once stored. Not flushed per batch: each flush seals the counts so far as rows of their own, so a flush
-      // per batch of 20,000 spans wrote every (minute, service, operation) row again for each batch, with new latency bins.
+      if (spans.length > 0) add(spans);
+      const o = open;
+      open = undefined;
+      if (o === undefined) return Promise.resolve({ written: 0, refused: 0, message: '' });
+      const written = { written: o.count, refused: 0, message: '' };
+      const appended = o.encoding ? o.encoding.append() : store.append(o.held, undefined, [{ tenant, spans: o.held.length }]);
+      // Not flushed per batch: each flush seals the counts so far as rows of their own, so a flush per batch of 20,000
+      // spans wrote every (minute, service, operation) row again for each batch, with new latency bins.
       return appended.then(() => {
-        metrics.consumer.push(spans, ++batches, tenant);
+        metrics?.consumer.stored(o.position);
         return written;
       });
     },
+    discard,
     async present(spans) {
       const found = await reader.getTraces([...new Set(spans.map((s) => s.traceId))]);
       return new Set([...found.values()].flat().map(spanKey));
     },
     async close() {
+      discard();
       const closed = await Promise.allSettled([metrics?.close(), store.close()]);
       for (const c of closed) if (c.status === 'rejected') throw c.reason;
     },

@@ -127,36 +127,42 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   let last = from;
   let interrupted = false;
   let unfinished: ImportRecord | undefined;
-  for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true, compression)) {
-    if (r.unfinished) {
-      unfinished = r;
-      break;
+  try {
+    for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true, compression)) {
+      if (r.unfinished) {
+        unfinished = r;
+        break;
+      }
+      take(r, batch, target.add);
+      bytesRead = r.bytesDone;
+      last = r.next;
+      if (batch.size >= opts.batchSpans) {
+        if (sent.length >= atOnce) await settleOldest();
+        await send(batch, batchFrom, last);
+        batch = newBatch(format);
+        batchFrom = last;
+      }
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
     }
-    take(r, batch);
-    bytesRead = r.bytesDone;
-    last = r.next;
-    if (batch.size >= opts.batchSpans) {
-      if (sent.length >= atOnce) await settleOldest();
-      await send(batch, batchFrom, last);
-      batch = newBatch(format);
-      batchFrom = last;
+    while (sent.length > 0) await settleOldest();
+    if (!interrupted) {
+      if (batch.size > 0) {
+        await send(batch, batchFrom, last);
+        await settleOldest();
+      } else {
+        merge(counts, batch.counts);
+        bytesDone = bytesRead;
+      }
+      // Not complete when the file ends inside a record: the next run goes on from it, once the file has grown.
+      await save({ done: last, ...(!unfinished && { complete: true }), ...(unfinished?.damaged && counts.read > 0 && { damaged: unfinished.where }) });
     }
-    if (opts.signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-  }
-  while (sent.length > 0) await settleOldest();
-  if (!interrupted) {
-    if (batch.size > 0) {
-      await send(batch, batchFrom, last);
-      await settleOldest();
-    } else {
-      merge(counts, batch.counts);
-      bytesDone = bytesRead;
-    }
-    // Not complete when the file ends inside a record: the next run goes on from it, once the file has grown.
-    await save({ done: last, ...(!unfinished && { complete: true }), ...(unfinished?.damaged && counts.read > 0 && { damaged: unfinished.where }) });
+  } finally {
+    // Spans the target took for a batch never sent (interrupted, or a failure) are not written: the checkpoint says
+    // where to go on from, and a next file starts a batch of its own.
+    target.discard?.();
   }
   progress.done(report());
   return { file, ...kind, counts, complete: !interrupted, alreadyDone: false, checkpoint: at, ...(unfinished && !interrupted && { unfinished: { where: unfinished.where, error: unfinished.error!, ...(unfinished.damaged && { damaged: true as const }) } }) };
@@ -179,8 +185,11 @@ function newBatch(format: ImportFormat): PendingBatch {
   return { spans: [], size: 0, counts: noCounts(), ...(raw && { raw }) };
 }
 
-/** A record's spans into the batch, its problems into the batch's counts. */
-function take(r: ImportRecord, batch: PendingBatch): void {
+/**
+ * A record's spans into the batch, its problems into the batch's counts. With `add`, the target's (ImportTarget add),
+ * the spans go to the target at once, and the batch only counts them.
+ */
+function take(r: ImportRecord, batch: PendingBatch, add?: (spans: Span[]) => void): void {
   const counts = batch.counts;
   if (r.error !== undefined) {
     counts.skippedRecords++;
@@ -200,6 +209,10 @@ function take(r: ImportRecord, batch: PendingBatch): void {
     // Only counted: its protobuf is of the accepted spans alone (the decoding thread's), which the target sends.
     if (!batch.raw || !r.raw) throw new Error(`${r.where}: a record read undecoded has no protobuf to send`);
     batch.raw.bodies.push({ bytes: r.raw, spans: accepted });
+    return;
+  }
+  if (add) {
+    add(r.decoded!.spans);
     return;
   }
   for (const s of r.decoded!.spans) batch.spans.push(s);

@@ -59,6 +59,53 @@ describe('MinuteRollup', () => {
     ]);
   });
 
+  it('merges another rollup into the rows of counting all of it in one, and leaves the other empty', () => {
+    const base = { connectionType: '' as const, traceId: 't', clientDurationNanos: 5e6, serverDurationNanos: 4e6, virtualNode: null, position: 1 };
+    type Count = (r: MinuteRollup, i: number) => void;
+    const counts: Count[] = [
+      (r, i) => r.addSpan(M0, 'cart', 'GET /cart', SpanKind.SERVER, StatusCode.UNSET, 1 + (i % 2), 1e6 * (i + 1)),
+      (r, i) => r.addSpan(i % 2 ? M1 : M0, 'cart', 'POST /cart', SpanKind.SERVER, StatusCode.ERROR, 1, 3e6 * i),
+      (r, i) => r.addEdge({ ...base, client: 'web', server: 'cart', failed: i % 3 === 0, epochMs: M0 + i }, 1),
+      (r, i) => r.addEdge({ ...base, client: 'db-client', server: 'pg', connectionType: 'database', failed: false, epochMs: M1, serverDurationNanos: i * 1e5 }, 1),
+      (r, i) => r.addError(M0, 'cart', 'POST /cart', SpanKind.SERVER, 'Timeout', `timeout ${i % 3}`, 1, 5),
+    ];
+    const whole = new MinuteRollup();
+    const a = new MinuteRollup();
+    const b = new MinuteRollup();
+    for (let i = 0; i < 40; i++) {
+      for (const count of counts) {
+        count(whole, i);
+        count(i < 25 ? a : b, i);
+      }
+    }
+    // Rows only the merged rollup has, moved over as they are.
+    b.addSpan(M1, 'pay', 'charge', SpanKind.CLIENT, StatusCode.OK, 1, 7e6);
+    whole.addSpan(M1, 'pay', 'charge', SpanKind.CLIENT, StatusCode.OK, 1, 7e6);
+    a.merge(b, 5);
+    expect(b.empty).toBe(true);
+    const sorted = (batch: ReturnType<MinuteRollup['take']>) => ({
+      spans: [...batch.spans].sort((x, y) => `${x.minute}${x.operation}`.localeCompare(`${y.minute}${y.operation}`)),
+      edges: [...batch.edges].sort((x, y) => `${x.minute}${x.client}`.localeCompare(`${y.minute}${y.client}`)),
+      errors: [...batch.errors].sort((x, y) => x.message.localeCompare(y.message)),
+    });
+    expect(sorted(a.take())).toEqual(sorted(whole.take()));
+  });
+
+  it('merges error kinds up to the limit, and counts the kinds past it as other errors', () => {
+    const a = new MinuteRollup();
+    const b = new MinuteRollup();
+    a.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 1, 2);
+    b.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'CardDeclined', 'declined', 2, 2);
+    b.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'Timeout', 'gateway timeout', 1, 2);
+    a.addError(M0, 'pay', 'charge', SpanKind.SERVER, 'Refused', 'connection refused', 4, 2);
+    a.merge(b, 2);
+    expect(a.take().errors.map((e) => [e.type, e.message, e.count])).toEqual([
+      ['CardDeclined', 'declined', 3],
+      ['Refused', 'connection refused', 4],
+      ['', OTHER_ERRORS, 1],
+    ]);
+  });
+
   it('places an edge in the minute of its start, and leaves out the side a virtual node did not measure', () => {
     const r = new MinuteRollup();
     const base = { connectionType: '' as const, traceId: 't', clientDurationNanos: 5e6, serverDurationNanos: 4e6 };

@@ -198,6 +198,55 @@ export class MinuteRollup {
     if (e.virtualNode !== 'server' || e.connectionType === 'database') acc.serverLatency.add(e.serverDurationNanos, weight);
   }
 
+  /**
+   * Adds what `other` counted, which is left empty: rows this rollup lacks are moved over, the rest added up (latency
+   * bins merged). Error kinds past `maxErrorKinds` in a minute and service count as OTHER_ERRORS, as addErrorTo counts
+   * them. The same rows as counting `other`'s spans and edges here, bar which error kinds reach the limit first.
+   */
+  merge(other: MinuteRollup, maxErrorKinds = Infinity): void {
+    for (const acc of other.spanAccs()) {
+      const slots = this.slotsFor(acc.minute, acc.service, acc.operation);
+      const slot = acc.kind * 3 + acc.status;
+      const mine = slots[slot];
+      if (mine === undefined) slots[slot] = acc;
+      else {
+        mine.count += acc.count;
+        mine.durationSumNanos += acc.durationSumNanos;
+        mine.latency.merge(acc.latency);
+      }
+    }
+    for (const acc of other.edgeAccs()) {
+      const slots = this.edgeSlotsFor(acc.minute, acc.client, acc.server);
+      const slot = connectionSlot(acc.connectionType);
+      const mine = slots[slot];
+      if (mine === undefined) slots[slot] = acc;
+      else {
+        mine.count += acc.count;
+        mine.failed += acc.failed;
+        mine.clientLatency.merge(acc.clientLatency);
+        mine.serverLatency.merge(acc.serverLatency);
+      }
+    }
+    for (const acc of other.errorAccs()) {
+      const errors = this.serviceErrors(acc.minute, acc.service);
+      const slots = this.errorSlotsFor(errors, acc.operation);
+      this.addErrorTo(errors, slots, acc.minute, acc.service, acc.operation, acc.kind, acc.type, acc.message, acc.count, maxErrorKinds);
+    }
+    other.spans = new Map();
+    other.edges = new Map();
+    other.errors = new Map();
+  }
+
+  private *errorAccs(): Generator<ErrorAcc> {
+    for (const byService of this.errors.values()) {
+      for (const { byOperation } of byService.values()) {
+        for (const slots of byOperation.values()) {
+          for (const byType of slots) if (byType !== undefined) for (const byMessage of byType.values()) yield* byMessage.values();
+        }
+      }
+    }
+  }
+
   private *edgeAccs(): Generator<EdgeAcc> {
     for (const byClient of this.edges.values()) {
       for (const byServer of byClient.values()) {
@@ -244,14 +293,7 @@ export class MinuteRollup {
         serverLatency: a.serverLatency.build(),
       });
     }
-    const errors: ErrorRow[] = [];
-    for (const byService of this.errors.values()) {
-      for (const { byOperation } of byService.values()) {
-        for (const slots of byOperation.values()) {
-          for (const byType of slots) if (byType !== undefined) for (const byMessage of byType.values()) errors.push(...byMessage.values());
-        }
-      }
-    }
+    const errors: ErrorRow[] = [...this.errorAccs()];
     this.spans = new Map();
     this.edges = new Map();
     this.errors = new Map();

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Span, UnixNanos } from '@clew/model';
-import { DEFAULT_TENANT, SpanKind, str } from '@clew/model';
+import type { Span, SpanId, TraceId, UnixNanos } from '@clew/model';
+import { DEFAULT_TENANT, SpanKind, StatusCode, str } from '@clew/model';
 import { makeResource, makeSpan, makeTrace } from '@clew/model/testing';
 import type { MetricsStore } from '@clew/storage';
 import { openDuckDBMetricsStore } from '@clew/storage';
@@ -45,13 +45,66 @@ describe('SpanMetricsConsumer', () => {
     const resource = makeResource('cart');
     // Batch numbers past the log's position: were they recorded, the Clew would skip its log's records 43 to 101.
     c.push([makeSpan({ name: 'a', resource, startTimeUnixNano: at(0), endTimeUnixNano: at(5) })], 100n);
+    c.stored(100n);
     await c.flush();
     c.push([makeSpan({ name: 'a', resource, startTimeUnixNano: at(1), endTimeUnixNano: at(6) })], 101n);
+    c.stored(101n);
     await c.flush();
     expect((await read(['operation'])).map((p) => [p.operation, p.count])).toEqual([['a', 2]]);
     expect(await store.lastPosition()).toBe(42n);
     // A Clew opening the store afterwards resumes its log where it was.
     expect((await open()).resumedAfter).toBe(42n);
+  });
+
+  it('importing: writes the counts of the batches stored, whenever they are, and never those of a batch that was not', async () => {
+    const c = await SpanMetricsConsumer.open(
+      store,
+      { maxOperationsPerService: 1000, flushIntervalMs: 60_000, serviceGraphWaitMs: 1000, serviceGraphMaxItems: 100, now: () => clock, importing: true },
+      log,
+    );
+    const web = makeResource('web');
+    const pay = makeResource('payments');
+    const client = (traceId: TraceId) =>
+      makeSpan({ traceId, spanId: `${traceId.slice(0, 15)}1` as SpanId, name: 'POST /pay', kind: SpanKind.CLIENT, resource: web, startTimeUnixNano: at(0), endTimeUnixNano: at(9) });
+    const server = (traceId: TraceId) =>
+      makeSpan({
+        traceId,
+        spanId: `${traceId.slice(0, 15)}2` as SpanId,
+        parentSpanId: `${traceId.slice(0, 15)}1` as SpanId,
+        name: 'charge',
+        kind: SpanKind.SERVER,
+        resource: pay,
+        startTimeUnixNano: at(1),
+        endTimeUnixNano: at(8),
+        status: { code: StatusCode.ERROR, message: 'declined' },
+      });
+    const [t1, t2] = ['a'.repeat(32), 'b'.repeat(32)] as TraceId[];
+    // Batch 1 opens both calls, its spans pushed as they are read (two pushes of its position); batch 2 completes the
+    // first (stored), batch 3 the second (its write fails).
+    c.push([client(t1)], 1n);
+    c.push([client(t2)], 1n);
+    c.push([server(t1)], 2n);
+    c.push([server(t2)], 3n);
+    await c.flush();
+    // Nothing is stored yet: nothing is written.
+    expect(await read(['service'])).toEqual([]);
+    c.stored(2n);
+    c.stored(1n);
+    await c.flush();
+    expect((await read(['service'])).map((p) => [p.service, p.count]).sort()).toEqual([
+      ['payments', 1],
+      ['web', 2],
+    ]);
+    clock = 1500;
+    await c.shutdown();
+    expect((await read(['service'])).map((p) => [p.service, p.count]).sort()).toEqual([
+      ['payments', 1],
+      ['web', 2],
+    ]);
+    // The edge batch 2 completed, once; none for the call batch 3 completed, though its client span was stored.
+    const edges = await store.edges({ from: M0, to: M0 + 60_000 });
+    expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count, e.failed])).toEqual([['web', 'payments', '', 1, 1]]);
+    expect((await store.topErrors({ from: M0, to: M0 + 60_000, service: 'payments', limit: 10 })).map((e) => [e.operation, e.message, e.count])).toEqual([['charge', 'declined', 1]]);
   });
 
   it('counts a service past its operation limit under the overflow operation, and says so', async () => {

@@ -59,7 +59,9 @@ export interface SpanMetricsOptions {
   /**
    * Counting spans that never went through the log (`clew import` into a data directory): push's positions are the
    * caller's own numbers for its batches (from 1), and the store's log position is left where it was, so that the
-   * Clew that owns the directory resumes its log as before.
+   * Clew that owns the directory resumes its log as before. A batch may be pushed before it is stored, in several
+   * pushes of its position: its counts wait apart, its service-graph edges with them, until `stored(position)` says it
+   * is (or are never written).
    */
   readonly importing?: boolean;
 }
@@ -85,6 +87,10 @@ export class SpanMetricsConsumer implements SpanConsumer {
   /** Each tenant's series in Tempo's names (the scrape target /metrics/traces answers a tenant its own). */
   private readonly prometheusByTenant = new Map<Tenant, PrometheusSeries>();
   private rollup = new MinuteRollup();
+  /** Importing: the counts of each batch pushed and not yet stored, by position (see `stored`). */
+  private readonly staged = new Map<number, MinuteRollup>();
+  /** Importing: the rollup of the batch being pushed, where the edges its spans complete are counted. */
+  private pushing: MinuteRollup | undefined;
   /** A pairer per tenant: one tenant's spans never pair with another's, and its edges are known to be its own. */
   private readonly pairers = new Map<Tenant, ServiceGraphPairer>();
   /** Keyed by tenantKey(tenant, service): rollups, cells and limits never mix tenants. */
@@ -187,17 +193,22 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
 
   push(spans: readonly Span[], walPosition: bigint, tenant: Tenant = DEFAULT_TENANT): void {
-    if (walPosition <= this.counted) {
+    // Importing, a batch's spans may come in several pushes of its position.
+    if (walPosition < this.counted || (walPosition === this.counted && !this.opts.importing)) {
       this.skipped += spans.length;
       return;
     }
-    const rollup = this.rollup;
+    const position = Number(walPosition);
+    let rollup = this.rollup;
+    if (this.opts.importing) {
+      rollup = this.staged.get(position) ?? new MinuteRollup();
+      this.staged.set(position, (this.pushing = rollup));
+    }
     const graph = this.scratch;
     const pairer = this.pairerOf(tenant);
     const prometheus = this.prometheusOf(tenant);
     const onEdge = this.edgeSinkOf(tenant);
     const now = this.now();
-    const position = Number(walPosition);
     // Spans of a batch mostly share a minute: compare with its bounds (no BigInt made) before working one out.
     let minute = 0;
     let minuteStart = 1n;
@@ -237,7 +248,20 @@ export class SpanMetricsConsumer implements SpanConsumer {
       }
       if (toGraphSpan(graph, span, service, of.graphAttributes, duration, minute, position)) pairer.pushOne(graph, now, onEdge);
     }
+    this.pushing = undefined;
     this.counted = walPosition;
+  }
+
+  /**
+   * Importing: the batch pushed at `position` is stored, so its counts join what the next flush writes. The counts of a
+   * batch never said to be stored (its write failed, or the import stopped first) are never written: an import that
+   * goes on from its checkpoint counts that batch when it writes it again.
+   */
+  stored(position: bigint): void {
+    const rollup = this.staged.get(Number(position));
+    if (rollup === undefined) return;
+    this.staged.delete(Number(position));
+    this.rollup.merge(rollup, MAX_ERROR_KINDS);
   }
 
   /**
@@ -308,8 +332,12 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return this.sealed.length > 0 ? this.sealed[this.sealed.length - 1]!.end : this.durable;
   }
 
-  /** How many of the oldest sealed segments may be written now: those that end before every waiting half edge. */
+  /**
+   * How many of the oldest sealed segments may be written now: those that end before every waiting half edge. When
+   * importing, all of them: an edge is counted with the batch of its newest span (rollupFor), stored by then.
+   */
   private writable(): number {
+    if (this.opts.importing) return this.sealed.length;
     let limit = Infinity;
     for (const p of this.pairers.values()) limit = Math.min(limit, p.oldestPendingPosition() ?? Infinity);
     let n = 0;
@@ -317,8 +345,13 @@ export class SpanMetricsConsumer implements SpanConsumer {
     return n;
   }
 
-  /** The rollup an edge is counted in: that of the segment holding its oldest span, so they are written together. */
+  /**
+   * The rollup an edge is counted in: that of the segment holding its oldest span, so they are written together. When
+   * importing, that of its newest span's batch: the batch being pushed when pairing made it, else (an expired half
+   * edge, its only span) its batch's while it waits to be stored.
+   */
   private rollupFor(position: number): MinuteRollup {
+    if (this.opts.importing) return this.pushing ?? this.staged.get(position) ?? this.rollup;
     for (const seg of this.sealed) if (position <= Number(seg.end)) return seg.rollup;
     return this.rollup;
   }

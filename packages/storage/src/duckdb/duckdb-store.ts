@@ -21,7 +21,7 @@ import { deleteSpansWhere, deleteTenantSpans } from './tenant-retention.js';
 import type { PartitionSource } from './tenant-reader.js';
 import { TenantReader } from './tenant-reader.js';
 import type { PreparedBatch } from './span-writer.js';
-import { abandonBatch, commitBatch, prepareBatch, tenantsOf } from './span-writer.js';
+import { abandonBatch, BatchEncoder, commitBatch, prepareBatch, tenantsOf } from './span-writer.js';
 import { checkTenant, traceIdLiteral } from './sql.js';
 import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
@@ -39,6 +39,16 @@ export interface AttachedRangeArchive {
   readonly dir: string;
   readonly days: number;
   readonly spans?: number;
+}
+
+/** A batch encoded as its spans are added (DuckDBStore.openBatch). */
+export interface EncodingBatch {
+  /** Encodes the spans into the batch; a throw (a StoreError) gives the batch up. */
+  add(spans: readonly Span[]): void;
+  /** Appends the batch, as `append` would its spans; once. */
+  append(walPosition?: bigint): Promise<void>;
+  /** Gives the batch up without appending it. */
+  abandon(): void;
 }
 
 export class DuckDBStore extends DefaultTenantReads implements Store {
@@ -129,7 +139,42 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void> {
     // Encoded now when it is the next write to run: no more than one batch waits encoded.
     const ahead = this.waitingAppends === 0 ? this.prepareAhead(spans, walPosition, tenants) : undefined;
-    const count = spans.length;
+    return this.appendEncoded(ahead, spans, walPosition, tenants);
+  }
+
+  /**
+   * A batch whose spans are encoded as they are added, appended as one by its `append` (as `append` would append them
+   * all): for a writer that gathers a batch over time (`clew import`), so that it need not hold the spans until then.
+   * One tenant's spans. Undefined when the partition of now is not attached yet, or the store is closed: then gather
+   * the spans and call `append`, which attaches it.
+   */
+  openBatch(tenant: Tenant): EncodingBatch | undefined {
+    checkTenant(tenant);
+    if (this.closed) return undefined;
+    const p = this.partitions.get(this.clock.periodOf(this.now()));
+    if (p === undefined) return undefined;
+    const encoder = new BatchEncoder(p);
+    let count = 0;
+    return {
+      add: (spans) => {
+        try {
+          encoder.add(spans, new Array<Tenant>(spans.length).fill(tenant));
+          count += spans.length;
+        } catch (err) {
+          encoder.abandon();
+          throw new StoreError(`DuckDB encoding of ${spans.length} spans failed: ${(err as Error).message}`, false, { cause: err });
+        }
+      },
+      append: (walPosition) => {
+        const ahead = encoder.finish(walPosition);
+        return this.appendEncoded(ahead, undefined, walPosition, [{ tenant, spans: count }], count);
+      },
+      abandon: () => encoder.abandon(),
+    };
+  }
+
+  /** Appends a batch: `ahead` when it was encoded already, else `spans`, encoded at its turn. */
+  private appendEncoded(ahead: PreparedBatch | undefined, spans: readonly Span[] | undefined, walPosition: bigint | undefined, tenants: readonly TenantRun[] | undefined, count = spans!.length): Promise<void> {
     // Encoded, its spans are not held until its turn (see PreparedBatch): the caller may let them go.
     let waiting: readonly Span[] | undefined = ahead === undefined ? spans : undefined;
     this.waitingAppends++;

@@ -50,8 +50,8 @@ export function releaseChunks(chunks: readonly DuckDBDataChunk[]): void {
 
 /**
  * Spans as rows of the `spans` table, written column-wise into JS buffers and copied into native data chunks
- * 2,048 rows at a time (`take` gives them, to append later). Not reentrant: add a batch's spans and take its chunks
- * without an await in between.
+ * 2,048 rows at a time (`take` gives them, to append later). One batch at a time: its spans are added, and its chunks
+ * taken, before another batch's are added (span-writer's BatchEncoder holds one while its batch is open).
  */
 export class SpanChunk {
   private filled: DuckDBDataChunk[] = [];

@@ -7,12 +7,13 @@ import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { serviceName } from '@clew/model';
 import { makeResource, makeSpan, TEST_SCOPE } from '@clew/model/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../store.js';
 import { openDuckDBStore } from './duckdb-store.js';
 import { PartitionClock } from './partition-files.js';
 import { attachPartition } from './partition-loader.js';
 import type { Partition } from './partition.js';
 import type { PreparedBatch } from './span-writer.js';
-import { abandonBatch, BatchNoLongerFits, commitBatch, prepareBatch } from './span-writer.js';
+import { abandonBatch, BatchEncoder, BatchNoLongerFits, commitBatch, prepareBatch } from './span-writer.js';
 
 const NOON = (20_416n * 86_400_000_000_000n + 43_200_000_000_000n) as UnixNanos;
 const DAY = 86_400_000_000_000n;
@@ -116,6 +117,68 @@ describe('batches encoded before the one ahead of them commits', () => {
     }
   });
 
+  it('encoded as its spans come (BatchEncoder), writes the rows one encoded whole writes', async () => {
+    const a = await partition();
+    const b = await partition();
+    try {
+      const spans = [spanOf('cart', 'http'), spanOf('cart', 'http'), spanOf('pay', 'db'), spanOf('cart', 'grpc'), spanOf('ship', 'http')].map((s, i) => ({
+        ...s,
+        attributes: [{ key: 'http.method', value: { type: 'string' as const, value: 'GET' } }, { key: 'n', value: { type: 'int' as const, value: BigInt(i) } }],
+      }));
+      const tenants = ['acme', 'acme', 'beta', 'beta', 'acme'] as Tenant[];
+      await commitBatch(a.conn, a.p, prepareBatch(a.p, spans, tenants, 4n));
+      const encoder = new BatchEncoder(b.p);
+      for (const [from, to] of [[0, 1], [1, 1], [1, 3], [3, 5]] as const) encoder.add(spans.slice(from, to), tenants.slice(from, to));
+      await commitBatch(b.conn, b.p, encoder.finish(4n));
+      const every = async ({ conn, p }: { conn: DuckDBConnection; p: Partition }) =>
+        (await conn.runAndReadAll(`SELECT * FROM ${p.alias}.spans ORDER BY span_id`)).getRows().map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+      expect(await every(b)).toEqual(await every(a));
+      expect(await b.rows()).toEqual(await a.rows());
+      expect(b.p.meta).toEqual(a.p.meta);
+      expect([...b.p.attrBloom(0).bits]).toEqual([...a.p.attrBloom(0).bits]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('encoded as its spans come, keeps the ids it took while a batch before it commits; given up, leaves them to those after it', async () => {
+    const { conn, p, rows, close } = await partition();
+    try {
+      const first = prepareBatch(p, [spanOf('cart', 'http')], ['acme' as Tenant], 1n);
+      const open = new BatchEncoder(p);
+      open.add([spanOf('pay', 'db')], ['acme' as Tenant]);
+      // The batch before it commits while it is open: the plan it took ids from stays, as for a batch encoded whole.
+      await commitBatch(conn, p, first);
+      open.add([spanOf('ship', 'grpc'), spanOf('cart', 'http')], ['beta', 'acme'] as Tenant[]);
+      const after = prepareBatch(p, [spanOf('mail', 'smtp')], ['acme' as Tenant], 3n);
+      const second = open.finish(2n);
+      const named = (b: PreparedBatch) => b.resources.map(([id, r]) => [id, serviceName(r)]);
+      expect(named(second)).toEqual([
+        [2, 'pay'],
+        [3, 'ship'],
+      ]);
+      expect(named(after)).toEqual([[4, 'mail']]);
+      await commitBatch(conn, p, after);
+      await commitBatch(conn, p, second);
+      expect((await rows()).sort()).toEqual(['cart http acme', 'cart http acme', 'mail smtp acme', 'pay db acme', 'ship grpc beta']);
+
+      // Given up with ids taken: the plan goes on from them, and the batch after it inserts what it names.
+      const given = new BatchEncoder(p);
+      given.add([spanOf('lost', 'lib')], ['gamma' as Tenant]);
+      const later = new BatchEncoder(p);
+      given.abandon();
+      later.add([spanOf('lost', 'lib')], ['gamma' as Tenant]);
+      await commitBatch(conn, p, later.finish(5n));
+      expect(await rows()).toContain('lost lib gamma');
+      expect(() => given.add([spanOf('late')], ['acme' as Tenant])).toThrow('the batch was finished or given up');
+      // Nothing outstanding is left: the next batch plans afresh from what is committed.
+      expect(p.plan.outstanding).toBe(0);
+    } finally {
+      close();
+    }
+  });
+
   it('through the store: appends made before the last is done, and ones whose partition changed before their turn', async () => {
     let now = NOON;
     const store = await openDuckDBStore({ dir, now: () => now, checkpointIntervalMs: 0 });
@@ -165,6 +228,40 @@ describe('batches encoded before the one ahead of them commits', () => {
       } finally {
         await again.close();
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('through the store: a batch encoded as its spans are added (openBatch), given up, or failing to encode', async () => {
+    const store = await openDuckDBStore({ dir, now: () => NOON, checkpointIntervalMs: 0 });
+    try {
+      // Not before the partition of now is attached: the caller appends instead, which attaches it (as does an empty one).
+      expect(store.openBatch('acme' as Tenant)).toBeUndefined();
+      await store.append([]);
+      const spans = [spanOf('cart', 'http'), spanOf('pay', 'db'), spanOf('ship', 'grpc')];
+      const batch = store.openBatch('acme' as Tenant)!;
+      batch.add(spans.slice(0, 1));
+      const given = store.openBatch('acme' as Tenant)!;
+      const lost = spanOf('lost');
+      given.add([lost]);
+      batch.add(spans.slice(1));
+      given.abandon();
+      await batch.append(7n);
+      expect(await store.lastWalPosition()).toBe(7n);
+      const acme = store.forTenant('acme' as Tenant);
+      for (const s of spans) expect(await acme.getTrace(s.traceId)).toEqual([s]);
+      expect(await store.getTrace(spans[0]!.traceId)).toEqual([]);
+      expect(await acme.getTrace(lost.traceId)).toEqual([]);
+
+      // A span the store cannot encode gives its batch up, and the store goes on.
+      const bad = store.openBatch('acme' as Tenant)!;
+      bad.add([spanOf('fine')]);
+      expect(() => bad.add([{ ...spanOf('bad'), traceId: 'not hex' as Span['traceId'] }])).toThrow(StoreError);
+      const after = spanOf('after');
+      await store.append([after], 8n);
+      expect(await store.getTrace(after.traceId)).toEqual([after]);
+      expect(await store.lastWalPosition()).toBe(8n);
     } finally {
       await store.close();
     }

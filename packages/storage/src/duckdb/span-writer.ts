@@ -3,14 +3,19 @@ import { blobValue } from '@duckdb/node-api';
 import type { Resource, Scope, Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT, isValidTenant, serviceName } from '@clew/model';
 import type { TenantRun } from '../store.js';
-import type { Partition } from './partition.js';
+import type { AttrBloom } from './attr-bloom.js';
+import type { Partition, WritePlan } from './partition.js';
 import { BLOCK_SPANS } from './partition.js';
 import { encodeResource, encodeScope } from './span-codec.js';
 import { releaseChunks, SpanChunk } from './span-chunk.js';
 import { bigint, ubigint, uint } from './sql.js';
 
-/** One chunk serves every store: a batch's spans are added and its data chunks taken without an await in between. */
-const chunk = new SpanChunk();
+/**
+ * Chunks not in use by a batch being encoded: most batches are encoded whole at once (prepareBatch), one chunk serving
+ * them all; a batch encoded as its spans come in (BatchEncoder) holds one until it is finished.
+ */
+const idleChunks: SpanChunk[] = [];
+const MAX_IDLE_CHUNKS = 4;
 
 /** Encodings of resources and scopes seen before, by object: decoders share them by reference. */
 const resourceEnc = new WeakMap<object, string>();
@@ -80,70 +85,140 @@ export interface PreparedBatch {
  * checks that what it assumed still holds, and fails it (BatchNoLongerFits) when not: a batch before it failed.
  */
 export function prepareBatch(p: Partition, spans: readonly Span[], tenants: readonly Tenant[], wal: bigint | undefined): PreparedBatch {
-  const plan = p.plan;
-  if (plan.outstanding === 0) {
-    plan.clear();
-    plan.nextResourceId = p.maxResourceId + 1;
-    plan.nextScopeId = p.maxScopeId + 1;
-    plan.nextTenantId = Math.max(...p.tenantIds.values()) + 1;
-    plan.blk = p.meta.blk;
-    plan.blkSpans = p.meta.blkSpans;
-  }
-  const resources: [number, Resource, string][] = [];
-  const scopes: [number, Scope, string][] = [];
-  const newTenants: [number, Tenant][] = [];
-  const [myResources, myScopes, myTenants] = [new Map<string, number>(), new Map<string, number>(), new Map<Tenant, number>()];
-  const resIds = new Uint32Array(spans.length);
-  const scopeIds = new Uint32Array(spans.length);
-  for (let i = 0; i < spans.length; i++) {
-    const s = spans[i]!;
-    if (i > 0 && s.resource === spans[i - 1]!.resource) resIds[i] = resIds[i - 1]!;
-    else {
-      const enc = cachedEnc(resourceEnc, s.resource, encodeResource);
-      resIds[i] = idFor(p.resourceIds, plan.resourceIds, myResources, enc, () => plan.nextResourceId++, (id) => resources.push([id, s.resource, enc]));
-    }
-    if (i > 0 && s.scope === spans[i - 1]!.scope) scopeIds[i] = scopeIds[i - 1]!;
-    else {
-      const enc = cachedEnc(scopeEnc, s.scope, encodeScope);
-      scopeIds[i] = idFor(p.scopeIds, plan.scopeIds, myScopes, enc, () => plan.nextScopeId++, (id) => scopes.push([id, s.scope, enc]));
-    }
-  }
-  const tenantIds = new Uint32Array(spans.length);
-  for (let i = 0; i < spans.length; i++) {
-    const t = tenants[i]!;
-    if (i > 0 && t === tenants[i - 1]) tenantIds[i] = tenantIds[i - 1]!;
-    else tenantIds[i] = idFor(p.tenantIds, plan.tenantIds, myTenants, t, () => plan.nextTenantId++, (id) => newTenants.push([id, t]));
-  }
-
-  const blk = plan.blk;
-  const traces: number[] = [];
-  // The block's bloom takes the entries now: if the batch never commits, they only cost false positives.
-  const bloom = p.attrBloom(blk);
-  let chunks: DuckDBDataChunk[];
+  const encoder = new BatchEncoder(p);
   try {
-    for (let i = 0; i < spans.length; i++) chunk.add(spans[i]!, tenantIds[i]!, resIds[i]!, scopeIds[i]!, blk, traces, bloom);
-    chunks = chunk.take();
+    encoder.add(spans, tenants);
   } catch (err) {
-    chunk.discard();
+    encoder.abandon();
     throw err;
   }
-  plan.blkSpans += spans.length;
-  if (plan.blkSpans >= BLOCK_SPANS) {
-    plan.blk++;
-    plan.blkSpans = 0;
+  return encoder.finish(wal);
+}
+
+/**
+ * A batch encoded as its spans come in, for a caller that gathers a batch over time (`clew import` reading a file):
+ * each add encodes its spans into the batch's rows at once, so that the caller need not hold them until the batch is
+ * whole (held, spans outlived the young generation's collections and were copied and promoted). Open, it counts as
+ * outstanding in the partition's plan (as a prepared batch does), so the ids it takes stay its own while the batches
+ * before it commit. finish gives the PreparedBatch to commit; abandon gives it up.
+ */
+export class BatchEncoder {
+  private readonly plan: WritePlan;
+  private readonly generation: number;
+  private readonly chunk = idleChunks.pop() ?? new SpanChunk();
+  private readonly blk: number;
+  private readonly bloom: AttrBloom;
+  private readonly traces: number[] = [];
+  private readonly resources: [number, Resource, string][] = [];
+  private readonly scopes: [number, Scope, string][] = [];
+  private readonly newTenants: [number, Tenant][] = [];
+  private readonly myResources = new Map<string, number>();
+  private readonly myScopes = new Map<string, number>();
+  private readonly myTenants = new Map<Tenant, number>();
+  private readonly tenantResources: [Tenant, number][] = [];
+  private count = 0;
+  private minStart: bigint | null = null;
+  private maxStart: bigint | null = null;
+  /** The last span's resource, scope and tenant, and their ids: runs of them are looked up once. */
+  private last: { resource: Resource; resId: number; scope: Scope; scopeId: number; tenant: Tenant; tenantId: number } | undefined;
+  private done = false;
+
+  constructor(private readonly p: Partition) {
+    const plan = p.plan;
+    if (plan.outstanding === 0) {
+      plan.clear();
+      plan.nextResourceId = p.maxResourceId + 1;
+      plan.nextScopeId = p.maxScopeId + 1;
+      plan.nextTenantId = Math.max(...p.tenantIds.values()) + 1;
+      plan.blk = p.meta.blk;
+      plan.blkSpans = p.meta.blkSpans;
+    }
+    plan.outstanding++;
+    this.plan = plan;
+    this.generation = plan.generation;
+    this.blk = plan.blk;
+    // The block's bloom takes the entries now: if the batch never commits, they only cost false positives.
+    this.bloom = p.attrBloom(this.blk);
   }
-  plan.outstanding++;
-  let minStart: bigint | null = null;
-  let maxStart: bigint | null = null;
-  const tenantResources: [Tenant, number][] = [];
-  for (let i = 0; i < spans.length; i++) {
-    const st = spans[i]!.startTimeUnixNano;
-    if (minStart === null || st < minStart) minStart = st;
-    if (maxStart === null || st > maxStart) maxStart = st;
-    if (i === 0 || tenants[i] !== tenants[i - 1] || resIds[i] !== resIds[i - 1]) tenantResources.push([tenants[i]!, resIds[i]!]);
+
+  /** Encodes spans into the batch, `tenants[i]` being span i's tenant; on a throw, abandon the batch. */
+  add(spans: readonly Span[], tenants: readonly Tenant[]): void {
+    if (this.done) throw new Error('the batch was finished or given up');
+    const { p, plan, chunk, blk, traces, bloom } = this;
+    let last = this.last;
+    let minStart = this.minStart;
+    let maxStart = this.maxStart;
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i]!;
+      const t = tenants[i]!;
+      let resId: number;
+      let scopeId: number;
+      let tenantId: number;
+      if (last !== undefined && s.resource === last.resource) resId = last.resId;
+      else {
+        const enc = cachedEnc(resourceEnc, s.resource, encodeResource);
+        resId = idFor(p.resourceIds, plan.resourceIds, this.myResources, enc, () => plan.nextResourceId++, (id) => this.resources.push([id, s.resource, enc]));
+      }
+      if (last !== undefined && s.scope === last.scope) scopeId = last.scopeId;
+      else {
+        const enc = cachedEnc(scopeEnc, s.scope, encodeScope);
+        scopeId = idFor(p.scopeIds, plan.scopeIds, this.myScopes, enc, () => plan.nextScopeId++, (id) => this.scopes.push([id, s.scope, enc]));
+      }
+      if (last !== undefined && t === last.tenant) tenantId = last.tenantId;
+      else tenantId = idFor(p.tenantIds, plan.tenantIds, this.myTenants, t, () => plan.nextTenantId++, (id) => this.newTenants.push([id, t]));
+      if (last === undefined || t !== last.tenant || resId !== last.resId) this.tenantResources.push([t, resId]);
+      chunk.add(s, tenantId, resId, scopeId, blk, traces, bloom);
+      const st = s.startTimeUnixNano;
+      if (minStart === null || st < minStart) minStart = st;
+      if (maxStart === null || st > maxStart) maxStart = st;
+      if (last === undefined) last = { resource: s.resource, resId, scope: s.scope, scopeId, tenant: t, tenantId };
+      else {
+        last.resource = s.resource;
+        last.resId = resId;
+        last.scope = s.scope;
+        last.scopeId = scopeId;
+        last.tenant = t;
+        last.tenantId = tenantId;
+      }
+      // Counted span by span, so that a throw leaves the batch as far as it got.
+      this.count++;
+    }
+    this.last = last;
+    this.minStart = minStart;
+    this.maxStart = maxStart;
   }
-  const count = spans.length;
-  return { partition: p, count, minStart, maxStart, tenantResources, wal, chunks, resources, scopes, newTenants, blk, traces, generation: plan.generation, settled: false };
+
+  /** The batch encoded, to commit (commitBatch) or give up (abandonBatch). */
+  finish(wal: bigint | undefined): PreparedBatch {
+    if (this.done) throw new Error('the batch was finished or given up');
+    this.done = true;
+    const chunks = this.chunk.take();
+    this.release();
+    const plan = this.plan;
+    if (this.generation === plan.generation) {
+      plan.blkSpans += this.count;
+      if (plan.blkSpans >= BLOCK_SPANS) {
+        plan.blk++;
+        plan.blkSpans = 0;
+      }
+    }
+    const { p, count, minStart, maxStart, tenantResources, resources, scopes, newTenants, blk, traces, generation } = this;
+    return { partition: p, count, minStart, maxStart, tenantResources, wal, chunks, resources, scopes, newTenants, blk, traces, generation, settled: false };
+  }
+
+  /** Gives the batch up: its rows are let go, and the plan no longer counts it. */
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    this.chunk.discard();
+    this.release();
+    // The ids it took stay in the plan: a batch encoded after it may have been given them too, and inserts them itself.
+    if (this.generation === this.plan.generation && --this.plan.outstanding === 0) this.plan.clear();
+  }
+
+  private release(): void {
+    if (idleChunks.length < MAX_IDLE_CHUNKS) idleChunks.push(this.chunk);
+  }
 }
 
 /**
