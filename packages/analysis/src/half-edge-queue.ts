@@ -164,6 +164,13 @@ export class HalfEdgeQueue {
     this.live--;
   }
 
+  /** Every half edge waiting, oldest first (a copy of the list: removing them as it is walked is fine). */
+  waiting(): HalfEdge[] {
+    const out: HalfEdge[] = [];
+    for (let at = this.first; at >= 0; at = this.next[at]!) out.push(this.edges[at]!);
+    return out;
+  }
+
   /** The oldest half edge still waiting. */
   oldest(): HalfEdge | undefined {
     return this.first >= 0 ? this.edges[this.first] : undefined;

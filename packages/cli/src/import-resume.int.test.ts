@@ -250,6 +250,40 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(await countedIn(dir)).toBe(5000);
   });
 
+  it('an import that fails with writes under way returns once they have ended: what they stored is counted', async () => {
+    const file = join(tmp.dir, 'fails-reading.pb');
+    const dir = join(tmp.dir, 'fails-reading');
+    await writeSpans(file, 4000, 7);
+    const real = await dataDirTarget(dir, 'default');
+    let requests = 0;
+    let writing = 0;
+    let ended = 0;
+    const failing: ImportTarget = {
+      ...real,
+      add: (spans) => {
+        if (++requests === 3) throw new Error('cannot encode this request');
+        real.add!(spans);
+      },
+      // Slow writes: both batches before the failing request are still being written when it comes.
+      write: async (batch) => {
+        writing++;
+        await new Promise((r) => setTimeout(r, 300));
+        try {
+          return await real.write(batch);
+        } finally {
+          ended++;
+        }
+      },
+    };
+    const quiet = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
+    await expect(importFile(file, failing, { batchSpans: 1000, out: quiet })).rejects.toThrow('cannot encode this request');
+    expect(writing).toBe(2);
+    expect(ended).toBe(2);
+    await real.close();
+    expect(await storedIn(dir)).toEqual({ spans: 2000, distinct: 2000 });
+    expect(await countedIn(dir)).toBe(2000);
+  });
+
   it('two writes under way into a data directory: a kill before the first is stored loses neither batch', async () => {
     const file = join(tmp.dir, 'two-under-way.pb');
     const dir = join(tmp.dir, 'two-under-way');

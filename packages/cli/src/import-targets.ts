@@ -49,6 +49,8 @@ export interface ImportTarget {
   readonly add?: (spans: Span[]) => void;
   /** Gives up the spans `add` took since the last write (a batch an interruption or a failure left unsent). */
   discard?(): void;
+  /** Made ready before a file's spans are read (a data directory attaches the store's partition of now). */
+  prepare?(): Promise<void>;
   /** Which of `spans` the target already holds, as `traceId/spanId` keys (the check of a batch in doubt). */
   present(spans: readonly Span[]): Promise<Set<string>>;
   close(): Promise<void>;
@@ -84,8 +86,6 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
     throw opened.status === 'rejected' ? opened.reason : (counting as PromiseRejectedResult).reason;
   }
   const store = opened.value;
-  // The partition of now attached (an empty append does that), so that the first batch is encoded as it is read too.
-  await store.append([]);
   const metrics = counting.value;
   const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
   let batches = 0n;
@@ -109,13 +109,18 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
     metrics?.consumer.push(spans, o.position, tenant);
   };
   const discard = () => {
-    open?.encoding?.abandon();
+    if (open === undefined) return;
+    open.encoding?.abandon();
+    metrics?.consumer.dropped(open.position);
     open = undefined;
   };
+  let prepared: Promise<void> | undefined;
   return {
     // The directory's absolute path: the same relative path from elsewhere is another directory.
     name: `dir:${resolve(dir)}#${tenant}`,
     writesAtOnce: 2,
+    // The partition of now attached (an empty append does that), so that the first batch is encoded as it is read too.
+    prepare: () => (prepared ??= store.append([])),
     add,
     write({ spans }) {
       if (spans.length > 0) add(spans);
@@ -126,10 +131,16 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
       const appended = o.encoding ? o.encoding.append() : store.append(o.held, undefined, [{ tenant, spans: o.held.length }]);
       // Not flushed per batch: each flush seals the counts so far as rows of their own, so a flush per batch of 20,000
       // spans wrote every (minute, service, operation) row again for each batch, with new latency bins.
-      return appended.then(() => {
-        metrics?.consumer.stored(o.position);
-        return written;
-      });
+      return appended.then(
+        () => {
+          metrics?.consumer.stored(o.position);
+          return written;
+        },
+        (err: unknown) => {
+          metrics?.consumer.dropped(o.position);
+          throw err;
+        },
+      );
     },
     discard,
     async present(spans) {

@@ -127,6 +127,7 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
   let last = from;
   let interrupted = false;
   let unfinished: ImportRecord | undefined;
+  await target.prepare?.();
   try {
     for await (const r of readRecords(file, format, from, size, target.sendsRaw !== true, compression)) {
       if (r.unfinished) {
@@ -160,8 +161,10 @@ export async function importFile(file: string, target: ImportTarget, opts: Impor
       await save({ done: last, ...(!unfinished && { complete: true }), ...(unfinished?.damaged && counts.read > 0 && { damaged: unfinished.where }) });
     }
   } finally {
-    // Spans the target took for a batch never sent (interrupted, or a failure) are not written: the checkpoint says
-    // where to go on from, and a next file starts a batch of its own.
+    // Left by a failure: the writes still under way end first (stored and counted, or not), so that none is cut off by
+    // the target closing. Spans the target took for a batch never sent (interrupted, or a failure) are not written:
+    // the checkpoint says where to go on from, and a next file starts a batch of its own.
+    await Promise.allSettled(sent.map((s) => s.outcome));
     target.discard?.();
   }
   progress.done(report());

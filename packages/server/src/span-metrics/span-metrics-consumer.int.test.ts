@@ -95,16 +95,26 @@ describe('SpanMetricsConsumer', () => {
       ['payments', 1],
       ['web', 2],
     ]);
+    // Batch 4 opens a third call and is given up unsent (dropped): batch 5's server span of it, stored, pairs with
+    // nothing and waits alone.
+    const t3 = 'c'.repeat(32) as TraceId;
+    c.push([client(t3)], 4n);
+    c.dropped(4n);
+    c.push([server(t3)], 5n);
+    c.stored(5n);
+    expect(c.graphCounters()).toMatchObject({ paired: 2, pending: 1 });
     clock = 1500;
     await c.shutdown();
     expect((await read(['service'])).map((p) => [p.service, p.count]).sort()).toEqual([
-      ['payments', 1],
+      ['payments', 2],
       ['web', 2],
     ]);
-    // The edge batch 2 completed, once; none for the call batch 3 completed, though its client span was stored.
+    // The edge batch 2 completed, once; none for the call batch 3 completed, though its client span was stored, nor
+    // for the third call (its server span's wait ended unpaired).
     const edges = await store.edges({ from: M0, to: M0 + 60_000 });
     expect(edges.map((e) => [e.client, e.server, e.connectionType, e.count, e.failed])).toEqual([['web', 'payments', '', 1, 1]]);
-    expect((await store.topErrors({ from: M0, to: M0 + 60_000, service: 'payments', limit: 10 })).map((e) => [e.operation, e.message, e.count])).toEqual([['charge', 'declined', 1]]);
+    expect(c.graphCounters()).toMatchObject({ paired: 2, pending: 0, expiredUnpaired: { server: 1 } });
+    expect((await store.topErrors({ from: M0, to: M0 + 60_000, service: 'payments', limit: 10 })).map((e) => [e.operation, e.message, e.count])).toEqual([['charge', 'declined', 2]]);
   });
 
   it('counts a service past its operation limit under the overflow operation, and says so', async () => {

@@ -253,6 +253,16 @@ export class SpanMetricsConsumer implements SpanConsumer {
   }
 
   /**
+   * Importing: the batch pushed at `position` will never be stored (its write failed, or it was given up unsent): its
+   * counts go, and so do its spans' half edges still waiting, so that no later span pairs with a span not kept. An
+   * import going on from its checkpoint reads and counts the batch again.
+   */
+  dropped(position: bigint): void {
+    this.staged.delete(Number(position));
+    for (const pairer of this.pairers.values()) pairer.forget(Number(position));
+  }
+
+  /**
    * Importing: the batch pushed at `position` is stored, so its counts join what the next flush writes. The counts of a
    * batch never said to be stored (its write failed, or the import stopped first) are never written: an import that
    * goes on from its checkpoint counts that batch when it writes it again.

@@ -11,6 +11,9 @@ const RESERVED_LAST = 0x1f;
 const NATIVE_FROM = 24;
 const NOT_PLAIN_ASCII = /[^\x20-\x7e]/;
 
+/** Whether this machine stores a Uint32Array's words little end first: copyWords writes them back as they were read. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export class ByteWriter {
   bytes: Buffer;
   private view: DataView;
@@ -42,7 +45,7 @@ export class ByteWriter {
     const at = this.at;
     // A word at a time (a few dozen bytes, below what a native copy's call costs); the last word's spare bytes land
     // past the end and are written over.
-    for (let i = 0; i < n; i += 4) view.setUint32(at + i, words[from + (i >> 2)]!, true);
+    for (let i = 0; i < n; i += 4) view.setUint32(at + i, words[from + (i >> 2)]!, LITTLE_ENDIAN);
     this.at = at + n;
   }
 

@@ -146,7 +146,9 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
    * A batch whose spans are encoded as they are added, appended as one by its `append` (as `append` would append them
    * all): for a writer that gathers a batch over time (`clew import`), so that it need not hold the spans until then.
    * One tenant's spans. Undefined when the partition of now is not attached yet, or the store is closed: then gather
-   * the spans and call `append`, which attaches it.
+   * the spans and call `append`, which attaches it. One open at a time: its rows go in the block where the partition's
+   * batches stood when it opened, and one encoded after it and appended first may fill that block, which fails this
+   * one's append (BatchNoLongerFits, nothing written).
    */
   openBatch(tenant: Tenant): EncodingBatch | undefined {
     checkTenant(tenant);
