@@ -99,6 +99,7 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
         o.encoding.add(spans);
       } catch (err) {
         // Given up by the store: the import stops, and the next batch (another file's) starts afresh.
+        metrics?.consumer.dropped(o.position);
         open = undefined;
         throw err;
       }
@@ -120,7 +121,11 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
     name: `dir:${resolve(dir)}#${tenant}`,
     writesAtOnce: 2,
     // The partition of now attached (an empty append does that), so that the first batch is encoded as it is read too.
-    prepare: () => (prepared ??= store.append([])),
+    prepare: () =>
+      (prepared ??= store.append([]).catch((err: unknown) => {
+        prepared = undefined;
+        throw err;
+      })),
     add,
     write({ spans }) {
       if (spans.length > 0) add(spans);
