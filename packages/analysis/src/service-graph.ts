@@ -239,16 +239,10 @@ export class ServiceGraphPairer {
 
   /**
    * Takes out, unpaired and uncounted, every half edge waiting whose first span came at `position`: spans that turned
-   * out never to be kept (an imported batch whose write failed), which no later span may pair with. How many went.
+   * out never to be kept (an imported batch whose write failed), which no later span may pair with.
    */
-  forget(position: number): number {
-    let n = 0;
-    for (const edge of this.pending.waiting()) {
-      if (edge.position !== position) continue;
-      this.pending.remove(edge);
-      n++;
-    }
-    return n;
+  forget(position: number): void {
+    for (const edge of this.pending.waiting()) if (edge.position === position) this.pending.remove(edge);
   }
 
   /** The `position` of the oldest half edge still waiting, or undefined when none waits. */

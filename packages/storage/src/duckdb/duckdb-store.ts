@@ -139,7 +139,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void> {
     // Encoded now when it is the next write to run: no more than one batch waits encoded.
     const ahead = this.waitingAppends === 0 ? this.prepareAhead(spans, walPosition, tenants) : undefined;
-    return this.appendEncoded(ahead, spans, walPosition, tenants);
+    return this.appendEncoded(ahead, spans, spans.length, walPosition, tenants);
   }
 
   /**
@@ -169,14 +169,14 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       },
       append: (walPosition) => {
         const ahead = encoder.finish(walPosition);
-        return this.appendEncoded(ahead, undefined, walPosition, [{ tenant, spans: count }], count);
+        return this.appendEncoded(ahead, undefined, count, walPosition, [{ tenant, spans: count }]);
       },
       abandon: () => encoder.abandon(),
     };
   }
 
-  /** Appends a batch: `ahead` when it was encoded already, else `spans`, encoded at its turn. */
-  private appendEncoded(ahead: PreparedBatch | undefined, spans: readonly Span[] | undefined, walPosition: bigint | undefined, tenants: readonly TenantRun[] | undefined, count = spans!.length): Promise<void> {
+  /** Appends a batch of `count` spans: `ahead` when it was encoded already, else `spans`, encoded at its turn. */
+  private appendEncoded(ahead: PreparedBatch | undefined, spans: readonly Span[] | undefined, count: number, walPosition: bigint | undefined, tenants: readonly TenantRun[] | undefined): Promise<void> {
     // Encoded, its spans are not held until its turn (see PreparedBatch): the caller may let them go.
     let waiting: readonly Span[] | undefined = ahead === undefined ? spans : undefined;
     this.waitingAppends++;

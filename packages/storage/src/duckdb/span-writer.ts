@@ -119,8 +119,15 @@ export class BatchEncoder {
   private count = 0;
   private minStart: bigint | null = null;
   private maxStart: bigint | null = null;
-  /** The last span's resource, scope and tenant, and their ids: runs of them are looked up once. */
-  private last: { resource: Resource; resId: number; scope: Scope; scopeId: number; tenant: Tenant; tenantId: number } | undefined;
+  /** The last span's resource, scope and tenant, and their ids: runs of them are looked up once (none before the first). */
+  private readonly last: { resource: Resource | null; resId: number; scope: Scope | null; scopeId: number; tenant: Tenant | null; tenantId: number } = {
+    resource: null,
+    resId: 0,
+    scope: null,
+    scopeId: 0,
+    tenant: null,
+    tenantId: 0,
+  };
   private done = false;
 
   constructor(private readonly p: Partition) {
@@ -144,8 +151,7 @@ export class BatchEncoder {
   /** Encodes spans into the batch, `tenants[i]` being span i's tenant; on a throw, abandon the batch. */
   add(spans: readonly Span[], tenants: readonly Tenant[]): void {
     if (this.done) throw new Error('the batch was finished or given up');
-    const { p, plan, chunk, blk, traces, bloom } = this;
-    let last = this.last;
+    const { p, plan, chunk, blk, traces, bloom, last } = this;
     let minStart = this.minStart;
     let maxStart = this.maxStart;
     for (let i = 0; i < spans.length; i++) {
@@ -154,36 +160,32 @@ export class BatchEncoder {
       let resId: number;
       let scopeId: number;
       let tenantId: number;
-      if (last !== undefined && s.resource === last.resource) resId = last.resId;
+      if (s.resource === last.resource) resId = last.resId;
       else {
         const enc = cachedEnc(resourceEnc, s.resource, encodeResource);
         resId = idFor(p.resourceIds, plan.resourceIds, this.myResources, enc, () => plan.nextResourceId++, (id) => this.resources.push([id, s.resource, enc]));
       }
-      if (last !== undefined && s.scope === last.scope) scopeId = last.scopeId;
+      if (s.scope === last.scope) scopeId = last.scopeId;
       else {
         const enc = cachedEnc(scopeEnc, s.scope, encodeScope);
         scopeId = idFor(p.scopeIds, plan.scopeIds, this.myScopes, enc, () => plan.nextScopeId++, (id) => this.scopes.push([id, s.scope, enc]));
       }
-      if (last !== undefined && t === last.tenant) tenantId = last.tenantId;
+      if (t === last.tenant) tenantId = last.tenantId;
       else tenantId = idFor(p.tenantIds, plan.tenantIds, this.myTenants, t, () => plan.nextTenantId++, (id) => this.newTenants.push([id, t]));
-      if (last === undefined || t !== last.tenant || resId !== last.resId) this.tenantResources.push([t, resId]);
+      if (t !== last.tenant || resId !== last.resId) this.tenantResources.push([t, resId]);
       chunk.add(s, tenantId, resId, scopeId, blk, traces, bloom);
       const st = s.startTimeUnixNano;
       if (minStart === null || st < minStart) minStart = st;
       if (maxStart === null || st > maxStart) maxStart = st;
-      if (last === undefined) last = { resource: s.resource, resId, scope: s.scope, scopeId, tenant: t, tenantId };
-      else {
-        last.resource = s.resource;
-        last.resId = resId;
-        last.scope = s.scope;
-        last.scopeId = scopeId;
-        last.tenant = t;
-        last.tenantId = tenantId;
-      }
+      last.resource = s.resource;
+      last.resId = resId;
+      last.scope = s.scope;
+      last.scopeId = scopeId;
+      last.tenant = t;
+      last.tenantId = tenantId;
       // Counted span by span, so that a throw leaves the batch as far as it got.
       this.count++;
     }
-    this.last = last;
     this.minStart = minStart;
     this.maxStart = maxStart;
   }
