@@ -92,11 +92,11 @@ export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonl
   /** The batch being read: encoded as its spans come (or held, until the store has the partition of now attached). */
   let open: { readonly encoding: EncodingBatch | undefined; readonly held: Span[]; readonly position: bigint; count: number } | undefined;
   const add = (spans: Span[]) => {
-    const o = (open ??= { encoding: store.openBatch(tenant), held: [], position: ++batches, count: 0 });
+    const o = (open ??= { encoding: store.openBatch(), held: [], position: ++batches, count: 0 });
     if (o.encoding === undefined) for (const s of spans) o.held.push(s);
     else {
       try {
-        o.encoding.add(spans);
+        o.encoding.add(spans, tenant);
       } catch (err) {
         // Given up by the store: the import stops, and the next batch (another file's) starts afresh.
         metrics?.consumer.dropped(o.position);

@@ -1,5 +1,6 @@
 export type {
   ArchivedDay,
+  EncodingBatch,
   MatchedSpan,
   Operation,
   OperationQuery,
@@ -37,7 +38,7 @@ export type {
 export { HEATMAP_BUCKETS_PER_DOUBLING, heatmapDurationBounds, heatmapDurationBucket, sampleMarginPercent } from './span-comparison.js';
 export { AttributeValueCounts, byScopeAndKey, KIND_NAMES, STATUS_NAMES } from './attribute-value-counts.js';
 export type { DuckDBStoreOptions } from './duckdb/options.js';
-export type { DuckDBStore, EncodingBatch } from './duckdb/duckdb-store.js';
+export type { DuckDBStore } from './duckdb/duckdb-store.js';
 export { openDuckDBStore } from './duckdb/duckdb-store.js';
 export { encodeRows } from './duckdb/encode-rows.js';
 export { TraceArchive, TenantArchive, type ArchiveRequest, type ArchiveResult } from './archive/trace-archive.js';

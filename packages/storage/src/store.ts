@@ -243,6 +243,16 @@ export interface SpanReader {
   operations(query: OperationQuery): Promise<Operation[]>;
 }
 
+/** A batch encoded as its spans are added (Store.openBatch). */
+export interface EncodingBatch {
+  /** Encodes the spans into the batch as `tenant`'s; a throw (a StoreError) gives the batch up. */
+  add(spans: readonly Span[], tenant: Tenant): void;
+  /** Appends the batch, as `append` would its spans, with `walPosition` (see Store.append); once. */
+  append(walPosition?: bigint): Promise<void>;
+  /** Gives the batch up without appending it. */
+  abandon(): void;
+}
+
 /**
  * Where spans live. Every backend passes the conformance suite in `conformance.ts`.
  * Writes are batched by the caller; `append` resolves only when the spans are durable.
@@ -256,6 +266,13 @@ export interface Store extends SpanReader {
    * append is kept.
    */
   append(spans: readonly Span[], walPosition?: bigint, tenants?: readonly TenantRun[]): Promise<void>;
+  /**
+   * A batch whose spans are encoded for the store as they are added and appended as one by its `append` (as `append`
+   * would append them all), for a writer that gathers a batch over time (a Clew's store writer, `clew import`): it
+   * need not hold the spans until then. Undefined when the store cannot, or not now: then `append` the spans.
+   * Absent in a store that encodes at its append only.
+   */
+  openBatch?(): EncodingBatch | undefined;
   /** The walPosition of the last successful append, or 0n for a new store. */
   lastWalPosition(): Promise<bigint>;
   /** The reads of one tenant's spans (cheap: a view, not a connection). */

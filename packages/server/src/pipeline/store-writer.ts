@@ -1,9 +1,10 @@
 import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
-import type { Store, TenantRun } from '@clew/storage';
+import type { EncodingBatch, Store, TenantRun } from '@clew/storage';
 import { StoreError } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
+import { decodePayload } from '../receivers/decode-payload.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { SpanConsumer } from './consumer.js';
 import type { DeadLetters } from './dead-letters.js';
@@ -14,13 +15,28 @@ import { runsBetween, TenantSpans } from './tenant-runs.js';
 
 /** Spans of one accepted request; seq is set once its log record is durable. */
 export interface QueueEntry {
-  readonly spans: readonly Span[];
+  /** Let go (empty) once encoded into the store writer's open batch: `count` says how many there were. */
+  spans: readonly Span[];
+  readonly count: number;
   readonly tenant: Tenant;
   /** A peer forwarded them here, their trace's owner. */
   readonly forwarded: boolean;
   seq: bigint | undefined;
   dropped?: boolean;
 }
+
+/**
+ * The batch the writer encodes durable records into as they come (a store with openBatch, no tail sampling, no
+ * peers): its records' spans are let go once encoded, so that the queue does not keep them alive (kept, they lived
+ * through the young generation's collections, and a Clew's spans were nearly all copied and promoted).
+ */
+interface OpenBatch {
+  /** Undefined once given up (a span it could not encode): its records are read back from the log when taken. */
+  encoding: EncodingBatch | undefined;
+  spans: number;
+}
+
+const NO_SPANS: readonly Span[] = Object.freeze([]);
 
 /** The spans of one log record, with its position. */
 export interface LoggedSpans {
@@ -70,6 +86,11 @@ export class StoreWriter {
   private wakeUp: (() => void) | undefined;
   /** While gathering a batch, new arrivals do not cut the wait short; only stop() does. */
   private gathering = false;
+  /** Whether durable records are encoded into `open` as they come (see OpenBatch). */
+  private readonly early: boolean;
+  private open: OpenBatch | undefined;
+  /** How many entries at the head of the queue are in `open` (encoded, or dropped). */
+  private inOpen = 0;
 
   constructor(
     private readonly store: Store,
@@ -78,10 +99,12 @@ export class StoreWriter {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly onWritten: (spans: number) => void,
-  ) {}
+  ) {
+    this.early = store.openBatch !== undefined && opts.tail === undefined && opts.forwarder === undefined;
+  }
 
   enqueue(spans: readonly Span[], tenant: Tenant, forwarded = false): QueueEntry {
-    const entry: QueueEntry = { spans, tenant, forwarded, seq: undefined };
+    const entry: QueueEntry = { spans, count: spans.length, tenant, forwarded, seq: undefined };
     this.queue.push(entry);
     return entry;
   }
@@ -89,7 +112,7 @@ export class StoreWriter {
   /** Forgets an entry whose log write failed (its request was refused). */
   drop(entry: QueueEntry): void {
     entry.dropped = true;
-    this.onWritten(entry.spans.length);
+    this.onWritten(entry.count);
     this.wake();
   }
 
@@ -114,6 +137,38 @@ export class StoreWriter {
       if (!e.dropped) records.push({ spans: e.spans, seq: e.seq!, tenant: e.tenant, ...(e.forwarded && { forwarded: true }) });
     }
     if (records.length > 0) this.feedRuns(records);
+    if (this.early) this.encodeFed();
+  }
+
+  /**
+   * Encodes the entries that went through the consumers into the open batch, in queue order, up to batchSpans, and
+   * lets their spans go. The rest wait, as spans, for the next batch (opened when this one is taken).
+   */
+  private encodeFed(): void {
+    if (this.readingBack) return;
+    while (this.inOpen < this.fed) {
+      const e = this.queue[this.inOpen]!;
+      if (!e.dropped) {
+        // Undefined when the store cannot now (the partition of now not attached yet): the append attaches it.
+        const encoding = this.open === undefined ? this.store.openBatch!() : this.open.encoding;
+        if (encoding === undefined || (this.open !== undefined && this.open.spans >= this.opts.batchSpans)) return;
+        const open = (this.open ??= { encoding, spans: 0 });
+        try {
+          encoding.add(e.spans, e.tenant);
+        } catch (err) {
+          // Given up by the store: the entry goes with the batch, its spans kept, and what the batch held is read back
+          // from the log when taken, then written as any batch is (a span the store refuses is found and dead-lettered).
+          this.log.warn({ err, spans: open.spans + e.count }, 'encoding a batch for the store failed; its spans will be read back from the write-ahead log');
+          open.encoding = undefined;
+          open.spans += e.count;
+          this.inOpen++;
+          return;
+        }
+        open.spans += e.count;
+        e.spans = NO_SPANS;
+      }
+      this.inOpen++;
+    }
   }
   /** How many entries at the head of the queue went through the consumers. */
   private fed = 0;
@@ -225,9 +280,10 @@ export class StoreWriter {
         await this.sleep(this.opts.batchWaitMs);
         this.gathering = false;
       }
-      const { spans, seq, records } = this.takeBatch();
+      const { spans, seq, records, open } = this.takeBatch();
       if (records.length === 0) continue;
-      await this.pass(records, seq, false);
+      if (open !== undefined) await this.writeOpen(open, records, seq, spans);
+      else await this.pass(records, seq, false);
       // Held by tail sampling or written: either way out of the queue (tail sampling bounds what it holds itself).
       this.onWritten(spans);
     }
@@ -239,29 +295,96 @@ export class StoreWriter {
     for (const e of this.queue) {
       if (e.dropped) continue;
       if (e.seq === undefined) break;
-      n += e.spans.length;
+      n += e.count;
     }
     return n;
   }
 
-  /** The durable records at the head of the queue, up to batchSpans spans; `spans` is how many they hold. */
-  private takeBatch(): { spans: number; seq: bigint; records: LoggedSpans[] } {
+  /**
+   * The durable records at the head of the queue: those of the open batch when there is one (their spans let go),
+   * else up to batchSpans spans; `spans` is how many they hold.
+   */
+  private takeBatch(): { spans: number; seq: bigint; records: LoggedSpans[]; open?: OpenBatch } {
     // Whatever is taken has been through the consumers (wake feeds them; this covers a wake that has not come yet).
     this.feedDurable();
+    const open = this.open;
+    let entries = open === undefined ? Infinity : this.inOpen;
+    this.open = undefined;
     let spans = 0;
     const records: LoggedSpans[] = [];
     let seq = 0n;
-    while (this.queue.length > 0 && spans < this.opts.batchSpans) {
+    while (this.queue.length > 0 && entries > 0 && (open !== undefined || spans < this.opts.batchSpans)) {
       const e = this.queue[0]!;
       if (!e.dropped && e.seq === undefined) break;
       this.queue.shift();
       this.fed--;
+      entries--;
+      if (this.inOpen > 0) this.inOpen--;
       if (e.dropped) continue;
-      spans += e.spans.length;
+      spans += e.count;
       seq = e.seq!;
       records.push({ spans: e.spans, seq, tenant: e.tenant, ...(e.forwarded && { forwarded: true }) });
     }
-    return { spans, seq, records };
+    return { spans, seq, records, ...(open !== undefined && { open }) };
+  }
+
+  /**
+   * Appends the open batch taken with `records`, with their last position, while the next is encoded. When it fails
+   * (or was given up while encoding), its spans are read back from the log, which holds them until the store does,
+   * and written as any batch is (retried, or split to find the spans the store refuses).
+   */
+  private async writeOpen(open: OpenBatch, records: readonly LoggedSpans[], seq: bigint, spans: number): Promise<void> {
+    if (open.encoding !== undefined) {
+      const end = this.metrics.storeWriteSeconds.startTimer();
+      const appended = open.encoding.append(seq);
+      // The next batch is encoded while this one commits (it opens past this one's rows: see DuckDBStore.openBatch).
+      this.encodeFed();
+      try {
+        await appended;
+        end();
+        this.metrics.storeWrittenSpans.inc(spans);
+        await this.releaseLog(seq);
+        return;
+      } catch (err) {
+        this.log.error({ err, spans }, 'store write failed; its spans are read back from the write-ahead log and written again');
+        // The batch opened meanwhile is given up too (read back when taken): encoded beside the writes below, it
+        // could find its block filled by them.
+        if (this.open?.encoding !== undefined) {
+          this.open.encoding.abandon();
+          this.open.encoding = undefined;
+        }
+      }
+    }
+    this.readingBack = true;
+    try {
+      const batch = await this.readBack(records);
+      await this.writeWithRetry(batch.spans, seq, batch.runs);
+      await this.releaseLog(seq);
+    } finally {
+      this.readingBack = false;
+    }
+    this.encodeFed();
+  }
+  /** While a batch read back from the log is written, no batch is opened beside it (see writeOpen). */
+  private readingBack = false;
+
+  /** The spans of `records`, those let go read back from the log, with their tenants' runs. */
+  private async readBack(records: readonly LoggedSpans[]): Promise<TenantSpans> {
+    const logged = new Map((await this.wal.read(records[0]!.seq, records[records.length - 1]!.seq)).map((r) => [r.seq, r]));
+    const batch = new TenantSpans();
+    for (const r of records) {
+      const l = r.spans.length > 0 ? undefined : logged.get(r.seq);
+      try {
+        if (r.spans.length > 0) batch.add(r.tenant, r.spans);
+        else if (l === undefined) throw new Error('not found in the write-ahead log (damaged on disk?)');
+        else batch.add(r.tenant, decodePayload(l.format, l.payload).spans);
+      } catch (err) {
+        // The receiver decoded the record before logging it: this is a damaged disk or a bug. Said, and passed over,
+        // as replay does.
+        this.log.error({ err, seq: r.seq }, 'a record of a failed store write could not be read back from the write-ahead log; its spans are lost');
+      }
+    }
+    return batch;
   }
 
   /**

@@ -281,6 +281,25 @@ describe('segments', () => {
     expect(await files()).toEqual([segment(5), segment(6)]);
   });
 
+  it('read gives back the durable records of a range from the segments holding them, with their tenants', async () => {
+    const { wal } = await open(0, TWO_PER_SEGMENT);
+    await appendAll(wal, FIVE.slice(0, 4));
+    // Appended while the range is read: a record still being written is not in the answer.
+    const fifth = wal.append(OTLP_PROTO, Buffer.from('five.'), 'team-a');
+    const [two, tail, none] = await Promise.all([wal.read(2n, 3n), wal.read(4n, 9n), wal.read(7n, 9n)]);
+    expect(seen(two)).toEqual([
+      [2, OTLP_JSON, 'two..'],
+      [3, ZIPKIN_JSON, 'three'],
+    ]);
+    expect(seen(tail).slice(0, 1)).toEqual([[4, JAEGER_AGENT_COMPACT, 'four.']]);
+    expect(none).toEqual([]);
+    await fifth;
+    expect((await wal.read(5n, 5n)).map((r) => [seen([r])[0], r.tenant])).toEqual([[[5, OTLP_PROTO, 'five.'], 'team-a']]);
+    // Released segments are gone: what is left of the range is given.
+    await wal.releaseThrough(2n);
+    expect(seen(await wal.read(1n, 3n))).toEqual([[3, ZIPKIN_JSON, 'three']]);
+  });
+
   it('diskBytes counts every segment on disk', async () => {
     const { wal } = await open(0, TWO_PER_SEGMENT);
     expect(await wal.diskBytes()).toBe(0);

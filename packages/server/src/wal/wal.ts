@@ -104,6 +104,21 @@ export class WriteAheadLog {
     });
   }
 
+  /**
+   * The durable records with sequence numbers from `from` through `through`, in order, read back from the disk: the
+   * spans of a batch whose write failed after they were let go (the store writer's). A record not found there
+   * (damaged on disk) is missing from the answer.
+   */
+  async read(from: bigint, through: bigint): Promise<WalRecord[]> {
+    const out: WalRecord[] = [];
+    for (const [i, s] of this.segments.entries()) {
+      const next = this.segments[i + 1]?.firstSeq;
+      if (s.firstSeq > through || (next !== undefined && next <= from)) continue;
+      for (const r of decodeSegment(await readFile(s.path)).records) if (r.seq >= from && r.seq <= through) out.push(r);
+    }
+    return out;
+  }
+
   /** Deletes segments whose records all have sequence numbers ≤ seq (the store holds them). */
   async releaseThrough(seq: bigint): Promise<void> {
     // A segment is wholly released when the next segment starts at or before seq + 1.

@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, isTraceId, nowNanos } from '@clew/model';
 import type {
+  EncodingBatch,
   SpanReader,
   Store,
   StoreStats,
@@ -39,16 +40,6 @@ export interface AttachedRangeArchive {
   readonly dir: string;
   readonly days: number;
   readonly spans?: number;
-}
-
-/** A batch encoded as its spans are added (DuckDBStore.openBatch). */
-export interface EncodingBatch {
-  /** Encodes the spans into the batch; a throw (a StoreError) gives the batch up. */
-  add(spans: readonly Span[]): void;
-  /** Appends the batch, as `append` would its spans; once. */
-  append(walPosition?: bigint): Promise<void>;
-  /** Gives the batch up without appending it. */
-  abandon(): void;
 }
 
 export class DuckDBStore extends DefaultTenantReads implements Store {
@@ -143,22 +134,20 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   }
 
   /**
-   * A batch whose spans are encoded as they are added, appended as one by its `append` (as `append` would append them
-   * all): for a writer that gathers a batch over time (`clew import`), so that it need not hold the spans until then.
-   * One tenant's spans. Undefined when the partition of now is not attached yet, or the store is closed: then gather
-   * the spans and call `append`, which attaches it. One open at a time: its rows go in the block where the partition's
-   * batches stood when it opened, and one encoded after it and appended first may fill that block, which fails this
-   * one's append (BatchNoLongerFits, nothing written).
+   * A batch whose spans are encoded as they are added (see Store.openBatch). Undefined when the partition of now is
+   * not attached yet, or the store is closed: then gather the spans and call `append`, which attaches it. One open at a
+   * time: its rows go in the block where the partition's batches stood when it opened, and one encoded after it and
+   * appended first may fill that block, which fails this one's append (BatchNoLongerFits, nothing written).
    */
-  openBatch(tenant: Tenant): EncodingBatch | undefined {
-    checkTenant(tenant);
+  openBatch(): EncodingBatch | undefined {
     if (this.closed) return undefined;
     const p = this.partitions.get(this.clock.periodOf(this.now()));
     if (p === undefined) return undefined;
     const encoder = new BatchEncoder(p);
     let count = 0;
     return {
-      add: (spans) => {
+      add: (spans, tenant) => {
+        checkTenant(tenant);
         try {
           encoder.add(spans, new Array<Tenant>(spans.length).fill(tenant));
           count += spans.length;
@@ -169,7 +158,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       },
       append: (walPosition) => {
         const ahead = encoder.finish(walPosition);
-        return this.appendEncoded(ahead, undefined, count, walPosition, [{ tenant, spans: count }]);
+        return this.appendEncoded(ahead, undefined, count, walPosition, undefined);
       },
       abandon: () => encoder.abandon(),
     };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
-import { serviceName } from '@clew/model';
+import { DEFAULT_TENANT, serviceName } from '@clew/model';
 import { makeResource, makeSpan, TEST_SCOPE } from '@clew/model/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../store.js';
@@ -237,15 +237,18 @@ describe('batches encoded before the one ahead of them commits', () => {
     const store = await openDuckDBStore({ dir, now: () => NOON, checkpointIntervalMs: 0 });
     try {
       // Not before the partition of now is attached: the caller appends instead, which attaches it (as does an empty one).
-      expect(store.openBatch('acme' as Tenant)).toBeUndefined();
+      expect(store.openBatch()).toBeUndefined();
       await store.append([]);
       const spans = [spanOf('cart', 'http'), spanOf('pay', 'db'), spanOf('ship', 'grpc')];
-      const batch = store.openBatch('acme' as Tenant)!;
-      batch.add(spans.slice(0, 1));
-      const given = store.openBatch('acme' as Tenant)!;
+      const batch = store.openBatch()!;
+      batch.add(spans.slice(0, 1), 'acme' as Tenant);
+      const given = store.openBatch()!;
       const lost = spanOf('lost');
-      given.add([lost]);
-      batch.add(spans.slice(1));
+      given.add([lost], 'acme' as Tenant);
+      batch.add(spans.slice(1), 'acme' as Tenant);
+      // Another tenant's spans in the same batch (a Clew's store writer gathers every tenant's).
+      const mine = spanOf('mine');
+      batch.add([mine], DEFAULT_TENANT);
       given.abandon();
       await batch.append(7n);
       expect(await store.lastWalPosition()).toBe(7n);
@@ -253,11 +256,13 @@ describe('batches encoded before the one ahead of them commits', () => {
       for (const s of spans) expect(await acme.getTrace(s.traceId)).toEqual([s]);
       expect(await store.getTrace(spans[0]!.traceId)).toEqual([]);
       expect(await acme.getTrace(lost.traceId)).toEqual([]);
+      expect(await store.getTrace(mine.traceId)).toEqual([mine]);
+      expect(await acme.getTrace(mine.traceId)).toEqual([]);
 
       // A span the store cannot encode gives its batch up, and the store goes on.
-      const bad = store.openBatch('acme' as Tenant)!;
-      bad.add([spanOf('fine')]);
-      expect(() => bad.add([{ ...spanOf('bad'), traceId: 'not hex' as Span['traceId'] }])).toThrow(StoreError);
+      const bad = store.openBatch()!;
+      bad.add([spanOf('fine')], 'acme' as Tenant);
+      expect(() => bad.add([{ ...spanOf('bad'), traceId: 'not hex' as Span['traceId'] }], 'acme' as Tenant)).toThrow(StoreError);
       const after = spanOf('after');
       await store.append([after], 8n);
       expect(await store.getTrace(after.traceId)).toEqual([after]);
