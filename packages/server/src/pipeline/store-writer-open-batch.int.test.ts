@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOtlpProto } from '@clew/codecs';
-import type { Span, Tenant } from '@clew/model';
+import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import { makeSpan } from '@clew/model/testing';
 import type { DuckDBStore, EncodingBatch, Store, TenantRun } from '@clew/storage';
@@ -148,7 +148,8 @@ describe('StoreWriter with a store that encodes as spans come', () => {
     const first = await accept(writer, named('a'));
     expect(first.spans).toHaveLength(1);
     writer.start();
-    await new Promise((r) => setTimeout(r, 50));
+    // Until that append is in (it attaches the partition).
+    while ((await duck.lastWalPosition()) < 1n) await new Promise((r) => setTimeout(r, 5));
     const b = named('b');
     const second = await accept(writer, b);
     expect(second.spans).toEqual([]);
@@ -156,6 +157,79 @@ describe('StoreWriter with a store that encodes as spans come', () => {
     expect(faults.encodedAppends).toBe(1);
     expect(await duck.lastWalPosition()).toBe(2n);
     expect(await stored([...first.spans, ...b])).toEqual([...first.spans, ...b]);
+  });
+
+  it("keeps tenants apart in a batch, whether appended as encoded or read back after its append failed", async () => {
+    await duck.append([]);
+    const writer = writerWith({ batchSpans: 2 });
+    const [a, b, c, d] = [named('a'), named('b'), named('c'), named('d')];
+    await accept(writer, a, 'acme' as Tenant);
+    await accept(writer, b);
+    writer.start();
+    // The batch's position is its last record's.
+    while ((await duck.lastWalPosition()) < 2n) await new Promise((r) => setTimeout(r, 5));
+    expect(await duck.lastWalPosition()).toBe(2n);
+    faults.failAppends = 1;
+    await accept(writer, c, 'acme' as Tenant);
+    await accept(writer, d);
+    await writer.stop();
+    expect(await stored([...a, ...c], 'acme' as Tenant)).toEqual([...a, ...c]);
+    expect(await stored([...b, ...d])).toEqual([...b, ...d]);
+    expect(await stored([...a, ...c])).toEqual([]);
+    expect(await stored([...b, ...d], 'acme' as Tenant)).toEqual([]);
+    expect(await duck.lastWalPosition()).toBe(4n);
+  });
+
+  it('goes past requests whose log write failed, between and after encoded ones, and stops with only those left', async () => {
+    await duck.append([]);
+    const writer = writerWith();
+    const a = named('a1', 'a2');
+    const b = named('b');
+    const entries = [writer.enqueue(a, DEFAULT_TENANT), writer.enqueue(named('x'), DEFAULT_TENANT), writer.enqueue(b, DEFAULT_TENANT), writer.enqueue(named('y'), DEFAULT_TENANT)];
+    entries[0]!.seq = await wal.append(PayloadFormat.OTLP_PROTO, encodeOtlpProto(a));
+    writer.wake();
+    writer.drop(entries[1]!);
+    entries[2]!.seq = await wal.append(PayloadFormat.OTLP_PROTO, encodeOtlpProto(b));
+    writer.wake();
+    writer.drop(entries[3]!);
+    writer.start();
+    while (written < 5) await new Promise((r) => setTimeout(r, 5));
+    // Only a failed one left: stopping does not wait for it.
+    writer.drop(writer.enqueue(named('z'), DEFAULT_TENANT));
+    await writer.stop();
+    expect(await stored([...a, ...b])).toEqual([...a, ...b]);
+    expect(await duck.lastWalPosition()).toBe(2n);
+    expect(written).toBe(6);
+  });
+
+  it('reads a batch back from the log when its commit fails in DuckDB (its partition dropped under it)', async () => {
+    await duck.append([]);
+    const writer = writerWith();
+    const a = named('a');
+    expect((await accept(writer, a)).spans).toEqual([]);
+    // Retention drops the partition the batch was encoded for: its append fails, nothing of it written.
+    await duck.dropBefore((BigInt(Date.now() + 86_400_000) * 1_000_000n) as UnixNanos);
+    writer.start();
+    await writer.stop();
+    expect(faults.encodedAppends).toBe(1);
+    expect(await stored(a)).toEqual(a);
+    expect(await duck.lastWalPosition()).toBe(1n);
+  });
+
+  it('tries a read back from the log again when it fails', async () => {
+    await duck.append([]);
+    faults.failAppends = 1;
+    const read = wal.read.bind(wal);
+    let reads = 0;
+    wal.read = (from, through) => (reads++ === 0 ? Promise.reject(Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' })) : read(from, through));
+    const writer = writerWith();
+    const a = named('a');
+    await accept(writer, a);
+    writer.start();
+    await writer.stop();
+    expect(reads).toBe(2);
+    expect(await stored(a)).toEqual(a);
+    expect(await duck.lastWalPosition()).toBe(1n);
   });
 
   it('reads a batch whose append failed back from the log and writes it once, the batch opened meanwhile too', async () => {

@@ -5,6 +5,7 @@ import { StoreError } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import { decodePayload } from '../receivers/decode-payload.js';
+import type { WalRecord } from '../wal/record.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { SpanConsumer } from './consumer.js';
 import type { DeadLetters } from './dead-letters.js';
@@ -150,7 +151,7 @@ export class StoreWriter {
       const e = this.queue[this.inOpen]!;
       if (!e.dropped) {
         // Undefined when the store cannot now (the partition of now not attached yet): the append attaches it.
-        const encoding = this.open === undefined ? this.store.openBatch!() : this.open.encoding;
+        const encoding = this.open === undefined ? this.openBatch() : this.open.encoding;
         if (encoding === undefined || (this.open !== undefined && this.open.spans >= this.opts.batchSpans)) return;
         const open = (this.open ??= { encoding, spans: 0 });
         try {
@@ -172,6 +173,20 @@ export class StoreWriter {
   }
   /** How many entries at the head of the queue went through the consumers. */
   private fed = 0;
+
+  /**
+   * A new batch from the store, or undefined. Called on the request's path (wake), after its record is durable: a
+   * throw there would refuse a request already logged, which its client would send again, so it is said and taken as
+   * "not now" (the batch is appended as spans).
+   */
+  private openBatch(): EncodingBatch | undefined {
+    try {
+      return this.store.openBatch!();
+    } catch (err) {
+      this.log.error({ err }, 'the store could not open a batch; its spans are appended as they are');
+      return undefined;
+    }
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -269,6 +284,7 @@ export class StoreWriter {
       if (this.opts.tail !== undefined) await this.writeKept(this.opts.tail.due());
       const ready = this.readySpans();
       if (ready === 0) {
+        this.shedDropped();
         // Held traces stay in the log on a stop: the next start replays them with their whole wait.
         if (this.stopped && this.queue.length === 0) return;
         await this.sleep(this.stopped ? 5 : 1000);
@@ -286,6 +302,16 @@ export class StoreWriter {
       else await this.pass(records, seq, false);
       // Held by tail sampling or written: either way out of the queue (tail sampling bounds what it holds itself).
       this.onWritten(spans);
+    }
+  }
+
+  /** Drops the entries at the head of the queue whose log write failed: with nothing durable after them, none is taken. */
+  private shedDropped(): void {
+    // drop() fed it (wake): it is in `fed`, and in `inOpen` once the open batch went past it.
+    while (this.fed > 0 && this.queue[0]?.dropped === true) {
+      this.queue.shift();
+      this.fed--;
+      if (this.inOpen > 0) this.inOpen--;
     }
   }
 
@@ -335,10 +361,11 @@ export class StoreWriter {
    */
   private async writeOpen(open: OpenBatch, records: readonly LoggedSpans[], seq: bigint, spans: number): Promise<void> {
     if (open.encoding !== undefined) {
-      const end = this.metrics.storeWriteSeconds.startTimer();
       const appended = open.encoding.append(seq);
       // The next batch is encoded while this one commits (it opens past this one's rows: see DuckDBStore.openBatch).
       this.encodeFed();
+      // The commit's time (this batch's encoding was spread over its records' arrival).
+      const end = this.metrics.storeWriteSeconds.startTimer();
       try {
         await appended;
         end();
@@ -368,9 +395,23 @@ export class StoreWriter {
   /** While a batch read back from the log is written, no batch is opened beside it (see writeOpen). */
   private readingBack = false;
 
-  /** The spans of `records`, those let go read back from the log, with their tenants' runs. */
+  /**
+   * The spans of `records`, those let go read back from the log, with their tenants' runs. A read that fails (the disk,
+   * too many open files) is tried again, as a write is: the log holds the records until the store does.
+   */
   private async readBack(records: readonly LoggedSpans[]): Promise<TenantSpans> {
-    const logged = new Map((await this.wal.read(records[0]!.seq, records[records.length - 1]!.seq)).map((r) => [r.seq, r]));
+    const waits = this.opts.retryMs ?? RETRY_MS;
+    let read: WalRecord[] | undefined;
+    for (let attempt = 0; read === undefined; attempt++) {
+      try {
+        read = await this.wal.read(records[0]!.seq, records[records.length - 1]!.seq);
+      } catch (err) {
+        const wait = waits[Math.min(attempt, waits.length - 1)]!;
+        this.log.error({ err, attempt, retryInMs: wait }, 'reading a failed batch back from the write-ahead log failed; retrying');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+    const logged = new Map(read.map((r) => [r.seq, r]));
     const batch = new TenantSpans();
     for (const r of records) {
       const l = r.spans.length > 0 ? undefined : logged.get(r.seq);

@@ -107,7 +107,8 @@ export class WriteAheadLog {
   /**
    * The durable records with sequence numbers from `from` through `through`, in order, read back from the disk: the
    * spans of a batch whose write failed after they were let go (the store writer's). A record not found there
-   * (damaged on disk) is missing from the answer.
+   * (damaged on disk) is missing from the answer. It reads the segments holding the range whole: a path taken only
+   * after a failure, so kept simple.
    */
   async read(from: bigint, through: bigint): Promise<WalRecord[]> {
     const out: WalRecord[] = [];

@@ -147,8 +147,8 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     let count = 0;
     return {
       add: (spans, tenant) => {
-        checkTenant(tenant);
         try {
+          checkTenant(tenant);
           encoder.add(spans, new Array<Tenant>(spans.length).fill(tenant));
           count += spans.length;
         } catch (err) {
