@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyValue } from './attributes.js';
-import { shareAttribute, sharedAttributeId } from './attributes.js';
+import { sharedAttributeId, sharedKeyValue } from './attributes.js';
 
 describe('shared attributes', () => {
   it('carry a number only sharedAttributeId sees: not JSON, keys, spreads or equality', () => {
     const plain: KeyValue = { key: 'http.method', value: { type: 'string', value: 'GET' } };
-    const shared: KeyValue = { key: 'http.method', value: { type: 'string', value: 'GET' } };
-    shareAttribute(shared);
-    const other: KeyValue = { key: 'http.method', value: { type: 'string', value: 'GET' } };
-    shareAttribute(other);
+    const shared = sharedKeyValue('http.method', { type: 'string', value: 'GET' });
+    const other = sharedKeyValue('http.method', { type: 'string', value: 'GET' });
     expect(sharedAttributeId(plain)).toBe(-1);
     expect(sharedAttributeId(shared)).toBeGreaterThanOrEqual(0);
     expect(sharedAttributeId(other)).not.toBe(sharedAttributeId(shared));

@@ -52,11 +52,25 @@ export class ByteCache<T> {
 
   /** Remembers `value` for these bytes if they missed with this hash before (see the class comment); true when it did. */
   store(hash: number, view: DataView, start: number, end: number, value: T): boolean {
+    if (!this.admits(hash)) return false;
+    this.put(hash, view, start, end, value);
+    return true;
+  }
+
+  /**
+   * Whether bytes with this hash that missed are to be kept (`put`): they missed with it before. Else they are the
+   * slot's candidate now.
+   */
+  admits(hash: number): boolean {
     const slot = hash & (this.slots - 1);
-    if (this.candidates[slot] !== hash) {
-      this.candidates[slot] = hash;
-      return false;
-    }
+    if (this.candidates[slot] === hash) return true;
+    this.candidates[slot] = hash;
+    return false;
+  }
+
+  /** Keeps `value` for these bytes (which `admits`). */
+  put(hash: number, view: DataView, start: number, end: number, value: T): void {
+    const slot = hash & (this.slots - 1);
     const arenaView = this.arenaView;
     const at = slot * this.maxBytes;
     const len = end - start;
@@ -65,6 +79,5 @@ export class ByteCache<T> {
     for (; i < len; i++) arenaView.setUint8(at + i, view.getUint8(start + i));
     this.lengths[slot] = len;
     this.values[slot] = value;
-    return true;
   }
 }

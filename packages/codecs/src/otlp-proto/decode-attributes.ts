@@ -1,5 +1,5 @@
 import type { AnyValue, KeyValue } from '@clew/model';
-import { shareAttribute } from '@clew/model';
+import { sharedKeyValue } from '@clew/model';
 import { ByteCache } from './byte-cache.js';
 import type { WireReader } from './wire-reader.js';
 
@@ -14,7 +14,7 @@ const FALSE: AnyValue = Object.freeze({ type: 'bool', value: false });
  * Whole top-level attributes, by the bytes of their KeyValue message: most of a span's attributes (methods,
  * routes, hosts, status codes, db systems) repeat across spans and batches, and a hit skips decoding the key, the
  * value and both allocations. The model's attributes are read-only, so spans can share one object, as they share
- * Resources; each kept object is marked shared (shareAttribute), so that the store's encoders write its entry once.
+ * Resources; each kept object is made shared (sharedKeyValue), so that the store's encoders write its entry once.
  * Only scalar values are kept: bytes are a mutable Uint8Array, arrays and lists are rare.
  */
 const attributes = new ByteCache<KeyValue>(4096, 128);
@@ -44,8 +44,11 @@ export function readKeyValue(r: WireReader, wireType: number, end: number, out: 
     else r.skip(wt, stop); // key_strindex (3) is for profiles only
   }
   r.leave();
-  const kv: KeyValue = { key, value };
-  if (cacheable && isScalar(value) && attributes.store(hash, r.view, start, stop, kv)) shareAttribute(kv);
+  let kv: KeyValue;
+  if (cacheable && isScalar(value) && attributes.admits(hash)) {
+    kv = sharedKeyValue(key, value);
+    attributes.put(hash, r.view, start, stop, kv);
+  } else kv = { key, value };
   out.push(kv);
 }
 

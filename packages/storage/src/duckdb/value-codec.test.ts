@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attributes, KeyValue, TraceId } from '@clew/model';
-import { anyValueToString, shareAttribute, sharedAttributeId } from '@clew/model';
+import { anyValueToString, sharedAttributeId, sharedKeyValue } from '@clew/model';
 import { fullSpan } from '../conformance/full-span.js';
 import { AttrBloom } from './attr-bloom.js';
 import { ByteWriter } from './byte-writer.js';
@@ -51,8 +51,7 @@ describe('value codec', () => {
       return { text: w.toString(), bits: [...bloom.bits] };
     };
     const want = written(odd.map(fresh));
-    const shared = odd.map(fresh);
-    for (const kv of shared) shareAttribute(kv);
+    const shared = odd.map((kv) => sharedKeyValue(kv.key, kv.value));
     // The first time writes and keeps each entry, the next ones copy it; without a bloom first, so that the bloom keys
     // kept are those worked out for keeping, not for a bloom.
     writeAttributes(new ByteWriter(8), shared);
@@ -60,18 +59,15 @@ describe('value codec', () => {
 
     // An attribute shared 2^13 later takes the first one's slot (the slot's owner confirms a hit), and each is written
     // as itself whichever of them came last.
-    const first: KeyValue = { key: 'http.route', value: { type: 'string', value: '/first' } };
-    shareAttribute(first);
-    for (let i = 1; i < 1 << 13; i++) shareAttribute({ key: 'k', value: { type: 'int', value: BigInt(i) } });
-    const second: KeyValue = { key: 'http.route', value: { type: 'string', value: '/second' } };
-    shareAttribute(second);
+    const first = sharedKeyValue('http.route', { type: 'string', value: '/first' });
+    for (let i = 1; i < 1 << 13; i++) sharedKeyValue('k', { type: 'int', value: BigInt(i) });
+    const second = sharedKeyValue('http.route', { type: 'string', value: '/second' });
     expect(sharedAttributeId(second) % (1 << 13)).toBe(sharedAttributeId(first) % (1 << 13));
     for (const kv of [first, second, first, second]) expect(written([kv])).toEqual(written([fresh(kv)]));
 
     // Bytes are a mutable array: a bytes value marked shared all the same is written afresh each time.
     const bytes = new Uint8Array([1, 2, 3]);
-    const b: KeyValue = { key: 'b', value: { type: 'bytes', value: bytes } };
-    shareAttribute(b);
+    const b = sharedKeyValue('b', { type: 'bytes', value: bytes });
     written([b]);
     bytes[0] = 9;
     expect(written([b])).toEqual(written([fresh(b)]));
