@@ -7,7 +7,8 @@
 // Realistic spans (lib/generate.js) are appended to a data directory first, in a process of their own (not measured).
 // Then, timed: export of all of them from the directory as OTLP JSON lines and as OTLP protobuf; import of each file
 // into an empty directory; the same through a running Clew (pinned to core 0, the commands on core 1: see
-// lib/clew-server.js). Each command runs in a process of its own, as it does when typed (lib/export-import-step.js,
+// lib/clew-server.js); the imports through a Clew once more with nothing pinned, as the two run when typed on one
+// machine. Each command runs in a process of its own, as it does when typed (lib/export-import-step.js,
 // through @clew/cli, built). Each line prints spans per second of wall time and the CPU seconds used: that process's
 // (every thread, DuckDB's included) and, through a server, the server's. `node --cpu-prof --cpu-prof-dir=/tmp/prof
 // bench/lib/export-import-step.js '<step>'` profiles one command (the steps are JSON, see that file).
@@ -17,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CLEW_NODE_FLAGS, startServer } from './lib/clew-server.js';
+import { CLEW_NODE_FLAGS, startServer, unpinLoad } from './lib/clew-server.js';
 
 const run = promisify(execFile);
 const TOTAL = Number(process.env.CLEW_BENCH_EXPORT_SPANS ?? 500_000);
@@ -77,6 +78,14 @@ await exporting.stop();
 for (const format of ['json', 'protobuf']) {
   const server = await startServer(join(root, `served-${format}`), ['--memory-limit', '1GB']);
   await measure(`import --url, ${format}`, importInto(files[format], { url: { query: server.query, otlp: server.otlpHttp } }, 5000), server);
+  await server.stop();
+}
+// The same with nothing pinned, as a Clew and the command run when typed on one machine: the Clew's threads (its
+// collections' helpers, DuckDB's) and the command share both cores.
+unpinLoad();
+for (const format of ['json', 'protobuf']) {
+  const server = await startServer(join(root, `served-unpinned-${format}`), ['--memory-limit', '1GB'], { pin: false });
+  await measure(`import --url, ${format}, unpinned`, importInto(files[format], { url: { query: server.query, otlp: server.otlpHttp } }, 5000), server);
   await server.stop();
 }
 

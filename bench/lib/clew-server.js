@@ -1,7 +1,7 @@
 // Starts the built `clew serve` in its own process for a benchmark, on free ports, and reads its CPU time.
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // CLEW_BENCH_CLEW_BIN runs another build (e.g. an export of an earlier commit, built) for an A/B comparison.
@@ -27,15 +27,22 @@ export function pinLoad() {
   if (PIN) execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 }
 
+/** Lets this process (and what it starts from now on) run on every core again, for servers started with `pin: false`. */
+export function unpinLoad() {
+  // Every core of the machine: availableParallelism() counts those this process may use, one once pinned.
+  if (PIN) execFileSync('taskset', ['-pc', `0-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** Every listening port of `clew serve`, each 0: the kernel picks a free one, so concurrent runs never clash. */
 const PORTS = ['--otlp-grpc-port', '--otlp-http-port', '--query-port', '--zipkin-port', '--jaeger-http-port', '--jaeger-compact-port', '--jaeger-binary-port', '--tempo-port'];
 
-export async function startServer(dataDir, args = []) {
-  pinLoad();
+/** `pin: false` starts it on every core, whatever CLEW_BENCH_PIN says (and pins nothing: see unpinLoad). */
+export async function startServer(dataDir, args = [], { pin = PIN } = {}) {
+  if (pin) pinLoad();
   const node = [...(process.env.CLEW_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...CLEW_NODE_FLAGS, BIN];
   const child = spawn(
-    PIN ? 'taskset' : process.execPath,
-    [...(PIN ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, ...PORTS.flatMap((p) => [p, '0']), ...args, ...(process.env.CLEW_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
+    pin ? 'taskset' : process.execPath,
+    [...(pin ? ['-c', '0', process.execPath] : []), ...node, 'serve', '--data-dir', dataDir, ...PORTS.flatMap((p) => [p, '0']), ...args, ...(process.env.CLEW_BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])],
     // CLEW_BENCH_SERVER_ARGS adds flags (e.g. '--config big-batches.yaml'); CLEW_BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', profiles the server alone.
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -54,7 +61,7 @@ export async function startServer(dataDir, args = []) {
   });
   return {
     ...addresses,
-    pinned: PIN,
+    pinned: pin,
     pid: child.pid,
     /** User + system CPU seconds the server has used so far. */
     cpuSeconds() {
