@@ -4,13 +4,12 @@ import type { EncodingBatch, Store, TenantRun } from '@clew/storage';
 import { StoreError } from '@clew/storage';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
-import { decodePayload } from '../receivers/decode-payload.js';
-import type { WalRecord } from '../wal/record.js';
 import type { WriteAheadLog } from '../wal/wal.js';
 import type { SpanConsumer } from './consumer.js';
 import type { DeadLetters } from './dead-letters.js';
 import type { SpanRouter } from './forward/forwarder.js';
 import type { SamplerOutput } from './tail/tail-sampler.js';
+import { pause, readBack, retryDelay, RETRY_MS } from './log-read-back.js';
 import type { TailStage } from './tail-stage.js';
 import { runsBetween, TenantSpans } from './tenant-runs.js';
 
@@ -66,7 +65,6 @@ export interface StoreWriterOptions {
   readonly forwarder?: SpanRouter;
 }
 
-const RETRY_MS = [100, 500, 1000, 2000, 5000];
 
 /** Whether a failed write may succeed on another try: a StoreError says; anything else is not known to be final. */
 const retryable = (err: unknown): boolean => !(err instanceof StoreError) || err.retryable;
@@ -384,7 +382,7 @@ export class StoreWriter {
     }
     this.readingBack = true;
     try {
-      const batch = await this.readBack(records);
+      const batch = await readBack(this.wal, records, this.opts.retryMs ?? RETRY_MS, this.log);
       await this.writeWithRetry(batch.spans, seq, batch.runs);
       await this.releaseLog(seq);
     } finally {
@@ -394,39 +392,6 @@ export class StoreWriter {
   }
   /** While a batch read back from the log is written, no batch is opened beside it (see writeOpen). */
   private readingBack = false;
-
-  /**
-   * The spans of `records`, those let go read back from the log, with their tenants' runs. A read that fails (the disk,
-   * too many open files) is tried again, as a write is: the log holds the records until the store does.
-   */
-  private async readBack(records: readonly LoggedSpans[]): Promise<TenantSpans> {
-    const waits = this.opts.retryMs ?? RETRY_MS;
-    let read: WalRecord[] | undefined;
-    for (let attempt = 0; read === undefined; attempt++) {
-      try {
-        read = await this.wal.read(records[0]!.seq, records[records.length - 1]!.seq);
-      } catch (err) {
-        const wait = waits[Math.min(attempt, waits.length - 1)]!;
-        this.log.error({ err, attempt, retryInMs: wait }, 'reading a failed batch back from the write-ahead log failed; retrying');
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
-    const logged = new Map(read.map((r) => [r.seq, r]));
-    const batch = new TenantSpans();
-    for (const r of records) {
-      const l = r.spans.length > 0 ? undefined : logged.get(r.seq);
-      try {
-        if (r.spans.length > 0) batch.add(r.tenant, r.spans);
-        else if (l === undefined) throw new Error('not found in the write-ahead log (damaged on disk?)');
-        else batch.add(r.tenant, decodePayload(l.format, l.payload).spans);
-      } catch (err) {
-        // The receiver decoded the record before logging it: this is a damaged disk or a bug. Said, and passed over,
-        // as replay does.
-        this.log.error({ err, seq: r.seq }, 'a record of a failed store write could not be read back from the write-ahead log; its spans are lost');
-      }
-    }
-    return batch;
-  }
 
   /**
    * Feeds a batch to the consumers, one push per run of records of one tenant (a single push when all are one's).
@@ -473,9 +438,9 @@ export class StoreWriter {
       } catch (err) {
         if (!retryable(err) && this.opts.deadLetters !== undefined) return this.isolateRefused(spans, seq, runs, err as StoreError);
         // The spans are safe in the log; keep trying (the queue fills and receivers push back meanwhile).
-        const wait = waits[Math.min(attempt, waits.length - 1)]!;
+        const wait = retryDelay(waits, attempt);
         this.log.error({ err, spans: spans.length, attempt, retryInMs: wait }, 'store write failed; retrying');
-        await new Promise((r) => setTimeout(r, wait));
+        await pause(wait);
       }
     }
   }
