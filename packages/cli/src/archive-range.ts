@@ -1,13 +1,13 @@
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import { decodeOtlpProto } from '@clew/codecs';
-import { EXPORT_ROUTE, selectSpans } from '@clew/server';
+import { EXPORT_ROUTE } from '@clew/server';
 import type { RangeArchiveManifest } from '@clew/storage';
 import { RangeArchiveWriter } from '@clew/storage';
 import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { ExportFrames } from './export-count.js';
-import { selection, spansHeader } from './export.js';
+import { spansHeader } from './export.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
@@ -30,11 +30,16 @@ export interface ArchiveRangeSource {
   readonly dataDir?: string | undefined;
 }
 
-/** Writes the selected spans as a range archive in `req.out` (see RangeArchiveWriter); resolves to its manifest. */
+/**
+ * Writes the selected spans as a range archive in `req.out`; resolves to its manifest. From a data directory, the store
+ * writes it (DuckDBStore.writeRangeArchive: the spans never leave DuckDB); from a running Clew, the spans of its export
+ * route go through a RangeArchiveWriter.
+ */
 export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
+  if (source.dataDir !== undefined) return fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, progress);
   const writer = await RangeArchiveWriter.create(req.out);
   try {
-    const { tenant, total, batches } = source.dataDir !== undefined ? await fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req) : await fromUrl(source, req);
+    const { tenant, total, batches } = await fromUrl(source, req);
     let spans = 0;
     let pending: Span[] = [];
     for await (const batch of batches) {
@@ -60,21 +65,13 @@ interface SpanSource {
   readonly batches: AsyncIterable<Span[]>;
 }
 
-async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest): Promise<SpanSource> {
+async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
   const store = await openDataDirStore(dir, { existing: true });
-  const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
-  const selected = await selectSpans(reader, selection({ start: req.start, end: req.end, service: req.service })).catch(async (e: unknown) => {
+  try {
+    return await store.writeRangeArchive({ ...req, tenant }, (spans, total) => progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total }));
+  } finally {
     await store.close();
-    throw e;
-  });
-  async function* batches(): AsyncIterable<Span[]> {
-    try {
-      yield* selected.batches;
-    } finally {
-      await store.close();
-    }
   }
-  return { tenant, total: selected.total, batches: batches() };
 }
 
 /**

@@ -28,6 +28,8 @@ import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
 import type { RangeArchiveManifest } from '../parquet/range-archive-manifest.js';
 import { readManifest, sharedSpans } from '../parquet/range-archive-manifest.js';
+import type { ArchiveProgress, StoreArchiveRequest } from '../parquet/range-archive-copy.js';
+import { copyRangeArchive } from '../parquet/range-archive-copy.js';
 
 const WAL_FLOOR = 'wal-floor.json';
 
@@ -293,6 +295,16 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     await writeFile(file + '.tmp', JSON.stringify({ wal: wal.toString() }), { flush: true });
     await rename(file + '.tmp', file);
     this.walFloor = wal;
+  }
+
+  /**
+   * Writes a range archive of a tenant's spans in a range (of a service's traces when given) from this store's live
+   * partitions, in DuckDB (`clew archive -d`; see copyRangeArchive).
+   */
+  async writeRangeArchive(req: StoreArchiveRequest, progress?: ArchiveProgress): Promise<RangeArchiveManifest> {
+    this.assertOpen();
+    checkTenant(req.tenant);
+    return this.readers.use((c) => copyRangeArchive(c, [...this.partitions.values()], req, progress));
   }
 
   async stats(): Promise<StoreStats> {

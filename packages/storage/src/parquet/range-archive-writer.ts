@@ -9,7 +9,8 @@ import { PartitionClock } from '../duckdb/partition-files.js';
 import { attachPartition } from '../duckdb/partition-loader.js';
 import type { Partition } from '../duckdb/partition.js';
 import { writeBatch } from '../duckdb/span-writer.js';
-import { ARCHIVE_MACROS, copyDaySql } from './range-archive-sql.js';
+import type { ArchiveDaySource } from './range-archive-sql.js';
+import { ARCHIVE_MACROS, copyDaySql, partitionSource } from './range-archive-sql.js';
 import type { RangeArchiveDay, RangeArchiveManifest } from './range-archive-manifest.js';
 import { dayFileName, MANIFEST_FILE, RANGE_ARCHIVE_FORMAT, RANGE_ARCHIVE_VERSION } from './range-archive-manifest.js';
 
@@ -35,9 +36,7 @@ export class RangeArchiveWriter {
 
   /** Opens `dir` (created when missing) for a new archive; refused when it already holds one. */
   static async create(dir: string): Promise<RangeArchiveWriter> {
-    const made = await mkdir(dir, { recursive: true });
-    const present = (await readdir(dir)).filter((f) => f === MANIFEST_FILE || f.endsWith('.parquet'));
-    if (present.length > 0) throw new Error(`${dir} already holds an archive (${present[0]}): write each archive into a directory of its own`);
+    const made = await newArchiveDir(dir);
     const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB' });
     const conn = await instance.connect();
     for (const sql of ARCHIVE_MACROS) await conn.run(sql);
@@ -72,24 +71,11 @@ export class RangeArchiveWriter {
   }
 
   /** Writes each day's Parquet file and the manifest; the staging files are removed. */
-  async finish(range: { start: UnixNanos; end: UnixNanos; service?: string | undefined }): Promise<RangeArchiveManifest> {
+  async finish(range: ArchiveRange): Promise<RangeArchiveManifest> {
     try {
       const files: RangeArchiveDay[] = [];
       for (const day of [...this.days.keys()].sort((a, b) => a - b)) files.push(await this.writeDay(day));
-      const tenants = [...new Set(files.flatMap((f) => Object.keys(f.tenants)))].sort();
-      const manifest: RangeArchiveManifest = {
-        format: RANGE_ARCHIVE_FORMAT,
-        version: RANGE_ARCHIVE_VERSION,
-        createdAt: new Date().toISOString(),
-        range: { start: range.start.toString(), end: range.end.toString(), ...(range.service !== undefined && { service: range.service }) },
-        spans: files.reduce((n, f) => n + f.spans, 0),
-        tenants,
-        files,
-      };
-      const path = join(this.dir, MANIFEST_FILE);
-      await writeFile(path + '.tmp', JSON.stringify(manifest, null, 2) + '\n', { flush: true });
-      await rename(path + '.tmp', path);
-      return manifest;
+      return await writeManifest(this.dir, range, files);
     } finally {
       await this.close();
     }
@@ -97,23 +83,15 @@ export class RangeArchiveWriter {
 
   private async writeDay(day: number): Promise<RangeArchiveDay> {
     const p = this.days.get(day)!;
-    const name = dayFileName(day);
-    const file = join(this.dir, name);
-    await this.conn.run(copyDaySql(p.alias, file + '.tmp'));
-    await rename(file + '.tmp', file);
+    const written = await writeDayFile(this.conn, partitionSource(p.alias), this.dir, day, {
+      spans: Number(p.meta.spans),
+      minStart: p.meta.minStart ?? 0n,
+      maxStart: p.meta.maxStart ?? 0n,
+      tenants: Object.fromEntries(this.tenantSpans.get(day)!),
+    });
     await this.conn.run(`DETACH ${p.alias}`);
     await removeStaging(p.file);
-    const [start] = DAYS.bounds(day);
-    return {
-      file: name,
-      day: new Date(Number(start / 1_000_000n)).toISOString().slice(0, 10),
-      spans: Number(p.meta.spans),
-      minStart: String(p.meta.minStart ?? 0n),
-      maxStart: String(p.meta.maxStart ?? 0n),
-      tenants: Object.fromEntries(this.tenantSpans.get(day)!),
-      bytes: (await stat(file)).size,
-      sha256: await sha256(file),
-    };
+    return written;
   }
 
   /**
@@ -123,7 +101,7 @@ export class RangeArchiveWriter {
    */
   async discard(): Promise<void> {
     await this.close().catch(() => undefined);
-    if (this.made !== undefined) await rm(this.made, { recursive: true, force: true });
+    await discardArchiveDir(this.made);
   }
 
   /** Closes DuckDB and removes staging files left (an archive abandoned half way). */
@@ -132,6 +110,71 @@ export class RangeArchiveWriter {
     this.instance.closeSync();
     for (const p of this.days.values()) await removeStaging(p.file);
   }
+}
+
+/** What an archive was asked for (the manifest's `range`). */
+export interface ArchiveRange {
+  readonly start: UnixNanos;
+  readonly end: UnixNanos;
+  readonly service?: string | undefined;
+}
+
+/**
+ * Makes `dir` (created when missing) ready for a new archive, refused when it already holds one; resolves to the first
+ * directory it made (see discardArchiveDir), undefined when `dir` was there.
+ */
+export async function newArchiveDir(dir: string): Promise<string | undefined> {
+  const made = await mkdir(dir, { recursive: true });
+  const present = (await readdir(dir)).filter((f) => f === MANIFEST_FILE || f.endsWith('.parquet'));
+  if (present.length > 0) throw new Error(`${dir} already holds an archive (${present[0]}): write each archive into a directory of its own`);
+  return made;
+}
+
+/** Removes what newArchiveDir made, with all it holds (all of it written by the archive given up). */
+export async function discardArchiveDir(made: string | undefined): Promise<void> {
+  if (made !== undefined) await rm(made, { recursive: true, force: true });
+}
+
+/** The day's file written from `src` (copyDaySql), as the manifest lists it with the counts given. */
+export async function writeDayFile(
+  conn: DuckDBConnection,
+  src: ArchiveDaySource,
+  dir: string,
+  day: number,
+  counts: { readonly spans: number; readonly minStart: bigint; readonly maxStart: bigint; readonly tenants: Readonly<Record<string, number>> },
+): Promise<RangeArchiveDay> {
+  const name = dayFileName(day);
+  const file = join(dir, name);
+  await conn.run(copyDaySql(src, file + '.tmp'));
+  await rename(file + '.tmp', file);
+  const [start] = DAYS.bounds(day);
+  return {
+    file: name,
+    day: new Date(Number(start / 1_000_000n)).toISOString().slice(0, 10),
+    spans: counts.spans,
+    minStart: String(counts.minStart),
+    maxStart: String(counts.maxStart),
+    tenants: counts.tenants,
+    bytes: (await stat(file)).size,
+    sha256: await sha256(file),
+  };
+}
+
+/** Writes the manifest of the day files (durably, then renamed into place): the archive is then whole. */
+export async function writeManifest(dir: string, range: ArchiveRange, files: RangeArchiveDay[]): Promise<RangeArchiveManifest> {
+  const manifest: RangeArchiveManifest = {
+    format: RANGE_ARCHIVE_FORMAT,
+    version: RANGE_ARCHIVE_VERSION,
+    createdAt: new Date().toISOString(),
+    range: { start: range.start.toString(), end: range.end.toString(), ...(range.service !== undefined && { service: range.service }) },
+    spans: files.reduce((n, f) => n + f.spans, 0),
+    tenants: [...new Set(files.flatMap((f) => Object.keys(f.tenants)))].sort(),
+    files,
+  };
+  const path = join(dir, MANIFEST_FILE);
+  await writeFile(path + '.tmp', JSON.stringify(manifest, null, 2) + '\n', { flush: true });
+  await rename(path + '.tmp', path);
+  return manifest;
 }
 
 async function removeStaging(file: string): Promise<void> {

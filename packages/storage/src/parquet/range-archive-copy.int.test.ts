@@ -1,0 +1,183 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
+import { anyValueToString, int, str } from '@clew/model';
+import { makeResource, makeTrace } from '@clew/model/testing';
+import { fullSpan } from '../conformance/full-span.js';
+import { at, byStartThenId, ID, searchFixture } from '../conformance/fixtures.js';
+import type { DuckDBStore } from '../duckdb/duckdb-store.js';
+import { openDuckDBStore } from '../duckdb/duckdb-store.js';
+import { scanSpans } from '../scan-spans.js';
+import { readManifest } from './range-archive-manifest.js';
+import { RangeArchiveWriter } from './range-archive-writer.js';
+
+const DAY = 86_400_000_000_000n;
+const FULL = 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0' as TraceId;
+const LATE = '1a7e1a7e1a7e1a7e1a7e1a7e1a7e1a7e' as TraceId;
+const ACME = 'acacacacacacacacacacacacacacacac' as TraceId;
+/** Arrival days of the two live partitions (the store's clock), well after the spans' own starts. */
+const ARRIVAL = (BigInt(Date.UTC(2026, 0, 10)) * 1_000_000n) as UnixNanos;
+
+describe('range archive written by the store itself (clew archive -d)', () => {
+  let dir: string;
+  let store: DuckDBStore;
+  let spans: Span[];
+  let acme: Span[];
+
+  /**
+   * A live store of two partitions (two days of arrival). The first holds the search fixture and the full span (day
+   * 0), and an acme trace (day 1); the second, spans that arrived a day late: a trace of other services, a child of
+   * trace A starting on day 1, and a frontend span whose resource the first partition numbers otherwise.
+   */
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clew-range-archive-copy-'));
+    let now = ARRIVAL;
+    store = await openDuckDBStore({ dir: join(dir, 'live'), checkpointIntervalMs: 0, now: () => now });
+    const first = [...searchFixture(), fullSpan(FULL)];
+    acme = makeTrace((at(0) + DAY) as UnixNanos, { service: 'acme-api', name: 'GET /acme', at: 0, ms: 5, children: [{ service: 'acme-db', name: 'SELECT', at: 1, ms: 2 }] })
+      .map((s) => ({ ...s, traceId: ACME }));
+    await store.append(first);
+    await store.append(acme, undefined, [{ tenant: 'acme', spans: acme.length }]);
+    now = (ARRIVAL + DAY) as UnixNanos;
+    const late = makeTrace(at(5000), {
+      service: 'late-worker', name: 'drain', at: 0, ms: 20,
+      attributes: [{ key: 'queue', value: str('q1') }, { key: 'queue', value: str('q2') }, { key: 'n', value: int(3) }],
+      children: [{ service: 'late-db', name: 'INSERT', at: 2, ms: 4 }],
+    }, LATE);
+    const rootA = first.find((s) => s.traceId === ID.A && s.parentSpanId === null)!;
+    const lateChildOfA = { ...rootA, spanId: 'a0a0a0a0a0a0a0a0' as Span['spanId'], parentSpanId: rootA.spanId, name: 'after midnight',
+      startTimeUnixNano: (at(0) + DAY + 10n) as UnixNanos, endTimeUnixNano: (at(0) + DAY + 20n) as UnixNanos };
+    const frontend = { ...rootA, traceId: LATE, spanId: 'f1f1f1f1f1f1f1f1' as Span['spanId'], parentSpanId: late[0]!.spanId, name: 'callback',
+      resource: makeResource('frontend') };
+    await store.append([...late, lateChildOfA, frontend]);
+    spans = [...first, ...late, lateChildOfA, frontend];
+    expect((await store.stats()).partitions).toBe(2);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const window = { start: at(0), end: (at(0) + 3n * DAY) as UnixNanos };
+
+  /** The same range archived through the staging writer, from the store's scan (as `clew archive --url` does). */
+  async function staged(out: string, tenant: Tenant): Promise<void> {
+    const w = await RangeArchiveWriter.create(out);
+    for await (const batch of scanSpans(store.forTenant(tenant), window)) await w.add(batch, tenant);
+    await w.finish(window);
+  }
+
+  async function query<T>(sql: string): Promise<T[][]> {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      return (await c.runAndReadAll(sql)).getRows() as T[][];
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  }
+
+  it('writes what the staging writer writes, from spans in two partitions, each resource under one id', async () => {
+    const direct = join(dir, 'direct');
+    const told: [number, number][] = [];
+    const m = await store.writeRangeArchive({ out: direct, ...window, tenant: 'default' }, (done, total) => told.push([done, total]));
+    await staged(join(dir, 'staged'), 'default');
+    const other = await readManifest(join(dir, 'staged'));
+    const listed = (files: typeof m.files) => files.map(({ file, day, spans: n, minStart, maxStart, tenants }) => ({ file, day, spans: n, minStart, maxStart, tenants }));
+    expect(listed(m.files)).toEqual(listed(other.files));
+    expect(m.files.map((f) => f.spans)).toEqual([spans.length - 1, 1]);
+    expect({ ...m, createdAt: '', files: [] }).toEqual({ ...other, createdAt: '', files: [] });
+    // Told before, after each day (and, while a day is written, from DuckDB's progress through it): never backwards.
+    expect(told[0]).toEqual([0, spans.length]);
+    expect(told).toContainEqual([spans.length - 1, spans.length]);
+    expect(told.at(-1)).toEqual([spans.length, spans.length]);
+    expect(told.every(([done, total], i) => total === spans.length && (i === 0 || done >= told[i - 1]![0]))).toBe(true);
+    const rows = (archive: string) =>
+      query(`SELECT * EXCLUDE (clew_resource_id, clew_scope_id, clew_tenant_id) FROM '${archive}/*.parquet' ORDER BY trace_id, start_time, span_id`);
+    const written = await rows(direct);
+    expect(written).toHaveLength(spans.length);
+    expect(written).toEqual(await rows(join(dir, 'staged')));
+    // Numbered afresh per day file: one id per resource and scope, whichever partition the span came from.
+    const clashes = await query(
+      `SELECT filename, clew_resource_id FROM read_parquet('${direct}/*.parquet', filename = true) GROUP BY ALL HAVING count(DISTINCT clew_resource) > 1
+       UNION ALL SELECT filename, clew_scope_id FROM read_parquet('${direct}/*.parquet', filename = true) GROUP BY ALL HAVING count(DISTINCT clew_scope) > 1`,
+    );
+    expect(clashes).toEqual([]);
+  });
+
+  it('gives back every span exactly, by id and by search, each tenant its own', async () => {
+    await store.writeRangeArchive({ out: join(dir, 'default'), ...window, tenant: 'default' });
+    await store.writeRangeArchive({ out: join(dir, 'acme'), ...window, tenant: 'acme' });
+    for (const [archive, tenant, ids] of [['default', 'default', [ID.A, ID.B, ID.C, ID.D, FULL, LATE]], ['acme', 'acme', [ACME]]] as const) {
+      const reader = await openDuckDBStore({ dir: join(dir, `empty-${archive}`), checkpointIntervalMs: 0, rangeArchives: [join(dir, archive)] });
+      try {
+        for (const id of ids) {
+          const expected = (tenant === 'acme' ? acme : spans).filter((s) => s.traceId === id).sort(byStartThenId);
+          expect(await reader.forTenant(tenant).getTrace(id), id).toEqual(expected);
+        }
+        expect(await reader.forTenant(tenant === 'acme' ? 'default' : 'acme').getTrace(ids[0]!)).toEqual([]);
+        if (tenant === 'default') {
+          const found = await reader.findTraces({ service: 'late-db', limit: 10 });
+          expect(found.traces.map((t) => t.traceId)).toEqual([LATE]);
+          expect(await reader.services()).toEqual(['cart', 'frontend', 'full-service', 'late-db', 'late-worker', 'payment']);
+        }
+      } finally {
+        await reader.close();
+      }
+    }
+  });
+
+  it('with a service, archives the traces having a span of it in the range, whole, under the days they start in', async () => {
+    const out = join(dir, 'cart');
+    const m = await store.writeRangeArchive({ out, start: at(0), end: at(2500), service: 'cart', tenant: 'default' });
+    expect(m.range.service).toBe('cart');
+    // A has cart spans at 1010 and 1015; C's cart span starts at 3010, out of the range.
+    const a = spans.filter((s) => s.traceId === ID.A);
+    expect(m.files.map((f) => [f.day, f.spans])).toEqual([['2025-11-24', a.length - 1], ['2025-11-25', 1]]);
+    const ids = await query<string>(`SELECT span_id FROM '${out}/*.parquet' ORDER BY span_id`);
+    expect(ids.map((r) => r[0])).toEqual(a.map((s) => s.spanId).sort());
+  });
+
+  it('writes each span\'s attributes (a repeated key keeping its first value) and its events\' as maps a data tool reads', async () => {
+    const out = join(dir, 'maps');
+    await store.writeRangeArchive({ out, ...window, tenant: 'default' });
+    const rows = await query<string>(
+      `SELECT span_id, to_json(map_keys(attributes))::VARCHAR, to_json(map_values(attributes))::VARCHAR,
+         to_json(list_transform(events, e -> [e.name, to_json(map_keys(e.attributes))::VARCHAR, to_json(map_values(e.attributes))::VARCHAR]))::VARCHAR
+       FROM '${out}/*.parquet'`,
+    );
+    expect(rows).toHaveLength(spans.length);
+    const firsts = (attrs: Span['attributes']) => {
+      const seen = new Map<string, string>();
+      for (const kv of attrs) if (!seen.has(kv.key)) seen.set(kv.key, anyValueToString(kv.value));
+      return seen;
+    };
+    // Texts the store escapes (the full span's separators) are left out of the comparison; their keys are not.
+    const plain = (v: string) => ![...v].some((ch) => ch >= '\x19' && ch <= '\x1f');
+    for (const [spanId, keys, values, events] of rows) {
+      const span = spans.find((s) => s.spanId === spanId)!;
+      const expected = firsts(span.attributes);
+      expect(JSON.parse(keys!), spanId).toEqual([...expected.keys()]);
+      const got = JSON.parse(values!) as string[];
+      [...expected.values()].forEach((v, i) => plain(v) && expect(got[i], `${spanId} ${[...expected.keys()][i]}`).toBe(v));
+      expect(JSON.parse(events!).map((e: [string, string, string]) => [e[0], JSON.parse(e[1]), JSON.parse(e[2])]), spanId).toEqual(
+        span.events.map((e) => [e.name, [...firsts(e.attributes).keys()], [...firsts(e.attributes).values()]]),
+      );
+    }
+    const late = rows.find(([id]) => id === spans.find((s) => s.traceId === LATE && s.parentSpanId === null)!.spanId)!;
+    expect([JSON.parse(late[1]!), JSON.parse(late[2]!)]).toEqual([['queue', 'n'], ['q1', '3']]);
+  });
+
+  it('refuses a directory that holds an archive, and a tenant name that is none, making no directory', async () => {
+    await store.writeRangeArchive({ out: join(dir, 'a'), ...window, tenant: 'default' });
+    await expect(store.writeRangeArchive({ out: join(dir, 'a'), ...window, tenant: 'default' })).rejects.toThrow('already holds an archive');
+    expect((await readManifest(join(dir, 'a'))).spans).toBe(spans.length);
+    await expect(store.writeRangeArchive({ out: join(dir, 'b'), ...window, tenant: 'not a tenant' as Tenant })).rejects.toThrow('not a tenant');
+    await expect(stat(join(dir, 'b'))).rejects.toThrow('ENOENT');
+  });
+});
