@@ -55,6 +55,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   private waitingAppends = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private attaching = false;
   private readonly checkpointSpans: number;
   /** What the tenants' readers see of the store: the partitions as they are at each read, and reader connections. */
   private readonly source: PartitionSource = {
@@ -137,14 +138,20 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
 
   /**
    * A batch whose spans are encoded as they are added (see Store.openBatch). Undefined when the partition of now is
-   * not attached yet, or the store is closed: then gather the spans and call `append`, which attaches it. One open at a
+   * not attached yet (it is then attached, off the caller's path), or the store is closed: then gather the spans and
+   * call `append`. Attached by the first append alone, a new Clew's first hundred thousand spans or so waited, as
+   * spans, for that append: long enough that V8 took their allocation sites to be long-lived and made every span
+   * after them in the old generation (`import --url` about 15% slower, docs/export-import.md). One open at a
    * time: its rows go in the block where the partition's batches stood when it opened, and one encoded after it and
    * appended first may fill that block, which fails this one's append (BatchNoLongerFits, nothing written).
    */
   openBatch(): EncodingBatch | undefined {
     if (this.closed) return undefined;
     const p = this.partitions.get(this.clock.periodOf(this.now()));
-    if (p === undefined) return undefined;
+    if (p === undefined) {
+      this.attachNow();
+      return undefined;
+    }
     const encoder = new BatchEncoder(p);
     let count = 0;
     return {
@@ -211,6 +218,18 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     } catch {
       return undefined;
     }
+  }
+
+  /** Attaches the partition of now behind the writes under way, one attach at a time; a failure is the next append's to report. */
+  private attachNow(): void {
+    if (this.attaching) return;
+    this.attaching = true;
+    void this.serial(async () => {
+      this.assertOpen();
+      await this.currentPartition();
+    })
+      .catch(() => undefined)
+      .finally(() => (this.attaching = false));
   }
 
   private async currentPartition(): Promise<Partition> {

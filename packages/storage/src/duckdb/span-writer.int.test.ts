@@ -233,6 +233,26 @@ describe('batches encoded before the one ahead of them commits', () => {
     }
   });
 
+  it('attaches the partition of now when a batch is asked for before it is, so that the next is encoded', async () => {
+    const store = await openDuckDBStore({ dir, now: () => NOON, checkpointIntervalMs: 0 });
+    try {
+      // Left to the first append, a new store's first batches all waited for it as spans (see openBatch).
+      expect(store.openBatch()).toBeUndefined();
+      expect(store.openBatch()).toBeUndefined();
+      // The attach is queued behind the store's writes, as a checkpoint is: once the checkpoint is done, so is it.
+      await store.checkpoint();
+      expect((await store.stats()).partitions).toBe(1);
+      const batch = store.openBatch()!;
+      const span = spanOf('first');
+      batch.add([span], DEFAULT_TENANT);
+      await batch.append(1n);
+      expect(await store.getTrace(span.traceId)).toEqual([span]);
+      expect(await store.lastWalPosition()).toBe(1n);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('through the store: a batch encoded as its spans are added (openBatch), given up, or failing to encode', async () => {
     const store = await openDuckDBStore({ dir, now: () => NOON, checkpointIntervalMs: 0 });
     try {
