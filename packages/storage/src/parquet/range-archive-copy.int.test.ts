@@ -169,6 +169,14 @@ describe('range archive written by the store itself (clew archive -d)', () => {
         span.events.map((e) => [e.name, [...firsts(e.attributes).keys()], [...firsts(e.attributes).values()]]),
       );
     }
+    // The columns read from the scope's and the body's JSON.
+    const columns = await query<string | boolean>(`SELECT span_id, scope_name, scope_version, status_message, json_array_length(links)::INTEGER FROM '${out}/*.parquet'`);
+    for (const [spanId, scopeName, scopeVersion, message, links] of columns) {
+      const span = spans.find((s) => s.spanId === spanId)!;
+      expect([scopeName, scopeVersion, links ?? 0], spanId as string).toEqual([span.scope.name, span.scope.version, span.links.length]);
+      if (plain(span.status.message)) expect(message, spanId as string).toBe(span.status.message);
+    }
+    expect(columns.filter(([, , , message]) => message !== '').length).toBeGreaterThan(1);
     const late = rows.find(([id]) => id === spans.find((s) => s.traceId === LATE && s.parentSpanId === null)!.spanId)!;
     expect([JSON.parse(late[1]!), JSON.parse(late[2]!)]).toEqual([['queue', 'n'], ['q1', '3']]);
   });
