@@ -1,6 +1,7 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
@@ -11,6 +12,8 @@ import { at, byStartThenId, ID, searchFixture } from '../conformance/fixtures.js
 import type { DuckDBStore } from '../duckdb/duckdb-store.js';
 import { openDuckDBStore } from '../duckdb/duckdb-store.js';
 import { scanSpans } from '../scan-spans.js';
+import type { Partition } from '../duckdb/partition.js';
+import { copyRangeArchive } from './range-archive-copy.js';
 import { readManifest } from './range-archive-manifest.js';
 import { RangeArchiveWriter } from './range-archive-writer.js';
 
@@ -30,7 +33,8 @@ describe('range archive written by the store itself (clew archive -d)', () => {
   /**
    * A live store of two partitions (two days of arrival). The first holds the search fixture and the full span (day
    * 0), and an acme trace (day 1); the second, spans that arrived a day late: a trace of other services, a child of
-   * trace A starting on day 1, and a frontend span whose resource the first partition numbers otherwise.
+   * trace A starting on day 1, a frontend span whose resource the first partition numbers otherwise, and, after a
+   * span of tenant zeta (so that acme has another id there), two more spans of the acme trace.
    */
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clew-range-archive-copy-'));
@@ -53,6 +57,12 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     const frontend = { ...rootA, traceId: LATE, spanId: 'f1f1f1f1f1f1f1f1' as Span['spanId'], parentSpanId: late[0]!.spanId, name: 'callback',
       resource: makeResource('frontend') };
     await store.append([...late, lateChildOfA, frontend]);
+    const zeta = makeTrace((at(0) + DAY) as UnixNanos, { service: 'zeta-api', name: 'GET /zeta', at: 0, ms: 1 });
+    await store.append(zeta, undefined, [{ tenant: 'zeta', spans: zeta.length }]);
+    const lateAcme = makeTrace((at(0) + DAY + 3_000_000n) as UnixNanos, { service: 'acme-queue', name: 'poll', at: 0, ms: 1, children: [{ service: 'acme-api', name: 'ack', at: 0.5, ms: 0.2 }] })
+      .map((s) => ({ ...s, traceId: ACME, ...(s.parentSpanId === null && { parentSpanId: acme[0]!.spanId }) }));
+    await store.append(lateAcme, undefined, [{ tenant: 'acme', spans: lateAcme.length }]);
+    acme = [...acme, ...lateAcme];
     spans = [...first, ...late, lateChildOfA, frontend];
     expect((await store.stats()).partitions).toBe(2);
   });
@@ -103,11 +113,21 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     expect(written).toHaveLength(spans.length);
     expect(written).toEqual(await rows(join(dir, 'staged')));
     // Numbered afresh per day file: one id per resource and scope, whichever partition the span came from.
-    const clashes = await query(
-      `SELECT filename, clew_resource_id FROM read_parquet('${direct}/*.parquet', filename = true) GROUP BY ALL HAVING count(DISTINCT clew_resource) > 1
-       UNION ALL SELECT filename, clew_scope_id FROM read_parquet('${direct}/*.parquet', filename = true) GROUP BY ALL HAVING count(DISTINCT clew_scope) > 1`,
+    const clashes = (archive: string) => query(
+      `SELECT filename, clew_resource_id FROM read_parquet('${archive}/*.parquet', filename = true) GROUP BY ALL HAVING count(DISTINCT clew_resource) > 1
+       UNION ALL SELECT filename, clew_scope_id FROM read_parquet('${archive}/*.parquet', filename = true) GROUP BY ALL HAVING count(DISTINCT clew_scope) > 1`,
     );
-    expect(clashes).toEqual([]);
+    expect(await clashes(direct)).toEqual([]);
+    // Tenant acme's day is in both partitions too, under another tenant id in each.
+    const acmeDirect = join(dir, 'acme-direct');
+    const am = await store.writeRangeArchive({ out: acmeDirect, ...window, tenant: 'acme' });
+    await staged(join(dir, 'acme-staged'), 'acme');
+    expect(listed(am.files)).toEqual(listed((await readManifest(join(dir, 'acme-staged'))).files));
+    expect(am.files.map((f) => [f.spans, f.tenants])).toEqual([[acme.length, { acme: acme.length }]]);
+    const acmeRows = await rows(acmeDirect);
+    expect(acmeRows).toHaveLength(acme.length);
+    expect(acmeRows).toEqual(await rows(join(dir, 'acme-staged')));
+    expect(await clashes(acmeDirect)).toEqual([]);
   });
 
   it('gives back every span exactly, by id and by search, each tenant its own', async () => {
@@ -179,6 +199,82 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     expect(columns.filter(([, , , message]) => message !== '').length).toBeGreaterThan(1);
     const late = rows.find(([id]) => id === spans.find((s) => s.traceId === LATE && s.parentSpanId === null)!.spanId)!;
     expect([JSON.parse(late[1]!), JSON.parse(late[2]!)]).toEqual([['queue', 'n'], ['q1', '3']]);
+  });
+
+  it('writes a day sorted by trace id, start and span id, numbered in blocks of 16,384 spans', async () => {
+    // 20,000 spans more on day 0, appended in descending order of trace id.
+    const traces: Span[][] = [];
+    for (let i = 0, n = 0; n < 20_000; i++) {
+      const t = makeTrace((at(0) + BigInt(i) * 1_000_000n) as UnixNanos, { service: `s${i % 3}`, name: 'op', at: 0, ms: 1, children: [{ service: 'db', name: 'q', at: 0.1, ms: 0.5 }] });
+      traces.push(t);
+      n += t.length;
+    }
+    const many = traces.reverse().flat();
+    await store.append(many);
+    const out = join(dir, 'sorted');
+    const m = await store.writeRangeArchive({ out, ...window, tenant: 'default' });
+    const rows = await query<string | number>(`SELECT trace_id, epoch_ns(start_time)::VARCHAR, span_id, clew_block FROM read_parquet('${out}/${m.files[0]!.file}')`);
+    expect(rows).toHaveLength(spans.length - 1 + many.length);
+    const key = (r: (string | number)[]) => `${r[0]} ${String(r[1]).padStart(20, '0')} ${r[2]}`;
+    const outOfOrder = rows.filter((r, i) => i > 0 && key(rows[i - 1]!) > key(r)).length;
+    const misnumbered = rows.filter((r, i) => r[3] !== Math.floor(i / 16_384)).length;
+    expect({ outOfOrder, misnumbered, blocks: new Set(rows.map((r) => r[3])).size }).toEqual({ outOfOrder: 0, misnumbered: 0, blocks: 2 });
+  });
+
+  it('given up half way, removes what it wrote: the directory it made, or its files in one that was there', async () => {
+    const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
+    /** The archive, its second day's COPY failing (the first day's file is written by then). */
+    const failing = (out: string) =>
+      internals.readers.use((c) => {
+        let copies = 0;
+        const hooked = new Proxy(c, {
+          get(target, prop) {
+            if (prop === 'run') return async (sql: string) => (sql.startsWith('COPY') && ++copies === 2 ? Promise.reject(new Error('disk full')) : target.run(sql));
+            const v: unknown = Reflect.get(target, prop);
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+        return copyRangeArchive(hooked, [...internals.partitions.values()], { out, ...window, tenant: 'default' });
+      });
+    await expect(failing(join(dir, 'made', 'here'))).rejects.toThrow('disk full');
+    await expect(stat(join(dir, 'made'))).rejects.toThrow('ENOENT');
+    const there = join(dir, 'there');
+    await mkdir(there);
+    await writeFile(join(there, 'README'), 'kept');
+    await expect(failing(there)).rejects.toThrow('disk full');
+    expect(await readdir(there)).toEqual(['README']);
+    // And the store goes on: the connection's transaction was rolled back.
+    expect((await store.writeRangeArchive({ out: there, ...window, tenant: 'default' })).spans).toBe(spans.length);
+  });
+
+  it('counts and copies one snapshot: spans appended while it runs are in neither the files nor the manifest', async () => {
+    const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
+    const meanwhile = makeTrace((at(0) + DAY + 7_000_000n) as UnixNanos, { service: 'acme-api', name: 'meanwhile', at: 0, ms: 1 });
+    let appended = false;
+    const out = join(dir, 'snapshot');
+    // The span is appended (into the partition of now, one of the day's two) after the counts, before the day's COPY.
+    const m = await internals.readers.use((c) => {
+      const hooked = new Proxy(c, {
+        get(target, prop) {
+          if (prop === 'run') {
+            return async (sql: string) => {
+              if (!appended && sql.startsWith('COPY')) {
+                appended = true;
+                await store.append(meanwhile, undefined, [{ tenant: 'acme', spans: meanwhile.length }]);
+              }
+              return target.run(sql);
+            };
+          }
+          const v: unknown = Reflect.get(target, prop);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      return copyRangeArchive(hooked, [...internals.partitions.values()], { out, ...window, tenant: 'acme' });
+    });
+    expect(appended).toBe(true);
+    expect(await store.forTenant('acme').getTrace(meanwhile[0]!.traceId)).toEqual(meanwhile);
+    const written = await query<number>(`SELECT count(*)::INTEGER FROM '${out}/*.parquet'`);
+    expect([m.spans, written[0]![0]]).toEqual([acme.length, acme.length]);
   });
 
   it('refuses a directory that holds an archive, and a tenant name that is none, making no directory', async () => {

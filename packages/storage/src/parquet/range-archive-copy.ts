@@ -52,6 +52,9 @@ export async function copyRangeArchive(
   const made = await newArchiveDir(req.out);
   try {
     for (const sql of ARCHIVE_MACROS) await conn.run(sql);
+    // One snapshot for the counts and every day's COPY: spans appended meanwhile (by a Clew on the store) are in
+    // neither, so the manifest says what the files hold.
+    await conn.run('BEGIN TRANSACTION');
     const own = partitions.filter((p) => !p.archived && p.tenantCondition(req.tenant, true) !== null);
     const inRange = `start_ns >= ${ubigint(req.start)} AND start_ns < ${ubigint(req.end)}`;
     let selected = inRange;
@@ -100,9 +103,11 @@ export async function copyRangeArchive(
       }
       progress?.((done += spans), total);
     }
+    await conn.run('COMMIT');
     return await writeManifest(req.out, req, files);
   } catch (e) {
-    await discardArchiveDir(made);
+    await conn.run('ROLLBACK').catch(() => undefined);
+    await discardArchiveDir(req.out, made);
     throw e;
   } finally {
     for (const t of [RESOURCES, SCOPES, TRACES]) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);

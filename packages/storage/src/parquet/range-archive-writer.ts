@@ -95,13 +95,13 @@ export class RangeArchiveWriter {
   }
 
   /**
-   * Gives up an archive that failed: closes the writer and removes the directory `create` made, with all it holds
-   * (all of it written here), so that a failed `clew archive` leaves no empty or partial archive behind. A directory
-   * that was there before is left.
+   * Gives up an archive that failed: closes the writer and removes what it wrote (discardArchiveDir), so that a failed
+   * `clew archive` leaves no empty or partial archive behind. A directory that was there before is left, with what
+   * else it holds.
    */
   async discard(): Promise<void> {
     await this.close().catch(() => undefined);
-    await discardArchiveDir(this.made);
+    await discardArchiveDir(this.dir, this.made);
   }
 
   /** Closes DuckDB and removes staging files left (an archive abandoned half way). */
@@ -130,9 +130,19 @@ export async function newArchiveDir(dir: string): Promise<string | undefined> {
   return made;
 }
 
-/** Removes what newArchiveDir made, with all it holds (all of it written by the archive given up). */
-export async function discardArchiveDir(made: string | undefined): Promise<void> {
-  if (made !== undefined) await rm(made, { recursive: true, force: true });
+/**
+ * Removes what an archive given up wrote into `dir`: the directory newArchiveDir made, with all it holds; else, in a
+ * directory that was there, the day files and the manifest being written (newArchiveDir refused one that held an
+ * archive's files, so any there now are this archive's), leaving whatever else it holds.
+ */
+export async function discardArchiveDir(dir: string, made: string | undefined): Promise<void> {
+  if (made !== undefined) {
+    await rm(made, { recursive: true, force: true });
+    return;
+  }
+  for (const f of await readdir(dir).catch(() => [])) {
+    if (f.endsWith('.parquet') || f.endsWith('.parquet.tmp') || f === `${MANIFEST_FILE}.tmp`) await rm(join(dir, f), { force: true });
+  }
 }
 
 /** The day's file written from `src` (copyDaySql), as the manifest lists it with the counts given. */
