@@ -13,9 +13,6 @@ import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
 
-/** Spans handed to the archive writer at once: each hand-over is one staging transaction. */
-const BATCH_SPANS = 50_000;
-
 export interface ArchiveRangeRequest {
   readonly start: UnixNanos;
   readonly end: UnixNanos;
@@ -41,16 +38,12 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
   try {
     const { tenant, total, batches } = await fromUrl(source, req);
     let spans = 0;
-    let pending: Span[] = [];
+    // Each request's spans as they come: the writer encodes them at once and commits a day's batch when it is large.
     for await (const batch of batches) {
-      pending = pending.length === 0 ? batch : pending.concat(batch);
-      if (pending.length < BATCH_SPANS) continue;
-      await writer.add(pending, tenant);
-      spans += pending.length;
-      pending = [];
+      await writer.add(batch, tenant);
+      spans += batch.length;
       progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total });
     }
-    if (pending.length > 0) await writer.add(pending, tenant);
     return await writer.finish({ start: req.start, end: req.end, service: req.service });
   } catch (e) {
     await writer.discard().catch(() => undefined);

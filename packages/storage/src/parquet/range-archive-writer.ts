@@ -8,7 +8,7 @@ import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { PartitionClock } from '../duckdb/partition-files.js';
 import { attachPartition } from '../duckdb/partition-loader.js';
 import type { Partition } from '../duckdb/partition.js';
-import { writeBatch } from '../duckdb/span-writer.js';
+import { BatchEncoder, commitBatch } from '../duckdb/span-writer.js';
 import type { ArchiveDaySource } from './range-archive-sql.js';
 import { ARCHIVE_MACROS, copyDaySql, partitionSource } from './range-archive-sql.js';
 import type { RangeArchiveDay, RangeArchiveManifest } from './range-archive-manifest.js';
@@ -17,14 +17,23 @@ import { dayFileName, MANIFEST_FILE, RANGE_ARCHIVE_FORMAT, RANGE_ARCHIVE_VERSION
 const DAYS = new PartitionClock(24);
 
 /**
+ * Spans a day's batch takes before it is committed: a staging transaction each. The spans are encoded as they are
+ * added and let go, so a caller hands them over as it reads them (a page of a scan, a request) rather than gathering
+ * a batch; gathered, they outlived the young generation's collections.
+ */
+const STAGE_SPANS = 50_000;
+
+/**
  * Writes spans into a range archive directory: one Parquet file per UTC day of span start (see range-archive-sql.ts
- * for its columns) and a manifest. Spans are staged per day in a DuckDB file through the store's own writer, then
- * each day is written sorted by trace id with DuckDB's COPY.
+ * for its columns) and a manifest. Spans are staged per day in a DuckDB file through the store's own writer (encoded
+ * as they are added, committed STAGE_SPANS at a time), then each day is written sorted by trace id with DuckDB's COPY.
  * @example const w = await RangeArchiveWriter.create('./q3'); await w.add(spans, 'default'); await w.finish({ start, end });
  */
 export class RangeArchiveWriter {
   private readonly days = new Map<number, Partition>();
   private readonly tenantSpans = new Map<number, Map<Tenant, number>>();
+  /** Each day's batch being encoded, and how many spans it holds. */
+  private readonly open = new Map<number, { readonly encoder: BatchEncoder; spans: number }>();
 
   private constructor(
     private readonly dir: string,
@@ -54,10 +63,28 @@ export class RangeArchiveWriter {
     }
     for (const [day, list] of byDay) {
       const p = await this.stage(day);
-      await writeBatch(this.conn, p, list, new Array<Tenant>(list.length).fill(tenant));
+      let batch = this.open.get(day);
+      if (batch === undefined) this.open.set(day, (batch = { encoder: new BatchEncoder(p), spans: 0 }));
+      try {
+        batch.encoder.add(list, new Array<Tenant>(list.length).fill(tenant));
+      } catch (e) {
+        this.open.delete(day);
+        batch.encoder.abandon();
+        throw e;
+      }
+      batch.spans += list.length;
       const counts = this.tenantSpans.get(day)!;
       counts.set(tenant, (counts.get(tenant) ?? 0) + list.length);
+      if (batch.spans >= STAGE_SPANS) await this.commit(day);
     }
+  }
+
+  /** Commits the day's open batch into its staging file. */
+  private async commit(day: number): Promise<void> {
+    const batch = this.open.get(day);
+    if (batch === undefined) return;
+    this.open.delete(day);
+    await commitBatch(this.conn, this.days.get(day)!, batch.encoder.finish(undefined));
   }
 
   private async stage(day: number): Promise<Partition> {
@@ -73,6 +100,7 @@ export class RangeArchiveWriter {
   /** Writes each day's Parquet file and the manifest; the staging files are removed. */
   async finish(range: ArchiveRange): Promise<RangeArchiveManifest> {
     try {
+      for (const day of [...this.open.keys()]) await this.commit(day);
       const files: RangeArchiveDay[] = [];
       for (const day of [...this.days.keys()].sort((a, b) => a - b)) files.push(await this.writeDay(day));
       return await writeManifest(this.dir, range, files);
@@ -106,6 +134,9 @@ export class RangeArchiveWriter {
 
   /** Closes DuckDB and removes staging files left (an archive abandoned half way). */
   async close(): Promise<void> {
+    // Batches never committed (an archive given up) let their rows go.
+    for (const { encoder } of this.open.values()) encoder.abandon();
+    this.open.clear();
     this.conn.closeSync();
     this.instance.closeSync();
     for (const p of this.days.values()) await removeStaging(p.file);

@@ -224,6 +224,38 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     });
   });
 
+  it('stages the spans as they are added, a day at a time in batches of 50,000, and gives up a batch that fails to encode', async () => {
+    // 70,000 spans over two days (52,500 on the first: one batch committed while they are added, one at the end),
+    // added in pages of 1,000 as a scan or a Clew's export route hands them over.
+    const spans: Span[] = [];
+    for (let i = 0; spans.length < 70_000; i++) {
+      const day = i % 4 === 3 ? DAY : 0n;
+      spans.push(...makeTrace((at(i) + day) as UnixNanos, { service: `svc-${i % 5}`, name: 'op', at: 0, ms: 1, children: [{ service: 'db', name: 'q', at: 0.1, ms: 0.2 }] }));
+    }
+    const out = join(dir, 'paged');
+    const w = await RangeArchiveWriter.create(out);
+    for (let i = 0; i < spans.length; i += 1000) await w.add(spans.slice(i, i + 1000), 'default');
+    const m = await w.finish({ start: at(0), end: (at(0) + 2n * DAY) as UnixNanos });
+    const perDay = [spans.filter((s) => s.startTimeUnixNano < at(0) + DAY).length, spans.filter((s) => s.startTimeUnixNano >= at(0) + DAY).length];
+    expect(m.files.map((f) => f.spans)).toEqual(perDay);
+    const store = await openDuckDBStore({ dir: join(dir, 'empty'), checkpointIntervalMs: 0, rangeArchives: [out] });
+    try {
+      expect((await store.findTraces({ limit: 1 })).total).toBe(new Set(spans.map((s) => s.traceId)).size);
+      for (const k of [0, 777, 52_000, 69_999]) {
+        const id = spans[k]!.traceId;
+        expect(await store.getTrace(id), id).toEqual(spans.filter((s) => s.traceId === id).sort(byStartThenId));
+      }
+    } finally {
+      await store.close();
+    }
+    // A span the store cannot encode fails its add; the archive is given up, and nothing of it is left.
+    const bad = await RangeArchiveWriter.create(join(dir, 'bad'));
+    await bad.add(spans.slice(0, 10), 'default');
+    await expect(bad.add([{ ...spans[10]!, traceId: 'not hex' as TraceId }], 'default')).rejects.toThrow();
+    await bad.discard();
+    await expect(stat(join(dir, 'bad'))).rejects.toThrow('ENOENT');
+  });
+
   it('writes one Parquet file per UTC day and a manifest that DuckDB and a reader of the manifest agree with', async () => {
     const { spans, acme } = await archiveFixture();
     const out = join(dir, 'archive');
