@@ -65,7 +65,6 @@ export interface StoreWriterOptions {
   readonly forwarder?: SpanRouter;
 }
 
-
 /** Whether a failed write may succeed on another try: a StoreError says; anything else is not known to be final. */
 const retryable = (err: unknown): boolean => !(err instanceof StoreError) || err.retryable;
 
@@ -148,7 +147,7 @@ export class StoreWriter {
     while (this.inOpen < this.fed) {
       const e = this.queue[this.inOpen]!;
       if (!e.dropped) {
-        // Undefined when the store cannot now (the partition of now not attached yet): the append attaches it.
+        // Undefined when the store cannot now (the partition of now not attached yet; the store attaches it meanwhile).
         const encoding = this.open === undefined ? this.openBatch() : this.open.encoding;
         if (encoding === undefined || (this.open !== undefined && this.open.spans >= this.opts.batchSpans)) return;
         const open = (this.open ??= { encoding, spans: 0 });

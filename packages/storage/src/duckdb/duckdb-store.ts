@@ -141,7 +141,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
    * not attached yet (it is then attached, off the caller's path), or the store is closed: then gather the spans and
    * call `append`. Attached by the first append alone, a new Clew's first hundred thousand spans or so waited, as
    * spans, for that append: long enough that V8 took their allocation sites to be long-lived and made every span
-   * after them in the old generation (`import --url` about 15% slower, docs/export-import.md). One open at a
+   * after them in the old generation (`import --url` about a tenth slower, docs/export-import.md). One open at a
    * time: its rows go in the block where the partition's batches stood when it opened, and one encoded after it and
    * appended first may fill that block, which fails this one's append (BatchNoLongerFits, nothing written).
    */

@@ -13,7 +13,9 @@ import type { DuckDBStore } from '../duckdb/duckdb-store.js';
 import { openDuckDBStore } from '../duckdb/duckdb-store.js';
 import { scanSpans } from '../scan-spans.js';
 import type { Partition } from '../duckdb/partition.js';
+import type { StoreArchiveRequest } from './range-archive-copy.js';
 import { copyRangeArchive } from './range-archive-copy.js';
+import type { RangeArchiveManifest } from './range-archive-manifest.js';
 import { readManifest } from './range-archive-manifest.js';
 import { RangeArchiveWriter } from './range-archive-writer.js';
 
@@ -79,6 +81,24 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     const w = await RangeArchiveWriter.create(out);
     for await (const batch of scanSpans(store.forTenant(tenant), window)) await w.add(batch, tenant);
     await w.finish(window);
+  }
+
+  /**
+   * The store's own archive (copyRangeArchive on one of its reader connections), with `before` awaited ahead of each
+   * statement the connection runs: to fail one, or to write to the store at a chosen moment.
+   */
+  function archiveHooked(req: StoreArchiveRequest, before: (sql: string) => Promise<void>): Promise<RangeArchiveManifest> {
+    const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
+    return internals.readers.use((c) => {
+      const hooked = new Proxy(c, {
+        get(target, prop) {
+          if (prop === 'run') return async (sql: string) => (await before(sql), target.run(sql));
+          const v: unknown = Reflect.get(target, prop);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      return copyRangeArchive(hooked, [...internals.partitions.values()], req);
+    });
   }
 
   async function query<T>(sql: string): Promise<T[][]> {
@@ -222,20 +242,13 @@ describe('range archive written by the store itself (clew archive -d)', () => {
   });
 
   it('given up half way, removes what it wrote: the directory it made, or its files in one that was there', async () => {
-    const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
     /** The archive, its second day's COPY failing (the first day's file is written by then). */
-    const failing = (out: string) =>
-      internals.readers.use((c) => {
-        let copies = 0;
-        const hooked = new Proxy(c, {
-          get(target, prop) {
-            if (prop === 'run') return async (sql: string) => (sql.startsWith('COPY') && ++copies === 2 ? Promise.reject(new Error('disk full')) : target.run(sql));
-            const v: unknown = Reflect.get(target, prop);
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-        return copyRangeArchive(hooked, [...internals.partitions.values()], { out, ...window, tenant: 'default' });
+    const failing = (out: string) => {
+      let copies = 0;
+      return archiveHooked({ out, ...window, tenant: 'default' }, async (sql) => {
+        if (sql.startsWith('COPY') && ++copies === 2) throw new Error('disk full');
       });
+    };
     await expect(failing(join(dir, 'made', 'here'))).rejects.toThrow('disk full');
     await expect(stat(join(dir, 'made'))).rejects.toThrow('ENOENT');
     const there = join(dir, 'there');
@@ -248,28 +261,15 @@ describe('range archive written by the store itself (clew archive -d)', () => {
   });
 
   it('counts and copies one snapshot: spans appended while it runs are in neither the files nor the manifest', async () => {
-    const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
     const meanwhile = makeTrace((at(0) + DAY + 7_000_000n) as UnixNanos, { service: 'acme-api', name: 'meanwhile', at: 0, ms: 1 });
     let appended = false;
     const out = join(dir, 'snapshot');
     // The span is appended (into the partition of now, one of the day's two) after the counts, before the day's COPY.
-    const m = await internals.readers.use((c) => {
-      const hooked = new Proxy(c, {
-        get(target, prop) {
-          if (prop === 'run') {
-            return async (sql: string) => {
-              if (!appended && sql.startsWith('COPY')) {
-                appended = true;
-                await store.append(meanwhile, undefined, [{ tenant: 'acme', spans: meanwhile.length }]);
-              }
-              return target.run(sql);
-            };
-          }
-          const v: unknown = Reflect.get(target, prop);
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        },
-      });
-      return copyRangeArchive(hooked, [...internals.partitions.values()], { out, ...window, tenant: 'acme' });
+    const m = await archiveHooked({ out, ...window, tenant: 'acme' }, async (sql) => {
+      if (!appended && sql.startsWith('COPY')) {
+        appended = true;
+        await store.append(meanwhile, undefined, [{ tenant: 'acme', spans: meanwhile.length }]);
+      }
     });
     expect(appended).toBe(true);
     expect(await store.forTenant('acme').getTrace(meanwhile[0]!.traceId)).toEqual(meanwhile);

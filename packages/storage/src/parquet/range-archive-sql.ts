@@ -50,7 +50,6 @@ const entriesMap = (entries: string): string =>
      CASE WHEN len(list_distinct(list_slice(clew_p, 2, -1, 3))) = len(clew_p) // 3
        THEN map(list_slice(clew_p, 2, -1, 3), list_slice(clew_p, 3, -1, 3)) ELSE clew_attr_map(${entries}) END)[1]`;
 
-
 /**
  * What a day file is written from: relations with the columns and ids of a store partition's `spans`, `resources`,
  * `scopes` and `tenants` (a staging partition's tables, or a live store's spans of the day with their ids made one
