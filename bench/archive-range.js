@@ -5,15 +5,23 @@
 //   CLEW_BENCH_DAYS=3 CLEW_BENCH_SPANS_PER_DAY=20000 node bench/archive-range.js   # a quick run
 //
 // Fills a live DuckDB store (not timed), then prints: archiving throughput as `clew archive -d` archives (the store
-// COPYs each day from its own tables), then through the staging writer as `clew archive --url` does with the spans it
-// receives (the live store's scan, staging and the Parquet COPY), wall and CPU of every thread; Parquet bytes per span
-// against the live store's, the time to attach the archive, and trace-by-id lookups (p50/p99, CPU) and a search in
-// the attached 30-day archive, each next to its target. CLEW_BENCH_KEEP=1 keeps the directories.
+// COPYs each day from its own tables); through the staging writer as `clew archive --url` does with the spans a Clew
+// on ClickHouse sends (the live store's scan, staging and the Parquet COPY), wall and CPU of every thread; then the
+// real `clew archive --url` of a `clew serve` on that data directory (its store writes the files and sends them),
+// neither process pinned; Parquet bytes per span against the live store's, the time to attach the archive, and
+// trace-by-id lookups (p50/p99, CPU) and a search in the attached 30-day archive, each next to its target.
+// CLEW_BENCH_KEEP=1 keeps the directories.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { openDuckDBStore, RangeArchiveWriter, scanSpans } from '@clew/storage';
+import { CLEW_NODE_FLAGS, startServer } from './lib/clew-server.js';
 import { generateTraces } from './lib/generate.js';
+
+const CLEW = process.env.CLEW_BENCH_CLEW_BIN ?? fileURLToPath(new URL('../packages/cli/bin/clew.js', import.meta.url));
 
 const DAYS = Number(process.env.CLEW_BENCH_DAYS ?? 30);
 const SPANS_PER_DAY = Number(process.env.CLEW_BENCH_SPANS_PER_DAY ?? 50_000);
@@ -30,7 +38,8 @@ const row = (what, value, target = '') => console.log(`${what.padEnd(58)} ${Stri
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 const dir = await mkdtemp(join(tmpdir(), 'clew-bench-archive-range-'));
-const live = await openDuckDBStore({ dir: join(dir, 'live'), memoryLimit: '2GB', checkpointIntervalMs: 0 });
+// A Clew's data directory: `clew serve` opens DATA_DIR/store.
+const live = await openDuckDBStore({ dir: join(dir, 'data', 'store'), memoryLimit: '2GB', checkpointIntervalMs: 0 });
 
 // Spans per trace of the generator, to space traces so that each day gets SPANS_PER_DAY.
 let perTrace = 0;
@@ -92,9 +101,23 @@ const archiveMs = performance.now() - t;
 const archiveCpu = (cpuNow() - c) / 1000;
 await live.close();
 const parquetBytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
-row('archiving through the staging writer, wall', `${fmt(staged.spans / (archiveMs / 1000))} spans/s`, '(`clew archive --url`, less its HTTP)');
+row('archiving through the staging writer, wall', `${fmt(staged.spans / (archiveMs / 1000))} spans/s`, "(`--url` of a Clew on ClickHouse, less its HTTP)");
 row('  CPU per span (every thread)', `${fmt((archiveCpu * 1000) / staged.spans, 2)} µs`, `${fmt(archiveMs / 1000, 1)} s wall, ${fmt(archiveCpu / 1000, 1)} s CPU`);
 row('  of which: live scan / staging / Parquet COPY', `${fmt((archiveMs - stageMs - copyMs) / 1000, 1)} / ${fmt(stageMs / 1000, 1)} / ${fmt(copyMs / 1000, 1)} s`);
+
+// `clew archive --url` of a running Clew on the same data directory, as typed on one machine (neither pinned).
+const server = await startServer(join(dir, 'data'), [], { pin: false });
+const iso = (ns) => new Date(Number(ns / 1_000_000n)).toISOString();
+const serverCpu = server.cpuSeconds();
+t = performance.now();
+const cli = await promisify(execFile)(process.execPath, [...CLEW_NODE_FLAGS, CLEW, 'archive', '--url', server.query, '--from', iso(window.start), '--to', iso(window.end), '--out', join(dir, 'archive-url')], { maxBuffer: 16 << 20 });
+const urlMs = performance.now() - t;
+const urlServerCpu = server.cpuSeconds() - serverCpu;
+await server.stop();
+const urlSpans = Number(/archived ([\d,]+) spans/.exec(cli.stderr)?.[1].replaceAll(',', '') ?? NaN);
+if (urlSpans !== manifest.spans) throw new Error(`clew archive --url archived ${urlSpans} spans, -d ${manifest.spans}: ${cli.stderr}`);
+row('`clew archive --url` of a running Clew, wall', `${fmt(urlSpans / (urlMs / 1000))} spans/s`, '≥ 100,000 spans/s');
+row("  the Clew's CPU per span (every thread)", `${fmt((urlServerCpu * 1e6) / urlSpans, 2)} µs`, `${fmt(urlMs / 1000, 1)} s wall, ${fmt(urlServerCpu, 1)} s CPU`);
 row('Parquet bytes per span', fmt(parquetBytes / manifest.spans, 1), `≤ the live store's ${fmt(liveBytes / appended, 1)} B/span`);
 
 // Attach and read, as `clew serve --archive-dir` does.

@@ -16,10 +16,12 @@ export const API_ERROR_STATUS = {
   FORBIDDEN: 403,
   /** A request body over the size the server takes (e.g. an archive note's). */
   PAYLOAD_TOO_LARGE: 413,
+  /** The server is already doing as much of this as it does at once (a range archive); `Retry-After` says when to try again. */
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 } as const;
 
-export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'INTERNAL']);
+export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL']);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
 /**

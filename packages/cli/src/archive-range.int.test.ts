@@ -131,6 +131,11 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     const empty = await clewCli(['archive', '--url', clew!.query, '--from', '2020-01-01', '--to', '2020-01-02', '--out', join(tmp.dir, 'empty-archive')]);
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stderr).toContain(`nothing to archive: the default tenant has no span starting from 2020-01-01 until 2020-01-02 (in ${clew!.query})`);
+    // Both written by the Clew's store and sent (the range archive route), not staged from its export route.
+    await waitForLog(clew!, 'range archive sent');
+    const deadline = Date.now() + 15_000;
+    while (clew!.logs.filter((l) => l.msg === 'range archive sent').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(clew!.logs.filter((l) => l.msg === 'range archive sent')).toMatchObject([{ tenant: 'default', spans: 4, files: 1 }, { tenant: 'default', spans: 0, files: 0 }]);
   });
 
   it('archives from the data directory (-d), a Parquet file per day with a manifest, refusing a directory that holds one', async () => {
@@ -243,6 +248,14 @@ describe('clew archive a range, then clew serve --archive-dir after retention dr
     const jaeger = await getJson(`${clew.query}/api/traces?service=checkout&start=${(startMs - 60_000) * 1000}&end=${(Date.now() + 60_000) * 1000}&limit=20`);
     expect(jaeger.body.data).toHaveLength(3);
     expect((await getJson(`${clew.query}/api/traces/${liveId}`)).body.data[0].spans).toHaveLength(2);
+
+    // A Clew on ClickHouse has no range archive route: `--url` reads its export route (live spans only, not the
+    // attached archive's) and stages the spans in the command.
+    const viaExport = join(tmp.dir, 'range-archive-ch');
+    const r = await clewCli(['archive', '--url', clew.query, '--from', '-1h', '--to', 'now', '--out', viaExport]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('archived 2 spans in 1 day file(s)')]);
+    expect(JSON.parse(await readFile(join(viaExport, 'manifest.json'), 'utf8'))).toMatchObject({ spans: 2, tenants: ['default'] });
+    expect(clew.logs.some((l) => l.msg === 'range archive sent' || l.msg === 'range archive failed')).toBe(false);
   });
 });
 

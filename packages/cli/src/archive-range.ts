@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import { decodeOtlpProto } from '@clew/codecs';
-import { EXPORT_ROUTE } from '@clew/server';
-import type { RangeArchiveManifest } from '@clew/storage';
-import { RangeArchiveWriter } from '@clew/storage';
+import { EXPORT_ROUTE, RANGE_ARCHIVE_CONTENT_TYPE, RANGE_ARCHIVE_ROUTE, RangeArchiveFrames } from '@clew/server';
+import type { RangeArchiveDay, RangeArchiveManifest } from '@clew/storage';
+import { discardArchiveDir, newArchiveDir, RangeArchiveWriter, writeManifest } from '@clew/storage';
 import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { ExportFrames } from './export-count.js';
@@ -29,11 +33,14 @@ export interface ArchiveRangeSource {
 
 /**
  * Writes the selected spans as a range archive in `req.out`; resolves to its manifest. From a data directory, the store
- * writes it (DuckDBStore.writeRangeArchive: the spans never leave DuckDB); from a running Clew, the spans of its export
- * route go through a RangeArchiveWriter.
+ * writes it (DuckDBStore.writeRangeArchive: the spans never leave DuckDB); from a running Clew, its store writes it
+ * the same way and sends the files (RANGE_ARCHIVE_ROUTE), or, from a Clew whose store does not (ClickHouse), the spans
+ * of its export route go through a RangeArchiveWriter.
  */
 export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
   if (source.dataDir !== undefined) return fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, progress);
+  const sent = await fromClewStore(source, req, progress);
+  if (sent !== undefined) return sent;
   const writer = await RangeArchiveWriter.create(req.out);
   try {
     const { tenant, total, batches } = await fromUrl(source, req);
@@ -48,6 +55,83 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
   } catch (e) {
     await writer.discard().catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * The archive a running Clew's store writes (RANGE_ARCHIVE_ROUTE), each day's file written into `req.out` as it
+ * arrives and checked against what the Clew says of it (size, SHA-256), then the manifest; undefined when the Clew has
+ * no such route (a ClickHouse store, or a Clew from before it), having left `req.out` as it was.
+ */
+async function fromClewStore(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest | undefined> {
+  const base = source.url!.replace(/\/+$/, '');
+  const params = new URLSearchParams({ start: String(req.start), end: String(req.end) });
+  if (req.service !== undefined) params.set('service', req.service);
+  const url = `${base}${RANGE_ARCHIVE_ROUTE}`;
+  // Refused before the Clew is asked to do any work, when `out` holds an archive.
+  const made = await newArchiveDir(req.out);
+  try {
+    const res = await reach(`${url}?${params}`, { headers: sourceHeaders(source) }, QUERY_PORT_HINT);
+    if (res.status === 404) {
+      await res.body?.cancel();
+      await discardArchiveDir(req.out, made);
+      return undefined;
+    }
+    if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}: ${await answerOf(res)}`);
+    const type = res.headers.get('content-type');
+    if (type !== RANGE_ARCHIVE_CONTENT_TYPE) throw new Error(`${url} answered ${type ?? 'no content type'}, not ${RANGE_ARCHIVE_CONTENT_TYPE}`);
+    return await receiveArchive(res.body as AsyncIterable<Uint8Array>, url, req, progress);
+  } catch (e) {
+    await discardArchiveDir(req.out, made);
+    throw e;
+  }
+}
+
+const DAY_FILE = /^spans-\d{4}-\d{2}-\d{2}\.parquet$/;
+
+/** Writes the day files of the route's answer into `req.out`, then the manifest once the answer says it is whole. */
+async function receiveArchive(body: AsyncIterable<Uint8Array>, url: string, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
+  const frames = new RangeArchiveFrames();
+  const days: RangeArchiveDay[] = [];
+  let file: { readonly day: RangeArchiveDay; readonly path: string; readonly out: FileHandle; readonly hash: ReturnType<typeof createHash>; got: number } | undefined;
+  const wrong = (what: string) => new Error(`${url} sent a damaged archive: ${what}`);
+  try {
+    for await (const chunk of body) {
+      for (const f of frames.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
+        if (f.kind === 'progress') progress?.update({ spans: f.spans, bytesDone: 0, bytesTotal: 0, spansTotal: f.total });
+        else if (f.kind === 'error') throw new Error(`${url} could not write the archive: ${f.message}`);
+        else if (f.kind === 'file') {
+          const { day } = f;
+          // The name is the Clew's, so it is held to a day file's in `out` before anything is written under it.
+          if (file !== undefined || typeof day.file !== 'string' || !DAY_FILE.test(day.file) || days.some((d) => d.file === day.file)) throw wrong(`a file ${JSON.stringify(day.file)} out of place`);
+          if (!Number.isSafeInteger(day.bytes) || day.bytes < 0) throw wrong(`${day.file} of ${String(day.bytes)} bytes`);
+          const path = join(req.out, day.file);
+          file = { day, path, out: await open(`${path}.tmp`, 'wx'), hash: createHash('sha256'), got: 0 };
+        } else if (f.kind === 'data') {
+          if (file === undefined) throw wrong('bytes outside a file');
+          file.got += f.bytes.length;
+          if (file.got > file.day.bytes) throw wrong(`${file.day.file} longer than its ${file.day.bytes} bytes`);
+          file.hash.update(f.bytes);
+          await file.out.write(f.bytes);
+        } else {
+          if (file !== undefined) throw wrong(`it ended in the middle of ${file.day.file}`);
+          if (JSON.stringify(f.manifest.files) !== JSON.stringify(days)) throw wrong('its manifest lists other files than it sent');
+          return await writeManifest(req.out, req, days);
+        }
+        if (file !== undefined && file.got === file.day.bytes) {
+          const done = file;
+          file = undefined;
+          await done.out.sync();
+          await done.out.close();
+          if (done.hash.digest('hex') !== done.day.sha256) throw wrong(`${done.day.file} does not have the SHA-256 the Clew gave`);
+          await rename(`${done.path}.tmp`, done.path);
+          days.push(done.day);
+        }
+      }
+    }
+    throw new Error(`${url}: the answer ended before the archive was whole${file === undefined ? '' : `, in ${file.day.file}`}`);
+  } finally {
+    await file?.out.close().catch(() => undefined);
   }
 }
 

@@ -73,6 +73,11 @@ const clickHouseSpans = (ch: ClickHouseConfig) => ({
   ...(ch.cluster !== undefined && { cluster: ch.cluster, shards: ch.shards }),
 });
 
+/** Where the range archive route writes each day's file before it sends it (see registerRangeArchiveRoute). */
+const RANGE_ARCHIVE_SCRATCH = 'range-archive-scratch';
+
+const writesRangeArchives = (store: Store): store is DuckDBStore => 'writeRangeArchive' in store;
+
 /** DuckDB memory_limit of the archive's store: it holds few traces and is read one trace at a time. */
 const ARCHIVE_MEMORY_LIMIT = '256MB';
 
@@ -357,8 +362,9 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       return value(agent, () => agent.stop());
     },
   },
-  query: httpModule(['store', 'archive', 'wal?', 'catalog', 'sampling', 'metrics-store', 'span-metrics?', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator }, get) => {
+  query: httpModule(['store', 'archive', 'wal?', 'catalog', 'sampling', 'metrics-store', 'span-metrics?', 'slos'], 'query', { ingest: false, compress: true, need: NEEDS.query }, (a, { config, metrics, authenticator, dataDir }, get) => {
     const metricsStore = get<MetricsStore>('metrics-store');
+    const store = get<Store>('store');
     const archive = get<TraceArchive>('archive');
     const spanMetrics = get<SpanMetricsConsumer | undefined>('span-metrics?');
     const wal = get<OpenedWal | undefined>('wal?')?.wal;
@@ -380,6 +386,10 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
         },
       ],
       mcp: { slos: (tenant) => get<Slos>('slos').views(tenant) },
+      // `clew archive --url` gets the files the store writes, as `-d` does; over ClickHouse it reads the export route.
+      ...(writesRangeArchives(store) && {
+        rangeArchives: { write: (req, progress, onFile) => store.writeRangeArchive(req, progress, onFile), scratch: join(dataDir, RANGE_ARCHIVE_SCRATCH) },
+      }),
     });
   }),
   tempo: httpModule(['archive', 'catalog'], 'tempo', { ingest: false, compress: true, need: NEEDS.tempo }, (a, _ctx, get) =>

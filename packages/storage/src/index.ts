@@ -68,6 +68,6 @@ export type { DuckDBMetricsStoreOptions } from './metrics/duckdb/options.js';
 export type { DuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';
 export { openDuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';
 export { openClickHouseMetricsStore, type ClickHouseMetricsStore, type ClickHouseMetricsStoreOptions } from './clickhouse/metrics/clickhouse-metrics-store.js';
-export { RangeArchiveWriter } from './parquet/range-archive-writer.js';
-export type { ArchiveProgress, StoreArchiveRequest } from './parquet/range-archive-copy.js';
+export { discardArchiveDir, newArchiveDir, RangeArchiveWriter, writeManifest } from './parquet/range-archive-writer.js';
+export type { ArchiveFileHandler, ArchiveProgress, StoreArchiveRequest } from './parquet/range-archive-copy.js';
 export { readManifest, MANIFEST_FILE, type RangeArchiveDay, type RangeArchiveManifest } from './parquet/range-archive-manifest.js';

@@ -32,6 +32,7 @@ export function apiErrorHandler(api: string, send: SendApiError) {
   return (err: Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const e = apiErrorOf(err);
     if (e.code === 'INTERNAL') request.log.error({ err }, `${api}: internal error`);
+    if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(e.retryAfterSeconds));
     return send(reply, e, request);
   };
 }

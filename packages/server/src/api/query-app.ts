@@ -12,6 +12,7 @@ import { mcpApi } from '../mcp/index.js';
 import type { ServiceHealthQueries } from '../query/metrics/service-health.js';
 import type { PrometheusSeries } from '../span-metrics/prometheus-series.js';
 import type { WriteAheadLog } from '../wal/wal.js';
+import type { RangeArchiveSource } from './export/range-archive-route.js';
 import { jaegerApi } from './jaeger/index.js';
 import { decorateTenant } from '../auth/request-tenant.js';
 import type { AttributeCatalogs } from './native/index.js';
@@ -46,6 +47,8 @@ export interface QueryAppOptions {
   readonly mcp?: Pick<McpApiOptions, 'slos' | 'now'>;
   /** Archived traces (archive and un-archive routes, the mark on a trace); `store` should then read through them. */
   readonly archive?: TraceArchive;
+  /** A store that writes range archives itself, for `clew archive --url` (see RANGE_ARCHIVE_ROUTE). */
+  readonly rangeArchives?: RangeArchiveSource;
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -66,6 +69,7 @@ export async function queryApp(app: FastifyInstance, opts: QueryAppOptions): Pro
     ...(opts.health && { health: opts.health }),
     ...(opts.nativeRoutes && { extraRoutes: opts.nativeRoutes }),
     ...(opts.archive && { archive: opts.archive }),
+    ...(opts.rangeArchives && { rangeArchives: opts.rangeArchives }),
   });
   if (opts.mcp) await app.register(mcpApi, { ...opts.mcp, store: opts.store, ...(opts.health && { health: opts.health }) });
 

@@ -28,15 +28,11 @@ import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
 import type { RangeArchiveManifest } from '../parquet/range-archive-manifest.js';
 import { readManifest, sharedSpans } from '../parquet/range-archive-manifest.js';
-import type { ArchiveProgress, StoreArchiveRequest } from '../parquet/range-archive-copy.js';
+import type { ArchiveFileHandler, ArchiveProgress, StoreArchiveRequest } from '../parquet/range-archive-copy.js';
 import { copyRangeArchive } from '../parquet/range-archive-copy.js';
 
 const WAL_FLOOR = 'wal-floor.json';
 
-/**
- * The embedded store: one DuckDB file per ingest period, ATTACHed to one in-memory DuckDB instance. Every span row
- * names its tenant; the store's own reads are DEFAULT_TENANT's (see TenantReader).
- */
 /** A range archive attached to a store: its directory, its day files and, when its manifest says, its spans. */
 export interface AttachedRangeArchive {
   readonly dir: string;
@@ -44,8 +40,17 @@ export interface AttachedRangeArchive {
   readonly spans?: number;
 }
 
+/**
+ * The embedded store: one DuckDB file per ingest period, ATTACHed to one in-memory DuckDB instance. Every span row
+ * names its tenant; the store's own reads are DEFAULT_TENANT's (see TenantReader).
+ */
 export class DuckDBStore extends DefaultTenantReads implements Store {
   private readonly partitions = new Map<number, Partition>();
+  /**
+   * Partitions that range archives being written read, and how many: retention leaves them to its next turn, as a
+   * DETACH under an archive's transaction would fail it half way (an archive of a running Clew can take minutes).
+   */
+  private readonly archiving = new Map<Partition, number>();
   /** Days of attached range archives: read with the partitions, out of reach of writes and retention. */
   private readonly archivedDays: Partition[] = [];
   /** The range archives attached, as their manifests describe them: what `clew serve` reports at start. */
@@ -273,7 +278,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     return this.serial(async () => {
       let dropped = 0;
       for (const p of [...this.partitions.values()]) {
-        if (p.ingestEnd > cutoff) continue;
+        if (p.ingestEnd > cutoff || this.archiving.has(p)) continue;
         if (tenant === undefined || (p.tenantResources.size === 1 && p.holds(tenant))) await this.dropPartition(p);
         else if (p.holds(tenant)) await deleteTenantSpans(this.writer, p, tenant);
         else continue;
@@ -318,12 +323,26 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
 
   /**
    * Writes a range archive of a tenant's spans in a range (of a service's traces when given) from this store's live
-   * partitions, in DuckDB (`clew archive -d`; see copyRangeArchive).
+   * partitions, in DuckDB (`clew archive -d`, and a Clew's range archive route for `--url`; see copyRangeArchive).
    */
-  async writeRangeArchive(req: StoreArchiveRequest, progress?: ArchiveProgress): Promise<RangeArchiveManifest> {
+  async writeRangeArchive(req: StoreArchiveRequest, progress?: ArchiveProgress, onFile?: ArchiveFileHandler): Promise<RangeArchiveManifest> {
     this.assertOpen();
     checkTenant(req.tenant);
-    return this.readers.use((c) => copyRangeArchive(c, [...this.partitions.values()], req, progress));
+    // Taken in the writer's turn, so that no drop is half done; held from retention until the archive is written.
+    const parts = await this.serial(async () => {
+      const all = [...this.partitions.values()];
+      for (const p of all) this.archiving.set(p, (this.archiving.get(p) ?? 0) + 1);
+      return all;
+    });
+    try {
+      return await this.readers.use((c) => copyRangeArchive(c, parts, req, progress, onFile));
+    } finally {
+      for (const p of parts) {
+        const n = this.archiving.get(p)! - 1;
+        if (n === 0) this.archiving.delete(p);
+        else this.archiving.set(p, n);
+      }
+    }
   }
 
   async stats(): Promise<StoreStats> {

@@ -277,6 +277,29 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     expect([m.spans, written[0]![0]]).toEqual([acme.length, acme.length]);
   });
 
+  it('tells of each day file once written, before the next, and holds its partitions from retention until it ends', async () => {
+    const told: string[] = [];
+    let dropped: number | undefined;
+    const out = join(dir, 'held');
+    // Retention's cutoff is past both partitions: while the archive runs, it drops neither.
+    const cutoff = (ARRIVAL + 10n * DAY) as UnixNanos;
+    const m = await store.writeRangeArchive({ out, ...window, tenant: 'default' }, undefined, async (day, path) => {
+      told.push(`${day.file} ${(await stat(path)).size === day.bytes} ${(await readdir(out)).filter((f) => f.endsWith('.parquet')).length}`);
+      dropped ??= await store.dropBefore(cutoff);
+    });
+    expect(m.files.length).toBe(2);
+    expect(told).toEqual(m.files.map((f, i) => `${f.file} true ${i + 1}`));
+    expect(dropped).toBe(0);
+    expect((await readManifest(out)).spans).toBe(spans.length);
+    // A handler that fails (a client gone) fails the archive, which removes what it wrote.
+    await expect(store.writeRangeArchive({ out: join(dir, 'refused'), ...window, tenant: 'default' }, undefined, async () => {
+      throw new Error('the client went away');
+    })).rejects.toThrow('the client went away');
+    await expect(stat(join(dir, 'refused'))).rejects.toThrow('ENOENT');
+    // Once no archive reads them, retention takes them.
+    expect(await store.dropBefore(cutoff)).toBe(2);
+  });
+
   it('refuses a directory that holds an archive, and a tenant name that is none, making no directory', async () => {
     await store.writeRangeArchive({ out: join(dir, 'a'), ...window, tenant: 'default' });
     await expect(store.writeRangeArchive({ out: join(dir, 'a'), ...window, tenant: 'default' })).rejects.toThrow('already holds an archive');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
@@ -24,6 +25,12 @@ export interface StoreArchiveRequest extends ArchiveRange {
  */
 export type ArchiveProgress = (spans: number, total: number) => void;
 
+/**
+ * Told of each day's file once it is written, before the next is begun (a Clew sends it to `clew archive --url` and
+ * removes it); a rejection fails the archive.
+ */
+export type ArchiveFileHandler = (day: RangeArchiveDay, path: string) => Promise<void>;
+
 /** The temporary tables a copy keeps on its connection: the archive's ids of the day's resources and scopes. */
 const RESOURCES = 'clew_archive_resources';
 const SCOPES = 'clew_archive_scopes';
@@ -48,6 +55,7 @@ export async function copyRangeArchive(
   partitions: readonly Partition[],
   req: StoreArchiveRequest,
   progress?: ArchiveProgress,
+  onFile?: ArchiveFileHandler,
 ): Promise<RangeArchiveManifest> {
   const made = await newArchiveDir(req.out);
   try {
@@ -96,11 +104,14 @@ export async function copyRangeArchive(
         const { percentage } = conn.progress;
         if (percentage > 0) progress(done + Math.floor((spans * Math.min(percentage, 100)) / 100), total);
       }, PROGRESS_MS);
+      let file: RangeArchiveDay;
       try {
-        files.push(await writeDayFile(conn, src, req.out, day, { spans, minStart, maxStart, tenants: { [req.tenant]: spans } }));
+        file = await writeDayFile(conn, src, req.out, day, { spans, minStart, maxStart, tenants: { [req.tenant]: spans } });
       } finally {
         clearInterval(poll);
       }
+      files.push(file);
+      await onFile?.(file, join(req.out, file.file));
       progress?.((done += spans), total);
     }
     await conn.run('COMMIT');

@@ -62,7 +62,8 @@ function exportSelection(params: URLSearchParams): ExportSelection {
   return { kind: 'window', window };
 }
 
-function nanos(params: URLSearchParams, name: string): UnixNanos {
+/** The parameter `name` as Unix nanoseconds; a BAD_PARAMETER error when it is missing or not one. */
+export function nanos(params: URLSearchParams, name: string): UnixNanos {
   const v = params.get(name);
   if (v === null || !/^\d{1,20}$/.test(v) || BigInt(v) >= 1n << 64n) {
     throw new ClewError('BAD_PARAMETER', `${name} must be Unix nanoseconds (a whole number), not ${v === null ? 'missing' : `"${v}"`}`, { parameter: name });

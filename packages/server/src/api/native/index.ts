@@ -16,6 +16,8 @@ import { registerNativeRoutes } from './routes.js';
 import { TraceCache } from './trace-cache.js';
 import { registerTracePartRoutes } from './trace-part-routes.js';
 import { registerExportRoute } from '../export/export-route.js';
+import type { RangeArchiveSource } from '../export/range-archive-route.js';
+import { registerRangeArchiveRoute } from '../export/range-archive-route.js';
 import { spanReaderFor } from '../../query/tenant-readers.js';
 
 export { AttributeCatalog } from './attribute-catalog.js';
@@ -34,6 +36,8 @@ export interface NativeApiOptions {
   readonly extraRoutes?: ReadonlyArray<(app: FastifyInstance) => void | Promise<void>>;
   /** Archived traces: the archive routes, and the mark on a trace's answer, only when given. */
   readonly archive?: TraceArchive;
+  /** A store that writes range archives itself: the range archive route, only when given (see RANGE_ARCHIVE_ROUTE). */
+  readonly rangeArchives?: RangeArchiveSource;
 }
 
 /**
@@ -58,6 +62,7 @@ export async function nativeApi(app: FastifyInstance, opts: NativeApiOptions): P
   registerCompareRoutes(app, opts.store);
   registerCriticalPathRoutes(app, opts.store);
   registerExportRoute(app, (request) => spanReaderFor(opts.store, request.tenant));
+  if (opts.rangeArchives) registerRangeArchiveRoute(app, opts.rangeArchives);
   if (opts.health) registerHealthRoutes(app, opts.health);
   for (const register of opts.extraRoutes ?? []) await register(app);
   // Below the routes above in find-my-way's precedence, so it answers only what nothing else matches.

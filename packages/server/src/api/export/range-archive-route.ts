@@ -1,0 +1,91 @@
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import type { ArchiveFileHandler, ArchiveProgress, RangeArchiveManifest, StoreArchiveRequest } from '@clew/storage';
+import type { FastifyInstance } from 'fastify';
+import { ClewError } from '../../errors.js';
+import { EXPORT_ROUTE, nanos } from './export-route.js';
+import { DATA_BYTES, RANGE_ARCHIVE_CONTENT_TYPE, rangeArchiveFrame } from './range-archive-frames.js';
+
+/**
+ * `GET /api/clew/v1/export/range-archive?start=&end=[&service=]`: a range archive of the request's tenant's spans
+ * (what `clew archive -d` writes, see copyRangeArchive), written by the store where its spans are and sent as
+ * range-archive-frames.ts frames: progress while each day's file is written, then the file, one day at a time.
+ * `clew archive --url` writes the files it receives and the manifest. Only with a store that writes range archives
+ * itself (DuckDB); elsewhere the route is absent and the command reads the export route instead.
+ */
+export const RANGE_ARCHIVE_ROUTE = `${EXPORT_ROUTE}/range-archive`;
+
+/** A store that writes range archives itself (DuckDBStore.writeRangeArchive), and where its files wait to be sent. */
+export interface RangeArchiveSource {
+  write(req: StoreArchiveRequest, progress: ArchiveProgress, onFile: ArchiveFileHandler): Promise<RangeArchiveManifest>;
+  /** A directory of the route's own: each day's file is written there and removed once sent; emptied at each archive. */
+  readonly scratch: string;
+}
+
+/** When a second archive may try again: an archive takes minutes. */
+const RETRY_AFTER_S = 30;
+
+export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArchiveSource): void {
+  // One archive at a time: each holds a reader connection and a transaction for as long as it takes.
+  let busy = false;
+  app.get(RANGE_ARCHIVE_ROUTE, { compress: false } as object, async (request, reply) => {
+    const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
+    const start = nanos(params, 'start');
+    const end = nanos(params, 'end');
+    const service = params.get('service') ?? undefined;
+    if (busy) throw new ClewError('RATE_LIMITED', 'this Clew is writing another range archive: try again once it is done', { retryAfterSeconds: RETRY_AFTER_S });
+    busy = true;
+    const out = new PassThrough();
+    try {
+      // What is there is left by an archive this process or one before it did not finish (one at a time).
+      await rm(source.scratch, { recursive: true, force: true });
+      await mkdir(source.scratch, { recursive: true });
+    } catch (e) {
+      busy = false;
+      throw e;
+    }
+    // The client hung up (or the connection broke) before the answer ended: the archive stops at its next file.
+    let gone: Error | undefined;
+    const hungUp = new Promise<never>((_, reject) => {
+      reply.raw.once('close', () => {
+        if (reply.raw.writableFinished) return;
+        reject((gone = new Error('the client closed the connection before the archive was sent')));
+      });
+    });
+    hungUp.catch(() => undefined);
+    const send = async (frame: Buffer): Promise<void> => {
+      if (gone) throw gone;
+      if (!out.write(frame)) await Promise.race([once(out, 'drain'), hungUp]);
+    };
+    const started = Date.now();
+    void (async () => {
+      let last: Buffer;
+      try {
+        const manifest = await source.write(
+          { start, end, service, tenant: request.tenant, out: source.scratch },
+          (spans, total) => {
+            if (!gone) out.write(rangeArchiveFrame('P', { spans, total }));
+          },
+          async (day, path) => {
+            await send(rangeArchiveFrame('F', day));
+            for await (const chunk of createReadStream(path, { highWaterMark: DATA_BYTES })) await send(rangeArchiveFrame('D', chunk as Buffer));
+            await rm(path);
+          },
+        );
+        last = rangeArchiveFrame('M', manifest);
+        request.log.info({ tenant: request.tenant, spans: manifest.spans, files: manifest.files.length, ms: Date.now() - started }, 'range archive sent');
+      } catch (err) {
+        request.log.warn({ err, tenant: request.tenant }, 'range archive failed');
+        last = rangeArchiveFrame('E', { message: err instanceof Error ? err.message : String(err) });
+      }
+      // Done before the last frame, so that a client told the archive is over may begin the next.
+      await rm(source.scratch, { recursive: true, force: true }).catch((err: unknown) => request.log.warn({ err }, 'could not remove the range archive scratch directory'));
+      busy = false;
+      if (gone) out.destroy();
+      else out.end(last);
+    })();
+    return reply.header('content-type', RANGE_ARCHIVE_CONTENT_TYPE).send(out);
+  });
+}
