@@ -24,6 +24,12 @@ export interface ArchiveRangeRequest {
   readonly out: string;
 }
 
+export interface ArchiveRangeOptions {
+  readonly progress?: Progress | undefined;
+  /** Stops the archive (Ctrl-C): what it wrote is removed, and it rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 export interface ArchiveRangeSource {
   readonly url?: string | undefined;
   readonly token?: string | undefined;
@@ -37,13 +43,14 @@ export interface ArchiveRangeSource {
  * the same way and sends the files (RANGE_ARCHIVE_ROUTE), or, from a Clew whose store does not (ClickHouse), the spans
  * of its export route go through a RangeArchiveWriter.
  */
-export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
-  if (source.dataDir !== undefined) return fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, progress);
-  const sent = await fromClewStore(source, req, progress);
+export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRangeRequest, opts: ArchiveRangeOptions = {}): Promise<RangeArchiveManifest> {
+  const { progress, signal } = opts;
+  if (source.dataDir !== undefined) return fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, opts);
+  const sent = await fromClewStore(source, req, opts);
   if (sent !== undefined) return sent;
   const writer = await RangeArchiveWriter.create(req.out);
   try {
-    const { tenant, total, batches } = await fromUrl(source, req);
+    const { tenant, total, batches } = await fromUrl(source, req, signal);
     let spans = 0;
     // Each request's spans as they come: the writer encodes them at once and commits a day's batch when it is large.
     for await (const batch of batches) {
@@ -51,10 +58,11 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
       spans += batch.length;
       progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total });
     }
+    signal?.throwIfAborted();
     return await writer.finish({ start: req.start, end: req.end, service: req.service });
   } catch (e) {
     await writer.discard().catch(() => undefined);
-    throw e;
+    throw signal?.aborted ? signal.reason : e;
   }
 }
 
@@ -63,7 +71,7 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
  * arrives and checked against what the Clew says of it (size, SHA-256), then the manifest; undefined when the Clew has
  * no such route (a ClickHouse store, or a Clew from before it), having left `req.out` as it was.
  */
-async function fromClewStore(source: ArchiveRangeSource, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest | undefined> {
+async function fromClewStore(source: ArchiveRangeSource, req: ArchiveRangeRequest, { progress, signal }: ArchiveRangeOptions): Promise<RangeArchiveManifest | undefined> {
   const base = source.url!.replace(/\/+$/, '');
   const params = new URLSearchParams({ start: String(req.start), end: String(req.end) });
   if (req.service !== undefined) params.set('service', req.service);
@@ -71,7 +79,7 @@ async function fromClewStore(source: ArchiveRangeSource, req: ArchiveRangeReques
   // Refused before the Clew is asked to do any work, when `out` holds an archive.
   const made = await newArchiveDir(req.out);
   try {
-    const res = await reach(`${url}?${params}`, { headers: sourceHeaders(source) }, QUERY_PORT_HINT);
+    const res = await reach(`${url}?${params}`, { headers: sourceHeaders(source), signal }, QUERY_PORT_HINT);
     if (res.status === 404) {
       await res.body?.cancel();
       await discardArchiveDir(req.out, made);
@@ -83,7 +91,7 @@ async function fromClewStore(source: ArchiveRangeSource, req: ArchiveRangeReques
     return await receiveArchive(res.body as AsyncIterable<Uint8Array>, url, req, progress);
   } catch (e) {
     await discardArchiveDir(req.out, made);
-    throw e;
+    throw signal?.aborted ? signal.reason : e;
   }
 }
 
@@ -142,10 +150,10 @@ interface SpanSource {
   readonly batches: AsyncIterable<Span[]>;
 }
 
-async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest, progress?: Progress): Promise<RangeArchiveManifest> {
+async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest, { progress, signal }: ArchiveRangeOptions): Promise<RangeArchiveManifest> {
   const store = await openDataDirStore(dir, { existing: true });
   try {
-    return await store.writeRangeArchive({ ...req, tenant }, (spans, total) => progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total }));
+    return await store.writeRangeArchive({ ...req, tenant }, { progress: (spans, total) => progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total }), signal });
   } finally {
     await store.close();
   }
@@ -155,16 +163,16 @@ async function fromDir(dir: string, tenant: Tenant, req: ArchiveRangeRequest, pr
  * A running Clew's export route, as length-delimited OTLP protobuf; the spans are archived as the tenant the session
  * route names for the token (so that an archive never files one tenant's spans under another).
  */
-async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest): Promise<SpanSource> {
+async function fromUrl(source: ArchiveRangeSource, req: ArchiveRangeRequest, signal: AbortSignal | undefined): Promise<SpanSource> {
   const base = source.url!.replace(/\/+$/, '');
   const headers = sourceHeaders(source);
-  const session = await reach(`${base}/api/clew/v1/session`, { headers }, QUERY_PORT_HINT);
+  const session = await reach(`${base}/api/clew/v1/session`, { headers, signal }, QUERY_PORT_HINT);
   if (!session.ok) throw new Error(`${base}/api/clew/v1/session answered ${session.status}: ${await answerOf(session)}`);
   const tenant = ((await session.json()) as { tenant: string }).tenant as Tenant;
   const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: 'protobuf' });
   if (req.service !== undefined) params.set('service', req.service);
   const url = `${base}${EXPORT_ROUTE}?${params}`;
-  const res = await reach(url, { headers });
+  const res = await reach(url, { headers, signal });
   if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
   return { tenant, total: spansHeader(res.headers), batches: protoRequests(res.body as AsyncIterable<Uint8Array>, url) };
 }
@@ -209,11 +217,20 @@ async function runArchive(flags: ArchiveFlags): Promise<number> {
   const { start, end } = range;
   const progress = new Progress(`archive ${flags.out}`);
   const started = Date.now();
+  // Stopped by a signal, the archive removes what it wrote and the command exits as a shell reports one: 128 + its number.
+  const stop = new AbortController();
+  let stoppedBy = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal === 'SIGTERM' ? 143 : 130;
+    stop.abort(new Error(`stopped by ${signal}`));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const m = await archiveRange(
       { url: flags.url, dataDir: flags.dataDir, token: flags.token ?? process.env.CLEW_TOKEN, tenant: flags.tenant },
       { start, end, service: flags.service, out: flags.out },
-      progress,
+      { progress, signal: stop.signal },
     );
     progress.done({ spans: m.spans, bytesDone: 0, bytesTotal: 0, spansTotal: m.spans });
     for (const f of m.files) {
@@ -224,7 +241,14 @@ async function runArchive(flags: ArchiveFlags): Promise<number> {
     if (m.spans === 0) process.stderr.write(nothingFound('archive', flags, flags));
     return 0;
   } catch (e) {
+    if (stop.signal.aborted) {
+      process.stderr.write(`\narchive ${stop.signal.reason.message}: nothing of it is left in ${flags.out}\n`);
+      return stoppedBy;
+    }
     process.stderr.write(`archive failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -388,7 +388,7 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       mcp: { slos: (tenant) => get<Slos>('slos').views(tenant) },
       // `clew archive --url` gets the files the store writes, as `-d` does; over ClickHouse it reads the export route.
       ...(writesRangeArchives(store) && {
-        rangeArchives: { write: (req, progress, onFile) => store.writeRangeArchive(req, progress, onFile), scratch: join(dataDir, RANGE_ARCHIVE_SCRATCH) },
+        rangeArchives: { write: (req, opts) => store.writeRangeArchive(req, opts), scratch: join(dataDir, RANGE_ARCHIVE_SCRATCH) },
       }),
     });
   }),

@@ -69,5 +69,5 @@ export type { DuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.j
 export { openDuckDBMetricsStore } from './metrics/duckdb/duckdb-metrics-store.js';
 export { openClickHouseMetricsStore, type ClickHouseMetricsStore, type ClickHouseMetricsStoreOptions } from './clickhouse/metrics/clickhouse-metrics-store.js';
 export { discardArchiveDir, newArchiveDir, RangeArchiveWriter, writeManifest } from './parquet/range-archive-writer.js';
-export type { ArchiveFileHandler, ArchiveProgress, StoreArchiveRequest } from './parquet/range-archive-copy.js';
+export type { ArchiveFileHandler, ArchiveOptions, ArchiveProgress, StoreArchiveRequest } from './parquet/range-archive-copy.js';
 export { readManifest, MANIFEST_FILE, type RangeArchiveDay, type RangeArchiveManifest } from './parquet/range-archive-manifest.js';

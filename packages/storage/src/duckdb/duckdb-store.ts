@@ -28,7 +28,7 @@ import { traceWords } from './trace-bloom.js';
 import { attachArchiveDay } from '../parquet/archive-day-partition.js';
 import type { RangeArchiveManifest } from '../parquet/range-archive-manifest.js';
 import { readManifest, sharedSpans } from '../parquet/range-archive-manifest.js';
-import type { ArchiveFileHandler, ArchiveProgress, StoreArchiveRequest } from '../parquet/range-archive-copy.js';
+import type { ArchiveOptions, StoreArchiveRequest } from '../parquet/range-archive-copy.js';
 import { copyRangeArchive } from '../parquet/range-archive-copy.js';
 
 const WAL_FLOOR = 'wal-floor.json';
@@ -325,7 +325,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
    * Writes a range archive of a tenant's spans in a range (of a service's traces when given) from this store's live
    * partitions, in DuckDB (`clew archive -d`, and a Clew's range archive route for `--url`; see copyRangeArchive).
    */
-  async writeRangeArchive(req: StoreArchiveRequest, progress?: ArchiveProgress, onFile?: ArchiveFileHandler): Promise<RangeArchiveManifest> {
+  async writeRangeArchive(req: StoreArchiveRequest, opts: ArchiveOptions = {}): Promise<RangeArchiveManifest> {
     this.assertOpen();
     checkTenant(req.tenant);
     // Taken in the writer's turn, so that no drop is half done; held from retention until the archive is written.
@@ -335,7 +335,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
       return all;
     });
     try {
-      return await this.readers.use((c) => copyRangeArchive(c, parts, req, progress, onFile));
+      return await this.readers.use((c) => copyRangeArchive(c, parts, req, opts));
     } finally {
       for (const p of parts) {
         const n = this.archiving.get(p)! - 1;

@@ -13,7 +13,7 @@ import type { DuckDBStore } from '../duckdb/duckdb-store.js';
 import { openDuckDBStore } from '../duckdb/duckdb-store.js';
 import { scanSpans } from '../scan-spans.js';
 import type { Partition } from '../duckdb/partition.js';
-import type { StoreArchiveRequest } from './range-archive-copy.js';
+import type { ArchiveOptions, StoreArchiveRequest } from './range-archive-copy.js';
 import { copyRangeArchive } from './range-archive-copy.js';
 import type { RangeArchiveManifest } from './range-archive-manifest.js';
 import { readManifest } from './range-archive-manifest.js';
@@ -87,7 +87,7 @@ describe('range archive written by the store itself (clew archive -d)', () => {
    * The store's own archive (copyRangeArchive on one of its reader connections), with `before` awaited ahead of each
    * statement the connection runs: to fail one, or to write to the store at a chosen moment.
    */
-  function archiveHooked(req: StoreArchiveRequest, before: (sql: string) => Promise<void>): Promise<RangeArchiveManifest> {
+  function archiveHooked(req: StoreArchiveRequest, before: (sql: string) => Promise<void>, opts: ArchiveOptions = {}): Promise<RangeArchiveManifest> {
     const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
     return internals.readers.use((c) => {
       const hooked = new Proxy(c, {
@@ -97,7 +97,7 @@ describe('range archive written by the store itself (clew archive -d)', () => {
           return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
         },
       });
-      return copyRangeArchive(hooked, [...internals.partitions.values()], req);
+      return copyRangeArchive(hooked, [...internals.partitions.values()], req, opts);
     });
   }
 
@@ -115,7 +115,7 @@ describe('range archive written by the store itself (clew archive -d)', () => {
   it('writes what the staging writer writes, from spans in two partitions, each resource under one id', async () => {
     const direct = join(dir, 'direct');
     const told: [number, number][] = [];
-    const m = await store.writeRangeArchive({ out: direct, ...window, tenant: 'default' }, (done, total) => told.push([done, total]));
+    const m = await store.writeRangeArchive({ out: direct, ...window, tenant: 'default' }, { progress: (done, total) => told.push([done, total]) });
     await staged(join(dir, 'staged'), 'default');
     const other = await readManifest(join(dir, 'staged'));
     const listed = (files: typeof m.files) => files.map(({ file, day, spans: n, minStart, maxStart, tenants }) => ({ file, day, spans: n, minStart, maxStart, tenants }));
@@ -283,21 +283,51 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     const out = join(dir, 'held');
     // Retention's cutoff is past both partitions: while the archive runs, it drops neither.
     const cutoff = (ARRIVAL + 10n * DAY) as UnixNanos;
-    const m = await store.writeRangeArchive({ out, ...window, tenant: 'default' }, undefined, async (day, path) => {
-      told.push(`${day.file} ${(await stat(path)).size === day.bytes} ${(await readdir(out)).filter((f) => f.endsWith('.parquet')).length}`);
-      dropped ??= await store.dropBefore(cutoff);
+    const m = await store.writeRangeArchive({ out, ...window, tenant: 'default' }, {
+      onFile: async (day, path) => {
+        told.push(`${day.file} ${(await stat(path)).size === day.bytes} ${(await readdir(out)).filter((f) => f.endsWith('.parquet')).length}`);
+        dropped ??= await store.dropBefore(cutoff);
+      },
     });
     expect(m.files.length).toBe(2);
     expect(told).toEqual(m.files.map((f, i) => `${f.file} true ${i + 1}`));
     expect(dropped).toBe(0);
     expect((await readManifest(out)).spans).toBe(spans.length);
     // A handler that fails (a client gone) fails the archive, which removes what it wrote.
-    await expect(store.writeRangeArchive({ out: join(dir, 'refused'), ...window, tenant: 'default' }, undefined, async () => {
-      throw new Error('the client went away');
+    await expect(store.writeRangeArchive({ out: join(dir, 'refused'), ...window, tenant: 'default' }, {
+      onFile: async () => {
+        throw new Error('the client went away');
+      },
     })).rejects.toThrow('the client went away');
     await expect(stat(join(dir, 'refused'))).rejects.toThrow('ENOENT');
     // Once no archive reads them, retention takes them.
     expect(await store.dropBefore(cutoff)).toBe(2);
+  });
+
+  it('stops when its signal is aborted, between days or during a COPY, removing what it wrote; the store goes on', async () => {
+    // Between days: aborted once the first day's file is written.
+    const between = new AbortController();
+    await expect(store.writeRangeArchive({ out: join(dir, 'between'), ...window, tenant: 'default' }, {
+      onFile: async () => between.abort(new Error('stopped by SIGINT')),
+      signal: between.signal,
+    })).rejects.toThrow('stopped by SIGINT');
+    await expect(stat(join(dir, 'between'))).rejects.toThrow('ENOENT');
+    // During the first day's COPY (20,000 spans more on day 0, so that it takes a while).
+    const traces: Span[] = [];
+    for (let i = 0; traces.length < 20_000; i++) {
+      traces.push(...makeTrace((at(0) + BigInt(i) * 1_000_000n) as UnixNanos, { service: 'busy', name: 'op', at: 0, ms: 1, children: [{ service: 'db', name: 'q', at: 0.1, ms: 0.5 }] }));
+    }
+    await store.append(traces);
+    const during = new AbortController();
+    const there = join(dir, 'during');
+    await mkdir(there);
+    const copy = archiveHooked({ out: there, ...window, tenant: 'default' }, async (sql) => {
+      if (sql.startsWith('COPY')) setTimeout(() => during.abort(new Error('stopped by SIGTERM')), 0);
+    }, { signal: during.signal });
+    await expect(copy).rejects.toThrow('stopped by SIGTERM');
+    expect(await readdir(there)).toEqual([]);
+    // The connection's transaction was rolled back and its interrupt spent: the next archive is whole.
+    expect((await store.writeRangeArchive({ out: there, ...window, tenant: 'default' })).spans).toBe(spans.length + traces.length);
   });
 
   it('refuses a directory that holds an archive, and a tenant name that is none, making no directory', async () => {

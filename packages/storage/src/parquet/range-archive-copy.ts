@@ -31,6 +31,17 @@ export type ArchiveProgress = (spans: number, total: number) => void;
  */
 export type ArchiveFileHandler = (day: RangeArchiveDay, path: string) => Promise<void>;
 
+/** What a caller of copyRangeArchive hears of it, and how it stops it. */
+export interface ArchiveOptions {
+  readonly progress?: ArchiveProgress | undefined;
+  readonly onFile?: ArchiveFileHandler | undefined;
+  /**
+   * Stops the archive (Ctrl-C, a client gone): the COPY under way is interrupted, what was written removed, and the
+   * archive rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** The temporary tables a copy keeps on its connection: the archive's ids of the day's resources and scopes. */
 const RESOURCES = 'clew_archive_resources';
 const SCOPES = 'clew_archive_scopes';
@@ -54,10 +65,14 @@ export async function copyRangeArchive(
   conn: DuckDBConnection,
   partitions: readonly Partition[],
   req: StoreArchiveRequest,
-  progress?: ArchiveProgress,
-  onFile?: ArchiveFileHandler,
+  { progress, onFile, signal }: ArchiveOptions = {},
 ): Promise<RangeArchiveManifest> {
+  signal?.throwIfAborted();
   const made = await newArchiveDir(req.out);
+  // A statement under way is interrupted; one about to begin checks the signal first (an interrupt between two
+  // statements is not kept by DuckDB).
+  const interrupt = () => conn.interrupt();
+  signal?.addEventListener('abort', interrupt);
   try {
     for (const sql of ARCHIVE_MACROS) await conn.run(sql);
     // One snapshot for the counts and every day's COPY: spans appended meanwhile (by a Clew on the store) are in
@@ -99,6 +114,7 @@ export async function copyRangeArchive(
     for (const day of [...days.keys()].sort((a, b) => a - b)) {
       const { parts, spans, minStart, maxStart } = days.get(day)!;
       const ofDay = `${selected} AND start_ns >= ${ubigint(BigInt(day) * DAY_NS)} AND start_ns < ${ubigint(BigInt(day + 1) * DAY_NS)}`;
+      signal?.throwIfAborted();
       const src = await daySource(conn, parts, req.tenant, ofDay);
       const poll = progress && setInterval(() => {
         const { percentage } = conn.progress;
@@ -111,6 +127,7 @@ export async function copyRangeArchive(
         clearInterval(poll);
       }
       files.push(file);
+      signal?.throwIfAborted();
       await onFile?.(file, join(req.out, file.file));
       progress?.((done += spans), total);
     }
@@ -119,8 +136,10 @@ export async function copyRangeArchive(
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => undefined);
     await discardArchiveDir(req.out, made);
-    throw e;
+    // Stopped: why, rather than DuckDB's "Interrupted!".
+    throw signal?.aborted ? signal.reason : e;
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     for (const t of [RESOURCES, SCOPES, TRACES]) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     if (progress) await conn.run('RESET enable_progress_bar; RESET enable_progress_bar_print').catch(() => undefined);
   }

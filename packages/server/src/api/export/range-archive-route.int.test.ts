@@ -75,11 +75,14 @@ describe('the range archive route (clew archive --url of a Clew on DuckDB)', () 
       store,
       catalogs: new AttributeCatalogs(),
       rangeArchives: {
-        write: (req, progress, onFile) =>
-          store.writeRangeArchive(req, progress, async (day, path) => {
-            await onFile(day, path);
-            sent++;
-            await gate;
+        write: (req, opts) =>
+          store.writeRangeArchive(req, {
+            ...opts,
+            onFile: async (day, path) => {
+              await opts.onFile!(day, path);
+              sent++;
+              await gate;
+            },
           }),
         scratch: scratch(),
       },

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
-import type { ArchiveFileHandler, ArchiveProgress, RangeArchiveManifest, StoreArchiveRequest } from '@clew/storage';
+import type { ArchiveOptions, RangeArchiveManifest, StoreArchiveRequest } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { EXPORT_ROUTE, nanos } from './export-route.js';
@@ -19,7 +19,7 @@ export const RANGE_ARCHIVE_ROUTE = `${EXPORT_ROUTE}/range-archive`;
 
 /** A store that writes range archives itself (DuckDBStore.writeRangeArchive), and where its files wait to be sent. */
 export interface RangeArchiveSource {
-  write(req: StoreArchiveRequest, progress: ArchiveProgress, onFile: ArchiveFileHandler): Promise<RangeArchiveManifest>;
+  write(req: StoreArchiveRequest, opts: ArchiveOptions): Promise<RangeArchiveManifest>;
   /** A directory of the route's own: each day's file is written there and removed once sent; emptied at each archive. */
   readonly scratch: string;
 }
@@ -46,18 +46,15 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       busy = false;
       throw e;
     }
-    // The client hung up (or the connection broke) before the answer ended: the archive stops at its next file.
-    let gone: Error | undefined;
-    const hungUp = new Promise<never>((_, reject) => {
-      reply.raw.once('close', () => {
-        if (reply.raw.writableFinished) return;
-        reject((gone = new Error('the client closed the connection before the archive was sent')));
-      });
+    // The client hung up (or the connection broke) before the answer ended: the archive stops (its COPY interrupted).
+    const stop = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) stop.abort(new Error('the client closed the connection before the archive was sent'));
     });
-    hungUp.catch(() => undefined);
+    const gone = stop.signal;
     const send = async (frame: Buffer): Promise<void> => {
-      if (gone) throw gone;
-      if (!out.write(frame)) await Promise.race([once(out, 'drain'), hungUp]);
+      gone.throwIfAborted();
+      if (!out.write(frame)) await once(out, 'drain', { signal: gone });
     };
     const started = Date.now();
     void (async () => {
@@ -65,13 +62,16 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       try {
         const manifest = await source.write(
           { start, end, service, tenant: request.tenant, out: source.scratch },
-          (spans, total) => {
-            if (!gone) out.write(rangeArchiveFrame('P', { spans, total }));
-          },
-          async (day, path) => {
-            await send(rangeArchiveFrame('F', day));
-            for await (const chunk of createReadStream(path, { highWaterMark: DATA_BYTES })) await send(rangeArchiveFrame('D', chunk as Buffer));
-            await rm(path);
+          {
+            progress: (spans, total) => {
+              if (!gone.aborted) out.write(rangeArchiveFrame('P', { spans, total }));
+            },
+            onFile: async (day, path) => {
+              await send(rangeArchiveFrame('F', day));
+              for await (const chunk of createReadStream(path, { highWaterMark: DATA_BYTES })) await send(rangeArchiveFrame('D', chunk as Buffer));
+              await rm(path);
+            },
+            signal: gone,
           },
         );
         last = rangeArchiveFrame('M', manifest);
@@ -83,7 +83,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       // Done before the last frame, so that a client told the archive is over may begin the next.
       await rm(source.scratch, { recursive: true, force: true }).catch((err: unknown) => request.log.warn({ err }, 'could not remove the range archive scratch directory'));
       busy = false;
-      if (gone) out.destroy();
+      if (gone.aborted) out.destroy();
       else out.end(last);
     })();
     return reply.header('content-type', RANGE_ARCHIVE_CONTENT_TYPE).send(out);
