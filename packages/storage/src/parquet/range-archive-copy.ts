@@ -116,9 +116,14 @@ export async function copyRangeArchive(
       const ofDay = `${selected} AND start_ns >= ${ubigint(BigInt(day) * DAY_NS)} AND start_ns < ${ubigint(BigInt(day + 1) * DAY_NS)}`;
       signal?.throwIfAborted();
       const src = await daySource(conn, parts, req.tenant, ofDay);
+      // Told every PROGRESS_MS, whether DuckDB knows how far it is or not (-1 while it cannot tell), never going back:
+      // a Clew sends each as a frame, which also keeps the answer moving through a long day (an HTTP client gives up
+      // on an answer that stalls for minutes).
+      let shown = done;
       const poll = progress && setInterval(() => {
         const { percentage } = conn.progress;
-        if (percentage > 0) progress(done + Math.floor((spans * Math.min(percentage, 100)) / 100), total);
+        if (percentage > 0) shown = Math.max(shown, done + Math.floor((spans * Math.min(percentage, 100)) / 100));
+        progress(shown, total);
       }, PROGRESS_MS);
       let file: RangeArchiveDay;
       try {
