@@ -67,7 +67,9 @@ describe('the range archive route (clew archive --url of a Clew on DuckDB)', () 
     await store.append(spans);
     const other = makeTrace((DAY0 + 3_600_000_000_000n) as UnixNanos, { service: 'acme', name: 'GET /', at: 0, ms: 1 });
     await store.append(other, undefined, [{ tenant: 'acme', spans: other.length }]);
-    app = Fastify();
+    // Connections idle after their answer close soon, so that closing the app (the last test) does not wait for them
+    // (a Clew's own apps end them when they stop: http-app.ts).
+    app = Fastify({ keepAliveTimeout: 100 });
     app.addHook('onRequest', async (request, reply) => {
       if (gate && !gated && request.url.startsWith(RANGE_ARCHIVE_ROUTE)) gated = once(reply.raw, 'close');
     });
@@ -165,5 +167,25 @@ describe('the range archive route (clew archive --url of a Clew on DuckDB)', () 
     const res = await fetch(`${base}${RANGE_ARCHIVE_ROUTE}?start=yesterday&end=${DAY0}`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('start must be Unix nanoseconds (a whole number), not "yesterday"');
+  });
+
+  // Last: it closes the app.
+  it('stops the archive under way when the Clew stops, telling the client why, and the stop does not wait for it', async () => {
+    let release!: () => void;
+    gate = new Promise<void>((r) => (release = r));
+    const before = sent;
+    const res = await fetch(`${base}${RANGE_ARCHIVE_ROUTE}?${window}`);
+    const reading = framesOf(res);
+    // The archive waits at the gate after its first file; the app closes meanwhile.
+    while (sent === before) await new Promise((r) => setTimeout(r, 10));
+    const closing = app.close();
+    await new Promise((r) => setTimeout(r, 50));
+    gate = undefined;
+    release();
+    await closing;
+    const frames = await reading;
+    expect(frames.at(-1)).toEqual({ kind: 'error', message: 'this Clew is stopping' });
+    expect(frames.filter((f) => f.kind === 'file')).toHaveLength(1);
+    expect(existsSync(scratch())).toBe(false);
   });
 });

@@ -30,6 +30,9 @@ const RETRY_AFTER_S = 30;
 export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArchiveSource): void {
   // One archive at a time: each holds a reader connection and a transaction for as long as it takes.
   let busy = false;
+  // A Clew that stops stops the archive under way, which would otherwise hold the stop for as long as it takes.
+  let running: AbortController | undefined;
+  app.addHook('preClose', async () => running?.abort(new Error('this Clew is stopping')));
   app.get(RANGE_ARCHIVE_ROUTE, { compress: false } as object, async (request, reply) => {
     const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
     const start = nanos(params, 'start');
@@ -46,15 +49,18 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       busy = false;
       throw e;
     }
-    // The client hung up (or the connection broke) before the answer ended: the archive stops (its COPY interrupted).
-    const stop = new AbortController();
+    // The client hung up (or the connection broke) before the answer ended, or the Clew stops: the archive stops (its
+    // COPY interrupted).
+    const stop = (running = new AbortController());
+    let hungUp = false;
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) stop.abort(new Error('the client closed the connection before the archive was sent'));
+      if (reply.raw.writableFinished) return;
+      hungUp = true;
+      stop.abort(new Error('the client closed the connection before the archive was sent'));
     });
-    const gone = stop.signal;
     const send = async (frame: Buffer): Promise<void> => {
-      gone.throwIfAborted();
-      if (!out.write(frame)) await once(out, 'drain', { signal: gone });
+      stop.signal.throwIfAborted();
+      if (!out.write(frame)) await once(out, 'drain', { signal: stop.signal });
     };
     const started = Date.now();
     void (async () => {
@@ -64,14 +70,14 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
           { start, end, service, tenant: request.tenant, out: source.scratch },
           {
             progress: (spans, total) => {
-              if (!gone.aborted) out.write(rangeArchiveFrame('P', { spans, total }));
+              if (!hungUp) out.write(rangeArchiveFrame('P', { spans, total }));
             },
             onFile: async (day, path) => {
               await send(rangeArchiveFrame('F', day));
               for await (const chunk of createReadStream(path, { highWaterMark: DATA_BYTES })) await send(rangeArchiveFrame('D', chunk as Buffer));
               await rm(path);
             },
-            signal: gone,
+            signal: stop.signal,
           },
         );
         last = rangeArchiveFrame('M', manifest);
@@ -83,7 +89,8 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       // Done before the last frame, so that a client told the archive is over may begin the next.
       await rm(source.scratch, { recursive: true, force: true }).catch((err: unknown) => request.log.warn({ err }, 'could not remove the range archive scratch directory'));
       busy = false;
-      if (gone.aborted) out.destroy();
+      running = undefined;
+      if (hungUp) out.destroy();
       else out.end(last);
     })();
     return reply.header('content-type', RANGE_ARCHIVE_CONTENT_TYPE).send(out);
