@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UnixNanos } from '@clew/model';
 import { RANGE_ARCHIVE_CONTENT_TYPE, RANGE_ARCHIVE_ROUTE, rangeArchiveFrame } from '@clew/server';
 import type { RangeArchiveDay } from '@clew/storage';
@@ -12,6 +14,7 @@ import { readManifest } from '@clew/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { archiveRange } from './archive-range.js';
 
+const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
 const START = (BigInt(Date.UTC(2026, 10, 1)) * 1_000_000n) as UnixNanos;
 const END = (START + 86_400_000_000_000n) as UnixNanos;
 const BYTES = Buffer.from('PAR1 not really a Parquet file, but bytes as the Clew sent them PAR1');
@@ -36,9 +39,14 @@ const manifestFrame = (files: RangeArchiveDay[]) =>
  * A Clew's answer, damaged in ways a Clew does not damage it (a disk fault on its side, a proxy that cuts answers):
  * made here by an HTTP server that answers the route with the frames each test gives.
  */
-describe('clew archive --url, given a damaged answer', () => {
+describe('clew archive --url, given an answer that is damaged, cut off or stopped', () => {
   let dir: string;
   let frames: Buffer[];
+  /** When set, the answer stops after the frames without ending (a Clew writing the next day), until the client goes. */
+  let stall = false;
+  /** When set, the connection is broken after the frames (a Clew that died). */
+  let breakOff = false;
+  let answerClosed: Promise<void> = Promise.resolve();
   let server: ReturnType<typeof createServer>;
   let url: string;
   const out = () => join(dir, 'archive');
@@ -52,13 +60,18 @@ describe('clew archive --url, given a damaged answer', () => {
       // One byte at a time for the first frames, so that frames split across chunks are put together.
       const all = Buffer.concat(frames);
       for (let i = 0; i < Math.min(64, all.length); i++) res.write(all.subarray(i, i + 1));
-      res.end(all.subarray(64));
+      answerClosed = new Promise((r) => res.once('close', () => r()));
+      if (stall || breakOff) res.write(all.subarray(64), () => breakOff && res.destroy());
+      else res.end(all.subarray(64));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterEach(async () => {
+    stall = false;
+    breakOff = false;
+    server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await rm(dir, { recursive: true, force: true });
   });
@@ -85,5 +98,32 @@ describe('clew archive --url, given a damaged answer', () => {
     await expect(archive()).rejects.toThrow(message);
     expect(existsSync(out())).toBe(false);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('says so when the connection breaks in the middle of a file, leaving nothing behind', async () => {
+    frames = [rangeArchiveFrame('F', day()), rangeArchiveFrame('D', BYTES.subarray(0, 20))];
+    breakOff = true;
+    await expect(archive()).rejects.toThrow(`${url}${RANGE_ARCHIVE_ROUTE} broke off its answer: other side closed`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('stops on Ctrl-C in the middle of a file, removing what it wrote, and hangs up; exit 130', async () => {
+    frames = [rangeArchiveFrame('P', { spans: 0, total: 6 }), rangeArchiveFrame('F', day()), rangeArchiveFrame('D', BYTES), rangeArchiveFrame('F', day('spans-2026-11-02.parquet')), rangeArchiveFrame('D', BYTES.subarray(0, 20))];
+    stall = true;
+    const child = spawn(process.execPath, [BIN, 'archive', '--url', url, '--from', '2026-11-01', '--to', '2026-11-03', '--out', out()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // The first day is whole and the second begun: its 20 bytes are in its .tmp file.
+    const partial = join(out(), 'spans-2026-11-02.parquet.tmp');
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(join(out(), 'spans-2026-11-01.parquet')) || !existsSync(partial) || (await stat(partial)).size < 20) {
+      if (Date.now() > deadline) throw new Error(`the archive did not begin its second file: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGINT');
+    expect([await exited, stderr]).toEqual([130, expect.stringContaining(`archive stopped by SIGINT: nothing of it is left in ${out()}`)]);
+    expect(existsSync(out())).toBe(false);
+    await answerClosed;
   });
 });

@@ -7,11 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Span, UnixNanos } from '@clew/model';
-import { str } from '@clew/model';
-import { makeTrace } from '@clew/model/testing';
 import { hashToken } from '@clew/server';
-import { openDuckDBStore } from '@clew/storage';
 import { useClickHouseServer } from '@clew/testing/clickhouse-server';
 import type { ClewProcess } from '@clew/testing/clew-process';
 import { getJson, startClewProcess, tempDataDir, waitForTrace } from '@clew/testing/clew-process';
@@ -355,47 +351,5 @@ describe('range archives with auth on', () => {
     const tagsOf = async (token: string) => ((await (await fetch(`${clew!.tempo}/api/search/tags`, as(token))).json()) as { tagNames: string[] }).tagNames;
     expect(await tagsOf(TOKENS.aRead)).toContain('card.brand');
     expect(await tagsOf(TOKENS.bRead)).not.toContain('card.brand');
-  });
-});
-
-describe('clew archive stopped by Ctrl-C', () => {
-  it('removes what it wrote and exits 130, so that the same command can be run again', async () => {
-    const tmp = await tempDataDir();
-    try {
-      // A data directory with two days of 60,000 spans each: an archive of a few seconds.
-      const data = join(tmp.dir, 'data');
-      const store = await openDuckDBStore({ dir: join(data, 'store'), checkpointIntervalMs: 0 });
-      const day0 = (BigInt(Date.UTC(2026, 10, 1)) * 1_000_000n) as UnixNanos;
-      for (const d of [0n, 1n]) {
-        const spans: Span[] = [];
-        for (let i = 0; spans.length < 60_000; i++) {
-          spans.push(...makeTrace((day0 + d * 86_400_000_000_000n + BigInt(i) * 1_000_000n) as UnixNanos, {
-            service: 'checkout', name: 'POST /checkout', at: 0, ms: 3, attributes: [{ key: 'http.route', value: str('/checkout') }],
-            children: [{ service: 'db', name: 'SELECT', at: 1, ms: 1, attributes: [{ key: 'db.system', value: str('postgresql') }] }],
-          }));
-        }
-        await store.append(spans);
-      }
-      await store.close();
-      const out = join(tmp.dir, 'stopped');
-      const args = ['archive', '-d', data, '--from', '2026-11-01', '--to', '2026-11-03', '--out', out];
-      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      // Stopped once it has begun writing (its directory made), well before its two days are written.
-      const deadline = Date.now() + 30_000;
-      while (!existsSync(out)) {
-        if (Date.now() > deadline) throw new Error(`the archive did not begin: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      child.kill('SIGINT');
-      expect([await exited, stderr]).toEqual([130, expect.stringContaining(`archive stopped by SIGINT: nothing of it is left in ${out}`)]);
-      expect(existsSync(out)).toBe(false);
-      const again = await clewCli(args);
-      expect([again.code, again.stderr]).toEqual([0, expect.stringContaining('archived 120,')]);
-    } finally {
-      await tmp.cleanup();
-    }
   });
 });

@@ -58,8 +58,7 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
       spans += batch.length;
       progress?.update({ spans, bytesDone: 0, bytesTotal: 0, spansTotal: total });
     }
-    signal?.throwIfAborted();
-    return await writer.finish({ start: req.start, end: req.end, service: req.service });
+    return await writer.finish({ start: req.start, end: req.end, service: req.service }, signal);
   } catch (e) {
     await writer.discard().catch(() => undefined);
     throw signal?.aborted ? signal.reason : e;
@@ -103,8 +102,18 @@ async function receiveArchive(body: AsyncIterable<Uint8Array>, url: string, req:
   const days: RangeArchiveDay[] = [];
   let file: { readonly day: RangeArchiveDay; readonly path: string; readonly out: FileHandle; readonly hash: ReturnType<typeof createHash>; got: number } | undefined;
   const wrong = (what: string) => new Error(`${url} sent a damaged archive: ${what}`);
+  const chunks = body[Symbol.asyncIterator]();
   try {
-    for await (const chunk of body) {
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await chunks.next();
+      } catch (e) {
+        // The connection broke (the Clew stopped or died): said as that, not as undici's "terminated".
+        throw new Error(`${url} broke off its answer: ${e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e)}`, { cause: e });
+      }
+      if (next.done) break;
+      const chunk = next.value;
       for (const f of frames.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
         if (f.kind === 'progress') progress?.update({ spans: f.spans, bytesDone: 0, bytesTotal: 0, spansTotal: f.total });
         else if (f.kind === 'error') throw new Error(`${url} could not write the archive: ${f.message}`);
@@ -137,7 +146,8 @@ async function receiveArchive(body: AsyncIterable<Uint8Array>, url: string, req:
         }
       }
     }
-    throw new Error(`${url}: the answer ended before the archive was whole${file === undefined ? '' : `, in ${file.day.file}`}`);
+    const where = file === undefined ? (frames.partial > 0 ? ` (${frames.partial} bytes into a frame)` : '') : `, in ${file.day.file}`;
+    throw new Error(`${url}: the answer ended before the archive was whole${where}`);
   } finally {
     await file?.out.close().catch(() => undefined);
   }

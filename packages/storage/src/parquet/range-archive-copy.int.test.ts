@@ -85,14 +85,25 @@ describe('range archive written by the store itself (clew archive -d)', () => {
 
   /**
    * The store's own archive (copyRangeArchive on one of its reader connections), with `before` awaited ahead of each
-   * statement the connection runs: to fail one, or to write to the store at a chosen moment.
+   * statement the connection runs: to fail one, or to write to the store at a chosen moment. The statements that fail
+   * go into `failed` (their first word and DuckDB's message).
    */
-  function archiveHooked(req: StoreArchiveRequest, before: (sql: string) => Promise<void>, opts: ArchiveOptions = {}): Promise<RangeArchiveManifest> {
+  function archiveHooked(req: StoreArchiveRequest, before: (sql: string) => Promise<void>, opts: ArchiveOptions = {}, failed: string[] = []): Promise<RangeArchiveManifest> {
     const internals = store as unknown as { readers: { use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> }; partitions: Map<number, Partition> };
     return internals.readers.use((c) => {
       const hooked = new Proxy(c, {
         get(target, prop) {
-          if (prop === 'run') return async (sql: string) => (await before(sql), target.run(sql));
+          if (prop === 'run') {
+            return async (sql: string) => {
+              await before(sql);
+              try {
+                return await target.run(sql);
+              } catch (e) {
+                failed.push(`${sql.split(' ')[0]}: ${(e as Error).message}`);
+                throw e;
+              }
+            };
+          }
           const v: unknown = Reflect.get(target, prop);
           return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
         },
@@ -321,10 +332,13 @@ describe('range archive written by the store itself (clew archive -d)', () => {
     const during = new AbortController();
     const there = join(dir, 'during');
     await mkdir(there);
+    const failed: string[] = [];
     const copy = archiveHooked({ out: there, ...window, tenant: 'default' }, async (sql) => {
       if (sql.startsWith('COPY')) setTimeout(() => during.abort(new Error('stopped by SIGTERM')), 0);
-    }, { signal: during.signal });
+    }, { signal: during.signal }, failed);
     await expect(copy).rejects.toThrow('stopped by SIGTERM');
+    // The COPY itself was interrupted, not let run to its end.
+    expect(failed).toEqual(['COPY: INTERRUPT Error: Interrupted!']);
     expect(await readdir(there)).toEqual([]);
     // The connection's transaction was rolled back and its interrupt spent: the next archive is whole.
     expect((await store.writeRangeArchive({ out: there, ...window, tenant: 'default' })).spans).toBe(spans.length + traces.length);

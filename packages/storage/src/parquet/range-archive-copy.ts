@@ -9,7 +9,7 @@ import type { RangeArchiveDay, RangeArchiveManifest } from './range-archive-mani
 import type { ArchiveDaySource } from './range-archive-sql.js';
 import { ARCHIVE_MACROS, partitionSource } from './range-archive-sql.js';
 import type { ArchiveRange } from './range-archive-writer.js';
-import { discardArchiveDir, newArchiveDir, writeDayFile, writeManifest } from './range-archive-writer.js';
+import { discardArchiveDir, interruptOnAbort, newArchiveDir, writeDayFile, writeManifest } from './range-archive-writer.js';
 
 const DAY_NS = 86_400_000_000_000n;
 
@@ -69,11 +69,9 @@ export async function copyRangeArchive(
 ): Promise<RangeArchiveManifest> {
   signal?.throwIfAborted();
   const made = await newArchiveDir(req.out);
-  // A statement under way is interrupted; one about to begin checks the signal first (an interrupt between two
-  // statements is not kept by DuckDB).
-  const interrupt = () => conn.interrupt();
-  signal?.addEventListener('abort', interrupt);
+  const stopInterrupting = interruptOnAbort(conn, signal);
   try {
+    signal?.throwIfAborted();
     for (const sql of ARCHIVE_MACROS) await conn.run(sql);
     // One snapshot for the counts and every day's COPY: spans appended meanwhile (by a Clew on the store) are in
     // neither, so the manifest says what the files hold.
@@ -139,12 +137,13 @@ export async function copyRangeArchive(
     await conn.run('COMMIT');
     return await writeManifest(req.out, req, files);
   } catch (e) {
+    stopInterrupting();
     await conn.run('ROLLBACK').catch(() => undefined);
     await discardArchiveDir(req.out, made);
     // Stopped: why, rather than DuckDB's "Interrupted!".
     throw signal?.aborted ? signal.reason : e;
   } finally {
-    signal?.removeEventListener('abort', interrupt);
+    stopInterrupting();
     for (const t of [RESOURCES, SCOPES, TRACES]) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     if (progress) await conn.run('RESET enable_progress_bar; RESET enable_progress_bar_print').catch(() => undefined);
   }

@@ -97,14 +97,25 @@ export class RangeArchiveWriter {
     return p;
   }
 
-  /** Writes each day's Parquet file and the manifest; the staging files are removed. */
-  async finish(range: ArchiveRange): Promise<RangeArchiveManifest> {
+  /**
+   * Writes each day's Parquet file and the manifest; the staging files are removed. An aborted `signal` interrupts the
+   * COPY under way and rejects with its reason (the caller then discards the archive).
+   */
+  async finish(range: ArchiveRange, signal?: AbortSignal): Promise<RangeArchiveManifest> {
+    const stopInterrupting = interruptOnAbort(this.conn, signal);
     try {
       for (const day of [...this.open.keys()]) await this.commit(day);
       const files: RangeArchiveDay[] = [];
-      for (const day of [...this.days.keys()].sort((a, b) => a - b)) files.push(await this.writeDay(day));
+      for (const day of [...this.days.keys()].sort((a, b) => a - b)) {
+        signal?.throwIfAborted();
+        files.push(await this.writeDay(day));
+      }
+      signal?.throwIfAborted();
       return await writeManifest(this.dir, range, files);
+    } catch (e) {
+      throw signal?.aborted ? signal.reason : e;
     } finally {
+      stopInterrupting();
       await this.close();
     }
   }
@@ -141,6 +152,28 @@ export class RangeArchiveWriter {
     this.instance.closeSync();
     for (const p of this.days.values()) await removeStaging(p.file);
   }
+}
+
+/** How often an aborted archive interrupts its connection again (see interruptOnAbort). */
+const INTERRUPT_MS = 20;
+
+/**
+ * Interrupts the statement under way on `conn` when `signal` aborts, and again every INTERRUPT_MS: DuckDB drops an
+ * interrupt that comes while no statement runs, or before the one just begun has started. Between statements, the
+ * caller checks the signal. Returns the function that stops it, to call before a ROLLBACK or cleanup, which an
+ * interrupt would fail.
+ */
+export function interruptOnAbort(conn: DuckDBConnection, signal: AbortSignal | undefined): () => void {
+  let again: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    conn.interrupt();
+    again ??= setInterval(() => conn.interrupt(), INTERRUPT_MS);
+  };
+  signal?.addEventListener('abort', interrupt);
+  return () => {
+    signal?.removeEventListener('abort', interrupt);
+    clearInterval(again);
+  };
 }
 
 /** What an archive was asked for (the manifest's `range`). */

@@ -254,6 +254,14 @@ describe('range archive (Parquet, read through a DuckDB store)', () => {
     await expect(bad.add([{ ...spans[10]!, traceId: 'not hex' as TraceId }], 'default')).rejects.toThrow();
     await bad.discard();
     await expect(stat(join(dir, 'bad'))).rejects.toThrow('ENOENT');
+    // Stopped (Ctrl-C) while it writes its files: the first day's COPY interrupted or the second not begun.
+    const stopped = await RangeArchiveWriter.create(join(dir, 'stopped'));
+    for (let i = 0; i < spans.length; i += 1000) await stopped.add(spans.slice(i, i + 1000), 'default');
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(new Error('stopped by SIGINT')), 0);
+    await expect(stopped.finish({ start: at(0), end: (at(0) + 2n * DAY) as UnixNanos }, ctl.signal)).rejects.toThrow('stopped by SIGINT');
+    await stopped.discard();
+    await expect(stat(join(dir, 'stopped'))).rejects.toThrow('ENOENT');
   });
 
   it('writes one Parquet file per UTC day and a manifest that DuckDB and a reader of the manifest agree with', async () => {

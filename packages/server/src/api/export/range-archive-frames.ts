@@ -6,7 +6,7 @@ import type { RangeArchiveDay, RangeArchiveManifest } from '@clew/storage';
  *
  * | type | payload |
  * |---|---|
- * | `P` | JSON `{"spans", "total"}`: spans written so far, of all (sent every half second while the files are written) |
+ * | `P` | JSON `{"spans", "total"}`: spans written so far, of all (one at once, `total` 0 until the spans are counted; then every half second) |
  * | `F` | JSON RangeArchiveDay: the day file whose bytes follow, as the manifest lists it (name, bytes, sha256, counts) |
  * | `D` | the next bytes of that file (up to DATA_BYTES); as many as its `bytes` make |
  * | `M` | JSON RangeArchiveManifest: the archive is whole (the last frame) |

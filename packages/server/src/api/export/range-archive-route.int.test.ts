@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,9 +110,9 @@ describe('the range archive route (clew archive --url of a Clew on DuckDB)', () 
     const files = filesOf(frames);
     expect(files.map((f) => f.day)).toEqual(m.files);
     expect(files.map((f) => [f.bytes, f.sha256])).toEqual(m.files.map((f) => [f.bytes, f.sha256]));
-    // Progress before the files, ending at the whole.
+    // Progress before the files (the first before the spans are counted), ending at the whole.
     const progress = frames.filter((f) => f.kind === 'progress');
-    expect(progress[0]).toEqual({ kind: 'progress', spans: 0, total: spans.length });
+    expect(progress.slice(0, 2)).toEqual([{ kind: 'progress', spans: 0, total: 0 }, { kind: 'progress', spans: 0, total: spans.length }]);
     expect(progress.at(-1)).toEqual({ kind: 'progress', spans: spans.length, total: spans.length });
     expect(existsSync(scratch())).toBe(false);
   });
@@ -161,6 +162,24 @@ describe('the range archive route (clew archive --url of a Clew on DuckDB)', () 
     // The next archive is whole.
     const frames2 = await framesOf(await fetch(`${base}${RANGE_ARCHIVE_ROUTE}?${window}`));
     expect((frames2.at(-1) as { manifest: RangeArchiveManifest }).manifest.spans).toBe(spans.length);
+  });
+
+  it('ends the archive of a client gone before the answer began, and takes the next', async () => {
+    // The request, and the connection closed at once: gone while the route empties its scratch directory, or before.
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.end(`GET ${RANGE_ARCHIVE_ROUTE}?${window} HTTP/1.1\r\nHost: clew\r\n\r\n`, () => socket.destroy());
+    await once(socket, 'close');
+    // Refused (429) while that archive ends; then whole.
+    const deadline = Date.now() + 10_000;
+    let res = await fetch(`${base}${RANGE_ARCHIVE_ROUTE}?${window}`);
+    while (res.status === 429 && Date.now() < deadline) {
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, 50));
+      res = await fetch(`${base}${RANGE_ARCHIVE_ROUTE}?${window}`);
+    }
+    expect(res.status).toBe(200);
+    expect(((await framesOf(res)).at(-1) as { manifest: RangeArchiveManifest }).manifest.spans).toBe(spans.length);
   });
 
   it('refuses a bad range before it begins, as the export route does', async () => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { ArchiveOptions, RangeArchiveManifest, StoreArchiveRequest } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
@@ -26,6 +27,26 @@ export interface RangeArchiveSource {
 
 /** When a second archive may try again: an archive takes minutes. */
 const RETRY_AFTER_S = 30;
+/**
+ * How long a client may read nothing (a command suspended, say) before its archive is given up: the archive holds a
+ * reader connection, a transaction and the partitions from retention, and another cannot begin meanwhile.
+ */
+const DRAIN_MS = 5 * 60_000;
+
+/**
+ * Writes `frame` to `out`, waiting while it is full. Rejects with `stop`'s reason once it is aborted, and aborts it with
+ * `idle()` when `out` takes nothing more for `drainMs` (a client that reads nothing).
+ */
+export async function sendFrame(out: Writable, frame: Buffer, stop: AbortController, drainMs: number, idle: () => Error): Promise<void> {
+  stop.signal.throwIfAborted();
+  if (out.write(frame)) return;
+  try {
+    await once(out, 'drain', { signal: AbortSignal.any([stop.signal, AbortSignal.timeout(drainMs)]) });
+  } catch {
+    if (!stop.signal.aborted) stop.abort(idle());
+    throw stop.signal.reason;
+  }
+}
 
 export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArchiveSource): void {
   // One archive at a time: each holds a reader connection and a transaction for as long as it takes.
@@ -40,28 +61,35 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
     const service = params.get('service') ?? undefined;
     if (busy) throw new ClewError('RATE_LIMITED', 'this Clew is writing another range archive: try again once it is done', { retryAfterSeconds: RETRY_AFTER_S });
     busy = true;
+    // The client hung up (or the connection broke) before the answer ended, or does not read it, or the Clew stops:
+    // the archive stops (its COPY interrupted).
+    const stop = (running = new AbortController());
     const out = new PassThrough();
+    // The answer is cut off, not ended, when the client is gone or does not read.
+    let cutOff = false;
+    // Fastify destroys the stream it sends when the connection closes first, or at once when it was closed already
+    // (a client gone while the scratch directory was emptied).
+    out.once('close', () => {
+      if (out.writableFinished) return;
+      cutOff = true;
+      stop.abort(new Error('the client closed the connection before the archive was sent'));
+    });
+    const send = (frame: Buffer) =>
+      sendFrame(out, frame, stop, DRAIN_MS, () => {
+        cutOff = true;
+        return new Error(`the client read nothing of the archive for ${DRAIN_MS / 60_000} minutes`);
+      });
     try {
       // What is there is left by an archive this process or one before it did not finish (one at a time).
       await rm(source.scratch, { recursive: true, force: true });
       await mkdir(source.scratch, { recursive: true });
     } catch (e) {
       busy = false;
+      running = undefined;
       throw e;
     }
-    // The client hung up (or the connection broke) before the answer ended, or the Clew stops: the archive stops (its
-    // COPY interrupted).
-    const stop = (running = new AbortController());
-    let hungUp = false;
-    reply.raw.once('close', () => {
-      if (reply.raw.writableFinished) return;
-      hungUp = true;
-      stop.abort(new Error('the client closed the connection before the archive was sent'));
-    });
-    const send = async (frame: Buffer): Promise<void> => {
-      stop.signal.throwIfAborted();
-      if (!out.write(frame)) await once(out, 'drain', { signal: stop.signal });
-    };
+    // The answer begins at once, its headers with it, rather than once the spans are counted.
+    out.write(rangeArchiveFrame('P', { spans: 0, total: 0 }));
     const started = Date.now();
     void (async () => {
       let last: Buffer;
@@ -70,7 +98,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
           { start, end, service, tenant: request.tenant, out: source.scratch },
           {
             progress: (spans, total) => {
-              if (!hungUp) out.write(rangeArchiveFrame('P', { spans, total }));
+              if (!cutOff) out.write(rangeArchiveFrame('P', { spans, total }));
             },
             onFile: async (day, path) => {
               await send(rangeArchiveFrame('F', day));
@@ -90,7 +118,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       await rm(source.scratch, { recursive: true, force: true }).catch((err: unknown) => request.log.warn({ err }, 'could not remove the range archive scratch directory'));
       busy = false;
       running = undefined;
-      if (hungUp) out.destroy();
+      if (cutOff) out.destroy();
       else out.end(last);
     })();
     return reply.header('content-type', RANGE_ARCHIVE_CONTENT_TYPE).send(out);
