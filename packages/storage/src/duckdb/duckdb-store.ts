@@ -29,7 +29,7 @@ import { attachArchiveDay } from '../parquet/archive-day-partition.js';
 import type { RangeArchiveManifest } from '../parquet/range-archive-manifest.js';
 import { readManifest, sharedSpans } from '../parquet/range-archive-manifest.js';
 import type { ArchiveOptions, StoreArchiveRequest } from '../parquet/range-archive-copy.js';
-import { copyRangeArchive } from '../parquet/range-archive-copy.js';
+import { copyRangeArchive, partitionsRead } from '../parquet/range-archive-copy.js';
 
 const WAL_FLOOR = 'wal-floor.json';
 
@@ -47,8 +47,9 @@ export interface AttachedRangeArchive {
 export class DuckDBStore extends DefaultTenantReads implements Store {
   private readonly partitions = new Map<number, Partition>();
   /**
-   * Partitions that range archives being written read, and how many: retention leaves them to its next turn, as a
-   * DETACH under an archive's transaction would fail it half way (an archive of a running Clew can take minutes).
+   * Partitions that range archives being written read (partitionsRead), and how many: retention leaves them to its
+   * next turn, as a DETACH under an archive's transaction would fail it half way (an archive of a running Clew can take
+   * minutes).
    */
   private readonly archiving = new Map<Partition, number>();
   /** Days of attached range archives: read with the partitions, out of reach of writes and retention. */
@@ -330,9 +331,9 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     checkTenant(req.tenant);
     // Taken in the writer's turn, so that no drop is half done; held from retention until the archive is written.
     const parts = await this.serial(async () => {
-      const all = [...this.partitions.values()];
-      for (const p of all) this.archiving.set(p, (this.archiving.get(p) ?? 0) + 1);
-      return all;
+      const read = partitionsRead([...this.partitions.values()], req);
+      for (const p of read) this.archiving.set(p, (this.archiving.get(p) ?? 0) + 1);
+      return read;
     });
     try {
       return await this.readers.use((c) => copyRangeArchive(c, parts, req, opts));

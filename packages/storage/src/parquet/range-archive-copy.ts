@@ -76,7 +76,7 @@ export async function copyRangeArchive(
     // One snapshot for the counts and every day's COPY: spans appended meanwhile (by a Clew on the store) are in
     // neither, so the manifest says what the files hold.
     await conn.run('BEGIN TRANSACTION');
-    const own = partitions.filter((p) => !p.archived && p.tenantCondition(req.tenant, true) !== null);
+    const own = partitionsRead(partitions, req);
     const inRange = `start_ns >= ${ubigint(req.start)} AND start_ns < ${ubigint(req.end)}`;
     let selected = inRange;
     if (req.service !== undefined) {
@@ -86,7 +86,6 @@ export async function copyRangeArchive(
     // Which days each partition has spans of, and their counts.
     const days = new Map<number, { parts: Partition[]; spans: number; minStart: bigint; maxStart: bigint }>();
     for (const p of own) {
-      if (req.service === undefined && !p.overlaps(req.start, req.end - 1n)) continue;
       const rows = await readRows(
         conn,
         `SELECT start_ns // ${DAY_NS}, count(*), min(start_ns), max(start_ns) FROM ${p.alias}.spans
@@ -147,6 +146,16 @@ export async function copyRangeArchive(
     for (const t of [RESOURCES, SCOPES, TRACES]) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     if (progress) await conn.run('RESET enable_progress_bar; RESET enable_progress_bar_print').catch(() => undefined);
   }
+}
+
+/**
+ * The partitions an archive reads: the live ones holding spans of the tenant and, without a service, spans starting in
+ * the range (with one, any of them may hold a span of a selected trace).
+ */
+export function partitionsRead(partitions: readonly Partition[], req: StoreArchiveRequest): Partition[] {
+  return partitions.filter(
+    (p) => !p.archived && p.tenantCondition(req.tenant, true) !== null && (req.service !== undefined || p.overlaps(req.start, req.end - 1n)),
+  );
 }
 
 /** The ids of the traces with a span of `service` starting in the range, into TRACES. */
