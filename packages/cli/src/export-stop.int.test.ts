@@ -1,5 +1,12 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { encodeExportRequests, EXPORT_ROUTE } from '@clew/server';
 import { openDuckDBStore } from '@clew/storage';
 import type { UnixNanos } from '@clew/model';
 import { tempDataDir } from '@clew/testing/clew-process';
@@ -7,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSpans } from './export.js';
 import { DAY, daySpans } from './testing/export-spans.js';
 
+const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
 let tmp: { dir: string; cleanup(): Promise<void> };
 const SPANS = daySpans(21, 1000); // 3,000 spans: several of the store scan's pages
 const WINDOW = { start: DAY, end: (DAY + 2n * 86_400_000_000_000n) as UnixNanos };
@@ -43,5 +51,42 @@ describe('clew export -d, reading the next page ahead', () => {
     const whole = output();
     expect(await exportSpans({ dataDir: join(tmp.dir, 'data') }, { ...WINDOW, format: 'protobuf' }, whole)).toBe(SPANS.length);
     expect(whole.writes).toBeGreaterThan(2);
+  });
+});
+
+describe('clew export -o FILE stopped by Ctrl-C', () => {
+  it('removes what it wrote, leaves FILE unwritten and exits 130, even while the Clew sends nothing', async () => {
+    // A Clew's export route that sends one request and then nothing more (a long query on its side).
+    const first = [...encodeExportRequests(SPANS.slice(0, 10), 'protobuf')];
+    let answerClosed!: Promise<void>;
+    const server = createServer((req, res) => {
+      if (!req.url!.startsWith(EXPORT_ROUTE)) return void res.writeHead(500).end();
+      answerClosed = new Promise((r) => res.once('close', () => r()));
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      for (const b of first) res.write(b);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const file = join(tmp.dir, 'stopped.jsonl');
+      const child = spawn(process.execPath, [BIN, 'export', '--url', url, '--from', '2026-01-01', '--to', '2026-01-02', '-o', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      // The first request is written to the file being made (FILE.clew-export-PID) before the stop.
+      const partial = `${file}.clew-export-${child.pid}`;
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(partial) || (await stat(partial)).size === 0) {
+        if (Date.now() > deadline) throw new Error(`the export did not begin: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      child.kill('SIGINT');
+      expect([await exited, stderr]).toEqual([130, expect.stringContaining(`export stopped by SIGINT: ${file} was not written`)]);
+      expect([existsSync(partial), existsSync(file)]).toEqual([false, false]);
+      await answerClosed;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -31,9 +31,15 @@ export interface ExportSource {
   readonly dataDir?: string | undefined;
 }
 
-/** Writes the selected spans to `out` as they are read; resolves to how many were written. */
-export async function exportSpans(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
-  return source.dataDir !== undefined ? exportFromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, out, progress) : exportFromUrl(source, req, out, progress);
+/**
+ * Writes the selected spans to `out` as they are read; resolves to how many were written. An aborted `signal` stops
+ * an export from a running Clew even while it waits for the Clew (one from a data directory stops at its next write,
+ * once `out` is destroyed).
+ */
+export async function exportSpans(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress, signal?: AbortSignal): Promise<number> {
+  return source.dataDir !== undefined
+    ? exportFromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, out, progress)
+    : exportFromUrl(source, req, out, progress, signal);
 }
 
 /**
@@ -41,12 +47,12 @@ export async function exportSpans(source: ExportSource, req: ExportRequest, out:
  * (the same bytes the route's JSON would be), so the work of the JSON encoding falls on this process rather than on
  * the Clew it reads from, which goes on serving its users and ingesting meanwhile.
  */
-async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
+async function exportFromUrl(source: ExportSource, req: ExportRequest, out: Writable, progress?: Progress, signal?: AbortSignal): Promise<number> {
   const params = new URLSearchParams({ start: String(req.start), end: String(req.end), format: 'protobuf' });
   if (req.service !== undefined) params.set('service', req.service);
   if (req.query !== undefined) params.set('q', req.query);
   const url = `${source.url!.replace(/\/+$/, '')}${EXPORT_ROUTE}?${params}`;
-  const res = await reach(url, { headers: sourceHeaders(source) }, QUERY_PORT_HINT);
+  const res = await reach(url, { headers: sourceHeaders(source), signal }, QUERY_PORT_HINT);
   if (!res.ok || !res.body) throw new Error(`${url.split('?')[0]} answered ${res.status}: ${await answerOf(res)}`);
   const frames = new ExportFrames();
   const spansTotal = spansHeader(res.headers);
@@ -113,10 +119,21 @@ export function selection(req: Pick<ExportRequest, 'start' | 'end' | 'service' |
   return { kind: 'window', window };
 }
 
+/** Writes `buf`, waiting while `out` is full; rejects when `out` fails or is destroyed (Ctrl-C), before or meanwhile. */
 function write(out: Writable, buf: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (out.write(buf, (err) => err && reject(err))) resolve();
-    else out.once('drain', resolve);
+    const closed = () => reject(out.errored ?? new Error('the output was closed'));
+    if (out.destroyed) return closed();
+    if (out.write(buf, (err) => err && reject(err))) return resolve();
+    const drained = () => {
+      out.off('close', closed);
+      resolve();
+    };
+    out.once('drain', drained);
+    out.once('close', () => {
+      out.off('drain', drained);
+      closed();
+    });
   });
 }
 
@@ -163,6 +180,20 @@ async function runExport(flags: ExportFlags): Promise<number> {
   const out = partial !== undefined ? createWriteStream(partial) : process.stdout;
   const progress = new Progress(`export${flags.output !== undefined ? ` ${flags.output}` : ''}`);
   const started = Date.now();
+  // Stopped by a signal while writing a file, the export removes it and exits as a shell reports a signal: 128 + its
+  // number. (To standard output, the signal stops it as it stops any command.)
+  const stop = new AbortController();
+  let stoppedBy = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal === 'SIGTERM' ? 143 : 130;
+    stop.abort(new Error(`stopped by ${signal}`));
+    // Without an error: the 'error' event would have no listener. A write under way or next rejects (see write).
+    out.destroy();
+  };
+  if (partial !== undefined) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     // A file that cannot be made (no such directory, no permission) fails here, before anything is read.
     if (partial !== undefined) await once(out, 'open');
@@ -171,6 +202,7 @@ async function runExport(flags: ExportFlags): Promise<number> {
       { start, end, service: flags.service, query: flags.query, format: flags.format },
       out,
       progress,
+      stop.signal,
     );
     if (partial !== undefined) {
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -186,8 +218,15 @@ async function runExport(flags: ExportFlags): Promise<number> {
       out.destroy();
       await rm(partial, { force: true });
     }
+    if (stop.signal.aborted) {
+      process.stderr.write(`\nexport ${(stop.signal.reason as Error).message}: ${flags.output} was not written\n`);
+      return stoppedBy;
+    }
     process.stderr.write(`export failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
