@@ -13,6 +13,7 @@ import { openDataDirStore } from './data-dir-store.js';
 import { ExportFrames } from './export-count.js';
 import { spansHeader } from './export.js';
 import { Progress } from './progress.js';
+import { stopSignals } from './stop-signals.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
@@ -228,14 +229,7 @@ async function runArchive(flags: ArchiveFlags): Promise<number> {
   const progress = new Progress(`archive ${flags.out}`);
   const started = Date.now();
   // Stopped by a signal, the archive removes what it wrote and the command exits as a shell reports one: 128 + its number.
-  const stop = new AbortController();
-  let stoppedBy = 130;
-  const onSignal = (signal: NodeJS.Signals) => {
-    stoppedBy = signal === 'SIGTERM' ? 143 : 130;
-    stop.abort(new Error(`stopped by ${signal}`));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = stopSignals();
   try {
     const m = await archiveRange(
       { url: flags.url, dataDir: flags.dataDir, token: flags.token ?? process.env.CLEW_TOKEN, tenant: flags.tenant },
@@ -252,13 +246,12 @@ async function runArchive(flags: ArchiveFlags): Promise<number> {
     return 0;
   } catch (e) {
     if (stop.signal.aborted) {
-      process.stderr.write(`\narchive ${stop.signal.reason.message}: nothing of it is left in ${flags.out}\n`);
-      return stoppedBy;
+      process.stderr.write(`\narchive ${(stop.signal.reason as Error).message}: nothing of it is left in ${flags.out}\n`);
+      return stop.exitCode;
     }
     process.stderr.write(`archive failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
   }
 }

@@ -14,6 +14,7 @@ import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
 import { nothingFound, parseRangeSource, rangeSourceOptions, sourceHeaders } from './range-source.js';
 import type { RangeSourceFlags } from './range-source.js';
+import { stopSignals } from './stop-signals.js';
 
 export interface ExportRequest {
   readonly start: UnixNanos;
@@ -182,18 +183,9 @@ async function runExport(flags: ExportFlags): Promise<number> {
   const started = Date.now();
   // Stopped by a signal while writing a file, the export removes it and exits as a shell reports a signal: 128 + its
   // number. (To standard output, the signal stops it as it stops any command.)
-  const stop = new AbortController();
-  let stoppedBy = 130;
-  const onSignal = (signal: NodeJS.Signals) => {
-    stoppedBy = signal === 'SIGTERM' ? 143 : 130;
-    stop.abort(new Error(`stopped by ${signal}`));
-    // Without an error: the 'error' event would have no listener. A write under way or next rejects (see write).
-    out.destroy();
-  };
-  if (partial !== undefined) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
+  // The output is destroyed without an error (its 'error' event would have no listener): a write under way or next
+  // rejects (see write).
+  const stop = partial !== undefined ? stopSignals(() => out.destroy()) : undefined;
   try {
     // A file that cannot be made (no such directory, no permission) fails here, before anything is read.
     if (partial !== undefined) await once(out, 'open');
@@ -202,7 +194,7 @@ async function runExport(flags: ExportFlags): Promise<number> {
       { start, end, service: flags.service, query: flags.query, format: flags.format },
       out,
       progress,
-      stop.signal,
+      stop?.signal,
     );
     if (partial !== undefined) {
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -218,15 +210,14 @@ async function runExport(flags: ExportFlags): Promise<number> {
       out.destroy();
       await rm(partial, { force: true });
     }
-    if (stop.signal.aborted) {
+    if (stop?.signal.aborted) {
       process.stderr.write(`\nexport ${(stop.signal.reason as Error).message}: ${flags.output} was not written\n`);
-      return stoppedBy;
+      return stop.exitCode;
     }
     process.stderr.write(`export failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop?.release();
   }
 }
 

@@ -13,6 +13,7 @@ import { compressionText } from './import-source.js';
 import type { ImportBatch, ImportTarget, WriteOutcome } from './import-targets.js';
 import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targets.js';
 import { Progress } from './progress.js';
+import { stopSignals } from './stop-signals.js';
 import { CannotReach } from './reach.js';
 import { tenantArg } from './token.js';
 
@@ -313,15 +314,8 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  const stop = new AbortController();
   // Stopped by a signal, the command exits as a shell reports one: 128 + its number.
-  let stoppedBy = 130;
-  const onSignal = (signal: NodeJS.Signals) => {
-    stoppedBy = signal === 'SIGTERM' ? 143 : 130;
-    stop.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = stopSignals();
   let failed = false;
   try {
     for (const file of files) {
@@ -332,7 +326,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
           signal: stop.signal,
         });
         process.stdout.write(summaryText(summary));
-        if (!summary.complete) return stoppedBy;
+        if (!summary.complete) return stop.exitCode;
         // Damaged: what came before the damage is in, the rest cannot be read. Scripts hear it.
         if (summary.unfinished?.damaged) {
           failed = true;
@@ -353,8 +347,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
     await target.close();
   }
   return failed ? 1 : 0;
