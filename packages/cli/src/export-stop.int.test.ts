@@ -54,6 +54,24 @@ describe('clew export -d, reading the next page ahead', () => {
   });
 });
 
+describe('clew export to an output that is often full', () => {
+  it('waits for each drain without leaving a listener behind (no MaxListenersExceededWarning on a long export)', async () => {
+    // Full after every write (highWaterMark 1), and written asynchronously: every write waits for a drain.
+    const slow = new Writable({ highWaterMark: 1, write: (_chunk, _enc, done) => setImmediate(done) });
+    const warnings: Error[] = [];
+    const warned = (w: Error) => warnings.push(w);
+    process.on('warning', warned);
+    try {
+      expect(await exportSpans({ dataDir: join(tmp.dir, 'data') }, { ...WINDOW, format: 'json' }, slow)).toBe(SPANS.length);
+    } finally {
+      process.off('warning', warned);
+    }
+    expect(slow.listenerCount('close')).toBe(0);
+    expect(slow.listenerCount('drain')).toBe(0);
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
 describe('clew export -o FILE stopped by Ctrl-C', () => {
   it('removes what it wrote, leaves FILE unwritten and exits 130, even while the Clew sends nothing', async () => {
     // A Clew's export route that sends one request and then nothing more (a long query on its side).

@@ -127,14 +127,15 @@ function write(out: Writable, buf: Buffer): Promise<void> {
     if (out.destroyed) return closed();
     if (out.write(buf, (err) => err && reject(err))) return resolve();
     const drained = () => {
-      out.off('close', closed);
+      out.off('close', gone);
       resolve();
     };
-    out.once('drain', drained);
-    out.once('close', () => {
+    const gone = () => {
       out.off('drain', drained);
       closed();
-    });
+    };
+    out.once('drain', drained);
+    out.once('close', gone);
   });
 }
 
