@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import { decodeOtlpProto } from '@clew/codecs';
-import { EXPORT_ROUTE, RANGE_ARCHIVE_CONTENT_TYPE, RANGE_ARCHIVE_ROUTE, RangeArchiveFrames } from '@clew/server';
+import { EXPORT_ROUTE, RANGE_ARCHIVE_CONTENT_TYPE, RANGE_ARCHIVE_ROUTE, RangeArchiveFrames } from '@clew/server/client';
 import type { RangeArchiveDay, RangeArchiveManifest } from '@clew/storage';
-import { discardArchiveDir, newArchiveDir, RangeArchiveWriter, writeManifest } from '@clew/storage';
 import { Command } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { ExportFrames } from './export-count.js';
@@ -38,6 +37,9 @@ export interface ArchiveRangeSource {
   readonly dataDir?: string | undefined;
 }
 
+/** The stores, loaded when an archive is written rather than with the command (DuckDB takes half a second to load). */
+const storage = () => import('@clew/storage');
+
 /**
  * Writes the selected spans as a range archive in `req.out`; resolves to its manifest. From a data directory, the store
  * writes it (DuckDBStore.writeRangeArchive: the spans never leave DuckDB); from a running Clew, its store writes it
@@ -49,7 +51,7 @@ export async function archiveRange(source: ArchiveRangeSource, req: ArchiveRange
   if (source.dataDir !== undefined) return fromDir(source.dataDir, (source.tenant ?? DEFAULT_TENANT) as Tenant, req, opts);
   const sent = await fromClewStore(source, req, opts);
   if (sent !== undefined) return sent;
-  const writer = await RangeArchiveWriter.create(req.out);
+  const writer = await (await storage()).RangeArchiveWriter.create(req.out);
   try {
     const { tenant, total, batches } = await fromUrl(source, req, signal);
     let spans = 0;
@@ -76,6 +78,7 @@ async function fromClewStore(source: ArchiveRangeSource, req: ArchiveRangeReques
   const params = new URLSearchParams({ start: String(req.start), end: String(req.end) });
   if (req.service !== undefined) params.set('service', req.service);
   const url = `${base}${RANGE_ARCHIVE_ROUTE}`;
+  const { discardArchiveDir, newArchiveDir } = await storage();
   // Refused before the Clew is asked to do any work, when `out` holds an archive.
   const made = await newArchiveDir(req.out);
   try {
@@ -134,7 +137,7 @@ async function receiveArchive(body: AsyncIterable<Uint8Array>, url: string, req:
         } else {
           if (file !== undefined) throw wrong(`it ended in the middle of ${file.day.file}`);
           if (JSON.stringify(f.manifest.files) !== JSON.stringify(days)) throw wrong('its manifest lists other files than it sent');
-          return await writeManifest(req.out, req, days);
+          return await (await storage()).writeManifest(req.out, req, days);
         }
         if (file !== undefined && file.got === file.day.bytes) {
           const done = file;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
 
@@ -90,3 +90,42 @@ describe('the clew command', () => {
     expect(await p.stop()).toBe(0);
   });
 });
+
+describe('what the clew command loads', () => {
+  /** The URLs of every module `clew args…` loads, from a resolve hook. */
+  async function loaded(...args: string[]): Promise<string[]> {
+    const log = join(tmp.dir, `loaded-${args.join('-').replace(/[^a-z]/g, '')}.txt`);
+    const hooks = join(tmp.dir, 'hooks.mjs');
+    const register = join(tmp.dir, 'register.mjs');
+    await writeFile(
+      hooks,
+      `import { appendFileSync } from 'node:fs';
+       let log;
+       export function initialize(data) { log = data.log; }
+       export async function resolve(specifier, context, next) {
+         const r = await next(specifier, context);
+         appendFileSync(log, r.url + '\\n');
+         return r;
+       }`,
+    );
+    await writeFile(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { log: ${JSON.stringify(log)} } });`);
+    spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+    return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+  }
+  const heavy = (urls: string[]) => urls.filter((u) => /@duckdb|\/fastify\/|@grpc|packages\/server\/dist\/index\.js|packages\/storage\/dist\/index\.js/.test(u));
+
+  it('starts without the server or the stores: --help, and a command that goes to a running Clew', async () => {
+    const help = await loaded('--help');
+    expect(help.some((u) => u.endsWith('packages/cli/dist/main.js'))).toBe(true);
+    expect(heavy(help)).toEqual([]);
+    // Nothing listens on port 1: the export fails at once, having loaded what an export through a Clew needs.
+    const out = await loaded('export', '--url', 'http://127.0.0.1:1', '-o', join(tmp.dir, 'none.jsonl'));
+    expect(out.some((u) => u.endsWith('packages/cli/dist/export.js'))).toBe(true);
+    expect(heavy(out)).toEqual([]);
+    // A data directory's store is loaded when one is opened (which shows the hook sees it).
+    await mkdir(join(tmp.dir, 'empty', 'store'), { recursive: true });
+    const dir = await loaded('export', '-d', join(tmp.dir, 'empty'), '-o', join(tmp.dir, 'none.jsonl'));
+    expect(heavy(dir).some((u) => u.includes('@duckdb'))).toBe(true);
+  });
+});
+

@@ -1,9 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions } from '@clew/server';
+import type { SpanMetricsConsumer } from '@clew/server';
 import type { DuckDBStore, MetricsStore } from '@clew/storage';
-import { openDuckDBStore } from '@clew/storage';
-import { pino } from 'pino';
+
+/*
+ * The stores (DuckDB) and the server's span metrics are loaded when a data directory is opened, not with the command:
+ * a command that reads from or writes to a running Clew, and --help, start without them.
+ */
 
 /**
  * The DuckDB store of a Clew data directory (`<dir>/store`), opened directly. DuckDB lets one process hold a file:
@@ -14,6 +17,7 @@ export async function openDataDirStore(dir: string, opts: { readonly existing?: 
   if (opts.existing && !(await stat(join(dir, 'store')).catch(() => undefined))?.isDirectory()) {
     throw new Error(`${dir} is not a Clew data directory (it has no store/): give the directory clew serve keeps its data in (--data-dir)`);
   }
+  const { openDuckDBStore } = await import('@clew/storage');
   try {
     return await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB' });
   } catch (e) {
@@ -34,6 +38,7 @@ export interface DataDirMetrics {
  * store's log position stays where the Clew that owns the directory left it.
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
+  const [{ openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([import('@clew/server'), import('pino')]);
   const defaults = resolveConfig({});
   let store: MetricsStore;
   try {

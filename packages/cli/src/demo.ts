@@ -1,6 +1,5 @@
 import type { Demo } from '@clew/demo';
 import type { RunningClew } from '@clew/server';
-import { ClewError, configFromEnv, mergeConfig, resolveConfig, startClew } from '@clew/server';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 
@@ -104,6 +103,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const port = (flag: string, fallback: number) => (flags[camel(flag)] as number | undefined) ?? fallback;
   let clew: RunningClew | undefined;
   let demo: Demo | undefined;
+  // Loaded only when the command runs, as the shop is below.
+  const { ClewError, configFromEnv, mergeConfig, resolveConfig, startClew } = await import('@clew/server');
   try {
     let query = await runningClew(port('--query-port', 16686));
     let otlp: string;

@@ -6,7 +6,7 @@ import { decodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
 import type { ExportFormat, ExportSelection } from '@clew/server';
-import { encodeExportRequests, EXPORT_ROUTE, EXPORT_SPANS_HEADER, parseTraceQL, selectSpans } from '@clew/server';
+import { encodeExportRequests, EXPORT_ROUTE, EXPORT_SPANS_HEADER, parseTraceQL } from '@clew/server/client';
 import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
 import { ExportFrames } from './export-count.js';
@@ -88,7 +88,7 @@ export function spansHeader(headers: Headers): number | undefined {
 }
 
 async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
-  const store = await openDataDirStore(dir, { existing: true });
+  const [store, { selectSpans }] = await Promise.all([openDataDirStore(dir, { existing: true }), import('@clew/server')]);
   try {
     const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
     let spans = 0;

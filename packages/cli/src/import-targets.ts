@@ -4,7 +4,7 @@ import { decodeOtlpJson, decodeOtlpProto, encodeOtlpProto } from '@clew/codecs';
 import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { EncodingBatch } from '@clew/storage';
-import { EXPORT_ROUTE } from '@clew/server';
+import { EXPORT_ROUTE } from '@clew/server/client';
 import { openDataDirMetrics, openDataDirStore } from './data-dir-store.js';
 import { readExportResponse, readStatusMessage } from './otlp-response.js';
 import { postParts, QUERY_PORT_HINT, reach } from './reach.js';

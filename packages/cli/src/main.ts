@@ -5,7 +5,6 @@ import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { healthCommand } from './health.js';
-import { serve } from './serve.js';
 import { tokenCommand } from './token.js';
 
 /** The same relative path from src/ and dist/. */
@@ -57,7 +56,8 @@ program
   .addOption(
     new Option('--log-level <level>', 'log level (default info)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   )
-  .action(serve);
+  // The server is loaded only to serve: the other commands, and --help, start without it.
+  .action(async (flags: Parameters<typeof import('./serve.js').serve>[0]) => (await import('./serve.js')).serve(flags));
 
 program.addCommand(demoCommand());
 program.addCommand(healthCommand());

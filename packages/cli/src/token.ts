@@ -1,5 +1,5 @@
 import { isValidTenant } from '@clew/model';
-import { createToken, hashToken } from '@clew/server';
+import { createToken, hashToken } from '@clew/server/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 export interface NewToken {

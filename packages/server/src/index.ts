@@ -26,9 +26,13 @@ export { TenantLimits } from './auth/tenant-limits.js';
 export { createMetrics } from './observability/metrics.js';
 export { HashRing } from './pipeline/forward/ring.js';
 export type { ExportFormat } from './api/export/export-format.js';
-export { encodeExportRequests, EXPORT_CONTENT_TYPES, SPANS_PER_REQUEST } from './api/export/export-format.js';
-export { EXPORT_ROUTE, EXPORT_SPANS_HEADER } from './api/export/export-route.js';
-export { RANGE_ARCHIVE_ROUTE } from './api/export/range-archive-route.js';
-export { RANGE_ARCHIVE_CONTENT_TYPE, rangeArchiveFrame, RangeArchiveFrames, type RangeArchiveFrame } from './api/export/range-archive-frames.js';
+export { encodeExportRequests, EXPORT_CONTENT_TYPES, EXPORT_ROUTE, EXPORT_SPANS_HEADER, SPANS_PER_REQUEST } from './api/export/export-format.js';
+export {
+  RANGE_ARCHIVE_CONTENT_TYPE,
+  RANGE_ARCHIVE_ROUTE,
+  rangeArchiveFrame,
+  RangeArchiveFrames,
+  type RangeArchiveFrame,
+} from './api/export/range-archive-frames.js';
 export type { ExportSelection, SelectedSpans } from './api/export/select-spans.js';
 export { selectSpans } from './api/export/select-spans.js';

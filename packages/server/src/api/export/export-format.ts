@@ -1,4 +1,5 @@
 import type { Span } from '@clew/model';
+import { API_BASE } from '@clew/api/routes'; // the routes alone: the package's index loads its schemas
 import { encodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
 
 /**
@@ -7,6 +8,12 @@ import { encodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
  * big-endian unsigned integer (the exporter's `format: proto`).
  */
 export type ExportFormat = 'json' | 'protobuf';
+
+/** The export route (export-route.ts), which answers in these formats. */
+export const EXPORT_ROUTE = `${API_BASE}/export`;
+
+/** The answer's header saying how many spans it holds, when that is known before they are read (see SelectedSpans). */
+export const EXPORT_SPANS_HEADER = 'x-clew-export-spans';
 
 /** Spans per ExportTraceServiceRequest written: small enough to stream, large enough that resources are shared. */
 export const SPANS_PER_REQUEST = 1000;

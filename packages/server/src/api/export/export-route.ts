@@ -1,19 +1,13 @@
 import { Readable } from 'node:stream';
-import { API_BASE } from '@clew/api';
 import type { TraceId, UnixNanos } from '@clew/model';
 import type { SpanReader } from '@clew/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { parseTraceQL } from '../../query/traceql/index.js';
 import type { ExportFormat } from './export-format.js';
-import { encodeExportRequests, EXPORT_CONTENT_TYPES } from './export-format.js';
+import { encodeExportRequests, EXPORT_CONTENT_TYPES, EXPORT_ROUTE, EXPORT_SPANS_HEADER } from './export-format.js';
 import type { ExportSelection } from './select-spans.js';
 import { selectSpans } from './select-spans.js';
-
-export const EXPORT_ROUTE = `${API_BASE}/export`;
-
-/** The answer's header saying how many spans it holds, when that is known before they are read (see SelectedSpans). */
-export const EXPORT_SPANS_HEADER = 'x-clew-export-spans';
 
 /**
  * `GET /api/clew/v1/export?start=&end=[&service=|&q=][&format=json|protobuf]` (or `?traceId=…&traceId=…`): the

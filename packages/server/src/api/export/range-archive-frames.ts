@@ -1,4 +1,14 @@
 import type { RangeArchiveDay, RangeArchiveManifest } from '@clew/storage';
+import { EXPORT_ROUTE } from './export-format.js';
+
+/**
+ * `GET /api/clew/v1/export/range-archive?start=&end=[&service=]`: a range archive of the request's tenant's spans
+ * (what `clew archive -d` writes, see copyRangeArchive), written by the store where its spans are and sent as
+ * the frames below: progress while each day's file is written, then the file, one day at a time.
+ * `clew archive --url` writes the files it receives and the manifest. Only with a store that writes range archives
+ * itself (DuckDB); elsewhere the route is absent and the command reads the export route instead.
+ */
+export const RANGE_ARCHIVE_ROUTE = `${EXPORT_ROUTE}/range-archive`;
 
 /**
  * The range archive route's answer (see range-archive-route.ts): frames, each a type byte, its payload's length

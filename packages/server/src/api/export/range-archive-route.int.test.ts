@@ -16,7 +16,7 @@ import { AttributeCatalogs } from '../native/attribute-catalogs.js';
 import { nativeApi } from '../native/index.js';
 import type { RangeArchiveFrame } from './range-archive-frames.js';
 import { RANGE_ARCHIVE_CONTENT_TYPE, RangeArchiveFrames } from './range-archive-frames.js';
-import { RANGE_ARCHIVE_ROUTE } from './range-archive-route.js';
+import { RANGE_ARCHIVE_ROUTE } from './range-archive-frames.js';
 
 const DAY = 86_400_000_000_000n;
 const DAY0 = (BigInt(Date.UTC(2026, 10, 1)) * 1_000_000n) as UnixNanos;

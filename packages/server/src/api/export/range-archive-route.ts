@@ -6,17 +6,8 @@ import type { Writable } from 'node:stream';
 import type { ArchiveOptions, RangeArchiveManifest, StoreArchiveRequest } from '@clew/storage';
 import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
-import { EXPORT_ROUTE, nanos } from './export-route.js';
-import { DATA_BYTES, RANGE_ARCHIVE_CONTENT_TYPE, rangeArchiveFrame } from './range-archive-frames.js';
-
-/**
- * `GET /api/clew/v1/export/range-archive?start=&end=[&service=]`: a range archive of the request's tenant's spans
- * (what `clew archive -d` writes, see copyRangeArchive), written by the store where its spans are and sent as
- * range-archive-frames.ts frames: progress while each day's file is written, then the file, one day at a time.
- * `clew archive --url` writes the files it receives and the manifest. Only with a store that writes range archives
- * itself (DuckDB); elsewhere the route is absent and the command reads the export route instead.
- */
-export const RANGE_ARCHIVE_ROUTE = `${EXPORT_ROUTE}/range-archive`;
+import { nanos } from './export-route.js';
+import { DATA_BYTES, RANGE_ARCHIVE_CONTENT_TYPE, RANGE_ARCHIVE_ROUTE, rangeArchiveFrame } from './range-archive-frames.js';
 
 /** A store that writes range archives itself (DuckDBStore.writeRangeArchive), and where its files wait to be sent. */
 export interface RangeArchiveSource {
