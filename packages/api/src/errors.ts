@@ -19,9 +19,11 @@ export const API_ERROR_STATUS = {
   /** The server is already doing as much of this as it does at once (a range archive); `Retry-After` says when to try again. */
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** The server is stopping: what it was answering (an export under way) ended with it; ask another, or again later. */
+  SHUTTING_DOWN: 503,
 } as const;
 
-export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL']);
+export const ApiErrorCodeSchema = z.enum(['BAD_PARAMETER', 'TRACE_NOT_FOUND', 'SPAN_NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL', 'SHUTTING_DOWN']);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
 /**

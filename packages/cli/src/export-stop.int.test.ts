@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -106,5 +107,20 @@ describe('clew export -o FILE stopped by Ctrl-C', () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('clew export to a reader that stops reading', () => {
+  it('ends quietly, as SIGPIPE ends a command (exit 141), when the pipe closes (`clew export … | head`)', async () => {
+    // 3,000 spans as JSON lines are megabytes: more than the pipe holds, so the export is still writing when it closes.
+    const child = spawn(process.execPath, [BIN, 'export', '-d', join(tmp.dir, 'data'), '--from', '2026-11-02', '--to', '2026-11-04'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    expect(first.toString()).toMatch(/^\{"resourceSpans":/);
+    child.stdout.destroy();
+    expect(await exited).toBe(141);
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
   });
 });

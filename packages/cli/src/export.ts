@@ -187,6 +187,15 @@ async function runExport(flags: ExportFlags): Promise<number> {
   // The output is destroyed without an error (its 'error' event would have no listener): a write under way or next
   // rejects (see write).
   const stop = partial !== undefined ? stopSignals(() => out.destroy()) : undefined;
+  // The file's errors reach the export through its writes (their callbacks, `out.errored`); without a listener, one
+  // that a write under way meets once Ctrl-C destroyed the file would end the process before the file is removed.
+  if (partial !== undefined) out.on('error', () => undefined);
+  // A reader that stops reading (`clew export … | head`) ends the export quietly, as SIGPIPE ends a command (141).
+  else
+    out.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') process.stderr.write(`export failed: standard output: ${e.message}\n`);
+      process.exit(e.code === 'EPIPE' ? 141 : 1);
+    });
   try {
     // A file that cannot be made (no such directory, no permission) fails here, before anything is read.
     if (partial !== undefined) await once(out, 'open');

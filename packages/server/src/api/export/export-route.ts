@@ -16,11 +16,26 @@ import { selectSpans } from './select-spans.js';
  * nanoseconds, end excluded. EXPORT_SPANS_HEADER says how many spans follow, except for a TraceQL query.
  */
 export function registerExportRoute(app: FastifyInstance, reader: (request: FastifyRequest) => SpanReader): void {
+  // Exports under way, stopped when the Clew stops: a whole-trace export reads pages of traces for as long as the
+  // window takes, and would otherwise go on reading after the stores were closed, and hold the stop for ever.
+  const underWay = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const stop of underWay) stop.abort(new ClewError('SHUTTING_DOWN', 'this Clew is stopping: export again from another instance or once it is back'));
+  });
   app.get(EXPORT_ROUTE, { compress: false } as object, async (request, reply) => {
     const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
     const format = exportFormat(params.get('format'));
     const selection = exportSelection(params);
-    const { total, batches } = await selectSpans(reader(request), selection);
+    // And when the client goes (Ctrl-C, a broken connection) before the answer ends: nobody would read the rest.
+    const stop = new AbortController();
+    underWay.add(stop);
+    reply.raw.once('close', () => {
+      underWay.delete(stop);
+      if (!reply.raw.writableFinished) stop.abort(new Error('the client closed the connection before the export was sent'));
+    });
+    const { total, batches } = await selectSpans(reader(request), selection, stop.signal);
+    // Stopped while the traces were being found: said as an error (503 when the Clew stops), not a cut answer.
+    stop.signal.throwIfAborted();
     const requests = (async function* () {
       for await (const spans of batches) yield* encodeExportRequests(spans, format);
     })();
