@@ -168,6 +168,26 @@ describe('clew import resumes after an interruption without duplicates', () => {
     expect(await countedIn(dir)).toBe(200_000);
   }, 300_000);
 
+  it('Ctrl-C once the file is imported, while the span metrics are written, waits for them: every span counted', async () => {
+    const file = join(tmp.dir, 'at-the-end.pb');
+    const dir = join(tmp.dir, 'at-the-end');
+    await writeSpans(file, 20_000);
+    const child = spawn(process.execPath, [BIN, 'import', file, '-d', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // The summary is said before the stores close (and the span metrics are written): the signal lands then.
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('spans read 20,000, written 20,000, refused 0')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(await countedIn(dir)).toBe(20_000);
+    expect((JSON.parse(await readFile(checkpointPath(file), 'utf8')) as Checkpoint).complete).toBe(true);
+  });
+
   it('SIGTERM stops an import as Ctrl-C does, and the command exits as a shell reports SIGTERM', async () => {
     const file = join(tmp.dir, 'terminated.pb');
     const dir = join(tmp.dir, 'terminated');

@@ -347,8 +347,10 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
       }
     }
   } finally {
-    stop.release();
+    // Signals are still taken while the target closes: a data directory's span metrics are written then, and a Ctrl-C
+    // that killed the command meanwhile lost them for a file its checkpoint already says is imported.
     await target.close();
+    stop.release();
   }
   return failed ? 1 : 0;
 }
