@@ -137,8 +137,15 @@ describe.each(BACKENDS)('archive a trace with clew serve (%s), then let retentio
   it('records a note and a user given to the native API, and refuses a bad body with the field named', async () => {
     const res = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 'INC-42: card declines', user: 'ana' });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { archived: { archivedBy: string; note: string; archivedAt: number } };
+    let body = (await res.json()) as { archived: { archivedBy: string; note: string; archivedAt: number } };
     expect(body.archived).toMatchObject({ archivedBy: 'ana', note: 'INC-42: card declines' });
+    // Archived again without a note (to copy spans that arrived since): the mark stays as it was.
+    const again = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`);
+    expect([again.status, ((await again.json()) as typeof body).archived]).toEqual([200, body.archived]);
+    // With a note, the mark is replaced.
+    const renoted = (await (await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 'INC-43', user: 'bo' })).json()) as typeof body;
+    expect(renoted.archived).toMatchObject({ archivedBy: 'bo', note: 'INC-43' });
+    body = (await (await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 'INC-42: card declines', user: 'ana' })).json()) as typeof body;
     const bad = await post(`${clew!.query}${NATIVE}/archive/${KEEP}`, { note: 42 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string; parameter: string } }).error).toMatchObject({ code: 'BAD_PARAMETER', parameter: 'note' });

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpanMetricsConsumer } from '@clew/server';
 import type { DuckDBStore, MetricsStore } from '@clew/storage';
@@ -11,17 +11,46 @@ import type { DuckDBStore, MetricsStore } from '@clew/storage';
 /**
  * The DuckDB store of a Clew data directory (`<dir>/store`), opened directly. DuckDB lets one process hold a file:
  * while a Clew runs on the directory, say so and how to go through it instead. To read (`existing`), a directory
- * without a store is refused: a mistyped path would otherwise be made into an empty data directory and read as one.
+ * without a store is refused: a mistyped path would otherwise be made into an empty data directory and read as one;
+ * and so is one whose write-ahead log holds requests the store does not (a read would leave them out).
  */
 export async function openDataDirStore(dir: string, opts: { readonly existing?: boolean } = {}): Promise<DuckDBStore> {
   if (opts.existing && !(await stat(join(dir, 'store')).catch(() => undefined))?.isDirectory()) {
     throw new Error(`${dir} is not a Clew data directory (it has no store/): give the directory clew serve keeps its data in (--data-dir)`);
   }
   const { openDuckDBStore } = await import('@clew/storage');
+  let store: DuckDBStore;
   try {
-    return await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB' });
+    store = await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB' });
   } catch (e) {
     throw inUse(dir, e);
+  }
+  if (opts.existing) {
+    // Read as it is, the store would leave out spans a Clew acknowledged but had not written before it stopped.
+    const { walRecordsAfter } = await import('@clew/server');
+    const waiting = await walRecordsAfter(join(dir, 'wal'), await store.lastWalPosition()).catch(async (e: unknown) => {
+      await store.close();
+      throw e;
+    });
+    if (waiting > 0) {
+      await store.close();
+      throw new Error(
+        `the data directory ${dir} has ${waiting} accepted request(s) in its write-ahead log that its store does not hold yet ` +
+          `(the Clew on it stopped before writing them, killed say): run clew serve -d ${dir} once, which writes them, stop it, and try again`,
+      );
+    }
+  }
+  return store;
+}
+
+/**
+ * Refuses a range archive (`clew archive --out`) given as a data directory to write to: its stores would be made inside
+ * the archive.
+ */
+export async function refuseRangeArchive(dir: string): Promise<void> {
+  const { MANIFEST_FILE } = await import('@clew/storage');
+  if ((await readdir(dir).catch(() => [] as string[])).some((n) => n === MANIFEST_FILE || n.endsWith('.parquet'))) {
+    throw new Error(`${dir} is a range archive (clew archive --out), not a Clew data directory: attach it with clew serve --archive-dir, or give a data directory`);
   }
 }
 

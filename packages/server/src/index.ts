@@ -36,3 +36,4 @@ export {
 } from './api/export/range-archive-frames.js';
 export type { ExportSelection, SelectedSpans } from './api/export/select-spans.js';
 export { selectSpans } from './api/export/select-spans.js';
+export { walRecordsAfter } from './wal/wal.js';

@@ -28,6 +28,18 @@ const SEGMENT = /^(\d{20})\.wal$/;
 const segmentName = (firstSeq: bigint) => `${firstSeq.toString().padStart(20, '0')}.wal`;
 
 /**
+ * How many records of the log in `dir` follow `after`: accepted requests a store at that position does not hold yet
+ * (a Clew stopped before it wrote them, killed say; the next Clew on the directory replays them). Read without
+ * changing the log, as a command reading a stopped Clew's directory must (opening it cuts a torn tail off).
+ */
+export async function walRecordsAfter(dir: string, after: bigint): Promise<number> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => SEGMENT.test(n));
+  let n = 0;
+  for (const name of names) for (const r of decodeSegment(await readFile(join(dir, name))).records) if (r.seq > after) n++;
+  return n;
+}
+
+/**
  * A write-ahead log of accepted requests. `append` resolves once the record is on disk (fdatasync), and many
  * concurrent appends share one sync (group commit), so durability costs one sync per burst, not per request.
  * Records carry a sequence number; once the store holds everything up to a number, `releaseThrough` deletes the

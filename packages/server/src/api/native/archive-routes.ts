@@ -62,6 +62,8 @@ export function registerArchiveRoutes(app: FastifyInstance, archive: TraceArchiv
       by: archivedBy(request, body.user),
       note: body.note ?? '',
       at: Date.now(),
+      // Archiving again without a note (to copy spans that arrived since) keeps the mark: its note, who and when.
+      keepMark: body.note === undefined,
       window: { ...(start !== undefined && { start: start as UnixNanos }), ...(end !== undefined && { end: end as UnixNanos }) },
     });
     if (!result.found) throw new ClewError('TRACE_NOT_FOUND', `trace ${traceId} not found`);
