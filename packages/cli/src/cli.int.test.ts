@@ -129,3 +129,23 @@ describe('what the clew command loads', () => {
   });
 });
 
+describe('a path or an address that cannot be used', () => {
+  it('is said plainly, before anything is read or made', async () => {
+    const file = join(tmp.dir, 'a-file');
+    await writeFile(file, 'not a directory');
+    const said = (...args: string[]) => {
+      const run = clew(...args);
+      return [run.status, run.stderr.trim()];
+    };
+    const range = ['--from', '-1h', '--to', 'now'];
+    expect(said('archive', '--url', 'http://127.0.0.1:1', ...range, '--out', file)).toEqual([1, `archive failed: ${file} is a file: give the directory to write the archive into`]);
+    expect(said('export', '-d', tmp.dir, ...range, '-o', join(tmp.dir, 'no-such-dir', 'x.jsonl'))).toEqual([
+      2,
+      `-o ${join(tmp.dir, 'no-such-dir', 'x.jsonl')}: there is no directory ${join(tmp.dir, 'no-such-dir')} to write it in`,
+    ]);
+    expect(said('import', '-d', file, file)).toEqual([1, `${file} is a file, not a Clew data directory`]);
+    expect(said('import', '-d', join(tmp.dir, 'data-in'), '-')).toEqual([1, '-: no such file (standard input is not read: an import goes back into its file to resume, so give a file)']);
+    expect(said('export', '--url', '127.0.0.1:16686', ...range)).toEqual([2, '--url must be a Clew\'s query port as a URL, such as http://127.0.0.1:16686, not "127.0.0.1:16686"']);
+    expect(said('import', '--url', 'localhost:16686', file)).toEqual([2, '--url must be a Clew\'s query port as a URL, such as http://127.0.0.1:16686, not "localhost:16686"']);
+  });
+});

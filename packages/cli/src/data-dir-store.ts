@@ -44,10 +44,11 @@ export async function openDataDirStore(dir: string, opts: { readonly existing?: 
 }
 
 /**
- * Refuses a range archive (`clew archive --out`) given as a data directory to write to: its stores would be made inside
- * the archive.
+ * Refuses what cannot be a data directory to write to: a file, or a range archive (`clew archive --out`), inside which
+ * its stores would be made.
  */
 export async function refuseRangeArchive(dir: string): Promise<void> {
+  if ((await stat(dir).catch(() => undefined))?.isDirectory() === false) throw new Error(`${dir} is a file, not a Clew data directory`);
   const { MANIFEST_FILE } = await import('@clew/storage');
   if ((await readdir(dir).catch(() => [] as string[])).some((n) => n === MANIFEST_FILE || n.endsWith('.parquet'))) {
     throw new Error(`${dir} is a range archive (clew archive --out), not a Clew data directory: attach it with clew serve --archive-dir, or give a data directory`);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { decodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
 import { DEFAULT_TENANT } from '@clew/model';
@@ -174,6 +175,10 @@ async function runExport(flags: ExportFlags): Promise<number> {
   }
   if (flags.output !== undefined && (await stat(flags.output).catch(() => undefined))?.isDirectory()) {
     process.stderr.write(`-o ${flags.output} is a directory: give the file to write\n`);
+    return 2;
+  }
+  if (flags.output !== undefined && !(await stat(dirname(flags.output)).catch(() => undefined))?.isDirectory()) {
+    process.stderr.write(`-o ${flags.output}: there is no directory ${dirname(flags.output)} to write it in\n`);
     return 2;
   }
   const { start, end } = range;

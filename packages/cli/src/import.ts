@@ -15,6 +15,7 @@ import { clewTarget, dataDirTarget, spanKey, WriteRefused } from './import-targe
 import { Progress } from './progress.js';
 import { stopSignals } from './stop-signals.js';
 import { CannotReach } from './reach.js';
+import { urlError } from './range-source.js';
 import { tenantArg } from './token.js';
 
 /**
@@ -299,6 +300,11 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
     process.stderr.write('give one of --url (a running Clew) or -d (a data directory)\n');
     return 2;
   }
+  const badUrl = flags.url !== undefined ? urlError(flags.url) : undefined;
+  if (badUrl) {
+    process.stderr.write(`${badUrl}\n`);
+    return 2;
+  }
   let target: ImportTarget;
   try {
     target =
@@ -342,7 +348,18 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
         failed = true;
         // The file's own access errors said plainly; the path is named once, before the colon.
         const code = (e as NodeJS.ErrnoException).code;
-        const said = code === 'EACCES' ? 'cannot read it: permission denied' : code === 'ENOENT' && (e as NodeJS.ErrnoException).path === file ? 'no such file' : e instanceof Error ? e.message : String(e);
+        const said =
+          code === 'EACCES'
+            ? 'cannot read it: permission denied'
+            : code === 'ENOENT' && (e as NodeJS.ErrnoException).path === file
+              ? file === '-'
+                ? 'no such file (standard input is not read: an import goes back into its file to resume, so give a file)'
+                : 'no such file'
+              : code === 'ESPIPE'
+                ? 'a pipe, not a file: an import goes back into its file to resume, so save it to a file first'
+                : e instanceof Error
+                  ? e.message
+                  : String(e);
         process.stderr.write(`${file}: ${said}\n`);
       }
     }

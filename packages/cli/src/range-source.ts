@@ -28,6 +28,8 @@ export function rangeSourceOptions(cmd: Command): Command {
 /** The range the flags give, or what is wrong with them (one of --url and -d, and times parseTime reads). */
 export function parseRangeSource(flags: RangeSourceFlags): { start: UnixNanos; end: UnixNanos } | { error: string } {
   if ((flags.url === undefined) === (flags.dataDir === undefined)) return { error: 'give one of --url (a running Clew) or -d (a data directory)' };
+  const badUrl = flags.url !== undefined ? urlError(flags.url) : undefined;
+  if (badUrl) return { error: badUrl };
   const now = nowNanos();
   let range: { start: UnixNanos; end: UnixNanos };
   try {
@@ -38,6 +40,11 @@ export function parseRangeSource(flags: RangeSourceFlags): { start: UnixNanos; e
   // The range holds what starts at --from or after and before --to: the other way round it holds nothing.
   if (range.end <= range.start) return { error: `--to (${flags.to}) is not after --from (${flags.from}): the range holds nothing` };
   return range;
+}
+
+/** Why `--url` is no Clew's address (a host and port without http://, say), or undefined when it is one. */
+export function urlError(url: string): string | undefined {
+  return /^https?:\/\/[^/]/i.test(url) && URL.canParse(url) ? undefined : `--url must be a Clew's query port as a URL, such as http://127.0.0.1:16686, not "${url}"`;
 }
 
 /**

@@ -188,6 +188,7 @@ export interface ArchiveRange {
  * directory it made (see discardArchiveDir), undefined when `dir` was there.
  */
 export async function newArchiveDir(dir: string): Promise<string | undefined> {
+  if ((await stat(dir).catch(() => undefined))?.isDirectory() === false) throw new Error(`${dir} is a file: give the directory to write the archive into`);
   const made = await mkdir(dir, { recursive: true });
   const present = (await readdir(dir)).filter((f) => f === MANIFEST_FILE || f.endsWith('.parquet'));
   if (present.length > 0) throw new Error(`${dir} already holds an archive (${present[0]}): write each archive into a directory of its own`);
