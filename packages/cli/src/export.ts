@@ -229,7 +229,9 @@ async function runExport(flags: ExportFlags): Promise<number> {
       process.stderr.write(`\nexport ${(stop.signal.reason as Error).message}: ${flags.output} was not written\n`);
       return stop.exitCode;
     }
-    process.stderr.write(`export failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    // The file it writes before renaming it is not named: the one asked for is.
+    const cannotWrite = partial !== undefined && (e as NodeJS.ErrnoException).path === partial;
+    process.stderr.write(`export failed: ${cannotWrite ? `cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as NodeJS.ErrnoException).code}` : e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
     stop?.release();

@@ -129,6 +129,24 @@ describe('clew import of compressed files', () => {
     expect(t.stdout).toContain('spans read 15, written 15, refused 0');
   });
 
+  it('an OTLP JSON request written over several lines (`jq .`), plain and gzipped, as the line it is', async () => {
+    const request = JSON.parse(JSON_LINES[0]!.toString()) as unknown;
+    const expected = spansOf(JSON_LINES[0]!.toString()).sort(bySpanKey);
+    for (const [name, body] of [
+      ['pretty.json', Buffer.from(JSON.stringify(request, null, 2))],
+      ['pretty.json.gz', gzipSync(JSON.stringify(request, null, 2))],
+    ] as const) {
+      const file = join(tmp.dir, name);
+      const dir = join(tmp.dir, `data-${name}`);
+      await writeFile(file, body);
+      const run = await runClew(['import', file, '-d', dir]);
+      expect(run.code, `${name}: ${run.stderr}`).toBe(0);
+      expect(run.stdout, name).toContain(`spans read ${expected.length}, written ${expected.length}, refused 0`);
+      expect(await stored({ dir }), name).toEqual(expected);
+      expect((await runClew(['import', file, '-d', dir])).stdout, name).toContain('already imported');
+    }
+  });
+
   it('through a running Clew', async () => {
     const clew = await startClewProcess(join(tmp.dir, 'clew'));
     try {

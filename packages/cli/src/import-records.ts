@@ -1,6 +1,7 @@
 import type { DecodeResult } from '@clew/codecs';
 import { decodeOtlpJson, decodeOtlpProto, decodeZipkinJson, otlpJsonToProto } from '@clew/codecs';
 import type { ImportFormat } from './import-formats.js';
+import { readHead } from './import-formats.js';
 import { decodeJaegerJsonTrace, parseJaegerJson } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
 import type { JobLine } from './import-json-lines.js';
@@ -71,7 +72,7 @@ export function readRecords(path: string, format: ImportFormat, from: Position, 
   }
   switch (format) {
     case 'otlp-json':
-      return jsonLines(input, from, decode);
+      return otlpJson(input, from, size, decode);
     case 'otlp-proto':
       return protoRequests(input, from, size);
     case 'jaeger-json':
@@ -95,6 +96,31 @@ function decodeWith(decode: () => DecodeResult): Pick<ImportRecord, 'decoded' | 
   } catch (e) {
     return { error: errorText(e) };
   }
+}
+
+/**
+ * OTLP JSON: lines, or one request written over several lines (pretty-printed, as `jq .` or a browser's save writes
+ * it), told by its first line: `{` alone is no line of OTLP JSON lines.
+ */
+async function* otlpJson(input: Input, from: Position, size: number, decode: boolean): AsyncIterable<ImportRecord> {
+  const source = await openSource(input.path, input.compression);
+  let head: Buffer;
+  try {
+    head = await readHead(source);
+  } finally {
+    await source.close();
+  }
+  if (/^\uFEFF?[ \t\r\n]*\{[ \t\r]*\n/.test(head.toString('utf8'))) yield* otlpDocument(input, from, size);
+  else yield* jsonLines(input, from, decode);
+}
+
+/** One OTLP JSON request written over several lines: one record. */
+async function* otlpDocument(input: Input, from: Position, size: number): AsyncIterable<ImportRecord> {
+  if (from.offset > 0) return;
+  // The text as it is, to the decoder (which says where it is not JSON): integers past 2^53 stay exact.
+  const read = await document(input, size, (text) => text);
+  if ('bad' in read) return yield read.bad;
+  yield { next: { offset: 1, record: 1 }, where: 'byte 0', bytesDone: size, ...decodeWith(() => decodeOtlpJson(read.doc as string)) };
 }
 
 /**
