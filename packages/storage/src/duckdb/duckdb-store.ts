@@ -52,6 +52,13 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
    * minutes).
    */
   private readonly archiving = new Map<Partition, number>();
+  /**
+   * Partitions retention dropped, still attached: a read that took the partitions before the drop (a scan of a
+   * window, page by page; a search's several queries) goes on querying them, and failed with a catalog error when they
+   * were detached at once. Their files are removed at the drop (DuckDB keeps reading the open file); they are
+   * detached at retention's next turn, or when the store closes.
+   */
+  private dropped: Partition[] = [];
   /** Days of attached range archives: read with the partitions, out of reach of writes and retention. */
   private readonly archivedDays: Partition[] = [];
   /** The range archives attached, as their manifests describe them: what `clew serve` reports at start. */
@@ -243,6 +250,10 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     const known = this.partitions.get(period);
     if (known) return known;
     const file = join(this.opts.dir, this.clock.fileName(period));
+    // A period whose partition retention dropped (a cutoff past now: a clock put back, a retention of nothing) is
+    // attached afresh under the same name: the dropped one is detached first.
+    const before = this.dropped.findIndex((d) => d.period === period);
+    if (before >= 0) await this.detach(this.dropped.splice(before, 1)[0]!);
     const p = await attachPartition(this.writer, this.clock, file, period);
     this.partitions.set(p.period, p);
     return p;
@@ -277,6 +288,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   dropBefore(cutoff: UnixNanos, tenant?: Tenant): Promise<number> {
     if (tenant !== undefined) checkTenant(tenant);
     return this.serial(async () => {
+      await this.detachDropped();
       let dropped = 0;
       for (const p of [...this.partitions.values()]) {
         if (p.ingestEnd > cutoff || this.archiving.has(p)) continue;
@@ -305,13 +317,26 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     });
   }
 
-  /** Detaches a partition and removes its file. */
+  /** Takes a partition out of the reads and removes its file; it is detached later (see `dropped`). */
   private async dropPartition(p: Partition): Promise<void> {
     // Remember the partition's walPosition before it goes, or a restart would replay what it held.
     if (p.meta.wal > this.walFloor) await this.saveWalFloor(p.meta.wal);
     this.partitions.delete(p.period);
-    await this.writer.run(`DETACH ${p.alias}`);
+    this.dropped.push(p);
     await rm(p.file, { force: true });
+    await rm(p.file + '.wal', { force: true });
+  }
+
+  /** Detaches the partitions dropped before (reads that began before their drop have had retention's interval). */
+  private async detachDropped(): Promise<void> {
+    const dropped = this.dropped;
+    this.dropped = [];
+    for (const p of dropped) await this.detach(p);
+  }
+
+  private async detach(p: Partition): Promise<void> {
+    await this.writer.run(`DETACH ${p.alias}`);
+    // Detaching may write the file's log again.
     await rm(p.file + '.wal', { force: true });
   }
 
@@ -358,6 +383,7 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
     await this.checkpoint();
     this.closed = true;
     await this.serial(async () => {
+      await this.detachDropped();
       this.readers.close();
       this.writer.closeSync();
       this.instance.closeSync();
