@@ -47,7 +47,7 @@ export async function openDataDirStore(dir: string, opts: { readonly existing?: 
  * Refuses what cannot be a data directory to write to: a file, or a range archive (`clew archive --out`), inside which
  * its stores would be made.
  */
-export async function refuseRangeArchive(dir: string): Promise<void> {
+export async function refuseAsDataDir(dir: string): Promise<void> {
   if ((await stat(dir).catch(() => undefined))?.isDirectory() === false) throw new Error(`${dir} is a file, not a Clew data directory`);
   const { MANIFEST_FILE } = await import('@clew/storage');
   if ((await readdir(dir).catch(() => [] as string[])).some((n) => n === MANIFEST_FILE || n.endsWith('.parquet'))) {

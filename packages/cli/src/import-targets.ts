@@ -5,7 +5,7 @@ import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { EncodingBatch } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server/client';
-import { openDataDirMetrics, openDataDirStore, refuseRangeArchive } from './data-dir-store.js';
+import { openDataDirMetrics, openDataDirStore, refuseAsDataDir } from './data-dir-store.js';
 import { readExportResponse, readStatusMessage } from './otlp-response.js';
 import { postParts, QUERY_PORT_HINT, reach } from './reach.js';
 
@@ -79,7 +79,7 @@ class TooLarge extends WriteRefused {}
  * every span in the old generation at once (an import of 500,000 spans a tenth slower, bench/README.md).
  */
 export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonly metrics?: boolean } = {}): Promise<ImportTarget> {
-  await refuseRangeArchive(dir);
+  await refuseAsDataDir(dir);
   // The two stores are opened, and closed, at once: each is a DuckDB database of its own, and each takes a while.
   const [opened, counting] = await Promise.allSettled([openDataDirStore(dir), opts.metrics === false ? undefined : openDataDirMetrics(dir)]);
   if (opened.status === 'rejected' || counting.status === 'rejected') {

@@ -346,21 +346,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
         }
       } catch (e) {
         failed = true;
-        // The file's own access errors said plainly; the path is named once, before the colon.
-        const code = (e as NodeJS.ErrnoException).code;
-        const said =
-          code === 'EACCES'
-            ? 'cannot read it: permission denied'
-            : code === 'ENOENT' && (e as NodeJS.ErrnoException).path === file
-              ? file === '-'
-                ? 'no such file (standard input is not read: an import goes back into its file to resume, so give a file)'
-                : 'no such file'
-              : code === 'ESPIPE'
-                ? 'a pipe, not a file: an import goes back into its file to resume, so save it to a file first'
-                : e instanceof Error
-                  ? e.message
-                  : String(e);
-        process.stderr.write(`${file}: ${said}\n`);
+        process.stderr.write(`${file}: ${fileError(file, e)}\n`);
       }
     }
   } finally {
@@ -370,6 +356,16 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
     stop.release();
   }
   return failed ? 1 : 0;
+}
+
+/** A file's own access errors said plainly (the path is named once, before the colon, by the caller). */
+function fileError(file: string, e: unknown): string {
+  const { code, path } = e as NodeJS.ErrnoException;
+  const resumes = 'an import goes back into its file to resume';
+  if (code === 'EACCES') return 'cannot read it: permission denied';
+  if (code === 'ENOENT' && path === file) return file === '-' ? `no such file (standard input is not read: ${resumes}, so give a file)` : 'no such file';
+  if (code === 'ESPIPE') return `a pipe, not a file: ${resumes}, so save it to a file first`;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** http://host:16686 → http://host:4318/v1/traces */

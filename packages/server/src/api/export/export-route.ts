@@ -8,6 +8,7 @@ import type { ExportFormat } from './export-format.js';
 import { encodeExportRequests, EXPORT_CONTENT_TYPES, EXPORT_ROUTE, EXPORT_SPANS_HEADER } from './export-format.js';
 import type { ExportSelection } from './select-spans.js';
 import { selectSpans } from './select-spans.js';
+import { stopsWhenClosing } from './stop-when-closing.js';
 
 /**
  * `GET /api/clew/v1/export?start=&end=[&service=|&q=][&format=json|protobuf]` (or `?traceId=…&traceId=…`): the
@@ -18,19 +19,15 @@ import { selectSpans } from './select-spans.js';
 export function registerExportRoute(app: FastifyInstance, reader: (request: FastifyRequest) => SpanReader): void {
   // Exports under way, stopped when the Clew stops: a whole-trace export reads pages of traces for as long as the
   // window takes, and would otherwise go on reading after the stores were closed, and hold the stop for ever.
-  const underWay = new Set<AbortController>();
-  app.addHook('preClose', async () => {
-    for (const stop of underWay) stop.abort(new ClewError('SHUTTING_DOWN', 'this Clew is stopping: export again from another instance or once it is back'));
-  });
+  const closing = stopsWhenClosing(app, () => new ClewError('SHUTTING_DOWN', 'this Clew is stopping: export again from another instance or once it is back'));
   app.get(EXPORT_ROUTE, { compress: false } as object, async (request, reply) => {
     const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
     const format = exportFormat(params.get('format'));
     const selection = exportSelection(params);
     // And when the client goes (Ctrl-C, a broken connection) before the answer ends: nobody would read the rest.
-    const stop = new AbortController();
-    underWay.add(stop);
+    const stop = closing.start();
     reply.raw.once('close', () => {
-      underWay.delete(stop);
+      closing.done(stop);
       if (!reply.raw.writableFinished) stop.abort(new Error('the client closed the connection before the export was sent'));
     });
     const { total, batches } = await selectSpans(reader(request), selection, stop.signal);

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ClewError } from '../../errors.js';
 import { nanos } from './export-route.js';
 import { DATA_BYTES, RANGE_ARCHIVE_CONTENT_TYPE, RANGE_ARCHIVE_ROUTE, rangeArchiveFrame } from './range-archive-frames.js';
+import { stopsWhenClosing } from './stop-when-closing.js';
 
 /** A store that writes range archives itself (DuckDBStore.writeRangeArchive), and where its files wait to be sent. */
 export interface RangeArchiveSource {
@@ -43,8 +44,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
   // One archive at a time: each holds a reader connection and a transaction for as long as it takes.
   let busy = false;
   // A Clew that stops stops the archive under way, which would otherwise hold the stop for as long as it takes.
-  let running: AbortController | undefined;
-  app.addHook('preClose', async () => running?.abort(new Error('this Clew is stopping')));
+  const closing = stopsWhenClosing(app, () => new Error('this Clew is stopping'));
   app.get(RANGE_ARCHIVE_ROUTE, { compress: false } as object, async (request, reply) => {
     const params = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
     const start = nanos(params, 'start');
@@ -54,7 +54,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
     busy = true;
     // The client hung up (or the connection broke) before the answer ended, or does not read it, or the Clew stops:
     // the archive stops (its COPY interrupted).
-    const stop = (running = new AbortController());
+    const stop = closing.start();
     const out = new PassThrough();
     // The answer is cut off, not ended, when the client is gone or does not read.
     let cutOff = false;
@@ -76,7 +76,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       await mkdir(source.scratch, { recursive: true });
     } catch (e) {
       busy = false;
-      running = undefined;
+      closing.done(stop);
       throw e;
     }
     // The answer begins at once, its headers with it, rather than once the spans are counted.
@@ -108,7 +108,7 @@ export function registerRangeArchiveRoute(app: FastifyInstance, source: RangeArc
       // Done before the last frame, so that a client told the archive is over may begin the next.
       await rm(source.scratch, { recursive: true, force: true }).catch((err: unknown) => request.log.warn({ err }, 'could not remove the range archive scratch directory'));
       busy = false;
-      running = undefined;
+      closing.done(stop);
       if (cutOff) out.destroy();
       else out.end(last);
     })();
