@@ -431,4 +431,45 @@ describe('clew export and clew import', () => {
       expect(spansOf(back.stdout).sort(bySpanKey), name).toEqual(A_DAY.filter((sp) => sp.traceId === traceId).sort(bySpanKey));
     }
   });
+
+  it('a file imported twice under two names shows each span once, in every API that reads a trace', async () => {
+    // A trace's spans each have their own id: a second import of them (a copy of the file, another Clew's export of the
+    // same day) stores them again, and every read by id gives each once, as Tempo and Jaeger do.
+    const traceId = traceIdOf(1, 7);
+    const spans = A_DAY.filter((s) => s.traceId === traceId);
+    const read = async (url: string, token?: string) => {
+      const res = await fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, url).toBe(200);
+      return res.json() as Promise<any>;
+    };
+    const file = join(tmp.dir, 'twice.json');
+    await writeFile(file, JSON.stringify(await read(`${source.tempo}/api/traces/${traceId}`, TOKENS.aRead)));
+    const dir = join(tmp.dir, 'twice');
+    for (const name of ['twice.json', 'twice-copy.json']) {
+      if (name !== 'twice.json') await writeFile(join(tmp.dir, name), await readFile(file));
+      const r = await runClew(['import', join(tmp.dir, name), '-d', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`spans read ${spans.length}, written ${spans.length}, refused 0`);
+    }
+    const clew = await startClewProcess(dir);
+    try {
+      const otlpSpans = (resourceSpans: any[]) => resourceSpans.flatMap((r) => r.scopeSpans.flatMap((sc: any) => sc.spans));
+      const ids = spans.map((s) => s.spanId).sort();
+      const seen = {
+        native: (await read(`${clew.query}/api/clew/v1/traces/${traceId}`)).spans.map((s: any) => s.spanId),
+        jaeger: (await read(`${clew.query}/api/traces/${traceId}`)).data[0].spans.map((s: any) => s.spanID),
+        apiV3: otlpSpans((await read(`${clew.query}/api/v3/traces/${traceId}`)).result.resourceSpans).map((s) => s.spanId),
+        tempo: otlpSpans((await read(`${clew.tempo}/api/traces/${traceId}`)).batches).map((s) => s.spanId),
+        zipkin: (await read(`${clew.zipkin}/api/v2/trace/${traceId}`)).map((s: any) => s.id),
+      };
+      seen.tempo = seen.tempo.map((id: string) => Buffer.from(id, 'base64').toString('hex'));
+      for (const [api, got] of Object.entries(seen)) expect([...got].sort(), api).toEqual(ids);
+      // The trace page's outline, and the search row's counts.
+      expect((await read(`${clew.query}/api/clew/v1/traces/${traceId}/outline`)).name).toHaveLength(spans.length);
+      const [row] = (await read(`${clew.query}/api/clew/v1/search?service=cart&start=0&limit=100`)).traces;
+      expect([row.traceId, row.spanCount, row.services]).toEqual([traceId, spans.length, [{ name: 'cart', spanCount: spans.length, errorCount: 0 }]]);
+    } finally {
+      await clew.stop();
+    }
+  });
 });

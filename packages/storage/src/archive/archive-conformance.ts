@@ -144,6 +144,8 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       expect(again).toMatchObject({ found: true, copied: 1, mark: { archivedBy: 'bo', note: 'second', archivedAt: 2 } });
       expect(await archive.archive(A, { by: 'bo', note: 'third', at: 3 })).toMatchObject({ copied: 0 });
       expect(sorted(await s().archived.getTrace(A))).toEqual(sorted(spans));
+      // Each stored once (a read by id would give a span stored twice once).
+      expect(await countSpans(s().archived, { start: at(-1), end: at(1000) })).toBe(spans.length);
       expect(await archive.marks()).toHaveLength(1);
       await retentionDropsTheDay();
       // Its live spans gone, archiving again still works (a new note) and copies nothing.
@@ -157,6 +159,7 @@ export function describeArchiveConformance(name: string, open: OpenArchiveStores
       const results = await Promise.all([ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'ana', note: '1', at: 1 }), ta.forTenant(DEFAULT_TENANT).archive(A, { by: 'bo', note: '2', at: 2 })]);
       expect(results.map((r) => (r.found ? r.copied : -1))).toEqual([3, 0]);
       expect(sorted(await s().archived.getTrace(A))).toEqual(sorted(spans));
+      expect(await countSpans(s().archived, { start: at(-1), end: at(1000) })).toBe(spans.length);
       expect(await ta.forTenant(DEFAULT_TENANT).mark(A)).toMatchObject({ archivedBy: 'bo', note: '2' });
     });
 

@@ -20,6 +20,7 @@ import type { ReadRow } from './span-rows.js';
 import type { ResourceCache } from './resources.js';
 import { READ_COLUMNS, toSpan, TRACE_ID } from './span-rows.js';
 import { checkTenant, DURATION, END, idLit, PID, SID, str, TID, u64 } from './sql.js';
+import { withoutRepeats } from '../repeated-spans.js';
 import { digestOfSpans } from '../trace-digest.js';
 
 /**
@@ -96,7 +97,7 @@ export class ClickHouseTenantReader implements SpanReader {
 
   /** The whole trace, whatever the window: a window only narrows where to look, and the index already does. */
   async getTrace(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<Span[]> {
-    return this.spansOf(await this.traceRows<ReadRow>([traceId], READ_COLUMNS));
+    return withoutRepeats(await this.spansOf(await this.traceRows<ReadRow>([traceId], READ_COLUMNS)));
   }
 
   async getTraceOutline(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
@@ -107,6 +108,7 @@ export class ClickHouseTenantReader implements SpanReader {
     const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
     if (out.size === 0) return out;
     for (const s of await this.spansOf(await this.traceRows<ReadRow>([...out.keys()], READ_COLUMNS))) out.get(s.traceId)?.push(s);
+    for (const [id, spans] of out) out.set(id, withoutRepeats(spans));
     return out;
   }
 
@@ -172,8 +174,8 @@ export class ClickHouseTenantReader implements SpanReader {
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
     const out = new Map<TraceId, TraceDigest>();
     if (traceIds.length === 0) return out;
-    type Row = { tid: string; sid: string; pid: string; start: string; end: string; service: string; name: string; status: number };
-    const rows = await this.traceRows<Row>(traceIds, `${SID} AS sid, ${PID} AS pid, start, ${END} AS end, service, name, status`);
+    type Row = { tid: string; sid: string; pid: string; start: string; end: string; service: string; name: string; kind: number; status: number };
+    const rows = await this.traceRows<Row>(traceIds, `${SID} AS sid, ${PID} AS pid, start, ${END} AS end, service, name, kind, status`);
     const byTrace = new Map<string, Row[]>();
     for (const r of rows) {
       const list = byTrace.get(r.tid);
@@ -181,7 +183,19 @@ export class ClickHouseTenantReader implements SpanReader {
       else byTrace.set(r.tid, [r]);
     }
     for (const [id, spans] of byTrace) {
-      const digestSpans = spans.map((r) => ({ spanId: r.sid, parentSpanId: r.pid, start: BigInt(r.start), end: BigInt(r.end), service: r.service, name: r.name, error: Number(r.status) === 2 }));
+      const digestSpans = withoutRepeats(
+        spans.map((r) => ({
+          spanId: r.sid,
+          kind: Number(r.kind),
+          startTimeUnixNano: BigInt(r.start),
+          parentSpanId: r.pid,
+          start: BigInt(r.start),
+          end: BigInt(r.end),
+          service: r.service,
+          name: r.name,
+          error: Number(r.status) === 2,
+        })),
+      );
       out.set(id as TraceId, digestOfSpans(id as TraceId, digestSpans));
     }
     return out;

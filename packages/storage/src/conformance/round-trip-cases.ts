@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import type { TraceId, UnixNanos } from '@clew/model';
-import { makeSpan, makeTrace } from '@clew/model/testing';
+import type { Span, TraceId, UnixNanos } from '@clew/model';
+import { SpanKind } from '@clew/model';
+import { makeResource, makeSpan, makeTrace } from '@clew/model/testing';
 import type { Harness } from './harness.js';
 import { NANOS_PER_DAY } from './harness.js';
 import { at, byStartThenId, searchFixture, ID } from './fixtures.js';
@@ -53,6 +54,32 @@ export function roundTripCases(h: Harness): void {
       expect((await h.store.getTrace(root.traceId, window)).sort(byStartThenId)).toEqual(whole);
       expect((await h.store.getTraceOutline(root.traceId, window)).map((o) => o.spanId)).toEqual(whole.map((s) => s.spanId));
     }
+  });
+
+  it('gives a span stored more than once once, in every read by id', async () => {
+    // Trace A stored three times (twice in one ingest period, once two days later: a batch sent again, a file imported
+    // twice), and a client and a server span sharing an id and start (Zipkin's shared span), which are two spans.
+    const a = searchFixture()
+      .filter((s) => s.traceId === ID.A)
+      .sort(byStartThenId);
+    const client = makeSpan({ traceId: ID.A, parentSpanId: a[0]!.spanId, kind: SpanKind.CLIENT, name: 'shared', startTimeUnixNano: at(1001) });
+    const server = { ...client, kind: SpanKind.SERVER, resource: makeResource('shared-server') };
+    const order = (x: Span, y: Span): number => byStartThenId(x, y) || x.kind - y.kind;
+    const once = [...a, client, server].sort(order);
+    const single = await h.openAnother();
+    await single.append(once);
+    await h.store.append(once);
+    await h.store.append([...a].reverse());
+    h.now = (h.now + 2n * NANOS_PER_DAY) as UnixNanos;
+    await h.store.append([...once, client]);
+    const kinds = (spans: ReadonlyArray<{ spanId: string; kind: SpanKind }>) => spans.map((s) => `${s.spanId}/${s.kind}`).sort();
+    expect(kinds(await h.store.getTrace(ID.A))).toEqual(kinds(once));
+    expect((await h.store.getTrace(ID.A)).sort(order)).toEqual(once);
+    expect(kinds(await h.store.getTraceOutline(ID.A))).toEqual(kinds(once));
+    expect((await h.store.getTraces([ID.A, ID.B])).get(ID.A)!.sort(order)).toEqual(once);
+    const digest = (await h.store.summarizeTraces([ID.A])).get(ID.A)!;
+    expect(digest.spanCount).toBe(once.length);
+    expect(digest).toEqual((await single.summarizeTraces([ID.A])).get(ID.A));
   });
 
   it('uses a time window only to narrow where to look', async () => {

@@ -22,6 +22,7 @@ import { readAttributeCounts, readHeatmap } from './span-comparison-read.js';
 import { countPartitionSpans, scanPartitionSpans } from './span-scan.js';
 import { OUTLINE_COLUMNS, READ_COLUMNS, readOutlines, readSpan } from './span-reader.js';
 import { checkTenant, hex16, hex32, traceIdHexLiteral, traceIdLiteral, uint } from './sql.js';
+import { withoutRepeats } from '../repeated-spans.js';
 import { traceWords } from './trace-bloom.js';
 
 /** What a reader needs of the store: its partitions as they are now, and queries on a reader connection. */
@@ -59,8 +60,8 @@ export class TenantReader implements SpanReader {
     for (const whole of [false, true]) {
       const found = this.traceSql([traceId], window, READ_COLUMNS, whole);
       if (!found) continue;
-      const rows = await this.source.read(`${found.sql} ORDER BY start_ns, span_id`);
-      if (rows.length > 0) return rows.map((r) => readSpan(r.slice(1), found.parts[Number(r[0])]!));
+      const rows = await this.source.read(`${found.sql} ORDER BY start_ns, span_id, part`);
+      if (rows.length > 0) return withoutRepeats(rows.map((r) => readSpan(r.slice(1), found.parts[Number(r[0])]!)));
     }
     return [];
   }
@@ -73,9 +74,9 @@ export class TenantReader implements SpanReader {
       const columns = await this.source.readColumns(
         `SELECT * EXCLUDE (name), dense_rank() OVER (ORDER BY name) AS name_rank,
            CASE WHEN row_number() OVER (PARTITION BY name) = 1 THEN name END AS first_name
-         FROM (${found.sql}) ORDER BY start_ns, span_id`,
+         FROM (${found.sql}) ORDER BY start_ns, span_id, part`,
       );
-      const outlines = readOutlines(traceId, columns, found.parts);
+      const outlines = withoutRepeats(readOutlines(traceId, columns, found.parts));
       if (outlines.length > 0) return outlines;
     }
     return [];
@@ -86,12 +87,13 @@ export class TenantReader implements SpanReader {
     for (const whole of [false, true]) {
       const found = this.traceSql([...out.keys()].filter((id) => out.get(id)!.length === 0), undefined, READ_COLUMNS, whole);
       if (!found) continue;
-      const rows = await this.source.read(`${found.sql} ORDER BY trace_id, start_ns, span_id`);
+      const rows = await this.source.read(`${found.sql} ORDER BY trace_id, start_ns, span_id, part`);
       for (const r of rows) {
         const span = readSpan(r.slice(1), found.parts[Number(r[0])]!);
         out.get(span.traceId)!.push(span);
       }
     }
+    for (const [id, spans] of out) out.set(id, withoutRepeats(spans));
     return out;
   }
 
