@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
-import type { Span, UnixNanos } from '@clew/model';
+import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { encodeExportRequests, openDataDirMetricsStore, resolveConfig } from '@clew/server';
 import { openDuckDBStore, scanSpans } from '@clew/storage';
 import type { ClewProcess } from '@clew/testing/clew-process';
@@ -18,6 +19,7 @@ import { importFile } from './import.js';
 import type { ImportTarget } from './import-targets.js';
 import { dataDirTarget } from './import-targets.js';
 import { DAY, daySpans, runClew, spanIdOf, traceIdOf } from './testing/export-spans.js';
+import { TEAM_TOKEN_ENTRIES, TEAM_TOKENS } from './testing/team-tokens.js';
 
 const BIN = fileURLToPath(new URL('../bin/clew.js', import.meta.url));
 const EVERYTHING = { start: 0n as UnixNanos, end: (2n ** 63n) as UnixNanos };
@@ -31,12 +33,12 @@ afterAll(async () => {
 });
 
 /** Every span a data directory's store holds: how many, and how many distinct (trace id, span id). */
-async function storedIn(dir: string): Promise<{ spans: number; distinct: number }> {
+async function storedIn(dir: string, tenant?: Tenant): Promise<{ spans: number; distinct: number }> {
   const store = await openDuckDBStore({ dir: join(dir, 'store') });
   try {
     let spans = 0;
     const keys = new Set<string>();
-    for await (const batch of scanSpans(store, EVERYTHING)) {
+    for await (const batch of scanSpans(tenant === undefined ? store : store.forTenant(tenant), EVERYTHING)) {
       spans += batch.length;
       for (const s of batch) keys.add(s.traceId + s.spanId);
     }
@@ -414,6 +416,32 @@ describe('clew import resumes after an interruption without duplicates', () => {
       expect(run.stdout).toContain('spans read 3,000, written 3,000, refused 0');
       await clew.stop();
       expect(await storedIn(clew.dataDir)).toEqual({ spans: spans.length, distinct: spans.length });
+    });
+
+    it('a batch in doubt written with a write-only token: checked with --read-token, the same import goes on', async () => {
+      const config = join(tmp.dir, 'auth.yaml');
+      await writeFile(config, `auth:\n  tokens:\n${TEAM_TOKEN_ENTRIES}\n`);
+      const own = await startClewProcess(join(tmp.dir, 'doubt-auth'), ['--config', config]);
+      let sent: number | undefined;
+      try {
+        // The checkpoint names the write-only token (by its fingerprint), as a run with it left it.
+        const fingerprint = createHash('sha256').update(TEAM_TOKENS.aWrite).digest('hex').slice(0, 12);
+        const { file: head, spans } = await fileInDoubt('doubt-auth', `url:${own.otlpHttp}##token:${fingerprint}`);
+        sent = spans.length;
+        const args = ['--url', own.query, '--otlp-url', own.otlpHttp, '--token', TEAM_TOKENS.aWrite];
+        expect((await runClew(['import', head, ...args])).code).toBe(0);
+        const file = head.replace('-head', '');
+        const refused = await runClew(['import', file, ...args]);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain('cannot check whether the batch in doubt is already in Clew (403');
+        expect(refused.stderr).toContain('give one of the same tenant with --read-token, and the same command goes on');
+        const run = await runClew(['import', file, ...args, '--read-token', TEAM_TOKENS.aRead]);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toContain('spans read 3,000, written 3,000, refused 0');
+      } finally {
+        await own.stop();
+      }
+      expect(await storedIn(join(tmp.dir, 'doubt-auth'), 'team-a')).toEqual({ spans: sent, distinct: sent });
     });
   });
 });

@@ -167,6 +167,11 @@ export interface ClewUrls {
   /** OTLP/HTTP, e.g. http://127.0.0.1:4318/v1/traces. */
   readonly otlp: string;
   readonly token?: string | undefined;
+  /**
+   * A token of the same tenant that can read, for checking a batch in doubt when `token` may only write; `token`
+   * when not given. The checkpoint names `token` alone, so an import can go on with one added.
+   */
+  readonly readToken?: string | undefined;
   /** For an admin token: the tenant to write (X-Scope-OrgID). */
   readonly tenant?: string | undefined;
 }
@@ -177,6 +182,7 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
     ...(urls.token !== undefined && { authorization: `Bearer ${urls.token}` }),
     ...(urls.tenant !== undefined && { 'x-scope-orgid': urls.tenant }),
   };
+  const readHeaders = urls.readToken === undefined ? headers : { ...headers, authorization: `Bearer ${urls.readToken}` };
   /**
    * Sends requests that one after the other are one request; refused as too large (413: nothing of it kept), they
    * go as two halves, a single request's spans split in two (a collector's batch can be more than a Clew takes).
@@ -248,12 +254,13 @@ export function clewTarget(urls: ClewUrls): ImportTarget {
       const keys = new Set<string>();
       for (let i = 0; i < ids.length; i += 50) {
         const q = ids.slice(i, i + 50).map((id) => `traceId=${id}`).join('&');
-        const res = await reach(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers }, QUERY_PORT_HINT);
+        const res = await reach(`${urls.query}${EXPORT_ROUTE}?${q}`, { headers: readHeaders }, QUERY_PORT_HINT);
         const text = await res.text();
         if (!res.ok) {
           throw new Error(
             `cannot check whether the batch in doubt is already in Clew (${res.status} from ${urls.query}): ${text.slice(0, 300)}; ` +
-              'the check reads the query port, so the token must be able to read (scope read or admin)',
+              'the check reads the query port, so it needs a token that can read (scope read or admin): ' +
+              (urls.readToken === undefined ? 'give one of the same tenant with --read-token, and the same command goes on' : 'is --read-token one?'),
           );
         }
         for (const line of text.split('\n')) if (line !== '') for (const s of decodeOtlpJson(line).spans) keys.add(spanKey(s));

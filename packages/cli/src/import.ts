@@ -270,6 +270,7 @@ interface ImportFlags {
   otlpUrl?: string;
   dataDir?: string;
   token?: string;
+  readToken?: string;
   tenant?: string;
   format?: ImportFormat;
   batchSpans?: number;
@@ -285,7 +286,8 @@ export function importCommand(): Command {
     .option('--url <url>', "a running Clew's query port, e.g. http://127.0.0.1:16686 (spans go to its OTLP/HTTP port)")
     .option('--otlp-url <url>', "the Clew's OTLP/HTTP endpoint (default: --url's host, port 4318, /v1/traces)")
     .option('-d, --data-dir <dir>', "a Clew's data directory, written directly (no Clew may be running on it)")
-    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN); a batch in doubt after an interruption is checked with it, so it must also read')
+    .option('--token <token>', 'the token when auth is on (default $CLEW_TOKEN); a batch in doubt after an interruption is checked with it, so it must also read, or be given --read-token')
+    .option('--read-token <token>', "a token of the same tenant that can read, to check a batch in doubt with when --token may only write (default $CLEW_READ_TOKEN)")
     .option('--tenant <name>', 'the tenant to write: with -d, or with an admin token (X-Scope-OrgID)', tenantArg)
     .addOption(new Option('--format <format>', 'the files\' format, instead of telling it from their content').choices(IMPORT_FORMATS))
     .option('--batch-spans <n>', 'spans per write (default 5000 to a Clew, 20000 to a data directory)', positive)
@@ -314,6 +316,7 @@ async function runImport(files: string[], flags: ImportFlags): Promise<number> {
             query: flags.url!.replace(/\/+$/, ''),
             otlp: flags.otlpUrl ?? otlpUrlOf(flags.url!),
             token: flags.token ?? process.env.CLEW_TOKEN,
+            readToken: flags.readToken ?? process.env.CLEW_READ_TOKEN,
             tenant: flags.tenant,
           });
   } catch (e) {
