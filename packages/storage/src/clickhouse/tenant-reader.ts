@@ -20,7 +20,6 @@ import type { ReadRow } from './span-rows.js';
 import type { ResourceCache } from './resources.js';
 import { READ_COLUMNS, toSpan, TRACE_ID } from './span-rows.js';
 import { checkTenant, DURATION, END, idLit, PID, SID, str, TID, u64 } from './sql.js';
-import { withoutRepeats } from '../repeated-spans.js';
 import { digestOfSpans } from '../trace-digest.js';
 
 /**
@@ -65,7 +64,7 @@ export class ClickHouseTenantReader implements SpanReader {
    * The tenant's spans of the traces, with `columns` (and `tid`). The trace index gives, per trace and day, the range
    * of its span starts and its (service, operation) pairs: with them the primary key narrows the spans read to a
    * granule or two per pair and part, where ClickHouse reads trace_id (PREWHERE), then the wide columns of the
-   * matching rows.
+   * matching rows. A span stored more than once (the same span id, kind and start: see withoutRepeats) is read once.
    */
   private async traceRows<T>(traceIds: readonly TraceId[], columns: string): Promise<T[]> {
     const valid = [...new Set(traceIds)].filter((id) => TRACE_ID.test(id));
@@ -90,14 +89,15 @@ export class ClickHouseTenantReader implements SpanReader {
       `SELECT ${TID} AS tid, ${columns} FROM ${this.db}.spans
        PREWHERE trace_id IN (${ids})
        WHERE ${own} AND (${where})
-       ORDER BY trace_id, start, span_id`,
+       ORDER BY trace_id, start, span_id
+       LIMIT 1 BY trace_id, span_id, kind, start`,
       BY_ID_SETTINGS,
     );
   }
 
   /** The whole trace, whatever the window: a window only narrows where to look, and the index already does. */
   async getTrace(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<Span[]> {
-    return withoutRepeats(await this.spansOf(await this.traceRows<ReadRow>([traceId], READ_COLUMNS)));
+    return this.spansOf(await this.traceRows<ReadRow>([traceId], READ_COLUMNS));
   }
 
   async getTraceOutline(traceId: TraceId, _window?: Partial<TimeWindow>): Promise<SpanOutline[]> {
@@ -108,7 +108,6 @@ export class ClickHouseTenantReader implements SpanReader {
     const out = new Map<TraceId, Span[]>(traceIds.map((id) => [id, []]));
     if (out.size === 0) return out;
     for (const s of await this.spansOf(await this.traceRows<ReadRow>([...out.keys()], READ_COLUMNS))) out.get(s.traceId)?.push(s);
-    for (const [id, spans] of out) out.set(id, withoutRepeats(spans));
     return out;
   }
 
@@ -174,8 +173,8 @@ export class ClickHouseTenantReader implements SpanReader {
   async summarizeTraces(traceIds: readonly TraceId[]): Promise<Map<TraceId, TraceDigest>> {
     const out = new Map<TraceId, TraceDigest>();
     if (traceIds.length === 0) return out;
-    type Row = { tid: string; sid: string; pid: string; start: string; end: string; service: string; name: string; kind: number; status: number };
-    const rows = await this.traceRows<Row>(traceIds, `${SID} AS sid, ${PID} AS pid, start, ${END} AS end, service, name, kind, status`);
+    type Row = { tid: string; sid: string; pid: string; start: string; end: string; service: string; name: string; status: number };
+    const rows = await this.traceRows<Row>(traceIds, `${SID} AS sid, ${PID} AS pid, start, ${END} AS end, service, name, status`);
     const byTrace = new Map<string, Row[]>();
     for (const r of rows) {
       const list = byTrace.get(r.tid);
@@ -183,19 +182,7 @@ export class ClickHouseTenantReader implements SpanReader {
       else byTrace.set(r.tid, [r]);
     }
     for (const [id, spans] of byTrace) {
-      const digestSpans = withoutRepeats(
-        spans.map((r) => ({
-          spanId: r.sid,
-          kind: Number(r.kind),
-          startTimeUnixNano: BigInt(r.start),
-          parentSpanId: r.pid,
-          start: BigInt(r.start),
-          end: BigInt(r.end),
-          service: r.service,
-          name: r.name,
-          error: Number(r.status) === 2,
-        })),
-      );
+      const digestSpans = spans.map((r) => ({ spanId: r.sid, parentSpanId: r.pid, start: BigInt(r.start), end: BigInt(r.end), service: r.service, name: r.name, error: Number(r.status) === 2 }));
       out.set(id as TraceId, digestOfSpans(id as TraceId, digestSpans));
     }
     return out;
