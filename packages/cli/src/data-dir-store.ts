@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SpanMetricsConsumer } from '@clew/server';
+import type { SpanMetricsConsumer } from '@clew/server/data-dir';
 import type { DuckDBStore, MetricsStore } from '@clew/storage';
 
 /*
@@ -27,7 +27,7 @@ export async function openDataDirStore(dir: string, opts: { readonly existing?: 
   }
   if (opts.existing) {
     // Read as it is, the store would leave out spans a Clew acknowledged but had not written before it stopped.
-    const { walRecordsAfter } = await import('@clew/server');
+    const { walRecordsAfter } = await import('@clew/server/data-dir');
     const waiting = await walRecordsAfter(join(dir, 'wal'), await store.lastWalPosition()).catch(async (e: unknown) => {
       await store.close();
       throw e;
@@ -68,7 +68,7 @@ export interface DataDirMetrics {
  * store's log position stays where the Clew that owns the directory left it.
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
-  const [{ openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([import('@clew/server'), import('pino')]);
+  const [{ openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([import('@clew/server/data-dir'), import('pino')]);
   const defaults = resolveConfig({});
   let store: MetricsStore;
   try {

@@ -6,7 +6,8 @@ import type { Writable } from 'node:stream';
 import { decodeOtlpProto, encodeOtlpJsonText } from '@clew/codecs';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { Tenant, UnixNanos } from '@clew/model';
-import type { ExportFormat, ExportSelection } from '@clew/server';
+import type { ExportFormat } from '@clew/server/client';
+import type { ExportSelection } from '@clew/server/data-dir';
 import { encodeExportRequests, EXPORT_ROUTE, EXPORT_SPANS_HEADER, parseTraceQL } from '@clew/server/client';
 import { Command, Option } from 'commander';
 import { openDataDirStore } from './data-dir-store.js';
@@ -89,7 +90,7 @@ export function spansHeader(headers: Headers): number | undefined {
 }
 
 async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
-  const [store, { selectSpans }] = await Promise.all([openDataDirStore(dir, { existing: true }), import('@clew/server')]);
+  const [store, { selectSpans }] = await Promise.all([openDataDirStore(dir, { existing: true }), import('@clew/server/data-dir')]);
   try {
     const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
     let spans = 0;
