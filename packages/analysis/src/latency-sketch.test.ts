@@ -76,6 +76,27 @@ describe('latency sketch', () => {
     expect(b.build()).toEqual(want);
   });
 
+  it('merges a builder into another, its binned and waiting values alike: the bins of one given every value, the other left empty', () => {
+    const rnd = lcg(13);
+    const whole = new LatencyBinsBuilder();
+    const into = new LatencyBinsBuilder();
+    // Parts of a few values (all still waiting), of hundreds (binned, some waiting), with zeros and other weights.
+    for (const size of [3, 500, 0, 1, 129, 7]) {
+      const part = new LatencyBinsBuilder();
+      for (let i = 0; i < size; i++) {
+        const v = i % 50 === 0 ? 0 : Math.floor(Math.exp(6 + rnd() * 14));
+        const w = i % 17 === 5 ? 3 : 1;
+        part.add(v, w);
+        whole.add(v, w);
+      }
+      into.merge(part);
+      expect(part.empty).toBe(true);
+      expect(part.build()).toEqual({ keys: [], counts: [], zeroCount: 0 });
+    }
+    expect(into.build()).toEqual(whole.build());
+    expect(latencyCount(into.build())).toBeGreaterThan(640);
+  });
+
   it('counts zero durations in the zero bin, and weights as given', () => {
     const b = new LatencyBinsBuilder();
     b.add(0, 2);

@@ -62,13 +62,23 @@ export class LatencyBinsBuilder {
     for (let i = 0; i < other.keys.length; i++) this.addKey(other.keys[i]!, other.counts[i]!);
   }
 
-  /** Adds another builder's values (its waiting ones binned first): the bins of both, as if each value came here. */
+  /**
+   * Adds another builder's values, which it is left without: the bins of both, as if each value came here. Its
+   * waiting values wait here instead, unbinned: a builder that got a few values (a batch's, staged by an import) had
+   * them binned into bins of its own and all of those read back, most of a counted import's cost of merging.
+   */
   merge(other: LatencyBinsBuilder): void {
-    other.binPending();
     this.zero += other.zero;
+    other.zero = 0;
     const c = other.counts;
-    if (c === undefined) return;
-    for (let i = 0; i < c.length; i++) if (c[i] !== 0) this.addKey(i + other.offset, c[i]!);
+    if (c !== undefined) {
+      for (let i = 0; i < c.length; i++) if (c[i] !== 0) this.addKey(i + other.offset, c[i]!);
+      other.counts = undefined;
+    }
+    const p = other.pending;
+    const n = other.waiting;
+    other.waiting = 0;
+    for (let i = 0; i < n; i++) this.add(p![i]!);
   }
 
   get empty(): boolean {
