@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SpanMetricsConsumer } from '@clew/server/data-dir';
+import type { SpanMetricsConsumer } from '@clew/server/span-metrics';
 import type { DuckDBStore, MetricsStore } from '@clew/storage';
 
 /*
@@ -68,7 +68,7 @@ export interface DataDirMetrics {
  * store's log position stays where the Clew that owns the directory left it.
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
-  const [{ openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([import('@clew/server/data-dir'), import('pino')]);
+  const [{ openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([import('@clew/server/span-metrics'), import('pino')]);
   const defaults = resolveConfig({});
   let store: MetricsStore;
   try {
