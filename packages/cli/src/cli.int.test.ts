@@ -127,6 +127,25 @@ describe('what the clew command loads', () => {
     const dir = await loaded('export', '-d', join(tmp.dir, 'empty'), '-o', join(tmp.dir, 'none.jsonl'));
     expect(heavy(dir).some((u) => u.includes('@duckdb'))).toBe(true);
   });
+
+  it('works on a data directory with its stores, not the server; reading one, not its configuration either', async () => {
+    // gRPC's client and server (its index); its status codes alone are the configuration's errors'.
+    const server = (urls: string[]) => urls.filter((u) => /\/fastify\/|@grpc\/grpc-js\/build\/src\/index\.js|@modelcontextprotocol|packages\/server\/dist\/index\.js/.test(u));
+    const configuration = (urls: string[]) => urls.filter((u) => /\/node_modules\/(zod|yaml)\/|packages\/server\/dist\/config\//.test(u));
+    await mkdir(join(tmp.dir, 'read', 'store'), { recursive: true });
+    const read = await loaded('export', '-d', join(tmp.dir, 'read'), '-o', join(tmp.dir, 'read.jsonl'));
+    expect(read.some((u) => u.endsWith('packages/server/dist/data-dir.js'))).toBe(true);
+    expect(server(read)).toEqual([]);
+    expect(configuration(read)).toEqual([]);
+    // Counted into the directory's span metrics, with the configuration's defaults.
+    const file = join(tmp.dir, 'one-span.jsonl');
+    const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'GET /', kind: 2, startTimeUnixNano: '1764000000000000000', endTimeUnixNano: '1764000000001000000' };
+    await writeFile(file, `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] }, scopeSpans: [{ spans: [span] }] }] })}\n`);
+    const written = await loaded('import', file, '-d', join(tmp.dir, 'written'));
+    expect(written.some((u) => u.endsWith('packages/server/dist/span-metrics.js'))).toBe(true);
+    expect(written.some((u) => u.includes('/node_modules/zod/'))).toBe(true);
+    expect(server(written)).toEqual([]);
+  });
 });
 
 describe('a path or an address that cannot be used', () => {
