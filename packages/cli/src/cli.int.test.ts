@@ -137,13 +137,14 @@ describe('what the clew command loads', () => {
     expect(read.some((u) => u.endsWith('packages/server/dist/data-dir.js'))).toBe(true);
     expect(server(read)).toEqual([]);
     expect(configuration(read)).toEqual([]);
-    // Counted into the directory's span metrics, with the configuration's defaults.
+    // Counted into the directory's span metrics, with the configuration's defaults: what `configuration` finds here shows
+    // it finds the configuration where it is loaded.
     const file = join(tmp.dir, 'one-span.jsonl');
     const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'GET /', kind: 2, startTimeUnixNano: '1764000000000000000', endTimeUnixNano: '1764000000001000000' };
     await writeFile(file, `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'web' } }] }, scopeSpans: [{ spans: [span] }] }] })}\n`);
     const written = await loaded('import', file, '-d', join(tmp.dir, 'written'));
     expect(written.some((u) => u.endsWith('packages/server/dist/span-metrics.js'))).toBe(true);
-    expect(written.some((u) => u.includes('/node_modules/zod/'))).toBe(true);
+    expect(configuration(written).length).toBeGreaterThan(0);
     expect(server(written)).toEqual([]);
   });
 });
