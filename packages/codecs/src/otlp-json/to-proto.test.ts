@@ -101,6 +101,14 @@ describe('otlpJsonToProto', () => {
     expect(agrees(`\r\n\t {"resourceSpans" : [ ] } \n`)).toBe(0);
   });
 
+  it('finds every field wherever a writer puts it: objects of one document in other orders and spellings', () => {
+    const a = { traceId: ID, spanId: SPAN_ID, name: 'a', kind: 2, attributes: [{ key: 'k', value: { stringValue: 'v' } }] };
+    const b = { attributes: [{ value: { intValue: '1' }, key: 'k' }], kind: 3, flags: 1, name: 'b', span_id: SPAN_ID, trace_id: ID };
+    const c = { ...a, parentSpanId: 'fee19b7ec3c1b174', status: { message: 'm', code: 2 }, attributes: [{ key: 'd', value: { doubleValue: 1.5 } }] };
+    const doc = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [a, b, a, c, b, c, a] }] }] });
+    expect(agrees(doc)).toBe(7);
+  });
+
   it('keeps every byte as its output outgrows the buffer sized from the JSON', () => {
     // Empty values take more bytes as protobuf than as JSON ({} against a KeyValue holding an empty AnyValue): the
     // buffer grows while strings are copied, and a message's length must not be written by growing it again.
