@@ -95,6 +95,8 @@ describe('latency sketch', () => {
     }
     expect(into.build()).toEqual(whole.build());
     expect(latencyCount(into.build())).toBeGreaterThan(640);
+    expect(() => into.merge(into)).toThrow(/itself/);
+    expect(into.build()).toEqual(whole.build());
   });
 
   it('counts zero durations in the zero bin, and weights as given', () => {

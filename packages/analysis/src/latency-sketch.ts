@@ -68,6 +68,8 @@ export class LatencyBinsBuilder {
    * them binned into bins of its own and all of those read back, most of a counted import's cost of merging.
    */
   merge(other: LatencyBinsBuilder): void {
+    // Emptied as it is read, a builder merged into itself would lose its values.
+    if (other === this) throw new Error('a latency builder cannot be merged into itself');
     this.zero += other.zero;
     other.zero = 0;
     const c = other.counts;
