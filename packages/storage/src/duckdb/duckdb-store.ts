@@ -1,7 +1,7 @@
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from './node-api.js';
 import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, isTraceId, nowNanos } from '@clew/model';
 import type {

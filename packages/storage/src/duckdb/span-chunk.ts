@@ -7,7 +7,7 @@ import {
   DuckDBUIntegerType,
   DuckDBUTinyIntType,
   DuckDBVarCharType,
-} from '@duckdb/node-api';
+} from './node-api.js';
 import duckdb from '@duckdb/node-bindings';
 import type { Span } from '@clew/model';
 import { anyValueToString } from '@clew/model';

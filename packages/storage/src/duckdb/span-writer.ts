@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
-import { blobValue } from '@duckdb/node-api';
+import { blobValue } from './node-api.js';
 import type { Resource, Scope, Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT, isValidTenant, serviceName } from '@clew/model';
 import type { TenantRun } from '../store.js';

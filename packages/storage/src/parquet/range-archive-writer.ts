@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../duckdb/node-api.js';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { PartitionClock } from '../duckdb/partition-files.js';
 import { attachPartition } from '../duckdb/partition-loader.js';

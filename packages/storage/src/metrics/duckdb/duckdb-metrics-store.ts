@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../../duckdb/node-api.js';
 import type { Tenant } from '@clew/model';
 import { DEFAULT_TENANT, isValidTenant } from '@clew/model';
 import type {
