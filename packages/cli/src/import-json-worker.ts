@@ -1,5 +1,3 @@
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { decodeOtlpJson, encodeOtlpProto, otlpJsonToProto } from '@clew/codecs';
 import type { JsonLinesJob, JsonLineResult } from './import-json-lines.js';
@@ -10,22 +8,6 @@ import { errorText } from './import-json-lines.js';
  * which the importing thread decodes in a tenth of the time JSON takes, so that one core parses JSON while the other
  * writes the store. Protobuf carries every field of the model (the codecs' round-trip tests), so nothing is lost.
  */
-
-/** How much lower than the importing thread this one runs (steps of nice). */
-const DECODER_NICENESS = 10;
-
-/*
- * This thread reads ahead (up to 64 jobs); the importing thread, which decodes, counts and writes the store, is what
- * an import waits for. Where the two share the cores with DuckDB's threads and the collector's, the importing thread
- * goes first. Linux gives each thread a nice value of its own, set by the thread's id; elsewhere this thread keeps
- * the process's priority.
- */
-try {
-  const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-  setPriority(tid, Math.min(19, getPriority(tid) + DECODER_NICENESS));
-} catch {
-  // No /proc/thread-self (not Linux), or not allowed: the import runs as before.
-}
 parentPort!.on('message', ({ id, bytes, lines }: JsonLinesJob) => {
   const results: JsonLineResult[] = [];
   const transfer: ArrayBuffer[] = [];
