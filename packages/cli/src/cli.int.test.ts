@@ -146,6 +146,8 @@ describe('what the clew command loads', () => {
     expect(written.some((u) => u.endsWith('packages/server/dist/span-metrics.js'))).toBe(true);
     expect(configuration(written).length).toBeGreaterThan(0);
     expect(server(written)).toEqual([]);
+    // Of the configuration, the metrics and storage sections alone: not its loading (YAML) nor its other sections.
+    expect(written.filter((u) => /\/node_modules\/yaml\/|packages\/server\/dist\/(config\/(load|schema)|pipeline\/processors\/config|pipeline\/tail\/config|sampling\/config|slo\/config)\.js/.test(u))).toEqual([]);
   });
 });
 

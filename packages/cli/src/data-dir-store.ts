@@ -68,8 +68,11 @@ export interface DataDirMetrics {
  * store's log position stays where the Clew that owns the directory left it.
  */
 export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
-  const [{ openDataDirMetricsStore, resolveConfig, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([import('@clew/server/span-metrics'), import('pino')]);
-  const defaults = resolveConfig({});
+  const [{ metricsSectionsDefaults, openDataDirMetricsStore, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([
+    import('@clew/server/span-metrics'),
+    import('pino'),
+  ]);
+  const defaults = metricsSectionsDefaults();
   let store: MetricsStore;
   try {
     store = await openDataDirMetricsStore(dir, defaults);

@@ -1,3 +1,5 @@
+import { ClewError } from '../errors.js';
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /**
@@ -15,4 +17,11 @@ export function parseConfigDuration(text: string): number | null {
     matched = re.lastIndex;
   }
   return matched > 0 && matched === text.length ? total : null;
+}
+
+/** parseConfigDuration, or a configuration error naming the text. */
+export function durationMs(text: string): number {
+  const ms = parseConfigDuration(text);
+  if (ms === null) throw new ClewError('CONFIG_INVALID', `not a duration: ${text}`);
+  return ms;
 }

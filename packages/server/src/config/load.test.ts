@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClewError } from '../errors.js';
 import { parseConfigDuration } from './duration.js';
 import { configFromEnv, configFromFile, durationMs, mergeConfig, resolveConfig } from './load.js';
+import { metricsSectionsDefaults } from '../span-metrics/span-metrics-config.js';
 
 type Plain = Record<string, unknown>;
 
@@ -183,6 +184,11 @@ describe('resolveConfig', () => {
       ui: { serveSourceMaps: false },
       log: { level: 'info' },
     });
+  });
+
+  it('gives the metrics and storage sections the defaults `clew import -d` reads from those sections alone', () => {
+    const all = resolveConfig({});
+    expect(metricsSectionsDefaults()).toEqual({ metrics: all.metrics, storage: all.storage });
   });
 
   // The message names the first bad key; `clew serve` prints it after "clew: ".

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { ClewError } from '../errors.js';
-import { parseConfigDuration } from './duration.js';
 import type { ClewConfig, ClewConfigInput } from './schema.js';
 import { configSchema } from './schema.js';
 
@@ -102,8 +101,4 @@ export function resolveConfig(input: ClewConfigInput | Plain): ClewConfig {
   return result.data;
 }
 
-export function durationMs(text: string): number {
-  const ms = parseConfigDuration(text);
-  if (ms === null) throw new ClewError('CONFIG_INVALID', `not a duration: ${text}`);
-  return ms;
-}
+export { durationMs } from './duration.js';
