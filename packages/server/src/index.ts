@@ -1,6 +1,7 @@
 export type { ClewConfig, ClewConfigInput } from './config/schema.js';
 export { configSchema } from './config/schema.js';
-export { commaList, configFromEnv, configFromFile, durationMs, mergeConfig, resolveConfig } from './config/load.js';
+export { commaList, configFromEnv, configFromFile, mergeConfig, resolveConfig } from './config/load.js';
+export { durationMs } from './config/duration.js';
 export { ClewError } from './errors.js';
 export type { SpanMetricsOptions } from './span-metrics/span-metrics-consumer.js';
 export { SpanMetricsConsumer } from './span-metrics/span-metrics-consumer.js';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import type { ClewConfig } from './config/schema.js';
-import { durationMs } from './config/load.js';
+import { durationMs } from './config/duration.js';
 import { openDataDirMetricsStore, spanMetricsOptions } from './span-metrics/span-metrics-config.js';
 import type { Metrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClewError } from '../errors.js';
-import { parseConfigDuration } from './duration.js';
-import { configFromEnv, configFromFile, durationMs, mergeConfig, resolveConfig } from './load.js';
+import { durationMs, parseConfigDuration } from './duration.js';
+import { configFromEnv, configFromFile, mergeConfig, resolveConfig } from './load.js';
 import { metricsSectionsDefaults } from '../span-metrics/span-metrics-config.js';
 
 type Plain = Record<string, unknown>;

@@ -100,5 +100,3 @@ export function resolveConfig(input: ClewConfigInput | Plain): ClewConfig {
   }
   return result.data;
 }
-
-export { durationMs } from './duration.js';

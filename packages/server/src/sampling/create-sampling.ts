@@ -1,4 +1,4 @@
-import { durationMs } from '../config/load.js';
+import { durationMs } from '../config/duration.js';
 import type { SpanConsumer } from '../pipeline/consumer.js';
 import { AdaptiveSampling } from './adaptive-sampling.js';
 import type { SamplingConfig } from './config.js';
