@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClewProcess } from '@clew/testing/clew-process';
-import { getJson, startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { getJson, startClewProcess, tempDataDir, waitForStore } from '@clew/testing/clew-process';
 import { exactQuantile, healthTraffic } from '@clew/testing/health-traffic';
 import { postProto } from '@clew/testing/payloads';
 
@@ -48,14 +48,17 @@ const map = (clew: ClewProcess) =>
     return r.body;
   });
 
-/** Until every span and every edge (the user edges come after the service graph's wait) is counted. */
+/**
+ * Until every span and every edge (the user edges come after the service graph's wait) is counted, and every span is
+ * in the store, which TraceQL metrics read (the store writer gathers a batch for `storage.batchWait` after the counts).
+ */
 async function settled(clew: ClewProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const [s, m] = await Promise.all([services(clew), map(clew)]);
     const frontend = s.services.find((x: any) => x.service === 'frontend');
     const user = m.edges.find((e: any) => e.client === 'user' && e.server === 'frontend');
-    if (frontend?.figures.count >= N && user?.count >= N) return;
+    if (frontend?.figures.count >= N && user?.count >= N) return waitForStore(clew.query);
     if (Date.now() > deadline) throw new Error(`figures did not settle: frontend ${frontend?.figures.count}, user edge ${user?.count}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -162,6 +165,7 @@ describe('service health', () => {
     clew = await startClew();
     try {
       await checkFigures(clew);
+      await checkJaegerAndTempo(clew);
     } finally {
       expect(await clew.stop()).toBe(0);
     }

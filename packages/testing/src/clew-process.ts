@@ -121,6 +121,23 @@ export async function waitForTrace(query: string, traceId: string, spans: number
 }
 
 /**
+ * Waits until every span the Clew has acknowledged is in its store, as its /metrics says (`clew_queue_spans`, the
+ * spans durable in the write-ahead log and not yet written, is 0). Figures read from the store (search, TraceQL
+ * metrics) can lag those the consumers count as spans arrive (span metrics, the service graph) by a batch.
+ */
+export async function waitForStore(query: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await (await fetch(`${query}/metrics`)).text();
+    const queued = /^clew_queue_spans (\S+)$/m.exec(text)?.[1];
+    if (queued === undefined) throw new Error(`${query}/metrics has no clew_queue_spans`);
+    if (Number(queued) === 0) return;
+    if (Date.now() > deadline) throw new Error(`spans still waiting for the store after ${timeoutMs} ms: ${queued}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
  * Runs one `clew serve` for the whole test file (started before the first test, stopped and its data removed after
  * the last) and returns a getter for it.
  * @example const clew = useClewProcess(['--max-request-bytes', '65536']); it('…', () => fetch(clew().otlpHttp, …));
