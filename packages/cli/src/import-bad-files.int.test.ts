@@ -4,7 +4,7 @@ import { decodeOtlpJson, encodeOtlpJsonText, encodeOtlpProto } from '@clew/codec
 import type { Span, SpanId, TraceId } from '@clew/model';
 import { encodeExportRequests } from '@clew/server';
 import type { ClewProcess } from '@clew/testing/clew-process';
-import { startClewProcess, tempDataDir } from '@clew/testing/clew-process';
+import { startClewProcess, tempDataDir, waitForStore } from '@clew/testing/clew-process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bySpanKey, daySpans, runClew } from './testing/export-spans.js';
 
@@ -269,7 +269,8 @@ describe('clew import of bad files: each problem reported where it is, the rest 
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`spans read 90, written 89, refused 1`);
       expect(r.stdout).toContain('1 span(s) refused by the target: larger than the Clew takes in one request');
-      // Each span once.
+      // Each span once, once the store has all three imports' spans.
+      await waitForStore(clew.query);
       const stored = spansOf((await runClew(['export', '--url', clew.query, ...DAY_FLAGS])).stdout).sort(bySpanKey);
       expect(stored).toEqual([...a, ...b, ...huge.filter((_, i) => i !== 7)].sort(bySpanKey));
     } finally {

@@ -66,16 +66,23 @@ describe('tail sampling with real OTLP traffic', () => {
       await exporter.shutdown();
       expect([sent.error.length, sent.slow.length, sent.normal.length]).toEqual([10, 10, 980]);
 
-      // Every trace is decided within the decision wait after its last span, plus the store writer's turn.
+      // Every trace is decided within the decision wait after its last span, and written at the store writer's next
+      // turn: wait until every span is counted kept or dropped, and the store holds every kept trace (two spans each).
       const kept = async () => (await getJson(`${clew.query}/api/clew/v1/search?service=${SERVICE}&start=0&limit=1000`)).body.traces.map((t: { traceId: string }) => t.traceId) as string[];
+      const decided = async () => {
+        const text = await (await fetch(`${clew.query}/metrics`)).text();
+        const sum = (outcome: string) =>
+          [...text.matchAll(new RegExp(`^clew_tail_sampling_spans_total\\{outcome="${outcome}"[^}]*\\} (\\d+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+        return { kept: sum('kept'), dropped: sum('dropped') };
+      };
       let ids: string[] = [];
-      for (let i = 0; i < 50; i++) {
+      for (const deadline = Date.now() + 30_000; ; ) {
+        const d = await decided();
         ids = await kept();
-        if (sent.error.concat(sent.slow).every((id) => ids.includes(id))) break;
+        if (d.kept + d.dropped === 2 * 1000 && ids.length === d.kept / 2) break;
+        if (Date.now() > deadline) throw new Error(`not settled: ${d.kept} spans kept, ${d.dropped} dropped, ${ids.length} traces stored`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 2500)); // the last traces' decisions
-      ids = await kept();
       expect(sent.error.filter((id) => !ids.includes(id))).toEqual([]);
       expect(sent.slow.filter((id) => !ids.includes(id))).toEqual([]);
       const baseline = sent.normal.filter((id) => ids.includes(id)).length;

@@ -6,7 +6,7 @@ import { SpanKind } from '@clew/model';
 import { makeTrace } from '@clew/model/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, useClewProcess } from '@clew/testing/clew-process';
+import { getJson, useClewProcess, waitForStore } from '@clew/testing/clew-process';
 import { healthTraffic } from '@clew/testing/health-traffic';
 import { postProto } from '@clew/testing/payloads';
 import { useBrowser } from './use-browser.js';
@@ -67,6 +67,8 @@ beforeAll(async () => {
     'every request to be counted in the metrics',
     30_000,
   );
+  // The search pages read the store, which the writer fills a batch after the counts.
+  await waitForStore(clew().query);
 });
 
 const nudge = () => makeTrace((BigInt(Date.now()) * 1_000_000n) as UnixNanos, { service: 'frontend', name: 'tick', kind: SpanKind.INTERNAL, at: 0, ms: 1 });

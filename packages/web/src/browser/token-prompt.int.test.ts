@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postProto } from '@clew/testing/payloads';
-import { useClewProcess } from '@clew/testing/clew-process';
+import { useClewProcess, waitForStore } from '@clew/testing/clew-process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtures } from './fixtures.js';
@@ -54,6 +54,8 @@ beforeAll(async () => {
     const r = await apiGet(`/api/clew/v1/metrics/services?from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`, READ_TOKEN);
     return r.body?.services?.some((s: { service: string }) => s.service === 'frontend') === true;
   }, "team-a's services in the metrics", 30_000);
+  // The trace page reads the store, which the writer fills a batch after the counts.
+  await waitForStore(clew().query);
 });
 
 /** What the page keeps of the token (evaluated in the page, where the DOM's globals are). */
