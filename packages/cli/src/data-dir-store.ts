@@ -14,14 +14,14 @@ import type { DuckDBStore, MetricsStore } from '@clew/storage';
  * without a store is refused: a mistyped path would otherwise be made into an empty data directory and read as one;
  * and so is one whose write-ahead log holds requests the store does not (a read would leave them out).
  */
-export async function openDataDirStore(dir: string, opts: { readonly existing?: boolean } = {}): Promise<DuckDBStore> {
+export async function openDataDirStore(dir: string, opts: { readonly existing?: boolean; readonly threads?: number } = {}): Promise<DuckDBStore> {
   if (opts.existing && !(await stat(join(dir, 'store')).catch(() => undefined))?.isDirectory()) {
     throw new Error(`${dir} is not a Clew data directory (it has no store/): give the directory clew serve keeps its data in (--data-dir)`);
   }
   const { openDuckDBStore } = await import('@clew/storage');
   let store: DuckDBStore;
   try {
-    store = await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB' });
+    store = await openDuckDBStore({ dir: join(dir, 'store'), memoryLimit: '1GB', threads: opts.threads });
   } catch (e) {
     throw inUse(dir, e);
   }
@@ -63,11 +63,12 @@ export interface DataDirMetrics {
 }
 
 /**
- * Opens the metrics store `clew serve` keeps in a data directory and a span-metrics consumer over it, with the default
- * `metrics` settings. The consumer counts spans that never went through the directory's log (`importing`): the
- * store's log position stays where the Clew that owns the directory left it.
+ * Opens the metrics store `clew serve` keeps in a data directory (with `threads` DuckDB threads, default one per core)
+ * and a span-metrics consumer over it, with the default `metrics` settings. The consumer counts spans that never went
+ * through the directory's log (`importing`): the store's log position stays where the Clew that owns the directory
+ * left it.
  */
-export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
+export async function openDataDirMetrics(dir: string, threads?: number): Promise<DataDirMetrics> {
   const [{ metricsSectionsDefaults, openDataDirMetricsStore, SpanMetricsConsumer, spanMetricsOptions }, { pino }] = await Promise.all([
     import('@clew/server/span-metrics'),
     import('pino'),
@@ -75,7 +76,7 @@ export async function openDataDirMetrics(dir: string): Promise<DataDirMetrics> {
   const defaults = metricsSectionsDefaults();
   let store: MetricsStore;
   try {
-    store = await openDataDirMetricsStore(dir, defaults);
+    store = await openDataDirMetricsStore(dir, defaults, threads);
   } catch (e) {
     throw inUse(dir, e);
   }

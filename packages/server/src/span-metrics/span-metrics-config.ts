@@ -24,7 +24,10 @@ export function metricsSectionsDefaults(): Pick<ClewConfig, 'metrics' | 'storage
   return { metrics: metricsConfigSchema.parse(undefined), storage: storageConfigSchema.parse(undefined) };
 }
 
-/** The embedded metrics store of a data directory, `<dataDir>/metrics/metrics.duckdb` (what `clew serve` opens). */
-export function openDataDirMetricsStore(dataDir: string, config: Pick<ClewConfig, 'storage'>): Promise<MetricsStore> {
-  return openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.duckdb.metricsMemoryLimit });
+/**
+ * The embedded metrics store of a data directory, `<dataDir>/metrics/metrics.duckdb` (what `clew serve` opens), with
+ * `threads` DuckDB threads (default: one per core this process may run on).
+ */
+export function openDataDirMetricsStore(dataDir: string, config: Pick<ClewConfig, 'storage'>, threads?: number): Promise<MetricsStore> {
+  return openDuckDBMetricsStore({ path: join(dataDir, 'metrics', 'metrics.duckdb'), memoryLimit: config.storage.duckdb.metricsMemoryLimit, threads });
 }

@@ -1,7 +1,8 @@
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { DuckDBInstance } from './node-api.js';
+import type { DuckDBInstance } from './node-api.js';
+import { createInstance } from './instance.js';
 import type { Span, Tenant, TraceId, UnixNanos } from '@clew/model';
 import { DEFAULT_TENANT, isTraceId, nowNanos } from '@clew/model';
 import type {
@@ -431,9 +432,7 @@ async function sizeOf(file: string): Promise<number> {
  */
 export async function openDuckDBStore(opts: DuckDBStoreOptions): Promise<DuckDBStore> {
   await mkdir(opts.dir, { recursive: true });
-  const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? '1GB' };
-  if (opts.threads) config.threads = String(opts.threads);
-  const instance = await DuckDBInstance.create(':memory:', config);
+  const instance = await createInstance(':memory:', { memoryLimit: opts.memoryLimit ?? '1GB', threads: opts.threads });
   const writer = await instance.connect();
   // Automatic checkpoints stall ingest (DESIGN §6): the store checkpoints on its own schedule instead.
   await writer.run(`SET checkpoint_threshold = '1000GB'`);

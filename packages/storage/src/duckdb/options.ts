@@ -5,7 +5,7 @@ export interface DuckDBStoreOptions {
   readonly dir: string;
   /** DuckDB's memory_limit, e.g. '1GB'. Default '1GB'. */
   readonly memoryLimit?: string;
-  /** DuckDB worker threads; default DuckDB's (one per core). */
+  /** DuckDB worker threads; default one per core this process may run on (os.availableParallelism()). */
   readonly threads?: number;
   /** Clock for partitioning and retention; injectable for tests. Default: the wall clock. */
   readonly now?: () => UnixNanos;

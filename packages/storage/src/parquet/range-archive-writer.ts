@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBInstance } from '../duckdb/node-api.js';
+import type { DuckDBInstance } from '../duckdb/node-api.js';
+import { createInstance } from '../duckdb/instance.js';
 import type { Span, Tenant, UnixNanos } from '@clew/model';
 import { PartitionClock } from '../duckdb/partition-files.js';
 import { attachPartition } from '../duckdb/partition-loader.js';
@@ -46,7 +47,7 @@ export class RangeArchiveWriter {
   /** Opens `dir` (created when missing) for a new archive; refused when it already holds one. */
   static async create(dir: string): Promise<RangeArchiveWriter> {
     const made = await newArchiveDir(dir);
-    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '1GB' });
+    const instance = await createInstance(':memory:', { memoryLimit: '1GB' });
     const conn = await instance.connect();
     for (const sql of ARCHIVE_MACROS) await conn.run(sql);
     return new RangeArchiveWriter(dir, instance, conn, made);

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBInstance } from '../../duckdb/node-api.js';
+import type { DuckDBInstance } from '../../duckdb/node-api.js';
+import { createInstance } from '../../duckdb/instance.js';
 import type { Tenant } from '@clew/model';
 import { DEFAULT_TENANT, isValidTenant } from '@clew/model';
 import type {
@@ -391,9 +392,7 @@ function assertTenant(tenant: Tenant): void {
  */
 export async function openDuckDBMetricsStore(opts: DuckDBMetricsStoreOptions): Promise<DuckDBMetricsStore> {
   await mkdir(dirname(opts.path), { recursive: true });
-  const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? '512MB' };
-  if (opts.threads) config.threads = String(opts.threads);
-  const instance = await DuckDBInstance.create(opts.path, config);
+  const instance = await createInstance(opts.path, { memoryLimit: opts.memoryLimit ?? '512MB', threads: opts.threads });
   const writer = await instance.connect();
   try {
     // Automatic checkpoints stall appends (DESIGN §6): the store checkpoints from its maintenance instead.

@@ -3,7 +3,7 @@ export interface DuckDBMetricsStoreOptions {
   readonly path: string;
   /** DuckDB's memory_limit. Default '512MB'. */
   readonly memoryLimit?: string;
-  /** DuckDB worker threads; default DuckDB's (one per core). */
+  /** DuckDB worker threads; default one per core this process may run on (os.availableParallelism()). */
   readonly threads?: number;
   /** How often compaction, rollups and a checkpoint run, off the append path; 0 turns the timer off. Default 60 s. */
   readonly maintenanceIntervalMs?: number;
