@@ -10,7 +10,7 @@ import type { ExportFormat } from '@clew/server/client';
 import type { ExportSelection } from '@clew/server/data-dir';
 import { encodeExportRequests, EXPORT_ROUTE, EXPORT_SPANS_HEADER, parseTraceQL } from '@clew/server/client';
 import { Command, Option } from 'commander';
-import { openDataDirStore } from './data-dir-store.js';
+import { duckdbThreadsBeside, openDataDirStore } from './data-dir-store.js';
 import { ExportFrames } from './export-count.js';
 import { Progress } from './progress.js';
 import { answerOf, QUERY_PORT_HINT, reach } from './reach.js';
@@ -90,7 +90,7 @@ export function spansHeader(headers: Headers): number | undefined {
 }
 
 async function exportFromDir(dir: string, tenant: Tenant, req: ExportRequest, out: Writable, progress?: Progress): Promise<number> {
-  const [store, { selectSpans }] = await Promise.all([openDataDirStore(dir, { existing: true }), import('@clew/server/data-dir')]);
+  const [store, { selectSpans }] = await Promise.all([openDataDirStore(dir, { existing: true, threads: duckdbThreadsBeside(1) }), import('@clew/server/data-dir')]);
   try {
     const reader = tenant === DEFAULT_TENANT ? store : store.forTenant(tenant);
     let spans = 0;

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { decodeOtlpJson, decodeOtlpProto, encodeOtlpProto } from '@clew/codecs';
 import type { Span, Tenant } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import type { EncodingBatch } from '@clew/storage';
 import { EXPORT_ROUTE } from '@clew/server/client';
-import { openDataDirMetrics, openDataDirStore, refuseAsDataDir } from './data-dir-store.js';
+import { duckdbThreadsBeside, openDataDirMetrics, openDataDirStore, refuseAsDataDir } from './data-dir-store.js';
 import { readExportResponse, readStatusMessage } from './otlp-response.js';
 import { postParts, QUERY_PORT_HINT, reach } from './reach.js';
 
@@ -68,14 +67,6 @@ export class WriteRefused extends Error {}
 class TooLarge extends WriteRefused {}
 
 /**
- * DuckDB threads for the stores of an import into a data directory: the cores its own two threads (reading and
- * decoding, encoding and storing) leave, and at least one. Given more, a commit or checkpoint waiting for the pool's
- * tasks spins on its thread: on two cores, a counted import of 500,000 spans took 5–12% more CPU with two than with
- * one (bench/README.md, 2026-12-07).
- */
-const IMPORT_DUCKDB_THREADS = Math.max(1, availableParallelism() - 2);
-
-/**
  * A Clew's data directory, its DuckDB store opened directly (refused, saying so, while a Clew holds it). The spans
  * written are also counted into the directory's span metrics and service graph (its metrics store, as a Clew counts
  * what it receives): each batch is counted as its spans are read, its counts kept apart until they are stored (a batch
@@ -90,9 +81,11 @@ const IMPORT_DUCKDB_THREADS = Math.max(1, availableParallelism() - 2);
 export async function dataDirTarget(dir: string, tenant: Tenant, opts: { readonly metrics?: boolean } = {}): Promise<ImportTarget> {
   await refuseAsDataDir(dir);
   // The two stores are opened, and closed, at once: each is a DuckDB database of its own, and each takes a while.
+  // Beside the import's two busy threads: reading and decoding (JSON), encoding and storing.
+  const threads = duckdbThreadsBeside(2);
   const [opened, counting] = await Promise.allSettled([
-    openDataDirStore(dir, { threads: IMPORT_DUCKDB_THREADS }),
-    opts.metrics === false ? undefined : openDataDirMetrics(dir, IMPORT_DUCKDB_THREADS),
+    openDataDirStore(dir, { threads }),
+    opts.metrics === false ? undefined : openDataDirMetrics(dir, threads),
   ]);
   if (opened.status === 'rejected' || counting.status === 'rejected') {
     await Promise.allSettled([opened.status === 'fulfilled' && opened.value.close(), counting.status === 'fulfilled' && counting.value?.close()]);
