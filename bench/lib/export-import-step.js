@@ -3,9 +3,9 @@
 // Prints {spans, seconds, cpu}: spans moved, wall seconds, and this process's CPU seconds (every thread, DuckDB's and
 // the JSON decoding thread's included).
 //
-//   (--max-semi-space-size=64 is what the `clew` command starts node with: packages/cli/bin/clew.js)
-//   node --max-semi-space-size=64 --expose-gc bench/lib/export-import-step.js '{"op":"export","file":…,"from":{"dataDir":…},"start":"…","end":"…","format":"json"}'
-//   node --max-semi-space-size=64 --expose-gc bench/lib/export-import-step.js '{"op":"import","file":…,"dir":…,"metrics":true,"batchSpans":20000,"expect":500000}'
+//   (--max-semi-space-size=64 --initial-old-space-size=256 is what the `clew` command starts node with: packages/cli/bin/clew.js)
+//   node --max-semi-space-size=64 --initial-old-space-size=256 --expose-gc bench/lib/export-import-step.js '{"op":"export","file":…,"from":{"dataDir":…},"start":"…","end":"…","format":"json"}'
+//   node --max-semi-space-size=64 --initial-old-space-size=256 --expose-gc bench/lib/export-import-step.js '{"op":"import","file":…,"dir":…,"metrics":true,"batchSpans":20000,"expect":500000}'
 //   (an import through a running Clew gives "url": {"query": …, "otlp": …} instead of "dir")
 //   node bench/lib/export-import-step.js '{"op":"fill","dir":…,"spans":500000,"start":"…"}'   (the source, not timed)
 import { createWriteStream } from 'node:fs';

@@ -38,14 +38,14 @@ describe('the clew command', () => {
     expect(top).toContain('--version');
   });
 
-  it('run as a command, starts node with the larger young generation (its line for sh)', async () => {
+  it('run as a command, starts node with the larger young generation and first old-generation limit (its line for sh)', async () => {
     // A module node loads first prints the flags node was started with: the bin file's own, not NODE_OPTIONS'.
     const probe = join(tmp.dir, 'exec-argv.cjs');
     await writeFile(probe, "process.stderr.write('execArgv ' + JSON.stringify(process.execArgv) + '\\n');");
     const run = spawnSync(BIN, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: `--require ${probe}` } });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    expect(run.stderr).toBe('execArgv ["--max-semi-space-size=64"]\n');
+    expect(run.stderr).toBe('execArgv ["--max-semi-space-size=64","--initial-old-space-size=256"]\n');
     // Through node itself the file runs as well, with node's defaults.
     const direct = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: `--require ${probe}` } });
     expect(direct.stdout).toBe(run.stdout);
