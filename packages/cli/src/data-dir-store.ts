@@ -13,9 +13,9 @@ import type { DuckDBStore, MetricsStore } from '@clew/storage';
  * DuckDB threads for a command's stores beside `busy` threads of its own that each keep a core busy (import -d: reading
  * and decoding JSON, encoding and storing; export -d: encoding what it reads): the cores they leave, at least one.
  * Given more, the thread running a statement (a page of a scan, a commit, a checkpoint) polls for the pool's tasks
- * and takes a core from the work it waits for: on two cores, 500,000 spans took 5–12% more CPU to import, and about 5%
- * more to export as protobuf, with two DuckDB threads than with one (bench/README.md, 2026-12-07). `clew archive -d` is left
- * DuckDB's every core: its copy is DuckDB's own work, while the command waits.
+ * and takes a core from the work it waits for: on two cores, 500,000 spans took 5–13% more CPU to import, and about
+ * 5% more to export as protobuf, with two DuckDB threads than with one (bench/README.md, 2026-12-07). `clew archive
+ * -d` leaves DuckDB every core: its copy is DuckDB's own work, while the command waits.
  */
 export function duckdbThreadsBeside(busy: number): number {
   return Math.max(1, availableParallelism() - busy);
