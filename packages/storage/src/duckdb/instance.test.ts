@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createInstance } from './instance.js';
 
@@ -24,13 +24,15 @@ describe('createInstance', () => {
   it('gives DuckDB one thread per core this process may run on, not per core of the machine', async () => {
     expect(await threadsOf({ memoryLimit: '64MB' })).toBe(availableParallelism());
     // Pinned to one core, as taskset or a container's cpuset does: DuckDB's own default still counted every core.
-    const all = `0-${cpus().length - 1}`;
-    execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+    // Its own cores given back after (`taskset -pc PID` ends with the list, e.g. "…: 0-3").
+    const own = execFileSync('taskset', ['-pc', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').pop()!;
+    const first = own.split(/[,-]/)[0]!;
+    execFileSync('taskset', ['-pc', first, String(process.pid)], { stdio: 'ignore' });
     try {
       expect(availableParallelism()).toBe(1);
       expect(await threadsOf({ memoryLimit: '64MB' })).toBe(1);
     } finally {
-      execFileSync('taskset', ['-pc', all, String(process.pid)], { stdio: 'ignore' });
+      execFileSync('taskset', ['-pc', own, String(process.pid)], { stdio: 'ignore' });
     }
   });
 });
