@@ -96,7 +96,8 @@ export class SpanChunk {
     if (s.parentSpanId === null) this.parentId.validity.setNull(r);
     else putSpanId(s.parentSpanId, this.parentId.u32, r * 2);
     this.start.u64[r] = s.startTimeUnixNano;
-    this.duration.i64[r] = BigInt.asIntN(64, s.endTimeUnixNano - s.startTimeUnixNano);
+    // A BigInt64Array keeps the low 64 bits as BigInt.asIntN(64) would, without a second bigint made per span.
+    this.duration.i64[r] = s.endTimeUnixNano - s.startTimeUnixNano;
     this.name.set(r, s.name);
     this.kind.u8[r] = s.kind;
     this.status.u8[r] = s.status.code;

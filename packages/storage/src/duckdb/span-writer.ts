@@ -151,27 +151,17 @@ export class BatchEncoder {
   /** Encodes spans into the batch, `tenants[i]` being span i's tenant; on a throw, abandon the batch. */
   add(spans: readonly Span[], tenants: readonly Tenant[]): void {
     if (this.done) throw new Error('the batch was finished or given up');
-    const { p, plan, chunk, blk, traces, bloom, last } = this;
+    const { chunk, blk, traces, bloom, last } = this;
     let minStart = this.minStart;
     let maxStart = this.maxStart;
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i]!;
       const t = tenants[i]!;
-      let resId: number;
-      let scopeId: number;
-      let tenantId: number;
-      if (s.resource === last.resource) resId = last.resId;
-      else {
-        const enc = cachedEnc(resourceEnc, s.resource, encodeResource);
-        resId = idFor(p.resourceIds, plan.resourceIds, this.myResources, enc, () => plan.nextResourceId++, (id) => this.resources.push([id, s.resource, enc]));
-      }
-      if (s.scope === last.scope) scopeId = last.scopeId;
-      else {
-        const enc = cachedEnc(scopeEnc, s.scope, encodeScope);
-        scopeId = idFor(p.scopeIds, plan.scopeIds, this.myScopes, enc, () => plan.nextScopeId++, (id) => this.scopes.push([id, s.scope, enc]));
-      }
-      if (t === last.tenant) tenantId = last.tenantId;
-      else tenantId = idFor(p.tenantIds, plan.tenantIds, this.myTenants, t, () => plan.nextTenantId++, (id) => this.newTenants.push([id, t]));
+      // Each id is looked up in a method of its own: callbacks made here would capture the loop's variables, and V8
+      // then makes a context object for every span, whether or not a callback is made.
+      const resId = s.resource === last.resource ? last.resId : this.resourceId(s.resource);
+      const scopeId = s.scope === last.scope ? last.scopeId : this.scopeId(s.scope);
+      const tenantId = t === last.tenant ? last.tenantId : this.tenantId(t);
       if (t !== last.tenant || resId !== last.resId) this.tenantResources.push([t, resId]);
       chunk.add(s, tenantId, resId, scopeId, blk, traces, bloom);
       const st = s.startTimeUnixNano;
@@ -188,6 +178,23 @@ export class BatchEncoder {
     }
     this.minStart = minStart;
     this.maxStart = maxStart;
+  }
+
+  private resourceId(r: Resource): number {
+    const { p, plan } = this;
+    const enc = cachedEnc(resourceEnc, r, encodeResource);
+    return p.resourceIds.get(enc) ?? this.myResources.get(enc) ?? idFor(p.resourceIds, plan.resourceIds, this.myResources, enc, () => plan.nextResourceId++, (id) => this.resources.push([id, r, enc]));
+  }
+
+  private scopeId(sc: Scope): number {
+    const { p, plan } = this;
+    const enc = cachedEnc(scopeEnc, sc, encodeScope);
+    return p.scopeIds.get(enc) ?? this.myScopes.get(enc) ?? idFor(p.scopeIds, plan.scopeIds, this.myScopes, enc, () => plan.nextScopeId++, (id) => this.scopes.push([id, sc, enc]));
+  }
+
+  private tenantId(t: Tenant): number {
+    const { p, plan } = this;
+    return p.tenantIds.get(t) ?? this.myTenants.get(t) ?? idFor(p.tenantIds, plan.tenantIds, this.myTenants, t, () => plan.nextTenantId++, (id) => this.newTenants.push([id, t]));
   }
 
   /** The batch encoded, to commit (commitBatch) or give up (abandonBatch). */
@@ -237,7 +244,8 @@ export class BatchNoLongerFits extends Error {
 
 /**
  * The id of a resource, scope or tenant (by its key): the committed one, else the one this batch or the plan gave it,
- * else a new one. `add` hears each id the batch has to insert, once.
+ * else a new one. `add` hears each id the batch has to insert, once. Callers look in `committed` and `mine` first
+ * themselves: the two callbacks are objects made at each call, and most calls find the id there.
  */
 function idFor<K>(committed: ReadonlyMap<K, number>, plan: Map<K, number>, mine: Map<K, number>, key: K, next: () => number, add: (id: number) => void): number {
   let id = committed.get(key) ?? mine.get(key);

@@ -7,10 +7,13 @@
 const BITS_PER_KEY = 10;
 const HASHES = 7;
 
-/** Two 32-bit hashes of a trace id given as its two low 32-bit words. */
-export function traceKey(lo: number, hi: number): [number, number] {
-  return [mix(lo ^ Math.imul(hi, 0x9e3779b1)), mix(hi ^ Math.imul(lo, 0x85ebca6b)) | 1];
-}
+/*
+ * The two 32-bit hashes of a trace id given as its two low 32-bit words: keyA is where its bits start, keyB (odd) the
+ * step between them. Two functions rather than one returning a pair: the pair was an array made for every trace a
+ * batch holds (about 2% of what a Clew's ingest allocates).
+ */
+const keyA = (lo: number, hi: number): number => mix(lo ^ Math.imul(hi, 0x9e3779b1));
+const keyB = (lo: number, hi: number): number => mix(hi ^ Math.imul(lo, 0x85ebca6b)) | 1;
 
 /** The two low 32-bit words of a hex trace id. */
 export function traceWords(traceId: string): [number, number] {
@@ -36,7 +39,8 @@ export class TraceBloom {
   }
 
   add(lo: number, hi: number): void {
-    const [a, b] = traceKey(lo, hi);
+    const a = keyA(lo, hi);
+    const b = keyB(lo, hi);
     const m = this.bits.length * 32;
     for (let i = 0; i < HASHES; i++) {
       const bit = (a + Math.imul(i, b)) >>> 0;
@@ -47,7 +51,8 @@ export class TraceBloom {
   }
 
   mayContain(lo: number, hi: number): boolean {
-    const [a, b] = traceKey(lo, hi);
+    const a = keyA(lo, hi);
+    const b = keyB(lo, hi);
     const m = this.bits.length * 32;
     for (let i = 0; i < HASHES; i++) {
       const at = ((a + Math.imul(i, b)) >>> 0) % m;

@@ -113,7 +113,7 @@ export class AttributeCatalog {
   private recordAttributes(attrs: Attributes, service: string, scope: AttributeScope): void {
     const { maxValuesPerKey, maxValueLength } = this.limits;
     for (const kv of attrs) {
-      const entry = this.keys.touch(kv.key, () => ({ services: new Set(), values: new RecentMap(maxValuesPerKey), scopes: new Set() }));
+      const entry = this.keys.touch(kv.key) ?? this.keys.add(kv.key, { services: new Set(), values: new RecentMap(maxValuesPerKey), scopes: new Set() });
       this.addService(entry.services, service);
       entry.scopes.add(scope);
       entry.type = kv.value.type;
@@ -121,12 +121,13 @@ export class AttributeCatalog {
       if (t === 'bytes' || t === 'array' || t === 'kvlist' || t === 'empty') continue;
       const text = anyValueToString(kv.value);
       if (text.length > maxValueLength) continue;
-      this.addService(entry.values.touch(text, () => new Set()), service);
+      this.addService(entry.values.touch(text) ?? entry.values.add(text, new Set()), service);
     }
   }
 
   private recordRoot(field: RootField, value: string): void {
-    if (value.length <= this.limits.maxValueLength) this.roots[field].touch(value, () => true);
+    const roots = this.roots[field];
+    if (value.length <= this.limits.maxValueLength && roots.touch(value) === undefined) roots.add(value, true);
   }
 
   private addService(set: Set<string>, service: string): void {
