@@ -183,18 +183,18 @@ export class BatchEncoder {
   private resourceId(r: Resource): number {
     const { p, plan } = this;
     const enc = cachedEnc(resourceEnc, r, encodeResource);
-    return p.resourceIds.get(enc) ?? this.myResources.get(enc) ?? idFor(p.resourceIds, plan.resourceIds, this.myResources, enc, () => plan.nextResourceId++, (id) => this.resources.push([id, r, enc]));
+    return idFor(p.resourceIds, plan.resourceIds, this.myResources, enc, () => plan.nextResourceId++, (id) => this.resources.push([id, r, enc]));
   }
 
   private scopeId(sc: Scope): number {
     const { p, plan } = this;
     const enc = cachedEnc(scopeEnc, sc, encodeScope);
-    return p.scopeIds.get(enc) ?? this.myScopes.get(enc) ?? idFor(p.scopeIds, plan.scopeIds, this.myScopes, enc, () => plan.nextScopeId++, (id) => this.scopes.push([id, sc, enc]));
+    return idFor(p.scopeIds, plan.scopeIds, this.myScopes, enc, () => plan.nextScopeId++, (id) => this.scopes.push([id, sc, enc]));
   }
 
   private tenantId(t: Tenant): number {
     const { p, plan } = this;
-    return p.tenantIds.get(t) ?? this.myTenants.get(t) ?? idFor(p.tenantIds, plan.tenantIds, this.myTenants, t, () => plan.nextTenantId++, (id) => this.newTenants.push([id, t]));
+    return idFor(p.tenantIds, plan.tenantIds, this.myTenants, t, () => plan.nextTenantId++, (id) => this.newTenants.push([id, t]));
   }
 
   /** The batch encoded, to commit (commitBatch) or give up (abandonBatch). */
@@ -244,8 +244,7 @@ export class BatchNoLongerFits extends Error {
 
 /**
  * The id of a resource, scope or tenant (by its key): the committed one, else the one this batch or the plan gave it,
- * else a new one. `add` hears each id the batch has to insert, once. Callers look in `committed` and `mine` first
- * themselves: the two callbacks are objects made at each call, and most calls find the id there.
+ * else a new one. `add` hears each id the batch has to insert, once.
  */
 function idFor<K>(committed: ReadonlyMap<K, number>, plan: Map<K, number>, mine: Map<K, number>, key: K, next: () => number, add: (id: number) => void): number {
   let id = committed.get(key) ?? mine.get(key);
