@@ -89,7 +89,9 @@ export class SpanChunk {
     if (r > 0 && s.traceId === this.lastTrace) ids.copyWithin(r * 4, r * 4 - 4, r * 4);
     else {
       putTraceId(s.traceId, ids, r * 4);
-      if (s.traceId !== this.lastTrace) traces.push(ids[r * 4]!, ids[r * 4 + 1]!);
+      // As int32 (the bloom's keys take the words' bits alone): a word past 2^31 read from the Uint32Array is a heap
+      // number, and the first of them changed the list's kind and made V8 recompile this method twice over.
+      if (s.traceId !== this.lastTrace) traces.push(ids[r * 4]! | 0, ids[r * 4 + 1]! | 0);
     }
     this.lastTrace = s.traceId;
     putSpanId(s.spanId, this.spanId.u32, r * 2);

@@ -10,7 +10,8 @@ const HASHES = 7;
 /*
  * The two 32-bit hashes of a trace id given as its two low 32-bit words: keyA is where its bits start, keyB (odd) the
  * step between them. Two functions rather than one returning a pair: the pair was an array made for every trace a
- * batch holds (about 2% of what a Clew's ingest allocates).
+ * batch holds (about 2% of what a Clew's ingest allocates). They read only the words' 32 bits, so a word given signed
+ * (as the store gives them, int32) and unsigned (parsed from hex, as a lookup gives them) is the same key.
  */
 const keyA = (lo: number, hi: number): number => mix(lo ^ Math.imul(hi, 0x9e3779b1));
 const keyB = (lo: number, hi: number): number => mix(hi ^ Math.imul(lo, 0x85ebca6b)) | 1;
