@@ -165,6 +165,60 @@ describe('otlpJsonToProto', () => {
     expect(otlpJsonToProto(typeof doc === 'string' ? Buffer.from(doc) : doc)).toBeUndefined();
   });
 
+  it('reads a KeyValue written compactly (matched byte by byte) as it reads one written with spaces (field by field)', () => {
+    /**
+     * The answer for a document as written and with a space after each `{`, `[`, `,` and `:` (none is in its strings):
+     * the same protobuf, or both left to decodeOtlpJson.
+     */
+    const alike = (doc: string): Uint8Array | undefined => {
+      const compact = otlpJsonToProto(Buffer.from(doc));
+      const spaced = otlpJsonToProto(Buffer.from(doc.replace(/([{[,:])/g, '$1 ')));
+      expect(compact === undefined, doc).toBe(spaced === undefined);
+      if (compact !== undefined) expect(Buffer.from(compact.proto).equals(Buffer.from(spaced!.proto)), doc).toBe(true);
+      return compact?.proto;
+    };
+    const kv = (...members: string[]): string => one({}).replace('"spanId"', `"attributes":[${members.join(',')}],"spanId"`);
+    for (const value of [
+      '{"stringValue":"a"}',
+      '{"stringValue":""}',
+      '{"stringValue":"tab\\t é \\u00e9"}',
+      '{"intValue":"42"}',
+      '{"intValue":42}',
+      '{"intValue":"-7"}',
+      '{"intValue":"9223372036854775807"}',
+      '{"boolValue":true}',
+      '{"boolValue":false}',
+      '{"doubleValue":1.5e-3}',
+      '{"doubleValue":"NaN"}',
+      '{"doubleValue":-0}',
+      '{"arrayValue":{"values":[{"intValue":"1"}]}}',
+      '{"kvlistValue":{"values":[{"key":"in","value":{"boolValue":true}}]}}',
+      '{}',
+    ]) {
+      expect(alike(kv(`{"key":"k","value":${value}}`)), value).toBeDefined();
+      expect(alike(kv(`{"key":"","value":${value}}`)), value).toBeDefined();
+    }
+    expect(alike(kv('{"key":"k"}', '{"key":"k\\"q","value":{"stringValue":"v"}}', '{"value":{"stringValue":"v"},"key":"k"}'))).toBeDefined();
+    // What the field-by-field reading leaves to decodeOtlpJson, the compact one does too.
+    for (const member of [
+      '{"key":"k","value":{"stringValue":"a","intValue":"1"}}',
+      '{"key":"k","value":{"stringValue":"a"},"key":"x"}',
+      '{"key":"k","value":{"intValue":"1.5"}}',
+      '{"key":"k","value":{"intValue":null}}',
+      '{"key":"k","value":{"boolValue":"true"}}',
+      '{"key":"k","value":{"doubleValue":"1.5"}}',
+      '{"key":"k","value":{"stringValue":null}}',
+    ]) {
+      expect(alike(kv(member)), member).toBeUndefined();
+    }
+    // Nested key-value lists, a scalar at the bottom: read alike on either side of the depth given up at.
+    for (let depth = 28; depth <= 36; depth++) {
+      let value = '{"stringValue":"leaf"}';
+      for (let i = 0; i < depth; i++) value = `{"kvlistValue":{"values":[{"key":"k${i}","value":${value}}]}}`;
+      alike(kv(`{"key":"k","value":${value}}`));
+    }
+  });
+
   it('deep values are left to decodeOtlpJson', () => {
     let v: unknown = { stringValue: 'leaf' };
     for (let i = 0; i < 40; i++) v = { arrayValue: { values: [v] } };

@@ -44,6 +44,15 @@ class JsonWireWriter extends WireWriter {
     this.buf[this.pos++] = v;
   }
 
+  /** Where the next byte goes; `rewind` to it drops what was written since. */
+  mark(): number {
+    return this.pos;
+  }
+
+  rewind(pos: number): void {
+    this.pos = pos;
+  }
+
   /** A fixed64 given as its low and high 32-bit words. */
   fixed64Words(lo: number, hi: number): void {
     this.ensure(8);
@@ -114,6 +123,26 @@ for (const [c, v] of [['"', 0x22], ['\\', 0x5c], ['/', 0x2f], ['b', 0x08], ['f',
 const PLAIN = 0;
 const STRING_BYTE = new Uint8Array(256).fill(1);
 for (let c = 0x20; c < 0x100; c++) if (c !== QUOTE && c !== BACKSLASH) STRING_BYTE[c] = PLAIN;
+
+/**
+ * A KeyValue as writers put it, compact and key first: `{"key":"…","value":{"stringValue":…}}` (or intValue, boolValue,
+ * doubleValue). Matched byte by byte, the value's member name past the quote that KV_VALUE ends with; a KeyValue
+ * written any other way is read field by field. Attributes are most of a span's JSON: the transcoder took 2.6 µs a
+ * span of the benchmark's JSON lines so, against 3.3 reading every KeyValue field by field.
+ */
+const KV_KEY = Buffer.from('{"key":"');
+const KV_VALUE = Buffer.from(',"value":{"');
+const KV_STRING = Buffer.from('stringValue":"');
+const KV_INT = Buffer.from('intValue":');
+const KV_BOOL = Buffer.from('boolValue":');
+const KV_DOUBLE = Buffer.from('doubleValue":');
+
+/** Whether `b` holds the bytes of `word` at `at`. */
+function bytesAt(b: Uint8Array, at: number, word: Uint8Array): boolean {
+  if (at + word.length > b.length) return false;
+  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
+  return true;
+}
 
 /** AnyValue's members nest; deeper than this is left to decodeOtlpJson (which refuses beyond 64). */
 const MAX_DEPTH = 32;
@@ -423,6 +452,7 @@ class Transcoder {
   private attributes(field: number, depth = 0): void {
     this.open(OPEN_ARRAY);
     for (let n = 0; this.item(n); n++) {
+      if (depth < MAX_DEPTH && this.compactKeyValue(field)) continue;
       const at = this.w.begin(field);
       let seen = 0;
       this.open(OPEN_OBJECT);
@@ -441,6 +471,60 @@ class Transcoder {
       if ((seen & 2) === 0) this.w.message(2, () => undefined);
       this.w.end(at);
     }
+  }
+
+  /**
+   * A KeyValue in `field` written as KV_KEY says, with a plain key and a string, int, bool or double value: true
+   * having read it, or false having read and written nothing (then it is read field by field, which decides what any
+   * other form means). Writes what the field-by-field reading writes.
+   */
+  private compactKeyValue(field: number): boolean {
+    const { b, w } = this;
+    const i0 = this.i;
+    if (!bytesAt(b, i0, KV_KEY)) return false;
+    const mark = w.mark();
+    const at = w.begin(field);
+    const keyEnd = w.plainString(1, b, i0 + KV_KEY.length, false);
+    let i = keyEnd + 1;
+    if (keyEnd < 0 || !bytesAt(b, i, KV_VALUE)) {
+      w.rewind(mark);
+      return false;
+    }
+    i += KV_VALUE.length;
+    const value = w.begin(2);
+    if (bytesAt(b, i, KV_STRING)) {
+      const end = w.plainString(1, b, i + KV_STRING.length, true);
+      if (end < 0) {
+        w.rewind(mark);
+        return false;
+      }
+      this.i = end + 1;
+    } else if (bytesAt(b, i, KV_INT)) {
+      this.i = i + KV_INT.length;
+      this.int64(3);
+    } else if (bytesAt(b, i, KV_BOOL)) {
+      this.i = i + KV_BOOL.length;
+      this.ws();
+      w.tag(2, VARINT);
+      w.varint(this.bool() ? 1 : 0);
+    } else if (bytesAt(b, i, KV_DOUBLE)) {
+      this.i = i + KV_DOUBLE.length;
+      this.ws();
+      w.tag(4, FIXED64);
+      w.double(this.double());
+    } else {
+      w.rewind(mark);
+      return false;
+    }
+    if (b[this.i] !== CLOSE_OBJECT || b[this.i + 1] !== CLOSE_OBJECT) {
+      this.i = i0;
+      w.rewind(mark);
+      return false;
+    }
+    this.i += 2;
+    w.end(value);
+    w.end(at);
+    return true;
   }
 
   /** The body of an AnyValue; `{}` is the empty value. */
