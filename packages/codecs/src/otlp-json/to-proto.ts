@@ -133,9 +133,12 @@ for (let c = 0x20; c < 0x100; c++) if (c !== QUOTE && c !== BACKSLASH) STRING_BY
 const KV_KEY = Buffer.from('{"key":"');
 const KV_VALUE = Buffer.from(',"value":{"');
 const KV_STRING = Buffer.from('stringValue":"');
-const KV_INT = Buffer.from('intValue":');
-const KV_BOOL = Buffer.from('boolValue":');
-const KV_DOUBLE = Buffer.from('doubleValue":');
+/** The other value members it matches, each with its field (and bit) in AnyValue. */
+const KV_SCALARS = [
+  [Buffer.from('intValue":'), 3],
+  [Buffer.from('boolValue":'), 2],
+  [Buffer.from('doubleValue":'), 4],
+] as const;
 
 /** Whether `b` holds the bytes of `word` at `at`. */
 function bytesAt(b: Uint8Array, at: number, word: Uint8Array): boolean {
@@ -485,46 +488,48 @@ class Transcoder {
     const mark = w.mark();
     const at = w.begin(field);
     const keyEnd = w.plainString(1, b, i0 + KV_KEY.length, false);
-    let i = keyEnd + 1;
-    if (keyEnd < 0 || !bytesAt(b, i, KV_VALUE)) {
-      w.rewind(mark);
-      return false;
-    }
-    i += KV_VALUE.length;
     const value = w.begin(2);
+    const read = keyEnd >= 0 && bytesAt(b, keyEnd + 1, KV_VALUE) && this.compactValue(keyEnd + 1 + KV_VALUE.length);
+    if (read && b[this.i] === CLOSE_OBJECT && b[this.i + 1] === CLOSE_OBJECT) {
+      this.i += 2;
+      w.end(value);
+      w.end(at);
+      return true;
+    }
+    this.i = i0;
+    w.rewind(mark);
+    return false;
+  }
+
+  /** The AnyValue member named at `b[i]` (KV_STRING or one of KV_SCALARS) and its value: true having read them. */
+  private compactValue(i: number): boolean {
+    const b = this.b;
     if (bytesAt(b, i, KV_STRING)) {
-      const end = w.plainString(1, b, i + KV_STRING.length, true);
-      if (end < 0) {
-        w.rewind(mark);
-        return false;
-      }
+      const end = this.w.plainString(1, b, i + KV_STRING.length, true);
       this.i = end + 1;
-    } else if (bytesAt(b, i, KV_INT)) {
-      this.i = i + KV_INT.length;
-      this.int64(3);
-    } else if (bytesAt(b, i, KV_BOOL)) {
-      this.i = i + KV_BOOL.length;
-      this.ws();
+      return end >= 0;
+    }
+    for (const [name, member] of KV_SCALARS) {
+      if (!bytesAt(b, i, name)) continue;
+      this.i = i + name.length;
+      this.scalar(member);
+      return true;
+    }
+    return false;
+  }
+
+  /** AnyValue's bool (2), int (3) or double (4) member, its value at `this.i`. */
+  private scalar(member: number): void {
+    const w = this.w;
+    this.ws();
+    if (member === 3) this.int64(3);
+    else if (member === 2) {
       w.tag(2, VARINT);
       w.varint(this.bool() ? 1 : 0);
-    } else if (bytesAt(b, i, KV_DOUBLE)) {
-      this.i = i + KV_DOUBLE.length;
-      this.ws();
+    } else {
       w.tag(4, FIXED64);
       w.double(this.double());
-    } else {
-      w.rewind(mark);
-      return false;
     }
-    if (b[this.i] !== CLOSE_OBJECT || b[this.i + 1] !== CLOSE_OBJECT) {
-      this.i = i0;
-      w.rewind(mark);
-      return false;
-    }
-    this.i += 2;
-    w.end(value);
-    w.end(at);
-    return true;
   }
 
   /** The body of an AnyValue; `{}` is the empty value. */
@@ -538,15 +543,9 @@ class Transcoder {
         this.string(1, true);
         break;
       case 2:
-        this.w.tag(2, VARINT);
-        this.w.varint(this.bool() ? 1 : 0);
-        break;
       case 3:
-        this.int64(3);
-        break;
       case 4:
-        this.w.tag(4, FIXED64);
-        this.w.double(this.double());
+        this.scalar(f);
         break;
       case 5:
         this.message(5, () => {
