@@ -97,9 +97,9 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the built `clew` with `args` to its end. */
-export function runClew(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd !== undefined && { cwd }) });
+/** Runs the built `clew` with `args` to its end (node given `nodeArgs` first). */
+export function runClew(args: string[], env: Record<string, string> = {}, cwd?: string, nodeArgs: string[] = []): Promise<CliRun> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd !== undefined && { cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
