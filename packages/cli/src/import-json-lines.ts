@@ -66,7 +66,12 @@ export interface CountedSpans {
 export class JsonLinesDecoder<T> {
   private readonly worker = new Worker(new URL('./import-json-worker.js', import.meta.url));
   private readonly waiting = new Map<number, { resolve(r: JsonLineResult[]): void; reject(e: Error): void }>();
-  private readonly jobs: Array<{ lines: T[]; results: Promise<JsonLineResult[]> }> = [];
+  private readonly jobs: Array<{ bytes: Buffer; lines: T[]; results: Promise<JsonLineResult[]> }> = [];
+  /**
+   * Read buffers of JOB_BYTES whose jobs are done, for later reads: a new SharedArrayBuffer is zeroed memory that the
+   * kernel maps page by page (a quarter of a million page faults a gigabyte read).
+   */
+  private readonly spare: Buffer[] = [];
   private nextId = 0;
   private failed: Error | undefined;
 
@@ -84,14 +89,19 @@ export class JsonLinesDecoder<T> {
     this.worker.on('exit', (code) => fail(new Error(`the JSON decoding thread stopped (exit code ${code})`)));
   }
 
-  /** Lines of `bytes` (sharedBytes, not written to again), handed to the worker as one job. */
-  add(bytes: Uint8Array, lines: readonly JobLine<T>[]): void {
+  /** A buffer to read at least `size` bytes into for a job (sharedBytes): a spare one when JOB_BYTES will do. */
+  bytesFor(size: number): Buffer {
+    return size <= JOB_BYTES ? (this.spare.pop() ?? sharedBytes(JOB_BYTES)) : sharedBytes(size);
+  }
+
+  /** Lines of `bytes` (from bytesFor, not written to again until its job is taken), handed to the worker as one job. */
+  add(bytes: Buffer, lines: readonly JobLine<T>[]): void {
     const id = this.nextId++;
     const results = this.failed
       ? Promise.reject(this.failed)
       : new Promise<JsonLineResult[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     results.catch(() => undefined); // handled when taken
-    this.jobs.push({ lines: lines.map((l) => l.meta), results });
+    this.jobs.push({ bytes, lines: lines.map((l) => l.meta), results });
     const job: JsonLinesJob = { id, bytes, lines: lines.flatMap((l) => [l.from, l.to]) };
     if (!this.failed) this.worker.postMessage(job);
   }
@@ -108,6 +118,8 @@ export class JsonLinesDecoder<T> {
   async take(decode = true): Promise<Array<{ meta: T; decoded?: DecodeResult; counted?: CountedSpans; proto?: Buffer; error?: string }>> {
     const job = this.jobs.shift()!;
     const results = await job.results;
+    // The worker has read the lines (it answers once it has done them all); what it sent back is in buffers of its own.
+    if (job.bytes.length === JOB_BYTES) this.spare.push(job.bytes);
     return job.lines.map((meta, i) => {
       const r = results[i]!;
       if (r.error !== undefined) return { meta, error: r.error };

@@ -5,7 +5,7 @@ import { readHead } from './import-formats.js';
 import { decodeJaegerJsonTrace, parseJaegerJson } from './import-jaeger-json.js';
 import type { CountedSpans } from './import-json-lines.js';
 import type { JobLine } from './import-json-lines.js';
-import { errorText, JOB_BYTES, JsonLinesDecoder, sharedBytes } from './import-json-lines.js';
+import { errorText, JOB_BYTES, JsonLinesDecoder } from './import-json-lines.js';
 import type { ByteSource, Compression } from './import-source.js';
 import { openSource, readWhole, skipLine } from './import-source.js';
 import { unzstd, ZstdError } from './zstd-frames.js';
@@ -165,9 +165,9 @@ async function* jsonLines({ path, compression }: Input, from: Position, decode: 
         yield { next: { offset: position, record: line }, where: `line ${line}`, error: LINE_TOO_LONG, bytesDone: file.fileBytes(position) };
         continue;
       }
-      // A buffer of its own, shared with the worker (sharedBytes). Up to one byte past the longest line taken, so that
-      // a longer one is known as such without holding more of it.
-      const bytes = sharedBytes(Math.min(Math.max(JOB_BYTES, 2 * carry.length), MAX_REQUEST_BYTES + 1));
+      // Shared with the worker (sharedBytes). Up to one byte past the longest line taken, so that a longer one is known
+      // as such without holding more of it.
+      const bytes = decoder.bytesFor(Math.min(Math.max(JOB_BYTES, 2 * carry.length), MAX_REQUEST_BYTES + 1));
       carry.copy(bytes);
       const bytesRead = await file.read(bytes, carry.length, bytes.length - carry.length, position);
       /** The file's offset of bytes[0]. */
