@@ -57,6 +57,54 @@ export function sharedAttributeId(kv: KeyValue): number {
   return SharedKeyValue.idOf(kv);
 }
 
+/**
+ * Bytes an encoder wrote for attributes the decoders share (sharedKeyValue), kept by the attribute's number: what was
+ * written for one is the same every time it comes back, so a hit copies the bytes instead of writing the key and the
+ * value again. Direct-mapped (the number's low bits pick the slot); a slot holds its attribute object, which confirms a
+ * hit, so a number another attribute had takes the slot over. Bytes are kept as words, to be copied a word at a time.
+ * Keep scalars only: bytes values are a mutable array.
+ */
+export class SharedAttributeBytes {
+  readonly owners: (KeyValue | undefined)[];
+  readonly words: Uint32Array;
+  readonly lengths: Uint8Array;
+  /** Where slot n's words start: n * wordsPerSlot. */
+  readonly wordsPerSlot: number;
+  private readonly bytes: Uint8Array;
+  private readonly mask: number;
+
+  /** `slots` a power of two; `maxBytes` (longer entries are not kept) a multiple of 4, at most 252. */
+  constructor(
+    slots: number,
+    private readonly maxBytes: number,
+  ) {
+    this.owners = new Array<KeyValue | undefined>(slots).fill(undefined);
+    this.words = new Uint32Array((slots * maxBytes) / 4);
+    this.bytes = new Uint8Array(this.words.buffer);
+    this.lengths = new Uint8Array(slots);
+    this.wordsPerSlot = maxBytes / 4;
+    this.mask = slots - 1;
+  }
+
+  /** The slot of `kv`, or -1 for an attribute no decoder shares. */
+  slotOf(kv: KeyValue): number {
+    const id = SharedKeyValue.idOf(kv);
+    return id >= 0 ? id & this.mask : -1;
+  }
+
+  /** Keeps bytes[from, to) as what was written for `kv` (its slotOf), unless longer than a slot: true when kept. */
+  set(kv: KeyValue, slot: number, bytes: Uint8Array, from: number, to: number): boolean {
+    const n = to - from;
+    if (n > this.maxBytes) return false;
+    const at = slot * this.maxBytes;
+    const arena = this.bytes;
+    for (let i = 0; i < n; i++) arena[at + i] = bytes[from + i]!;
+    this.lengths[slot] = n;
+    this.owners[slot] = kv;
+    return true;
+  }
+}
+
 export const str = (value: string): AnyValue => ({ type: 'string', value });
 export const int = (value: bigint | number): AnyValue => ({ type: 'int', value: BigInt(value) });
 export const dbl = (value: number): AnyValue => ({ type: 'double', value });

@@ -1,7 +1,7 @@
 export type { AnyValue, Attributes, KeyValue } from './attributes.js';
 export type { AnyValueJsonStyle } from './any-value-json.js';
 export { anyValueJsonText, goHtmlSafe } from './any-value-json.js';
-export { anyValueToString, bool, dbl, getAttribute, getStringAttribute, int, sharedAttributeId, sharedKeyValue, str } from './attributes.js';
+export { anyValueToString, bool, dbl, getAttribute, getStringAttribute, int, SharedAttributeBytes, sharedAttributeId, sharedKeyValue, str } from './attributes.js';
 export type { SpanId, TraceId } from './ids.js';
 export {
   bytesToHex,

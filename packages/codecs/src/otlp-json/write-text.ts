@@ -1,4 +1,5 @@
 import type { AnyValue, Attributes, Resource, Scope, Span, SpanEvent, SpanLink } from '@clew/model';
+import { SharedAttributeBytes } from '@clew/model';
 import { groupSpans } from '../group-spans.js';
 
 /**
@@ -41,6 +42,16 @@ export function encodeOtlpJsonText(spans: readonly Span[], newline = false): Buf
 /** One growing buffer, reused from call to call; finish() copies out what was written. */
 let scratch = Buffer.allocUnsafe(1 << 20);
 
+/** Whether this machine stores a Uint32Array's words little end first: copyWords writes them back as they were read. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The JSON written for attributes the decoders share among spans (SharedAttributeBytes): an export through a Clew
+ * decodes the route's protobuf, whose repeated attributes (methods, routes, hosts, status codes) are one object each,
+ * spelled the same every time. 192 bytes a slot.
+ */
+const entries = new SharedAttributeBytes(1 << 12, 192);
+
 /**
  * Appends JSON text as UTF-8. Members are written with a leading comma (`,"name":`) and `open` remembers where an
  * object began, so that the comma of its first member can be taken back: default-valued members are left out
@@ -48,10 +59,16 @@ let scratch = Buffer.allocUnsafe(1 << 20);
  */
 class JsonTextWriter {
   private buf = scratch;
-  private pos = 0;
+  private view = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+  pos = 0;
 
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
+  /** The buffer written into (valid until the next write). */
+  bytes(): Uint8Array {
+    return this.buf;
   }
 
   private ensure(n: number): void {
@@ -59,6 +76,16 @@ class JsonTextWriter {
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = scratch = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  }
+
+  /** The first `n` bytes of words[from…] (JSON written before); the last word's spare bytes are written over. */
+  copyWords(words: Uint32Array, from: number, n: number): void {
+    this.ensure(n + 3);
+    const view = this.view;
+    const at = this.pos;
+    for (let i = 0; i < n; i += 4) view.setUint32(at + i, words[from + (i >> 2)]!, LITTLE_ENDIAN);
+    this.pos = at + n;
   }
 
   /** ASCII text that needs no escaping (punctuation, member names, numbers), copied char by char. */
@@ -235,11 +262,21 @@ function attributed(w: JsonTextWriter, x: { readonly attributes: Attributes; rea
 function keyValues(w: JsonTextWriter, attrs: Attributes): void {
   for (let i = 0; i < attrs.length; i++) {
     const kv = attrs[i]!;
-    w.raw(i === 0 ? '{"key":' : ',{"key":');
+    if (i > 0) w.raw(',');
+    const slot = entries.slotOf(kv);
+    if (slot >= 0 && entries.owners[slot] === kv) {
+      w.copyWords(entries.words, slot * entries.wordsPerSlot, entries.lengths[slot]!);
+      continue;
+    }
+    const from = w.pos;
+    w.raw('{"key":');
     w.string(kv.key);
     w.raw(',"value":');
     anyValue(w, kv.value);
     w.raw('}');
+    // Scalars only: arrays and lists are not shared, and bytes are a mutable array.
+    const t = kv.value.type;
+    if (slot >= 0 && t !== 'bytes' && t !== 'array' && t !== 'kvlist') entries.set(kv, slot, w.bytes(), from, w.pos);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AnyValue, Attributes, KeyValue } from '@clew/model';
-import { anyValueToString, sharedAttributeId } from '@clew/model';
+import { anyValueToString, SharedAttributeBytes } from '@clew/model';
 import type { AttrBloom } from './attr-bloom.js';
 import { entryKey } from './attr-bloom.js';
 import { ByteWriter } from './byte-writer.js';
@@ -57,39 +57,28 @@ const B_TYPE_END = TYPE_END.charCodeAt(0);
 const KEY = new Uint32Array(2);
 
 /**
- * Entries written before, of attributes the decoders share among spans (sharedAttributeId): most of a span's attributes
- * (methods, routes, hosts, status codes) are such an object, and what was written for one is the same bytes and bloom
- * key every time it comes back. A hit copies the bytes instead of converting the key and the value's text to UTF-8
- * and hashing them (bench/encode.js: 3.9 µs a span before, 2.9 after). Direct-mapped by the attribute's number; a
- * slot holds its attribute object, which confirms a hit, so a number another attribute had takes the slot over.
+ * Entries written before, of attributes the decoders share among spans (SharedAttributeBytes), with their bloom keys:
+ * most of a span's attributes (methods, routes, hosts, status codes) are such an object, and what was written for one is
+ * the same bytes and bloom key every time it comes back. A hit copies the bytes instead of converting the key and the
+ * value's text to UTF-8 and hashing them (bench/encode.js: 3.9 µs a span before, 2.9 after). 128 bytes a slot.
  */
-class EntryCache {
+class EntryCache extends SharedAttributeBytes {
   static readonly SLOTS = 1 << 13;
-  /** Bytes per slot; longer entries are not kept (long values rarely repeat). */
-  static readonly MAX_BYTES = 128;
-  readonly owners = new Array<KeyValue | undefined>(EntryCache.SLOTS).fill(undefined);
-  /** Each slot's bytes, as words: copied a word at a time. */
-  readonly words = new Uint32Array((EntryCache.SLOTS * EntryCache.MAX_BYTES) / 4);
-  private readonly bytes = new Uint8Array(this.words.buffer);
-  readonly lengths = new Uint8Array(EntryCache.SLOTS);
   readonly keys = new Uint32Array(EntryCache.SLOTS * 2);
 
-  set(kv: KeyValue, slot: number, bytes: Uint8Array, from: number, to: number): void {
-    const n = to - from;
-    if (n > EntryCache.MAX_BYTES) return;
-    const at = slot * EntryCache.MAX_BYTES;
-    const arena = this.bytes;
-    for (let i = 0; i < n; i++) arena[at + i] = bytes[from + i]!;
-    this.lengths[slot] = n;
+  constructor() {
+    super(EntryCache.SLOTS, 128);
+  }
+
+  /** Keeps the entry and KEY, its bloom key. */
+  keep(kv: KeyValue, slot: number, bytes: Uint8Array, from: number, to: number): void {
+    if (!this.set(kv, slot, bytes, from, to)) return;
     this.keys[slot * 2] = KEY[0]!;
     this.keys[slot * 2 + 1] = KEY[1]!;
-    this.owners[slot] = kv;
   }
 }
 
 const entries = new EntryCache();
-const WORDS_PER_SLOT = EntryCache.MAX_BYTES / 4;
-const SLOT_MASK = EntryCache.SLOTS - 1;
 
 /**
  * Writes the entries; with a bloom, adds each entry (up to its TYPE_END, as attributePattern) to it.
@@ -100,10 +89,9 @@ const SLOT_MASK = EntryCache.SLOTS - 1;
 export function writeAttributes(w: ByteWriter, attrs: Attributes, bloom?: AttrBloom): void {
   for (let i = 0; i < attrs.length; i++) {
     const kv = attrs[i]!;
-    const shared = sharedAttributeId(kv);
-    const slot = shared >= 0 ? shared & SLOT_MASK : -1;
+    const slot = entries.slotOf(kv);
     if (slot >= 0 && entries.owners[slot] === kv) {
-      w.copyWords(entries.words, slot * WORDS_PER_SLOT, entries.lengths[slot]!);
+      w.copyWords(entries.words, slot * entries.wordsPerSlot, entries.lengths[slot]!);
       if (bloom) bloom.addKey(entries.keys[slot * 2]!, entries.keys[slot * 2 + 1]!);
     } else writeEntry(w, kv, slot, bloom);
   }
@@ -123,7 +111,7 @@ function writeEntry(w: ByteWriter, kv: KeyValue, slot: number, bloom?: AttrBloom
   if (bloom) bloom.add(KEY);
   w.byte(B_TYPE_END);
   w.byte(type);
-  if (keep) entries.set(kv, slot, w.bytes, from, w.at);
+  if (keep) entries.keep(kv, slot, w.bytes, from, w.at);
   else if (v.type === 'array') w.text(encodeAttributes(v.value.map((value) => ({ key: '', value }))));
   else if (v.type === 'kvlist') w.text(encodeAttributes(v.value));
 }
