@@ -62,7 +62,7 @@ export function sharedAttributeId(kv: KeyValue): number {
  * written for one is the same every time it comes back, so a hit copies the bytes instead of writing the key and the
  * value again. Direct-mapped (the number's low bits pick the slot); a slot holds its attribute object, which confirms a
  * hit, so a number another attribute had takes the slot over. Bytes are kept as words, to be copied a word at a time.
- * Keep scalars only: bytes values are a mutable array.
+ * Scalars only (as decoders share them): a bytes value is a mutable array, and an array or list is not kept either.
  */
 export class SharedAttributeBytes {
   readonly owners: (KeyValue | undefined)[];
@@ -92,10 +92,14 @@ export class SharedAttributeBytes {
     return id >= 0 ? id & this.mask : -1;
   }
 
-  /** Keeps bytes[from, to) as what was written for `kv` (its slotOf), unless longer than a slot: true when kept. */
+  /**
+   * Keeps bytes[from, to) as what was written for `kv` (its slotOf), unless longer than a slot or not a scalar: true
+   * when kept.
+   */
   set(kv: KeyValue, slot: number, bytes: Uint8Array, from: number, to: number): boolean {
     const n = to - from;
-    if (n > this.maxBytes) return false;
+    const t = kv.value.type;
+    if (n > this.maxBytes || t === 'bytes' || t === 'array' || t === 'kvlist') return false;
     const at = slot * this.maxBytes;
     const arena = this.bytes;
     for (let i = 0; i < n; i++) arena[at + i] = bytes[from + i]!;

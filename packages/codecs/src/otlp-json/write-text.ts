@@ -274,9 +274,7 @@ function keyValues(w: JsonTextWriter, attrs: Attributes): void {
     w.raw(',"value":');
     anyValue(w, kv.value);
     w.raw('}');
-    // Scalars only: arrays and lists are not shared, and bytes are a mutable array.
-    const t = kv.value.type;
-    if (slot >= 0 && t !== 'bytes' && t !== 'array' && t !== 'kvlist') entries.set(kv, slot, w.bytes(), from, w.pos);
+    if (slot >= 0) entries.set(kv, slot, w.bytes(), from, w.pos);
   }
 }
 

@@ -105,14 +105,13 @@ function writeEntry(w: ByteWriter, kv: KeyValue, slot: number, bloom?: AttrBloom
   w.byte(B_KEY_END);
   const v = kv.value;
   const type = writeText(w, v);
-  // Only scalars are shared; arrays and lists also write a payload, and bytes are a mutable array.
-  const keep = slot >= 0 && v.type !== 'array' && v.type !== 'kvlist' && v.type !== 'bytes';
-  if (bloom || keep) entryKey(w.bytes, from, w.at, KEY);
+  if (bloom || slot >= 0) entryKey(w.bytes, from, w.at, KEY);
   if (bloom) bloom.add(KEY);
   w.byte(B_TYPE_END);
   w.byte(type);
-  if (keep) entries.keep(kv, slot, w.bytes, from, w.at);
-  else if (v.type === 'array') w.text(encodeAttributes(v.value.map((value) => ({ key: '', value }))));
+  // Kept up to its type letter: only scalars are (SharedAttributeBytes), and arrays and lists write a payload after it.
+  if (slot >= 0) entries.keep(kv, slot, w.bytes, from, w.at);
+  if (v.type === 'array') w.text(encodeAttributes(v.value.map((value) => ({ key: '', value }))));
   else if (v.type === 'kvlist') w.text(encodeAttributes(v.value));
 }
 
