@@ -65,16 +65,22 @@ const KEY = new Uint32Array(2);
 class EntryCache extends SharedAttributeBytes {
   static readonly SLOTS = 1 << 13;
   readonly keys = new Uint32Array(EntryCache.SLOTS * 2);
+  /**
+   * The bloom each slot's entry was last added to. A block's spans repeat the same entries, and a bloom's bits are
+   * only ever set: an entry added to this bloom before needs no second add.
+   */
+  readonly added: (AttrBloom | undefined)[] = new Array<AttrBloom | undefined>(EntryCache.SLOTS).fill(undefined);
 
   constructor() {
     super(EntryCache.SLOTS, 128);
   }
 
-  /** Keeps the entry and KEY, its bloom key. */
-  keep(kv: KeyValue, slot: number, bytes: Uint8Array, from: number, to: number): void {
+  /** Keeps the entry and KEY, its bloom key, added to `bloom` (when given) just now. */
+  keep(kv: KeyValue, slot: number, bytes: Uint8Array, from: number, to: number, bloom: AttrBloom | undefined): void {
     if (!this.set(kv, slot, bytes, from, to)) return;
     this.keys[slot * 2] = KEY[0]!;
     this.keys[slot * 2 + 1] = KEY[1]!;
+    this.added[slot] = bloom;
   }
 }
 
@@ -92,7 +98,10 @@ export function writeAttributes(w: ByteWriter, attrs: Attributes, bloom?: AttrBl
     const slot = entries.slotOf(kv);
     if (slot >= 0 && entries.owners[slot] === kv) {
       w.copyWords(entries.words, slot * entries.wordsPerSlot, entries.lengths[slot]!);
-      if (bloom) bloom.addKey(entries.keys[slot * 2]!, entries.keys[slot * 2 + 1]!);
+      if (bloom !== undefined && entries.added[slot] !== bloom) {
+        bloom.addKey(entries.keys[slot * 2]!, entries.keys[slot * 2 + 1]!);
+        entries.added[slot] = bloom;
+      }
     } else writeEntry(w, kv, slot, bloom);
   }
 }
@@ -110,7 +119,7 @@ function writeEntry(w: ByteWriter, kv: KeyValue, slot: number, bloom?: AttrBloom
   w.byte(B_TYPE_END);
   w.byte(type);
   // Kept up to its type letter: only scalars are (SharedAttributeBytes), and arrays and lists write a payload after it.
-  if (slot >= 0) entries.keep(kv, slot, w.bytes, from, w.at);
+  if (slot >= 0) entries.keep(kv, slot, w.bytes, from, w.at, bloom);
   if (v.type === 'array') w.text(encodeAttributes(v.value.map((value) => ({ key: '', value }))));
   else if (v.type === 'kvlist') w.text(encodeAttributes(v.value));
 }
