@@ -17,6 +17,7 @@ import { startModules } from './modules.js';
 import { catalogConsumer } from './pipeline/catalog-consumer.js';
 import { DeadLetters } from './pipeline/dead-letters.js';
 import { IngestPipeline } from './pipeline/ingest.js';
+import { DEFAULT_BATCH_SPANS, pendingLimit } from './pipeline/store-writer.js';
 import { buildForwarder } from './pipeline/forward/forwarder.js';
 import { buildProcessors } from './pipeline/processors/config.js';
 import { buildTailSampler } from './pipeline/tail/config.js';
@@ -271,14 +272,16 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const tail = sampler && new TailStage(sampler, store);
       if (tail) registerTailMetrics(metrics, tail);
       const forwarder = buildForwarder(config.pipeline.tailSampling.peers, metrics, log);
+      const batchSpans = config.storage.batchSpans ?? store.batchSpans ?? DEFAULT_BATCH_SPANS;
       const pipeline = new IngestPipeline(
         wal,
         store,
         {
-          maxPendingSpans: config.limits.maxPendingSpans,
+          maxPendingSpans: config.limits.maxPendingSpans ?? pendingLimit(batchSpans),
           retryAfterSeconds: config.limits.retryAfterSeconds,
-          batchSpans: config.storage.batchSpans,
+          batchSpans,
           batchWaitMs: durationMs(config.storage.batchWait),
+          batchMaxWaitMs: durationMs(config.storage.batchMaxWait),
           processors: buildProcessors(config.pipeline.processors),
           consumers: [catalogConsumer(get<AttributeCatalogs>('catalog')), ...(learner ? [learner] : []), ...(spanMetrics ? [spanMetrics] : [])],
           deadLetters: new DeadLetters(join(dataDir, 'dead-letter'), metrics, log),

@@ -273,6 +273,11 @@ export interface Store extends SpanReader {
    * Absent in a store that encodes at its append only.
    */
   openBatch?(): EncodingBatch | undefined;
+  /**
+   * How many spans this store writes best in one append: what the store writer gathers when `storage.batchSpans` is
+   * not set. Absent: the writer's default (DEFAULT_BATCH_SPANS in the server).
+   */
+  readonly batchSpans?: number;
   /** The walPosition of the last successful append, or 0n for a new store. */
   lastWalPosition(): Promise<bigint>;
   /** The reads of one tenant's spans (cheap: a view, not a connection). */

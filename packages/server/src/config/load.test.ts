@@ -178,9 +178,9 @@ describe('resolveConfig', () => {
       dataDir: './data',
       retention: { spans: '7d', metrics: '30d' },
       ports: { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, zipkin: 9411, jaegerThriftHttp: 14268, jaegerCompact: 6831, jaegerBinary: 6832, tempo: 3200 },
-      limits: { maxRequestBytes: 16 * 1024 * 1024, maxPendingSpans: 200_000, retryAfterSeconds: 1 },
+      limits: { maxRequestBytes: 16 * 1024 * 1024, retryAfterSeconds: 1 },
       role: 'all',
-      storage: { backend: 'duckdb', duckdb: { memoryLimit: '2GB', metricsMemoryLimit: '512MB' }, batchSpans: 50_000, batchWait: '200ms' },
+      storage: { backend: 'duckdb', duckdb: { memoryLimit: '2GB', metricsMemoryLimit: '512MB' }, batchWait: '200ms', batchMaxWait: '2s' },
       ui: { serveSourceMaps: false },
       log: { level: 'info' },
     });

@@ -113,8 +113,12 @@ export const configSchema = z
       .object({
         /** Largest request body accepted, compressed or not, in bytes (413 above it). */
         maxRequestBytes: z.number().int().positive().default(16 * 1024 * 1024),
-        /** Spans accepted but not yet in the store; above it receivers answer 503 with Retry-After. */
-        maxPendingSpans: z.number().int().positive().default(200_000),
+        /**
+         * Spans accepted but not yet in the store; above it receivers answer 503 with Retry-After. Unset: three times
+         * the store writer's batch (a full batch being written and the next one gathered are both pending), and at
+         * least 200,000 (pendingLimit).
+         */
+        maxPendingSpans: z.number().int().positive().optional(),
         /** Seconds clients are asked to wait before retrying when the pipeline is full. */
         retryAfterSeconds: z.number().int().positive().default(1),
       })

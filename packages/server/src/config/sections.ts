@@ -64,10 +64,19 @@ export const storageConfigSchema = z.preprocess(
           path: ['shards'],
         })
         .optional(),
-      /** Most spans written to the store in one transaction. */
-      batchSpans: z.number().int().positive().default(50_000),
+      /**
+       * Most spans written to the store in one transaction. Unset: what the store writes best (Store.batchSpans):
+       * DuckDB's row group, 122,880, which DuckDB writes compressed once where a smaller transaction goes to its own log
+       * first and is compressed again at its checkpoint; 50,000 for ClickHouse.
+       */
+      batchSpans: z.number().int().positive().optional(),
       /** How long the writer waits to gather a larger batch when few spans are queued. */
       batchWait: duration.default('200ms'),
+      /**
+       * How long it waits on for a full batch while spans keep coming fast enough to fill one by then (at least
+       * batchSpans per batchMaxWait); at lower rates it waits batchWait only. Set it to batchWait to never wait longer.
+       */
+      batchMaxWait: duration.default('2s'),
     })
     .strict()
     .prefault({})

@@ -20,6 +20,12 @@ import type { LoggedSpans } from './store-writer.js';
 import { StoreWriter } from './store-writer.js';
 import type { TailStage } from './tail-stage.js';
 
+/**
+ * Most spans a batch of replayed records holds. They are held decoded until their batch is written (not encoded as
+ * they come, as live batches are), so a store's larger batch would hold more of them at once than start-up needs.
+ */
+const REPLAY_BATCH_SPANS = 50_000;
+
 /** The outcome of one request, as a value: what was accepted, refused one by one, and dropped by which processor. */
 export interface IngestResult {
   /** Valid spans of the request: all of them are the client's concern no more (kept, or dropped by a processor). */
@@ -35,6 +41,8 @@ export interface IngestOptions {
   readonly retryAfterSeconds: number;
   readonly batchSpans: number;
   readonly batchWaitMs: number;
+  /** How long the store writer waits on for a full batch under a steady load (StoreWriterOptions). */
+  readonly batchMaxWaitMs?: number;
   /** Run in order on every request before it is logged (pipeline.processors). */
   readonly processors?: readonly Processor[];
   /** Fed every span written, once, with its log position (replay included). */
@@ -100,7 +108,7 @@ export class IngestPipeline {
       batch.push({ spans: decoded, seq: r.seq, tenant: r.tenant, ...(r.forwarded === true && { forwarded: true }) });
       batchSpans += decoded.length;
       const last = i === records.length - 1;
-      if (batchSpans >= this.opts.batchSpans || last) {
+      if (batchSpans >= Math.min(this.opts.batchSpans, REPLAY_BATCH_SPANS) || last) {
         await this.writer.writeNow(batch, storeHolds);
         spans += batchSpans;
         batch = [];

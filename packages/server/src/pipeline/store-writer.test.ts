@@ -115,6 +115,32 @@ describe('StoreWriter', () => {
     ]);
   });
 
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('waits for a full batch while spans come fast enough to fill one within batchMaxWait', async () => {
+    const writer = writerWith({ batchSpans: 100, batchWaitMs: 150, batchMaxWaitMs: 60_000 });
+    writer.start();
+    // 10 spans every 20 ms: several requests in each wait, a full batch long before batchMaxWait.
+    for (let i = 0; i < 20; i++) {
+      await accept(writer, named(...Array.from({ length: 10 }, (_, j) => `s${i * 10 + j}`)));
+      await pause(20);
+    }
+    await writer.stop();
+    expect(store.appends.map((a) => a.names.length)).toEqual([100, 100]);
+    expect(store.written).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}`));
+  });
+
+  it('writes after batchWait when spans come too slowly to fill a batch within batchMaxWait', async () => {
+    const writer = writerWith({ batchSpans: 100, batchWaitMs: 30, batchMaxWaitMs: 60_000 });
+    writer.start();
+    await accept(writer, named('a'));
+    // Nothing came during the first wait: the writer does not wait on, so 'a' is written long before 'b' comes.
+    await pause(1000);
+    await accept(writer, named('b'));
+    await writer.stop();
+    expect(store.appends.map((a) => a.names)).toEqual([['a'], ['b']]);
+  });
+
   it('feeds records that became durable together in one push per run of a tenant, before the loop runs', async () => {
     const writer = writerWith();
     const entries = [
