@@ -61,8 +61,9 @@ export interface IngestOptions {
  * The ingest path every receiver shares: processors → admit (bounded) → write-ahead log → consumers → acknowledge;
  * then the store writer moves spans into the store in large batches. The log holds the batch as the
  * processors left it, so nothing they removed (a redacted secret) reaches the disk; when they changed nothing it
- * holds the request's bytes as received, which costs no encoding. A request is acknowledged only once its record
- * is durable, so an acknowledged span survives kill -9: on start the log replays what the store does not hold yet.
+ * holds the request's bytes as received (OTLP/JSON as the protobuf the receiver read it through), which costs no
+ * encoding. A request is acknowledged only once its record is durable, so an acknowledged span survives kill -9: on
+ * start the log replays what the store does not hold yet.
  */
 export class IngestPipeline {
   private readonly writer: StoreWriter;
