@@ -75,6 +75,7 @@ export const storageConfigSchema = z.preprocess(
       /**
        * How long it waits on for a full batch while spans keep coming fast enough to fill one by then (at least
        * batchSpans per batchMaxWait); at lower rates it waits batchWait only. Set it to batchWait to never wait longer.
+       * Only where the store encodes a batch as it gathers (DuckDB without tail sampling or peers).
        */
       batchMaxWait: duration.default('2s'),
     })

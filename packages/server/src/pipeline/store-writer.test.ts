@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Span } from '@clew/model';
 import { DEFAULT_TENANT } from '@clew/model';
 import { makeSpan } from '@clew/model/testing';
-import type { Store, TenantRun } from '@clew/storage';
+import type { EncodingBatch, Store, TenantRun } from '@clew/storage';
 import { StoreError } from '@clew/storage';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,18 @@ class RecordingStore {
 
   get written(): string[] {
     return this.appends.flatMap((a) => a.names);
+  }
+}
+
+/** A RecordingStore that encodes a batch as it gathers (openBatch), as the DuckDB store does: what it adds it appends. */
+class EncodingRecordingStore extends RecordingStore {
+  openBatch(): EncodingBatch {
+    const names: string[] = [];
+    return {
+      add: (spans) => void names.push(...spans.map((s) => s.name)),
+      append: async (wal) => void this.appends.push({ names, wal }),
+      abandon: () => undefined,
+    };
   }
 }
 
@@ -117,10 +129,11 @@ describe('StoreWriter', () => {
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  it('waits for a full batch while spans come fast enough to fill one within batchMaxWait', async () => {
-    const writer = writerWith({ batchSpans: 100, batchWaitMs: 150, batchMaxWaitMs: 60_000 });
+  it('waits for a full batch while spans come fast enough to fill one within batchMaxWait, into a store that encodes it as it gathers', async () => {
+    store = new EncodingRecordingStore();
+    const writer = writerWith({ batchSpans: 100, batchWaitMs: 300, batchMaxWaitMs: 60_000 });
     writer.start();
-    // 10 spans every 20 ms: several requests in each wait, a full batch long before batchMaxWait.
+    // 10 spans every 20 ms: many requests in each wait, a full batch long before batchMaxWait.
     for (let i = 0; i < 20; i++) {
       await accept(writer, named(...Array.from({ length: 10 }, (_, j) => `s${i * 10 + j}`)));
       await pause(20);
@@ -130,7 +143,21 @@ describe('StoreWriter', () => {
     expect(store.written).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}`));
   });
 
+  it('waits batchWait only for a store that is handed the spans at its append (holding them longer costs more)', async () => {
+    // A batch far larger than what comes: waiting on for it, the writer would append the 200 spans together.
+    const writer = writerWith({ batchSpans: 1000, batchWaitMs: 150, batchMaxWaitMs: 60_000 });
+    writer.start();
+    for (let i = 0; i < 20; i++) {
+      await accept(writer, named(...Array.from({ length: 10 }, (_, j) => `s${i * 10 + j}`)));
+      await pause(20);
+    }
+    await writer.stop();
+    expect(store.appends.length).toBeGreaterThan(1);
+    expect(store.written).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}`));
+  });
+
   it('writes after batchWait when spans come too slowly to fill a batch within batchMaxWait', async () => {
+    store = new EncodingRecordingStore();
     const writer = writerWith({ batchSpans: 100, batchWaitMs: 30, batchMaxWaitMs: 60_000 });
     writer.start();
     await accept(writer, named('a'));

@@ -53,7 +53,8 @@ export interface StoreWriterOptions {
   readonly batchWaitMs: number;
   /**
    * How long, at most, it waits on for a full batch while spans keep coming fast enough to fill one by then (see
-   * gather). Undefined: batchWaitMs, once.
+   * gather), when the store encodes a batch as it gathers (openBatch, without tail sampling or peers). Undefined:
+   * batchWaitMs, once.
    */
   readonly batchMaxWaitMs?: number;
   /** Fed each record once, in log order, with its position, as soon as it is durable (before it is written). */
@@ -329,7 +330,9 @@ export class StoreWriter {
    */
   private async gather(ready: number): Promise<void> {
     const { batchSpans, batchWaitMs } = this.opts;
-    const maxWaitMs = this.opts.batchMaxWaitMs ?? batchWaitMs;
+    // Only while the batch is encoded as it gathers (`early`): spans held until their batch is written live through
+    // the young generation's collections, and holding more of them for longer costs more than it saves.
+    const maxWaitMs = this.early ? (this.opts.batchMaxWaitMs ?? batchWaitMs) : batchWaitMs;
     let before = ready;
     for (let waited = batchWaitMs; ; waited += batchWaitMs) {
       await this.sleep(batchWaitMs);
