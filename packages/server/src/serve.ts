@@ -17,7 +17,7 @@ import { startModules } from './modules.js';
 import { catalogConsumer } from './pipeline/catalog-consumer.js';
 import { DeadLetters } from './pipeline/dead-letters.js';
 import { IngestPipeline } from './pipeline/ingest.js';
-import { DEFAULT_BATCH_SPANS, pendingLimit } from './pipeline/store-writer.js';
+import { DEFAULT_BATCH_SPANS, encodesAsItGathers, pendingLimit } from './pipeline/store-writer.js';
 import { buildForwarder } from './pipeline/forward/forwarder.js';
 import { buildProcessors } from './pipeline/processors/config.js';
 import { buildTailSampler } from './pipeline/tail/config.js';
@@ -272,7 +272,9 @@ const MODULES: Record<string, ModuleDef<Ctx>> = {
       const tail = sampler && new TailStage(sampler, store);
       if (tail) registerTailMetrics(metrics, tail);
       const forwarder = buildForwarder(config.pipeline.tailSampling.peers, metrics, log);
-      const batchSpans = config.storage.batchSpans ?? store.batchSpans ?? DEFAULT_BATCH_SPANS;
+      // The store's own batch only where the writer encodes it as it gathers: elsewhere its spans are held until written.
+      const storeBatch = encodesAsItGathers(store, { tail, forwarder }) ? store.batchSpans : undefined;
+      const batchSpans = config.storage.batchSpans ?? storeBatch ?? DEFAULT_BATCH_SPANS;
       const pipeline = new IngestPipeline(
         wal,
         store,

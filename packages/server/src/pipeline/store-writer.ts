@@ -76,6 +76,15 @@ export interface StoreWriterOptions {
 export const DEFAULT_BATCH_SPANS = 50_000;
 
 /**
+ * Whether the writer encodes a batch into the store as its records come (OpenBatch): a store with openBatch, without
+ * tail sampling or peers. Only then does it take the store's own batch size and wait on for whole batches: elsewhere a
+ * batch's spans are held until it is written.
+ */
+export function encodesAsItGathers(store: Store, opts: Pick<StoreWriterOptions, 'tail' | 'forwarder'>): boolean {
+  return store.openBatch !== undefined && opts.tail === undefined && opts.forwarder === undefined;
+}
+
+/**
  * The default of `limits.maxPendingSpans` for batches of `batchSpans`: a full batch being written and the next one
  * gathered are both pending, and a third for the requests in between; at least 200,000.
  */
@@ -116,7 +125,7 @@ export class StoreWriter {
     private readonly log: Logger,
     private readonly onWritten: (spans: number) => void,
   ) {
-    this.early = store.openBatch !== undefined && opts.tail === undefined && opts.forwarder === undefined;
+    this.early = encodesAsItGathers(store, opts);
   }
 
   enqueue(spans: readonly Span[], tenant: Tenant, forwarded = false): QueueEntry {
@@ -325,8 +334,8 @@ export class StoreWriter {
    * batchMaxWait (at the rate of the last step) and until they do. Under a steady load of at least batchSpans per
    * batchMaxWait, each batch is a full one; below it, the writer waits batchWait, so spans are searchable as soon as
    * before. DuckDB writes a transaction of a whole row group compressed, once; a smaller one goes to its own log and
-   * is compressed again at its checkpoint: a third more bytes written, and a Clew on one core took 5% longer at the
-   * median of eleven pairs (bench/README.md, 2026-12-07, late night).
+   * is compressed again at its checkpoint: a third more bytes written, and a Clew on one core took about 6% longer at
+   * the median of fourteen pairs (bench/README.md, 2026-12-07, late night).
    */
   private async gather(ready: number): Promise<void> {
     const { batchSpans, batchWaitMs } = this.opts;
