@@ -39,7 +39,7 @@ program
   .option('--max-request-bytes <bytes>', 'largest export request, compressed or not (default 16777216)', int('--max-request-bytes'))
   .option(
     '--max-pending-spans <n>',
-    'spans accepted but not yet in the store before receivers answer 503 (default 200000)',
+    'spans accepted but not yet in the store before receivers answer 503 (default three batches of the store writer, at least 200000)',
     int('--max-pending-spans'),
   )
   .option('--memory-limit <size>', 'store (DuckDB) memory limit, e.g. 2GB (default 2GB)')
