@@ -334,8 +334,8 @@ export class StoreWriter {
    * batchMaxWait (at the rate of the last step) and until they do. Under a steady load of at least batchSpans per
    * batchMaxWait, each batch is a full one; below it, the writer waits batchWait, so spans are searchable as soon as
    * before. DuckDB writes a transaction of a whole row group compressed, once; a smaller one goes to its own log and
-   * is compressed again at its checkpoint: a third more bytes written, and a Clew on one core took about 6% longer at
-   * the median of fourteen pairs (bench/README.md, 2026-12-07, late night).
+   * is compressed again at its checkpoint: a Clew wrote a third more bytes that way, for about the same CPU
+   * (bench/README.md, 2026-12-07, late night).
    */
   private async gather(ready: number): Promise<void> {
     const { batchSpans, batchWaitMs } = this.opts;
