@@ -66,8 +66,8 @@ export const storageConfigSchema = z.preprocess(
         .optional(),
       /**
        * Most spans written to the store in one transaction. Unset: what the store writes best (Store.batchSpans):
-       * DuckDB's row group, 122,880, which DuckDB writes compressed once where a smaller transaction goes to its own log
-       * first and is compressed again at its checkpoint (without tail sampling or peers, which hold a batch's spans until
+       * DuckDB's row group, 122,880, which DuckDB writes into its file compressed at commit, where a smaller transaction
+       * is logged row by row in DuckDB's own log first (without tail sampling or peers, which hold a batch's spans until
        * it is written); 50,000 otherwise.
        */
       batchSpans: z.number().int().positive().optional(),

@@ -333,9 +333,9 @@ export class StoreWriter {
    * Waits batchWait for more spans, then on, a batchWait at a time, while they come fast enough to fill a batch within
    * batchMaxWait (at the rate of the last step) and until they do. Under a steady load of at least batchSpans per
    * batchMaxWait, each batch is a full one; below it, the writer waits batchWait, so spans are searchable as soon as
-   * before. DuckDB writes a transaction of a whole row group compressed, once; a smaller one goes to its own log and
-   * is compressed again at its checkpoint: a Clew wrote a third more bytes that way, for about the same CPU
-   * (bench/README.md, 2026-12-07, late night).
+   * before. DuckDB writes a transaction of a whole row group into its file compressed at commit; a smaller one goes
+   * row by row to its own log first, and is compressed at its checkpoint: a Clew wrote a third more bytes that way,
+   * for about the same CPU (bench/README.md, 2026-12-07, late night).
    */
   private async gather(ready: number): Promise<void> {
     const { batchSpans, batchWaitMs } = this.opts;

@@ -47,8 +47,8 @@ export interface AttachedRangeArchive {
  */
 export class DuckDBStore extends DefaultTenantReads implements Store {
   /**
-   * DuckDB's row group. A transaction of at least that many rows DuckDB writes into the file compressed, once, and
-   * logs only where; a smaller one it writes whole to its own log, then compresses at the checkpoint. A Clew pinned
+   * DuckDB's row group. A transaction of at least that many rows DuckDB writes into the file compressed at commit,
+   * and logs only where; a smaller one it writes whole to its own log, then compresses at the checkpoint. A Clew pinned
    * to one core under `clew import --url`: a third fewer bytes written, for about the same CPU (bench/README.md,
    * 2026-12-07, late night).
    */
