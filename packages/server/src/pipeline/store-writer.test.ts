@@ -128,16 +128,19 @@ describe('StoreWriter', () => {
   });
 
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** 200 spans named s0…s199, 10 a request every 20 ms: many requests in each wait, a batch of 100 long before 60 s. */
+  async function steadyStream(writer: StoreWriter) {
+    for (let i = 0; i < 20; i++) {
+      await accept(writer, named(...Array.from({ length: 10 }, (_, j) => `s${i * 10 + j}`)));
+      await pause(20);
+    }
+  }
 
   it('waits for a full batch while spans come fast enough to fill one within batchMaxWait, into a store that encodes it as it gathers', async () => {
     store = new EncodingRecordingStore();
     const writer = writerWith({ batchSpans: 100, batchWaitMs: 300, batchMaxWaitMs: 60_000 });
     writer.start();
-    // 10 spans every 20 ms: many requests in each wait, a full batch long before batchMaxWait.
-    for (let i = 0; i < 20; i++) {
-      await accept(writer, named(...Array.from({ length: 10 }, (_, j) => `s${i * 10 + j}`)));
-      await pause(20);
-    }
+    await steadyStream(writer);
     await writer.stop();
     expect(store.appends.map((a) => a.names.length)).toEqual([100, 100]);
     expect(store.written).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}`));
@@ -147,10 +150,7 @@ describe('StoreWriter', () => {
     // A batch far larger than what comes: waiting on for it, the writer would append the 200 spans together.
     const writer = writerWith({ batchSpans: 1000, batchWaitMs: 150, batchMaxWaitMs: 60_000 });
     writer.start();
-    for (let i = 0; i < 20; i++) {
-      await accept(writer, named(...Array.from({ length: 10 }, (_, j) => `s${i * 10 + j}`)));
-      await pause(20);
-    }
+    await steadyStream(writer);
     await writer.stop();
     expect(store.appends.length).toBeGreaterThan(1);
     expect(store.written).toEqual(Array.from({ length: 200 }, (_, i) => `s${i}`));
