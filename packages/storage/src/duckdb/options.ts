@@ -11,7 +11,7 @@ export interface DuckDBStoreOptions {
   readonly now?: () => UnixNanos;
   /** Length of one partition's ingest period, in hours. Default 24. */
   readonly partitionHours?: number;
-  /** How often written partitions are checkpointed, off the append path; 0 turns the timer off. Default 60 s. */
+  /** How often written partitions are checkpointed, off the append path; 0 turns the timer off. Default 15 minutes. */
   readonly checkpointIntervalMs?: number;
   /**
    * Also checkpoint once a partition has taken this many spans since its last checkpoint, so that no checkpoint
