@@ -294,26 +294,24 @@ describe('batches encoded before the one ahead of them commits', () => {
 });
 
 describe("the store's checkpoints", () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'clew-checkpoints-'));
-  });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
-
   it('merge no row groups: batches of a row group and a few rows keep their partial row groups as written', async () => {
     // DuckDB's row group is 122,880 rows: each batch is one full row group, written at commit, and 120 rows more.
     const batch = Array.from({ length: 123_000 }, () => spanOf('api'));
-    const store = await openDuckDBStore({ dir, now: () => NOON, checkpointIntervalMs: 0 });
-    for (let i = 1n; i <= 3n; i++) await store.append(batch, i);
-    await store.checkpoint();
-    await store.close();
-    const file = (await readdir(dir)).find((f) => f.endsWith('.duckdb'))!;
-    const instance = await DuckDBInstance.create(join(dir, file), { access_mode: 'READ_ONLY' });
-    const conn = await instance.connect();
-    const rows = (
-      await conn.runAndReadAll(`SELECT row_group_id, sum(count) FROM pragma_storage_info('spans') WHERE column_name = 'span_id' AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1`)
-    ).getRows();
-    conn.closeSync();
+    const dir = await mkdtemp(join(tmpdir(), 'clew-checkpoints-'));
+    let rows: unknown[][];
+    try {
+      const store = await openDuckDBStore({ dir, now: () => NOON, checkpointIntervalMs: 0 });
+      for (let i = 1n; i <= 3n; i++) await store.append(batch, i);
+      await store.checkpoint();
+      await store.close();
+      const file = (await readdir(dir)).find((f) => f.endsWith('.duckdb'))!;
+      const conn = await (await DuckDBInstance.create(join(dir, file), { access_mode: 'READ_ONLY' })).connect();
+      const sql = `SELECT row_group_id, sum(count) FROM pragma_storage_info('spans') WHERE column_name = 'span_id' AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1`;
+      rows = (await conn.runAndReadAll(sql)).getRows();
+      conn.closeSync();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     // With merges, the first two partial row groups and the full one between them were read back and written again,
     // as 122,880 and 240 rows.
     expect(rows.map((r) => Number(r[1]))).toEqual([122_880, 120, 122_880, 120, 122_880, 120]);
