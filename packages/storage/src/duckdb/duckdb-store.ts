@@ -435,8 +435,9 @@ async function sizeOf(file: string): Promise<number> {
 
 /**
  * The default of DuckDBStoreOptions.checkpointIntervalMs. Each checkpoint starts a new row group, never merged with
- * the last (see openDuckDBStore): at 10 spans/s a checkpoint a minute would make row groups of 600 spans, 1,440 a day,
- * and a scan of 400,000 spans in row groups of 5,000 took 1.5–3 times as long as in full ones. Under a heavier load,
+ * the last (see openDuckDBStore): at 10 spans/s a checkpoint a minute would make row groups of 600 spans, 1,440 a day.
+ * 983,040 spans in batches of 1,000 with a checkpoint after every fifth (bench/store-batches.js) made 197 row groups, a
+ * scan of the file 5.5 ms against 2.8 with merges, and 108.5 B a span against 90.4. Under a heavier load,
  * checkpointSpans comes first.
  */
 const CHECKPOINT_INTERVAL_MS = 15 * 60_000;
