@@ -335,7 +335,8 @@ export class StoreWriter {
    * batchMaxWait, each batch is a full one; below it, the writer waits batchWait, so spans are searchable as soon as
    * before. DuckDB writes a transaction of a whole row group into its file compressed at commit; a smaller one goes
    * row by row to its own log first, and is compressed at its checkpoint: a Clew wrote a third more bytes that way,
-   * for about the same CPU (bench/README.md, 2026-12-07, late night).
+   * for about the same CPU while the store's checkpoints still merged row groups (bench/README.md, 2026-12-07, late
+   * night; they merge none since 2026-12-08).
    */
   private async gather(ready: number): Promise<void> {
     const { batchSpans, batchWaitMs } = this.opts;

@@ -49,8 +49,8 @@ export class DuckDBStore extends DefaultTenantReads implements Store {
   /**
    * DuckDB's row group. A transaction of at least that many rows DuckDB writes into the file compressed at commit,
    * and logs only where; a smaller one it writes whole to its own log, then compresses at the checkpoint. A Clew pinned
-   * to one core under `clew import --url`: a third fewer bytes written, for about the same CPU (bench/README.md,
-   * 2026-12-07, late night).
+   * to one core under `clew import --url`: a third fewer bytes written, for about the same CPU while checkpoints still
+   * merged the partial row groups such batches leave (bench/README.md, 2026-12-07, late night; see openDuckDBStore).
    */
   readonly batchSpans = 122_880;
   private readonly partitions = new Map<number, Partition>();
